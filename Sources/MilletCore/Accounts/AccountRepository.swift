@@ -1,0 +1,14 @@
+import Foundation
+
+/// Stored accounts and log-in sessions.
+public protocol AccountRepository: Sendable {
+    /// Stores a new account; throws `conflict(email_taken)` when the email is registered.
+    func create(_ account: Account) async throws
+    func account(email: String) async throws -> Account?
+    func account(id: String) async throws -> Account?
+    /// Stores a session under the SHA-256 of its token; the token itself is never stored.
+    func createSession(tokenHash: String, accountId: String, expiresAt: Date) async throws
+    /// The account a live session belongs to.
+    func account(sessionTokenHash: String, now: Date) async throws -> Account?
+    func deleteSession(tokenHash: String) async throws
+}

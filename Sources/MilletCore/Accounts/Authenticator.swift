@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// Registers fans, logs them in and out, and resolves session tokens. A token is 32 random bytes
+/// shown once; only its SHA-256 is stored. Failed log-ins are throttled per account and per IP.
+public final class Authenticator: Sendable {
+    private let accounts: any AccountRepository
+    private let hasher: any PasswordHasher
+    private let clock: any MilletClock
+    private let throttles: Mutex<(account: LoginThrottle, ip: LoginThrottle)>
+    /// How long a session lasts.
+    public let sessionLifetime: TimeInterval
+
+    public init(
+        accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock,
+        maxFailuresPerAccount: Int = 5, maxFailuresPerIP: Int = 20, sessionLifetime: TimeInterval = 30 * 24 * 3600
+    ) {
+        self.accounts = accounts
+        self.hasher = hasher
+        self.clock = clock
+        self.throttles = Mutex((LoginThrottle(maxFailures: maxFailuresPerAccount), LoginThrottle(maxFailures: maxFailuresPerIP)))
+        self.sessionLifetime = sessionLifetime
+    }
+
+    /// Creates a customer account and logs it in.
+    public func register(_ registration: Registration) async throws -> (account: Account, token: String) {
+        let account = Account(
+            id: Identifier.make(), email: registration.email, displayName: registration.displayName, role: .customer,
+            passwordHash: hasher.hash(registration.password), createdAt: clock.now())
+        try await accounts.create(account)
+        return (account, try await startSession(for: account))
+    }
+
+    /// Checks a password; throttles repeated failures. The same answer for an unknown email and a
+    /// wrong password, so the endpoint does not reveal who has an account.
+    public func logIn(email: String, password: String, clientIP: String) async throws -> (account: Account, token: String) {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let accountKey = "account:" + email, ipKey = "ip:" + clientIP
+        let now = clock.now()
+        let wait = throttles.withLock { max($0.account.retryAfter(accountKey, now: now) ?? 0, $0.ip.retryAfter(ipKey, now: now) ?? 0) }
+        guard wait == 0 else { throw DomainError.throttled(retryAfterSeconds: wait) }
+        guard let account = try await accounts.account(email: email), hasher.verify(password, against: account.passwordHash) else {
+            throttles.withLock {
+                $0.account.recordFailure(accountKey, now: now)
+                $0.ip.recordFailure(ipKey, now: now)
+            }
+            throw DomainError.unauthenticated(message: "email or password is wrong")
+        }
+        throttles.withLock { $0.account.recordSuccess(accountKey) }
+        return (account, try await startSession(for: account))
+    }
+
+    /// The account behind a token, if the session is live.
+    public func account(forToken token: String) async throws -> Account? {
+        try await accounts.account(sessionTokenHash: Self.digest(token), now: clock.now())
+    }
+
+    /// Ends a session.
+    public func logOut(token: String) async throws {
+        try await accounts.deleteSession(tokenHash: Self.digest(token))
+    }
+
+    private func startSession(for account: Account) async throws -> String {
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        try await accounts.createSession(tokenHash: Self.digest(token), accountId: account.id, expiresAt: clock.now().addingTimeInterval(sessionLifetime))
+        return token
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Where an order is delivered.
+public struct ShippingAddress: Hashable, Sendable, Codable {
+    public let name: String
+    public let line1: String
+    public let city: String
+    public let postcode: String
+    public let phone: String
+
+    /// Trims and validates every field.
+    public init(name: String, line1: String, city: String, postcode: String, phone: String) throws {
+        func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var check = Validator()
+        for (field, value, limit) in [("name", name, 100), ("line1", line1, 200), ("city", city, 100)] {
+            check.require(!clean(value).isEmpty && value.count <= limit, field, "is required (at most \(limit) characters)")
+        }
+        check.require(clean(postcode).count <= 20, "postcode", "at most 20 characters")
+        let digits = phone.filter(\.isNumber)
+        check.require(digits.count >= 6 && digits.count <= 20, "phone", "must have 6 to 20 digits")
+        try check.check()
+        self.name = clean(name)
+        self.line1 = clean(line1)
+        self.city = clean(city)
+        self.postcode = clean(postcode)
+        self.phone = clean(phone)
+    }
+}
+
+/// One line of an order: a SKU, how many, the price it was sold at and where it ships from.
+public struct OrderLine: Hashable, Sendable, Codable {
+    public let skuId: String
+    public let skuCode: String
+    public let productName: String
+    public let warehouseId: String
+    public let quantity: Int
+    public let unitPrice: Int64
+    public let lineTotal: Int64
+
+    public init(skuId: String, skuCode: String, productName: String, warehouseId: String, quantity: Int, unitPrice: Int64, lineTotal: Int64) {
+        self.skuId = skuId
+        self.skuCode = skuCode
+        self.productName = productName
+        self.warehouseId = warehouseId
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.lineTotal = lineTotal
+    }
+}
+
+/// Money totals of an order, in minor units of its currency.
+public struct OrderTotals: Hashable, Sendable, Codable {
+    public let subtotal: Int64
+    public let shipping: Int64
+    /// The tax part: inside the total where prices include tax, added to it otherwise.
+    public let tax: Int64
+    public let total: Int64
+    public let pricesIncludeTax: Bool
+
+    public init(subtotal: Int64, shipping: Int64, tax: Int64, total: Int64, pricesIncludeTax: Bool) {
+        self.subtotal = subtotal
+        self.shipping = shipping
+        self.tax = tax
+        self.total = total
+        self.pricesIncludeTax = pricesIncludeTax
+    }
+
+    /// Prices lines plus the market's flat shipping under the market's tax rule.
+    public static func compute(lines: [(unitPrice: Int64, quantity: Int)], market: Market) throws -> OrderTotals {
+        var subtotal = market.money(0)
+        for line in lines {
+            subtotal = try subtotal + market.money(line.unitPrice).times(line.quantity)
+        }
+        let shipping = lines.isEmpty ? 0 : market.flatShippingMinor
+        let shelf = try subtotal + market.money(shipping)
+        let (tax, payable) = market.tax.apply(toShelfAmount: shelf.minorUnits)
+        return OrderTotals(
+            subtotal: subtotal.minorUnits, shipping: shipping, tax: tax, total: payable,
+            pricesIncludeTax: market.tax.pricesIncludeTax)
+    }
+}
+
+/// An order as stored: who, where, what, how much and its status.
+public struct Order: Hashable, Sendable, Codable {
+    public let id: String
+    public let accountId: String
+    public let marketCode: String
+    public let currency: String
+    public var status: OrderStatus
+    public let lines: [OrderLine]
+    public let totals: OrderTotals
+    public let shippingAddress: ShippingAddress
+    /// After this instant an unpaid order cancels itself and its stock is released.
+    public let paymentDeadline: Date
+    public let createdAt: Date
+    public var timeline: [OrderTransition]
+
+    public init(
+        id: String, accountId: String, marketCode: String, currency: String, status: OrderStatus, lines: [OrderLine],
+        totals: OrderTotals, shippingAddress: ShippingAddress, paymentDeadline: Date, createdAt: Date,
+        timeline: [OrderTransition]
+    ) {
+        self.id = id
+        self.accountId = accountId
+        self.marketCode = marketCode
+        self.currency = currency
+        self.status = status
+        self.lines = lines
+        self.totals = totals
+        self.shippingAddress = shippingAddress
+        self.paymentDeadline = paymentDeadline
+        self.createdAt = createdAt
+        self.timeline = timeline
+    }
+
+    /// A short number to read out on the phone: the first 10 characters of the id, upper case.
+    public var number: String { "M" + id.prefix(10).uppercased() }
+}
+
+/// One recorded change of an order's status, with who made it and when.
+public struct OrderTransition: Hashable, Sendable, Codable {
+    public let from: OrderStatus?
+    public let to: OrderStatus
+    /// `account:<id>`, `system:payment-deadline`, `provider:sandbox` and so on.
+    public let actor: String
+    public let note: String
+    public let at: Date
+
+    public init(from: OrderStatus?, to: OrderStatus, actor: String, note: String, at: Date) {
+        self.from = from
+        self.to = to
+        self.actor = actor
+        self.note = note
+        self.at = at
+    }
+}

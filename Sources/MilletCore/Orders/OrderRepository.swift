@@ -1,0 +1,53 @@
+import Foundation
+
+/// An order ready to be stored: lines priced, totals computed, stock not yet held.
+public struct OrderDraft: Sendable {
+    public let id: String
+    public let accountId: String
+    public let market: Market
+    public let lines: [(skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64)]
+    public let totals: OrderTotals
+    public let shippingAddress: ShippingAddress
+    public let idempotencyKey: String
+    public let now: Date
+
+    public init(
+        id: String, accountId: String, market: Market,
+        lines: [(skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64)],
+        totals: OrderTotals, shippingAddress: ShippingAddress, idempotencyKey: String, now: Date
+    ) {
+        self.id = id
+        self.accountId = accountId
+        self.market = market
+        self.lines = lines
+        self.totals = totals
+        self.shippingAddress = shippingAddress
+        self.idempotencyKey = idempotencyKey
+        self.now = now
+    }
+
+    /// When the order cancels itself unless paid.
+    public var paymentDeadline: Date { now.addingTimeInterval(TimeInterval(market.paymentWindowMinutes * 60)) }
+}
+
+/// Stored orders. Every method is one transaction.
+public protocol OrderRepository: Sendable {
+    /// Holds stock for every line and stores the order, or holds nothing and throws
+    /// `conflict(out_of_stock)`. The same account and idempotency key return the first order
+    /// with `created == false`. Empties `clearingCart` when given.
+    func place(_ draft: OrderDraft, clearingCart cartId: String?) async throws -> (order: Order, created: Bool)
+    func order(id: String) async throws -> Order?
+    /// The order an account placed with an idempotency key, if any.
+    func order(accountId: String, idempotencyKey: String) async throws -> Order?
+    /// An account's orders, newest first.
+    func orders(accountId: String, offset: Int, limit: Int) async throws -> [Order]
+    /// Every order, newest first, optionally of one status (the staff console).
+    func orders(status: OrderStatus?, offset: Int, limit: Int) async throws -> [Order]
+    /// Applies an event through ``OrderLifecycle``, performs its stock and payment effects and
+    /// records the transition with `actor`; throws `illegal_transition` and changes nothing otherwise.
+    func apply(_ event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> Order
+    /// Cancels every unpaid order whose deadline is before `now`; returns their ids.
+    func expireOverdue(now: Date) async throws -> [String]
+    /// How many orders are in each status.
+    func countsByStatus() async throws -> [OrderStatus: Int]
+}

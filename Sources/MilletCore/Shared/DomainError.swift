@@ -1,0 +1,24 @@
+/// A refusal from the domain, in business words. The HTTP layer maps each case to one status.
+///
+/// ```swift
+/// throw DomainError.invalid(field: "quantity", "must be between 1 and 99")
+/// ```
+public enum DomainError: Error, Equatable, Sendable {
+    /// The input is malformed or out of range; `fields` names each bad field.
+    case invalidInput(message: String, fields: [String: String])
+    /// The thing named does not exist (or the caller may not know it exists).
+    case notFound(what: String)
+    /// The request is well formed but the current state refuses it (`code` is machine-readable).
+    case conflict(code: String, message: String)
+    /// No valid credentials were given.
+    case unauthenticated(message: String)
+    /// The caller is known but their role or ownership does not allow this.
+    case forbidden(message: String)
+    /// Too many attempts; try again after `retryAfterSeconds`.
+    case throttled(retryAfterSeconds: Int)
+
+    /// Shorthand for a single bad field.
+    public static func invalid(field: String, _ message: String) -> DomainError {
+        .invalidInput(message: "\(field): \(message)", fields: [field: message])
+    }
+}

@@ -1,0 +1,75 @@
+/// An ISO 4217 currency and how many digits its minor unit has.
+public struct Currency: Hashable, Sendable, Codable {
+    /// Three-letter ISO 4217 code, for example `INR`.
+    public let code: String
+    /// Digits after the decimal point: 2 for INR, 0 for IDR.
+    public let minorDigits: Int
+
+    public init(code: String, minorDigits: Int) {
+        self.code = code
+        self.minorDigits = minorDigits
+    }
+
+    /// The currencies Millet knows, by code.
+    public static let known: [String: Currency] = [
+        "CNY": Currency(code: "CNY", minorDigits: 2),
+        "INR": Currency(code: "INR", minorDigits: 2),
+        "EUR": Currency(code: "EUR", minorDigits: 2),
+        "GBP": Currency(code: "GBP", minorDigits: 2),
+        "IDR": Currency(code: "IDR", minorDigits: 0),
+        "USD": Currency(code: "USD", minorDigits: 2),
+        "JPY": Currency(code: "JPY", minorDigits: 0),
+    ]
+
+    /// Looks a currency up by code.
+    public static func named(_ code: String) throws -> Currency {
+        guard let currency = known[code] else {
+            throw DomainError.invalid(field: "currency", "unknown currency \(code)")
+        }
+        return currency
+    }
+}
+
+/// An amount of money: an integer count of minor units and its currency. Never a `Double`.
+///
+/// ```swift
+/// let price = Money(minorUnits: 1_499_900, currency: "INR")   // ₹14,999.00
+/// ```
+public struct Money: Hashable, Sendable, Codable {
+    public let minorUnits: Int64
+    public let currency: String
+
+    public init(minorUnits: Int64, currency: String) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    /// Adds two amounts of the same currency; refuses mixed currencies and overflow.
+    public static func + (lhs: Money, rhs: Money) throws -> Money {
+        guard lhs.currency == rhs.currency else {
+            throw DomainError.conflict(code: "currency_mismatch", message: "cannot add \(lhs.currency) to \(rhs.currency)")
+        }
+        let (sum, overflow) = lhs.minorUnits.addingReportingOverflow(rhs.minorUnits)
+        guard !overflow else { throw DomainError.invalid(field: "amount", "too large") }
+        return Money(minorUnits: sum, currency: lhs.currency)
+    }
+
+    /// Multiplies by a quantity; refuses overflow.
+    public func times(_ quantity: Int) throws -> Money {
+        let (product, overflow) = minorUnits.multipliedReportingOverflow(by: Int64(quantity))
+        guard !overflow else { throw DomainError.invalid(field: "quantity", "amount too large") }
+        return Money(minorUnits: product, currency: currency)
+    }
+}
+
+/// Integer arithmetic with half-up rounding, used for tax and margins.
+public enum MinorUnitMath {
+    /// `value * numerator / denominator`, rounded half away from zero, without overflow for
+    /// prices of realistic size (values below 2^40 minor units).
+    public static func scale(_ value: Int64, by numerator: Int64, over denominator: Int64) -> Int64 {
+        precondition(denominator > 0)
+        let product = value * numerator
+        let half = denominator / 2
+        return product >= 0 ? (product + half) / denominator : -((-product + half) / denominator)
+    }
+}

@@ -1,0 +1,48 @@
+import Hummingbird
+import MilletCore
+
+/// `POST /accounts`, `POST /sessions`, `DELETE /sessions/current`, `GET /me`.
+struct AccountsController {
+    let services: MilletServices
+
+    struct RegisterBody: Decodable {
+        let email: String
+        let password: String
+        let displayName: String
+    }
+
+    struct LogInBody: Decodable {
+        let email: String
+        let password: String
+    }
+
+    struct SessionDTO: ResponseEncodable {
+        let token: String
+        let expiresInSeconds: Int
+        let account: AccountDTO
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.post("accounts") { request, context in
+            let body = try await request.decodeJSON(RegisterBody.self, context: context)
+            let (account, token) = try await services.authenticator.register(
+                try Registration(email: body.email, password: body.password, displayName: body.displayName))
+            return SessionDTO(token: token, expiresInSeconds: Int(services.authenticator.sessionLifetime), account: AccountDTO(account))
+                .with(status: .created)
+        }
+        group.post("sessions") { request, context in
+            let body = try await request.decodeJSON(LogInBody.self, context: context)
+            let (account, token) = try await services.authenticator.logIn(email: body.email, password: body.password, clientIP: context.clientIP)
+            return SessionDTO(token: token, expiresInSeconds: Int(services.authenticator.sessionLifetime), account: AccountDTO(account))
+                .with(status: .created)
+        }
+        group.delete("sessions/current") { _, context in
+            _ = try context.requireAccount()
+            try await services.authenticator.logOut(token: context.sessionToken!)
+            return Response(status: .noContent)
+        }
+        group.get("me") { _, context in
+            AccountDTO(try context.requireAccount())
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import Logging
+import MilletCore
+import MilletStorage
+
+/// Where templates, translations, static files and the OpenAPI document live.
+public enum MilletResources {
+    /// The bundled `Resources` folder.
+    public static var directory: String {
+        Bundle.module.bundleURL.appendingPathComponent("Resources").path
+    }
+}
+
+/// Builds the router: middleware, the JSON API under `/api/v1`, operations endpoints and pages.
+/// Tests call this same function.
+public func buildRouter(_ services: MilletServices) async throws -> Router<MilletRequestContext> {
+    let pages = try await PageRenderer(directory: MilletResources.directory)
+    let router = Router(context: MilletRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(registry: services.registry))
+    router.add(middleware: ErrorMiddleware(pages: pages))
+    router.add(middleware: FileMiddleware(MilletResources.directory + "/public", urlBasePath: "/static"))
+    router.add(middleware: IdentityMiddleware(authenticator: services.authenticator))
+
+    let openAPI = try String(contentsOfFile: MilletResources.directory + "/openapi.yaml", encoding: .utf8)
+    OperationsController(services: services, openAPI: openAPI).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+    AccountsController(services: services).addRoutes(to: api)
+    MarketsController(services: services).addRoutes(to: api)
+    CatalogController(services: services).addRoutes(to: api)
+    CartController(services: services).addRoutes(to: api)
+    OrdersController(services: services).addRoutes(to: api)
+    PaymentsController(services: services).addRoutes(to: api)
+    StaffCatalogController(services: services).addRoutes(to: api)
+    StockController(services: services).addRoutes(to: api)
+    StaffOrdersController(services: services).addRoutes(to: api)
+
+    WebPages(services: services, pages: pages).addRoutes(to: router)
+    return router
+}
+
+/// The Millet server: the router on a socket, plus the service that cancels unpaid orders at
+/// their deadline. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
+public func buildApplication(
+    _ services: MilletServices, host: String, port: Int, logger: Logger
+) async throws -> some ApplicationProtocol {
+    let router = try await buildRouter(services)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "millet"),
+        services: [PaymentDeadlineService(orders: services.orders, clock: services.clock, logger: logger)],
+        logger: logger)
+}

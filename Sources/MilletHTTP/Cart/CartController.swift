@@ -1,0 +1,36 @@
+import Hummingbird
+import MilletCore
+
+/// The logged-in fan's cart: `GET /cart?market=XX`, `POST /cart/items`, `DELETE /cart/items/{skuId}`.
+struct CartController {
+    let services: MilletServices
+
+    struct AddBody: Decodable {
+        let market: String
+        let skuId: String
+        let quantity: Int
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        let storefront = Storefront(services: services)
+        group.get("cart") { request, context in
+            let account = try context.requireAccount()
+            let market = try await services.market(try request.query("market"))
+            return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view
+        }
+        group.post("cart/items") { request, context in
+            let account = try context.requireAccount()
+            let body = try await request.decodeJSON(AddBody.self, context: context)
+            let market = try await services.market(body.market)
+            try await storefront.setCartQuantity(.account(account.id), market: market, skuId: body.skuId, quantity: body.quantity, adding: true)
+            return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view.with(status: .created)
+        }
+        group.delete("cart/items/:skuId") { request, context in
+            let account = try context.requireAccount()
+            let market = try await services.market(try request.query("market"))
+            let cart = try await services.carts.cart(for: .account(account.id), marketCode: market.code)
+            try await services.carts.setQuantity(cartId: cart.id, skuId: try context.parameters.require("skuId"), quantity: 0)
+            return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view
+        }
+    }
+}

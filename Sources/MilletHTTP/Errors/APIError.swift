@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Every error Millet answers: a status and the body `{"error":{"code","message","fields"}}`.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+    public let fields: [String: String]
+    public var headers: HTTPFields = [:]
+
+    public init(status: HTTPResponse.Status, code: String, message: String, fields: [String: String] = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields
+    }
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let fields: [String: String]
+        }
+        let error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(Body(error: .init(code: code, message: message, fields: fields)))
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The one place domain refusals become HTTP statuses.
+    public init(_ error: DomainError) {
+        switch error {
+        case .invalidInput(let message, let fields):
+            self.init(status: .unprocessableContent, code: "invalid_input", message: message, fields: fields)
+        case .notFound(let what):
+            self.init(status: .notFound, code: "not_found", message: "\(what) not found")
+        case .conflict(let code, let message):
+            self.init(status: .conflict, code: code, message: message)
+        case .unauthenticated(let message):
+            self.init(status: .unauthorized, code: "unauthenticated", message: message)
+        case .forbidden(let message):
+            self.init(status: .forbidden, code: "forbidden", message: message)
+        case .throttled(let seconds):
+            self.init(status: .tooManyRequests, code: "rate_limited", message: "too many attempts; retry in \(seconds) s")
+            headers[.retryAfter] = String(seconds)
+        }
+    }
+
+    /// Maps any error thrown while answering: domain refusals, Hummingbird's own errors, and
+    /// anything else as a 500 that leaks nothing.
+    public static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as DomainError: return APIError(error)
+        case let error as HTTPResponseError:
+            switch error.status {
+            case .notFound: return APIError(status: .notFound, code: "not_found", message: "no such resource")
+            case .contentTooLarge: return APIError(status: .contentTooLarge, code: "body_too_large", message: "the request body is too large")
+            case .methodNotAllowed: return APIError(status: .methodNotAllowed, code: "method_not_allowed", message: "method not allowed")
+            default:
+                return APIError(status: error.status, code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"), message: error.status.reasonPhrase)
+            }
+        default:
+            return APIError(status: .internalServerError, code: "internal", message: "something went wrong on our side")
+        }
+    }
+}

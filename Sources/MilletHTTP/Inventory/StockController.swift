@@ -1,0 +1,61 @@
+import Hummingbird
+import MilletCore
+
+/// Staff stock work: warehouses, stock of a SKU, receiving units.
+struct StockController {
+    let services: MilletServices
+
+    struct ReceiptBody: Decodable {
+        let skuId: String
+        let warehouseId: String
+        let quantity: Int64
+    }
+
+    struct StockDTO: ResponseEncodable, Codable {
+        let skuId, warehouseId: String
+        let received, held, sold, available: Int64
+
+        init(_ level: StockLevel) {
+            skuId = level.skuId
+            warehouseId = level.warehouseId
+            received = level.received
+            held = level.held
+            sold = level.sold
+            available = level.available
+        }
+    }
+
+    struct WarehouseList: ResponseEncodable {
+        let items: [Warehouse]
+    }
+
+    struct StockList: ResponseEncodable {
+        let items: [StockDTO]
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.get("staff/warehouses") { request, context in
+            _ = try context.requireStaff()
+            return WarehouseList(items: try await services.inventory.warehouses(marketCode: request.uri.queryParameters["market"].map { String($0).uppercased() }))
+        }
+        group.get("staff/stock") { request, context in
+            _ = try context.requireStaff()
+            return StockList(items: try await services.inventory.stock(skuId: try request.query("skuId")).map(StockDTO.init))
+        }
+        group.post("staff/stock/receipts") { request, context in
+            _ = try context.requireStaff()
+            let body = try await request.decodeJSON(ReceiptBody.self, context: context)
+            return StockDTO(try await receive(body)).with(status: .created)
+        }
+    }
+
+    func receive(_ body: ReceiptBody) async throws -> StockLevel {
+        guard Identifier.isWellFormed(body.skuId), try await services.catalog.sku(id: body.skuId) != nil else {
+            throw DomainError.invalid(field: "skuId", "unknown SKU")
+        }
+        guard Identifier.isWellFormed(body.warehouseId), try await services.inventory.warehouse(id: body.warehouseId) != nil else {
+            throw DomainError.invalid(field: "warehouseId", "unknown warehouse")
+        }
+        return try await services.inventory.receive(skuId: body.skuId, warehouseId: body.warehouseId, quantity: body.quantity)
+    }
+}

@@ -1,0 +1,23 @@
+import Hummingbird
+import MilletCore
+
+/// `GET /markets`, `GET /markets/{code}`: public.
+struct MarketsController {
+    let services: MilletServices
+
+    struct MarketList: ResponseEncodable {
+        let items: [MarketDTO]
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.get("markets") { _, _ in
+            MarketList(items: try await services.markets.markets().map(MarketDTO.init))
+        }
+        group.get("markets/:code") { _, context in
+            guard let market = try await services.markets.market(code: try context.parameters.require("code").uppercased()) else {
+                throw DomainError.notFound(what: "market")
+            }
+            return MarketDTO(market)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Hummingbird
+import MilletCore
+
+/// Resolves who is calling. The API takes `Authorization: Bearer <token>`; web pages take the
+/// `millet_session` cookie. A token never works in the other place, so a forged cross-site form
+/// cannot reach the API and pages never read bearer tokens.
+struct IdentityMiddleware: RouterMiddleware {
+    typealias Context = MilletRequestContext
+    static let cookieName = "millet_session"
+    let authenticator: Authenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let token: String?
+        if request.uri.path.hasPrefix("/api/") {
+            if let header = request.headers[.authorization] {
+                guard header.hasPrefix("Bearer "), header.count > 7 else {
+                    throw DomainError.unauthenticated(message: "use Authorization: Bearer <token>")
+                }
+                token = String(header.dropFirst(7))
+            } else {
+                token = nil
+            }
+        } else {
+            token = request.cookies[Self.cookieName]?.value
+        }
+        if let token {
+            guard token.count == 64, let account = try await authenticator.account(forToken: token) else {
+                if request.uri.path.hasPrefix("/api/") {
+                    throw DomainError.unauthenticated(message: "the session has expired or does not exist")
+                }
+                return try await next(request, context)
+            }
+            context.account = account
+            context.sessionToken = token
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import MilletCore
+import MilletStorage
+
+/// `/health`, `/metrics` (Prometheus text) and `/openapi.yaml`.
+struct OperationsController {
+    let services: MilletServices
+    let openAPI: String
+
+    struct Health: ResponseEncodable {
+        let status: String
+        let database: String
+    }
+
+    func addRoutes(to router: Router<MilletRequestContext>) {
+        router.get("health") { _, _ in
+            _ = try await services.markets.markets()
+            return Health(status: "ok", database: "ok")
+        }
+        router.get("metrics") { _, _ in
+            var text = services.registry.emitToString()
+            let counts = try await services.orders.countsByStatus()
+            text += "# TYPE millet_orders gauge\n"
+            for status in OrderStatus.allCases {
+                text += "millet_orders{status=\"\(status.rawValue)\"} \(counts[status] ?? 0)\n"
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: openAPI)))
+        }
+    }
+}

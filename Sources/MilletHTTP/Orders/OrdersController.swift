@@ -1,0 +1,92 @@
+import Hummingbird
+import MilletCore
+
+/// A fan's orders: place (with `Idempotency-Key`), list, read, cancel, and start a payment.
+struct OrdersController {
+    let services: MilletServices
+
+    struct AddressBody: Decodable {
+        let name, line1, city, postcode, phone: String
+    }
+
+    struct ItemBody: Decodable {
+        let skuId: String
+        let quantity: Int
+    }
+
+    struct PlaceBody: Decodable {
+        let market: String
+        let shippingAddress: AddressBody
+        /// Items to buy; when absent the cart is checked out (and emptied).
+        let items: [ItemBody]?
+        let currency: String?
+    }
+
+    struct PaymentBody: Decodable {
+        let provider: String
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.post("orders") { request, context in
+            let account = try context.requireAccount()
+            let key = try Checkout.validate(idempotencyKey: request.headers[.init("Idempotency-Key")!])
+            let body = try await request.decodeJSON(PlaceBody.self, context: context)
+            let (order, created) = try await place(body, account: account, key: key)
+            return OrderDTO(order).with(status: created ? .created : .ok)
+        }
+        group.get("orders") { request, context in
+            let account = try context.requireAccount()
+            let pagination = try Pagination(request)
+            let orders = try await services.orders.orders(accountId: account.id, offset: pagination.offset, limit: pagination.perPage + 1)
+            return Page(fetched: orders.map(OrderDTO.init), pagination: pagination)
+        }
+        group.get("orders/:id") { _, context in
+            OrderDTO(try await ownedOrder(try context.parameters.require("id"), context: context))
+        }
+        group.post("orders/:id/cancel") { _, context in
+            let order = try await ownedOrder(try context.parameters.require("id"), context: context)
+            let actor = "account:\(try context.requireAccount().id)"
+            return OrderDTO(try await services.orders.apply(.cancel, orderId: order.id, actor: actor, note: "cancelled by the customer", now: services.clock.now()))
+        }
+        group.post("orders/:id/payments") { request, context in
+            let order = try await ownedOrder(try context.parameters.require("id"), context: context)
+            let body = try await request.decodeJSON(PaymentBody.self, context: context)
+            guard body.provider == services.sandbox.name else { throw DomainError.invalid(field: "provider", "unknown payment provider") }
+            let payment = try await services.payments.createPayment(orderId: order.id, provider: body.provider, now: services.clock.now())
+            return PaymentDTO(payment, payURL: services.sandbox.payURL(for: payment)).with(status: .created)
+        }
+    }
+
+    func place(_ body: PlaceBody, account: Account, key: String) async throws -> (Order, Bool) {
+        let market = try await services.market(body.market)
+        if let currency = body.currency, currency != market.currency.code {
+            throw DomainError.invalid(field: "currency", "\(market.code) sells in \(market.currency.code)")
+        }
+        let a = body.shippingAddress
+        let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
+        var cartId: String?
+        let items: [CartItem]
+        if let given = body.items {
+            guard Set(given.map(\.skuId)).count == given.count else { throw DomainError.invalid(field: "items", "each SKU once") }
+            guard given.count <= Cart.maxLines else { throw DomainError.invalid(field: "items", "at most \(Cart.maxLines) items") }
+            items = given.map { CartItem(skuId: $0.skuId, quantity: $0.quantity) }
+        } else {
+            let cart = try await services.carts.cart(for: .account(account.id), marketCode: market.code)
+            cartId = cart.id
+            items = cart.items
+        }
+        return try await services.checkout.placeOrder(
+            accountId: account.id, market: market, items: items, address: address, idempotencyKey: key,
+            language: market.defaultLanguage, clearingCart: cartId)
+    }
+
+    /// The order when it belongs to the caller (or the caller is staff); `not_found` otherwise, so
+    /// ids of other people's orders are not confirmed.
+    func ownedOrder(_ id: String, context: MilletRequestContext) async throws -> Order {
+        let account = try context.requireAccount()
+        guard Identifier.isWellFormed(id), let order = try await services.orders.order(id: id),
+              order.accountId == account.id || account.role.isStaff
+        else { throw DomainError.notFound(what: "order") }
+        return order
+    }
+}

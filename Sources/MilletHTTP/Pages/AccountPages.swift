@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+extension WebPages {
+    struct RegisterForm: Decodable {
+        let email, password, displayName: String
+        let next: String?
+    }
+
+    struct LogInForm: Decodable {
+        let email, password: String
+        let next: String?
+    }
+
+    func addAccountRoutes(to router: Router<MilletRequestContext>) {
+        router.get("register") { request, context in
+            pages.page("register", ["next": Self.safeNext(request.uri.queryParameters["next"].map(String.init))], chrome: try await chrome(request, context))
+        }
+        router.post("register") { request, context in
+            let form = try await request.decodeForm(RegisterForm.self, context: context)
+            do {
+                let (account, token) = try await services.authenticator.register(
+                    try Registration(email: form.email, password: form.password, displayName: form.displayName))
+                return try await loggedIn(account: account, token: token, request: request, context: context, next: form.next)
+            } catch let error as DomainError {
+                let chrome = try await chrome(request, context)
+                return pages.page("register", ["next": Self.safeNext(form.next), "email": form.email, "displayName": form.displayName,
+                                               "problems": problems(error, chrome: chrome)], chrome: chrome, status: APIError(error).status)
+            }
+        }
+        router.get("login") { request, context in
+            pages.page("login", ["next": Self.safeNext(request.uri.queryParameters["next"].map(String.init))], chrome: try await chrome(request, context))
+        }
+        router.post("login") { request, context in
+            let form = try await request.decodeForm(LogInForm.self, context: context)
+            do {
+                let (account, token) = try await services.authenticator.logIn(email: form.email, password: form.password, clientIP: context.clientIP)
+                return try await loggedIn(account: account, token: token, request: request, context: context, next: form.next)
+            } catch let error as DomainError {
+                let chrome = try await chrome(request, context)
+                return pages.page("login", ["next": Self.safeNext(form.next), "email": form.email, "problems": problems(error, chrome: chrome)],
+                                  chrome: chrome, status: APIError(error).status)
+            }
+        }
+        router.post("logout") { _, context in
+            if let token = context.sessionToken { try await services.authenticator.logOut(token: token) }
+            var response = redirect("/")
+            response.setCookie(Self.cookie(IdentityMiddleware.cookieName, "", maxAge: 0))
+            return response
+        }
+    }
+
+    /// Sets the session cookie and folds the guest cart into the account's.
+    func loggedIn(account: Account, token: String, request: Request, context: MilletRequestContext, next: String?) async throws -> Response {
+        let chrome = try await chrome(request, context)
+        if let guest = request.cookies[Self.guestCartCookie]?.value, Identifier.isWellFormed(guest) {
+            try await services.carts.mergeGuestCart(token: guest, into: account.id, marketCode: chrome.market.code)
+        }
+        var response = redirect(Self.safeNext(next))
+        response.setCookie(Self.cookie(IdentityMiddleware.cookieName, token, maxAge: Int(services.authenticator.sessionLifetime)))
+        response.setCookie(Self.cookie(Self.guestCartCookie, "", maxAge: 0))
+        return response
+    }
+
+    /// Translated messages for a refused form.
+    func problems(_ error: DomainError, chrome: PageChrome) -> [String] {
+        let t = pages.strings(chrome.preferences.language)
+        let api = APIError(error)
+        if !api.fields.isEmpty {
+            return api.fields.keys.sorted().map { field in "\(t["field_\(field)"] ?? field): \(api.fields[field]!)" }
+        }
+        return [t["error_\(api.code)"] ?? api.message]
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Formats money and dates the way each page language writes them. Hand-written rather than
+/// Foundation's locale data so output is the same on every machine.
+struct LocaleFormat: Sendable {
+    let language: String
+    let region: String
+
+    /// `language` is a page language (`en`, `hi`, `zh-Hans`, `es`, `id`); `region` the market code.
+    init(language: String, region: String) {
+        self.language = language
+        self.region = region
+    }
+
+    static let symbols = ["CNY": "¥", "INR": "₹", "EUR": "€", "GBP": "£", "IDR": "Rp", "USD": "$", "JPY": "¥"]
+
+    /// `₹14,999.00`, `1.234,56 €`, `Rp 3.999.000`, `¥1,499.00`.
+    func money(_ minorUnits: Int64, currency: String, minorDigits: Int) -> String {
+        let negative = minorUnits < 0
+        var divisor: Int64 = 1
+        for _ in 0..<minorDigits { divisor *= 10 }
+        let units = abs(minorUnits) / divisor, fraction = abs(minorUnits) % divisor
+        let (group, decimal): (String, String) = ["es", "id"].contains(language) ? (".", ",") : (",", ".")
+        var number = grouped(String(units), separator: group, indian: currency == "INR")
+        if minorDigits > 0 {
+            number += decimal + String(String(fraction).reversed()).padding(toLength: minorDigits, withPad: "0", startingAt: 0).reversed()
+        }
+        let symbol = Self.symbols[currency] ?? currency
+        let body: String
+        switch language {
+        case "es": body = "\(number) \(symbol)"
+        case "id": body = "\(symbol) \(number)"
+        default: body = symbol + number
+        }
+        return negative ? "-" + body : body
+    }
+
+    /// `2026-11-24 17:05` in Chinese, `24/11/2026 17:05` elsewhere, in UTC.
+    func dateTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ n: Int?) -> String { String(format: "%02d", n ?? 0) }
+        let time = "\(two(c.hour)):\(two(c.minute)) UTC"
+        if language == "zh-Hans" { return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(time)" }
+        return "\(two(c.day))/\(two(c.month))/\(c.year ?? 0) \(time)"
+    }
+
+    /// Groups digits in threes, or the Indian way (last three, then twos: 1,23,45,678).
+    private func grouped(_ digits: String, separator: String, indian: Bool) -> String {
+        var groups: [String] = []
+        var rest = Substring(digits)
+        var size = 3
+        while rest.count > size {
+            groups.insert(String(rest.suffix(size)), at: 0)
+            rest = rest.dropLast(size)
+            if indian { size = 2 }
+        }
+        groups.insert(String(rest), at: 0)
+        return groups.joined(separator: separator)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+extension WebPages {
+    struct CheckoutForm: Decodable {
+        let name, line1, city, postcode, phone: String
+        let idempotencyKey: String
+    }
+
+    struct PayForm: Decodable {
+        let outcome: String
+    }
+
+    func addOrderRoutes(to router: Router<MilletRequestContext>) {
+        let storefront = Storefront(services: services)
+        router.get("checkout") { request, context in
+            let account = try context.requireAccount()
+            let chrome = try await chrome(request, context)
+            let view = try await storefront.cart(.account(account.id), market: chrome.market, language: chrome.preferences.language).view
+            guard !view.items.isEmpty else { return redirect("/cart") }
+            var values = cartValues(view, chrome: chrome)
+            // A fresh key per form: pressing "Place order" twice gives one order.
+            values["idempotencyKey"] = Identifier.make()
+            values["name"] = account.displayName
+            values["paymentMinutes"] = chrome.market.paymentWindowMinutes
+            return pages.page("checkout", values, chrome: chrome)
+        }
+        router.post("checkout") { request, context in
+            let account = try context.requireAccount()
+            let chrome = try await chrome(request, context)
+            let form = try await request.decodeForm(CheckoutForm.self, context: context)
+            let cart = try await services.carts.cart(for: .account(account.id), marketCode: chrome.market.code)
+            let (order, _) = try await services.checkout.placeOrder(
+                accountId: account.id, market: chrome.market, items: cart.items,
+                address: try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone),
+                idempotencyKey: try Checkout.validate(idempotencyKey: form.idempotencyKey), language: chrome.preferences.language,
+                clearingCart: cart.id)
+            guard order.status == .pendingPayment else { return redirect("/orders/\(order.id)") }
+            let payment = try await services.payments.createPayment(orderId: order.id, provider: services.sandbox.name, now: services.clock.now())
+            return redirect(services.sandbox.payURL(for: payment))
+        }
+        router.get("pay/sandbox/:paymentId") { request, context in
+            let chrome = try await chrome(request, context)
+            let (payment, order) = try await ownedPayment(try context.parameters.require("paymentId"), context: context)
+            let market = try await services.market(order.marketCode)
+            return pages.page("pay", [
+                "paymentId": payment.id, "orderId": order.id, "number": order.number, "status": payment.status.rawValue,
+                "payable": payment.status == .pending || payment.status == .failed,
+                "amount": LocaleFormat(language: chrome.preferences.language, region: market.code)
+                    .money(payment.amount, currency: payment.currency, minorDigits: market.currency.minorDigits),
+                "deadline": chrome.format.dateTime(order.paymentDeadline),
+            ], chrome: chrome)
+        }
+        router.post("pay/sandbox/:paymentId") { request, context in
+            let (payment, order) = try await ownedPayment(try context.parameters.require("paymentId"), context: context)
+            let form = try await request.decodeForm(PayForm.self, context: context)
+            // The sandbox behaves as a real provider: it signs a webhook and delivers it to Millet's
+            // webhook handler, which verifies the signature as it does for any delivery.
+            let signed = services.sandbox.notice(for: payment, succeeded: form.outcome == "pay", now: services.clock.now())
+            _ = try await PaymentsController(services: services).receive(signature: signed.signature, body: signed.body)
+            return redirect("/orders/\(order.id)")
+        }
+        router.get("orders") { request, context in
+            let account = try context.requireAccount()
+            let chrome = try await chrome(request, context)
+            let orders = try await services.orders.orders(accountId: account.id, offset: 0, limit: 100)
+            return pages.page("orders", ["orders": try await orders.asyncMap { try await orderSummary($0, chrome: chrome) }], chrome: chrome)
+        }
+        router.get("orders/:id") { request, context in
+            let chrome = try await chrome(request, context)
+            let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
+            return pages.page("order", try await orderValues(order, chrome: chrome), chrome: chrome)
+        }
+        router.post("orders/:id/cancel") { _, context in
+            let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
+            _ = try await services.orders.apply(.cancel, orderId: order.id, actor: "account:\(try context.requireAccount().id)", note: "cancelled by the customer", now: services.clock.now())
+            return redirect("/orders/\(order.id)")
+        }
+        router.post("orders/:id/pay") { _, context in
+            let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
+            let payment = try await services.payments.createPayment(orderId: order.id, provider: services.sandbox.name, now: services.clock.now())
+            return redirect(services.sandbox.payURL(for: payment))
+        }
+    }
+
+    func ownedPayment(_ id: String, context: MilletRequestContext) async throws -> (Payment, Order) {
+        guard Identifier.isWellFormed(id), let payment = try await services.payments.payment(id: id) else { throw DomainError.notFound(what: "payment") }
+        let order = try await OrdersController(services: services).ownedOrder(payment.orderId, context: context)
+        return (payment, order)
+    }
+
+    /// An order's money formatted in its own market's currency and the page language.
+    func orderFormat(_ order: Order, chrome: PageChrome) async throws -> (Int64) -> String {
+        let market = try await services.market(order.marketCode)
+        let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
+        return { format.money($0, currency: market.currency.code, minorDigits: market.currency.minorDigits) }
+    }
+
+    func orderSummary(_ order: Order, chrome: PageChrome) async throws -> [String: Any] {
+        let money = try await orderFormat(order, chrome: chrome)
+        let t = pages.strings(chrome.preferences.language)
+        return ["id": order.id, "number": order.number, "status": order.status.rawValue, "statusLabel": t["status_\(order.status.rawValue)"] ?? order.status.rawValue,
+                "total": money(order.totals.total), "createdAt": chrome.format.dateTime(order.createdAt), "market": order.marketCode]
+    }
+
+    func orderValues(_ order: Order, chrome: PageChrome) async throws -> [String: Any] {
+        let money = try await orderFormat(order, chrome: chrome)
+        let t = pages.strings(chrome.preferences.language)
+        var values = try await orderSummary(order, chrome: chrome)
+        values["lines"] = order.lines.map { ["name": $0.productName, "code": $0.skuCode, "quantity": $0.quantity, "lineTotal": money($0.lineTotal)] as [String: Any] }
+        values["totals"] = ["subtotal": money(order.totals.subtotal), "shipping": money(order.totals.shipping), "tax": money(order.totals.tax),
+                            "total": money(order.totals.total), "taxIncluded": order.totals.pricesIncludeTax] as [String: Any]
+        values["address"] = ["name": order.shippingAddress.name, "line1": order.shippingAddress.line1, "city": order.shippingAddress.city,
+                             "postcode": order.shippingAddress.postcode]
+        values["timeline"] = order.timeline.map { ["status": t["status_\($0.to.rawValue)"] ?? $0.to.rawValue, "note": $0.note, "actor": $0.actor,
+                                                   "at": chrome.format.dateTime($0.at)] as [String: Any] }
+        values["pending"] = order.status == .pendingPayment
+        values["deadline"] = chrome.format.dateTime(order.paymentDeadline)
+        values["cancellable"] = OrderLifecycle.events(from: order.status).contains(.cancel)
+        values["staffEvents"] = OrderLifecycle.events(from: order.status).filter { $0 != .pay && $0 != .expire }
+            .map { ["event": $0.rawValue, "label": t["event_\($0.rawValue)"] ?? $0.rawValue] }
+        return values
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import MilletCore
+import Mustache
+
+/// What every page shows around its content: the visitor, the market and language switcher,
+/// and the translated strings.
+struct PageChrome {
+    let preferences: Preferences
+    let markets: [Market]
+    let account: Account?
+    let path: String
+
+    var market: Market { markets.first { $0.code == preferences.marketCode } ?? markets[0] }
+    var format: LocaleFormat { LocaleFormat(language: preferences.language, region: preferences.marketCode) }
+
+    func money(_ minorUnits: Int64) -> String {
+        format.money(minorUnits, currency: market.currency.code, minorDigits: market.currency.minorDigits)
+    }
+}
+
+/// Renders the Mustache templates with translations; every page extends `layout`.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let translations: [String: [String: String]]
+
+    init(directory: String) async throws {
+        library = try await MustacheLibrary(directory: directory + "/templates")
+        var translations: [String: [String: String]] = [:]
+        for language in Preferences.languages {
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/i18n/\(language).json"))
+            translations[language] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        self.translations = translations
+    }
+
+    /// The strings of a language, English filling any gap.
+    func strings(_ language: String) -> [String: String] {
+        (translations["en"] ?? [:]).merging(translations[language] ?? [:]) { _, new in new }
+    }
+
+    /// Renders `template` inside the layout.
+    func page(_ template: String, _ data: [String: Any], chrome: PageChrome, status: HTTPResponse.Status = .ok) -> Response {
+        var values = data
+        let strings = strings(chrome.preferences.language)
+        values["t"] = strings
+        values["lang"] = chrome.preferences.language
+        values["account"] = chrome.account.map { ["name": $0.displayName, "isStaff": $0.role.isStaff] as [String: Any] }
+        values["currentMarket"] = ["code": chrome.market.code, "name": chrome.market.name, "currency": chrome.market.currency.code]
+        values["markets"] = chrome.markets.map { ["code": $0.code, "name": $0.name, "selected": $0.code == chrome.market.code] as [String: Any] }
+        values["languages"] = Preferences.languages.map {
+            ["code": $0, "name": strings["language_\($0)"] ?? $0, "selected": $0 == chrome.preferences.language] as [String: Any]
+        }
+        values["path"] = chrome.path
+        return html(library.render(values, withTemplate: template) ?? "template \(template) missing", status: status)
+    }
+
+    /// The error page for a refused or failed page request.
+    func errorPage(_ error: APIError, request: Request, context: MilletRequestContext) throws -> Response {
+        let preferences = Preferences(request: request, marketCodes: DemoMarkets.all.map(\.code))
+        let strings = strings(preferences.language)
+        if error.status == .unauthorized {
+            return Response(status: .seeOther, headers: [.location: "/login?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
+        }
+        let values: [String: Any] = [
+            "t": strings, "lang": preferences.language, "status": Int(error.status.code),
+            "message": strings["error_\(error.code)"] ?? error.message,
+            "fields": error.fields.sorted { $0.key < $1.key }.map { ["field": $0.key, "problem": $0.value] },
+        ]
+        return html(library.render(values, withTemplate: "error") ?? error.message, status: error.status)
+    }
+
+    func html(_ body: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// A redirect after a form post (303, so the browser follows with GET).
+func redirect(_ location: String) -> Response {
+    Response(status: .seeOther, headers: [.location: location])
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+extension WebPages {
+    struct PublishForm: Decodable {
+        let published: String
+    }
+
+    struct PriceForm: Decodable {
+        let skuId, market: String
+        let price, billOfMaterials, logistics, duty: Int64
+    }
+
+    struct ReceiptForm: Decodable {
+        let skuId, warehouseId: String
+        let quantity: Int64
+    }
+
+    struct EventForm: Decodable {
+        let event: String
+        let note: String?
+    }
+
+    func addStaffRoutes(to router: Router<MilletRequestContext>) {
+        let catalog = StaffCatalogController(services: services)
+        router.get("staff") { request, context in
+            _ = try context.requireStaff()
+            let chrome = try await chrome(request, context)
+            let products = try await services.catalog.products(includeUnpublished: true, offset: 0, limit: 100)
+            return pages.page("staff-products", [
+                "products": products.map { ["id": $0.id, "name": $0.text(in: chrome.preferences.language).name, "slug": $0.slug,
+                                            "published": $0.published, "skuCount": $0.skus.count] as [String: Any] },
+            ], chrome: chrome)
+        }
+        router.get("staff/products/:id") { request, context in
+            _ = try context.requireStaff()
+            let chrome = try await chrome(request, context)
+            let id = try context.parameters.require("id")
+            guard Identifier.isWellFormed(id), let product = try await services.catalog.product(id: id) else { throw DomainError.notFound(what: "product") }
+            let warehouses = try await services.inventory.warehouses(marketCode: nil)
+            var rows: [[String: Any]] = []
+            for sku in product.skus {
+                let stock = try await services.inventory.stock(skuId: sku.id)
+                var prices: [[String: Any]] = []
+                for market in chrome.markets {
+                    let price = try await services.catalog.price(skuId: sku.id, marketCode: market.code)
+                    prices.append(["market": market.code, "currency": market.currency.code, "price": price?.shelfPrice ?? 0,
+                                   "bom": price?.cost.billOfMaterials ?? 0, "logistics": price?.cost.logistics ?? 0, "duty": price?.cost.duty ?? 0])
+                }
+                rows.append([
+                    "id": sku.id, "code": sku.code, "prices": prices,
+                    "stock": warehouses.map { warehouse -> [String: Any] in
+                        let level = stock.first { $0.warehouseId == warehouse.id }
+                        return ["warehouseId": warehouse.id, "warehouse": "\(warehouse.marketCode) · \(warehouse.name)",
+                                "received": level?.received ?? 0, "held": level?.held ?? 0, "sold": level?.sold ?? 0, "available": level?.available ?? 0]
+                    },
+                ])
+            }
+            return pages.page("staff-product", ["id": product.id, "name": product.text(in: chrome.preferences.language).name,
+                                                "published": product.published, "skus": rows], chrome: chrome)
+        }
+        router.post("staff/products/:id/publication") { request, context in
+            _ = try context.requireStaff()
+            let form = try await request.decodeForm(PublishForm.self, context: context)
+            let product = try await catalog.setPublished(productId: try context.parameters.require("id"), form.published == "true")
+            return redirect("/staff/products/\(product.id)")
+        }
+        router.post("staff/prices") { request, context in
+            _ = try context.requireStaff()
+            let form = try await request.decodeForm(PriceForm.self, context: context)
+            let price = try await catalog.setPrice(.init(skuId: form.skuId, market: form.market, price: form.price, billOfMaterials: form.billOfMaterials,
+                                                         logistics: form.logistics, duty: form.duty, currency: nil))
+            guard let sku = try await services.catalog.sku(id: price.skuId) else { throw DomainError.notFound(what: "SKU") }
+            return redirect("/staff/products/\(sku.productId)")
+        }
+        router.post("staff/stock/receipts") { request, context in
+            _ = try context.requireStaff()
+            let form = try await request.decodeForm(ReceiptForm.self, context: context)
+            let level = try await StockController(services: services).receive(.init(skuId: form.skuId, warehouseId: form.warehouseId, quantity: form.quantity))
+            guard let sku = try await services.catalog.sku(id: level.skuId) else { throw DomainError.notFound(what: "SKU") }
+            return redirect("/staff/products/\(sku.productId)")
+        }
+        router.get("staff/orders") { request, context in
+            _ = try context.requireStaff()
+            let chrome = try await chrome(request, context)
+            let status = request.uri.queryParameters["status"].flatMap { OrderStatus(rawValue: String($0)) }
+            let orders = try await services.orders.orders(status: status, offset: 0, limit: 100)
+            var rows: [[String: Any]] = []
+            for order in orders { rows.append(try await orderValues(order, chrome: chrome)) }
+            let t = pages.strings(chrome.preferences.language)
+            return pages.page("staff-orders", [
+                "orders": rows,
+                "statuses": OrderStatus.allCases.map { ["code": $0.rawValue, "label": t["status_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == status] as [String: Any] },
+            ], chrome: chrome)
+        }
+        router.post("staff/orders/:id/events") { request, context in
+            let staff = try context.requireStaff()
+            let form = try await request.decodeForm(EventForm.self, context: context)
+            let order = try await StaffOrdersController(services: services).apply(form.event, note: form.note, orderId: try context.parameters.require("id"), staff: staff)
+            return redirect("/staff/orders?status=\(order.status.rawValue)")
+        }
+    }
+}

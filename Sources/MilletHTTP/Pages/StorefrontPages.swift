@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+extension WebPages {
+    struct AddForm: Decodable {
+        let skuId: String
+        let quantity: Int
+    }
+
+    func addStorefrontRoutes(to router: Router<MilletRequestContext>) {
+        let storefront = Storefront(services: services)
+        router.get("/") { request, context in
+            let chrome = try await chrome(request, context)
+            let page = try await storefront.products(market: chrome.market, language: chrome.preferences.language, pagination: try Pagination(request, defaultPerPage: 50))
+            let products = page.items.map { product -> [String: Any] in
+                let from = product.skus.map(\.price.amount).min() ?? 0
+                return ["slug": product.slug, "name": product.name, "description": product.description, "image": product.image,
+                        "fromPrice": chrome.money(from), "soldOut": product.skus.allSatisfy { $0.available <= 0 }]
+            }
+            return pages.page("home", ["products": products], chrome: chrome)
+        }
+        router.get("products/:slug") { request, context in
+            let chrome = try await chrome(request, context)
+            let product = try await storefront.product(try context.parameters.require("slug"), market: chrome.market, language: chrome.preferences.language)
+            let t = pages.strings(chrome.preferences.language)
+            let variants = product.skus.enumerated().map { index, sku -> [String: Any] in
+                let b = sku.breakdown
+                return [
+                    "id": sku.id, "code": sku.code, "colour": t["colour_\(sku.colour)"] ?? sku.colour, "storage": sku.storage,
+                    "price": chrome.money(sku.price.amount), "stockLabel": t["stock_\(sku.stockState)"] ?? sku.stockState,
+                    "soldOut": sku.available <= 0, "checked": index == product.skus.firstIndex { $0.available > 0 },
+                    "breakdown": [
+                        "bom": chrome.money(b.billOfMaterials), "logistics": chrome.money(b.logistics), "duty": chrome.money(b.duty),
+                        "tax": chrome.money(b.tax), "margin": chrome.money(b.margin),
+                        "marginPercent": String(format: "%.1f", Double(b.marginBasisPoints) / 100), "price": chrome.money(b.price),
+                    ],
+                ]
+            }
+            return pages.page("product", [
+                "product": ["name": product.name, "description": product.description, "image": product.image, "slug": product.slug],
+                "variants": variants, "warrantyMonths": chrome.market.warrantyMonths, "returnDays": chrome.market.returnWindowDays,
+                "capPercent": services.pricing.marginCapBasisPoints / 100,
+            ], chrome: chrome)
+        }
+        router.get("cart") { request, context in
+            let chrome = try await chrome(request, context)
+            let (owner, _) = cartOwner(request, context)
+            let view = try await storefront.cart(owner, market: chrome.market, language: chrome.preferences.language).view
+            return pages.page("cart", cartValues(view, chrome: chrome), chrome: chrome)
+        }
+        router.post("cart/items") { request, context in
+            let chrome = try await chrome(request, context)
+            let form = try await request.decodeForm(AddForm.self, context: context)
+            let (owner, newToken) = cartOwner(request, context)
+            try await storefront.setCartQuantity(owner, market: chrome.market, skuId: form.skuId, quantity: form.quantity, adding: true)
+            var response = redirect("/cart")
+            if let newToken { response.setCookie(Self.cookie(Self.guestCartCookie, newToken)) }
+            return response
+        }
+        router.post("cart/items/:skuId/remove") { request, context in
+            let chrome = try await chrome(request, context)
+            let (owner, _) = cartOwner(request, context)
+            let cart = try await services.carts.cart(for: owner, marketCode: chrome.market.code)
+            try await services.carts.setQuantity(cartId: cart.id, skuId: try context.parameters.require("skuId"), quantity: 0)
+            return redirect("/cart")
+        }
+        router.get("preferences") { request, context in
+            let markets = try await services.markets.markets()
+            var response = redirect(Self.safeNext(request.uri.queryParameters["next"].map(String.init)))
+            if let code = request.uri.queryParameters["market"].map({ String($0).uppercased() }), markets.contains(where: { $0.code == code }) {
+                response.setCookie(Self.cookie(Preferences.marketCookie, code))
+            }
+            if let language = request.uri.queryParameters["lang"].map(String.init), Preferences.languages.contains(language) {
+                response.setCookie(Self.cookie(Preferences.languageCookie, language))
+            }
+            return response
+        }
+    }
+
+    func cartValues(_ view: CartView, chrome: PageChrome) -> [String: Any] {
+        [
+            "items": view.items.map {
+                ["skuId": $0.skuId, "name": $0.name, "code": $0.skuCode, "quantity": $0.quantity,
+                 "unitPrice": chrome.money($0.unitPrice.amount), "lineTotal": chrome.money($0.lineTotal.amount)] as [String: Any]
+            },
+            "empty": view.items.isEmpty,
+            "totals": totalsValues(view.totals, chrome: chrome),
+        ]
+    }
+
+    func totalsValues(_ totals: TotalsDTO, chrome: PageChrome) -> [String: Any] {
+        ["subtotal": chrome.money(totals.subtotal.amount), "shipping": chrome.money(totals.shipping.amount),
+         "tax": chrome.money(totals.tax.amount), "total": chrome.money(totals.total.amount), "taxIncluded": totals.pricesIncludeTax]
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// An amount in the API: integer minor units and the ISO 4217 code.
+struct MoneyDTO: Codable, Sendable, Equatable {
+    let amount: Int64
+    let currency: String
+}
+
+struct AccountDTO: ResponseEncodable, Sendable {
+    let id: String
+    let email: String
+    let displayName: String
+    let role: String
+
+    init(_ account: Account) {
+        id = account.id
+        email = account.email
+        displayName = account.displayName
+        role = account.role.rawValue
+    }
+}
+
+struct MarketDTO: ResponseEncodable, Sendable {
+    let code, name, currency: String
+    let minorDigits: Int
+    let defaultLanguage: String
+    let languages: [String]
+    let taxRateBasisPoints: Int
+    let pricesIncludeTax: Bool
+    let warrantyMonths, returnWindowDays, paymentWindowMinutes: Int
+    let shipping: MoneyDTO
+
+    init(_ market: Market) {
+        code = market.code
+        name = market.name
+        currency = market.currency.code
+        minorDigits = market.currency.minorDigits
+        defaultLanguage = market.defaultLanguage
+        languages = market.languages
+        taxRateBasisPoints = market.tax.rateBasisPoints
+        pricesIncludeTax = market.tax.pricesIncludeTax
+        warrantyMonths = market.warrantyMonths
+        returnWindowDays = market.returnWindowDays
+        paymentWindowMinutes = market.paymentWindowMinutes
+        shipping = MoneyDTO(amount: market.flatShippingMinor, currency: market.currency.code)
+    }
+}
+
+struct TotalsDTO: Codable, Sendable {
+    let subtotal, shipping, tax, total: MoneyDTO
+    let pricesIncludeTax: Bool
+
+    init(_ totals: OrderTotals, currency: String) {
+        subtotal = MoneyDTO(amount: totals.subtotal, currency: currency)
+        shipping = MoneyDTO(amount: totals.shipping, currency: currency)
+        tax = MoneyDTO(amount: totals.tax, currency: currency)
+        total = MoneyDTO(amount: totals.total, currency: currency)
+        pricesIncludeTax = totals.pricesIncludeTax
+    }
+}
+
+struct OrderDTO: ResponseEncodable, Sendable {
+    struct Line: Codable, Sendable {
+        let skuId, skuCode, name: String
+        let quantity: Int
+        let unitPrice, lineTotal: MoneyDTO
+    }
+    struct Transition: Codable, Sendable {
+        let from: String?
+        let to, actor, note: String
+        let at: Date
+    }
+    struct Address: Codable, Sendable {
+        let name, line1, city, postcode, phone: String
+    }
+
+    let id, number, status, market, currency: String
+    let lines: [Line]
+    let totals: TotalsDTO
+    let shippingAddress: Address
+    let paymentDeadline, createdAt: Date
+    let timeline: [Transition]
+
+    init(_ order: Order) {
+        id = order.id
+        number = order.number
+        status = order.status.rawValue
+        market = order.marketCode
+        currency = order.currency
+        lines = order.lines.map {
+            Line(skuId: $0.skuId, skuCode: $0.skuCode, name: $0.productName, quantity: $0.quantity,
+                 unitPrice: MoneyDTO(amount: $0.unitPrice, currency: order.currency),
+                 lineTotal: MoneyDTO(amount: $0.lineTotal, currency: order.currency))
+        }
+        totals = TotalsDTO(order.totals, currency: order.currency)
+        let a = order.shippingAddress
+        shippingAddress = Address(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
+        paymentDeadline = order.paymentDeadline
+        createdAt = order.createdAt
+        timeline = order.timeline.map { Transition(from: $0.from?.rawValue, to: $0.to.rawValue, actor: $0.actor, note: $0.note, at: $0.at) }
+    }
+}
+
+struct PaymentDTO: ResponseEncodable, Sendable {
+    let id, orderId, provider, status, payUrl: String
+    let amount: MoneyDTO
+
+    init(_ payment: Payment, payURL: String) {
+        id = payment.id
+        orderId = payment.orderId
+        provider = payment.provider
+        status = payment.status.rawValue
+        payUrl = payURL
+        amount = MoneyDTO(amount: payment.amount, currency: payment.currency)
+    }
+}
+
+extension ResponseEncodable {
+    /// This value answered with another status, such as 201.
+    func with(status: HTTPResponse.Status) -> EditedResponse<Self> {
+        EditedResponse(status: status, response: self)
+    }
+}

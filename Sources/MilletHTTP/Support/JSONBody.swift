@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+extension Request {
+    /// Decodes a JSON body of at most the context's upload size, turning every decoding failure
+    /// into a 4xx that names the bad field.
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: MilletRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else {
+            throw APIError(status: .badRequest, code: "malformed_json", message: "a JSON body is required")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch let DecodingError.keyNotFound(key, decodingContext) {
+            let field = Self.path(decodingContext.codingPath + [key])
+            throw DomainError.invalidInput(message: "\(field): is required", fields: [field: "is required"])
+        } catch let DecodingError.typeMismatch(expected, decodingContext) {
+            let field = Self.path(decodingContext.codingPath)
+            throw DomainError.invalidInput(message: "\(field): must be \(Self.describe(expected))", fields: [field: "must be \(Self.describe(expected))"])
+        } catch let DecodingError.valueNotFound(expected, decodingContext) {
+            let field = Self.path(decodingContext.codingPath)
+            throw DomainError.invalidInput(message: "\(field): must be \(Self.describe(expected))", fields: [field: "must be \(Self.describe(expected))"])
+        } catch let DecodingError.dataCorrupted(decodingContext) where !decodingContext.codingPath.isEmpty {
+            let field = Self.path(decodingContext.codingPath)
+            throw DomainError.invalidInput(message: "\(field): has an invalid value", fields: [field: "has an invalid value"])
+        } catch {
+            throw APIError(status: .badRequest, code: "malformed_json", message: "the body is not valid JSON")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type: "an integer"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "of another type"
+        }
+    }
+}
+
+/// Page and page size of a list request: `?page=1&perPage=20`.
+struct Pagination {
+    let page: Int
+    let perPage: Int
+    var offset: Int { (page - 1) * perPage }
+
+    init(_ request: Request, defaultPerPage: Int = 20) throws {
+        let page = request.uri.queryParameters["page"].map { Int(String($0)) } ?? 1
+        let perPage = request.uri.queryParameters["perPage"].map { Int(String($0)) } ?? defaultPerPage
+        var check = Validator()
+        check.require(page != nil && page! >= 1 && page! <= 100_000, "page", "must be an integer from 1")
+        check.require(perPage != nil && perPage! >= 1 && perPage! <= 100, "perPage", "must be an integer from 1 to 100")
+        try check.check()
+        self.page = page!
+        self.perPage = perPage!
+    }
+}
+
+/// A page of a list; `hasMore` tells whether another page follows.
+struct Page<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    let items: [Item]
+    let page: Int
+    let perPage: Int
+    let hasMore: Bool
+
+    /// Builds a page from `perPage + 1` fetched items.
+    init(fetched: [Item], pagination: Pagination) {
+        self.items = Array(fetched.prefix(pagination.perPage))
+        self.page = pagination.page
+        self.perPage = pagination.perPage
+        self.hasMore = fetched.count > pagination.perPage
+    }
+}
+
+extension Request {
+    /// A required query parameter.
+    func query(_ name: String) throws -> String {
+        guard let value = uri.queryParameters[Substring(name)], !value.isEmpty else {
+            throw DomainError.invalid(field: name, "query parameter is required")
+        }
+        return String(value)
+    }
+}

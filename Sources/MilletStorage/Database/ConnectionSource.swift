@@ -1,0 +1,78 @@
+import AsyncKit
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// Lends a database session to one closure at a time.
+protocol ConnectionSource: Sendable {
+    func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    func close() async
+}
+
+/// One SQLite connection in WAL mode with full fsync, used by one task at a time. SQLite
+/// serialises writers anyway; one connection keeps transactions simple and commits durable.
+final class SQLiteSource: ConnectionSource {
+    private let connection: SQLiteConnection
+    private let gate = AsyncGate()
+
+    init(path: String, logger: Logger) async throws {
+        let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
+        connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        let db = connection.sql(queryLogLevel: nil)
+        for pragma in [
+            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000",
+        ] {
+            try await db.raw("\(unsafeRaw: pragma)").run()
+        }
+    }
+
+    func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        await gate.enter()
+        do {
+            let result = try await body(connection.sql(queryLogLevel: nil))
+            await gate.leave()
+            return result
+        } catch {
+            await gate.leave()
+            throw error
+        }
+    }
+
+    func close() async {
+        try? await connection.close().get()
+    }
+}
+
+/// A pool of PostgreSQL connections; each closure gets one connection to itself.
+// async-kit's pool guards its state with locks but predates Sendable annotations.
+final class PostgresSource: ConnectionSource, @unchecked Sendable {
+    private let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+
+    init(url: String, connectionsPerLoop: Int, logger: Logger) throws {
+        let configuration = try SQLPostgresConfiguration(url: url)
+        pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration),
+            maxConnectionsPerEventLoop: connectionsPerLoop, logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton)
+    }
+
+    func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let connection = try await pool.requestConnection().get()
+        do {
+            let result = try await body(connection.sql(queryLogLevel: nil))
+            pool.releaseConnection(connection)
+            return result
+        } catch {
+            pool.releaseConnection(connection)
+            throw error
+        }
+    }
+
+    func close() async {
+        try? await pool.shutdownAsync()
+    }
+}

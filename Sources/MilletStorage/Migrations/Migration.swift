@@ -1,0 +1,60 @@
+import Foundation
+import SQLKit
+
+/// One step of the schema. Versions only grow; a shipped migration is never renamed or edited.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    /// Statements for a backend; most are the same for both.
+    let statements: @Sendable (SQLStore.Backend) -> [String]
+}
+
+extension SQLStore {
+    /// Every migration Millet has, in order.
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "store_foundation", statements: Schema.foundation),
+    ]
+
+    /// Applies the migrations this database has not had yet, each in its own transaction,
+    /// and returns the names applied.
+    @discardableResult
+    public func migrate(now: Date = Date()) async throws -> [String] {
+        try await createMigrationTable()
+        var applied: [String] = []
+        for migration in Self.migrations {
+            let backend = backend
+            let didApply = try await transaction { db in
+                let done = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: Int64(migration.version))").first()
+                guard done == nil else { return false }
+                for statement in migration.statements(backend) {
+                    try await db.raw("\(unsafeRaw: statement)").run()
+                }
+                try await db.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: Int64(migration.version)), \(bind: migration.name), \(bind: now.millis))
+                    """).run()
+                return true
+            }
+            if didApply { applied.append("\(migration.version)_\(migration.name)") }
+        }
+        return applied
+    }
+
+    /// The highest applied migration version, 0 for an empty database.
+    public func schemaVersion() async throws -> Int {
+        try await createMigrationTable()
+        return try await read { db in
+            let row = try await db.raw("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) AS v FROM schema_migrations").first()
+            return Int(try row?.int("v") ?? 0)
+        }
+    }
+
+    private func createMigrationTable() async throws {
+        try await read { db in
+            try await db.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """).run()
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+/// Statements shared by the order and payment repositories, run inside a caller's transaction.
+extension SQLStore {
+    /// Holds `quantity` units in the market warehouse with the most available, or returns `nil`.
+    /// The conditional UPDATE is the whole guard against overselling: a row changes only while it
+    /// still has the units, whatever other transactions do at the same moment.
+    static func hold(db: any SQLDatabase, skuId: String, quantity: Int64, marketCode: String) async throws -> String? {
+        let candidates = try await db.raw("""
+            SELECT s.warehouse_id FROM stock s JOIN warehouses w ON w.id = s.warehouse_id
+            WHERE s.sku_id = \(bind: skuId) AND w.market_code = \(bind: marketCode)
+                AND s.received - s.held - s.sold >= \(bind: quantity)
+            ORDER BY s.received - s.held - s.sold DESC, s.warehouse_id
+            """).all().map { try $0.string("warehouse_id") }
+        for warehouse in candidates {
+            let held = try await db.raw("""
+                UPDATE stock SET held = held + \(bind: quantity)
+                WHERE sku_id = \(bind: skuId) AND warehouse_id = \(bind: warehouse)
+                    AND received - held - sold >= \(bind: quantity)
+                RETURNING warehouse_id
+                """).first()
+            if held != nil { return warehouse }
+        }
+        return nil
+    }
+
+    /// Runs one order event through ``OrderLifecycle`` and performs its effects; returns the effect.
+    static func apply(db: any SQLDatabase, event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> OrderEffect {
+        guard let row = try await db.raw("SELECT status FROM orders WHERE id = \(bind: orderId)").first(),
+              let current = OrderStatus(rawValue: try row.string("status"))
+        else { throw DomainError.notFound(what: "order") }
+        var lifecycle = OrderLifecycle(status: current)
+        let effect = try lifecycle.apply(event)
+        let moved = try await db.raw("""
+            UPDATE orders SET status = \(bind: lifecycle.status.rawValue)
+            WHERE id = \(bind: orderId) AND status = \(bind: current.rawValue) RETURNING id
+            """).first()
+        guard moved != nil else {
+            throw DomainError.conflict(code: "concurrent_update", message: "the order changed meanwhile; try again")
+        }
+        let lines = try await db.raw("SELECT sku_id, warehouse_id, quantity FROM order_lines WHERE order_id = \(bind: orderId) ORDER BY sku_id").all()
+        for line in lines {
+            let sku = try line.string("sku_id"), warehouse = try line.string("warehouse_id"), quantity = try line.int("quantity")
+            let change: String
+            switch effect.stock {
+            case .none: continue
+            case .releaseHolds: change = "held = held - \(quantity)"
+            case .commitHolds: change = "held = held - \(quantity), sold = sold + \(quantity)"
+            case .returnSold: change = "sold = sold - \(quantity)"
+            }
+            try await db.raw("UPDATE stock SET \(unsafeRaw: change) WHERE sku_id = \(bind: sku) AND warehouse_id = \(bind: warehouse)").run()
+        }
+        if effect.refundPayment {
+            try await db.raw("""
+                UPDATE payments SET status = \(bind: PaymentStatus.refunded.rawValue)
+                WHERE order_id = \(bind: orderId) AND status = \(bind: PaymentStatus.captured.rawValue)
+                """).run()
+        }
+        try await recordTransition(db: db, orderId: orderId, from: current, to: lifecycle.status, actor: actor, note: note, at: now)
+        return effect
+    }
+
+    static func recordTransition(db: any SQLDatabase, orderId: String, from: OrderStatus?, to: OrderStatus, actor: String, note: String, at: Date) async throws {
+        try await db.raw("""
+            INSERT INTO order_transitions (order_id, seq, from_status, to_status, actor, note, at)
+            VALUES (\(bind: orderId),
+                (SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM order_transitions WHERE order_id = \(bind: orderId)),
+                \(bind: from?.rawValue), \(bind: to.rawValue), \(bind: actor), \(bind: note), \(bind: at.millis))
+            """).run()
+    }
+
+    static func orderId(db: any SQLDatabase, accountId: String, key: String) async throws -> String? {
+        try await db.raw("SELECT id FROM orders WHERE account_id = \(bind: accountId) AND idempotency_key = \(bind: key)")
+            .first().map { try $0.string("id") }
+    }
+
+    static func loadOrders(db: any SQLDatabase, ids: [String]) async throws -> [Order] {
+        var orders: [Order] = []
+        for id in ids {
+            if let order = try await loadOrder(db: db, id: id) { orders.append(order) }
+        }
+        return orders
+    }
+
+    static func loadOrder(db: any SQLDatabase, id: String) async throws -> Order? {
+        guard let row = try await db.raw("SELECT * FROM orders WHERE id = \(bind: id)").first() else { return nil }
+        let lines = try await db.raw("SELECT * FROM order_lines WHERE order_id = \(bind: id) ORDER BY line_no").all().map { line in
+            OrderLine(
+                skuId: try line.string("sku_id"), skuCode: try line.string("sku_code"), productName: try line.string("product_name"),
+                warehouseId: try line.string("warehouse_id"), quantity: Int(try line.int("quantity")),
+                unitPrice: try line.int("unit_price"), lineTotal: try line.int("line_total"))
+        }
+        let timeline = try await db.raw("SELECT * FROM order_transitions WHERE order_id = \(bind: id) ORDER BY seq").all().map { t in
+            OrderTransition(
+                from: try t.decodeNil(column: "from_status") ? nil : OrderStatus(rawValue: try t.string("from_status")),
+                to: OrderStatus(rawValue: try t.string("to_status")) ?? .pendingPayment, actor: try t.string("actor"),
+                note: try t.string("note"), at: try t.date("at"))
+        }
+        let address = try ShippingAddress(
+            name: try row.string("ship_name"), line1: try row.string("ship_line1"), city: try row.string("ship_city"),
+            postcode: try row.string("ship_postcode"), phone: try row.string("ship_phone"))
+        return Order(
+            id: id, accountId: try row.string("account_id"), marketCode: try row.string("market_code"),
+            currency: try row.string("currency"), status: OrderStatus(rawValue: try row.string("status")) ?? .pendingPayment,
+            lines: lines,
+            totals: OrderTotals(
+                subtotal: try row.int("subtotal"), shipping: try row.int("shipping"), tax: try row.int("tax"),
+                total: try row.int("total"), pricesIncludeTax: try row.bool("prices_include_tax")),
+            shippingAddress: address, paymentDeadline: try row.date("payment_deadline"),
+            createdAt: try row.date("created_at"), timeline: timeline)
+    }
+}

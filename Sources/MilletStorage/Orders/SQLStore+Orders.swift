@@ -1,0 +1,119 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+extension SQLStore: OrderRepository {
+    public func place(_ draft: OrderDraft, clearingCart cartId: String?) async throws -> (order: Order, created: Bool) {
+        try await transaction { db in
+            if let existing = try await Self.orderId(db: db, accountId: draft.accountId, key: draft.idempotencyKey) {
+                return (try await Self.loadOrder(db: db, id: existing)!, false)
+            }
+            // Hold in a fixed SKU order so concurrent checkouts lock stock rows in the same order.
+            var warehouses: [Int: String] = [:]
+            for index in draft.lines.indices.sorted(by: { draft.lines[$0].skuId < draft.lines[$1].skuId }) {
+                let line = draft.lines[index]
+                guard let warehouse = try await Self.hold(db: db, skuId: line.skuId, quantity: Int64(line.quantity), marketCode: draft.market.code) else {
+                    throw DomainError.conflict(code: "out_of_stock", message: "not enough \(line.skuCode) in stock")
+                }
+                warehouses[index] = warehouse
+            }
+            let t = draft.totals
+            let a = draft.shippingAddress
+            try await db.raw("""
+                INSERT INTO orders (id, account_id, market_code, currency, status, subtotal, shipping, tax, total,
+                    prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
+                    idempotency_key, created_at)
+                VALUES (\(bind: draft.id), \(bind: draft.accountId), \(bind: draft.market.code),
+                    \(bind: draft.market.currency.code), \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal),
+                    \(bind: t.shipping), \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
+                    \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode), \(bind: a.phone),
+                    \(bind: draft.paymentDeadline.millis), \(bind: draft.idempotencyKey), \(bind: draft.now.millis))
+                """).run()
+            for (index, line) in draft.lines.enumerated() {
+                let lineTotal = try Money(minorUnits: line.unitPrice, currency: draft.market.currency.code).times(line.quantity)
+                try await db.raw("""
+                    INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, product_name, warehouse_id, quantity,
+                        unit_price, line_total)
+                    VALUES (\(bind: draft.id), \(bind: Int64(index + 1)), \(bind: line.skuId), \(bind: line.skuCode),
+                        \(bind: line.productName), \(bind: warehouses[index]!), \(bind: Int64(line.quantity)),
+                        \(bind: line.unitPrice), \(bind: lineTotal.minorUnits))
+                    """).run()
+            }
+            try await Self.recordTransition(
+                db: db, orderId: draft.id, from: nil, to: .pendingPayment, actor: "account:\(draft.accountId)",
+                note: "order placed", at: draft.now)
+            if let cartId {
+                try await db.raw("DELETE FROM cart_items WHERE cart_id = \(bind: cartId)").run()
+            }
+            return (try await Self.loadOrder(db: db, id: draft.id)!, true)
+        }
+    }
+
+    public func order(id: String) async throws -> Order? {
+        try await read { db in try await Self.loadOrder(db: db, id: id) }
+    }
+
+    public func order(accountId: String, idempotencyKey: String) async throws -> Order? {
+        try await read { db in
+            guard let id = try await Self.orderId(db: db, accountId: accountId, key: idempotencyKey) else { return nil }
+            return try await Self.loadOrder(db: db, id: id)
+        }
+    }
+
+    public func orders(accountId: String, offset: Int, limit: Int) async throws -> [Order] {
+        try await read { db in
+            let rows = try await db.raw("""
+                SELECT id FROM orders WHERE account_id = \(bind: accountId)
+                ORDER BY created_at DESC, id LIMIT \(bind: Int64(limit)) OFFSET \(bind: Int64(offset))
+                """).all()
+            return try await Self.loadOrders(db: db, ids: rows.map { try $0.string("id") })
+        }
+    }
+
+    public func orders(status: OrderStatus?, offset: Int, limit: Int) async throws -> [Order] {
+        let wanted = status?.rawValue ?? ""
+        return try await read { db in
+            let rows = try await db.raw("""
+                SELECT id FROM orders WHERE status = \(bind: wanted) OR \(bind: wanted) = ''
+                ORDER BY created_at DESC, id LIMIT \(bind: Int64(limit)) OFFSET \(bind: Int64(offset))
+                """).all()
+            return try await Self.loadOrders(db: db, ids: rows.map { try $0.string("id") })
+        }
+    }
+
+    public func apply(_ event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> Order {
+        try await transaction { db in
+            _ = try await Self.apply(db: db, event: event, orderId: orderId, actor: actor, note: note, now: now)
+            return try await Self.loadOrder(db: db, id: orderId)!
+        }
+    }
+
+    public func expireOverdue(now: Date) async throws -> [String] {
+        let due = try await read { db in
+            try await db.raw("""
+                SELECT id FROM orders WHERE status = \(bind: OrderStatus.pendingPayment.rawValue)
+                AND payment_deadline <= \(bind: now.millis) ORDER BY payment_deadline LIMIT 1000
+                """).all().map { try $0.string("id") }
+        }
+        var expired: [String] = []
+        for id in due {
+            do {
+                _ = try await apply(.expire, orderId: id, actor: "system:payment-deadline", note: "payment deadline passed", now: now)
+                expired.append(id)
+            } catch DomainError.conflict {
+                // Paid or cancelled between the query and the transition: nothing to expire.
+            }
+        }
+        return expired
+    }
+
+    public func countsByStatus() async throws -> [OrderStatus: Int] {
+        try await read { db in
+            var counts = Dictionary(uniqueKeysWithValues: OrderStatus.allCases.map { ($0, 0) })
+            for row in try await db.raw("SELECT status, CAST(COUNT(*) AS BIGINT) AS n FROM orders GROUP BY status").all() {
+                if let status = OrderStatus(rawValue: try row.string("status")) { counts[status] = Int(try row.int("n")) }
+            }
+            return counts
+        }
+    }
+}

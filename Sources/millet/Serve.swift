@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MilletCore
+import MilletHTTP
+import MilletStorage
+import ServiceLifecycle
+
+/// Starts the server; on an empty database creates the schema and loads the demo store.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Millet server.")
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: "Address to listen on (env MILLET_HOST).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env MILLET_PORT).")
+    var port: Int?
+
+    @Flag(help: "Do not load demo data into an empty database.")
+    var noDemo = false
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = Environment.value("MILLET_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "millet")
+        let store = try await SQLStore.open(database.location, logger: logger)
+        do {
+            try await serve(store: store, logger: logger)
+        } catch {
+            logger.critical("stopped", metadata: ["error": "\(String(reflecting: error))"])
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    private func serve(store: SQLStore, logger: Logger) async throws {
+        let fresh = try await store.schemaVersion() == 0
+        let applied = try await store.migrate()
+        if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
+        let secret = Environment.value("MILLET_SANDBOX_SECRET") ?? "millet-sandbox-demo-secret"
+        let services = MilletServices(store: store, clock: SystemClock(), sandboxSecret: secret)
+        if fresh && !noDemo {
+            try await DemoData().load(
+                markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: Date())
+            logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])
+        }
+        let resolvedHost = host ?? Environment.value("MILLET_HOST") ?? "127.0.0.1"
+        let resolvedPort = port ?? Environment.value("MILLET_PORT").flatMap(Int.init) ?? 8080
+        let app = try await buildApplication(services, host: resolvedHost, port: resolvedPort, logger: logger)
+        logger.info("Millet is at http://\(resolvedHost):\(resolvedPort) (database: \(store.backend.rawValue))")
+        try await app.runService()
+    }
+}
