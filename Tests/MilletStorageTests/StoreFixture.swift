@@ -1,0 +1,52 @@
+import Foundation
+import MilletCore
+@testable import MilletStorage
+
+/// A plain hasher so fixtures do not spend seconds in bcrypt; never used outside tests.
+struct PlainHasher: PasswordHasher {
+    func hash(_ password: String) -> String { "plain:" + password }
+    func verify(_ password: String, against hash: String) -> Bool { hash == "plain:" + password }
+}
+
+/// The backends the conformance suite runs on. PostgreSQL joins when `MILLET_TEST_POSTGRES_URL`
+/// is set; `scripts/test` starts a throwaway server and sets it, and `MILLET_REQUIRE_POSTGRES=1`
+/// makes its absence a failure instead of a skip.
+enum Backends {
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["MILLET_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var all: [SQLStore.Backend] {
+        postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    /// A new, empty, migrated store. On PostgreSQL the suite runs serialized and resets the schema.
+    static func freshStore(_ backend: SQLStore.Backend) async throws -> SQLStore {
+        let store: SQLStore
+        switch backend {
+        case .sqlite:
+            store = try await SQLStore.open(":memory:")
+        case .postgres:
+            store = try await SQLStore.open(postgresURL!)
+            try await store.read { db in
+                try await db.raw("DROP SCHEMA public CASCADE").run()
+                try await db.raw("CREATE SCHEMA public").run()
+            }
+        }
+        try await store.migrate()
+        return store
+    }
+
+    /// Runs `body` on a fresh store loaded with the demo data and closes it afterwards.
+    static func withDemoStore(_ backend: SQLStore.Backend, clock: TestClock = TestClock(), _ body: (SQLStore) async throws -> Void) async throws {
+        let store = try await freshStore(backend)
+        do {
+            try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: PlainHasher(), now: clock.now())
+            try await body(store)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+}
