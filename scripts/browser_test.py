@@ -1,0 +1,101 @@
+"""Browser tests: a real headless Chromium drives the storefront as a fan would, in two markets.
+
+Run by scripts/test against a fresh `millet serve` (MILLET_URL); screenshots go to SCREENSHOTS.
+"""
+import os
+import shutil
+import uuid
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+BASE = os.environ["MILLET_URL"]
+SHOTS = os.environ.get("SCREENSHOTS", "build/screenshots")
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def switch(driver, market, language):
+    Select(driver.find_element(By.ID, "market-select")).select_by_value(market)
+    Select(driver.find_element(By.ID, "language-select")).select_by_value(language)
+    driver.find_element(By.ID, "switch").click()
+
+
+@pytest.mark.parametrize(
+    "market,language,currency_mark,pay_word",
+    [("IN", "hi", "₹", "भुगतान करें"), ("ES", "es", "€", "Pagar")],
+)
+def test_fan_registers_buys_and_pays(browser, market, language, currency_mark, pay_word):
+    b = browser
+    b.get(BASE + "/")
+    switch(b, market, language)
+    assert b.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+    shot(b, f"{market}-home")
+
+    # Register (a guest cart is not needed first; the form sends us back where we were).
+    b.get(BASE + "/register?next=/products/millet-note-3")
+    email = f"fan-{uuid.uuid4().hex[:8]}@example.test"
+    b.find_element(By.ID, "displayName").send_keys("Browser Fan")
+    b.find_element(By.ID, "email").send_keys(email)
+    b.find_element(By.ID, "password").send_keys("browser-password")
+    b.find_element(By.ID, "register-button").click()
+
+    assert "/products/millet-note-3" in b.current_url
+    price = b.find_element(By.CSS_SELECTOR, ".variant .price").text
+    assert currency_mark in price
+    shot(b, f"{market}-product")
+    b.find_element(By.ID, "add-to-cart").click()
+
+    assert b.current_url.endswith("/cart")
+    assert len(b.find_elements(By.CSS_SELECTOR, "#cart-lines tr")) == 2
+    b.find_element(By.ID, "checkout-link").click()
+    b.find_element(By.ID, "line1").send_keys("1 Test Street")
+    b.find_element(By.ID, "city").send_keys("Test City")
+    b.find_element(By.ID, "postcode").send_keys("12345")
+    b.find_element(By.ID, "phone").send_keys("+00 12345 6789")
+    shot(b, f"{market}-checkout")
+    b.find_element(By.ID, "place-order").click()
+
+    assert "/pay/sandbox/" in b.current_url
+    assert currency_mark in b.find_element(By.ID, "pay-amount").text
+    pay = b.find_element(By.ID, "pay-button")
+    assert pay.text == pay_word
+    pay.click()
+
+    status = b.find_element(By.ID, "order-status")
+    assert status.get_attribute("data-status") == "paid"
+    timeline = b.find_elements(By.CSS_SELECTOR, "#timeline li")
+    assert len(timeline) == 2
+    shot(b, f"{market}-order-paid")
+
+    b.get(BASE + "/orders")
+    assert b.find_element(By.CSS_SELECTOR, "#orders .status").get_attribute("data-status") == "paid"
+
+
+def test_staff_console_requires_staff(browser):
+    b = browser
+    b.get(BASE + "/login?next=/staff")
+    b.find_element(By.ID, "email").send_keys("staff@millet.test")
+    b.find_element(By.ID, "password").send_keys("millet-staff")
+    b.find_element(By.ID, "login-button").click()
+    assert b.current_url.endswith("/staff")
+    assert len(b.find_elements(By.CSS_SELECTOR, "#staff-products tr")) == 4
+    shot(b, "staff-products")
