@@ -10,7 +10,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["MILLET_URL"]
 SHOTS = os.environ.get("SCREENSHOTS", "build/screenshots")
@@ -47,7 +48,10 @@ def test_fan_registers_buys_and_pays(browser, market, language, currency_mark, p
     b = browser
     b.get(BASE + "/")
     switch(b, market, language)
-    assert b.find_element(By.TAG_NAME, "html").get_attribute("lang") == language
+    # The switcher navigates; wait for the new page rather than read the old one.
+    WebDriverWait(b, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language)
+    assert currency_mark in b.find_element(By.CSS_SELECTOR, ".product-card .price").text
     shot(b, f"{market}-home")
 
     # Register (a guest cart is not needed first; the form sends us back where we were).
