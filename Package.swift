@@ -62,10 +62,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
+        .target(name: "MilletTesting", dependencies: ["MilletCore"]),
         .testTarget(name: "MilletCoreTests", dependencies: ["MilletCore"]),
         .testTarget(
             name: "MilletStorageTests",
-            dependencies: ["MilletCore", "MilletStorage"]
+            dependencies: ["MilletCore", "MilletStorage", "MilletTesting"]
         ),
         .testTarget(
             name: "MilletHTTPTests",
@@ -73,6 +74,7 @@ let package = Package(
                 "MilletCore",
                 "MilletStorage",
                 "MilletHTTP",
+                "MilletTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -2,14 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MilletCore
+import MilletTesting
 import MilletStorage
 import Testing
 @testable import MilletHTTP
-
-struct PlainHasher: PasswordHasher {
-    func hash(_ password: String) -> String { "plain:" + password }
-    func verify(_ password: String, against hash: String) -> Bool { hash == "plain:" + password }
-}
 
 /// In-process tests of the API: every request goes through the real router, middleware and an
 /// SQLite database loaded with the demo data.

@@ -1,12 +1,7 @@
 import Foundation
 import MilletCore
+import MilletTesting
 @testable import MilletStorage
-
-/// A plain hasher so fixtures do not spend seconds in bcrypt; never used outside tests.
-struct PlainHasher: PasswordHasher {
-    func hash(_ password: String) -> String { "plain:" + password }
-    func verify(_ password: String, against hash: String) -> Bool { hash == "plain:" + password }
-}
 
 /// The backends the conformance suite runs on. PostgreSQL joins when `MILLET_TEST_POSTGRES_URL`
 /// is set; `scripts/test` starts a throwaway server and sets it, and `MILLET_REQUIRE_POSTGRES=1`
