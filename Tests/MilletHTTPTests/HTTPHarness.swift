@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MilletCore
+import MilletTesting
+import MilletStorage
+import Testing
+@testable import MilletHTTP
+
+let harnessSecret = "test-webhook-secret"
+
+/// In-process HTTP tests: every request goes through the real router, middleware and an
+/// SQLite database loaded with the demo data.
+protocol HTTPHarness {}
+
+extension HTTPHarness {
+    func withApp(_ clock: TestClock = TestClock(), _ body: @escaping @Sendable (any TestClientProtocol, MilletServices) async throws -> Void) async throws {
+        let store = try await SQLStore.open(":memory:")
+        try await store.migrate()
+        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: PlainHasher(), now: clock.now())
+        let services = MilletServices(store: store, clock: clock, hasher: PlainHasher(), sandboxSecret: harnessSecret)
+        let app = Application(router: try await buildRouter(services))
+        do {
+            try await app.test(.router) { client in try await body(client, services) }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+
+    func json(_ value: [String: Any]) -> ByteBuffer { ByteBuffer(data: try! JSONSerialization.data(withJSONObject: value)) }
+
+    func decode(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+
+    func logIn(_ client: any TestClientProtocol, _ email: String, _ password: String) async throws -> String {
+        try await client.execute(uri: "/api/v1/sessions", method: .post, body: json(["email": email, "password": password])) { response in
+            #expect(response.status == .created)
+            return try decode(response)["token"] as! String
+        }
+    }
+
+    func bearer(_ token: String, _ extra: HTTPFields = [:]) -> HTTPFields {
+        var headers = extra
+        headers[.authorization] = "Bearer \(token)"
+        return headers
+    }
+
+    func errorCode(_ response: TestResponse) throws -> String {
+        let error = try #require(try decode(response)["error"] as? [String: Any])
+        #expect(error["message"] is String && error["fields"] is [String: Any])
+        return error["code"] as! String
+    }
+
+    var address: [String: Any] { ["name": "Asha", "line1": "12 MG Road", "city": "Bengaluru", "postcode": "560001", "phone": "9845000000"] }
+
+    /// An HTML form body.
+    func form(_ fields: [String: String]) -> ByteBuffer {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return ByteBuffer(string: fields.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
+    }
+
+    var formHeaders: HTTPFields { [.contentType: "application/x-www-form-urlencoded"] }
+
+    /// The value a response sets for a cookie.
+    func setCookie(_ response: TestResponse, _ name: String) -> String? {
+        for field in response.headers[values: .setCookie] {
+            let pair = field.split(separator: ";")[0]
+            if pair.hasPrefix("\(name)=") { return String(pair.dropFirst(name.count + 1)) }
+        }
+        return nil
+    }
+}
