@@ -1,4 +1,4 @@
-"""Browser tests: a real headless Chromium drives the storefront as a fan would, in two markets.
+"""Browser tests: a real headless Chromium drives the storefront as a fan would, in every demo market.
 
 Run by scripts/test against a fresh `millet serve` (MILLET_URL); screenshots go to SCREENSHOTS.
 """
@@ -42,7 +42,13 @@ def switch(driver, market, language):
 
 @pytest.mark.parametrize(
     "market,language,currency_mark,pay_word",
-    [("IN", "hi", "₹", "भुगतान करें"), ("ES", "es", "€", "Pagar")],
+    [
+        ("CN", "zh-Hans", "¥", "付款"),
+        ("IN", "hi", "₹", "भुगतान करें"),
+        ("ES", "es", "€", "Pagar"),
+        ("GB", "en", "£", "Pay"),
+        ("ID", "id", "Rp", "Bayar"),
+    ],
 )
 def test_fan_registers_buys_and_pays(browser, market, language, currency_mark, pay_word):
     b = browser
@@ -92,6 +98,25 @@ def test_fan_registers_buys_and_pays(browser, market, language, currency_mark, p
 
     b.get(BASE + "/orders")
     assert b.find_element(By.CSS_SELECTOR, "#orders .status").get_attribute("data-status") == "paid"
+
+
+def test_guest_cart_is_kept_at_log_in(browser):
+    b = browser
+    b.get(BASE + "/")
+    switch(b, "GB", "en")
+    WebDriverWait(b, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    b.get(BASE + "/products/millet-band-2")
+    b.find_element(By.ID, "add-to-cart").click()
+    assert b.current_url.endswith("/cart")
+    assert len(b.find_elements(By.CSS_SELECTOR, "#cart-lines tr")) == 2
+    b.get(BASE + "/login?next=/cart")
+    b.find_element(By.ID, "email").send_keys("fan@millet.test")
+    b.find_element(By.ID, "password").send_keys("millet-fan")
+    b.find_element(By.ID, "login-button").click()
+    assert b.current_url.endswith("/cart")
+    assert "Millet Band 2" in b.find_element(By.ID, "cart-lines").text
+    shot(b, "GB-cart-after-log-in")
 
 
 def test_staff_console_requires_staff(browser):
