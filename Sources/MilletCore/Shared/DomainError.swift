@@ -16,6 +16,10 @@ public enum DomainError: Error, Equatable, Sendable {
     case forbidden(message: String)
     /// Too many attempts; try again after `retryAfterSeconds`.
     case throttled(retryAfterSeconds: Int)
+    /// The caller is known but not eligible for this (`code` is machine-readable, such as `not_reserved`).
+    case notEligible(code: String, message: String)
+    /// Millet is shedding load to keep answering quickly; try again after `retryAfterSeconds`.
+    case overloaded(retryAfterSeconds: Int)
 
     /// Shorthand for a single bad field.
     public static func invalid(field: String, _ message: String) -> DomainError {

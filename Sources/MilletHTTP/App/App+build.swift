@@ -35,6 +35,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StaffCatalogController(services: services).addRoutes(to: api)
     StockController(services: services).addRoutes(to: api)
     StaffOrdersController(services: services).addRoutes(to: api)
+    FlashSalesController(services: services).addRoutes(to: api)
 
     WebPages(services: services, pages: pages).addRoutes(to: router)
     return router
@@ -49,6 +50,6 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "millet"),
-        services: [PaymentDeadlineService(orders: services.orders, clock: services.clock, logger: logger)],
+        services: [PaymentDeadlineService(services: services, logger: logger), FlashSaleService(engine: services.engine, logger: logger)],
         logger: logger)
 }

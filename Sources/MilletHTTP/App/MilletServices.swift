@@ -13,6 +13,9 @@ public struct MilletServices: Sendable {
     public let carts: any CartRepository
     public let orders: any OrderRepository
     public let payments: any PaymentRepository
+    public let flashSales: any FlashSaleRepository
+    /// Decides flash-sale purchases in memory and journals the wins.
+    public let engine: FlashSaleEngine
     public let clock: any MilletClock
     public let sandbox: SandboxPaymentProvider
     public let pricing: PricingPolicy
@@ -22,7 +25,8 @@ public struct MilletServices: Sendable {
     public init(
         store: SQLStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
         sandboxSecret: String, pricing: PricingPolicy = PricingPolicy(),
-        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        node: String = Identifier.make(), admission: Admission = Admission()
     ) {
         self.markets = store
         self.accounts = store
@@ -31,6 +35,9 @@ public struct MilletServices: Sendable {
         self.carts = store
         self.orders = store
         self.payments = store
+        self.flashSales = store
+        self.engine = FlashSaleEngine(
+            repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission)
         self.clock = clock
         self.sandbox = SandboxPaymentProvider(secret: sandboxSecret)
         self.pricing = pricing
@@ -40,6 +47,22 @@ public struct MilletServices: Sendable {
 
     /// The checkout, wired to these repositories.
     var checkout: Checkout { Checkout(catalog: catalog, orders: orders, clock: clock) }
+
+    /// Tells the flash-sale engine that these orders no longer hold their units, so a sale's
+    /// units are back on sale at once and their buyers may buy again.
+    func released(orderIds: [String]) async throws {
+        for id in orderIds {
+            if let release = try await flashSales.saleRelease(orderId: id) { await engine.released(release) }
+        }
+    }
+
+    /// Applies an order event for a person (a fan or staff) and lets the engine know when a
+    /// flash-sale unit was freed.
+    func apply(_ event: OrderEvent, orderId: String, actor: String, note: String) async throws -> Order {
+        let order = try await orders.apply(event, orderId: orderId, actor: actor, note: note, now: clock.now())
+        if order.status == .cancelled || order.status == .refunded { try await released(orderIds: [order.id]) }
+        return order
+    }
 
     /// A market by code, or `invalid_input` naming the field it came from.
     func market(_ code: String, field: String = "market") async throws -> Market {

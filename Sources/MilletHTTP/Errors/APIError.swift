@@ -51,6 +51,11 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .throttled(let seconds):
             self.init(status: .tooManyRequests, code: "rate_limited", message: "too many attempts; retry in \(seconds) s")
             headers[.retryAfter] = String(seconds)
+        case .notEligible(let code, let message):
+            self.init(status: .forbidden, code: code, message: message)
+        case .overloaded(let seconds):
+            self.init(status: .serviceUnavailable, code: "overloaded", message: "too busy right now; retry in \(seconds) s")
+            headers[.retryAfter] = String(seconds)
         }
     }
 

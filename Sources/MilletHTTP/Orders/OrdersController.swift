@@ -46,7 +46,7 @@ struct OrdersController {
         group.post("orders/:id/cancel") { _, context in
             let order = try await ownedOrder(try context.parameters.require("id"), context: context)
             let actor = "account:\(try context.requireAccount().id)"
-            return OrderDTO(try await services.orders.apply(.cancel, orderId: order.id, actor: actor, note: "cancelled by the customer", now: services.clock.now()))
+            return OrderDTO(try await services.apply(.cancel, orderId: order.id, actor: actor, note: "cancelled by the customer"))
         }
         group.post("orders/:id/payments") { request, context in
             let order = try await ownedOrder(try context.parameters.require("id"), context: context)

@@ -1,17 +1,17 @@
 import Logging
 import MilletCore
+import MilletStorage
 import ServiceLifecycle
 
 /// Cancels unpaid orders once their payment deadline passes and returns their stock, checking
-/// every second. Tests call ``OrderRepository/expireOverdue(now:)`` with a test clock instead.
+/// every second; a flash sale's units go straight back on sale. Tests call
+/// ``OrderRepository/expireOverdue(now:)`` with a test clock instead.
 public struct PaymentDeadlineService: Service {
-    let orders: any OrderRepository
-    let clock: any MilletClock
+    let services: MilletServices
     let logger: Logger
 
-    public init(orders: any OrderRepository, clock: any MilletClock, logger: Logger) {
-        self.orders = orders
-        self.clock = clock
+    public init(services: MilletServices, logger: Logger) {
+        self.services = services
         self.logger = logger
     }
 
@@ -19,8 +19,9 @@ public struct PaymentDeadlineService: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let expired = try await orders.expireOverdue(now: clock.now())
+                    let expired = try await services.orders.expireOverdue(now: services.clock.now())
                     if !expired.isEmpty { logger.info("cancelled unpaid orders", metadata: ["count": "\(expired.count)"]) }
+                    try await services.released(orderIds: expired)
                 } catch {
                     logger.error("payment deadline sweep failed", metadata: ["error": "\(error)"])
                 }

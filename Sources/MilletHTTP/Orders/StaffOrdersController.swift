@@ -38,6 +38,6 @@ struct StaffOrdersController {
         guard Identifier.isWellFormed(orderId), try await services.orders.order(id: orderId) != nil else {
             throw DomainError.notFound(what: "order")
         }
-        return try await services.orders.apply(event, orderId: orderId, actor: "staff:\(staff.id)", note: note ?? "\(event.rawValue) by staff", now: services.clock.now())
+        return try await services.apply(event, orderId: orderId, actor: "staff:\(staff.id)", note: note ?? "\(event.rawValue) by staff")
     }
 }

@@ -74,7 +74,7 @@ extension WebPages {
         }
         router.post("orders/:id/cancel") { _, context in
             let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
-            _ = try await services.orders.apply(.cancel, orderId: order.id, actor: "account:\(try context.requireAccount().id)", note: "cancelled by the customer", now: services.clock.now())
+            _ = try await services.apply(.cancel, orderId: order.id, actor: "account:\(try context.requireAccount().id)", note: "cancelled by the customer")
             return redirect("/orders/\(order.id)")
         }
         router.post("orders/:id/pay") { _, context in

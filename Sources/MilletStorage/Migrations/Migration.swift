@@ -13,6 +13,7 @@ extension SQLStore {
     /// Every migration Millet has, in order.
     static let migrations: [Migration] = [
         Migration(version: 1, name: "store_foundation", statements: Schema.foundation),
+        Migration(version: 2, name: "flash_sales", statements: Schema.flashSales),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

@@ -28,9 +28,10 @@ extension SQLStore {
 
     /// Runs one order event through ``OrderLifecycle`` and performs its effects; returns the effect.
     static func apply(db: any SQLDatabase, event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> OrderEffect {
-        guard let row = try await db.raw("SELECT status FROM orders WHERE id = \(bind: orderId)").first(),
+        guard let row = try await db.raw("SELECT status, account_id, flash_sale_id FROM orders WHERE id = \(bind: orderId)").first(),
               let current = OrderStatus(rawValue: try row.string("status"))
         else { throw DomainError.notFound(what: "order") }
+        let saleId = try row.decodeNil(column: "flash_sale_id") ? nil : try row.string("flash_sale_id")
         var lifecycle = OrderLifecycle(status: current)
         let effect = try lifecycle.apply(event)
         let moved = try await db.raw("""
@@ -43,6 +44,11 @@ extension SQLStore {
         let lines = try await db.raw("SELECT sku_id, warehouse_id, quantity FROM order_lines WHERE order_id = \(bind: orderId) ORDER BY sku_id").all()
         for line in lines {
             let sku = try line.string("sku_id"), warehouse = try line.string("warehouse_id"), quantity = try line.int("quantity")
+            if let saleId, effect.stock == .releaseHolds || effect.stock == .returnSold {
+                let backToSale = try await releaseSaleUnits(
+                    db: db, saleId: saleId, accountId: try row.string("account_id"), quantity: quantity, holdReleased: effect.stock == .releaseHolds)
+                if backToSale { continue }
+            }
             let change: String
             switch effect.stock {
             case .none: continue
@@ -60,6 +66,22 @@ extension SQLStore {
         }
         try await recordTransition(db: db, orderId: orderId, from: current, to: lifecycle.status, actor: actor, note: note, at: now)
         return effect
+    }
+
+    /// An order bought in a flash sale stops counting as sold there. A unit that was only held goes
+    /// back to the sale's pool while the sale is open (returns `true`: stock is untouched, the sale
+    /// still holds it); otherwise it goes back to the store like any order's.
+    static func releaseSaleUnits(db: any SQLDatabase, saleId: String, accountId: String, quantity: Int64, holdReleased: Bool) async throws -> Bool {
+        try await db.raw("""
+            UPDATE flash_sale_buyers SET units = units - \(bind: quantity) WHERE sale_id = \(bind: saleId) AND account_id = \(bind: accountId)
+            """).run()
+        let open = try await db.raw("SELECT closed FROM flash_sales WHERE id = \(bind: saleId)").first().map { try $0.int("closed") == 0 } ?? false
+        if holdReleased && open {
+            try await db.raw("UPDATE flash_sales SET sold = sold - \(bind: quantity) WHERE id = \(bind: saleId)").run()
+            return true
+        }
+        try await db.raw("UPDATE flash_sales SET sold = sold - \(bind: quantity), returned = returned + \(bind: quantity) WHERE id = \(bind: saleId)").run()
+        return false
     }
 
     static func recordTransition(db: any SQLDatabase, orderId: String, from: OrderStatus?, to: OrderStatus, actor: String, note: String, at: Date) async throws {

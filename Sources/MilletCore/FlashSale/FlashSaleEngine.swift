@@ -1,0 +1,237 @@
+import Foundation
+
+/// What a fan gets for a purchase: the order, and whether this key had already bought it.
+public struct SaleOrder: Sendable {
+    public let order: Order
+    public let replayed: Bool
+}
+
+/// Sells flash-sale units at the speed of memory and answers a win only once it is durable.
+///
+/// Every attempt is decided by the sale's ``SaleAllocator`` without touching the database; only a
+/// win goes to the ``SaleJournal``. Units come from the database in leased blocks, so several
+/// nodes can sell one sale without ever selling more than it has.
+public actor FlashSaleEngine {
+    /// What the engine needs to know about a sale besides the sale itself.
+    struct Loaded {
+        var allocator: SaleAllocator
+        let market: Market
+        let skuCode: String
+        let productName: String
+    }
+
+    public let node: String
+    public let leaseLifetime: TimeInterval
+    /// Purchases waiting for the journal beyond which new attempts are shed with 503.
+    public let maxInFlight: Int
+    private let repository: any FlashSaleRepository
+    private let catalog: any CatalogRepository
+    private let orders: any OrderRepository
+    private let markets: any MarketRepository
+    private let clock: any MilletClock
+    private let journal: SaleJournal
+    private var admission: Admission
+    private var loaded: [String: Loaded] = [:]
+    private var loading: [String: Task<Loaded, any Error>] = [:]
+    private var leasing: [String: Task<Void, any Error>] = [:]
+    private var wins: [String: Order] = [:]
+    private var attempts: Set<String> = []
+    private var inFlight = 0
+    private var published: [String: SaleFigures] = [:]
+    private var nodesSeen = 1
+
+    public init(
+        repository: any FlashSaleRepository, catalog: any CatalogRepository, orders: any OrderRepository, markets: any MarketRepository,
+        clock: any MilletClock,
+        node: String = Identifier.make(), admission: Admission = Admission(), leaseLifetime: TimeInterval = 5, maxInFlight: Int = 20_000
+    ) {
+        self.repository = repository
+        self.catalog = catalog
+        self.orders = orders
+        self.markets = markets
+        self.clock = clock
+        self.node = node
+        self.admission = admission
+        self.leaseLifetime = leaseLifetime
+        self.maxInFlight = maxInFlight
+        self.journal = SaleJournal(repository: repository, node: node)
+    }
+
+    /// Buys one unit for `accountId`. A repeated `idempotencyKey` answers the first order.
+    public func purchase(saleId: String, accountId: String, ip: String, idempotencyKey: String, address: ShippingAddress) async throws -> SaleOrder {
+        let key = accountId + " " + idempotencyKey
+        if let order = wins[key] { return SaleOrder(order: order, replayed: true) }
+        guard !attempts.contains(key) else {
+            throw DomainError.conflict(code: "purchase_in_progress", message: "a purchase with this Idempotency-Key is still being made")
+        }
+        let now = clock.now()
+        guard admission.admit(accountId: accountId, ip: ip, now: now) else { throw PurchaseRefusal.rateLimited }
+        guard inFlight < maxInFlight, !closing else { throw PurchaseRefusal.overloaded }
+        attempts.insert(key)
+        defer { attempts.remove(key) }
+        let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
+        wins[key] = result.order
+        return result
+    }
+
+    private func buy(saleId: String, accountId: String, key: String, address: ShippingAddress, now: Date) async throws -> SaleOrder {
+        var sale = try await load(saleId)
+        while true {
+            switch loaded[saleId]!.allocator.decide(accountId: accountId, now: now) {
+            case .refuse(let refusal):
+                throw refusal
+            case .needLease:
+                try await refill(saleId)
+                sale = loaded[saleId]!
+                continue
+            case .take:
+                break
+            }
+            break
+        }
+        let purchase = try SalePurchase(
+            orderId: Identifier.make(), sale: sale.allocator.sale, accountId: accountId, idempotencyKey: key, address: address,
+            totals: OrderTotals.compute(lines: [(sale.allocator.sale.price, 1)], market: sale.market),
+            skuCode: sale.skuCode, productName: sale.productName, now: now)
+        inFlight += 1
+        defer { inFlight -= 1 }
+        let outcome: JournalOutcome
+        do {
+            outcome = try await journal.write(purchase)
+        } catch {
+            loaded[saleId]?.allocator.giveBack(accountId: accountId)
+            throw error
+        }
+        switch outcome {
+        case .created:
+            return SaleOrder(order: purchase.order, replayed: false)
+        case .replayed(let orderId):
+            loaded[saleId]?.allocator.giveBack(accountId: accountId)
+            guard let order = try await orders.order(id: orderId) else { throw DomainError.notFound(what: "order") }
+            return SaleOrder(order: order, replayed: true)
+        case .limitReached:
+            loaded[saleId]?.allocator.giveBack(accountId: accountId)
+            throw PurchaseRefusal.limitReached
+        case .leaseLost:
+            // The database took this node's lease back: forget it and let the fan try again.
+            _ = loaded[saleId]?.allocator.surrender()
+            loaded[saleId]?.allocator.release(accountId: accountId)
+            throw PurchaseRefusal.overloaded
+        }
+    }
+
+    /// Buys one unit with an F-code: no contention, before or during the sale.
+    public func redeem(fcode: String, saleId: String, accountId: String, idempotencyKey: String, address: ShippingAddress) async throws -> SaleOrder {
+        let sale = try await load(saleId)
+        let now = clock.now()
+        guard sale.allocator.sale.phase(at: now) != .ended else { throw PurchaseRefusal.ended }
+        let purchase = try SalePurchase(
+            orderId: Identifier.make(), sale: sale.allocator.sale, accountId: accountId, idempotencyKey: idempotencyKey, address: address,
+            totals: OrderTotals.compute(lines: [(sale.allocator.sale.price, 1)], market: sale.market),
+            skuCode: sale.skuCode, productName: sale.productName, now: now)
+        switch try await repository.redeem(fcode: fcode, purchase: purchase) {
+        case .created:
+            loaded[saleId]?.allocator.count(accountId: accountId)
+            return SaleOrder(order: purchase.order, replayed: false)
+        case .replayed(let orderId):
+            guard let order = try await orders.order(id: orderId) else { throw DomainError.notFound(what: "order") }
+            return SaleOrder(order: order, replayed: true)
+        case .limitReached, .leaseLost:
+            throw PurchaseRefusal.limitReached
+        }
+    }
+
+    /// An order of some sale was cancelled or expired: the buyer may buy again and the unit is
+    /// back in the pool at once.
+    public func released(_ release: SaleRelease) {
+        loaded[release.saleId]?.allocator.release(accountId: release.accountId)
+        loaded[release.saleId]?.allocator.poolIs(1)
+    }
+
+    /// The figures last read for a sale; viewers share them, no database read per viewer.
+    public func figures(saleId: String) -> SaleFigures? { published[saleId] }
+
+    /// Called about every 250 ms: renews this node's leases, reads the figures of every current
+    /// sale once, and gives unsold leases of ended sales back.
+    public func tick() async throws {
+        let now = clock.now()
+        try await repository.renewLeases(node: node, now: now)
+        for sale in try await repository.sales(endingAfter: now.addingTimeInterval(-60), limit: 100) {
+            let figures = try await repository.figures(saleId: sale.id, now: now, leaseLifetime: leaseLifetime)
+            published[sale.id] = figures
+            loaded[sale.id]?.allocator.poolIs(figures.pool)
+            if sale.phase(at: now) == .ended, let unsold = loaded[sale.id]?.allocator.surrender(), unsold > 0 {
+                try await repository.returnLease(saleId: sale.id, node: node, units: unsold)
+            }
+        }
+        _ = try await repository.closeEndedSales(now: now)
+    }
+
+    /// `true` once the node is shutting down: live streams end so shutdown is not held up.
+    public private(set) var closing = false
+
+    /// Stops selling and gives every unsold leased unit back, so no unit waits for a lease to expire.
+    public func close() async {
+        closing = true
+        for saleId in loaded.keys {
+            guard let units = loaded[saleId]?.allocator.surrender(), units > 0 else { continue }
+            try? await repository.returnLease(saleId: saleId, node: node, units: units)
+        }
+    }
+
+    /// Journal counters: transactions written and purchases in them.
+    public func journalCounters() async -> (transactions: Int, purchases: Int) {
+        (await journal.transactions, await journal.journaled)
+    }
+
+    /// Leases a block for the sale; concurrent callers share one database round trip. The task
+    /// runs on this actor and records the grant itself, so no caller sees it finished before the
+    /// units are in the allocator.
+    private func refill(_ saleId: String) async throws {
+        if let running = leasing[saleId] { return try await running.value }
+        let task = Task { () async throws -> Void in
+            defer { self.leasing[saleId] = nil }
+            let now = clock.now()
+            let figures = try await repository.figures(saleId: saleId, now: now, leaseLifetime: leaseLifetime)
+            let block = SaleAllocator.blockSize(pool: figures.pool, nodes: nodesSeen)
+            let granted = block == 0 ? 0 : try await repository.lease(saleId: saleId, node: node, units: block, now: now, leaseLifetime: leaseLifetime)
+            self.loaded[saleId]?.allocator.granted(granted)
+        }
+        leasing[saleId] = task
+        try await task.value
+    }
+
+    private func load(_ saleId: String) async throws -> Loaded {
+        if let sale = loaded[saleId] { return sale }
+        if let running = loading[saleId] { return try await running.value }
+        let task = Task { () async throws -> Loaded in
+            guard Identifier.isWellFormed(saleId), let sale = try await repository.sale(id: saleId) else {
+                throw DomainError.notFound(what: "flash sale")
+            }
+            guard let market = try await markets.market(code: sale.marketCode), let sku = try await catalog.sku(id: sale.skuId),
+                  let product = try await catalog.product(id: sku.productId)
+            else { throw DomainError.notFound(what: "flash sale") }
+            let reserved = sale.reservedOnly ? try await repository.reservedAccounts(saleId: saleId) : []
+            return Loaded(
+                allocator: SaleAllocator(sale: sale, reserved: reserved, perAccount: try await repository.buyers(saleId: saleId)),
+                market: market, skuCode: sku.code, productName: product.text(in: market.defaultLanguage).name)
+        }
+        loading[saleId] = task
+        defer { loading[saleId] = nil }
+        let sale = try await task.value
+        if loaded[saleId] == nil { loaded[saleId] = sale }
+        return loaded[saleId]!
+    }
+}
+
+extension SalePurchase {
+    /// The order the journal stores for this purchase, as the API shows it.
+    public var order: Order {
+        Order(
+            id: orderId, accountId: accountId, marketCode: sale.marketCode, currency: sale.currency, status: .pendingPayment,
+            lines: [OrderLine(skuId: sale.skuId, skuCode: skuCode, productName: productName, warehouseId: sale.warehouseId,
+                              quantity: 1, unitPrice: sale.price, lineTotal: sale.price)],
+            totals: totals, shippingAddress: address, paymentDeadline: paymentDeadline, createdAt: now,
+            timeline: [OrderTransition(from: nil, to: .pendingPayment, actor: "account:\(accountId)", note: "bought in the flash sale", at: now)])
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// One purchase the engine has decided and the journal must make durable: a `pending_payment`
+/// order of one unit at the sale price.
+public struct SalePurchase: Sendable {
+    public let orderId: String
+    public let sale: FlashSale
+    public let accountId: String
+    public let idempotencyKey: String
+    public let address: ShippingAddress
+    public let totals: OrderTotals
+    public let skuCode: String
+    public let productName: String
+    public let now: Date
+
+    public init(
+        orderId: String, sale: FlashSale, accountId: String, idempotencyKey: String, address: ShippingAddress,
+        totals: OrderTotals, skuCode: String, productName: String, now: Date
+    ) {
+        self.orderId = orderId
+        self.sale = sale
+        self.accountId = accountId
+        self.idempotencyKey = idempotencyKey
+        self.address = address
+        self.totals = totals
+        self.skuCode = skuCode
+        self.productName = productName
+        self.now = now
+    }
+
+    public var paymentDeadline: Date { now.addingTimeInterval(TimeInterval(sale.paymentWindowSeconds)) }
+}
+
+/// What the journal did with one purchase.
+public enum JournalOutcome: Equatable, Sendable {
+    /// The order is stored, committed and durable.
+    case created(orderId: String)
+    /// This account used this idempotency key before: the first order's id.
+    case replayed(orderId: String)
+    /// The database already holds the account's limit (another node sold to it).
+    case limitReached
+    /// The node's lease was taken back (it was presumed dead); the unit was never sold.
+    case leaseLost
+}
+
+/// An order of a sale that was cancelled, expired or refunded, so its unit left the buyer.
+public struct SaleRelease: Equatable, Sendable {
+    public let saleId: String
+    public let accountId: String
+
+    public init(saleId: String, accountId: String) {
+        self.saleId = saleId
+        self.accountId = accountId
+    }
+}
+
+/// Stored sales, reservations, F-codes, node leases and the purchase journal.
+public protocol FlashSaleRepository: Sendable {
+    /// Stores a sale and takes its units from the warehouse's stock in the same transaction;
+    /// throws `conflict(out_of_stock)` and stores nothing when the warehouse has too few.
+    func createSale(_ sale: FlashSale) async throws
+    func sale(id: String) async throws -> FlashSale?
+    /// Sales that end after `after`, soonest first (the public calendar).
+    func sales(endingAfter after: Date, limit: Int) async throws -> [FlashSale]
+    /// The sale's counters now; leases not renewed within `leaseLifetime` do not count.
+    func figures(saleId: String, now: Date, leaseLifetime: TimeInterval) async throws -> SaleFigures
+
+    /// Registers interest; `false` when the account had already reserved.
+    func reserve(saleId: String, accountId: String, now: Date) async throws -> Bool
+    func hasReserved(saleId: String, accountId: String) async throws -> Bool
+    func reservedAccounts(saleId: String) async throws -> Set<String>
+    /// Units each account holds in the sale (orders waiting for payment or paid).
+    func buyers(saleId: String) async throws -> [String: Int]
+
+    /// Leases up to `units` from the pool to `node` (after taking back leases not renewed within
+    /// `leaseLifetime`); returns how many it got, zero when the pool is empty.
+    func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64
+    /// Marks every lease of `node` as alive.
+    func renewLeases(node: String, now: Date) async throws
+    /// Gives `units` of the node's lease back to the pool.
+    func returnLease(saleId: String, node: String, units: Int64) async throws
+
+    /// Makes purchases durable in one transaction (group commit) and answers one outcome per
+    /// purchase, in order. Units come out of `node`'s lease.
+    func commit(_ purchases: [SalePurchase], node: String) async throws -> [JournalOutcome]
+    /// Creates one purchase in its own transaction: the path of an ordinary shop, one row lock per
+    /// order, kept as the benchmark's baseline.
+    func commitOne(_ purchase: SalePurchase) async throws -> JournalOutcome
+
+    /// Issues F-codes, each taking one unit out of the pool into its own allotment.
+    func issueFCodes(saleId: String, count: Int, now: Date) async throws -> [String]
+    /// Buys one unit with an F-code; `conflict(fcode_used)` when it was used, `not_found` when unknown.
+    func redeem(fcode: String, purchase: SalePurchase) async throws -> JournalOutcome
+
+    /// The sale and buyer of an order, when the order was bought in a sale.
+    func saleRelease(orderId: String) async throws -> SaleRelease?
+    /// Gives the unsold units of every sale that has ended back to the store; returns their ids.
+    func closeEndedSales(now: Date) async throws -> [String]
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Decides every purchase attempt of one sale on one node, in memory: the phase, reservation,
+/// per-account limit and the units this node has leased. A value: the engine owns one per sale.
+///
+/// The allocator never reaches the database. When its lease is spent it answers
+/// ``Decision/needLease`` and the engine asks the database for a block; when the database had
+/// nothing left, every later attempt is refused as sold out without asking again until the
+/// sale's figures show units back in the pool.
+public struct SaleAllocator: Sendable {
+    public enum Decision: Equatable, Sendable {
+        /// One unit is this attempt's; it must be committed or given back.
+        case take
+        case refuse(PurchaseRefusal)
+        /// Ask the database for a block of units, then decide again.
+        case needLease
+    }
+
+    public let sale: FlashSale
+    /// Units this node may sell without asking the database.
+    public private(set) var leased: Int64 = 0
+    /// The last lease request found the pool empty.
+    public private(set) var poolEmpty = false
+    /// Units each account holds in this sale (committing or committed).
+    public private(set) var perAccount: [String: Int] = [:]
+    /// Accounts that reserved; required only for reserved-only sales.
+    private var reserved: Set<String>
+
+    public init(sale: FlashSale, reserved: Set<String> = [], perAccount: [String: Int] = [:]) {
+        self.sale = sale
+        self.reserved = reserved
+        self.perAccount = perAccount
+    }
+
+    public mutating func decide(accountId: String, now: Date) -> Decision {
+        switch sale.phase(at: now) {
+        case .upcoming: return .refuse(.notStarted)
+        case .ended: return .refuse(.ended)
+        case .open: break
+        }
+        if sale.reservedOnly && !reserved.contains(accountId) { return .refuse(.notReserved) }
+        if perAccount[accountId, default: 0] >= sale.perAccountLimit { return .refuse(.limitReached) }
+        if leased > 0 {
+            leased -= 1
+            perAccount[accountId, default: 0] += 1
+            return .take
+        }
+        return poolEmpty ? .refuse(.soldOut) : .needLease
+    }
+
+    /// Units arrived from the database; zero means the pool is empty.
+    public mutating func granted(_ units: Int64) {
+        leased += units
+        poolEmpty = units == 0
+    }
+
+    /// The sale's figures were read again: units may be back in the pool.
+    public mutating func poolIs(_ pool: Int64) {
+        if pool > 0 { poolEmpty = false }
+    }
+
+    /// A taken unit was not committed (the database refused it): the unit and the account's
+    /// place come back.
+    public mutating func giveBack(accountId: String) {
+        leased += 1
+        release(accountId: accountId)
+    }
+
+    /// One of the account's orders in this sale was cancelled; its unit went back to the pool.
+    public mutating func release(accountId: String) {
+        if let count = perAccount[accountId] { perAccount[accountId] = count > 1 ? count - 1 : nil }
+    }
+
+    /// An F-code bought a unit for the account outside the allocator.
+    public mutating func count(accountId: String) {
+        perAccount[accountId, default: 0] += 1
+    }
+
+    /// Units leased and unsold, taken back to be returned to the pool.
+    public mutating func surrender() -> Int64 {
+        defer { leased = 0 }
+        return leased
+    }
+
+    /// How many units to lease at once: large blocks while the pool is deep, down to one unit as
+    /// it empties, so no node sits on units while another says sold out.
+    public static func blockSize(pool: Int64, nodes: Int, maximum: Int64 = 512) -> Int64 {
+        guard pool > 0 else { return 0 }
+        return max(1, min(maximum, pool / Int64(4 * max(nodes, 1))))
+    }
+}
+
+/// A token bucket: `capacity` attempts at once, refilled at `perSecond`.
+public struct TokenBucket: Sendable {
+    public let capacity: Double
+    public let perSecond: Double
+    private var tokens: Double
+    private var last: Date
+
+    public init(capacity: Double, perSecond: Double, now: Date) {
+        self.capacity = capacity
+        self.perSecond = perSecond
+        self.tokens = capacity
+        self.last = now
+    }
+
+    /// Takes one token if there is one.
+    public mutating func take(now: Date) -> Bool {
+        let elapsed = max(0, now.timeIntervalSince(last))
+        tokens = min(capacity, tokens + elapsed * perSecond)
+        last = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}
+
+/// Per-account and per-IP token buckets in front of every purchase.
+public struct Admission: Sendable {
+    public let perAccount: (capacity: Double, perSecond: Double)
+    public let perIP: (capacity: Double, perSecond: Double)
+    private var accounts: [String: TokenBucket] = [:]
+    private var addresses: [String: TokenBucket] = [:]
+
+    public init(perAccount: (capacity: Double, perSecond: Double) = (5, 2), perIP: (capacity: Double, perSecond: Double) = (200, 100)) {
+        self.perAccount = perAccount
+        self.perIP = perIP
+    }
+
+    /// `true` when both the account and the address still have a token.
+    public mutating func admit(accountId: String, ip: String, now: Date) -> Bool {
+        if accounts.count > 1_000_000 { accounts.removeAll(keepingCapacity: true) }
+        if addresses.count > 100_000 { addresses.removeAll(keepingCapacity: true) }
+        var account = accounts[accountId] ?? TokenBucket(capacity: perAccount.capacity, perSecond: perAccount.perSecond, now: now)
+        var address = addresses[ip] ?? TokenBucket(capacity: perIP.capacity, perSecond: perIP.perSecond, now: now)
+        let admitted = account.take(now: now) && address.take(now: now)
+        accounts[accountId] = account
+        addresses[ip] = address
+        return admitted
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Flash sales: the public calendar and live figures, reservations, purchases (in memory, group
+/// committed), F-codes, and staff scheduling.
+struct FlashSalesController {
+    let services: MilletServices
+
+    struct CreateBody: Decodable {
+        let title, skuId, market: String
+        let warehouseId: String?
+        let price: Int64?
+        let startsAt, endsAt: String
+        let units: Int64
+        let perAccountLimit, paymentWindowSeconds: Int?
+        let reservedOnly: Bool?
+    }
+
+    struct PurchaseBody: Decodable {
+        let shippingAddress: OrdersController.AddressBody
+        let fcode: String?
+    }
+
+    struct FCodeBody: Decodable {
+        let count: Int
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.get("flash-sales") { _, _ in
+            let now = services.clock.now()
+            var items: [FlashSaleDTO] = []
+            for sale in try await services.flashSales.sales(endingAfter: now, limit: 100) {
+                items.append(FlashSaleDTO(sale, figures: try await figures(sale.id), now: now))
+            }
+            return FlashSaleList(items: items)
+        }
+        group.get("flash-sales/:id") { _, context in
+            let sale = try await sale(context)
+            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now())
+        }
+        group.get("flash-sales/:id/events") { _, context in
+            let sale = try await sale(context)
+            return live(sale)
+        }
+        group.post("flash-sales/:id/reservations") { _, context in
+            let account = try context.requireAccount()
+            let sale = try await sale(context)
+            guard sale.acceptsReservations(at: services.clock.now()) else {
+                throw DomainError.conflict(code: "reservations_closed", message: "reservations close when the sale opens")
+            }
+            let added = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
+            let count = try await services.flashSales.figures(saleId: sale.id, now: services.clock.now(), leaseLifetime: services.engine.leaseLifetime).reservations
+            return ReservationDTO(saleId: sale.id, reserved: true, reservations: count).with(status: added ? .created : .ok)
+        }
+        group.post("flash-sales/:id/purchases") { request, context in
+            let account = try context.requireAccount()
+            let key = try Checkout.validate(idempotencyKey: request.headers[.init("Idempotency-Key")!])
+            let body = try await request.decodeJSON(PurchaseBody.self, context: context)
+            let a = body.shippingAddress
+            let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
+            let saleId = try context.parameters.require("id")
+            let bought: SaleOrder
+            do {
+                if let fcode = body.fcode {
+                    guard FCode.isWellFormed(fcode) else { throw DomainError.invalid(field: "fcode", "is not an F-code") }
+                    bought = try await services.engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
+                } else {
+                    bought = try await services.engine.purchase(
+                        saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address)
+                }
+            } catch let refusal as PurchaseRefusal {
+                throw refusal.domainError
+            }
+            return OrderDTO(bought.order).with(status: .created)
+        }
+        group.post("staff/flash-sales") { request, context in
+            _ = try context.requireStaff()
+            let body = try await request.decodeJSON(CreateBody.self, context: context)
+            let sale = try await SaleScheduler(
+                catalog: services.catalog, inventory: services.inventory, markets: services.markets, sales: services.flashSales,
+                pricing: services.pricing, clock: services.clock
+            ).schedule(try Self.request(body))
+            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now()).with(status: .created)
+        }
+        group.post("staff/flash-sales/:id/fcodes") { request, context in
+            _ = try context.requireStaff()
+            let sale = try await sale(context)
+            let body = try await request.decodeJSON(FCodeBody.self, context: context)
+            guard sale.phase(at: services.clock.now()) != .ended else { throw PurchaseRefusal.ended.domainError }
+            let codes = try await services.flashSales.issueFCodes(saleId: sale.id, count: body.count, now: services.clock.now())
+            return FCodeList(saleId: sale.id, codes: codes).with(status: .created)
+        }
+    }
+
+    static func request(_ body: CreateBody) throws -> SaleRequest {
+        var check = Validator()
+        let startsAt = try? Date(body.startsAt, strategy: .iso8601)
+        let endsAt = try? Date(body.endsAt, strategy: .iso8601)
+        check.require(startsAt != nil, "startsAt", "must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z")
+        check.require(endsAt != nil, "endsAt", "must be an ISO 8601 date-time such as 2026-12-01T12:10:00Z")
+        try check.check()
+        return SaleRequest(
+            title: body.title, skuId: body.skuId, marketCode: body.market, warehouseId: body.warehouseId, price: body.price,
+            startsAt: startsAt!, endsAt: endsAt!, units: body.units, perAccountLimit: body.perAccountLimit ?? 1,
+            paymentWindowSeconds: body.paymentWindowSeconds ?? 30 * 60, reservedOnly: body.reservedOnly ?? false)
+    }
+
+    func sale(_ context: MilletRequestContext) async throws -> FlashSale {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id), let sale = try await services.flashSales.sale(id: id) else {
+            throw DomainError.notFound(what: "flash sale")
+        }
+        return sale
+    }
+
+    /// The figures the engine last published, or read once when it has none yet.
+    func figures(_ saleId: String) async throws -> SaleFigures {
+        if let published = await services.engine.figures(saleId: saleId) { return published }
+        return try await services.flashSales.figures(saleId: saleId, now: services.clock.now(), leaseLifetime: services.engine.leaseLifetime)
+    }
+
+    /// A server-sent-events stream of the sale's figures every 250 ms. Every viewer reads the
+    /// figures the engine published; none causes a database read. The stream ends when the sale
+    /// has ended, after ten minutes (the browser reconnects), or when the node shuts down.
+    func live(_ sale: FlashSale) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            let started = ContinuousClock.now
+            var last: SaleFigures? = try await figures(sale.id)
+            while ContinuousClock.now - started < .seconds(600), await !services.engine.closing {
+                last = await services.engine.figures(saleId: sale.id) ?? last
+                let now = services.clock.now()
+                let data = try encoder.encode(LiveFigures(sale, figures: last!, now: now))
+                try await writer.write(ByteBuffer(string: "event: figures\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
+                if sale.phase(at: now) == .ended { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}

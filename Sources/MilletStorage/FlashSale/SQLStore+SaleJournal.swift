@@ -1,0 +1,192 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+/// The write side of a flash sale: node leases and the group-commit journal.
+extension SQLStore {
+    /// Thrown inside a journal transaction when the node's lease is gone; rolls everything back.
+    struct LeaseLost: Error {}
+
+    public func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
+        try await transaction { db in
+            // Updating the sale row first locks it, so concurrent nodes lease one after another.
+            guard let sale = try await db.raw("""
+                UPDATE flash_sales SET leased = leased WHERE id = \(bind: saleId) AND closed = 0
+                RETURNING units, sold, leased, fcode_units, returned
+                """).first() else { return 0 }
+            var leased = try sale.int("leased")
+            // Leases of nodes that stopped renewing them go back to the pool.
+            let dead = try await db.raw("""
+                DELETE FROM flash_sale_leases WHERE sale_id = \(bind: saleId) AND node_id <> \(bind: node)
+                    AND renewed_at < \(bind: now.addingTimeInterval(-leaseLifetime).millis)
+                RETURNING units
+                """).all().reduce(Int64(0)) { $0 + (try $1.int("units")) }
+            leased -= dead
+            let pool = try sale.int("units") - sale.int("sold") - leased - sale.int("fcode_units") - sale.int("returned")
+            let granted = min(units, max(0, pool))
+            try await db.raw("UPDATE flash_sales SET leased = \(bind: leased + granted) WHERE id = \(bind: saleId)").run()
+            try await db.raw("""
+                INSERT INTO flash_sale_leases (sale_id, node_id, units, renewed_at)
+                VALUES (\(bind: saleId), \(bind: node), \(bind: granted), \(bind: now.millis))
+                ON CONFLICT (sale_id, node_id) DO UPDATE SET units = flash_sale_leases.units + excluded.units, renewed_at = excluded.renewed_at
+                """).run()
+            return granted
+        }
+    }
+
+    public func renewLeases(node: String, now: Date) async throws {
+        try await read { db in
+            try await db.raw("UPDATE flash_sale_leases SET renewed_at = \(bind: now.millis) WHERE node_id = \(bind: node)").run()
+        }
+    }
+
+    public func returnLease(saleId: String, node: String, units: Int64) async throws {
+        guard units > 0 else { return }
+        do {
+            try await transaction { db in try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: units, sold: false) }
+        } catch is LeaseLost {
+            // The lease was already reclaimed; its units are back in the pool.
+        }
+    }
+
+    /// Moves `units` out of the node's lease, into `sold` or back to the pool. Locks the sale row
+    /// before the lease row, the same order ``lease(saleId:node:units:now:leaseLifetime:)`` takes,
+    /// so two nodes never deadlock. Throws ``LeaseLost`` when the lease no longer has them.
+    static func takeFromLease(db: any SQLDatabase, saleId: String, node: String, units: Int64, sold: Bool) async throws {
+        try await db.raw("UPDATE flash_sales SET leased = leased WHERE id = \(bind: saleId)").run()
+        let taken = try await db.raw("""
+            UPDATE flash_sale_leases SET units = units - \(bind: units)
+            WHERE sale_id = \(bind: saleId) AND node_id = \(bind: node) AND units >= \(bind: units) RETURNING units
+            """).first()
+        guard taken != nil else { throw LeaseLost() }
+        try await db.raw("""
+            UPDATE flash_sales SET sold = sold + \(bind: sold ? units : 0), leased = leased - \(bind: units) WHERE id = \(bind: saleId)
+            """).run()
+    }
+
+    public func commit(_ purchases: [SalePurchase], node: String) async throws -> [JournalOutcome] {
+        guard !purchases.isEmpty else { return [] }
+        do {
+            return try await transaction { db in
+                var outcomes = [JournalOutcome?](repeating: nil, count: purchases.count)
+                for (index, replay) in try await Self.replays(db: db, purchases).enumerated() {
+                    if let replay { outcomes[index] = .replayed(orderId: replay) }
+                }
+                for saleId in Set(purchases.map(\.sale.id)) {
+                    let indices = purchases.indices.filter { purchases[$0].sale.id == saleId && outcomes[$0] == nil }
+                    guard !indices.isEmpty else { continue }
+                    let limit = Int64(purchases[indices[0]].sale.perAccountLimit)
+                    // The database, not memory, has the last word on the per-account limit. Each round asks
+                    // for one more unit per account, so a new row never starts above the limit.
+                    var byAccount: [String: [Int]] = [:]
+                    for index in indices { byAccount[purchases[index].accountId, default: []].append(index) }
+                    var accepted: [SalePurchase] = []
+                    var round = 0
+                    while true {
+                        let accounts = byAccount.filter { $0.value.count > round }.keys.sorted()
+                        guard !accounts.isEmpty else { break }
+                        let allowed = try await Self.countPurchase(db: db, saleId: saleId, accounts: accounts, limit: limit)
+                        for account in accounts {
+                            let index = byAccount[account]![round]
+                            if allowed.contains(account) {
+                                accepted.append(purchases[index])
+                                outcomes[index] = .created(orderId: purchases[index].orderId)
+                            } else {
+                                outcomes[index] = .limitReached
+                            }
+                        }
+                        round += 1
+                    }
+                    let count = Int64(accepted.count)
+                    guard count > 0 else { continue }
+                    try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: count, sold: true)
+                    try await Self.insertSaleOrders(db: db, accepted, note: "bought in the flash sale")
+                }
+                return outcomes.map { $0! }
+            }
+        } catch is LeaseLost {
+            return purchases.map { _ in .leaseLost }
+        }
+    }
+
+    public func commitOne(_ purchase: SalePurchase) async throws -> JournalOutcome {
+        try await transaction { db in
+            if let replay = try await Self.replays(db: db, [purchase])[0] { return .replayed(orderId: replay) }
+            let sale = purchase.sale
+            // One row lock per order: the sale row is the hot spot every buyer queues on.
+            let taken = try await db.raw("""
+                UPDATE flash_sales SET sold = sold + 1
+                WHERE id = \(bind: sale.id) AND closed = 0 AND sold + leased + fcode_units + returned < units RETURNING id
+                """).first()
+            guard taken != nil else { throw PurchaseRefusal.soldOut }
+            let allowed = try await Self.countPurchase(
+                db: db, saleId: sale.id, accounts: [purchase.accountId], limit: Int64(sale.perAccountLimit))
+            guard !allowed.isEmpty else { throw PurchaseRefusal.limitReached }
+            try await Self.insertSaleOrders(db: db, [purchase], note: "bought in the flash sale")
+            return .created(orderId: purchase.orderId)
+        }
+    }
+
+    /// Counts one more unit for each account unless that would pass the limit; answers the accounts counted.
+    static func countPurchase(db: any SQLDatabase, saleId: String, accounts: [String], limit: Int64) async throws -> Set<String> {
+        let rows = accounts.map { account -> SQLQueryString in "(\(bind: saleId), \(bind: account), 1)" }
+        return Set(try await db.raw("""
+            INSERT INTO flash_sale_buyers (sale_id, account_id, units) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (sale_id, account_id) DO UPDATE SET units = flash_sale_buyers.units + 1
+            WHERE flash_sale_buyers.units + 1 <= \(bind: limit)
+            RETURNING account_id
+            """).all().map { try $0.string("account_id") })
+    }
+
+    /// For each purchase, the order an earlier request with the same account and key created.
+    static func replays(db: any SQLDatabase, _ purchases: [SalePurchase]) async throws -> [String?] {
+        let keys = Array(Set(purchases.map(\.idempotencyKey)))
+        var found: [String: String] = [:]
+        for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
+            let list = chunk.map { key -> SQLQueryString in "\(bind: key)" }.joined(separator: ", ")
+            for row in try await db.raw("SELECT id, account_id, idempotency_key FROM orders WHERE idempotency_key IN (\(list))").all() {
+                found[try row.string("account_id") + " " + row.string("idempotency_key")] = try row.string("id")
+            }
+        }
+        return purchases.map { found[$0.accountId + " " + $0.idempotencyKey] }
+    }
+
+    /// Writes orders, their one line and their first transition with multi-row statements.
+    static func insertSaleOrders(db: any SQLDatabase, _ purchases: [SalePurchase], note: String) async throws {
+        for start in stride(from: 0, to: purchases.count, by: 400) {
+            let chunk = purchases[start..<min(start + 400, purchases.count)]
+            let orders = chunk.map { p -> SQLQueryString in
+                let t = p.totals, a = p.address
+                return """
+                    (\(bind: p.orderId), \(bind: p.accountId), \(bind: p.sale.marketCode), \(bind: p.sale.currency),
+                    \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal), \(bind: t.shipping), \(bind: t.tax), \(bind: t.total),
+                    \(bind: Int64(t.pricesIncludeTax ? 1 : 0)), \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode),
+                    \(bind: a.phone), \(bind: p.paymentDeadline.millis), \(bind: p.idempotencyKey), \(bind: p.now.millis), \(bind: p.sale.id))
+                    """
+            }
+            try await db.raw("""
+                INSERT INTO orders (id, account_id, market_code, currency, status, subtotal, shipping, tax, total,
+                    prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
+                    idempotency_key, created_at, flash_sale_id)
+                VALUES \(orders.joined(separator: ", "))
+                """).run()
+            let lines = chunk.map { p -> SQLQueryString in
+                """
+                (\(bind: p.orderId), 1, \(bind: p.sale.skuId), \(bind: p.skuCode), \(bind: p.productName), \(bind: p.sale.warehouseId),
+                1, \(bind: p.sale.price), \(bind: p.sale.price))
+                """
+            }
+            try await db.raw("""
+                INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, product_name, warehouse_id, quantity, unit_price, line_total)
+                VALUES \(lines.joined(separator: ", "))
+                """).run()
+            let transitions = chunk.map { p -> SQLQueryString in
+                "(\(bind: p.orderId), 1, NULL, \(bind: OrderStatus.pendingPayment.rawValue), \(bind: "account:\(p.accountId)"), \(bind: note), \(bind: p.now.millis))"
+            }
+            try await db.raw("""
+                INSERT INTO order_transitions (order_id, seq, from_status, to_status, actor, note, at)
+                VALUES \(transitions.joined(separator: ", "))
+                """).run()
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import MilletCore
+import Testing
+@testable import MilletStorage
+
+/// Flash sales on every backend: the sale takes and returns stock, the journal keeps the limit and
+/// the idempotency keys, dead leases come back, and the engine sells exactly the units there are.
+/// An extension of the conformance suite so PostgreSQL tests stay serialized.
+extension StorageConformanceTests {
+    /// A sale of `units` Note 3 phones in India opening a minute from the clock's now.
+    func scheduleSale(_ store: SQLStore, units: Int64, limit: Int = 1, reservedOnly: Bool = false) async throws -> FlashSale {
+        let (_, sku, _) = try await fixture(store)
+        return try await SaleScheduler(catalog: store, inventory: store, markets: store, sales: store, pricing: PricingPolicy(), clock: clock)
+            .schedule(SaleRequest(
+                title: "Note 3 launch", skuId: sku.id, marketCode: "IN", startsAt: clock.now().addingTimeInterval(60),
+                endsAt: clock.now().addingTimeInterval(3600), units: units, perAccountLimit: limit, reservedOnly: reservedOnly))
+    }
+
+    func purchase(_ sale: FlashSale, _ accountId: String, key: String = Identifier.make()) throws -> SalePurchase {
+        SalePurchase(
+            orderId: Identifier.make(), sale: sale, accountId: accountId, idempotencyKey: key, address: address,
+            totals: OrderTotals(subtotal: sale.price, shipping: 0, tax: 0, total: sale.price, pricesIncludeTax: true),
+            skuCode: "N3", productName: "Note 3", now: clock.now())
+    }
+
+    func fans(_ store: SQLStore, _ count: Int) async throws -> [String] {
+        var ids: [String] = []
+        for index in 0..<count {
+            let account = Account(id: Identifier.make(), email: "buyer\(index)@fan.test", displayName: "Buyer \(index)", role: .customer,
+                                  passwordHash: "x", createdAt: clock.now())
+            try await store.create(account)
+            ids.append(account.id)
+        }
+        return ids
+    }
+
+    /// units = sold + leased + F-code allotment + returned + pool, and the warehouse agrees.
+    func expectConserved(_ store: SQLStore, _ sale: FlashSale, sourceLocation: SourceLocation = #_sourceLocation) async throws -> SaleFigures {
+        let figures = try await store.figures(saleId: sale.id, now: clock.now(), leaseLifetime: 5)
+        #expect(figures.pool >= 0, sourceLocation: sourceLocation)
+        #expect(figures.sold + figures.leased + figures.fcodeUnits + figures.returned + figures.pool == figures.units, sourceLocation: sourceLocation)
+        let active = try await store.read { db in
+            try await db.raw("""
+                SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders WHERE flash_sale_id = \(bind: sale.id) AND status IN ('pending_payment', 'paid')
+                """).first()!.int("n")
+        }
+        #expect(active == figures.sold, sourceLocation: sourceLocation)
+        for level in try await store.stock(skuId: sale.skuId) {
+            #expect(level.received == level.available + level.held + level.sold, sourceLocation: sourceLocation)
+        }
+        return figures
+    }
+
+    @Test(arguments: Backends.all) func aSaleTakesItsUnitsFromStockAndGivesBackWhatItDidNotSell(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 30)
+            try await expectStock(store, sku: try await fixture(store).1, held: 30, sold: 0)
+            await #expect(throws: DomainError.conflict(code: "out_of_stock", message: "the warehouse has fewer than 71 units available")) {
+                _ = try await scheduleSale(store, units: 71)
+            }
+            let buyers = try await fans(store, 3)
+            #expect(try await store.lease(saleId: sale.id, node: "a", units: 10, now: clock.now(), leaseLifetime: 5) == 10)
+            let outcomes = try await store.commit(try buyers.map { try purchase(sale, $0) }, node: "a")
+            #expect(outcomes.allSatisfy { if case .created = $0 { true } else { false } })
+            var figures = try await expectConserved(store, sale)
+            #expect(figures.sold == 3 && figures.leased == 7 && figures.pool == 20)
+
+            clock.advance(by: 3600)
+            #expect(try await store.closeEndedSales(now: clock.now()) == [sale.id])
+            figures = try await expectConserved(store, sale)
+            #expect(figures.returned == 27 && figures.leased == 0 && figures.pool == 0)
+            // The three orders still hold their units; the rest is back in the store.
+            try await expectStock(store, sku: try await fixture(store).1, held: 3, sold: 0)
+            #expect(try await store.lease(saleId: sale.id, node: "a", units: 10, now: clock.now(), leaseLifetime: 5) == 0)
+        }
+    }
+
+    @Test(arguments: Backends.all) func theJournalKeepsTheLimitAndReplaysAKey(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 10)
+            let fan = try await fans(store, 1)[0]
+            _ = try await store.lease(saleId: sale.id, node: "a", units: 5, now: clock.now(), leaseLifetime: 5)
+            let first = try purchase(sale, fan, key: "launch-key-1")
+            #expect(try await store.commit([first, try purchase(sale, fan)], node: "a") == [.created(orderId: first.orderId), .limitReached])
+            #expect(try await store.commit([try purchase(sale, fan, key: "launch-key-1")], node: "a") == [.replayed(orderId: first.orderId)])
+            let figures = try await expectConserved(store, sale)
+            #expect(figures.sold == 1 && figures.leased == 4)
+            let order = try #require(try await store.order(id: first.orderId))
+            #expect(order.status == .pendingPayment && order.lines[0].unitPrice == sale.price)
+            #expect(order.paymentDeadline == clock.now().addingTimeInterval(1800))
+            // The row-lock path refuses the same way.
+            await #expect(throws: PurchaseRefusal.limitReached) { _ = try await store.commitOne(try purchase(sale, fan)) }
+        }
+    }
+
+    @Test(arguments: Backends.all) func aDeadNodesLeaseGoesBackAndItCannotSellFromIt(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 8)
+            let fan = try await fans(store, 1)[0]
+            #expect(try await store.lease(saleId: sale.id, node: "a", units: 5, now: clock.now(), leaseLifetime: 5) == 5)
+            #expect(try await store.lease(saleId: sale.id, node: "b", units: 5, now: clock.now(), leaseLifetime: 5) == 3)
+            clock.advance(by: 6)
+            try await store.renewLeases(node: "b", now: clock.now())
+            // a stopped renewing: its five units go to whoever leases next.
+            #expect(try await store.lease(saleId: sale.id, node: "b", units: 10, now: clock.now(), leaseLifetime: 5) == 5)
+            #expect(try await store.commit([try purchase(sale, fan)], node: "a") == [.leaseLost])
+            let figures = try await expectConserved(store, sale)
+            #expect(figures.leased == 8 && figures.sold == 0)
+            try await store.returnLease(saleId: sale.id, node: "b", units: 8)
+            #expect(try await expectConserved(store, sale).pool == 8)
+        }
+    }
+
+    @Test(arguments: Backends.all) func anUnpaidSaleOrderPutsItsUnitBackOnSale(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 2)
+            let fan = try await fans(store, 1)[0]
+            _ = try await store.lease(saleId: sale.id, node: "a", units: 2, now: clock.now(), leaseLifetime: 5)
+            let bought = try purchase(sale, fan)
+            _ = try await store.commit([bought], node: "a")
+            try await store.returnLease(saleId: sale.id, node: "a", units: 1)
+            clock.advance(by: 1801)
+            #expect(try await store.expireOverdue(now: clock.now()) == [bought.orderId])
+            #expect(try await store.saleRelease(orderId: bought.orderId) == SaleRelease(saleId: sale.id, accountId: fan))
+            let figures = try await expectConserved(store, sale)
+            #expect(figures.sold == 0 && figures.pool == 2)
+            #expect(try await store.buyers(saleId: sale.id).isEmpty)
+            // The sale still holds both units in the warehouse; the store did not get them back.
+            try await expectStock(store, sku: try await fixture(store).1, held: 2, sold: 0)
+            // The same fan may buy again.
+            _ = try await store.lease(saleId: sale.id, node: "a", units: 1, now: clock.now(), leaseLifetime: 5)
+            let again = try purchase(sale, fan)
+            #expect(try await store.commit([again], node: "a") == [.created(orderId: again.orderId)])
+        }
+    }
+
+    @Test(arguments: Backends.all) func fCodesBuyFromTheirOwnAllotment(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 3)
+            let (a, b) = try await { let ids = try await fans(store, 2); return (ids[0], ids[1]) }()
+            let codes = try await store.issueFCodes(saleId: sale.id, count: 2, now: clock.now())
+            #expect(codes.count == 2 && codes.allSatisfy(FCode.isWellFormed))
+            #expect(try await expectConserved(store, sale).fcodeUnits == 2)
+            await #expect(throws: DomainError.self) { _ = try await store.issueFCodes(saleId: sale.id, count: 2, now: clock.now()) }
+            let bought = try purchase(sale, a)
+            #expect(try await store.redeem(fcode: codes[0], purchase: bought) == .created(orderId: bought.orderId))
+            await #expect(throws: DomainError.conflict(code: "fcode_used", message: "this F-code was already used")) {
+                _ = try await store.redeem(fcode: codes[0], purchase: try purchase(sale, b))
+            }
+            await #expect(throws: DomainError.notFound(what: "F-code")) {
+                _ = try await store.redeem(fcode: FCode.make(), purchase: try purchase(sale, b))
+            }
+            let figures = try await expectConserved(store, sale)
+            #expect(figures.sold == 1 && figures.fcodeUnits == 1 && figures.pool == 1)
+        }
+    }
+
+    @Test(arguments: Backends.all) func manyConcurrentBuyersGetExactlyTheUnitsThereAre(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 50)
+            let buyers = try await fans(store, 120)
+            let engine = FlashSaleEngine(
+                repository: store, catalog: store, orders: store, markets: store, clock: clock,
+                admission: Admission(perAccount: (10, 10), perIP: (10_000, 10_000)))
+            await #expect(throws: PurchaseRefusal.notStarted) {
+                _ = try await engine.purchase(saleId: sale.id, accountId: buyers[0], ip: "ip", idempotencyKey: "early-key-1", address: address)
+            }
+            clock.advance(by: 60)
+            // Every buyer tries three times at once, each with a new key.
+            let results = await withTaskGroup(of: Result<SaleOrder, any Error>.self) { group in
+                for buyer in buyers {
+                    for attempt in 0..<3 {
+                        group.addTask {
+                            do {
+                                return .success(try await engine.purchase(
+                                    saleId: sale.id, accountId: buyer, ip: "ip", idempotencyKey: "k-\(attempt)-\(buyer)", address: address))
+                            } catch {
+                                return .failure(error)
+                            }
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let wins = results.compactMap { try? $0.get() }
+            let refusals = results.compactMap { result -> PurchaseRefusal? in
+                if case .failure(let error) = result { return error as? PurchaseRefusal }
+                return nil
+            }
+            let unexpected = results.compactMap { result -> String? in
+                if case .failure(let error) = result, !(error is PurchaseRefusal) { return String(reflecting: error) }
+                return nil
+            }
+            #expect(unexpected.isEmpty, "\(unexpected.prefix(3))")
+            #expect(wins.count == 50)
+            #expect(Set(wins.map(\.order.accountId)).count == 50)
+            #expect(refusals.count == 310)
+            #expect(Set(refusals).isSubset(of: [.soldOut, .limitReached]))
+            for win in wins { #expect(try await store.order(id: win.order.id)?.status == .pendingPayment) }
+            var figures = try await expectConserved(store, sale)
+            #expect(figures.sold == 50 && figures.pool == 0 && figures.leased == 0)
+
+            // Nobody pays: at the deadline every unit is back on sale and sold again.
+            clock.advance(by: 1801)
+            let expired = try await store.expireOverdue(now: clock.now())
+            #expect(expired.count == 50)
+            for id in expired { await engine.released(try #require(try await store.saleRelease(orderId: id))) }
+            let second = try await engine.purchase(saleId: sale.id, accountId: wins[0].order.accountId, ip: "ip", idempotencyKey: "second-chance", address: address)
+            #expect(!second.replayed)
+            figures = try await expectConserved(store, sale)
+            #expect(figures.sold == 1)
+            // The first key still answers the first order.
+            let replay = try await engine.purchase(
+                saleId: sale.id, accountId: wins[0].order.accountId, ip: "ip", idempotencyKey: "second-chance", address: address)
+            #expect(replay.replayed && replay.order.id == second.order.id)
+        }
+    }
+}
