@@ -162,10 +162,11 @@ extension StorageConformanceTests {
             let engine = FlashSaleEngine(
                 repository: store, catalog: store, orders: store, markets: store, clock: clock,
                 admission: Admission(perAccount: (10, 10), perIP: (10_000, 10_000)))
-            await #expect(throws: PurchaseRefusal.notStarted) {
-                _ = try await engine.purchase(saleId: sale.id, accountId: buyers[0], ip: "ip", idempotencyKey: "early-key-1", address: address)
-            }
+            await #expect(throws: PurchaseRefusal.notStarted) { _ = try await engine.issueToken(saleId: sale.id, accountId: buyers[0]) }
             clock.advance(by: 60)
+            var tokens: [String: String] = [:]
+            for buyer in buyers { tokens[buyer] = try await engine.issueToken(saleId: sale.id, accountId: buyer).token }
+            let passes = tokens
             // Every buyer tries three times at once, each with a new key.
             let results = await withTaskGroup(of: Result<SaleOrder, any Error>.self) { group in
                 for buyer in buyers {
@@ -173,7 +174,8 @@ extension StorageConformanceTests {
                         group.addTask {
                             do {
                                 return .success(try await engine.purchase(
-                                    saleId: sale.id, accountId: buyer, ip: "ip", idempotencyKey: "k-\(attempt)-\(buyer)", address: address))
+                                    saleId: sale.id, accountId: buyer, ip: "ip", idempotencyKey: "k-\(attempt)-\(buyer)", address: address,
+                                    token: passes[buyer]))
                             } catch {
                                 return .failure(error)
                             }
@@ -195,7 +197,8 @@ extension StorageConformanceTests {
             #expect(wins.count == 50)
             #expect(Set(wins.map(\.order.accountId)).count == 50)
             #expect(refusals.count == 310)
-            #expect(Set(refusals).isSubset(of: [.soldOut, .limitReached]))
+            // A buyer's other two attempts share the token that is buying, so they are refused as spent tokens.
+            #expect(Set(refusals).isSubset(of: [.soldOut, .limitReached, .invalidToken]))
             for win in wins { #expect(try await store.order(id: win.order.id)?.status == .pendingPayment) }
             var figures = try await expectConserved(store, sale)
             #expect(figures.sold == 50 && figures.pool == 0 && figures.leased == 0)
@@ -205,13 +208,20 @@ extension StorageConformanceTests {
             let expired = try await store.expireOverdue(now: clock.now())
             #expect(expired.count == 50)
             for id in expired { await engine.released(try #require(try await store.saleRelease(orderId: id))) }
-            let second = try await engine.purchase(saleId: sale.id, accountId: wins[0].order.accountId, ip: "ip", idempotencyKey: "second-chance", address: address)
+            let again = wins[0].order.accountId
+            // The token that bought the first order is spent; a fresh one buys again.
+            await #expect(throws: PurchaseRefusal.invalidToken) {
+                _ = try await engine.purchase(saleId: sale.id, accountId: again, ip: "ip", idempotencyKey: "spent", address: address, token: tokens[again])
+            }
+            let fresh = try await engine.issueToken(saleId: sale.id, accountId: again).token
+            let second = try await engine.purchase(
+                saleId: sale.id, accountId: again, ip: "ip", idempotencyKey: "second-chance", address: address, token: fresh)
             #expect(!second.replayed)
             figures = try await expectConserved(store, sale)
             #expect(figures.sold == 1)
             // The first key still answers the first order.
             let replay = try await engine.purchase(
-                saleId: sale.id, accountId: wins[0].order.accountId, ip: "ip", idempotencyKey: "second-chance", address: address)
+                saleId: sale.id, accountId: again, ip: "ip", idempotencyKey: "second-chance", address: address, token: fresh)
             #expect(replay.replayed && replay.order.id == second.order.id)
         }
     }

@@ -22,10 +22,15 @@ public struct FlashSale: Hashable, Sendable, Codable {
     /// Only accounts that reserved before the start may buy.
     public let reservedOnly: Bool
     public let createdAt: Date
+    /// Leading zero bits a purchase's proof of work must have; 0 asks for none.
+    public let proofOfWorkBits: Int
+    /// The key purchase tokens of this sale are signed with; never shown.
+    public let tokenKey: String
 
     public init(
         id: String, title: String, skuId: String, marketCode: String, warehouseId: String, price: Int64, currency: String,
-        startsAt: Date, endsAt: Date, units: Int64, perAccountLimit: Int, paymentWindowSeconds: Int, reservedOnly: Bool, createdAt: Date
+        startsAt: Date, endsAt: Date, units: Int64, perAccountLimit: Int, paymentWindowSeconds: Int, reservedOnly: Bool, createdAt: Date,
+        proofOfWorkBits: Int = 0, tokenKey: String = PurchaseToken.makeKey()
     ) {
         self.id = id
         self.title = title
@@ -41,6 +46,8 @@ public struct FlashSale: Hashable, Sendable, Codable {
         self.paymentWindowSeconds = paymentWindowSeconds
         self.reservedOnly = reservedOnly
         self.createdAt = createdAt
+        self.proofOfWorkBits = proofOfWorkBits
+        self.tokenKey = tokenKey
     }
 
     /// Where a sale is in its life at an instant.
@@ -57,7 +64,8 @@ public struct FlashSale: Hashable, Sendable, Codable {
 
     /// Checks what staff asked for before any unit is taken from stock.
     public static func validate(
-        title: String, startsAt: Date, endsAt: Date, units: Int64, perAccountLimit: Int, paymentWindowSeconds: Int, price: Int64, now: Date
+        title: String, startsAt: Date, endsAt: Date, units: Int64, perAccountLimit: Int, paymentWindowSeconds: Int, price: Int64, now: Date,
+        proofOfWorkBits: Int = 0
     ) throws {
         var check = Validator()
         check.require(!title.trimmingCharacters(in: .whitespaces).isEmpty && title.count <= 120, "title", "must be 1 to 120 characters")
@@ -68,6 +76,7 @@ public struct FlashSale: Hashable, Sendable, Codable {
         check.require((1...10).contains(perAccountLimit), "perAccountLimit", "must be from 1 to 10")
         check.require((60...24 * 3600).contains(paymentWindowSeconds), "paymentWindowSeconds", "must be from 60 to 86400")
         check.require(price >= 1, "price", "must be at least 1")
+        check.require((0...PurchaseToken.maxProofBits).contains(proofOfWorkBits), "proofOfWorkBits", "must be from 0 to \(PurchaseToken.maxProofBits)")
         try check.check()
     }
 }
@@ -110,6 +119,8 @@ public enum PurchaseRefusal: String, Error, Sendable, Equatable {
     case limitReached = "limit_reached"
     case rateLimited = "rate_limited"
     case overloaded
+    case invalidToken = "invalid_purchase_token"
+    case proofOfWorkFailed = "proof_of_work_failed"
 
     /// The domain error the HTTP layer maps to a status.
     public var domainError: DomainError {
@@ -121,6 +132,8 @@ public enum PurchaseRefusal: String, Error, Sendable, Equatable {
         case .limitReached: .conflict(code: rawValue, message: "this account already bought the most this sale allows")
         case .rateLimited: .throttled(retryAfterSeconds: 1)
         case .overloaded: .overloaded(retryAfterSeconds: 1)
+        case .invalidToken: .notEligible(code: rawValue, message: "fetch a purchase token for this sale (POST .../tokens) and send it as purchaseToken")
+        case .proofOfWorkFailed: .notEligible(code: rawValue, message: "proofOfWork does not solve this token's challenge")
         }
     }
 }

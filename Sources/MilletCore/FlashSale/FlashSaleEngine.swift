@@ -36,8 +36,11 @@ public actor FlashSaleEngine {
     private var leasing: [String: Task<Void, any Error>] = [:]
     private var wins: [String: Order] = [:]
     private var attempts: Set<String> = []
+    /// Nonces of purchase tokens that bought an order (or are buying one now).
+    private var spentTokens: Set<String> = []
     private var inFlight = 0
     private var published: [String: SaleFigures] = [:]
+    private var nextBatches: [String: FlashSale] = [:]
     private var nodesSeen = 1
 
     public init(
@@ -57,8 +60,20 @@ public actor FlashSaleEngine {
         self.journal = SaleJournal(repository: repository, node: node)
     }
 
-    /// Buys one unit for `accountId`. A repeated `idempotencyKey` answers the first order.
-    public func purchase(saleId: String, accountId: String, ip: String, idempotencyKey: String, address: ShippingAddress) async throws -> SaleOrder {
+    /// Issues a signed single-use purchase token once the sale is open, to accounts that may buy.
+    public func issueToken(saleId: String, accountId: String) async throws -> (token: String, expiresAt: Date, proofOfWorkBits: Int) {
+        let sale = try await load(saleId)
+        let now = clock.now()
+        if let refusal = sale.allocator.refusal(accountId: accountId, now: now) { throw refusal }
+        let issued = PurchaseToken.issue(sale: sale.allocator.sale, accountId: accountId, now: now)
+        return (issued.token, issued.expiresAt, sale.allocator.sale.proofOfWorkBits)
+    }
+
+    /// Buys one unit for `accountId` with a purchase token (and its proof of work when the sale
+    /// asks for one). A repeated `idempotencyKey` answers the first order.
+    public func purchase(
+        saleId: String, accountId: String, ip: String, idempotencyKey: String, address: ShippingAddress, token: String?, proof: String? = nil
+    ) async throws -> SaleOrder {
         let key = accountId + " " + idempotencyKey
         if let order = wins[key] { return SaleOrder(order: order, replayed: true) }
         guard !attempts.contains(key) else {
@@ -67,11 +82,23 @@ public actor FlashSaleEngine {
         let now = clock.now()
         guard admission.admit(accountId: accountId, ip: ip, now: now) else { throw PurchaseRefusal.rateLimited }
         guard inFlight < maxInFlight, !closing else { throw PurchaseRefusal.overloaded }
+        let sale = try await load(saleId).allocator.sale
+        guard let token else { throw PurchaseRefusal.invalidToken }
+        let pass = try PurchaseToken.verify(token, sale: sale, accountId: accountId, now: now)
+        guard PurchaseToken.proofHolds(token: token, proof: proof ?? "", bits: sale.proofOfWorkBits) else { throw PurchaseRefusal.proofOfWorkFailed }
+        guard !spentTokens.contains(pass.nonce) else { throw PurchaseRefusal.invalidToken }
         attempts.insert(key)
+        spentTokens.insert(pass.nonce)
         defer { attempts.remove(key) }
-        let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
-        wins[key] = result.order
-        return result
+        do {
+            let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
+            wins[key] = result.order
+            return result
+        } catch {
+            // Only a token that bought an order is spent.
+            spentTokens.remove(pass.nonce)
+            throw error
+        }
     }
 
     private func buy(saleId: String, accountId: String, key: String, address: ShippingAddress, now: Date) async throws -> SaleOrder {
@@ -151,12 +178,19 @@ public actor FlashSaleEngine {
     /// The figures last read for a sale; viewers share them, no database read per viewer.
     public func figures(saleId: String) -> SaleFigures? { published[saleId] }
 
+    /// The next scheduled sale of the same SKU in the same market, as of the last tick.
+    public func nextBatch(after saleId: String) -> FlashSale? { nextBatches[saleId] }
+
     /// Called about every 250 ms: renews this node's leases, reads the figures of every current
     /// sale once, and gives unsold leases of ended sales back.
     public func tick() async throws {
         let now = clock.now()
         try await repository.renewLeases(node: node, now: now)
-        for sale in try await repository.sales(endingAfter: now.addingTimeInterval(-60), limit: 100) {
+        let current = try await repository.sales(endingAfter: now.addingTimeInterval(-60), limit: 100)
+        nextBatches = Dictionary(uniqueKeysWithValues: current.compactMap { sale in
+            current.first { $0.skuId == sale.skuId && $0.marketCode == sale.marketCode && $0.startsAt >= sale.endsAt }.map { (sale.id, $0) }
+        })
+        for sale in current {
             let figures = try await repository.figures(saleId: sale.id, now: now, leaseLifetime: leaseLifetime)
             published[sale.id] = figures
             loaded[sale.id]?.allocator.poolIs(figures.pool)

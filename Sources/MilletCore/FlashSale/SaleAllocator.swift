@@ -32,13 +32,18 @@ public struct SaleAllocator: Sendable {
         self.perAccount = perAccount
     }
 
-    public mutating func decide(accountId: String, now: Date) -> Decision {
+    /// Why `accountId` may not buy at all now (phase or reservation), or `nil` when it may try.
+    public func refusal(accountId: String, now: Date) -> PurchaseRefusal? {
         switch sale.phase(at: now) {
-        case .upcoming: return .refuse(.notStarted)
-        case .ended: return .refuse(.ended)
+        case .upcoming: return .notStarted
+        case .ended: return .ended
         case .open: break
         }
-        if sale.reservedOnly && !reserved.contains(accountId) { return .refuse(.notReserved) }
+        return sale.reservedOnly && !reserved.contains(accountId) ? .notReserved : nil
+    }
+
+    public mutating func decide(accountId: String, now: Date) -> Decision {
+        if let refusal = refusal(accountId: accountId, now: now) { return .refuse(refusal) }
         if perAccount[accountId, default: 0] >= sale.perAccountLimit { return .refuse(.limitReached) }
         if leased > 0 {
             leased -= 1

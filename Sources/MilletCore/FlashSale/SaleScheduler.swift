@@ -15,10 +15,12 @@ public struct SaleRequest: Sendable {
     public var perAccountLimit: Int
     public var paymentWindowSeconds: Int
     public var reservedOnly: Bool
+    /// Proof-of-work bits each purchase must carry; 0 for none.
+    public var proofOfWorkBits: Int
 
     public init(
         title: String, skuId: String, marketCode: String, warehouseId: String? = nil, price: Int64? = nil, startsAt: Date, endsAt: Date,
-        units: Int64, perAccountLimit: Int = 1, paymentWindowSeconds: Int = 30 * 60, reservedOnly: Bool = false
+        units: Int64, perAccountLimit: Int = 1, paymentWindowSeconds: Int = 30 * 60, reservedOnly: Bool = false, proofOfWorkBits: Int = 0
     ) {
         self.title = title
         self.skuId = skuId
@@ -31,6 +33,7 @@ public struct SaleRequest: Sendable {
         self.perAccountLimit = perAccountLimit
         self.paymentWindowSeconds = paymentWindowSeconds
         self.reservedOnly = reservedOnly
+        self.proofOfWorkBits = proofOfWorkBits
     }
 }
 
@@ -67,14 +70,16 @@ public struct SaleScheduler: Sendable {
         let price = request.price ?? shelf.shelfPrice
         try FlashSale.validate(
             title: request.title, startsAt: request.startsAt, endsAt: request.endsAt, units: request.units,
-            perAccountLimit: request.perAccountLimit, paymentWindowSeconds: request.paymentWindowSeconds, price: price, now: now)
+            perAccountLimit: request.perAccountLimit, paymentWindowSeconds: request.paymentWindowSeconds, price: price, now: now,
+            proofOfWorkBits: request.proofOfWorkBits)
         try pricing.check(SKUPrice(skuId: request.skuId, marketCode: market.code, shelfPrice: price, cost: shelf.cost), tax: market.tax)
         let warehouseId = try await warehouse(request, market: market)
         let sale = FlashSale(
             id: Identifier.make(), title: request.title.trimmingCharacters(in: .whitespaces), skuId: request.skuId,
             marketCode: market.code, warehouseId: warehouseId, price: price, currency: market.currency.code,
             startsAt: request.startsAt, endsAt: request.endsAt, units: request.units, perAccountLimit: request.perAccountLimit,
-            paymentWindowSeconds: request.paymentWindowSeconds, reservedOnly: request.reservedOnly, createdAt: now)
+            paymentWindowSeconds: request.paymentWindowSeconds, reservedOnly: request.reservedOnly, createdAt: now,
+            proofOfWorkBits: request.proofOfWorkBits)
         try await sales.createSale(sale)
         return sale
     }

@@ -10,9 +10,10 @@ struct FlashSaleDTO: ResponseEncodable, Sendable {
     let units: Int64
     let perAccountLimit, paymentWindowSeconds: Int
     let reservedOnly: Bool
+    let proofOfWorkBits: Int
     let live: LiveFigures
 
-    init(_ sale: FlashSale, figures: SaleFigures, now: Date) {
+    init(_ sale: FlashSale, figures: SaleFigures, now: Date, next: FlashSale? = nil) {
         id = sale.id
         title = sale.title
         skuId = sale.skuId
@@ -26,7 +27,8 @@ struct FlashSaleDTO: ResponseEncodable, Sendable {
         perAccountLimit = sale.perAccountLimit
         paymentWindowSeconds = sale.paymentWindowSeconds
         reservedOnly = sale.reservedOnly
-        live = LiveFigures(sale, figures: figures, now: now)
+        proofOfWorkBits = sale.proofOfWorkBits
+        live = LiveFigures(sale, figures: figures, now: now, next: next)
     }
 }
 
@@ -36,8 +38,11 @@ struct LiveFigures: Codable, Sendable {
     let secondsToStart: Int64
     let units, sold, left, reservations: Int64
     let soldOut: Bool
+    /// The next sale of the same phone in the same market, for "next batch" when this one is gone.
+    let nextSaleId: String?
+    let nextSaleStartsAt: Date?
 
-    init(_ sale: FlashSale, figures: SaleFigures, now: Date) {
+    init(_ sale: FlashSale, figures: SaleFigures, now: Date, next: FlashSale?) {
         phase = sale.phase(at: now).rawValue
         secondsToStart = max(0, Int64(sale.startsAt.timeIntervalSince(now).rounded(.up)))
         units = figures.units
@@ -45,6 +50,8 @@ struct LiveFigures: Codable, Sendable {
         left = figures.left
         reservations = figures.reservations
         soldOut = figures.left <= 0 && sale.phase(at: now) == .open
+        nextSaleId = next?.id
+        nextSaleStartsAt = next?.startsAt
     }
 }
 
@@ -61,4 +68,13 @@ struct ReservationDTO: ResponseEncodable, Sendable {
 struct FCodeList: ResponseEncodable, Sendable {
     let saleId: String
     let codes: [String]
+}
+
+/// A purchase token for one account and sale, with the proof-of-work challenge if the sale sets one.
+struct PurchaseTokenDTO: ResponseEncodable, Sendable {
+    let saleId: String
+    let token: String
+    let expiresAt: Date
+    /// Find `proof` such that SHA-256 of `token + ":" + proof` starts with this many zero bits.
+    let proofOfWorkBits: Int
 }

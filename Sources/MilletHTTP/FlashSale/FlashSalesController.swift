@@ -15,11 +15,14 @@ struct FlashSalesController {
         let units: Int64
         let perAccountLimit, paymentWindowSeconds: Int?
         let reservedOnly: Bool?
+        let proofOfWorkBits: Int?
     }
 
     struct PurchaseBody: Decodable {
         let shippingAddress: OrdersController.AddressBody
         let fcode: String?
+        let purchaseToken: String?
+        let proofOfWork: String?
     }
 
     struct FCodeBody: Decodable {
@@ -31,13 +34,13 @@ struct FlashSalesController {
             let now = services.clock.now()
             var items: [FlashSaleDTO] = []
             for sale in try await services.flashSales.sales(endingAfter: now, limit: 100) {
-                items.append(FlashSaleDTO(sale, figures: try await figures(sale.id), now: now))
+                items.append(FlashSaleDTO(sale, figures: try await figures(sale.id), now: now, next: await services.engine.nextBatch(after: sale.id)))
             }
             return FlashSaleList(items: items)
         }
         group.get("flash-sales/:id") { _, context in
             let sale = try await sale(context)
-            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now())
+            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now(), next: await services.engine.nextBatch(after: sale.id))
         }
         group.get("flash-sales/:id/events") { _, context in
             let sale = try await sale(context)
@@ -53,6 +56,17 @@ struct FlashSalesController {
             let count = try await services.flashSales.figures(saleId: sale.id, now: services.clock.now(), leaseLifetime: services.engine.leaseLifetime).reservations
             return ReservationDTO(saleId: sale.id, reserved: true, reservations: count).with(status: added ? .created : .ok)
         }
+        group.post("flash-sales/:id/tokens") { _, context in
+            let account = try context.requireAccount()
+            let sale = try await sale(context)
+            do {
+                let issued = try await services.engine.issueToken(saleId: sale.id, accountId: account.id)
+                return PurchaseTokenDTO(saleId: sale.id, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
+                    .with(status: .created)
+            } catch let refusal as PurchaseRefusal {
+                throw refusal.domainError
+            }
+        }
         group.post("flash-sales/:id/purchases") { request, context in
             let account = try context.requireAccount()
             let key = try Checkout.validate(idempotencyKey: request.headers[.init("Idempotency-Key")!])
@@ -67,7 +81,8 @@ struct FlashSalesController {
                     bought = try await services.engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
                 } else {
                     bought = try await services.engine.purchase(
-                        saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address)
+                        saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
+                        token: body.purchaseToken, proof: body.proofOfWork)
                 }
             } catch let refusal as PurchaseRefusal {
                 throw refusal.domainError
@@ -103,7 +118,8 @@ struct FlashSalesController {
         return SaleRequest(
             title: body.title, skuId: body.skuId, marketCode: body.market, warehouseId: body.warehouseId, price: body.price,
             startsAt: startsAt!, endsAt: endsAt!, units: body.units, perAccountLimit: body.perAccountLimit ?? 1,
-            paymentWindowSeconds: body.paymentWindowSeconds ?? 30 * 60, reservedOnly: body.reservedOnly ?? false)
+            paymentWindowSeconds: body.paymentWindowSeconds ?? 30 * 60, reservedOnly: body.reservedOnly ?? false,
+            proofOfWorkBits: body.proofOfWorkBits ?? 0)
     }
 
     func sale(_ context: MilletRequestContext) async throws -> FlashSale {
@@ -136,7 +152,8 @@ struct FlashSalesController {
             while ContinuousClock.now - started < .seconds(600), await !services.engine.closing {
                 last = await services.engine.figures(saleId: sale.id) ?? last
                 let now = services.clock.now()
-                let data = try encoder.encode(LiveFigures(sale, figures: last!, now: now))
+                let next = await services.engine.nextBatch(after: sale.id)
+                let data = try encoder.encode(LiveFigures(sale, figures: last!, now: now, next: next))
                 try await writer.write(ByteBuffer(string: "event: figures\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
                 if sale.phase(at: now) == .ended { break }
                 try await Task.sleep(for: .milliseconds(250))

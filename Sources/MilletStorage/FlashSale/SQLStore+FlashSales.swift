@@ -17,11 +17,12 @@ extension SQLStore: FlashSaleRepository {
             }
             try await db.raw("""
                 INSERT INTO flash_sales (id, title, sku_id, market_code, warehouse_id, price, currency, starts_at, ends_at,
-                    units, per_account_limit, payment_window_seconds, reserved_only, created_at)
+                    units, per_account_limit, payment_window_seconds, reserved_only, created_at, proof_of_work_bits, token_key)
                 VALUES (\(bind: sale.id), \(bind: sale.title), \(bind: sale.skuId), \(bind: sale.marketCode),
                     \(bind: sale.warehouseId), \(bind: sale.price), \(bind: sale.currency), \(bind: sale.startsAt.millis),
                     \(bind: sale.endsAt.millis), \(bind: sale.units), \(bind: Int64(sale.perAccountLimit)),
-                    \(bind: Int64(sale.paymentWindowSeconds)), \(bind: Int64(sale.reservedOnly ? 1 : 0)), \(bind: sale.createdAt.millis))
+                    \(bind: Int64(sale.paymentWindowSeconds)), \(bind: Int64(sale.reservedOnly ? 1 : 0)), \(bind: sale.createdAt.millis),
+                    \(bind: Int64(sale.proofOfWorkBits)), \(bind: sale.tokenKey))
                 """).run()
         }
     }
@@ -183,6 +184,7 @@ extension SQLStore: FlashSaleRepository {
             currency: try row.string("currency"), startsAt: try row.date("starts_at"), endsAt: try row.date("ends_at"),
             units: try row.int("units"), perAccountLimit: Int(try row.int("per_account_limit")),
             paymentWindowSeconds: Int(try row.int("payment_window_seconds")), reservedOnly: try row.bool("reserved_only"),
-            createdAt: try row.date("created_at"))
+            createdAt: try row.date("created_at"), proofOfWorkBits: Int(try row.int("proof_of_work_bits")),
+            tokenKey: try row.string("token_key"))
     }
 }

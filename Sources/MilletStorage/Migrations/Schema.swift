@@ -113,7 +113,7 @@ extension Schema {
                 market_code TEXT NOT NULL REFERENCES markets(code), warehouse_id TEXT NOT NULL REFERENCES warehouses(id),
                 price BIGINT NOT NULL, currency TEXT NOT NULL, starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL,
                 units BIGINT NOT NULL, per_account_limit BIGINT NOT NULL, payment_window_seconds BIGINT NOT NULL,
-                reserved_only BIGINT NOT NULL, created_at BIGINT NOT NULL,
+                reserved_only BIGINT NOT NULL, created_at BIGINT NOT NULL, proof_of_work_bits BIGINT NOT NULL, token_key TEXT NOT NULL,
                 sold BIGINT NOT NULL DEFAULT 0, leased BIGINT NOT NULL DEFAULT 0, fcode_units BIGINT NOT NULL DEFAULT 0,
                 returned BIGINT NOT NULL DEFAULT 0, reservations BIGINT NOT NULL DEFAULT 0, closed BIGINT NOT NULL DEFAULT 0,
                 CHECK (sold >= 0 AND leased >= 0 AND fcode_units >= 0 AND returned >= 0

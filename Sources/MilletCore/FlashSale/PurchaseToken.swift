@@ -1,0 +1,81 @@
+import Crypto
+import Foundation
+
+/// The signed, single-use pass a fan fetches when a sale opens and spends on one purchase.
+///
+/// A token names the sale, the account, its expiry and a random nonce, signed with HMAC-SHA256
+/// under the sale's own key, so every node that loaded the sale can check it without a database
+/// read. The engine spends the nonce when the token buys an order. When the sale asks for proof
+/// of work, the purchase must also carry a `proof` such that SHA-256 of `token:proof` starts with
+/// that many zero bits: cheap for one fan, costly for a script firing thousands of attempts.
+public struct PurchaseToken: Equatable, Sendable {
+    public let saleId: String
+    public let accountId: String
+    public let expiresAt: Date
+    public let nonce: String
+
+    /// How long a fetched token stays valid.
+    public static let lifetime: TimeInterval = 15 * 60
+    /// The most proof-of-work bits staff may ask for (about 16 million hashes on average).
+    public static let maxProofBits = 24
+
+    /// A fresh random key for a new sale's tokens.
+    public static func makeKey() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+    }
+
+    /// Issues a token for `accountId`, valid until the sooner of its lifetime and the sale's end.
+    public static func issue(sale: FlashSale, accountId: String, now: Date) -> (token: String, expiresAt: Date) {
+        let expiresAt = min(now.addingTimeInterval(lifetime), sale.endsAt)
+        let body = "\(sale.id).\(accountId).\(Int64((expiresAt.timeIntervalSince1970 * 1000).rounded())).\(Identifier.make())"
+        return (body + "." + signature(body, key: sale.tokenKey), expiresAt)
+    }
+
+    /// Reads and checks a token for this sale and account; throws ``PurchaseRefusal/invalidToken``
+    /// when it is malformed, forged, for someone else or expired.
+    public static func verify(_ token: String, sale: FlashSale, accountId: String, now: Date) throws -> PurchaseToken {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard token.utf8.count <= 256, parts.count == 5, let millis = Int64(parts[2]) else { throw PurchaseRefusal.invalidToken }
+        let body = parts[0..<4].joined(separator: ".")
+        guard constantTimeEqual(signature(body, key: sale.tokenKey), parts[4]),
+              parts[0] == sale.id, parts[1] == accountId
+        else { throw PurchaseRefusal.invalidToken }
+        let expiresAt = Date(timeIntervalSince1970: Double(millis) / 1000)
+        guard expiresAt > now else { throw PurchaseRefusal.invalidToken }
+        return PurchaseToken(saleId: parts[0], accountId: parts[1], expiresAt: expiresAt, nonce: parts[3])
+    }
+
+    /// `true` when SHA-256 of `token:proof` starts with at least `bits` zero bits.
+    public static func proofHolds(token: String, proof: String, bits: Int) -> Bool {
+        guard bits > 0 else { return true }
+        guard proof.utf8.count <= 64 else { return false }
+        let digest = Array(SHA256.hash(data: Data("\(token):\(proof)".utf8)))
+        var remaining = bits
+        for byte in digest {
+            if remaining <= 0 { return true }
+            let needed = min(8, remaining)
+            guard byte >> (8 - needed) == 0 else { return false }
+            remaining -= needed
+        }
+        return remaining <= 0
+    }
+
+    /// Finds a proof by counting up; what the storefront's script does in the browser.
+    public static func solve(token: String, bits: Int) -> String {
+        var counter = 0
+        while !proofHolds(token: token, proof: String(counter), bits: bits) { counter += 1 }
+        return String(counter)
+    }
+
+    static func signature(_ body: String, key: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(base64Encoded: key) ?? Data(key.utf8)))
+        return Data(mac).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
