@@ -14,11 +14,12 @@ let harnessSecret = "test-webhook-secret"
 protocol HTTPHarness {}
 
 extension HTTPHarness {
-    func withApp(_ clock: TestClock = TestClock(), _ body: @escaping @Sendable (any TestClientProtocol, MilletServices) async throws -> Void) async throws {
+    func withApp(
+        _ clock: TestClock = TestClock(), admission: Admission = Admission(), _ body: @escaping @Sendable (any TestClientProtocol, MilletServices) async throws -> Void) async throws {
         let store = try await SQLStore.open(":memory:")
         try await store.migrate()
         try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: PlainHasher(), now: clock.now())
-        let services = MilletServices(store: store, clock: clock, hasher: PlainHasher(), sandboxSecret: harnessSecret)
+        let services = MilletServices(store: store, clock: clock, hasher: PlainHasher(), sandboxSecret: harnessSecret, admission: admission)
         let app = Application(router: try await buildRouter(services))
         do {
             try await app.test(.router) { client in try await body(client, services) }
@@ -40,6 +41,15 @@ extension HTTPHarness {
             #expect(response.status == .created)
             return try decode(response)["token"] as! String
         }
+    }
+
+    /// Registers a fan and answers their bearer token.
+    func newFan(_ client: any TestClientProtocol, _ name: String) async throws -> String {
+        let email = "\(name.lowercased())@fans.test"
+        try await client.execute(
+            uri: "/api/v1/accounts", method: .post, body: json(["email": email, "password": "fan-password-1", "displayName": name])
+        ) { #expect($0.status == .created) }
+        return try await logIn(client, email, "fan-password-1")
     }
 
     func bearer(_ token: String, _ extra: HTTPFields = [:]) -> HTTPFields {

@@ -82,7 +82,9 @@ public actor FlashSaleEngine {
         let now = clock.now()
         guard admission.admit(accountId: accountId, ip: ip, now: now) else { throw PurchaseRefusal.rateLimited }
         guard inFlight < maxInFlight, !closing else { throw PurchaseRefusal.overloaded }
-        let sale = try await load(saleId).allocator.sale
+        let loaded = try await load(saleId)
+        if let refusal = loaded.allocator.refusal(accountId: accountId, now: now) { throw refusal }
+        let sale = loaded.allocator.sale
         guard let token else { throw PurchaseRefusal.invalidToken }
         let pass = try PurchaseToken.verify(token, sale: sale, accountId: accountId, now: now)
         guard PurchaseToken.proofHolds(token: token, proof: proof ?? "", bits: sale.proofOfWorkBits) else { throw PurchaseRefusal.proofOfWorkFailed }
