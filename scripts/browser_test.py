@@ -2,8 +2,12 @@
 
 Run by scripts/test against a fresh `millet serve` (MILLET_URL); screenshots go to SCREENSHOTS.
 """
+import datetime
+import json
 import os
 import shutil
+import time
+import urllib.request
 import uuid
 
 import pytest
@@ -128,3 +132,66 @@ def test_staff_console_requires_staff(browser):
     assert b.current_url.endswith("/staff")
     assert len(b.find_elements(By.CSS_SELECTOR, "#staff-products tr")) == 4
     shot(b, "staff-products")
+
+
+def api(method, path, body=None, token=None):
+    request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def register(b, name):
+    b.get(BASE + "/register?next=/")
+    b.find_element(By.ID, "displayName").send_keys(name)
+    b.find_element(By.ID, "email").send_keys(f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.test")
+    b.find_element(By.ID, "password").send_keys("browser-password")
+    b.find_element(By.ID, "register-button").click()
+
+
+def test_live_sale_counts_down_and_sells_out(browser):
+    """A one-unit sale with proof of work: the page counts down, opens by itself, the page's
+    script solves the challenge and buys, and another fan's page shows it sold out live."""
+    b = browser
+    staff = api("POST", "/api/v1/sessions", {"email": "staff@millet.test", "password": "millet-staff"})["token"]
+    sku = api("GET", "/api/v1/products?market=IN")["items"][0]["skus"][0]["id"]
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    sale = api("POST", "/api/v1/staff/flash-sales", {
+        "title": "Browser launch", "skuId": sku, "market": "IN", "units": 1, "proofOfWorkBits": 10,
+        "startsAt": stamp(now + datetime.timedelta(seconds=8)), "endsAt": stamp(now + datetime.timedelta(minutes=10))}, staff)
+
+    register(b, "Asha")
+    b.get(BASE + "/sales")
+    b.find_element(By.CSS_SELECTOR, f'tr[data-sale="{sale["id"]}"] a').click()
+    assert b.find_element(By.ID, "sale").get_attribute("data-state") == "upcoming"
+    b.find_element(By.ID, "reserve").click()
+    assert b.find_element(By.ID, "reserved").is_displayed()
+    assert b.find_element(By.ID, "reservations").text == "1"
+    first = b.find_element(By.ID, "countdown").text
+    time.sleep(2.2)
+    later = b.find_element(By.ID, "countdown").text
+    assert later < first, (first, later)
+    shot(b, "sale-countdown")
+
+    # The stream opens the sale without a reload.
+    WebDriverWait(b, 20).until(lambda d: d.find_element(By.ID, "buy-box").is_displayed())
+    assert b.find_element(By.ID, "sale").get_attribute("data-state") == "open"
+    b.find_element(By.ID, "line1").send_keys("12 MG Road")
+    b.find_element(By.ID, "city").send_keys("Bengaluru")
+    b.find_element(By.ID, "postcode").send_keys("560001")
+    b.find_element(By.ID, "phone").send_keys("9845000000")
+    b.find_element(By.ID, "buy").click()
+    WebDriverWait(b, 20).until(lambda d: "/pay/sandbox/" in d.current_url)
+    shot(b, "sale-bought")
+
+    # Another fan's page shows the sale sold out, live.
+    b.delete_all_cookies()
+    register(b, "Ravi")
+    b.get(BASE + "/sales/" + sale["id"])
+    WebDriverWait(b, 10).until(lambda d: d.find_element(By.ID, "sale").get_attribute("data-state") == "sold_out")
+    assert b.find_element(By.ID, "left").text == "0"
+    assert b.find_element(By.ID, "sold").text == "1"
+    assert not b.find_element(By.ID, "buy-box").is_displayed()
+    shot(b, "sale-sold-out")

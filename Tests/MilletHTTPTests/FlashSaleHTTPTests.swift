@@ -9,25 +9,6 @@ import Testing
 /// The flash-sale API end to end in process: staff schedule a sale, fans reserve, fetch tokens and
 /// buy, and every refusal answers its own code and status and changes nothing.
 struct FlashSaleHTTPTests: HTTPHarness {
-    /// Staff schedule a sale of the Note 3 in India starting a minute from now; answers its id.
-    func scheduleSale(
-        _ client: any TestClientProtocol, _ services: MilletServices, units: Int = 5, extra: [String: Any] = [:]
-    ) async throws -> String {
-        let staff = try await logIn(client, "staff@millet.test", "millet-staff")
-        let sku = try #require(try await services.catalog.product(slug: "millet-note-3")).skus[0].id
-        let now = services.clock.now()
-        var body: [String: Any] = [
-            "title": "Note 3 launch", "skuId": sku, "market": "IN", "units": units,
-            "startsAt": ISO8601DateFormatter().string(from: now.addingTimeInterval(60)),
-            "endsAt": ISO8601DateFormatter().string(from: now.addingTimeInterval(3600)),
-        ]
-        body.merge(extra) { $1 }
-        return try await client.execute(uri: "/api/v1/staff/flash-sales", method: .post, headers: bearer(staff), body: json(body)) { response in
-            #expect(response.status == .created)
-            return try decode(response)["id"] as! String
-        }
-    }
-
     func token(_ client: any TestClientProtocol, _ saleId: String, _ fan: String) async throws -> String {
         try await client.execute(uri: "/api/v1/flash-sales/\(saleId)/tokens", method: .post, headers: bearer(fan)) { response in
             #expect(response.status == .created)
@@ -260,6 +241,27 @@ struct FlashSaleHTTPTests: HTTPHarness {
             ) { response in
                 #expect(response.status == .conflict)
             }
+        }
+    }
+}
+
+extension HTTPHarness {
+    /// Staff schedule a sale of the Note 3 in India starting a minute from now; answers its id.
+    func scheduleSale(
+        _ client: any TestClientProtocol, _ services: MilletServices, units: Int = 5, extra: [String: Any] = [:]
+    ) async throws -> String {
+        let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+        let sku = try #require(try await services.catalog.product(slug: "millet-note-3")).skus[0].id
+        let now = services.clock.now()
+        var body: [String: Any] = [
+            "title": "Note 3 launch", "skuId": sku, "market": "IN", "units": units,
+            "startsAt": ISO8601DateFormatter().string(from: now.addingTimeInterval(60)),
+            "endsAt": ISO8601DateFormatter().string(from: now.addingTimeInterval(3600)),
+        ]
+        body.merge(extra) { $1 }
+        return try await client.execute(uri: "/api/v1/staff/flash-sales", method: .post, headers: bearer(staff), body: json(body)) { response in
+            #expect(response.status == .created)
+            return try decode(response)["id"] as! String
         }
     }
 }

@@ -48,6 +48,12 @@ public struct MilletServices: Sendable {
     /// The checkout, wired to these repositories.
     var checkout: Checkout { Checkout(catalog: catalog, orders: orders, clock: clock) }
 
+    /// A sale's figures as the engine last published them, or read once when it has none yet.
+    func saleFigures(_ saleId: String) async throws -> SaleFigures {
+        if let published = await engine.figures(saleId: saleId) { return published }
+        return try await flashSales.figures(saleId: saleId, now: clock.now(), leaseLifetime: engine.leaseLifetime)
+    }
+
     /// Tells the flash-sale engine that these orders no longer hold their units, so a sale's
     /// units are back on sale at once and their buyers may buy again.
     func released(orderIds: [String]) async throws {

@@ -130,11 +130,7 @@ struct FlashSalesController {
         return sale
     }
 
-    /// The figures the engine last published, or read once when it has none yet.
-    func figures(_ saleId: String) async throws -> SaleFigures {
-        if let published = await services.engine.figures(saleId: saleId) { return published }
-        return try await services.flashSales.figures(saleId: saleId, now: services.clock.now(), leaseLifetime: services.engine.leaseLifetime)
-    }
+    func figures(_ saleId: String) async throws -> SaleFigures { try await services.saleFigures(saleId) }
 
     /// A server-sent-events stream of the sale's figures every 250 ms. Every viewer reads the
     /// figures the engine published; none causes a database read. The stream ends when the sale

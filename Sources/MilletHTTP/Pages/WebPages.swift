@@ -13,6 +13,7 @@ struct WebPages {
         addAccountRoutes(to: router)
         addOrderRoutes(to: router)
         addStaffRoutes(to: router)
+        addSaleRoutes(to: router)
     }
 
     func chrome(_ request: Request, _ context: MilletRequestContext) async throws -> PageChrome {

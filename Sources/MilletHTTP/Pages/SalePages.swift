@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// The flash-sale pages: the public calendar and the live sale page, where fans reserve before
+/// the start and buy once it opens. Reserving and buying work with plain forms; the page's script
+/// adds the live figures (server-sent events) and, when the sale asks for it, the proof of work.
+extension WebPages {
+    struct SaleBuyForm: Decodable {
+        let name, line1, city, postcode, phone: String
+        let idempotencyKey: String
+        let purchaseToken: String?
+        let proofOfWork: String?
+    }
+
+    func addSaleRoutes(to router: Router<MilletRequestContext>) {
+        router.get("sales") { request, context in
+            let chrome = try await chrome(request, context)
+            let now = services.clock.now()
+            var sales: [[String: Any]] = []
+            for sale in try await services.flashSales.sales(endingAfter: now, limit: 100) {
+                sales.append(try await saleValues(sale, chrome: chrome, now: now))
+            }
+            return pages.page("sales", ["sales": sales, "empty": sales.isEmpty], chrome: chrome)
+        }
+        router.get("sales/:id") { request, context in
+            let chrome = try await chrome(request, context)
+            return try await salePage(try await sale(context), chrome: chrome, account: context.account)
+        }
+        router.post("sales/:id/reserve") { _, context in
+            let account = try context.requireAccount()
+            let sale = try await sale(context)
+            guard sale.acceptsReservations(at: services.clock.now()) else {
+                throw DomainError.conflict(code: "reservations_closed", message: "reservations close when the sale opens")
+            }
+            _ = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
+            return redirect("/sales/\(sale.id)")
+        }
+        // The page's script fetches a token here (the API takes bearer tokens, pages take the cookie).
+        router.post("sales/:id/token") { _, context in
+            let account = try context.requireAccount()
+            let sale = try await sale(context)
+            do {
+                let issued = try await services.engine.issueToken(saleId: sale.id, accountId: account.id)
+                return PurchaseTokenDTO(saleId: sale.id, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
+            } catch let refusal as PurchaseRefusal {
+                throw refusal.domainError
+            }
+        }
+        router.post("sales/:id/buy") { request, context in
+            let account = try context.requireAccount()
+            let chrome = try await chrome(request, context)
+            let sale = try await sale(context)
+            let form = try await request.decodeForm(SaleBuyForm.self, context: context)
+            let address = try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone)
+            let key = try Checkout.validate(idempotencyKey: form.idempotencyKey)
+            let bought: SaleOrder
+            do {
+                // Without the script (and when the sale asks no proof of work) the page fetches the token itself.
+                let token = try await form.purchaseToken.asyncOr { try await services.engine.issueToken(saleId: sale.id, accountId: account.id).token }
+                bought = try await services.engine.purchase(
+                    saleId: sale.id, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
+                    token: token, proof: form.proofOfWork)
+            } catch let refusal as PurchaseRefusal {
+                let error = APIError(refusal.domainError)
+                return try await salePage(sale, chrome: chrome, account: account, refusal: (error.code, error.status))
+            }
+            let payment = try await services.payments.createPayment(orderId: bought.order.id, provider: services.sandbox.name, now: services.clock.now())
+            return redirect(services.sandbox.payURL(for: payment))
+        }
+    }
+
+    private func sale(_ context: MilletRequestContext) async throws -> FlashSale {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id), let sale = try await services.flashSales.sale(id: id) else {
+            throw DomainError.notFound(what: "flash sale")
+        }
+        return sale
+    }
+
+    private func salePage(
+        _ sale: FlashSale, chrome: PageChrome, account: Account?, refusal: (code: String, status: HTTPResponse.Status)? = nil
+    ) async throws -> Response {
+        let now = services.clock.now()
+        var values = try await saleValues(sale, chrome: chrome, now: now)
+        let strings = pages.strings(chrome.preferences.language)
+        values["reserved"] = try await account.asyncMap { try await services.flashSales.hasReserved(saleId: sale.id, accountId: $0.id) } ?? false
+        values["idempotencyKey"] = Identifier.make()
+        values["name"] = account?.displayName ?? ""
+        if let next = await services.engine.nextBatch(after: sale.id) {
+            values["next"] = ["id": next.id, "startsAt": chrome.format.dateTime(next.startsAt)]
+        }
+        if let refusal { values["refusal"] = strings["error_\(refusal.code)"] ?? refusal.code }
+        return pages.page("sale", ["sale": values], chrome: chrome, status: refusal?.status ?? .ok)
+    }
+
+    private func saleValues(_ sale: FlashSale, chrome: PageChrome, now: Date) async throws -> [String: Any] {
+        let live = LiveFigures(sale, figures: try await services.saleFigures(sale.id), now: now, next: nil)
+        let market = try await services.market(sale.marketCode)
+        let product = try await services.catalog.sku(id: sale.skuId).asyncMap { try await services.catalog.product(id: $0.productId) } ?? nil
+        let state = live.soldOut ? "sold_out" : live.phase
+        return [
+            "id": sale.id, "title": sale.title, "product": product?.text(in: chrome.preferences.language).name ?? "",
+            "slug": product?.slug ?? "", "market": market.name,
+            "price": LocaleFormat(language: chrome.preferences.language, region: market.code)
+                .money(sale.price, currency: sale.currency, minorDigits: market.currency.minorDigits),
+            "startsAt": chrome.format.dateTime(sale.startsAt), "endsAt": chrome.format.dateTime(sale.endsAt),
+            "units": live.units, "sold": live.sold, "left": live.left, "reservations": live.reservations,
+            "secondsToStart": live.secondsToStart, "countdown": Self.countdown(live.secondsToStart),
+            "state": state, "stateLabel": pages.strings(chrome.preferences.language)["sale_state_\(state)"] ?? state,
+            "upcoming": live.phase == "upcoming", "open": live.phase == "open" && !live.soldOut, "ended": live.phase == "ended",
+            "limit": sale.perAccountLimit, "reservedOnly": sale.reservedOnly, "proofOfWorkBits": sale.proofOfWorkBits,
+        ]
+    }
+
+    /// `H:MM:SS` until the start, the way the page's script writes it too.
+    static func countdown(_ seconds: Int64) -> String {
+        String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+    }
+}
+
+extension Optional {
+    /// The wrapped value, or what `fallback` computes when there is none.
+    func asyncOr(_ fallback: () async throws -> Wrapped) async rethrows -> Wrapped {
+        if let value = self { return value }
+        return try await fallback()
+    }
+
+    /// `map` with an asynchronous transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MilletCore
+import MilletTesting
+import Testing
+@testable import MilletHTTP
+
+/// The flash-sale pages as a browser without JavaScript uses them: the calendar, reserving,
+/// buying with a plain form, and a refusal shown on the page in the fan's language.
+struct SalePageTests: HTTPHarness {
+    func cookies(_ session: String, language: String = "en") -> HTTPFields {
+        var headers = formHeaders
+        headers[.cookie] = "millet_lang=\(language); millet_market=IN; \(IdentityMiddleware.cookieName)=\(session)"
+        return headers
+    }
+
+    func buyForm(_ key: String = Identifier.make()) -> ByteBuffer {
+        form(["name": "Asha", "line1": "12 MG Road", "city": "Bengaluru", "postcode": "560001", "phone": "9845000000", "idempotencyKey": key])
+    }
+
+    @Test func aFanReservesThenBuysWithAFormAndTheNextFanSeesItSoldOut() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let saleId = try await scheduleSale(client, services, units: 1)
+            let asha = try await newFan(client, "Asha"), ravi = try await newFan(client, "Ravi")
+            try await client.execute(uri: "/sales", method: .get, headers: cookies(asha, language: "hi")) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("फ़्लैश सेल कैलेंडर") && html.contains("data-sale=\"\(saleId)\"") && html.contains("जल्द आ रहा है"))
+            }
+            try await client.execute(uri: "/sales/\(saleId)/reserve", method: .post, headers: cookies(asha)) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/sales/\(saleId)")
+            }
+            try await client.execute(uri: "/sales/\(saleId)", method: .get, headers: cookies(asha)) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("id=\"reserved\"") && html.contains("<dd id=\"reservations\">1</dd>"))
+                #expect(html.contains("<dd id=\"countdown\">0:01:00</dd>"))
+            }
+            // Before the start the form is refused on the page itself.
+            try await client.execute(uri: "/sales/\(saleId)/buy", method: .post, headers: cookies(asha), body: buyForm()) { response in
+                #expect(response.status == .conflict)
+                #expect(String(buffer: response.body).contains("The sale has not started yet."))
+            }
+            clock.advance(by: 60)
+            try await client.execute(uri: "/sales/\(saleId)/buy", method: .post, headers: cookies(asha), body: buyForm()) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location]?.hasPrefix("/pay/sandbox/") == true)
+            }
+            try await client.execute(uri: "/sales/\(saleId)/buy", method: .post, headers: cookies(ravi, language: "es"), body: buyForm()) { response in
+                #expect(response.status == .conflict)
+                let html = String(buffer: response.body)
+                #expect(html.contains("Agotado. Las unidades no pagadas a tiempo vuelven") && html.contains("data-state=\"sold_out\""))
+            }
+            let figures = try await services.flashSales.figures(saleId: saleId, now: clock.now(), leaseLifetime: 5)
+            #expect(figures.sold == 1)
+        }
+    }
+
+    @Test func aSaleWithProofOfWorkNeedsTheScriptsTokenAndProof() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let saleId = try await scheduleSale(client, services, units: 2, extra: ["proofOfWorkBits": 6])
+            clock.advance(by: 60)
+            let asha = try await newFan(client, "Asha")
+            try await client.execute(uri: "/sales/\(saleId)/buy", method: .post, headers: cookies(asha), body: buyForm()) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("Your browser could not confirm the purchase."))
+            }
+            // What the page's script does: fetch a token with the cookie, solve, post both.
+            let token = try await client.execute(uri: "/sales/\(saleId)/token", method: .post, headers: cookies(asha)) { response in
+                #expect(response.status == .ok)
+                return try decode(response)["token"] as! String
+            }
+            var fields = ["name": "Asha", "line1": "12 MG Road", "city": "Bengaluru", "postcode": "560001", "phone": "9845000000"]
+            fields["idempotencyKey"] = Identifier.make()
+            fields["purchaseToken"] = token
+            fields["proofOfWork"] = PurchaseToken.solve(token: token, bits: 6)
+            try await client.execute(uri: "/sales/\(saleId)/buy", method: .post, headers: cookies(asha), body: form(fields)) { response in
+                #expect(response.status == .seeOther)
+            }
+            // Without a session the page sends the fan to log in.
+            try await client.execute(uri: "/sales/\(saleId)/reserve", method: .post, headers: formHeaders) { response in
+                #expect(response.status == .seeOther && response.headers[.location]?.hasPrefix("/login") == true)
+            }
+        }
+    }
+}
