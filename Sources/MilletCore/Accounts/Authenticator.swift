@@ -11,6 +11,10 @@ public final class Authenticator: Sendable {
     private let throttles: Mutex<(account: LoginThrottle, ip: LoginThrottle)>
     /// How long a session lasts.
     public let sessionLifetime: TimeInterval
+    /// Live sessions seen recently, so a flash-sale crowd does not read the database per request.
+    /// Log-out on this node takes effect at once; on other nodes within `sessionCacheSeconds`.
+    private let recent: Mutex<[String: (account: Account, until: Date)]> = Mutex([:])
+    public let sessionCacheSeconds: TimeInterval = 30
 
     public init(
         accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock,
@@ -53,12 +57,21 @@ public final class Authenticator: Sendable {
 
     /// The account behind a token, if the session is live.
     public func account(forToken token: String) async throws -> Account? {
-        try await accounts.account(sessionTokenHash: Self.digest(token), now: clock.now())
+        let digest = Self.digest(token), now = clock.now()
+        if let hit = recent.withLock({ $0[digest] }), hit.until > now { return hit.account }
+        guard let account = try await accounts.account(sessionTokenHash: digest, now: now) else { return nil }
+        recent.withLock {
+            if $0.count >= 1_000_000 { $0.removeAll(keepingCapacity: true) }
+            $0[digest] = (account, now.addingTimeInterval(sessionCacheSeconds))
+        }
+        return account
     }
 
     /// Ends a session.
     public func logOut(token: String) async throws {
-        try await accounts.deleteSession(tokenHash: Self.digest(token))
+        let digest = Self.digest(token)
+        try await accounts.deleteSession(tokenHash: digest)
+        _ = recent.withLock { $0.removeValue(forKey: digest) }
     }
 
     private func startSession(for account: Account) async throws -> String {
@@ -69,6 +82,13 @@ public final class Authenticator: Sendable {
     }
 
     static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(token.utf8)) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
