@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// `millet serve | migrate`.
+/// `millet serve | migrate | bench`.
 @main
 struct Millet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "millet",
         abstract: "Run an internet-first hardware brand: direct store, orders, payments.",
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, Bench.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -81,7 +81,8 @@ public final class Authenticator: Sendable {
         return token
     }
 
-    static func digest(_ token: String) -> String {
+    /// The SHA-256 of a session token in hex: what the sessions table stores.
+    public static func digest(_ token: String) -> String {
         let hex = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)

@@ -1,0 +1,293 @@
+import Foundation
+import Hummingbird
+import Logging
+import MilletCore
+import MilletHTTP
+import MilletStorage
+import NIOCore
+import NIOHTTP1
+
+/// `millet bench flash-sale`: a whole launch against a real server over loopback.
+///
+/// It starts Millet in this process on a fresh database, seeds the crowd, lets every fan reserve
+/// and fetch a purchase token over HTTP, then fires purchase attempts from many keep-alive
+/// connections. In the same run it measures the server's trivial endpoint (`/health`, the HTTP
+/// ceiling) and the same sale through the one-transaction-per-order row-lock path on the same
+/// database, prints the ratios, checks the invariants and writes a JSON result and an SVG chart.
+public struct FlashSaleBench: Sendable {
+    public struct Options: Sendable {
+        public var database: String?
+        public var accounts: Int
+        public var units: Int64
+        public var attempts: Int
+        public var connections: Int
+        public var out: String
+
+        public init(database: String?, accounts: Int, units: Int64, attempts: Int, connections: Int, out: String) {
+            self.database = database
+            self.accounts = accounts
+            self.units = units
+            self.attempts = attempts
+            self.connections = connections
+            self.out = out
+        }
+    }
+
+    /// What the run measured.
+    public struct Result: Codable, Sendable {
+        public var options: [String: String]
+        public var ceilingRequestsPerSecond: Double
+        public var attemptsPerSecond: Double
+        public var orders: Int
+        public var ordersPerSecond: Double
+        public var rowLockOrdersPerSecond: Double
+        public var attemptsToCeiling: Double
+        public var ordersToRowLock: Double
+        public var wins: Latencies
+        public var rejections: Latencies
+        public var ceiling: Latencies
+        public var outcomes: [String: Int]
+        public var journalTransactions: Int
+        public var invariants: [String: Bool]
+    }
+
+    let options: Options
+    let say: @Sendable (String) -> Void
+
+    public init(options: Options, say: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.say = say
+    }
+
+    public func run() async throws -> Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("millet-bench-\(Identifier.make())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var logger = Logger(label: "millet.bench")
+        logger.logLevel = .error
+        let store = try await SQLStore.open(options.database ?? folder + "/bench.sqlite", logger: logger)
+        do {
+            let result = try await measure(store: store, logger: logger)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    private func measure(store: SQLStore, logger: Logger) async throws -> Result {
+        try await store.migrate()
+        let clock = BenchClock()
+        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: clock.now())
+        // Every request comes from 127.0.0.1, so the per-IP bucket is opened wide; per account stays as served.
+        let services = MilletServices(
+            store: store, clock: clock, sandboxSecret: "bench", admission: Admission(perAccount: (5, 2), perIP: (1e12, 1e12)))
+        let port = try freePort()
+        let app = try await buildApplication(services, host: "127.0.0.1", port: port, logger: logger)
+        let server = Task { try await app.run() }
+        defer { server.cancel() }
+        let client = LoadClient(host: "127.0.0.1", port: port, threads: 1)
+        defer { Task { try? await client.shutdown() } }
+        try await waitUntilUp(client)
+
+        say("seeding \(options.accounts) accounts with sessions")
+        let (tokens, accountIds) = try await seed(store: store, clock: clock)
+        let sale = try await schedule(services: services, store: store, clock: clock, units: options.units)
+
+        let c = options.connections, n = options.accounts
+        say("\(n) fans reserve over HTTP")
+        let reserved = try await client.run(total: n, connections: c, progress: progress("reserve", n)) { i in
+            LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/reservations", headers: bearer(tokens[i]))
+        }
+        guard reserved.allSatisfy({ $0.status == 201 }) else { throw BenchError.failed("a reservation was refused") }
+        clock.advance(by: 3601)
+        say("the sale opens; \(n) fans fetch purchase tokens")
+        let passes = try await client.run(total: n, connections: c, capture: "token", progress: progress("tokens", n)) { i in
+            LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/tokens", headers: bearer(tokens[i]))
+        }
+        var passByAccount = [String](repeating: "", count: n)
+        for sample in passes { passByAccount[sample.index] = sample.captured ?? "" }
+        let bodies = passByAccount.map { pass in
+            ByteBuffer(string: #"{"shippingAddress":{"name":"Bench Fan","line1":"1 Loop Road","city":"Bengaluru","postcode":"560001","phone":"9845000000"},"purchaseToken":"\#(pass)"}"#)
+        }
+
+        say("HTTP ceiling: \(options.attempts) GET /health")
+        let ceilingStart = DispatchTime.now().uptimeNanoseconds
+        let health = try await client.run(total: options.attempts, connections: c, progress: progress("health", options.attempts)) { _ in
+            LoadRequest(uri: "/health")
+        }
+        let ceilingRate = Double(health.count) / seconds(since: ceilingStart)
+
+        say("flash sale: \(options.attempts) purchase attempts for \(options.units) units from \(c) connections")
+        let saleStart = DispatchTime.now().uptimeNanoseconds
+        let attempts = try await client.run(total: options.attempts, connections: c, capture: "id", progress: progress("purchase", options.attempts)) { i in
+            let fan = i % n
+            var headers = bearer(tokens[fan])
+            headers.add(name: "Idempotency-Key", value: "bench-key-\(i)")
+            headers.add(name: "Content-Type", value: "application/json")
+            return LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/purchases", headers: headers, body: bodies[fan])
+        }
+        let attemptRate = Double(attempts.count) / seconds(since: saleStart)
+        let wins = attempts.filter { $0.status == 201 }
+        let lastWin = wins.map { $0.sentAt + $0.latency }.max() ?? 1
+        let orderRate = Double(wins.count) / (Double(lastWin) / 1e9)
+        var outcomes: [String: Int] = [:]
+        for sample in attempts { outcomes[String(sample.status), default: 0] += 1 }
+
+        say("row-lock path: the same sale, one transaction and one sale-row lock per order, \(c) concurrent buyers")
+        let rowLockRate = try await rowLock(store: store, services: services, clock: clock, accounts: accountIds)
+
+        server.cancel()
+        let invariants = try await check(store: store, sale: sale, wins: wins, clock: clock)
+        let journal = await services.engine.journalCounters()
+        let result = Result(
+            options: ["accounts": String(n), "units": String(options.units), "attempts": String(options.attempts), "connections": String(c),
+                      "database": store.backend.rawValue],
+            ceilingRequestsPerSecond: ceilingRate, attemptsPerSecond: attemptRate, orders: wins.count, ordersPerSecond: orderRate,
+            rowLockOrdersPerSecond: rowLockRate, attemptsToCeiling: attemptRate / ceilingRate, ordersToRowLock: orderRate / rowLockRate,
+            wins: Latencies(wins.map(\.latency)), rejections: Latencies(attempts.filter { $0.status != 201 }.map(\.latency)),
+            ceiling: Latencies(health.map(\.latency)), outcomes: outcomes, journalTransactions: journal.transactions, invariants: invariants)
+        try write(result, attempts: attempts)
+        return result
+    }
+
+    // MARK: - Steps
+
+    /// Creates the crowd; answers each fan's session token and account id.
+    private func seed(store: SQLStore, clock: BenchClock) async throws -> (tokens: [String], ids: [String]) {
+        var accounts: [Account] = [], tokens: [String] = [], hashes: [String] = []
+        accounts.reserveCapacity(options.accounts)
+        for i in 0..<options.accounts {
+            accounts.append(Account(id: Identifier.make(), email: "fan\(i)@bench.test", displayName: "Fan \(i)", role: .customer,
+                                    passwordHash: "-", createdAt: clock.now()))
+            let token = Identifier.make() + Identifier.make()
+            tokens.append(token)
+            hashes.append(Authenticator.digest(token))
+        }
+        try await store.importAccounts(accounts, sessionTokenHashes: hashes, expiresAt: clock.now().addingTimeInterval(7 * 24 * 3600))
+        return (tokens, accounts.map(\.id))
+    }
+
+    /// A sale of the Note 3 in India an hour from now, with its units received into stock first.
+    private func schedule(services: MilletServices, store: SQLStore, clock: BenchClock, units: Int64) async throws -> FlashSale {
+        guard let product = try await services.catalog.product(slug: "millet-note-3") else { throw BenchError.failed("no demo product") }
+        let sku = product.skus[0].id
+        guard let warehouse = try await store.warehouses(marketCode: "IN").first else { throw BenchError.failed("no warehouse in India") }
+        _ = try await store.receive(skuId: sku, warehouseId: warehouse.id, quantity: units)
+        return try await SaleScheduler(
+            catalog: store, inventory: store, markets: store, sales: store, pricing: services.pricing, clock: clock
+        ).schedule(SaleRequest(
+            title: "Bench launch", skuId: sku, marketCode: "IN", warehouseId: warehouse.id, startsAt: clock.now().addingTimeInterval(3600),
+            endsAt: clock.now().addingTimeInterval(3 * 3600), units: units))
+    }
+
+    /// The same number of units sold by `commitOne`: every attempt is its own transaction that
+    /// locks the sale row. Answers durable orders per second.
+    private func rowLock(store: SQLStore, services: MilletServices, clock: BenchClock, accounts: [String]) async throws -> Double {
+        let sale = try await schedule(services: services, store: store, clock: clock, units: options.units)
+        clock.advance(by: 3601)
+        guard let market = try await store.market(code: "IN") else { throw BenchError.failed("no market") }
+        let totals = try OrderTotals.compute(lines: [(sale.price, 1)], market: market)
+        let address = try ShippingAddress(name: "Bench Fan", line1: "1 Loop Road", city: "Bengaluru", postcode: "560001", phone: "9845000000")
+        let start = DispatchTime.now().uptimeNanoseconds
+        let sold = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<options.connections {
+                group.addTask {
+                    var sold = 0, i = worker
+                    while true {
+                        let purchase = SalePurchase(
+                            orderId: Identifier.make(), sale: sale, accountId: accounts[i % accounts.count], idempotencyKey: "row-lock-key-\(i)",
+                            address: address, totals: totals, skuCode: "N3", productName: "Millet Note 3", now: clock.now())
+                        do {
+                            if case .created = try await store.commitOne(purchase) { sold += 1 }
+                        } catch PurchaseRefusal.soldOut {
+                            return sold
+                        } catch PurchaseRefusal.limitReached {}
+                        i += options.connections
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let rate = Double(sold) / seconds(since: start)
+        say(String(format: "row-lock path sold %d units at %.0f orders/s", sold, rate))
+        return rate
+    }
+
+    /// The invariants, read back from the database after the run.
+    private func check(store: SQLStore, sale: FlashSale, wins: [Sample], clock: BenchClock) async throws -> [String: Bool] {
+        let figures = try await store.figures(saleId: sale.id, now: clock.now(), leaseLifetime: 5)
+        var found = 0, perAccount: [String: Int] = [:]
+        for win in wins {
+            guard let id = win.captured, let order = try await store.order(id: id), order.status == .pendingPayment else { continue }
+            found += 1
+            perAccount[order.accountId, default: 0] += 1
+        }
+        let buyers = try await store.buyers(saleId: sale.id)
+        let invariants = [
+            "every 201 is a stored order": found == wins.count,
+            "sold equals the orders answered 201": figures.sold == Int64(wins.count),
+            "sold never exceeds units": figures.sold <= figures.units,
+            "sold + leased + pool + returned + fcodes = units":
+                figures.sold + figures.leased + figures.pool + figures.returned + figures.fcodeUnits == figures.units,
+            "no account over its limit": (perAccount.values.max() ?? 0) <= sale.perAccountLimit && (buyers.values.max() ?? 0) <= sale.perAccountLimit,
+        ]
+        for (name, holds) in invariants.sorted(by: { $0.key < $1.key }) { say("invariant \(holds ? "holds" : "BROKEN"): \(name)") }
+        return invariants
+    }
+
+    private func write(_ result: Result, attempts: [Sample]) throws {
+        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(result).write(to: URL(fileURLWithPath: options.out + "/flash-sale.json"))
+        let chart = LatencyChart(title: "Flash sale: latency of purchase attempts over time", series: [
+            LatencySeries(name: "wins", samples: attempts.filter { $0.status == 201 }.map { ($0.sentAt, $0.latency) }),
+            LatencySeries(name: "rejections", samples: attempts.filter { $0.status != 201 }.map { ($0.sentAt, $0.latency) }),
+        ])
+        try chart.svg().write(toFile: options.out + "/flash-sale.svg", atomically: true, encoding: .utf8)
+        say("wrote \(options.out)/flash-sale.json and \(options.out)/flash-sale.svg")
+    }
+
+    // MARK: - Helpers
+
+    private func waitUntilUp(_ client: LoadClient) async throws {
+        for _ in 0..<100 {
+            if let answer = try? await client.run(total: 1, connections: 1, make: { _ in LoadRequest(uri: "/health") }), answer.first?.status == 200 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchError.failed("the server did not start")
+    }
+
+    private func progress(_ label: String, _ total: Int) -> @Sendable (Int) -> Void {
+        let say = self.say
+        return { done in say(String(format: "  %@ %d/%d (%.0f%%)", label, done, total, 100 * Double(done) / Double(max(total, 1)))) }
+    }
+
+    private func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
+
+    private func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+    private func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw BenchError.failed("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+enum BenchError: Error, CustomStringConvertible {
+    case failed(String)
+    var description: String { if case .failed(let why) = self { why } else { "" } }
+}
