@@ -100,3 +100,114 @@ def test_sigterm_lets_the_request_in_flight_finish(database):
         assert status == 201
     finally:
         again.stop()
+
+
+def sale_fans(server, count):
+    """Registers `count` fans; answers their bearer tokens."""
+    tokens = []
+    for i in range(count):
+        status, body = server.request("POST", "/api/v1/accounts", {
+            "email": f"crowd{i}@fan.test", "password": "crowd-password", "displayName": f"Crowd {i}"})
+        assert status == 201, body
+        tokens.append(server.request("POST", "/api/v1/sessions", {"email": f"crowd{i}@fan.test", "password": "crowd-password"})[1]["token"])
+    return tokens
+
+
+def purchase(server, sale_id, token, key, purchase_token):
+    body = {"shippingAddress": {"name": "Crowd", "line1": "1 Road", "city": "Pune", "postcode": "411001", "phone": "9800000000"},
+            "purchaseToken": purchase_token}
+    req = urllib.request.Request(server.url + f"/api/v1/flash-sales/{sale_id}/purchases", data=json.dumps(body).encode(), method="POST")
+    req.add_header("Content-Type", "application/json")
+    req.add_header("Authorization", "Bearer " + token)
+    req.add_header("Idempotency-Key", key)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def test_kill_9_mid_sale_loses_no_order_and_strands_no_unit(database):
+    """Fans buy from many threads; the server is killed with SIGKILL mid-sale. After a restart
+    every order answered 201 exists, its key still answers it, no fan is over the limit, the
+    counters add up, and the units the dead node had leased are sold to the next fans."""
+    import datetime
+    import threading
+
+    units, fans = 12, 24
+    server = Server(database)
+    answered = {}  # (fan, key) -> order id, for every 201 the fans saw
+    try:
+        staff = server.request("POST", "/api/v1/sessions", {"email": "staff@millet.test", "password": "millet-staff"})[1]["token"]
+        sku = server.request("GET", "/api/v1/products?market=IN")[1]["items"][0]["skus"][0]["id"]
+        tokens = sale_fans(server, fans)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+        status, sale = server.request("POST", "/api/v1/staff/flash-sales", {
+            "title": "Crash launch", "skuId": sku, "market": "IN", "units": units,
+            "startsAt": stamp(now + datetime.timedelta(seconds=2)), "endsAt": stamp(now + datetime.timedelta(minutes=30))}, staff)
+        assert status == 201, sale
+        time.sleep(max(0, (datetime.datetime.fromisoformat(sale["startsAt"].replace("Z", "+00:00")) - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) + 0.2)
+        passes = [server.request("POST", f"/api/v1/flash-sales/{sale['id']}/tokens", token=t)[1]["token"] for t in tokens]
+
+        lock = threading.Lock()
+        def crowd(fan):
+            for attempt in range(50):
+                key = f"crash-{fan}-{attempt}"
+                try:
+                    status, body = purchase(server, sale["id"], tokens[fan], key, passes[fan])
+                except OSError:
+                    return  # the server is gone
+                if status == 201:
+                    with lock:
+                        answered[(fan, key)] = body["id"]
+                    return
+                if status == 409 and body["error"]["code"] == "sold_out":
+                    return
+        threads = [threading.Thread(target=crowd, args=(fan,)) for fan in range(fans)]
+        for thread in threads:
+            thread.start()
+        # Kill as soon as some orders have been answered, while others are in flight.
+        deadline = time.time() + 10
+        while time.time() < deadline and len(answered) < units // 3:
+            time.sleep(0.005)
+        server.proc.kill()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.stop()
+    assert answered, "no purchase was answered before the kill"
+
+    again = Server(database)
+    try:
+        for (fan, key), order_id in answered.items():
+            status, order = again.request("GET", f"/api/v1/orders/{order_id}", token=tokens[fan])
+            assert status == 200 and order["status"] == "pending_payment", (status, order)
+            # The key still answers the same order after the restart.
+            status, replay = purchase(again, sale["id"], tokens[fan], key, passes[fan])
+            assert status == 201 and replay["id"] == order_id, (status, replay)
+        status, figures = again.request("GET", f"/api/v1/flash-sales/{sale['id']}")
+        live = figures["live"]
+        assert live["sold"] >= len(answered) and live["sold"] + live["left"] == units, live
+        for fan, token in enumerate(tokens):
+            orders = again.request("GET", "/api/v1/orders?perPage=100", token=token)[1]["items"]
+            assert len(orders) <= 1, (fan, orders)
+
+        # The dead node's lease comes back; fans without an order buy every remaining unit.
+        buyers = {fan for fan, token in enumerate(tokens) if again.request("GET", "/api/v1/orders", token=token)[1]["items"]}
+        waiting = [fan for fan in range(fans) if fan not in buyers]
+        deadline = time.time() + 20
+        while time.time() < deadline and waiting:
+            if again.request("GET", f"/api/v1/flash-sales/{sale['id']}")[1]["live"]["sold"] == units:
+                break
+            fan = waiting[0]
+            fresh = again.request("POST", f"/api/v1/flash-sales/{sale['id']}/tokens", token=tokens[fan])[1]["token"]
+            status, body = purchase(again, sale["id"], tokens[fan], f"after-{fan}-{time.time()}", fresh)
+            if status == 201:
+                waiting.pop(0)
+            else:
+                time.sleep(0.3)
+        live = again.request("GET", f"/api/v1/flash-sales/{sale['id']}")[1]["live"]
+        assert live["sold"] == units and live["left"] == 0, live
+    finally:
+        again.stop()

@@ -225,4 +225,78 @@ extension StorageConformanceTests {
             #expect(replay.replayed && replay.order.id == second.order.id)
         }
     }
+
+    /// Three nodes (three engines with their own leases) sell one sale on one database: every
+    /// buyer tries on two nodes at once, and the database keeps sold at units and each account
+    /// at its limit. Then a node holding units it does not sell gives them back, so a node that
+    /// said sold out sells them.
+    @Test(arguments: Backends.all) func threeNodesNeverSellMoreThanTheUnitsAndStrandNone(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 40)
+            let buyers = try await fans(store, 60)
+            let nodes = ["node-a", "node-b", "node-c"].map { node in
+                FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node,
+                                admission: Admission(perAccount: (10, 10), perIP: (10_000, 10_000)))
+            }
+            clock.advance(by: 60)
+            // Fans who got nothing try again a second later, as fans do; meanwhile nodes that
+            // sold nothing gave their units back.
+            var bought: Set<String> = []
+            for round in 0..<6 where bought.count < 40 {
+                let waiting = buyers.filter { !bought.contains($0) }
+                let winners = await withTaskGroup(of: String?.self) { group in
+                    for (i, buyer) in waiting.enumerated() {
+                        for hop in 0..<2 {
+                            let engine = nodes[(i + hop + round) % 3]
+                            group.addTask {
+                                guard let token = try? await engine.issueToken(saleId: sale.id, accountId: buyer).token else { return nil }
+                                let order = try? await engine.purchase(
+                                    saleId: sale.id, accountId: buyer, ip: "ip", idempotencyKey: "r\(round)-hop-\(hop)-\(buyer)", address: address,
+                                    token: token)
+                                return order.map { _ in buyer }
+                            }
+                        }
+                    }
+                    return await group.reduce(into: [String]()) { if let buyer = $1 { $0.append(buyer) } }
+                }
+                #expect(Set(winners).count == winners.count, "an account won on two nodes")
+                bought.formUnion(winners)
+                #expect(try await expectConserved(store, sale).sold == Int64(bought.count))
+                clock.advance(by: 1)
+                for node in nodes { try await node.tick() }
+            }
+            #expect(bought.count == 40)
+            let figures = try await expectConserved(store, sale)
+            #expect(figures.sold == 40)
+            #expect(try await store.buyers(saleId: sale.id).values.allSatisfy { $0 == 1 })
+            #expect(try await store.buyers(saleId: sale.id).count == 40)
+        }
+    }
+
+    @Test(arguments: Backends.all) func aNodeThatSellsNothingGivesItsLeaseBack(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 40)
+            let buyers = try await fans(store, 42)
+            let (a, b) = (FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-a"),
+                          FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-b"))
+            clock.advance(by: 60)
+            func buy(_ engine: FlashSaleEngine, _ buyer: String) async throws -> SaleOrder {
+                let token = try await engine.issueToken(saleId: sale.id, accountId: buyer).token
+                return try await engine.purchase(saleId: sale.id, accountId: buyer, ip: "ip-\(buyer)", idempotencyKey: "key-\(buyer)", address: address, token: token)
+            }
+            // a leases a block of ten and sells one; b sells the rest of the pool, then finds it empty.
+            _ = try await buy(a, buyers[0])
+            for buyer in buyers[1...30] { _ = try await buy(b, buyer) }
+            await #expect(throws: PurchaseRefusal.soldOut) { _ = try await buy(b, buyers[31]) }
+            #expect(try await store.figures(saleId: sale.id, now: clock.now(), leaseLifetime: 5).leased == 9)
+            // Half a second later a, which sells nothing, gives its nine back and b sells them.
+            clock.advance(by: 1)
+            try await a.tick()
+            try await b.tick()
+            #expect(try await store.figures(saleId: sale.id, now: clock.now(), leaseLifetime: 5).pool == 9)
+            for buyer in buyers[31...39] { _ = try await buy(b, buyer) }
+            await #expect(throws: PurchaseRefusal.soldOut) { _ = try await buy(b, buyers[40]) }
+            #expect(try await expectConserved(store, sale).sold == 40)
+        }
+    }
 }

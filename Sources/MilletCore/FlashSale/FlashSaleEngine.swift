@@ -107,6 +107,13 @@ public actor FlashSaleEngine {
         var sale = try await load(saleId)
         while true {
             switch loaded[saleId]!.allocator.decide(accountId: accountId, now: now) {
+            case .refuse(.limitReached):
+                // Only accounts that already bought get here: a key of theirs answered before this
+                // node started (or on another node) still answers its order.
+                if let order = try await orders.order(accountId: accountId, idempotencyKey: key) {
+                    return SaleOrder(order: order, replayed: true)
+                }
+                throw PurchaseRefusal.limitReached
             case .refuse(let refusal):
                 throw refusal
             case .needLease:
@@ -184,7 +191,8 @@ public actor FlashSaleEngine {
     public func nextBatch(after saleId: String) -> FlashSale? { nextBatches[saleId] }
 
     /// Called about every 250 ms: renews this node's leases, reads the figures of every current
-    /// sale once, and gives unsold leases of ended sales back.
+    /// sale once, and gives back unsold leases of ended sales and of sales whose pool is empty
+    /// while this node sells nothing, so no unit waits here while another node says sold out.
     public func tick() async throws {
         let now = clock.now()
         try await repository.renewLeases(node: node, now: now)
@@ -196,7 +204,8 @@ public actor FlashSaleEngine {
             let figures = try await repository.figures(saleId: sale.id, now: now, leaseLifetime: leaseLifetime)
             published[sale.id] = figures
             loaded[sale.id]?.allocator.poolIs(figures.pool)
-            if sale.phase(at: now) == .ended, let unsold = loaded[sale.id]?.allocator.surrender(), unsold > 0 {
+            let hoarding = loaded[sale.id]?.allocator.isHoarding(poolIsEmpty: figures.pool == 0, now: now) ?? false
+            if sale.phase(at: now) == .ended || hoarding, let unsold = loaded[sale.id]?.allocator.surrender(), unsold > 0 {
                 try await repository.returnLease(saleId: sale.id, node: node, units: unsold)
             }
         }
@@ -237,10 +246,13 @@ public actor FlashSaleEngine {
         try await task.value
     }
 
+    /// Loads a sale once; concurrent callers share the read. Like ``refill(_:)``, the task stores
+    /// what it loaded itself, so every caller finds it in `loaded` when it resumes.
     private func load(_ saleId: String) async throws -> Loaded {
         if let sale = loaded[saleId] { return sale }
         if let running = loading[saleId] { return try await running.value }
         let task = Task { () async throws -> Loaded in
+            defer { self.loading[saleId] = nil }
             guard Identifier.isWellFormed(saleId), let sale = try await repository.sale(id: saleId) else {
                 throw DomainError.notFound(what: "flash sale")
             }
@@ -248,15 +260,14 @@ public actor FlashSaleEngine {
                   let product = try await catalog.product(id: sku.productId)
             else { throw DomainError.notFound(what: "flash sale") }
             let reserved = sale.reservedOnly ? try await repository.reservedAccounts(saleId: saleId) : []
-            return Loaded(
+            let fresh = Loaded(
                 allocator: SaleAllocator(sale: sale, reserved: reserved, perAccount: try await repository.buyers(saleId: saleId)),
                 market: market, skuCode: sku.code, productName: product.text(in: market.defaultLanguage).name)
+            if self.loaded[saleId] == nil { self.loaded[saleId] = fresh }
+            return self.loaded[saleId]!
         }
         loading[saleId] = task
-        defer { loading[saleId] = nil }
-        let sale = try await task.value
-        if loaded[saleId] == nil { loaded[saleId] = sale }
-        return loaded[saleId]!
+        return try await task.value
     }
 }
 

@@ -21,6 +21,8 @@ public struct SaleAllocator: Sendable {
     public private(set) var leased: Int64 = 0
     /// The last lease request found the pool empty.
     public private(set) var poolEmpty = false
+    /// When this node last sold a unit; a node that holds units but sells none gives them back.
+    public private(set) var lastTakeAt: Date?
     /// Units each account holds in this sale (committing or committed).
     public private(set) var perAccount: [String: Int] = [:]
     /// Accounts that reserved; required only for reserved-only sales.
@@ -47,6 +49,7 @@ public struct SaleAllocator: Sendable {
         if perAccount[accountId, default: 0] >= sale.perAccountLimit { return .refuse(.limitReached) }
         if leased > 0 {
             leased -= 1
+            lastTakeAt = now
             perAccount[accountId, default: 0] += 1
             return .take
         }
@@ -85,6 +88,12 @@ public struct SaleAllocator: Sendable {
     public mutating func surrender() -> Int64 {
         defer { leased = 0 }
         return leased
+    }
+
+    /// `true` when the shared pool is empty and this node has held unsold units for `idle`
+    /// seconds: other nodes may be turning fans away while these units wait here.
+    public func isHoarding(poolIsEmpty: Bool, now: Date, idle: TimeInterval = 0.5) -> Bool {
+        poolIsEmpty && leased > 0 && now.timeIntervalSince(lastTakeAt ?? .distantPast) >= idle
     }
 
     /// How many units to lease at once: large blocks while the pool is deep, down to one unit as
