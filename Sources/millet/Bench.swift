@@ -10,13 +10,13 @@ struct Bench: AsyncParsableCommand {
     struct FlashSale: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "flash-sale",
-            abstract: "A launch: N fans reserve, fetch tokens and fire purchase attempts; compared with /health and the row-lock path.")
+            abstract: "A launch: N fans reserve, fetch tokens and fire purchase attempts; compared with /health/live and the row-lock path.")
 
         @Option(help: "A postgres:// URL of an empty database; the default is a fresh embedded SQLite file.")
         var database: String?
         @Option(help: "Fans (accounts with sessions).") var accounts = 200_000
         @Option(help: "Units on sale.") var units: Int64 = 20_000
-        @Option(help: "Purchase attempts (and as many /health requests for the ceiling).") var attempts = 1_000_000
+        @Option(help: "Purchase attempts (and as many /health/live requests for the ceiling).") var attempts = 1_000_000
         @Option(help: "Keep-alive connections.") var connections = 64
         @Option(help: "Folder for flash-sale.json and flash-sale.svg.") var out = "build/bench"
 
@@ -26,7 +26,7 @@ struct Bench: AsyncParsableCommand {
                 say: { print($0) })
             let r = try await bench.run()
             print("")
-            print(String(format: "HTTP ceiling (GET /health):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
+            print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
             print(String(format: "purchase attempts:            %10.0f attempts/s   ratio to ceiling %.2f (target >= 0.8)", r.attemptsPerSecond, r.attemptsToCeiling))
             print(String(format: "durable orders:               %10.0f orders/s     %d orders in %d journal transactions", r.ordersPerSecond, r.orders, r.journalTransactions))
             print(String(format: "row-lock path:                %10.0f orders/s     ratio %.1f (target >= 25)", r.rowLockOrdersPerSecond, r.ordersToRowLock))

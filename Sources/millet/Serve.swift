@@ -49,6 +49,7 @@ struct Serve: AsyncParsableCommand {
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: Date())
+            try await scheduleDemoSale(store: store, services: services)
             logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])
         }
         let resolvedHost = host ?? Environment.value("MILLET_HOST") ?? "127.0.0.1"
@@ -56,5 +57,17 @@ struct Serve: AsyncParsableCommand {
         let app = try await buildApplication(services, host: resolvedHost, port: resolvedPort, logger: logger)
         logger.info("Millet is at http://\(resolvedHost):\(resolvedPort) (database: \(store.backend.rawValue))")
         try await app.runService()
+    }
+
+    /// A launch in India ten minutes after the demo store first starts, so `/sales` has something
+    /// to reserve, count down and sell.
+    private func scheduleDemoSale(store: SQLStore, services: MilletServices) async throws {
+        guard let note = try await store.product(slug: "millet-note-3") else { return }
+        let now = Date()
+        _ = try await SaleScheduler(
+            catalog: store, inventory: store, markets: store, sales: store, pricing: services.pricing, clock: SystemClock()
+        ).schedule(SaleRequest(
+            title: "Millet Note 3 launch", skuId: note.skus[0].id, marketCode: "IN", startsAt: now.addingTimeInterval(600),
+            endsAt: now.addingTimeInterval(600 + 2 * 3600), units: 20))
     }
 }

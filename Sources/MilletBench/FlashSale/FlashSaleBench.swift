@@ -11,7 +11,7 @@ import NIOHTTP1
 ///
 /// It starts Millet in this process on a fresh database, seeds the crowd, lets every fan reserve
 /// and fetch a purchase token over HTTP, then fires purchase attempts from many keep-alive
-/// connections. In the same run it measures the server's trivial endpoint (`/health`, the HTTP
+/// connections. In the same run it measures the server's trivial endpoint (`/health/live`, the HTTP
 /// ceiling) and the same sale through the one-transaction-per-order row-lock path on the same
 /// database, prints the ratios, checks the invariants and writes a JSON result and an SVG chart.
 public struct FlashSaleBench: Sendable {
@@ -80,21 +80,15 @@ public struct FlashSaleBench: Sendable {
         try await store.migrate()
         let clock = BenchClock()
         try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: clock.now())
-        // Every request comes from 127.0.0.1, so the per-IP bucket is opened wide; per account stays as served.
-        let services = MilletServices(
-            store: store, clock: clock, sandboxSecret: "bench", admission: Admission(perAccount: (5, 2), perIP: (1e12, 1e12)))
-        let port = try freePort()
-        let app = try await buildApplication(services, host: "127.0.0.1", port: port, logger: logger)
-        let server = Task { try await app.run() }
+        let (services, server, port) = try await start(store: store, clock: clock, strategy: .allocator, logger: logger)
         defer { server.cancel() }
         let client = LoadClient(host: "127.0.0.1", port: port, threads: 1)
         defer { Task { try? await client.shutdown() } }
         try await waitUntilUp(client)
 
         say("seeding \(options.accounts) accounts with sessions")
-        let (tokens, accountIds) = try await seed(store: store, clock: clock)
+        let tokens = try await seed(store: store, clock: clock)
         let sale = try await schedule(services: services, store: store, clock: clock, units: options.units)
-
         let c = options.connections, n = options.accounts
         say("\(n) fans reserve over HTTP")
         let reserved = try await client.run(total: n, connections: c, progress: progress("reserve", n)) { i in
@@ -103,41 +97,22 @@ public struct FlashSaleBench: Sendable {
         guard reserved.allSatisfy({ $0.status == 201 }) else { throw BenchError.failed("a reservation was refused") }
         clock.advance(by: 3601)
         say("the sale opens; \(n) fans fetch purchase tokens")
-        let passes = try await client.run(total: n, connections: c, capture: "token", progress: progress("tokens", n)) { i in
-            LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/tokens", headers: bearer(tokens[i]))
-        }
-        var passByAccount = [String](repeating: "", count: n)
-        for sample in passes { passByAccount[sample.index] = sample.captured ?? "" }
-        let bodies = passByAccount.map { pass in
-            ByteBuffer(string: #"{"shippingAddress":{"name":"Bench Fan","line1":"1 Loop Road","city":"Bengaluru","postcode":"560001","phone":"9845000000"},"purchaseToken":"\#(pass)"}"#)
-        }
+        let bodies = try await purchaseBodies(client, sale: sale, tokens: tokens)
 
-        say("HTTP ceiling: \(options.attempts) GET /health")
+        say("HTTP ceiling: \(options.attempts) GET /health/live")
         let ceilingStart = DispatchTime.now().uptimeNanoseconds
         let health = try await client.run(total: options.attempts, connections: c, progress: progress("health", options.attempts)) { _ in
-            LoadRequest(uri: "/health")
+            LoadRequest(uri: "/health/live")
         }
         let ceilingRate = Double(health.count) / seconds(since: ceilingStart)
 
         say("flash sale: \(options.attempts) purchase attempts for \(options.units) units from \(c) connections")
-        let saleStart = DispatchTime.now().uptimeNanoseconds
-        let attempts = try await client.run(total: options.attempts, connections: c, capture: "id", progress: progress("purchase", options.attempts)) { i in
-            let fan = i % n
-            var headers = bearer(tokens[fan])
-            headers.add(name: "Idempotency-Key", value: "bench-key-\(i)")
-            headers.add(name: "Content-Type", value: "application/json")
-            return LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/purchases", headers: headers, body: bodies[fan])
-        }
-        let attemptRate = Double(attempts.count) / seconds(since: saleStart)
+        let (attempts, attemptRate, orderRate) = try await fire(client, sale: sale, tokens: tokens, bodies: bodies, total: options.attempts)
         let wins = attempts.filter { $0.status == 201 }
-        let lastWin = wins.map { $0.sentAt + $0.latency }.max() ?? 1
-        let orderRate = Double(wins.count) / (Double(lastWin) / 1e9)
         var outcomes: [String: Int] = [:]
         for sample in attempts { outcomes[String(sample.status), default: 0] += 1 }
 
-        say("row-lock path: the same sale, one transaction and one sale-row lock per order, \(c) concurrent buyers")
-        let rowLockRate = try await rowLock(store: store, services: services, clock: clock, accounts: accountIds)
-
+        let rowLockRate = try await rowLock(store: store, services: services, clock: clock, tokens: tokens, logger: logger)
         server.cancel()
         let invariants = try await check(store: store, sale: sale, wins: wins, clock: clock)
         let journal = await services.engine.journalCounters()
@@ -152,10 +127,54 @@ public struct FlashSaleBench: Sendable {
         return result
     }
 
+    /// Millet on a free loopback port in this process. Every request comes from 127.0.0.1, so the
+    /// per-IP bucket is opened wide; the per-account bucket stays as served.
+    private func start(
+        store: SQLStore, clock: BenchClock, strategy: FlashSaleEngine.Strategy, logger: Logger
+    ) async throws -> (MilletServices, Task<Void, any Error>, Int) {
+        let services = MilletServices(
+            store: store, clock: clock, sandboxSecret: "bench", admission: Admission(perAccount: (5, 2), perIP: (1e12, 1e12)),
+            saleStrategy: strategy)
+        let port = try freePort()
+        let app = try await buildApplication(services, host: "127.0.0.1", port: port, logger: logger)
+        return (services, Task { try await app.run() }, port)
+    }
+
+    /// Every fan fetches a purchase token; answers each fan's purchase body with it.
+    private func purchaseBodies(_ client: LoadClient, sale: FlashSale, tokens: [String]) async throws -> [ByteBuffer] {
+        let passes = try await client.run(total: tokens.count, connections: options.connections, capture: "token", progress: progress("tokens", tokens.count)) { i in
+            LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/tokens", headers: bearer(tokens[i]))
+        }
+        var byFan = [String](repeating: "", count: tokens.count)
+        for sample in passes { byFan[sample.index] = sample.captured ?? "" }
+        return byFan.map { pass in
+            ByteBuffer(string: #"{"shippingAddress":{"name":"Bench Fan","line1":"1 Loop Road","city":"Bengaluru","postcode":"560001","phone":"9845000000"},"purchaseToken":"\#(pass)"}"#)
+        }
+    }
+
+    /// Fires `total` purchase attempts, fans in turn; answers the samples, attempts per second and
+    /// durable orders per second (orders answered 201 over the time until the last of them).
+    private func fire(
+        _ client: LoadClient, sale: FlashSale, tokens: [String], bodies: [ByteBuffer], total: Int
+    ) async throws -> (samples: [Sample], attemptsPerSecond: Double, ordersPerSecond: Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let samples = try await client.run(total: total, connections: options.connections, capture: "id", progress: progress("purchase", total)) { i in
+            let fan = i % tokens.count
+            var headers = bearer(tokens[fan])
+            headers.add(name: "Idempotency-Key", value: "bench-key-\(sale.id)-\(i)")
+            headers.add(name: "Content-Type", value: "application/json")
+            return LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/purchases", headers: headers, body: bodies[fan])
+        }
+        let elapsed = seconds(since: start)
+        let wins = samples.filter { $0.status == 201 }
+        let lastWin = wins.map { $0.sentAt + $0.latency }.max() ?? 1
+        return (samples, Double(samples.count) / elapsed, Double(wins.count) / (Double(lastWin) / 1e9))
+    }
+
     // MARK: - Steps
 
-    /// Creates the crowd; answers each fan's session token and account id.
-    private func seed(store: SQLStore, clock: BenchClock) async throws -> (tokens: [String], ids: [String]) {
+    /// Creates the crowd; answers each fan's session token.
+    private func seed(store: SQLStore, clock: BenchClock) async throws -> [String] {
         var accounts: [Account] = [], tokens: [String] = [], hashes: [String] = []
         accounts.reserveCapacity(options.accounts)
         for i in 0..<options.accounts {
@@ -166,11 +185,13 @@ public struct FlashSaleBench: Sendable {
             hashes.append(Authenticator.digest(token))
         }
         try await store.importAccounts(accounts, sessionTokenHashes: hashes, expiresAt: clock.now().addingTimeInterval(7 * 24 * 3600))
-        return (tokens, accounts.map(\.id))
+        return tokens
     }
 
     /// A sale of the Note 3 in India an hour from now, with its units received into stock first.
-    private func schedule(services: MilletServices, store: SQLStore, clock: BenchClock, units: Int64) async throws -> FlashSale {
+    private func schedule(
+        services: MilletServices, store: SQLStore, clock: BenchClock, units: Int64, opensIn: TimeInterval = 3600
+    ) async throws -> FlashSale {
         guard let product = try await services.catalog.product(slug: "millet-note-3") else { throw BenchError.failed("no demo product") }
         let sku = product.skus[0].id
         guard let warehouse = try await store.warehouses(marketCode: "IN").first else { throw BenchError.failed("no warehouse in India") }
@@ -178,40 +199,26 @@ public struct FlashSaleBench: Sendable {
         return try await SaleScheduler(
             catalog: store, inventory: store, markets: store, sales: store, pricing: services.pricing, clock: clock
         ).schedule(SaleRequest(
-            title: "Bench launch", skuId: sku, marketCode: "IN", warehouseId: warehouse.id, startsAt: clock.now().addingTimeInterval(3600),
+            title: "Bench launch", skuId: sku, marketCode: "IN", warehouseId: warehouse.id, startsAt: clock.now().addingTimeInterval(opensIn),
             endsAt: clock.now().addingTimeInterval(3 * 3600), units: units))
     }
 
-    /// The same number of units sold by `commitOne`: every attempt is its own transaction that
-    /// locks the sale row. Answers durable orders per second.
-    private func rowLock(store: SQLStore, services: MilletServices, clock: BenchClock, accounts: [String]) async throws -> Double {
-        let sale = try await schedule(services: services, store: store, clock: clock, units: options.units)
-        clock.advance(by: 3601)
-        guard let market = try await store.market(code: "IN") else { throw BenchError.failed("no market") }
-        let totals = try OrderTotals.compute(lines: [(sale.price, 1)], market: market)
-        let address = try ShippingAddress(name: "Bench Fan", line1: "1 Loop Road", city: "Bengaluru", postcode: "560001", phone: "9845000000")
-        let start = DispatchTime.now().uptimeNanoseconds
-        let sold = try await withThrowingTaskGroup(of: Int.self) { group in
-            for worker in 0..<options.connections {
-                group.addTask {
-                    var sold = 0, i = worker
-                    while true {
-                        let purchase = SalePurchase(
-                            orderId: Identifier.make(), sale: sale, accountId: accounts[i % accounts.count], idempotencyKey: "row-lock-key-\(i)",
-                            address: address, totals: totals, skuCode: "N3", productName: "Millet Note 3", now: clock.now())
-                        do {
-                            if case .created = try await store.commitOne(purchase) { sold += 1 }
-                        } catch PurchaseRefusal.soldOut {
-                            return sold
-                        } catch PurchaseRefusal.limitReached {}
-                        i += options.connections
-                    }
-                }
-            }
-            return try await group.reduce(0, +)
-        }
-        let rate = Double(sold) / seconds(since: start)
-        say(String(format: "row-lock path sold %d units at %.0f orders/s", sold, rate))
+    /// The same workload through a second Millet on the same database whose purchases each take
+    /// one transaction that locks the sale row (`FlashSaleEngine.Strategy.rowLock`). Enough
+    /// attempts to sell every unit; answers durable orders per second.
+    private func rowLock(store: SQLStore, services: MilletServices, clock: BenchClock, tokens: [String], logger: Logger) async throws -> Double {
+        say("row-lock path: the same sale and workload over HTTP, one transaction and one sale-row lock per order")
+        let sale = try await schedule(services: services, store: store, clock: clock, units: options.units, opensIn: 0)
+        let (_, server, port) = try await start(store: store, clock: clock, strategy: .rowLock, logger: logger)
+        defer { server.cancel() }
+        let client = LoadClient(host: "127.0.0.1", port: port, threads: 1)
+        defer { Task { try? await client.shutdown() } }
+        try await waitUntilUp(client)
+        let fans = Array(tokens.prefix(Int(options.units) + options.connections * 4))
+        let bodies = try await purchaseBodies(client, sale: sale, tokens: fans)
+        let (samples, _, rate) = try await fire(client, sale: sale, tokens: fans, bodies: bodies, total: fans.count)
+        let sold = samples.filter { $0.status == 201 }.count
+        say(String(format: "row-lock path sold %d of %d units at %.0f orders/s", sold, options.units, rate))
         return rate
     }
 

@@ -26,7 +26,7 @@ public struct MilletServices: Sendable {
         store: SQLStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
         sandboxSecret: String, pricing: PricingPolicy = PricingPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        node: String = Identifier.make(), admission: Admission = Admission()
+        node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator
     ) {
         self.markets = store
         self.accounts = store
@@ -37,7 +37,8 @@ public struct MilletServices: Sendable {
         self.payments = store
         self.flashSales = store
         self.engine = FlashSaleEngine(
-            repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission)
+            repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
+            strategy: saleStrategy)
         self.clock = clock
         self.sandbox = SandboxPaymentProvider(secret: sandboxSecret)
         self.pricing = pricing

@@ -14,6 +14,11 @@ struct OperationsController {
     }
 
     func addRoutes(to router: Router<MilletRequestContext>) {
+        // Liveness: the process answers HTTP. Touches nothing else; the benchmark's HTTP ceiling.
+        router.get("health/live") { _, _ in
+            Health(status: "ok", database: "not checked")
+        }
+        // Readiness: the database answers too.
         router.get("health") { _, _ in
             _ = try await services.markets.markets()
             return Health(status: "ok", database: "ok")

@@ -1,0 +1,27 @@
+import Foundation
+import MilletCore
+import MilletTesting
+import Testing
+@testable import MilletStorage
+
+/// Sessions answered from memory: a crowd does not read the database per request, log-out still
+/// takes effect at once on this node, and elsewhere within the cache time.
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func recentSessionsAreAnsweredFromMemoryAndLogOutDropsThem(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let authenticator = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
+            let (account, token) = try await authenticator.register(try Registration(email: "cache@fan.test", password: "cache-password", displayName: "Cache"))
+            #expect(try await authenticator.account(forToken: token)?.id == account.id)
+            // Another node logs the session out in the database: this node answers from memory for a while.
+            try await store.deleteSession(tokenHash: Authenticator.digest(token))
+            #expect(try await authenticator.account(forToken: token)?.id == account.id)
+            clock.advance(by: authenticator.sessionCacheSeconds)
+            #expect(try await authenticator.account(forToken: token) == nil)
+            // Logging out on this node is immediate.
+            let second = try await authenticator.logIn(email: "cache@fan.test", password: "cache-password", clientIP: "ip").token
+            #expect(try await authenticator.account(forToken: second) != nil)
+            try await authenticator.logOut(token: second)
+            #expect(try await authenticator.account(forToken: second) == nil)
+        }
+    }
+}
