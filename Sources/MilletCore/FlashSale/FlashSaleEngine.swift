@@ -89,6 +89,16 @@ public actor FlashSaleEngine {
         return (issued.token, issued.expiresAt, sale.allocator.sale.proofOfWorkBits)
     }
 
+    /// The sold-out fast path: refuses at once, before the request body is even read, when the
+    /// sale is not open, the account may not buy it, or this node knows every unit is gone. A key
+    /// this node already answered passes, so its replay still gets its order.
+    public func precheck(saleId: String, accountId: String, idempotencyKey: String) async throws {
+        guard wins[accountId + " " + idempotencyKey] == nil else { return }
+        let allocator = try await load(saleId).allocator
+        if let refusal = allocator.refusal(accountId: accountId, now: clock.now()) { throw refusal }
+        if allocator.soldOut { throw PurchaseRefusal.soldOut }
+    }
+
     /// Buys one unit for `accountId` with a purchase token (and its proof of work when the sale
     /// asks for one). A repeated `idempotencyKey` answers the first order.
     public func purchase(

@@ -69,8 +69,19 @@ public struct PurchaseToken: Equatable, Sendable {
 
     static func signature(_ body: String, key: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(base64Encoded: key) ?? Data(key.utf8)))
-        return Data(mac).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        // base64url without padding, written out by hand: this runs on every purchase attempt.
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        let bytes = Array(mac)
+        var out: [UInt8] = []
+        out.reserveCapacity(44)
+        var i = 0
+        while i < bytes.count {
+            let chunk = (UInt32(bytes[i]) << 16) | (i + 1 < bytes.count ? UInt32(bytes[i + 1]) << 8 : 0) | (i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0)
+            let count = min(3, bytes.count - i) + 1
+            for j in 0..<count { out.append(alphabet[Int((chunk >> (18 - 6 * UInt32(j))) & 63)]) }
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

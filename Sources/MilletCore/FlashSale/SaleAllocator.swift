@@ -56,6 +56,9 @@ public struct SaleAllocator: Sendable {
         return poolEmpty ? .refuse(.soldOut) : .needLease
     }
 
+    /// This node holds no unit and the database had none at the last lease: refuse without asking.
+    public var soldOut: Bool { poolEmpty && leased == 0 }
+
     /// Units arrived from the database; zero means the pool is empty.
     public mutating func granted(_ units: Int64) {
         leased += units

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MilletCore
+import Synchronization
 
 /// Every error Millet answers: a status and the body `{"error":{"code","message","fields"}}`.
 public struct APIError: Error, HTTPResponseError, Sendable {
@@ -27,12 +28,28 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let data = try encoder.encode(Body(error: .init(code: code, message: message, fields: fields)))
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: try body()))
+    }
+
+    /// Bodies of errors without fields (a flash-sale crowd's refusals: the same few, thousands of
+    /// times a second) are encoded once.
+    private static let encoded = Mutex<[String: ByteBuffer]>([:])
+
+    private func body() throws -> ByteBuffer {
+        let cacheKey = fields.isEmpty ? code + "\u{0}" + message : nil
+        if let cacheKey, let hit = Self.encoded.withLock({ $0[cacheKey] }) { return hit }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let buffer = ByteBuffer(bytes: try encoder.encode(Body(error: .init(code: code, message: message, fields: fields))))
+        if let cacheKey {
+            Self.encoded.withLock {
+                if $0.count >= 1_000 { $0.removeAll() }
+                $0[cacheKey] = buffer
+            }
+        }
+        return buffer
     }
 
     /// The one place domain refusals become HTTP statuses.

@@ -29,6 +29,8 @@ struct FlashSalesController {
         let count: Int
     }
 
+    static let fcodeField = Array(#""fcode""#.utf8)
+
     func addRoutes(to group: RouterGroup<MilletRequestContext>) {
         group.get("flash-sales") { _, _ in
             let now = services.clock.now()
@@ -70,10 +72,20 @@ struct FlashSalesController {
         group.post("flash-sales/:id/purchases") { request, context in
             let account = try context.requireAccount()
             let key = try Checkout.validate(idempotencyKey: request.headers[.init("Idempotency-Key")!])
-            let body = try await request.decodeJSON(PurchaseBody.self, context: context)
+            let saleId = try context.parameters.require("id")
+            let raw = try await request.body.collect(upTo: context.maxUploadSize)
+            // The sold-out fast path answers before the body is decoded; F-code purchases skip it
+            // (they buy from their own allotment, before the start or after a sell-out).
+            if raw.readableBytesView.firstRange(of: Self.fcodeField) == nil {
+                do {
+                    try await services.engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
+                } catch let refusal as PurchaseRefusal {
+                    throw refusal.domainError
+                }
+            }
+            let body = try Request.decodeJSON(PurchaseBody.self, from: raw)
             let a = body.shippingAddress
             let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
-            let saleId = try context.parameters.require("id")
             let bought: SaleOrder
             do {
                 if let fcode = body.fcode {

@@ -6,7 +6,11 @@ extension Request {
     /// Decodes a JSON body of at most the context's upload size, turning every decoding failure
     /// into a 4xx that names the bad field.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: MilletRequestContext) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        try Self.decodeJSON(type, from: try await body.collect(upTo: context.maxUploadSize))
+    }
+
+    /// Decodes a JSON body already collected, with the same 4xx answers.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         guard buffer.readableBytes > 0 else {
             throw APIError(status: .badRequest, code: "malformed_json", message: "a JSON body is required")
         }

@@ -140,11 +140,15 @@ extension SQLStore {
 
     /// For each purchase, the order an earlier request with the same account and key created.
     static func replays(db: any SQLDatabase, _ purchases: [SalePurchase]) async throws -> [String?] {
-        let keys = Array(Set(purchases.map(\.idempotencyKey)))
         var found: [String: String] = [:]
-        for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
-            let list = chunk.map { key -> SQLQueryString in "\(bind: key)" }.joined(separator: ", ")
-            for row in try await db.raw("SELECT id, account_id, idempotency_key FROM orders WHERE idempotency_key IN (\(list))").all() {
+        for start in stride(from: 0, to: purchases.count, by: 250) {
+            let chunk = purchases[start..<min(start + 250, purchases.count)]
+            // The account comes first so the (account_id, idempotency_key) unique index does the work.
+            let accounts = Set(chunk.map(\.accountId)).map { id -> SQLQueryString in "\(bind: id)" }.joined(separator: ", ")
+            let keys = Set(chunk.map(\.idempotencyKey)).map { key -> SQLQueryString in "\(bind: key)" }.joined(separator: ", ")
+            for row in try await db.raw("""
+                SELECT id, account_id, idempotency_key FROM orders WHERE account_id IN (\(accounts)) AND idempotency_key IN (\(keys))
+                """).all() {
                 found[try row.string("account_id") + " " + row.string("idempotency_key")] = try row.string("id")
             }
         }
