@@ -31,6 +31,17 @@ struct FlashSalesController {
 
     static let fcodeField = Array(#""fcode""#.utf8)
 
+    /// `true` when the raw body has the `"fcode"` key (a plain byte scan; runs on every attempt).
+    static func mentionsFCode(_ body: ByteBuffer) -> Bool {
+        body.withUnsafeReadableBytes { bytes in
+            guard bytes.count >= fcodeField.count else { return false }
+            for start in 0...(bytes.count - fcodeField.count) where bytes[start] == 0x22 {
+                if fcodeField.indices.allSatisfy({ bytes[start + $0] == fcodeField[$0] }) { return true }
+            }
+            return false
+        }
+    }
+
     func addRoutes(to group: RouterGroup<MilletRequestContext>) {
         group.get("flash-sales") { _, _ in
             let now = services.clock.now()
@@ -76,7 +87,7 @@ struct FlashSalesController {
             let raw = try await request.body.collect(upTo: context.maxUploadSize)
             // The sold-out fast path answers before the body is decoded; F-code purchases skip it
             // (they buy from their own allotment, before the start or after a sell-out).
-            if raw.readableBytesView.firstRange(of: Self.fcodeField) == nil {
+            if !Self.mentionsFCode(raw) {
                 do {
                     try await services.engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
                 } catch let refusal as PurchaseRefusal {
