@@ -23,7 +23,8 @@ struct Bench: AsyncParsableCommand {
         func run() async throws {
             let bench = FlashSaleBench(
                 options: .init(database: database, accounts: accounts, units: units, attempts: attempts, connections: connections, out: out),
-                say: { print($0) })
+                // Written straight to the descriptor, so progress shows as it happens even in a pipe.
+                say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
             let r = try await bench.run()
             print("")
             print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))

@@ -49,6 +49,22 @@ public struct MilletServices: Sendable {
     /// The checkout, wired to these repositories.
     var checkout: Checkout { Checkout(catalog: catalog, orders: orders, clock: clock) }
 
+    /// The sale with this id, or 404.
+    func flashSale(id: String) async throws -> FlashSale {
+        guard Identifier.isWellFormed(id), let sale = try await flashSales.sale(id: id) else { throw DomainError.notFound(what: "flash sale") }
+        return sale
+    }
+
+    /// A purchase token for the account, or the refusal as the API answers it.
+    func purchaseToken(sale: FlashSale, accountId: String) async throws -> PurchaseTokenDTO {
+        do {
+            let issued = try await engine.issueToken(saleId: sale.id, accountId: accountId)
+            return PurchaseTokenDTO(saleId: sale.id, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
+        } catch let refusal as PurchaseRefusal {
+            throw refusal.domainError
+        }
+    }
+
     /// A sale's figures as the engine last published them, or read once when it has none yet.
     func saleFigures(_ saleId: String) async throws -> SaleFigures {
         if let published = await engine.figures(saleId: saleId) { return published }

@@ -71,14 +71,7 @@ struct FlashSalesController {
         }
         group.post("flash-sales/:id/tokens") { _, context in
             let account = try context.requireAccount()
-            let sale = try await sale(context)
-            do {
-                let issued = try await services.engine.issueToken(saleId: sale.id, accountId: account.id)
-                return PurchaseTokenDTO(saleId: sale.id, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
-                    .with(status: .created)
-            } catch let refusal as PurchaseRefusal {
-                throw refusal.domainError
-            }
+            return try await services.purchaseToken(sale: try await sale(context), accountId: account.id).with(status: .created)
         }
         group.post("flash-sales/:id/purchases") { request, context in
             let account = try context.requireAccount()
@@ -146,11 +139,7 @@ struct FlashSalesController {
     }
 
     func sale(_ context: MilletRequestContext) async throws -> FlashSale {
-        let id = try context.parameters.require("id")
-        guard Identifier.isWellFormed(id), let sale = try await services.flashSales.sale(id: id) else {
-            throw DomainError.notFound(what: "flash sale")
-        }
-        return sale
+        try await services.flashSale(id: try context.parameters.require("id"))
     }
 
     func figures(_ saleId: String) async throws -> SaleFigures { try await services.saleFigures(saleId) }

@@ -39,13 +39,7 @@ extension WebPages {
         // The page's script fetches a token here (the API takes bearer tokens, pages take the cookie).
         router.post("sales/:id/token") { _, context in
             let account = try context.requireAccount()
-            let sale = try await sale(context)
-            do {
-                let issued = try await services.engine.issueToken(saleId: sale.id, accountId: account.id)
-                return PurchaseTokenDTO(saleId: sale.id, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
-            } catch let refusal as PurchaseRefusal {
-                throw refusal.domainError
-            }
+            return try await services.purchaseToken(sale: try await sale(context), accountId: account.id)
         }
         router.post("sales/:id/buy") { request, context in
             let account = try context.requireAccount()
@@ -71,11 +65,7 @@ extension WebPages {
     }
 
     private func sale(_ context: MilletRequestContext) async throws -> FlashSale {
-        let id = try context.parameters.require("id")
-        guard Identifier.isWellFormed(id), let sale = try await services.flashSales.sale(id: id) else {
-            throw DomainError.notFound(what: "flash sale")
-        }
-        return sale
+        try await services.flashSale(id: try context.parameters.require("id"))
     }
 
     private func salePage(
