@@ -148,6 +148,9 @@ def register(b, name):
     b.find_element(By.ID, "email").send_keys(f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.test")
     b.find_element(By.ID, "password").send_keys("browser-password")
     b.find_element(By.ID, "register-button").click()
+    # Wait for the redirect home, or a later navigation would race it.
+    WebDriverWait(b, 10).until(lambda d: "/register" not in d.current_url)
+    assert b.find_element(By.ID, "logout")
 
 
 def test_live_sale_counts_down_and_sells_out(browser):
