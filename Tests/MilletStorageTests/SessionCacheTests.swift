@@ -22,6 +22,18 @@ extension StorageConformanceTests {
             #expect(try await authenticator.account(forToken: second) != nil)
             try await authenticator.logOut(token: second)
             #expect(try await authenticator.account(forToken: second) == nil)
+            // Used in the second half of its time in memory, a session is read again in the background.
+            let third = try await authenticator.logIn(email: "cache@fan.test", password: "cache-password", clientIP: "ip").token
+            #expect(try await authenticator.account(forToken: third) != nil)
+            try await store.deleteSession(tokenHash: Authenticator.digest(third))
+            clock.advance(by: authenticator.sessionCacheSeconds * 0.6)
+            #expect(try await authenticator.account(forToken: third) != nil)
+            var gone = false
+            for _ in 0..<500 where !gone {
+                try await Task.sleep(for: .milliseconds(10))
+                gone = try await authenticator.account(forToken: third) == nil
+            }
+            #expect(gone)
         }
     }
 }

@@ -13,7 +13,9 @@ public final class Authenticator: Sendable {
     public let sessionLifetime: TimeInterval
     /// Live sessions seen recently, so a flash-sale crowd does not read the database per request.
     /// Log-out on this node takes effect at once; on other nodes within `sessionCacheSeconds`.
-    private let recent: Mutex<[String: (account: Account, until: Date)]> = Mutex([:])
+    /// An entry used in the second half of its life is read again in the background, so an
+    /// active fan never waits on the database.
+    private let recent: Mutex<[String: (account: Account, until: Date, refreshing: Bool)]> = Mutex([:])
     public let sessionCacheSeconds: TimeInterval = 30
 
     public init(
@@ -58,11 +60,27 @@ public final class Authenticator: Sendable {
     /// The account behind a token, if the session is live.
     public func account(forToken token: String) async throws -> Account? {
         let digest = Self.digest(token), now = clock.now()
-        if let hit = recent.withLock({ $0[digest] }), hit.until > now { return hit.account }
-        guard let account = try await accounts.account(sessionTokenHash: digest, now: now) else { return nil }
+        let (hit, refresh) = recent.withLock { entries -> (Account?, Bool) in
+            guard let entry = entries[digest], entry.until > now else { return (nil, false) }
+            let stale = !entry.refreshing && entry.until.timeIntervalSince(now) < sessionCacheSeconds / 2
+            if stale { entries[digest]?.refreshing = true }
+            return (entry.account, stale)
+        }
+        if let hit {
+            if refresh { Task { try? await self.lookUp(digest) } }
+            return hit
+        }
+        return try await lookUp(digest)
+    }
+
+    /// Reads a session from the database and keeps (or drops) it in memory.
+    @discardableResult
+    private func lookUp(_ digest: String) async throws -> Account? {
+        let now = clock.now()
+        let account = try await accounts.account(sessionTokenHash: digest, now: now)
         recent.withLock {
             if $0.count >= 1_000_000 { $0.removeAll(keepingCapacity: true) }
-            $0[digest] = (account, now.addingTimeInterval(sessionCacheSeconds))
+            $0[digest] = account.map { ($0, now.addingTimeInterval(sessionCacheSeconds), false) }
         }
         return account
     }
