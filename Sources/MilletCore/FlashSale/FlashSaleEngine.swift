@@ -59,7 +59,6 @@ public actor FlashSaleEngine {
     private var inFlight = 0
     private var published: [String: SaleFigures] = [:]
     private var nextBatches: [String: FlashSale] = [:]
-    private var nodesSeen = 1
 
     public init(
         repository: any FlashSaleRepository, catalog: any CatalogRepository, orders: any OrderRepository, markets: any MarketRepository,
@@ -270,7 +269,9 @@ public actor FlashSaleEngine {
             defer { self.leasing[saleId] = nil }
             let now = clock.now()
             let figures = try await repository.figures(saleId: saleId, now: now, leaseLifetime: leaseLifetime)
-            let block = SaleAllocator.blockSize(pool: figures.pool, nodes: nodesSeen)
+            // A quarter of what is left: with several nodes each takes a quarter of the remainder
+            // in turn, so blocks shrink as the pool empties whether or not this node knows the others.
+            let block = SaleAllocator.blockSize(pool: figures.pool, nodes: 1)
             let granted = block == 0 ? 0 : try await repository.lease(saleId: saleId, node: node, units: block, now: now, leaseLifetime: leaseLifetime)
             self.loaded[saleId]?.allocator.granted(granted)
         }

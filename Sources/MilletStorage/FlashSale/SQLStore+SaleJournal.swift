@@ -49,9 +49,9 @@ extension SQLStore {
         }
     }
 
-    /// Moves `units` out of the node's lease, into `sold` or back to the pool. Locks the sale row
-    /// before the lease row, the same order ``lease(saleId:node:units:now:leaseLifetime:)`` takes,
-    /// so two nodes never deadlock. Throws ``LeaseLost`` when the lease no longer has them.
+    /// Moves `units` out of the node's lease, into `sold` or back to the pool. Rows are always
+    /// locked in one order, buyers, then the sale, then leases (``lease(saleId:node:units:now:leaseLifetime:)``,
+    /// the journal, `commitOne` and cancellations all keep it), so two nodes never deadlock. Throws ``LeaseLost`` when the lease no longer has them.
     static func takeFromLease(db: any SQLDatabase, saleId: String, node: String, units: Int64, sold: Bool) async throws {
         try await db.raw("UPDATE flash_sales SET leased = leased WHERE id = \(bind: saleId)").run()
         let taken = try await db.raw("""
@@ -113,15 +113,16 @@ extension SQLStore {
         try await transaction { db in
             if let replay = try await Self.replays(db: db, [purchase])[0] { return .replayed(orderId: replay) }
             let sale = purchase.sale
+            // The buyer's row before the sale row, the order the journal and cancellations lock them in.
+            let allowed = try await Self.countPurchase(
+                db: db, saleId: sale.id, accounts: [purchase.accountId], limit: Int64(sale.perAccountLimit))
+            guard !allowed.isEmpty else { throw PurchaseRefusal.limitReached }
             // One row lock per order: the sale row is the hot spot every buyer queues on.
             let taken = try await db.raw("""
                 UPDATE flash_sales SET sold = sold + 1
                 WHERE id = \(bind: sale.id) AND closed = 0 AND sold + leased + fcode_units + returned < units RETURNING id
                 """).first()
             guard taken != nil else { throw PurchaseRefusal.soldOut }
-            let allowed = try await Self.countPurchase(
-                db: db, saleId: sale.id, accounts: [purchase.accountId], limit: Int64(sale.perAccountLimit))
-            guard !allowed.isEmpty else { throw PurchaseRefusal.limitReached }
             try await Self.insertSaleOrders(db: db, [purchase], note: "bought in the flash sale")
             return .created(orderId: purchase.orderId)
         }
