@@ -75,4 +75,6 @@ extension SQLRow {
     func int(_ column: String) throws -> Int64 { try decode(column: column, as: Int64.self) }
     func bool(_ column: String) throws -> Bool { try int(column) != 0 }
     func date(_ column: String) throws -> Date { Date(millis: try int(column)) }
+    /// A nullable text column.
+    func optionalString(_ column: String) throws -> String? { try decodeNil(column: column) ? nil : try string(column) }
 }

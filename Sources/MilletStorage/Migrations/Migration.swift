@@ -14,6 +14,7 @@ extension SQLStore {
     static let migrations: [Migration] = [
         Migration(version: 1, name: "store_foundation", statements: Schema.foundation),
         Migration(version: 2, name: "flash_sales", statements: Schema.flashSales),
+        Migration(version: 3, name: "community", statements: Schema.community),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

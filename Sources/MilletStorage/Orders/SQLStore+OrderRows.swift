@@ -31,7 +31,7 @@ extension SQLStore {
         guard let row = try await db.raw("SELECT status, account_id, flash_sale_id FROM orders WHERE id = \(bind: orderId)").first(),
               let current = OrderStatus(rawValue: try row.string("status"))
         else { throw DomainError.notFound(what: "order") }
-        let saleId = try row.decodeNil(column: "flash_sale_id") ? nil : try row.string("flash_sale_id")
+        let saleId = try row.optionalString("flash_sale_id")
         var lifecycle = OrderLifecycle(status: current)
         let effect = try lifecycle.apply(event)
         let moved = try await db.raw("""

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A community board: one per product line, or a general one.
+public struct Board: Hashable, Sendable, Codable {
+    public let id: String
+    public let slug: String
+    public let name: String
+    /// The product line it is about (`phones`, `wearables` ...); `nil` for general boards.
+    public let productLine: String?
+    public let createdAt: Date
+
+    public init(id: String, slug: String, name: String, productLine: String?, createdAt: Date) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.productLine = productLine
+        self.createdAt = createdAt
+    }
+}
+
+/// What a fan posts about.
+public enum PostKind: String, Sendable, Codable, CaseIterable {
+    case bug, idea, question
+}
+
+/// What a fan writes; checked before anything is stored.
+public struct PostDraft: Sendable, Equatable {
+    public let kind: PostKind
+    public let title: String
+    public let body: String
+    /// The firmware the fan is on, and their device model: what makes a bug report useful.
+    public let firmwareVersion: String?
+    public let deviceModel: String?
+
+    public init(kind: PostKind, title: String, body: String, firmwareVersion: String?, deviceModel: String?) throws {
+        let title = title.trimmingCharacters(in: .whitespacesAndNewlines), body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        var check = Validator()
+        check.require((3...150).contains(title.count), "title", "must be 3 to 150 characters")
+        check.require((1...10_000).contains(body.count), "body", "must be 1 to 10000 characters")
+        check.require(firmwareVersion.map { (1...40).contains($0.count) } ?? true, "firmwareVersion", "must be 1 to 40 characters")
+        check.require(deviceModel.map { (1...60).contains($0.count) } ?? true, "deviceModel", "must be 1 to 60 characters")
+        try check.check()
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.firmwareVersion = firmwareVersion
+        self.deviceModel = deviceModel
+    }
+}
+
+/// One recorded status change: who, when, and what it said.
+public struct PostStatusRecord: Hashable, Sendable, Codable {
+    public let from: PostStatus?
+    public let to: PostStatus
+    public let actor: String
+    /// The release it shipped in, the reason it was declined, or the post it duplicates.
+    public let detail: String?
+    public let at: Date
+
+    public init(from: PostStatus?, to: PostStatus, actor: String, detail: String?, at: Date) {
+        self.from = from
+        self.to = to
+        self.actor = actor
+        self.detail = detail
+        self.at = at
+    }
+}
+
+/// A fan's post with its votes and the history of its status.
+public struct Post: Hashable, Sendable, Codable {
+    public let id: String
+    public let boardId: String
+    public let authorId: String
+    public let kind: PostKind
+    public let title: String
+    public let body: String
+    public let firmwareVersion: String?
+    public let deviceModel: String?
+    public let status: PostStatus
+    public let votes: Int
+    /// Set when the post was merged as a duplicate.
+    public let duplicateOf: String?
+    public let createdAt: Date
+    public let history: [PostStatusRecord]
+
+    public init(
+        id: String, boardId: String, authorId: String, kind: PostKind, title: String, body: String, firmwareVersion: String?,
+        deviceModel: String?, status: PostStatus, votes: Int, duplicateOf: String?, createdAt: Date, history: [PostStatusRecord]
+    ) {
+        self.id = id
+        self.boardId = boardId
+        self.authorId = authorId
+        self.kind = kind
+        self.title = title
+        self.body = body
+        self.firmwareVersion = firmwareVersion
+        self.deviceModel = deviceModel
+        self.status = status
+        self.votes = votes
+        self.duplicateOf = duplicateOf
+        self.createdAt = createdAt
+        self.history = history
+    }
+}
+
+/// How a board lists its posts.
+public enum PostOrder: String, Sendable, CaseIterable {
+    case votes, newest
+    /// Votes received in the last seven days.
+    case trending
+}
+
+/// Boards, posts, votes and statuses.
+public protocol CommunityRepository: Sendable {
+    func createBoard(_ board: Board) async throws
+    func boards() async throws -> [Board]
+    func board(slug: String) async throws -> Board?
+    /// Stores a new `open` post with its first history record.
+    func createPost(id: String, boardId: String, authorId: String, draft: PostDraft, now: Date) async throws -> Post
+    func post(id: String) async throws -> Post?
+    func posts(boardId: String, order: PostOrder, now: Date, offset: Int, limit: Int) async throws -> [Post]
+    /// Adds the account's vote, or takes it back if it was there; answers whether it now votes
+    /// and the post's count.
+    func toggleVote(postId: String, accountId: String, now: Date) async throws -> (voted: Bool, votes: Int)
+    /// Runs `change` through ``PostWorkflow`` and records it; a duplicate's votes move to the
+    /// post it duplicates, each voter's once.
+    func changeStatus(postId: String, _ change: PostStatusChange, actor: String, now: Date) async throws -> Post
+}
