@@ -36,6 +36,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StockController(services: services).addRoutes(to: api)
     StaffOrdersController(services: services).addRoutes(to: api)
     FlashSalesController(services: services).addRoutes(to: api)
+    CommunityController(services: services).addRoutes(to: api)
 
     WebPages(services: services, pages: pages).addRoutes(to: router)
     return router

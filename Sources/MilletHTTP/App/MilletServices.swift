@@ -14,6 +14,7 @@ public struct MilletServices: Sendable {
     public let orders: any OrderRepository
     public let payments: any PaymentRepository
     public let flashSales: any FlashSaleRepository
+    public let community: any CommunityRepository
     /// Decides flash-sale purchases in memory and journals the wins.
     public let engine: FlashSaleEngine
     public let clock: any MilletClock
@@ -36,6 +37,7 @@ public struct MilletServices: Sendable {
         self.orders = store
         self.payments = store
         self.flashSales = store
+        self.community = store
         self.engine = FlashSaleEngine(
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
             strategy: saleStrategy)

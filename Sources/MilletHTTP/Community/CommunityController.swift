@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// The fan community's API: boards, posts, votes, and staff status changes.
+struct CommunityController {
+    let services: MilletServices
+
+    struct BoardBody: Decodable {
+        let slug, name: String
+        let productLine: String?
+    }
+
+    struct PostBody: Decodable {
+        let kind, title, body: String
+        let firmwareVersion, deviceModel: String?
+    }
+
+    struct StatusBody: Decodable {
+        let status: String
+        let release, reason, duplicateOf: String?
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.get("community/boards") { _, _ in
+            BoardList(items: try await services.community.boards().map(BoardDTO.init))
+        }
+        group.post("staff/community/boards") { request, context in
+            _ = try context.requireStaff()
+            let body = try await request.decodeJSON(BoardBody.self, context: context)
+            let board = try Self.board(body, now: services.clock.now())
+            try await services.community.createBoard(board)
+            return BoardDTO(board).with(status: .created)
+        }
+        group.get("community/boards/:slug/posts") { request, context in
+            let board = try await board(context)
+            let pagination = try Pagination(request)
+            let sort = request.uri.queryParameters["sort"].map(String.init) ?? PostOrder.votes.rawValue
+            guard let order = PostOrder(rawValue: sort) else { throw DomainError.invalid(field: "sort", "must be votes, newest or trending") }
+            let posts = try await services.community.posts(
+                boardId: board.id, order: order, now: services.clock.now(), offset: pagination.offset, limit: pagination.perPage + 1)
+            return Page(fetched: posts.map(PostDTO.init), pagination: pagination)
+        }
+        group.post("community/boards/:slug/posts") { request, context in
+            let account = try context.requireAccount()
+            let board = try await board(context)
+            let body = try await request.decodeJSON(PostBody.self, context: context)
+            guard let kind = PostKind(rawValue: body.kind) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
+            let draft = try PostDraft(kind: kind, title: body.title, body: body.body, firmwareVersion: body.firmwareVersion, deviceModel: body.deviceModel)
+            let post = try await services.community.createPost(
+                id: Identifier.make(), boardId: board.id, authorId: account.id, draft: draft, now: services.clock.now())
+            return PostDTO(post).with(status: .created)
+        }
+        group.get("community/posts/:id") { _, context in
+            PostDTO(try await post(context))
+        }
+        group.post("community/posts/:id/votes") { _, context in
+            let account = try context.requireAccount()
+            let post = try await post(context)
+            let (voted, votes) = try await services.community.toggleVote(postId: post.id, accountId: account.id, now: services.clock.now())
+            return VoteDTO(postId: post.id, voted: voted, votes: votes)
+        }
+        group.post("staff/community/posts/:id/status") { request, context in
+            let staff = try context.requireStaff()
+            let post = try await post(context)
+            let body = try await request.decodeJSON(StatusBody.self, context: context)
+            let changed = try await services.community.changeStatus(
+                postId: post.id, try Self.change(body), actor: "account:\(staff.id)", now: services.clock.now())
+            return PostDTO(changed)
+        }
+    }
+
+    static func board(_ body: BoardBody, now: Date) throws -> Board {
+        var check = Validator()
+        check.require((2...40).contains(body.slug.count) && body.slug.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" } && body.slug.allSatisfy(\.isASCII),
+                      "slug", "must be 2 to 40 lowercase letters, digits or dashes")
+        check.require((2...80).contains(body.name.trimmingCharacters(in: .whitespaces).count), "name", "must be 2 to 80 characters")
+        check.require(body.productLine.map { (2...40).contains($0.count) } ?? true, "productLine", "must be 2 to 40 characters")
+        try check.check()
+        return Board(id: Identifier.make(), slug: body.slug, name: body.name.trimmingCharacters(in: .whitespaces), productLine: body.productLine, createdAt: now)
+    }
+
+    /// The change a staff request asks for; each target status takes the detail it needs.
+    static func change(_ body: StatusBody) throws -> PostStatusChange {
+        switch PostStatus(rawValue: body.status) {
+        case .acknowledged: return .acknowledge
+        case .planned: return .plan
+        case .inProgress: return .start
+        case .shipped: return .ship(release: body.release ?? "")
+        case .declined: return .decline(reason: body.reason ?? "")
+        case .duplicate: return .markDuplicate(of: body.duplicateOf ?? "")
+        case .open: return .reopen
+        case nil: throw DomainError.invalid(field: "status", "must be one of \(PostStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func board(_ context: MilletRequestContext) async throws -> Board {
+        let slug = try context.parameters.require("slug")
+        guard let board = try await services.community.board(slug: slug) else { throw DomainError.notFound(what: "board") }
+        return board
+    }
+
+    func post(_ context: MilletRequestContext) async throws -> Post {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id), let post = try await services.community.post(id: id) else { throw DomainError.notFound(what: "post") }
+        return post
+    }
+}
