@@ -92,3 +92,63 @@ extension StorageConformanceTests {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func publishingAReleaseShipsItsPostsAndNotifiesEachPersonOnce(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (board, fans) = try await communityFixture(store, fans: 4)
+            let bug = try await store.createPost(id: Identifier.make(), boardId: board.id, authorId: fans[0], draft: try draft("Wi-Fi drops"), now: clock.now())
+            let idea = try await store.createPost(id: Identifier.make(), boardId: board.id, authorId: fans[1], draft: try draft("Dark mode", .idea), now: clock.now())
+            let early = try await store.createPost(id: Identifier.make(), boardId: board.id, authorId: fans[3], draft: try draft("Too early"), now: clock.now())
+            // fan 0 reported the bug and votes for both; fan 2 votes for both; fan 3 votes for nothing shipped.
+            for fan in [fans[0], fans[2]] {
+                _ = try await store.toggleVote(postId: bug.id, accountId: fan, now: clock.now())
+                _ = try await store.toggleVote(postId: idea.id, accountId: fan, now: clock.now())
+            }
+            for post in [bug, idea] {
+                _ = try await store.changeStatus(postId: post.id, .plan, actor: "account:staff", now: clock.now())
+            }
+            let release = Release(id: Identifier.make(), productLine: "phones", version: "14.0.7", channel: .stable,
+                                  date: Release.nextFriday(after: clock.now()), published: false, notes: nil, postIds: [])
+            try await store.createRelease(release, now: clock.now())
+            await #expect(throws: DomainError.conflict(code: "release_exists", message: "this version is already on this channel")) {
+                try await store.createRelease(Release(id: Identifier.make(), productLine: "phones", version: "14.0.7", channel: .stable,
+                                                      date: clock.now(), published: false, notes: nil, postIds: []), now: clock.now())
+            }
+            // A post still open cannot ship: publishing refuses and changes nothing.
+            _ = try await store.attach(postId: early.id, releaseId: release.id)
+            await #expect(throws: DomainError.self) { _ = try await store.publish(releaseId: release.id, actor: "account:staff", now: clock.now()) }
+            #expect(try await store.post(id: bug.id)?.status == .planned)
+            #expect(try await store.inbox(accountId: fans[0], limit: 10).items.isEmpty)
+            #expect(try await store.release(id: release.id)?.published == false)
+
+            // Without it, the release ships both posts.
+            try await store.read { db in try await db.raw("DELETE FROM release_posts WHERE post_id = \(bind: early.id)").run() }
+            _ = try await store.attach(postId: bug.id, releaseId: release.id)
+            _ = try await store.attach(postId: idea.id, releaseId: release.id)
+            let published = try await store.publish(releaseId: release.id, actor: "account:staff", now: clock.now())
+            #expect(published.published && published.postIds.count == 2)
+            #expect(published.notes?.contains("- Wi-Fi drops (reported by Voter 0, 2 votes)") == true)
+            #expect(published.notes?.contains("New\n- Dark mode (reported by Voter 1, 2 votes)") == true)
+            #expect(try await store.post(id: bug.id)?.history.last == PostStatusRecord(
+                from: .planned, to: .shipped, actor: "account:staff", detail: "14.0.7", at: clock.now()))
+            // Reporters and voters, each once: fans 0, 1 and 2; fan 3 gets nothing.
+            for (fan, expected) in [(fans[0], 1), (fans[1], 1), (fans[2], 1), (fans[3], 0)] {
+                let inbox = try await store.inbox(accountId: fan, limit: 10)
+                #expect(inbox.items.count == expected && inbox.unread == expected)
+            }
+            let message = try await store.inbox(accountId: fans[2], limit: 10).items[0]
+            try await store.markRead(notificationId: message.id, accountId: fans[2], now: clock.now())
+            #expect(try await store.inbox(accountId: fans[2], limit: 10).unread == 0)
+            await #expect(throws: DomainError.notFound(what: "notification")) {
+                try await store.markRead(notificationId: message.id, accountId: fans[0], now: clock.now())
+            }
+            await #expect(throws: DomainError.conflict(code: "already_published", message: "this release is already published")) {
+                _ = try await store.publish(releaseId: release.id, actor: "account:staff", now: clock.now())
+            }
+            await #expect(throws: DomainError.conflict(code: "already_published", message: "a published release cannot change")) {
+                _ = try await store.attach(postId: early.id, releaseId: release.id)
+            }
+        }
+    }
+}

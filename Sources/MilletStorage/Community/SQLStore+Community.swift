@@ -85,28 +85,33 @@ extension SQLStore: CommunityRepository {
 
     public func changeStatus(postId: String, _ change: PostStatusChange, actor: String, now: Date) async throws -> Post {
         try await transaction { db in
-            guard let row = try await db.raw("SELECT status FROM posts WHERE id = \(bind: postId)").first(),
-                  let current = PostStatus(rawValue: try row.string("status"))
-            else { throw DomainError.notFound(what: "post") }
-            var workflow = PostWorkflow(status: current)
-            try workflow.apply(change)
-            var detail: String?
-            switch change {
-            case .ship(let release): detail = release
-            case .decline(let reason): detail = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            case .markDuplicate(let target):
-                try await Self.merge(db: db, postId, into: target)
-                detail = target
-            default: break
-            }
-            let moved = try await db.raw("""
-                UPDATE posts SET status = \(bind: workflow.status.rawValue) WHERE id = \(bind: postId) AND status = \(bind: current.rawValue)
-                RETURNING id
-                """).first()
-            guard moved != nil else { throw DomainError.conflict(code: "illegal_transition", message: "the post changed meanwhile; try again") }
-            try await Self.recordStatus(db: db, postId: postId, from: current, to: workflow.status, actor: actor, detail: detail, at: now)
+            try await Self.applyStatus(db: db, postId: postId, change, actor: actor, now: now)
             return try await Self.post(db: db, id: postId)!
         }
+    }
+
+    /// One status change inside a transaction: checked by ``PostWorkflow``, stored, recorded.
+    static func applyStatus(db: any SQLDatabase, postId: String, _ change: PostStatusChange, actor: String, now: Date) async throws {
+        guard let row = try await db.raw("SELECT status FROM posts WHERE id = \(bind: postId)").first(),
+              let current = PostStatus(rawValue: try row.string("status"))
+        else { throw DomainError.notFound(what: "post") }
+        var workflow = PostWorkflow(status: current)
+        try workflow.apply(change)
+        var detail: String?
+        switch change {
+        case .ship(let release): detail = release
+        case .decline(let reason): detail = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .markDuplicate(let target):
+            try await merge(db: db, postId, into: target)
+            detail = target
+        default: break
+        }
+        let moved = try await db.raw("""
+            UPDATE posts SET status = \(bind: workflow.status.rawValue) WHERE id = \(bind: postId) AND status = \(bind: current.rawValue)
+            RETURNING id
+            """).first()
+        guard moved != nil else { throw DomainError.conflict(code: "illegal_transition", message: "the post changed meanwhile; try again") }
+        try await recordStatus(db: db, postId: postId, from: current, to: workflow.status, actor: actor, detail: detail, at: now)
     }
 
     /// Moves a duplicate's votes to the post it duplicates: each voter once, even one who voted for both.

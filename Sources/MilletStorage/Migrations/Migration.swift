@@ -15,6 +15,7 @@ extension SQLStore {
         Migration(version: 1, name: "store_foundation", statements: Schema.foundation),
         Migration(version: 2, name: "flash_sales", statements: Schema.flashSales),
         Migration(version: 3, name: "community", statements: Schema.community),
+        Migration(version: 4, name: "weekly_releases", statements: Schema.weeklyReleases),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

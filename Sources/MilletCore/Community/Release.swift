@@ -1,0 +1,116 @@
+import Foundation
+
+/// The channel a firmware release goes out on.
+public enum ReleaseChannel: String, Sendable, Codable, CaseIterable {
+    case stable, beta, dev
+}
+
+/// A weekly release of a product line's firmware, and the fans' posts it answers.
+public struct Release: Hashable, Sendable, Codable {
+    public let id: String
+    public let productLine: String
+    public let version: String
+    public let channel: ReleaseChannel
+    /// The day it ships; by default the next Friday.
+    public let date: Date
+    public let published: Bool
+    /// Written by Millet when the release is published.
+    public let notes: String?
+    public let postIds: [String]
+
+    public init(
+        id: String, productLine: String, version: String, channel: ReleaseChannel, date: Date, published: Bool, notes: String?, postIds: [String]
+    ) {
+        self.id = id
+        self.productLine = productLine
+        self.version = version
+        self.channel = channel
+        self.date = date
+        self.published = published
+        self.notes = notes
+        self.postIds = postIds
+    }
+
+    /// The next Friday after `now` (UTC), the default weekly release day.
+    public static func nextFriday(after now: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = calendar.startOfDay(for: now)
+        let weekday = calendar.component(.weekday, from: start)  // Sunday 1 ... Friday 6
+        let days = (6 - weekday + 7) % 7
+        return calendar.date(byAdding: .day, value: days == 0 ? 7 : days, to: start)!
+    }
+
+    public static func validate(productLine: String, version: String) throws {
+        var check = Validator()
+        check.require((2...40).contains(productLine.count), "productLine", "must be 2 to 40 characters")
+        check.require((1...40).contains(version.count) && !version.contains(where: \.isWhitespace), "version", "must be 1 to 40 characters without spaces")
+        try check.check()
+    }
+}
+
+/// One line of release notes: a post the release answers and the fan who asked.
+public struct ReleaseNoteLine: Sendable, Equatable {
+    public let kind: PostKind
+    public let title: String
+    public let reporter: String
+    public let votes: Int
+
+    public init(kind: PostKind, title: String, reporter: String, votes: Int) {
+        self.kind = kind
+        self.title = title
+        self.reporter = reporter
+        self.votes = votes
+    }
+}
+
+/// Writes the notes of a release: what changed, grouped by kind, each line crediting the fan who
+/// reported it and showing its votes, most voted first.
+public enum ReleaseNotes {
+    public static func write(version: String, channel: ReleaseChannel, lines: [ReleaseNoteLine]) -> String {
+        var text = "Version \(version) (\(channel.rawValue))\n"
+        let sections: [(PostKind, String)] = [(.bug, "Fixed"), (.idea, "New"), (.question, "Answered")]
+        for (kind, heading) in sections {
+            let group = lines.filter { $0.kind == kind }.sorted { ($0.votes, $1.title) > ($1.votes, $0.title) }
+            guard !group.isEmpty else { continue }
+            text += "\n\(heading)\n"
+            for line in group {
+                text += "- \(line.title) (reported by \(line.reporter), \(line.votes) \(line.votes == 1 ? "vote" : "votes"))\n"
+            }
+        }
+        return text
+    }
+}
+
+/// A message in a fan's in-app inbox.
+public struct InboxMessage: Hashable, Sendable, Codable {
+    public let id: String
+    public let accountId: String
+    public let releaseId: String?
+    public let text: String
+    public let createdAt: Date
+    public let readAt: Date?
+
+    public init(id: String, accountId: String, releaseId: String?, text: String, createdAt: Date, readAt: Date?) {
+        self.id = id
+        self.accountId = accountId
+        self.releaseId = releaseId
+        self.text = text
+        self.createdAt = createdAt
+        self.readAt = readAt
+    }
+}
+
+/// Weekly releases and the inbox they fill.
+public protocol ReleaseRepository: Sendable {
+    func createRelease(_ release: Release, now: Date) async throws
+    func release(id: String) async throws -> Release?
+    func releases(productLine: String?, limit: Int) async throws -> [Release]
+    /// Attaches a post to a draft release.
+    func attach(postId: String, releaseId: String) async throws -> Release
+    /// Ships every attached post in this release, writes the notes, and puts one notification in
+    /// the inbox of every reporter and voter of those posts (each person once).
+    func publish(releaseId: String, actor: String, now: Date) async throws -> Release
+    func inbox(accountId: String, limit: Int) async throws -> (items: [InboxMessage], unread: Int)
+    func markRead(notificationId: String, accountId: String, now: Date) async throws
+}
