@@ -73,4 +73,64 @@ struct CommunityHTTPTests: HTTPHarness {
             }
         }
     }
+
+    @Test func aWeeklyReleaseAnswersTheFanInTheNotesAndTheInbox() async throws {
+        try await withApp { client, _ in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let asha = try await newFan(client, "Asha"), ravi = try await newFan(client, "Ravi")
+            try await client.execute(uri: "/api/v1/staff/community/boards", method: .post, headers: bearer(staff),
+                                     body: json(["slug": "phones", "name": "Phones"])) { _ in }
+            let postId = try await client.execute(
+                uri: "/api/v1/community/boards/phones/posts", method: .post, headers: bearer(asha),
+                body: json(["kind": "idea", "title": "Battery saver schedule", "body": "Turn it on at night"])
+            ) { try decode($0)["id"] as! String }
+            try await client.execute(uri: "/api/v1/community/posts/\(postId)/votes", method: .post, headers: bearer(ravi)) { _ in }
+            try await client.execute(uri: "/api/v1/staff/community/posts/\(postId)/status", method: .post, headers: bearer(staff),
+                                     body: json(["status": "planned"])) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/staff/community/releases", method: .post, headers: bearer(ravi),
+                                     body: json(["productLine": "phones", "version": "14.0.7"])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/staff/community/releases", method: .post, headers: bearer(staff),
+                                     body: json(["productLine": "phones", "version": "14 0 7", "channel": "nightly"])) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            let releaseId = try await client.execute(
+                uri: "/api/v1/staff/community/releases", method: .post, headers: bearer(staff), body: json(["productLine": "phones", "version": "14.0.7"])
+            ) { response in
+                #expect(response.status == .created)
+                let body = try decode(response)
+                #expect(body["channel"] as? String == "stable" && body["published"] as? Bool == false)
+                return body["id"] as! String
+            }
+            try await client.execute(uri: "/api/v1/staff/community/releases/\(releaseId)/posts", method: .post, headers: bearer(staff),
+                                     body: json(["postId": postId])) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/staff/community/releases/\(releaseId)/publish", method: .post, headers: bearer(staff)) { response in
+                let body = try decode(response)
+                #expect(body["published"] as? Bool == true)
+                #expect((body["notes"] as? String)?.contains("- Battery saver schedule (reported by Asha, 1 vote)") == true)
+            }
+            try await client.execute(uri: "/api/v1/community/posts/\(postId)", method: .get) { response in
+                let status = try decode(response)["status"] as? String
+                #expect(status == "shipped")
+            }
+            for fan in [asha, ravi] {
+                let messageId = try await client.execute(uri: "/api/v1/me/inbox", method: .get, headers: bearer(fan)) { response in
+                    let inbox = try decode(response)
+                    #expect(inbox["unread"] as? Int == 1)
+                    return (inbox["items"] as! [[String: Any]])[0]["id"] as! String
+                }
+                try await client.execute(uri: "/api/v1/me/inbox/\(messageId)/read", method: .post, headers: bearer(fan)) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/api/v1/me/inbox", method: .get, headers: bearer(fan)) { response in
+                    let unread = try decode(response)["unread"] as? Int
+                    #expect(unread == 0)
+                }
+            }
+            try await client.execute(uri: "/api/v1/community/releases?productLine=phones", method: .get) { response in
+                let items = try decode(response)["items"] as? [Any]
+                #expect(items?.count == 1)
+            }
+            try await client.execute(uri: "/api/v1/staff/community/releases/\(releaseId)/publish", method: .post, headers: bearer(staff)) { response in
+                #expect(response.status == .conflict)
+            }
+        }
+    }
 }

@@ -37,6 +37,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StaffOrdersController(services: services).addRoutes(to: api)
     FlashSalesController(services: services).addRoutes(to: api)
     CommunityController(services: services).addRoutes(to: api)
+    ReleasesController(services: services).addRoutes(to: api)
 
     WebPages(services: services, pages: pages).addRoutes(to: router)
     return router

@@ -15,6 +15,7 @@ public struct MilletServices: Sendable {
     public let payments: any PaymentRepository
     public let flashSales: any FlashSaleRepository
     public let community: any CommunityRepository
+    public let releases: any ReleaseRepository
     /// Decides flash-sale purchases in memory and journals the wins.
     public let engine: FlashSaleEngine
     public let clock: any MilletClock
@@ -38,6 +39,7 @@ public struct MilletServices: Sendable {
         self.payments = store
         self.flashSales = store
         self.community = store
+        self.releases = store
         self.engine = FlashSaleEngine(
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
             strategy: saleStrategy)

@@ -56,3 +56,43 @@ struct VoteDTO: ResponseEncodable, Sendable {
     let voted: Bool
     let votes: Int
 }
+
+struct ReleaseDTO: ResponseEncodable, Sendable {
+    let id, productLine, version, channel: String
+    let date: Date
+    let published: Bool
+    let notes: String?
+    let postIds: [String]
+
+    init(_ release: Release) {
+        id = release.id
+        productLine = release.productLine
+        version = release.version
+        channel = release.channel.rawValue
+        date = release.date
+        published = release.published
+        notes = release.notes
+        postIds = release.postIds
+    }
+}
+
+struct ReleaseList: ResponseEncodable, Sendable {
+    let items: [ReleaseDTO]
+}
+
+struct InboxDTO: ResponseEncodable, Sendable {
+    struct Message: Encodable, Sendable {
+        let id, text: String
+        let releaseId: String?
+        let createdAt: Date
+        let read: Bool
+    }
+
+    let unread: Int
+    let items: [Message]
+}
+
+struct ReadDTO: ResponseEncodable, Sendable {
+    let id: String
+    let read: Bool
+}

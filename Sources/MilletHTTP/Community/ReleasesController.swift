@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Weekly releases (staff create, attach posts, publish) and each fan's inbox.
+struct ReleasesController {
+    let services: MilletServices
+
+    struct CreateBody: Decodable {
+        let productLine, version: String
+        let channel: String?
+        let date: String?
+    }
+
+    struct AttachBody: Decodable {
+        let postId: String
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.get("community/releases") { request, _ in
+            let line = request.uri.queryParameters["productLine"].map(String.init)
+            return ReleaseList(items: try await services.releases.releases(productLine: line, limit: 100).map(ReleaseDTO.init))
+        }
+        group.get("community/releases/:id") { _, context in
+            ReleaseDTO(try await release(context))
+        }
+        group.post("staff/community/releases") { request, context in
+            _ = try context.requireStaff()
+            let body = try await request.decodeJSON(CreateBody.self, context: context)
+            let release = try Self.release(body, now: services.clock.now())
+            try await services.releases.createRelease(release, now: services.clock.now())
+            return ReleaseDTO(release).with(status: .created)
+        }
+        group.post("staff/community/releases/:id/posts") { request, context in
+            _ = try context.requireStaff()
+            let release = try await release(context)
+            let body = try await request.decodeJSON(AttachBody.self, context: context)
+            guard Identifier.isWellFormed(body.postId) else { throw DomainError.notFound(what: "post") }
+            return ReleaseDTO(try await services.releases.attach(postId: body.postId, releaseId: release.id))
+        }
+        group.post("staff/community/releases/:id/publish") { _, context in
+            let staff = try context.requireStaff()
+            let release = try await release(context)
+            return ReleaseDTO(try await services.releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: services.clock.now()))
+        }
+        group.get("me/inbox") { _, context in
+            let account = try context.requireAccount()
+            let inbox = try await services.releases.inbox(accountId: account.id, limit: 100)
+            return InboxDTO(unread: inbox.unread, items: inbox.items.map {
+                InboxDTO.Message(id: $0.id, text: $0.text, releaseId: $0.releaseId, createdAt: $0.createdAt, read: $0.readAt != nil)
+            })
+        }
+        group.post("me/inbox/:id/read") { _, context in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            guard Identifier.isWellFormed(id) else { throw DomainError.notFound(what: "notification") }
+            try await services.releases.markRead(notificationId: id, accountId: account.id, now: services.clock.now())
+            return ReadDTO(id: id, read: true)
+        }
+    }
+
+    static func release(_ body: CreateBody, now: Date) throws -> Release {
+        try Release.validate(productLine: body.productLine, version: body.version)
+        guard let channel = ReleaseChannel(rawValue: body.channel ?? "stable") else {
+            throw DomainError.invalid(field: "channel", "must be stable, beta or dev")
+        }
+        let date = try body.date.map { text in
+            guard let date = try? Date(text, strategy: .iso8601) else { throw DomainError.invalid(field: "date", "must be an ISO 8601 date-time") }
+            return date
+        } ?? Release.nextFriday(after: now)
+        return Release(id: Identifier.make(), productLine: body.productLine, version: body.version, channel: channel, date: date,
+                       published: false, notes: nil, postIds: [])
+    }
+
+    func release(_ context: MilletRequestContext) async throws -> Release {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id), let release = try await services.releases.release(id: id) else { throw DomainError.notFound(what: "release") }
+        return release
+    }
+}
