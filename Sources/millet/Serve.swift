@@ -50,6 +50,7 @@ struct Serve: AsyncParsableCommand {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: Date())
             try await scheduleDemoSale(store: store, services: services)
+            try await openDemoBoards(store: store)
             logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])
         }
         let resolvedHost = host ?? Environment.value("MILLET_HOST") ?? "127.0.0.1"
@@ -69,5 +70,13 @@ struct Serve: AsyncParsableCommand {
         ).schedule(SaleRequest(
             title: "Millet Note 3 launch", skuId: note.skus[0].id, marketCode: "IN", startsAt: now.addingTimeInterval(600),
             endsAt: now.addingTimeInterval(600 + 2 * 3600), units: 20))
+    }
+
+    /// One community board per demo product line and a general one.
+    private func openDemoBoards(store: SQLStore) async throws {
+        for (slug, name, line) in [("phones", "Phones", "phones"), ("wearables", "Wearables", "wearables"), ("routers", "Routers", "routers"),
+                                   ("general", "General", nil)] as [(String, String, String?)] {
+            try await store.createBoard(Board(id: Identifier.make(), slug: slug, name: name, productLine: line, createdAt: Date()))
+        }
     }
 }
