@@ -61,15 +61,21 @@ public final class LoadClient: Sendable {
         defer { ticker.cancel() }
         let futures = try await (0..<max(1, min(connections, total))).asyncMap { _ -> EventLoopFuture<[Sample]> in
             let promise = group.next().makePromise(of: [Sample].self)
-            _ = try await ClientBootstrap(group: group)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(ClosedLoopHandler(plan: plan, host: self.host, done: promise))
+            do {
+                _ = try await ClientBootstrap(group: group)
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                            try channel.pipeline.syncOperations.addHandler(ClosedLoopHandler(plan: plan, host: self.host, done: promise))
+                        }
                     }
-                }
-                .connect(host: host, port: port).get()
+                    .connect(host: host, port: port).get()
+            } catch {
+                // A connection that never opened must still complete its promise.
+                promise.fail(error)
+                throw error
+            }
             return promise.futureResult
         }
         var samples: [Sample] = []
