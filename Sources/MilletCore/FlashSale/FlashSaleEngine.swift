@@ -133,16 +133,13 @@ public actor FlashSaleEngine {
     }
 
     private func buy(saleId: String, accountId: String, key: String, address: ShippingAddress, now: Date) async throws -> SaleOrder {
-        var sale = try await load(saleId)
+        let sale = try await load(saleId)
         if strategy == .rowLock {
             let purchase = try sale.purchase(accountId: accountId, key: key, address: address, now: now)
-            if case .replayed(let orderId) = try await repository.commitOne(purchase) {
-                guard let order = try await orders.order(id: orderId) else { throw DomainError.notFound(what: "order") }
-                return SaleOrder(order: order, replayed: true)
-            }
+            if case .replayed(let orderId) = try await repository.commitOne(purchase) { return try await replayed(orderId) }
             return SaleOrder(order: purchase.order, replayed: false)
         }
-        while true {
+        decide: while true {
             switch loaded[saleId]!.allocator.decide(accountId: accountId, now: now) {
             case .refuse(.limitReached):
                 // Only accounts that already bought get here: a key of theirs answered before this
@@ -155,12 +152,9 @@ public actor FlashSaleEngine {
                 throw refusal
             case .needLease:
                 try await refill(saleId)
-                sale = loaded[saleId]!
-                continue
             case .take:
-                break
+                break decide
             }
-            break
         }
         let purchase = try sale.purchase(accountId: accountId, key: key, address: address, now: now)
         inFlight += 1
@@ -177,8 +171,7 @@ public actor FlashSaleEngine {
             return SaleOrder(order: purchase.order, replayed: false)
         case .replayed(let orderId):
             loaded[saleId]?.allocator.giveBack(accountId: accountId)
-            guard let order = try await orders.order(id: orderId) else { throw DomainError.notFound(what: "order") }
-            return SaleOrder(order: order, replayed: true)
+            return try await replayed(orderId)
         case .limitReached:
             loaded[saleId]?.allocator.giveBack(accountId: accountId)
             throw PurchaseRefusal.limitReached
@@ -188,6 +181,12 @@ public actor FlashSaleEngine {
             loaded[saleId]?.allocator.release(accountId: accountId)
             throw PurchaseRefusal.overloaded
         }
+    }
+
+    /// The order an earlier request with the same key created.
+    private func replayed(_ orderId: String) async throws -> SaleOrder {
+        guard let order = try await orders.order(id: orderId) else { throw DomainError.notFound(what: "order") }
+        return SaleOrder(order: order, replayed: true)
     }
 
     /// Buys one unit with an F-code: no contention, before or during the sale.
@@ -201,8 +200,7 @@ public actor FlashSaleEngine {
             loaded[saleId]?.allocator.count(accountId: accountId)
             return SaleOrder(order: purchase.order, replayed: false)
         case .replayed(let orderId):
-            guard let order = try await orders.order(id: orderId) else { throw DomainError.notFound(what: "order") }
-            return SaleOrder(order: order, replayed: true)
+            return try await replayed(orderId)
         case .limitReached, .leaseLost:
             throw PurchaseRefusal.limitReached
         }

@@ -59,14 +59,10 @@ public struct MilletServices: Sendable {
         return sale
     }
 
-    /// A purchase token for the account, or the refusal as the API answers it.
+    /// A purchase token for the account; a refusal (not open, not reserved) is thrown as is.
     func purchaseToken(sale: FlashSale, accountId: String) async throws -> PurchaseTokenDTO {
-        do {
-            let issued = try await engine.issueToken(saleId: sale.id, accountId: accountId)
-            return PurchaseTokenDTO(saleId: sale.id, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
-        } catch let refusal as PurchaseRefusal {
-            throw refusal.domainError
-        }
+        let issued = try await engine.issueToken(saleId: sale.id, accountId: accountId)
+        return PurchaseTokenDTO(saleId: sale.id, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
     }
 
     /// A sale's figures as the engine last published them, or read once when it has none yet.

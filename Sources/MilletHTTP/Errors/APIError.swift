@@ -82,6 +82,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         switch error {
         case let error as APIError: return error
         case let error as DomainError: return APIError(error)
+        case let refusal as PurchaseRefusal: return APIError(refusal.domainError)
         case let error as HTTPResponseError:
             switch error.status {
             case .notFound: return APIError(status: .notFound, code: "not_found", message: "no such resource")

@@ -81,27 +81,19 @@ struct FlashSalesController {
             // The sold-out fast path answers before the body is decoded; F-code purchases skip it
             // (they buy from their own allotment, before the start or after a sell-out).
             if !Self.mentionsFCode(raw) {
-                do {
-                    try await services.engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
-                } catch let refusal as PurchaseRefusal {
-                    throw refusal.domainError
-                }
+                try await services.engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
             }
             let body = try Request.decodeJSON(PurchaseBody.self, from: raw)
             let a = body.shippingAddress
             let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
             let bought: SaleOrder
-            do {
-                if let fcode = body.fcode {
-                    guard FCode.isWellFormed(fcode) else { throw DomainError.invalid(field: "fcode", "is not an F-code") }
-                    bought = try await services.engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
-                } else {
-                    bought = try await services.engine.purchase(
-                        saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
-                        token: body.purchaseToken, proof: body.proofOfWork)
-                }
-            } catch let refusal as PurchaseRefusal {
-                throw refusal.domainError
+            if let fcode = body.fcode {
+                guard FCode.isWellFormed(fcode) else { throw DomainError.invalid(field: "fcode", "is not an F-code") }
+                bought = try await services.engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
+            } else {
+                bought = try await services.engine.purchase(
+                    saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
+                    token: body.purchaseToken, proof: body.proofOfWork)
             }
             return OrderDTO(bought.order).with(status: .created)
         }
@@ -118,7 +110,7 @@ struct FlashSalesController {
             _ = try context.requireStaff()
             let sale = try await sale(context)
             let body = try await request.decodeJSON(FCodeBody.self, context: context)
-            guard sale.phase(at: services.clock.now()) != .ended else { throw PurchaseRefusal.ended.domainError }
+            guard sale.phase(at: services.clock.now()) != .ended else { throw PurchaseRefusal.ended }
             let codes = try await services.flashSales.issueFCodes(saleId: sale.id, count: body.count, now: services.clock.now())
             return FCodeList(saleId: sale.id, codes: codes).with(status: .created)
         }

@@ -1,10 +1,9 @@
 import Logging
 import MilletCore
-import MilletStorage
 import ServiceLifecycle
 
 /// Cancels unpaid orders once their payment deadline passes and returns their stock, checking
-/// every second; a flash sale's units go straight back on sale. Tests call
+/// twice a second; a flash sale's units go straight back on sale. Tests call
 /// ``OrderRepository/expireOverdue(now:)`` with a test clock instead.
 public struct PaymentDeadlineService: Service {
     let services: MilletServices

@@ -51,7 +51,8 @@ extension WebPages {
             let bought: SaleOrder
             do {
                 // Without the script (and when the sale asks no proof of work) the page fetches the token itself.
-                let token = try await form.purchaseToken.asyncOr { try await services.engine.issueToken(saleId: sale.id, accountId: account.id).token }
+                var token = form.purchaseToken
+                if token == nil { token = try await services.engine.issueToken(saleId: sale.id, accountId: account.id).token }
                 bought = try await services.engine.purchase(
                     saleId: sale.id, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
                     token: token, proof: form.proofOfWork)
@@ -110,12 +111,6 @@ extension WebPages {
 }
 
 extension Optional {
-    /// The wrapped value, or what `fallback` computes when there is none.
-    func asyncOr(_ fallback: () async throws -> Wrapped) async rethrows -> Wrapped {
-        if let value = self { return value }
-        return try await fallback()
-    }
-
     /// `map` with an asynchronous transform.
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let value = self else { return nil }

@@ -146,9 +146,9 @@ extension SQLStore: FlashSaleRepository {
     public func saleRelease(orderId: String) async throws -> SaleRelease? {
         try await read { db in
             guard let row = try await db.raw("SELECT flash_sale_id, account_id FROM orders WHERE id = \(bind: orderId)").first(),
-                  try !row.decodeNil(column: "flash_sale_id")
+                  let saleId = try row.optionalString("flash_sale_id")
             else { return nil }
-            return SaleRelease(saleId: try row.string("flash_sale_id"), accountId: try row.string("account_id"))
+            return SaleRelease(saleId: saleId, accountId: try row.string("account_id"))
         }
     }
 
