@@ -48,6 +48,11 @@ struct PostWorkflowTests {
         #expect(throws: DomainError.self) {
             _ = try PostDraft(kind: .idea, title: "Dark mode", body: String(repeating: "a", count: 10_001), firmwareVersion: nil, deviceModel: nil)
         }
+        // Lengths count code points, as the OpenAPI document's maxLength does: 76 accented letters
+        // written with combining accents are 76 characters on screen but 152 code points.
+        let combining = String(repeating: "e\u{301}", count: 76)
+        #expect(combining.count == 76 && combining.unicodeScalars.count == 152)
+        #expect(throws: DomainError.self) { _ = try PostDraft(kind: .bug, title: combining, body: "x", firmwareVersion: nil, deviceModel: nil) }
         let draft = try PostDraft(kind: .bug, title: "  Wi-Fi drops after update ", body: "Since 14.0.6", firmwareVersion: "14.0.6", deviceModel: "Note 3")
         #expect(draft.title == "Wi-Fi drops after update")
     }

@@ -33,16 +33,15 @@ public struct PostDraft: Sendable, Equatable {
     public let deviceModel: String?
 
     public init(kind: PostKind, title: String, body: String, firmwareVersion: String?, deviceModel: String?) throws {
-        let title = title.trimmingCharacters(in: .whitespacesAndNewlines), body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         var check = Validator()
-        check.require((3...150).contains(title.count), "title", "must be 3 to 150 characters")
-        check.require((1...10_000).contains(body.count), "body", "must be 1 to 10000 characters")
-        check.require(firmwareVersion.map { (1...40).contains($0.count) } ?? true, "firmwareVersion", "must be 1 to 40 characters")
-        check.require(deviceModel.map { (1...60).contains($0.count) } ?? true, "deviceModel", "must be 1 to 60 characters")
+        check.requireLength(title, 3...150, "title", "must be 3 to 150 characters")
+        check.requireLength(body, 1...10_000, "body", "must be 1 to 10000 characters")
+        if let firmwareVersion { check.requireLength(firmwareVersion, 1...40, "firmwareVersion", "must be 1 to 40 characters") }
+        if let deviceModel { check.requireLength(deviceModel, 1...60, "deviceModel", "must be 1 to 60 characters") }
         try check.check()
         self.kind = kind
-        self.title = title
-        self.body = body
+        self.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         self.firmwareVersion = firmwareVersion
         self.deviceModel = deviceModel
     }
@@ -91,8 +90,8 @@ public struct Post: Hashable, Sendable, Codable {
         self.boardId = boardId
         self.authorId = authorId
         self.kind = kind
-        self.title = title
-        self.body = body
+        self.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         self.firmwareVersion = firmwareVersion
         self.deviceModel = deviceModel
         self.status = status

@@ -71,9 +71,10 @@ public struct PostWorkflow: Sendable, Equatable {
         var check = Validator()
         switch change {
         case .ship(let release):
-            check.require((1...40).contains(release.count) && !release.contains(where: \.isWhitespace), "release", "must name the release, 1 to 40 characters")
+            check.requireLength(release, 1...40, "release", "must name the release, 1 to 40 characters")
+            check.require(!release.contains(where: \.isWhitespace), "release", "must name the release, 1 to 40 characters")
         case .decline(let reason):
-            check.require((3...500).contains(reason.trimmingCharacters(in: .whitespacesAndNewlines).count), "reason", "must say why, 3 to 500 characters")
+            check.requireLength(reason, 3...500, "reason", "must say why, 3 to 500 characters")
         case .markDuplicate(let target):
             check.require(Identifier.isWellFormed(target), "duplicateOf", "must be a post id")
         default:

@@ -43,8 +43,9 @@ public struct Release: Hashable, Sendable, Codable {
 
     public static func validate(productLine: String, version: String) throws {
         var check = Validator()
-        check.require((2...40).contains(productLine.count), "productLine", "must be 2 to 40 characters")
-        check.require((1...40).contains(version.count) && !version.contains(where: \.isWhitespace), "version", "must be 1 to 40 characters without spaces")
+        check.requireLength(productLine, 2...40, "productLine", "must be 2 to 40 characters")
+        check.requireLength(version, 1...40, "version", "must be 1 to 40 characters without spaces")
+        check.require(!version.contains(where: \.isWhitespace), "version", "must be 1 to 40 characters without spaces")
         try check.check()
     }
 }

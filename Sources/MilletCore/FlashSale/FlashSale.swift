@@ -68,7 +68,7 @@ public struct FlashSale: Hashable, Sendable, Codable {
         proofOfWorkBits: Int = 0
     ) throws {
         var check = Validator()
-        check.require(!title.trimmingCharacters(in: .whitespaces).isEmpty && title.count <= 120, "title", "must be 1 to 120 characters")
+        check.requireLength(title, 1...120, "title", "must be 1 to 120 characters")
         check.require(endsAt > startsAt, "endsAt", "must be after startsAt")
         check.require(endsAt > now, "endsAt", "must be in the future")
         check.require(endsAt.timeIntervalSince(startsAt) <= 7 * 24 * 3600, "endsAt", "a sale lasts at most 7 days")

@@ -9,6 +9,14 @@ public struct Validator: Sendable {
         if !condition && fields[field] == nil { fields[field] = message }
     }
 
+    /// Records `message` unless `text` has a length in `range`, counted in Unicode code points as
+    /// JSON Schema's `minLength`/`maxLength` count them (not grapheme clusters). The minimum
+    /// applies to the text without surrounding whitespace, the maximum to the text as sent.
+    public mutating func requireLength(_ text: String, _ range: ClosedRange<Int>, _ field: String, _ message: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines).unicodeScalars.count
+        require(trimmed >= range.lowerBound && text.unicodeScalars.count <= range.upperBound, field, message)
+    }
+
     /// Throws ``DomainError/invalidInput(message:fields:)`` when any field failed.
     public func check() throws {
         guard fields.isEmpty else {

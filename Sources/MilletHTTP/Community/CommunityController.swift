@@ -74,8 +74,8 @@ struct CommunityController {
         var check = Validator()
         check.require((2...40).contains(body.slug.count) && body.slug.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" } && body.slug.allSatisfy(\.isASCII),
                       "slug", "must be 2 to 40 lowercase letters, digits or dashes")
-        check.require((2...80).contains(body.name.trimmingCharacters(in: .whitespaces).count), "name", "must be 2 to 80 characters")
-        check.require(body.productLine.map { (2...40).contains($0.count) } ?? true, "productLine", "must be 2 to 40 characters")
+        check.requireLength(body.name, 2...80, "name", "must be 2 to 80 characters")
+        if let line = body.productLine { check.requireLength(line, 2...40, "productLine", "must be 2 to 40 characters") }
         try check.check()
         return Board(id: Identifier.make(), slug: body.slug, name: body.name.trimmingCharacters(in: .whitespaces), productLine: body.productLine, createdAt: now)
     }
