@@ -45,7 +45,7 @@ public struct Registration: Sendable {
             "email", "must be a valid email address")
         check.require(password.count >= 8, "password", "must be at least 8 characters")
         check.require(password.utf8.count <= 72, "password", "must be at most 72 bytes")
-        check.require(!name.isEmpty && name.count <= 60, "displayName", "must be 1 to 60 characters")
+        check.requireLength(displayName, 1...60, "displayName", "must be 1 to 60 characters")
         try check.check()
         self.email = email
         self.password = password

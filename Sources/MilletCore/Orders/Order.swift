@@ -13,9 +13,9 @@ public struct ShippingAddress: Hashable, Sendable, Codable {
         func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
         var check = Validator()
         for (field, value, limit) in [("name", name, 100), ("line1", line1, 200), ("city", city, 100)] {
-            check.require(!clean(value).isEmpty && value.count <= limit, field, "is required (at most \(limit) characters)")
+            check.requireLength(value, 1...limit, field, "is required (at most \(limit) characters)")
         }
-        check.require(clean(postcode).count <= 20, "postcode", "at most 20 characters")
+        check.requireLength(postcode, 0...20, "postcode", "at most 20 characters")
         let digits = phone.filter(\.isNumber)
         check.require(digits.count >= 6 && digits.count <= 20, "phone", "must have 6 to 20 digits")
         try check.check()
