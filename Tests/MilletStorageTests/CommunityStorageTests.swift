@@ -42,13 +42,13 @@ extension StorageConformanceTests {
             #expect(try await store.toggleVote(postId: fresh.id, accountId: fans[0], now: clock.now()) == (true, 2))
             #expect(try await store.toggleVote(postId: fresh.id, accountId: fans[0], now: clock.now()) == (false, 1))
 
-            let byVotes = try await store.posts(boardId: board.id, order: .votes, now: clock.now(), offset: 0, limit: 10).map(\.id)
-            let newest = try await store.posts(boardId: board.id, order: .newest, now: clock.now(), offset: 0, limit: 10).map(\.id)
-            let trending = try await store.posts(boardId: board.id, order: .trending, now: clock.now(), offset: 0, limit: 10).map(\.id)
+            let byVotes = try await store.posts(boardId: board.id, order: .votes, includeHidden: false, now: clock.now(), offset: 0, limit: 10).map(\.id)
+            let newest = try await store.posts(boardId: board.id, order: .newest, includeHidden: false, now: clock.now(), offset: 0, limit: 10).map(\.id)
+            let trending = try await store.posts(boardId: board.id, order: .trending, includeHidden: false, now: clock.now(), offset: 0, limit: 10).map(\.id)
             #expect(byVotes == [old.id, fresh.id])
             #expect(newest == [fresh.id, old.id])
             #expect(trending == [fresh.id, old.id])
-            #expect(try await store.posts(boardId: board.id, order: .votes, now: clock.now(), offset: 1, limit: 10).map(\.id) == [fresh.id])
+            #expect(try await store.posts(boardId: board.id, order: .votes, includeHidden: false, now: clock.now(), offset: 1, limit: 10).map(\.id) == [fresh.id])
             await #expect(throws: DomainError.notFound(what: "post")) {
                 _ = try await store.toggleVote(postId: Identifier.make(), accountId: fans[0], now: clock.now())
             }
@@ -70,10 +70,10 @@ extension StorageConformanceTests {
             let merged = try await store.changeStatus(postId: copy.id, .markDuplicate(of: original.id), actor: "account:staff", now: clock.now())
             #expect(merged.status == .duplicate && merged.duplicateOf == original.id && merged.votes == 0)
             #expect(try await store.post(id: original.id)?.votes == 4)
-            await #expect(throws: DomainError.conflict(code: "post_merged", message: "this post was merged into another; vote there")) {
+            await #expect(throws: DomainError.conflict(code: "post_merged", message: "this post was merged into another; reply there")) {
                 _ = try await store.toggleVote(postId: copy.id, accountId: fans[0], now: clock.now())
             }
-            #expect(try await store.posts(boardId: board.id, order: .votes, now: clock.now(), offset: 0, limit: 10).map(\.id) == [original.id])
+            #expect(try await store.posts(boardId: board.id, order: .votes, includeHidden: false, now: clock.now(), offset: 0, limit: 10).map(\.id) == [original.id])
 
             _ = try await store.changeStatus(postId: original.id, .acknowledge, actor: "account:staff", now: clock.now())
             _ = try await store.changeStatus(postId: original.id, .plan, actor: "account:staff", now: clock.now())
@@ -119,7 +119,9 @@ extension StorageConformanceTests {
             _ = try await store.attach(postId: early.id, releaseId: release.id)
             await #expect(throws: DomainError.self) { _ = try await store.publish(releaseId: release.id, actor: "account:staff", now: clock.now()) }
             #expect(try await store.post(id: bug.id)?.status == .planned)
-            #expect(try await store.inbox(accountId: fans[0], limit: 10).items.isEmpty)
+            // The authors, who follow their posts, heard only that they were planned.
+            let before = try await store.inbox(accountId: fans[0], limit: 10).items
+            #expect(before.map(\.text) == ["“Wi-Fi drops” is now planned."] && before[0].postId == bug.id)
             #expect(try await store.release(id: release.id)?.published == false)
 
             // Without it, the release ships both posts.
@@ -132,10 +134,12 @@ extension StorageConformanceTests {
             #expect(published.notes?.contains("New\n- Dark mode (reported by Voter 1, 2 votes)") == true)
             #expect(try await store.post(id: bug.id)?.history.last == PostStatusRecord(
                 from: .planned, to: .shipped, actor: "account:staff", detail: "14.0.7", at: clock.now()))
-            // Reporters and voters, each once: fans 0, 1 and 2; fan 3 gets nothing.
-            for (fan, expected) in [(fans[0], 1), (fans[1], 1), (fans[2], 1), (fans[3], 0)] {
+            // Reporters, voters and followers, each once: fans 0, 1 and 2; fan 3 gets nothing. The
+            // authors also still have the message that their post was planned; shipping sends no second one.
+            for (fan, expected, planned) in [(fans[0], 1, 1), (fans[1], 1, 1), (fans[2], 1, 0), (fans[3], 0, 0)] {
                 let inbox = try await store.inbox(accountId: fan, limit: 10)
-                #expect(inbox.items.count == expected && inbox.unread == expected)
+                #expect(inbox.items.filter { $0.releaseId == release.id }.count == expected)
+                #expect(inbox.items.count == expected + planned && inbox.unread == expected + planned)
             }
             let message = try await store.inbox(accountId: fans[2], limit: 10).items[0]
             try await store.markRead(notificationId: message.id, accountId: fans[2], now: clock.now())

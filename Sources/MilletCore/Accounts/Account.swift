@@ -2,10 +2,12 @@ import Foundation
 
 /// What an account may do. Checked on the server for every staff endpoint.
 public enum Role: String, Codable, Sendable, CaseIterable {
-    case customer, staff, admin
+    case customer, moderator, staff, admin
 
     /// Staff and admins run the store.
-    public var isStaff: Bool { self != .customer }
+    public var isStaff: Bool { self == .staff || self == .admin }
+    /// Moderators, staff and admins keep the community civil: they see hidden posts and act on reports.
+    public var canModerate: Bool { self != .customer }
 }
 
 /// A registered fan or staff member.

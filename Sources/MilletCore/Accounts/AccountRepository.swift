@@ -6,6 +6,8 @@ public protocol AccountRepository: Sendable {
     func create(_ account: Account) async throws
     func account(email: String) async throws -> Account?
     func account(id: String) async throws -> Account?
+    /// Gives the account another role; `not_found` when there is no such account.
+    func setRole(_ role: Role, accountId: String) async throws -> Account
     /// Stores a session under the SHA-256 of its token; the token itself is never stored.
     func createSession(tokenHash: String, accountId: String, expiresAt: Date) async throws
     /// The account a live session belongs to.

@@ -92,6 +92,14 @@ public final class Authenticator: Sendable {
         _ = recent.withLock { $0.removeValue(forKey: digest) }
     }
 
+    /// Gives an account another role. Its sessions on this node see the new role at once; on
+    /// other nodes within `sessionCacheSeconds`.
+    public func setRole(_ role: Role, accountId: String) async throws -> Account {
+        let account = try await accounts.setRole(role, accountId: accountId)
+        recent.withLock { entries in entries = entries.filter { $0.value.account.id != accountId } }
+        return account
+    }
+
     private func startSession(for account: Account) async throws -> String {
         var generator = SystemRandomNumberGenerator()
         let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()

@@ -70,6 +70,7 @@ public struct Post: Hashable, Sendable, Codable {
     public let id: String
     public let boardId: String
     public let authorId: String
+    public let authorName: String
     public let kind: PostKind
     public let title: String
     public let body: String
@@ -77,18 +78,26 @@ public struct Post: Hashable, Sendable, Codable {
     public let deviceModel: String?
     public let status: PostStatus
     public let votes: Int
+    public let comments: Int
+    public let followers: Int
+    /// Hidden, locked, pinned.
+    public let flags: PostFlags
     /// Set when the post was merged as a duplicate.
     public let duplicateOf: String?
     public let createdAt: Date
+    /// When its author last changed its text.
+    public let editedAt: Date?
     public let history: [PostStatusRecord]
 
     public init(
-        id: String, boardId: String, authorId: String, kind: PostKind, title: String, body: String, firmwareVersion: String?,
-        deviceModel: String?, status: PostStatus, votes: Int, duplicateOf: String?, createdAt: Date, history: [PostStatusRecord]
+        id: String, boardId: String, authorId: String, authorName: String, kind: PostKind, title: String, body: String,
+        firmwareVersion: String?, deviceModel: String?, status: PostStatus, votes: Int, comments: Int, followers: Int,
+        flags: PostFlags, duplicateOf: String?, createdAt: Date, editedAt: Date?, history: [PostStatusRecord]
     ) {
         self.id = id
         self.boardId = boardId
         self.authorId = authorId
+        self.authorName = authorName
         self.kind = kind
         self.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
         self.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -96,8 +105,12 @@ public struct Post: Hashable, Sendable, Codable {
         self.deviceModel = deviceModel
         self.status = status
         self.votes = votes
+        self.comments = comments
+        self.followers = followers
+        self.flags = flags
         self.duplicateOf = duplicateOf
         self.createdAt = createdAt
+        self.editedAt = editedAt
         self.history = history
     }
 }
@@ -117,9 +130,10 @@ public protocol CommunityRepository: Sendable {
     /// Stores a new `open` post with its first history record.
     func createPost(id: String, boardId: String, authorId: String, draft: PostDraft, now: Date) async throws -> Post
     func post(id: String) async throws -> Post?
-    func posts(boardId: String, order: PostOrder, now: Date, offset: Int, limit: Int) async throws -> [Post]
+    /// A board's posts, pinned ones first; hidden ones only when `includeHidden` (for moderators).
+    func posts(boardId: String, order: PostOrder, includeHidden: Bool, now: Date, offset: Int, limit: Int) async throws -> [Post]
     /// Adds the account's vote, or takes it back if it was there; answers whether it now votes
-    /// and the post's count.
+    /// and the post's count. `conflict(post_locked)` on a locked post.
     func toggleVote(postId: String, accountId: String, now: Date) async throws -> (voted: Bool, votes: Int)
     /// Runs `change` through ``PostWorkflow`` and records it; a duplicate's votes move to the
     /// post it duplicates, each voter's once.

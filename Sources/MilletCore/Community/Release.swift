@@ -88,14 +88,17 @@ public struct InboxMessage: Hashable, Sendable, Codable {
     public let id: String
     public let accountId: String
     public let releaseId: String?
+    /// The post it is about, for comments and status changes.
+    public let postId: String?
     public let text: String
     public let createdAt: Date
     public let readAt: Date?
 
-    public init(id: String, accountId: String, releaseId: String?, text: String, createdAt: Date, readAt: Date?) {
+    public init(id: String, accountId: String, releaseId: String?, postId: String?, text: String, createdAt: Date, readAt: Date?) {
         self.id = id
         self.accountId = accountId
         self.releaseId = releaseId
+        self.postId = postId
         self.text = text
         self.createdAt = createdAt
         self.readAt = readAt
@@ -110,7 +113,7 @@ public protocol ReleaseRepository: Sendable {
     /// Attaches a post to a draft release.
     func attach(postId: String, releaseId: String) async throws -> Release
     /// Ships every attached post in this release, writes the notes, and puts one notification in
-    /// the inbox of every reporter and voter of those posts (each person once).
+    /// the inbox of every reporter, voter and follower of those posts (each person once).
     func publish(releaseId: String, actor: String, now: Date) async throws -> Release
     func inbox(accountId: String, limit: Int) async throws -> (items: [InboxMessage], unread: Int)
     func markRead(notificationId: String, accountId: String, now: Date) async throws

@@ -8,6 +8,7 @@ public struct DemoData: Sendable {
     public static let logins: [(email: String, password: String, role: Role)] = [
         ("admin@millet.test", "millet-admin", .admin),
         ("staff@millet.test", "millet-staff", .staff),
+        ("moderator@millet.test", "millet-moderator", .moderator),
         ("fan@millet.test", "millet-fan", .customer),
     ]
 

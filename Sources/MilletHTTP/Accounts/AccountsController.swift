@@ -22,6 +22,10 @@ struct AccountsController {
         let account: AccountDTO
     }
 
+    struct RoleBody: Decodable {
+        let role: String
+    }
+
     func addRoutes(to group: RouterGroup<MilletRequestContext>) {
         group.post("accounts") { request, context in
             let body = try await request.decodeJSON(RegisterBody.self, context: context)
@@ -43,6 +47,16 @@ struct AccountsController {
         }
         group.get("me") { _, context in
             AccountDTO(try context.requireAccount())
+        }
+        group.put("admin/accounts/:id/role") { request, context in
+            _ = try context.requireAdmin()
+            let id = try context.parameters.require("id")
+            let body = try await request.decodeJSON(RoleBody.self, context: context)
+            guard let role = Role(rawValue: body.role) else {
+                throw DomainError.invalid(field: "role", "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard Identifier.isWellFormed(id) else { throw DomainError.notFound(what: "account") }
+            return AccountDTO(try await services.authenticator.setRole(role, accountId: id))
         }
     }
 }

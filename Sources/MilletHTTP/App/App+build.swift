@@ -38,6 +38,9 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     FlashSalesController(services: services).addRoutes(to: api)
     CommunityController(services: services).addRoutes(to: api)
     ReleasesController(services: services).addRoutes(to: api)
+    DiscussionController(services: services).addRoutes(to: api)
+    ModerationController(services: services).addRoutes(to: api)
+    StandingController(services: services).addRoutes(to: api)
 
     WebPages(services: services, pages: pages).addRoutes(to: router)
     return router

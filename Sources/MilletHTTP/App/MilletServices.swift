@@ -16,6 +16,13 @@ public struct MilletServices: Sendable {
     public let flashSales: any FlashSaleRepository
     public let community: any CommunityRepository
     public let releases: any ReleaseRepository
+    public let discussion: any DiscussionRepository
+    public let moderation: any ModerationRepository
+    public let standing: any StandingRepository
+    public let search: any CommunitySearch
+    public let fcodeGrants: any FCodeGrantRepository
+    /// What a fan's new post or comment must pass: new-account limits and the link rule.
+    public let postingPolicy: PostingPolicy
     /// Decides flash-sale purchases in memory and journals the wins.
     public let engine: FlashSaleEngine
     public let clock: any MilletClock
@@ -28,7 +35,8 @@ public struct MilletServices: Sendable {
         store: SQLStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
         sandboxSecret: String, pricing: PricingPolicy = PricingPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator
+        node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator,
+        postingPolicy: PostingPolicy = PostingPolicy()
     ) {
         self.markets = store
         self.accounts = store
@@ -40,6 +48,12 @@ public struct MilletServices: Sendable {
         self.flashSales = store
         self.community = store
         self.releases = store
+        self.discussion = store
+        self.moderation = store
+        self.standing = store
+        self.search = store
+        self.fcodeGrants = store
+        self.postingPolicy = postingPolicy
         self.engine = FlashSaleEngine(
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
             strategy: saleStrategy)

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-/// The fan community's API: boards, posts, votes, and staff status changes.
+/// The fan community's API: boards, posts, edits, votes, and staff status changes.
 struct CommunityController {
     let services: MilletServices
 
@@ -38,8 +38,9 @@ struct CommunityController {
             let sort = request.uri.queryParameters["sort"].map(String.init) ?? PostOrder.votes.rawValue
             guard let order = PostOrder(rawValue: sort) else { throw DomainError.invalid(field: "sort", "must be votes, newest or trending") }
             let posts = try await services.community.posts(
-                boardId: board.id, order: order, now: services.clock.now(), offset: pagination.offset, limit: pagination.perPage + 1)
-            return Page(fetched: posts.map(PostDTO.init), pagination: pagination)
+                boardId: board.id, order: order, includeHidden: context.account?.role.canModerate == true, now: services.clock.now(),
+                offset: pagination.offset, limit: pagination.perPage + 1)
+            return Page(fetched: try await services.postDTOs(posts), pagination: pagination)
         }
         group.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
@@ -47,12 +48,24 @@ struct CommunityController {
             let body = try await request.decodeJSON(PostBody.self, context: context)
             guard let kind = PostKind(rawValue: body.kind) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
             let draft = try PostDraft(kind: kind, title: body.title, body: body.body, firmwareVersion: body.firmwareVersion, deviceModel: body.deviceModel)
+            try await services.checkPosting(draft.title + "\n" + draft.body, by: account)
             let post = try await services.community.createPost(
                 id: Identifier.make(), boardId: board.id, authorId: account.id, draft: draft, now: services.clock.now())
-            return PostDTO(post).with(status: .created)
+            return try await services.postDTO(post).with(status: .created)
         }
         group.get("community/posts/:id") { _, context in
-            PostDTO(try await post(context))
+            try await services.postDTO(try await post(context))
+        }
+        group.patch("community/posts/:id") { request, context in
+            let account = try context.requireAccount()
+            let post = try await post(context)
+            guard post.authorId == account.id else { throw DomainError.forbidden(message: "only its author can edit a post") }
+            let body = try await request.decodeJSON(PostBody.self, context: context)
+            guard let kind = PostKind(rawValue: body.kind) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
+            let draft = try PostDraft(kind: kind, title: body.title, body: body.body, firmwareVersion: body.firmwareVersion, deviceModel: body.deviceModel)
+            try services.postingPolicy.checkLinks(text: draft.title + "\n" + draft.body, level: try await services.standing(of: account.id).level)
+            let edited = try await services.discussion.editPost(id: post.id, authorId: account.id, draft: draft, now: services.clock.now())
+            return try await services.postDTO(edited)
         }
         group.post("community/posts/:id/votes") { _, context in
             let account = try context.requireAccount()
@@ -66,7 +79,7 @@ struct CommunityController {
             let body = try await request.decodeJSON(StatusBody.self, context: context)
             let changed = try await services.community.changeStatus(
                 postId: post.id, try Self.change(body), actor: "account:\(staff.id)", now: services.clock.now())
-            return PostDTO(changed)
+            return try await services.postDTO(changed)
         }
     }
 
@@ -95,14 +108,10 @@ struct CommunityController {
     }
 
     func board(_ context: MilletRequestContext) async throws -> Board {
-        let slug = try context.parameters.require("slug")
-        guard let board = try await services.community.board(slug: slug) else { throw DomainError.notFound(what: "board") }
-        return board
+        try await services.board(slug: try context.parameters.require("slug"))
     }
 
     func post(_ context: MilletRequestContext) async throws -> Post {
-        let id = try context.parameters.require("id")
-        guard Identifier.isWellFormed(id), let post = try await services.community.post(id: id) else { throw DomainError.notFound(what: "post") }
-        return post
+        try await services.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
     }
 }

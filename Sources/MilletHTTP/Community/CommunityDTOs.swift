@@ -18,7 +18,23 @@ struct BoardList: ResponseEncodable, Sendable {
     let items: [BoardDTO]
 }
 
-/// A post as the API shows it, with the history of its status.
+/// A fan as the community shows them: name, points, level and badges.
+struct MemberDTO: ResponseEncodable, Sendable {
+    let id, name, levelName: String
+    let points, level: Int
+    let badges: [String]
+
+    init(id: String, name: String, standing: Standing) {
+        self.id = id
+        self.name = name
+        levelName = standing.levelName
+        points = standing.points
+        level = standing.level
+        badges = standing.badges.map(\.rawValue)
+    }
+}
+
+/// A post as the API shows it, with its author's standing and the history of its status.
 struct PostDTO: ResponseEncodable, Sendable {
     struct Change: Encodable, Sendable {
         let from: String?
@@ -29,15 +45,19 @@ struct PostDTO: ResponseEncodable, Sendable {
     }
 
     let id, boardId, authorId, kind, title, body, status: String
+    let author: MemberDTO
     let firmwareVersion, deviceModel, duplicateOf: String?
-    let votes: Int
+    let votes, comments, followers: Int
+    let hidden, locked, pinned: Bool
     let createdAt: Date
+    let editedAt: Date?
     let history: [Change]
 
-    init(_ post: Post) {
+    init(_ post: Post, standing: Standing) {
         id = post.id
         boardId = post.boardId
         authorId = post.authorId
+        author = MemberDTO(id: post.authorId, name: post.authorName, standing: standing)
         kind = post.kind.rawValue
         title = post.title
         body = post.body
@@ -46,9 +66,39 @@ struct PostDTO: ResponseEncodable, Sendable {
         deviceModel = post.deviceModel
         duplicateOf = post.duplicateOf
         votes = post.votes
+        comments = post.comments
+        followers = post.followers
+        hidden = post.flags.hidden
+        locked = post.flags.locked
+        pinned = post.flags.pinned
         createdAt = post.createdAt
+        editedAt = post.editedAt
         history = post.history.map { Change(from: $0.from?.rawValue, to: $0.to.rawValue, actor: $0.actor, detail: $0.detail, at: $0.at) }
     }
+}
+
+struct PostList: ResponseEncodable, Sendable {
+    let items: [PostDTO]
+}
+
+struct CommentDTO: ResponseEncodable, Sendable {
+    let id, postId, authorId, authorName, body: String
+    let createdAt: Date
+
+    init(_ comment: Comment) {
+        id = comment.id
+        postId = comment.postId
+        authorId = comment.authorId
+        authorName = comment.authorName
+        body = comment.body
+        createdAt = comment.createdAt
+    }
+}
+
+struct FollowDTO: ResponseEncodable, Sendable {
+    let postId: String
+    let following: Bool
+    let followers: Int
 }
 
 struct VoteDTO: ResponseEncodable, Sendable {
@@ -83,7 +133,7 @@ struct ReleaseList: ResponseEncodable, Sendable {
 struct InboxDTO: ResponseEncodable, Sendable {
     struct Message: Encodable, Sendable {
         let id, text: String
-        let releaseId: String?
+        let releaseId, postId: String?
         let createdAt: Date
         let read: Bool
     }

@@ -31,4 +31,18 @@ public struct MilletRequestContext: RequestContext {
         guard account.role.isStaff else { throw DomainError.forbidden(message: "staff only") }
         return account
     }
+
+    /// The caller's account when it may moderate the community (moderator, staff, admin), or `forbidden`.
+    public func requireModerator() throws -> Account {
+        let account = try requireAccount()
+        guard account.role.canModerate else { throw DomainError.forbidden(message: "moderators only") }
+        return account
+    }
+
+    /// The caller's account when it is an admin, or `forbidden`.
+    public func requireAdmin() throws -> Account {
+        let account = try requireAccount()
+        guard account.role == .admin else { throw DomainError.forbidden(message: "admins only") }
+        return account
+    }
 }

@@ -29,6 +29,16 @@ extension SQLStore: AccountRepository {
         }
     }
 
+    public func setRole(_ role: Role, accountId: String) async throws -> Account {
+        try await transaction { db in
+            guard let row = try await db.raw("""
+                UPDATE accounts SET role = \(bind: role.rawValue) WHERE id = \(bind: accountId) RETURNING *
+                """).first()
+            else { throw DomainError.notFound(what: "account") }
+            return try Self.account(from: row)
+        }
+    }
+
     public func createSession(tokenHash: String, accountId: String, expiresAt: Date) async throws {
         try await read { db in
             try await db.raw("""

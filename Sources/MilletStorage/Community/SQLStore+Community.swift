@@ -31,6 +31,7 @@ extension SQLStore: CommunityRepository {
                     \(bind: draft.firmwareVersion), \(bind: draft.deviceModel), \(bind: PostStatus.open.rawValue), \(bind: now.millis))
                 """).run()
             try await Self.recordStatus(db: db, postId: id, from: nil, to: .open, actor: "account:\(authorId)", detail: nil, at: now)
+            try await Self.follow(db: db, postId: id, accountId: authorId, now: now)
             return try await Self.post(db: db, id: id)!
         }
     }
@@ -39,7 +40,7 @@ extension SQLStore: CommunityRepository {
         try await read { db in try await Self.post(db: db, id: id) }
     }
 
-    public func posts(boardId: String, order: PostOrder, now: Date, offset: Int, limit: Int) async throws -> [Post] {
+    public func posts(boardId: String, order: PostOrder, includeHidden: Bool, now: Date, offset: Int, limit: Int) async throws -> [Post] {
         let orderBy: SQLQueryString = switch order {
         case .votes: "votes DESC, created_at DESC, id"
         case .newest: "created_at DESC, id"
@@ -48,26 +49,19 @@ extension SQLStore: CommunityRepository {
             votes DESC, created_at DESC, id
             """
         }
+        let visible: SQLQueryString = includeHidden ? "" : "AND hidden = 0"
         return try await read { db in
-            var posts: [Post] = []
-            for row in try await db.raw("""
-                SELECT id FROM posts WHERE board_id = \(bind: boardId) AND status <> \(bind: PostStatus.duplicate.rawValue)
-                ORDER BY \(orderBy) LIMIT \(bind: Int64(limit)) OFFSET \(bind: Int64(offset))
-                """).all() {
-                if let post = try await Self.post(db: db, id: try row.string("id")) { posts.append(post) }
-            }
-            return posts
+            let ids = try await db.raw("""
+                SELECT id FROM posts WHERE board_id = \(bind: boardId) AND status <> \(bind: PostStatus.duplicate.rawValue) \(visible)
+                ORDER BY pinned DESC, \(orderBy) LIMIT \(bind: Int64(limit)) OFFSET \(bind: Int64(offset))
+                """).all().map { try $0.string("id") }
+            return try await Self.posts(db: db, ids: ids)
         }
     }
 
     public func toggleVote(postId: String, accountId: String, now: Date) async throws -> (voted: Bool, votes: Int) {
         try await transaction { db in
-            guard let row = try await db.raw("SELECT status FROM posts WHERE id = \(bind: postId)").first() else {
-                throw DomainError.notFound(what: "post")
-            }
-            guard try row.string("status") != PostStatus.duplicate.rawValue else {
-                throw DomainError.conflict(code: "post_merged", message: "this post was merged into another; vote there")
-            }
+            try await Self.requireOpenForReplies(db: db, postId: postId)
             let removed = try await db.raw("""
                 DELETE FROM post_votes WHERE post_id = \(bind: postId) AND account_id = \(bind: accountId) RETURNING post_id
                 """).first() != nil
@@ -91,7 +85,11 @@ extension SQLStore: CommunityRepository {
     }
 
     /// One status change inside a transaction: checked by ``PostWorkflow``, stored, recorded.
-    static func applyStatus(db: any SQLDatabase, postId: String, _ change: PostStatusChange, actor: String, now: Date) async throws {
+    /// Followers other than the actor hear of it unless `tellFollowers` is false (a release
+    /// publication sends its own single message).
+    static func applyStatus(
+        db: any SQLDatabase, postId: String, _ change: PostStatusChange, actor: String, now: Date, tellFollowers: Bool = true
+    ) async throws {
         guard let row = try await db.raw("SELECT status FROM posts WHERE id = \(bind: postId)").first(),
               let current = PostStatus(rawValue: try row.string("status"))
         else { throw DomainError.notFound(what: "post") }
@@ -112,6 +110,23 @@ extension SQLStore: CommunityRepository {
             """).first()
         guard moved != nil else { throw DomainError.conflict(code: "illegal_transition", message: "the post changed meanwhile; try again") }
         try await recordStatus(db: db, postId: postId, from: current, to: workflow.status, actor: actor, detail: detail, at: now)
+        if tellFollowers {
+            let title = try await db.raw("SELECT title FROM posts WHERE id = \(bind: postId)").first()!.string("title")
+            try await notifyFollowers(
+                db: db, postId: postId, except: actor.replacingOccurrences(of: "account:", with: ""),
+                text: "“\(title)” is now \(workflow.status.rawValue.replacingOccurrences(of: "_", with: " ")).", now: now)
+        }
+    }
+
+    /// Refuses votes and comments on a post that is locked, or merged into another.
+    static func requireOpenForReplies(db: any SQLDatabase, postId: String) async throws {
+        guard let row = try await db.raw("SELECT status, locked FROM posts WHERE id = \(bind: postId)").first() else {
+            throw DomainError.notFound(what: "post")
+        }
+        guard try row.string("status") != PostStatus.duplicate.rawValue else {
+            throw DomainError.conflict(code: "post_merged", message: "this post was merged into another; reply there")
+        }
+        guard try row.bool("locked") == false else { throw DomainError.conflict(code: "post_locked", message: "this post is locked by a moderator") }
     }
 
     /// Moves a duplicate's votes to the post it duplicates: each voter once, even one who voted for both.
@@ -129,6 +144,11 @@ extension SQLStore: CommunityRepository {
             ON CONFLICT (post_id, account_id) DO NOTHING
             """).run()
         try await db.raw("DELETE FROM post_votes WHERE post_id = \(bind: postId)").run()
+        try await db.raw("""
+            INSERT INTO post_followers (post_id, account_id, created_at)
+            SELECT \(bind: target), account_id, created_at FROM post_followers WHERE post_id = \(bind: postId)
+            ON CONFLICT (post_id, account_id) DO NOTHING
+            """).run()
         for id in [postId, target] {
             try await db.raw("""
                 UPDATE posts SET votes = (SELECT COUNT(*) FROM post_votes WHERE post_id = \(bind: id)) WHERE id = \(bind: id)
@@ -148,19 +168,38 @@ extension SQLStore: CommunityRepository {
     }
 
     static func post(db: any SQLDatabase, id: String) async throws -> Post? {
-        guard let row = try await db.raw("SELECT * FROM posts WHERE id = \(bind: id)").first() else { return nil }
-        let history = try await db.raw("SELECT * FROM post_status_changes WHERE post_id = \(bind: id) ORDER BY seq").all().map { change in
-            PostStatusRecord(
+        try await posts(db: db, ids: [id]).first
+    }
+
+    /// Loads posts with their author's name, counts and history in three queries, in the order of `ids`.
+    static func posts(db: any SQLDatabase, ids: [String]) async throws -> [Post] {
+        guard !ids.isEmpty else { return [] }
+        var histories: [String: [PostStatusRecord]] = [:]
+        for change in try await db.raw("SELECT * FROM post_status_changes WHERE post_id IN (\(binds: ids)) ORDER BY post_id, seq").all() {
+            histories[try change.string("post_id"), default: []].append(PostStatusRecord(
                 from: try change.optionalString("from_status").flatMap(PostStatus.init(rawValue:)),
                 to: PostStatus(rawValue: try change.string("to_status")) ?? .open, actor: try change.string("actor"),
-                detail: try change.optionalString("detail"), at: try change.date("at"))
+                detail: try change.optionalString("detail"), at: try change.date("at")))
         }
-        return Post(
-            id: try row.string("id"), boardId: try row.string("board_id"), authorId: try row.string("author_id"),
-            kind: PostKind(rawValue: try row.string("kind")) ?? .question, title: try row.string("title"), body: try row.string("body"),
-            firmwareVersion: try row.optionalString("firmware_version"), deviceModel: try row.optionalString("device_model"),
-            status: PostStatus(rawValue: try row.string("status")) ?? .open, votes: Int(try row.int("votes")),
-            duplicateOf: try row.optionalString("duplicate_of"), createdAt: try row.date("created_at"), history: history)
+        var posts: [String: Post] = [:]
+        for row in try await db.raw("""
+            SELECT p.*, a.display_name AS author_name,
+                (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count,
+                (SELECT COUNT(*) FROM post_followers f WHERE f.post_id = p.id) AS follower_count
+            FROM posts p JOIN accounts a ON a.id = p.author_id WHERE p.id IN (\(binds: ids))
+            """).all() {
+            let id = try row.string("id")
+            posts[id] = Post(
+                id: id, boardId: try row.string("board_id"), authorId: try row.string("author_id"), authorName: try row.string("author_name"),
+                kind: PostKind(rawValue: try row.string("kind")) ?? .question, title: try row.string("title"), body: try row.string("body"),
+                firmwareVersion: try row.optionalString("firmware_version"), deviceModel: try row.optionalString("device_model"),
+                status: PostStatus(rawValue: try row.string("status")) ?? .open, votes: Int(try row.int("votes")),
+                comments: Int(try row.int("comment_count")), followers: Int(try row.int("follower_count")),
+                flags: PostFlags(hidden: try row.bool("hidden"), locked: try row.bool("locked"), pinned: try row.bool("pinned")),
+                duplicateOf: try row.optionalString("duplicate_of"), createdAt: try row.date("created_at"),
+                editedAt: try row.decodeNil(column: "edited_at") ? nil : try row.date("edited_at"), history: histories[id] ?? [])
+        }
+        return ids.compactMap { posts[$0] }
     }
 
     static func board(from row: any SQLRow) throws -> Board {

@@ -54,7 +54,7 @@ extension SQLStore: ReleaseRepository {
             guard let release = try await Self.release(db: db, id: releaseId) else { throw DomainError.notFound(what: "release") }
             guard !release.published else { throw DomainError.conflict(code: "already_published", message: "this release is already published") }
             for postId in release.postIds {
-                try await Self.applyStatus(db: db, postId: postId, .ship(release: release.version), actor: actor, now: now)
+                try await Self.applyStatus(db: db, postId: postId, .ship(release: release.version), actor: actor, now: now, tellFollowers: false)
             }
             var lines: [ReleaseNoteLine] = []
             var recipients: Set<String> = []
@@ -67,20 +67,17 @@ extension SQLStore: ReleaseRepository {
                     kind: PostKind(rawValue: try row.string("kind")) ?? .question, title: try row.string("title"),
                     reporter: try row.string("display_name"), votes: Int(try row.int("votes"))))
                 recipients.insert(try row.string("author_id"))
-                for voter in try await db.raw("SELECT account_id FROM post_votes WHERE post_id = \(bind: postId)").all() {
-                    recipients.insert(try voter.string("account_id"))
+                for person in try await db.raw("""
+                    SELECT account_id FROM post_votes WHERE post_id = \(bind: postId)
+                    UNION SELECT account_id FROM post_followers WHERE post_id = \(bind: postId)
+                    """).all() {
+                    recipients.insert(try person.string("account_id"))
                 }
             }
             let notes = ReleaseNotes.write(version: release.version, channel: release.channel, lines: lines)
             try await db.raw("UPDATE releases SET published = 1, notes = \(bind: notes) WHERE id = \(bind: releaseId)").run()
-            let text = "\(release.productLine) \(release.version) (\(release.channel.rawValue)) answers a post you reported or voted for."
-            for account in recipients.sorted() {
-                try await db.raw("""
-                    INSERT INTO inbox (id, account_id, release_id, text, created_at)
-                    VALUES (\(bind: Identifier.make()), \(bind: account), \(bind: releaseId), \(bind: text), \(bind: now.millis))
-                    ON CONFLICT (account_id, release_id) DO NOTHING
-                    """).run()
-            }
+            let text = "\(release.productLine) \(release.version) (\(release.channel.rawValue)) answers a post you reported, voted for or follow."
+            try await Self.notify(db: db, accounts: recipients.sorted(), text: text, postId: nil, releaseId: releaseId, now: now)
             return try await Self.release(db: db, id: releaseId)!
         }
     }
@@ -92,7 +89,7 @@ extension SQLStore: ReleaseRepository {
                 """).all().map { row in
                 InboxMessage(
                     id: try row.string("id"), accountId: try row.string("account_id"), releaseId: try row.optionalString("release_id"),
-                    text: try row.string("text"), createdAt: try row.date("created_at"),
+                    postId: try row.optionalString("post_id"), text: try row.string("text"), createdAt: try row.date("created_at"),
                     readAt: try row.decodeNil(column: "read_at") ? nil : try row.date("read_at"))
             }
             let unread = try await db.raw("""

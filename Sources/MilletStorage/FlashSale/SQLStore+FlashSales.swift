@@ -98,24 +98,27 @@ extension SQLStore: FlashSaleRepository {
 
     public func issueFCodes(saleId: String, count: Int, now: Date) async throws -> [String] {
         guard (1...1000).contains(count) else { throw DomainError.invalid(field: "count", "must be from 1 to 1000") }
-        return try await transaction { db in
-            let moved = try await db.raw("""
-                UPDATE flash_sales SET fcode_units = fcode_units + \(bind: Int64(count))
-                WHERE id = \(bind: saleId) AND closed = 0
-                    AND sold + leased + fcode_units + returned + \(bind: Int64(count)) <= units
-                RETURNING id
-                """).first()
-            guard moved != nil else {
-                throw DomainError.conflict(code: "sold_out", message: "the sale's pool has fewer than \(count) units")
-            }
-            var codes: [String] = []
-            for _ in 0..<count {
-                let code = FCode.make()
-                try await db.raw("INSERT INTO fcodes (code, sale_id, created_at) VALUES (\(bind: code), \(bind: saleId), \(bind: now.millis))").run()
-                codes.append(code)
-            }
-            return codes
+        return try await transaction { db in try await Self.issueFCodes(db: db, saleId: saleId, count: count, now: now) }
+    }
+
+    /// Moves `count` units of the sale's pool to its F-code allotment and makes one code for each.
+    static func issueFCodes(db: any SQLDatabase, saleId: String, count: Int, now: Date) async throws -> [String] {
+        let moved = try await db.raw("""
+            UPDATE flash_sales SET fcode_units = fcode_units + \(bind: Int64(count))
+            WHERE id = \(bind: saleId) AND closed = 0
+                AND sold + leased + fcode_units + returned + \(bind: Int64(count)) <= units
+            RETURNING id
+            """).first()
+        guard moved != nil else {
+            throw DomainError.conflict(code: "sold_out", message: "the sale's pool has fewer than \(count) units")
         }
+        var codes: [String] = []
+        for _ in 0..<count {
+            let code = FCode.make()
+            try await db.raw("INSERT INTO fcodes (code, sale_id, created_at) VALUES (\(bind: code), \(bind: saleId), \(bind: now.millis))").run()
+            codes.append(code)
+        }
+        return codes
     }
 
     public func redeem(fcode: String, purchase: SalePurchase) async throws -> JournalOutcome {

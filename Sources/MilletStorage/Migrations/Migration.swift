@@ -16,6 +16,8 @@ extension SQLStore {
         Migration(version: 2, name: "flash_sales", statements: Schema.flashSales),
         Migration(version: 3, name: "community", statements: Schema.community),
         Migration(version: 4, name: "weekly_releases", statements: Schema.weeklyReleases),
+        Migration(version: 5, name: "community_discussion", statements: Schema.communityDiscussion),
+        Migration(version: 6, name: "community_search", statements: Schema.communitySearch),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

@@ -199,3 +199,77 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Comments, followers, moderation flags, reports and the moderators' audit log; inbox
+    /// messages may point at a post. Every existing post's author follows it.
+    static func communityDiscussion(_ backend: SQLStore.Backend) -> [String] {
+        [
+            """
+            CREATE TABLE comments (
+                id TEXT PRIMARY KEY, post_id TEXT NOT NULL REFERENCES posts(id), author_id TEXT NOT NULL REFERENCES accounts(id),
+                body TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX comments_by_post ON comments (post_id, created_at)",
+            "CREATE INDEX comments_by_author ON comments (author_id, created_at)",
+            "CREATE INDEX posts_by_author ON posts (author_id, created_at)",
+            """
+            CREATE TABLE post_followers (
+                post_id TEXT NOT NULL REFERENCES posts(id), account_id TEXT NOT NULL REFERENCES accounts(id),
+                created_at BIGINT NOT NULL, PRIMARY KEY (post_id, account_id))
+            """,
+            "INSERT INTO post_followers (post_id, account_id, created_at) SELECT id, author_id, created_at FROM posts",
+            "ALTER TABLE posts ADD COLUMN hidden BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE posts ADD COLUMN locked BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE posts ADD COLUMN pinned BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE posts ADD COLUMN edited_at BIGINT",
+            """
+            CREATE TABLE post_reports (
+                post_id TEXT NOT NULL REFERENCES posts(id), account_id TEXT NOT NULL REFERENCES accounts(id),
+                reason TEXT NOT NULL, created_at BIGINT NOT NULL, resolved_at BIGINT, PRIMARY KEY (post_id, account_id))
+            """,
+            """
+            CREATE TABLE moderation_log (
+                id TEXT PRIMARY KEY, actor_id TEXT NOT NULL REFERENCES accounts(id), action TEXT NOT NULL,
+                post_id TEXT NOT NULL REFERENCES posts(id), detail TEXT, at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX moderation_log_by_time ON moderation_log (at)",
+            "ALTER TABLE inbox ADD COLUMN post_id TEXT REFERENCES posts(id)",
+        ]
+    }
+
+    /// Full-text search over posts and their comments: an FTS5 table kept by triggers on SQLite,
+    /// expression GIN indexes on PostgreSQL. The `simple` configuration and `unicode61` tokenizer
+    /// both split on word boundaries without stemming, so every demo language searches the same way.
+    static func communitySearch(_ backend: SQLStore.Backend) -> [String] {
+        switch backend {
+        case .sqlite:
+            [
+                "CREATE VIRTUAL TABLE post_search USING fts5(post_id UNINDEXED, source UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2')",
+                "INSERT INTO post_search (post_id, source, text) SELECT id, 'post', title || ' ' || body FROM posts",
+                "INSERT INTO post_search (post_id, source, text) SELECT post_id, id, body FROM comments",
+                """
+                CREATE TRIGGER posts_search_insert AFTER INSERT ON posts BEGIN
+                    INSERT INTO post_search (post_id, source, text) VALUES (new.id, 'post', new.title || ' ' || new.body);
+                END
+                """,
+                """
+                CREATE TRIGGER posts_search_update AFTER UPDATE OF title, body ON posts BEGIN
+                    DELETE FROM post_search WHERE post_id = old.id AND source = 'post';
+                    INSERT INTO post_search (post_id, source, text) VALUES (new.id, 'post', new.title || ' ' || new.body);
+                END
+                """,
+                """
+                CREATE TRIGGER comments_search_insert AFTER INSERT ON comments BEGIN
+                    INSERT INTO post_search (post_id, source, text) VALUES (new.post_id, new.id, new.body);
+                END
+                """,
+            ]
+        case .postgres:
+            [
+                "CREATE INDEX posts_search ON posts USING GIN (to_tsvector('simple', title || ' ' || body))",
+                "CREATE INDEX comments_search ON comments USING GIN (to_tsvector('simple', body))",
+            ]
+        }
+    }
+}

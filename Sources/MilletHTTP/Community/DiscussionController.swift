@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Comments, following and reporting a post.
+struct DiscussionController {
+    let services: MilletServices
+
+    struct CommentBody: Decodable {
+        let body: String
+    }
+
+    struct ReportBody: Decodable {
+        let reason: String
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.get("community/posts/:id/comments") { request, context in
+            let post = try await post(context)
+            let pagination = try Pagination(request, defaultPerPage: 50)
+            let comments = try await services.discussion.comments(postId: post.id, offset: pagination.offset, limit: pagination.perPage + 1)
+            return Page(fetched: comments.map(CommentDTO.init), pagination: pagination)
+        }
+        group.post("community/posts/:id/comments") { request, context in
+            let account = try context.requireAccount()
+            let post = try await post(context)
+            let body = try await request.decodeJSON(CommentBody.self, context: context)
+            let draft = try CommentDraft(body: body.body)
+            try await services.checkPosting(draft.body, by: account)
+            let comment = try await services.discussion.addComment(
+                id: Identifier.make(), postId: post.id, authorId: account.id, draft: draft, now: services.clock.now())
+            return CommentDTO(comment).with(status: .created)
+        }
+        group.get("community/posts/:id/follow") { _, context in
+            let account = try context.requireAccount()
+            let post = try await post(context)
+            let following = try await services.discussion.isFollowing(postId: post.id, accountId: account.id)
+            return FollowDTO(postId: post.id, following: following, followers: post.followers)
+        }
+        group.put("community/posts/:id/follow") { _, context in try await follow(true, context) }
+        group.delete("community/posts/:id/follow") { _, context in try await follow(false, context) }
+        group.post("community/posts/:id/reports") { request, context in
+            let account = try context.requireAccount()
+            let post = try await post(context)
+            let body = try await request.decodeJSON(ReportBody.self, context: context)
+            var check = Validator()
+            check.requireLength(body.reason, 3...500, "reason", "must say what is wrong, 3 to 500 characters")
+            try check.check()
+            try await services.moderation.report(PostReport(
+                postId: post.id, accountId: account.id, reason: body.reason.trimmingCharacters(in: .whitespacesAndNewlines),
+                createdAt: services.clock.now()))
+            return ReportedDTO(postId: post.id, reported: true).with(status: .created)
+        }
+    }
+
+    func follow(_ following: Bool, _ context: MilletRequestContext) async throws -> FollowDTO {
+        let account = try context.requireAccount()
+        let post = try await post(context)
+        let followers = try await services.discussion.setFollowing(following, postId: post.id, accountId: account.id, now: services.clock.now())
+        return FollowDTO(postId: post.id, following: following, followers: followers)
+    }
+
+    func post(_ context: MilletRequestContext) async throws -> Post {
+        try await services.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
+    }
+}
+
+struct ReportedDTO: ResponseEncodable, Sendable {
+    let postId: String
+    let reported: Bool
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// The moderators' API: act on a post, work through reports, read the audit log.
+struct ModerationController {
+    let services: MilletServices
+
+    struct ActionBody: Decodable {
+        let action: String
+        let reason, board: String?
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.post("moderation/posts/:id/actions") { request, context in
+            let moderator = try context.requireModerator()
+            let post = try await services.visiblePost(id: try context.parameters.require("id"), viewer: moderator)
+            let body = try await request.decodeJSON(ActionBody.self, context: context)
+            let action = try ModerationAction(name: body.action, reason: body.reason, board: body.board)
+            let moderated = try await services.moderation.moderate(postId: post.id, action, actorId: moderator.id, now: services.clock.now())
+            return try await services.postDTO(moderated)
+        }
+        group.get("moderation/reports") { request, context in
+            _ = try context.requireModerator()
+            let pagination = try Pagination(request)
+            let reported = try await services.moderation.openReports(limit: pagination.perPage)
+            let posts = try await services.postDTOs(reported.map(\.post))
+            return ReportQueueDTO(items: zip(reported, posts).map { item, post in
+                ReportQueueDTO.Item(post: post, reports: item.reports.map {
+                    ReportQueueDTO.Report(accountId: $0.accountId, reason: $0.reason, createdAt: $0.createdAt)
+                })
+            })
+        }
+        group.get("moderation/log") { request, context in
+            _ = try context.requireModerator()
+            let pagination = try Pagination(request, defaultPerPage: 50)
+            let entries = try await services.moderation.moderationLog(offset: pagination.offset, limit: pagination.perPage + 1)
+            return Page(fetched: entries.map(ModerationEntryDTO.init), pagination: pagination)
+        }
+    }
+}
+
+struct ReportQueueDTO: ResponseEncodable, Sendable {
+    struct Report: Encodable, Sendable {
+        let accountId, reason: String
+        let createdAt: Date
+    }
+
+    struct Item: Encodable, Sendable {
+        let post: PostDTO
+        let reports: [Report]
+    }
+
+    let items: [Item]
+}
+
+struct ModerationEntryDTO: ResponseEncodable, Sendable {
+    let id, actorId, action, postId: String
+    let detail: String?
+    let at: Date
+
+    init(_ entry: ModerationEntry) {
+        id = entry.id
+        actorId = entry.actorId
+        action = entry.action
+        postId = entry.postId
+        detail = entry.detail
+        at = entry.at
+    }
+}
