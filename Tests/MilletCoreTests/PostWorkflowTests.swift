@@ -57,3 +57,45 @@ struct PostWorkflowTests {
         #expect(draft.title == "Wi-Fi drops after update")
     }
 }
+
+/// The pure rules around the community: retry backoff, links, standing, search words.
+struct CommunityRulesTests {
+    @Test func retriesBackOffExponentiallyUpToTheCapThenGiveUp() {
+        let schedule = RetrySchedule(first: 5, cap: 60, maxAttempts: 6)
+        let now = Date(timeIntervalSince1970: 0)
+        let delays = (1...6).map { schedule.nextAttempt(afterFailures: $0, now: now)?.timeIntervalSince1970 }
+        #expect(delays == [5, 10, 20, 40, 60, nil])
+    }
+
+    @Test func linksAreCountedOnceEachAndOnlyLowLevelsAreLimited() throws {
+        #expect(PostingPolicy.links(in: "see https://www.a.test, http://b.test and WWW.c.test") == 3)
+        #expect(PostingPolicy.links(in: "no links here") == 0)
+        let policy = PostingPolicy(maxLinksBelowLevel: 1, linkFreeLevel: 3)
+        #expect(throws: DomainError.self) { try policy.checkLinks(text: "https://a.test https://b.test", level: 2) }
+        try policy.checkLinks(text: "https://a.test https://b.test", level: 3)
+        let now = Date(timeIntervalSince1970: 100_000)
+        #expect(throws: DomainError.throttled(retryAfterSeconds: 3600)) {
+            try policy.check(text: "hi", accountCreatedAt: now.addingTimeInterval(-60), level: 1, writesInLastHour: 5, now: now)
+        }
+        try policy.check(text: "hi", accountCreatedAt: now.addingTimeInterval(-2 * 24 * 3600), level: 1, writesInLastHour: 50, now: now)
+    }
+
+    @Test func standingGrowsWithWhatTheBrandHearsAndShips() {
+        #expect(Standing(Contributions()).level == 1 && Standing(Contributions()).badges.isEmpty)
+        let legend = Standing(Contributions(posts: 30, acknowledged: 20, acknowledgedBugs: 5, votesReceived: 400, shippedIdeas: 8, shippedBugs: 3, topPostVotes: 90))
+        #expect(legend.points == 20 * 10 + 400 + 8 * 50 + 3 * 20 && legend.level == 6 && legend.levelName == "Legend")
+        #expect(legend.badges == Badge.allCases)
+        let ranked = LeaderboardEntry.rank([
+            LeaderboardEntry(accountId: "b", displayName: "Bo", standing: Standing(Contributions(votesReceived: 5))),
+            LeaderboardEntry(accountId: "a", displayName: "Al", standing: Standing(Contributions(votesReceived: 5))),
+            LeaderboardEntry(accountId: "c", displayName: "Cy", standing: Standing(Contributions(votesReceived: 9))),
+        ])
+        #expect(ranked.map(\.accountId) == ["c", "a", "b"])
+    }
+
+    @Test func searchWordsAreLettersAndDigitsOnly() throws {
+        #expect(try SearchQuery("Wi-Fi \"drops\" OR *night* 电池").terms == ["wi", "fi", "drops", "or", "night", "电池"])
+        #expect(throws: DomainError.self) { try SearchQuery("!! a ?") }
+        #expect(throws: DomainError.self) { try SearchQuery("") }
+    }
+}

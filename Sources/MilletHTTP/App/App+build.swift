@@ -41,13 +41,14 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     DiscussionController(services: services).addRoutes(to: api)
     ModerationController(services: services).addRoutes(to: api)
     StandingController(services: services).addRoutes(to: api)
+    WebhooksController(services: services).addRoutes(to: api)
 
     WebPages(services: services, pages: pages).addRoutes(to: router)
     return router
 }
 
-/// The Millet server: the router on a socket, plus the service that cancels unpaid orders at
-/// their deadline. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
+/// The Millet server: the router on a socket, plus the services that cancel unpaid orders at
+/// their deadline, run flash sales, and send the webhook outbox. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
 public func buildApplication(
     _ services: MilletServices, host: String, port: Int, logger: Logger
 ) async throws -> some ApplicationProtocol {
@@ -55,6 +56,9 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "millet"),
-        services: [PaymentDeadlineService(services: services, logger: logger), FlashSaleService(engine: services.engine, logger: logger)],
+        services: [
+            PaymentDeadlineService(services: services, logger: logger), FlashSaleService(engine: services.engine, logger: logger),
+            WebhookService(dispatcher: services.webhookDispatcher, logger: logger),
+        ],
         logger: logger)
 }

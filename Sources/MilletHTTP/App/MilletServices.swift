@@ -21,6 +21,9 @@ public struct MilletServices: Sendable {
     public let standing: any StandingRepository
     public let search: any CommunitySearch
     public let fcodeGrants: any FCodeGrantRepository
+    public let webhooks: any WebhookRepository
+    /// Sends the webhook outbox.
+    public let webhookDispatcher: WebhookDispatcher
     /// What a fan's new post or comment must pass: new-account limits and the link rule.
     public let postingPolicy: PostingPolicy
     /// Decides flash-sale purchases in memory and journals the wins.
@@ -36,7 +39,7 @@ public struct MilletServices: Sendable {
         sandboxSecret: String, pricing: PricingPolicy = PricingPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator,
-        postingPolicy: PostingPolicy = PostingPolicy()
+        postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport()
     ) {
         self.markets = store
         self.accounts = store
@@ -53,6 +56,8 @@ public struct MilletServices: Sendable {
         self.standing = store
         self.search = store
         self.fcodeGrants = store
+        self.webhooks = store
+        self.webhookDispatcher = WebhookDispatcher(repository: store, transport: webhookTransport, clock: clock)
         self.postingPolicy = postingPolicy
         self.engine = FlashSaleEngine(
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,

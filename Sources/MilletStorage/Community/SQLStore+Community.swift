@@ -32,6 +32,9 @@ extension SQLStore: CommunityRepository {
                 """).run()
             try await Self.recordStatus(db: db, postId: id, from: nil, to: .open, actor: "account:\(authorId)", detail: nil, at: now)
             try await Self.follow(db: db, postId: id, accountId: authorId, now: now)
+            try await Self.enqueueWebhook(db: db, .postCreated, data: [
+                "postId": id, "boardId": boardId, "authorId": authorId, "kind": draft.kind.rawValue, "title": draft.title,
+            ], now: now)
             return try await Self.post(db: db, id: id)!
         }
     }
@@ -110,6 +113,9 @@ extension SQLStore: CommunityRepository {
             """).first()
         guard moved != nil else { throw DomainError.conflict(code: "illegal_transition", message: "the post changed meanwhile; try again") }
         try await recordStatus(db: db, postId: postId, from: current, to: workflow.status, actor: actor, detail: detail, at: now)
+        var data = ["postId": postId, "from": current.rawValue, "to": workflow.status.rawValue]
+        data["detail"] = detail
+        try await enqueueWebhook(db: db, .postStatusChanged, data: data, now: now)
         if tellFollowers {
             let title = try await db.raw("SELECT title FROM posts WHERE id = \(bind: postId)").first()!.string("title")
             try await notifyFollowers(

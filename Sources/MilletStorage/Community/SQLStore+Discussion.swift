@@ -15,6 +15,7 @@ extension SQLStore: DiscussionRepository {
                 SELECT p.title, a.display_name FROM posts p, accounts a WHERE p.id = \(bind: postId) AND a.id = \(bind: authorId)
                 """).first()!
             let name = try row.string("display_name")
+            try await Self.enqueueWebhook(db: db, .commentCreated, data: ["postId": postId, "commentId": id, "authorId": authorId], now: now)
             try await Self.notifyFollowers(
                 db: db, postId: postId, except: authorId, text: "\(name) commented on “\(try row.string("title"))”.", now: now)
             return Comment(id: id, postId: postId, authorId: authorId, authorName: name, body: draft.body, createdAt: now)

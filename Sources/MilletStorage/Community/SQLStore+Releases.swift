@@ -78,6 +78,10 @@ extension SQLStore: ReleaseRepository {
             try await db.raw("UPDATE releases SET published = 1, notes = \(bind: notes) WHERE id = \(bind: releaseId)").run()
             let text = "\(release.productLine) \(release.version) (\(release.channel.rawValue)) answers a post you reported, voted for or follow."
             try await Self.notify(db: db, accounts: recipients.sorted(), text: text, postId: nil, releaseId: releaseId, now: now)
+            try await Self.enqueueWebhook(db: db, .releasePublished, data: [
+                "releaseId": releaseId, "productLine": release.productLine, "version": release.version, "channel": release.channel.rawValue,
+                "postIds": release.postIds.joined(separator: ","),
+            ], now: now)
             return try await Self.release(db: db, id: releaseId)!
         }
     }

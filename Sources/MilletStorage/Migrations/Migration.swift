@@ -18,6 +18,7 @@ extension SQLStore {
         Migration(version: 4, name: "weekly_releases", statements: Schema.weeklyReleases),
         Migration(version: 5, name: "community_discussion", statements: Schema.communityDiscussion),
         Migration(version: 6, name: "community_search", statements: Schema.communitySearch),
+        Migration(version: 7, name: "webhooks", statements: Schema.webhooks),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

@@ -1,0 +1,112 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+extension SQLStore: WebhookRepository {
+    public func addEndpoint(_ endpoint: WebhookEndpoint) async throws {
+        try await read { db in
+            try await db.raw("""
+                INSERT INTO webhook_endpoints (id, url, events, secret, active, created_at)
+                VALUES (\(bind: endpoint.id), \(bind: endpoint.url), \(bind: endpoint.events.map(\.rawValue).joined(separator: ",")),
+                    \(bind: endpoint.secret), 1, \(bind: endpoint.createdAt.millis))
+                """).run()
+        }
+    }
+
+    public func endpoints() async throws -> [WebhookEndpoint] {
+        try await read { db in
+            try await db.raw("SELECT * FROM webhook_endpoints ORDER BY created_at, id").all().map(Self.endpoint(from:))
+        }
+    }
+
+    public func deactivateEndpoint(id: String, now: Date) async throws {
+        try await transaction { db in
+            let found = try await db.raw("UPDATE webhook_endpoints SET active = 0 WHERE id = \(bind: id) AND active = 1 RETURNING id").first()
+            guard found != nil else { throw DomainError.notFound(what: "webhook endpoint") }
+            try await db.raw("""
+                UPDATE webhook_deliveries SET next_attempt_at = NULL, gave_up_at = \(bind: now.millis), last_error = 'endpoint removed'
+                WHERE endpoint_id = \(bind: id) AND delivered_at IS NULL AND gave_up_at IS NULL
+                """).run()
+        }
+    }
+
+    public func claimDue(now: Date, limit: Int, lease: TimeInterval) async throws -> [WebhookDelivery] {
+        try await transaction { db in
+            let free: SQLQueryString = "(d.locked_until IS NULL OR d.locked_until <= \(bind: now.millis))"
+            return try await db.raw("""
+                UPDATE webhook_deliveries SET locked_until = \(bind: now.addingTimeInterval(lease).millis)
+                WHERE id IN (
+                    SELECT d.id FROM webhook_deliveries d WHERE d.next_attempt_at <= \(bind: now.millis) AND \(free)
+                    ORDER BY d.next_attempt_at, d.id LIMIT \(bind: Int64(limit)))
+                AND next_attempt_at <= \(bind: now.millis) AND (locked_until IS NULL OR locked_until <= \(bind: now.millis))
+                RETURNING id, endpoint_id, event, body, attempts,
+                    (SELECT url FROM webhook_endpoints e WHERE e.id = endpoint_id) AS url,
+                    (SELECT secret FROM webhook_endpoints e WHERE e.id = endpoint_id) AS secret
+                """).all().map { row in
+                WebhookDelivery(
+                    id: try row.string("id"), endpointId: try row.string("endpoint_id"), url: try row.string("url"), secret: try row.string("secret"),
+                    event: try row.string("event"), body: try row.string("body"), attempts: Int(try row.int("attempts")))
+            }.sorted { $0.id < $1.id }
+        }
+    }
+
+    public func markDelivered(id: String, now: Date) async throws {
+        try await read { db in
+            try await db.raw("""
+                UPDATE webhook_deliveries SET delivered_at = \(bind: now.millis), attempts = attempts + 1, next_attempt_at = NULL,
+                    locked_until = NULL, last_error = NULL
+                WHERE id = \(bind: id)
+                """).run()
+        }
+    }
+
+    public func markFailed(id: String, error: String, retryAt: Date?, now: Date) async throws {
+        try await read { db in
+            try await db.raw("""
+                UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = \(bind: retryAt?.millis), locked_until = NULL,
+                    last_error = \(bind: error), gave_up_at = \(bind: retryAt == nil ? now.millis : nil)
+                WHERE id = \(bind: id)
+                """).run()
+        }
+    }
+
+    public func deliveries(endpointId: String, limit: Int) async throws -> [DeliveryRecord] {
+        try await read { db in
+            func date(_ row: any SQLRow, _ column: String) throws -> Date? { try row.decodeNil(column: column) ? nil : try row.date(column) }
+            return try await db.raw("""
+                SELECT * FROM webhook_deliveries WHERE endpoint_id = \(bind: endpointId) ORDER BY created_at DESC, id LIMIT \(bind: Int64(limit))
+                """).all().map { row in
+                DeliveryRecord(
+                    id: try row.string("id"), event: try row.string("event"), attempts: Int(try row.int("attempts")),
+                    createdAt: try row.date("created_at"), deliveredAt: try date(row, "delivered_at"),
+                    nextAttemptAt: try date(row, "next_attempt_at"), gaveUpAt: try date(row, "gave_up_at"),
+                    lastError: try row.optionalString("last_error"))
+            }
+        }
+    }
+
+    /// Puts one delivery of the event in the outbox for every active endpoint that wants it,
+    /// inside the caller's transaction.
+    static func enqueueWebhook(db: any SQLDatabase, _ event: WebhookEvent, data: [String: String], now: Date) async throws {
+        let endpoints = try await db.raw("SELECT * FROM webhook_endpoints WHERE active = 1").all().map(endpoint(from:))
+            .filter { $0.events.contains(event) }
+        guard !endpoints.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+        let body = String(decoding: try encoder.encode(WebhookMessage(id: Identifier.make(), event: event, occurredAt: now, data: data)), as: UTF8.self)
+        for endpoint in endpoints {
+            try await db.raw("""
+                INSERT INTO webhook_deliveries (id, endpoint_id, event, body, next_attempt_at, created_at)
+                VALUES (\(bind: Identifier.make()), \(bind: endpoint.id), \(bind: event.rawValue), \(bind: body), \(bind: now.millis), \(bind: now.millis))
+                """).run()
+        }
+    }
+
+    static func endpoint(from row: any SQLRow) throws -> WebhookEndpoint {
+        WebhookEndpoint(
+            id: try row.string("id"), url: try row.string("url"),
+            events: try row.string("events").split(separator: ",").compactMap { WebhookEvent(rawValue: String($0)) },
+            secret: try row.string("secret"), active: try row.bool("active"), createdAt: try row.date("created_at"))
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MilletCore
+import MilletTesting
+import NIOCore
+import Synchronization
+import Testing
+@testable import MilletHTTP
+
+/// Outbound webhooks over real HTTP: events wait in the outbox while the receiver is down and
+/// arrive, signed, once it is back; none is sent twice.
+struct WebhookHTTPTests: HTTPHarness {
+    /// A receiver on 127.0.0.1 that keeps every request it gets.
+    final class Receiver: Sendable {
+        /// Each request's headers (lower-cased names) and body.
+        let received = Mutex<[(headers: [String: String], body: [UInt8])]>([])
+
+        func run(port: Int, running: @escaping @Sendable () -> Void) async throws {
+            let router = Router()
+            router.post("hooks") { request, _ -> HTTPResponse.Status in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }) { $1 }
+                self.received.withLock { $0.append((headers, Array(buffer: body))) }
+                return .noContent
+            }
+            var quiet = Logger(label: "receiver")
+            quiet.logLevel = .critical
+            let app = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+                onServerRunning: { _ in running() }, logger: quiet)
+            try await app.runService(gracefulShutdownSignals: [])
+        }
+    }
+
+    /// A port nothing listens on (yet): bind port 0 on 127.0.0.1, read the port, close.
+    func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound)
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test func theOutboxRetriesUntilTheReceiverIsBackAndSignsEachDelivery() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let asha = try await newFan(client, "Asha")
+            try await client.execute(uri: "/api/v1/staff/community/boards", method: .post, headers: bearer(staff),
+                                     body: json(["slug": "phones", "name": "Phones"])) { _ in }
+            let port = try freePort()
+            let url = "http://127.0.0.1:\(port)/hooks"
+            let refused: [(String, [String: Any], HTTPResponse.Status)] = [
+                (asha, ["url": url, "events": ["post.created"]], .forbidden),
+                (staff, ["url": "ftp://127.0.0.1/hooks", "events": ["post.created"]], .unprocessableContent),
+                (staff, ["url": url, "events": ["post.deleted"]], .unprocessableContent),
+                (staff, ["url": url, "events": [] as [String]], .unprocessableContent),
+            ]
+            for (token, body, expected) in refused {
+                try await client.execute(uri: "/api/v1/staff/webhooks", method: .post, headers: bearer(token), body: json(body)) {
+                    #expect($0.status == expected)
+                }
+            }
+            let (endpointId, secret) = try await client.execute(
+                uri: "/api/v1/staff/webhooks", method: .post, headers: bearer(staff),
+                body: json(["url": url, "events": ["post.created", "post.status_changed"]])
+            ) { response in
+                #expect(response.status == .created)
+                let body = try decode(response)
+                return (body["id"] as! String, body["secret"] as! String)
+            }
+            try await client.execute(uri: "/api/v1/staff/webhooks", method: .get, headers: bearer(staff)) { response in
+                let items = try decode(response)["items"] as! [[String: Any]]
+                #expect(items.count == 1 && items[0]["secret"] == nil)
+            }
+            let postId = try await client.execute(
+                uri: "/api/v1/community/boards/phones/posts", method: .post, headers: bearer(asha),
+                body: json(["kind": "bug", "title": "Wi-Fi drops", "body": "Every evening"])
+            ) { try decode($0)["id"] as! String }
+            try await client.execute(uri: "/api/v1/staff/community/posts/\(postId)/status", method: .post, headers: bearer(staff),
+                                     body: json(["status": "acknowledged"])) { #expect($0.status == .ok) }
+            // Comments were not asked for.
+            try await client.execute(uri: "/api/v1/community/posts/\(postId)/comments", method: .post, headers: bearer(asha),
+                                     body: json(["body": "More detail"])) { #expect($0.status == .created) }
+
+            // The receiver is down: both fail and wait five seconds.
+            let down = try await services.webhookDispatcher.deliverDue()
+            #expect(down == (0, 2))
+            let notYet = try await services.webhookDispatcher.deliverDue()
+            #expect(notYet == (0, 0))
+            try await client.execute(uri: "/api/v1/staff/webhooks/\(endpointId)/deliveries", method: .get, headers: bearer(staff)) { response in
+                let items = try decode(response)["items"] as! [[String: Any]]
+                #expect(items.count == 2 && items.allSatisfy { $0["attempts"] as? Int == 1 && $0["lastError"] is String && $0["deliveredAt"] == nil })
+            }
+
+            // It comes back; the next sweep after the backoff delivers both, signed, and never again.
+            let receiver = Receiver()
+            let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+            let server = Task { try await receiver.run(port: port) { startedContinuation.yield() } }
+            for await _ in started { break }
+            clock.advance(by: 5)
+            let back = try await services.webhookDispatcher.deliverDue()
+            #expect(back == (2, 0))
+            #expect(try await services.webhookDispatcher.deliverDue() == (0, 0))
+            server.cancel()
+
+            let received = receiver.received.withLock { $0 }
+            #expect(received.count == 2)
+            var events: [String] = []
+            for delivery in received {
+                try WebhookSignature(secret: secret).verify(header: delivery.headers["millet-signature"], body: delivery.body, now: clock.now())
+                let message = try JSONSerialization.jsonObject(with: Data(delivery.body)) as! [String: Any]
+                events.append(message["event"] as! String)
+                #expect((message["data"] as? [String: String])?["postId"] == postId)
+                #expect(delivery.headers["millet-event"] == message["event"] as? String)
+            }
+            #expect(events.sorted() == ["post.created", "post.status_changed"])
+            #expect(throws: DomainError.self) {
+                try WebhookSignature(secret: "whsec_wrong").verify(header: received[0].headers["millet-signature"], body: received[0].body, now: clock.now())
+            }
+
+            // A removed endpoint gets nothing more.
+            try await client.execute(uri: "/api/v1/staff/webhooks/\(endpointId)", method: .delete, headers: bearer(staff)) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/api/v1/staff/webhooks/\(endpointId)", method: .delete, headers: bearer(staff)) { #expect($0.status == .notFound) }
+            try await client.execute(
+                uri: "/api/v1/community/boards/phones/posts", method: .post, headers: bearer(asha),
+                body: json(["kind": "idea", "title": "Dark mode", "body": "Please"])) { #expect($0.status == .created) }
+            #expect(try await services.webhooks.claimDue(now: clock.now(), limit: 10, lease: 60).isEmpty)
+        }
+    }
+}
