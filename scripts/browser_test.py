@@ -199,3 +199,98 @@ def test_live_sale_counts_down_and_sells_out(browser):
     assert b.find_element(By.ID, "sold").text == "1"
     assert not b.find_element(By.ID, "buy-box").is_displayed()
     shot(b, "sale-sold-out")
+
+
+def settle(b, condition):
+    """Waits for `condition` across a page load, when elements found earlier go stale."""
+    return WebDriverWait(b, 10, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+
+
+def log_in(b, email, password):
+    b.get(BASE + "/login?next=/")
+    b.find_element(By.ID, "email").send_keys(email)
+    b.find_element(By.ID, "password").send_keys(password)
+    b.find_element(By.ID, "login-button").click()
+    settle(b, lambda d: "/login" not in d.current_url)
+
+
+def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
+    """A fan posts an idea (the form suggests a similar post as she types), another fan votes,
+    staff plan it and ship it in a weekly release, and the first fan finds it in the release
+    notes and her inbox, all in Spanish."""
+    b = browser
+    staff = api("POST", "/api/v1/sessions", {"email": "staff@millet.test", "password": "millet-staff"})["token"]
+    api("POST", "/api/v1/community/boards/phones/posts",
+        {"kind": "bug", "title": "Battery drains overnight", "body": "Lost 30% while asleep"}, staff)
+
+    email = f"meera-{uuid.uuid4().hex[:8]}@example.test"
+    b.get(BASE + "/register?next=/")
+    b.find_element(By.ID, "displayName").send_keys("Meera")
+    b.find_element(By.ID, "email").send_keys(email)
+    b.find_element(By.ID, "password").send_keys("browser-password")
+    b.find_element(By.ID, "register-button").click()
+    settle(b, lambda d: "/register" not in d.current_url)
+    switch(b, "ES", "es")
+    settle(b, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es")
+    b.find_element(By.ID, "nav-community").click()
+    b.find_element(By.CSS_SELECTOR, 'a[data-board="phones"]').click()
+    settle(b, lambda d: "/community/boards/phones" in d.current_url)
+    Select(b.find_element(By.ID, "post-kind")).select_by_value("idea")
+    b.find_element(By.ID, "post-title").send_keys("Battery saver schedule")
+    settle(b, lambda d: d.find_element(By.ID, "similar").is_displayed())
+    assert "Battery drains overnight" in b.find_element(By.ID, "similar-list").text
+    shot(b, "community-similar")
+    b.find_element(By.ID, "post-body").send_keys("Turn the battery saver on at night by itself")
+    b.find_element(By.ID, "post-firmware").send_keys("14.0.6")
+    b.find_element(By.ID, "post-submit").click()
+    settle(b, lambda d: "/community/posts/" in d.current_url)
+    post_url = b.current_url
+    post_id = post_url.rsplit("/", 1)[1]
+    assert b.find_element(By.ID, "post-title").text == "Battery saver schedule"
+    assert b.find_element(By.ID, "post-status").text == "Abierta"
+
+    # Another fan votes.
+    b.delete_all_cookies()
+    register(b, "Ravi")
+    b.get(post_url)
+    b.find_element(By.ID, "vote").click()
+    settle(b, lambda d: d.find_element(By.ID, "votes").text == "▲ 1")
+
+    # Staff plan it, draft this week's release, attach it and publish.
+    b.delete_all_cookies()
+    log_in(b, "staff@millet.test", "millet-staff")
+    b.get(post_url)
+    Select(b.find_element(By.ID, "status-select")).select_by_value("planned")
+    b.find_element(By.ID, "change-status").click()
+    settle(b, lambda d: d.find_element(By.ID, "post").get_attribute("data-status") == "planned")
+    b.find_element(By.ID, "nav-staff-releases").click()
+    Select(b.find_element(By.ID, "release-line")).select_by_value("phones")
+    version = "15.0." + uuid.uuid4().hex[:6]
+    b.find_element(By.ID, "release-version").send_keys(version)
+    b.find_element(By.ID, "create-release").click()
+    settle(b, lambda d: "/staff/releases/" in d.current_url)
+    b.find_element(By.CSS_SELECTOR, f'button.attach[data-post="{post_id}"]').click()
+    settle(b, lambda d: len(d.find_elements(By.CSS_SELECTOR, f'#release-posts li[data-post="{post_id}"]')) == 1)
+    b.find_element(By.ID, "publish").click()
+    settle(b, lambda d: d.find_elements(By.ID, "release-notes"))
+    notes = b.find_element(By.ID, "release-notes").text
+    assert "Battery saver schedule (reported by Meera, 1 vote)" in notes, notes
+
+    # Meera finds the answer in her inbox and the release notes.
+    b.delete_all_cookies()
+    log_in(b, email, "browser-password")
+    switch(b, "ES", "es")
+    settle(b, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "es")
+    assert int(b.find_element(By.ID, "unread").text) >= 1
+    b.find_element(By.ID, "nav-inbox").click()
+    settle(b, lambda d: "/inbox" in d.current_url)
+    assert version in b.find_element(By.ID, "inbox").text
+    shot(b, "community-inbox-es")
+    b.find_element(By.CSS_SELECTOR, "a.message-release").click()
+    settle(b, lambda d: "/releases/" in d.current_url)
+    assert version in b.find_element(By.ID, "release-title").text
+    assert "Meera" in b.find_element(By.ID, "release-notes").text
+    assert b.find_element(By.CSS_SELECTOR, f'#release-posts li[data-post="{post_id}"] .status').text.startswith("Publicada")
+    shot(b, "community-release-es")
+    b.get(BASE + "/roadmap")
+    assert post_id in b.find_element(By.ID, "roadmap-shipped").get_attribute("innerHTML")

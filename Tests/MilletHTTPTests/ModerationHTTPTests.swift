@@ -189,6 +189,13 @@ struct ModerationHTTPTests: HTTPHarness {
             for uri in ["/api/v1/community/search?q=%21%21", "/api/v1/community/search", "/api/v1/community/search?q=car&board=nope"] {
                 try await client.execute(uri: uri, method: .get) { #expect($0.status == .unprocessableContent, "\(uri)") }
             }
+            try await client.execute(uri: "/api/v1/staff/community/posts/\(postId)/status", method: .post, headers: bearer(staff),
+                                     body: json(["status": "planned"])) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/api/v1/community/roadmap", method: .get) { response in
+                let roadmap = try decode(response)
+                #expect((roadmap["planned"] as? [[String: Any]])?.map { $0["id"] as! String } == [postId])
+                #expect((roadmap["shipped"] as? [Any])?.isEmpty == true)
+            }
             try await client.execute(uri: "/api/v1/community/boards/phones/leaderboard", method: .get) { response in
                 let items = try decode(response)["items"] as! [[String: Any]]
                 #expect(items.map { $0["name"] as! String } == ["Asha"])

@@ -132,6 +132,9 @@ public protocol CommunityRepository: Sendable {
     func post(id: String) async throws -> Post?
     /// A board's posts, pinned ones first; hidden ones only when `includeHidden` (for moderators).
     func posts(boardId: String, order: PostOrder, includeHidden: Bool, now: Date, offset: Int, limit: Int) async throws -> [Post]
+    /// The public roadmap: visible posts planned or in progress, and those shipped since
+    /// `shippedSince`, most voted first.
+    func roadmap(shippedSince: Date, limit: Int) async throws -> [Post]
     /// Adds the account's vote, or takes it back if it was there; answers whether it now votes
     /// and the post's count. `conflict(post_locked)` on a locked post.
     func toggleVote(postId: String, accountId: String, now: Date) async throws -> (voted: Bool, votes: Int)

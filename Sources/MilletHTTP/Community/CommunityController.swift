@@ -53,6 +53,14 @@ struct CommunityController {
                 id: Identifier.make(), boardId: board.id, authorId: account.id, draft: draft, now: services.clock.now())
             return try await services.postDTO(post).with(status: .created)
         }
+        group.get("community/roadmap") { _, _ in
+            let posts = try await services.postDTOs(try await services.community.roadmap(
+                shippedSince: services.clock.now().addingTimeInterval(-WebPages.roadmapShippedDays * 24 * 3600), limit: 300))
+            return RoadmapDTO(
+                planned: posts.filter { $0.status == PostStatus.planned.rawValue },
+                inProgress: posts.filter { $0.status == PostStatus.inProgress.rawValue },
+                shipped: posts.filter { $0.status == PostStatus.shipped.rawValue })
+        }
         group.get("community/posts/:id") { _, context in
             try await services.postDTO(try await post(context))
         }

@@ -81,6 +81,11 @@ struct PostList: ResponseEncodable, Sendable {
     let items: [PostDTO]
 }
 
+/// The public roadmap: planned, in progress, and shipped in the last 30 days, most voted first.
+struct RoadmapDTO: ResponseEncodable, Sendable {
+    let planned, inProgress, shipped: [PostDTO]
+}
+
 struct CommentDTO: ResponseEncodable, Sendable {
     let id, postId, authorId, authorName, body: String
     let createdAt: Date

@@ -17,12 +17,15 @@ struct ReleasesController {
     }
 
     func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("community/releases") { request, _ in
+        group.get("community/releases") { request, context in
             let line = request.uri.queryParameters["productLine"].map(String.init)
-            return ReleaseList(items: try await services.releases.releases(productLine: line, limit: 100).map(ReleaseDTO.init))
+            let staff = context.account?.role.isStaff == true
+            return ReleaseList(items: try await services.releases.releases(productLine: line, limit: 100).filter { $0.published || staff }.map(ReleaseDTO.init))
         }
         group.get("community/releases/:id") { _, context in
-            ReleaseDTO(try await release(context))
+            let release = try await release(context)
+            guard release.published || context.account?.role.isStaff == true else { throw DomainError.notFound(what: "release") }
+            return ReleaseDTO(release)
         }
         group.post("staff/community/releases") { request, context in
             _ = try context.requireStaff()

@@ -10,6 +10,8 @@ struct PageChrome {
     let markets: [Market]
     let account: Account?
     let path: String
+    /// Unread messages in the visitor's inbox.
+    let unread: Int
 
     var market: Market { markets.first { $0.code == preferences.marketCode } ?? markets[0] }
     var format: LocaleFormat { LocaleFormat(language: preferences.language, region: preferences.marketCode) }
@@ -45,7 +47,11 @@ struct PageRenderer: Sendable {
         let strings = strings(chrome.preferences.language)
         values["t"] = strings
         values["lang"] = chrome.preferences.language
-        values["account"] = chrome.account.map { ["name": $0.displayName, "isStaff": $0.role.isStaff] as [String: Any] }
+        values["account"] = chrome.account.map { account -> [String: Any] in
+            var values: [String: Any] = ["name": account.displayName, "isStaff": account.role.isStaff, "canModerate": account.role.canModerate]
+            if chrome.unread > 0 { values["unread"] = chrome.unread }
+            return values
+        }
         values["currentMarket"] = ["code": chrome.market.code, "name": chrome.market.name, "currency": chrome.market.currency.code]
         values["markets"] = chrome.markets.map { ["code": $0.code, "name": $0.name, "selected": $0.code == chrome.market.code] as [String: Any] }
         values["languages"] = Preferences.languages.map {

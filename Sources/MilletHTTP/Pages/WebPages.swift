@@ -14,13 +14,18 @@ struct WebPages {
         addOrderRoutes(to: router)
         addStaffRoutes(to: router)
         addSaleRoutes(to: router)
+        addCommunityRoutes(to: router)
+        addPostRoutes(to: router)
+        addReleaseRoutes(to: router)
+        addModerationRoutes(to: router)
     }
 
     func chrome(_ request: Request, _ context: MilletRequestContext) async throws -> PageChrome {
         let markets = try await services.markets.markets()
+        let unread = try await context.account.asyncMap { try await services.releases.inbox(accountId: $0.id, limit: 0).unread }
         return PageChrome(
             preferences: Preferences(request: request, marketCodes: markets.map(\.code)), markets: markets,
-            account: context.account, path: request.uri.path)
+            account: context.account, path: request.uri.path, unread: unread ?? 0)
     }
 
     /// The visitor's cart owner; guests get a cookie token the first time they add something.

@@ -62,6 +62,20 @@ extension SQLStore: CommunityRepository {
         }
     }
 
+    public func roadmap(shippedSince: Date, limit: Int) async throws -> [Post] {
+        try await read { db in
+            let ids = try await db.raw("""
+                SELECT id FROM posts p WHERE p.hidden = 0 AND (
+                    p.status IN (\(bind: PostStatus.planned.rawValue), \(bind: PostStatus.inProgress.rawValue))
+                    OR (p.status = \(bind: PostStatus.shipped.rawValue) AND EXISTS (
+                        SELECT 1 FROM post_status_changes c WHERE c.post_id = p.id AND c.to_status = \(bind: PostStatus.shipped.rawValue)
+                            AND c.at >= \(bind: shippedSince.millis))))
+                ORDER BY p.votes DESC, p.created_at DESC, p.id LIMIT \(bind: Int64(limit))
+                """).all().map { try $0.string("id") }
+            return try await Self.posts(db: db, ids: ids)
+        }
+    }
+
     public func toggleVote(postId: String, accountId: String, now: Date) async throws -> (voted: Bool, votes: Int) {
         try await transaction { db in
             try await Self.requireOpenForReplies(db: db, postId: postId)

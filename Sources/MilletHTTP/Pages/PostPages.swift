@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// One post's page: its history, votes, comments and following for fans; the status form for
+/// staff; the moderation form for moderators.
+extension WebPages {
+    struct CommentForm: Decodable {
+        let body: String
+    }
+
+    struct ReportForm: Decodable {
+        let reason: String
+    }
+
+    struct FollowForm: Decodable {
+        let following: String
+    }
+
+    struct StatusForm: Decodable {
+        let status: String
+        let release, reason, duplicateOf: String?
+    }
+
+    struct ModerateForm: Decodable {
+        let action: String
+        let reason, board: String?
+    }
+
+    func addPostRoutes(to router: Router<MilletRequestContext>) {
+        router.get("community/posts/:id") { request, context in
+            let chrome = try await chrome(request, context)
+            return try await postPage(try await pagePost(context), chrome: chrome, account: context.account)
+        }
+        router.post("community/posts/:id/vote") { _, context in
+            let account = try context.requireAccount()
+            let post = try await pagePost(context)
+            _ = try await services.community.toggleVote(postId: post.id, accountId: account.id, now: services.clock.now())
+            return redirect("/community/posts/\(post.id)")
+        }
+        router.post("community/posts/:id/follow") { request, context in
+            let account = try context.requireAccount()
+            let post = try await pagePost(context)
+            let form = try await request.decodeForm(FollowForm.self, context: context)
+            _ = try await services.discussion.setFollowing(form.following == "1", postId: post.id, accountId: account.id, now: services.clock.now())
+            return redirect("/community/posts/\(post.id)")
+        }
+        router.post("community/posts/:id/comments") { request, context in
+            let account = try context.requireAccount()
+            let post = try await pagePost(context)
+            let draft = try CommentDraft(body: try await request.decodeForm(CommentForm.self, context: context).body)
+            try await services.checkPosting(draft.body, by: account)
+            _ = try await services.discussion.addComment(
+                id: Identifier.make(), postId: post.id, authorId: account.id, draft: draft, now: services.clock.now())
+            return redirect("/community/posts/\(post.id)#comments")
+        }
+        router.post("community/posts/:id/report") { request, context in
+            let account = try context.requireAccount()
+            let post = try await pagePost(context)
+            let form = try await request.decodeForm(ReportForm.self, context: context)
+            var check = Validator()
+            check.requireLength(form.reason, 3...500, "reason", "must say what is wrong, 3 to 500 characters")
+            try check.check()
+            try await services.moderation.report(PostReport(
+                postId: post.id, accountId: account.id, reason: form.reason.trimmingCharacters(in: .whitespacesAndNewlines), createdAt: services.clock.now()))
+            return redirect("/community/posts/\(post.id)?reported=1")
+        }
+        router.post("community/posts/:id/status") { request, context in
+            let staff = try context.requireStaff()
+            let post = try await pagePost(context)
+            let form = try await request.decodeForm(StatusForm.self, context: context)
+            let change = try CommunityController.change(.init(
+                status: form.status, release: Self.nonEmpty(form.release), reason: Self.nonEmpty(form.reason), duplicateOf: Self.nonEmpty(form.duplicateOf)))
+            _ = try await services.community.changeStatus(postId: post.id, change, actor: "account:\(staff.id)", now: services.clock.now())
+            return redirect("/community/posts/\(post.id)")
+        }
+        router.post("community/posts/:id/moderate") { request, context in
+            let moderator = try context.requireModerator()
+            let post = try await pagePost(context)
+            let form = try await request.decodeForm(ModerateForm.self, context: context)
+            let action = try ModerationAction(name: form.action, reason: Self.nonEmpty(form.reason), board: Self.nonEmpty(form.board))
+            _ = try await services.moderation.moderate(postId: post.id, action, actorId: moderator.id, now: services.clock.now())
+            return redirect("/community/posts/\(post.id)")
+        }
+    }
+
+    private func pagePost(_ context: MilletRequestContext) async throws -> Post {
+        try await services.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
+    }
+
+    private func postPage(_ post: Post, chrome: PageChrome, account: Account?) async throws -> Response {
+        let strings = pages.strings(chrome.preferences.language)
+        var values = postValues(try await services.postDTO(post), chrome: chrome)
+        values["history"] = post.history.map { change -> [String: Any] in
+            var line: [String: Any] = ["to": strings["post_status_\(change.to.rawValue)"] ?? change.to.rawValue, "at": chrome.format.dateTime(change.at)]
+            line["detail"] = change.detail
+            return line
+        }
+        values["commentList"] = try await services.discussion.comments(postId: post.id, offset: 0, limit: 200).map { comment -> [String: Any] in
+            ["id": comment.id, "author": comment.authorName, "body": comment.body, "at": chrome.format.dateTime(comment.createdAt)]
+        }
+        if let account {
+            values["following"] = try await services.discussion.isFollowing(postId: post.id, accountId: account.id)
+            values["canComment"] = !post.flags.locked && post.status != .duplicate
+        }
+        values["duplicateOf"] = post.duplicateOf
+        let board = try await services.community.boards().first { $0.id == post.boardId }
+        values["board"] = ["slug": board?.slug ?? "", "name": board?.name ?? ""]
+        values["statuses"] = PostStatus.allCases.map { ["status": $0.rawValue, "label": strings["post_status_\($0.rawValue)"] ?? $0.rawValue] }
+        values["actions"] = ModerationAction.names.map { ["action": $0, "label": strings["moderate_\($0)"] ?? $0] }
+        return pages.page("post", ["post": values], chrome: chrome)
+    }
+}

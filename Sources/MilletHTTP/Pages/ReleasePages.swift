@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Release notes for everyone, the fan's inbox, and the staff page where a weekly release is
+/// drafted, given the posts it answers, and published.
+extension WebPages {
+    struct ReleaseForm: Decodable {
+        let productLine, version, channel: String
+    }
+
+    struct AttachForm: Decodable {
+        let postId: String
+    }
+
+    func addReleaseRoutes(to router: Router<MilletRequestContext>) {
+        router.get("releases") { request, context in
+            let chrome = try await chrome(request, context)
+            let releases = try await services.releases.releases(productLine: nil, limit: 100).filter(\.published)
+            return pages.page("releases", ["releases": releases.map { releaseValues($0, chrome: chrome) }, "empty": releases.isEmpty], chrome: chrome)
+        }
+        router.get("releases/:id") { request, context in
+            let chrome = try await chrome(request, context)
+            let release = try await pageRelease(context)
+            guard release.published || context.account?.role.isStaff == true else { throw DomainError.notFound(what: "release") }
+            var values = releaseValues(release, chrome: chrome)
+            values["posts"] = try await releasePosts(release, chrome: chrome)
+            return pages.page("release", ["release": values], chrome: chrome)
+        }
+        router.get("inbox") { request, context in
+            let account = try context.requireAccount()
+            let chrome = try await chrome(request, context)
+            let inbox = try await services.releases.inbox(accountId: account.id, limit: 100)
+            return pages.page("inbox", [
+                "unreadCount": inbox.unread, "empty": inbox.items.isEmpty,
+                "messages": inbox.items.map { message -> [String: Any] in
+                    var values: [String: Any] = ["id": message.id, "text": message.text, "at": chrome.format.dateTime(message.createdAt), "unread": message.readAt == nil]
+                    values["releaseId"] = message.releaseId
+                    values["postId"] = message.postId
+                    return values
+                },
+            ], chrome: chrome)
+        }
+        router.post("inbox/:id/read") { _, context in
+            let account = try context.requireAccount()
+            try await services.releases.markRead(notificationId: try context.parameters.require("id"), accountId: account.id, now: services.clock.now())
+            return redirect("/inbox")
+        }
+        router.get("staff/releases") { request, context in
+            _ = try context.requireStaff()
+            let chrome = try await chrome(request, context)
+            let releases = try await services.releases.releases(productLine: nil, limit: 100)
+            let lines = Set(try await services.community.boards().compactMap(\.productLine)).sorted()
+            return pages.page("staff-releases", [
+                "releases": releases.map { releaseValues($0, chrome: chrome) },
+                "productLines": lines, "channels": ReleaseChannel.allCases.map(\.rawValue),
+            ], chrome: chrome)
+        }
+        router.post("staff/releases") { request, context in
+            _ = try context.requireStaff()
+            let form = try await request.decodeForm(ReleaseForm.self, context: context)
+            let release = try ReleasesController.release(
+                .init(productLine: form.productLine, version: form.version, channel: form.channel, date: nil), now: services.clock.now())
+            try await services.releases.createRelease(release, now: services.clock.now())
+            return redirect("/staff/releases/\(release.id)")
+        }
+        router.get("staff/releases/:id") { request, context in
+            _ = try context.requireStaff()
+            let chrome = try await chrome(request, context)
+            let release = try await pageRelease(context)
+            var values = releaseValues(release, chrome: chrome)
+            values["posts"] = try await releasePosts(release, chrome: chrome)
+            // What it could answer: the roadmap's open work, minus what is attached.
+            let candidates = try await services.community.roadmap(shippedSince: .distantFuture, limit: 200).filter { !release.postIds.contains($0.id) }
+            values["candidates"] = try await services.postDTOs(candidates).map { postValues($0, chrome: chrome) }
+            return pages.page("staff-release", ["release": values], chrome: chrome)
+        }
+        router.post("staff/releases/:id/posts") { request, context in
+            _ = try context.requireStaff()
+            let release = try await pageRelease(context)
+            let form = try await request.decodeForm(AttachForm.self, context: context)
+            guard Identifier.isWellFormed(form.postId) else { throw DomainError.notFound(what: "post") }
+            _ = try await services.releases.attach(postId: form.postId, releaseId: release.id)
+            return redirect("/staff/releases/\(release.id)")
+        }
+        router.post("staff/releases/:id/publish") { _, context in
+            let staff = try context.requireStaff()
+            let release = try await pageRelease(context)
+            _ = try await services.releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: services.clock.now())
+            return redirect("/releases/\(release.id)")
+        }
+    }
+
+    private func pageRelease(_ context: MilletRequestContext) async throws -> Release {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id), let release = try await services.releases.release(id: id) else { throw DomainError.notFound(what: "release") }
+        return release
+    }
+
+    private func releaseValues(_ release: Release, chrome: PageChrome) -> [String: Any] {
+        [
+            "id": release.id, "productLine": release.productLine, "version": release.version, "channel": release.channel.rawValue,
+            "date": chrome.format.dateTime(release.date), "published": release.published, "notes": release.notes ?? "",
+            "postCount": release.postIds.count,
+        ]
+    }
+
+    /// The posts a release answers, grouped by kind as the notes are.
+    private func releasePosts(_ release: Release, chrome: PageChrome) async throws -> [[String: Any]] {
+        var posts: [Post] = []
+        for id in release.postIds { if let post = try await services.community.post(id: id) { posts.append(post) } }
+        return try await services.postDTOs(posts).sorted { ($0.kind, -$0.votes) < ($1.kind, -$1.votes) }.map { postValues($0, chrome: chrome) }
+    }
+}
