@@ -75,6 +75,11 @@ struct CommunityPageTests: HTTPHarness {
             let messageId = try #require(inbox.firstMatch(of: /data-message="([0-9a-f]+)"/)?.1)
             try await client.execute(uri: "/inbox/\(messageId)/read", method: .post, headers: session(asha)) { #expect($0.status == .seeOther) }
             #expect(try await page(client, "/inbox", session(asha)).1.contains("id=\"unread\">2<"))
+            // In Spanish, the messages and the notes read in Spanish.
+            let (_, spanishInbox) = try await page(client, "/inbox", session(asha, lang: "es"))
+            #expect(spanishInbox.contains("«Battery saver schedule» ahora está: Planificada.") && spanishInbox.contains("Ravi comentó en «Battery saver schedule»."))
+            let (_, spanishNotes) = try await page(client, "/releases/\(releaseId)", session(asha, lang: "es"))
+            #expect(spanishNotes.contains("Versión 14.0.7 (stable)") && spanishNotes.contains("Nuevo\n- Battery saver schedule (informado por Asha, 1 voto)"))
             let (_, roadmap) = try await page(client, "/roadmap", session(asha))
             #expect(roadmap.contains(postId))
         }

@@ -174,7 +174,8 @@ struct ModerationHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/me/inbox", method: .get, headers: bearer(ravi)) { response in
                 let items = try decode(response)["items"] as! [[String: Any]]
                 #expect(items.map { $0["text"] as! String } == ["“Bluetooth stutters in the car” is now acknowledged."])
-                #expect(items.first?["postId"] as? String == postId)
+                #expect(items.first?["postId"] as? String == postId && items.first?["kind"] as? String == "status")
+                #expect(items.first?["params"] as? [String: String] == ["title": "Bluetooth stutters in the car", "status": "acknowledged"])
             }
             try await client.execute(uri: "/api/v1/community/search?q=car%20bluetooth", method: .get) { response in
                 let items = try decode(response)["items"] as! [[String: Any]]

@@ -139,6 +139,8 @@ struct InboxDTO: ResponseEncodable, Sendable {
     struct Message: Encodable, Sendable {
         let id, text: String
         let releaseId, postId: String?
+        let kind: String?
+        let params: [String: String]
         let createdAt: Date
         let read: Bool
     }

@@ -50,7 +50,7 @@ struct ReleasesController {
             let account = try context.requireAccount()
             let inbox = try await services.releases.inbox(accountId: account.id, limit: 100)
             return InboxDTO(unread: inbox.unread, items: inbox.items.map {
-                InboxDTO.Message(id: $0.id, text: $0.text, releaseId: $0.releaseId, postId: $0.postId, createdAt: $0.createdAt, read: $0.readAt != nil)
+                InboxDTO.Message(id: $0.id, text: $0.text, releaseId: $0.releaseId, postId: $0.postId, kind: $0.kind?.rawValue, params: $0.params, createdAt: $0.createdAt, read: $0.readAt != nil)
             })
         }
         group.post("me/inbox/:id/read") { _, context in

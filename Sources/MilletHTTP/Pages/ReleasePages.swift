@@ -25,6 +25,7 @@ extension WebPages {
             guard release.published || context.account?.role.isStaff == true else { throw DomainError.notFound(what: "release") }
             var values = releaseValues(release, chrome: chrome)
             values["posts"] = try await releasePosts(release, chrome: chrome)
+            values["notes"] = try await localizedNotes(release, chrome: chrome)
             return pages.page("release", ["release": values], chrome: chrome)
         }
         router.get("inbox") { request, context in
@@ -34,7 +35,10 @@ extension WebPages {
             return pages.page("inbox", [
                 "unreadCount": inbox.unread, "empty": inbox.items.isEmpty,
                 "messages": inbox.items.map { message -> [String: Any] in
-                    var values: [String: Any] = ["id": message.id, "text": message.text, "at": chrome.format.dateTime(message.createdAt), "unread": message.readAt == nil]
+                    var values: [String: Any] = [
+                        "id": message.id, "text": localized(message, chrome: chrome), "at": chrome.format.dateTime(message.createdAt),
+                        "unread": message.readAt == nil,
+                    ]
                     values["releaseId"] = message.releaseId
                     values["postId"] = message.postId
                     return values
@@ -89,6 +93,33 @@ extension WebPages {
             _ = try await services.releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: services.clock.now())
             return redirect("/releases/\(release.id)")
         }
+    }
+
+    /// An inbox message in the visitor's language; a post status in it is translated too.
+    private func localized(_ message: InboxMessage, chrome: PageChrome) -> String {
+        let strings = pages.strings(chrome.preferences.language)
+        guard let kind = message.kind, let template = strings["inbox_\(kind.rawValue)"] else { return message.text }
+        var params = message.params
+        if let status = params["status"] { params["status"] = strings["post_status_\(status)"] ?? status }
+        return Template.fill(template, params)
+    }
+
+    /// A published release's notes in the visitor's language, with the votes its posts have now.
+    private func localizedNotes(_ release: Release, chrome: PageChrome) async throws -> String {
+        guard release.published else { return "" }
+        let strings = pages.strings(chrome.preferences.language)
+        let wording = NotesWording(
+            heading: strings["notes_heading"] ?? NotesWording.english.heading, fixed: strings["notes_fixed"] ?? NotesWording.english.fixed,
+            new: strings["notes_new"] ?? NotesWording.english.new, answered: strings["notes_answered"] ?? NotesWording.english.answered,
+            line: strings["notes_line"] ?? NotesWording.english.line, oneVote: strings["notes_one_vote"] ?? NotesWording.english.oneVote,
+            manyVotes: strings["notes_many_votes"] ?? NotesWording.english.manyVotes)
+        var lines: [ReleaseNoteLine] = []
+        for id in release.postIds {
+            if let post = try await services.community.post(id: id) {
+                lines.append(ReleaseNoteLine(kind: post.kind, title: post.title, reporter: post.authorName, votes: post.votes))
+            }
+        }
+        return ReleaseNotes.write(version: release.version, channel: release.channel, lines: lines, wording: wording)
     }
 
     private func pageRelease(_ context: MilletRequestContext) async throws -> Release {

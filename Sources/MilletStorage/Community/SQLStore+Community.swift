@@ -133,8 +133,8 @@ extension SQLStore: CommunityRepository {
         if tellFollowers {
             let title = try await db.raw("SELECT title FROM posts WHERE id = \(bind: postId)").first()!.string("title")
             try await notifyFollowers(
-                db: db, postId: postId, except: actor.replacingOccurrences(of: "account:", with: ""),
-                text: "“\(title)” is now \(workflow.status.rawValue.replacingOccurrences(of: "_", with: " ")).", now: now)
+                db: db, postId: postId, except: actor.replacingOccurrences(of: "account:", with: ""), .status,
+                ["title": title, "status": workflow.status.rawValue], now: now)
         }
     }
 

@@ -17,7 +17,7 @@ extension SQLStore: DiscussionRepository {
             let name = try row.string("display_name")
             try await Self.enqueueWebhook(db: db, .commentCreated, data: ["postId": postId, "commentId": id, "authorId": authorId], now: now)
             try await Self.notifyFollowers(
-                db: db, postId: postId, except: authorId, text: "\(name) commented on “\(try row.string("title"))”.", now: now)
+                db: db, postId: postId, except: authorId, .comment, ["name": name, "title": try row.string("title")], now: now)
             return Comment(id: id, postId: postId, authorId: authorId, authorName: name, body: draft.body, createdAt: now)
         }
     }
@@ -87,20 +87,29 @@ extension SQLStore: DiscussionRepository {
             """).run()
     }
 
-    /// Puts `text` in the inbox of every follower of the post except `except` (who caused it).
-    static func notifyFollowers(db: any SQLDatabase, postId: String, except: String, text: String, now: Date) async throws {
+    /// Puts a message in the inbox of every follower of the post except `except` (who caused it).
+    static func notifyFollowers(
+        db: any SQLDatabase, postId: String, except: String, _ kind: InboxKind, _ params: [String: String], now: Date
+    ) async throws {
         let followers = try await db.raw("""
             SELECT account_id FROM post_followers WHERE post_id = \(bind: postId) AND account_id <> \(bind: except) ORDER BY account_id
             """).all().map { try $0.string("account_id") }
-        try await notify(db: db, accounts: followers, text: text, postId: postId, releaseId: nil, now: now)
+        try await notify(db: db, accounts: followers, kind, params, postId: postId, releaseId: nil, now: now)
     }
 
     /// Puts one message in each account's inbox; a release reaches each account at most once.
-    static func notify(db: any SQLDatabase, accounts: [String], text: String, postId: String?, releaseId: String?, now: Date) async throws {
+    static func notify(
+        db: any SQLDatabase, accounts: [String], _ kind: InboxKind, _ params: [String: String], postId: String?, releaseId: String?, now: Date
+    ) async throws {
+        let text = kind.englishText(params)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(params), as: UTF8.self)
         for account in accounts {
             try await db.raw("""
-                INSERT INTO inbox (id, account_id, release_id, post_id, text, created_at)
-                VALUES (\(bind: Identifier.make()), \(bind: account), \(bind: releaseId), \(bind: postId), \(bind: text), \(bind: now.millis))
+                INSERT INTO inbox (id, account_id, release_id, post_id, kind, params, text, created_at)
+                VALUES (\(bind: Identifier.make()), \(bind: account), \(bind: releaseId), \(bind: postId), \(bind: kind.rawValue), \(bind: json),
+                    \(bind: text), \(bind: now.millis))
                 ON CONFLICT (account_id, release_id) DO NOTHING
                 """).run()
         }

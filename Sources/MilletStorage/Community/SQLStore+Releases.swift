@@ -76,8 +76,10 @@ extension SQLStore: ReleaseRepository {
             }
             let notes = ReleaseNotes.write(version: release.version, channel: release.channel, lines: lines)
             try await db.raw("UPDATE releases SET published = 1, notes = \(bind: notes) WHERE id = \(bind: releaseId)").run()
-            let text = "\(release.productLine) \(release.version) (\(release.channel.rawValue)) answers a post you reported, voted for or follow."
-            try await Self.notify(db: db, accounts: recipients.sorted(), text: text, postId: nil, releaseId: releaseId, now: now)
+            try await Self.notify(
+                db: db, accounts: recipients.sorted(), .release,
+                ["productLine": release.productLine, "version": release.version, "channel": release.channel.rawValue],
+                postId: nil, releaseId: releaseId, now: now)
             try await Self.enqueueWebhook(db: db, .releasePublished, data: [
                 "releaseId": releaseId, "productLine": release.productLine, "version": release.version, "channel": release.channel.rawValue,
                 "postIds": release.postIds.joined(separator: ","),
@@ -93,7 +95,9 @@ extension SQLStore: ReleaseRepository {
                 """).all().map { row in
                 InboxMessage(
                     id: try row.string("id"), accountId: try row.string("account_id"), releaseId: try row.optionalString("release_id"),
-                    postId: try row.optionalString("post_id"), text: try row.string("text"), createdAt: try row.date("created_at"),
+                    postId: try row.optionalString("post_id"), kind: try row.optionalString("kind").flatMap(InboxKind.init(rawValue:)),
+                    params: try row.optionalString("params").flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:],
+                    text: try row.string("text"), createdAt: try row.date("created_at"),
                     readAt: try row.decodeNil(column: "read_at") ? nil : try row.date("read_at"))
             }
             let unread = try await db.raw("""

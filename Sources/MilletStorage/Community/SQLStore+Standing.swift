@@ -63,9 +63,7 @@ extension SQLStore: FCodeGrantRepository {
             var granted: [String: String] = [:]
             for (account, code) in zip(accountIds, codes) {
                 granted[account] = code
-                try await Self.notify(
-                    db: db, accounts: [account], text: "Thank you for helping build our products: your F-code \(code) buys one unit in “\(saleTitle)”.",
-                    postId: nil, releaseId: nil, now: now)
+                try await Self.notify(db: db, accounts: [account], .fcode, ["code": code, "sale": saleTitle], postId: nil, releaseId: nil, now: now)
             }
             return granted
         }

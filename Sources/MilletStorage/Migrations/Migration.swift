@@ -19,6 +19,7 @@ extension SQLStore {
         Migration(version: 5, name: "community_discussion", statements: Schema.communityDiscussion),
         Migration(version: 6, name: "community_search", statements: Schema.communitySearch),
         Migration(version: 7, name: "webhooks", statements: Schema.webhooks),
+        Migration(version: 8, name: "inbox_kinds", statements: Schema.inboxKinds),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

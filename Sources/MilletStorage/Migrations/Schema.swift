@@ -295,3 +295,11 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// Inbox messages say what they are about and keep their template's values, so pages can
+    /// show them in the reader's language.
+    static func inboxKinds(_ backend: SQLStore.Backend) -> [String] {
+        ["ALTER TABLE inbox ADD COLUMN kind TEXT", "ALTER TABLE inbox ADD COLUMN params TEXT"]
+    }
+}
