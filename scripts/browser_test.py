@@ -14,7 +14,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["MILLET_URL"]
@@ -202,8 +202,9 @@ def test_live_sale_counts_down_and_sells_out(browser):
 
 
 def settle(b, condition):
-    """Waits for `condition` across a page load, when elements found earlier go stale."""
-    return WebDriverWait(b, 10, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+    """Waits for `condition` across a page load, when elements found earlier go stale or the
+    old document is torn down mid-query."""
+    return WebDriverWait(b, 10, ignored_exceptions=(StaleElementReferenceException, WebDriverException)).until(condition)
 
 
 def log_in(b, email, password):
@@ -220,8 +221,10 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     notes and her inbox, all in Spanish."""
     b = browser
     staff = api("POST", "/api/v1/sessions", {"email": "staff@millet.test", "password": "millet-staff"})["token"]
+    tag = "q" + uuid.uuid4().hex[:6]  # keeps this run's posts apart from any earlier run's
     api("POST", "/api/v1/community/boards/phones/posts",
-        {"kind": "bug", "title": "Battery drains overnight", "body": "Lost 30% while asleep"}, staff)
+        {"kind": "bug", "title": f"Battery drains overnight {tag}", "body": "Lost 30% while asleep"}, staff)
+    title = f"Battery saver schedule {tag}"
 
     email = f"meera-{uuid.uuid4().hex[:8]}@example.test"
     b.get(BASE + "/register?next=/")
@@ -236,9 +239,9 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     b.find_element(By.CSS_SELECTOR, 'a[data-board="phones"]').click()
     settle(b, lambda d: "/community/boards/phones" in d.current_url)
     Select(b.find_element(By.ID, "post-kind")).select_by_value("idea")
-    b.find_element(By.ID, "post-title").send_keys("Battery saver schedule")
-    settle(b, lambda d: d.find_element(By.ID, "similar").is_displayed())
-    assert "Battery drains overnight" in b.find_element(By.ID, "similar-list").text
+    b.find_element(By.ID, "post-title").send_keys(title)
+    settle(b, lambda d: f"Battery drains overnight {tag}" in d.find_element(By.ID, "similar-list").text)
+    assert b.find_element(By.ID, "similar").is_displayed()
     shot(b, "community-similar")
     b.find_element(By.ID, "post-body").send_keys("Turn the battery saver on at night by itself")
     b.find_element(By.ID, "post-firmware").send_keys("14.0.6")
@@ -246,7 +249,7 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     settle(b, lambda d: "/community/posts/" in d.current_url)
     post_url = b.current_url
     post_id = post_url.rsplit("/", 1)[1]
-    assert b.find_element(By.ID, "post-title").text == "Battery saver schedule"
+    assert b.find_element(By.ID, "post-title").text == title
     assert b.find_element(By.ID, "post-status").text == "Abierta"
 
     # Another fan votes.
@@ -274,7 +277,7 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     b.find_element(By.ID, "publish").click()
     settle(b, lambda d: d.find_elements(By.ID, "release-notes"))
     notes = b.find_element(By.ID, "release-notes").text
-    assert "Battery saver schedule (reported by Meera, 1 vote)" in notes, notes
+    assert f"{title} (reported by Meera, 1 vote)" in notes, notes
 
     # Meera finds the answer in her inbox and the release notes.
     b.delete_all_cookies()

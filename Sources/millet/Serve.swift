@@ -72,11 +72,28 @@ struct Serve: AsyncParsableCommand {
             endsAt: now.addingTimeInterval(600 + 2 * 3600), units: 20))
     }
 
-    /// One community board per demo product line and a general one.
+    /// One community board per demo product line and a general one, with two posts from the demo
+    /// fan, one of them on the roadmap, so the community has something to read and vote on.
     private func openDemoBoards(store: SQLStore) async throws {
+        var phones: Board?
         for (slug, name, line) in [("phones", "Phones", "phones"), ("wearables", "Wearables", "wearables"), ("routers", "Routers", "routers"),
                                    ("general", "General", nil)] as [(String, String, String?)] {
-            try await store.createBoard(Board(id: Identifier.make(), slug: slug, name: name, productLine: line, createdAt: Date()))
+            let board = Board(id: Identifier.make(), slug: slug, name: name, productLine: line, createdAt: Date())
+            try await store.createBoard(board)
+            if slug == "phones" { phones = board }
         }
+        guard let phones, let fan = try await store.account(email: "fan@millet.test"),
+              let staff = try await store.account(email: "staff@millet.test") else { return }
+        let now = Date()
+        let bug = try await store.createPost(
+            id: Identifier.make(), boardId: phones.id, authorId: fan.id,
+            draft: try PostDraft(kind: .bug, title: "Wi-Fi drops when the screen turns off", body: "Since 14.0.6 the phone loses Wi-Fi a minute after the screen goes dark.",
+                                 firmwareVersion: "14.0.6", deviceModel: "Millet Note 3"), now: now)
+        _ = try await store.changeStatus(postId: bug.id, .acknowledge, actor: "account:\(staff.id)", now: now)
+        _ = try await store.changeStatus(postId: bug.id, .plan, actor: "account:\(staff.id)", now: now)
+        _ = try await store.createPost(
+            id: Identifier.make(), boardId: phones.id, authorId: fan.id,
+            draft: try PostDraft(kind: .idea, title: "Schedule the battery saver", body: "Let the battery saver turn itself on at night.",
+                                 firmwareVersion: nil, deviceModel: nil), now: now)
     }
 }

@@ -38,6 +38,11 @@ struct CommunityPageTests: HTTPHarness {
             let (status, html) = try await page(client, postPath, session(asha, lang: "hi"))
             #expect(status == .ok && html.contains("Battery saver schedule") && html.contains("सुझाव") && html.contains("id=\"unfollow\""))
             #expect(!html.contains("id=\"status-form\"") && !html.contains("id=\"moderate-form\""))
+            let edit = ["kind": "idea", "title": "Battery saver schedule", "body": "At night, from 23:00", "firmwareVersion": "14.0.6", "deviceModel": ""]
+            try await client.execute(uri: postPath + "/edit", method: .post, headers: session(ravi), body: form(edit)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: postPath + "/edit", method: .post, headers: session(asha), body: form(edit)) { #expect($0.status == .seeOther) }
+            #expect(try await page(client, postPath, session(asha)).1.contains("At night, from 23:00"))
+            #expect(!(try await page(client, postPath, session(ravi)).1.contains("id=\"edit-form\"")))
             try await client.execute(uri: postPath + "/vote", method: .post, headers: session(ravi)) { #expect($0.status == .seeOther) }
             try await client.execute(uri: postPath + "/comments", method: .post, headers: session(ravi), body: form(["body": "Yes please"])) {
                 #expect($0.status == .seeOther)

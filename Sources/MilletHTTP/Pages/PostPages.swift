@@ -32,6 +32,19 @@ extension WebPages {
             let chrome = try await chrome(request, context)
             return try await postPage(try await pagePost(context), chrome: chrome, account: context.account)
         }
+        router.post("community/posts/:id/edit") { request, context in
+            let account = try context.requireAccount()
+            let post = try await pagePost(context)
+            guard post.authorId == account.id else { throw DomainError.forbidden(message: "only its author can edit a post") }
+            let form = try await request.decodeForm(PostForm.self, context: context)
+            guard let kind = PostKind(rawValue: form.kind) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
+            let draft = try PostDraft(
+                kind: kind, title: form.title, body: form.body, firmwareVersion: Self.nonEmpty(form.firmwareVersion),
+                deviceModel: Self.nonEmpty(form.deviceModel))
+            try services.postingPolicy.checkLinks(text: draft.title + "\n" + draft.body, level: try await services.standing(of: account.id).level)
+            _ = try await services.discussion.editPost(id: post.id, authorId: account.id, draft: draft, now: services.clock.now())
+            return redirect("/community/posts/\(post.id)")
+        }
         router.post("community/posts/:id/vote") { _, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
@@ -102,7 +115,9 @@ extension WebPages {
         if let account {
             values["following"] = try await services.discussion.isFollowing(postId: post.id, accountId: account.id)
             values["canComment"] = !post.flags.locked && post.status != .duplicate
+            values["canEdit"] = account.id == post.authorId && !post.flags.locked
         }
+        values["kinds"] = PostKind.allCases.map { ["kind": $0.rawValue, "label": strings["post_kind_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == post.kind] }
         values["duplicateOf"] = post.duplicateOf
         let board = try await services.community.boards().first { $0.id == post.boardId }
         values["board"] = ["slug": board?.slug ?? "", "name": board?.name ?? ""]
