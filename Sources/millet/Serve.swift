@@ -22,6 +22,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Do not load demo data into an empty database.")
     var noDemo = false
 
+    @Option(help: "Directory for firmware images (env MILLET_FILES; default: beside the SQLite file, or ./millet-files).")
+    var files: String?
+
     func run() async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardOutput(label: label)
@@ -45,7 +48,7 @@ struct Serve: AsyncParsableCommand {
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
         let secret = Environment.value("MILLET_SANDBOX_SECRET") ?? "millet-sandbox-demo-secret"
-        let services = MilletServices(store: store, clock: SystemClock(), sandboxSecret: secret)
+        let services = MilletServices(store: store, clock: SystemClock(), sandboxSecret: secret, firmwareDirectory: firmwareDirectory)
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: Date())
@@ -58,6 +61,14 @@ struct Serve: AsyncParsableCommand {
         let app = try await buildApplication(services, host: resolvedHost, port: resolvedPort, logger: logger)
         logger.info("Millet is at http://\(resolvedHost):\(resolvedPort) (database: \(store.backend.rawValue))")
         try await app.runService()
+    }
+
+    /// Where firmware images go: `--files`, `MILLET_FILES`, or `<database>-files` beside an SQLite file.
+    private var firmwareDirectory: String {
+        if let files = files ?? Environment.value("MILLET_FILES") { return files }
+        let location = database.location
+        if location.hasPrefix("postgres") || location == ":memory:" { return "millet-files" }
+        return (location.hasSuffix(".sqlite") ? String(location.dropLast(7)) : location) + "-files"
     }
 
     /// A launch in India ten minutes after the demo store first starts, so `/sales` has something

@@ -19,7 +19,10 @@ extension HTTPHarness {
         let store = try await SQLStore.open(":memory:")
         try await store.migrate()
         try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: PlainHasher(), now: clock.now())
-        let services = MilletServices(store: store, clock: clock, hasher: PlainHasher(), sandboxSecret: harnessSecret, admission: admission)
+        let files = FileManager.default.temporaryDirectory.appendingPathComponent("millet-test-files-\(Identifier.make())").path
+        defer { try? FileManager.default.removeItem(atPath: files) }
+        let services = MilletServices(
+            store: store, clock: clock, hasher: PlainHasher(), sandboxSecret: harnessSecret, admission: admission, firmwareDirectory: files)
         let app = Application(router: try await buildRouter(services))
         do {
             try await app.test(.router) { client in try await body(client, services) }

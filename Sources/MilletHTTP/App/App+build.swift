@@ -42,6 +42,8 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     ModerationController(services: services).addRoutes(to: api)
     StandingController(services: services).addRoutes(to: api)
     WebhooksController(services: services).addRoutes(to: api)
+    DevicesController(services: services).addRoutes(to: api)
+    FirmwareController(services: services).addRoutes(to: api)
 
     WebPages(services: services, pages: pages).addRoutes(to: router)
     return router

@@ -26,6 +26,14 @@ public struct MilletServices: Sendable {
     public let webhookDispatcher: WebhookDispatcher
     /// What a fan's new post or comment must pass: new-account limits and the link rule.
     public let postingPolicy: PostingPolicy
+    public let devices: any DeviceRepository
+    public let firmware: any FirmwareRepository
+    /// Device registration, check-ins and install reports.
+    public let updates: FirmwareUpdates
+    /// Firmware images on disk, by SHA-256.
+    public let firmwareFiles: FirmwareFiles
+    /// Check-ins being answered right now: how busy the device endpoints are.
+    let checkIns = CheckInLoad()
     /// Decides flash-sale purchases in memory and journals the wins.
     public let engine: FlashSaleEngine
     public let clock: any MilletClock
@@ -39,7 +47,8 @@ public struct MilletServices: Sendable {
         sandboxSecret: String, pricing: PricingPolicy = PricingPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator,
-        postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport()
+        postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport(),
+        firmwareDirectory: String = "millet-files", checkInPolicy: CheckInPolicy = CheckInPolicy()
     ) {
         self.markets = store
         self.accounts = store
@@ -58,6 +67,10 @@ public struct MilletServices: Sendable {
         self.fcodeGrants = store
         self.webhooks = store
         self.webhookDispatcher = WebhookDispatcher(repository: store, transport: webhookTransport, clock: clock)
+        self.devices = store
+        self.firmware = store
+        self.updates = FirmwareUpdates(devices: store, firmware: store, clock: clock, policy: checkInPolicy)
+        self.firmwareFiles = FirmwareFiles(directory: firmwareDirectory)
         self.postingPolicy = postingPolicy
         self.engine = FlashSaleEngine(
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,

@@ -8,6 +8,8 @@ public struct MilletRequestContext: RequestContext {
     public var account: Account?
     /// The session token that identified ``account``.
     public var sessionToken: String?
+    /// A device's token (`dev_…`), only ever set on device endpoints.
+    public var deviceToken: String?
     /// The peer's IP address, for throttling.
     public let clientIP: String
 

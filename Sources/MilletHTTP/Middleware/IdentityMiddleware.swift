@@ -3,10 +3,12 @@ import MilletCore
 
 /// Resolves who is calling. The API takes `Authorization: Bearer <token>`; web pages take the
 /// `millet_session` cookie. A token never works in the other place, so a forged cross-site form
-/// cannot reach the API and pages never read bearer tokens.
+/// cannot reach the API and pages never read bearer tokens. Device tokens (`dev_…`) open the
+/// device endpoints under `/api/v1/devices/` and nothing else; session tokens never open those.
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = MilletRequestContext
     static let cookieName = "millet_session"
+    static let devicePath = "/api/v1/devices/"
     let authenticator: Authenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -23,6 +25,13 @@ struct IdentityMiddleware: RouterMiddleware {
             }
         } else {
             token = request.cookies[Self.cookieName]?.value
+        }
+        if let token, DeviceToken.looksLikeDeviceToken(token) {
+            guard request.uri.path.hasPrefix(Self.devicePath) else {
+                throw DomainError.unauthenticated(message: "a device token works only on device endpoints")
+            }
+            context.deviceToken = token
+            return try await next(request, context)
         }
         if let token {
             guard token.count == 64, let account = try await authenticator.account(forToken: token) else {

@@ -20,6 +20,7 @@ extension SQLStore {
         Migration(version: 6, name: "community_search", statements: Schema.communitySearch),
         Migration(version: 7, name: "webhooks", statements: Schema.webhooks),
         Migration(version: 8, name: "inbox_kinds", statements: Schema.inboxKinds),
+        Migration(version: 9, name: "firmware", statements: Schema.firmware),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

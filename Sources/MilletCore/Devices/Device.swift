@@ -1,0 +1,167 @@
+import Crypto
+import Foundation
+
+/// What kind of hardware a model is.
+public enum DeviceKind: String, Sendable, Codable, CaseIterable {
+    case phone, band, router, speaker, scooter, other
+}
+
+/// The channel a device takes updates from.
+public typealias UpdateChannel = ReleaseChannel
+
+/// A device model. Its factory key never leaves Millet and the factory: each unit is flashed with
+/// `HMAC-SHA256(factoryKey, serial)`, which it shows once to register.
+public struct DeviceModel: Hashable, Sendable {
+    /// A slug such as `note-3`.
+    public let id: String
+    public let name: String
+    public let kind: DeviceKind
+    /// The community product line its release notes live under (`phones` ...).
+    public let productLine: String
+    public let factoryKey: String
+    public let createdAt: Date
+
+    public init(id: String, name: String, kind: DeviceKind, productLine: String, factoryKey: String, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.productLine = productLine
+        self.factoryKey = factoryKey
+        self.createdAt = createdAt
+    }
+
+    /// A new model with a fresh factory key; `invalid` for a bad slug or name.
+    public static func create(id: String, name: String, kind: DeviceKind, productLine: String, now: Date) throws -> DeviceModel {
+        var check = Validator()
+        check.require((2...40).contains(id.count) && id.allSatisfy { ($0.isLowercase || $0.isNumber || $0 == "-") && $0.isASCII },
+                      "id", "must be 2 to 40 lowercase letters, digits or dashes")
+        check.requireLength(name, 2...80, "name", "must be 2 to 80 characters")
+        check.requireLength(productLine, 2...40, "productLine", "must be 2 to 40 characters")
+        try check.check()
+        return DeviceModel(id: id, name: name, kind: kind, productLine: productLine, factoryKey: Secrets.hex(bytes: 32), createdAt: now)
+    }
+
+    /// The secret the factory flashes into the unit with this serial.
+    public func factorySecret(serial: String) -> String {
+        Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(serial.utf8), using: SymmetricKey(data: Data(factoryKey.utf8))))
+    }
+
+    /// Whether `secret` is this serial's factory secret (compared in constant time).
+    public func accepts(serial: String, secret: String) -> Bool {
+        guard let bytes = Secrets.unhex(secret) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: Data(serial.utf8), using: SymmetricKey(data: Data(factoryKey.utf8)))
+    }
+}
+
+/// A registered device.
+public struct Device: Hashable, Sendable {
+    public let id: String
+    public let serial: String
+    public let modelId: String
+    public let marketCode: String
+    public let channel: UpdateChannel
+    public let version: String
+    public let registeredAt: Date
+    public let lastSeenAt: Date?
+    /// Set when the unit was sold through the store and its order shipped.
+    public let ownerAccountId: String?
+    public let orderId: String?
+    public let warrantyStartsAt: Date?
+
+    public init(
+        id: String, serial: String, modelId: String, marketCode: String, channel: UpdateChannel, version: String, registeredAt: Date,
+        lastSeenAt: Date?, ownerAccountId: String?, orderId: String?, warrantyStartsAt: Date?
+    ) {
+        self.id = id
+        self.serial = serial
+        self.modelId = modelId
+        self.marketCode = marketCode
+        self.channel = channel
+        self.version = version
+        self.registeredAt = registeredAt
+        self.lastSeenAt = lastSeenAt
+        self.ownerAccountId = ownerAccountId
+        self.orderId = orderId
+        self.warrantyStartsAt = warrantyStartsAt
+    }
+}
+
+/// What a device sends to register.
+public struct DeviceRegistration: Sendable, Equatable {
+    public let serial: String
+    public let modelId: String
+    public let secret: String
+    public let marketCode: String
+    public let channel: UpdateChannel
+    public let version: FirmwareVersion
+
+    public init(serial: String, modelId: String, secret: String, marketCode: String, channel: String, version: String) throws {
+        var check = Validator()
+        check.require((4...64).contains(serial.count) && serial.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },
+                      "serial", "must be 4 to 64 letters, digits or dashes")
+        check.require(secret.count == 64, "secret", "must be the 64-character factory secret")
+        check.require(marketCode.count == 2, "market", "must be a two-letter market code")
+        let channel = UpdateChannel(rawValue: channel)
+        check.require(channel != nil, "channel", "must be stable, beta or dev")
+        let version = FirmwareVersion(version)
+        check.require(version != nil, "version", "must be a version such as 14.0.7")
+        try check.check()
+        self.serial = serial.uppercased()
+        self.modelId = modelId
+        self.secret = secret.lowercased()
+        self.marketCode = marketCode.uppercased()
+        self.channel = channel!
+        self.version = version!
+    }
+}
+
+/// Random secrets and tokens, in hex.
+public enum Secrets {
+    public static func hex(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return hex((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func unhex(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(chars.count / 2)
+        for index in stride(from: 0, to: chars.count, by: 2) {
+            guard let high = nibble(chars[index]), let low = nibble(chars[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// The SHA-256 of a token in hex: what Millet stores instead of the token.
+    public static func digest(_ token: String) -> String { hex(SHA256.hash(data: Data(token.utf8))) }
+}
+
+/// Device tokens start with `dev_` so they can never be mistaken for a person's session.
+public enum DeviceToken {
+    public static let prefix = "dev_"
+
+    public static func make() -> String { prefix + Secrets.hex(bytes: 32) }
+
+    public static func looksLikeDeviceToken(_ token: String) -> Bool { token.hasPrefix(prefix) }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// When a device should check in next: the base interval with random jitter, so a fleet
+/// does not come back all at once, stretched when the server is busy.
+public struct CheckInPolicy: Sendable, Equatable {
+    public var interval: TimeInterval
+    /// Plus or minus this share of the interval, at random.
+    public var jitter: Double
+    /// At full load the interval is this many times longer.
+    public var maxBackoff: Double
+
+    public init(interval: TimeInterval = 6 * 3600, jitter: Double = 0.2, maxBackoff: Double = 8) {
+        self.interval = interval
+        self.jitter = jitter
+        self.maxBackoff = maxBackoff
+    }
+
+    /// Seconds to the next check-in. `load` is 0 when idle and 1 or more when saturated;
+    /// `random` is a number in 0..<1.
+    public func nextCheckIn(load: Double, random: Double) -> Int {
+        let stretch = 1 + (maxBackoff - 1) * min(max(load, 0), 1)
+        let spread = 1 + jitter * (2 * random - 1)
+        return max(60, Int((interval * stretch * spread).rounded()))
+    }
+}
+
+/// Picks what a checking-in device should install, if anything: from a rolled-back rollout the
+/// build it rolls back to (for devices on the bad build), otherwise the newest build of an
+/// active rollout that targets the device and whose current stage includes it.
+public enum OfferChooser {
+    public static func choose(
+        device: Device, version: FirmwareVersion, rollouts: [Rollout], builds: [String: FirmwareBuild]
+    ) -> (rollout: Rollout, build: FirmwareBuild)? {
+        var best: (rollout: Rollout, build: FirmwareBuild, version: FirmwareVersion)?
+        for rollout in rollouts where rollout.modelId == device.modelId && rollout.channel == device.channel {
+            guard let build = builds[rollout.buildId], let buildVersion = FirmwareVersion(build.version) else { continue }
+            switch rollout.state {
+            case .rolledBack:
+                guard version == buildVersion, let target = rollout.rollbackBuildId.flatMap({ builds[$0] }) else { continue }
+                return (rollout, target)
+            case .active:
+                guard rollout.targets(device, version: version), rollout.includes(serial: device.serial),
+                      buildVersion > version, build.accepts(from: version) else { continue }
+                if best == nil || buildVersion > best!.version { best = (rollout, build, buildVersion) }
+            default:
+                continue
+            }
+        }
+        return best.map { ($0.rollout, $0.build) }
+    }
+}
+
+/// Device models, devices and their tokens.
+public protocol DeviceRepository: Sendable {
+    func createModel(_ model: DeviceModel) async throws
+    func deviceModel(id: String) async throws -> DeviceModel?
+    func deviceModels() async throws -> [DeviceModel]
+    /// Registers a device (or a reset one again, which replaces its token); the token itself is
+    /// never stored, only its SHA-256.
+    func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device
+    func device(tokenHash: String) async throws -> Device?
+    func device(serial: String) async throws -> Device?
+    /// Records a check-in: when, and on which version.
+    func checkedIn(deviceId: String, version: String, now: Date) async throws
+    /// Counts devices by model, market and version: what adoption charts are drawn from.
+    func adoption(modelId: String) async throws -> [AdoptionCount]
+}
+
+/// How many devices of a model run a version in a market.
+public struct AdoptionCount: Hashable, Sendable {
+    public let marketCode: String
+    public let version: String
+    public let devices: Int
+
+    public init(marketCode: String, version: String, devices: Int) {
+        self.marketCode = marketCode
+        self.version = version
+        self.devices = devices
+    }
+}
+
+/// Firmware builds, signing keys, rollouts and install reports.
+public protocol FirmwareRepository: Sendable {
+    /// `conflict(version_exists)` when the model has this version already.
+    func addBuild(_ build: FirmwareBuild) async throws
+    func build(id: String) async throws -> FirmwareBuild?
+    func build(sha256: String) async throws -> FirmwareBuild?
+    func builds(modelId: String) async throws -> [FirmwareBuild]
+
+    func addSigningKey(_ key: SigningKey) async throws
+    func retireSigningKey(id: String, now: Date) async throws
+    func signingKeys() async throws -> [SigningKey]
+
+    func createRollout(_ rollout: Rollout) async throws
+    func rollout(id: String) async throws -> Rollout?
+    func rollouts(modelId: String?) async throws -> [Rollout]
+    /// Rollouts that can offer something: active and rolled back.
+    func liveRollouts() async throws -> [Rollout]
+    /// Applies a command in one transaction and records it in the rollout's history.
+    func command(rolloutId: String, _ command: RolloutCommand, actor: String, now: Date) async throws -> Rollout
+    /// Stores an install report; when it makes the failure share cross the rollout's threshold the
+    /// rollout halts in the same transaction. Answers the tally and whether it halted now.
+    func report(rolloutId: String, deviceId: String, version: String, state: InstallState, code: String?, now: Date) async throws
+        -> (tally: InstallTally, halted: Bool)
+    func tally(rolloutId: String) async throws -> InstallTally
+    /// Install results per minute, for the failure-rate chart.
+    func reportTimeline(rolloutId: String) async throws -> [(minute: Date, installed: Int, failed: Int)]
+    /// Rollout history: commands and automatic halts.
+    func rolloutEvents(rolloutId: String) async throws -> [RolloutEvent]
+}
+
+/// One line of a rollout's history.
+public struct RolloutEvent: Hashable, Sendable {
+    public let action: String
+    public let actor: String
+    public let detail: String?
+    public let at: Date
+
+    public init(action: String, actor: String, detail: String?, at: Date) {
+        self.action = action
+        self.actor = actor
+        self.detail = detail
+        self.at = at
+    }
+}

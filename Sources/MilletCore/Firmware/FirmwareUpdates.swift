@@ -1,0 +1,130 @@
+import Foundation
+import Synchronization
+
+/// What a device hears when it checks in.
+public struct CheckInAnswer: Sendable, Equatable {
+    /// The signed offer, or `nil` for "nothing to do".
+    public let offer: SignedOffer?
+    public let rolloutId: String?
+    public let nextCheckInSeconds: Int
+
+    public init(offer: SignedOffer?, rolloutId: String?, nextCheckInSeconds: Int) {
+        self.offer = offer
+        self.rolloutId = rolloutId
+        self.nextCheckInSeconds = nextCheckInSeconds
+    }
+}
+
+/// The device side of over-the-air updates: registration, check-ins and install reports.
+/// Live rollouts, their builds and the signing keys are read at most once a second, so a fleet
+/// checking in does not read them per request.
+public final class FirmwareUpdates: Sendable {
+    let devices: any DeviceRepository
+    let firmware: any FirmwareRepository
+    let clock: any MilletClock
+    public let policy: CheckInPolicy
+    /// How long a signed offer stays valid.
+    public let offerLifetime: TimeInterval
+    private let cache = Mutex<(at: Date, rollouts: [Rollout], builds: [String: FirmwareBuild], signer: ManifestSigner)?>(nil)
+
+    public init(devices: any DeviceRepository, firmware: any FirmwareRepository, clock: any MilletClock, policy: CheckInPolicy = CheckInPolicy(),
+                offerLifetime: TimeInterval = 24 * 3600) {
+        self.devices = devices
+        self.firmware = firmware
+        self.clock = clock
+        self.policy = policy
+        self.offerLifetime = offerLifetime
+    }
+
+    /// Registers a unit whose factory secret matches its serial; answers the device and its token (shown once).
+    public func register(_ registration: DeviceRegistration) async throws -> (device: Device, token: String) {
+        guard let model = try await devices.deviceModel(id: registration.modelId) else { throw DomainError.invalid(field: "model", "unknown device model") }
+        guard model.accepts(serial: registration.serial, secret: registration.secret) else {
+            throw DomainError.unauthenticated(message: "the factory secret does not match this serial")
+        }
+        let token = DeviceToken.make()
+        let device = try await devices.register(registration, tokenHash: Secrets.digest(token), now: clock.now())
+        return (device, token)
+    }
+
+    /// The device a token belongs to.
+    public func device(token: String) async throws -> Device? {
+        guard DeviceToken.looksLikeDeviceToken(token) else { return nil }
+        return try await devices.device(tokenHash: Secrets.digest(token))
+    }
+
+    /// Records the check-in and answers the offer for this device, if any. `load` (0 idle, 1
+    /// saturated) stretches the next check-in; `random` (0..<1) jitters it.
+    public func checkIn(_ device: Device, version: FirmwareVersion, load: Double, random: Double) async throws -> CheckInAnswer {
+        let now = clock.now()
+        try await devices.checkedIn(deviceId: device.id, version: version.description, now: now)
+        let live = try await liveState(now: now)
+        let next = policy.nextCheckIn(load: load, random: random)
+        guard let (rollout, build) = OfferChooser.choose(device: device, version: version, rollouts: live.rollouts, builds: live.builds) else {
+            return CheckInAnswer(offer: nil, rolloutId: nil, nextCheckInSeconds: next)
+        }
+        let manifest = SignedOffer.Manifest(
+            model: build.modelId, version: build.version, sha256: build.sha256, url: "/api/v1/devices/firmware/\(build.sha256)",
+            serial: device.serial, size: build.size, expiresAt: now.addingTimeInterval(offerLifetime), rolloutId: rollout.id)
+        return CheckInAnswer(offer: try live.signer.sign(manifest), rolloutId: rollout.id, nextCheckInSeconds: next)
+    }
+
+    /// Stores an install report for a rollout the device is part of; halts the rollout when the
+    /// failures cross its threshold.
+    public func report(_ device: Device, rolloutId: String, version: FirmwareVersion, state: InstallState, code: String?) async throws
+        -> (tally: InstallTally, halted: Bool)
+    {
+        guard let rollout = try await firmware.rollout(id: rolloutId), rollout.modelId == device.modelId else {
+            throw DomainError.notFound(what: "rollout")
+        }
+        let result = try await firmware.report(
+            rolloutId: rollout.id, deviceId: device.id, version: version.description, state: state, code: code, now: clock.now())
+        if result.halted { forget() }
+        return result
+    }
+
+    /// The published public keys, by id: what devices trust.
+    public func publishedKeys() async throws -> [SigningKey] {
+        _ = try await liveState(now: clock.now())
+        return try await firmware.signingKeys()
+    }
+
+    /// Starts signing with a new key; offers carry both signatures until the old key is retired.
+    public func rotateKey() async throws -> SigningKey {
+        let key = SigningKey.generate(now: clock.now())
+        try await firmware.addSigningKey(key)
+        forget()
+        return key
+    }
+
+    /// Stops signing with a key (it stays published, so devices that know only it are told to update).
+    public func retireKey(id: String) async throws {
+        try await firmware.retireSigningKey(id: id, now: clock.now())
+        forget()
+    }
+
+    /// Drops the cached rollouts, builds and keys, after staff change them.
+    public func forget() {
+        cache.withLock { $0 = nil }
+    }
+
+    private func liveState(now: Date) async throws -> (rollouts: [Rollout], builds: [String: FirmwareBuild], signer: ManifestSigner) {
+        if let cached = cache.withLock({ $0 }), now.timeIntervalSince(cached.at) < 1, now >= cached.at {
+            return (cached.rollouts, cached.builds, cached.signer)
+        }
+        let rollouts = try await firmware.liveRollouts()
+        var builds: [String: FirmwareBuild] = [:]
+        for id in Set(rollouts.flatMap { [$0.buildId] + ($0.rollbackBuildId.map { [$0] } ?? []) }) {
+            if let build = try await firmware.build(id: id) { builds[id] = build }
+        }
+        var keys = try await firmware.signingKeys()
+        if !keys.contains(where: { $0.retiredAt == nil }) {
+            let key = SigningKey.generate(now: now)
+            try await firmware.addSigningKey(key)
+            keys.append(key)
+        }
+        let signer = ManifestSigner(keys: keys)
+        cache.withLock { $0 = (now, rollouts, builds, signer) }
+        return (rollouts, builds, signer)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// The device protocol: register with the factory secret, check in, download, report installs.
+/// Every endpoint but registration takes a device token, and a device token opens nothing else.
+struct DevicesController {
+    let services: MilletServices
+
+    struct RegistrationBody: Decodable {
+        let serial, model, secret, market, channel, version: String
+    }
+
+    struct CheckInBody: Decodable {
+        let version: String
+    }
+
+    struct ReportBody: Decodable {
+        let rolloutId, version, state: String
+        let code: String?
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.post("devices/registrations") { request, context in
+            let body = try await request.decodeJSON(RegistrationBody.self, context: context)
+            let registration = try DeviceRegistration(
+                serial: body.serial, modelId: body.model, secret: body.secret, marketCode: body.market, channel: body.channel, version: body.version)
+            _ = try await services.market(registration.marketCode)
+            let (device, token) = try await services.updates.register(registration)
+            return RegisteredDTO(deviceId: device.id, serial: device.serial, token: token,
+                                 nextCheckInSeconds: services.updates.policy.nextCheckIn(load: 0, random: .random(in: 0..<1)))
+                .with(status: .created)
+        }
+        group.post("devices/check-in") { request, context in
+            let device = try await device(context)
+            let body = try await request.decodeJSON(CheckInBody.self, context: context)
+            let version = try FirmwareVersion.parse(body.version, field: "version")
+            return try await services.checkIns.measure { load in
+                CheckInDTO(try await services.updates.checkIn(device, version: version, load: load, random: .random(in: 0..<1)))
+            }
+        }
+        group.post("devices/reports") { request, context in
+            let device = try await device(context)
+            let body = try await request.decodeJSON(ReportBody.self, context: context)
+            let version = try FirmwareVersion.parse(body.version, field: "version")
+            guard let state = InstallState(rawValue: body.state) else { throw DomainError.invalid(field: "state", "must be downloading, installed or failed") }
+            if let code = body.code {
+                var check = Validator()
+                check.requireLength(code, 1...64, "code", "must be 1 to 64 characters")
+                try check.check()
+            }
+            guard Identifier.isWellFormed(body.rolloutId) else { throw DomainError.notFound(what: "rollout") }
+            let (tally, halted) = try await services.updates.report(device, rolloutId: body.rolloutId, version: version, state: state, code: body.code)
+            return ReportDTO(rolloutId: body.rolloutId, accepted: true, rolloutHalted: halted, installed: tally.installed, failed: tally.failed)
+        }
+        group.get("devices/firmware/:sha256") { request, context in
+            _ = try await device(context)
+            let sha = try context.parameters.require("sha256")
+            guard sha.count == 64, Secrets.unhex(sha) != nil, let build = try await services.firmware.build(sha256: sha.lowercased()) else {
+                throw DomainError.notFound(what: "firmware image")
+            }
+            return try await services.firmwareFiles.response(
+                sha256: build.sha256, size: build.size, range: request.headers[.range], context: context)
+        }
+        group.get("devices/keys") { _, _ in
+            KeyList(items: try await services.updates.publishedKeys().map { KeyList.Key(id: $0.id, algorithm: "Ed25519", publicKey: $0.publicKey,
+                                                                                        active: $0.retiredAt == nil, createdAt: $0.createdAt) })
+        }
+    }
+
+    /// The device behind the request's device token, or 401.
+    func device(_ context: MilletRequestContext) async throws -> Device {
+        guard let token = context.deviceToken, let device = try await services.updates.device(token: token) else {
+            throw DomainError.unauthenticated(message: "device endpoints take Authorization: Bearer <device token>")
+        }
+        return device
+    }
+}
+
+struct RegisteredDTO: ResponseEncodable, Sendable {
+    let deviceId, serial, token: String
+    let nextCheckInSeconds: Int
+}
+
+/// `update` with the signed offer, or `none`; always the next check-in time.
+struct CheckInDTO: ResponseEncodable, Sendable {
+    let action: String
+    let rolloutId: String?
+    let offer: SignedOffer?
+    let nextCheckInSeconds: Int
+
+    init(_ answer: CheckInAnswer) {
+        action = answer.offer == nil ? "none" : "update"
+        rolloutId = answer.rolloutId
+        offer = answer.offer
+        nextCheckInSeconds = answer.nextCheckInSeconds
+    }
+}
+
+struct ReportDTO: ResponseEncodable, Sendable {
+    let rolloutId: String
+    let accepted, rolloutHalted: Bool
+    let installed, failed: Int
+}
+
+struct KeyList: ResponseEncodable, Sendable {
+    struct Key: ResponseEncodable, Sendable {
+        let id, algorithm, publicKey: String
+        let active: Bool
+        let createdAt: Date
+    }
+
+    let items: [Key]
+}

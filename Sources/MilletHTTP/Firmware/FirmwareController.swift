@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// The staff side of over-the-air updates: device models, firmware uploads, signing keys,
+/// rollouts and their commands.
+struct FirmwareController {
+    let services: MilletServices
+
+    struct ModelBody: Decodable {
+        let id, name, kind, productLine: String
+    }
+
+    struct RolloutBody: Decodable {
+        let buildId, channel: String
+        let markets, sourceVersions: [String]?
+        let stages: [Int]
+        let failureThresholdBasisPoints, minReports, advanceEverySeconds: Int?
+    }
+
+    struct CommandBody: Decodable {
+        let command: String
+        let reason, buildId: String?
+    }
+
+    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+        group.get("staff/device-models") { _, context in
+            _ = try context.requireStaff()
+            return DeviceModelList(items: try await services.devices.deviceModels().map { DeviceModelDTO($0, revealKey: false) })
+        }
+        group.post("staff/device-models") { request, context in
+            _ = try context.requireStaff()
+            let body = try await request.decodeJSON(ModelBody.self, context: context)
+            guard let kind = DeviceKind(rawValue: body.kind) else {
+                throw DomainError.invalid(field: "kind", "must be one of \(DeviceKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let model = try DeviceModel.create(id: body.id, name: body.name, kind: kind, productLine: body.productLine, now: services.clock.now())
+            try await services.devices.createModel(model)
+            return DeviceModelDTO(model, revealKey: true).with(status: .created)
+        }
+        group.post("staff/firmware-builds") { request, context in
+            _ = try context.requireStaff()
+            let query = request.uri.queryParameters
+            let modelId = query["model"].map(String.init) ?? ""
+            let version = try FirmwareVersion.parse(query["version"].map(String.init) ?? "", field: "version")
+            let minimum = try query["minSourceVersion"].map { try FirmwareVersion.parse(String($0), field: "minSourceVersion") }
+            let releaseId = query["releaseId"].map(String.init)
+            let notes = query["notes"].map(String.init)
+            if let notes {
+                var check = Validator()
+                check.requireLength(notes, 1...2000, "notes", "must be 1 to 2000 characters")
+                try check.check()
+            }
+            guard try await services.devices.deviceModel(id: modelId) != nil else { throw DomainError.invalid(field: "model", "unknown device model") }
+            if let releaseId {
+                guard Identifier.isWellFormed(releaseId), try await services.releases.release(id: releaseId) != nil else {
+                    throw DomainError.invalid(field: "releaseId", "no such community release")
+                }
+            }
+            let stored = try await services.firmwareFiles.store(request.body, context: context)
+            let build = FirmwareBuild(
+                id: Identifier.make(), modelId: modelId, version: version.description, sha256: stored.sha256, size: stored.size,
+                minSourceVersion: minimum?.description, releaseId: releaseId, notes: notes, createdAt: services.clock.now())
+            try await services.firmware.addBuild(build)
+            return BuildDTO(build).with(status: .created)
+        }
+        group.get("staff/firmware-builds") { request, context in
+            _ = try context.requireStaff()
+            let model = request.uri.queryParameters["model"].map(String.init) ?? ""
+            return BuildList(items: try await services.firmware.builds(modelId: model).map(BuildDTO.init))
+        }
+        group.post("staff/signing-keys") { _, context in
+            _ = try context.requireStaff()
+            let key = try await services.updates.rotateKey()
+            return KeyList.Key(id: key.id, algorithm: "Ed25519", publicKey: key.publicKey, active: true, createdAt: key.createdAt).with(status: .created)
+        }
+        group.post("staff/signing-keys/:id/retire") { _, context in
+            _ = try context.requireStaff()
+            try await services.updates.retireKey(id: try context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+        group.post("staff/rollouts") { request, context in
+            _ = try context.requireStaff()
+            let body = try await request.decodeJSON(RolloutBody.self, context: context)
+            guard Identifier.isWellFormed(body.buildId), let build = try await services.firmware.build(id: body.buildId) else {
+                throw DomainError.invalid(field: "buildId", "no such build")
+            }
+            guard let channel = UpdateChannel(rawValue: body.channel) else { throw DomainError.invalid(field: "channel", "must be stable, beta or dev") }
+            let rollout = try Rollout.plan(
+                buildId: build.id, modelId: build.modelId, channel: channel, markets: body.markets ?? [], sourceVersions: body.sourceVersions ?? [],
+                stages: body.stages, failureThresholdBasisPoints: body.failureThresholdBasisPoints ?? 200, minReports: body.minReports ?? 50,
+                advanceEvery: body.advanceEverySeconds.map(TimeInterval.init), now: services.clock.now())
+            try await services.firmware.createRollout(rollout)
+            services.updates.forget()
+            return try await rolloutDTO(rollout).with(status: .created)
+        }
+        group.get("staff/rollouts") { _, context in
+            _ = try context.requireStaff()
+            var items: [RolloutDTO] = []
+            for rollout in try await services.firmware.rollouts(modelId: nil) { items.append(try await rolloutDTO(rollout)) }
+            return RolloutList(items: items)
+        }
+        group.get("staff/rollouts/:id") { _, context in
+            _ = try context.requireStaff()
+            return try await rolloutDTO(try await rollout(context))
+        }
+        group.post("staff/rollouts/:id/commands") { request, context in
+            let staff = try context.requireStaff()
+            let rollout = try await rollout(context)
+            let body = try await request.decodeJSON(CommandBody.self, context: context)
+            let command: RolloutCommand
+            switch body.command {
+            case "advance": command = .advance
+            case "pause": command = .pause
+            case "resume": command = .resume
+            case "halt":
+                var check = Validator()
+                check.requireLength(body.reason ?? "", 3...500, "reason", "must say why, 3 to 500 characters")
+                try check.check()
+                command = .halt(reason: body.reason!)
+            case "rollback":
+                guard let target = body.buildId, Identifier.isWellFormed(target) else { throw DomainError.invalid(field: "buildId", "must name the build to go back to") }
+                command = .rollback(to: target)
+            default:
+                throw DomainError.invalid(field: "command", "must be advance, pause, resume, halt or rollback")
+            }
+            let changed = try await services.firmware.command(rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: services.clock.now())
+            services.updates.forget()
+            return try await rolloutDTO(changed)
+        }
+    }
+
+    func rollout(_ context: MilletRequestContext) async throws -> Rollout {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id), let rollout = try await services.firmware.rollout(id: id) else { throw DomainError.notFound(what: "rollout") }
+        return rollout
+    }
+
+    func rolloutDTO(_ rollout: Rollout) async throws -> RolloutDTO {
+        RolloutDTO(rollout, tally: try await services.firmware.tally(rolloutId: rollout.id),
+                   events: try await services.firmware.rolloutEvents(rolloutId: rollout.id))
+    }
+}

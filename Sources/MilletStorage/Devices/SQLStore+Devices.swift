@@ -1,0 +1,88 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+extension SQLStore: DeviceRepository {
+    public func createModel(_ model: DeviceModel) async throws {
+        try await transaction { db in
+            guard try await db.raw("SELECT id FROM device_models WHERE id = \(bind: model.id)").first() == nil else {
+                throw DomainError.conflict(code: "model_exists", message: "a device model with this id exists")
+            }
+            try await db.raw("""
+                INSERT INTO device_models (id, name, kind, product_line, factory_key, created_at)
+                VALUES (\(bind: model.id), \(bind: model.name), \(bind: model.kind.rawValue), \(bind: model.productLine), \(bind: model.factoryKey),
+                    \(bind: model.createdAt.millis))
+                """).run()
+        }
+    }
+
+    public func deviceModel(id: String) async throws -> DeviceModel? {
+        try await read { db in try await db.raw("SELECT * FROM device_models WHERE id = \(bind: id)").first().map(Self.deviceModel(from:)) }
+    }
+
+    public func deviceModels() async throws -> [DeviceModel] {
+        try await read { db in try await db.raw("SELECT * FROM device_models ORDER BY id").all().map(Self.deviceModel(from:)) }
+    }
+
+    public func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
+        try await transaction { db in
+            if try await db.raw("SELECT id FROM devices WHERE serial = \(bind: registration.serial)").first() != nil {
+                try await db.raw("""
+                    UPDATE devices SET token_hash = \(bind: tokenHash), market_code = \(bind: registration.marketCode),
+                        channel = \(bind: registration.channel.rawValue), version = \(bind: registration.version.description), last_seen_at = \(bind: now.millis)
+                    WHERE serial = \(bind: registration.serial)
+                    """).run()
+            } else {
+                try await db.raw("""
+                    INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, registered_at, last_seen_at)
+                    VALUES (\(bind: Identifier.make()), \(bind: registration.serial), \(bind: registration.modelId), \(bind: registration.marketCode),
+                        \(bind: registration.channel.rawValue), \(bind: registration.version.description), \(bind: tokenHash), \(bind: now.millis),
+                        \(bind: now.millis))
+                    """).run()
+            }
+            return try await db.raw("SELECT * FROM devices WHERE serial = \(bind: registration.serial)").first().map(Self.device(from:))!
+        }
+    }
+
+    public func device(tokenHash: String) async throws -> Device? {
+        try await read { db in try await db.raw("SELECT * FROM devices WHERE token_hash = \(bind: tokenHash)").first().map(Self.device(from:)) }
+    }
+
+    public func device(serial: String) async throws -> Device? {
+        try await read { db in try await db.raw("SELECT * FROM devices WHERE serial = \(bind: serial)").first().map(Self.device(from:)) }
+    }
+
+    public func checkedIn(deviceId: String, version: String, now: Date) async throws {
+        try await read { db in
+            try await db.raw("""
+                UPDATE devices SET version = \(bind: version), last_seen_at = \(bind: now.millis) WHERE id = \(bind: deviceId)
+                """).run()
+        }
+    }
+
+    public func adoption(modelId: String) async throws -> [AdoptionCount] {
+        try await read { db in
+            try await db.raw("""
+                SELECT market_code, version, CAST(COUNT(*) AS BIGINT) AS n FROM devices WHERE model_id = \(bind: modelId)
+                GROUP BY market_code, version ORDER BY market_code, version
+                """).all().map { row in
+                AdoptionCount(marketCode: try row.string("market_code"), version: try row.string("version"), devices: Int(try row.int("n")))
+            }
+        }
+    }
+
+    static func deviceModel(from row: any SQLRow) throws -> DeviceModel {
+        DeviceModel(
+            id: try row.string("id"), name: try row.string("name"), kind: DeviceKind(rawValue: try row.string("kind")) ?? .other,
+            productLine: try row.string("product_line"), factoryKey: try row.string("factory_key"), createdAt: try row.date("created_at"))
+    }
+
+    static func device(from row: any SQLRow) throws -> Device {
+        func date(_ column: String) throws -> Date? { try row.decodeNil(column: column) ? nil : try row.date(column) }
+        return Device(
+            id: try row.string("id"), serial: try row.string("serial"), modelId: try row.string("model_id"), marketCode: try row.string("market_code"),
+            channel: UpdateChannel(rawValue: try row.string("channel")) ?? .stable, version: try row.string("version"),
+            registeredAt: try row.date("registered_at"), lastSeenAt: try date("last_seen_at"), ownerAccountId: try row.optionalString("owner_account_id"),
+            orderId: try row.optionalString("order_id"), warrantyStartsAt: try date("warranty_starts_at"))
+    }
+}
