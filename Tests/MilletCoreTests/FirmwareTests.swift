@@ -12,7 +12,7 @@ struct FirmwareTests {
         #expect(versions == versions.sorted())
         #expect(zip(versions, versions.dropFirst()).allSatisfy { $0 < $1 })
         #expect(FirmwareVersion("14.0") == FirmwareVersion("14.0.0"))
-        for bad in ["", "v14", "14..0", "14.0-", "1.2.3.4.5.6", "14.0.-1", "١٤.0"] { #expect(FirmwareVersion(bad) == nil, "\(bad)") }
+        for bad in ["", "v14", "14..0", "14.0-", "1.2.3.4.5.6", "14.0.-1", "١٤.0", "+5.0", "1.+2"] { #expect(FirmwareVersion(bad) == nil, "\(bad)") }
     }
 
     func rollout(stages: [Int] = [1, 10, 50, 100]) throws -> Rollout {

@@ -99,7 +99,7 @@ public struct DeviceRegistration: Sendable, Equatable {
         var check = Validator()
         check.require((4...64).contains(serial.count) && serial.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },
                       "serial", "must be 4 to 64 letters, digits or dashes")
-        check.require(secret.count == 64, "secret", "must be the 64-character factory secret")
+        check.require(secret.count == 64 && Secrets.unhex(secret) != nil, "secret", "must be the 64-character hex factory secret")
         check.require(marketCode.count == 2, "market", "must be a two-letter market code")
         let channel = UpdateChannel(rawValue: channel)
         check.require(channel != nil, "channel", "must be stable, beta or dev")

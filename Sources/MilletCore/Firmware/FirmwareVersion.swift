@@ -13,7 +13,9 @@ public struct FirmwareVersion: Comparable, Hashable, Sendable, CustomStringConve
         guard (1...40).contains(text.count) else { return nil }
         let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         let numbers = parts[0].split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
-        guard (1...5).contains(numbers.count), numbers.allSatisfy({ $0 != nil && $0! >= 0 }), parts[0].allSatisfy({ $0.isASCII }) else { return nil }
+        guard (1...5).contains(numbers.count), numbers.allSatisfy({ $0 != nil }),
+              parts[0].allSatisfy({ $0 == "." || ($0.isASCII && $0.isNumber) })
+        else { return nil }
         var prerelease: [String]?
         if parts.count == 2 {
             let tags = parts[1].split(separator: ".", omittingEmptySubsequences: false).map(String.init)

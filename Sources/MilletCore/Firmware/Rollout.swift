@@ -87,7 +87,8 @@ public struct Rollout: Hashable, Sendable {
         check.require((1...10_000).contains(failureThresholdBasisPoints), "failureThresholdBasisPoints", "must be from 1 to 10000")
         check.require((1...1_000_000).contains(minReports), "minReports", "must be from 1 to 1000000")
         check.require(advanceEvery.map { (60...(30 * 24 * 3600)).contains($0) } ?? true, "advanceEverySeconds", "must be from 60 seconds to 30 days")
-        check.require(markets.count <= 50 && markets.allSatisfy { $0.count == 2 }, "markets", "must be two-letter market codes")
+        check.require(markets.count <= 50 && markets.allSatisfy { $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isLetter } },
+                      "markets", "must be two-letter market codes")
         check.require(sourceVersions.count <= 50 && sourceVersions.allSatisfy { FirmwareVersion($0) != nil }, "sourceVersions", "must be versions such as 14.0.6")
         try check.check()
         return Rollout(

@@ -66,7 +66,7 @@ struct FirmwareController {
         }
         group.get("staff/firmware-builds") { request, context in
             _ = try context.requireStaff()
-            let model = request.uri.queryParameters["model"].map(String.init) ?? ""
+            guard let model = request.uri.queryParameters["model"].map(String.init) else { throw DomainError.invalid(field: "model", "is required") }
             return BuildList(items: try await services.firmware.builds(modelId: model).map(BuildDTO.init))
         }
         group.post("staff/signing-keys") { _, context in

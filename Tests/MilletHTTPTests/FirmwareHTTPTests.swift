@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MilletCore
+import MilletTesting
+import Testing
+@testable import MilletHTTP
+
+/// Over-the-air updates through the API: staff upload and roll out, devices register, check in,
+/// download in ranges and report; failures halt the rollout and a rollback brings the old build.
+struct FirmwareHTTPTests: HTTPHarness {
+    func device(_ token: String) -> HTTPFields { bearer(token) }
+
+    @Test func aRolloutReachesItsStageHaltsOnFailuresAndRollsBack() async throws {
+        try await withApp { client, _ in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let fan = try await newFan(client, "Asha")
+            let modelBody = ["id": "note-3", "name": "Millet Note 3", "kind": "phone", "productLine": "phones"]
+            try await client.execute(uri: "/api/v1/staff/device-models", method: .post, headers: bearer(fan), body: json(modelBody)) {
+                #expect($0.status == .forbidden)
+            }
+            let factoryKey = try await client.execute(uri: "/api/v1/staff/device-models", method: .post, headers: bearer(staff), body: json(modelBody)) { response in
+                #expect(response.status == .created)
+                return try decode(response)["factoryKey"] as! String
+            }
+            let model = DeviceModel(id: "note-3", name: "Millet Note 3", kind: .phone, productLine: "phones", factoryKey: factoryKey, createdAt: Date())
+
+            // Two builds, streamed up as raw bytes.
+            var generator = SystemRandomNumberGenerator()
+            let image = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let octets: HTTPFields = bearer(staff, [.contentType: "application/octet-stream"])
+            func upload(_ version: String, _ bytes: [UInt8]) async throws -> [String: Any] {
+                try await client.execute(uri: "/api/v1/staff/firmware-builds?model=note-3&version=\(version)", method: .post, headers: octets,
+                                         body: ByteBuffer(bytes: bytes)) { response in
+                    #expect(response.status == .created)
+                    return try decode(response)
+                }
+            }
+            let old = try await upload("14.0.6", Array(image.prefix(1000)))
+            let new = try await upload("14.0.7", image)
+            #expect(new["sha256"] as? String == Secrets.hex(SHA256.hash(data: image)) && new["size"] as? Int == image.count)
+            for uri in ["?model=note-3&version=x", "?model=nope&version=1.0", "?model=note-3&version=14.0.8&minSourceVersion=zz"] {
+                try await client.execute(uri: "/api/v1/staff/firmware-builds" + uri, method: .post, headers: octets, body: ByteBuffer(bytes: [1])) {
+                    #expect($0.status == .unprocessableContent, "\(uri)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/staff/firmware-builds?model=note-3&version=14.0.7", method: .post, headers: octets,
+                                     body: ByteBuffer(bytes: [1])) { #expect($0.status == .conflict) }
+
+            let rolloutId = try await client.execute(uri: "/api/v1/staff/rollouts", method: .post, headers: bearer(staff), body: json([
+                "buildId": new["id"]!, "channel": "stable", "stages": [50, 100], "failureThresholdBasisPoints": 2000, "minReports": 5,
+            ])) { response in
+                #expect(response.status == .created)
+                return try decode(response)["id"] as! String
+            }
+
+            // Devices register with their factory secrets; a wrong secret is refused.
+            try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
+                "serial": "SN-9999", "model": "note-3", "secret": model.factorySecret(serial: "SN-0000"), "market": "IN", "channel": "stable", "version": "14.0.6",
+            ])) { #expect($0.status == .unauthorized) }
+            var tokens: [String: String] = [:]
+            for index in 0..<40 {
+                let serial = String(format: "SN-%04d", index)
+                tokens[serial] = try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
+                    "serial": serial, "model": "note-3", "secret": model.factorySecret(serial: serial), "market": "IN", "channel": "stable", "version": "14.0.6",
+                ])) { response in
+                    #expect(response.status == .created)
+                    return try decode(response)["token"] as! String
+                }
+            }
+            let anyDevice = tokens["SN-0000"]!
+            // A device token opens nothing else; a person's token opens no device endpoint.
+            for uri in ["/api/v1/me", "/api/v1/staff/rollouts", "/api/v1/cart?market=IN"] {
+                try await client.execute(uri: uri, method: .get, headers: device(anyDevice)) { #expect($0.status == .unauthorized, "\(uri)") }
+            }
+            try await client.execute(uri: "/api/v1/devices/check-in", method: .post, headers: bearer(fan), body: json(["version": "14.0.6"])) {
+                #expect($0.status == .unauthorized)
+            }
+
+            // Check-ins: the devices in the 50% stage get a signed offer for 14.0.7.
+            let keys = try await client.execute(uri: "/api/v1/devices/keys", method: .get) { response in
+                Dictionary(uniqueKeysWithValues: (try decode(response)["items"] as! [[String: Any]]).map { ($0["id"] as! String, $0["publicKey"] as! String) })
+            }
+            var offered: [String] = []
+            for (serial, token) in tokens.sorted(by: { $0.key < $1.key }) {
+                try await client.execute(uri: "/api/v1/devices/check-in", method: .post, headers: device(token), body: json(["version": "14.0.6"])) { response in
+                    let body = try decode(response)
+                    #expect((body["nextCheckInSeconds"] as? Int ?? 0) >= 60)
+                    guard body["action"] as? String == "update" else { return }
+                    let offer = try JSONDecoder().decode(SignedOffer.self, from: JSONSerialization.data(withJSONObject: body["offer"]!))
+                    #expect(ManifestSigner.verify(offer, trusting: keys))
+                    let manifest = try JSONSerialization.jsonObject(with: Data(offer.manifest.utf8)) as! [String: Any]
+                    #expect(manifest["version"] as? String == "14.0.7" && manifest["serial"] as? String == serial && manifest["sha256"] as? String == new["sha256"] as? String)
+                    offered.append(serial)
+                }
+            }
+            let expected = tokens.keys.filter { Rollout.bucket(serial: $0, rolloutId: rolloutId) < 5_000 }.sorted()
+            #expect(offered == expected && !offered.isEmpty && offered.count < 40)
+
+            // A download broken after 100 000 bytes resumes with a range and ends with the same SHA-256.
+            let url = "/api/v1/devices/firmware/\(new["sha256"] as! String)"
+            let first = try await client.execute(uri: url, method: .get, headers: device(anyDevice, range: "bytes=0-99999")) { response in
+                #expect(response.status == .partialContent && response.headers[.contentRange] == "bytes 0-99999/300000")
+                return Array(buffer: response.body)
+            }
+            let rest = try await client.execute(uri: url, method: .get, headers: device(anyDevice, range: "bytes=100000-")) { response in
+                #expect(response.status == .partialContent)
+                return Array(buffer: response.body)
+            }
+            #expect(Secrets.hex(SHA256.hash(data: first + rest)) == new["sha256"] as? String)
+            try await client.execute(uri: url, method: .get, headers: device(anyDevice)) { #expect($0.status == .ok && $0.body.readableBytes == 300_000) }
+            try await client.execute(uri: url, method: .get, headers: device(anyDevice, range: "bytes=400000-")) { #expect($0.status == .rangeNotSatisfiable) }
+            try await client.execute(uri: url, method: .get, headers: bearer(staff)) { #expect($0.status == .unauthorized) }
+
+            // Four install, the fifth fails: 20% after 5 results halts the rollout by itself.
+            func report(_ serial: String, _ state: String, version: String = "14.0.7") async throws -> [String: Any] {
+                try await client.execute(uri: "/api/v1/devices/reports", method: .post, headers: device(tokens[serial]!),
+                                         body: json(["rolloutId": rolloutId, "version": version, "state": state, "code": "E42"])) { response in
+                    #expect(response.status == .ok)
+                    return try decode(response)
+                }
+            }
+            for serial in offered.prefix(4) { #expect(try await report(serial, "installed")["rolloutHalted"] as? Bool == false) }
+            #expect(try await report(offered[4], "failed", version: "14.0.6")["rolloutHalted"] as? Bool == true)
+            try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)", method: .get, headers: bearer(staff)) { response in
+                let body = try decode(response)
+                #expect(body["state"] as? String == "halted" && body["installed"] as? Int == 4 && body["failed"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/v1/devices/check-in", method: .post, headers: device(tokens[offered[5]]!), body: json(["version": "14.0.6"])) { response in
+                let action = try decode(response)["action"] as? String
+                #expect(action == "none")
+            }
+            try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)/commands", method: .post, headers: bearer(staff),
+                                     body: json(["command": "advance"])) { #expect($0.status == .conflict) }
+
+            // Rollback: the devices that took 14.0.7 are offered 14.0.6 again.
+            try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)/commands", method: .post, headers: bearer(staff),
+                                     body: json(["command": "rollback", "buildId": old["id"]!])) { response in
+                let state = try decode(response)["state"] as? String
+                #expect(state == "rolled_back")
+            }
+            try await client.execute(uri: "/api/v1/devices/check-in", method: .post, headers: device(tokens[offered[0]]!), body: json(["version": "14.0.7"])) { response in
+                let body = try decode(response)
+                let manifest = try JSONSerialization.jsonObject(with: Data(((body["offer"] as! [String: Any])["manifest"] as! String).utf8)) as! [String: Any]
+                #expect(body["action"] as? String == "update" && manifest["version"] as? String == "14.0.6")
+            }
+        }
+    }
+}
+
+extension HTTPHarness {
+    func device(_ token: String, range: String) -> HTTPFields {
+        bearer(token, [.range: range])
+    }
+}

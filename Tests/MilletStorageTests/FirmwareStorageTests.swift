@@ -1,0 +1,108 @@
+import Foundation
+import MilletCore
+import Testing
+@testable import MilletStorage
+
+/// Devices, builds, keys, rollouts and install reports on every backend.
+extension StorageConformanceTests {
+    func firmwareFixture(_ store: SQLStore) async throws -> (DeviceModel, FirmwareBuild, FirmwareBuild) {
+        let model = try DeviceModel.create(id: "note-3", name: "Millet Note 3", kind: .phone, productLine: "phones", now: clock.now())
+        try await store.createModel(model)
+        let old = FirmwareBuild(id: Identifier.make(), modelId: model.id, version: "14.0.6", sha256: String(repeating: "a", count: 64), size: 10,
+                                minSourceVersion: nil, releaseId: nil, notes: nil, createdAt: clock.now())
+        let new = FirmwareBuild(id: Identifier.make(), modelId: model.id, version: "14.0.7", sha256: String(repeating: "b", count: 64), size: 20,
+                                minSourceVersion: "14.0.0", releaseId: nil, notes: "Wi-Fi fix", createdAt: clock.now())
+        try await store.addBuild(old)
+        try await store.addBuild(new)
+        return (model, old, new)
+    }
+
+    func registration(_ model: DeviceModel, _ serial: String, market: String = "IN") throws -> DeviceRegistration {
+        try DeviceRegistration(serial: serial, modelId: model.id, secret: model.factorySecret(serial: serial), marketCode: market, channel: "stable",
+                               version: "14.0.6")
+    }
+
+    @Test(arguments: Backends.all) func devicesRegisterAgainWithANewTokenAndCountByVersion(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, old, _) = try await firmwareFixture(store)
+            await #expect(throws: DomainError.conflict(code: "model_exists", message: "a device model with this id exists")) { try await store.createModel(model) }
+            await #expect(throws: DomainError.conflict(code: "version_exists", message: "this model already has this version")) {
+                try await store.addBuild(FirmwareBuild(id: Identifier.make(), modelId: model.id, version: "14.0.6", sha256: old.sha256, size: 1,
+                                                       minSourceVersion: nil, releaseId: nil, notes: nil, createdAt: clock.now()))
+            }
+            let first = try await store.register(try registration(model, "sn-0001"), tokenHash: "t1", now: clock.now())
+            #expect(first.serial == "SN-0001" && first.version == "14.0.6" && first.channel == .stable)
+            _ = try await store.register(try registration(model, "SN-0002", market: "ES"), tokenHash: "t2", now: clock.now())
+            // A reset unit registers again: same device, new token, the old one dead.
+            let again = try await store.register(try registration(model, "SN-0001"), tokenHash: "t3", now: clock.now())
+            #expect(again.id == first.id)
+            let dead = try await store.device(tokenHash: "t1"), live = try await store.device(tokenHash: "t3")
+            #expect(dead == nil && live?.id == first.id)
+            clock.advance(by: 60)
+            try await store.checkedIn(deviceId: first.id, version: "14.0.7", now: clock.now())
+            #expect(try await store.device(serial: "SN-0001")?.lastSeenAt == clock.now())
+            #expect(try await store.adoption(modelId: model.id) == [
+                AdoptionCount(marketCode: "ES", version: "14.0.6", devices: 1), AdoptionCount(marketCode: "IN", version: "14.0.7", devices: 1),
+            ])
+            let bySha = try await store.build(sha256: old.sha256), all = try await store.builds(modelId: model.id)
+            #expect(bySha?.id == old.id && all.count == 2)
+        }
+    }
+
+    @Test(arguments: Backends.all) func aRolloutHaltsOnceWhenDeviceFailuresReachTheThreshold(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, old, new) = try await firmwareFixture(store)
+            let rollout = try Rollout.plan(buildId: new.id, modelId: model.id, channel: .stable, markets: [], sourceVersions: [], stages: [10, 100],
+                                           failureThresholdBasisPoints: 2_500, minReports: 4, now: clock.now())
+            try await store.createRollout(rollout)
+            await #expect(throws: DomainError.self) {
+                try await store.createRollout(try Rollout.plan(buildId: Identifier.make(), modelId: model.id, channel: .stable, markets: [], sourceVersions: [],
+                                                               stages: [100], now: clock.now()))
+            }
+            var devices: [Device] = []
+            for index in 0..<5 { devices.append(try await store.register(try registration(model, "SN-\(index)"), tokenHash: "t\(index)", now: clock.now())) }
+            // One device failing three times counts once; then it installs.
+            for _ in 0..<3 { _ = try await store.report(rolloutId: rollout.id, deviceId: devices[0].id, version: "14.0.7", state: .failed, code: "E1", now: clock.now()) }
+            let retried = try await store.report(rolloutId: rollout.id, deviceId: devices[0].id, version: "14.0.7", state: .installed, code: nil, now: clock.now())
+            #expect(retried.tally == InstallTally(installed: 1) && !retried.halted)
+            #expect(try await store.device(serial: "SN-0")?.version == "14.0.7")
+            _ = try await store.report(rolloutId: rollout.id, deviceId: devices[1].id, version: "14.0.7", state: .installed, code: nil, now: clock.now())
+            _ = try await store.report(rolloutId: rollout.id, deviceId: devices[2].id, version: "14.0.7", state: .downloading, code: nil, now: clock.now())
+            let three = try await store.report(rolloutId: rollout.id, deviceId: devices[2].id, version: "14.0.7", state: .installed, code: nil, now: clock.now())
+            #expect(three.tally == InstallTally(installed: 3) && !three.halted)
+            // The fourth result is a failure: 1 of 4 is 25%, the threshold. It halts, once.
+            let fourth = try await store.report(rolloutId: rollout.id, deviceId: devices[3].id, version: "14.0.6", state: .failed, code: "E2", now: clock.now())
+            #expect(fourth.halted && fourth.tally == InstallTally(installed: 3, failed: 1))
+            let fifth = try await store.report(rolloutId: rollout.id, deviceId: devices[4].id, version: "14.0.6", state: .failed, code: "E2", now: clock.now())
+            #expect(!fifth.halted)
+            let halted = try #require(try await store.rollout(id: rollout.id))
+            #expect(halted.state == .halted && halted.haltReason?.contains("1 of 4 installs failed") == true)
+            #expect(try await store.liveRollouts().isEmpty)
+
+            // Staff roll back to the old build: the rollout offers it again.
+            let back = try await store.command(rolloutId: rollout.id, .rollback(to: old.id), actor: "account:staff", now: clock.now())
+            #expect(back.state == .rolledBack && back.rollbackBuildId == old.id)
+            #expect(try await store.liveRollouts().map(\.id) == [rollout.id])
+            await #expect(throws: DomainError.self) { _ = try await store.command(rolloutId: rollout.id, .advance, actor: "account:staff", now: clock.now()) }
+            #expect(try await store.rolloutEvents(rolloutId: rollout.id).map(\.action) == ["create", "halt", "rollback"])
+            #expect(try await store.rolloutEvents(rolloutId: rollout.id)[1].actor == "millet")
+            let timeline = try await store.reportTimeline(rolloutId: rollout.id)
+            #expect(timeline.count == 1 && timeline[0].installed == 3 && timeline[0].failed == 5)
+        }
+    }
+
+    @Test(arguments: Backends.all) func signingKeysRotateAndTheLastOneStays(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let first = SigningKey.generate(now: clock.now()), second = SigningKey.generate(now: clock.now().addingTimeInterval(1))
+            try await store.addSigningKey(first)
+            await #expect(throws: DomainError.conflict(code: "last_signing_key", message: "rotate in a new key before retiring the last one")) {
+                try await store.retireSigningKey(id: first.id, now: clock.now())
+            }
+            try await store.addSigningKey(second)
+            try await store.retireSigningKey(id: first.id, now: clock.now())
+            let keys = try await store.signingKeys()
+            #expect(keys.map(\.id) == [first.id, second.id] && keys[0].retiredAt == clock.now() && keys[1].retiredAt == nil)
+            #expect(keys[1].privateKey == second.privateKey)
+        }
+    }
+}
