@@ -91,6 +91,29 @@ extension StorageConformanceTests {
         }
     }
 
+    @Test(arguments: Backends.all) func scheduledRolloutsAdvanceOnceWhenTheirTimeComes(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, new) = try await firmwareFixture(store)
+            let rollout = try Rollout.plan(buildId: new.id, modelId: model.id, channel: .stable, markets: [], sourceVersions: [], stages: [5, 50, 100],
+                                           advanceEvery: 3600, now: clock.now())
+            try await store.createRollout(rollout)
+            let updates = FirmwareUpdates(devices: store, firmware: store, clock: clock)
+            clock.advance(by: 3599)
+            #expect(try await updates.advanceDue().isEmpty)
+            clock.advance(by: 1)
+            #expect(try await updates.advanceDue().map(\.percent) == [50])
+            // Another node that saw the rollout at 5% does not advance it again.
+            let stale = try await store.command(rolloutId: rollout.id, .advance, actor: "schedule", now: clock.now(), ifStage: 0)
+            #expect(stale.percent == 50)
+            #expect(try await updates.advanceDue().isEmpty)
+            clock.advance(by: 3600)
+            #expect(try await updates.advanceDue().map(\.percent) == [100])
+            clock.advance(by: 3600)
+            #expect(try await updates.advanceDue().map(\.state) == [.completed])
+            #expect(try await store.rolloutEvents(rolloutId: rollout.id).map(\.actor) == ["staff", "schedule", "schedule", "schedule"])
+        }
+    }
+
     @Test(arguments: Backends.all) func signingKeysRotateAndTheLastOneStays(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let first = SigningKey.generate(now: clock.now()), second = SigningKey.generate(now: clock.now().addingTimeInterval(1))

@@ -26,7 +26,8 @@ public struct CheckInPolicy: Sendable, Equatable {
 
 /// Picks what a checking-in device should install, if anything: from a rolled-back rollout the
 /// build it rolls back to (for devices on the bad build), otherwise the newest build of an
-/// active rollout that targets the device and whose current stage includes it.
+/// active or completed rollout that targets the device and whose current stage includes it (a
+/// completed one includes every device, so units that register later still update).
 public enum OfferChooser {
     public static func choose(
         device: Device, version: FirmwareVersion, rollouts: [Rollout], builds: [String: FirmwareBuild]
@@ -38,7 +39,7 @@ public enum OfferChooser {
             case .rolledBack:
                 guard version == buildVersion, let target = rollout.rollbackBuildId.flatMap({ builds[$0] }) else { continue }
                 return (rollout, target)
-            case .active:
+            case .active, .completed:
                 guard rollout.targets(device, version: version), rollout.includes(serial: device.serial),
                       buildVersion > version, build.accepts(from: version) else { continue }
                 if best == nil || buildVersion > best!.version { best = (rollout, build, buildVersion) }
@@ -94,10 +95,12 @@ public protocol FirmwareRepository: Sendable {
     func createRollout(_ rollout: Rollout) async throws
     func rollout(id: String) async throws -> Rollout?
     func rollouts(modelId: String?) async throws -> [Rollout]
-    /// Rollouts that can offer something: active and rolled back.
+    /// Rollouts that can offer something: active, completed and rolled back.
     func liveRollouts() async throws -> [Rollout]
-    /// Applies a command in one transaction and records it in the rollout's history.
-    func command(rolloutId: String, _ command: RolloutCommand, actor: String, now: Date) async throws -> Rollout
+    /// Applies a command in one transaction and records it in the rollout's history. With
+    /// `ifStage`, a rollout that has left that stage meanwhile is answered unchanged (so two nodes
+    /// running the schedule advance it once).
+    func command(rolloutId: String, _ command: RolloutCommand, actor: String, now: Date, ifStage: Int?) async throws -> Rollout
     /// Stores an install report; when it makes the failure share cross the rollout's threshold the
     /// rollout halts in the same transaction. Answers the tally and whether it halted now.
     func report(rolloutId: String, deviceId: String, version: String, state: InstallState, code: String?, now: Date) async throws

@@ -103,6 +103,18 @@ public final class FirmwareUpdates: Sendable {
         forget()
     }
 
+    /// Advances every rollout whose stage has run its scheduled time; answers those it moved.
+    @discardableResult
+    public func advanceDue() async throws -> [Rollout] {
+        let now = clock.now()
+        var advanced: [Rollout] = []
+        for rollout in try await firmware.liveRollouts() where rollout.dueToAdvance(now: now) {
+            advanced.append(try await firmware.command(rolloutId: rollout.id, .advance, actor: "schedule", now: now, ifStage: rollout.stage))
+        }
+        if !advanced.isEmpty { forget() }
+        return advanced
+    }
+
     /// Drops the cached rollouts, builds and keys, after staff change them.
     public func forget() {
         cache.withLock { $0 = nil }

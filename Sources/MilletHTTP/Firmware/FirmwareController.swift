@@ -124,7 +124,8 @@ struct FirmwareController {
             default:
                 throw DomainError.invalid(field: "command", "must be advance, pause, resume, halt or rollback")
             }
-            let changed = try await services.firmware.command(rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: services.clock.now())
+            let changed = try await services.firmware.command(
+                rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: services.clock.now(), ifStage: nil)
             services.updates.forget()
             return try await rolloutDTO(changed)
         }

@@ -89,16 +89,18 @@ extension SQLStore: FirmwareRepository {
     public func liveRollouts() async throws -> [Rollout] {
         try await read { db in
             try await db.raw("""
-                SELECT * FROM rollouts WHERE state IN (\(bind: RolloutState.active.rawValue), \(bind: RolloutState.rolledBack.rawValue)) ORDER BY id
+                SELECT * FROM rollouts WHERE state IN (\(bind: RolloutState.active.rawValue), \(bind: RolloutState.completed.rawValue),
+                    \(bind: RolloutState.rolledBack.rawValue)) ORDER BY id
                 """).all().map(Self.rollout(from:))
         }
     }
 
-    public func command(rolloutId: String, _ command: RolloutCommand, actor: String, now: Date) async throws -> Rollout {
+    public func command(rolloutId: String, _ command: RolloutCommand, actor: String, now: Date, ifStage: Int? = nil) async throws -> Rollout {
         try await transaction { db in
             guard var rollout = try await db.raw("SELECT * FROM rollouts WHERE id = \(bind: rolloutId)").first().map(Self.rollout(from:)) else {
                 throw DomainError.notFound(what: "rollout")
             }
+            if let ifStage, rollout.stage != ifStage || rollout.state != .active { return rollout }
             if case .rollback(let target) = command {
                 guard let build = try await db.raw("SELECT model_id FROM firmware_builds WHERE id = \(bind: target)").first(),
                       try build.string("model_id") == rollout.modelId
