@@ -149,6 +149,60 @@ struct FirmwareHTTPTests: HTTPHarness {
     }
 }
 
+extension FirmwareHTTPTests {
+    @Test func unitsShippedWithSerialsRegisterToTheirBuyerWithTheirWarranty() async throws {
+        try await withApp { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let factoryKey = try await client.execute(uri: "/api/v1/staff/device-models", method: .post, headers: bearer(staff),
+                                                      body: json(["id": "band-2", "name": "Millet Band 2", "kind": "band", "productLine": "wearables"])) {
+                try decode($0)["factoryKey"] as! String
+            }
+            let model = DeviceModel(id: "band-2", name: "Millet Band 2", kind: .band, productLine: "wearables", factoryKey: factoryKey, createdAt: Date())
+            let sku = try #require(try await services.catalog.product(slug: "millet-band-2")).skus[0].id
+            func paidOrder(_ key: String, quantity: Int) async throws -> String {
+                let id = try await client.execute(uri: "/api/v1/orders", method: .post, headers: bearer(fan, [.init("Idempotency-Key")!: key]),
+                                                  body: json(["market": "GB", "shippingAddress": address, "items": [["skuId": sku, "quantity": quantity]]])) {
+                    try decode($0)["id"] as! String
+                }
+                _ = try await services.apply(.pay, orderId: id, actor: "provider:sandbox", note: "paid")
+                return id
+            }
+            let orderId = try await paidOrder("band-order-1", quantity: 2)
+            let ship = { (serials: [String], order: String) in
+                try await client.execute(uri: "/api/v1/staff/orders/\(order)/events", method: .post, headers: bearer(staff),
+                                         body: json(["event": "ship", "serials": serials])) { $0.status }
+            }
+            #expect(try await ship(["BAND-0001", "BAND-0002", "BAND-0003"], orderId) == .unprocessableContent)
+            #expect(try await ship(["BAND-0001", "BAND-0001"], orderId) == .unprocessableContent)
+            // A unit registered before its sale is linked when it ships; one registered after, at registration.
+            let register = { (serial: String) in
+                try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
+                    "serial": serial, "model": "band-2", "secret": model.factorySecret(serial: serial), "market": "GB", "channel": "stable", "version": "2.1.0",
+                ])) { #expect($0.status == .created) }
+            }
+            try await register("BAND-0001")
+            #expect(try await ship(["band-0001", "BAND-0002"], orderId) == .ok)
+            try await register("BAND-0002")
+            try await register("BAND-0099")
+            try await client.execute(uri: "/api/v1/me/devices", method: .get, headers: bearer(fan)) { response in
+                let items = try decode(response)["items"] as! [[String: Any]]
+                #expect(items.map { $0["serial"] as! String } == ["BAND-0001", "BAND-0002"])
+                #expect(items.allSatisfy { $0["orderId"] as? String == orderId && $0["warrantyEndsAt"] is String && $0["modelName"] as? String == "Millet Band 2" })
+            }
+            // A serial that already went out cannot go out again in another order.
+            let second = try await paidOrder("band-order-2", quantity: 1)
+            try await client.execute(uri: "/api/v1/staff/orders/\(second)/events", method: .post, headers: bearer(staff),
+                                     body: json(["event": "ship", "serials": ["BAND-0002"]])) { response in
+                let code = try errorCode(response)
+                #expect(response.status == .conflict && code == "serial_sold")
+            }
+            let status = try await services.orders.order(id: second)?.status
+            #expect(status == .paid)
+        }
+    }
+}
+
 extension HTTPHarness {
     func device(_ token: String, range: String) -> HTTPFields {
         bearer(token, [.range: range])

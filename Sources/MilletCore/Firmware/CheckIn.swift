@@ -63,6 +63,13 @@ public protocol DeviceRepository: Sendable {
     func device(serial: String) async throws -> Device?
     /// Records a check-in: when, and on which version.
     func checkedIn(deviceId: String, version: String, now: Date) async throws
+    /// Records the serials shipped in an order and links any device already registered with one;
+    /// `conflict(serial_sold)` when a serial went out in another order.
+    func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws
+    /// The order a serial went out in, if it was sold through the store.
+    func saleOrder(serial: String) async throws -> String?
+    /// The devices a fan bought through the store.
+    func devices(ownerAccountId: String) async throws -> [Device]
     /// Counts devices by model, market and version: what adoption charts are drawn from.
     func adoption(modelId: String) async throws -> [AdoptionCount]
 }

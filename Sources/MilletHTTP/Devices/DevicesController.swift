@@ -62,6 +62,16 @@ struct DevicesController {
             return try await services.firmwareFiles.response(
                 sha256: build.sha256, size: build.size, range: request.headers[.range], context: context)
         }
+        group.get("me/devices") { _, context in
+            let account = try context.requireAccount()
+            var items: [OwnedDeviceDTO] = []
+            for device in try await services.devices.devices(ownerAccountId: account.id) {
+                let market = try await services.market(device.marketCode)
+                let model = try await services.devices.deviceModel(id: device.modelId)
+                items.append(OwnedDeviceDTO(device, modelName: model?.name ?? device.modelId, warrantyMonths: market.warrantyMonths))
+            }
+            return OwnedDeviceList(items: items)
+        }
         group.get("devices/keys") { _, _ in
             KeyList(items: try await services.updates.publishedKeys().map { KeyList.Key(id: $0.id, algorithm: "Ed25519", publicKey: $0.publicKey,
                                                                                         active: $0.retiredAt == nil, createdAt: $0.createdAt) })
@@ -75,6 +85,30 @@ struct DevicesController {
         }
         return device
     }
+}
+
+/// A fan's device: what it runs, and until when its warranty lasts.
+struct OwnedDeviceDTO: Encodable, Sendable {
+    let id, serial, model, modelName, version, channel: String
+    let orderId: String?
+    let lastSeenAt, warrantyStartsAt, warrantyEndsAt: Date?
+
+    init(_ device: Device, modelName: String, warrantyMonths: Int) {
+        id = device.id
+        serial = device.serial
+        model = device.modelId
+        self.modelName = modelName
+        version = device.version
+        channel = device.channel.rawValue
+        orderId = device.orderId
+        lastSeenAt = device.lastSeenAt
+        warrantyStartsAt = device.warrantyStartsAt
+        warrantyEndsAt = device.warrantyStartsAt.flatMap { Calendar(identifier: .gregorian).date(byAdding: .month, value: warrantyMonths, to: $0) }
+    }
+}
+
+struct OwnedDeviceList: ResponseEncodable, Sendable {
+    let items: [OwnedDeviceDTO]
 }
 
 struct RegisteredDTO: ResponseEncodable, Sendable {

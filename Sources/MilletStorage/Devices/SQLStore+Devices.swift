@@ -40,8 +40,47 @@ extension SQLStore: DeviceRepository {
                         \(bind: now.millis))
                     """).run()
             }
+            try await Self.linkSale(db: db, serial: registration.serial)
             return try await db.raw("SELECT * FROM devices WHERE serial = \(bind: registration.serial)").first().map(Self.device(from:))!
         }
+    }
+
+    public func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws {
+        try await transaction { db in
+            for serial in serials {
+                if let sold = try await db.raw("SELECT order_id FROM device_sales WHERE serial = \(bind: serial)").first() {
+                    guard try sold.string("order_id") == orderId else {
+                        throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) went out in another order")
+                    }
+                    continue
+                }
+                try await db.raw("""
+                    INSERT INTO device_sales (serial, order_id, account_id, shipped_at)
+                    VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis))
+                    """).run()
+                try await Self.linkSale(db: db, serial: serial)
+            }
+        }
+    }
+
+    public func saleOrder(serial: String) async throws -> String? {
+        try await read { db in try await db.raw("SELECT order_id FROM device_sales WHERE serial = \(bind: serial)").first()?.string("order_id") }
+    }
+
+    public func devices(ownerAccountId: String) async throws -> [Device] {
+        try await read { db in
+            try await db.raw("SELECT * FROM devices WHERE owner_account_id = \(bind: ownerAccountId) ORDER BY serial").all().map(Self.device(from:))
+        }
+    }
+
+    /// Gives a registered device its owner, order and warranty start from its sale, if it was sold.
+    static func linkSale(db: any SQLDatabase, serial: String) async throws {
+        try await db.raw("""
+            UPDATE devices SET owner_account_id = (SELECT account_id FROM device_sales s WHERE s.serial = devices.serial),
+                order_id = (SELECT order_id FROM device_sales s WHERE s.serial = devices.serial),
+                warranty_starts_at = (SELECT shipped_at FROM device_sales s WHERE s.serial = devices.serial)
+            WHERE serial = \(bind: serial) AND EXISTS (SELECT 1 FROM device_sales s WHERE s.serial = devices.serial)
+            """).run()
     }
 
     public func device(tokenHash: String) async throws -> Device? {

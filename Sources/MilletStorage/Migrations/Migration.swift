@@ -21,6 +21,7 @@ extension SQLStore {
         Migration(version: 7, name: "webhooks", statements: Schema.webhooks),
         Migration(version: 8, name: "inbox_kinds", statements: Schema.inboxKinds),
         Migration(version: 9, name: "firmware", statements: Schema.firmware),
+        Migration(version: 10, name: "device_sales", statements: Schema.deviceSales),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,
