@@ -203,6 +203,72 @@ extension FirmwareHTTPTests {
     }
 }
 
+extension FirmwareHTTPTests {
+    @Test func theConsoleShowsARolloutAndItsButtonsWork() async throws {
+        try await withApp { client, _ in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let factoryKey = try await client.execute(uri: "/api/v1/staff/device-models", method: .post, headers: bearer(staff),
+                                                      body: json(["id": "router-ax", "name": "Millet Router AX", "kind": "router", "productLine": "routers"])) {
+                try decode($0)["factoryKey"] as! String
+            }
+            let model = DeviceModel(id: "router-ax", name: "Millet Router AX", kind: .router, productLine: "routers", factoryKey: factoryKey, createdAt: Date())
+            var builds: [String] = []
+            for version in ["3.0.0", "3.1.0"] {
+                builds.append(try await client.execute(uri: "/api/v1/staff/firmware-builds?model=router-ax&version=\(version)", method: .post,
+                                                       headers: bearer(staff, [.contentType: "application/octet-stream"]), body: ByteBuffer(string: "image \(version)")) {
+                    try decode($0)["id"] as! String
+                })
+            }
+            let rolloutId = try await client.execute(uri: "/api/v1/staff/rollouts", method: .post, headers: bearer(staff),
+                                                     body: json(["buildId": builds[1], "channel": "stable", "stages": [100], "minReports": 2, "failureThresholdBasisPoints": 5000])) {
+                try decode($0)["id"] as! String
+            }
+            for (index, state) in ["installed", "installed", "failed"].enumerated() {
+                let serial = "RTR-000\(index)"
+                let token = try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
+                    "serial": serial, "model": "router-ax", "secret": model.factorySecret(serial: serial), "market": index == 0 ? "ES" : "IN",
+                    "channel": "stable", "version": "3.0.0",
+                ])) { try decode($0)["token"] as! String }
+                try await client.execute(uri: "/api/v1/devices/reports", method: .post, headers: bearer(token),
+                                         body: json(["rolloutId": rolloutId, "version": "3.1.0", "state": state])) { #expect($0.status == .ok) }
+            }
+            var cookie = formHeaders
+            cookie[.cookie] = "millet_lang=es; \(IdentityMiddleware.cookieName)=\(staff)"
+            var fanCookie = formHeaders
+            fanCookie[.cookie] = "\(IdentityMiddleware.cookieName)=\(fan)"
+            try await client.execute(uri: "/staff/rollouts/\(rolloutId)", method: .get, headers: fanCookie) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/staff/rollouts", method: .get, headers: cookie) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("data-rollout=\"\(rolloutId)\"") && html.contains("router-ax 3.1.0") && html.contains("Activo"))
+            }
+            try await client.execute(uri: "/staff/rollouts/\(rolloutId)", method: .get, headers: cookie) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("<svg") && html.contains("<polyline") && html.contains("33.3%"))
+                #expect(html.contains("<th>ES</th>") && html.contains("3.1.0 · 1") && html.contains("id=\"pause\""))
+            }
+            try await client.execute(uri: "/staff/rollouts/\(rolloutId)/commands", method: .post, headers: fanCookie, body: form(["command": "pause"])) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/staff/rollouts/\(rolloutId)/commands", method: .post, headers: cookie, body: form(["command": "halt"])) {
+                #expect($0.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/staff/rollouts/\(rolloutId)/commands", method: .post, headers: cookie,
+                                     body: form(["command": "halt", "reason": "router reboots"])) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/staff/rollouts/\(rolloutId)", method: .get, headers: cookie) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("data-state=\"halted\"") && html.contains("router reboots") && html.contains("id=\"resume\"") && !html.contains("id=\"pause\""))
+            }
+            try await client.execute(uri: "/staff/rollouts/\(rolloutId)/commands", method: .post, headers: cookie,
+                                     body: form(["command": "rollback", "buildId": builds[0]])) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)", method: .get, headers: bearer(staff)) { response in
+                let state = try decode(response)["state"] as? String
+                #expect(state == "rolled_back")
+            }
+        }
+    }
+}
+
 extension HTTPHarness {
     func device(_ token: String, range: String) -> HTTPFields {
         bearer(token, [.range: range])

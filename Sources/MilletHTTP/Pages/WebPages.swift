@@ -18,6 +18,7 @@ struct WebPages {
         addPostRoutes(to: router)
         addReleaseRoutes(to: router)
         addModerationRoutes(to: router)
+        addRolloutRoutes(to: router)
     }
 
     func chrome(_ request: Request, _ context: MilletRequestContext) async throws -> PageChrome {

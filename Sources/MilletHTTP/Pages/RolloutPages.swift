@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// The staff console for over-the-air updates: every rollout with its progress, and one
+/// rollout's page with adoption by version per market, the failure rate over time as a chart,
+/// its history, and the buttons that advance, pause, resume, halt or roll it back.
+extension WebPages {
+    struct RolloutCommandForm: Decodable {
+        let command: String
+        let reason, buildId: String?
+    }
+
+    func addRolloutRoutes(to router: Router<MilletRequestContext>) {
+        router.get("staff/rollouts") { request, context in
+            _ = try context.requireStaff()
+            let chrome = try await chrome(request, context)
+            var rows: [[String: Any]] = []
+            for rollout in try await services.firmware.rollouts(modelId: nil) {
+                rows.append(try await rolloutValues(rollout, chrome: chrome))
+            }
+            return pages.page("staff-rollouts", ["rollouts": rows, "empty": rows.isEmpty], chrome: chrome)
+        }
+        router.get("staff/rollouts/:id") { request, context in
+            _ = try context.requireStaff()
+            let chrome = try await chrome(request, context)
+            let rollout = try await pageRollout(context)
+            var values = try await rolloutValues(rollout, chrome: chrome)
+            let strings = pages.strings(chrome.preferences.language)
+            values["chart"] = FailureRateChart.svg(
+                try await services.firmware.reportTimeline(rolloutId: rollout.id), thresholdBasisPoints: rollout.failureThresholdBasisPoints,
+                title: strings["rollout_chart_title"] ?? "Installs per minute and failure share")
+            let adoption = try await services.devices.adoption(modelId: rollout.modelId)
+            let total = max(1, adoption.reduce(0) { $0 + $1.devices })
+            values["adoption"] = Dictionary(grouping: adoption, by: \.marketCode).sorted { $0.key < $1.key }.map { market, counts -> [String: Any] in
+                let devices = counts.reduce(0) { $0 + $1.devices }
+                return ["market": market, "devices": devices, "versions": counts.sorted { (FirmwareVersion($0.version) ?? FirmwareVersion("0")!) > (FirmwareVersion($1.version) ?? FirmwareVersion("0")!) }
+                    .map { ["version": $0.version, "devices": $0.devices, "share": $0.devices * 100 / max(1, devices)] }]
+            }
+            values["devicesTotal"] = total
+            values["events"] = try await services.firmware.rolloutEvents(rolloutId: rollout.id).map { event -> [String: Any] in
+                ["action": strings["rollout_action_\(event.action)"] ?? event.action, "actor": event.actor, "detail": event.detail ?? "—",
+                 "at": chrome.format.dateTime(event.at)]
+            }
+            values["otherBuilds"] = try await services.firmware.builds(modelId: rollout.modelId).filter { $0.id != rollout.buildId }
+                .map { ["id": $0.id, "version": $0.version] }
+            return pages.page("staff-rollout", ["rollout": values], chrome: chrome)
+        }
+        router.post("staff/rollouts/:id/commands") { request, context in
+            let staff = try context.requireStaff()
+            let rollout = try await pageRollout(context)
+            let form = try await request.decodeForm(RolloutCommandForm.self, context: context)
+            let command: RolloutCommand
+            switch form.command {
+            case "advance": command = .advance
+            case "pause": command = .pause
+            case "resume": command = .resume
+            case "halt":
+                var check = Validator()
+                check.requireLength(form.reason ?? "", 3...500, "reason", "must say why, 3 to 500 characters")
+                try check.check()
+                command = .halt(reason: form.reason!)
+            case "rollback":
+                guard let target = Self.nonEmpty(form.buildId), Identifier.isWellFormed(target) else { throw DomainError.invalid(field: "buildId", "must name a build") }
+                command = .rollback(to: target)
+            default:
+                throw DomainError.invalid(field: "command", "must be advance, pause, resume, halt or rollback")
+            }
+            _ = try await services.firmware.command(rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: services.clock.now(), ifStage: nil)
+            services.updates.forget()
+            return redirect("/staff/rollouts/\(rollout.id)")
+        }
+    }
+
+    private func pageRollout(_ context: MilletRequestContext) async throws -> Rollout {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id), let rollout = try await services.firmware.rollout(id: id) else { throw DomainError.notFound(what: "rollout") }
+        return rollout
+    }
+
+    private func rolloutValues(_ rollout: Rollout, chrome: PageChrome) async throws -> [String: Any] {
+        let strings = pages.strings(chrome.preferences.language)
+        let tally = try await services.firmware.tally(rolloutId: rollout.id)
+        let build = try await services.firmware.build(id: rollout.buildId)
+        let results = tally.installed + tally.failed
+        var values: [String: Any] = [
+            "id": rollout.id, "model": rollout.modelId, "version": build?.version ?? "?", "channel": rollout.channel.rawValue,
+            "state": rollout.state.rawValue, "stateLabel": strings["rollout_state_\(rollout.state.rawValue)"] ?? rollout.state.rawValue,
+            "percent": rollout.percent, "stages": rollout.stages.map { "\($0)%" }.joined(separator: " → "),
+            "markets": rollout.markets.isEmpty ? (strings["all_markets"] ?? "all") : rollout.markets.joined(separator: ", "),
+            "downloading": tally.downloading, "installed": tally.installed, "failed": tally.failed,
+            "failureRate": results == 0 ? "—" : String(format: "%.1f%%", Double(tally.failed) * 100 / Double(results)),
+            "threshold": String(format: "%.1f%%", Double(rollout.failureThresholdBasisPoints) / 100), "minReports": rollout.minReports,
+            "createdAt": chrome.format.dateTime(rollout.createdAt),
+            "canAdvance": rollout.state == .active || rollout.state == .paused, "canPause": rollout.state == .active,
+            "canResume": rollout.state == .paused || rollout.state == .halted, "canHalt": rollout.state == .active || rollout.state == .paused,
+            "canRollback": rollout.state != .rolledBack,
+        ]
+        values["haltReason"] = rollout.haltReason
+        return values
+    }
+}
