@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// `millet serve | migrate | bench`.
+/// `millet serve | migrate | bench | devices`.
 @main
 struct Millet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "millet",
         abstract: "Run an internet-first hardware brand: direct store, orders, payments.",
-        subcommands: [Serve.self, Migrate.self, Bench.self],
+        subcommands: [Serve.self, Migrate.self, Bench.self, Devices.self],
         defaultSubcommand: Serve.self)
 }
 
