@@ -114,6 +114,34 @@ extension StorageConformanceTests {
         }
     }
 
+    @Test(arguments: Backends.all) func importedDevicesCheckInInBatchesAndAnInstallIsNotUndone(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, new) = try await firmwareFixture(store)
+            let registrations = try (0..<1_200).map { try registration(model, String(format: "IMP-%05d", $0)) }
+            try await store.importDevices(registrations, tokenHashes: (0..<1_200).map { "hash-\($0)" }, now: clock.now())
+            let updates = FirmwareUpdates(devices: store, firmware: store, clock: clock)
+            let rollout = try Rollout.plan(buildId: new.id, modelId: model.id, channel: .stable, markets: [], sourceVersions: [], stages: [100], now: clock.now())
+            try await store.createRollout(rollout)
+            var devices: [Device] = []
+            for index in [0, 600, 1_199] { devices.append(try #require(try await store.device(tokenHash: "hash-\(index)"))) }
+            clock.advance(by: 10)
+            for device in devices {
+                let answer = try await updates.checkIn(device, version: try #require(FirmwareVersion("14.0.6")), load: 0, random: 0.5)
+                #expect(answer.rolloutId == rollout.id && answer.offer != nil)
+            }
+            // Device 600 installs before the buffered check-ins are written: its install stands.
+            clock.advance(by: 1)
+            _ = try await store.report(rolloutId: rollout.id, deviceId: devices[1].id, version: "14.0.7", state: .installed, code: nil, now: clock.now())
+            #expect(try await updates.flushCheckIns() == 3)
+            #expect(try await updates.flushCheckIns() == 0)
+            let seen = try await store.device(tokenHash: "hash-0")
+            let installed = try await store.device(tokenHash: "hash-600")
+            #expect(seen?.lastSeenAt == clock.now().addingTimeInterval(-1) && seen?.version == "14.0.6")
+            #expect(installed?.version == "14.0.7" && installed?.lastSeenAt == clock.now())
+            #expect(try await store.adoption(modelId: model.id).reduce(0) { $0 + $1.devices } == 1_200)
+        }
+    }
+
     @Test(arguments: Backends.all) func signingKeysRotateAndTheLastOneStays(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let first = SigningKey.generate(now: clock.now()), second = SigningKey.generate(now: clock.now().addingTimeInterval(1))

@@ -63,6 +63,9 @@ public protocol DeviceRepository: Sendable {
     func device(serial: String) async throws -> Device?
     /// Records a check-in: when, and on which version.
     func checkedIn(deviceId: String, version: String, now: Date) async throws
+    /// Records many check-ins in a few statements; a device's newer record (an install report)
+    /// is never overwritten by an older check-in.
+    func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws
     /// Records the serials shipped in an order and links any device already registered with one;
     /// `conflict(serial_sold)` when a serial went out in another order.
     func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws
@@ -72,6 +75,19 @@ public protocol DeviceRepository: Sendable {
     func devices(ownerAccountId: String) async throws -> [Device]
     /// Counts devices by model, market and version: what adoption charts are drawn from.
     func adoption(modelId: String) async throws -> [AdoptionCount]
+}
+
+/// One check-in waiting to be written.
+public struct DeviceCheckIn: Sendable, Equatable {
+    public let deviceId: String
+    public let version: String
+    public let at: Date
+
+    public init(deviceId: String, version: String, at: Date) {
+        self.deviceId = deviceId
+        self.version = version
+        self.at = at
+    }
 }
 
 /// How many devices of a model run a version in a market.

@@ -26,6 +26,13 @@ public final class FirmwareUpdates: Sendable {
     /// How long a signed offer stays valid.
     public let offerLifetime: TimeInterval
     private let cache = Mutex<(at: Date, rollouts: [Rollout], builds: [String: FirmwareBuild], signer: ManifestSigner)?>(nil)
+    /// Devices by token hash, kept ``deviceCacheSeconds`` so a busy fleet does not read the
+    /// database per check-in. A re-registration on this node drops the old token at once; on
+    /// other nodes within that time.
+    private let known = Mutex<[String: (device: Device, until: Date)]>([:])
+    public let deviceCacheSeconds: TimeInterval = 60
+    /// Check-ins not yet written: at most a second's worth, written together by ``flushCheckIns()``.
+    private let pending = Mutex<[String: DeviceCheckIn]>([:])
 
     public init(devices: any DeviceRepository, firmware: any FirmwareRepository, clock: any MilletClock, policy: CheckInPolicy = CheckInPolicy(),
                 offerLifetime: TimeInterval = 24 * 3600) {
@@ -44,20 +51,41 @@ public final class FirmwareUpdates: Sendable {
         }
         let token = DeviceToken.make()
         let device = try await devices.register(registration, tokenHash: Secrets.digest(token), now: clock.now())
+        known.withLock { entries in entries = entries.filter { $0.value.device.id != device.id } }
         return (device, token)
     }
 
     /// The device a token belongs to.
     public func device(token: String) async throws -> Device? {
         guard DeviceToken.looksLikeDeviceToken(token) else { return nil }
-        return try await devices.device(tokenHash: Secrets.digest(token))
+        let digest = Secrets.digest(token), now = clock.now()
+        if let hit = known.withLock({ $0[digest] }), hit.until > now { return hit.device }
+        guard let device = try await devices.device(tokenHash: digest) else { return nil }
+        known.withLock {
+            if $0.count >= 2_000_000 { $0.removeAll(keepingCapacity: true) }
+            $0[digest] = (device, now.addingTimeInterval(deviceCacheSeconds))
+        }
+        return device
     }
 
-    /// Records the check-in and answers the offer for this device, if any. `load` (0 idle, 1
+    /// Writes the check-ins recorded since the last flush; the server calls it every second.
+    @discardableResult
+    public func flushCheckIns() async throws -> Int {
+        let batch = pending.withLock { entries -> [DeviceCheckIn] in
+            defer { entries.removeAll(keepingCapacity: true) }
+            return Array(entries.values)
+        }
+        try await devices.recordCheckIns(batch)
+        return batch.count
+    }
+
+    /// Notes the check-in (written by ``flushCheckIns()`` within a second) and answers the offer
+    /// for this device, if any. `load` (0 idle, 1
     /// saturated) stretches the next check-in; `random` (0..<1) jitters it.
     public func checkIn(_ device: Device, version: FirmwareVersion, load: Double, random: Double) async throws -> CheckInAnswer {
         let now = clock.now()
-        try await devices.checkedIn(deviceId: device.id, version: version.description, now: now)
+        // Last seen and version are telemetry: written within a second, many at a time.
+        pending.withLock { $0[device.id] = DeviceCheckIn(deviceId: device.id, version: version.description, at: now) }
         let live = try await liveState(now: now)
         let next = policy.nextCheckIn(load: load, random: random)
         guard let (rollout, build) = OfferChooser.choose(device: device, version: version, rollouts: live.rollouts, builds: live.builds) else {

@@ -50,7 +50,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
 }
 
 /// The Millet server: the router on a socket, plus the services that cancel unpaid orders at
-/// their deadline, run flash sales, send the webhook outbox, and advance scheduled rollouts. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
+/// their deadline, run flash sales, send the webhook outbox, write device check-ins and advance scheduled rollouts. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
 public func buildApplication(
     _ services: MilletServices, host: String, port: Int, logger: Logger
 ) async throws -> some ApplicationProtocol {
@@ -61,7 +61,7 @@ public func buildApplication(
         services: [
             PaymentDeadlineService(services: services, logger: logger), FlashSaleService(engine: services.engine, logger: logger),
             WebhookService(dispatcher: services.webhookDispatcher, logger: logger),
-            RolloutScheduleService(updates: services.updates, logger: logger),
+            FirmwareService(updates: services.updates, logger: logger),
         ],
         logger: logger)
 }

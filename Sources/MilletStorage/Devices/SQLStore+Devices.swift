@@ -99,6 +99,46 @@ extension SQLStore: DeviceRepository {
         }
     }
 
+    public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws {
+        guard !checkIns.isEmpty else { return }
+        try await transaction { db in
+            for start in stride(from: 0, to: checkIns.count, by: 500) {
+                let rows = checkIns[start..<min(start + 500, checkIns.count)].map { c -> SQLQueryString in
+                    "(\(bind: c.deviceId), \(bind: c.version), \(bind: c.at.millis))"
+                }
+                try await db.raw("""
+                    WITH v(id, version, at) AS (VALUES \(rows.joined(separator: ", ")))
+                    UPDATE devices SET version = v.version, last_seen_at = v.at FROM v
+                    WHERE devices.id = v.id AND (devices.last_seen_at IS NULL OR devices.last_seen_at <= v.at)
+                    """).run()
+            }
+        }
+    }
+
+    /// Registers many devices at once, each with its token hash: how a brand brings its fleet
+    /// over from another update server, and how `millet bench ota` seeds a million devices.
+    public func importDevices(_ registrations: [DeviceRegistration], tokenHashes: [String], now: Date) async throws {
+        precondition(registrations.count == tokenHashes.count, "one token per device")
+        for start in stride(from: 0, to: registrations.count, by: 10_000) {
+            let end = min(start + 10_000, registrations.count)
+            try await transaction { db in
+                for chunk in stride(from: start, to: end, by: 500) {
+                    let rows = (chunk..<min(chunk + 500, end)).map { i -> SQLQueryString in
+                        let r = registrations[i]
+                        return """
+                            (\(bind: Identifier.make()), \(bind: r.serial), \(bind: r.modelId), \(bind: r.marketCode), \(bind: r.channel.rawValue),
+                            \(bind: r.version.description), \(bind: tokenHashes[i]), \(bind: now.millis))
+                            """
+                    }
+                    try await db.raw("""
+                        INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, registered_at)
+                        VALUES \(rows.joined(separator: ", "))
+                        """).run()
+                }
+            }
+        }
+    }
+
     public func adoption(modelId: String) async throws -> [AdoptionCount] {
         try await read { db in
             try await db.raw("""
