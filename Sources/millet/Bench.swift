@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import MilletBench
 
-/// `millet bench flash-sale`: measured figures for BENCHMARKS.md.
+/// `millet bench flash-sale | ota`: measured figures for BENCHMARKS.md.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self])
+        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self])
 
     struct FlashSale: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -35,6 +35,31 @@ struct Bench: AsyncParsableCommand {
             print("rejections: \(r.rejections.line)   (target p99 < 5 ms)")
             print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
             guard r.invariants.values.allSatisfy({ $0 }) else { throw ExitCode.failure }
+        }
+    }
+
+    struct OTA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ota", abstract: "Device check-ins across a registered fleet, compared with /health/live; memory per device.")
+
+        @Option(help: "Registered devices.") var devices = 1_000_000
+        @Option(help: "Check-ins (and as many /health/live requests for the ceiling).") var checkIns = 1_000_000
+        @Option(help: "Keep-alive connections.") var connections = 64
+        @Option(help: "Folder for ota.json and ota.svg.") var out = "build/bench"
+
+        func run() async throws {
+            let bench = OTABench(
+                options: .init(devices: devices, checkIns: checkIns, connections: connections, out: out),
+                say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+            let r = try await bench.run()
+            print("")
+            print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
+            print(String(format: "device check-ins:             %10.0f check-ins/s  ratio to ceiling %.2f (target >= 0.7)", r.checkInsPerSecond, r.checkInsToCeiling))
+            print("check-ins:  \(r.checkIns.line)   (\(r.offers) signed offers)")
+            print(String(format: "memory per registered device: %10.0f bytes resident (%.0f MB before, %.0f MB after)", r.bytesPerDevice,
+                         Double(r.residentBytesBefore) / 1e6, Double(r.residentBytesAfter) / 1e6))
+            print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); check-ins written: \(r.checkInsWritten)")
+            guard r.outcomes.keys.allSatisfy({ $0 == "200" }) else { throw ExitCode.failure }
         }
     }
 }

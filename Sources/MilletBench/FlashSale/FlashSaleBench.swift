@@ -259,39 +259,15 @@ public struct FlashSaleBench: Sendable {
 
     // MARK: - Helpers
 
-    private func waitUntilUp(_ client: LoadClient) async throws {
-        for _ in 0..<100 {
-            if let answer = try? await client.run(total: 1, connections: 1, make: { _ in LoadRequest(uri: "/health") }), answer.first?.status == 200 {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw BenchError.failed("the server did not start")
-    }
-
-    private func progress(_ label: String, _ total: Int) -> @Sendable (Int) -> Void {
-        let say = self.say
-        return { done in say(String(format: "  %@ %d/%d (%.0f%%)", label, done, total, 100 * Double(done) / Double(max(total, 1)))) }
-    }
+    private func progress(_ label: String, _ total: Int) -> @Sendable (Int) -> Void { BenchKit.progress(say, label, total) }
 
     private func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
 
-    private func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+    private func seconds(since start: UInt64) -> Double { BenchKit.seconds(since: start) }
 
-    private func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw BenchError.failed("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    private func waitUntilUp(_ client: LoadClient) async throws { try await BenchKit.waitUntilUp(client) }
+
+    private func freePort() throws -> Int { try BenchKit.freePort() }
 }
 
 enum BenchError: Error, CustomStringConvertible {

@@ -1,0 +1,177 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import MilletCore
+import MilletHTTP
+import MilletStorage
+import NIOCore
+import NIOHTTP1
+
+/// `millet bench ota`: device check-ins against a real server over loopback.
+///
+/// It starts Millet in this process on a fresh embedded database, imports N registered devices
+/// with their tokens, starts a rollout at its first stage (so some check-ins get a signed offer),
+/// and fires check-ins from many keep-alive connections, each from a different device, spread
+/// over the whole fleet. In the same run it measures the trivial endpoint (`/health/live`) and
+/// prints the ratio, the latencies, and the resident memory per registered device.
+public struct OTABench: Sendable {
+    public struct Options: Sendable {
+        public var devices: Int
+        public var checkIns: Int
+        public var connections: Int
+        public var out: String
+
+        public init(devices: Int, checkIns: Int, connections: Int, out: String) {
+            self.devices = devices
+            self.checkIns = checkIns
+            self.connections = connections
+            self.out = out
+        }
+    }
+
+    public struct Result: Codable, Sendable {
+        public var options: [String: String]
+        public var ceilingRequestsPerSecond: Double
+        public var checkInsPerSecond: Double
+        public var checkInsToCeiling: Double
+        public var offers: Int
+        public var checkIns: Latencies
+        public var ceiling: Latencies
+        public var outcomes: [String: Int]
+        public var residentBytesBefore: Int
+        public var residentBytesAfter: Int
+        public var bytesPerDevice: Double
+        public var checkInsWritten: Int
+    }
+
+    let options: Options
+    let say: @Sendable (String) -> Void
+
+    public init(options: Options, say: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.say = say
+    }
+
+    public func run() async throws -> Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("millet-bench-ota-\(Identifier.make())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var logger = Logger(label: "millet.bench")
+        logger.logLevel = .error
+        let store = try await SQLStore.open(folder + "/bench.sqlite", logger: logger)
+        do {
+            let result = try await measure(store: store, folder: folder, logger: logger)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    private func measure(store: SQLStore, folder: String, logger: Logger) async throws -> Result {
+        try await store.migrate()
+        let clock = BenchClock()
+        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: clock.now())
+        let services = MilletServices(store: store, clock: clock, sandboxSecret: "bench", firmwareDirectory: folder + "/files")
+        let port = try BenchKit.freePort()
+        let app = try await buildApplication(services, host: "127.0.0.1", port: port, logger: logger)
+        let server = Task { try await app.run() }
+        defer { server.cancel() }
+        let client = LoadClient(host: "127.0.0.1", port: port, threads: 1)
+        defer { Task { try? await client.shutdown() } }
+        try await BenchKit.waitUntilUp(client)
+
+        let model = try DeviceModel.create(id: "bench-phone", name: "Bench phone", kind: .phone, productLine: "phones", now: clock.now())
+        try await store.createModel(model)
+        let image = Data(repeating: 7, count: 1 << 20)
+        let sha = Secrets.hex(SHA256.hash(data: image))
+        let path = services.firmwareFiles.path(sha256: sha)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try image.write(to: URL(fileURLWithPath: path))
+        let build = FirmwareBuild(id: Identifier.make(), modelId: model.id, version: "2.0.0", sha256: sha, size: Int64(image.count),
+                                  minSourceVersion: nil, releaseId: nil, notes: nil, createdAt: clock.now())
+        try await store.addBuild(build)
+        try await store.createRollout(try Rollout.plan(buildId: build.id, modelId: model.id, channel: .stable, markets: [], sourceVersions: [],
+                                                       stages: [10, 100], now: clock.now()))
+
+        let before = BenchKit.residentBytes()
+        say("importing \(options.devices) registered devices")
+        let tokens = try await seed(store: store, model: model, clock: clock)
+
+        let c = options.connections, m = options.checkIns
+        say("HTTP ceiling: \(m) GET /health/live")
+        let ceilingStart = DispatchTime.now().uptimeNanoseconds
+        let health = try await client.run(total: m, connections: c, progress: BenchKit.progress(say, "health", m)) { _ in LoadRequest(uri: "/health/live") }
+        let ceilingRate = Double(health.count) / BenchKit.seconds(since: ceilingStart)
+
+        say("check-ins: \(m) POST /api/v1/devices/check-in from \(c) connections across \(options.devices) devices")
+        let body = ByteBuffer(string: #"{"version":"1.0.0"}"#)
+        // A stride coprime with the fleet size visits devices all over the fleet, each once per pass.
+        let stride = Self.coprimeStride(options.devices)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let samples = try await client.run(total: m, connections: c, capture: "action", progress: BenchKit.progress(say, "check-in", m)) { i in
+            let device = (i &* stride) % tokens.count
+            return LoadRequest(method: .POST, uri: "/api/v1/devices/check-in",
+                               headers: ["Authorization": "Bearer \(tokens[device])", "Content-Type": "application/json"], body: body)
+        }
+        let rate = Double(samples.count) / BenchKit.seconds(since: start)
+        let written = try await services.updates.flushCheckIns()
+        let after = BenchKit.residentBytes()
+        var outcomes: [String: Int] = [:]
+        for sample in samples { outcomes[String(sample.status), default: 0] += 1 }
+        let result = Result(
+            options: ["devices": String(options.devices), "checkIns": String(m), "connections": String(c), "database": store.backend.rawValue],
+            ceilingRequestsPerSecond: ceilingRate, checkInsPerSecond: rate, checkInsToCeiling: rate / ceilingRate,
+            offers: samples.filter { $0.captured == "update" }.count, checkIns: Latencies(samples.map(\.latency)), ceiling: Latencies(health.map(\.latency)),
+            outcomes: outcomes, residentBytesBefore: before, residentBytesAfter: after,
+            bytesPerDevice: Double(after - before) / Double(max(1, options.devices)), checkInsWritten: written)
+        try write(result, samples: samples)
+        return result
+    }
+
+    /// Imports the fleet in chunks; answers each device's token.
+    private func seed(store: SQLStore, model: DeviceModel, clock: BenchClock) async throws -> [String] {
+        var tokens: [String] = []
+        tokens.reserveCapacity(options.devices)
+        let markets = ["IN", "CN", "ES", "GB", "ID"]
+        let chunk = 100_000
+        for start in Swift.stride(from: 0, to: options.devices, by: chunk) {
+            let end = min(start + chunk, options.devices)
+            var registrations: [DeviceRegistration] = [], hashes: [String] = []
+            for index in start..<end {
+                let serial = String(format: "BENCH-%08d", index)
+                registrations.append(try DeviceRegistration(
+                    serial: serial, modelId: model.id, secret: model.factorySecret(serial: serial), marketCode: markets[index % 5], channel: "stable",
+                    version: "1.0.0"))
+                let token = DeviceToken.make()
+                tokens.append(token)
+                hashes.append(Secrets.digest(token))
+            }
+            try await store.importDevices(registrations, tokenHashes: hashes, now: clock.now())
+            say("  devices \(end)/\(options.devices)")
+        }
+        return tokens
+    }
+
+    static func coprimeStride(_ n: Int) -> Int {
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        var stride = 7_919
+        while gcd(stride, n) != 1 { stride += 2 }
+        return stride
+    }
+
+    private func write(_ result: Result, samples: [Sample]) throws {
+        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(result).write(to: URL(fileURLWithPath: options.out + "/ota.json"))
+        let chart = LatencyChart(title: "OTA: latency of device check-ins over time", series: [
+            LatencySeries(name: "offers", samples: samples.filter { $0.captured == "update" }.map { ($0.sentAt, $0.latency) }),
+            LatencySeries(name: "nothing to do", samples: samples.filter { $0.captured != "update" }.map { ($0.sentAt, $0.latency) }),
+        ])
+        try chart.svg().write(toFile: options.out + "/ota.svg", atomically: true, encoding: .utf8)
+        say("wrote \(options.out)/ota.json and \(options.out)/ota.svg")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every benchmark needs: a free port, waiting for the server, progress lines, timing and
+/// the process's resident memory.
+enum BenchKit {
+    static func waitUntilUp(_ client: LoadClient) async throws {
+        for _ in 0..<100 {
+            if let answer = try? await client.run(total: 1, connections: 1, make: { _ in LoadRequest(uri: "/health") }), answer.first?.status == 200 {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchError.failed("the server did not start")
+    }
+
+    static func progress(_ say: @escaping @Sendable (String) -> Void, _ label: String, _ total: Int) -> @Sendable (Int) -> Void {
+        { done in say(String(format: "  %@ %d/%d (%.0f%%)", label, done, total, 100 * Double(done) / Double(max(total, 1)))) }
+    }
+
+    static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+    /// Resident memory of this process in bytes, from `/proc/self/statm`.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw BenchError.failed("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
