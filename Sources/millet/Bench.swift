@@ -56,8 +56,8 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
             print(String(format: "device check-ins:             %10.0f check-ins/s  ratio to ceiling %.2f (target >= 0.7)", r.checkInsPerSecond, r.checkInsToCeiling))
             print("check-ins:  \(r.checkIns.line)   (\(r.offers) signed offers)")
-            print(String(format: "memory per registered device: %10.0f bytes resident (%.0f MB before, %.0f MB after)", r.bytesPerDevice,
-                         Double(r.residentBytesBefore) / 1e6, Double(r.residentBytesAfter) / 1e6))
+            print(String(format: "memory per registered device: %10.0f bytes resident (%.0f MB before, %.0f MB after; index loaded in %.1f s)",
+                         r.bytesPerDevice, Double(r.residentBytesBefore) / 1e6, Double(r.residentBytesAfter) / 1e6, r.indexLoadSeconds))
             print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); check-ins written: \(r.checkInsWritten)")
             guard r.outcomes.keys.allSatisfy({ $0 == "200" }) else { throw ExitCode.failure }
         }

@@ -142,6 +142,35 @@ extension StorageConformanceTests {
         }
     }
 
+    @Test(arguments: Backends.all) func everyNodeKeepsItsDeviceIndexInStepAndOldTokensDie(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, _) = try await firmwareFixture(store)
+            let tokens = (0..<2_500).map { _ in DeviceToken.make() }
+            let registrations = try (0..<2_500).map { try registration(model, String(format: "IDX-%05d", $0)) }
+            try await store.importDevices(registrations, tokenHashes: tokens.map(Secrets.digest), now: clock.now())
+            // Two nodes; the first loads everything in pages.
+            let first = FirmwareUpdates(devices: store, firmware: store, clock: clock)
+            let second = FirmwareUpdates(devices: store, firmware: store, clock: clock)
+            #expect(try await first.syncDevices(pageSize: 1_000) == 2_500 && first.indexedDevices == 2_500)
+            #expect(try await second.syncDevices() == 2_500)
+            // A unit reset and registered again on the first node gets a new token there; the
+            // second node learns of it at its next sync, and the old token dies on both.
+            clock.advance(by: 30)
+            let (device, fresh) = try await first.register(registrations[7])
+            #expect(try await first.device(token: tokens[7]) == nil)
+            #expect(try await first.device(token: fresh)?.id == device.id)
+            #expect(try await second.syncDevices() >= 1)
+            let dead = try await second.device(token: tokens[7]), live = try await second.device(token: fresh)
+            #expect(dead == nil && live?.id == device.id)
+            #expect(second.indexedDevices == 2_500)
+            // A token issued on another node since the last sync is read once, on first use.
+            let third = FirmwareUpdates(devices: store, firmware: store, clock: clock)
+            #expect(try await third.device(token: tokens[100])?.serial == "IDX-00100" && third.indexedDevices == 1)
+            let unknown = try await third.device(token: DeviceToken.make()), malformed = try await third.device(token: "not-a-device-token")
+            #expect(unknown == nil && malformed == nil)
+        }
+    }
+
     @Test(arguments: Backends.all) func signingKeysRotateAndTheLastOneStays(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let first = SigningKey.generate(now: clock.now()), second = SigningKey.generate(now: clock.now().addingTimeInterval(1))

@@ -60,20 +60,7 @@ public struct FlashSaleBench: Sendable {
     }
 
     public func run() async throws -> Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("millet-bench-\(Identifier.make())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        var logger = Logger(label: "millet.bench")
-        logger.logLevel = .error
-        let store = try await SQLStore.open(options.database ?? folder + "/bench.sqlite", logger: logger)
-        do {
-            let result = try await measure(store: store, logger: logger)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        try await BenchKit.withFreshStore(database: options.database, label: "bench") { store, _, logger in try await measure(store: store, logger: logger) }
     }
 
     private func measure(store: SQLStore, logger: Logger) async throws -> Result {

@@ -11,7 +11,8 @@ import NIOHTTP1
 /// `millet bench ota`: device check-ins against a real server over loopback.
 ///
 /// It starts Millet in this process on a fresh embedded database, imports N registered devices
-/// with their tokens, starts a rollout at its first stage (so some check-ins get a signed offer),
+/// with their tokens, loads them into the device index as a starting node does, starts a rollout
+/// at its first stage (so some check-ins get a signed offer),
 /// and fires check-ins from many keep-alive connections, each from a different device, spread
 /// over the whole fleet. In the same run it measures the trivial endpoint (`/health/live`) and
 /// prints the ratio, the latencies, and the resident memory per registered device.
@@ -43,6 +44,7 @@ public struct OTABench: Sendable {
         public var residentBytesAfter: Int
         public var bytesPerDevice: Double
         public var checkInsWritten: Int
+        public var indexLoadSeconds: Double
     }
 
     let options: Options
@@ -54,20 +56,7 @@ public struct OTABench: Sendable {
     }
 
     public func run() async throws -> Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("millet-bench-ota-\(Identifier.make())").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        var logger = Logger(label: "millet.bench")
-        logger.logLevel = .error
-        let store = try await SQLStore.open(folder + "/bench.sqlite", logger: logger)
-        do {
-            let result = try await measure(store: store, folder: folder, logger: logger)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        try await BenchKit.withFreshStore(label: "bench-ota") { store, folder, logger in try await measure(store: store, folder: folder, logger: logger) }
     }
 
     private func measure(store: SQLStore, folder: String, logger: Logger) async throws -> Result {
@@ -99,6 +88,11 @@ public struct OTABench: Sendable {
         let before = BenchKit.residentBytes()
         say("importing \(options.devices) registered devices")
         let tokens = try await seed(store: store, model: model, clock: clock)
+        // As a node does when it starts: every device into the in-memory index.
+        let loadStart = DispatchTime.now().uptimeNanoseconds
+        try await services.updates.syncDevices()
+        let loadSeconds = BenchKit.seconds(since: loadStart)
+        say(String(format: "device index: %d devices loaded in %.1f s", services.updates.indexedDevices, loadSeconds))
 
         let c = options.connections, m = options.checkIns
         say("HTTP ceiling: \(m) GET /health/live")
@@ -126,7 +120,7 @@ public struct OTABench: Sendable {
             ceilingRequestsPerSecond: ceilingRate, checkInsPerSecond: rate, checkInsToCeiling: rate / ceilingRate,
             offers: samples.filter { $0.captured == "update" }.count, checkIns: Latencies(samples.map(\.latency)), ceiling: Latencies(health.map(\.latency)),
             outcomes: outcomes, residentBytesBefore: before, residentBytesAfter: after,
-            bytesPerDevice: Double(after - before) / Double(max(1, options.devices)), checkInsWritten: written)
+            bytesPerDevice: Double(after - before) / Double(max(1, options.devices)), checkInsWritten: written, indexLoadSeconds: loadSeconds)
         try write(result, samples: samples)
         return result
     }

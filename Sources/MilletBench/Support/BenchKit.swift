@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import MilletCore
+import MilletStorage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,6 +9,25 @@ import Glibc
 /// What every benchmark needs: a free port, waiting for the server, progress lines, timing and
 /// the process's resident memory.
 enum BenchKit {
+    /// Runs `body` on a fresh embedded database (or `database`, an empty PostgreSQL) in a
+    /// temporary folder, closing the store and removing the folder afterwards.
+    static func withFreshStore<R>(database: String? = nil, label: String, _ body: (SQLStore, String, Logger) async throws -> R) async throws -> R {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("millet-\(label)-\(Identifier.make())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var logger = Logger(label: "millet.bench")
+        logger.logLevel = .error
+        let store = try await SQLStore.open(database ?? folder + "/bench.sqlite", logger: logger)
+        do {
+            let result = try await body(store, folder, logger)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
     static func waitUntilUp(_ client: LoadClient) async throws {
         for _ in 0..<100 {
             if let answer = try? await client.run(total: 1, connections: 1, make: { _ in LoadRequest(uri: "/health") }), answer.first?.status == 200 {

@@ -73,8 +73,24 @@ public protocol DeviceRepository: Sendable {
     func saleOrder(serial: String) async throws -> String?
     /// The devices a fan bought through the store.
     func devices(ownerAccountId: String) async throws -> [Device]
+    /// Devices whose token was issued at or after `since`, oldest first, `limit` at a time after
+    /// the (time, id) of the last one read: how each node keeps its device index in step.
+    func tokens(issuedSince since: Date, after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken]
     /// Counts devices by model, market and version: what adoption charts are drawn from.
     func adoption(modelId: String) async throws -> [AdoptionCount]
+}
+
+/// A device and the hash of the token it was last given.
+public struct IssuedToken: Sendable {
+    public let tokenHash: String
+    public let issuedAt: Date
+    public let device: Device
+
+    public init(tokenHash: String, issuedAt: Date, device: Device) {
+        self.tokenHash = tokenHash
+        self.issuedAt = issuedAt
+        self.device = device
+    }
 }
 
 /// One check-in waiting to be written.

@@ -26,11 +26,7 @@ public final class FirmwareUpdates: Sendable {
     /// How long a signed offer stays valid.
     public let offerLifetime: TimeInterval
     private let cache = Mutex<(at: Date, rollouts: [Rollout], builds: [String: FirmwareBuild], signer: ManifestSigner)?>(nil)
-    /// Devices by token hash, kept ``deviceCacheSeconds`` so a busy fleet does not read the
-    /// database per check-in. A re-registration on this node drops the old token at once; on
-    /// other nodes within that time.
-    private let known = Mutex<[String: (device: Device, until: Date)]>([:])
-    public let deviceCacheSeconds: TimeInterval = 60
+    private let index = DeviceIndex()
     /// Check-ins not yet written: at most a second's worth, written together by ``flushCheckIns()``.
     private let pending = Mutex<[String: DeviceCheckIn]>([:])
 
@@ -50,23 +46,43 @@ public final class FirmwareUpdates: Sendable {
             throw DomainError.unauthenticated(message: "the factory secret does not match this serial")
         }
         let token = DeviceToken.make()
-        let device = try await devices.register(registration, tokenHash: Secrets.digest(token), now: clock.now())
-        known.withLock { entries in entries = entries.filter { $0.value.device.id != device.id } }
+        let now = clock.now()
+        let device = try await devices.register(registration, tokenHash: Secrets.digest(token), now: now)
+        index.put(tokenHash: Secrets.digest(token), device: device, issuedAt: now)
         return (device, token)
     }
 
     /// The device a token belongs to.
     public func device(token: String) async throws -> Device? {
         guard DeviceToken.looksLikeDeviceToken(token) else { return nil }
-        let digest = Secrets.digest(token), now = clock.now()
-        if let hit = known.withLock({ $0[digest] }), hit.until > now { return hit.device }
+        let digest = Secrets.digest(token)
+        if let known = index.device(tokenHash: digest) { return known }
+        // Issued on another node since the last sync: read it once.
         guard let device = try await devices.device(tokenHash: digest) else { return nil }
-        known.withLock {
-            if $0.count >= 2_000_000 { $0.removeAll(keepingCapacity: true) }
-            $0[digest] = (device, now.addingTimeInterval(deviceCacheSeconds))
-        }
+        index.put(tokenHash: digest, device: device, issuedAt: .distantPast)
         return device
     }
+
+    /// Reads the tokens issued since the last look (all of them the first time) into the device
+    /// index; answers how many were read. The server calls it at start and every second.
+    @discardableResult
+    public func syncDevices(pageSize: Int = 20_000) async throws -> Int {
+        // A margin for registrations that committed after later ones; reading one twice is harmless.
+        let newest = index.newest
+        let since = newest == .distantPast ? newest : newest.addingTimeInterval(-5)
+        var after: (at: Date, id: String)?
+        var read = 0
+        while true {
+            let page = try await devices.tokens(issuedSince: since, after: after, limit: pageSize)
+            for issued in page { index.put(tokenHash: issued.tokenHash, device: issued.device, issuedAt: issued.issuedAt) }
+            read += page.count
+            guard page.count == pageSize, let last = page.last else { return read }
+            after = (last.issuedAt, last.device.id)
+        }
+    }
+
+    /// Devices in this node's index.
+    public var indexedDevices: Int { index.count }
 
     /// Writes the check-ins recorded since the last flush; the server calls it every second.
     @discardableResult

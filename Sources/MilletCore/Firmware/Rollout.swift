@@ -14,6 +14,25 @@ public enum RolloutCommand: Equatable, Sendable {
     /// Sends `buildId` to the devices that took this rollout's build.
     case rollback(to: String)
 
+    /// Reads a command from its name and the detail it needs (a reason to halt, a build to roll back to).
+    public init(name: String, reason: String?, buildId: String?) throws {
+        switch name {
+        case "advance": self = .advance
+        case "pause": self = .pause
+        case "resume": self = .resume
+        case "halt":
+            var check = Validator()
+            check.requireLength(reason ?? "", 3...500, "reason", "must say why, 3 to 500 characters")
+            try check.check()
+            self = .halt(reason: (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        case "rollback":
+            guard let buildId, Identifier.isWellFormed(buildId) else { throw DomainError.invalid(field: "buildId", "must name the build to go back to") }
+            self = .rollback(to: buildId)
+        default:
+            throw DomainError.invalid(field: "command", "must be advance, pause, resume, halt or rollback")
+        }
+    }
+
     public var name: String {
         switch self {
         case .advance: "advance"

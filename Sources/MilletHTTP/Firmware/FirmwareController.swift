@@ -108,22 +108,7 @@ struct FirmwareController {
             let staff = try context.requireStaff()
             let rollout = try await rollout(context)
             let body = try await request.decodeJSON(CommandBody.self, context: context)
-            let command: RolloutCommand
-            switch body.command {
-            case "advance": command = .advance
-            case "pause": command = .pause
-            case "resume": command = .resume
-            case "halt":
-                var check = Validator()
-                check.requireLength(body.reason ?? "", 3...500, "reason", "must say why, 3 to 500 characters")
-                try check.check()
-                command = .halt(reason: body.reason!)
-            case "rollback":
-                guard let target = body.buildId, Identifier.isWellFormed(target) else { throw DomainError.invalid(field: "buildId", "must name the build to go back to") }
-                command = .rollback(to: target)
-            default:
-                throw DomainError.invalid(field: "command", "must be advance, pause, resume, halt or rollback")
-            }
+            let command = try RolloutCommand(name: body.command, reason: body.reason, buildId: body.buildId)
             let changed = try await services.firmware.command(
                 rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: services.clock.now(), ifStage: nil)
             services.updates.forget()

@@ -2,7 +2,8 @@ import Logging
 import MilletCore
 import ServiceLifecycle
 
-/// Writes buffered device check-ins every second (and once more at shutdown) and moves
+/// Writes buffered device check-ins and reads newly issued device tokens every second (loading
+/// every device at start; the check-ins once more at shutdown), and moves
 /// scheduled rollouts to their next stage, checking every 15 seconds. Tests call
 /// ``FirmwareUpdates/flushCheckIns()`` and ``FirmwareUpdates/advanceDue()`` with a test clock instead.
 public struct FirmwareService: Service {
@@ -38,8 +39,9 @@ public struct FirmwareService: Service {
     private func flush() async {
         do {
             try await updates.flushCheckIns()
+            try await updates.syncDevices()
         } catch {
-            logger.error("writing check-ins failed", metadata: ["error": "\(error)"])
+            logger.error("device check-ins or index failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -50,22 +50,7 @@ extension WebPages {
             let staff = try context.requireStaff()
             let rollout = try await pageRollout(context)
             let form = try await request.decodeForm(RolloutCommandForm.self, context: context)
-            let command: RolloutCommand
-            switch form.command {
-            case "advance": command = .advance
-            case "pause": command = .pause
-            case "resume": command = .resume
-            case "halt":
-                var check = Validator()
-                check.requireLength(form.reason ?? "", 3...500, "reason", "must say why, 3 to 500 characters")
-                try check.check()
-                command = .halt(reason: form.reason!)
-            case "rollback":
-                guard let target = Self.nonEmpty(form.buildId), Identifier.isWellFormed(target) else { throw DomainError.invalid(field: "buildId", "must name a build") }
-                command = .rollback(to: target)
-            default:
-                throw DomainError.invalid(field: "command", "must be advance, pause, resume, halt or rollback")
-            }
+            let command = try RolloutCommand(name: form.command, reason: Self.nonEmpty(form.reason), buildId: Self.nonEmpty(form.buildId))
             _ = try await services.firmware.command(rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: services.clock.now(), ifStage: nil)
             services.updates.forget()
             return redirect("/staff/rollouts/\(rollout.id)")

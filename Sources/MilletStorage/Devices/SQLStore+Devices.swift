@@ -28,16 +28,16 @@ extension SQLStore: DeviceRepository {
         try await transaction { db in
             if try await db.raw("SELECT id FROM devices WHERE serial = \(bind: registration.serial)").first() != nil {
                 try await db.raw("""
-                    UPDATE devices SET token_hash = \(bind: tokenHash), market_code = \(bind: registration.marketCode),
+                    UPDATE devices SET token_hash = \(bind: tokenHash), token_issued_at = \(bind: now.millis), market_code = \(bind: registration.marketCode),
                         channel = \(bind: registration.channel.rawValue), version = \(bind: registration.version.description), last_seen_at = \(bind: now.millis)
                     WHERE serial = \(bind: registration.serial)
                     """).run()
             } else {
                 try await db.raw("""
-                    INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, registered_at, last_seen_at)
+                    INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_issued_at, registered_at, last_seen_at)
                     VALUES (\(bind: Identifier.make()), \(bind: registration.serial), \(bind: registration.modelId), \(bind: registration.marketCode),
                         \(bind: registration.channel.rawValue), \(bind: registration.version.description), \(bind: tokenHash), \(bind: now.millis),
-                        \(bind: now.millis))
+                        \(bind: now.millis), \(bind: now.millis))
                     """).run()
             }
             try await Self.linkSale(db: db, serial: registration.serial)
@@ -127,15 +127,32 @@ extension SQLStore: DeviceRepository {
                         let r = registrations[i]
                         return """
                             (\(bind: Identifier.make()), \(bind: r.serial), \(bind: r.modelId), \(bind: r.marketCode), \(bind: r.channel.rawValue),
-                            \(bind: r.version.description), \(bind: tokenHashes[i]), \(bind: now.millis))
+                            \(bind: r.version.description), \(bind: tokenHashes[i]), \(bind: now.millis), \(bind: now.millis))
                             """
                     }
                     try await db.raw("""
-                        INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, registered_at)
+                        INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_issued_at, registered_at)
                         VALUES \(rows.joined(separator: ", "))
                         """).run()
                 }
             }
+        }
+    }
+
+    public func tokens(issuedSince since: Date, after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken] {
+        try await read { db in
+            let rows = if let after {
+                try await db.raw("""
+                    SELECT * FROM devices WHERE token_issued_at >= \(bind: since.millis)
+                        AND (token_issued_at > \(bind: after.at.millis) OR (token_issued_at = \(bind: after.at.millis) AND id > \(bind: after.id)))
+                    ORDER BY token_issued_at, id LIMIT \(bind: Int64(limit))
+                    """).all()
+            } else {
+                try await db.raw("""
+                    SELECT * FROM devices WHERE token_issued_at >= \(bind: since.millis) ORDER BY token_issued_at, id LIMIT \(bind: Int64(limit))
+                    """).all()
+            }
+            return try rows.map { IssuedToken(tokenHash: try $0.string("token_hash"), issuedAt: try $0.date("token_issued_at"), device: try Self.device(from: $0)) }
         }
     }
 

@@ -22,6 +22,7 @@ extension SQLStore {
         Migration(version: 8, name: "inbox_kinds", statements: Schema.inboxKinds),
         Migration(version: 9, name: "firmware", statements: Schema.firmware),
         Migration(version: 10, name: "device_sales", statements: Schema.deviceSales),
+        Migration(version: 11, name: "device_token_index", statements: Schema.deviceTokenIndex),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

@@ -375,3 +375,15 @@ extension Schema {
         ]
     }
 }
+
+extension Schema {
+    /// When each device's token was issued, so every node can keep its device index in step by
+    /// reading only the tokens issued since its last look.
+    static func deviceTokenIndex(_ backend: SQLStore.Backend) -> [String] {
+        [
+            "ALTER TABLE devices ADD COLUMN token_issued_at BIGINT NOT NULL DEFAULT 0",
+            "UPDATE devices SET token_issued_at = registered_at",
+            "CREATE INDEX devices_by_token_issued ON devices (token_issued_at, id)",
+        ]
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Synchronization
+
+/// Every registered device by the hash of its current token, in memory, so a check-in needs no
+/// database read. Each node loads it at start and keeps it in step by reading the tokens issued
+/// since its last look (``FirmwareUpdates/syncDevices()``, every second); a token this node has
+/// not seen yet is read from the database once. A device's older token leaves the index when its
+/// new one arrives.
+final class DeviceIndex: Sendable {
+    /// The first 16 bytes of a token's SHA-256: half the memory of the hex string, and as unique.
+    struct TokenKey: Hashable {
+        let high: UInt64
+        let low: UInt64
+
+        init?(hex: String) {
+            guard let bytes = Secrets.unhex(String(hex.prefix(32))), bytes.count == 16 else { return nil }
+            high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+            low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+    }
+
+    private struct State {
+        var byToken: [TokenKey: Device] = [:]
+        var tokenOf: [String: TokenKey] = [:]
+        /// The newest token read so far, where the next sync starts (less a margin).
+        var newest: Date = .distantPast
+    }
+
+    private let state = Mutex(State())
+
+    func device(tokenHash: String) -> Device? {
+        guard let key = TokenKey(hex: tokenHash) else { return nil }
+        return state.withLock { $0.byToken[key] }
+    }
+
+    /// Records a device's current token, dropping its previous one.
+    func put(tokenHash: String, device: Device, issuedAt: Date) {
+        guard let key = TokenKey(hex: tokenHash) else { return }
+        state.withLock { state in
+            if let old = state.tokenOf[device.id], old != key { state.byToken[old] = nil }
+            state.byToken[key] = device
+            state.tokenOf[device.id] = key
+            if issuedAt > state.newest { state.newest = issuedAt }
+        }
+    }
+
+    var count: Int { state.withLock { $0.byToken.count } }
+
+    var newest: Date { state.withLock { $0.newest } }
+}
