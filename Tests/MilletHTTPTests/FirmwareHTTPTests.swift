@@ -127,6 +127,15 @@ struct FirmwareHTTPTests: HTTPHarness {
                 let body = try decode(response)
                 #expect(body["state"] as? String == "halted" && body["installed"] as? Int == 4 && body["failed"] as? Int == 1)
             }
+            try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)/timeline", method: .get, headers: bearer(staff)) { response in
+                let minutes = try decode(response)["items"] as! [[String: Any]]
+                #expect(minutes.count == 1 && minutes[0]["installed"] as? Int == 4 && minutes[0]["failed"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/v1/staff/device-models/note-3/adoption", method: .get, headers: bearer(staff)) { response in
+                let counts = Dictionary(uniqueKeysWithValues: (try decode(response)["items"] as! [[String: Any]]).map { ($0["version"] as! String, $0["devices"] as! Int) })
+                #expect(counts == ["14.0.6": 36, "14.0.7": 4])
+            }
+            try await client.execute(uri: "/api/v1/staff/device-models/nope/adoption", method: .get, headers: bearer(staff)) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/api/v1/devices/check-in", method: .post, headers: device(tokens[offered[5]]!), body: json(["version": "14.0.6"])) { response in
                 let action = try decode(response)["action"] as? String
                 #expect(action == "none")

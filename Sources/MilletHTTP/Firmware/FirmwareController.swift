@@ -104,6 +104,21 @@ struct FirmwareController {
             _ = try context.requireStaff()
             return try await rolloutDTO(try await rollout(context))
         }
+        group.get("staff/rollouts/:id/timeline") { _, context in
+            _ = try context.requireStaff()
+            let rollout = try await rollout(context)
+            return TimelineDTO(items: try await services.firmware.reportTimeline(rolloutId: rollout.id).map {
+                TimelineDTO.Minute(minute: $0.minute, installed: $0.installed, failed: $0.failed)
+            })
+        }
+        group.get("staff/device-models/:id/adoption") { _, context in
+            _ = try context.requireStaff()
+            let id = try context.parameters.require("id")
+            guard try await services.devices.deviceModel(id: id) != nil else { throw DomainError.notFound(what: "device model") }
+            return AdoptionDTO(model: id, items: try await services.devices.adoption(modelId: id).map {
+                AdoptionDTO.Count(market: $0.marketCode, version: $0.version, devices: $0.devices)
+            })
+        }
         group.post("staff/rollouts/:id/commands") { request, context in
             let staff = try context.requireStaff()
             let rollout = try await rollout(context)

@@ -90,3 +90,24 @@ struct RolloutDTO: ResponseEncodable, Sendable {
 struct RolloutList: ResponseEncodable, Sendable {
     let items: [RolloutDTO]
 }
+
+/// Install results per minute: what the failure-rate chart is drawn from.
+struct TimelineDTO: ResponseEncodable, Sendable {
+    struct Minute: Encodable, Sendable {
+        let minute: Date
+        let installed, failed: Int
+    }
+
+    let items: [Minute]
+}
+
+/// Devices of a model by market and version.
+struct AdoptionDTO: ResponseEncodable, Sendable {
+    struct Count: Encodable, Sendable {
+        let market, version: String
+        let devices: Int
+    }
+
+    let model: String
+    let items: [Count]
+}
