@@ -1,4 +1,5 @@
-import Crypto
+// Curve25519 private keys are immutable values that swift-crypto has not marked Sendable yet.
+@preconcurrency import Crypto
 import Foundation
 
 /// An Ed25519 signing key. Its public half is published so devices can check offers.
@@ -31,10 +32,15 @@ public struct SigningKey: Sendable, Equatable {
 /// Signs offers with every active key, so devices that know only an older key keep updating
 /// through a rotation, and checks them the way a device does.
 public struct ManifestSigner: Sendable {
-    let keys: [SigningKey]
+    /// The active keys, parsed once: deriving an Ed25519 key pair from its seed costs as much as
+    /// a signature.
+    let keys: [(id: String, key: Curve25519.Signing.PrivateKey)]
 
     public init(keys: [SigningKey]) {
-        self.keys = keys.filter { $0.retiredAt == nil }
+        self.keys = keys.filter { $0.retiredAt == nil }.compactMap { key in
+            guard let raw = Data(base64Encoded: key.privateKey), let parsed = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else { return nil }
+            return (key.id, parsed)
+        }
     }
 
     public func sign(_ manifest: SignedOffer.Manifest) throws -> SignedOffer {
@@ -44,8 +50,7 @@ public struct ManifestSigner: Sendable {
         encoder.dateEncodingStrategy = .iso8601
         let text = String(decoding: try encoder.encode(manifest), as: UTF8.self)
         let signatures = try keys.map { key in
-            let privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: Data(base64Encoded: key.privateKey) ?? Data())
-            return SignedOffer.Signature(keyId: key.id, signature: try privateKey.signature(for: Data(text.utf8)).base64EncodedString())
+            SignedOffer.Signature(keyId: key.id, signature: try key.key.signature(for: Data(text.utf8)).base64EncodedString())
         }
         return SignedOffer(manifest: text, signatures: signatures)
     }
