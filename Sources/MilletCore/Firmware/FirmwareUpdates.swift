@@ -25,7 +25,10 @@ public final class FirmwareUpdates: Sendable {
     public let policy: CheckInPolicy
     /// How long a signed offer stays valid.
     public let offerLifetime: TimeInterval
-    private let cache = Mutex<(at: Date, rollouts: [Rollout], builds: [String: FirmwareBuild], signer: ManifestSigner)?>(nil)
+    private typealias Live = (rollouts: [Rollout], builds: [String: FirmwareBuild], signer: ManifestSigner)
+    /// The live rollouts, their builds and the signer, when read, and a generation that
+    /// ``forget()`` moves on so a read that began before a change is not kept.
+    private let cache = Mutex<(live: (at: Date, state: Live)?, generation: Int, refreshing: Bool)>((nil, 0, false))
     private let index = DeviceIndex()
     /// Check-ins not yet written: at most a second's worth, written together by ``flushCheckIns()``.
     private let pending = Mutex<[String: DeviceCheckIn]>([:])
@@ -159,15 +162,38 @@ public final class FirmwareUpdates: Sendable {
         return advanced
     }
 
-    /// Drops the cached rollouts, builds and keys, after staff change them.
+    /// Drops the cached rollouts, builds and keys, after staff change them: the next check-in
+    /// reads them again before it answers.
     public func forget() {
-        cache.withLock { $0 = nil }
+        cache.withLock {
+            $0.live = nil
+            $0.generation += 1
+        }
     }
 
-    private func liveState(now: Date) async throws -> (rollouts: [Rollout], builds: [String: FirmwareBuild], signer: ManifestSigner) {
-        if let cached = cache.withLock({ $0 }), now.timeIntervalSince(cached.at) < 1, now >= cached.at {
-            return (cached.rollouts, cached.builds, cached.signer)
+    /// The cached live state. Older than a second, it is still answered while one background read
+    /// replaces it, so check-ins never wait behind the database (which may be busy writing the
+    /// second's check-ins); with nothing cached, the read happens first.
+    private func liveState(now: Date) async throws -> Live {
+        let (cached, startRefresh) = cache.withLock { cache -> ((at: Date, state: Live)?, Bool) in
+            guard let live = cache.live else { return (nil, false) }
+            let stale = now.timeIntervalSince(live.at) >= 1 || now < live.at
+            guard stale, !cache.refreshing else { return (live, false) }
+            cache.refreshing = true
+            return (live, true)
         }
+        if startRefresh {
+            Task {
+                _ = try? await self.readLiveState(now: self.clock.now())
+                self.cache.withLock { $0.refreshing = false }
+            }
+        }
+        if let cached { return cached.state }
+        return try await readLiveState(now: now)
+    }
+
+    private func readLiveState(now: Date) async throws -> Live {
+        let generation = cache.withLock { $0.generation }
         let rollouts = try await firmware.liveRollouts()
         var builds: [String: FirmwareBuild] = [:]
         for id in Set(rollouts.flatMap { [$0.buildId] + ($0.rollbackBuildId.map { [$0] } ?? []) }) {
@@ -179,8 +205,8 @@ public final class FirmwareUpdates: Sendable {
             try await firmware.addSigningKey(key)
             keys.append(key)
         }
-        let signer = ManifestSigner(keys: keys)
-        cache.withLock { $0 = (now, rollouts, builds, signer) }
-        return (rollouts, builds, signer)
+        let state: Live = (rollouts, builds, ManifestSigner(keys: keys))
+        cache.withLock { if $0.generation == generation { $0.live = (now, state) } }
+        return state
     }
 }
