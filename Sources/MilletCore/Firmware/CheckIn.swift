@@ -73,9 +73,12 @@ public protocol DeviceRepository: Sendable {
     func saleOrder(serial: String) async throws -> String?
     /// The devices a fan bought through the store.
     func devices(ownerAccountId: String) async throws -> [Device]
-    /// Devices whose token was issued at or after `since`, oldest first, `limit` at a time after
-    /// the (time, id) of the last one read: how each node keeps its device index in step.
-    func tokens(issuedSince since: Date, after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken]
+    /// Devices by when their token was issued, oldest first, strictly after the (time, id) of the
+    /// last one read (`nil`: from the start): how each node keeps its device index in step.
+    func tokens(after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken]
+    /// The `limit` most recently issued tokens up to and including (time, id), newest first: read
+    /// again on every sync in case one of them committed after a later one was read.
+    func tokens(upTo: (at: Date, id: String), limit: Int) async throws -> [IssuedToken]
     /// Counts devices by model, market and version: what adoption charts are drawn from.
     func adoption(modelId: String) async throws -> [AdoptionCount]
 }

@@ -22,8 +22,8 @@ final class DeviceIndex: Sendable {
     private struct State {
         var byToken: [TokenKey: Device] = [:]
         var tokenOf: [String: TokenKey] = [:]
-        /// The newest token read so far, where the next sync starts (less a margin).
-        var newest: Date = .distantPast
+        /// The (time, device id) of the newest token read so far: where the next sync starts.
+        var cursor: (at: Date, id: String)?
     }
 
     private let state = Mutex(State())
@@ -33,18 +33,19 @@ final class DeviceIndex: Sendable {
         return state.withLock { $0.byToken[key] }
     }
 
-    /// Records a device's current token, dropping its previous one.
-    func put(tokenHash: String, device: Device, issuedAt: Date) {
+    /// Records a device's current token, dropping its previous one; with `issuedAt`, a token read
+    /// in a sync, which moves the cursor on.
+    func put(tokenHash: String, device: Device, issuedAt: Date?) {
         guard let key = TokenKey(hex: tokenHash) else { return }
         state.withLock { state in
             if let old = state.tokenOf[device.id], old != key { state.byToken[old] = nil }
             state.byToken[key] = device
             state.tokenOf[device.id] = key
-            if issuedAt > state.newest { state.newest = issuedAt }
+            if let issuedAt, state.cursor.map({ ($0.at, $0.id) < (issuedAt, device.id) }) ?? true { state.cursor = (issuedAt, device.id) }
         }
     }
 
     var count: Int { state.withLock { $0.byToken.count } }
 
-    var newest: Date { state.withLock { $0.newest } }
+    var cursor: (at: Date, id: String)? { state.withLock { $0.cursor } }
 }

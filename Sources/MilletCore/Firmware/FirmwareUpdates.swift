@@ -51,7 +51,7 @@ public final class FirmwareUpdates: Sendable {
         let token = DeviceToken.make()
         let now = clock.now()
         let device = try await devices.register(registration, tokenHash: Secrets.digest(token), now: now)
-        index.put(tokenHash: Secrets.digest(token), device: device, issuedAt: now)
+        index.put(tokenHash: Secrets.digest(token), device: device, issuedAt: nil)
         return (device, token)
     }
 
@@ -62,27 +62,31 @@ public final class FirmwareUpdates: Sendable {
         if let known = index.device(tokenHash: digest) { return known }
         // Issued on another node since the last sync: read it once.
         guard let device = try await devices.device(tokenHash: digest) else { return nil }
-        index.put(tokenHash: digest, device: device, issuedAt: .distantPast)
+        index.put(tokenHash: digest, device: device, issuedAt: nil)
         return device
     }
 
     /// Reads the tokens issued since the last look (all of them the first time) into the device
-    /// index; answers how many were read. The server calls it at start and every second.
+    /// index, and the last ``syncMargin`` before it again, in case one of those committed after a
+    /// later one was read; answers how many were read. The server calls it at start and every second.
     @discardableResult
     public func syncDevices(pageSize: Int = 20_000) async throws -> Int {
-        // A margin for registrations that committed after later ones; reading one twice is harmless.
-        let newest = index.newest
-        let since = newest == .distantPast ? newest : newest.addingTimeInterval(-5)
-        var after: (at: Date, id: String)?
         var read = 0
+        if let cursor = index.cursor {
+            for issued in try await devices.tokens(upTo: cursor, limit: Self.syncMargin) {
+                index.put(tokenHash: issued.tokenHash, device: issued.device, issuedAt: nil)
+            }
+        }
         while true {
-            let page = try await devices.tokens(issuedSince: since, after: after, limit: pageSize)
+            let page = try await devices.tokens(after: index.cursor, limit: pageSize)
             for issued in page { index.put(tokenHash: issued.tokenHash, device: issued.device, issuedAt: issued.issuedAt) }
             read += page.count
-            guard page.count == pageSize, let last = page.last else { return read }
-            after = (last.issuedAt, last.device.id)
+            guard page.count == pageSize else { return read }
         }
     }
+
+    /// Tokens read again on every sync.
+    static let syncMargin = 1_000
 
     /// Devices in this node's index.
     public var indexedDevices: Int { index.count }

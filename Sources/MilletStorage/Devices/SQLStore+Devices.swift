@@ -139,21 +139,33 @@ extension SQLStore: DeviceRepository {
         }
     }
 
-    public func tokens(issuedSince since: Date, after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken] {
+    public func tokens(after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken] {
         try await read { db in
             let rows = if let after {
                 try await db.raw("""
-                    SELECT * FROM devices WHERE token_issued_at >= \(bind: since.millis)
-                        AND (token_issued_at > \(bind: after.at.millis) OR (token_issued_at = \(bind: after.at.millis) AND id > \(bind: after.id)))
+                    SELECT * FROM devices
+                    WHERE token_issued_at > \(bind: after.at.millis) OR (token_issued_at = \(bind: after.at.millis) AND id > \(bind: after.id))
                     ORDER BY token_issued_at, id LIMIT \(bind: Int64(limit))
                     """).all()
             } else {
-                try await db.raw("""
-                    SELECT * FROM devices WHERE token_issued_at >= \(bind: since.millis) ORDER BY token_issued_at, id LIMIT \(bind: Int64(limit))
-                    """).all()
+                try await db.raw("SELECT * FROM devices ORDER BY token_issued_at, id LIMIT \(bind: Int64(limit))").all()
             }
-            return try rows.map { IssuedToken(tokenHash: try $0.string("token_hash"), issuedAt: try $0.date("token_issued_at"), device: try Self.device(from: $0)) }
+            return try rows.map(Self.issuedToken(from:))
         }
+    }
+
+    public func tokens(upTo: (at: Date, id: String), limit: Int) async throws -> [IssuedToken] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM devices
+                WHERE token_issued_at < \(bind: upTo.at.millis) OR (token_issued_at = \(bind: upTo.at.millis) AND id <= \(bind: upTo.id))
+                ORDER BY token_issued_at DESC, id DESC LIMIT \(bind: Int64(limit))
+                """).all().map(Self.issuedToken(from:))
+        }
+    }
+
+    static func issuedToken(from row: any SQLRow) throws -> IssuedToken {
+        IssuedToken(tokenHash: try row.string("token_hash"), issuedAt: try row.date("token_issued_at"), device: try device(from: row))
     }
 
     public func adoption(modelId: String) async throws -> [AdoptionCount] {
