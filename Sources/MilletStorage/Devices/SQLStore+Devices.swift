@@ -106,10 +106,13 @@ extension SQLStore: DeviceRepository {
                 let rows = checkIns[start..<min(start + 500, checkIns.count)].map { c -> SQLQueryString in
                     "(\(bind: c.deviceId), \(bind: c.version), \(bind: c.at.millis))"
                 }
+                // `id IN (…)` finds the rows by their key; `UPDATE … FROM v` made SQLite scan the table.
                 try await db.raw("""
                     WITH v(id, version, at) AS (VALUES \(rows.joined(separator: ", ")))
-                    UPDATE devices SET version = v.version, last_seen_at = v.at FROM v
-                    WHERE devices.id = v.id AND (devices.last_seen_at IS NULL OR devices.last_seen_at <= v.at)
+                    UPDATE devices SET version = (SELECT v.version FROM v WHERE v.id = devices.id),
+                        last_seen_at = (SELECT v.at FROM v WHERE v.id = devices.id)
+                    WHERE id IN (SELECT v.id FROM v)
+                        AND (last_seen_at IS NULL OR last_seen_at <= (SELECT v.at FROM v WHERE v.id = devices.id))
                     """).run()
             }
         }
