@@ -142,12 +142,13 @@ extension SQLStore: DeviceRepository {
         }
     }
 
+    // Row values, `(a, b) > (x, y)`, let both databases walk the (token_issued_at, id) index; the
+    // same condition spelled with OR made SQLite scan and sort the whole table every second.
     public func tokens(after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken] {
         try await read { db in
             let rows = if let after {
                 try await db.raw("""
-                    SELECT * FROM devices
-                    WHERE token_issued_at > \(bind: after.at.millis) OR (token_issued_at = \(bind: after.at.millis) AND id > \(bind: after.id))
+                    SELECT * FROM devices WHERE (token_issued_at, id) > (\(bind: after.at.millis), \(bind: after.id))
                     ORDER BY token_issued_at, id LIMIT \(bind: Int64(limit))
                     """).all()
             } else {
@@ -160,8 +161,7 @@ extension SQLStore: DeviceRepository {
     public func tokens(upTo: (at: Date, id: String), limit: Int) async throws -> [IssuedToken] {
         try await read { db in
             try await db.raw("""
-                SELECT * FROM devices
-                WHERE token_issued_at < \(bind: upTo.at.millis) OR (token_issued_at = \(bind: upTo.at.millis) AND id <= \(bind: upTo.id))
+                SELECT * FROM devices WHERE (token_issued_at, id) <= (\(bind: upTo.at.millis), \(bind: upTo.id))
                 ORDER BY token_issued_at DESC, id DESC LIMIT \(bind: Int64(limit))
                 """).all().map(Self.issuedToken(from:))
         }
