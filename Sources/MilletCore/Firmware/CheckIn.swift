@@ -73,12 +73,12 @@ public protocol DeviceRepository: Sendable {
     func saleOrder(serial: String) async throws -> String?
     /// The devices a fan bought through the store.
     func devices(ownerAccountId: String) async throws -> [Device]
-    /// Devices by when their token was issued, oldest first, strictly after the (time, id) of the
-    /// last one read (`nil`: from the start): how each node keeps its device index in step.
-    func tokens(after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken]
-    /// The `limit` most recently issued tokens up to and including (time, id), newest first: read
-    /// again on every sync in case one of them committed after a later one was read.
-    func tokens(upTo: (at: Date, id: String), limit: Int) async throws -> [IssuedToken]
+    /// Devices in the order their tokens were issued, after token number `after` (`nil`: from the
+    /// start): how each node keeps its device index in step.
+    func tokens(after: Int64?, limit: Int) async throws -> [IssuedToken]
+    /// The `limit` tokens numbered up to `upTo`, newest first: read again on every sync in case one
+    /// of them committed after a later one was read.
+    func tokens(upTo: Int64, limit: Int) async throws -> [IssuedToken]
     /// Counts devices by model, market and version: what adoption charts are drawn from.
     func adoption(modelId: String) async throws -> [AdoptionCount]
 }
@@ -86,12 +86,13 @@ public protocol DeviceRepository: Sendable {
 /// A device and the hash of the token it was last given.
 public struct IssuedToken: Sendable {
     public let tokenHash: String
-    public let issuedAt: Date
+    /// Tokens are numbered in the order they were issued.
+    public let seq: Int64
     public let device: Device
 
-    public init(tokenHash: String, issuedAt: Date, device: Device) {
+    public init(tokenHash: String, seq: Int64, device: Device) {
         self.tokenHash = tokenHash
-        self.issuedAt = issuedAt
+        self.seq = seq
         self.device = device
     }
 }

@@ -22,8 +22,8 @@ final class DeviceIndex: Sendable {
     private struct State {
         var byToken: [TokenKey: Device] = [:]
         var tokenOf: [String: TokenKey] = [:]
-        /// The (time, device id) of the newest token read so far: where the next sync starts.
-        var cursor: (at: Date, id: String)?
+        /// The number of the newest token read so far: where the next sync starts.
+        var cursor: Int64?
     }
 
     private let state = Mutex(State())
@@ -33,19 +33,19 @@ final class DeviceIndex: Sendable {
         return state.withLock { $0.byToken[key] }
     }
 
-    /// Records a device's current token, dropping its previous one; with `issuedAt`, a token read
-    /// in a sync, which moves the cursor on.
-    func put(tokenHash: String, device: Device, issuedAt: Date?) {
+    /// Records a device's current token, dropping its previous one; with `seq`, a token read in a
+    /// sync, which moves the cursor on.
+    func put(tokenHash: String, device: Device, seq: Int64?) {
         guard let key = TokenKey(hex: tokenHash) else { return }
         state.withLock { state in
             if let old = state.tokenOf[device.id], old != key { state.byToken[old] = nil }
             state.byToken[key] = device
             state.tokenOf[device.id] = key
-            if let issuedAt, state.cursor.map({ ($0.at, $0.id) < (issuedAt, device.id) }) ?? true { state.cursor = (issuedAt, device.id) }
+            if let seq, seq > state.cursor ?? -1 { state.cursor = seq }
         }
     }
 
     var count: Int { state.withLock { $0.byToken.count } }
 
-    var cursor: (at: Date, id: String)? { state.withLock { $0.cursor } }
+    var cursor: Int64? { state.withLock { $0.cursor } }
 }

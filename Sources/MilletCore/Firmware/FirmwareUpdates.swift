@@ -51,7 +51,7 @@ public final class FirmwareUpdates: Sendable {
         let token = DeviceToken.make()
         let now = clock.now()
         let device = try await devices.register(registration, tokenHash: Secrets.digest(token), now: now)
-        index.put(tokenHash: Secrets.digest(token), device: device, issuedAt: nil)
+        index.put(tokenHash: Secrets.digest(token), device: device, seq: nil)
         return (device, token)
     }
 
@@ -62,7 +62,7 @@ public final class FirmwareUpdates: Sendable {
         if let known = index.device(tokenHash: digest) { return known }
         // Issued on another node since the last sync: read it once.
         guard let device = try await devices.device(tokenHash: digest) else { return nil }
-        index.put(tokenHash: digest, device: device, issuedAt: nil)
+        index.put(tokenHash: digest, device: device, seq: nil)
         return device
     }
 
@@ -74,12 +74,12 @@ public final class FirmwareUpdates: Sendable {
         var read = 0
         if let cursor = index.cursor {
             for issued in try await devices.tokens(upTo: cursor, limit: Self.syncMargin) {
-                index.put(tokenHash: issued.tokenHash, device: issued.device, issuedAt: nil)
+                index.put(tokenHash: issued.tokenHash, device: issued.device, seq: nil)
             }
         }
         while true {
             let page = try await devices.tokens(after: index.cursor, limit: pageSize)
-            for issued in page { index.put(tokenHash: issued.tokenHash, device: issued.device, issuedAt: issued.issuedAt) }
+            for issued in page { index.put(tokenHash: issued.tokenHash, device: issued.device, seq: issued.seq) }
             read += page.count
             guard page.count == pageSize else { return read }
         }

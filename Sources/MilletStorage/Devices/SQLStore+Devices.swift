@@ -25,18 +25,19 @@ extension SQLStore: DeviceRepository {
     }
 
     public func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
-        try await transaction { db in
+        let nextTokenSeq = nextTokenSeq
+        return try await transaction { db in
             if try await db.raw("SELECT id FROM devices WHERE serial = \(bind: registration.serial)").first() != nil {
                 try await db.raw("""
-                    UPDATE devices SET token_hash = \(bind: tokenHash), token_issued_at = \(bind: now.millis), market_code = \(bind: registration.marketCode),
+                    UPDATE devices SET token_hash = \(bind: tokenHash), token_seq = \(nextTokenSeq), market_code = \(bind: registration.marketCode),
                         channel = \(bind: registration.channel.rawValue), version = \(bind: registration.version.description), last_seen_at = \(bind: now.millis)
                     WHERE serial = \(bind: registration.serial)
                     """).run()
             } else {
                 try await db.raw("""
-                    INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_issued_at, registered_at, last_seen_at)
+                    INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_seq, registered_at, last_seen_at)
                     VALUES (\(bind: Identifier.make()), \(bind: registration.serial), \(bind: registration.modelId), \(bind: registration.marketCode),
-                        \(bind: registration.channel.rawValue), \(bind: registration.version.description), \(bind: tokenHash), \(bind: now.millis),
+                        \(bind: registration.channel.rawValue), \(bind: registration.version.description), \(bind: tokenHash), \(nextTokenSeq),
                         \(bind: now.millis), \(bind: now.millis))
                     """).run()
             }
@@ -124,17 +125,23 @@ extension SQLStore: DeviceRepository {
         precondition(registrations.count == tokenHashes.count, "one token per device")
         for start in stride(from: 0, to: registrations.count, by: 10_000) {
             let end = min(start + 10_000, registrations.count)
+            let backend = backend
             try await transaction { db in
                 for chunk in stride(from: start, to: end, by: 500) {
+                    // SQLite evaluates an uncorrelated subquery once per statement, so each row gets
+                    // the highest number plus its place instead.
+                    let base = backend == .sqlite
+                        ? try await db.raw("SELECT CAST(COALESCE(MAX(token_seq), 0) AS BIGINT) AS m FROM devices").first()!.int("m") : 0
                     let rows = (chunk..<min(chunk + 500, end)).map { i -> SQLQueryString in
                         let r = registrations[i]
+                        let seq: SQLQueryString = backend == .sqlite ? "\(bind: base + Int64(i - chunk + 1))" : "nextval('device_token_seq')"
                         return """
                             (\(bind: Identifier.make()), \(bind: r.serial), \(bind: r.modelId), \(bind: r.marketCode), \(bind: r.channel.rawValue),
-                            \(bind: r.version.description), \(bind: tokenHashes[i]), \(bind: now.millis), \(bind: now.millis))
+                            \(bind: r.version.description), \(bind: tokenHashes[i]), \(seq), \(bind: now.millis))
                             """
                     }
                     try await db.raw("""
-                        INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_issued_at, registered_at)
+                        INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_seq, registered_at)
                         VALUES \(rows.joined(separator: ", "))
                         """).run()
                 }
@@ -142,33 +149,31 @@ extension SQLStore: DeviceRepository {
         }
     }
 
-    // Row values, `(a, b) > (x, y)`, let both databases walk the (token_issued_at, id) index; the
-    // same condition spelled with OR made SQLite scan and sort the whole table every second.
-    public func tokens(after: (at: Date, id: String)?, limit: Int) async throws -> [IssuedToken] {
-        try await read { db in
-            let rows = if let after {
-                try await db.raw("""
-                    SELECT * FROM devices WHERE (token_issued_at, id) > (\(bind: after.at.millis), \(bind: after.id))
-                    ORDER BY token_issued_at, id LIMIT \(bind: Int64(limit))
-                    """).all()
-            } else {
-                try await db.raw("SELECT * FROM devices ORDER BY token_issued_at, id LIMIT \(bind: Int64(limit))").all()
-            }
-            return try rows.map(Self.issuedToken(from:))
-        }
-    }
-
-    public func tokens(upTo: (at: Date, id: String), limit: Int) async throws -> [IssuedToken] {
+    public func tokens(after: Int64?, limit: Int) async throws -> [IssuedToken] {
         try await read { db in
             try await db.raw("""
-                SELECT * FROM devices WHERE (token_issued_at, id) <= (\(bind: upTo.at.millis), \(bind: upTo.id))
-                ORDER BY token_issued_at DESC, id DESC LIMIT \(bind: Int64(limit))
+                SELECT * FROM devices WHERE token_seq > \(bind: after ?? -1) ORDER BY token_seq LIMIT \(bind: Int64(limit))
                 """).all().map(Self.issuedToken(from:))
         }
     }
 
+    public func tokens(upTo: Int64, limit: Int) async throws -> [IssuedToken] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM devices WHERE token_seq <= \(bind: upTo) ORDER BY token_seq DESC LIMIT \(bind: Int64(limit))
+                """).all().map(Self.issuedToken(from:))
+        }
+    }
+
+    /// The next token number: one more than the highest on SQLite, whose single writer issues them
+    /// in commit order; a sequence on PostgreSQL, where a late commit is caught by the sync's margin.
+    /// For one row at a time (``importDevices`` numbers its rows itself).
+    var nextTokenSeq: SQLQueryString {
+        backend == .sqlite ? "(SELECT COALESCE(MAX(token_seq), 0) + 1 FROM devices)" : "nextval('device_token_seq')"
+    }
+
     static func issuedToken(from row: any SQLRow) throws -> IssuedToken {
-        IssuedToken(tokenHash: try row.string("token_hash"), issuedAt: try row.date("token_issued_at"), device: try device(from: row))
+        IssuedToken(tokenHash: try row.string("token_hash"), seq: try row.int("token_seq"), device: try device(from: row))
     }
 
     public func adoption(modelId: String) async throws -> [AdoptionCount] {

@@ -377,13 +377,23 @@ extension Schema {
 }
 
 extension Schema {
-    /// When each device's token was issued, so every node can keep its device index in step by
-    /// reading only the tokens issued since its last look.
+    /// A number for each device token in the order the tokens were issued, so every node keeps
+    /// its device index in step by reading only the tokens numbered after the last it read.
     static func deviceTokenIndex(_ backend: SQLStore.Backend) -> [String] {
-        [
-            "ALTER TABLE devices ADD COLUMN token_issued_at BIGINT NOT NULL DEFAULT 0",
-            "UPDATE devices SET token_issued_at = registered_at",
-            "CREATE INDEX devices_by_token_issued ON devices (token_issued_at, id)",
-        ]
+        switch backend {
+        case .sqlite:
+            [
+                "ALTER TABLE devices ADD COLUMN token_seq BIGINT NOT NULL DEFAULT 0",
+                "UPDATE devices SET token_seq = rowid",
+                "CREATE INDEX devices_by_token_seq ON devices (token_seq)",
+            ]
+        case .postgres:
+            [
+                "CREATE SEQUENCE IF NOT EXISTS device_token_seq",
+                "ALTER TABLE devices ADD COLUMN token_seq BIGINT NOT NULL DEFAULT 0",
+                "UPDATE devices SET token_seq = nextval('device_token_seq')",
+                "CREATE INDEX devices_by_token_seq ON devices (token_seq)",
+            ]
+        }
     }
 }
