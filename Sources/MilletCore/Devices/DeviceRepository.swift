@@ -1,0 +1,73 @@
+import Foundation
+
+/// Device models, devices and their tokens.
+public protocol DeviceRepository: Sendable {
+    func createModel(_ model: DeviceModel) async throws
+    func deviceModel(id: String) async throws -> DeviceModel?
+    func deviceModels() async throws -> [DeviceModel]
+    /// Registers a device (or a reset one again, which replaces its token); the token itself is
+    /// never stored, only its SHA-256.
+    func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device
+    func device(tokenHash: String) async throws -> Device?
+    func device(serial: String) async throws -> Device?
+    /// Records a check-in: when, and on which version.
+    func checkedIn(deviceId: String, version: String, now: Date) async throws
+    /// Records many check-ins in a few statements; a device's newer record (an install report)
+    /// is never overwritten by an older check-in.
+    func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws
+    /// Records the serials shipped in an order and links any device already registered with one;
+    /// `conflict(serial_sold)` when a serial went out in another order.
+    func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws
+    /// The order a serial went out in, if it was sold through the store.
+    func saleOrder(serial: String) async throws -> String?
+    /// The devices a fan bought through the store.
+    func devices(ownerAccountId: String) async throws -> [Device]
+    /// Devices in the order their tokens were issued, after token number `after` (`nil`: from the
+    /// start): how each node keeps its device index in step.
+    func tokens(after: Int64?, limit: Int) async throws -> [IssuedToken]
+    /// The `limit` tokens numbered up to `upTo`, newest first: read again on every sync in case one
+    /// of them committed after a later one was read.
+    func tokens(upTo: Int64, limit: Int) async throws -> [IssuedToken]
+    /// Counts devices by model, market and version: what adoption charts are drawn from.
+    func adoption(modelId: String) async throws -> [AdoptionCount]
+}
+
+/// A device and the hash of the token it was last given.
+public struct IssuedToken: Sendable {
+    public let tokenHash: String
+    /// Tokens are numbered in the order they were issued.
+    public let seq: Int64
+    public let device: Device
+
+    public init(tokenHash: String, seq: Int64, device: Device) {
+        self.tokenHash = tokenHash
+        self.seq = seq
+        self.device = device
+    }
+}
+
+/// One check-in waiting to be written.
+public struct DeviceCheckIn: Sendable, Equatable {
+    public let deviceId: String
+    public let version: String
+    public let at: Date
+
+    public init(deviceId: String, version: String, at: Date) {
+        self.deviceId = deviceId
+        self.version = version
+        self.at = at
+    }
+}
+
+/// How many devices of a model run a version in a market.
+public struct AdoptionCount: Hashable, Sendable {
+    public let marketCode: String
+    public let version: String
+    public let devices: Int
+
+    public init(marketCode: String, version: String, devices: Int) {
+        self.marketCode = marketCode
+        self.version = version
+        self.devices = devices
+    }
+}
