@@ -150,8 +150,13 @@ extension StorageConformanceTests {
             await #expect(throws: DomainError.notFound(what: "F-code")) {
                 _ = try await store.redeem(fcode: FCode.make(), purchase: try purchase(sale, b))
             }
+            // An F-code skips the queue, not the limit of one: the second code stays unused.
+            #expect(try await store.redeem(fcode: codes[1], purchase: try purchase(sale, a)) == .limitReached)
             let figures = try await expectConserved(store, sale)
             #expect(figures.sold == 1 && figures.fcodeUnits == 1 && figures.pool == 1)
+            #expect(try await store.buyers(saleId: sale.id)[a] == 1)
+            let other = try purchase(sale, b)
+            #expect(try await store.redeem(fcode: codes[1], purchase: other) == .created(orderId: other.orderId))
         }
     }
 

@@ -124,6 +124,10 @@ extension SQLStore: FlashSaleRepository {
     public func redeem(fcode: String, purchase: SalePurchase) async throws -> JournalOutcome {
         try await transaction { db in
             if let replay = try await Self.replays(db: db, [purchase])[0] { return .replayed(orderId: replay) }
+            // An F-code skips the queue, not the per-account limit; the buyer's row first, as everywhere.
+            let allowed = try await Self.countPurchase(
+                db: db, saleId: purchase.sale.id, accounts: [purchase.accountId], limit: Int64(purchase.sale.perAccountLimit))
+            guard !allowed.isEmpty else { return .limitReached }
             let used = try await db.raw("""
                 UPDATE fcodes SET order_id = \(bind: purchase.orderId)
                 WHERE code = \(bind: fcode) AND sale_id = \(bind: purchase.sale.id) AND order_id IS NULL RETURNING code
@@ -137,10 +141,6 @@ extension SQLStore: FlashSaleRepository {
                 WHERE id = \(bind: purchase.sale.id) AND closed = 0 RETURNING id
                 """).first()
             guard open != nil else { throw PurchaseRefusal.ended.domainError }
-            try await db.raw("""
-                INSERT INTO flash_sale_buyers (sale_id, account_id, units) VALUES (\(bind: purchase.sale.id), \(bind: purchase.accountId), 1)
-                ON CONFLICT (sale_id, account_id) DO UPDATE SET units = flash_sale_buyers.units + 1
-                """).run()
             try await Self.insertSaleOrders(db: db, [purchase], note: "bought with an F-code")
             return .created(orderId: purchase.orderId)
         }
