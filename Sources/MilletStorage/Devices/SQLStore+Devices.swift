@@ -102,19 +102,35 @@ extension SQLStore: DeviceRepository {
 
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws {
         guard !checkIns.isEmpty else { return }
+        let backend = backend
         try await transaction { db in
+            if backend == .sqlite {
+                // A keyed scratch table, so each device's new values are found by key: a CTE has no
+                // index, and `UPDATE … FROM` made SQLite scan the devices table.
+                try await db.raw("CREATE TEMP TABLE IF NOT EXISTS pending_check_ins (id TEXT PRIMARY KEY, version TEXT NOT NULL, at BIGINT NOT NULL)").run()
+            }
             for start in stride(from: 0, to: checkIns.count, by: 500) {
                 let rows = checkIns[start..<min(start + 500, checkIns.count)].map { c -> SQLQueryString in
                     "(\(bind: c.deviceId), \(bind: c.version), \(bind: c.at.millis))"
                 }
-                // `id IN (…)` finds the rows by their key; `UPDATE … FROM v` made SQLite scan the table.
+                switch backend {
+                case .sqlite:
+                    try await db.raw("INSERT OR REPLACE INTO pending_check_ins (id, version, at) VALUES \(rows.joined(separator: ", "))").run()
+                case .postgres:
+                    try await db.raw("""
+                        UPDATE devices SET version = v.version, last_seen_at = v.at FROM (VALUES \(rows.joined(separator: ", "))) AS v(id, version, at)
+                        WHERE devices.id = v.id AND (devices.last_seen_at IS NULL OR devices.last_seen_at <= v.at)
+                        """).run()
+                }
+            }
+            if backend == .sqlite {
                 try await db.raw("""
-                    WITH v(id, version, at) AS (VALUES \(rows.joined(separator: ", ")))
-                    UPDATE devices SET version = (SELECT v.version FROM v WHERE v.id = devices.id),
-                        last_seen_at = (SELECT v.at FROM v WHERE v.id = devices.id)
-                    WHERE id IN (SELECT v.id FROM v)
-                        AND (last_seen_at IS NULL OR last_seen_at <= (SELECT v.at FROM v WHERE v.id = devices.id))
+                    UPDATE devices SET version = (SELECT p.version FROM pending_check_ins p WHERE p.id = devices.id),
+                        last_seen_at = (SELECT p.at FROM pending_check_ins p WHERE p.id = devices.id)
+                    WHERE id IN (SELECT id FROM pending_check_ins)
+                        AND (last_seen_at IS NULL OR last_seen_at <= (SELECT p.at FROM pending_check_ins p WHERE p.id = devices.id))
                     """).run()
+                try await db.raw("DELETE FROM pending_check_ins").run()
             }
         }
     }
