@@ -39,7 +39,7 @@ extension StorageConformanceTests {
             let dead = try await store.device(tokenHash: "t1"), live = try await store.device(tokenHash: "t3")
             #expect(dead == nil && live?.id == first.id)
             clock.advance(by: 60)
-            try await store.checkedIn(deviceId: first.id, version: "14.0.7", now: clock.now())
+            try await store.recordCheckIns([DeviceCheckIn(deviceId: first.id, version: "14.0.7", at: clock.now())])
             #expect(try await store.device(serial: "SN-0001")?.lastSeenAt == clock.now())
             #expect(try await store.adoption(modelId: model.id) == [
                 AdoptionCount(marketCode: "ES", version: "14.0.6", devices: 1), AdoptionCount(marketCode: "IN", version: "14.0.7", devices: 1),

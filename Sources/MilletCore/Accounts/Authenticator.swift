@@ -101,21 +101,11 @@ public final class Authenticator: Sendable {
     }
 
     private func startSession(for account: Account) async throws -> String {
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let token = Secrets.hex(bytes: 32)
         try await accounts.createSession(tokenHash: Self.digest(token), accountId: account.id, expiresAt: clock.now().addingTimeInterval(sessionLifetime))
         return token
     }
 
     /// The SHA-256 of a session token in hex: what the sessions table stores.
-    public static func digest(_ token: String) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(token.utf8)) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func digest(_ token: String) -> String { Secrets.digest(token) }
 }

@@ -10,8 +10,6 @@ public protocol DeviceRepository: Sendable {
     func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device
     func device(tokenHash: String) async throws -> Device?
     func device(serial: String) async throws -> Device?
-    /// Records a check-in: when, and on which version.
-    func checkedIn(deviceId: String, version: String, now: Date) async throws
     /// Records many check-ins in a few statements; a device's newer record (an install report)
     /// is never overwritten by an older check-in.
     func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws

@@ -48,10 +48,9 @@ public final class FirmwareUpdates: Sendable {
         guard model.accepts(serial: registration.serial, secret: registration.secret) else {
             throw DomainError.unauthenticated(message: "the factory secret does not match this serial")
         }
-        let token = DeviceToken.make()
-        let now = clock.now()
-        let device = try await devices.register(registration, tokenHash: Secrets.digest(token), now: now)
-        index.put(tokenHash: Secrets.digest(token), device: device, seq: nil)
+        let token = DeviceToken.make(), digest = Secrets.digest(token)
+        let device = try await devices.register(registration, tokenHash: digest, now: clock.now())
+        index.put(tokenHash: digest, device: device, seq: nil)
         return (device, token)
     }
 

@@ -17,7 +17,7 @@ public struct WebhookSignature: Sendable {
     /// The header value for `body` signed at `timestamp`.
     public func sign(body: [UInt8], timestamp: Date) -> String {
         let seconds = Int64(timestamp.timeIntervalSince1970)
-        return "t=\(seconds),v1=\(hex(mac(seconds: seconds, body: body)))"
+        return "t=\(seconds),v1=\(Secrets.hex(mac(seconds: seconds, body: body)))"
     }
 
     /// Throws `unauthenticated` unless `header` is a valid, fresh signature of `body`.
@@ -40,7 +40,7 @@ public struct WebhookSignature: Sendable {
         let payload = signedPayload(seconds, body)
         let key = SymmetricKey(data: secret)
         let matches = candidates.contains { candidate in
-            guard let bytes = unhex(candidate) else { return false }
+            guard let bytes = Secrets.unhex(candidate) else { return false }
             // Constant-time comparison.
             return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: payload, using: key)
         }
@@ -55,20 +55,4 @@ public struct WebhookSignature: Sendable {
         Array(HMAC<SHA256>.authenticationCode(for: signedPayload(seconds, body), using: SymmetricKey(data: secret)))
     }
 
-    private func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
-
-    private func unhex(_ text: String) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
-    }
 }

@@ -38,8 +38,7 @@ public struct WebhookEndpoint: Hashable, Sendable {
         check.require(!events.isEmpty && known.count == events.count, "events",
                       "must name one or more of \(WebhookEvent.allCases.map(\.rawValue).joined(separator: ", "))")
         try check.check()
-        var generator = SystemRandomNumberGenerator()
-        let secret = "whsec_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let secret = "whsec_" + Secrets.hex(bytes: 24)
         return WebhookEndpoint(
             id: Identifier.make(), url: url, events: Array(Set(known)).sorted { $0.rawValue < $1.rawValue }, secret: secret, active: true,
             createdAt: now)

@@ -217,7 +217,7 @@ extension SQLStore: CommunityRepository {
                 comments: Int(try row.int("comment_count")), followers: Int(try row.int("follower_count")),
                 flags: PostFlags(hidden: try row.bool("hidden"), locked: try row.bool("locked"), pinned: try row.bool("pinned")),
                 duplicateOf: try row.optionalString("duplicate_of"), createdAt: try row.date("created_at"),
-                editedAt: try row.decodeNil(column: "edited_at") ? nil : try row.date("edited_at"), history: histories[id] ?? [])
+                editedAt: try row.optionalDate("edited_at"), history: histories[id] ?? [])
         }
         return ids.compactMap { posts[$0] }
     }

@@ -98,7 +98,7 @@ extension SQLStore: ReleaseRepository {
                     postId: try row.optionalString("post_id"), kind: try row.optionalString("kind").flatMap(InboxKind.init(rawValue:)),
                     params: try row.optionalString("params").flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:],
                     text: try row.string("text"), createdAt: try row.date("created_at"),
-                    readAt: try row.decodeNil(column: "read_at") ? nil : try row.date("read_at"))
+                    readAt: try row.optionalDate("read_at"))
             }
             let unread = try await db.raw("""
                 SELECT CAST(COUNT(*) AS BIGINT) AS n FROM inbox WHERE account_id = \(bind: accountId) AND read_at IS NULL

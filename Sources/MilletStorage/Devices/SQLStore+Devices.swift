@@ -92,14 +92,6 @@ extension SQLStore: DeviceRepository {
         try await read { db in try await db.raw("SELECT * FROM devices WHERE serial = \(bind: serial)").first().map(Self.device(from:)) }
     }
 
-    public func checkedIn(deviceId: String, version: String, now: Date) async throws {
-        try await read { db in
-            try await db.raw("""
-                UPDATE devices SET version = \(bind: version), last_seen_at = \(bind: now.millis) WHERE id = \(bind: deviceId)
-                """).run()
-        }
-    }
-
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws {
         guard !checkIns.isEmpty else { return }
         let backend = backend
@@ -210,11 +202,10 @@ extension SQLStore: DeviceRepository {
     }
 
     static func device(from row: any SQLRow) throws -> Device {
-        func date(_ column: String) throws -> Date? { try row.decodeNil(column: column) ? nil : try row.date(column) }
-        return Device(
+        Device(
             id: try row.string("id"), serial: try row.string("serial"), modelId: try row.string("model_id"), marketCode: try row.string("market_code"),
             channel: UpdateChannel(rawValue: try row.string("channel")) ?? .stable, version: try row.string("version"),
-            registeredAt: try row.date("registered_at"), lastSeenAt: try date("last_seen_at"), ownerAccountId: try row.optionalString("owner_account_id"),
-            orderId: try row.optionalString("order_id"), warrantyStartsAt: try date("warranty_starts_at"))
+            registeredAt: try row.date("registered_at"), lastSeenAt: try row.optionalDate("last_seen_at"), ownerAccountId: try row.optionalString("owner_account_id"),
+            orderId: try row.optionalString("order_id"), warrantyStartsAt: try row.optionalDate("warranty_starts_at"))
     }
 }

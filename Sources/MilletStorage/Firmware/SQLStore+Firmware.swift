@@ -55,7 +55,7 @@ extension SQLStore: FirmwareRepository {
             try await db.raw("SELECT * FROM signing_keys ORDER BY created_at, id").all().map { row in
                 SigningKey(
                     id: try row.string("id"), privateKey: try row.string("private_key"), publicKey: try row.string("public_key"),
-                    createdAt: try row.date("created_at"), retiredAt: try row.decodeNil(column: "retired_at") ? nil : try row.date("retired_at"))
+                    createdAt: try row.date("created_at"), retiredAt: try row.optionalDate("retired_at"))
             }
         }
     }

@@ -72,14 +72,13 @@ extension SQLStore: WebhookRepository {
 
     public func deliveries(endpointId: String, limit: Int) async throws -> [DeliveryRecord] {
         try await read { db in
-            func date(_ row: any SQLRow, _ column: String) throws -> Date? { try row.decodeNil(column: column) ? nil : try row.date(column) }
-            return try await db.raw("""
+            try await db.raw("""
                 SELECT * FROM webhook_deliveries WHERE endpoint_id = \(bind: endpointId) ORDER BY created_at DESC, id LIMIT \(bind: Int64(limit))
                 """).all().map { row in
                 DeliveryRecord(
                     id: try row.string("id"), event: try row.string("event"), attempts: Int(try row.int("attempts")),
-                    createdAt: try row.date("created_at"), deliveredAt: try date(row, "delivered_at"),
-                    nextAttemptAt: try date(row, "next_attempt_at"), gaveUpAt: try date(row, "gave_up_at"),
+                    createdAt: try row.date("created_at"), deliveredAt: try row.optionalDate("delivered_at"),
+                    nextAttemptAt: try row.optionalDate("next_attempt_at"), gaveUpAt: try row.optionalDate("gave_up_at"),
                     lastError: try row.optionalString("last_error"))
             }
         }
