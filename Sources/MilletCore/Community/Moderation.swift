@@ -119,6 +119,14 @@ public struct PostReport: Hashable, Sendable, Codable {
         self.reason = reason
         self.createdAt = createdAt
     }
+
+    /// A fan's report, its reason checked (3 to 500 characters) and trimmed.
+    public static func file(postId: String, accountId: String, reason: String, at: Date) throws -> PostReport {
+        var check = Validator()
+        check.requireLength(reason, 3...500, "reason", "must say what is wrong, 3 to 500 characters")
+        try check.check()
+        return PostReport(postId: postId, accountId: accountId, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines), createdAt: at)
+    }
 }
 
 /// The rules a fan's new post or comment must pass before it is stored: new accounts may write

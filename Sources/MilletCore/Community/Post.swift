@@ -45,6 +45,16 @@ public struct PostDraft: Sendable, Equatable {
         self.firmwareVersion = firmwareVersion
         self.deviceModel = deviceModel
     }
+
+    /// A draft whose kind comes by name (`bug`, `idea`, `question`), as forms and the API send it;
+    /// `invalid(kind)` for any other name.
+    public init(kindName: String, title: String, body: String, firmwareVersion: String?, deviceModel: String?) throws {
+        guard let kind = PostKind(rawValue: kindName) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
+        try self.init(kind: kind, title: title, body: body, firmwareVersion: firmwareVersion, deviceModel: deviceModel)
+    }
+
+    /// What the posting policy reads: the title and the body.
+    public var text: String { title + "\n" + body }
 }
 
 /// One recorded status change: who, when, and what it said.

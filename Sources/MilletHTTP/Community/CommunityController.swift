@@ -45,12 +45,7 @@ struct CommunityController {
         group.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
             let board = try await board(context)
-            let body = try await request.decodeJSON(PostBody.self, context: context)
-            guard let kind = PostKind(rawValue: body.kind) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
-            let draft = try PostDraft(kind: kind, title: body.title, body: body.body, firmwareVersion: body.firmwareVersion, deviceModel: body.deviceModel)
-            try await services.checkPosting(draft.title + "\n" + draft.body, by: account)
-            let post = try await services.community.createPost(
-                id: Identifier.make(), boardId: board.id, authorId: account.id, draft: draft, now: services.clock.now())
+            let post = try await services.createPost(try Self.draft(await request.decodeJSON(PostBody.self, context: context)), on: board, by: account)
             return try await services.postDTO(post).with(status: .created)
         }
         group.get("community/roadmap") { _, _ in
@@ -67,12 +62,7 @@ struct CommunityController {
         group.patch("community/posts/:id") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
-            guard post.authorId == account.id else { throw DomainError.forbidden(message: "only its author can edit a post") }
-            let body = try await request.decodeJSON(PostBody.self, context: context)
-            guard let kind = PostKind(rawValue: body.kind) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
-            let draft = try PostDraft(kind: kind, title: body.title, body: body.body, firmwareVersion: body.firmwareVersion, deviceModel: body.deviceModel)
-            try services.postingPolicy.checkLinks(text: draft.title + "\n" + draft.body, level: try await services.standing(of: account.id).level)
-            let edited = try await services.discussion.editPost(id: post.id, authorId: account.id, draft: draft, now: services.clock.now())
+            let edited = try await services.edit(post, by: account) { try Self.draft(await request.decodeJSON(PostBody.self, context: context)) }
             return try await services.postDTO(edited)
         }
         group.post("community/posts/:id/votes") { _, context in
@@ -89,6 +79,10 @@ struct CommunityController {
                 postId: post.id, try Self.change(body), actor: "account:\(staff.id)", now: services.clock.now())
             return try await services.postDTO(changed)
         }
+    }
+
+    static func draft(_ body: PostBody) throws -> PostDraft {
+        try PostDraft(kindName: body.kind, title: body.title, body: body.body, firmwareVersion: body.firmwareVersion, deviceModel: body.deviceModel)
     }
 
     static func board(_ body: BoardBody, now: Date) throws -> Board {

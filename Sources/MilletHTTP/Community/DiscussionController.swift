@@ -25,11 +25,7 @@ struct DiscussionController {
             let account = try context.requireAccount()
             let post = try await post(context)
             let body = try await request.decodeJSON(CommentBody.self, context: context)
-            let draft = try CommentDraft(body: body.body)
-            try await services.checkPosting(draft.body, by: account)
-            let comment = try await services.discussion.addComment(
-                id: Identifier.make(), postId: post.id, authorId: account.id, draft: draft, now: services.clock.now())
-            return CommentDTO(comment).with(status: .created)
+            return CommentDTO(try await services.addComment(body.body, to: post, by: account)).with(status: .created)
         }
         group.get("community/posts/:id/follow") { _, context in
             let account = try context.requireAccount()
@@ -42,13 +38,7 @@ struct DiscussionController {
         group.post("community/posts/:id/reports") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
-            let body = try await request.decodeJSON(ReportBody.self, context: context)
-            var check = Validator()
-            check.requireLength(body.reason, 3...500, "reason", "must say what is wrong, 3 to 500 characters")
-            try check.check()
-            try await services.moderation.report(PostReport(
-                postId: post.id, accountId: account.id, reason: body.reason.trimmingCharacters(in: .whitespacesAndNewlines),
-                createdAt: services.clock.now()))
+            try await services.report(post, reason: try await request.decodeJSON(ReportBody.self, context: context).reason, by: account)
             return ReportedDTO(postId: post.id, reported: true).with(status: .created)
         }
     }

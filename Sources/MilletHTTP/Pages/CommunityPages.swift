@@ -39,14 +39,7 @@ extension WebPages {
         router.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
             let board = try await services.board(slug: try context.parameters.require("slug"))
-            let form = try await request.decodeForm(PostForm.self, context: context)
-            guard let kind = PostKind(rawValue: form.kind) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
-            let draft = try PostDraft(
-                kind: kind, title: form.title, body: form.body, firmwareVersion: Self.nonEmpty(form.firmwareVersion),
-                deviceModel: Self.nonEmpty(form.deviceModel))
-            try await services.checkPosting(draft.title + "\n" + draft.body, by: account)
-            let post = try await services.community.createPost(
-                id: Identifier.make(), boardId: board.id, authorId: account.id, draft: draft, now: services.clock.now())
+            let post = try await services.createPost(try Self.draft(await request.decodeForm(PostForm.self, context: context)), on: board, by: account)
             return redirect("/community/posts/\(post.id)")
         }
         router.get("community/search") { request, context in
@@ -103,6 +96,12 @@ extension WebPages {
             "levelName": strings["level_\(member.level)"] ?? member.levelName,
             "badges": member.badges.map { ["badge": $0, "label": strings["badge_\($0)"] ?? $0] },
         ]
+    }
+
+    /// A post draft from the form; empty optional fields are absent.
+    static func draft(_ form: PostForm) throws -> PostDraft {
+        try PostDraft(kindName: form.kind, title: form.title, body: form.body, firmwareVersion: nonEmpty(form.firmwareVersion),
+                      deviceModel: nonEmpty(form.deviceModel))
     }
 
     /// An optional form field: empty means absent.

@@ -35,14 +35,7 @@ extension WebPages {
         router.post("community/posts/:id/edit") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
-            guard post.authorId == account.id else { throw DomainError.forbidden(message: "only its author can edit a post") }
-            let form = try await request.decodeForm(PostForm.self, context: context)
-            guard let kind = PostKind(rawValue: form.kind) else { throw DomainError.invalid(field: "kind", "must be bug, idea or question") }
-            let draft = try PostDraft(
-                kind: kind, title: form.title, body: form.body, firmwareVersion: Self.nonEmpty(form.firmwareVersion),
-                deviceModel: Self.nonEmpty(form.deviceModel))
-            try services.postingPolicy.checkLinks(text: draft.title + "\n" + draft.body, level: try await services.standing(of: account.id).level)
-            _ = try await services.discussion.editPost(id: post.id, authorId: account.id, draft: draft, now: services.clock.now())
+            _ = try await services.edit(post, by: account) { try Self.draft(await request.decodeForm(PostForm.self, context: context)) }
             return redirect("/community/posts/\(post.id)")
         }
         router.post("community/posts/:id/vote") { _, context in
@@ -61,21 +54,13 @@ extension WebPages {
         router.post("community/posts/:id/comments") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
-            let draft = try CommentDraft(body: try await request.decodeForm(CommentForm.self, context: context).body)
-            try await services.checkPosting(draft.body, by: account)
-            _ = try await services.discussion.addComment(
-                id: Identifier.make(), postId: post.id, authorId: account.id, draft: draft, now: services.clock.now())
+            _ = try await services.addComment(try await request.decodeForm(CommentForm.self, context: context).body, to: post, by: account)
             return redirect("/community/posts/\(post.id)#comments")
         }
         router.post("community/posts/:id/report") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
-            let form = try await request.decodeForm(ReportForm.self, context: context)
-            var check = Validator()
-            check.requireLength(form.reason, 3...500, "reason", "must say what is wrong, 3 to 500 characters")
-            try check.check()
-            try await services.moderation.report(PostReport(
-                postId: post.id, accountId: account.id, reason: form.reason.trimmingCharacters(in: .whitespacesAndNewlines), createdAt: services.clock.now()))
+            try await services.report(post, reason: try await request.decodeForm(ReportForm.self, context: context).reason, by: account)
             return redirect("/community/posts/\(post.id)?reported=1")
         }
         router.post("community/posts/:id/status") { request, context in
