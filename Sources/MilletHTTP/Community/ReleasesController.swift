@@ -76,8 +76,6 @@ struct ReleasesController {
     }
 
     func release(_ context: MilletRequestContext) async throws -> Release {
-        let id = try context.parameters.require("id")
-        guard Identifier.isWellFormed(id), let release = try await services.releases.release(id: id) else { throw DomainError.notFound(what: "release") }
-        return release
+        try await services.release(id: try context.parameters.require("id"))
     }
 }

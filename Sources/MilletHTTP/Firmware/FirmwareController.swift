@@ -132,9 +132,7 @@ struct FirmwareController {
     }
 
     func rollout(_ context: MilletRequestContext) async throws -> Rollout {
-        let id = try context.parameters.require("id")
-        guard Identifier.isWellFormed(id), let rollout = try await services.firmware.rollout(id: id) else { throw DomainError.notFound(what: "rollout") }
-        return rollout
+        try await services.rollout(id: try context.parameters.require("id"))
     }
 
     func rolloutDTO(_ rollout: Rollout) async throws -> RolloutDTO {

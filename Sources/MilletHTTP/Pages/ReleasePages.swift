@@ -24,8 +24,9 @@ extension WebPages {
             let release = try await pageRelease(context)
             guard release.published || context.account?.role.isStaff == true else { throw DomainError.notFound(what: "release") }
             var values = releaseValues(release, chrome: chrome)
-            values["posts"] = try await releasePosts(release, chrome: chrome)
-            values["notes"] = try await localizedNotes(release, chrome: chrome)
+            let posts = try await answeredPosts(release)
+            values["posts"] = try await postRows(posts, chrome: chrome)
+            values["notes"] = localizedNotes(release, posts: posts, chrome: chrome)
             return pages.page("release", ["release": values], chrome: chrome)
         }
         router.get("inbox") { request, context in
@@ -73,7 +74,7 @@ extension WebPages {
             let chrome = try await chrome(request, context)
             let release = try await pageRelease(context)
             var values = releaseValues(release, chrome: chrome)
-            values["posts"] = try await releasePosts(release, chrome: chrome)
+            values["posts"] = try await postRows(try await answeredPosts(release), chrome: chrome)
             // What it could answer: the roadmap's open work, minus what is attached.
             let candidates = try await services.community.roadmap(shippedSince: .distantFuture, limit: 200).filter { !release.postIds.contains($0.id) }
             values["candidates"] = try await services.postDTOs(candidates).map { postValues($0, chrome: chrome) }
@@ -105,7 +106,7 @@ extension WebPages {
     }
 
     /// A published release's notes in the visitor's language, with the votes its posts have now.
-    private func localizedNotes(_ release: Release, chrome: PageChrome) async throws -> String {
+    private func localizedNotes(_ release: Release, posts: [Post], chrome: PageChrome) -> String {
         guard release.published else { return "" }
         let strings = pages.strings(chrome.preferences.language)
         let wording = NotesWording(
@@ -113,19 +114,12 @@ extension WebPages {
             new: strings["notes_new"] ?? NotesWording.english.new, answered: strings["notes_answered"] ?? NotesWording.english.answered,
             line: strings["notes_line"] ?? NotesWording.english.line, oneVote: strings["notes_one_vote"] ?? NotesWording.english.oneVote,
             manyVotes: strings["notes_many_votes"] ?? NotesWording.english.manyVotes)
-        var lines: [ReleaseNoteLine] = []
-        for id in release.postIds {
-            if let post = try await services.community.post(id: id) {
-                lines.append(ReleaseNoteLine(kind: post.kind, title: post.title, reporter: post.authorName, votes: post.votes))
-            }
-        }
+        let lines = posts.map { ReleaseNoteLine(kind: $0.kind, title: $0.title, reporter: $0.authorName, votes: $0.votes) }
         return ReleaseNotes.write(version: release.version, channel: release.channel, lines: lines, wording: wording)
     }
 
     private func pageRelease(_ context: MilletRequestContext) async throws -> Release {
-        let id = try context.parameters.require("id")
-        guard Identifier.isWellFormed(id), let release = try await services.releases.release(id: id) else { throw DomainError.notFound(what: "release") }
-        return release
+        try await services.release(id: try context.parameters.require("id"))
     }
 
     private func releaseValues(_ release: Release, chrome: PageChrome) -> [String: Any] {
@@ -136,10 +130,15 @@ extension WebPages {
         ]
     }
 
-    /// The posts a release answers, grouped by kind as the notes are.
-    private func releasePosts(_ release: Release, chrome: PageChrome) async throws -> [[String: Any]] {
+    /// The posts a release answers, read once for both its notes and its list.
+    private func answeredPosts(_ release: Release) async throws -> [Post] {
         var posts: [Post] = []
         for id in release.postIds { if let post = try await services.community.post(id: id) { posts.append(post) } }
-        return try await services.postDTOs(posts).sorted { ($0.kind, -$0.votes) < ($1.kind, -$1.votes) }.map { postValues($0, chrome: chrome) }
+        return posts
+    }
+
+    /// The posts as rows, grouped by kind as the notes are.
+    private func postRows(_ posts: [Post], chrome: PageChrome) async throws -> [[String: Any]] {
+        try await services.postDTOs(posts).sorted { ($0.kind, -$0.votes) < ($1.kind, -$1.votes) }.map { postValues($0, chrome: chrome) }
     }
 }

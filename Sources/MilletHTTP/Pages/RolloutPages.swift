@@ -58,9 +58,7 @@ extension WebPages {
     }
 
     private func pageRollout(_ context: MilletRequestContext) async throws -> Rollout {
-        let id = try context.parameters.require("id")
-        guard Identifier.isWellFormed(id), let rollout = try await services.firmware.rollout(id: id) else { throw DomainError.notFound(what: "rollout") }
-        return rollout
+        try await services.rollout(id: try context.parameters.require("id"))
     }
 
     private func rolloutValues(_ rollout: Rollout, chrome: PageChrome) async throws -> [String: Any] {

@@ -105,11 +105,16 @@ extension SQLStore: DiscussionRepository {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(params), as: UTF8.self)
-        for account in accounts {
-            try await db.raw("""
-                INSERT INTO inbox (id, account_id, release_id, post_id, kind, params, text, created_at)
-                VALUES (\(bind: Identifier.make()), \(bind: account), \(bind: releaseId), \(bind: postId), \(bind: kind.rawValue), \(bind: json),
+        // Many rows a statement: a popular post's release reaches thousands of voters.
+        for start in stride(from: 0, to: accounts.count, by: 200) {
+            let rows = accounts[start..<min(start + 200, accounts.count)].map { account -> SQLQueryString in
+                """
+                (\(bind: Identifier.make()), \(bind: account), \(bind: releaseId), \(bind: postId), \(bind: kind.rawValue), \(bind: json),
                     \(bind: text), \(bind: now.millis))
+                """
+            }
+            try await db.raw("""
+                INSERT INTO inbox (id, account_id, release_id, post_id, kind, params, text, created_at) VALUES \(rows.joined(separator: ", "))
                 ON CONFLICT (account_id, release_id) DO NOTHING
                 """).run()
         }
