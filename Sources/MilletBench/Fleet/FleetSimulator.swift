@@ -97,7 +97,7 @@ public struct FleetSimulator: Sendable {
         // Register the fleet.
         let fleet = try await inParallel(Array(0..<options.devices)) { index -> SimDevice in
             let serial = String(format: "SIM-%@-%06d", tag.uppercased(), index)
-            let secret = Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(serial.utf8), using: SymmetricKey(data: Data(factoryKey.utf8))))
+            let secret = DeviceModel.factorySecret(serial: serial, factoryKey: factoryKey)
             let registered = try await client.object("POST", "/api/v1/devices/registrations", json: [
                 "serial": serial, "model": modelId, "secret": secret, "market": ["IN", "ES", "ID", "GB", "CN"][index % 5], "channel": "stable",
                 "version": "1.0.0",

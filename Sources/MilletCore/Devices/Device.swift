@@ -43,6 +43,11 @@ public struct DeviceModel: Hashable, Sendable {
 
     /// The secret the factory flashes into the unit with this serial.
     public func factorySecret(serial: String) -> String {
+        Self.factorySecret(serial: serial, factoryKey: factoryKey)
+    }
+
+    /// The secret for a serial under a factory key, for a factory (or a simulator) that holds only the key.
+    public static func factorySecret(serial: String, factoryKey: String) -> String {
         Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(serial.utf8), using: SymmetricKey(data: Data(factoryKey.utf8))))
     }
 
