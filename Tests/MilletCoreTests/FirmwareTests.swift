@@ -1,5 +1,5 @@
 import Foundation
-import MilletCore
+@testable import MilletCore
 import Testing
 
 /// Versions, rollout stages, the halt rule, signatures and factory secrets.
@@ -78,7 +78,7 @@ struct FirmwareTests {
 
     @Test func offersVerifyWithThePublishedKeyAndSurviveARotation() throws {
         let old = SigningKey.generate(now: now), new = SigningKey.generate(now: now)
-        let manifest = SignedOffer.Manifest(model: "note-3", version: "14.0.7", sha256: String(repeating: "a", count: 64), url: "/x", serial: "SN1",
+        let manifest = SignedOffer.Manifest(model: "note-3", version: "14.0.7", sha256: String(repeating: "a", count: 64), url: "/x",
                                             size: 10, expiresAt: now, rolloutId: "r")
         let offer = try ManifestSigner(keys: [old]).sign(manifest)
         #expect(ManifestSigner.verify(offer, trusting: [old.id: old.publicKey]))
@@ -91,6 +91,14 @@ struct FirmwareTests {
         let retired = SigningKey(id: old.id, privateKey: old.privateKey, publicKey: old.publicKey, createdAt: now, retiredAt: now)
         #expect(try ManifestSigner(keys: [retired, new]).sign(manifest).signatures.map(\.keyId) == [new.id])
         #expect(throws: DomainError.self) { _ = try ManifestSigner(keys: [retired]).sign(manifest) }
+    }
+
+    @Test func aTokenFindsTheIndexEntryStoredUnderItsDigest() {
+        // Registration and sync store the hex digest; a check-in hashes the token straight to the key.
+        for token in ["dev_a", DeviceToken.make(), DeviceToken.make()] {
+            #expect(DeviceIndex.TokenKey(token: token) == DeviceIndex.TokenKey(hex: Secrets.digest(token)))
+        }
+        #expect(DeviceIndex.TokenKey(token: "dev_a") != DeviceIndex.TokenKey(token: "dev_b"))
     }
 
     @Test func aUnitRegistersOnlyWithItsOwnFactorySecret() throws {
@@ -121,13 +129,13 @@ struct FirmwareTests {
             try Rollout.plan(buildId: id, modelId: "m", channel: .stable, markets: markets, sourceVersions: [], stages: [100], now: now)
         }
         let v = try #require(FirmwareVersion("14.0.6"))
-        #expect(OfferChooser.choose(device: device, version: v, rollouts: [try plan("a"), try plan("b")], builds: builds)?.build.id == "b")
+        #expect(OfferChooser(rollouts: [try plan("a"), try plan("b")], builds: builds).choose(device: device, version: v)?.build.id == "b")
         // 15.0.0 needs 14.0.8 first; another market's rollout is not for this device.
-        #expect(OfferChooser.choose(device: device, version: v, rollouts: [try plan("c"), try plan("a", markets: ["ES"])], builds: builds) == nil)
+        #expect(OfferChooser(rollouts: [try plan("c"), try plan("a", markets: ["ES"])], builds: builds).choose(device: device, version: v) == nil)
         var bad = try plan("a")
         try bad.apply(.rollback(to: "z"), now: now)
         let onBad = try #require(FirmwareVersion("14.0.7"))
-        #expect(OfferChooser.choose(device: device, version: onBad, rollouts: [bad, try plan("b")], builds: builds)?.build.id == "z")
-        #expect(OfferChooser.choose(device: device, version: v, rollouts: [bad], builds: builds) == nil)
+        #expect(OfferChooser(rollouts: [bad, try plan("b")], builds: builds).choose(device: device, version: onBad)?.build.id == "z")
+        #expect(OfferChooser(rollouts: [bad], builds: builds).choose(device: device, version: v) == nil)
     }
 }

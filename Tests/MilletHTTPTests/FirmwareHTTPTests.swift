@@ -13,7 +13,7 @@ struct FirmwareHTTPTests: HTTPHarness {
     func device(_ token: String) -> HTTPFields { bearer(token) }
 
     @Test func aRolloutReachesItsStageHaltsOnFailuresAndRollsBack() async throws {
-        try await withApp { client, _ in
+        try await withApp { client, services in
             let staff = try await logIn(client, "staff@millet.test", "millet-staff")
             let fan = try await newFan(client, "Asha")
             let modelBody = ["id": "note-3", "name": "Millet Note 3", "kind": "phone", "productLine": "phones"]
@@ -47,6 +47,9 @@ struct FirmwareHTTPTests: HTTPHarness {
             }
             try await client.execute(uri: "/api/v1/staff/firmware-builds?model=note-3&version=14.0.7", method: .post, headers: octets,
                                      body: ByteBuffer(bytes: [1])) { #expect($0.status == .conflict) }
+            // A version the model already has is refused before its image is stored.
+            #expect(!FileManager.default.fileExists(atPath: services.firmwareFiles.path(sha256: Secrets.hex(SHA256.hash(data: [UInt8(1)])))))
+            #expect(FileManager.default.fileExists(atPath: services.firmwareFiles.path(sha256: new["sha256"] as! String)))
 
             let rolloutId = try await client.execute(uri: "/api/v1/staff/rollouts", method: .post, headers: bearer(staff), body: json([
                 "buildId": new["id"]!, "channel": "stable", "stages": [50, 100], "failureThresholdBasisPoints": 2000, "minReports": 5,
@@ -77,6 +80,18 @@ struct FirmwareHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/devices/check-in", method: .post, headers: bearer(fan), body: json(["version": "14.0.6"])) {
                 #expect($0.status == .unauthorized)
             }
+            // The plain body every device sends is read without a JSON decoder; any other body gets the
+            // decoder's answers, the same as before.
+            let bodies: [(String, HTTPResponse.Status)] = [
+                (#"{ "version" : "14.0.6" }"#, .ok), (#"{"version":"14\u002e0.6"}"#, .ok), (#"{"version":"14.0.6","extra":1}"#, .ok),
+                (#"{"version":"14.0.6"#, .badRequest), (#"{"version":1}"#, .unprocessableContent), (#"{"version":"fourteen"}"#, .unprocessableContent),
+                (#"{"version":"14.0.6\"}"#, .badRequest), ("", .badRequest),
+            ]
+            for (body, status) in bodies {
+                try await client.execute(uri: "/api/v1/devices/check-in", method: .post, headers: device(anyDevice), body: ByteBuffer(string: body)) {
+                    #expect($0.status == status, "\(body)")
+                }
+            }
 
             // Check-ins: the devices in the 50% stage get a signed offer for 14.0.7.
             let keys = try await client.execute(uri: "/api/v1/devices/keys", method: .get) { response in
@@ -91,7 +106,7 @@ struct FirmwareHTTPTests: HTTPHarness {
                     let offer = try JSONDecoder().decode(SignedOffer.self, from: JSONSerialization.data(withJSONObject: body["offer"]!))
                     #expect(ManifestSigner.verify(offer, trusting: keys))
                     let manifest = try JSONSerialization.jsonObject(with: Data(offer.manifest.utf8)) as! [String: Any]
-                    #expect(manifest["version"] as? String == "14.0.7" && manifest["serial"] as? String == serial && manifest["sha256"] as? String == new["sha256"] as? String)
+                    #expect(manifest["version"] as? String == "14.0.7" && manifest["model"] as? String == "note-3" && manifest["sha256"] as? String == new["sha256"] as? String)
                     offered.append(serial)
                 }
             }

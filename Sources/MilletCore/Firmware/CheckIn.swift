@@ -28,21 +28,47 @@ public struct CheckInPolicy: Sendable, Equatable {
 /// build it rolls back to (for devices on the bad build), otherwise the newest build of an
 /// active or completed rollout that targets the device and whose current stage includes it (a
 /// completed one includes every device, so units that register later still update).
-public enum OfferChooser {
-    public static func choose(
-        device: Device, version: FirmwareVersion, rollouts: [Rollout], builds: [String: FirmwareBuild]
-    ) -> (rollout: Rollout, build: FirmwareBuild)? {
-        var best: (rollout: Rollout, build: FirmwareBuild, version: FirmwareVersion)?
-        for rollout in rollouts where rollout.modelId == device.modelId && rollout.channel == device.channel {
-            guard let build = builds[rollout.buildId], let buildVersion = FirmwareVersion(build.version) else { continue }
+/// Built once per read of the live rollouts, with every version parsed, so a check-in parses only
+/// its own.
+public struct OfferChooser: Sendable {
+    struct Candidate: Sendable {
+        let rollout: Rollout
+        let build: FirmwareBuild
+        let version: FirmwareVersion
+        let minimum: FirmwareVersion?
+        let sources: [FirmwareVersion]
+        let rollbackTo: FirmwareBuild?
+    }
+
+    let candidates: [Candidate]
+
+    public init(rollouts: [Rollout], builds: [String: FirmwareBuild]) {
+        candidates = rollouts.compactMap { rollout in
+            guard let build = builds[rollout.buildId], let version = FirmwareVersion(build.version) else { return nil }
+            return Candidate(
+                rollout: rollout, build: build, version: version, minimum: build.minSourceVersion.flatMap(FirmwareVersion.init),
+                sources: rollout.sourceVersions.compactMap(FirmwareVersion.init), rollbackTo: rollout.rollbackBuildId.flatMap { builds[$0] })
+        }
+    }
+
+    public func choose(device: Device, version: FirmwareVersion) -> (rollout: Rollout, build: FirmwareBuild)? {
+        var best: Candidate?
+        for candidate in candidates where candidate.rollout.modelId == device.modelId && candidate.rollout.channel == device.channel {
+            let rollout = candidate.rollout
             switch rollout.state {
             case .rolledBack:
-                guard version == buildVersion, let target = rollout.rollbackBuildId.flatMap({ builds[$0] }) else { continue }
+                guard version == candidate.version, let target = candidate.rollbackTo else { continue }
                 return (rollout, target)
             case .active, .completed:
-                guard rollout.targets(device, version: version), rollout.includes(serial: device.serial),
-                      buildVersion > version, build.accepts(from: version) else { continue }
-                if best == nil || buildVersion > best!.version { best = (rollout, build, buildVersion) }
+                // Newer, installable from here (minimum source version), for the device's market and
+                // version, newer than the best so far, and in the stage: cheapest test first.
+                guard candidate.version > version, candidate.minimum.map({ version >= $0 }) ?? true,
+                      rollout.markets.isEmpty || rollout.markets.contains(device.marketCode),
+                      candidate.sources.isEmpty || candidate.sources.contains(version),
+                      best.map({ candidate.version > $0.version }) ?? true,
+                      rollout.includes(serial: device.serial)
+                else { continue }
+                best = candidate
             default:
                 continue
             }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 
@@ -17,6 +18,15 @@ final class DeviceIndex: Sendable {
             high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
             low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
         }
+
+        /// The key of a token itself, hashed here: no hex in between.
+        init(token: String) {
+            let digest = SHA256.hash(data: Data(token.utf8))
+            (high, low) = digest.withUnsafeBytes { raw in
+                (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
+        }
     }
 
     private struct State {
@@ -28,8 +38,8 @@ final class DeviceIndex: Sendable {
 
     private let state = Mutex(State())
 
-    func device(tokenHash: String) -> Device? {
-        guard let key = TokenKey(hex: tokenHash) else { return nil }
+    func device(token: String) -> Device? {
+        let key = TokenKey(token: token)
         return state.withLock { $0.byToken[key] }
     }
 

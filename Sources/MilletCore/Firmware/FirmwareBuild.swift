@@ -28,31 +28,25 @@ public struct FirmwareBuild: Hashable, Sendable {
         self.notes = notes
         self.createdAt = createdAt
     }
-
-    /// Whether a device on `version` may install this build directly.
-    public func accepts(from version: FirmwareVersion) -> Bool {
-        guard let target = FirmwareVersion(self.version) else { return false }
-        if let minimum = minSourceVersion.flatMap(FirmwareVersion.init), version < minimum { return false }
-        return version != target
-    }
 }
 
 /// The offer a device receives: `manifest` is the exact JSON text that was signed, so a device
-/// verifies the bytes it got without re-encoding anything.
+/// verifies the bytes it got without re-encoding anything. One offer serves every device in a
+/// rollout's stage (as an artifact signature does in Mender or TUF): the manifest names the model,
+/// which the device checks is its own, not the device.
 public struct SignedOffer: Codable, Sendable, Equatable {
-    /// What is signed, as JSON: model, version, size, sha256, url, expiresAt, serial.
+    /// What is signed, as JSON: model, version, size, sha256, url, rolloutId, expiresAt.
     public struct Manifest: Codable, Sendable, Equatable {
-        public let model, version, sha256, url, serial: String
+        public let model, version, sha256, url: String
         public let size: Int64
         public let expiresAt: Date
         public let rolloutId: String
 
-        public init(model: String, version: String, sha256: String, url: String, serial: String, size: Int64, expiresAt: Date, rolloutId: String) {
+        public init(model: String, version: String, sha256: String, url: String, size: Int64, expiresAt: Date, rolloutId: String) {
             self.model = model
             self.version = version
             self.sha256 = sha256
             self.url = url
-            self.serial = serial
             self.size = size
             self.expiresAt = expiresAt
             self.rolloutId = rolloutId
@@ -71,5 +65,11 @@ public struct SignedOffer: Codable, Sendable, Equatable {
     public init(manifest: String, signatures: [Signature]) {
         self.manifest = manifest
         self.signatures = signatures
+    }
+
+    /// The offer as JSON (`{"manifest":…,"signatures":[…]}`), encoded once when signed so each
+    /// check-in that carries it copies bytes.
+    public func json() throws -> [UInt8] {
+        Array(try JSONEncoder().encode(self))
     }
 }

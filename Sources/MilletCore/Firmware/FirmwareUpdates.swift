@@ -5,11 +5,14 @@ import Synchronization
 public struct CheckInAnswer: Sendable, Equatable {
     /// The signed offer, or `nil` for "nothing to do".
     public let offer: SignedOffer?
+    /// ``offer`` as JSON, encoded once for every device it is offered to.
+    public let offerJSON: [UInt8]?
     public let rolloutId: String?
     public let nextCheckInSeconds: Int
 
-    public init(offer: SignedOffer?, rolloutId: String?, nextCheckInSeconds: Int) {
+    public init(offer: SignedOffer?, offerJSON: [UInt8]?, rolloutId: String?, nextCheckInSeconds: Int) {
         self.offer = offer
+        self.offerJSON = offerJSON
         self.rolloutId = rolloutId
         self.nextCheckInSeconds = nextCheckInSeconds
     }
@@ -25,11 +28,12 @@ public final class FirmwareUpdates: Sendable {
     public let policy: CheckInPolicy
     /// How long a signed offer stays valid.
     public let offerLifetime: TimeInterval
-    private typealias Live = (rollouts: [Rollout], builds: [String: FirmwareBuild], signer: ManifestSigner)
+    private typealias Live = (chooser: OfferChooser, signer: ManifestSigner)
     /// The live rollouts, their builds and the signer, when read, and a generation that
     /// ``forget()`` moves on so a read that began before a change is not kept.
     private let cache = Mutex<(live: (at: Date, state: Live)?, generation: Int, refreshing: Bool)>((nil, 0, false))
     private let index = DeviceIndex()
+    private let offers = OfferCache()
     /// Check-ins not yet written: at most a second's worth, written together by ``flushCheckIns()``.
     private let pending = Mutex<[String: DeviceCheckIn]>([:])
 
@@ -57,9 +61,9 @@ public final class FirmwareUpdates: Sendable {
     /// The device a token belongs to.
     public func device(token: String) async throws -> Device? {
         guard DeviceToken.looksLikeDeviceToken(token) else { return nil }
-        let digest = Secrets.digest(token)
-        if let known = index.device(tokenHash: digest) { return known }
+        if let known = index.device(token: token) { return known }
         // Issued on another node since the last sync: read it once.
+        let digest = Secrets.digest(token)
         guard let device = try await devices.device(tokenHash: digest) else { return nil }
         index.put(tokenHash: digest, device: device, seq: nil)
         return device
@@ -110,13 +114,11 @@ public final class FirmwareUpdates: Sendable {
         pending.withLock { $0[device.id] = DeviceCheckIn(deviceId: device.id, version: version.description, at: now) }
         let live = try await liveState(now: now)
         let next = policy.nextCheckIn(load: load, random: random)
-        guard let (rollout, build) = OfferChooser.choose(device: device, version: version, rollouts: live.rollouts, builds: live.builds) else {
-            return CheckInAnswer(offer: nil, rolloutId: nil, nextCheckInSeconds: next)
+        guard let (rollout, build) = live.chooser.choose(device: device, version: version) else {
+            return CheckInAnswer(offer: nil, offerJSON: nil, rolloutId: nil, nextCheckInSeconds: next)
         }
-        let manifest = SignedOffer.Manifest(
-            model: build.modelId, version: build.version, sha256: build.sha256, url: "/api/v1/devices/firmware/\(build.sha256)",
-            serial: device.serial, size: build.size, expiresAt: now.addingTimeInterval(offerLifetime), rolloutId: rollout.id)
-        return CheckInAnswer(offer: try live.signer.sign(manifest), rolloutId: rollout.id, nextCheckInSeconds: next)
+        let signed = try offers.offer(rollout: rollout, build: build, signer: live.signer, lifetime: offerLifetime, now: now)
+        return CheckInAnswer(offer: signed.offer, offerJSON: signed.json, rolloutId: rollout.id, nextCheckInSeconds: next)
     }
 
     /// Stores an install report for a rollout the device is part of; halts the rollout when the
@@ -172,6 +174,7 @@ public final class FirmwareUpdates: Sendable {
             $0.live = nil
             $0.generation += 1
         }
+        offers.removeAll()
     }
 
     /// The cached live state. Older than a second, it is still answered while one background read
@@ -208,7 +211,7 @@ public final class FirmwareUpdates: Sendable {
             try await firmware.addSigningKey(key)
             keys.append(key)
         }
-        let state: Live = (rollouts, builds, ManifestSigner(keys: keys))
+        let state: Live = (OfferChooser(rollouts: rollouts, builds: builds), ManifestSigner(keys: keys))
         cache.withLock { if $0.generation == generation { $0.live = (now, state) } }
         return state
     }

@@ -43,6 +43,9 @@ public struct ManifestSigner: Sendable {
         }
     }
 
+    /// The ids of the keys that sign, in order: which signatures an offer carries.
+    var keyIds: String { keys.map(\.id).joined(separator: ",") }
+
     public func sign(_ manifest: SignedOffer.Manifest) throws -> SignedOffer {
         guard !keys.isEmpty else { throw DomainError.conflict(code: "no_signing_key", message: "no active signing key") }
         let encoder = JSONEncoder()

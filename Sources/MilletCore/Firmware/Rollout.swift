@@ -131,12 +131,6 @@ public struct Rollout: Hashable, Sendable {
         Self.bucket(serial: serial, rolloutId: id) < percent * 100
     }
 
-    /// Whether the rollout is for this device at all (model, channel, market, version it is on).
-    public func targets(_ device: Device, version: FirmwareVersion) -> Bool {
-        device.modelId == modelId && device.channel == channel && (markets.isEmpty || markets.contains(device.marketCode))
-            && (sourceVersions.isEmpty || sourceVersions.compactMap(FirmwareVersion.init).contains(version))
-    }
-
     /// Applies a command or throws `conflict(illegal_transition)` and stays as it was.
     public mutating func apply(_ command: RolloutCommand, now: Date) throws {
         func refuse() -> DomainError {

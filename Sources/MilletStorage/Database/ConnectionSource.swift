@@ -25,6 +25,9 @@ final class SQLiteSource: ConnectionSource {
         for pragma in [
             "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
             "PRAGMA busy_timeout = 5000",
+            // Scratch tables and statement journals in memory; a 32 MB page cache (the default is
+            // 2 MB) keeps the upper levels of every index in memory for batched device writes.
+            "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32768",
         ] {
             try await db.raw("\(unsafeRaw: pragma)").run()
         }
