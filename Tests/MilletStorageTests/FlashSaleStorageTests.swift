@@ -304,4 +304,32 @@ extension StorageConformanceTests {
             #expect(try await expectConserved(store, sale).sold == 40)
         }
     }
+
+    @Test(arguments: Backends.all) func anEndedSaleLeavesMemoryAndItsKeysStillReplay(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 5)
+            let buyers = try await fans(store, 2)
+            let engine = FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-a")
+            clock.advance(by: 60)
+            let token = try await engine.issueToken(saleId: sale.id, accountId: buyers[0]).token
+            let first = try await engine.purchase(saleId: sale.id, accountId: buyers[0], ip: "ip", idempotencyKey: "key-0", address: address, token: token)
+            let during = await engine.salesInMemory
+            #expect(during.sales == 1 && during.wins == 1 && during.spentTokens == 1)
+            // Still held just before the end plus keepEnded; gone just after.
+            clock.advance(by: 3540 + FlashSaleEngine.keepEnded)
+            try await engine.tick()
+            #expect(await engine.salesInMemory.wins == 1)
+            clock.advance(by: 1)
+            try await engine.tick()
+            let after = await engine.salesInMemory
+            #expect(after.sales == 0 && after.wins == 0 && after.spentTokens == 0)
+            // The key still answers its order, from the database; a new key is refused: the sale ended.
+            try await engine.precheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "key-0")
+            let replay = try await engine.purchase(saleId: sale.id, accountId: buyers[0], ip: "ip", idempotencyKey: "key-0", address: address, token: token)
+            #expect(replay.replayed && replay.order.id == first.order.id)
+            await #expect(throws: PurchaseRefusal.ended) {
+                _ = try await engine.purchase(saleId: sale.id, accountId: buyers[1], ip: "ip", idempotencyKey: "key-1", address: address, token: nil)
+            }
+        }
+    }
 }

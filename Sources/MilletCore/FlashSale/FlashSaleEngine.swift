@@ -52,10 +52,11 @@ public actor FlashSaleEngine {
     private var loaded: [String: Loaded] = [:]
     private var loading: [String: Task<Loaded, any Error>] = [:]
     private var leasing: [String: Task<Void, any Error>] = [:]
-    private var wins: [String: Order] = [:]
+    /// Orders this node answered, by account and key, with their sale: replays answer from here.
+    private var wins: [String: (saleId: String, order: Order)] = [:]
     private var attempts: Set<String> = []
-    /// Nonces of purchase tokens that bought an order (or are buying one now).
-    private var spentTokens: Set<String> = []
+    /// Nonces of purchase tokens that bought an order (or are buying one now), with their sale.
+    private var spentTokens: [String: String] = [:]
     private var inFlight = 0
     private var published: [String: SaleFigures] = [:]
     private var nextBatches: [String: FlashSale] = [:]
@@ -94,8 +95,18 @@ public actor FlashSaleEngine {
     public func precheck(saleId: String, accountId: String, idempotencyKey: String) async throws {
         guard wins[accountId + " " + idempotencyKey] == nil else { return }
         let allocator = try await load(saleId).allocator
-        if let refusal = allocator.refusal(accountId: accountId, now: clock.now()) { throw refusal }
+        if let refusal = allocator.refusal(accountId: accountId, now: clock.now()) {
+            guard try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) == nil else { return }
+            throw refusal
+        }
         if allocator.soldOut { throw PurchaseRefusal.soldOut }
+    }
+
+    /// After a sale ends this node forgets its wins (``tick()``): a key retried then is looked up
+    /// in the database, so it still answers its order.
+    private func orderAfterEnd(_ refusal: PurchaseRefusal, accountId: String, key: String) async throws -> Order? {
+        guard refusal == .ended else { return nil }
+        return try await orders.order(accountId: accountId, idempotencyKey: key)
     }
 
     /// Buys one unit for `accountId` with a purchase token (and its proof of work when the sale
@@ -104,7 +115,7 @@ public actor FlashSaleEngine {
         saleId: String, accountId: String, ip: String, idempotencyKey: String, address: ShippingAddress, token: String?, proof: String? = nil
     ) async throws -> SaleOrder {
         let key = accountId + " " + idempotencyKey
-        if let order = wins[key] { return SaleOrder(order: order, replayed: true) }
+        if let won = wins[key] { return SaleOrder(order: won.order, replayed: true) }
         guard !attempts.contains(key) else {
             throw DomainError.conflict(code: "purchase_in_progress", message: "a purchase with this Idempotency-Key is still being made")
         }
@@ -112,22 +123,25 @@ public actor FlashSaleEngine {
         guard admission.admit(accountId: accountId, ip: ip, now: now) else { throw PurchaseRefusal.rateLimited }
         guard inFlight < maxInFlight, !closing else { throw PurchaseRefusal.overloaded }
         let loaded = try await load(saleId)
-        if let refusal = loaded.allocator.refusal(accountId: accountId, now: now) { throw refusal }
+        if let refusal = loaded.allocator.refusal(accountId: accountId, now: now) {
+            if let order = try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) { return SaleOrder(order: order, replayed: true) }
+            throw refusal
+        }
         let sale = loaded.allocator.sale
         guard let token else { throw PurchaseRefusal.invalidToken }
         let pass = try PurchaseToken.verify(token, sale: sale, accountId: accountId, now: now)
         guard PurchaseToken.proofHolds(token: token, proof: proof ?? "", bits: sale.proofOfWorkBits) else { throw PurchaseRefusal.proofOfWorkFailed }
-        guard !spentTokens.contains(pass.nonce) else { throw PurchaseRefusal.invalidToken }
+        guard spentTokens[pass.nonce] == nil else { throw PurchaseRefusal.invalidToken }
         attempts.insert(key)
-        spentTokens.insert(pass.nonce)
+        spentTokens[pass.nonce] = saleId
         defer { attempts.remove(key) }
         do {
             let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
-            wins[key] = result.order
+            wins[key] = (saleId, result.order)
             return result
         } catch {
             // Only a token that bought an order is spent.
-            spentTokens.remove(pass.nonce)
+            spentTokens[pass.nonce] = nil
             throw error
         }
     }
@@ -239,7 +253,28 @@ public actor FlashSaleEngine {
             }
         }
         _ = try await repository.closeEndedSales(now: now)
+        forgetEnded(now: now)
     }
+
+    /// How long after its end a sale stays in memory: its unsold lease goes back on the first tick
+    /// after the end, and its tokens expired at the end.
+    public static let keepEnded: TimeInterval = 300
+
+    /// Drops sales that ended over ``keepEnded`` ago, with their wins and spent nonces, so a node
+    /// that runs launch after launch holds only the current ones.
+    private func forgetEnded(now: Date) {
+        let gone = Set(loaded.values.map(\.allocator.sale).filter { now.timeIntervalSince($0.endsAt) > Self.keepEnded }.map(\.id))
+        guard !gone.isEmpty else { return }
+        for saleId in gone {
+            loaded[saleId] = nil
+            published[saleId] = nil
+        }
+        wins = wins.filter { !gone.contains($0.value.saleId) }
+        spentTokens = spentTokens.filter { !gone.contains($0.value) }
+    }
+
+    /// Sales this node holds in memory, with their wins and spent nonces.
+    public var salesInMemory: (sales: Int, wins: Int, spentTokens: Int) { (loaded.count, wins.count, spentTokens.count) }
 
     /// `true` once the node is shutting down: live streams end so shutdown is not held up.
     public private(set) var closing = false
