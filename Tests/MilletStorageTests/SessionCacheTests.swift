@@ -36,4 +36,22 @@ extension StorageConformanceTests {
             #expect(gone)
         }
     }
+
+    @Test(arguments: Backends.all) func manySessionsAreReadAgainInOneStatement(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let accounts = (0..<600).map { i in
+                Account(id: Identifier.make(), email: "crowd\(i)@fan.test", displayName: "Crowd \(i)", role: .customer, passwordHash: "x", createdAt: clock.now())
+            }
+            try await store.importAccounts(Array(accounts[..<300]), sessionTokenHashes: (0..<300).map { "live-\($0)" }, expiresAt: clock.now().addingTimeInterval(60))
+            try await store.importAccounts(Array(accounts[300...]), sessionTokenHashes: (300..<600).map { "short-\($0)" }, expiresAt: clock.now().addingTimeInterval(1))
+            try await store.deleteSession(tokenHash: "live-7")
+            clock.advance(by: 2)
+            let asked = (0..<300).map { "live-\($0)" } + (300..<600).map { "short-\($0)" } + ["unknown"]
+            let found = try await store.accounts(sessionTokenHashes: asked, now: clock.now())
+            // The live ones, each with its own account; not the logged-out, the expired or the unknown.
+            #expect(found.count == 299 && found["live-7"] == nil && found["short-300"] == nil && found["unknown"] == nil)
+            #expect(found["live-0"]?.id == accounts[0].id && found["live-299"]?.email == "crowd299@fan.test")
+            #expect(try await store.accounts(sessionTokenHashes: [], now: clock.now()).isEmpty)
+        }
+    }
 }

@@ -12,5 +12,8 @@ public protocol AccountRepository: Sendable {
     func createSession(tokenHash: String, accountId: String, expiresAt: Date) async throws
     /// The account a live session belongs to.
     func account(sessionTokenHash: String, now: Date) async throws -> Account?
+    /// The accounts of the live sessions among these token hashes, by hash: many sessions read
+    /// again in one statement.
+    func accounts(sessionTokenHashes: [String], now: Date) async throws -> [String: Account]
     func deleteSession(tokenHash: String) async throws
 }

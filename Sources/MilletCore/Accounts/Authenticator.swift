@@ -17,6 +17,11 @@ public final class Authenticator: Sendable {
     /// active fan never waits on the database.
     private let recent: Mutex<[String: (account: Account, until: Date, refreshing: Bool)]> = Mutex([:])
     public let sessionCacheSeconds: TimeInterval = 30
+    /// Sessions waiting to be read again, and whether a reader is at work. One reader reads them
+    /// ``refreshBatch`` a statement: a crowd whose sessions all turn stale in the same seconds
+    /// once queued a read each, and the queue on the database grew until requests stalled.
+    private let stale = Mutex<(digests: Set<String>, reading: Bool)>(([], false))
+    static let refreshBatch = 500
 
     public init(
         accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock,
@@ -67,14 +72,13 @@ public final class Authenticator: Sendable {
             return (entry.account, stale)
         }
         if let hit {
-            if refresh { Task { try? await self.lookUp(digest) } }
+            if refresh { readAgain(digest) }
             return hit
         }
         return try await lookUp(digest)
     }
 
     /// Reads a session from the database and keeps (or drops) it in memory.
-    @discardableResult
     private func lookUp(_ digest: String) async throws -> Account? {
         let now = clock.now()
         let account = try await accounts.account(sessionTokenHash: digest, now: now)
@@ -83,6 +87,42 @@ public final class Authenticator: Sendable {
             $0[digest] = account.map { ($0, now.addingTimeInterval(sessionCacheSeconds), false) }
         }
         return account
+    }
+
+    /// Queues a session to be read again; starts the reader if none is at work.
+    private func readAgain(_ digest: String) {
+        let start = stale.withLock { state -> Bool in
+            state.digests.insert(digest)
+            guard !state.reading else { return false }
+            state.reading = true
+            return true
+        }
+        if start { Task { await self.readQueued() } }
+    }
+
+    /// Reads the queued sessions again, a batch a statement, until the queue is empty. A session
+    /// no longer live leaves memory; one that could not be read is tried again on its next use.
+    private func readQueued() async {
+        while true {
+            let batch = stale.withLock { state -> [String] in
+                let batch = Array(state.digests.prefix(Self.refreshBatch))
+                state.digests.subtract(batch)
+                if batch.isEmpty { state.reading = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let now = clock.now()
+            let found = try? await accounts.accounts(sessionTokenHashes: batch, now: now)
+            recent.withLock { entries in
+                for digest in batch {
+                    guard let found else {
+                        entries[digest]?.refreshing = false
+                        continue
+                    }
+                    entries[digest] = found[digest].map { ($0, now.addingTimeInterval(sessionCacheSeconds), false) }
+                }
+            }
+        }
     }
 
     /// Ends a session.

@@ -57,6 +57,21 @@ extension SQLStore: AccountRepository {
         }
     }
 
+    public func accounts(sessionTokenHashes: [String], now: Date) async throws -> [String: Account] {
+        guard !sessionTokenHashes.isEmpty else { return [:] }
+        let hashes = sessionTokenHashes.map { hash -> SQLQueryString in "\(bind: hash)" }.joined(separator: ", ")
+        return try await read { db in
+            var found: [String: Account] = [:]
+            for row in try await db.raw("""
+                SELECT s.token_hash AS session_token_hash, a.* FROM sessions s JOIN accounts a ON a.id = s.account_id
+                WHERE s.token_hash IN (\(hashes)) AND s.expires_at > \(bind: now.millis)
+                """).all() {
+                found[try row.string("session_token_hash")] = try Self.account(from: row)
+            }
+            return found
+        }
+    }
+
     public func deleteSession(tokenHash: String) async throws {
         try await read { db in
             try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
