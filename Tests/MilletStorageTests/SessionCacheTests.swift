@@ -54,4 +54,27 @@ extension StorageConformanceTests {
             #expect(try await store.accounts(sessionTokenHashes: [], now: clock.now()).isEmpty)
         }
     }
+
+    @Test(arguments: Backends.all) func aCrowdOfMissesIsAnsweredEachWithItsOwnAccount(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let authenticator = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
+            let accounts = (0..<700).map { i in
+                Account(id: Identifier.make(), email: "miss\(i)@fan.test", displayName: "Miss \(i)", role: .customer, passwordHash: "x", createdAt: clock.now())
+            }
+            try await store.importAccounts(accounts, sessionTokenHashes: (0..<700).map { Authenticator.digest("token-\($0)") },
+                                           expiresAt: clock.now().addingTimeInterval(3600))
+            try await store.deleteSession(tokenHash: Authenticator.digest("token-3"))
+            // 700 requests at once, none cached: read together, more than one batch, each answered its own account.
+            let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for i in 0..<701 { group.addTask { (i, try await authenticator.account(forToken: "token-\(i)")?.id) } }
+                return try await group.reduce(into: [Int: String?]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(answers.count == 701)
+            #expect(answers[3]! == nil && answers[700]! == nil)
+            #expect((0..<700).filter { $0 != 3 }.allSatisfy { answers[$0]! == accounts[$0].id })
+            // Now in memory: answered without the database even after it forgets them.
+            try await store.deleteSession(tokenHash: Authenticator.digest("token-9"))
+            #expect(try await authenticator.account(forToken: "token-9")?.id == accounts[9].id)
+        }
+    }
 }

@@ -17,11 +17,45 @@ public final class Authenticator: Sendable {
     /// active fan never waits on the database.
     private let recent: Mutex<[String: (account: Account, until: Date, refreshing: Bool)]> = Mutex([:])
     public let sessionCacheSeconds: TimeInterval = 30
-    /// Sessions waiting to be read again, and whether a reader is at work. One reader reads them
-    /// ``refreshBatch`` a statement: a crowd whose sessions all turn stale in the same seconds
-    /// once queued a read each, and the queue on the database grew until requests stalled.
-    private let stale = Mutex<(digests: Set<String>, reading: Bool)>(([], false))
-    static let refreshBatch = 500
+    /// Sessions to read from the database: requests waiting for theirs (a miss), sessions to read
+    /// again (stale), and whether the reader is at work. One reader reads them ``readBatch`` a
+    /// statement, waiting requests first. A crowd of fans missing or turning stale in the same
+    /// seconds once queued a read each on the one SQLite connection, faster than it served them,
+    /// and purchase attempts stalled behind the queue for seconds. Sessions logged out and
+    /// accounts changed while a read is out are not put back from it.
+    private let queue = Mutex<ReadQueue>(ReadQueue())
+    static let readBatch = 500
+
+    private struct ReadQueue {
+        var waiting: [String: [CheckedContinuation<Account?, any Error>]] = [:]
+        var stale: Set<String> = []
+        var reading = false
+        var loggedOut: Set<String> = []
+        var changedAccounts: Set<String> = []
+
+        /// Marks the reader at work; `true` when the caller must start it.
+        mutating func startReading() -> Bool {
+            guard !reading else { return false }
+            reading = true
+            return true
+        }
+
+        /// Takes up to `limit` sessions, waiting requests first; with none left, the reader stops and
+        /// the revocations recorded for reads in flight are no longer needed.
+        mutating func nextBatch(_ limit: Int) -> (digests: [String], waiting: [String: [CheckedContinuation<Account?, any Error>]]) {
+            var taken: [String: [CheckedContinuation<Account?, any Error>]] = [:]
+            for digest in Array(waiting.keys.prefix(limit)) { taken[digest] = waiting.removeValue(forKey: digest) }
+            var digests = Array(taken.keys)
+            for digest in stale.prefix(limit - digests.count) where taken[digest] == nil { digests.append(digest) }
+            stale.subtract(digests)
+            if digests.isEmpty {
+                reading = false
+                loggedOut.removeAll()
+                changedAccounts.removeAll()
+            }
+            return (digests, taken)
+        }
+    }
 
     public init(
         accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock,
@@ -75,52 +109,55 @@ public final class Authenticator: Sendable {
             if refresh { readAgain(digest) }
             return hit
         }
-        return try await lookUp(digest)
-    }
-
-    /// Reads a session from the database and keeps (or drops) it in memory.
-    private func lookUp(_ digest: String) async throws -> Account? {
-        let now = clock.now()
-        let account = try await accounts.account(sessionTokenHash: digest, now: now)
-        recent.withLock {
-            if $0.count >= 1_000_000 { $0.removeAll(keepingCapacity: true) }
-            $0[digest] = account.map { ($0, now.addingTimeInterval(sessionCacheSeconds), false) }
+        return try await withCheckedThrowingContinuation { continuation in
+            let start = queue.withLock { queue -> Bool in
+                queue.waiting[digest, default: []].append(continuation)
+                return queue.startReading()
+            }
+            if start { Task { await self.readQueued() } }
         }
-        return account
     }
 
     /// Queues a session to be read again; starts the reader if none is at work.
     private func readAgain(_ digest: String) {
-        let start = stale.withLock { state -> Bool in
-            state.digests.insert(digest)
-            guard !state.reading else { return false }
-            state.reading = true
-            return true
+        let start = queue.withLock { queue -> Bool in
+            queue.stale.insert(digest)
+            return queue.startReading()
         }
         if start { Task { await self.readQueued() } }
     }
 
-    /// Reads the queued sessions again, a batch a statement, until the queue is empty. A session
-    /// no longer live leaves memory; one that could not be read is tried again on its next use.
+    /// Reads the queued sessions, a batch a statement, until the queue is empty, and keeps them
+    /// in memory. A session no longer live leaves memory. When a read fails, the requests waiting
+    /// for it get the error and stale sessions are tried again on their next use.
     private func readQueued() async {
         while true {
-            let batch = stale.withLock { state -> [String] in
-                let batch = Array(state.digests.prefix(Self.refreshBatch))
-                state.digests.subtract(batch)
-                if batch.isEmpty { state.reading = false }
-                return batch
-            }
-            guard !batch.isEmpty else { return }
+            let batch = queue.withLock { $0.nextBatch(Self.readBatch) }
+            guard !batch.digests.isEmpty else { return }
             let now = clock.now()
-            let found = try? await accounts.accounts(sessionTokenHashes: batch, now: now)
-            recent.withLock { entries in
-                for digest in batch {
-                    guard let found else {
+            let read: Result<[String: Account], any Error>
+            do { read = .success(try await accounts.accounts(sessionTokenHashes: batch.digests, now: now)) } catch { read = .failure(error) }
+            // Read under the cache's lock: a log-out either is seen here or removes its entry after.
+            let loggedOut = recent.withLock { entries -> Set<String> in
+                let (loggedOut, changed) = queue.withLock { ($0.loggedOut, $0.changedAccounts) }
+                if entries.count >= 1_000_000 { entries.removeAll(keepingCapacity: true) }
+                for digest in batch.digests {
+                    guard case .success(let found) = read else {
                         entries[digest]?.refreshing = false
                         continue
                     }
-                    entries[digest] = found[digest].map { ($0, now.addingTimeInterval(sessionCacheSeconds), false) }
+                    let account = found[digest]
+                    if loggedOut.contains(digest) || account.map({ changed.contains($0.id) }) == true {
+                        entries[digest] = nil
+                    } else {
+                        entries[digest] = account.map { ($0, now.addingTimeInterval(sessionCacheSeconds), false) }
+                    }
                 }
+                return loggedOut
+            }
+            for (digest, continuations) in batch.waiting {
+                let answer = read.map { loggedOut.contains(digest) ? nil : $0[digest] }
+                for continuation in continuations { continuation.resume(with: answer) }
             }
         }
     }
@@ -129,6 +166,7 @@ public final class Authenticator: Sendable {
     public func logOut(token: String) async throws {
         let digest = Self.digest(token)
         try await accounts.deleteSession(tokenHash: digest)
+        queue.withLock { if $0.reading { $0.loggedOut.insert(digest) } }
         _ = recent.withLock { $0.removeValue(forKey: digest) }
     }
 
@@ -136,6 +174,7 @@ public final class Authenticator: Sendable {
     /// other nodes within `sessionCacheSeconds`.
     public func setRole(_ role: Role, accountId: String) async throws -> Account {
         let account = try await accounts.setRole(role, accountId: accountId)
+        queue.withLock { if $0.reading { $0.changedAccounts.insert(accountId) } }
         recent.withLock { entries in entries = entries.filter { $0.value.account.id != accountId } }
         return account
     }
@@ -149,3 +188,4 @@ public final class Authenticator: Sendable {
     /// The SHA-256 of a session token in hex: what the sessions table stores.
     public static func digest(_ token: String) -> String { Secrets.digest(token) }
 }
+
