@@ -28,6 +28,9 @@ public struct FirmwareBuild: Hashable, Sendable {
         self.notes = notes
         self.createdAt = createdAt
     }
+
+    /// The refusal of a second build with a version its model already has.
+    public static let versionTaken = DomainError.conflict(code: "version_exists", message: "this model already has this version")
 }
 
 /// The offer a device receives: `manifest` is the exact JSON text that was signed, so a device

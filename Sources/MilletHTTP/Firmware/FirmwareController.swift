@@ -59,19 +59,15 @@ struct FirmwareController {
             }
             // Refused before the image is streamed, so a repeated upload does not store it again.
             guard try await !services.firmware.builds(modelId: modelId).contains(where: { $0.version == version.description }) else {
-                throw DomainError.conflict(code: "version_exists", message: "this model already has this version")
+                throw FirmwareBuild.versionTaken
             }
             let stored = try await services.firmwareFiles.store(request.body, context: context)
             let build = FirmwareBuild(
                 id: Identifier.make(), modelId: modelId, version: version.description, sha256: stored.sha256, size: stored.size,
                 minSourceVersion: minimum?.description, releaseId: releaseId, notes: notes, createdAt: services.clock.now())
-            do {
-                try await services.firmware.addBuild(build)
-            } catch {
-                // Another upload took the version meanwhile: an image only this upload added goes too.
-                if stored.added, try await services.firmware.build(sha256: stored.sha256) == nil { services.firmwareFiles.discard(sha256: stored.sha256) }
-                throw error
-            }
+            // Two uploads of one version at the same moment can both pass the check above; the loser's
+            // image stays on disk rather than risk removing one that another build just took.
+            try await services.firmware.addBuild(build)
             return BuildDTO(build).with(status: .created)
         }
         group.get("staff/firmware-builds") { request, context in

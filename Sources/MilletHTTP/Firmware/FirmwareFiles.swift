@@ -19,9 +19,8 @@ public struct FirmwareFiles: Sendable {
         "\(directory)/sha256/\(sha256.prefix(2))/\(sha256)"
     }
 
-    /// Streams `body` to disk; answers its SHA-256 (hex), size, and whether this upload added the
-    /// file (an image already stored is kept once).
-    func store(_ body: RequestBody, context: MilletRequestContext) async throws -> (sha256: String, size: Int64, added: Bool) {
+    /// Streams `body` to disk; answers its SHA-256 (hex) and size. An image already stored is kept once.
+    func store(_ body: RequestBody, context: MilletRequestContext) async throws -> (sha256: String, size: Int64) {
         let temporary = "\(directory)/tmp"
         try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         let partial = "\(temporary)/\(Identifier.make())"
@@ -45,15 +44,10 @@ public struct FirmwareFiles: Sendable {
         try FileManager.default.createDirectory(atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if FileManager.default.fileExists(atPath: final) {
             try FileManager.default.removeItem(atPath: partial)
-            return (sha256, size, false)
+        } else {
+            try FileManager.default.moveItem(atPath: partial, toPath: final)
         }
-        try FileManager.default.moveItem(atPath: partial, toPath: final)
-        return (sha256, size, true)
-    }
-
-    /// Removes a stored image that no build ended up using.
-    func discard(sha256: String) {
-        try? FileManager.default.removeItem(atPath: path(sha256: sha256))
+        return (sha256, size)
     }
 
     /// The image, whole or the byte range a `Range: bytes=a-b` header asks for (206), so an

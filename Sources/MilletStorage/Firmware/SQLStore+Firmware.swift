@@ -9,7 +9,7 @@ extension SQLStore: FirmwareRepository {
                 throw DomainError.notFound(what: "device model")
             }
             let taken = try await db.raw("SELECT id FROM firmware_builds WHERE model_id = \(bind: build.modelId) AND version = \(bind: build.version)").first()
-            guard taken == nil else { throw DomainError.conflict(code: "version_exists", message: "this model already has this version") }
+            guard taken == nil else { throw FirmwareBuild.versionTaken }
             try await db.raw("""
                 INSERT INTO firmware_builds (id, model_id, version, sha256, size, min_source_version, release_id, notes, created_at)
                 VALUES (\(bind: build.id), \(bind: build.modelId), \(bind: build.version), \(bind: build.sha256), \(bind: build.size),
