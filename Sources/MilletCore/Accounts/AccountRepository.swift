@@ -10,8 +10,6 @@ public protocol AccountRepository: Sendable {
     func setRole(_ role: Role, accountId: String) async throws -> Account
     /// Stores a session under the SHA-256 of its token; the token itself is never stored.
     func createSession(tokenHash: String, accountId: String, expiresAt: Date) async throws
-    /// The account a live session belongs to.
-    func account(sessionTokenHash: String, now: Date) async throws -> Account?
     /// The accounts of the live sessions among these token hashes, by hash: many sessions read
     /// again in one statement.
     func accounts(sessionTokenHashes: [String], now: Date) async throws -> [String: Account]

@@ -188,4 +188,3 @@ public final class Authenticator: Sendable {
     /// The SHA-256 of a session token in hex: what the sessions table stores.
     public static func digest(_ token: String) -> String { Secrets.digest(token) }
 }
-

@@ -48,15 +48,6 @@ extension SQLStore: AccountRepository {
         }
     }
 
-    public func account(sessionTokenHash: String, now: Date) async throws -> Account? {
-        try await read { db in
-            try await db.raw("""
-                SELECT a.* FROM sessions s JOIN accounts a ON a.id = s.account_id
-                WHERE s.token_hash = \(bind: sessionTokenHash) AND s.expires_at > \(bind: now.millis)
-                """).first().map(Self.account(from:))
-        }
-    }
-
     public func accounts(sessionTokenHashes: [String], now: Date) async throws -> [String: Account] {
         guard !sessionTokenHashes.isEmpty else { return [:] }
         let hashes = sessionTokenHashes.map { hash -> SQLQueryString in "\(bind: hash)" }.joined(separator: ", ")
