@@ -332,4 +332,31 @@ extension StorageConformanceTests {
             }
         }
     }
+
+    @Test(arguments: Backends.all) func theFastPathAnswersAsThePrecheckDoesOrLeavesItToTheEngine(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 1)
+            let buyers = try await fans(store, 2)
+            let engine = FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-a")
+            // A sale this node has not loaded: only the engine can tell.
+            #expect(try engine.quickPrecheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "k0") == false)
+            await #expect(throws: PurchaseRefusal.notStarted) { try await engine.precheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "k0") }
+            #expect(throws: PurchaseRefusal.notStarted) { _ = try engine.quickPrecheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "k0") }
+            clock.advance(by: 60)
+            #expect(try engine.quickPrecheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "k0"))
+            let token = try await engine.issueToken(saleId: sale.id, accountId: buyers[0]).token
+            _ = try await engine.purchase(saleId: sale.id, accountId: buyers[0], ip: "ip", idempotencyKey: "k0", address: address, token: token)
+            // The last unit is gone once a lease finds the pool empty; from then on the fast path refuses.
+            let second = try await engine.issueToken(saleId: sale.id, accountId: buyers[1]).token
+            await #expect(throws: PurchaseRefusal.soldOut) {
+                _ = try await engine.purchase(saleId: sale.id, accountId: buyers[1], ip: "ip", idempotencyKey: "k1", address: address, token: second)
+            }
+            #expect(throws: PurchaseRefusal.soldOut) { _ = try engine.quickPrecheck(saleId: sale.id, accountId: buyers[1], idempotencyKey: "k2") }
+            // A key that bought, and a sale that ended, go to the engine (a replay, an order looked up).
+            #expect(try engine.quickPrecheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "k0") == false)
+            try await engine.precheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "k0")
+            clock.advance(by: 3600)
+            #expect(try engine.quickPrecheck(saleId: sale.id, accountId: buyers[1], idempotencyKey: "k3") == false)
+        }
+    }
 }

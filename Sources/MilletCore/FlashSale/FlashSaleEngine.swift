@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a fan gets for a purchase: the order, and whether this key had already bought it.
 public struct SaleOrder: Sendable {
@@ -49,7 +50,13 @@ public actor FlashSaleEngine {
     private let clock: any MilletClock
     private let journal: SaleJournal
     private var admission: Admission
-    private var loaded: [String: Loaded] = [:]
+    private var loaded: [String: Loaded] = [:] {
+        didSet { quick.withLock { $0.sales = loaded.mapValues { ($0.allocator.sale, $0.allocator.soldOut) } } }
+    }
+    /// What ``quickPrecheck(saleId:accountId:idempotencyKey:)`` reads without entering the actor:
+    /// each loaded sale with whether this node has sold out, and the keys it answered with an
+    /// order. The actor brings it up to date after every change to `loaded` and `wins`.
+    private let quick = Mutex<(sales: [String: (sale: FlashSale, soldOut: Bool)], wins: Set<String>)>(([:], []))
     private var loading: [String: Task<Loaded, any Error>] = [:]
     private var leasing: [String: Task<Void, any Error>] = [:]
     /// Orders this node answered, by account and key, with their sale: replays answer from here.
@@ -102,6 +109,26 @@ public actor FlashSaleEngine {
         if allocator.soldOut { throw PurchaseRefusal.soldOut }
     }
 
+    /// The sold-out fast path without entering the actor: `true` when the attempt may go on, a
+    /// thrown refusal when it may not, and `false` when only
+    /// ``precheck(saleId:accountId:idempotencyKey:)`` can tell (a sale not loaded yet, a
+    /// reserved-only or ended sale, a key this node already answered). Rejections after a sell-out
+    /// no longer queue on the actor behind the purchases it is deciding.
+    public nonisolated func quickPrecheck(saleId: String, accountId: String, idempotencyKey: String) throws -> Bool {
+        let now = clock.now()
+        let known = quick.withLock { view -> (sale: FlashSale, soldOut: Bool)? in
+            view.wins.contains(accountId + " " + idempotencyKey) ? nil : view.sales[saleId]
+        }
+        guard let known, !known.sale.reservedOnly else { return false }
+        switch known.sale.phase(at: now) {
+        case .upcoming: throw PurchaseRefusal.notStarted
+        case .ended: return false
+        case .open:
+            if known.soldOut { throw PurchaseRefusal.soldOut }
+            return true
+        }
+    }
+
     /// After a sale ends this node forgets its wins (``tick()``): a key retried then is looked up
     /// in the database, so it still answers its order.
     private func orderAfterEnd(_ refusal: PurchaseRefusal, accountId: String, key: String) async throws -> Order? {
@@ -138,6 +165,7 @@ public actor FlashSaleEngine {
         do {
             let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
             wins[key] = (saleId, result.order)
+            quick.withLock { _ = $0.wins.insert(key) }
             return result
         } catch {
             // Only a token that bought an order is spent.
@@ -270,6 +298,7 @@ public actor FlashSaleEngine {
             published[saleId] = nil
         }
         wins = wins.filter { !gone.contains($0.value.saleId) }
+        quick.withLock { $0.wins = Set(wins.keys) }
         spentTokens = spentTokens.filter { !gone.contains($0.value) }
     }
 

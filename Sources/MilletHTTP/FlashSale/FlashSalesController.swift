@@ -80,7 +80,7 @@ struct FlashSalesController {
             let raw = try await request.body.collect(upTo: context.maxUploadSize)
             // The sold-out fast path answers before the body is decoded; F-code purchases skip it
             // (they buy from their own allotment, before the start or after a sell-out).
-            if !Self.mentionsFCode(raw) {
+            if !Self.mentionsFCode(raw), try !services.engine.quickPrecheck(saleId: saleId, accountId: account.id, idempotencyKey: key) {
                 try await services.engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
             }
             let body = try Request.decodeJSON(PurchaseBody.self, from: raw)
