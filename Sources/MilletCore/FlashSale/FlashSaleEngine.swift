@@ -54,13 +54,12 @@ public actor FlashSaleEngine {
         didSet { quick.withLock { $0.sales = loaded.mapValues { ($0.allocator.sale, $0.allocator.soldOut) } } }
     }
     /// What ``quickPrecheck(saleId:accountId:idempotencyKey:)`` reads without entering the actor:
-    /// each loaded sale with whether this node has sold out, and the keys it answered with an
-    /// order. The actor brings it up to date after every change to `loaded` and `wins`.
-    private let quick = Mutex<(sales: [String: (sale: FlashSale, soldOut: Bool)], wins: Set<String>)>(([:], []))
+    /// each loaded sale with whether this node has sold out (brought up to date after every change
+    /// to `loaded`), and the orders this node answered, by ``winKey(accountId:idempotencyKey:)``,
+    /// with their sale: replays answer from here.
+    private let quick = Mutex<(sales: [String: (sale: FlashSale, soldOut: Bool)], wins: [String: (saleId: String, order: Order)])>(([:], [:]))
     private var loading: [String: Task<Loaded, any Error>] = [:]
     private var leasing: [String: Task<Void, any Error>] = [:]
-    /// Orders this node answered, by account and key, with their sale: replays answer from here.
-    private var wins: [String: (saleId: String, order: Order)] = [:]
     private var attempts: Set<String> = []
     /// Nonces of purchase tokens that bought an order (or are buying one now), with their sale.
     private var spentTokens: [String: String] = [:]
@@ -100,7 +99,8 @@ public actor FlashSaleEngine {
     /// sale is not open, the account may not buy it, or this node knows every unit is gone. A key
     /// this node already answered passes, so its replay still gets its order.
     public func precheck(saleId: String, accountId: String, idempotencyKey: String) async throws {
-        guard wins[accountId + " " + idempotencyKey] == nil else { return }
+        let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
+        guard quick.withLock({ $0.wins[key] == nil }) else { return }
         let allocator = try await load(saleId).allocator
         if let refusal = allocator.refusal(accountId: accountId, now: clock.now()) {
             guard try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) == nil else { return }
@@ -116,8 +116,9 @@ public actor FlashSaleEngine {
     /// no longer queue on the actor behind the purchases it is deciding.
     public nonisolated func quickPrecheck(saleId: String, accountId: String, idempotencyKey: String) throws -> Bool {
         let now = clock.now()
+        let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
         let known = quick.withLock { view -> (sale: FlashSale, soldOut: Bool)? in
-            view.wins.contains(accountId + " " + idempotencyKey) ? nil : view.sales[saleId]
+            view.wins[key] == nil ? view.sales[saleId] : nil
         }
         guard let known, !known.sale.reservedOnly else { return false }
         switch known.sale.phase(at: now) {
@@ -141,8 +142,8 @@ public actor FlashSaleEngine {
     public func purchase(
         saleId: String, accountId: String, ip: String, idempotencyKey: String, address: ShippingAddress, token: String?, proof: String? = nil
     ) async throws -> SaleOrder {
-        let key = accountId + " " + idempotencyKey
-        if let won = wins[key] { return SaleOrder(order: won.order, replayed: true) }
+        let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
+        if let won = quick.withLock({ $0.wins[key] }) { return SaleOrder(order: won.order, replayed: true) }
         guard !attempts.contains(key) else {
             throw DomainError.conflict(code: "purchase_in_progress", message: "a purchase with this Idempotency-Key is still being made")
         }
@@ -164,8 +165,7 @@ public actor FlashSaleEngine {
         defer { attempts.remove(key) }
         do {
             let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
-            wins[key] = (saleId, result.order)
-            quick.withLock { _ = $0.wins.insert(key) }
+            quick.withLock { $0.wins[key] = (saleId, result.order) }
             return result
         } catch {
             // Only a token that bought an order is spent.
@@ -297,13 +297,15 @@ public actor FlashSaleEngine {
             loaded[saleId] = nil
             published[saleId] = nil
         }
-        wins = wins.filter { !gone.contains($0.value.saleId) }
-        quick.withLock { $0.wins = Set(wins.keys) }
+        quick.withLock { $0.wins = $0.wins.filter { !gone.contains($0.value.saleId) } }
         spentTokens = spentTokens.filter { !gone.contains($0.value) }
     }
 
     /// Sales this node holds in memory, with their wins and spent nonces.
-    public var salesInMemory: (sales: Int, wins: Int, spentTokens: Int) { (loaded.count, wins.count, spentTokens.count) }
+    public var salesInMemory: (sales: Int, wins: Int, spentTokens: Int) { (loaded.count, quick.withLock { $0.wins.count }, spentTokens.count) }
+
+    /// How a purchase is known in `wins` and `attempts`: the account and its Idempotency-Key.
+    static func winKey(accountId: String, idempotencyKey: String) -> String { accountId + " " + idempotencyKey }
 
     /// `true` once the node is shutting down: live streams end so shutdown is not held up.
     public private(set) var closing = false
