@@ -41,10 +41,12 @@ public struct ManifestSigner: Sendable {
             guard let raw = Data(base64Encoded: key.privateKey), let parsed = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else { return nil }
             return (key.id, parsed)
         }
+        keyIds = self.keys.map(\.id).joined(separator: ",")
     }
 
-    /// The ids of the keys that sign, in order: which signatures an offer carries.
-    var keyIds: String { keys.map(\.id).joined(separator: ",") }
+    /// The ids of the keys that sign, in order: which signatures an offer carries. Joined once,
+    /// since every offered check-in looks its cached offer up by it.
+    let keyIds: String
 
     public func sign(_ manifest: SignedOffer.Manifest) throws -> SignedOffer {
         guard !keys.isEmpty else { throw DomainError.conflict(code: "no_signing_key", message: "no active signing key") }
