@@ -53,3 +53,21 @@ struct PurchaseTokenTests {
         #expect(!PurchaseToken.proofHolds(token: "fixed-token", proof: String(repeating: "9", count: 65), bits: 1))
     }
 }
+
+/// Order identifiers sort by when they were made and stay unique and well formed.
+struct SequentialIdentifierTests {
+    @Test func identifiersSortByTimeAndNeverRepeat() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let ids = (0..<1000).map { Identifier.makeSequential(at: start.addingTimeInterval(Double($0 / 10) / 1000)) }
+        #expect(ids.allSatisfy(Identifier.isWellFormed))
+        #expect(Set(ids).count == ids.count)
+        // Ids of different milliseconds are in time order; within one millisecond the order is random.
+        let millis = ids.map { $0.prefix(12) }
+        #expect(millis == millis.sorted())
+        #expect(millis.first.map(String.init) == String(UInt64(1_800_000_000_000), radix: 16).padded(to: 12))
+    }
+}
+
+extension String {
+    fileprivate func padded(to length: Int) -> String { String(repeating: "0", count: length - count) + self }
+}

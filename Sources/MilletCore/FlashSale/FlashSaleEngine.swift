@@ -32,7 +32,7 @@ public actor FlashSaleEngine {
         /// A purchase of one unit of this sale, priced for its market.
         func purchase(accountId: String, key: String, address: ShippingAddress, now: Date) throws -> SalePurchase {
             SalePurchase(
-                orderId: Identifier.make(), sale: allocator.sale, accountId: accountId, idempotencyKey: key, address: address,
+                orderId: Identifier.makeSequential(), sale: allocator.sale, accountId: accountId, idempotencyKey: key, address: address,
                 totals: try OrderTotals.compute(lines: [(allocator.sale.price, 1)], market: market),
                 skuCode: skuCode, productName: productName, now: now)
         }
@@ -101,12 +101,11 @@ public actor FlashSaleEngine {
     public func precheck(saleId: String, accountId: String, idempotencyKey: String) async throws {
         let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
         guard quick.withLock({ $0.wins[key] == nil }) else { return }
-        let allocator = try await load(saleId).allocator
-        if let refusal = allocator.refusal(accountId: accountId, now: clock.now()) {
+        if let refusal = try await load(saleId).allocator.refusal(accountId: accountId, now: clock.now()) {
             guard try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) == nil else { return }
             throw refusal
         }
-        if allocator.soldOut { throw PurchaseRefusal.soldOut }
+        if loaded[saleId]!.allocator.soldOut { throw PurchaseRefusal.soldOut }
     }
 
     /// The sold-out fast path without entering the actor: `true` when the attempt may go on, a
@@ -150,12 +149,12 @@ public actor FlashSaleEngine {
         let now = clock.now()
         guard admission.admit(accountId: accountId, ip: ip, now: now) else { throw PurchaseRefusal.rateLimited }
         guard inFlight < maxInFlight, !closing else { throw PurchaseRefusal.overloaded }
-        let loaded = try await load(saleId)
-        if let refusal = loaded.allocator.refusal(accountId: accountId, now: now) {
+        // Temporaries only: see ``buy(saleId:accountId:key:address:now:)``.
+        if let refusal = try await load(saleId).allocator.refusal(accountId: accountId, now: now) {
             if let order = try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) { return SaleOrder(order: order, replayed: true) }
             throw refusal
         }
-        let sale = loaded.allocator.sale
+        let sale = loaded[saleId]!.allocator.sale
         guard let token else { throw PurchaseRefusal.invalidToken }
         let pass = try PurchaseToken.verify(token, sale: sale, accountId: accountId, now: now)
         guard PurchaseToken.proofHolds(token: token, proof: proof ?? "", bits: sale.proofOfWorkBits) else { throw PurchaseRefusal.proofOfWorkFailed }
@@ -175,9 +174,11 @@ public actor FlashSaleEngine {
     }
 
     private func buy(saleId: String, accountId: String, key: String, address: ShippingAddress, now: Date) async throws -> SaleOrder {
-        let sale = try await load(saleId)
+        // No copy of the sale's `Loaded` is kept here: while one is alive, every change the actor
+        // makes to the allocator copies its per-account table, a cost that grows with every win.
+        _ = try await load(saleId)
         if strategy == .rowLock {
-            let purchase = try sale.purchase(accountId: accountId, key: key, address: address, now: now)
+            let purchase = try loaded[saleId]!.purchase(accountId: accountId, key: key, address: address, now: now)
             if case .replayed(let orderId) = try await repository.commitOne(purchase) { return try await replayed(orderId) }
             return SaleOrder(order: purchase.order, replayed: false)
         }
@@ -198,7 +199,7 @@ public actor FlashSaleEngine {
                 break decide
             }
         }
-        let purchase = try sale.purchase(accountId: accountId, key: key, address: address, now: now)
+        let purchase = try loaded[saleId]!.purchase(accountId: accountId, key: key, address: address, now: now)
         inFlight += 1
         defer { inFlight -= 1 }
         let outcome: JournalOutcome
@@ -233,10 +234,9 @@ public actor FlashSaleEngine {
 
     /// Buys one unit with an F-code: no contention, before or during the sale.
     public func redeem(fcode: String, saleId: String, accountId: String, idempotencyKey: String, address: ShippingAddress) async throws -> SaleOrder {
-        let sale = try await load(saleId)
         let now = clock.now()
-        guard sale.allocator.sale.phase(at: now) != .ended else { throw PurchaseRefusal.ended }
-        let purchase = try sale.purchase(accountId: accountId, key: idempotencyKey, address: address, now: now)
+        let purchase = try await load(saleId).purchase(accountId: accountId, key: idempotencyKey, address: address, now: now)
+        guard purchase.sale.phase(at: now) != .ended else { throw PurchaseRefusal.ended }
         switch try await repository.redeem(fcode: fcode, purchase: purchase) {
         case .created:
             loaded[saleId]?.allocator.count(accountId: accountId)

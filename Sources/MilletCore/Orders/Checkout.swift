@@ -49,7 +49,7 @@ public struct Checkout: Sendable {
         }
         let totals = try OrderTotals.compute(lines: lines.map { ($0.unitPrice, $0.quantity) }, market: market)
         let draft = OrderDraft(
-            id: Identifier.make(), accountId: accountId, market: market, lines: lines, totals: totals,
+            id: Identifier.makeSequential(), accountId: accountId, market: market, lines: lines, totals: totals,
             shippingAddress: address, idempotencyKey: idempotencyKey, now: clock.now())
         return try await orders.place(draft, clearingCart: cartId)
     }

@@ -9,6 +9,9 @@ import SQLiteKit
 /// Lends a database session to one closure at a time.
 protocol ConnectionSource: Sendable {
     func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// Like ``withSession(_:)``, for a short transaction on the critical path: where the driver
+    /// hops threads per statement, all of them run on one thread without a hop in between.
+    func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     func close() async
 }
 
@@ -16,6 +19,8 @@ protocol ConnectionSource: Sendable {
 /// serialises writers anyway; one connection keeps transactions simple and commits durable.
 final class SQLiteSource: ConnectionSource {
     private let connection: SQLiteConnection
+    private let inline: InlineSQLite
+    private let inlineThread = SQLiteThread()
     private let gate = AsyncGate()
 
     init(path: String, logger: Logger) async throws {
@@ -31,12 +36,24 @@ final class SQLiteSource: ConnectionSource {
         ] {
             try await db.raw("\(unsafeRaw: pragma)").run()
         }
+        inline = try InlineSQLite(connection: connection)
     }
 
     func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await exclusively(connection.sql(queryLogLevel: nil), body)
+    }
+
+    func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let db = InlineSQLiteDatabase(connection: inline, logger: connection.logger, eventLoop: connection.eventLoop)
+        return try await exclusively(db) { db in
+            try await withTaskExecutorPreference(inlineThread) { try await body(db) }
+        }
+    }
+
+    private func exclusively<R: Sendable>(_ db: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         await gate.enter()
         do {
-            let result = try await body(connection.sql(queryLogLevel: nil))
+            let result = try await body(db)
             await gate.leave()
             return result
         } catch {
@@ -46,7 +63,11 @@ final class SQLiteSource: ConnectionSource {
     }
 
     func close() async {
+        await gate.enter()
+        inline.close()
+        await gate.leave()
         try? await connection.close().get()
+        await inlineThread.shutdown()
     }
 }
 
@@ -73,6 +94,11 @@ final class PostgresSource: ConnectionSource, @unchecked Sendable {
             pool.releaseConnection(connection)
             throw error
         }
+    }
+
+    /// PostgresNIO answers on the connection's event loop without a thread pool; nothing to save.
+    func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withSession(body)
     }
 
     func close() async {

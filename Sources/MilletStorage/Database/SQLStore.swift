@@ -44,10 +44,12 @@ public final class SQLStore: Sendable {
         try await source.withSession(body)
     }
 
-    /// Runs `body` in one transaction: all of it is committed, durably, or none of it.
-    func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    /// Runs `body` in one transaction: all of it is committed, durably, or none of it. `inline`
+    /// runs a short transaction on the critical path without a thread hop per statement
+    /// (``ConnectionSource/withInlineSession(_:)``).
+    func transaction<R: Sendable>(inline: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let begin = backend == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await source.withSession { db in
+        let session: @Sendable (any SQLDatabase) async throws -> R = { db in
             try await db.raw("\(unsafeRaw: begin)").run()
             do {
                 let result = try await body(db)
@@ -58,6 +60,7 @@ public final class SQLStore: Sendable {
                 throw error
             }
         }
+        return try await inline ? source.withInlineSession(session) : source.withSession(session)
     }
 }
 
