@@ -54,10 +54,10 @@ final class SQLiteSource: ConnectionSource {
         await gate.enter()
         do {
             let result = try await body(db)
-            await gate.leave()
+            gate.leave()
             return result
         } catch {
-            await gate.leave()
+            gate.leave()
             throw error
         }
     }
@@ -65,7 +65,7 @@ final class SQLiteSource: ConnectionSource {
     func close() async {
         await gate.enter()
         inline.close()
-        await gate.leave()
+        gate.leave()
         try? await connection.close().get()
         await inlineThread.shutdown()
     }

@@ -23,6 +23,7 @@ extension SQLStore {
         Migration(version: 9, name: "firmware", statements: Schema.firmware),
         Migration(version: 10, name: "device_sales", statements: Schema.deviceSales),
         Migration(version: 11, name: "device_token_index", statements: Schema.deviceTokenIndex),
+        Migration(version: 12, name: "orders_by_account_dropped", statements: Schema.ordersByAccountIndexDropped),
     ]
 
     /// Applies the migrations this database has not had yet, each in its own transaction,

@@ -397,3 +397,12 @@ extension Schema {
         }
     }
 }
+
+extension Schema {
+    /// An account's orders are found through the `(account_id, idempotency_key)` unique index and
+    /// sorted there; a second index by account cost every order one more randomly placed page
+    /// written, and a flash sale writes thousands of orders a second.
+    static func ordersByAccountIndexDropped(_ backend: SQLStore.Backend) -> [String] {
+        ["DROP INDEX orders_by_account"]
+    }
+}
