@@ -45,11 +45,12 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Registered devices.") var devices = 1_000_000
         @Option(help: "Check-ins (and as many /health/live requests for the ceiling).") var checkIns = 1_000_000
         @Option(help: "Keep-alive connections.") var connections = 64
+        @Option(help: "Rounds of ceiling and check-ins in turn, so the machine's changing speed falls on both.") var rounds = 10
         @Option(help: "Folder for ota.json and ota.svg.") var out = "build/bench"
 
         func run() async throws {
             let bench = OTABench(
-                options: .init(devices: devices, checkIns: checkIns, connections: connections, out: out),
+                options: .init(devices: devices, checkIns: checkIns, connections: connections, rounds: rounds, out: out),
                 say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
             let r = try await bench.run()
             print("")

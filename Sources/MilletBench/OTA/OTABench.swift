@@ -14,19 +14,24 @@ import NIOHTTP1
 /// with their tokens, loads them into the device index as a starting node does, starts a rollout
 /// at its first stage (so some check-ins get a signed offer),
 /// and fires check-ins from many keep-alive connections, each from a different device, spread
-/// over the whole fleet. In the same run it measures the trivial endpoint (`/health/live`) and
-/// prints the ratio, the latencies, and the resident memory per registered device.
+/// over the whole fleet. In the same run, in alternating rounds with the check-ins, it measures the
+/// trivial endpoint (`/health/live`) and prints the ratio, the latencies, and the resident memory
+/// per registered device.
 public struct OTABench: Sendable {
     public struct Options: Sendable {
         public var devices: Int
         public var checkIns: Int
         public var connections: Int
+        /// Turns in which the ceiling and the check-ins take each other's place, so that a change
+        /// in the machine's speed during the run falls on both alike.
+        public var rounds: Int
         public var out: String
 
-        public init(devices: Int, checkIns: Int, connections: Int, out: String) {
+        public init(devices: Int, checkIns: Int, connections: Int, rounds: Int = 10, out: String) {
             self.devices = devices
             self.checkIns = checkIns
             self.connections = connections
+            self.rounds = max(1, rounds)
             self.out = out
         }
     }
@@ -94,29 +99,40 @@ public struct OTABench: Sendable {
         let loadSeconds = BenchKit.seconds(since: loadStart)
         say(String(format: "device index: %d devices loaded in %.1f s", services.updates.indexedDevices, loadSeconds))
 
-        let c = options.connections, m = options.checkIns
-        say("HTTP ceiling: \(m) GET /health/live")
-        let ceilingStart = DispatchTime.now().uptimeNanoseconds
-        let health = try await client.run(total: m, connections: c, progress: BenchKit.progress(say, "health", m)) { _ in LoadRequest(uri: "/health/live") }
-        let ceilingRate = Double(health.count) / BenchKit.seconds(since: ceilingStart)
-
-        say("check-ins: \(m) POST /api/v1/devices/check-in from \(c) connections across \(options.devices) devices")
+        let c = options.connections, m = options.checkIns, rounds = options.rounds
+        say("\(rounds) rounds, each \(m / rounds) GET /health/live (the HTTP ceiling) and then \(m / rounds) POST /api/v1/devices/check-in, from \(c) connections across \(options.devices) devices")
         let body = ByteBuffer(string: #"{"version":"1.0.0"}"#)
         // A stride coprime with the fleet size visits devices all over the fleet, each once per pass.
         let stride = Self.coprimeStride(options.devices)
-        let start = DispatchTime.now().uptimeNanoseconds
-        let samples = try await client.run(total: m, connections: c, capture: "action", progress: BenchKit.progress(say, "check-in", m)) { i in
-            let device = (i &* stride) % tokens.count
-            return LoadRequest(method: .POST, uri: "/api/v1/devices/check-in",
-                               headers: ["Authorization": "Bearer \(tokens[device])", "Content-Type": "application/json"], body: body)
+        var health: [Sample] = [], samples: [Sample] = []
+        var healthNanos: UInt64 = 0, checkInNanos: UInt64 = 0, written = 0
+        for round in 0..<rounds {
+            let first = m * round / rounds, count = m * (round + 1) / rounds - first
+            var start = DispatchTime.now().uptimeNanoseconds
+            health += try await client.run(total: count, connections: c, progress: BenchKit.progress(say, "health \(round + 1)/\(rounds)", count)) { _ in
+                LoadRequest(uri: "/health/live")
+            }
+            healthNanos += DispatchTime.now().uptimeNanoseconds - start
+            start = DispatchTime.now().uptimeNanoseconds
+            let slice = try await client.run(total: count, connections: c, capture: "action", progress: BenchKit.progress(say, "check-in \(round + 1)/\(rounds)", count)) { i in
+                let device = ((first + i) &* stride) % tokens.count
+                return LoadRequest(method: .POST, uri: "/api/v1/devices/check-in",
+                                   headers: ["Authorization": "Bearer \(tokens[device])", "Content-Type": "application/json"], body: body)
+            }
+            // The check-ins' deferred writes count as check-in time, not as the next round's ceiling.
+            written += try await services.updates.flushCheckIns()
+            // The chart's time axis runs over the check-in rounds only, one after another.
+            samples += slice.map { Sample(index: first + $0.index, sentAt: checkInNanos + $0.sentAt, latency: $0.latency, status: $0.status, captured: $0.captured) }
+            checkInNanos += DispatchTime.now().uptimeNanoseconds - start
         }
-        let rate = Double(samples.count) / BenchKit.seconds(since: start)
-        let written = try await services.updates.flushCheckIns()
+        let ceilingRate = Double(health.count) / (Double(healthNanos) / 1e9)
+        let rate = Double(samples.count) / (Double(checkInNanos) / 1e9)
         let after = BenchKit.residentBytes()
         var outcomes: [String: Int] = [:]
         for sample in samples { outcomes[String(sample.status), default: 0] += 1 }
         let result = Result(
-            options: ["devices": String(options.devices), "checkIns": String(m), "connections": String(c), "database": store.backend.rawValue],
+            options: ["devices": String(options.devices), "checkIns": String(m), "connections": String(c), "rounds": String(rounds),
+                      "database": store.backend.rawValue],
             ceilingRequestsPerSecond: ceilingRate, checkInsPerSecond: rate, checkInsToCeiling: rate / ceilingRate,
             offers: samples.filter { $0.captured == "update" }.count, checkIns: Latencies(samples.map(\.latency)), ceiling: Latencies(health.map(\.latency)),
             outcomes: outcomes, residentBytesBefore: before, residentBytesAfter: after,

@@ -54,10 +54,10 @@ final class SQLiteSource: ConnectionSource {
         await gate.enter()
         do {
             let result = try await body(db)
-            gate.leave()
+            await gate.leave()
             return result
         } catch {
-            gate.leave()
+            await gate.leave()
             throw error
         }
     }
@@ -65,7 +65,7 @@ final class SQLiteSource: ConnectionSource {
     func close() async {
         await gate.enter()
         inline.close()
-        gate.leave()
+        await gate.leave()
         try? await connection.close().get()
         await inlineThread.shutdown()
     }
