@@ -168,7 +168,7 @@ struct InlineSQLiteDatabase: SQLDatabase {
 }
 
 /// The thread inline transactions run on. Their statements block while SQLite works and fsyncs;
-/// on a thread of their own that never holds up one of the few threads Swift's tasks share.
+/// on a thread of their own they never hold up one of the few threads all of Swift's tasks share.
 final class SQLiteThread: TaskExecutor {
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
