@@ -18,11 +18,12 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Units on sale.") var units: Int64 = 20_000
         @Option(help: "Purchase attempts (and as many /health/live requests for the ceiling).") var attempts = 1_000_000
         @Option(help: "Keep-alive connections.") var connections = 64
+        @Option(help: "Rounds of ceiling and attempts in turn, so the machine's changing speed falls on both.") var rounds = 10
         @Option(help: "Folder for flash-sale.json and flash-sale.svg.") var out = "build/bench"
 
         func run() async throws {
             let bench = FlashSaleBench(
-                options: .init(database: database, accounts: accounts, units: units, attempts: attempts, connections: connections, out: out),
+                options: .init(database: database, accounts: accounts, units: units, attempts: attempts, connections: connections, rounds: rounds, out: out),
                 // Written straight to the descriptor, so progress shows as it happens even in a pipe.
                 say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
             let r = try await bench.run()

@@ -11,8 +11,8 @@ import NIOHTTP1
 ///
 /// It starts Millet in this process on a fresh database, seeds the crowd, lets every fan reserve
 /// and fetch a purchase token over HTTP, then fires purchase attempts from many keep-alive
-/// connections. In the same run it measures the server's trivial endpoint (`/health/live`, the HTTP
-/// ceiling) and the same sale through the one-transaction-per-order row-lock path on the same
+/// connections. In the same run, in rounds that alternate with the attempts, it measures the
+/// server's trivial endpoint (`/health/live`, the HTTP ceiling), and the same sale through the one-transaction-per-order row-lock path on the same
 /// database, prints the ratios, checks the invariants and writes a JSON result and an SVG chart.
 public struct FlashSaleBench: Sendable {
     public struct Options: Sendable {
@@ -21,14 +21,18 @@ public struct FlashSaleBench: Sendable {
         public var units: Int64
         public var attempts: Int
         public var connections: Int
+        /// Turns in which the ceiling and the purchase attempts take each other's place, so that a
+        /// change in the machine's speed during the run falls on both alike.
+        public var rounds: Int
         public var out: String
 
-        public init(database: String?, accounts: Int, units: Int64, attempts: Int, connections: Int, out: String) {
+        public init(database: String?, accounts: Int, units: Int64, attempts: Int, connections: Int, rounds: Int = 10, out: String) {
             self.database = database
             self.accounts = accounts
             self.units = units
             self.attempts = attempts
             self.connections = connections
+            self.rounds = max(1, rounds)
             self.out = out
         }
     }
@@ -86,15 +90,25 @@ public struct FlashSaleBench: Sendable {
         say("the sale opens; \(n) fans fetch purchase tokens")
         let bodies = try await purchaseBodies(client, sale: sale, tokens: tokens)
 
-        say("HTTP ceiling: \(options.attempts) GET /health/live")
-        let ceilingStart = DispatchTime.now().uptimeNanoseconds
-        let health = try await client.run(total: options.attempts, connections: c, progress: progress("health", options.attempts)) { _ in
-            LoadRequest(uri: "/health/live")
+        let m = options.attempts, rounds = options.rounds
+        say("flash sale: \(m) purchase attempts for \(options.units) units from \(c) connections, in \(rounds) rounds each after \(m / rounds) GET /health/live (the HTTP ceiling)")
+        var health: [Sample] = [], attempts: [Sample] = []
+        var healthNanos: UInt64 = 0, attemptNanos: UInt64 = 0
+        for round in 0..<rounds {
+            let first = m * round / rounds, count = m * (round + 1) / rounds - first
+            let start = DispatchTime.now().uptimeNanoseconds
+            health += try await client.run(total: count, connections: c, progress: progress("health \(round + 1)/\(rounds)", count)) { _ in
+                LoadRequest(uri: "/health/live")
+            }
+            healthNanos += DispatchTime.now().uptimeNanoseconds - start
+            let fired = try await fire(client, sale: sale, tokens: tokens, bodies: bodies, first: first, total: count, after: attemptNanos,
+                                       label: "purchase \(round + 1)/\(rounds)")
+            attempts += fired.samples
+            attemptNanos += fired.nanos
         }
-        let ceilingRate = Double(health.count) / seconds(since: ceilingStart)
-
-        say("flash sale: \(options.attempts) purchase attempts for \(options.units) units from \(c) connections")
-        let (attempts, attemptRate, orderRate) = try await fire(client, sale: sale, tokens: tokens, bodies: bodies, total: options.attempts)
+        let ceilingRate = Double(health.count) / (Double(healthNanos) / 1e9)
+        let attemptRate = Double(attempts.count) / (Double(attemptNanos) / 1e9)
+        let orderRate = Self.orderRate(attempts)
         let wins = attempts.filter { $0.status == 201 }
         var outcomes: [String: Int] = [:]
         for sample in attempts { outcomes[String(sample.status), default: 0] += 1 }
@@ -105,7 +119,7 @@ public struct FlashSaleBench: Sendable {
         let journal = await services.engine.journalCounters()
         let result = Result(
             options: ["accounts": String(n), "units": String(options.units), "attempts": String(options.attempts), "connections": String(c),
-                      "database": store.backend.rawValue],
+                      "rounds": String(rounds), "database": store.backend.rawValue],
             ceilingRequestsPerSecond: ceilingRate, attemptsPerSecond: attemptRate, orders: wins.count, ordersPerSecond: orderRate,
             rowLockOrdersPerSecond: rowLockRate, attemptsToCeiling: attemptRate / ceilingRate, ordersToRowLock: orderRate / rowLockRate,
             wins: Latencies(wins.map(\.latency)), rejections: Latencies(attempts.filter { $0.status != 201 }.map(\.latency)),
@@ -139,23 +153,29 @@ public struct FlashSaleBench: Sendable {
         }
     }
 
-    /// Fires `total` purchase attempts, fans in turn; answers the samples, attempts per second and
-    /// durable orders per second (orders answered 201 over the time until the last of them).
+    /// Fires `total` purchase attempts, numbered from `first`, fans in turn; answers the samples
+    /// (their times counted on from `offset`, the attempt time of earlier rounds) and how long it took.
     private func fire(
-        _ client: LoadClient, sale: FlashSale, tokens: [String], bodies: [ByteBuffer], total: Int
-    ) async throws -> (samples: [Sample], attemptsPerSecond: Double, ordersPerSecond: Double) {
+        _ client: LoadClient, sale: FlashSale, tokens: [String], bodies: [ByteBuffer], first: Int = 0, total: Int, after offset: UInt64 = 0,
+        label: String = "purchase"
+    ) async throws -> (samples: [Sample], nanos: UInt64) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let samples = try await client.run(total: total, connections: options.connections, capture: "id", progress: progress("purchase", total)) { i in
-            let fan = i % tokens.count
+        let samples = try await client.run(total: total, connections: options.connections, capture: "id", progress: progress(label, total)) { i in
+            let fan = (first + i) % tokens.count
             var headers = bearer(tokens[fan])
-            headers.add(name: "Idempotency-Key", value: "bench-key-\(sale.id)-\(i)")
+            headers.add(name: "Idempotency-Key", value: "bench-key-\(sale.id)-\(first + i)")
             headers.add(name: "Content-Type", value: "application/json")
             return LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/purchases", headers: headers, body: bodies[fan])
         }
-        let elapsed = seconds(since: start)
+        let nanos = DispatchTime.now().uptimeNanoseconds - start
+        return (samples.map { Sample(index: first + $0.index, sentAt: offset + $0.sentAt, latency: $0.latency, status: $0.status, captured: $0.captured) }, nanos)
+    }
+
+    /// Durable orders per second: orders answered 201 over the attempt time until the last of them.
+    static func orderRate(_ samples: [Sample]) -> Double {
         let wins = samples.filter { $0.status == 201 }
         let lastWin = wins.map { $0.sentAt + $0.latency }.max() ?? 1
-        return (samples, Double(samples.count) / elapsed, Double(wins.count) / (Double(lastWin) / 1e9))
+        return Double(wins.count) / (Double(lastWin) / 1e9)
     }
 
     // MARK: - Steps
@@ -203,7 +223,8 @@ public struct FlashSaleBench: Sendable {
         try await waitUntilUp(client)
         let fans = Array(tokens.prefix(Int(options.units) + options.connections * 4))
         let bodies = try await purchaseBodies(client, sale: sale, tokens: fans)
-        let (samples, _, rate) = try await fire(client, sale: sale, tokens: fans, bodies: bodies, total: fans.count)
+        let samples = try await fire(client, sale: sale, tokens: fans, bodies: bodies, total: fans.count).samples
+        let rate = Self.orderRate(samples)
         let sold = samples.filter { $0.status == 201 }.count
         say(String(format: "row-lock path sold %d of %d units at %.0f orders/s", sold, options.units, rate))
         return rate
@@ -249,8 +270,6 @@ public struct FlashSaleBench: Sendable {
     private func progress(_ label: String, _ total: Int) -> @Sendable (Int) -> Void { BenchKit.progress(say, label, total) }
 
     private func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
-
-    private func seconds(since start: UInt64) -> Double { BenchKit.seconds(since: start) }
 
     private func waitUntilUp(_ client: LoadClient) async throws { try await BenchKit.waitUntilUp(client) }
 
