@@ -12,8 +12,9 @@ import NIOHTTP1
 /// It starts Millet in this process on a fresh database, seeds the crowd, lets every fan reserve
 /// and fetch a purchase token over HTTP, then fires purchase attempts from many keep-alive
 /// connections. In the same run, in rounds that alternate with the attempts, it measures the
-/// server's trivial endpoint (`/health/live`, the HTTP ceiling), and the same sale through the one-transaction-per-order row-lock path on the same
-/// database, prints the ratios, checks the invariants and writes a JSON result and an SVG chart.
+/// server's trivial endpoint (`/health/live`, the HTTP ceiling), and the same sale through the
+/// one-transaction-per-order row-lock path on the same database. It prints the ratios, checks the
+/// invariants and writes a JSON result and an SVG chart.
 public struct FlashSaleBench: Sendable {
     public struct Options: Sendable {
         public var database: String?
@@ -92,22 +93,10 @@ public struct FlashSaleBench: Sendable {
 
         let m = options.attempts, rounds = options.rounds
         say("flash sale: \(m) purchase attempts for \(options.units) units from \(c) connections, in \(rounds) rounds each after \(m / rounds) GET /health/live (the HTTP ceiling)")
-        var health: [Sample] = [], attempts: [Sample] = []
-        var healthNanos: UInt64 = 0, attemptNanos: UInt64 = 0
-        for round in 0..<rounds {
-            let first = m * round / rounds, count = m * (round + 1) / rounds - first
-            let start = DispatchTime.now().uptimeNanoseconds
-            health += try await client.run(total: count, connections: c, progress: progress("health \(round + 1)/\(rounds)", count)) { _ in
-                LoadRequest(uri: "/health/live")
-            }
-            healthNanos += DispatchTime.now().uptimeNanoseconds - start
-            let fired = try await fire(client, sale: sale, tokens: tokens, bodies: bodies, first: first, total: count, after: attemptNanos,
-                                       label: "purchase \(round + 1)/\(rounds)")
-            attempts += fired.samples
-            attemptNanos += fired.nanos
+        let measured = try await BenchKit.inRounds(client, rounds: rounds, total: m, connections: c, say: say) { first, count, round in
+            try await fire(client, sale: sale, tokens: tokens, bodies: bodies, first: first, total: count, label: "purchase \(round)")
         }
-        let ceilingRate = Double(health.count) / (Double(healthNanos) / 1e9)
-        let attemptRate = Double(attempts.count) / (Double(attemptNanos) / 1e9)
+        let attempts = measured.samples, ceilingRate = measured.ceilingRate, attemptRate = measured.rate
         let orderRate = Self.orderRate(attempts)
         let wins = attempts.filter { $0.status == 201 }
         var outcomes: [String: Int] = [:]
@@ -123,7 +112,7 @@ public struct FlashSaleBench: Sendable {
             ceilingRequestsPerSecond: ceilingRate, attemptsPerSecond: attemptRate, orders: wins.count, ordersPerSecond: orderRate,
             rowLockOrdersPerSecond: rowLockRate, attemptsToCeiling: attemptRate / ceilingRate, ordersToRowLock: orderRate / rowLockRate,
             wins: Latencies(wins.map(\.latency)), rejections: Latencies(attempts.filter { $0.status != 201 }.map(\.latency)),
-            ceiling: Latencies(health.map(\.latency)), outcomes: outcomes, journalTransactions: journal.transactions, invariants: invariants)
+            ceiling: Latencies(measured.ceiling.map(\.latency)), outcomes: outcomes, journalTransactions: journal.transactions, invariants: invariants)
         try write(result, attempts: attempts)
         return result
     }
@@ -153,22 +142,17 @@ public struct FlashSaleBench: Sendable {
         }
     }
 
-    /// Fires `total` purchase attempts, numbered from `first`, fans in turn; answers the samples
-    /// (their times counted on from `offset`, the attempt time of earlier rounds) and how long it took.
+    /// Fires `total` purchase attempts, numbered from `first`, fans in turn; answers the samples.
     private func fire(
-        _ client: LoadClient, sale: FlashSale, tokens: [String], bodies: [ByteBuffer], first: Int = 0, total: Int, after offset: UInt64 = 0,
-        label: String = "purchase"
-    ) async throws -> (samples: [Sample], nanos: UInt64) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let samples = try await client.run(total: total, connections: options.connections, capture: "id", progress: progress(label, total)) { i in
+        _ client: LoadClient, sale: FlashSale, tokens: [String], bodies: [ByteBuffer], first: Int = 0, total: Int, label: String = "purchase"
+    ) async throws -> [Sample] {
+        try await client.run(total: total, connections: options.connections, capture: "id", progress: progress(label, total)) { i in
             let fan = (first + i) % tokens.count
             var headers = bearer(tokens[fan])
             headers.add(name: "Idempotency-Key", value: "bench-key-\(sale.id)-\(first + i)")
             headers.add(name: "Content-Type", value: "application/json")
             return LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/purchases", headers: headers, body: bodies[fan])
         }
-        let nanos = DispatchTime.now().uptimeNanoseconds - start
-        return (samples.map { Sample(index: first + $0.index, sentAt: offset + $0.sentAt, latency: $0.latency, status: $0.status, captured: $0.captured) }, nanos)
     }
 
     /// Durable orders per second: orders answered 201 over the attempt time until the last of them.
@@ -223,7 +207,7 @@ public struct FlashSaleBench: Sendable {
         try await waitUntilUp(client)
         let fans = Array(tokens.prefix(Int(options.units) + options.connections * 4))
         let bodies = try await purchaseBodies(client, sale: sale, tokens: fans)
-        let samples = try await fire(client, sale: sale, tokens: fans, bodies: bodies, total: fans.count).samples
+        let samples = try await fire(client, sale: sale, tokens: fans, bodies: bodies, total: fans.count)
         let rate = Self.orderRate(samples)
         let sold = samples.filter { $0.status == 201 }.count
         say(String(format: "row-lock path sold %d of %d units at %.0f orders/s", sold, options.units, rate))

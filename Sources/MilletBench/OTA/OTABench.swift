@@ -104,37 +104,27 @@ public struct OTABench: Sendable {
         let body = ByteBuffer(string: #"{"version":"1.0.0"}"#)
         // A stride coprime with the fleet size visits devices all over the fleet, each once per pass.
         let stride = Self.coprimeStride(options.devices)
-        var health: [Sample] = [], samples: [Sample] = []
-        var healthNanos: UInt64 = 0, checkInNanos: UInt64 = 0, written = 0
-        for round in 0..<rounds {
-            let first = m * round / rounds, count = m * (round + 1) / rounds - first
-            var start = DispatchTime.now().uptimeNanoseconds
-            health += try await client.run(total: count, connections: c, progress: BenchKit.progress(say, "health \(round + 1)/\(rounds)", count)) { _ in
-                LoadRequest(uri: "/health/live")
-            }
-            healthNanos += DispatchTime.now().uptimeNanoseconds - start
-            start = DispatchTime.now().uptimeNanoseconds
-            let slice = try await client.run(total: count, connections: c, capture: "action", progress: BenchKit.progress(say, "check-in \(round + 1)/\(rounds)", count)) { i in
+        var written = 0
+        let measured = try await BenchKit.inRounds(client, rounds: rounds, total: m, connections: c, say: say) { first, count, round in
+            let slice = try await client.run(total: count, connections: c, capture: "action", progress: BenchKit.progress(say, "check-in \(round)", count)) { i in
                 let device = ((first + i) &* stride) % tokens.count
                 return LoadRequest(method: .POST, uri: "/api/v1/devices/check-in",
                                    headers: ["Authorization": "Bearer \(tokens[device])", "Content-Type": "application/json"], body: body)
             }
             // The check-ins' deferred writes count as check-in time, not as the next round's ceiling.
             written += try await services.updates.flushCheckIns()
-            // The chart's time axis runs over the check-in rounds only, one after another.
-            samples += slice.map { Sample(index: first + $0.index, sentAt: checkInNanos + $0.sentAt, latency: $0.latency, status: $0.status, captured: $0.captured) }
-            checkInNanos += DispatchTime.now().uptimeNanoseconds - start
+            return slice
         }
-        let ceilingRate = Double(health.count) / (Double(healthNanos) / 1e9)
-        let rate = Double(samples.count) / (Double(checkInNanos) / 1e9)
+        let samples = measured.samples
         let after = BenchKit.residentBytes()
         var outcomes: [String: Int] = [:]
         for sample in samples { outcomes[String(sample.status), default: 0] += 1 }
         let result = Result(
             options: ["devices": String(options.devices), "checkIns": String(m), "connections": String(c), "rounds": String(rounds),
                       "database": store.backend.rawValue],
-            ceilingRequestsPerSecond: ceilingRate, checkInsPerSecond: rate, checkInsToCeiling: rate / ceilingRate,
-            offers: samples.filter { $0.captured == "update" }.count, checkIns: Latencies(samples.map(\.latency)), ceiling: Latencies(health.map(\.latency)),
+            ceilingRequestsPerSecond: measured.ceilingRate, checkInsPerSecond: measured.rate, checkInsToCeiling: measured.rate / measured.ceilingRate,
+            offers: samples.filter { $0.captured == "update" }.count, checkIns: Latencies(samples.map(\.latency)),
+            ceiling: Latencies(measured.ceiling.map(\.latency)),
             outcomes: outcomes, residentBytesBefore: before, residentBytesAfter: after,
             bytesPerDevice: Double(after - before) / Double(max(1, options.devices)), checkInsWritten: written, indexLoadSeconds: loadSeconds)
         try write(result, samples: samples)

@@ -44,6 +44,42 @@ enum BenchKit {
 
     static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
+    /// What ``inRounds(_:rounds:total:connections:say:workload:)`` measured. The workload's samples
+    /// are numbered and timed as if its rounds had run back to back.
+    struct Rounds {
+        var ceiling: [Sample] = [], ceilingNanos: UInt64 = 0
+        var samples: [Sample] = [], nanos: UInt64 = 0
+        var ceilingRate: Double { Double(ceiling.count) / (Double(ceilingNanos) / 1e9) }
+        var rate: Double { Double(samples.count) / (Double(nanos) / 1e9) }
+    }
+
+    /// Runs `total` requests of a workload in `rounds`, each after as many `GET /health/live` (the
+    /// HTTP ceiling) on the same connections, so that a change in the machine's speed during the
+    /// run falls on both alike. `workload(first, count, round)` sends requests `first..<first + count`;
+    /// everything it does counts as workload time.
+    static func inRounds(
+        _ client: LoadClient, rounds: Int, total: Int, connections: Int, say: @escaping @Sendable (String) -> Void,
+        workload: (_ first: Int, _ count: Int, _ round: String) async throws -> [Sample]
+    ) async throws -> Rounds {
+        var measured = Rounds()
+        for round in 0..<rounds {
+            let first = total * round / rounds, count = total * (round + 1) / rounds - first, label = "\(round + 1)/\(rounds)"
+            var start = DispatchTime.now().uptimeNanoseconds
+            measured.ceiling += try await client.run(total: count, connections: connections, progress: progress(say, "health \(label)", count)) { _ in
+                LoadRequest(uri: "/health/live")
+            }
+            measured.ceilingNanos += DispatchTime.now().uptimeNanoseconds - start
+            start = DispatchTime.now().uptimeNanoseconds
+            let slice = try await workload(first, count, label)
+            let offset = measured.nanos
+            measured.nanos += DispatchTime.now().uptimeNanoseconds - start
+            measured.samples += slice.map {
+                Sample(index: first + $0.index, sentAt: offset + $0.sentAt, latency: $0.latency, status: $0.status, captured: $0.captured)
+            }
+        }
+        return measured
+    }
+
     /// Resident memory of this process in bytes, from `/proc/self/statm`.
     static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
