@@ -14,14 +14,8 @@ public enum Identifier {
     /// not the business clock), and the random part keeps ids unguessable and unique.
     public static func makeSequential(at time: Date = Date()) -> String {
         let millis = UInt64(max(0, time.timeIntervalSince1970 * 1000))
-        var generator = SystemRandomNumberGenerator()
-        let random = (UInt64(generator.next() as UInt16), generator.next() as UInt64)
-        return hex(millis & 0xFFFF_FFFF_FFFF, digits: 12) + hex(random.0, digits: 4) + hex(random.1, digits: 16)
-    }
-
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: digits - text.count) + text
+        let clock = (0..<6).reversed().map { UInt8(truncatingIfNeeded: millis >> (8 * $0)) }
+        return Secrets.hex(clock) + Secrets.hex(bytes: 10)
     }
 
     /// `true` when `value` has the shape of an identifier this module made.
