@@ -78,7 +78,7 @@ let package = Package(
             ]
         ),
         .target(name: "MilletTesting", dependencies: ["MilletCore"]),
-        .testTarget(name: "MilletCoreTests", dependencies: ["MilletCore"]),
+        .testTarget(name: "MilletCoreTests", dependencies: ["MilletCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "MilletStorageTests",
             dependencies: ["MilletCore", "MilletStorage", "MilletTesting"]

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MilletCore
 import Testing
@@ -51,6 +52,13 @@ struct PurchaseTokenTests {
         #expect(PurchaseToken.solve(token: "fixed-token", bits: 12) == "3686")
         #expect(!PurchaseToken.proofHolds(token: "fixed-token", proof: "3686", bits: 13))
         #expect(!PurchaseToken.proofHolds(token: "fixed-token", proof: String(repeating: "9", count: 65), bits: 1))
+    }
+
+    /// A token whose hash with an empty proof happens to start with zero bits still needs a proof.
+    @Test func aMissingProofNeverHolds() {
+        let lucky = (0...).lazy.map { "token-\($0)" }.first { Array(SHA256.hash(data: Data("\($0):".utf8)))[0] == 0 }!
+        #expect(!PurchaseToken.proofHolds(token: lucky, proof: "", bits: 8))
+        #expect(PurchaseToken.proofHolds(token: lucky, proof: PurchaseToken.solve(token: lucky, bits: 8), bits: 8))
     }
 }
 

@@ -45,10 +45,12 @@ public struct PurchaseToken: Equatable, Sendable {
         return PurchaseToken(saleId: parts[0], accountId: parts[1], expiresAt: expiresAt, nonce: parts[3])
     }
 
-    /// `true` when SHA-256 of `token:proof` starts with at least `bits` zero bits.
+    /// `true` when SHA-256 of `token:proof` starts with at least `bits` zero bits. A missing
+    /// (empty) proof never holds when bits are asked: otherwise one token in `2^bits` would buy
+    /// without any work.
     public static func proofHolds(token: String, proof: String, bits: Int) -> Bool {
         guard bits > 0 else { return true }
-        guard proof.utf8.count <= 64 else { return false }
+        guard !proof.isEmpty, proof.utf8.count <= 64 else { return false }
         let digest = Array(SHA256.hash(data: Data("\(token):\(proof)".utf8)))
         var remaining = bits
         for byte in digest {
