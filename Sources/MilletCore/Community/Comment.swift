@@ -27,7 +27,7 @@ public struct CommentDraft: Sendable, Equatable {
         var check = Validator()
         check.requireLength(body, 1...5_000, "body", "must be 1 to 5000 characters")
         try check.check()
-        self.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.body = body.trimmed
     }
 }
 

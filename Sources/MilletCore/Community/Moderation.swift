@@ -40,7 +40,7 @@ public enum ModerationAction: Equatable, Sendable {
         case "hide":
             check.requireLength(reason ?? "", 3...500, "reason", "must say why, 3 to 500 characters")
             try check.check()
-            self = .hide(reason: (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+            self = .hide(reason: (reason ?? "").trimmed)
         case "unhide": self = .unhide
         case "lock": self = .lock
         case "unlock": self = .unlock
@@ -125,7 +125,7 @@ public struct PostReport: Hashable, Sendable, Codable {
         var check = Validator()
         check.requireLength(reason, 3...500, "reason", "must say what is wrong, 3 to 500 characters")
         try check.check()
-        return PostReport(postId: postId, accountId: accountId, reason: reason.trimmingCharacters(in: .whitespacesAndNewlines), createdAt: at)
+        return PostReport(postId: postId, accountId: accountId, reason: reason.trimmed, createdAt: at)
     }
 }
 

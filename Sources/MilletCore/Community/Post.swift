@@ -40,8 +40,8 @@ public struct PostDraft: Sendable, Equatable {
         if let deviceModel { check.requireLength(deviceModel, 1...60, "deviceModel", "must be 1 to 60 characters") }
         try check.check()
         self.kind = kind
-        self.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.title = title.trimmed
+        self.body = body.trimmed
         self.firmwareVersion = firmwareVersion
         self.deviceModel = deviceModel
     }
@@ -109,8 +109,8 @@ public struct Post: Hashable, Sendable, Codable {
         self.authorId = authorId
         self.authorName = authorName
         self.kind = kind
-        self.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-        self.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.title = title.trimmed
+        self.body = body.trimmed
         self.firmwareVersion = firmwareVersion
         self.deviceModel = deviceModel
         self.status = status

@@ -24,7 +24,7 @@ public enum RolloutCommand: Equatable, Sendable {
             var check = Validator()
             check.requireLength(reason ?? "", 3...500, "reason", "must say why, 3 to 500 characters")
             try check.check()
-            self = .halt(reason: (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+            self = .halt(reason: (reason ?? "").trimmed)
         case "rollback":
             guard let buildId, Identifier.isWellFormed(buildId) else { throw DomainError.invalid(field: "buildId", "must name the build to go back to") }
             self = .rollback(to: buildId)

@@ -96,4 +96,9 @@ public protocol FlashSaleRepository: Sendable {
     func saleRelease(orderId: String) async throws -> SaleRelease?
     /// Gives the unsold units of every sale that has ended back to the store; returns their ids.
     func closeEndedSales(now: Date) async throws -> [String]
+
+    /// Where ``commit(_:node:)`` runs its statements, when the database has a thread of its own
+    /// for them; the journal's writer runs there too, so no step of a group commit waits behind
+    /// request work for one of the threads all tasks share.
+    var journalExecutor: (any TaskExecutor)? { get }
 }

@@ -28,7 +28,7 @@ public actor SaleJournal {
             queue.append((purchase, reply))
             if !writing {
                 writing = true
-                Task { await self.drain() }
+                Task(executorPreference: repository.journalExecutor) { await self.drain() }
             }
         }
     }

@@ -10,7 +10,6 @@ public struct ShippingAddress: Hashable, Sendable, Codable {
 
     /// Trims and validates every field.
     public init(name: String, line1: String, city: String, postcode: String, phone: String) throws {
-        func clean(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
         var check = Validator()
         for (field, value, limit) in [("name", name, 100), ("line1", line1, 200), ("city", city, 100)] {
             check.requireLength(value, 1...limit, field, "is required (at most \(limit) characters)")
@@ -19,11 +18,11 @@ public struct ShippingAddress: Hashable, Sendable, Codable {
         let digits = phone.filter(\.isNumber)
         check.require(digits.count >= 6 && digits.count <= 20, "phone", "must have 6 to 20 digits")
         try check.check()
-        self.name = clean(name)
-        self.line1 = clean(line1)
-        self.city = clean(city)
-        self.postcode = clean(postcode)
-        self.phone = clean(phone)
+        self.name = name.trimmed
+        self.line1 = line1.trimmed
+        self.city = city.trimmed
+        self.postcode = postcode.trimmed
+        self.phone = phone.trimmed
     }
 }
 

@@ -6,6 +6,13 @@ import MilletCore
 struct MoneyDTO: Codable, Sendable, Equatable {
     let amount: Int64
     let currency: String
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("amount", amount)
+            json.field("currency", currency)
+        }
+    }
 }
 
 struct AccountDTO: ResponseEncodable, Sendable {
@@ -100,6 +107,66 @@ struct OrderDTO: ResponseEncodable, Sendable {
         paymentDeadline = order.paymentDeadline
         createdAt = order.createdAt
         timeline = order.timeline.map { Transition(from: $0.from?.rawValue, to: $0.to.rawValue, actor: $0.actor, note: $0.note, at: $0.at) }
+    }
+
+    /// Written by ``JSONWriter``: every flash-sale win answers with an order, and `JSONEncoder`
+    /// took a tenth of the CPU of a sale. Lists of orders still go through `Encodable`.
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var json = JSONWriter()
+        write(to: &json)
+        return json.response()
+    }
+
+    /// The members in `Encodable`'s order (the order they are declared in).
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("number", number)
+            json.field("status", status)
+            json.field("market", market)
+            json.field("currency", currency)
+            json.key("lines")
+            json.array(lines) { json, line in
+                json.object { json in
+                    json.field("skuId", line.skuId)
+                    json.field("skuCode", line.skuCode)
+                    json.field("name", line.name)
+                    json.field("quantity", Int64(line.quantity))
+                    json.key("unitPrice")
+                    line.unitPrice.write(to: &json)
+                    json.key("lineTotal")
+                    line.lineTotal.write(to: &json)
+                }
+            }
+            json.key("totals")
+            json.object { json in
+                for (name, money) in [("subtotal", totals.subtotal), ("shipping", totals.shipping), ("tax", totals.tax), ("total", totals.total)] as [(StaticString, MoneyDTO)] {
+                    json.key(name)
+                    money.write(to: &json)
+                }
+                json.field("pricesIncludeTax", totals.pricesIncludeTax)
+            }
+            json.key("shippingAddress")
+            json.object { json in
+                json.field("name", shippingAddress.name)
+                json.field("line1", shippingAddress.line1)
+                json.field("city", shippingAddress.city)
+                json.field("postcode", shippingAddress.postcode)
+                json.field("phone", shippingAddress.phone)
+            }
+            json.field("paymentDeadline", paymentDeadline)
+            json.field("createdAt", createdAt)
+            json.key("timeline")
+            json.array(timeline) { json, transition in
+                json.object { json in
+                    json.field("from", transition.from)
+                    json.field("to", transition.to)
+                    json.field("actor", transition.actor)
+                    json.field("note", transition.note)
+                    json.field("at", transition.at)
+                }
+            }
+        }
     }
 }
 

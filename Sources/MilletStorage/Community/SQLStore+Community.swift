@@ -115,7 +115,7 @@ extension SQLStore: CommunityRepository {
         var detail: String?
         switch change {
         case .ship(let release): detail = release
-        case .decline(let reason): detail = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .decline(let reason): detail = reason.trimmed
         case .markDuplicate(let target):
             try await merge(db: db, postId, into: target)
             detail = target

@@ -12,6 +12,8 @@ protocol ConnectionSource: Sendable {
     /// Like ``withSession(_:)``, for a short transaction on the critical path: where the driver
     /// hops threads per statement, all of them run on one thread without a hop in between.
     func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// The thread inline sessions run on, if they have one of their own.
+    var inlineExecutor: (any TaskExecutor)? { get }
     func close() async
 }
 
@@ -49,6 +51,8 @@ final class SQLiteSource: ConnectionSource {
             try await withTaskExecutorPreference(inlineThread) { try await body(db) }
         }
     }
+
+    var inlineExecutor: (any TaskExecutor)? { inlineThread }
 
     private func exclusively<R: Sendable>(_ db: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         await gate.enter()
@@ -100,6 +104,8 @@ final class PostgresSource: ConnectionSource, @unchecked Sendable {
     func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await withSession(body)
     }
+
+    var inlineExecutor: (any TaskExecutor)? { nil }
 
     func close() async {
         try? await pool.shutdownAsync()

@@ -39,6 +39,9 @@ public final class SQLStore: Sendable {
         await source.close()
     }
 
+    /// The thread inline transactions run on (SQLite's own); `nil` on PostgreSQL.
+    var inlineExecutor: (any TaskExecutor)? { source.inlineExecutor }
+
     /// Runs `body` on one session outside a transaction (single statements, reads).
     func read<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await source.withSession(body)

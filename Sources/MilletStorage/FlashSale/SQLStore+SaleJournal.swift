@@ -64,6 +64,8 @@ extension SQLStore {
             """).run()
     }
 
+    public var journalExecutor: (any TaskExecutor)? { inlineExecutor }
+
     public func commit(_ purchases: [SalePurchase], node: String) async throws -> [JournalOutcome] {
         guard !purchases.isEmpty else { return [] }
         do {
