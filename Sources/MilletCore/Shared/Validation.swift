@@ -32,9 +32,10 @@ extension StringProtocol {
     /// Unlike `trimmingCharacters(in:)` it does not go through `NSString`, a cost every purchase
     /// paid on its five address fields.
     public var trimmed: String {
-        let scalars = unicodeScalars
+        let text = String(self), scalars = text.unicodeScalars
         let blank = { (scalar: Unicode.Scalar) in scalar.properties.isWhitespace || scalar == "\u{200B}" }
         guard let first = scalars.firstIndex(where: { !blank($0) }), let last = scalars.lastIndex(where: { !blank($0) }) else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        guard first != scalars.startIndex || scalars.index(after: last) != scalars.endIndex else { return text }
+        return String(Substring(scalars[first...last]))
     }
 }
