@@ -19,9 +19,11 @@ import VaporCSQLite
 final class InlineSQLite: @unchecked Sendable {
     private let handle: OpaquePointer
     /// Prepared statements by SQL text. Multi-row statements differ by their row count, so the
-    /// cache is emptied when it grows past ``cacheLimit``.
+    /// cache is emptied when it grows past ``cacheLimit``: enough for the journal's five
+    /// statements at every batch size up to a hundred, which 128 was not (a sale re-prepared
+    /// statements all the time).
     private var statements: [String: OpaquePointer] = [:]
-    private static let cacheLimit = 128
+    private static let cacheLimit = 512
 
     /// The handle of an open SQLiteNIO connection. SQLiteNIO keeps it internal; it is read once by
     /// reflection, and a layout that no longer has it fails at open, not later.
@@ -162,8 +164,19 @@ struct InlineSQLiteDatabase: SQLDatabase {
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
         let (sql, binds) = serialize(query)
-        let encoder = SQLiteDataEncoder()
-        try connection.run(sql, try binds.map { try encoder.encode($0) }, onRow)
+        try connection.run(sql, try binds.map(Self.data), onRow)
+    }
+
+    private static let encoder = SQLiteDataEncoder()
+
+    /// Text and integers, nearly every bind, directly; the rest as SQLiteKit encodes them.
+    private static func data(_ bind: any Encodable) throws -> SQLiteData {
+        switch bind {
+        case let text as String: .text(text)
+        case let int as Int64: .integer(Int(int))
+        case let int as Int: .integer(int)
+        default: try encoder.encode(bind)
+        }
     }
 }
 
