@@ -22,6 +22,26 @@ import Testing
         #expect(allocator.decide(accountId: "a", now: clock.now()) == .refuse(.ended))
     }
 
+    @Test func theNextBlockIsWantedWhenAQuarterOfTheLastIsLeft() {
+        var allocator = SaleAllocator(sale: sale(units: 100))
+        clock.advance(by: 61)
+        #expect(!allocator.wantsLease)
+        allocator.granted(8)
+        for fan in 0..<6 {
+            #expect(!allocator.wantsLease)
+            #expect(allocator.decide(accountId: "fan-\(fan)", now: clock.now()) == .take)
+        }
+        #expect(allocator.wantsLease && allocator.leased == 2)
+        // The early lease came: nothing more is wanted until a quarter of it is left.
+        allocator.granted(4)
+        #expect(!allocator.wantsLease)
+        for fan in 6..<11 { _ = allocator.decide(accountId: "fan-\(fan)", now: clock.now()) }
+        #expect(allocator.wantsLease && allocator.leased == 1)
+        // An empty pool is not asked again early.
+        allocator.granted(0)
+        #expect(!allocator.wantsLease)
+    }
+
     @Test func unitsComeFromTheLeaseAndTheLimitHoldsPerAccount() {
         var allocator = SaleAllocator(sale: sale(limit: 2))
         clock.advance(by: 61)

@@ -196,6 +196,7 @@ public actor FlashSaleEngine {
             case .needLease:
                 try await refill(saleId)
             case .take:
+                if loaded[saleId]!.allocator.wantsLease, leasing[saleId] == nil { Task { await self.leaseEarly(saleId) } }
                 break decide
             }
         }
@@ -327,6 +328,13 @@ public actor FlashSaleEngine {
     /// Leases a block for the sale; concurrent callers share one database round trip. The task
     /// runs on this actor and records the grant itself, so no caller sees it finished before the
     /// units are in the allocator.
+    /// The next block, leased while the last one still sells (``SaleAllocator/wantsLease``). A
+    /// failed early lease is asked for again when the units run out.
+    private func leaseEarly(_ saleId: String) async {
+        guard loaded[saleId]?.allocator.wantsLease == true, leasing[saleId] == nil else { return }
+        try? await refill(saleId)
+    }
+
     private func refill(_ saleId: String) async throws {
         if let running = leasing[saleId] { return try await running.value }
         let task = Task { () async throws -> Void in

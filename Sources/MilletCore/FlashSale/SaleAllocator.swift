@@ -21,6 +21,8 @@ public struct SaleAllocator: Sendable {
     public private(set) var leased: Int64 = 0
     /// The last lease request found the pool empty.
     public private(set) var poolEmpty = false
+    /// When this few units of the last block are left, the next block is worth asking for.
+    private var lowWater: Int64 = 0
     /// When this node last sold a unit; a node that holds units but sells none gives them back.
     public private(set) var lastTakeAt: Date?
     /// Units each account holds in this sale (committing or committed).
@@ -59,10 +61,15 @@ public struct SaleAllocator: Sendable {
     /// This node holds no unit and the database had none at the last lease: refuse without asking.
     public var soldOut: Bool { poolEmpty && leased == 0 }
 
+    /// A quarter of the last block is left and the pool was not empty: leasing the next block now,
+    /// while these units sell, spares buyers the wait for it (a lease is a transaction of its own).
+    public var wantsLease: Bool { !poolEmpty && leased > 0 && leased <= lowWater }
+
     /// Units arrived from the database; zero means the pool is empty.
     public mutating func granted(_ units: Int64) {
         leased += units
         poolEmpty = units == 0
+        lowWater = units / 4
     }
 
     /// The sale's figures were read again: units may be back in the pool.

@@ -8,7 +8,8 @@ extension SQLStore {
     struct LeaseLost: Error {}
 
     public func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
-        try await transaction { db in
+        // Inline: the engine leases while buyers are selling the rest of the last block.
+        try await transaction(inline: true) { db in
             // Updating the sale row first locks it, so concurrent nodes lease one after another.
             guard let sale = try await db.raw("""
                 UPDATE flash_sales SET leased = leased WHERE id = \(bind: saleId) AND closed = 0
