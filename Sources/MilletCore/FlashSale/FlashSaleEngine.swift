@@ -325,9 +325,6 @@ public actor FlashSaleEngine {
         (await journal.transactions, await journal.journaled)
     }
 
-    /// Leases a block for the sale; concurrent callers share one database round trip. The task
-    /// runs on this actor and records the grant itself, so no caller sees it finished before the
-    /// units are in the allocator.
     /// The next block, leased while the last one still sells (``SaleAllocator/wantsLease``). A
     /// failed early lease is asked for again when the units run out.
     private func leaseEarly(_ saleId: String) async {
@@ -335,6 +332,9 @@ public actor FlashSaleEngine {
         try? await refill(saleId)
     }
 
+    /// Leases a block for the sale; concurrent callers share one database round trip. The task
+    /// runs on this actor and records the grant itself, so no caller sees it finished before the
+    /// units are in the allocator.
     private func refill(_ saleId: String) async throws {
         if let running = leasing[saleId] { return try await running.value }
         let task = Task { () async throws -> Void in
