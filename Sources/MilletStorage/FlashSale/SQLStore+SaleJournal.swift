@@ -148,12 +148,11 @@ extension SQLStore {
         var found: [String: String] = [:]
         for start in stride(from: 0, to: purchases.count, by: 250) {
             let chunk = purchases[start..<min(start + 250, purchases.count)]
-            // The account comes first so the (account_id, idempotency_key) unique index does the work.
+            // Every order of these accounts (a few each), matched to the keys here. Asking for the
+            // keys too (`AND idempotency_key IN (…)`) made SQLite search the index once for every
+            // account and key pair: 256 searches for a batch of 16, 4,096 for one of 64.
             let accounts = Set(chunk.map(\.accountId)).map { id -> SQLQueryString in "\(bind: id)" }.joined(separator: ", ")
-            let keys = Set(chunk.map(\.idempotencyKey)).map { key -> SQLQueryString in "\(bind: key)" }.joined(separator: ", ")
-            for row in try await db.raw("""
-                SELECT id, account_id, idempotency_key FROM orders WHERE account_id IN (\(accounts)) AND idempotency_key IN (\(keys))
-                """).all() {
+            for row in try await db.raw("SELECT id, account_id, idempotency_key FROM orders WHERE account_id IN (\(accounts))").all() {
                 found[try row.string("account_id") + " " + row.string("idempotency_key")] = try row.string("id")
             }
         }
