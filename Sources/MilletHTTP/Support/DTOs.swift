@@ -117,55 +117,72 @@ struct OrderDTO: ResponseEncodable, Sendable {
         return json.response()
     }
 
-    /// The members in `Encodable`'s order (the order they are declared in).
+    /// The members in `Encodable`'s order (the order they are declared in), as every nested
+    /// type below writes its own.
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("id", id)
-            json.field("number", number)
-            json.field("status", status)
-            json.field("market", market)
-            json.field("currency", currency)
+            for (name, value) in [("id", id), ("number", number), ("status", status), ("market", market), ("currency", currency)] as [(StaticString, String)] {
+                json.field(name, value)
+            }
             json.key("lines")
-            json.array(lines) { json, line in
-                json.object { json in
-                    json.field("skuId", line.skuId)
-                    json.field("skuCode", line.skuCode)
-                    json.field("name", line.name)
-                    json.field("quantity", Int64(line.quantity))
-                    json.key("unitPrice")
-                    line.unitPrice.write(to: &json)
-                    json.key("lineTotal")
-                    line.lineTotal.write(to: &json)
-                }
-            }
+            json.array(lines) { json, line in line.write(to: &json) }
             json.key("totals")
-            json.object { json in
-                for (name, money) in [("subtotal", totals.subtotal), ("shipping", totals.shipping), ("tax", totals.tax), ("total", totals.total)] as [(StaticString, MoneyDTO)] {
-                    json.key(name)
-                    money.write(to: &json)
-                }
-                json.field("pricesIncludeTax", totals.pricesIncludeTax)
-            }
+            totals.write(to: &json)
             json.key("shippingAddress")
-            json.object { json in
-                json.field("name", shippingAddress.name)
-                json.field("line1", shippingAddress.line1)
-                json.field("city", shippingAddress.city)
-                json.field("postcode", shippingAddress.postcode)
-                json.field("phone", shippingAddress.phone)
-            }
+            shippingAddress.write(to: &json)
             json.field("paymentDeadline", paymentDeadline)
             json.field("createdAt", createdAt)
             json.key("timeline")
-            json.array(timeline) { json, transition in
-                json.object { json in
-                    json.field("from", transition.from)
-                    json.field("to", transition.to)
-                    json.field("actor", transition.actor)
-                    json.field("note", transition.note)
-                    json.field("at", transition.at)
-                }
+            json.array(timeline) { json, transition in transition.write(to: &json) }
+        }
+    }
+}
+
+extension OrderDTO.Line {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("skuId", skuId)
+            json.field("skuCode", skuCode)
+            json.field("name", name)
+            json.field("quantity", Int64(quantity))
+            json.key("unitPrice")
+            unitPrice.write(to: &json)
+            json.key("lineTotal")
+            lineTotal.write(to: &json)
+        }
+    }
+}
+
+extension OrderDTO.Address {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            for (name, value) in [("name", name), ("line1", line1), ("city", city), ("postcode", postcode), ("phone", phone)] as [(StaticString, String)] {
+                json.field(name, value)
             }
+        }
+    }
+}
+
+extension OrderDTO.Transition {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("from", from)
+            for (name, value) in [("to", to), ("actor", actor), ("note", note)] as [(StaticString, String)] {
+                json.field(name, value)
+            }
+            json.field("at", at)
+        }
+    }
+}
+
+extension TotalsDTO {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            for (name, money) in [("subtotal", subtotal), ("shipping", shipping), ("tax", tax), ("total", total)] as [(StaticString, MoneyDTO)] {
+                json.key(name)
+                money.write(to: &json)
+            }
+            json.field("pricesIncludeTax", pricesIncludeTax)
         }
     }
 }
