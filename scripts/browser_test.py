@@ -59,8 +59,7 @@ def test_fan_registers_buys_and_pays(browser, market, language, currency_mark, p
     b.get(BASE + "/")
     switch(b, market, language)
     # The switcher navigates; wait for the new page rather than read the old one.
-    WebDriverWait(b, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language)
+    settle(b, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language)
     assert currency_mark in b.find_element(By.CSS_SELECTOR, ".product-card .price").text
     shot(b, f"{market}-home")
 
@@ -108,8 +107,7 @@ def test_guest_cart_is_kept_at_log_in(browser):
     b = browser
     b.get(BASE + "/")
     switch(b, "GB", "en")
-    WebDriverWait(b, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    settle(b, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
     b.get(BASE + "/products/millet-band-2")
     b.find_element(By.ID, "add-to-cart").click()
     WebDriverWait(b, 10).until(lambda d: d.current_url.endswith("/cart"))
