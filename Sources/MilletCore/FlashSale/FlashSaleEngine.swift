@@ -196,7 +196,7 @@ public actor FlashSaleEngine {
             case .needLease:
                 try await refill(saleId)
             case .take:
-                if loaded[saleId]!.allocator.wantsLease, leasing[saleId] == nil { Task { await self.leaseEarly(saleId) } }
+                if wantsEarlyLease(saleId) { Task { await self.leaseEarly(saleId) } }
                 break decide
             }
         }
@@ -328,8 +328,13 @@ public actor FlashSaleEngine {
     /// The next block, leased while the last one still sells (``SaleAllocator/wantsLease``). A
     /// failed early lease is asked for again when the units run out.
     private func leaseEarly(_ saleId: String) async {
-        guard loaded[saleId]?.allocator.wantsLease == true, leasing[saleId] == nil else { return }
+        // Asked again: another early lease may have come in since this one was started.
+        guard wantsEarlyLease(saleId) else { return }
         try? await refill(saleId)
+    }
+
+    private func wantsEarlyLease(_ saleId: String) -> Bool {
+        loaded[saleId]?.allocator.wantsLease == true && leasing[saleId] == nil
     }
 
     /// Leases a block for the sale; concurrent callers share one database round trip. The task

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MilletCore
 
 /// Writes JSON straight into a buffer: the JSON the request context's `JSONEncoder` writes for
 /// the same value (its escapes, ISO 8601 dates to the second, optionals left out when `nil`),
@@ -91,9 +92,8 @@ struct JSONWriter {
                 case 0x08: buffer.writeStaticString("\\b")
                 case 0x0C: buffer.writeStaticString("\\f")
                 default:
-                    let hex = Array("0123456789abcdef".utf8)
                     buffer.writeStaticString("\\u00")
-                    buffer.writeBytes([hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                    buffer.writeString(Secrets.hex(CollectionOfOne(byte)))
                 }
             }
             buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[start...]))
