@@ -30,6 +30,8 @@ struct Bench: AsyncParsableCommand {
             print("")
             print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
             print(String(format: "purchase attempts:            %10.0f attempts/s   ratio to ceiling %.2f (target >= 0.8)", r.attemptsPerSecond, r.attemptsToCeiling))
+            print(String(format: "CPU per request:              %10.1f us ceiling, %.1f us attempt (ratio %.2f)",
+                         r.ceilingCPUMicros, r.attemptCPUMicros, r.ceilingCPUMicros / r.attemptCPUMicros))
             print(String(format: "durable orders:               %10.0f orders/s     %d orders in %d journal transactions", r.ordersPerSecond, r.orders, r.journalTransactions))
             print(String(format: "row-lock path:                %10.0f orders/s     ratio %.1f (target >= 25)", r.rowLockOrdersPerSecond, r.ordersToRowLock))
             print("wins:       \(r.wins.line)   (target p99 < 20 ms)")
@@ -58,6 +60,8 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
             print(String(format: "device check-ins:             %10.0f check-ins/s  ratio to ceiling %.2f (target >= 0.7)", r.checkInsPerSecond, r.checkInsToCeiling))
             print("check-ins:  \(r.checkIns.line)   (\(r.offers) signed offers)")
+            print(String(format: "CPU per request:              %10.1f us ceiling, %.1f us check-in (ratio %.2f)",
+                         r.ceilingCPUMicros, r.checkInCPUMicros, r.ceilingCPUMicros / r.checkInCPUMicros))
             print(String(format: "memory per registered device: %10.0f bytes resident (%.0f MB before, %.0f MB after; index loaded in %.1f s)",
                          r.bytesPerDevice, Double(r.residentBytesBefore) / 1e6, Double(r.residentBytesAfter) / 1e6, r.indexLoadSeconds))
             print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); check-ins written: \(r.checkInsWritten)")

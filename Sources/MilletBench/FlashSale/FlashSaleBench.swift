@@ -47,6 +47,9 @@ public struct FlashSaleBench: Sendable {
         public var ordersPerSecond: Double
         public var rowLockOrdersPerSecond: Double
         public var attemptsToCeiling: Double
+        /// CPU time of the whole process per request, in microseconds (see ``BenchKit/cpuNanos()``).
+        public var ceilingCPUMicros: Double
+        public var attemptCPUMicros: Double
         public var ordersToRowLock: Double
         public var wins: Latencies
         public var rejections: Latencies
@@ -110,7 +113,8 @@ public struct FlashSaleBench: Sendable {
             options: ["accounts": String(n), "units": String(options.units), "attempts": String(options.attempts), "connections": String(c),
                       "rounds": String(rounds), "database": store.backend.rawValue],
             ceilingRequestsPerSecond: ceilingRate, attemptsPerSecond: attemptRate, orders: wins.count, ordersPerSecond: orderRate,
-            rowLockOrdersPerSecond: rowLockRate, attemptsToCeiling: attemptRate / ceilingRate, ordersToRowLock: orderRate / rowLockRate,
+            rowLockOrdersPerSecond: rowLockRate, attemptsToCeiling: attemptRate / ceilingRate,
+            ceilingCPUMicros: measured.ceilingCPUPerRequest, attemptCPUMicros: measured.cpuPerRequest, ordersToRowLock: orderRate / rowLockRate,
             wins: Latencies(wins.map(\.latency)), rejections: Latencies(attempts.filter { $0.status != 201 }.map(\.latency)),
             ceiling: Latencies(measured.ceiling.map(\.latency)), outcomes: outcomes, journalTransactions: journal.transactions, invariants: invariants)
         try write(result, attempts: attempts)

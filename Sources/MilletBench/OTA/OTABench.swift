@@ -41,6 +41,10 @@ public struct OTABench: Sendable {
         public var ceilingRequestsPerSecond: Double
         public var checkInsPerSecond: Double
         public var checkInsToCeiling: Double
+        /// CPU time of the whole process per request, in microseconds: what the machine's speed
+        /// moves least, for comparing code.
+        public var ceilingCPUMicros: Double
+        public var checkInCPUMicros: Double
         public var offers: Int
         public var checkIns: Latencies
         public var ceiling: Latencies
@@ -123,6 +127,7 @@ public struct OTABench: Sendable {
             options: ["devices": String(options.devices), "checkIns": String(m), "connections": String(c), "rounds": String(rounds),
                       "database": store.backend.rawValue],
             ceilingRequestsPerSecond: measured.ceilingRate, checkInsPerSecond: measured.rate, checkInsToCeiling: measured.rate / measured.ceilingRate,
+            ceilingCPUMicros: measured.ceilingCPUPerRequest, checkInCPUMicros: measured.cpuPerRequest,
             offers: samples.filter { $0.captured == "update" }.count, checkIns: Latencies(samples.map(\.latency)),
             ceiling: Latencies(measured.ceiling.map(\.latency)),
             outcomes: outcomes, residentBytesBefore: before, residentBytesAfter: after,

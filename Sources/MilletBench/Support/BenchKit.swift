@@ -47,10 +47,24 @@ enum BenchKit {
     /// What ``inRounds(_:rounds:total:connections:say:workload:)`` measured. The workload's samples
     /// are numbered and timed as if its rounds had run back to back.
     struct Rounds {
-        var ceiling: [Sample] = [], ceilingNanos: UInt64 = 0
-        var samples: [Sample] = [], nanos: UInt64 = 0
+        var ceiling: [Sample] = [], ceilingNanos: UInt64 = 0, ceilingCPUNanos: UInt64 = 0
+        var samples: [Sample] = [], nanos: UInt64 = 0, cpuNanos: UInt64 = 0
         var ceilingRate: Double { Double(ceiling.count) / (Double(ceilingNanos) / 1e9) }
         var rate: Double { Double(samples.count) / (Double(nanos) / 1e9) }
+        /// The process's CPU time (server and client, user and system) per ceiling request.
+        var ceilingCPUPerRequest: Double { Double(ceilingCPUNanos) / 1e3 / Double(max(1, ceiling.count)) }
+        /// The same per workload request, everything the workload did counted.
+        var cpuPerRequest: Double { Double(cpuNanos) / 1e3 / Double(max(1, samples.count)) }
+    }
+
+    /// CPU time this process has used, user and system, in nanoseconds. Unlike the wall clock it
+    /// hardly moves when other tenants of the machine take its cores, so the ratio of two phases'
+    /// CPU per request is the steadier figure for comparing two versions of the code.
+    static func cpuNanos() -> UInt64 {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        func nanos(_ t: timeval) -> UInt64 { UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_usec) * 1_000 }
+        return nanos(usage.ru_utime) + nanos(usage.ru_stime)
     }
 
     /// Runs `total` requests of a workload in `rounds`, each after as many `GET /health/live` (the
@@ -64,15 +78,18 @@ enum BenchKit {
         var measured = Rounds()
         for round in 0..<rounds {
             let first = total * round / rounds, count = total * (round + 1) / rounds - first, label = "\(round + 1)/\(rounds)"
-            var start = DispatchTime.now().uptimeNanoseconds
+            var start = DispatchTime.now().uptimeNanoseconds, cpu = cpuNanos()
             measured.ceiling += try await client.run(total: count, connections: connections, progress: progress(say, "health \(label)", count)) { _ in
                 LoadRequest(uri: "/health/live")
             }
             measured.ceilingNanos += DispatchTime.now().uptimeNanoseconds - start
+            measured.ceilingCPUNanos += cpuNanos() - cpu
             start = DispatchTime.now().uptimeNanoseconds
+            cpu = cpuNanos()
             let slice = try await workload(first, count, label)
             let offset = measured.nanos
             measured.nanos += DispatchTime.now().uptimeNanoseconds - start
+            measured.cpuNanos += cpuNanos() - cpu
             measured.samples += slice.map {
                 Sample(index: first + $0.index, sentAt: offset + $0.sentAt, latency: $0.latency, status: $0.status, captured: $0.captured)
             }
