@@ -15,6 +15,27 @@ struct FirmwareTests {
         for bad in ["", "v14", "14..0", "14.0-", "1.2.3.4.5.6", "14.0.-1", "١٤.0", "+5.0", "1.+2"] { #expect(FirmwareVersion(bad) == nil, "\(bad)") }
     }
 
+    @Test func plainReleasesReadFromTheirBytesAsTheFullReadingDoes() {
+        for text in ["0", "14.0.7", "007.1", "1.2.3.4.5", "1.2.3.4.5.6", "14..0", ".1", "1.", "999999999999999999.1", "99999999999999999999",
+                     String(repeating: "1.", count: 20) + "1", "14.0.7-beta.1", "14.0 "] {
+            let fast = FirmwareVersion.releaseNumbers(text)
+            let full = FirmwareVersion(text)
+            // Whatever the byte reading takes, the full reading takes with the same numbers.
+            if let fast { #expect(fast == full?.numbers && full?.prerelease == nil, "\(text)") }
+        }
+        #expect(FirmwareVersion("14.0.7")?.numbers == [14, 0, 7] && FirmwareVersion("007.1")?.description == "007.1")
+        #expect(FirmwareVersion.releaseNumbers("1.2.3.4.5.6") == nil && FirmwareVersion("1.2.3.4.5.6") == nil)
+        #expect(FirmwareVersion("99999999999999999999") == nil && FirmwareVersion("14.0.7-beta.1")?.prerelease == ["beta", "1"])
+    }
+
+    /// A device's bucket never changes between versions of Millet, or devices would move
+    /// between stages of a running rollout on upgrade: pinned to SHA-256 computed elsewhere.
+    @Test func bucketsArePinned() {
+        #expect(Rollout.bucket(serial: "SN-0001", rolloutId: "r1") == 623)
+        #expect(Rollout.bucket(serial: "BENCH-00000042", rolloutId: "0123456789abcdef0123456789abcdef") == 1063)
+        #expect(Secrets.digest("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
     func rollout(stages: [Int] = [1, 10, 50, 100]) throws -> Rollout {
         try Rollout.plan(buildId: "b", modelId: "note-3", channel: .stable, markets: [], sourceVersions: [], stages: stages, now: now)
     }

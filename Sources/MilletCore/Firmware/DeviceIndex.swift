@@ -21,7 +21,9 @@ final class DeviceIndex: Sendable {
 
         /// The key of a token itself, hashed here: no hex in between.
         init(token: String) {
-            let digest = SHA256.hash(data: Data(token.utf8))
+            var hasher = SHA256()
+            hasher.update(utf8: token)
+            let digest = hasher.finalize()
             (high, low) = digest.withUnsafeBytes { raw in
                 (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                  UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))

@@ -10,6 +10,12 @@ public struct FirmwareVersion: Comparable, Hashable, Sendable, CustomStringConve
 
     /// Reads `MAJOR.MINOR[.PATCH…][-PRE]`: one to five numbers, at most 40 characters.
     public init?(_ text: String) {
+        if let numbers = Self.releaseNumbers(text) {
+            self.numbers = numbers
+            self.prerelease = nil
+            self.description = text
+            return
+        }
         guard (1...40).contains(text.count) else { return nil }
         let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         let numbers = parts[0].split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
@@ -25,6 +31,33 @@ public struct FirmwareVersion: Comparable, Hashable, Sendable, CustomStringConve
         self.numbers = numbers.map { $0! }
         self.prerelease = prerelease
         self.description = text
+    }
+
+    /// The numbers of a plain release (`14.0.7`: digits and dots only, what nearly every device
+    /// sends), read straight from the bytes; `nil` for anything else, which the full reading
+    /// above accepts or refuses.
+    static func releaseNumbers(_ text: String) -> [Int]? {
+        var numbers: [Int] = [], current = 0, digits = 0, length = 0
+        for byte in text.utf8 {
+            length += 1
+            guard length <= 40 else { return nil }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard digits < 18 else { return nil }
+                current = current * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            case UInt8(ascii: "."):
+                guard digits > 0, numbers.count < 4 else { return nil }
+                numbers.append(current)
+                current = 0
+                digits = 0
+            default:
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        numbers.append(current)
+        return numbers
     }
 
     public static func < (lhs: FirmwareVersion, rhs: FirmwareVersion) -> Bool {

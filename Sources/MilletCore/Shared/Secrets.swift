@@ -46,5 +46,17 @@ public enum Secrets {
     }
 
     /// The SHA-256 of a token in hex: what Millet stores instead of the token.
-    public static func digest(_ token: String) -> String { hex(SHA256.hash(data: Data(token.utf8))) }
+    public static func digest(_ token: String) -> String {
+        var hasher = SHA256()
+        hasher.update(utf8: token)
+        return hex(hasher.finalize())
+    }
+}
+
+extension SHA256 {
+    /// Adds a string's UTF-8 bytes, without copying them into `Data` first.
+    mutating func update(utf8 text: String) {
+        var text = text
+        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    }
 }
