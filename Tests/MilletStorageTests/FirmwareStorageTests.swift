@@ -44,6 +44,24 @@ extension StorageConformanceTests {
             #expect(try await store.adoption(modelId: model.id) == [
                 AdoptionCount(marketCode: "ES", version: "14.0.6", devices: 1), AdoptionCount(marketCode: "IN", version: "14.0.7", devices: 1),
             ])
+            // The same version again only moves last seen; a late check-in from before the last one
+            // changes nothing; a device back on its old version counts there again.
+            clock.advance(by: 60)
+            try await store.recordCheckIns([DeviceCheckIn(deviceId: first.id, version: "14.0.7", at: clock.now())])
+            try await store.recordCheckIns([DeviceCheckIn(deviceId: first.id, version: "14.0.6", at: clock.now().addingTimeInterval(-30))])
+            let seen = try await store.device(serial: "SN-0001")
+            #expect(seen?.lastSeenAt == clock.now() && seen?.version == "14.0.7")
+            clock.advance(by: 60)
+            try await store.recordCheckIns([DeviceCheckIn(deviceId: first.id, version: "14.0.6", at: clock.now())])
+            #expect(try await store.adoption(modelId: model.id) == [
+                AdoptionCount(marketCode: "ES", version: "14.0.6", devices: 1), AdoptionCount(marketCode: "IN", version: "14.0.6", devices: 1),
+            ])
+            // Registering again sets the version it registers with, and when it was seen.
+            clock.advance(by: 60)
+            let newer = try DeviceRegistration(serial: "SN-0001", modelId: model.id, secret: model.factorySecret(serial: "SN-0001"), marketCode: "IN",
+                                               channel: "stable", version: "14.0.7")
+            let reset = try await store.register(newer, tokenHash: "t4", now: clock.now())
+            #expect(reset.id == first.id && reset.version == "14.0.7" && reset.lastSeenAt == clock.now())
             let bySha = try await store.build(sha256: old.sha256), all = try await store.builds(modelId: model.id)
             #expect(bySha?.id == old.id && all.count == 2)
         }
