@@ -75,7 +75,7 @@ struct FlashSalesController {
         }
         group.post("flash-sales/:id/purchases") { request, context in
             let account = try context.requireAccount()
-            let key = try Checkout.validate(idempotencyKey: request.headers[.init("Idempotency-Key")!])
+            let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
             let saleId = try context.parameters.require("id")
             let raw = try await request.body.collect(upTo: context.maxUploadSize)
             // The sold-out fast path answers before the body is decoded; F-code purchases skip it

@@ -15,7 +15,7 @@ struct IdentityMiddleware: RouterMiddleware {
         var context = context
         let token: String?
         if request.uri.path.hasPrefix("/api/") {
-            if let header = request.headers[.authorization] {
+            if let header = request.headers.value(.authorization) {
                 guard header.hasPrefix("Bearer "), header.count > 7 else {
                     throw DomainError.unauthenticated(message: "use Authorization: Bearer <token>")
                 }

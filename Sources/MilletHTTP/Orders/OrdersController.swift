@@ -29,7 +29,7 @@ struct OrdersController {
     func addRoutes(to group: RouterGroup<MilletRequestContext>) {
         group.post("orders") { request, context in
             let account = try context.requireAccount()
-            let key = try Checkout.validate(idempotencyKey: request.headers[.init("Idempotency-Key")!])
+            let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
             let body = try await request.decodeJSON(PlaceBody.self, context: context)
             let (order, created) = try await place(body, account: account, key: key)
             return OrderDTO(order).with(status: created ? .created : .ok)
