@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MilletCore
 import Testing
 @testable import MilletStorage
@@ -160,6 +161,27 @@ extension StorageConformanceTests {
         }
     }
 
+    @Test(arguments: Backends.all) func checkInsAFlushCouldNotWriteAreWrittenByTheNext(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, _) = try await firmwareFixture(store)
+            let failing = RefusesCheckInsOnce(store)
+            let updates = FirmwareUpdates(devices: failing, firmware: store, clock: clock)
+            let quiet = try await store.register(try registration(model, "SN-0100"), tokenHash: "h100", now: clock.now())
+            let busy = try await store.register(try registration(model, "SN-0101"), tokenHash: "h101", now: clock.now())
+            let version = try #require(FirmwareVersion("14.0.6"))
+            clock.advance(by: 10)
+            for device in [quiet, busy] { _ = try await updates.checkIn(device, version: version, load: 0, random: 0.5) }
+            await #expect(throws: RefusesCheckInsOnce.Refused.self) { try await updates.flushCheckIns() }
+            // The busy device checks in again before the next flush: its newer check-in is written.
+            clock.advance(by: 5)
+            _ = try await updates.checkIn(busy, version: try #require(FirmwareVersion("14.0.7")), load: 0, random: 0.5)
+            #expect(try await updates.flushCheckIns() == 2)
+            let first = try await store.device(serial: "SN-0100"), second = try await store.device(serial: "SN-0101")
+            #expect(first?.lastSeenAt == clock.now().addingTimeInterval(-5) && first?.version == "14.0.6")
+            #expect(second?.lastSeenAt == clock.now() && second?.version == "14.0.7")
+        }
+    }
+
     @Test(arguments: Backends.all) func everyNodeKeepsItsDeviceIndexInStepAndOldTokensDie(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let (model, _, _) = try await firmwareFixture(store)
@@ -206,4 +228,36 @@ extension StorageConformanceTests {
             #expect(keys[1].privateKey == second.privateKey)
         }
     }
+}
+
+/// A real store whose first write of check-ins fails, as a database that is briefly unreachable
+/// does; everything else goes to the store.
+final class RefusesCheckInsOnce: DeviceRepository {
+    struct Refused: Error {}
+    let store: SQLStore
+    private let refused = Mutex(false)
+
+    init(_ store: SQLStore) { self.store = store }
+
+    func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws {
+        guard refused.withLock({ done in defer { done = true }; return done }) else { throw Refused() }
+        try await store.recordCheckIns(checkIns)
+    }
+
+    func createModel(_ model: DeviceModel) async throws { try await store.createModel(model) }
+    func deviceModel(id: String) async throws -> DeviceModel? { try await store.deviceModel(id: id) }
+    func deviceModels() async throws -> [DeviceModel] { try await store.deviceModels() }
+    func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
+        try await store.register(registration, tokenHash: tokenHash, now: now)
+    }
+    func device(tokenHash: String) async throws -> Device? { try await store.device(tokenHash: tokenHash) }
+    func device(serial: String) async throws -> Device? { try await store.device(serial: serial) }
+    func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws {
+        try await store.recordSale(serials: serials, orderId: orderId, accountId: accountId, at: at)
+    }
+    func saleOrder(serial: String) async throws -> String? { try await store.saleOrder(serial: serial) }
+    func devices(ownerAccountId: String) async throws -> [Device] { try await store.devices(ownerAccountId: ownerAccountId) }
+    func tokens(after: Int64?, limit: Int) async throws -> [IssuedToken] { try await store.tokens(after: after, limit: limit) }
+    func tokens(upTo: Int64, limit: Int) async throws -> [IssuedToken] { try await store.tokens(upTo: upTo, limit: limit) }
+    func adoption(modelId: String) async throws -> [AdoptionCount] { try await store.adoption(modelId: modelId) }
 }

@@ -94,14 +94,23 @@ public final class FirmwareUpdates: Sendable {
     /// Devices in this node's index.
     public var indexedDevices: Int { index.count }
 
-    /// Writes the check-ins recorded since the last flush; the server calls it every second.
+    /// Writes the check-ins recorded since the last flush; the server calls it every second. A
+    /// batch the database refused stays for the next flush.
     @discardableResult
     public func flushCheckIns() async throws -> Int {
         let batch = pending.withLock { entries -> [DeviceCheckIn] in
             defer { entries.removeAll(keepingCapacity: true) }
             return Array(entries.values)
         }
-        try await devices.recordCheckIns(batch)
+        do {
+            try await devices.recordCheckIns(batch)
+        } catch {
+            // Not written: back in line for the next flush, unless the device has checked in since.
+            pending.withLock { entries in
+                for checkIn in batch where entries[checkIn.deviceId] == nil { entries[checkIn.deviceId] = checkIn }
+            }
+            throw error
+        }
         return batch.count
     }
 
