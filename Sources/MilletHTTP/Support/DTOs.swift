@@ -121,9 +121,11 @@ struct OrderDTO: ResponseEncodable, Sendable {
     /// type below writes its own.
     func write(to json: inout JSONWriter) {
         json.object { json in
-            for (name, value) in [("id", id), ("number", number), ("status", status), ("market", market), ("currency", currency)] as [(StaticString, String)] {
-                json.field(name, value)
-            }
+            json.field("id", id)
+            json.field("number", number)
+            json.field("status", status)
+            json.field("market", market)
+            json.field("currency", currency)
             json.key("lines")
             json.array(lines) { json, line in line.write(to: &json) }
             json.key("totals")
@@ -156,9 +158,11 @@ extension OrderDTO.Line {
 extension OrderDTO.Address {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            for (name, value) in [("name", name), ("line1", line1), ("city", city), ("postcode", postcode), ("phone", phone)] as [(StaticString, String)] {
-                json.field(name, value)
-            }
+            json.field("name", name)
+            json.field("line1", line1)
+            json.field("city", city)
+            json.field("postcode", postcode)
+            json.field("phone", phone)
         }
     }
 }
@@ -167,9 +171,9 @@ extension OrderDTO.Transition {
     func write(to json: inout JSONWriter) {
         json.object { json in
             json.field("from", from)
-            for (name, value) in [("to", to), ("actor", actor), ("note", note)] as [(StaticString, String)] {
-                json.field(name, value)
-            }
+            json.field("to", to)
+            json.field("actor", actor)
+            json.field("note", note)
             json.field("at", at)
         }
     }
@@ -178,10 +182,14 @@ extension OrderDTO.Transition {
 extension TotalsDTO {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            for (name, money) in [("subtotal", subtotal), ("shipping", shipping), ("tax", tax), ("total", total)] as [(StaticString, MoneyDTO)] {
-                json.key(name)
-                money.write(to: &json)
-            }
+            json.key("subtotal")
+            subtotal.write(to: &json)
+            json.key("shipping")
+            shipping.write(to: &json)
+            json.key("tax")
+            tax.write(to: &json)
+            json.key("total")
+            total.write(to: &json)
             json.field("pricesIncludeTax", pricesIncludeTax)
         }
     }
