@@ -140,7 +140,7 @@ struct FirmwareTests {
     }
 
     @Test func theNewestMatchingBuildIsOfferedAndARollbackTakesPrecedence() throws {
-        let device = Device(id: "d", serial: "SN1", modelId: "m", marketCode: "IN", channel: .stable, version: "14.0.6", registeredAt: now,
+        let device = Device(id: "d", number: 1, serial: "SN1", modelId: "m", marketCode: "IN", channel: .stable, version: "14.0.6", registeredAt: now,
                             lastSeenAt: nil, ownerAccountId: nil, orderId: nil, warrantyStartsAt: nil)
         func build(_ id: String, _ version: String, minimum: String? = nil) -> FirmwareBuild {
             FirmwareBuild(id: id, modelId: "m", version: version, sha256: id, size: 1, minSourceVersion: minimum, releaseId: nil, notes: nil, createdAt: now)

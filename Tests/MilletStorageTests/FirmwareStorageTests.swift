@@ -40,7 +40,7 @@ extension StorageConformanceTests {
             let dead = try await store.device(tokenHash: "t1"), live = try await store.device(tokenHash: "t3")
             #expect(dead == nil && live?.id == first.id)
             clock.advance(by: 60)
-            try await store.recordCheckIns([DeviceCheckIn(deviceId: first.id, version: "14.0.7", at: clock.now())])
+            try await store.recordCheckIns([DeviceCheckIn(deviceNumber: first.number, version: "14.0.7", at: clock.now())])
             #expect(try await store.device(serial: "SN-0001")?.lastSeenAt == clock.now())
             #expect(try await store.adoption(modelId: model.id) == [
                 AdoptionCount(marketCode: "ES", version: "14.0.6", devices: 1), AdoptionCount(marketCode: "IN", version: "14.0.7", devices: 1),
@@ -48,12 +48,12 @@ extension StorageConformanceTests {
             // The same version again only moves last seen; a late check-in from before the last one
             // changes nothing; a device back on its old version counts there again.
             clock.advance(by: 60)
-            try await store.recordCheckIns([DeviceCheckIn(deviceId: first.id, version: "14.0.7", at: clock.now())])
-            try await store.recordCheckIns([DeviceCheckIn(deviceId: first.id, version: "14.0.6", at: clock.now().addingTimeInterval(-30))])
+            try await store.recordCheckIns([DeviceCheckIn(deviceNumber: first.number, version: "14.0.7", at: clock.now())])
+            try await store.recordCheckIns([DeviceCheckIn(deviceNumber: first.number, version: "14.0.6", at: clock.now().addingTimeInterval(-30))])
             let seen = try await store.device(serial: "SN-0001")
             #expect(seen?.lastSeenAt == clock.now() && seen?.version == "14.0.7")
             clock.advance(by: 60)
-            try await store.recordCheckIns([DeviceCheckIn(deviceId: first.id, version: "14.0.6", at: clock.now())])
+            try await store.recordCheckIns([DeviceCheckIn(deviceNumber: first.number, version: "14.0.6", at: clock.now())])
             #expect(try await store.adoption(modelId: model.id) == [
                 AdoptionCount(marketCode: "ES", version: "14.0.6", devices: 1), AdoptionCount(marketCode: "IN", version: "14.0.6", devices: 1),
             ])
@@ -159,6 +159,72 @@ extension StorageConformanceTests {
             #expect(installed?.version == "14.0.7" && installed?.lastSeenAt == clock.now())
             #expect(try await store.adoption(modelId: model.id).reduce(0) { $0 + $1.devices } == 1_200)
         }
+    }
+
+    @Test(arguments: Backends.all) func aBatchOfAnySizeWritesEveryDeviceItsOwnCheckIn(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, _) = try await firmwareFixture(store)
+            let registrations = try (0..<1_234).map { try registration(model, String(format: "BAT-%05d", $0)) }
+            try await store.importDevices(registrations, tokenHashes: (0..<1_234).map { "bat-\($0)" }, now: clock.now())
+            var devices: [Device] = []
+            for index in 0..<1_234 { devices.append(try #require(try await store.device(tokenHash: "bat-\(index)"))) }
+            #expect(Set(devices.map(\.number)).count == 1_234)
+            clock.advance(by: 10)
+            // Every third device reports 14.0.7, in no particular order: 500, 500, 4 x 50, 6 x 5 and 4 x 1 rows.
+            let checkIns = devices.enumerated().map { index, device in
+                DeviceCheckIn(deviceNumber: device.number, version: index % 3 == 0 ? "14.0.7" : "14.0.6", at: clock.now().addingTimeInterval(Double(index % 7)))
+            }
+            try await store.recordCheckIns(checkIns.shuffled())
+            #expect(try await store.adoption(modelId: model.id) == [
+                AdoptionCount(marketCode: "IN", version: "14.0.6", devices: 822), AdoptionCount(marketCode: "IN", version: "14.0.7", devices: 412),
+            ])
+            for index in [0, 1, 499, 500, 1_000, 1_233] {
+                let device = try #require(try await store.device(tokenHash: "bat-\(index)"))
+                #expect(device.number == devices[index].number && device.lastSeenAt == clock.now().addingTimeInterval(Double(index % 7)))
+            }
+        }
+    }
+
+    @Test func writesOfAnySizeUseFewStatementShapes() {
+        #expect(SQLStore.statementSizes(rows: 0) == [])
+        #expect(SQLStore.statementSizes(rows: 1_234) == [500, 500, 50, 50, 50, 50, 5, 5, 5, 5, 5, 5, 1, 1, 1, 1])
+        #expect(SQLStore.statementSizes(rows: 7, largest: 5) == [5, 1, 1])
+        #expect(Set((1...2_000).flatMap { SQLStore.statementSizes(rows: $0) }) == [500, 50, 5, 1])
+    }
+
+    /// Migration 13 moves version and last seen out of `devices`: a fleet registered before it
+    /// keeps both, every device gets its own number, and devices registered after it count on.
+    @Test(arguments: Backends.all) func devicesKeepTheirVersionAndLastSeenWhenTheirStateMovesToItsOwnTable(backend: SQLStore.Backend) async throws {
+        let store = try await Backends.freshStore(backend, through: 12)
+        do {
+            try await store.read { db in
+                try await db.raw("""
+                    INSERT INTO device_models (id, name, kind, product_line, factory_key, created_at) VALUES ('band-1', 'Band 1', 'band', 'wearables', 'k', 0)
+                    """).run()
+                try await db.raw("""
+                    INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_seq, registered_at, last_seen_at)
+                    VALUES ('d1', 'OLD-1', 'band-1', 'IN', 'stable', '2.0.1', 'old-1', 1, 0, 5000), ('d2', 'OLD-2', 'band-1', 'ES', 'beta', '2.1.0', 'old-2', 2, 0, NULL)
+                    """).run()
+            }
+            #expect(try await store.migrate() == ["13_device_state"])
+            let first = try #require(try await store.device(tokenHash: "old-1")), second = try #require(try await store.device(serial: "OLD-2"))
+            #expect(first.version == "2.0.1" && first.lastSeenAt == Date(millis: 5000) && first.marketCode == "IN")
+            #expect(second.version == "2.1.0" && second.lastSeenAt == nil && second.channel == .beta)
+            #expect(first.number != second.number)
+            let model = try #require(try await store.deviceModel(id: "band-1"))
+            let registration = try DeviceRegistration(serial: "NEW-1", modelId: model.id, secret: model.factorySecret(serial: "NEW-1"), marketCode: "IN",
+                                                      channel: "stable", version: "2.1.0")
+            let third = try await store.register(registration, tokenHash: "new-1", now: clock.now())
+            #expect(third.number > max(first.number, second.number) && third.version == "2.1.0")
+            try await store.recordCheckIns([DeviceCheckIn(deviceNumber: first.number, version: "2.1.0", at: Date(millis: 6000))])
+            #expect(try await store.adoption(modelId: model.id) == [
+                AdoptionCount(marketCode: "ES", version: "2.1.0", devices: 1), AdoptionCount(marketCode: "IN", version: "2.1.0", devices: 2),
+            ])
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 
     @Test(arguments: Backends.all) func checkInsAFlushCouldNotWriteAreWrittenByTheNext(backend: SQLStore.Backend) async throws {

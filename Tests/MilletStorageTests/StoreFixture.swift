@@ -15,8 +15,9 @@ enum Backends {
         postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
-    /// A new, empty, migrated store. On PostgreSQL the suite runs serialized and resets the schema.
-    static func freshStore(_ backend: SQLStore.Backend) async throws -> SQLStore {
+    /// A new, empty store, migrated through `version` (all). On PostgreSQL the suite runs
+    /// serialized and resets the schema.
+    static func freshStore(_ backend: SQLStore.Backend, through version: Int = .max) async throws -> SQLStore {
         let store: SQLStore
         switch backend {
         case .sqlite:
@@ -28,7 +29,7 @@ enum Backends {
                 try await db.raw("CREATE SCHEMA public").run()
             }
         }
-        try await store.migrate()
+        try await store.migrate(through: version)
         return store
     }
 

@@ -61,6 +61,9 @@ public struct DeviceModel: Hashable, Sendable {
 /// A registered device.
 public struct Device: Hashable, Sendable {
     public let id: String
+    /// The store's small number for the device, given once at registration: check-ins are
+    /// written under it, so a second's check-ins from a large fleet touch few pages.
+    public let number: Int64
     public let serial: String
     public let modelId: String
     public let marketCode: String
@@ -74,10 +77,11 @@ public struct Device: Hashable, Sendable {
     public let warrantyStartsAt: Date?
 
     public init(
-        id: String, serial: String, modelId: String, marketCode: String, channel: UpdateChannel, version: String, registeredAt: Date,
+        id: String, number: Int64, serial: String, modelId: String, marketCode: String, channel: UpdateChannel, version: String, registeredAt: Date,
         lastSeenAt: Date?, ownerAccountId: String?, orderId: String?, warrantyStartsAt: Date?
     ) {
         self.id = id
+        self.number = number
         self.serial = serial
         self.modelId = modelId
         self.marketCode = marketCode

@@ -46,12 +46,13 @@ public struct IssuedToken: Sendable {
 
 /// One check-in waiting to be written.
 public struct DeviceCheckIn: Sendable, Equatable {
-    public let deviceId: String
+    /// ``Device/number``.
+    public let deviceNumber: Int64
     public let version: String
     public let at: Date
 
-    public init(deviceId: String, version: String, at: Date) {
-        self.deviceId = deviceId
+    public init(deviceNumber: Int64, version: String, at: Date) {
+        self.deviceNumber = deviceNumber
         self.version = version
         self.at = at
     }

@@ -35,7 +35,7 @@ public final class FirmwareUpdates: Sendable {
     private let index = DeviceIndex()
     private let offers = OfferCache()
     /// Check-ins not yet written: at most a second's worth, written together by ``flushCheckIns()``.
-    private let pending = Mutex<[String: DeviceCheckIn]>([:])
+    private let pending = Mutex<[Int64: DeviceCheckIn]>([:])
 
     public init(devices: any DeviceRepository, firmware: any FirmwareRepository, clock: any MilletClock, policy: CheckInPolicy = CheckInPolicy(),
                 offerLifetime: TimeInterval = 24 * 3600) {
@@ -107,7 +107,7 @@ public final class FirmwareUpdates: Sendable {
         } catch {
             // Not written: back in line for the next flush, unless the device has checked in since.
             pending.withLock { entries in
-                for checkIn in batch where entries[checkIn.deviceId] == nil { entries[checkIn.deviceId] = checkIn }
+                for checkIn in batch where entries[checkIn.deviceNumber] == nil { entries[checkIn.deviceNumber] = checkIn }
             }
             throw error
         }
@@ -120,7 +120,7 @@ public final class FirmwareUpdates: Sendable {
     public func checkIn(_ device: Device, version: FirmwareVersion, load: Double, random: Double) async throws -> CheckInAnswer {
         let now = clock.now()
         // Last seen and version are telemetry: written within a second, many at a time.
-        pending.withLock { $0[device.id] = DeviceCheckIn(deviceId: device.id, version: version.description, at: now) }
+        pending.withLock { $0[device.number] = DeviceCheckIn(deviceNumber: device.number, version: version.description, at: now) }
         let live = try await liveState(now: now)
         let next = policy.nextCheckIn(load: load, random: random)
         guard let (rollout, build) = live.chooser.choose(device: device, version: version) else {

@@ -25,24 +25,31 @@ extension SQLStore: DeviceRepository {
     }
 
     public func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
-        let nextTokenSeq = nextTokenSeq
+        let nextTokenSeq = nextTokenSeq, nextNumber = nextNumber
         return try await transaction { db in
             if try await db.raw("SELECT id FROM devices WHERE serial = \(bind: registration.serial)").first() != nil {
                 try await db.raw("""
                     UPDATE devices SET token_hash = \(bind: tokenHash), token_seq = \(nextTokenSeq), market_code = \(bind: registration.marketCode),
-                        channel = \(bind: registration.channel.rawValue), version = \(bind: registration.version.description), last_seen_at = \(bind: now.millis)
+                        channel = \(bind: registration.channel.rawValue)
                     WHERE serial = \(bind: registration.serial)
+                    """).run()
+                try await db.raw("""
+                    UPDATE device_state SET version = \(bind: registration.version.description), last_seen_at = \(bind: now.millis)
+                    WHERE number = (SELECT number FROM devices WHERE serial = \(bind: registration.serial))
                     """).run()
             } else {
                 try await db.raw("""
-                    INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_seq, registered_at, last_seen_at)
-                    VALUES (\(bind: Identifier.make()), \(bind: registration.serial), \(bind: registration.modelId), \(bind: registration.marketCode),
-                        \(bind: registration.channel.rawValue), \(bind: registration.version.description), \(bind: tokenHash), \(nextTokenSeq),
-                        \(bind: now.millis), \(bind: now.millis))
+                    INSERT INTO devices (id, number, serial, model_id, market_code, channel, token_hash, token_seq, registered_at)
+                    VALUES (\(bind: Identifier.make()), \(nextNumber), \(bind: registration.serial), \(bind: registration.modelId),
+                        \(bind: registration.marketCode), \(bind: registration.channel.rawValue), \(bind: tokenHash), \(nextTokenSeq), \(bind: now.millis))
+                    """).run()
+                try await db.raw("""
+                    INSERT INTO device_state (number, version, last_seen_at)
+                    SELECT number, \(bind: registration.version.description), \(bind: now.millis) FROM devices WHERE serial = \(bind: registration.serial)
                     """).run()
             }
             try await Self.linkSale(db: db, serial: registration.serial)
-            return try await db.raw("SELECT * FROM devices WHERE serial = \(bind: registration.serial)").first().map(Self.device(from:))!
+            return try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE serial = \(bind: registration.serial)").first().map(Self.device(from:))!
         }
     }
 
@@ -70,7 +77,7 @@ extension SQLStore: DeviceRepository {
 
     public func devices(ownerAccountId: String) async throws -> [Device] {
         try await read { db in
-            try await db.raw("SELECT * FROM devices WHERE owner_account_id = \(bind: ownerAccountId) ORDER BY serial").all().map(Self.device(from:))
+            try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE owner_account_id = \(bind: ownerAccountId) ORDER BY serial").all().map(Self.device(from:))
         }
     }
 
@@ -85,52 +92,42 @@ extension SQLStore: DeviceRepository {
     }
 
     public func device(tokenHash: String) async throws -> Device? {
-        try await read { db in try await db.raw("SELECT * FROM devices WHERE token_hash = \(bind: tokenHash)").first().map(Self.device(from:)) }
+        try await read { db in try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE token_hash = \(bind: tokenHash)").first().map(Self.device(from:)) }
     }
 
     public func device(serial: String) async throws -> Device? {
-        try await read { db in try await db.raw("SELECT * FROM devices WHERE serial = \(bind: serial)").first().map(Self.device(from:)) }
+        try await read { db in try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE serial = \(bind: serial)").first().map(Self.device(from:)) }
     }
 
+    /// Writes each device's newest check-in into `device_state`, in number order, so the pages
+    /// are visited once each and in file order; a check-in older than the one stored changes nothing.
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws {
         guard !checkIns.isEmpty else { return }
-        let backend = backend
-        try await transaction { db in
-            if backend == .sqlite {
-                // A keyed scratch table, so each device's new values are found by key: a CTE has no
-                // index, and `UPDATE … FROM` made SQLite scan the devices table. Without a rowid,
-                // finding a row by key is one B-tree search, not two.
-                try await db.raw("CREATE TEMP TABLE IF NOT EXISTS pending_check_ins (id TEXT PRIMARY KEY, version TEXT NOT NULL, at BIGINT NOT NULL) WITHOUT ROWID").run()
-            }
-            for start in stride(from: 0, to: checkIns.count, by: 500) {
-                let rows = checkIns[start..<min(start + 500, checkIns.count)].map { c -> SQLQueryString in
-                    "(\(bind: c.deviceId), \(bind: c.version), \(bind: c.at.millis))"
-                }
-                switch backend {
-                case .sqlite:
-                    try await db.raw("INSERT OR REPLACE INTO pending_check_ins (id, version, at) VALUES \(rows.joined(separator: ", "))").run()
-                case .postgres:
-                    try await db.raw("""
-                        UPDATE devices SET version = v.version, last_seen_at = v.at FROM (VALUES \(rows.joined(separator: ", "))) AS v(id, version, at)
-                        WHERE devices.id = v.id AND (devices.last_seen_at IS NULL OR devices.last_seen_at <= v.at)
-                        """).run()
-                }
-            }
-            if backend == .sqlite {
-                // Last seen first; then the version, only where it changed (it is in an index, so
-                // setting it to the same value would still rewrite an index entry per device).
+        let sorted = checkIns.sorted { $0.deviceNumber < $1.deviceNumber }
+        try await transaction(inline: true) { db in
+            var start = 0
+            for size in Self.statementSizes(rows: sorted.count) {
+                let rows = sorted[start..<start + size].map { c -> SQLQueryString in "(\(bind: c.deviceNumber), \(bind: c.version), \(bind: c.at.millis))" }
+                start += size
                 try await db.raw("""
-                    UPDATE devices SET last_seen_at = (SELECT p.at FROM pending_check_ins p WHERE p.id = devices.id)
-                    WHERE id IN (SELECT id FROM pending_check_ins)
-                        AND (last_seen_at IS NULL OR last_seen_at <= (SELECT p.at FROM pending_check_ins p WHERE p.id = devices.id))
+                    UPDATE device_state SET version = v.column2, last_seen_at = v.column3 FROM (VALUES \(rows.joined(separator: ", "))) AS v
+                    WHERE device_state.number = v.column1 AND (device_state.last_seen_at IS NULL OR device_state.last_seen_at <= v.column3)
                     """).run()
-                try await db.raw("""
-                    UPDATE devices SET version = (SELECT p.version FROM pending_check_ins p WHERE p.id = devices.id)
-                    WHERE id IN (SELECT p.id FROM pending_check_ins p JOIN devices d ON d.id = p.id WHERE d.version <> p.version AND d.last_seen_at = p.at)
-                    """).run()
-                try await db.raw("DELETE FROM pending_check_ins").run()
             }
         }
+    }
+
+    /// How many rows each multi-row statement of a `rows`-row write takes: as many of `largest`
+    /// as fit, then tenths of it down to one, so a write of any size uses only a few statement
+    /// shapes and SQLite keeps each prepared.
+    static func statementSizes(rows: Int, largest: Int = 500) -> [Int] {
+        var sizes: [Int] = [], left = rows, size = largest
+        while left > 0 {
+            sizes += Array(repeating: size, count: left / size)
+            left %= size
+            size = max(1, size / 10)
+        }
+        return sizes
     }
 
     /// Registers many devices at once, each with its token hash: how a brand brings its fleet
@@ -145,18 +142,27 @@ extension SQLStore: DeviceRepository {
                     // SQLite evaluates an uncorrelated subquery once per statement, so each row gets
                     // the highest number plus its place instead.
                     let base = backend == .sqlite
-                        ? try await db.raw("SELECT CAST(COALESCE(MAX(token_seq), 0) AS BIGINT) AS m FROM devices").first()!.int("m") : 0
-                    let rows = (chunk..<min(chunk + 500, end)).map { i -> SQLQueryString in
+                        ? try await db.raw("""
+                            SELECT CAST(COALESCE(MAX(token_seq), 0) AS BIGINT) AS seq, CAST(COALESCE(MAX(number), 0) AS BIGINT) AS number FROM devices
+                            """).first().map { (seq: try $0.int("seq"), number: try $0.int("number")) }! : (seq: 0, number: 0)
+                    let part = chunk..<min(chunk + 500, end)
+                    let rows = part.map { i -> SQLQueryString in
                         let r = registrations[i]
-                        let seq: SQLQueryString = backend == .sqlite ? "\(bind: base + Int64(i - chunk + 1))" : "nextval('device_token_seq')"
+                        let seq: SQLQueryString = backend == .sqlite ? "\(bind: base.seq + Int64(i - chunk + 1))" : "nextval('device_token_seq')"
+                        let number: SQLQueryString = backend == .sqlite ? "\(bind: base.number + Int64(i - chunk + 1))" : "nextval('device_number_seq')"
                         return """
-                            (\(bind: Identifier.make()), \(bind: r.serial), \(bind: r.modelId), \(bind: r.marketCode), \(bind: r.channel.rawValue),
-                            \(bind: r.version.description), \(bind: tokenHashes[i]), \(seq), \(bind: now.millis))
+                            (\(bind: Identifier.make()), \(number), \(bind: r.serial), \(bind: r.modelId), \(bind: r.marketCode), \(bind: r.channel.rawValue),
+                            \(bind: tokenHashes[i]), \(seq), \(bind: now.millis))
                             """
                     }
                     try await db.raw("""
-                        INSERT INTO devices (id, serial, model_id, market_code, channel, version, token_hash, token_seq, registered_at)
+                        INSERT INTO devices (id, number, serial, model_id, market_code, channel, token_hash, token_seq, registered_at)
                         VALUES \(rows.joined(separator: ", "))
+                        """).run()
+                    let versions = part.map { i -> SQLQueryString in "(\(bind: registrations[i].serial), \(bind: registrations[i].version.description))" }
+                    try await db.raw("""
+                        WITH v (serial, version) AS (VALUES \(versions.joined(separator: ", ")))
+                        INSERT INTO device_state (number, version) SELECT d.number, v.version FROM v JOIN devices d ON d.serial = v.serial
                         """).run()
                 }
             }
@@ -166,7 +172,7 @@ extension SQLStore: DeviceRepository {
     public func tokens(after: Int64?, limit: Int) async throws -> [IssuedToken] {
         try await read { db in
             try await db.raw("""
-                SELECT * FROM devices WHERE token_seq > \(bind: after ?? -1) ORDER BY token_seq LIMIT \(bind: Int64(limit))
+                SELECT * FROM \(Self.deviceRows) WHERE token_seq > \(bind: after ?? -1) ORDER BY token_seq LIMIT \(bind: Int64(limit))
                 """).all().map(Self.issuedToken(from:))
         }
     }
@@ -174,10 +180,18 @@ extension SQLStore: DeviceRepository {
     public func tokens(upTo: Int64, limit: Int) async throws -> [IssuedToken] {
         try await read { db in
             try await db.raw("""
-                SELECT * FROM devices WHERE token_seq <= \(bind: upTo) ORDER BY token_seq DESC LIMIT \(bind: Int64(limit))
+                SELECT * FROM \(Self.deviceRows) WHERE token_seq <= \(bind: upTo) ORDER BY token_seq DESC LIMIT \(bind: Int64(limit))
                 """).all().map(Self.issuedToken(from:))
         }
     }
+
+    /// The next device number, as ``nextTokenSeq`` numbers tokens.
+    var nextNumber: SQLQueryString {
+        backend == .sqlite ? "(SELECT COALESCE(MAX(number), 0) + 1 FROM devices)" : "nextval('device_number_seq')"
+    }
+
+    /// A device's row and its state (version, last seen), for `SELECT * FROM \(deviceRows)`.
+    static let deviceRows: SQLQueryString = "devices JOIN device_state USING (number)"
 
     /// The next token number: one more than the highest on SQLite, whose single writer issues them
     /// in commit order; a sequence on PostgreSQL, where a late commit is caught by the sync's margin.
@@ -193,7 +207,7 @@ extension SQLStore: DeviceRepository {
     public func adoption(modelId: String) async throws -> [AdoptionCount] {
         try await read { db in
             try await db.raw("""
-                SELECT market_code, version, CAST(COUNT(*) AS BIGINT) AS n FROM devices WHERE model_id = \(bind: modelId)
+                SELECT market_code, version, CAST(COUNT(*) AS BIGINT) AS n FROM \(Self.deviceRows) WHERE model_id = \(bind: modelId)
                 GROUP BY market_code, version ORDER BY market_code, version
                 """).all().map { row in
                 AdoptionCount(marketCode: try row.string("market_code"), version: try row.string("version"), devices: Int(try row.int("n")))
@@ -209,7 +223,7 @@ extension SQLStore: DeviceRepository {
 
     static func device(from row: any SQLRow) throws -> Device {
         Device(
-            id: try row.string("id"), serial: try row.string("serial"), modelId: try row.string("model_id"), marketCode: try row.string("market_code"),
+            id: try row.string("id"), number: try row.int("number"), serial: try row.string("serial"), modelId: try row.string("model_id"), marketCode: try row.string("market_code"),
             channel: UpdateChannel(rawValue: try row.string("channel")) ?? .stable, version: try row.string("version"),
             registeredAt: try row.date("registered_at"), lastSeenAt: try row.optionalDate("last_seen_at"), ownerAccountId: try row.optionalString("owner_account_id"),
             orderId: try row.optionalString("order_id"), warrantyStartsAt: try row.optionalDate("warranty_starts_at"))

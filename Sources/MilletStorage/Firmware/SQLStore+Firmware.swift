@@ -136,7 +136,10 @@ extension SQLStore: FirmwareRepository {
                 ON CONFLICT (rollout_id, device_id) DO UPDATE SET state = excluded.state
                 """).run()
             if state == .installed {
-                try await db.raw("UPDATE devices SET version = \(bind: version), last_seen_at = \(bind: now.millis) WHERE id = \(bind: deviceId)").run()
+                try await db.raw("""
+                    UPDATE device_state SET version = \(bind: version), last_seen_at = \(bind: now.millis)
+                    WHERE number = (SELECT number FROM devices WHERE id = \(bind: deviceId))
+                    """).run()
             }
             let tally = try await Self.tally(db: db, rolloutId)
             guard rollout.shouldHalt(tally) else { return (tally, false) }

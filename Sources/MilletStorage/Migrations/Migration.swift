@@ -24,15 +24,17 @@ extension SQLStore {
         Migration(version: 10, name: "device_sales", statements: Schema.deviceSales),
         Migration(version: 11, name: "device_token_index", statements: Schema.deviceTokenIndex),
         Migration(version: 12, name: "orders_by_account_dropped", statements: Schema.ordersByAccountIndexDropped),
+        Migration(version: 13, name: "device_state", statements: Schema.deviceState),
     ]
 
-    /// Applies the migrations this database has not had yet, each in its own transaction,
-    /// and returns the names applied.
+    /// Applies the migrations this database has not had yet, up to `version` (all of them unless
+    /// a test stops earlier to check one on existing rows), each in its own transaction, and
+    /// returns the names applied.
     @discardableResult
-    public func migrate(now: Date = Date()) async throws -> [String] {
+    public func migrate(now: Date = Date(), through version: Int = .max) async throws -> [String] {
         try await createMigrationTable()
         var applied: [String] = []
-        for migration in Self.migrations {
+        for migration in Self.migrations where migration.version <= version {
             let backend = backend
             let didApply = try await transaction { db in
                 let done = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: Int64(migration.version))").first()
