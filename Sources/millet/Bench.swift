@@ -1,11 +1,18 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MilletBench
+import MilletHTTP
 
 /// `millet bench flash-sale | ota`: measured figures for BENCHMARKS.md.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self])
+
+    /// The server in the bench logs as `millet serve` does, to standard error.
+    static func bootstrapLogging() {
+        LoggingSystem.bootstrap { MilletLogHandler(.standardError(label: $0), level: .info) }
+    }
 
     struct FlashSale: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,6 +29,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Folder for flash-sale.json and flash-sale.svg.") var out = "build/bench"
 
         func run() async throws {
+            Bench.bootstrapLogging()
             let bench = FlashSaleBench(
                 options: .init(database: database, accounts: accounts, units: units, attempts: attempts, connections: connections, rounds: rounds, out: out),
                 // Written straight to the descriptor, so progress shows as it happens even in a pipe.
@@ -52,6 +60,7 @@ struct Bench: AsyncParsableCommand {
         @Option(help: "Folder for ota.json and ota.svg.") var out = "build/bench"
 
         func run() async throws {
+            Bench.bootstrapLogging()
             let bench = OTABench(
                 options: .init(devices: devices, checkIns: checkIns, connections: connections, rounds: rounds, out: out),
                 say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })

@@ -26,11 +26,8 @@ struct Serve: AsyncParsableCommand {
     var files: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = Environment.value("MILLET_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
-        }
+        let level = Environment.value("MILLET_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { MilletLogHandler(.standardOutput(label: $0), level: level) }
         let logger = Logger(label: "millet")
         let store = try await SQLStore.open(database.location, logger: logger)
         do {
