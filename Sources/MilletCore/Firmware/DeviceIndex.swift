@@ -21,9 +21,7 @@ final class DeviceIndex: Sendable {
 
         /// The key of a token itself, hashed here: no hex in between.
         init(token: String) {
-            var hasher = SHA256()
-            hasher.update(utf8: token)
-            let digest = hasher.finalize()
+            let digest = SHA256.hash(utf8: token)
             (high, low) = digest.withUnsafeBytes { raw in
                 (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                  UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))

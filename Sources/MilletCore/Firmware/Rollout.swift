@@ -121,11 +121,7 @@ public struct Rollout: Hashable, Sendable {
 
     /// A device's place in this rollout, 0 to 9999: the first 8 bytes of SHA-256 of serial and rollout.
     public static func bucket(serial: String, rolloutId: String) -> Int {
-        var hasher = SHA256()
-        hasher.update(utf8: rolloutId)
-        hasher.update(utf8: ":")
-        hasher.update(utf8: serial)
-        let digest = hasher.finalize()
+        let digest = SHA256.hash(utf8: rolloutId, ":", serial)
         let value = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         return Int(value % 10_000)
     }

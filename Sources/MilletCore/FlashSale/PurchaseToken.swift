@@ -51,11 +51,7 @@ public struct PurchaseToken: Equatable, Sendable {
     public static func proofHolds(token: String, proof: String, bits: Int) -> Bool {
         guard bits > 0 else { return true }
         guard !proof.isEmpty, proof.utf8.count <= 64 else { return false }
-        var hasher = SHA256()
-        hasher.update(utf8: token)
-        hasher.update(utf8: ":")
-        hasher.update(utf8: proof)
-        let digest = Array(hasher.finalize())
+        let digest = Array(SHA256.hash(utf8: token, ":", proof))
         var remaining = bits
         for byte in digest {
             if remaining <= 0 { return true }

@@ -46,17 +46,15 @@ public enum Secrets {
     }
 
     /// The SHA-256 of a token in hex: what Millet stores instead of the token.
-    public static func digest(_ token: String) -> String {
-        var hasher = SHA256()
-        hasher.update(utf8: token)
-        return hex(hasher.finalize())
-    }
+    public static func digest(_ token: String) -> String { hex(SHA256.hash(utf8: token)) }
 }
 
 extension SHA256 {
-    /// Adds a string's UTF-8 bytes, without copying them into `Data` first.
-    mutating func update(utf8 text: String) {
-        var text = text
-        text.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    /// The digest of the strings' UTF-8 bytes one after another, without copying them into
+    /// `Data` first: `hash(utf8: a, ":", b)` is the digest of `"\(a):\(b)"`.
+    static func hash(utf8 parts: String...) -> SHA256.Digest {
+        var hasher = SHA256()
+        for var part in parts { part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } }
+        return hasher.finalize()
     }
 }
