@@ -27,7 +27,7 @@ extension SQLStore: DeviceRepository {
     public func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
         let nextTokenSeq = nextTokenSeq, nextNumber = nextNumber
         return try await transaction { db in
-            if try await db.raw("SELECT id FROM devices WHERE serial = \(bind: registration.serial)").first() != nil {
+            if let known = try await db.raw("SELECT number FROM devices WHERE serial = \(bind: registration.serial)").first() {
                 try await db.raw("""
                     UPDATE devices SET token_hash = \(bind: tokenHash), token_seq = \(nextTokenSeq), market_code = \(bind: registration.marketCode),
                         channel = \(bind: registration.channel.rawValue)
@@ -35,7 +35,7 @@ extension SQLStore: DeviceRepository {
                     """).run()
                 try await db.raw("""
                     UPDATE device_state SET version = \(bind: registration.version.description), last_seen_at = \(bind: now.millis)
-                    WHERE number = (SELECT number FROM devices WHERE serial = \(bind: registration.serial))
+                    WHERE number = \(bind: try known.int("number"))
                     """).run()
             } else {
                 try await db.raw("""
