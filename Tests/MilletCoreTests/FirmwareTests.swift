@@ -117,9 +117,9 @@ struct FirmwareTests {
     @Test func aTokenFindsTheIndexEntryStoredUnderItsDigest() {
         // Registration and sync store the hex digest; a check-in hashes the token straight to the key.
         for token in ["dev_a", DeviceToken.make(), DeviceToken.make()] {
-            #expect(DeviceIndex.TokenKey(token: token) == DeviceIndex.TokenKey(hex: Secrets.digest(token)))
+            #expect(TokenKey(token: token) == TokenKey(hex: Secrets.digest(token)))
         }
-        #expect(DeviceIndex.TokenKey(token: "dev_a") != DeviceIndex.TokenKey(token: "dev_b"))
+        #expect(TokenKey(token: "dev_a") != TokenKey(token: "dev_b"))
     }
 
     @Test func aUnitRegistersOnlyWithItsOwnFactorySecret() throws {

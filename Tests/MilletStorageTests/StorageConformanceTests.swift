@@ -160,8 +160,9 @@ import Testing
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let fan = try #require(try await store.account(email: "fan@millet.test"))
             try await store.createSession(tokenHash: "h1", accountId: fan.id, expiresAt: clock.now().addingTimeInterval(60))
-            #expect(try await store.accounts(sessionTokenHashes: ["h1"], now: clock.now())["h1"]?.id == fan.id)
-            #expect(try await store.accounts(sessionTokenHashes: ["h1"], now: clock.now().addingTimeInterval(61)).isEmpty)
+            let live = try #require(try await store.sessions(tokenHashes: ["h1"], now: clock.now())["h1"])
+            #expect(live.account.id == fan.id && live.expiresAt == clock.now().addingTimeInterval(60))
+            #expect(try await store.sessions(tokenHashes: ["h1"], now: clock.now().addingTimeInterval(61)).isEmpty)
             await #expect(throws: DomainError.conflict(code: "email_taken", message: "an account with this email exists")) {
                 try await store.create(Account(id: Identifier.make(), email: "fan@millet.test", displayName: "x", role: .customer, passwordHash: "", createdAt: clock.now()))
             }

@@ -11,49 +11,105 @@ public final class Authenticator: Sendable {
     private let throttles: Mutex<(account: LoginThrottle, ip: LoginThrottle)>
     /// How long a session lasts.
     public let sessionLifetime: TimeInterval
-    /// Live sessions seen recently, so a flash-sale crowd does not read the database per request.
-    /// Log-out on this node takes effect at once; on other nodes within `sessionCacheSeconds`.
-    /// An entry used in the second half of its life is read again in the background, so an
-    /// active fan never waits on the database.
-    private let recent: Mutex<[String: (account: Account, until: Date, refreshing: Bool)]> = Mutex([:])
+    /// Live sessions this node has read, by token, so a flash-sale crowd does not read the
+    /// database per request. An entry is good until its session ends as long as this node has
+    /// read the revocations (log-outs and account changes, on any node) in the last
+    /// `sessionCacheSeconds`: ``syncRevocations()`` does, every second. Without that, an entry is
+    /// good for `sessionCacheSeconds` after it was read. Log-out on this node takes effect at once.
+    private let cache = Mutex(SessionCache())
     public let sessionCacheSeconds: TimeInterval = 30
-    /// Sessions to read from the database: requests waiting for theirs (a miss), sessions to read
-    /// again (stale), and whether the reader is at work. One reader reads them ``readBatch`` a
-    /// statement, waiting requests first. A crowd of fans missing or turning stale in the same
-    /// seconds once queued a read each on the one SQLite connection, faster than it served them,
-    /// and purchase attempts stalled behind the queue for seconds. Sessions logged out and
-    /// accounts changed while a read is out are not put back from it.
+    /// Sessions to read from the database: requests waiting for theirs, and whether the reader is
+    /// at work. One reader reads them ``readBatch`` a statement. A crowd of fans missing in the
+    /// same seconds once queued a read each on the one SQLite connection, faster than it served
+    /// them, and purchase attempts stalled behind the queue for seconds. Sessions revoked while a
+    /// read is out are not kept from it.
     private let queue = Mutex<ReadQueue>(ReadQueue())
     static let readBatch = 500
+    /// Where the next read of the revocations starts, and which of the last ones are applied.
+    private let feed = Mutex(RevocationFeed())
+    /// Revocations read again on every sync, in case one of them committed after a later one was
+    /// read (a PostgreSQL sequence hands out numbers in the order transactions ask, not commit).
+    static let syncMargin: Int64 = 1_000
+    /// How long revocations stay in the database, and how often a node deletes older ones.
+    static let revocationsKept: TimeInterval = 24 * 3600
+    static let pruneEvery: TimeInterval = 3600
+
+    private struct SessionCache {
+        var entries: [TokenKey: (account: Account, expiresAt: Date, readAt: Date)] = [:]
+        /// When the last read of the revocations began: nothing revoked before it is in `entries`.
+        var syncedAt: Date?
+
+        func account(_ key: TokenKey, now: Date, trustFor seconds: TimeInterval) -> Account? {
+            guard let entry = entries[key], now < entry.expiresAt else { return nil }
+            let checked = max(entry.readAt, syncedAt ?? entry.readAt)
+            return now < checked.addingTimeInterval(seconds) ? entry.account : nil
+        }
+
+        mutating func drop(_ target: SessionRevocation.Target) {
+            switch target {
+            case .session(let tokenHash):
+                if let key = TokenKey(hex: tokenHash) { entries[key] = nil }
+            case .account(let id):
+                entries = entries.filter { $0.value.account.id != id }
+            }
+        }
+    }
 
     private struct ReadQueue {
         var waiting: [String: [CheckedContinuation<Account?, any Error>]] = [:]
-        var stale: Set<String> = []
         var reading = false
         var loggedOut: Set<String> = []
         var changedAccounts: Set<String> = []
 
-        /// Marks the reader at work; `true` when the caller must start it.
-        mutating func startReading() -> Bool {
+        /// Queues a request for its session; `true` when the caller must start the reader.
+        mutating func wait(for digest: String, _ continuation: CheckedContinuation<Account?, any Error>) -> Bool {
+            waiting[digest, default: []].append(continuation)
             guard !reading else { return false }
             reading = true
             return true
         }
 
-        /// Takes up to `limit` sessions, waiting requests first; with none left, the reader stops and
-        /// the revocations recorded for reads in flight are no longer needed.
-        mutating func nextBatch(_ limit: Int) -> (digests: [String], waiting: [String: [CheckedContinuation<Account?, any Error>]]) {
+        /// Takes up to `limit` waiting sessions; with none left, the reader stops and the
+        /// revocations recorded for reads in flight are no longer needed.
+        mutating func nextBatch(_ limit: Int) -> [String: [CheckedContinuation<Account?, any Error>]] {
             var taken: [String: [CheckedContinuation<Account?, any Error>]] = [:]
             for digest in Array(waiting.keys.prefix(limit)) { taken[digest] = waiting.removeValue(forKey: digest) }
-            var digests = Array(taken.keys)
-            for digest in stale.prefix(limit - digests.count) where taken[digest] == nil { digests.append(digest) }
-            stale.subtract(digests)
-            if digests.isEmpty {
+            if taken.isEmpty {
                 reading = false
                 loggedOut.removeAll()
                 changedAccounts.removeAll()
             }
-            return (digests, taken)
+            return taken
+        }
+
+        /// Remembers a revocation while a read is out, so its answer is not kept.
+        mutating func revoke(_ target: SessionRevocation.Target) {
+            guard reading else { return }
+            switch target {
+            case .session(let tokenHash): loggedOut.insert(tokenHash)
+            case .account(let id): changedAccounts.insert(id)
+            }
+        }
+    }
+
+    private struct RevocationFeed {
+        var cursor: Int64?
+        var applied: Set<Int64> = []
+        var prunedAt: Date?
+
+        /// The revocations of a page not applied yet; moves the cursor past the page.
+        mutating func admit(_ page: [SessionRevocation]) -> [SessionRevocation] {
+            if let last = page.last?.seq, last > cursor ?? .min { cursor = last }
+            return page.filter { applied.insert($0.seq).inserted }
+        }
+
+        /// Forgets the applied revocations no sync reads again; `true` when this node should
+        /// delete old revocations now.
+        mutating func settle(at now: Date) -> Bool {
+            if let cursor { applied = applied.filter { $0 > cursor - Authenticator.syncMargin } }
+            guard prunedAt.map({ now.timeIntervalSince($0) >= Authenticator.pruneEvery }) ?? true else { return false }
+            prunedAt = now
+            return true
         }
     }
 
@@ -98,84 +154,81 @@ public final class Authenticator: Sendable {
 
     /// The account behind a token, if the session is live.
     public func account(forToken token: String) async throws -> Account? {
-        let digest = Self.digest(token), now = clock.now()
-        let (hit, refresh) = recent.withLock { entries -> (Account?, Bool) in
-            guard let entry = entries[digest], entry.until > now else { return (nil, false) }
-            let stale = !entry.refreshing && entry.until.timeIntervalSince(now) < sessionCacheSeconds / 2
-            if stale { entries[digest]?.refreshing = true }
-            return (entry.account, stale)
-        }
-        if let hit {
-            if refresh { readAgain(digest) }
-            return hit
-        }
+        let key = TokenKey(token: token), now = clock.now()
+        if let hit = cache.withLock({ $0.account(key, now: now, trustFor: sessionCacheSeconds) }) { return hit }
+        let digest = Self.digest(token)
         return try await withCheckedThrowingContinuation { continuation in
-            let start = queue.withLock { queue -> Bool in
-                queue.waiting[digest, default: []].append(continuation)
-                return queue.startReading()
-            }
-            if start { Task { await self.readQueued() } }
+            if queue.withLock({ $0.wait(for: digest, continuation) }) { Task { await self.readQueued() } }
         }
     }
 
-    /// Queues a session to be read again; starts the reader if none is at work.
-    private func readAgain(_ digest: String) {
-        let start = queue.withLock { queue -> Bool in
-            queue.stale.insert(digest)
-            return queue.startReading()
-        }
-        if start { Task { await self.readQueued() } }
-    }
-
-    /// Reads the queued sessions, a batch a statement, until the queue is empty, and keeps them
-    /// in memory. A session no longer live leaves memory. When a read fails, the requests waiting
-    /// for it get the error and stale sessions are tried again on their next use.
+    /// Reads the waiting sessions, a batch a statement, until none wait, and keeps the live ones in
+    /// memory. When a read fails, the requests waiting for it get the error.
     private func readQueued() async {
         while true {
-            let batch = queue.withLock { $0.nextBatch(Self.readBatch) }
-            guard !batch.digests.isEmpty else { return }
+            let waiting = queue.withLock { $0.nextBatch(Self.readBatch) }
+            guard !waiting.isEmpty else { return }
             let now = clock.now()
-            let read: Result<[String: Account], any Error>
-            do { read = .success(try await accounts.accounts(sessionTokenHashes: batch.digests, now: now)) } catch { read = .failure(error) }
-            // Read under the cache's lock: a log-out either is seen here or removes its entry after.
-            let loggedOut = recent.withLock { entries -> Set<String> in
+            let read: Result<[String: LiveSession], any Error>
+            do { read = .success(try await accounts.sessions(tokenHashes: Array(waiting.keys), now: now)) } catch { read = .failure(error) }
+            // Kept under the cache's lock: a revocation either is seen here or drops its entry after.
+            let loggedOut = cache.withLock { cache -> Set<String> in
                 let (loggedOut, changed) = queue.withLock { ($0.loggedOut, $0.changedAccounts) }
-                if entries.count >= 1_000_000 { entries.removeAll(keepingCapacity: true) }
-                for digest in batch.digests {
-                    guard case .success(let found) = read else {
-                        entries[digest]?.refreshing = false
-                        continue
-                    }
-                    let account = found[digest]
-                    if loggedOut.contains(digest) || account.map({ changed.contains($0.id) }) == true {
-                        entries[digest] = nil
-                    } else {
-                        entries[digest] = account.map { ($0, now.addingTimeInterval(sessionCacheSeconds), false) }
-                    }
+                guard case .success(let found) = read else { return loggedOut }
+                if cache.entries.count >= 1_000_000 { cache.entries.removeAll(keepingCapacity: true) }
+                for (digest, session) in found where !loggedOut.contains(digest) && !changed.contains(session.account.id) {
+                    if let key = TokenKey(hex: digest) { cache.entries[key] = (session.account, session.expiresAt, now) }
                 }
                 return loggedOut
             }
-            for (digest, continuations) in batch.waiting {
-                let answer = read.map { loggedOut.contains(digest) ? nil : $0[digest] }
+            for (digest, continuations) in waiting {
+                let answer = read.map { loggedOut.contains(digest) ? nil : $0[digest]?.account }
                 for continuation in continuations { continuation.resume(with: answer) }
             }
         }
     }
 
-    /// Ends a session.
+    /// Reads the revocations written since the last look, on any node, and drops the sessions
+    /// they end from memory; the last ``syncMargin`` before it are read again, and applied if new.
+    /// Once an hour it deletes revocations a day old. Answers how many revocations were new. The
+    /// server calls it every second; tests call it with a test clock.
+    @discardableResult
+    public func syncRevocations(pageSize: Int = 10_000) async throws -> Int {
+        let started = clock.now()
+        var after = feed.withLock { $0.cursor.map { $0 - Self.syncMargin } }
+        var applied = 0
+        while true {
+            let page = try await accounts.sessionRevocations(after: after, limit: pageSize)
+            let fresh = feed.withLock { $0.admit(page) }
+            for revocation in fresh { revoke(revocation.target) }
+            applied += fresh.count
+            guard page.count == pageSize, let last = page.last else { break }
+            after = last.seq
+        }
+        let prune = feed.withLock { $0.settle(at: started) }
+        cache.withLock { $0.syncedAt = started }
+        if prune { try await accounts.pruneSessionRevocations(before: started.addingTimeInterval(-Self.revocationsKept)) }
+        return applied
+    }
+
+    /// Drops what a revocation ends from memory, and from any read still out.
+    private func revoke(_ target: SessionRevocation.Target) {
+        queue.withLock { $0.revoke(target) }
+        cache.withLock { $0.drop(target) }
+    }
+
+    /// Ends a session, on this node at once and on the others at their next sync.
     public func logOut(token: String) async throws {
         let digest = Self.digest(token)
-        try await accounts.deleteSession(tokenHash: digest)
-        queue.withLock { if $0.reading { $0.loggedOut.insert(digest) } }
-        _ = recent.withLock { $0.removeValue(forKey: digest) }
+        try await accounts.deleteSession(tokenHash: digest, now: clock.now())
+        revoke(.session(tokenHash: digest))
     }
 
     /// Gives an account another role. Its sessions on this node see the new role at once; on
-    /// other nodes within `sessionCacheSeconds`.
+    /// other nodes at their next sync.
     public func setRole(_ role: Role, accountId: String) async throws -> Account {
-        let account = try await accounts.setRole(role, accountId: accountId)
-        queue.withLock { if $0.reading { $0.changedAccounts.insert(accountId) } }
-        recent.withLock { entries in entries = entries.filter { $0.value.account.id != accountId } }
+        let account = try await accounts.setRole(role, accountId: accountId, now: clock.now())
+        revoke(.account(id: accountId))
         return account
     }
 

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Synchronization
 
@@ -8,27 +7,6 @@ import Synchronization
 /// not seen yet is read from the database once. A device's older token leaves the index when its
 /// new one arrives.
 final class DeviceIndex: Sendable {
-    /// The first 16 bytes of a token's SHA-256: half the memory of the hex string, and as unique.
-    struct TokenKey: Hashable {
-        let high: UInt64
-        let low: UInt64
-
-        init?(hex: String) {
-            guard let bytes = Secrets.unhex(String(hex.prefix(32))), bytes.count == 16 else { return nil }
-            high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
-            low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
-        }
-
-        /// The key of a token itself, hashed here: no hex in between.
-        init(token: String) {
-            let digest = SHA256.hash(utf8: token)
-            (high, low) = digest.withUnsafeBytes { raw in
-                (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-            }
-        }
-    }
-
     private struct State {
         var byToken: [TokenKey: Device] = [:]
         var tokenOf: [String: TokenKey] = [:]

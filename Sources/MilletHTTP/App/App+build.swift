@@ -50,7 +50,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
 }
 
 /// The Millet server: the router on a socket, plus the services that cancel unpaid orders at
-/// their deadline, run flash sales, send the webhook outbox, write device check-ins and advance scheduled rollouts. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
+/// their deadline, run flash sales, send the webhook outbox, write device check-ins, advance scheduled rollouts and keep sessions in step with other nodes. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
 public func buildApplication(
     _ services: MilletServices, host: String, port: Int, logger: Logger
 ) async throws -> some ApplicationProtocol {
@@ -62,6 +62,7 @@ public func buildApplication(
             PaymentDeadlineService(services: services, logger: logger), FlashSaleService(engine: services.engine, logger: logger),
             WebhookService(dispatcher: services.webhookDispatcher, logger: logger),
             FirmwareService(updates: services.updates, logger: logger),
+            SessionService(authenticator: services.authenticator, logger: logger),
         ],
         logger: logger)
 }

@@ -29,12 +29,13 @@ extension SQLStore: AccountRepository {
         }
     }
 
-    public func setRole(_ role: Role, accountId: String) async throws -> Account {
+    public func setRole(_ role: Role, accountId: String, now: Date) async throws -> Account {
         try await transaction { db in
             guard let row = try await db.raw("""
                 UPDATE accounts SET role = \(bind: role.rawValue) WHERE id = \(bind: accountId) RETURNING *
                 """).first()
             else { throw DomainError.notFound(what: "account") }
+            try await Self.recordRevocation(db, tokenHash: nil, accountId: accountId, now: now)
             return try Self.account(from: row)
         }
     }
@@ -48,25 +49,55 @@ extension SQLStore: AccountRepository {
         }
     }
 
-    public func accounts(sessionTokenHashes: [String], now: Date) async throws -> [String: Account] {
-        guard !sessionTokenHashes.isEmpty else { return [:] }
-        let hashes = sessionTokenHashes.map { hash -> SQLQueryString in "\(bind: hash)" }.joined(separator: ", ")
+    public func sessions(tokenHashes: [String], now: Date) async throws -> [String: LiveSession] {
+        guard !tokenHashes.isEmpty else { return [:] }
+        let hashes = tokenHashes.map { hash -> SQLQueryString in "\(bind: hash)" }.joined(separator: ", ")
         return try await read { db in
-            var found: [String: Account] = [:]
+            var found: [String: LiveSession] = [:]
             for row in try await db.raw("""
-                SELECT s.token_hash AS session_token_hash, a.* FROM sessions s JOIN accounts a ON a.id = s.account_id
+                SELECT s.token_hash AS session_token_hash, s.expires_at AS session_expires_at, a.*
+                FROM sessions s JOIN accounts a ON a.id = s.account_id
                 WHERE s.token_hash IN (\(hashes)) AND s.expires_at > \(bind: now.millis)
                 """).all() {
-                found[try row.string("session_token_hash")] = try Self.account(from: row)
+                found[try row.string("session_token_hash")] = LiveSession(account: try Self.account(from: row), expiresAt: try row.date("session_expires_at"))
             }
             return found
         }
     }
 
-    public func deleteSession(tokenHash: String) async throws {
-        try await read { db in
+    public func deleteSession(tokenHash: String, now: Date) async throws {
+        try await transaction { db in
             try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
+            try await Self.recordRevocation(db, tokenHash: tokenHash, accountId: nil, now: now)
         }
+    }
+
+    public func sessionRevocations(after seq: Int64?, limit: Int) async throws -> [SessionRevocation] {
+        try await read { db in
+            try await db.raw("""
+                SELECT seq, token_hash, account_id FROM session_revocations
+                WHERE seq > \(bind: seq ?? -1) ORDER BY seq LIMIT \(bind: Int64(limit))
+                """).all().map { row in
+                let seq = try row.int("seq")
+                if let id = try row.optionalString("account_id") { return SessionRevocation(seq: seq, target: .account(id: id)) }
+                return SessionRevocation(seq: seq, target: .session(tokenHash: try row.string("token_hash")))
+            }
+        }
+    }
+
+    public func pruneSessionRevocations(before date: Date) async throws {
+        try await read { db in
+            try await db.raw("DELETE FROM session_revocations WHERE revoked_at < \(bind: date.millis)").run()
+        }
+    }
+
+    /// Records that a session (by token hash) or every session of an account is no longer what
+    /// nodes hold in memory, in the transaction that made it so.
+    static func recordRevocation(_ db: any SQLDatabase, tokenHash: String?, accountId: String?, now: Date) async throws {
+        try await db.raw("""
+            INSERT INTO session_revocations (token_hash, account_id, revoked_at)
+            VALUES (\(bind: tokenHash), \(bind: accountId), \(bind: now.millis))
+            """).run()
     }
 
     static func account(from row: any SQLRow) throws -> Account {

@@ -25,6 +25,7 @@ extension SQLStore {
         Migration(version: 11, name: "device_token_index", statements: Schema.deviceTokenIndex),
         Migration(version: 12, name: "orders_by_account_dropped", statements: Schema.ordersByAccountIndexDropped),
         Migration(version: 13, name: "device_state", statements: Schema.deviceState),
+        Migration(version: 14, name: "session_revocations", statements: Schema.sessionRevocations),
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

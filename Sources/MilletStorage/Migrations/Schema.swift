@@ -438,4 +438,19 @@ extension Schema {
             "CREATE INDEX devices_by_model ON devices (model_id, market_code)",
         ]
     }
+
+    /// Log-outs and account changes in the order they were written, so every node drops the
+    /// sessions they end from memory within a second. `AUTOINCREMENT` keeps SQLite from handing
+    /// out a number again after old rows are deleted.
+    static func sessionRevocations(_ backend: SQLStore.Backend) -> [String] {
+        let seq = backend == .sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"
+        return [
+            """
+            CREATE TABLE session_revocations (
+                seq \(seq), token_hash TEXT, account_id TEXT, revoked_at BIGINT NOT NULL,
+                CHECK ((token_hash IS NULL) <> (account_id IS NULL)))
+            """,
+            "CREATE INDEX session_revocations_by_time ON session_revocations (revoked_at)",
+        ]
+    }
 }
