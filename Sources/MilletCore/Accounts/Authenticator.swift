@@ -163,7 +163,7 @@ public final class Authenticator: Sendable {
     }
 
     /// Reads the waiting sessions, a batch a statement, until none wait, and keeps the live ones in
-    /// memory. When a read fails, the requests waiting for it get the error.
+    /// memory; one no longer live leaves it. When a read fails, the requests waiting for it get the error.
     private func readQueued() async {
         while true {
             let waiting = queue.withLock { $0.nextBatch(Self.readBatch) }
@@ -176,8 +176,11 @@ public final class Authenticator: Sendable {
                 let (loggedOut, changed) = queue.withLock { ($0.loggedOut, $0.changedAccounts) }
                 guard case .success(let found) = read else { return loggedOut }
                 if cache.entries.count >= 1_000_000 { cache.entries.removeAll(keepingCapacity: true) }
-                for (digest, session) in found where !loggedOut.contains(digest) && !changed.contains(session.account.id) {
-                    if let key = TokenKey(hex: digest) { cache.entries[key] = (session.account, session.expiresAt, now) }
+                for digest in waiting.keys {
+                    guard let key = TokenKey(hex: digest) else { continue }
+                    let session = found[digest]
+                    let kept = session.map { !loggedOut.contains(digest) && !changed.contains($0.account.id) } ?? false
+                    cache.entries[key] = kept ? session.map { ($0.account, $0.expiresAt, now) } : nil
                 }
                 return loggedOut
             }
@@ -206,7 +209,12 @@ public final class Authenticator: Sendable {
             after = last.seq
         }
         let prune = feed.withLock { $0.settle(at: started) }
-        cache.withLock { $0.syncedAt = started }
+        cache.withLock { cache in
+            // After a gap longer than the cache time (the database was out of reach, say), memory
+            // starts over rather than trust what a pruned revocation might have ended.
+            if let last = cache.syncedAt, started.timeIntervalSince(last) >= sessionCacheSeconds { cache.entries.removeAll() }
+            cache.syncedAt = started
+        }
         if prune { try await accounts.pruneSessionRevocations(before: started.addingTimeInterval(-Self.revocationsKept)) }
         return applied
     }
