@@ -75,9 +75,9 @@ public struct FlashSaleBench: Sendable {
         try await store.migrate()
         let clock = BenchClock()
         try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: clock.now())
-        let (services, server, port) = try await start(store: store, clock: clock, strategy: .allocator, logger: logger)
+        let (services, server) = try await start(store: store, clock: clock, strategy: .allocator, logger: logger)
         defer { server.cancel() }
-        let client = LoadClient(host: "127.0.0.1", port: port, threads: 1)
+        let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)
         defer { Task { try? await client.shutdown() } }
         try await waitUntilUp(client)
 
@@ -106,7 +106,7 @@ public struct FlashSaleBench: Sendable {
         for sample in attempts { outcomes[String(sample.status), default: 0] += 1 }
 
         let rowLockRate = try await rowLock(store: store, services: services, clock: clock, tokens: tokens, logger: logger)
-        server.cancel()
+        await server.stop()
         let invariants = try await check(store: store, sale: sale, wins: wins, clock: clock)
         let journal = await services.engine.journalCounters()
         let result = Result(
@@ -125,13 +125,11 @@ public struct FlashSaleBench: Sendable {
     /// per-IP bucket is opened wide; the per-account bucket stays as served.
     private func start(
         store: SQLStore, clock: BenchClock, strategy: FlashSaleEngine.Strategy, logger: Logger
-    ) async throws -> (MilletServices, Task<Void, any Error>, Int) {
+    ) async throws -> (MilletServices, BenchServer) {
         let services = MilletServices(
             store: store, clock: clock, sandboxSecret: "bench", admission: Admission(perAccount: (5, 2), perIP: (1e12, 1e12)),
             saleStrategy: strategy)
-        let port = try freePort()
-        let app = try await buildApplication(services, host: "127.0.0.1", port: port, logger: logger)
-        return (services, Task { try await app.run() }, port)
+        return (services, try await BenchServer.start(services, logger: logger))
     }
 
     /// Every fan fetches a purchase token; answers each fan's purchase body with it.
@@ -204,9 +202,9 @@ public struct FlashSaleBench: Sendable {
     private func rowLock(store: SQLStore, services: MilletServices, clock: BenchClock, tokens: [String], logger: Logger) async throws -> Double {
         say("row-lock path: the same sale and workload over HTTP, one transaction and one sale-row lock per order")
         let sale = try await schedule(services: services, store: store, clock: clock, units: options.units, opensIn: 0)
-        let (_, server, port) = try await start(store: store, clock: clock, strategy: .rowLock, logger: logger)
+        let (_, server) = try await start(store: store, clock: clock, strategy: .rowLock, logger: logger)
         defer { server.cancel() }
-        let client = LoadClient(host: "127.0.0.1", port: port, threads: 1)
+        let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)
         defer { Task { try? await client.shutdown() } }
         try await waitUntilUp(client)
         let fans = Array(tokens.prefix(Int(options.units) + options.connections * 4))
@@ -215,6 +213,7 @@ public struct FlashSaleBench: Sendable {
         let rate = Self.orderRate(samples)
         let sold = samples.filter { $0.status == 201 }.count
         say(String(format: "row-lock path sold %d of %d units at %.0f orders/s", sold, options.units, rate))
+        await server.stop()
         return rate
     }
 
@@ -261,7 +260,6 @@ public struct FlashSaleBench: Sendable {
 
     private func waitUntilUp(_ client: LoadClient) async throws { try await BenchKit.waitUntilUp(client) }
 
-    private func freePort() throws -> Int { try BenchKit.freePort() }
 }
 
 enum BenchError: Error, CustomStringConvertible {

@@ -73,11 +73,9 @@ public struct OTABench: Sendable {
         let clock = BenchClock()
         try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: clock.now())
         let services = MilletServices(store: store, clock: clock, sandboxSecret: "bench", firmwareDirectory: folder + "/files")
-        let port = try BenchKit.freePort()
-        let app = try await buildApplication(services, host: "127.0.0.1", port: port, logger: logger)
-        let server = Task { try await app.run() }
+        let server = try await BenchServer.start(services, logger: logger)
         defer { server.cancel() }
-        let client = LoadClient(host: "127.0.0.1", port: port, threads: 1)
+        let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)
         defer { Task { try? await client.shutdown() } }
         try await BenchKit.waitUntilUp(client)
 
@@ -121,6 +119,7 @@ public struct OTABench: Sendable {
         }
         let samples = measured.samples
         let after = BenchKit.residentBytes()
+        await server.stop()
         var outcomes: [String: Int] = [:]
         for sample in samples { outcomes[String(sample.status), default: 0] += 1 }
         let result = Result(
