@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// The signed, single-use pass a fan fetches when a sale opens and spends on one purchase.
 ///
@@ -28,21 +29,23 @@ public struct PurchaseToken: Equatable, Sendable {
     public static func issue(sale: FlashSale, accountId: String, now: Date) -> (token: String, expiresAt: Date) {
         let expiresAt = min(now.addingTimeInterval(lifetime), sale.endsAt)
         let body = "\(sale.id).\(accountId).\(Int64((expiresAt.timeIntervalSince1970 * 1000).rounded())).\(Identifier.make())"
-        return (body + "." + signature(body, key: sale.tokenKey), expiresAt)
+        return (body + "." + signature(body[...], key: sale.tokenKey), expiresAt)
     }
 
     /// Reads and checks a token for this sale and account; throws ``PurchaseRefusal/invalidToken``
     /// when it is malformed, forged, for someone else or expired.
     public static func verify(_ token: String, sale: FlashSale, accountId: String, now: Date) throws -> PurchaseToken {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard token.utf8.count <= 256, parts.count == 5, let millis = Int64(parts[2]) else { throw PurchaseRefusal.invalidToken }
-        let body = parts[0..<4].joined(separator: ".")
-        guard constantTimeEqual(signature(body, key: sale.tokenKey), parts[4]),
+        // body.mac, the body being sale.account.expiry.nonce; read in place, this runs on every purchase.
+        guard token.utf8.count <= 256, let dot = token.lastIndex(of: ".") else { throw PurchaseRefusal.invalidToken }
+        let body = token[..<dot], mac = token[token.index(after: dot)...]
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, let millis = Int64(parts[2]),
+              constantTimeEqual(signature(body, key: sale.tokenKey), mac),
               parts[0] == sale.id, parts[1] == accountId
         else { throw PurchaseRefusal.invalidToken }
         let expiresAt = Date(timeIntervalSince1970: Double(millis) / 1000)
         guard expiresAt > now else { throw PurchaseRefusal.invalidToken }
-        return PurchaseToken(saleId: parts[0], accountId: parts[1], expiresAt: expiresAt, nonce: parts[3])
+        return PurchaseToken(saleId: sale.id, accountId: accountId, expiresAt: expiresAt, nonce: String(parts[3]))
     }
 
     /// `true` when SHA-256 of `token:proof` starts with at least `bits` zero bits. A missing
@@ -69,26 +72,41 @@ public struct PurchaseToken: Equatable, Sendable {
         return String(counter)
     }
 
-    static func signature(_ body: String, key: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(base64Encoded: key) ?? Data(key.utf8)))
-        // base64url without padding, written out by hand: this runs on every purchase attempt.
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-        let bytes = Array(mac)
+    static func signature(_ body: Substring, key: String) -> String {
+        var hmac = HMAC<SHA256>(key: signingKey(key))
+        var body = body
+        body.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        // base64url without padding, written out by hand.
+        let bytes = Array(hmac.finalize())
         var out: [UInt8] = []
         out.reserveCapacity(44)
         var i = 0
         while i < bytes.count {
             let chunk = (UInt32(bytes[i]) << 16) | (i + 1 < bytes.count ? UInt32(bytes[i + 1]) << 8 : 0) | (i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0)
             let count = min(3, bytes.count - i) + 1
-            for j in 0..<count { out.append(alphabet[Int((chunk >> (18 - 6 * UInt32(j))) & 63)]) }
+            for j in 0..<count { out.append(base64URL[Int((chunk >> (18 - 6 * UInt32(j))) & 63)]) }
             i += 3
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    private static let base64URL = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Sales' keys, decoded from base64 once each: a sale's key never changes.
+    private static let signingKeys = Mutex<[String: Data]>([:])
+
+    private static func signingKey(_ key: String) -> SymmetricKey {
+        if let known = signingKeys.withLock({ $0[key] }) { return SymmetricKey(data: known) }
+        let decoded = Data(base64Encoded: key) ?? Data(key.utf8)
+        signingKeys.withLock {
+            if $0.count >= 1_000 { $0.removeAll() }
+            $0[key] = decoded
+        }
+        return SymmetricKey(data: decoded)
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: Substring) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
