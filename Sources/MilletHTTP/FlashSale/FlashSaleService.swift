@@ -15,15 +15,8 @@ public struct FlashSaleService: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await engine.tick()
-                } catch {
-                    logger.error("flash sale tick failed", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: .milliseconds(250))
-            }
+        await repeatUntilShutdown(every: .milliseconds(250), logger: logger, failure: "flash sale tick failed") { [engine] in
+            try await engine.tick()
         }
         await engine.close()
     }

@@ -15,18 +15,11 @@ public struct PaymentDeadlineService: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let expired = try await services.orders.expireOverdue(now: services.clock.now())
-                    if !expired.isEmpty { logger.info("cancelled unpaid orders", metadata: ["count": "\(expired.count)"]) }
-                    try await services.released(orderIds: expired)
-                } catch {
-                    logger.error("payment deadline sweep failed", metadata: ["error": "\(error)"])
-                }
-                // Twice a second, so an unpaid flash-sale unit is back on sale within a second of its deadline.
-                try await Task.sleep(for: .milliseconds(500))
-            }
+        // Twice a second, so an unpaid flash-sale unit is back on sale within a second of its deadline.
+        await repeatUntilShutdown(every: .milliseconds(500), logger: logger, failure: "payment deadline sweep failed") { [services, logger] in
+            let expired = try await services.orders.expireOverdue(now: services.clock.now())
+            if !expired.isEmpty { logger.info("cancelled unpaid orders", metadata: ["count": "\(expired.count)"]) }
+            try await services.released(orderIds: expired)
         }
     }
 }

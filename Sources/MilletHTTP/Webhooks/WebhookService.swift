@@ -14,17 +14,10 @@ public struct WebhookService: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let (delivered, failed) = try await dispatcher.deliverDue()
-                    if delivered + failed > 0 {
-                        logger.info("webhook deliveries", metadata: ["delivered": "\(delivered)", "failed": "\(failed)"])
-                    }
-                } catch {
-                    logger.error("webhook outbox sweep failed", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: .seconds(1))
+        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "webhook outbox sweep failed") { [dispatcher, logger] in
+            let (delivered, failed) = try await dispatcher.deliverDue()
+            if delivered + failed > 0 {
+                logger.info("webhook deliveries", metadata: ["delivered": "\(delivered)", "failed": "\(failed)"])
             }
         }
     }
