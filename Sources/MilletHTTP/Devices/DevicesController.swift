@@ -79,13 +79,14 @@ struct DevicesController {
         }
         group.get("me/devices") { _, context in
             let account = try context.requireAccount()
-            var items: [OwnedDeviceDTO] = []
-            for device in try await services.devices.devices(ownerAccountId: account.id) {
-                let market = try await services.market(device.marketCode)
-                let model = try await services.devices.deviceModel(id: device.modelId)
-                items.append(OwnedDeviceDTO(device, modelName: model?.name ?? device.modelId, warrantyMonths: market.warrantyMonths))
-            }
-            return OwnedDeviceList(items: items)
+            let owned = try await services.devices.devices(ownerAccountId: account.id)
+            // Each market and model read once, however many of the fan's devices share it.
+            var warrantyMonths: [String: Int] = [:], modelNames: [String: String] = [:]
+            for code in Set(owned.map(\.marketCode)) { warrantyMonths[code] = try await services.market(code).warrantyMonths }
+            for id in Set(owned.map(\.modelId)) { modelNames[id] = try await services.devices.deviceModel(id: id)?.name ?? id }
+            return OwnedDeviceList(items: owned.map { device in
+                OwnedDeviceDTO(device, modelName: modelNames[device.modelId] ?? device.modelId, warrantyMonths: warrantyMonths[device.marketCode] ?? 0)
+            })
         }
         group.get("devices/keys") { _, _ in
             KeyList(items: try await services.updates.publishedKeys().map { KeyList.Key(id: $0.id, algorithm: "Ed25519", publicKey: $0.publicKey,
