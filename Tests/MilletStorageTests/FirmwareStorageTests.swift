@@ -65,6 +65,8 @@ extension StorageConformanceTests {
             #expect(reset.id == first.id && reset.version == "14.0.7" && reset.lastSeenAt == clock.now())
             let bySha = try await store.build(sha256: old.sha256), all = try await store.builds(modelId: model.id)
             #expect(bySha?.id == old.id && all.count == 2)
+            #expect(try await store.build(modelId: model.id, version: old.version)?.id == old.id)
+            #expect(try await store.build(modelId: model.id, version: "99.0.0") == nil)
         }
     }
 

@@ -7,6 +7,8 @@ public protocol FirmwareRepository: Sendable {
     func build(id: String) async throws -> FirmwareBuild?
     func build(sha256: String) async throws -> FirmwareBuild?
     func builds(modelId: String) async throws -> [FirmwareBuild]
+    /// The model's build of this version, if it has one.
+    func build(modelId: String, version: String) async throws -> FirmwareBuild?
 
     func addSigningKey(_ key: SigningKey) async throws
     func retireSigningKey(id: String, now: Date) async throws

@@ -58,7 +58,7 @@ struct FirmwareController {
                 }
             }
             // Refused before the image is streamed, so a repeated upload does not store it again.
-            guard try await !services.firmware.builds(modelId: modelId).contains(where: { $0.version == version.description }) else {
+            guard try await services.firmware.build(modelId: modelId, version: version.description) == nil else {
                 throw FirmwareBuild.versionTaken
             }
             let stored = try await services.firmwareFiles.store(request.body, context: context)

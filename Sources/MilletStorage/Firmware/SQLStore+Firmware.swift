@@ -32,6 +32,12 @@ extension SQLStore: FirmwareRepository {
         }
     }
 
+    public func build(modelId: String, version: String) async throws -> FirmwareBuild? {
+        try await read { db in
+            try await db.raw("SELECT * FROM firmware_builds WHERE model_id = \(bind: modelId) AND version = \(bind: version)").first().map(Self.build(from:))
+        }
+    }
+
     public func addSigningKey(_ key: SigningKey) async throws {
         try await read { db in
             try await db.raw("""
