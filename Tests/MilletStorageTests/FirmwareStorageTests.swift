@@ -244,6 +244,8 @@ extension StorageConformanceTests {
             clock.advance(by: 5)
             _ = try await updates.checkIn(busy, version: try #require(FirmwareVersion("14.0.7")), load: 0, random: 0.5)
             #expect(try await updates.flushCheckIns() == 2)
+            // A refused flush wrote nothing, and the busy device's two check-ins were written as one.
+            #expect(updates.checkInsWritten == 2)
             let first = try await store.device(serial: "SN-0100"), second = try await store.device(serial: "SN-0101")
             #expect(first?.lastSeenAt == clock.now().addingTimeInterval(-5) && first?.version == "14.0.6")
             #expect(second?.lastSeenAt == clock.now() && second?.version == "14.0.7")

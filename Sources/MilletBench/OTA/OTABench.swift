@@ -106,7 +106,6 @@ public struct OTABench: Sendable {
         let body = ByteBuffer(string: #"{"version":"1.0.0"}"#)
         // A stride coprime with the fleet size visits devices all over the fleet, each once per pass.
         let stride = Self.coprimeStride(options.devices)
-        var written = 0
         let measured = try await BenchKit.inRounds(client, rounds: rounds, total: m, connections: c, say: say) { first, count, round in
             let slice = try await client.run(total: count, connections: c, capture: "action", progress: BenchKit.progress(say, "check-in \(round)", count)) { i in
                 let device = ((first + i) &* stride) % tokens.count
@@ -114,7 +113,7 @@ public struct OTABench: Sendable {
                                    headers: ["Authorization": "Bearer \(tokens[device])", "Content-Type": "application/json"], body: body)
             }
             // The check-ins' deferred writes count as check-in time, not as the next round's ceiling.
-            written += try await services.updates.flushCheckIns()
+            try await services.updates.flushCheckIns()
             return slice
         }
         let samples = measured.samples
@@ -130,7 +129,7 @@ public struct OTABench: Sendable {
             offers: samples.filter { $0.captured == "update" }.count, checkIns: Latencies(samples.map(\.latency)),
             ceiling: Latencies(measured.ceiling.map(\.latency)),
             outcomes: outcomes, residentBytesBefore: before, residentBytesAfter: after,
-            bytesPerDevice: Double(after - before) / Double(max(1, options.devices)), checkInsWritten: written, indexLoadSeconds: loadSeconds)
+            bytesPerDevice: Double(after - before) / Double(max(1, options.devices)), checkInsWritten: services.updates.checkInsWritten, indexLoadSeconds: loadSeconds)
         try write(result, samples: samples)
         return result
     }

@@ -36,6 +36,7 @@ public final class FirmwareUpdates: Sendable {
     private let offers = OfferCache()
     /// Check-ins not yet written: at most a second's worth, written together by ``flushCheckIns()``.
     private let pending = Mutex<[Int64: DeviceCheckIn]>([:])
+    private let written = Mutex(0)
 
     public init(devices: any DeviceRepository, firmware: any FirmwareRepository, clock: any MilletClock, policy: CheckInPolicy = CheckInPolicy(),
                 offerLifetime: TimeInterval = 24 * 3600) {
@@ -111,8 +112,13 @@ public final class FirmwareUpdates: Sendable {
             }
             throw error
         }
+        written.withLock { $0 += batch.count }
         return batch.count
     }
+
+    /// Check-ins written by every flush so far, on this node: a device's several check-ins within
+    /// one flush count once.
+    public var checkInsWritten: Int { written.withLock { $0 } }
 
     /// Notes the check-in (written by ``flushCheckIns()`` within a second) and answers the offer
     /// for this device, if any. `load` (0 idle, 1
