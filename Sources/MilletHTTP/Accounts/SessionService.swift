@@ -10,7 +10,7 @@ struct SessionService: Service {
     let logger: Logger
 
     func run() async throws {
-        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "session revocations failed") { [authenticator] in
+        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "session revocations failed") { [authenticator] _ in
             try await authenticator.syncRevocations()
         }
     }

@@ -16,21 +16,11 @@ public struct FirmwareService: Service {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            var tick = 0
-            while !Task.isCancelled {
-                await flush()
-                if tick % 15 == 0 {
-                    do {
-                        for rollout in try await updates.advanceDue() {
-                            logger.info("rollout advanced", metadata: ["rollout": "\(rollout.id)", "percent": "\(rollout.percent)", "state": "\(rollout.state.rawValue)"])
-                        }
-                    } catch {
-                        logger.error("rollout schedule failed", metadata: ["error": "\(error)"])
-                    }
-                }
-                tick += 1
-                try await Task.sleep(for: .seconds(1))
+        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "rollout schedule failed") { [self] turn in
+            await flush()
+            guard turn % 15 == 0 else { return }
+            for rollout in try await updates.advanceDue() {
+                logger.info("rollout advanced", metadata: ["rollout": "\(rollout.id)", "percent": "\(rollout.percent)", "state": "\(rollout.state.rawValue)"])
             }
         }
         await flush()

@@ -15,7 +15,7 @@ public struct FlashSaleService: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown(every: .milliseconds(250), logger: logger, failure: "flash sale tick failed") { [engine] in
+        await repeatUntilShutdown(every: .milliseconds(250), logger: logger, failure: "flash sale tick failed") { [engine] _ in
             try await engine.tick()
         }
         await engine.close()

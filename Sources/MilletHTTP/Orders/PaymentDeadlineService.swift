@@ -16,7 +16,7 @@ public struct PaymentDeadlineService: Service {
 
     public func run() async throws {
         // Twice a second, so an unpaid flash-sale unit is back on sale within a second of its deadline.
-        await repeatUntilShutdown(every: .milliseconds(500), logger: logger, failure: "payment deadline sweep failed") { [services, logger] in
+        await repeatUntilShutdown(every: .milliseconds(500), logger: logger, failure: "payment deadline sweep failed") { [services, logger] _ in
             let expired = try await services.orders.expireOverdue(now: services.clock.now())
             if !expired.isEmpty { logger.info("cancelled unpaid orders", metadata: ["count": "\(expired.count)"]) }
             try await services.released(orderIds: expired)

@@ -14,7 +14,7 @@ public struct WebhookService: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "webhook outbox sweep failed") { [dispatcher, logger] in
+        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "webhook outbox sweep failed") { [dispatcher, logger] _ in
             let (delivered, failed) = try await dispatcher.deliverDue()
             if delivered + failed > 0 {
                 logger.info("webhook deliveries", metadata: ["delivered": "\(delivered)", "failed": "\(failed)"])
