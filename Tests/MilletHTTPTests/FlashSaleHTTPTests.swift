@@ -170,6 +170,49 @@ struct FlashSaleHTTPTests: HTTPHarness {
         }
     }
 
+    /// The node loads a sale the first time anyone asks about it, which may be long before the
+    /// start; fans who reserve after that still buy once it opens, on that node and on a node that
+    /// never saw their reservation.
+    @Test func aReservationAfterTheNodeLoadedTheSaleStillBuys() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let saleId = try await scheduleSale(client, services, extra: ["reservedOnly": true])
+            let asha = try await newFan(client, "Asha"), ravi = try await newFan(client, "Ravi"), meera = try await newFan(client, "Meera")
+            try await client.execute(uri: "/api/v1/flash-sales/\(saleId)/tokens", method: .post, headers: bearer(ravi)) { response in
+                let code = try errorCode(response)
+                #expect(code == "not_started")
+            }
+            #expect(try await buy(client, saleId, ravi, token: nil).1 == "not_started")
+            // A second node on the same database, which also loaded the sale early.
+            let other = FlashSaleEngine(
+                repository: services.flashSales, catalog: services.catalog, orders: services.orders, markets: services.markets, clock: clock)
+            let early = try await services.authenticator.account(forToken: asha)
+            await #expect(throws: PurchaseRefusal.notStarted) { try await other.issueToken(saleId: saleId, accountId: try #require(early).id) }
+            for fan in [asha, meera] {
+                try await client.execute(uri: "/api/v1/flash-sales/\(saleId)/reservations", method: .post, headers: bearer(fan)) {
+                    #expect($0.status == .created)
+                }
+            }
+            clock.advance(by: 60)
+            #expect(try await buy(client, saleId, asha, token: try await token(client, saleId, asha)).0 == .created)
+            let refused = try await buy(client, saleId, ravi, token: nil)
+            #expect(refused.0 == .forbidden && refused.1 == "not_reserved")
+            let meeraId = try #require(try await services.authenticator.account(forToken: meera)).id
+            let pass = try await other.issueToken(saleId: saleId, accountId: meeraId)
+            let bought = try await other.purchase(
+                saleId: saleId, accountId: meeraId, ip: "192.0.2.7", idempotencyKey: "meera-key-0001",
+                address: try ShippingAddress(name: "Meera", line1: "1 FC Road", city: "Pune", postcode: "411001", phone: "9845000001"),
+                token: pass.token)
+            #expect(!bought.replayed)
+            // Well after the start the set is final: a fan who never reserved is still refused.
+            clock.advance(by: 60)
+            await #expect(throws: PurchaseRefusal.notReserved) {
+                try await other.issueToken(saleId: saleId, accountId: try #require(try await services.authenticator.account(forToken: ravi)).id)
+            }
+            await other.close()
+        }
+    }
+
     @Test func floodsAreRateLimitedAndAClosingNodeSheds() async throws {
         let clock = TestClock()
         try await withApp(clock, admission: Admission(perAccount: (2, 0.01), perIP: (1000, 1000))) { client, services in

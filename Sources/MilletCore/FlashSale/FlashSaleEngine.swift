@@ -25,6 +25,10 @@ public actor FlashSaleEngine {
     /// What the engine needs to know about a sale besides the sale itself.
     struct Loaded {
         var allocator: SaleAllocator
+        /// `false` while fans may still be reserving the sale (a reserved-only sale loaded before
+        /// ``FlashSaleEngine/reservationsSettle`` after its start): a fan missing from the
+        /// allocator's reservations is looked up in the database before being refused.
+        var reservationsSettled: Bool
         let market: Market
         let skuCode: String
         let productName: String
@@ -60,6 +64,7 @@ public actor FlashSaleEngine {
     private let quick = Mutex<(sales: [String: (sale: FlashSale, soldOut: Bool)], wins: [String: (saleId: String, order: Order)])>(([:], [:]))
     private var loading: [String: Task<Loaded, any Error>] = [:]
     private var leasing: [String: Task<Void, any Error>] = [:]
+    private var settling: [String: Task<Void, any Error>] = [:]
     private var attempts: Set<String> = []
     /// Nonces of purchase tokens that bought an order (or are buying one now), with their sale.
     private var spentTokens: [String: String] = [:]
@@ -88,11 +93,11 @@ public actor FlashSaleEngine {
 
     /// Issues a signed single-use purchase token once the sale is open, to accounts that may buy.
     public func issueToken(saleId: String, accountId: String) async throws -> (token: String, expiresAt: Date, proofOfWorkBits: Int) {
-        let sale = try await load(saleId)
         let now = clock.now()
-        if let refusal = sale.allocator.refusal(accountId: accountId, now: now) { throw refusal }
-        let issued = PurchaseToken.issue(sale: sale.allocator.sale, accountId: accountId, now: now)
-        return (issued.token, issued.expiresAt, sale.allocator.sale.proofOfWorkBits)
+        if let refusal = try await refusal(saleId, accountId: accountId, now: now) { throw refusal }
+        let sale = loaded[saleId]!.allocator.sale
+        let issued = PurchaseToken.issue(sale: sale, accountId: accountId, now: now)
+        return (issued.token, issued.expiresAt, sale.proofOfWorkBits)
     }
 
     /// The sold-out fast path: refuses at once, before the request body is even read, when the
@@ -101,7 +106,7 @@ public actor FlashSaleEngine {
     public func precheck(saleId: String, accountId: String, idempotencyKey: String) async throws {
         let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
         guard quick.withLock({ $0.wins[key] == nil }) else { return }
-        if let refusal = try await load(saleId).allocator.refusal(accountId: accountId, now: clock.now()) {
+        if let refusal = try await refusal(saleId, accountId: accountId, now: clock.now()) {
             guard try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) == nil else { return }
             throw refusal
         }
@@ -129,6 +134,42 @@ public actor FlashSaleEngine {
         }
     }
 
+    /// Why `accountId` may not buy now (phase or reservation), or `nil` when it may try. Until a
+    /// reserved-only sale's reservations are settled, a fan the allocator does not know is looked
+    /// up in the database, so a reservation made after this node loaded the sale (here or on
+    /// another node) still counts.
+    private func refusal(_ saleId: String, accountId: String, now: Date) async throws -> PurchaseRefusal? {
+        // Temporaries only: see ``buy(saleId:accountId:key:address:now:)``.
+        let refusal = try await load(saleId).allocator.refusal(accountId: accountId, now: now)
+        guard refusal == .notReserved, loaded[saleId]?.reservationsSettled == false else { return refusal }
+        let sale = loaded[saleId]!.allocator.sale
+        if now >= sale.startsAt.addingTimeInterval(Self.reservationsSettle) {
+            try await settleReservations(saleId)
+        } else if try await repository.hasReserved(saleId: saleId, accountId: accountId) {
+            loaded[saleId]?.allocator.addReservation(accountId: accountId)
+        }
+        guard let allocator = loaded[saleId]?.allocator else { return refusal }
+        return allocator.refusal(accountId: accountId, now: now)
+    }
+
+    /// How long after a sale's start a reservation accepted just before it may still be
+    /// committing. Reservations read after that are all there will be.
+    public static let reservationsSettle: TimeInterval = 10
+
+    /// Reads every reservation of the sale once more, now that none can be added; concurrent
+    /// callers share the read.
+    private func settleReservations(_ saleId: String) async throws {
+        if let running = settling[saleId] { return try await running.value }
+        let task = Task { () async throws -> Void in
+            defer { self.settling[saleId] = nil }
+            let accounts = try await repository.reservedAccounts(saleId: saleId)
+            self.loaded[saleId]?.allocator.reservationsAre(accounts)
+            self.loaded[saleId]?.reservationsSettled = true
+        }
+        settling[saleId] = task
+        try await task.value
+    }
+
     /// After a sale ends this node forgets its wins (``tick()``): a key retried then is looked up
     /// in the database, so it still answers its order.
     private func orderAfterEnd(_ refusal: PurchaseRefusal, accountId: String, key: String) async throws -> Order? {
@@ -149,8 +190,7 @@ public actor FlashSaleEngine {
         let now = clock.now()
         guard admission.admit(accountId: accountId, ip: ip, now: now) else { throw PurchaseRefusal.rateLimited }
         guard inFlight < maxInFlight, !closing else { throw PurchaseRefusal.overloaded }
-        // Temporaries only: see ``buy(saleId:accountId:key:address:now:)``.
-        if let refusal = try await load(saleId).allocator.refusal(accountId: accountId, now: now) {
+        if let refusal = try await refusal(saleId, accountId: accountId, now: now) {
             if let order = try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) { return SaleOrder(order: order, replayed: true) }
             throw refusal
         }
@@ -369,9 +409,11 @@ public actor FlashSaleEngine {
             guard let market = try await markets.market(code: sale.marketCode), let sku = try await catalog.sku(id: sale.skuId),
                   let product = try await catalog.product(id: sku.productId)
             else { throw DomainError.notFound(what: "flash sale") }
+            let readAt = clock.now()
             let reserved = sale.reservedOnly ? try await repository.reservedAccounts(saleId: saleId) : []
             let fresh = Loaded(
                 allocator: SaleAllocator(sale: sale, reserved: reserved, perAccount: try await repository.buyers(saleId: saleId)),
+                reservationsSettled: !sale.reservedOnly || readAt >= sale.startsAt.addingTimeInterval(Self.reservationsSettle),
                 market: market, skuCode: sku.code, productName: product.text(in: market.defaultLanguage).name)
             if self.loaded[saleId] == nil { self.loaded[saleId] = fresh }
             return self.loaded[saleId]!

@@ -89,6 +89,16 @@ public struct SaleAllocator: Sendable {
         if let count = perAccount[accountId] { perAccount[accountId] = count > 1 ? count - 1 : nil }
     }
 
+    /// The account's reservation was found in the database after this allocator was made.
+    public mutating func addReservation(accountId: String) {
+        self.reserved.insert(accountId)
+    }
+
+    /// Every reservation of the sale, read again once no more can come in.
+    public mutating func reservationsAre(_ accounts: Set<String>) {
+        reserved = accounts
+    }
+
     /// An F-code bought a unit for the account outside the allocator.
     public mutating func count(accountId: String) {
         perAccount[accountId, default: 0] += 1
