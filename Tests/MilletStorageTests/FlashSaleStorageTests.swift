@@ -75,6 +75,21 @@ extension StorageConformanceTests {
         }
     }
 
+    @Test(arguments: Backends.all) func aReservationAnswersTheCountItMade(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 5, reservedOnly: true)
+            let (asha, ravi) = try await { let ids = try await fans(store, 2); return (ids[0], ids[1]) }()
+            #expect(try await store.reserve(saleId: sale.id, accountId: asha, now: clock.now()) == (true, 1))
+            #expect(try await store.reserve(saleId: sale.id, accountId: asha, now: clock.now()) == (false, 1))
+            #expect(try await store.reserve(saleId: sale.id, accountId: ravi, now: clock.now()) == (true, 2))
+            #expect(try await store.figures(saleId: sale.id, now: clock.now(), leaseLifetime: 5).reservations == 2)
+            #expect(try await store.reservedAccounts(saleId: sale.id) == [asha, ravi])
+            #expect(try await store.hasReserved(saleId: sale.id, accountId: ravi))
+            await #expect(throws: (any Error).self) { _ = try await store.reserve(saleId: Identifier.make(), accountId: asha, now: clock.now()) }
+            #expect(try await store.figures(saleId: sale.id, now: clock.now(), leaseLifetime: 5).reservations == 2)
+        }
+    }
+
     @Test(arguments: Backends.all) func theJournalKeepsTheLimitAndReplaysAKey(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let sale = try await scheduleSale(store, units: 10)

@@ -65,8 +65,9 @@ public protocol FlashSaleRepository: Sendable {
     /// The sale's counters now; leases not renewed within `leaseLifetime` do not count.
     func figures(saleId: String, now: Date, leaseLifetime: TimeInterval) async throws -> SaleFigures
 
-    /// Registers interest; `false` when the account had already reserved.
-    func reserve(saleId: String, accountId: String, now: Date) async throws -> Bool
+    /// Registers interest; answers whether this added a reservation (`false` when the account
+    /// had already reserved) and the sale's count of reservations as of this one.
+    func reserve(saleId: String, accountId: String, now: Date) async throws -> (added: Bool, reservations: Int64)
     func hasReserved(saleId: String, accountId: String) async throws -> Bool
     func reservedAccounts(saleId: String) async throws -> Set<String>
     /// Units each account holds in the sale (orders waiting for payment or paid).

@@ -91,10 +91,12 @@ public struct MilletServices: Sendable {
         return sale
     }
 
-    /// A purchase token for the account; a refusal (not open, not reserved) is thrown as is.
-    func purchaseToken(sale: FlashSale, accountId: String) async throws -> PurchaseTokenDTO {
-        let issued = try await engine.issueToken(saleId: sale.id, accountId: accountId)
-        return PurchaseTokenDTO(saleId: sale.id, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
+    /// A purchase token for the account; a refusal (not open, not reserved) is thrown as is. The
+    /// engine answers from the sale it holds in memory: at the open every fan asks at once, and
+    /// none of them causes a database read.
+    func purchaseToken(saleId: String, accountId: String) async throws -> PurchaseTokenDTO {
+        let issued = try await engine.issueToken(saleId: saleId, accountId: accountId)
+        return PurchaseTokenDTO(saleId: saleId, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
     }
 
     /// A sale's figures as the engine last published them, or read once when it has none yet.

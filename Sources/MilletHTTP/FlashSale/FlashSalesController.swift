@@ -65,13 +65,12 @@ struct FlashSalesController {
             guard sale.acceptsReservations(at: services.clock.now()) else {
                 throw DomainError.conflict(code: "reservations_closed", message: "reservations close when the sale opens")
             }
-            let added = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
-            let count = try await services.flashSales.figures(saleId: sale.id, now: services.clock.now(), leaseLifetime: services.engine.leaseLifetime).reservations
-            return ReservationDTO(saleId: sale.id, reserved: true, reservations: count).with(status: added ? .created : .ok)
+            let reserved = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
+            return ReservationDTO(saleId: sale.id, reserved: true, reservations: reserved.reservations).with(status: reserved.added ? .created : .ok)
         }
         group.post("flash-sales/:id/tokens") { _, context in
             let account = try context.requireAccount()
-            return try await services.purchaseToken(sale: try await sale(context), accountId: account.id).with(status: .created)
+            return try await services.purchaseToken(saleId: try context.parameters.require("id"), accountId: account.id).with(status: .created)
         }
         group.post("flash-sales/:id/purchases") { request, context in
             let account = try context.requireAccount()

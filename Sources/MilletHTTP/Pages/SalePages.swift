@@ -39,7 +39,7 @@ extension WebPages {
         // The page's script fetches a token here (the API takes bearer tokens, pages take the cookie).
         router.post("sales/:id/token") { _, context in
             let account = try context.requireAccount()
-            return try await services.purchaseToken(sale: try await sale(context), accountId: account.id)
+            return try await services.purchaseToken(saleId: try context.parameters.require("id"), accountId: account.id)
         }
         router.post("sales/:id/buy") { request, context in
             let account = try context.requireAccount()

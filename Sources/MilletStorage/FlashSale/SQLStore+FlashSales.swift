@@ -57,17 +57,20 @@ extension SQLStore: FlashSaleRepository {
         }
     }
 
-    public func reserve(saleId: String, accountId: String, now: Date) async throws -> Bool {
-        try await transaction { db in
+    public func reserve(saleId: String, accountId: String, now: Date) async throws -> (added: Bool, reservations: Int64) {
+        // Inline: when a launch is announced, fans reserve by the thousand a second.
+        try await transaction(inline: true) { db in
             let added = try await db.raw("""
                 INSERT INTO flash_sale_reservations (sale_id, account_id, created_at)
                 VALUES (\(bind: saleId), \(bind: accountId), \(bind: now.millis))
                 ON CONFLICT (sale_id, account_id) DO NOTHING RETURNING account_id
                 """).first() != nil
-            if added {
-                try await db.raw("UPDATE flash_sales SET reservations = reservations + 1 WHERE id = \(bind: saleId)").run()
-            }
-            return added
+            let count = try await db.raw("""
+                UPDATE flash_sales SET reservations = reservations + \(bind: Int64(added ? 1 : 0)) WHERE id = \(bind: saleId)
+                RETURNING reservations
+                """).first()
+            guard let count else { throw DomainError.notFound(what: "flash sale") }
+            return (added, try count.int("reservations"))
         }
     }
 
