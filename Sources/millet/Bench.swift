@@ -45,6 +45,8 @@ struct Bench: AsyncParsableCommand {
             print("wins:       \(r.wins.line)   (target p99 < 20 ms)")
             print("rejections: \(r.rejections.line)   (target p99 < 5 ms)")
             print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+            print(String(format: "before the sale:              %10.0f reservations/s, then %.0f purchase tokens/s at the open",
+                         r.reservationsPerSecond, r.tokensPerSecond))
             guard r.invariants.values.allSatisfy({ $0 }) else { throw ExitCode.failure }
         }
     }

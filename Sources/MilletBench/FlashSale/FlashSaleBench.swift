@@ -56,6 +56,10 @@ public struct FlashSaleBench: Sendable {
         public var ceiling: Latencies
         public var outcomes: [String: Int]
         public var journalTransactions: Int
+        /// How fast the fans got in before the sale: reservations, then purchase tokens at the
+        /// open, per second of wall time, each over HTTP from the same connections.
+        public var reservationsPerSecond: Double
+        public var tokensPerSecond: Double
         public var invariants: [String: Bool]
     }
 
@@ -86,13 +90,17 @@ public struct FlashSaleBench: Sendable {
         let sale = try await schedule(services: services, store: store, clock: clock, units: options.units)
         let c = options.connections, n = options.accounts
         say("\(n) fans reserve over HTTP")
+        var started = DispatchTime.now().uptimeNanoseconds
         let reserved = try await client.run(total: n, connections: c, progress: progress("reserve", n)) { i in
             LoadRequest(method: .POST, uri: "/api/v1/flash-sales/\(sale.id)/reservations", headers: bearer(tokens[i]))
         }
         guard reserved.allSatisfy({ $0.status == 201 }) else { throw BenchError.failed("a reservation was refused") }
+        let reservationRate = Double(n) / BenchKit.seconds(since: started)
         clock.advance(by: 3601)
         say("the sale opens; \(n) fans fetch purchase tokens")
+        started = DispatchTime.now().uptimeNanoseconds
         let bodies = try await purchaseBodies(client, sale: sale, tokens: tokens)
+        let tokenRate = Double(n) / BenchKit.seconds(since: started)
 
         let m = options.attempts, rounds = options.rounds
         say("flash sale: \(m) purchase attempts for \(options.units) units from \(c) connections, in \(rounds) rounds each after \(m / rounds) GET /health/live (the HTTP ceiling)")
@@ -116,7 +124,8 @@ public struct FlashSaleBench: Sendable {
             rowLockOrdersPerSecond: rowLockRate, attemptsToCeiling: attemptRate / ceilingRate,
             ceilingCPUMicros: measured.ceilingCPUPerRequest, attemptCPUMicros: measured.cpuPerRequest, ordersToRowLock: orderRate / rowLockRate,
             wins: Latencies(wins.map(\.latency)), rejections: Latencies(attempts.filter { $0.status != 201 }.map(\.latency)),
-            ceiling: Latencies(measured.ceiling.map(\.latency)), outcomes: outcomes, journalTransactions: journal.transactions, invariants: invariants)
+            ceiling: Latencies(measured.ceiling.map(\.latency)), outcomes: outcomes, journalTransactions: journal.transactions,
+            reservationsPerSecond: reservationRate, tokensPerSecond: tokenRate, invariants: invariants)
         try write(result, attempts: attempts)
         return result
     }
