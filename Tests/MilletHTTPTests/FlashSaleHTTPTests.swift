@@ -213,6 +213,33 @@ struct FlashSaleHTTPTests: HTTPHarness {
         }
     }
 
+    /// Viewers of the live page share one event per sale for a tenth of a second: a sale bought
+    /// from in between shows in the next event, not in the one already made.
+    @Test func liveViewersShareTheSalesEvent() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let saleId = try await scheduleSale(client, services, units: 3)
+            let feed = LiveFeed(services: services)
+            await #expect(throws: DomainError.notFound(what: "flash sale")) { _ = try await feed.sale(id: Identifier.make()) }
+            clock.advance(by: 60)
+            try await services.engine.tick()
+            let sale = try await feed.sale(id: saleId)
+            let first = try await feed.event(for: sale)
+            #expect(String(buffer: first.bytes).hasPrefix("event: figures\ndata: {") && !first.ended)
+            #expect(String(buffer: first.bytes).contains("\"sold\":0"))
+            let asha = try await newFan(client, "Asha")
+            #expect(try await buy(client, saleId, asha, token: try await token(client, saleId, asha)).0 == .created)
+            try await services.engine.tick()
+            clock.advance(by: 0.05)
+            #expect(try await feed.event(for: sale).bytes == first.bytes)
+            clock.advance(by: 0.06)
+            let second = try await feed.event(for: sale)
+            #expect(String(buffer: second.bytes).contains("\"sold\":1") && second.bytes != first.bytes)
+            clock.advance(by: 3600)
+            #expect(try await feed.event(for: sale).ended)
+        }
+    }
+
     @Test func floodsAreRateLimitedAndAClosingNodeSheds() async throws {
         let clock = TestClock()
         try await withApp(clock, admission: Admission(perAccount: (2, 0.01), perIP: (1000, 1000))) { client, services in

@@ -348,12 +348,14 @@ public actor FlashSaleEngine {
     /// How a purchase is known in `wins` and `attempts`: the account and its Idempotency-Key.
     static func winKey(accountId: String, idempotencyKey: String) -> String { accountId + " " + idempotencyKey }
 
-    /// `true` once the node is shutting down: live streams end so shutdown is not held up.
-    public private(set) var closing = false
+    /// `true` once the node is shutting down: live streams end so shutdown is not held up. Read
+    /// without entering the actor, by every live stream at every turn.
+    public nonisolated var closing: Bool { shuttingDown.load(ordering: .relaxed) }
+    private let shuttingDown = Atomic<Bool>(false)
 
     /// Stops selling and gives every unsold leased unit back, so no unit waits for a lease to expire.
     public func close() async {
-        closing = true
+        shuttingDown.store(true, ordering: .relaxed)
         for saleId in loaded.keys {
             guard let units = loaded[saleId]?.allocator.surrender(), units > 0 else { continue }
             try? await repository.returnLease(saleId: saleId, node: node, units: units)

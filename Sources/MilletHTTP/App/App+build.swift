@@ -26,6 +26,9 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     OperationsController(services: services, openAPI: openAPI).addRoutes(to: router)
 
     let api = router.group("api/v1")
+    // The router tries a path's parts against the routes in the order they were added: flash
+    // sales come first, because at a launch nearly every request is a purchase attempt.
+    FlashSalesController(services: services).addRoutes(to: api)
     AccountsController(services: services).addRoutes(to: api)
     MarketsController(services: services).addRoutes(to: api)
     CatalogController(services: services).addRoutes(to: api)
@@ -35,7 +38,6 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StaffCatalogController(services: services).addRoutes(to: api)
     StockController(services: services).addRoutes(to: api)
     StaffOrdersController(services: services).addRoutes(to: api)
-    FlashSalesController(services: services).addRoutes(to: api)
     CommunityController(services: services).addRoutes(to: api)
     ReleasesController(services: services).addRoutes(to: api)
     DiscussionController(services: services).addRoutes(to: api)

@@ -6,6 +6,12 @@ import MilletCore
 /// committed), F-codes, and staff scheduling.
 struct FlashSalesController {
     let services: MilletServices
+    let feed: LiveFeed
+
+    init(services: MilletServices) {
+        self.services = services
+        self.feed = LiveFeed(services: services)
+    }
 
     struct CreateBody: Decodable {
         let title, skuId, market: String
@@ -43,35 +49,7 @@ struct FlashSalesController {
     }
 
     func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("flash-sales") { _, _ in
-            let now = services.clock.now()
-            var items: [FlashSaleDTO] = []
-            for sale in try await services.flashSales.sales(endingAfter: now, limit: 100) {
-                items.append(FlashSaleDTO(sale, figures: try await figures(sale.id), now: now, next: await services.engine.nextBatch(after: sale.id)))
-            }
-            return FlashSaleList(items: items)
-        }
-        group.get("flash-sales/:id") { _, context in
-            let sale = try await sale(context)
-            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now(), next: await services.engine.nextBatch(after: sale.id))
-        }
-        group.get("flash-sales/:id/events") { _, context in
-            let sale = try await sale(context)
-            return live(sale)
-        }
-        group.post("flash-sales/:id/reservations") { _, context in
-            let account = try context.requireAccount()
-            let sale = try await sale(context)
-            guard sale.acceptsReservations(at: services.clock.now()) else {
-                throw DomainError.conflict(code: "reservations_closed", message: "reservations close when the sale opens")
-            }
-            let reserved = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
-            return ReservationDTO(saleId: sale.id, reserved: true, reservations: reserved.reservations).with(status: reserved.added ? .created : .ok)
-        }
-        group.post("flash-sales/:id/tokens") { _, context in
-            let account = try context.requireAccount()
-            return try await services.purchaseToken(saleId: try context.parameters.require("id"), accountId: account.id).with(status: .created)
-        }
+        // First: at a launch nearly every request is a purchase attempt (see `buildRouter`).
         group.post("flash-sales/:id/purchases") { request, context in
             let account = try context.requireAccount()
             let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
@@ -95,6 +73,34 @@ struct FlashSalesController {
                     token: body.purchaseToken, proof: body.proofOfWork)
             }
             return OrderDTO(bought.order).with(status: .created)
+        }
+        group.get("flash-sales") { _, _ in
+            let now = services.clock.now()
+            var items: [FlashSaleDTO] = []
+            for sale in try await services.flashSales.sales(endingAfter: now, limit: 100) {
+                items.append(FlashSaleDTO(sale, figures: try await figures(sale.id), now: now, next: await services.engine.nextBatch(after: sale.id)))
+            }
+            return FlashSaleList(items: items)
+        }
+        group.get("flash-sales/:id") { _, context in
+            let sale = try await sale(context)
+            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now(), next: await services.engine.nextBatch(after: sale.id))
+        }
+        group.get("flash-sales/:id/events") { _, context in
+            live(try await feed.sale(id: try context.parameters.require("id")))
+        }
+        group.post("flash-sales/:id/reservations") { _, context in
+            let account = try context.requireAccount()
+            let sale = try await sale(context)
+            guard sale.acceptsReservations(at: services.clock.now()) else {
+                throw DomainError.conflict(code: "reservations_closed", message: "reservations close when the sale opens")
+            }
+            let reserved = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
+            return ReservationDTO(saleId: sale.id, reserved: true, reservations: reserved.reservations).with(status: reserved.added ? .created : .ok)
+        }
+        group.post("flash-sales/:id/tokens") { _, context in
+            let account = try context.requireAccount()
+            return try await services.purchaseToken(saleId: try context.parameters.require("id"), accountId: account.id).with(status: .created)
         }
         group.post("staff/flash-sales") { request, context in
             _ = try context.requireStaff()
@@ -135,26 +141,21 @@ struct FlashSalesController {
 
     func figures(_ saleId: String) async throws -> SaleFigures { try await services.saleFigures(saleId) }
 
-    /// A server-sent-events stream of the sale's figures every 250 ms. Every viewer reads the
-    /// figures the engine published; none causes a database read. The stream ends when the sale
-    /// has ended, after ten minutes (the browser reconnects), or when the node shuts down.
+    /// A server-sent-events stream of the sale's figures every 250 ms. Viewers share the event
+    /// ``LiveFeed`` made from the figures the engine published; none causes a database read. The
+    /// stream ends when the sale has ended, after ten minutes (the browser reconnects), or when
+    /// the node shuts down.
     func live(_ sale: FlashSale) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             let started = ContinuousClock.now
-            var last: SaleFigures? = try await figures(sale.id)
-            while ContinuousClock.now - started < .seconds(600), await !services.engine.closing {
-                last = await services.engine.figures(saleId: sale.id) ?? last
-                let now = services.clock.now()
-                let next = await services.engine.nextBatch(after: sale.id)
-                let data = try encoder.encode(LiveFigures(sale, figures: last!, now: now, next: next))
-                try await writer.write(ByteBuffer(string: "event: figures\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
-                if sale.phase(at: now) == .ended { break }
+            while ContinuousClock.now - started < .seconds(600), !services.engine.closing {
+                let event = try await feed.event(for: sale)
+                try await writer.write(event.bytes)
+                if event.ended { break }
                 try await Task.sleep(for: .milliseconds(250))
             }
             try await writer.finish(nil)
