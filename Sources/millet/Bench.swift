@@ -4,10 +4,10 @@ import Logging
 import MilletBench
 import MilletHTTP
 
-/// `millet bench flash-sale | ota`: measured figures for BENCHMARKS.md.
+/// `millet bench flash-sale | ota | live`: measured figures for BENCHMARKS.md.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self])
+        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self, Live.self])
 
     /// The server in the bench logs as `millet serve` does, to standard error.
     static func bootstrapLogging() {
@@ -77,6 +77,31 @@ struct Bench: AsyncParsableCommand {
                          r.bytesPerDevice, Double(r.residentBytesBefore) / 1e6, Double(r.residentBytesAfter) / 1e6, r.indexLoadSeconds))
             print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); check-ins written: \(r.checkInsWritten)")
             guard r.outcomes.keys.allSatisfy({ $0 == "200" }) else { throw ExitCode.failure }
+        }
+    }
+
+    struct Live: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "live", abstract: "A crowd on a sale's live page: CPU per server-sent event, compared with /health/live.")
+
+        @Option(help: "Open event streams (each takes two file descriptors in this process).") var viewers = 5_000
+        @Option(help: "Seconds to measure with every stream open.") var seconds = 20
+        @Option(help: "GET /health/live requests for the ceiling, half before the streams and half after.") var ceilingRequests = 200_000
+        @Option(help: "Folder for live.json.") var out = "build/bench"
+
+        func run() async throws {
+            Bench.bootstrapLogging()
+            let bench = LiveBench(
+                options: .init(viewers: viewers, seconds: seconds, ceilingRequests: ceilingRequests, out: out),
+                say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+            let r = try await bench.run()
+            print("")
+            print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   CPU %.1f us a request", r.ceilingRequestsPerSecond, r.ceilingCPUMicros))
+            print(String(format: "live page:                    %10.0f events/s     %d streams, %.2f events a second each (the page asks for 4)",
+                         r.eventsPerSecond, r.streams, r.eventsPerViewerPerSecond))
+            print(String(format: "CPU per event:                %10.1f us           ratio to a ceiling request %.2f", r.cpuMicrosPerEvent, r.eventToCeiling))
+            print(String(format: "viewers one core keeps live:  %10.0f", r.viewersPerCore))
+            guard r.streams == viewers else { throw ExitCode.failure }
         }
     }
 }

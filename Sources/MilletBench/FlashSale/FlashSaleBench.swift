@@ -87,7 +87,7 @@ public struct FlashSaleBench: Sendable {
 
         say("seeding \(options.accounts) accounts with sessions")
         let tokens = try await seed(store: store, clock: clock)
-        let sale = try await schedule(services: services, store: store, clock: clock, units: options.units)
+        let sale = try await BenchKit.scheduleSale(services: services, store: store, clock: clock, units: options.units)
         let c = options.connections, n = options.accounts
         say("\(n) fans reserve over HTTP")
         var started = DispatchTime.now().uptimeNanoseconds
@@ -191,26 +191,12 @@ public struct FlashSaleBench: Sendable {
     }
 
     /// A sale of the Note 3 in India an hour from now, with its units received into stock first.
-    private func schedule(
-        services: MilletServices, store: SQLStore, clock: BenchClock, units: Int64, opensIn: TimeInterval = 3600
-    ) async throws -> FlashSale {
-        guard let product = try await services.catalog.product(slug: "millet-note-3") else { throw BenchError.failed("no demo product") }
-        let sku = product.skus[0].id
-        guard let warehouse = try await store.warehouses(marketCode: "IN").first else { throw BenchError.failed("no warehouse in India") }
-        _ = try await store.receive(skuId: sku, warehouseId: warehouse.id, quantity: units)
-        return try await SaleScheduler(
-            catalog: store, inventory: store, markets: store, sales: store, pricing: services.pricing, clock: clock
-        ).schedule(SaleRequest(
-            title: "Bench launch", skuId: sku, marketCode: "IN", warehouseId: warehouse.id, startsAt: clock.now().addingTimeInterval(opensIn),
-            endsAt: clock.now().addingTimeInterval(3 * 3600), units: units))
-    }
-
     /// The same workload through a second Millet on the same database whose purchases each take
     /// one transaction that locks the sale row (`FlashSaleEngine.Strategy.rowLock`). Enough
     /// attempts to sell every unit; answers durable orders per second.
     private func rowLock(store: SQLStore, services: MilletServices, clock: BenchClock, tokens: [String], logger: Logger) async throws -> Double {
         say("row-lock path: the same sale and workload over HTTP, one transaction and one sale-row lock per order")
-        let sale = try await schedule(services: services, store: store, clock: clock, units: options.units, opensIn: 0)
+        let sale = try await BenchKit.scheduleSale(services: services, store: store, clock: clock, units: options.units, opensIn: 0)
         let (_, server) = try await start(store: store, clock: clock, strategy: .rowLock, logger: logger)
         defer { server.cancel() }
         let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)
