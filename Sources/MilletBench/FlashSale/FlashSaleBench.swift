@@ -190,7 +190,6 @@ public struct FlashSaleBench: Sendable {
         return tokens
     }
 
-    /// A sale of the Note 3 in India an hour from now, with its units received into stock first.
     /// The same workload through a second Millet on the same database whose purchases each take
     /// one transaction that locks the sale row (`FlashSaleEngine.Strategy.rowLock`). Enough
     /// attempts to sell every unit; answers durable orders per second.

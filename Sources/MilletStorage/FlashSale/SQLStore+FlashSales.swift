@@ -65,10 +65,9 @@ extension SQLStore: FlashSaleRepository {
                 VALUES (\(bind: saleId), \(bind: accountId), \(bind: now.millis))
                 ON CONFLICT (sale_id, account_id) DO NOTHING RETURNING account_id
                 """).first() != nil
-            let count = try await db.raw("""
-                UPDATE flash_sales SET reservations = reservations + \(bind: Int64(added ? 1 : 0)) WHERE id = \(bind: saleId)
-                RETURNING reservations
-                """).first()
+            let count = try await (added
+                ? db.raw("UPDATE flash_sales SET reservations = reservations + 1 WHERE id = \(bind: saleId) RETURNING reservations")
+                : db.raw("SELECT reservations FROM flash_sales WHERE id = \(bind: saleId)")).first()
             guard let count else { throw DomainError.notFound(what: "flash sale") }
             return (added, try count.int("reservations"))
         }
