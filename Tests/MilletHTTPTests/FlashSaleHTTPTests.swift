@@ -220,10 +220,11 @@ struct FlashSaleHTTPTests: HTTPHarness {
         try await withApp(clock) { client, services in
             let saleId = try await scheduleSale(client, services, units: 3)
             let feed = LiveFeed(services: services)
-            await #expect(throws: DomainError.notFound(what: "flash sale")) { _ = try await feed.sale(id: Identifier.make()) }
+            await #expect(throws: DomainError.notFound(what: "flash sale")) { _ = try await services.flashSale(id: Identifier.make()) }
             clock.advance(by: 60)
             try await services.engine.tick()
-            let sale = try await feed.sale(id: saleId)
+            let sale = try await services.flashSale(id: saleId)
+            #expect(services.knownSales.sale(id: saleId)?.id == sale.id)
             let first = try await feed.event(for: sale)
             #expect(String(buffer: first.bytes).hasPrefix("event: figures\ndata: {") && !first.ended)
             #expect(String(buffer: first.bytes).contains("\"sold\":0"))

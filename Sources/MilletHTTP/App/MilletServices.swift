@@ -34,6 +34,8 @@ public struct MilletServices: Sendable {
     public let firmwareFiles: FirmwareFiles
     /// Check-ins being answered right now: how busy the device endpoints are.
     let checkIns = CheckInLoad()
+    /// Flash sales read by id, kept for every later request.
+    let knownSales = KnownSales()
     /// Decides flash-sale purchases in memory and journals the wins.
     public let engine: FlashSaleEngine
     public let clock: any MilletClock
@@ -85,9 +87,11 @@ public struct MilletServices: Sendable {
     /// The checkout, wired to these repositories.
     var checkout: Checkout { Checkout(catalog: catalog, orders: orders, clock: clock) }
 
-    /// The sale with this id, or 404.
+    /// The sale with this id, or 404; read from the database once per node (``KnownSales``).
     func flashSale(id: String) async throws -> FlashSale {
+        if let known = knownSales.sale(id: id) { return known }
         guard Identifier.isWellFormed(id), let sale = try await flashSales.sale(id: id) else { throw DomainError.notFound(what: "flash sale") }
+        knownSales.remember(sale)
         return sale
     }
 

@@ -87,7 +87,7 @@ struct FlashSalesController {
             return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now(), next: await services.engine.nextBatch(after: sale.id))
         }
         group.get("flash-sales/:id/events") { _, context in
-            live(try await feed.sale(id: try context.parameters.require("id")))
+            live(try await sale(context))
         }
         group.post("flash-sales/:id/reservations") { _, context in
             let account = try context.requireAccount()
