@@ -9,6 +9,9 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self, Live.self])
 
+    /// Progress lines, written straight to the descriptor so they show as they happen even in a pipe.
+    static let say: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+
     /// The server in the bench logs as `millet serve` does, to standard error.
     static func bootstrapLogging() {
         LoggingSystem.bootstrap { MilletLogHandler(.standardError(label: $0), level: .info) }
@@ -32,8 +35,7 @@ struct Bench: AsyncParsableCommand {
             Bench.bootstrapLogging()
             let bench = FlashSaleBench(
                 options: .init(database: database, accounts: accounts, units: units, attempts: attempts, connections: connections, rounds: rounds, out: out),
-                // Written straight to the descriptor, so progress shows as it happens even in a pipe.
-                say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+                say: Bench.say)
             let r = try await bench.run()
             print("")
             print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
@@ -65,7 +67,7 @@ struct Bench: AsyncParsableCommand {
             Bench.bootstrapLogging()
             let bench = OTABench(
                 options: .init(devices: devices, checkIns: checkIns, connections: connections, rounds: rounds, out: out),
-                say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+                say: Bench.say)
             let r = try await bench.run()
             print("")
             print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
@@ -93,7 +95,7 @@ struct Bench: AsyncParsableCommand {
             Bench.bootstrapLogging()
             let bench = LiveBench(
                 options: .init(viewers: viewers, seconds: seconds, ceilingRequests: ceilingRequests, out: out),
-                say: { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+                say: Bench.say)
             let r = try await bench.run()
             print("")
             print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   CPU %.1f us a request", r.ceilingRequestsPerSecond, r.ceilingCPUMicros))
