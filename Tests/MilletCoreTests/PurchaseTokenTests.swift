@@ -38,7 +38,10 @@ struct PurchaseTokenTests {
         var parts = token.split(separator: ".").map(String.init)
         parts[2] = String(Int64(parts[2])! + 3_600_000)
         #expect(throws: PurchaseRefusal.invalidToken) { _ = try PurchaseToken.verify(parts.joined(separator: "."), sale: sale, accountId: "fan-1", now: now) }
-        for garbage in ["", "a.b.c.d.e", String(repeating: "x", count: 300), token + "x"] {
+        // Non-ASCII, a combining mark on a dot, an extra part and an empty one are all refused, never a crash.
+        let mac = token[token.index(after: token.lastIndex(of: ".")!)...]
+        for garbage in ["", "a.b.c.d.e", String(repeating: "x", count: 300), token + "x", "é.ü.1.ñ." + mac, token.replacingOccurrences(of: ".", with: ".\u{301}"),
+                        parts.joined(separator: ".") + ".extra", "...." ] {
             #expect(throws: PurchaseRefusal.invalidToken) { _ = try PurchaseToken.verify(garbage, sale: sale, accountId: "fan-1", now: now) }
         }
     }
