@@ -224,7 +224,7 @@ struct FlashSaleHTTPTests: HTTPHarness {
             clock.advance(by: 60)
             try await services.engine.tick()
             let sale = try await services.flashSale(id: saleId)
-            #expect(services.knownSales.sale(id: saleId)?.id == sale.id)
+            #expect(services.knownSales[saleId]?.id == sale.id)
             let first = try await feed.event(for: sale)
             #expect(String(buffer: first.bytes).hasPrefix("event: figures\ndata: {") && !first.ended)
             #expect(String(buffer: first.bytes).contains("\"sold\":0"))

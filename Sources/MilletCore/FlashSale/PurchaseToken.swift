@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Synchronization
 
 /// The signed, single-use pass a fan fetches when a sale opens and spends on one purchase.
 ///
@@ -95,15 +94,12 @@ public struct PurchaseToken: Equatable, Sendable {
     private static let base64URL = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Sales' keys, decoded from base64 once each: a sale's key never changes.
-    private static let signingKeys = Mutex<[String: Data]>([:])
+    private static let signingKeys = BoundedCache<String, Data>()
 
     private static func signingKey(_ key: String) -> SymmetricKey {
-        if let known = signingKeys.withLock({ $0[key] }) { return SymmetricKey(data: known) }
+        if let known = signingKeys[key] { return SymmetricKey(data: known) }
         let decoded = Data(base64Encoded: key) ?? Data(key.utf8)
-        signingKeys.withLock {
-            if $0.count >= 1_000 { $0.removeAll() }
-            $0[key] = decoded
-        }
+        signingKeys.store(decoded, for: key)
         return SymmetricKey(data: decoded)
     }
 

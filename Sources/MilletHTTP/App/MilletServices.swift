@@ -34,8 +34,9 @@ public struct MilletServices: Sendable {
     public let firmwareFiles: FirmwareFiles
     /// Check-ins being answered right now: how busy the device endpoints are.
     let checkIns = CheckInLoad()
-    /// Flash sales read by id, kept for every later request.
-    let knownSales = KnownSales()
+    /// Flash sales read by id, kept for every later request: once staff create a sale nothing
+    /// about it changes but its counters, which ``SaleFigures`` carry.
+    let knownSales = BoundedCache<String, FlashSale>()
     /// Decides flash-sale purchases in memory and journals the wins.
     public let engine: FlashSaleEngine
     public let clock: any MilletClock
@@ -87,11 +88,11 @@ public struct MilletServices: Sendable {
     /// The checkout, wired to these repositories.
     var checkout: Checkout { Checkout(catalog: catalog, orders: orders, clock: clock) }
 
-    /// The sale with this id, or 404; read from the database once per node (``KnownSales``).
+    /// The sale with this id, or 404; read from the database once per node (`knownSales`).
     func flashSale(id: String) async throws -> FlashSale {
-        if let known = knownSales.sale(id: id) { return known }
+        if let known = knownSales[id] { return known }
         guard Identifier.isWellFormed(id), let sale = try await flashSales.sale(id: id) else { throw DomainError.notFound(what: "flash sale") }
-        knownSales.remember(sale)
+        knownSales.store(sale, for: id)
         return sale
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import MilletCore
-import Synchronization
 
 /// Every error Millet answers: a status and the body `{"error":{"code","message","fields"}}`.
 public struct APIError: Error, HTTPResponseError, Sendable {
@@ -35,20 +34,15 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     /// Bodies of errors without fields (a flash-sale crowd's refusals: the same few, thousands of
     /// times a second) are encoded once.
-    private static let encoded = Mutex<[String: ByteBuffer]>([:])
+    private static let encoded = BoundedCache<String, ByteBuffer>()
 
     private func body() throws -> ByteBuffer {
         let cacheKey = fields.isEmpty ? code + "\u{0}" + message : nil
-        if let cacheKey, let hit = Self.encoded.withLock({ $0[cacheKey] }) { return hit }
+        if let cacheKey, let hit = Self.encoded[cacheKey] { return hit }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let buffer = ByteBuffer(bytes: try encoder.encode(Body(error: .init(code: code, message: message, fields: fields))))
-        if let cacheKey {
-            Self.encoded.withLock {
-                if $0.count >= 1_000 { $0.removeAll() }
-                $0[cacheKey] = buffer
-            }
-        }
+        if let cacheKey { Self.encoded.store(buffer, for: cacheKey) }
         return buffer
     }
 

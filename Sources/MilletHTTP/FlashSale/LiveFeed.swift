@@ -1,7 +1,6 @@
 import Foundation
 import MilletCore
 import NIOCore
-import Synchronization
 
 /// Each sale's live figures as one server-sent event, made at most once per ``freshFor`` for
 /// every viewer on this node.
@@ -22,7 +21,7 @@ final class LiveFeed: Sendable {
     /// viewer sees them no later than it would have before.
     static let freshFor: TimeInterval = 0.1
     private let services: MilletServices
-    private let events = Mutex<[String: Event]>([:])
+    private let events = BoundedCache<String, Event>()
 
     init(services: MilletServices) {
         self.services = services
@@ -31,7 +30,7 @@ final class LiveFeed: Sendable {
     /// The sale's figures event, made now if the last one is older than ``freshFor``.
     func event(for sale: FlashSale) async throws -> Event {
         let now = services.clock.now()
-        if let last = events.withLock({ $0[sale.id] }), now.timeIntervalSince(last.madeAt) < Self.freshFor, last.madeAt <= now {
+        if let last = events[sale.id], now.timeIntervalSince(last.madeAt) < Self.freshFor, last.madeAt <= now {
             return last
         }
         let figures = try await services.saleFigures(sale.id)
@@ -43,10 +42,7 @@ final class LiveFeed: Sendable {
         bytes.writeBytes(data)
         bytes.writeString("\n\n")
         let event = Event(bytes: bytes, ended: sale.phase(at: now) == .ended, madeAt: now)
-        events.withLock {
-            if $0.count >= KnownSales.limit, $0[sale.id] == nil { $0.removeAll() }
-            $0[sale.id] = event
-        }
+        events.store(event, for: sale.id)
         return event
     }
 }
