@@ -42,7 +42,6 @@ let package = Package(
             name: "MilletHTTP",
             dependencies: [
                 "MilletCore",
-                "MilletStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -189,7 +189,10 @@ extension FirmwareHTTPTests {
                                                   body: json(["market": "GB", "shippingAddress": address, "items": [["skuId": sku, "quantity": quantity]]])) {
                     try decode($0)["id"] as! String
                 }
-                _ = try await services.apply(.pay, orderId: id, actor: "provider:sandbox", note: "paid")
+                let payment = try await services.payments.createPayment(orderId: id, provider: "sandbox", now: services.clock.now())
+                _ = try await services.orderDesk.receive(
+                    PaymentNotice(eventId: "evt_\(key)", kind: .succeeded, paymentId: payment.id, amount: payment.amount, currency: payment.currency),
+                    provider: "sandbox")
                 return id
             }
             let orderId = try await paidOrder("band-order-1", quantity: 2)

@@ -322,10 +322,6 @@ final class RefusesCheckInsOnce: DeviceRepository {
     }
     func device(tokenHash: String) async throws -> Device? { try await store.device(tokenHash: tokenHash) }
     func device(serial: String) async throws -> Device? { try await store.device(serial: serial) }
-    func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws {
-        try await store.recordSale(serials: serials, orderId: orderId, accountId: accountId, at: at)
-    }
-    func saleOrder(serial: String) async throws -> String? { try await store.saleOrder(serial: serial) }
     func devices(ownerAccountId: String) async throws -> [Device] { try await store.devices(ownerAccountId: ownerAccountId) }
     func tokens(after: Int64?, limit: Int) async throws -> [IssuedToken] { try await store.tokens(after: after, limit: limit) }
     func tokens(upTo: Int64, limit: Int) async throws -> [IssuedToken] { try await store.tokens(upTo: upTo, limit: limit) }

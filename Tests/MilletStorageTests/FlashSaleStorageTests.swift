@@ -135,7 +135,7 @@ extension StorageConformanceTests {
             _ = try await store.commit([bought], node: "a")
             try await store.returnLease(saleId: sale.id, node: "a", units: 1)
             clock.advance(by: 1801)
-            #expect(try await store.expireOverdue(now: clock.now()) == [bought.orderId])
+            #expect(try await store.desk(clock).expireOverdue() == [bought.orderId])
             #expect(try await store.saleRelease(orderId: bought.orderId) == SaleRelease(saleId: sale.id, accountId: fan))
             let figures = try await expectConserved(store, sale)
             #expect(figures.sold == 0 && figures.pool == 2)
@@ -225,9 +225,8 @@ extension StorageConformanceTests {
 
             // Nobody pays: at the deadline every unit is back on sale and sold again.
             clock.advance(by: 1801)
-            let expired = try await store.expireOverdue(now: clock.now())
+            let expired = try await store.desk(clock, saleUnits: engine).expireOverdue()
             #expect(expired.count == 50)
-            for id in expired { await engine.released(try #require(try await store.saleRelease(orderId: id))) }
             let again = wins[0].order.accountId
             // The token that bought the first order is spent; a fresh one buys again.
             await #expect(throws: PurchaseRefusal.invalidToken) {

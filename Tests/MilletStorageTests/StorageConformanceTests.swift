@@ -46,15 +46,15 @@ import Testing
             let payment = try await store.createPayment(orderId: order.id, provider: "sandbox", now: clock.now())
             #expect(payment.amount == order.totals.total)
             let notice = PaymentNotice(eventId: "evt_a", kind: .succeeded, paymentId: payment.id, amount: payment.amount, currency: payment.currency)
-            #expect(try await store.apply(notice, provider: "sandbox", now: clock.now()).outcome == .orderPaid)
-            #expect(try await store.apply(notice, provider: "sandbox", now: clock.now()).outcome == .duplicate)
+            #expect(try await store.desk(clock).receive(notice, provider: "sandbox").outcome == .orderPaid)
+            #expect(try await store.desk(clock).receive(notice, provider: "sandbox").outcome == .duplicate)
             try await expectStock(store, sku: sku, held: 0, sold: 3)
 
-            let shipped = try await store.apply(.ship, orderId: order.id, actor: "staff:x", note: "", now: clock.now())
+            let shipped = try await store.desk(clock).ship(orderId: order.id, serials: [], actor: "staff:x", note: "")
             #expect(shipped.timeline.map(\.to) == [.pendingPayment, .paid, .shipped])
             #expect(shipped.timeline.map(\.actor) == ["account:\(fan.id)", "provider:sandbox", "staff:x"])
             await #expect(throws: DomainError.self) {
-                try await store.apply(.pay, orderId: order.id, actor: "x", note: "", now: clock.now())
+                try await store.desk(clock).apply(.complete, orderId: order.id, serials: [], actor: "x", note: "")
             }
             try await expectStock(store, sku: sku, held: 0, sold: 3)
         }
@@ -116,17 +116,18 @@ import Testing
             let (order, _) = try await place(store, fan: fan, sku: sku, quantity: 2, market: market, key: "late-key-1")
             let payment = try await store.createPayment(orderId: order.id, provider: "sandbox", now: clock.now())
             clock.advance(by: 29 * 60)
-            #expect(try await store.expireOverdue(now: clock.now()).isEmpty)
+            #expect(try await store.desk(clock).expireOverdue().isEmpty)
             clock.advance(by: 60)
-            #expect(try await store.expireOverdue(now: clock.now()) == [order.id])
+            #expect(try await store.desk(clock).expireOverdue() == [order.id])
             try await expectStock(store, sku: sku, held: 0, sold: 0)
 
             let notice = PaymentNotice(eventId: "evt_late", kind: .succeeded, paymentId: payment.id, amount: payment.amount, currency: payment.currency)
-            let (outcome, refunded) = try await store.apply(notice, provider: "sandbox", now: clock.now())
+            let (outcome, refunded) = try await store.desk(clock).receive(notice, provider: "sandbox")
             #expect(outcome == .refundedLate && refunded.status == .refunded)
             let after = try #require(try await store.order(id: order.id))
             #expect(after.status == .cancelled)
-            #expect(after.timeline.last?.note == "late payment \(payment.id) refunded")
+            #expect(after.timeline.last?.note == "refund of INR \(payment.amount / 100).00 requested: late payment \(payment.id)")
+            #expect(after.refunds.map(\.amount) == [payment.amount] && after.refunds.map(\.status) == [.requested])
             try await expectStock(store, sku: sku, held: 0, sold: 0)
         }
     }
@@ -137,7 +138,7 @@ import Testing
             let (order, _) = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "mismatch-1")
             let payment = try await store.createPayment(orderId: order.id, provider: "sandbox", now: clock.now())
             let notice = PaymentNotice(eventId: "evt_m", kind: .succeeded, paymentId: payment.id, amount: payment.amount - 1, currency: payment.currency)
-            await #expect(throws: DomainError.self) { try await store.apply(notice, provider: "sandbox", now: clock.now()) }
+            await #expect(throws: DomainError.self) { try await store.desk(clock).receive(notice, provider: "sandbox") }
             #expect(try await store.order(id: order.id)?.status == .pendingPayment)
             #expect(try await store.payment(id: payment.id)?.status == .pending)
         }

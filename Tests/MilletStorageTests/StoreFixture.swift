@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MilletCore
 import MilletTesting
 @testable import MilletStorage
@@ -44,5 +45,19 @@ enum Backends {
             throw error
         }
         await store.close()
+    }
+}
+
+/// Hears which flash-sale units an ``OrderDesk`` gave back, in order.
+final class SaleUnitsHeard: SaleUnitReturns {
+    private let heard = Mutex<[SaleRelease]>([])
+    var releases: [SaleRelease] { heard.withLock { $0 } }
+    func released(_ release: SaleRelease) async { heard.withLock { $0.append(release) } }
+}
+
+extension SQLStore {
+    /// The order desk on this store, as `millet serve` wires it.
+    func desk(_ clock: any MilletClock, saleUnits: any SaleUnitReturns = SaleUnitsHeard()) -> OrderDesk {
+        OrderDesk(store: self, orders: self, catalog: self, saleUnits: saleUnits, clock: clock)
     }
 }

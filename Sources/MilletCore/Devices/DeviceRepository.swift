@@ -13,11 +13,6 @@ public protocol DeviceRepository: Sendable {
     /// Records many check-ins in a few statements; a device's newer record (an install report)
     /// is never overwritten by an older check-in.
     func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws
-    /// Records the serials shipped in an order and links any device already registered with one;
-    /// `conflict(serial_sold)` when a serial went out in another order.
-    func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws
-    /// The order a serial went out in, if it was sold through the store.
-    func saleOrder(serial: String) async throws -> String?
     /// The devices a fan bought through the store.
     func devices(ownerAccountId: String) async throws -> [Device]
     /// Devices in the order their tokens were issued, after token number `after` (`nil`: from the

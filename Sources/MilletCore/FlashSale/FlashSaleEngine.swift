@@ -95,7 +95,7 @@ public actor FlashSaleEngine {
     public func issueToken(saleId: String, accountId: String) async throws -> (token: String, expiresAt: Date, proofOfWorkBits: Int) {
         let now = clock.now()
         if let refusal = try await refusal(saleId, accountId: accountId, now: now) { throw refusal }
-        let sale = loaded[saleId]!.allocator.sale
+        let sale = try held(saleId).allocator.sale
         let issued = PurchaseToken.issue(sale: sale, accountId: accountId, now: now)
         return (issued.token, issued.expiresAt, sale.proofOfWorkBits)
     }
@@ -110,7 +110,7 @@ public actor FlashSaleEngine {
             guard try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) == nil else { return }
             throw refusal
         }
-        if loaded[saleId]!.allocator.soldOut { throw PurchaseRefusal.soldOut }
+        if try held(saleId).allocator.soldOut { throw PurchaseRefusal.soldOut }
     }
 
     /// The sold-out fast path without entering the actor: `true` when the attempt may go on, a
@@ -142,7 +142,7 @@ public actor FlashSaleEngine {
         // Temporaries only: see ``buy(saleId:accountId:key:address:now:)``.
         let refusal = try await load(saleId).allocator.refusal(accountId: accountId, now: now)
         guard refusal == .notReserved, loaded[saleId]?.reservationsSettled == false else { return refusal }
-        let sale = loaded[saleId]!.allocator.sale
+        let sale = try held(saleId).allocator.sale
         if now >= sale.startsAt.addingTimeInterval(Self.reservationsSettle) {
             try await settleReservations(saleId)
         } else if try await repository.hasReserved(saleId: saleId, accountId: accountId) {
@@ -194,7 +194,7 @@ public actor FlashSaleEngine {
             if let order = try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) { return SaleOrder(order: order, replayed: true) }
             throw refusal
         }
-        let sale = loaded[saleId]!.allocator.sale
+        let sale = try held(saleId).allocator.sale
         guard let token else { throw PurchaseRefusal.invalidToken }
         let pass = try PurchaseToken.verify(token, sale: sale, accountId: accountId, now: now)
         guard PurchaseToken.proofHolds(token: token, proof: proof ?? "", bits: sale.proofOfWorkBits) else { throw PurchaseRefusal.proofOfWorkFailed }
@@ -218,12 +218,13 @@ public actor FlashSaleEngine {
         // makes to the allocator copies its per-account table, a cost that grows with every win.
         _ = try await load(saleId)
         if strategy == .rowLock {
-            let purchase = try loaded[saleId]!.purchase(accountId: accountId, key: key, address: address, now: now)
+            let purchase = try held(saleId).purchase(accountId: accountId, key: key, address: address, now: now)
             if case .replayed(let orderId) = try await repository.commitOne(purchase) { return try await replayed(orderId) }
             return SaleOrder(order: purchase.order, replayed: false)
         }
         decide: while true {
-            switch loaded[saleId]!.allocator.decide(accountId: accountId, now: now) {
+            guard let decision = loaded[saleId]?.allocator.decide(accountId: accountId, now: now) else { throw PurchaseRefusal.ended }
+            switch decision {
             case .refuse(.limitReached):
                 // Only accounts that already bought get here: a key of theirs answered before this
                 // node started (or on another node) still answers its order.
@@ -240,7 +241,7 @@ public actor FlashSaleEngine {
                 break decide
             }
         }
-        let purchase = try loaded[saleId]!.purchase(accountId: accountId, key: key, address: address, now: now)
+        let purchase = try held(saleId).purchase(accountId: accountId, key: key, address: address, now: now)
         inFlight += 1
         defer { inFlight -= 1 }
         let outcome: JournalOutcome
@@ -265,6 +266,14 @@ public actor FlashSaleEngine {
             loaded[saleId]?.allocator.release(accountId: accountId)
             throw PurchaseRefusal.overloaded
         }
+    }
+
+    /// The sale as this node holds it. Every `await` may let ``forgetEnded(now:)`` drop a sale
+    /// that ended long ago, so a caller that loaded it before a suspension asks again and gets
+    /// `ended`, never a trap.
+    private func held(_ saleId: String) throws -> Loaded {
+        guard let sale = loaded[saleId] else { throw PurchaseRefusal.ended }
+        return sale
     }
 
     /// The order an earlier request with the same key created.
@@ -418,7 +427,7 @@ public actor FlashSaleEngine {
                 reservationsSettled: !sale.reservedOnly || readAt >= sale.startsAt.addingTimeInterval(Self.reservationsSettle),
                 market: market, skuCode: sku.code, productName: product.text(in: market.defaultLanguage).name)
             if self.loaded[saleId] == nil { self.loaded[saleId] = fresh }
-            return self.loaded[saleId]!
+            return self.loaded[saleId] ?? fresh
         }
         loading[saleId] = task
         return try await task.value
@@ -436,3 +445,4 @@ extension SalePurchase {
             timeline: [OrderTransition(from: nil, to: .pendingPayment, actor: "account:\(accountId)", note: "bought in the flash sale", at: now)])
     }
 }
+extension FlashSaleEngine: SaleUnitReturns {}

@@ -93,11 +93,13 @@ public struct Order: Hashable, Sendable, Codable {
     public let paymentDeadline: Date
     public let createdAt: Date
     public var timeline: [OrderTransition]
+    /// Money returned to the fan, oldest first, with where each refund is.
+    public var refunds: [Refund]
 
     public init(
         id: String, accountId: String, marketCode: String, currency: String, status: OrderStatus, lines: [OrderLine],
         totals: OrderTotals, shippingAddress: ShippingAddress, paymentDeadline: Date, createdAt: Date,
-        timeline: [OrderTransition]
+        timeline: [OrderTransition], refunds: [Refund] = []
     ) {
         self.id = id
         self.accountId = accountId
@@ -110,6 +112,7 @@ public struct Order: Hashable, Sendable, Codable {
         self.paymentDeadline = paymentDeadline
         self.createdAt = createdAt
         self.timeline = timeline
+        self.refunds = refunds
     }
 
     /// A short number to read out on the phone: the first 10 characters of the id, upper case.

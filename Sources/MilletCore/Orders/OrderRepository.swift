@@ -30,7 +30,8 @@ public struct OrderDraft: Sendable {
     public var paymentDeadline: Date { now.addingTimeInterval(TimeInterval(market.paymentWindowMinutes * 60)) }
 }
 
-/// Stored orders. Every method is one transaction.
+/// Stored orders: placing and reading. Every method is one transaction; every other change
+/// to an order is a use case of ``OrderDesk``.
 public protocol OrderRepository: Sendable {
     /// Holds stock for every line and stores the order, or holds nothing and throws
     /// `conflict(out_of_stock)`. The same account and idempotency key return the first order
@@ -43,11 +44,9 @@ public protocol OrderRepository: Sendable {
     func orders(accountId: String, offset: Int, limit: Int) async throws -> [Order]
     /// Every order, newest first, optionally of one status (the staff console).
     func orders(status: OrderStatus?, offset: Int, limit: Int) async throws -> [Order]
-    /// Applies an event through ``OrderLifecycle``, performs its stock and payment effects and
-    /// records the transition with `actor`; throws `illegal_transition` and changes nothing otherwise.
-    func apply(_ event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> Order
-    /// Cancels every unpaid order whose deadline is before `now`; returns their ids.
-    func expireOverdue(now: Date) async throws -> [String]
+    /// Unpaid orders whose payment deadline is at or before `now`, earliest first. Changes to an
+    /// order go through ``OrderDesk``.
+    func overdueOrderIds(now: Date, limit: Int) async throws -> [String]
     /// How many orders are in each status.
     func countsByStatus() async throws -> [OrderStatus: Int]
 }

@@ -77,6 +77,8 @@ public protocol PaymentProvider: Sendable {
     func payURL(for payment: Payment) -> String
     /// Checks a webhook's signature header against its exact body bytes and returns what it reports.
     func verifyWebhook(signature: String?, body: [UInt8], now: Date) throws -> PaymentNotice
-    /// Asks the provider to return the money of a captured payment.
-    func refund(_ payment: Payment) async throws
+    /// Asks the provider to return money of a captured payment and answers the provider's
+    /// reference for the refund. The same `idempotencyKey` is refunded once, however often it is
+    /// sent. Throws ``RefundDeclined`` when no retry can succeed; any other error is retried.
+    func refund(_ request: RefundRequest) async throws -> String
 }

@@ -6,8 +6,14 @@ public struct SandboxPaymentProvider: PaymentProvider {
     public let name = "sandbox"
     public let signature: WebhookSignature
 
-    public init(secret: String) {
+    /// Where the sandbox keeps the refunds it was asked for, as a real provider's books would.
+    public let ledger: any SandboxLedger
+    private let clock: any MilletClock
+
+    public init(secret: String, ledger: any SandboxLedger, clock: any MilletClock) {
         self.signature = WebhookSignature(secret: secret)
+        self.ledger = ledger
+        self.clock = clock
     }
 
     public func payURL(for payment: Payment) -> String {
@@ -23,8 +29,11 @@ public struct SandboxPaymentProvider: PaymentProvider {
         }
     }
 
-    /// The sandbox holds no real money: a refund is recorded by the caller and needs no call out.
-    public func refund(_ payment: Payment) async throws {}
+    /// Records the refund in the sandbox's books, once per idempotency key; declines one that
+    /// would return more than the payment's amount.
+    public func refund(_ request: RefundRequest) async throws -> String {
+        try await ledger.record(request, now: clock.now()).reference
+    }
 
     /// The signed webhook the sandbox sends when the fan presses Pay or Fail on its page.
     public func notice(for payment: Payment, succeeded: Bool, now: Date) -> (body: [UInt8], signature: String) {

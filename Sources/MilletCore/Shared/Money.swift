@@ -73,3 +73,17 @@ public enum MinorUnitMath {
         return product >= 0 ? (product + half) / denominator : -((-product + half) / denominator)
     }
 }
+
+extension Money {
+    /// The amount as `INR 499.00` (`IDR 1500000`), for timelines and logs, where no locale applies.
+    public var plain: String {
+        let digits = Currency.known[currency]?.minorDigits ?? 2
+        guard digits > 0 else { return "\(currency) \(minorUnits)" }
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let sign = minorUnits < 0 ? "-" : ""
+        let whole = abs(minorUnits) / scale, fraction = abs(minorUnits) % scale
+        let padded = String(repeating: "0", count: digits - String(fraction).count) + String(fraction)
+        return "\(currency) \(sign)\(whole).\(padded)"
+    }
+}

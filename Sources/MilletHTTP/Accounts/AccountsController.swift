@@ -26,30 +26,29 @@ struct AccountsController {
         let role: String
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.post("accounts") { request, context in
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.post("accounts") { request, context in
             let body = try await request.decodeJSON(RegisterBody.self, context: context)
             let (account, token) = try await services.authenticator.register(
                 try Registration(email: body.email, password: body.password, displayName: body.displayName))
             return SessionDTO(token: token, expiresInSeconds: Int(services.authenticator.sessionLifetime), account: AccountDTO(account))
                 .with(status: .created)
         }
-        group.post("sessions") { request, context in
+        groups.open.post("sessions") { request, context in
             let body = try await request.decodeJSON(LogInBody.self, context: context)
             let (account, token) = try await services.authenticator.logIn(email: body.email, password: body.password, clientIP: context.clientIP)
             return SessionDTO(token: token, expiresInSeconds: Int(services.authenticator.sessionLifetime), account: AccountDTO(account))
                 .with(status: .created)
         }
-        group.delete("sessions/current") { _, context in
+        groups.open.delete("sessions/current") { _, context in
             _ = try context.requireAccount()
             try await services.authenticator.logOut(token: context.sessionToken!)
             return Response(status: .noContent)
         }
-        group.get("me") { _, context in
+        groups.open.get("me") { _, context in
             AccountDTO(try context.requireAccount())
         }
-        group.put("admin/accounts/:id/role") { request, context in
-            _ = try context.requireAdmin()
+        groups.admins.put("admin/accounts/:id/role") { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.decodeJSON(RoleBody.self, context: context)
             guard let role = Role(rawValue: body.role) else {

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import Logging
 import MilletCore
-import MilletStorage
 
 /// Where templates, translations, static files and the OpenAPI document live.
 public enum MilletResources {
@@ -22,10 +21,11 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     router.add(middleware: FileMiddleware(MilletResources.directory + "/public", urlBasePath: "/static"))
     router.add(middleware: IdentityMiddleware(authenticator: services.authenticator))
 
-    let openAPI = try String(contentsOfFile: MilletResources.directory + "/openapi.yaml", encoding: .utf8)
+    let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")
     OperationsController(services: services, openAPI: openAPI).addRoutes(to: router)
 
-    let api = router.group("api/v1")
+    // Who may reach a route is decided by the group it is mounted on (``RouteGroups``).
+    let api = RouteGroups(router.group("api/v1"), updates: services.updates)
     // The router tries a path's parts against the routes in the order they were added: flash
     // sales come first, because at a launch nearly every request is a purchase attempt.
     FlashSalesController(services: services).addRoutes(to: api)
@@ -47,12 +47,12 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     DevicesController(services: services).addRoutes(to: api)
     FirmwareController(services: services).addRoutes(to: api)
 
-    WebPages(services: services, pages: pages).addRoutes(to: router)
+    WebPages(services: services, pages: pages).addRoutes(to: RouteGroups(router.group(), updates: services.updates))
     return router
 }
 
 /// The Millet server: the router on a socket, plus the services that cancel unpaid orders at
-/// their deadline, run flash sales, send the webhook outbox, write device check-ins, advance scheduled rollouts and keep sessions in step with other nodes. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
+/// their deadline, run flash sales, send the webhook and refund outboxes, write device check-ins, advance scheduled rollouts and keep sessions in step with other nodes. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
 public func buildApplication(
     _ services: MilletServices, host: String, port: Int, logger: Logger
 ) async throws -> some ApplicationProtocol {
@@ -63,6 +63,7 @@ public func buildApplication(
         services: [
             PaymentDeadlineService(services: services, logger: logger), FlashSaleService(engine: services.engine, logger: logger),
             WebhookService(dispatcher: services.webhookDispatcher, logger: logger),
+            RefundService(sender: services.refundSender, logger: logger),
             FirmwareService(updates: services.updates, logger: logger),
             SessionService(authenticator: services.authenticator, logger: logger),
         ],

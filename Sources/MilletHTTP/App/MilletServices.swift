@@ -1,6 +1,5 @@
 import Foundation
 import MilletCore
-import MilletStorage
 import Prometheus
 
 /// Everything the HTTP layer needs, handed in by whoever builds the application: the
@@ -41,12 +40,16 @@ public struct MilletServices: Sendable {
     public let engine: FlashSaleEngine
     public let clock: any MilletClock
     public let sandbox: SandboxPaymentProvider
+    /// Every change to an order: cancel, ship, deliver, refund, payment notices.
+    public let orderDesk: OrderDesk
+    /// Sends the refund outbox to the payment provider.
+    public let refundSender: RefundSender
     public let pricing: PricingPolicy
     public let authenticator: Authenticator
     public let registry: PrometheusCollectorRegistry
 
     public init(
-        store: SQLStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
+        store: some MilletStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
         sandboxSecret: String, pricing: PricingPolicy = PricingPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator,
@@ -79,14 +82,13 @@ public struct MilletServices: Sendable {
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
             strategy: saleStrategy)
         self.clock = clock
-        self.sandbox = SandboxPaymentProvider(secret: sandboxSecret)
+        self.sandbox = SandboxPaymentProvider(secret: sandboxSecret, ledger: store, clock: clock)
+        self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, saleUnits: engine, clock: clock)
+        self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, clock: clock)
         self.pricing = pricing
         self.authenticator = Authenticator(accounts: store, hasher: hasher, clock: clock)
         self.registry = registry
     }
-
-    /// The checkout, wired to these repositories.
-    var checkout: Checkout { Checkout(catalog: catalog, orders: orders, clock: clock) }
 
     /// The sale with this id, or 404; read from the database once per node (`knownSales`).
     func flashSale(id: String) async throws -> FlashSale {
@@ -108,22 +110,6 @@ public struct MilletServices: Sendable {
     func saleFigures(_ saleId: String) async throws -> SaleFigures {
         if let published = await engine.figures(saleId: saleId) { return published }
         return try await flashSales.figures(saleId: saleId, now: clock.now(), leaseLifetime: engine.leaseLifetime)
-    }
-
-    /// Tells the flash-sale engine that these orders no longer hold their units, so a sale's
-    /// units are back on sale at once and their buyers may buy again.
-    func released(orderIds: [String]) async throws {
-        for id in orderIds {
-            if let release = try await flashSales.saleRelease(orderId: id) { await engine.released(release) }
-        }
-    }
-
-    /// Applies an order event for a person (a fan or staff) and lets the engine know when a
-    /// flash-sale unit was freed.
-    func apply(_ event: OrderEvent, orderId: String, actor: String, note: String) async throws -> Order {
-        let order = try await orders.apply(event, orderId: orderId, actor: actor, note: note, now: clock.now())
-        if order.status == .cancelled || order.status == .refunded { try await released(orderIds: [order.id]) }
-        return order
     }
 
     /// A market by code, or `invalid_input` naming the field it came from.

@@ -11,21 +11,21 @@ struct CartController {
         let quantity: Int
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+    func addRoutes(to groups: RouteGroups) {
         let storefront = Storefront(services: services)
-        group.get("cart") { request, context in
+        groups.open.get("cart") { request, context in
             let account = try context.requireAccount()
             let market = try await services.market(try request.query("market"))
             return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view
         }
-        group.post("cart/items") { request, context in
+        groups.open.post("cart/items") { request, context in
             let account = try context.requireAccount()
             let body = try await request.decodeJSON(AddBody.self, context: context)
             let market = try await services.market(body.market)
             try await storefront.setCartQuantity(.account(account.id), market: market, skuId: body.skuId, quantity: body.quantity, adding: true)
             return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view.with(status: .created)
         }
-        group.delete("cart/items/:skuId") { request, context in
+        groups.open.delete("cart/items/:skuId") { request, context in
             let account = try context.requireAccount()
             let market = try await services.market(try request.query("market"))
             let cart = try await services.carts.cart(for: .account(account.id), marketCode: market.code)

@@ -5,14 +5,14 @@ import MilletCore
 struct CatalogController {
     let services: MilletServices
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+    func addRoutes(to groups: RouteGroups) {
         let storefront = Storefront(services: services)
-        group.get("products") { request, _ in
+        groups.open.get("products") { request, _ in
             let market = try await services.market(try request.query("market"))
             let language = request.uri.queryParameters["language"].map(String.init) ?? market.defaultLanguage
             return try await storefront.products(market: market, language: language, pagination: try Pagination(request))
         }
-        group.get("products/:key") { request, context in
+        groups.open.get("products/:key") { request, context in
             let market = try await services.market(try request.query("market"))
             let language = request.uri.queryParameters["language"].map(String.init) ?? market.defaultLanguage
             return try await storefront.product(try context.parameters.require("key"), market: market, language: language)

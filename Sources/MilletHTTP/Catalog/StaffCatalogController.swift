@@ -26,10 +26,9 @@ struct StaffCatalogController {
         let breakdown: PriceBreakdown
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+    func addRoutes(to groups: RouteGroups) {
         let storefront = Storefront(services: services)
-        group.get("staff/products") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/products") { request, context in
             let market = try await services.market(try request.query("market"))
             let pagination = try Pagination(request)
             let products = try await services.catalog.products(includeUnpublished: true, offset: pagination.offset, limit: pagination.perPage + 1)
@@ -37,15 +36,13 @@ struct StaffCatalogController {
             for product in products { views.append(try await storefront.view(of: product, market: market, language: "en")) }
             return Page(fetched: views, pagination: pagination)
         }
-        group.post("staff/products/:id/publication") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/products/:id/publication") { request, context in
             let body = try await request.decodeJSON(PublishBody.self, context: context)
             let product = try await setPublished(productId: try context.parameters.require("id"), body.published)
             let market = try await services.market(request.uri.queryParameters["market"].map(String.init) ?? "CN")
             return try await storefront.view(of: product, market: market, language: "en")
         }
-        group.put("staff/prices") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.put("staff/prices") { request, context in
             let body = try await request.decodeJSON(PriceBody.self, context: context)
             let price = try await setPrice(body)
             let market = try await services.market(body.market)

@@ -21,18 +21,17 @@ struct CommunityController {
         let release, reason, duplicateOf: String?
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("community/boards") { _, _ in
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("community/boards") { _, _ in
             BoardList(items: try await services.community.boards().map(BoardDTO.init))
         }
-        group.post("staff/community/boards") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/community/boards") { request, context in
             let body = try await request.decodeJSON(BoardBody.self, context: context)
             let board = try Self.board(body, now: services.clock.now())
             try await services.community.createBoard(board)
             return BoardDTO(board).with(status: .created)
         }
-        group.get("community/boards/:slug/posts") { request, context in
+        groups.open.get("community/boards/:slug/posts") { request, context in
             let board = try await board(context)
             let pagination = try Pagination(request)
             let sort = request.uri.queryParameters["sort"].map(String.init) ?? PostOrder.votes.rawValue
@@ -42,13 +41,13 @@ struct CommunityController {
                 offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: try await services.postDTOs(posts), pagination: pagination)
         }
-        group.post("community/boards/:slug/posts") { request, context in
+        groups.open.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
             let board = try await board(context)
             let post = try await services.createPost(try Self.draft(await request.decodeJSON(PostBody.self, context: context)), on: board, by: account)
             return try await services.postDTO(post).with(status: .created)
         }
-        group.get("community/roadmap") { _, _ in
+        groups.open.get("community/roadmap") { _, _ in
             let posts = try await services.postDTOs(try await services.community.roadmap(
                 shippedSince: services.clock.now().addingTimeInterval(-WebPages.roadmapShippedDays * 24 * 3600), limit: 300))
             return RoadmapDTO(
@@ -56,23 +55,23 @@ struct CommunityController {
                 inProgress: posts.filter { $0.status == PostStatus.inProgress.rawValue },
                 shipped: posts.filter { $0.status == PostStatus.shipped.rawValue })
         }
-        group.get("community/posts/:id") { _, context in
+        groups.open.get("community/posts/:id") { _, context in
             try await services.postDTO(try await post(context))
         }
-        group.patch("community/posts/:id") { request, context in
+        groups.open.patch("community/posts/:id") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
             let edited = try await services.edit(post, by: account) { try Self.draft(await request.decodeJSON(PostBody.self, context: context)) }
             return try await services.postDTO(edited)
         }
-        group.post("community/posts/:id/votes") { _, context in
+        groups.open.post("community/posts/:id/votes") { _, context in
             let account = try context.requireAccount()
             let post = try await post(context)
             let (voted, votes) = try await services.community.toggleVote(postId: post.id, accountId: account.id, now: services.clock.now())
             return VoteDTO(postId: post.id, voted: voted, votes: votes)
         }
-        group.post("staff/community/posts/:id/status") { request, context in
-            let staff = try context.requireStaff()
+        groups.staff.post("staff/community/posts/:id/status") { request, context in
+            let staff = try context.requireAccount()
             let post = try await post(context)
             let body = try await request.decodeJSON(StatusBody.self, context: context)
             let changed = try await services.community.changeStatus(

@@ -14,28 +14,28 @@ struct DiscussionController {
         let reason: String
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("community/posts/:id/comments") { request, context in
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("community/posts/:id/comments") { request, context in
             let post = try await post(context)
             let pagination = try Pagination(request, defaultPerPage: 50)
             let comments = try await services.discussion.comments(postId: post.id, offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: comments.map(CommentDTO.init), pagination: pagination)
         }
-        group.post("community/posts/:id/comments") { request, context in
+        groups.open.post("community/posts/:id/comments") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
             let body = try await request.decodeJSON(CommentBody.self, context: context)
             return CommentDTO(try await services.addComment(body.body, to: post, by: account)).with(status: .created)
         }
-        group.get("community/posts/:id/follow") { _, context in
+        groups.open.get("community/posts/:id/follow") { _, context in
             let account = try context.requireAccount()
             let post = try await post(context)
             let following = try await services.discussion.isFollowing(postId: post.id, accountId: account.id)
             return FollowDTO(postId: post.id, following: following, followers: post.followers)
         }
-        group.put("community/posts/:id/follow") { _, context in try await follow(true, context) }
-        group.delete("community/posts/:id/follow") { _, context in try await follow(false, context) }
-        group.post("community/posts/:id/reports") { request, context in
+        groups.open.put("community/posts/:id/follow") { _, context in try await follow(true, context) }
+        groups.open.delete("community/posts/:id/follow") { _, context in try await follow(false, context) }
+        groups.open.post("community/posts/:id/reports") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
             try await services.report(post, reason: try await request.decodeJSON(ReportBody.self, context: context).reason, by: account)

@@ -11,17 +11,16 @@ struct ModerationController {
         let reason, board: String?
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.post("moderation/posts/:id/actions") { request, context in
-            let moderator = try context.requireModerator()
+    func addRoutes(to groups: RouteGroups) {
+        groups.moderators.post("moderation/posts/:id/actions") { request, context in
+            let moderator = try context.requireAccount()
             let post = try await services.visiblePost(id: try context.parameters.require("id"), viewer: moderator)
             let body = try await request.decodeJSON(ActionBody.self, context: context)
             let action = try ModerationAction(name: body.action, reason: body.reason, board: body.board)
             let moderated = try await services.moderation.moderate(postId: post.id, action, actorId: moderator.id, now: services.clock.now())
             return try await services.postDTO(moderated)
         }
-        group.get("moderation/reports") { request, context in
-            _ = try context.requireModerator()
+        groups.moderators.get("moderation/reports") { request, context in
             let pagination = try Pagination(request)
             let reported = try await services.moderation.openReports(limit: pagination.perPage)
             let posts = try await services.postDTOs(reported.map(\.post))
@@ -31,8 +30,7 @@ struct ModerationController {
                 })
             })
         }
-        group.get("moderation/log") { request, context in
-            _ = try context.requireModerator()
+        groups.moderators.get("moderation/log") { request, context in
             let pagination = try Pagination(request, defaultPerPage: 50)
             let entries = try await services.moderation.moderationLog(offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: entries.map(ModerationEntryDTO.init), pagination: pagination)

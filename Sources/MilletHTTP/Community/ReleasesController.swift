@@ -16,44 +16,42 @@ struct ReleasesController {
         let postId: String
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("community/releases") { request, context in
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("community/releases") { request, context in
             let line = request.uri.queryParameters["productLine"].map(String.init)
             let staff = context.account?.role.isStaff == true
             return ReleaseList(items: try await services.releases.releases(productLine: line, limit: 100).filter { $0.published || staff }.map(ReleaseDTO.init))
         }
-        group.get("community/releases/:id") { _, context in
+        groups.open.get("community/releases/:id") { _, context in
             let release = try await release(context)
             guard release.published || context.account?.role.isStaff == true else { throw DomainError.notFound(what: "release") }
             return ReleaseDTO(release)
         }
-        group.post("staff/community/releases") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/community/releases") { request, context in
             let body = try await request.decodeJSON(CreateBody.self, context: context)
             let release = try Self.release(body, now: services.clock.now())
             try await services.releases.createRelease(release, now: services.clock.now())
             return ReleaseDTO(release).with(status: .created)
         }
-        group.post("staff/community/releases/:id/posts") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/community/releases/:id/posts") { request, context in
             let release = try await release(context)
             let body = try await request.decodeJSON(AttachBody.self, context: context)
             guard Identifier.isWellFormed(body.postId) else { throw DomainError.notFound(what: "post") }
             return ReleaseDTO(try await services.releases.attach(postId: body.postId, releaseId: release.id))
         }
-        group.post("staff/community/releases/:id/publish") { _, context in
-            let staff = try context.requireStaff()
+        groups.staff.post("staff/community/releases/:id/publish") { _, context in
+            let staff = try context.requireAccount()
             let release = try await release(context)
             return ReleaseDTO(try await services.releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: services.clock.now()))
         }
-        group.get("me/inbox") { _, context in
+        groups.open.get("me/inbox") { _, context in
             let account = try context.requireAccount()
             let inbox = try await services.releases.inbox(accountId: account.id, limit: 100)
             return InboxDTO(unread: inbox.unread, items: inbox.items.map {
                 InboxDTO.Message(id: $0.id, text: $0.text, releaseId: $0.releaseId, postId: $0.postId, kind: $0.kind?.rawValue, params: $0.params, createdAt: $0.createdAt, read: $0.readAt != nil)
             })
         }
-        group.post("me/inbox/:id/read") { _, context in
+        groups.open.post("me/inbox/:id/read") { _, context in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
             guard Identifier.isWellFormed(id) else { throw DomainError.notFound(what: "notification") }

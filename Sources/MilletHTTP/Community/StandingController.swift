@@ -12,22 +12,21 @@ struct StandingController {
         let top: Int
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("community/members/:id") { _, context in
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("community/members/:id") { _, context in
             let id = try context.parameters.require("id")
             guard Identifier.isWellFormed(id), let account = try await services.accounts.account(id: id) else {
                 throw DomainError.notFound(what: "member")
             }
             return MemberDTO(id: account.id, name: account.displayName, standing: try await services.standing(of: account.id))
         }
-        group.get("community/boards/:slug/leaderboard") { request, context in
+        groups.open.get("community/boards/:slug/leaderboard") { request, context in
             let board = try await board(context)
             let limit = try Pagination(request, defaultPerPage: 20).perPage
             let entries = try await services.standing.leaderboard(boardId: board.id, limit: limit)
             return MemberList(items: entries.map { MemberDTO(id: $0.accountId, name: $0.displayName, standing: $0.standing) })
         }
-        group.post("staff/community/boards/:slug/fcode-grants") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/community/boards/:slug/fcode-grants") { request, context in
             let board = try await board(context)
             let body = try await request.decodeJSON(GrantBody.self, context: context)
             guard (1...1000).contains(body.top) else { throw DomainError.invalid(field: "top", "must be from 1 to 1000") }
@@ -41,14 +40,14 @@ struct StandingController {
             return GrantList(saleId: sale.id, items: top.map { GrantList.Grant(accountId: $0.accountId, name: $0.displayName, code: codes[$0.accountId]!) })
                 .with(status: .created)
         }
-        group.get("community/search") { request, context in
+        groups.open.get("community/search") { request, context in
             let query = try SearchQuery(request.uri.queryParameters["q"].map(String.init) ?? "")
             let boardId = try await optionalBoard(request)?.id
             let limit = try Pagination(request, defaultPerPage: 20).perPage
             let posts = try await services.search.search(query, boardId: boardId, includeHidden: context.account?.role.canModerate == true, limit: limit)
             return PostList(items: try await services.postDTOs(posts))
         }
-        group.get("community/similar") { request, _ in
+        groups.open.get("community/similar") { request, _ in
             let query = try SearchQuery(request.uri.queryParameters["q"].map(String.init) ?? "")
             let boardId = try await optionalBoard(request)?.id
             return PostList(items: try await services.postDTOs(try await services.search.similar(query, boardId: boardId, limit: 5)))

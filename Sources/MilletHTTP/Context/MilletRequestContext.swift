@@ -10,6 +10,8 @@ public struct MilletRequestContext: RequestContext {
     public var sessionToken: String?
     /// A device's token (`dev_…`), only ever set on device endpoints.
     public var deviceToken: String?
+    /// The device behind ``deviceToken``, set by the device routes' middleware.
+    public var device: Device?
     /// The peer's IP address, for throttling.
     public let clientIP: String
 
@@ -27,24 +29,9 @@ public struct MilletRequestContext: RequestContext {
         return account
     }
 
-    /// The caller's account when it is staff or admin, or `forbidden`.
-    public func requireStaff() throws -> Account {
-        let account = try requireAccount()
-        guard account.role.isStaff else { throw DomainError.forbidden(message: "staff only") }
-        return account
-    }
-
-    /// The caller's account when it may moderate the community (moderator, staff, admin), or `forbidden`.
-    public func requireModerator() throws -> Account {
-        let account = try requireAccount()
-        guard account.role.canModerate else { throw DomainError.forbidden(message: "moderators only") }
-        return account
-    }
-
-    /// The caller's account when it is an admin, or `forbidden`.
-    public func requireAdmin() throws -> Account {
-        let account = try requireAccount()
-        guard account.role == .admin else { throw DomainError.forbidden(message: "admins only") }
-        return account
+    /// The calling device, on routes of the device group (``DeviceMiddleware``).
+    public func requireDevice() throws -> Device {
+        guard let device else { throw DomainError.unauthenticated(message: "device endpoints take Authorization: Bearer <device token>") }
+        return device
     }
 }

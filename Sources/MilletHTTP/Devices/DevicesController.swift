@@ -35,8 +35,8 @@ struct DevicesController {
         let code: String?
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.post("devices/registrations") { request, context in
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.post("devices/registrations") { request, context in
             let body = try await request.decodeJSON(RegistrationBody.self, context: context)
             let registration = try DeviceRegistration(
                 serial: body.serial, modelId: body.model, secret: body.secret, marketCode: body.market, channel: body.channel, version: body.version)
@@ -46,16 +46,16 @@ struct DevicesController {
                                  nextCheckInSeconds: services.updates.policy.nextCheckIn(load: 0, random: .random(in: 0..<1)))
                 .with(status: .created)
         }
-        group.post("devices/check-in") { request, context in
-            let device = try await device(context)
+        groups.devices.post("devices/check-in") { request, context in
+            let device = try context.requireDevice()
             let body = try await CheckInBody.read(request, context: context)
             let version = try FirmwareVersion.parse(body.version, field: "version")
             return try await services.checkIns.measure { load in
                 CheckInDTO(try await services.updates.checkIn(device, version: version, load: load, random: .random(in: 0..<1)))
             }
         }
-        group.post("devices/reports") { request, context in
-            let device = try await device(context)
+        groups.devices.post("devices/reports") { request, context in
+            let device = try context.requireDevice()
             let body = try await request.decodeJSON(ReportBody.self, context: context)
             let version = try FirmwareVersion.parse(body.version, field: "version")
             guard let state = InstallState(rawValue: body.state) else { throw DomainError.invalid(field: "state", "must be downloading, installed or failed") }
@@ -68,16 +68,15 @@ struct DevicesController {
             let (tally, halted) = try await services.updates.report(device, rolloutId: body.rolloutId, version: version, state: state, code: body.code)
             return ReportDTO(rolloutId: body.rolloutId, accepted: true, rolloutHalted: halted, installed: tally.installed, failed: tally.failed)
         }
-        group.get("devices/firmware/:sha256") { request, context in
-            _ = try await device(context)
-            let sha = try context.parameters.require("sha256")
+        groups.devices.get("devices/firmware/:sha256") { request, context in
+                        let sha = try context.parameters.require("sha256")
             guard sha.count == 64, Secrets.unhex(sha) != nil, let build = try await services.firmware.build(sha256: sha.lowercased()) else {
                 throw DomainError.notFound(what: "firmware image")
             }
             return try await services.firmwareFiles.response(
                 sha256: build.sha256, size: build.size, range: request.headers[.range], context: context)
         }
-        group.get("me/devices") { _, context in
+        groups.open.get("me/devices") { _, context in
             let account = try context.requireAccount()
             let owned = try await services.devices.devices(ownerAccountId: account.id)
             // Each market and model read once, however many of the fan's devices share it.
@@ -88,18 +87,10 @@ struct DevicesController {
                 OwnedDeviceDTO(device, modelName: modelNames[device.modelId] ?? device.modelId, warrantyMonths: warrantyMonths[device.marketCode] ?? 0)
             })
         }
-        group.get("devices/keys") { _, _ in
+        groups.open.get("devices/keys") { _, _ in
             KeyList(items: try await services.updates.publishedKeys().map { KeyList.Key(id: $0.id, algorithm: "Ed25519", publicKey: $0.publicKey,
                                                                                         active: $0.retiredAt == nil, createdAt: $0.createdAt) })
         }
-    }
-
-    /// The device behind the request's device token, or 401.
-    func device(_ context: MilletRequestContext) async throws -> Device {
-        guard let token = context.deviceToken, let device = try await services.updates.device(token: token) else {
-            throw DomainError.unauthenticated(message: "device endpoints take Authorization: Bearer <device token>")
-        }
-        return device
     }
 }
 

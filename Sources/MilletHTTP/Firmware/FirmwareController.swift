@@ -23,13 +23,11 @@ struct FirmwareController {
         let reason, buildId: String?
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("staff/device-models") { _, context in
-            _ = try context.requireStaff()
+    func addRoutes(to groups: RouteGroups) {
+        groups.staff.get("staff/device-models") { _, context in
             return DeviceModelList(items: try await services.devices.deviceModels().map { DeviceModelDTO($0, revealKey: false) })
         }
-        group.post("staff/device-models") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/device-models") { request, context in
             let body = try await request.decodeJSON(ModelBody.self, context: context)
             guard let kind = DeviceKind(rawValue: body.kind) else {
                 throw DomainError.invalid(field: "kind", "must be one of \(DeviceKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -38,8 +36,7 @@ struct FirmwareController {
             try await services.devices.createModel(model)
             return DeviceModelDTO(model, revealKey: true).with(status: .created)
         }
-        group.post("staff/firmware-builds") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/firmware-builds") { request, context in
             let query = request.uri.queryParameters
             let modelId = query["model"].map(String.init) ?? ""
             let version = try FirmwareVersion.parse(query["version"].map(String.init) ?? "", field: "version")
@@ -70,23 +67,19 @@ struct FirmwareController {
             try await services.firmware.addBuild(build)
             return BuildDTO(build).with(status: .created)
         }
-        group.get("staff/firmware-builds") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/firmware-builds") { request, context in
             guard let model = request.uri.queryParameters["model"].map(String.init) else { throw DomainError.invalid(field: "model", "is required") }
             return BuildList(items: try await services.firmware.builds(modelId: model).map(BuildDTO.init))
         }
-        group.post("staff/signing-keys") { _, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/signing-keys") { _, context in
             let key = try await services.updates.rotateKey()
             return KeyList.Key(id: key.id, algorithm: "Ed25519", publicKey: key.publicKey, active: true, createdAt: key.createdAt).with(status: .created)
         }
-        group.post("staff/signing-keys/:id/retire") { _, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/signing-keys/:id/retire") { _, context in
             try await services.updates.retireKey(id: try context.parameters.require("id"))
             return Response(status: .noContent)
         }
-        group.post("staff/rollouts") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/rollouts") { request, context in
             let body = try await request.decodeJSON(RolloutBody.self, context: context)
             guard Identifier.isWellFormed(body.buildId), let build = try await services.firmware.build(id: body.buildId) else {
                 throw DomainError.invalid(field: "buildId", "no such build")
@@ -100,33 +93,29 @@ struct FirmwareController {
             services.updates.forget()
             return try await rolloutDTO(rollout).with(status: .created)
         }
-        group.get("staff/rollouts") { _, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/rollouts") { _, context in
             var items: [RolloutDTO] = []
             for rollout in try await services.firmware.rollouts(modelId: nil) { items.append(try await rolloutDTO(rollout)) }
             return RolloutList(items: items)
         }
-        group.get("staff/rollouts/:id") { _, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/rollouts/:id") { _, context in
             return try await rolloutDTO(try await rollout(context))
         }
-        group.get("staff/rollouts/:id/timeline") { _, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/rollouts/:id/timeline") { _, context in
             let rollout = try await rollout(context)
             return TimelineDTO(items: try await services.firmware.reportTimeline(rolloutId: rollout.id).map {
                 TimelineDTO.Minute(minute: $0.minute, installed: $0.installed, failed: $0.failed)
             })
         }
-        group.get("staff/device-models/:id/adoption") { _, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/device-models/:id/adoption") { _, context in
             let id = try context.parameters.require("id")
             guard try await services.devices.deviceModel(id: id) != nil else { throw DomainError.notFound(what: "device model") }
             return AdoptionDTO(model: id, items: try await services.devices.adoption(modelId: id).map {
                 AdoptionDTO.Count(market: $0.marketCode, version: $0.version, devices: $0.devices)
             })
         }
-        group.post("staff/rollouts/:id/commands") { request, context in
-            let staff = try context.requireStaff()
+        groups.staff.post("staff/rollouts/:id/commands") { request, context in
+            let staff = try context.requireAccount()
             let rollout = try await rollout(context)
             let body = try await request.decodeJSON(CommandBody.self, context: context)
             let command = try RolloutCommand(name: body.command, reason: body.reason, buildId: body.buildId)

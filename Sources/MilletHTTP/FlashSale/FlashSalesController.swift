@@ -48,9 +48,9 @@ struct FlashSalesController {
         }
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
+    func addRoutes(to groups: RouteGroups) {
         // First: at a launch nearly every request is a purchase attempt (see `buildRouter`).
-        group.post("flash-sales/:id/purchases") { request, context in
+        groups.open.post("flash-sales/:id/purchases") { request, context in
             let account = try context.requireAccount()
             let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
             let saleId = try context.parameters.require("id")
@@ -74,7 +74,7 @@ struct FlashSalesController {
             }
             return OrderDTO(bought.order).with(status: .created)
         }
-        group.get("flash-sales") { _, _ in
+        groups.open.get("flash-sales") { _, _ in
             let now = services.clock.now()
             var items: [FlashSaleDTO] = []
             for sale in try await services.flashSales.sales(endingAfter: now, limit: 100) {
@@ -82,14 +82,14 @@ struct FlashSalesController {
             }
             return FlashSaleList(items: items)
         }
-        group.get("flash-sales/:id") { _, context in
+        groups.open.get("flash-sales/:id") { _, context in
             let sale = try await sale(context)
             return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now(), next: await services.engine.nextBatch(after: sale.id))
         }
-        group.get("flash-sales/:id/events") { _, context in
+        groups.open.get("flash-sales/:id/events") { _, context in
             live(try await sale(context))
         }
-        group.post("flash-sales/:id/reservations") { _, context in
+        groups.open.post("flash-sales/:id/reservations") { _, context in
             let account = try context.requireAccount()
             let sale = try await sale(context)
             guard sale.acceptsReservations(at: services.clock.now()) else {
@@ -98,12 +98,11 @@ struct FlashSalesController {
             let reserved = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
             return ReservationDTO(saleId: sale.id, reserved: true, reservations: reserved.reservations).with(status: reserved.added ? .created : .ok)
         }
-        group.post("flash-sales/:id/tokens") { _, context in
+        groups.open.post("flash-sales/:id/tokens") { _, context in
             let account = try context.requireAccount()
             return try await services.purchaseToken(saleId: try context.parameters.require("id"), accountId: account.id).with(status: .created)
         }
-        group.post("staff/flash-sales") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/flash-sales") { request, context in
             let body = try await request.decodeJSON(CreateBody.self, context: context)
             let sale = try await SaleScheduler(
                 catalog: services.catalog, inventory: services.inventory, markets: services.markets, sales: services.flashSales,
@@ -111,8 +110,7 @@ struct FlashSalesController {
             ).schedule(try Self.request(body))
             return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now()).with(status: .created)
         }
-        group.post("staff/flash-sales/:id/fcodes") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/flash-sales/:id/fcodes") { request, context in
             let sale = try await sale(context)
             let body = try await request.decodeJSON(FCodeBody.self, context: context)
             guard sale.phase(at: services.clock.now()) != .ended else { throw PurchaseRefusal.ended }

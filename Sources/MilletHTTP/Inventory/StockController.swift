@@ -33,17 +33,14 @@ struct StockController {
         let items: [StockDTO]
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("staff/warehouses") { request, context in
-            _ = try context.requireStaff()
+    func addRoutes(to groups: RouteGroups) {
+        groups.staff.get("staff/warehouses") { request, context in
             return WarehouseList(items: try await services.inventory.warehouses(marketCode: request.uri.queryParameters["market"].map { String($0).uppercased() }))
         }
-        group.get("staff/stock") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/stock") { request, context in
             return StockList(items: try await services.inventory.stock(skuId: try request.query("skuId")).map(StockDTO.init))
         }
-        group.post("staff/stock/receipts") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/stock/receipts") { request, context in
             let body = try await request.decodeJSON(ReceiptBody.self, context: context)
             return StockDTO(try await receive(body)).with(status: .created)
         }

@@ -9,11 +9,11 @@ struct MarketsController {
         let items: [MarketDTO]
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("markets") { _, _ in
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("markets") { _, _ in
             MarketList(items: try await services.markets.markets().map(MarketDTO.init))
         }
-        group.get("markets/:code") { _, context in
+        groups.open.get("markets/:code") { _, context in
             guard let market = try await services.markets.market(code: try context.parameters.require("code").uppercased()) else {
                 throw DomainError.notFound(what: "market")
             }

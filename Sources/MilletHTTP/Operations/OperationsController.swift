@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import MilletCore
-import MilletStorage
 
 /// `/health`, `/metrics` (Prometheus text) and `/openapi.yaml`.
 struct OperationsController {

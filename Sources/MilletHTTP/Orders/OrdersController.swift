@@ -26,29 +26,29 @@ struct OrdersController {
         let provider: String
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.post("orders") { request, context in
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.post("orders") { request, context in
             let account = try context.requireAccount()
             let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
             let body = try await request.decodeJSON(PlaceBody.self, context: context)
             let (order, created) = try await place(body, account: account, key: key)
             return OrderDTO(order).with(status: created ? .created : .ok)
         }
-        group.get("orders") { request, context in
+        groups.open.get("orders") { request, context in
             let account = try context.requireAccount()
             let pagination = try Pagination(request)
             let orders = try await services.orders.orders(accountId: account.id, offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: orders.map(OrderDTO.init), pagination: pagination)
         }
-        group.get("orders/:id") { _, context in
+        groups.open.get("orders/:id") { _, context in
             OrderDTO(try await ownedOrder(try context.parameters.require("id"), context: context))
         }
-        group.post("orders/:id/cancel") { _, context in
+        groups.open.post("orders/:id/cancel") { _, context in
             let order = try await ownedOrder(try context.parameters.require("id"), context: context)
             let actor = "account:\(try context.requireAccount().id)"
-            return OrderDTO(try await services.apply(.cancel, orderId: order.id, actor: actor, note: "cancelled by the customer"))
+            return OrderDTO(try await services.orderDesk.cancel(orderId: order.id, actor: actor, note: "cancelled by the customer"))
         }
-        group.post("orders/:id/payments") { request, context in
+        groups.open.post("orders/:id/payments") { request, context in
             let order = try await ownedOrder(try context.parameters.require("id"), context: context)
             let body = try await request.decodeJSON(PaymentBody.self, context: context)
             guard body.provider == services.sandbox.name else { throw DomainError.invalid(field: "provider", "unknown payment provider") }
@@ -75,7 +75,7 @@ struct OrdersController {
             cartId = cart.id
             items = cart.items
         }
-        return try await services.checkout.placeOrder(
+        return try await services.orderDesk.place(
             accountId: account.id, market: market, items: items, address: address, idempotencyKey: key,
             language: market.defaultLanguage, clearingCart: cartId)
     }

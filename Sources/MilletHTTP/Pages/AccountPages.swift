@@ -13,11 +13,11 @@ extension WebPages {
         let next: String?
     }
 
-    func addAccountRoutes(to router: Router<MilletRequestContext>) {
-        router.get("register") { request, context in
+    func addAccountRoutes(to groups: RouteGroups) {
+        groups.open.get("register") { request, context in
             pages.page("register", ["next": Self.safeNext(request.uri.queryParameters["next"].map(String.init))], chrome: try await chrome(request, context))
         }
-        router.post("register") { request, context in
+        groups.open.post("register") { request, context in
             let form = try await request.decodeForm(RegisterForm.self, context: context)
             do {
                 let (account, token) = try await services.authenticator.register(
@@ -29,10 +29,10 @@ extension WebPages {
                                                "problems": problems(error, chrome: chrome)], chrome: chrome, status: APIError(error).status)
             }
         }
-        router.get("login") { request, context in
+        groups.open.get("login") { request, context in
             pages.page("login", ["next": Self.safeNext(request.uri.queryParameters["next"].map(String.init))], chrome: try await chrome(request, context))
         }
-        router.post("login") { request, context in
+        groups.open.post("login") { request, context in
             let form = try await request.decodeForm(LogInForm.self, context: context)
             do {
                 let (account, token) = try await services.authenticator.logIn(email: form.email, password: form.password, clientIP: context.clientIP)
@@ -43,7 +43,7 @@ extension WebPages {
                                   chrome: chrome, status: APIError(error).status)
             }
         }
-        router.post("logout") { _, context in
+        groups.open.post("logout") { _, context in
             if let token = context.sessionToken { try await services.authenticator.logOut(token: token) }
             var response = redirect("/")
             response.setCookie(Self.cookie(IdentityMiddleware.cookieName, "", maxAge: 0))

@@ -10,15 +10,15 @@ extension WebPages {
         let firmwareVersion, deviceModel: String?
     }
 
-    func addCommunityRoutes(to router: Router<MilletRequestContext>) {
-        router.get("community") { request, context in
+    func addCommunityRoutes(to groups: RouteGroups) {
+        groups.open.get("community") { request, context in
             let chrome = try await chrome(request, context)
             let boards = try await services.community.boards()
             return pages.page("community", [
                 "boards": boards.map { ["slug": $0.slug, "name": $0.name, "productLine": $0.productLine ?? ""] },
             ], chrome: chrome)
         }
-        router.get("community/boards/:slug") { request, context in
+        groups.open.get("community/boards/:slug") { request, context in
             let chrome = try await chrome(request, context)
             let board = try await services.board(slug: try context.parameters.require("slug"))
             let sort = request.uri.queryParameters["sort"].flatMap { PostOrder(rawValue: String($0)) } ?? .votes
@@ -36,13 +36,13 @@ extension WebPages {
                 "kinds": PostKind.allCases.map { ["kind": $0.rawValue, "label": strings["post_kind_\($0.rawValue)"] ?? $0.rawValue] },
             ], chrome: chrome)
         }
-        router.post("community/boards/:slug/posts") { request, context in
+        groups.open.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
             let board = try await services.board(slug: try context.parameters.require("slug"))
             let post = try await services.createPost(try Self.draft(await request.decodeForm(PostForm.self, context: context)), on: board, by: account)
             return redirect("/community/posts/\(post.id)")
         }
-        router.get("community/search") { request, context in
+        groups.open.get("community/search") { request, context in
             let chrome = try await chrome(request, context)
             let text = request.uri.queryParameters["q"].map(String.init) ?? ""
             let posts = text.isEmpty ? [] : try await services.search.search(
@@ -52,7 +52,7 @@ extension WebPages {
                 "posts": try await services.postDTOs(posts).map { postValues($0, chrome: chrome) },
             ], chrome: chrome)
         }
-        router.get("roadmap") { request, context in
+        groups.open.get("roadmap") { request, context in
             let chrome = try await chrome(request, context)
             let posts = try await services.postDTOs(try await services.community.roadmap(
                 shippedSince: services.clock.now().addingTimeInterval(-Self.roadmapShippedDays * 24 * 3600), limit: 300))

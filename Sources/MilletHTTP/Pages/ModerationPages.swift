@@ -4,9 +4,8 @@ import MilletCore
 
 /// The moderators' page: reported posts, most reported first, and the audit log.
 extension WebPages {
-    func addModerationRoutes(to router: Router<MilletRequestContext>) {
-        router.get("moderation") { request, context in
-            _ = try context.requireModerator()
+    func addModerationRoutes(to groups: RouteGroups) {
+        groups.moderators.get("moderation") { request, context in
             let chrome = try await chrome(request, context)
             let strings = pages.strings(chrome.preferences.language)
             let reported = try await services.moderation.openReports(limit: 50)

@@ -12,9 +12,9 @@ extension WebPages {
         let outcome: String
     }
 
-    func addOrderRoutes(to router: Router<MilletRequestContext>) {
+    func addOrderRoutes(to groups: RouteGroups) {
         let storefront = Storefront(services: services)
-        router.get("checkout") { request, context in
+        groups.open.get("checkout") { request, context in
             let account = try context.requireAccount()
             let chrome = try await chrome(request, context)
             let view = try await storefront.cart(.account(account.id), market: chrome.market, language: chrome.preferences.language).view
@@ -26,12 +26,12 @@ extension WebPages {
             values["paymentMinutes"] = chrome.market.paymentWindowMinutes
             return pages.page("checkout", values, chrome: chrome)
         }
-        router.post("checkout") { request, context in
+        groups.open.post("checkout") { request, context in
             let account = try context.requireAccount()
             let chrome = try await chrome(request, context)
             let form = try await request.decodeForm(CheckoutForm.self, context: context)
             let cart = try await services.carts.cart(for: .account(account.id), marketCode: chrome.market.code)
-            let (order, _) = try await services.checkout.placeOrder(
+            let (order, _) = try await services.orderDesk.place(
                 accountId: account.id, market: chrome.market, items: cart.items,
                 address: try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone),
                 idempotencyKey: try Checkout.validate(idempotencyKey: form.idempotencyKey), language: chrome.preferences.language,
@@ -40,19 +40,25 @@ extension WebPages {
             let payment = try await services.payments.createPayment(orderId: order.id, provider: services.sandbox.name, now: services.clock.now())
             return redirect(services.sandbox.payURL(for: payment))
         }
-        router.get("pay/sandbox/:paymentId") { request, context in
+        groups.open.get("pay/sandbox/:paymentId") { request, context in
             let chrome = try await chrome(request, context)
             let (payment, order) = try await ownedPayment(try context.parameters.require("paymentId"), context: context)
             let market = try await services.market(order.marketCode)
+            let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
+            let refunds = try await services.sandbox.ledger.sandboxRefunds(paymentId: payment.id, limit: 100)
             return pages.page("pay", [
+                "hasRefunds": !refunds.isEmpty,
                 "paymentId": payment.id, "orderId": order.id, "number": order.number, "status": payment.status.rawValue,
                 "payable": payment.status == .pending || payment.status == .failed,
-                "amount": LocaleFormat(language: chrome.preferences.language, region: market.code)
-                    .money(payment.amount, currency: payment.currency, minorDigits: market.currency.minorDigits),
+                "amount": format.money(payment.amount, currency: payment.currency, minorDigits: market.currency.minorDigits),
                 "deadline": chrome.format.dateTime(order.paymentDeadline),
+                "refunds": refunds.map { refund in
+                    ["reference": refund.reference, "amount": format.money(refund.amount, currency: refund.currency, minorDigits: market.currency.minorDigits),
+                     "at": chrome.format.dateTime(refund.createdAt)] as [String: Any]
+                },
             ], chrome: chrome)
         }
-        router.post("pay/sandbox/:paymentId") { request, context in
+        groups.open.post("pay/sandbox/:paymentId") { request, context in
             let (payment, order) = try await ownedPayment(try context.parameters.require("paymentId"), context: context)
             let form = try await request.decodeForm(PayForm.self, context: context)
             // The sandbox behaves as a real provider: it signs a webhook and delivers it to Millet's
@@ -61,23 +67,23 @@ extension WebPages {
             _ = try await PaymentsController(services: services).receive(signature: signed.signature, body: signed.body)
             return redirect("/orders/\(order.id)")
         }
-        router.get("orders") { request, context in
+        groups.open.get("orders") { request, context in
             let account = try context.requireAccount()
             let chrome = try await chrome(request, context)
             let orders = try await services.orders.orders(accountId: account.id, offset: 0, limit: 100)
             return pages.page("orders", ["orders": try await orders.asyncMap { try await orderSummary($0, chrome: chrome) }], chrome: chrome)
         }
-        router.get("orders/:id") { request, context in
+        groups.open.get("orders/:id") { request, context in
             let chrome = try await chrome(request, context)
             let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
             return pages.page("order", try await orderValues(order, chrome: chrome), chrome: chrome)
         }
-        router.post("orders/:id/cancel") { _, context in
+        groups.open.post("orders/:id/cancel") { _, context in
             let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
-            _ = try await services.apply(.cancel, orderId: order.id, actor: "account:\(try context.requireAccount().id)", note: "cancelled by the customer")
+            _ = try await services.orderDesk.cancel(orderId: order.id, actor: "account:\(try context.requireAccount().id)", note: "cancelled by the customer")
             return redirect("/orders/\(order.id)")
         }
-        router.post("orders/:id/pay") { _, context in
+        groups.open.post("orders/:id/pay") { _, context in
             let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
             let payment = try await services.payments.createPayment(orderId: order.id, provider: services.sandbox.name, now: services.clock.now())
             return redirect(services.sandbox.payURL(for: payment))
@@ -115,6 +121,11 @@ extension WebPages {
                              "postcode": order.shippingAddress.postcode]
         values["timeline"] = order.timeline.map { ["status": t["status_\($0.to.rawValue)"] ?? $0.to.rawValue, "note": $0.note, "actor": $0.actor,
                                                    "at": chrome.format.dateTime($0.at)] as [String: Any] }
+        values["refunds"] = order.refunds.map {
+            ["amount": money($0.amount), "status": t["refund_\($0.status.rawValue)"] ?? $0.status.rawValue, "reason": $0.reason,
+             "at": chrome.format.dateTime($0.createdAt)] as [String: Any]
+        }
+        values["hasRefunds"] = !order.refunds.isEmpty
         values["pending"] = order.status == .pendingPayment
         values["deadline"] = chrome.format.dateTime(order.paymentDeadline)
         values["cancellable"] = OrderLifecycle.events(from: order.status).contains(.cancel)

@@ -27,44 +27,44 @@ extension WebPages {
         let reason, board: String?
     }
 
-    func addPostRoutes(to router: Router<MilletRequestContext>) {
-        router.get("community/posts/:id") { request, context in
+    func addPostRoutes(to groups: RouteGroups) {
+        groups.open.get("community/posts/:id") { request, context in
             let chrome = try await chrome(request, context)
             return try await postPage(try await pagePost(context), chrome: chrome, account: context.account)
         }
-        router.post("community/posts/:id/edit") { request, context in
+        groups.open.post("community/posts/:id/edit") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
             _ = try await services.edit(post, by: account) { try Self.draft(await request.decodeForm(PostForm.self, context: context)) }
             return redirect("/community/posts/\(post.id)")
         }
-        router.post("community/posts/:id/vote") { _, context in
+        groups.open.post("community/posts/:id/vote") { _, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
             _ = try await services.community.toggleVote(postId: post.id, accountId: account.id, now: services.clock.now())
             return redirect("/community/posts/\(post.id)")
         }
-        router.post("community/posts/:id/follow") { request, context in
+        groups.open.post("community/posts/:id/follow") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
             let form = try await request.decodeForm(FollowForm.self, context: context)
             _ = try await services.discussion.setFollowing(form.following == "1", postId: post.id, accountId: account.id, now: services.clock.now())
             return redirect("/community/posts/\(post.id)")
         }
-        router.post("community/posts/:id/comments") { request, context in
+        groups.open.post("community/posts/:id/comments") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
             _ = try await services.addComment(try await request.decodeForm(CommentForm.self, context: context).body, to: post, by: account)
             return redirect("/community/posts/\(post.id)#comments")
         }
-        router.post("community/posts/:id/report") { request, context in
+        groups.open.post("community/posts/:id/report") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
             try await services.report(post, reason: try await request.decodeForm(ReportForm.self, context: context).reason, by: account)
             return redirect("/community/posts/\(post.id)?reported=1")
         }
-        router.post("community/posts/:id/status") { request, context in
-            let staff = try context.requireStaff()
+        groups.staff.post("community/posts/:id/status") { request, context in
+            let staff = try context.requireAccount()
             let post = try await pagePost(context)
             let form = try await request.decodeForm(StatusForm.self, context: context)
             let change = try CommunityController.change(.init(
@@ -72,8 +72,8 @@ extension WebPages {
             _ = try await services.community.changeStatus(postId: post.id, change, actor: "account:\(staff.id)", now: services.clock.now())
             return redirect("/community/posts/\(post.id)")
         }
-        router.post("community/posts/:id/moderate") { request, context in
-            let moderator = try context.requireModerator()
+        groups.moderators.post("community/posts/:id/moderate") { request, context in
+            let moderator = try context.requireAccount()
             let post = try await pagePost(context)
             let form = try await request.decodeForm(ModerateForm.self, context: context)
             let action = try ModerationAction(name: form.action, reason: Self.nonEmpty(form.reason), board: Self.nonEmpty(form.board))

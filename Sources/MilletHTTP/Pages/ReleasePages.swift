@@ -13,13 +13,13 @@ extension WebPages {
         let postId: String
     }
 
-    func addReleaseRoutes(to router: Router<MilletRequestContext>) {
-        router.get("releases") { request, context in
+    func addReleaseRoutes(to groups: RouteGroups) {
+        groups.open.get("releases") { request, context in
             let chrome = try await chrome(request, context)
             let releases = try await services.releases.releases(productLine: nil, limit: 100).filter(\.published)
             return pages.page("releases", ["releases": releases.map { releaseValues($0, chrome: chrome) }, "empty": releases.isEmpty], chrome: chrome)
         }
-        router.get("releases/:id") { request, context in
+        groups.open.get("releases/:id") { request, context in
             let chrome = try await chrome(request, context)
             let release = try await pageRelease(context)
             guard release.published || context.account?.role.isStaff == true else { throw DomainError.notFound(what: "release") }
@@ -29,7 +29,7 @@ extension WebPages {
             values["notes"] = localizedNotes(release, posts: posts, chrome: chrome)
             return pages.page("release", ["release": values], chrome: chrome)
         }
-        router.get("inbox") { request, context in
+        groups.open.get("inbox") { request, context in
             let account = try context.requireAccount()
             let chrome = try await chrome(request, context)
             let inbox = try await services.releases.inbox(accountId: account.id, limit: 100)
@@ -46,13 +46,12 @@ extension WebPages {
                 },
             ], chrome: chrome)
         }
-        router.post("inbox/:id/read") { _, context in
+        groups.open.post("inbox/:id/read") { _, context in
             let account = try context.requireAccount()
             try await services.releases.markRead(notificationId: try context.parameters.require("id"), accountId: account.id, now: services.clock.now())
             return redirect("/inbox")
         }
-        router.get("staff/releases") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/releases") { request, context in
             let chrome = try await chrome(request, context)
             let releases = try await services.releases.releases(productLine: nil, limit: 100)
             let lines = Set(try await services.community.boards().compactMap(\.productLine)).sorted()
@@ -61,16 +60,14 @@ extension WebPages {
                 "productLines": lines, "channels": ReleaseChannel.allCases.map(\.rawValue),
             ], chrome: chrome)
         }
-        router.post("staff/releases") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/releases") { request, context in
             let form = try await request.decodeForm(ReleaseForm.self, context: context)
             let release = try ReleasesController.release(
                 .init(productLine: form.productLine, version: form.version, channel: form.channel, date: nil), now: services.clock.now())
             try await services.releases.createRelease(release, now: services.clock.now())
             return redirect("/staff/releases/\(release.id)")
         }
-        router.get("staff/releases/:id") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/releases/:id") { request, context in
             let chrome = try await chrome(request, context)
             let release = try await pageRelease(context)
             var values = releaseValues(release, chrome: chrome)
@@ -80,16 +77,15 @@ extension WebPages {
             values["candidates"] = try await services.postDTOs(candidates).map { postValues($0, chrome: chrome) }
             return pages.page("staff-release", ["release": values], chrome: chrome)
         }
-        router.post("staff/releases/:id/posts") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/releases/:id/posts") { request, context in
             let release = try await pageRelease(context)
             let form = try await request.decodeForm(AttachForm.self, context: context)
             guard Identifier.isWellFormed(form.postId) else { throw DomainError.notFound(what: "post") }
             _ = try await services.releases.attach(postId: form.postId, releaseId: release.id)
             return redirect("/staff/releases/\(release.id)")
         }
-        router.post("staff/releases/:id/publish") { _, context in
-            let staff = try context.requireStaff()
+        groups.staff.post("staff/releases/:id/publish") { _, context in
+            let staff = try context.requireAccount()
             let release = try await pageRelease(context)
             _ = try await services.releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: services.clock.now())
             return redirect("/releases/\(release.id)")

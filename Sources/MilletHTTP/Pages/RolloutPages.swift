@@ -11,9 +11,8 @@ extension WebPages {
         let reason, buildId: String?
     }
 
-    func addRolloutRoutes(to router: Router<MilletRequestContext>) {
-        router.get("staff/rollouts") { request, context in
-            _ = try context.requireStaff()
+    func addRolloutRoutes(to groups: RouteGroups) {
+        groups.staff.get("staff/rollouts") { request, context in
             let chrome = try await chrome(request, context)
             var rows: [[String: Any]] = []
             for rollout in try await services.firmware.rollouts(modelId: nil) {
@@ -21,8 +20,7 @@ extension WebPages {
             }
             return pages.page("staff-rollouts", ["rollouts": rows, "empty": rows.isEmpty], chrome: chrome)
         }
-        router.get("staff/rollouts/:id") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/rollouts/:id") { request, context in
             let chrome = try await chrome(request, context)
             let rollout = try await pageRollout(context)
             var values = try await rolloutValues(rollout, chrome: chrome)
@@ -46,8 +44,8 @@ extension WebPages {
                 .map { ["id": $0.id, "version": $0.version] }
             return pages.page("staff-rollout", ["rollout": values], chrome: chrome)
         }
-        router.post("staff/rollouts/:id/commands") { request, context in
-            let staff = try context.requireStaff()
+        groups.staff.post("staff/rollouts/:id/commands") { request, context in
+            let staff = try context.requireAccount()
             let rollout = try await pageRollout(context)
             let form = try await request.decodeForm(RolloutCommandForm.self, context: context)
             let command = try RolloutCommand(name: form.command, reason: Self.nonEmpty(form.reason), buildId: Self.nonEmpty(form.buildId))

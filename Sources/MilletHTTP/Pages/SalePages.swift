@@ -13,8 +13,8 @@ extension WebPages {
         let proofOfWork: String?
     }
 
-    func addSaleRoutes(to router: Router<MilletRequestContext>) {
-        router.get("sales") { request, context in
+    func addSaleRoutes(to groups: RouteGroups) {
+        groups.open.get("sales") { request, context in
             let chrome = try await chrome(request, context)
             let now = services.clock.now()
             var sales: [[String: Any]] = []
@@ -23,11 +23,11 @@ extension WebPages {
             }
             return pages.page("sales", ["sales": sales, "empty": sales.isEmpty], chrome: chrome)
         }
-        router.get("sales/:id") { request, context in
+        groups.open.get("sales/:id") { request, context in
             let chrome = try await chrome(request, context)
             return try await salePage(try await sale(context), chrome: chrome, account: context.account)
         }
-        router.post("sales/:id/reserve") { _, context in
+        groups.open.post("sales/:id/reserve") { _, context in
             let account = try context.requireAccount()
             let sale = try await sale(context)
             guard sale.acceptsReservations(at: services.clock.now()) else {
@@ -37,11 +37,11 @@ extension WebPages {
             return redirect("/sales/\(sale.id)")
         }
         // The page's script fetches a token here (the API takes bearer tokens, pages take the cookie).
-        router.post("sales/:id/token") { _, context in
+        groups.open.post("sales/:id/token") { _, context in
             let account = try context.requireAccount()
             return try await services.purchaseToken(saleId: try context.parameters.require("id"), accountId: account.id)
         }
-        router.post("sales/:id/buy") { request, context in
+        groups.open.post("sales/:id/buy") { request, context in
             let account = try context.requireAccount()
             let chrome = try await chrome(request, context)
             let sale = try await sale(context)

@@ -22,10 +22,9 @@ extension WebPages {
         let note: String?
     }
 
-    func addStaffRoutes(to router: Router<MilletRequestContext>) {
+    func addStaffRoutes(to groups: RouteGroups) {
         let catalog = StaffCatalogController(services: services)
-        router.get("staff") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff") { request, context in
             let chrome = try await chrome(request, context)
             let products = try await services.catalog.products(includeUnpublished: true, offset: 0, limit: 100)
             return pages.page("staff-products", [
@@ -33,8 +32,7 @@ extension WebPages {
                                             "published": $0.published, "skuCount": $0.skus.count] as [String: Any] },
             ], chrome: chrome)
         }
-        router.get("staff/products/:id") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/products/:id") { request, context in
             let chrome = try await chrome(request, context)
             let id = try context.parameters.require("id")
             guard Identifier.isWellFormed(id), let product = try await services.catalog.product(id: id) else { throw DomainError.notFound(what: "product") }
@@ -60,29 +58,25 @@ extension WebPages {
             return pages.page("staff-product", ["id": product.id, "name": product.text(in: chrome.preferences.language).name,
                                                 "published": product.published, "skus": rows], chrome: chrome)
         }
-        router.post("staff/products/:id/publication") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/products/:id/publication") { request, context in
             let form = try await request.decodeForm(PublishForm.self, context: context)
             let product = try await catalog.setPublished(productId: try context.parameters.require("id"), form.published == "true")
             return redirect("/staff/products/\(product.id)")
         }
-        router.post("staff/prices") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/prices") { request, context in
             let form = try await request.decodeForm(PriceForm.self, context: context)
             let price = try await catalog.setPrice(.init(skuId: form.skuId, market: form.market, price: form.price, billOfMaterials: form.billOfMaterials,
                                                          logistics: form.logistics, duty: form.duty, currency: nil))
             guard let sku = try await services.catalog.sku(id: price.skuId) else { throw DomainError.notFound(what: "SKU") }
             return redirect("/staff/products/\(sku.productId)")
         }
-        router.post("staff/stock/receipts") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/stock/receipts") { request, context in
             let form = try await request.decodeForm(ReceiptForm.self, context: context)
             let level = try await StockController(services: services).receive(.init(skuId: form.skuId, warehouseId: form.warehouseId, quantity: form.quantity))
             guard let sku = try await services.catalog.sku(id: level.skuId) else { throw DomainError.notFound(what: "SKU") }
             return redirect("/staff/products/\(sku.productId)")
         }
-        router.get("staff/orders") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/orders") { request, context in
             let chrome = try await chrome(request, context)
             let status = request.uri.queryParameters["status"].flatMap { OrderStatus(rawValue: String($0)) }
             let orders = try await services.orders.orders(status: status, offset: 0, limit: 100)
@@ -94,10 +88,10 @@ extension WebPages {
                 "statuses": OrderStatus.allCases.map { ["code": $0.rawValue, "label": t["status_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == status] as [String: Any] },
             ], chrome: chrome)
         }
-        router.post("staff/orders/:id/events") { request, context in
-            let staff = try context.requireStaff()
+        groups.staff.post("staff/orders/:id/events") { request, context in
+            let staff = try context.requireAccount()
             let form = try await request.decodeForm(EventForm.self, context: context)
-            let order = try await StaffOrdersController(services: services).apply(form.event, note: form.note, orderId: try context.parameters.require("id"), staff: staff)
+            let order = try await StaffOrdersController(services: services).apply(form.event, note: form.note, serials: [], orderId: try context.parameters.require("id"), staff: staff)
             return redirect("/staff/orders?status=\(order.status.rawValue)")
         }
     }

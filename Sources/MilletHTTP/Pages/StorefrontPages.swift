@@ -8,9 +8,9 @@ extension WebPages {
         let quantity: Int
     }
 
-    func addStorefrontRoutes(to router: Router<MilletRequestContext>) {
+    func addStorefrontRoutes(to groups: RouteGroups) {
         let storefront = Storefront(services: services)
-        router.get("/") { request, context in
+        groups.open.get("/") { request, context in
             let chrome = try await chrome(request, context)
             let page = try await storefront.products(market: chrome.market, language: chrome.preferences.language, pagination: try Pagination(request, defaultPerPage: 50))
             let products = page.items.map { product -> [String: Any] in
@@ -20,7 +20,7 @@ extension WebPages {
             }
             return pages.page("home", ["products": products], chrome: chrome)
         }
-        router.get("products/:slug") { request, context in
+        groups.open.get("products/:slug") { request, context in
             let chrome = try await chrome(request, context)
             let product = try await storefront.product(try context.parameters.require("slug"), market: chrome.market, language: chrome.preferences.language)
             let t = pages.strings(chrome.preferences.language)
@@ -43,13 +43,13 @@ extension WebPages {
                 "capPercent": services.pricing.marginCapBasisPoints / 100,
             ], chrome: chrome)
         }
-        router.get("cart") { request, context in
+        groups.open.get("cart") { request, context in
             let chrome = try await chrome(request, context)
             let (owner, _) = cartOwner(request, context)
             let view = try await storefront.cart(owner, market: chrome.market, language: chrome.preferences.language).view
             return pages.page("cart", cartValues(view, chrome: chrome), chrome: chrome)
         }
-        router.post("cart/items") { request, context in
+        groups.open.post("cart/items") { request, context in
             let chrome = try await chrome(request, context)
             let form = try await request.decodeForm(AddForm.self, context: context)
             let (owner, newToken) = cartOwner(request, context)
@@ -58,14 +58,14 @@ extension WebPages {
             if let newToken { response.setCookie(Self.cookie(Self.guestCartCookie, newToken)) }
             return response
         }
-        router.post("cart/items/:skuId/remove") { request, context in
+        groups.open.post("cart/items/:skuId/remove") { request, context in
             let chrome = try await chrome(request, context)
             let (owner, _) = cartOwner(request, context)
             let cart = try await services.carts.cart(for: owner, marketCode: chrome.market.code)
             try await services.carts.setQuantity(cartId: cart.id, skuId: try context.parameters.require("skuId"), quantity: 0)
             return redirect("/cart")
         }
-        router.get("preferences") { request, context in
+        groups.open.get("preferences") { request, context in
             let markets = try await services.markets.markets()
             var response = redirect(Self.safeNext(request.uri.queryParameters["next"].map(String.init)))
             if let code = request.uri.queryParameters["market"].map({ String($0).uppercased() }), markets.contains(where: { $0.code == code }) {

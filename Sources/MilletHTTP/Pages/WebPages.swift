@@ -8,17 +8,17 @@ struct WebPages {
     let pages: PageRenderer
     static let guestCartCookie = "millet_cart"
 
-    func addRoutes(to router: Router<MilletRequestContext>) {
-        addStorefrontRoutes(to: router)
-        addAccountRoutes(to: router)
-        addOrderRoutes(to: router)
-        addStaffRoutes(to: router)
-        addSaleRoutes(to: router)
-        addCommunityRoutes(to: router)
-        addPostRoutes(to: router)
-        addReleaseRoutes(to: router)
-        addModerationRoutes(to: router)
-        addRolloutRoutes(to: router)
+    func addRoutes(to groups: RouteGroups) {
+        addStorefrontRoutes(to: groups)
+        addAccountRoutes(to: groups)
+        addOrderRoutes(to: groups)
+        addStaffRoutes(to: groups)
+        addSaleRoutes(to: groups)
+        addCommunityRoutes(to: groups)
+        addPostRoutes(to: groups)
+        addReleaseRoutes(to: groups)
+        addModerationRoutes(to: groups)
+        addRolloutRoutes(to: groups)
     }
 
     func chrome(_ request: Request, _ context: MilletRequestContext) async throws -> PageChrome {

@@ -12,10 +12,39 @@ struct PaymentsController {
         let paymentStatus: String
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.post("payments/sandbox/webhook") { request, context in
+    /// A refund as the sandbox provider's books show it.
+    struct SandboxRefundDTO: Codable, Sendable {
+        let reference, idempotencyKey, paymentId: String
+        let amount: MoneyDTO
+        let createdAt: Date
+
+        init(_ refund: SandboxRefund) {
+            reference = refund.reference
+            idempotencyKey = refund.idempotencyKey
+            paymentId = refund.paymentId
+            amount = MoneyDTO(amount: refund.amount, currency: refund.currency)
+            createdAt = refund.createdAt
+        }
+    }
+
+    struct SandboxRefunds: ResponseEncodable {
+        let items: [SandboxRefundDTO]
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.post("payments/sandbox/webhook") { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             return try await receive(signature: request.headers[.init("Millet-Signature")!], body: Array(buffer: body))
+        }
+        // The sandbox provider's dashboard: the refunds it was asked for, newest first.
+        groups.staff.get("payments/sandbox/refunds") { request, context in
+            var paymentId: String?
+            if let raw = request.uri.queryParameters["paymentId"] {
+                guard Identifier.isWellFormed(String(raw)) else { throw DomainError.invalid(field: "paymentId", "not a payment id") }
+                paymentId = String(raw)
+            }
+            let refunds = try await services.sandbox.ledger.sandboxRefunds(paymentId: paymentId, limit: 100)
+            return SandboxRefunds(items: refunds.map(SandboxRefundDTO.init))
         }
     }
 
@@ -23,8 +52,7 @@ struct PaymentsController {
     func receive(signature: String?, body: [UInt8]) async throws -> Receipt {
         let now = services.clock.now()
         let notice = try services.sandbox.verifyWebhook(signature: signature, body: body, now: now)
-        let (outcome, payment) = try await services.payments.apply(notice, provider: services.sandbox.name, now: now)
-        if outcome == .refundedLate { try await services.sandbox.refund(payment) }
+        let (outcome, payment) = try await services.orderDesk.receive(notice, provider: services.sandbox.name)
         return Receipt(outcome: outcome.rawValue, paymentId: payment.id, paymentStatus: payment.status.rawValue)
     }
 }

@@ -89,6 +89,7 @@ struct OrderDTO: ResponseEncodable, Sendable {
     let shippingAddress: Address
     let paymentDeadline, createdAt: Date
     let timeline: [Transition]
+    let refunds: [RefundDTO]
 
     init(_ order: Order) {
         id = order.id
@@ -107,6 +108,7 @@ struct OrderDTO: ResponseEncodable, Sendable {
         paymentDeadline = order.paymentDeadline
         createdAt = order.createdAt
         timeline = order.timeline.map { Transition(from: $0.from?.rawValue, to: $0.to.rawValue, actor: $0.actor, note: $0.note, at: $0.at) }
+        refunds = order.refunds.map(RefundDTO.init)
     }
 
     /// Written by ``JSONWriter``: every flash-sale win answers with an order, and `JSONEncoder`
@@ -136,6 +138,8 @@ struct OrderDTO: ResponseEncodable, Sendable {
             json.field("createdAt", createdAt)
             json.key("timeline")
             json.array(timeline) { json, transition in transition.write(to: &json) }
+            json.key("refunds")
+            json.array(refunds) { json, refund in refund.write(to: &json) }
         }
     }
 }
@@ -191,6 +195,47 @@ extension TotalsDTO {
             json.key("total")
             total.write(to: &json)
             json.field("pricesIncludeTax", pricesIncludeTax)
+        }
+    }
+}
+
+/// Money going back for an order, and where it is on its way to the provider.
+struct RefundDTO: Codable, Sendable {
+    let id, paymentId, status, reason, actor: String
+    let amount: MoneyDTO
+    let attempts: Int64
+    let providerReference, lastError: String?
+    let createdAt: Date
+    let settledAt: Date?
+
+    init(_ refund: Refund) {
+        id = refund.id
+        paymentId = refund.paymentId
+        status = refund.status.rawValue
+        reason = refund.reason
+        actor = refund.actor
+        amount = MoneyDTO(amount: refund.amount, currency: refund.currency)
+        attempts = Int64(refund.attempts)
+        providerReference = refund.providerReference
+        lastError = refund.lastError
+        createdAt = refund.createdAt
+        settledAt = refund.settledAt
+    }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("paymentId", paymentId)
+            json.field("status", status)
+            json.field("reason", reason)
+            json.field("actor", actor)
+            json.key("amount")
+            amount.write(to: &json)
+            json.field("attempts", attempts)
+            json.field("providerReference", providerReference)
+            json.field("lastError", lastError)
+            json.field("createdAt", createdAt)
+            json.field("settledAt", settledAt)
         }
     }
 }

@@ -72,6 +72,12 @@ struct JSONWriter {
         field(name, value.formatted(.iso8601))
     }
 
+    /// Left out when `nil`, as `encodeIfPresent` does.
+    mutating func field(_ name: StaticString, _ value: Date?) {
+        guard let value else { return }
+        field(name, value)
+    }
+
     /// A string with the escapes `JSONEncoder` uses: quote, backslash, solidus, the short forms
     /// of control characters, `\u00XX` for the rest; everything else as UTF-8.
     mutating func string(_ value: String) {

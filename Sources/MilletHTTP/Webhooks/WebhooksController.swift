@@ -11,25 +11,21 @@ struct WebhooksController {
         let events: [String]
     }
 
-    func addRoutes(to group: RouterGroup<MilletRequestContext>) {
-        group.get("staff/webhooks") { _, context in
-            _ = try context.requireStaff()
+    func addRoutes(to groups: RouteGroups) {
+        groups.staff.get("staff/webhooks") { _, context in
             return EndpointList(items: try await services.webhooks.endpoints().map { EndpointDTO($0, revealSecret: false) })
         }
-        group.post("staff/webhooks") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.post("staff/webhooks") { request, context in
             let body = try await request.decodeJSON(EndpointBody.self, context: context)
             let endpoint = try WebhookEndpoint.register(url: body.url, events: body.events, now: services.clock.now())
             try await services.webhooks.addEndpoint(endpoint)
             return EndpointDTO(endpoint, revealSecret: true).with(status: .created)
         }
-        group.delete("staff/webhooks/:id") { _, context in
-            _ = try context.requireStaff()
+        groups.staff.delete("staff/webhooks/:id") { _, context in
             try await services.webhooks.deactivateEndpoint(id: try context.parameters.require("id"), now: services.clock.now())
             return Response(status: .noContent)
         }
-        group.get("staff/webhooks/:id/deliveries") { request, context in
-            _ = try context.requireStaff()
+        groups.staff.get("staff/webhooks/:id/deliveries") { request, context in
             let id = try context.parameters.require("id")
             guard try await services.webhooks.endpoints().contains(where: { $0.id == id }) else { throw DomainError.notFound(what: "webhook endpoint") }
             let limit = try Pagination(request, defaultPerPage: 50).perPage

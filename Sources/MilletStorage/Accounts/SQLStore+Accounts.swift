@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: AccountRepository {
     public func create(_ account: Account) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             let taken = try await db.raw("SELECT id FROM accounts WHERE email = \(bind: account.email)").first()
             guard taken == nil else {
                 throw DomainError.conflict(code: "email_taken", message: "an account with this email exists")
@@ -30,7 +30,7 @@ extension SQLStore: AccountRepository {
     }
 
     public func setRole(_ role: Role, accountId: String, now: Date) async throws -> Account {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard let row = try await db.raw("""
                 UPDATE accounts SET role = \(bind: role.rawValue) WHERE id = \(bind: accountId) RETURNING *
                 """).first()
@@ -66,7 +66,7 @@ extension SQLStore: AccountRepository {
     }
 
     public func deleteSession(tokenHash: String, now: Date) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
             try await Self.recordRevocation(db, tokenHash: tokenHash, accountId: nil, now: now)
         }

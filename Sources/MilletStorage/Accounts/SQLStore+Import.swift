@@ -10,7 +10,7 @@ extension SQLStore {
         precondition(accounts.count == sessionTokenHashes.count, "one session per account")
         for start in stride(from: 0, to: accounts.count, by: 5_000) {
             let end = min(start + 5_000, accounts.count)
-            try await transaction { db in
+            try await sqlTransaction { db in
                 for chunk in stride(from: start, to: end, by: 500) {
                     let range = chunk..<min(chunk + 500, end)
                     let rows = range.map { i -> SQLQueryString in

@@ -4,7 +4,7 @@ import SQLKit
 extension SQLStore: CartRepository {
     public func cart(for owner: CartOwner, marketCode: String) async throws -> Cart {
         let key = Self.ownerKey(owner)
-        return try await transaction { db in
+        return try await sqlTransaction { db in
             let id: String
             if let row = try await db.raw("SELECT id, market_code FROM carts WHERE owner = \(bind: key)").first() {
                 id = try row.string("id")
@@ -22,7 +22,7 @@ extension SQLStore: CartRepository {
     }
 
     public func setQuantity(cartId: String, skuId: String, quantity: Int) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await Self.setQuantity(db: db, cartId: cartId, skuId: skuId, quantity: quantity)
         }
     }
@@ -32,7 +32,7 @@ extension SQLStore: CartRepository {
         guard !guest.items.isEmpty else { return }
         let mine = try await cart(for: .account(accountId), marketCode: marketCode)
         let merged = mine.merging(guest.items)
-        try await transaction { db in
+        try await sqlTransaction { db in
             for item in merged {
                 try await Self.setQuantity(db: db, cartId: mine.id, skuId: item.skuId, quantity: item.quantity)
             }

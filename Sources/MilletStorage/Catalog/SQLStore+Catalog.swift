@@ -3,7 +3,7 @@ import SQLKit
 
 extension SQLStore: CatalogRepository {
     public func save(_ product: Product) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await db.raw("""
                 INSERT INTO products (id, slug, published, image_path)
                 VALUES (\(bind: product.id), \(bind: product.slug), \(bind: Int64(product.published ? 1 : 0)), \(bind: product.imagePath))

@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: CommunityRepository {
     public func createBoard(_ board: Board) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard try await db.raw("SELECT id FROM boards WHERE slug = \(bind: board.slug)").first() == nil else {
                 throw DomainError.conflict(code: "slug_taken", message: "a board with this slug exists")
             }
@@ -24,7 +24,7 @@ extension SQLStore: CommunityRepository {
     }
 
     public func createPost(id: String, boardId: String, authorId: String, draft: PostDraft, now: Date) async throws -> Post {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await db.raw("""
                 INSERT INTO posts (id, board_id, author_id, kind, title, body, firmware_version, device_model, status, created_at)
                 VALUES (\(bind: id), \(bind: boardId), \(bind: authorId), \(bind: draft.kind.rawValue), \(bind: draft.title), \(bind: draft.body),
@@ -77,7 +77,7 @@ extension SQLStore: CommunityRepository {
     }
 
     public func toggleVote(postId: String, accountId: String, now: Date) async throws -> (voted: Bool, votes: Int) {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await Self.requireOpenForReplies(db: db, postId: postId)
             let removed = try await db.raw("""
                 DELETE FROM post_votes WHERE post_id = \(bind: postId) AND account_id = \(bind: accountId) RETURNING post_id
@@ -95,7 +95,7 @@ extension SQLStore: CommunityRepository {
     }
 
     public func changeStatus(postId: String, _ change: PostStatusChange, actor: String, now: Date) async throws -> Post {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await Self.applyStatus(db: db, postId: postId, change, actor: actor, now: now)
             return try await Self.post(db: db, id: postId)!
         }

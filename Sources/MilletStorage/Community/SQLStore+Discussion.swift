@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: DiscussionRepository {
     public func addComment(id: String, postId: String, authorId: String, draft: CommentDraft, now: Date) async throws -> Comment {
-        try await transaction { db in
+        try await sqlTransaction { db in
             try await Self.requireOpenForReplies(db: db, postId: postId)
             try await db.raw("""
                 INSERT INTO comments (id, post_id, author_id, body, created_at)
@@ -35,7 +35,7 @@ extension SQLStore: DiscussionRepository {
     }
 
     public func setFollowing(_ following: Bool, postId: String, accountId: String, now: Date) async throws -> Int {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard try await db.raw("SELECT id FROM posts WHERE id = \(bind: postId)").first() != nil else { throw DomainError.notFound(what: "post") }
             if following {
                 try await Self.follow(db: db, postId: postId, accountId: accountId, now: now)
@@ -65,7 +65,7 @@ extension SQLStore: DiscussionRepository {
     }
 
     public func editPost(id: String, authorId: String, draft: PostDraft, now: Date) async throws -> Post {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard let row = try await db.raw("SELECT author_id, locked FROM posts WHERE id = \(bind: id)").first() else {
                 throw DomainError.notFound(what: "post")
             }

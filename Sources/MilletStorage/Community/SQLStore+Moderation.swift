@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: ModerationRepository {
     public func moderate(postId: String, _ action: ModerationAction, actorId: String, now: Date) async throws -> Post {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard let post = try await Self.post(db: db, id: postId) else { throw DomainError.notFound(what: "post") }
             var detail: String?
             switch action {
@@ -42,7 +42,7 @@ extension SQLStore: ModerationRepository {
     }
 
     public func report(_ report: PostReport) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard try await db.raw("SELECT id FROM posts WHERE id = \(bind: report.postId)").first() != nil else {
                 throw DomainError.notFound(what: "post")
             }

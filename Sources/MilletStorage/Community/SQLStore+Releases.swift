@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: ReleaseRepository {
     public func createRelease(_ release: Release, now: Date) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             let taken = try await db.raw("""
                 SELECT id FROM releases WHERE product_line = \(bind: release.productLine) AND version = \(bind: release.version)
                     AND channel = \(bind: release.channel.rawValue)
@@ -38,7 +38,7 @@ extension SQLStore: ReleaseRepository {
     }
 
     public func attach(postId: String, releaseId: String) async throws -> Release {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard let release = try await Self.release(db: db, id: releaseId) else { throw DomainError.notFound(what: "release") }
             guard !release.published else { throw DomainError.conflict(code: "already_published", message: "a published release cannot change") }
             guard try await db.raw("SELECT id FROM posts WHERE id = \(bind: postId)").first() != nil else { throw DomainError.notFound(what: "post") }
@@ -50,7 +50,7 @@ extension SQLStore: ReleaseRepository {
     }
 
     public func publish(releaseId: String, actor: String, now: Date) async throws -> Release {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard let release = try await Self.release(db: db, id: releaseId) else { throw DomainError.notFound(what: "release") }
             guard !release.published else { throw DomainError.conflict(code: "already_published", message: "this release is already published") }
             for postId in release.postIds {

@@ -58,7 +58,7 @@ extension SQLStore: StandingRepository {
 extension SQLStore: FCodeGrantRepository {
     public func grantFCodes(saleId: String, saleTitle: String, accountIds: [String], now: Date) async throws -> [String: String] {
         guard !accountIds.isEmpty else { return [:] }
-        return try await transaction { db in
+        return try await sqlTransaction { db in
             let codes = try await Self.issueFCodes(db: db, saleId: saleId, count: accountIds.count, now: now)
             var granted: [String: String] = [:]
             for (account, code) in zip(accountIds, codes) {

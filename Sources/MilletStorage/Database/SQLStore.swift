@@ -50,7 +50,7 @@ public final class SQLStore: Sendable {
     /// Runs `body` in one transaction: all of it is committed, durably, or none of it. `inline`
     /// runs a short transaction on the critical path without a thread hop per statement
     /// (``ConnectionSource/withInlineSession(_:)``).
-    func transaction<R: Sendable>(inline: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    func sqlTransaction<R: Sendable>(inline: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let begin = backend == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         let session: @Sendable (any SQLDatabase) async throws -> R = { db in
             try await db.raw("\(unsafeRaw: begin)").run()

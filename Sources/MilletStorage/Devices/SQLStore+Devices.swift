@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: DeviceRepository {
     public func createModel(_ model: DeviceModel) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard try await db.raw("SELECT id FROM device_models WHERE id = \(bind: model.id)").first() == nil else {
                 throw DomainError.conflict(code: "model_exists", message: "a device model with this id exists")
             }
@@ -26,7 +26,7 @@ extension SQLStore: DeviceRepository {
 
     public func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
         let nextTokenSeq = nextTokenSeq, nextNumber = nextNumber
-        return try await transaction { db in
+        return try await sqlTransaction { db in
             if let known = try await db.raw("SELECT number FROM devices WHERE serial = \(bind: registration.serial)").first() {
                 try await db.raw("""
                     UPDATE devices SET token_hash = \(bind: tokenHash), token_seq = \(nextTokenSeq), market_code = \(bind: registration.marketCode),
@@ -53,26 +53,28 @@ extension SQLStore: DeviceRepository {
         }
     }
 
-    public func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws {
-        try await transaction { db in
-            for serial in serials {
-                if let sold = try await db.raw("SELECT order_id FROM device_sales WHERE serial = \(bind: serial)").first() {
-                    guard try sold.string("order_id") == orderId else {
-                        throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) went out in another order")
-                    }
-                    continue
+    /// Records the serials shipped in an order and links any device already registered with one;
+    /// `conflict(serial_sold)` when a serial went out in another order. Run by ``OrderDesk/ship(orderId:serials:actor:note:)``
+    /// in the transaction that ships the order.
+    static func recordSale(db: any SQLDatabase, serials: [String], orderId: String, accountId: String, at: Date) async throws {
+        for serial in serials {
+            if let sold = try await saleOrder(db: db, serial: serial) {
+                guard sold == orderId else {
+                    throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) went out in another order")
                 }
-                try await db.raw("""
-                    INSERT INTO device_sales (serial, order_id, account_id, shipped_at)
-                    VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis))
-                    """).run()
-                try await Self.linkSale(db: db, serial: serial)
+                continue
             }
+            try await db.raw("""
+                INSERT INTO device_sales (serial, order_id, account_id, shipped_at)
+                VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis))
+                """).run()
+            try await linkSale(db: db, serial: serial)
         }
     }
 
-    public func saleOrder(serial: String) async throws -> String? {
-        try await read { db in try await db.raw("SELECT order_id FROM device_sales WHERE serial = \(bind: serial)").first()?.string("order_id") }
+    /// The order a serial went out in, if it was sold through the store.
+    static func saleOrder(db: any SQLDatabase, serial: String) async throws -> String? {
+        try await db.raw("SELECT order_id FROM device_sales WHERE serial = \(bind: serial)").first()?.string("order_id")
     }
 
     public func devices(ownerAccountId: String) async throws -> [Device] {
@@ -104,7 +106,7 @@ extension SQLStore: DeviceRepository {
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws {
         guard !checkIns.isEmpty else { return }
         let sorted = checkIns.sorted { $0.deviceNumber < $1.deviceNumber }
-        try await transaction(inline: true) { db in
+        try await sqlTransaction(inline: true) { db in
             var start = 0
             for size in Self.statementSizes(rows: sorted.count) {
                 let rows = sorted[start..<start + size].map { c -> SQLQueryString in "(\(bind: c.deviceNumber), \(bind: c.version), \(bind: c.at.millis))" }
@@ -137,7 +139,7 @@ extension SQLStore: DeviceRepository {
         for start in stride(from: 0, to: registrations.count, by: 10_000) {
             let end = min(start + 10_000, registrations.count)
             let backend = backend
-            try await transaction { db in
+            try await sqlTransaction { db in
                 for chunk in stride(from: start, to: end, by: 500) {
                     // SQLite evaluates an uncorrelated subquery once per statement, so each row gets
                     // the highest number plus its place instead.

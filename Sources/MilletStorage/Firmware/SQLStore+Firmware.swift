@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: FirmwareRepository {
     public func addBuild(_ build: FirmwareBuild) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard try await db.raw("SELECT id FROM device_models WHERE id = \(bind: build.modelId)").first() != nil else {
                 throw DomainError.notFound(what: "device model")
             }
@@ -48,7 +48,7 @@ extension SQLStore: FirmwareRepository {
     }
 
     public func retireSigningKey(id: String, now: Date) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             let active = try await db.raw("SELECT id FROM signing_keys WHERE retired_at IS NULL").all().map { try $0.string("id") }
             guard active.contains(id) else { throw DomainError.notFound(what: "signing key") }
             guard active.count > 1 else { throw DomainError.conflict(code: "last_signing_key", message: "rotate in a new key before retiring the last one") }
@@ -67,7 +67,7 @@ extension SQLStore: FirmwareRepository {
     }
 
     public func createRollout(_ rollout: Rollout) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard let build = try await db.raw("SELECT model_id FROM firmware_builds WHERE id = \(bind: rollout.buildId)").first() else {
                 throw DomainError.invalid(field: "buildId", "no such build")
             }
@@ -102,7 +102,7 @@ extension SQLStore: FirmwareRepository {
     }
 
     public func command(rolloutId: String, _ command: RolloutCommand, actor: String, now: Date, ifStage: Int? = nil) async throws -> Rollout {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard var rollout = try await db.raw("SELECT * FROM rollouts WHERE id = \(bind: rolloutId)").first().map(Self.rollout(from:)) else {
                 throw DomainError.notFound(what: "rollout")
             }
@@ -129,7 +129,7 @@ extension SQLStore: FirmwareRepository {
     public func report(rolloutId: String, deviceId: String, version: String, state: InstallState, code: String?, now: Date) async throws
         -> (tally: InstallTally, halted: Bool)
     {
-        try await transaction { db in
+        try await sqlTransaction { db in
             guard var rollout = try await db.raw("SELECT * FROM rollouts WHERE id = \(bind: rolloutId)").first().map(Self.rollout(from:)) else {
                 throw DomainError.notFound(what: "rollout")
             }

@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: FlashSaleRepository {
     public func createSale(_ sale: FlashSale) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             // The sale holds its units in the warehouse like an order would, so the store cannot sell them.
             let taken = try await db.raw("""
                 UPDATE stock SET held = held + \(bind: sale.units)
@@ -59,7 +59,7 @@ extension SQLStore: FlashSaleRepository {
 
     public func reserve(saleId: String, accountId: String, now: Date) async throws -> (added: Bool, reservations: Int64) {
         // Inline: when a launch is announced, fans reserve by the thousand a second.
-        try await transaction(inline: true) { db in
+        try await sqlTransaction(inline: true) { db in
             let added = try await db.raw("""
                 INSERT INTO flash_sale_reservations (sale_id, account_id, created_at)
                 VALUES (\(bind: saleId), \(bind: accountId), \(bind: now.millis))
@@ -100,7 +100,7 @@ extension SQLStore: FlashSaleRepository {
 
     public func issueFCodes(saleId: String, count: Int, now: Date) async throws -> [String] {
         guard (1...1000).contains(count) else { throw DomainError.invalid(field: "count", "must be from 1 to 1000") }
-        return try await transaction { db in try await Self.issueFCodes(db: db, saleId: saleId, count: count, now: now) }
+        return try await sqlTransaction { db in try await Self.issueFCodes(db: db, saleId: saleId, count: count, now: now) }
     }
 
     /// Moves `count` units of the sale's pool to its F-code allotment and makes one code for each.
@@ -124,7 +124,7 @@ extension SQLStore: FlashSaleRepository {
     }
 
     public func redeem(fcode: String, purchase: SalePurchase) async throws -> JournalOutcome {
-        try await transaction { db in
+        try await sqlTransaction { db in
             if let replay = try await Self.replays(db: db, [purchase])[0] { return .replayed(orderId: replay) }
             // An F-code skips the queue, not the per-account limit; the buyer's row first, as everywhere.
             let allowed = try await Self.countPurchase(
@@ -149,12 +149,14 @@ extension SQLStore: FlashSaleRepository {
     }
 
     public func saleRelease(orderId: String) async throws -> SaleRelease? {
-        try await read { db in
-            guard let row = try await db.raw("SELECT flash_sale_id, account_id FROM orders WHERE id = \(bind: orderId)").first(),
-                  let saleId = try row.optionalString("flash_sale_id")
-            else { return nil }
-            return SaleRelease(saleId: saleId, accountId: try row.string("account_id"))
-        }
+        try await read { db in try await Self.saleRelease(db: db, orderId: orderId) }
+    }
+
+    static func saleRelease(db: any SQLDatabase, orderId: String) async throws -> SaleRelease? {
+        guard let row = try await db.raw("SELECT flash_sale_id, account_id FROM orders WHERE id = \(bind: orderId)").first(),
+              let saleId = try row.optionalString("flash_sale_id")
+        else { return nil }
+        return SaleRelease(saleId: saleId, accountId: try row.string("account_id"))
     }
 
     public func closeEndedSales(now: Date) async throws -> [String] {
@@ -162,7 +164,7 @@ extension SQLStore: FlashSaleRepository {
             try await db.raw("SELECT id FROM flash_sales WHERE closed = 0 AND ends_at <= \(bind: now.millis)").all().map { try $0.string("id") }
         }
         for id in due {
-            try await transaction { db in
+            try await sqlTransaction { db in
                 // Lock the row by closing it, then give back everything the sale has not sold.
                 guard let row = try await db.raw("""
                     UPDATE flash_sales SET closed = 1 WHERE id = \(bind: id) AND closed = 0

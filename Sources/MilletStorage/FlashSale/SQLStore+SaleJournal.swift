@@ -9,7 +9,7 @@ extension SQLStore {
 
     public func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
         // Inline: the engine leases while buyers are selling the rest of the last block.
-        try await transaction(inline: true) { db in
+        try await sqlTransaction(inline: true) { db in
             // Updating the sale row first locks it, so concurrent nodes lease one after another.
             guard let sale = try await db.raw("""
                 UPDATE flash_sales SET leased = leased WHERE id = \(bind: saleId) AND closed = 0
@@ -44,7 +44,7 @@ extension SQLStore {
     public func returnLease(saleId: String, node: String, units: Int64) async throws {
         guard units > 0 else { return }
         do {
-            try await transaction { db in try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: units, sold: false) }
+            try await sqlTransaction { db in try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: units, sold: false) }
         } catch is LeaseLost {
             // The lease was already reclaimed; its units are back in the pool.
         }
@@ -70,7 +70,7 @@ extension SQLStore {
     public func commit(_ purchases: [SalePurchase], node: String) async throws -> [JournalOutcome] {
         guard !purchases.isEmpty else { return [] }
         do {
-            return try await transaction(inline: true) { db in
+            return try await sqlTransaction(inline: true) { db in
                 var outcomes = [JournalOutcome?](repeating: nil, count: purchases.count)
                 for (index, replay) in try await Self.replays(db: db, purchases).enumerated() {
                     if let replay { outcomes[index] = .replayed(orderId: replay) }
@@ -114,7 +114,7 @@ extension SQLStore {
 
     public func commitOne(_ purchase: SalePurchase) async throws -> JournalOutcome {
         // Inline like the journal, so the benchmark's baseline differs from it in design only.
-        try await transaction(inline: true) { db in
+        try await sqlTransaction(inline: true) { db in
             if let replay = try await Self.replays(db: db, [purchase])[0] { return .replayed(orderId: replay) }
             let sale = purchase.sale
             // The buyer's row before the sale row, the order the journal and cancellations lock them in.

@@ -32,7 +32,7 @@ extension SQLStore: InventoryRepository {
         guard quantity >= 1 && quantity <= 10_000_000 else {
             throw DomainError.invalid(field: "quantity", "must be between 1 and 10000000")
         }
-        return try await transaction { db in
+        return try await sqlTransaction { db in
             try await db.raw("""
                 INSERT INTO stock (sku_id, warehouse_id, received, held, sold)
                 VALUES (\(bind: skuId), \(bind: warehouseId), \(bind: quantity), 0, 0)

@@ -2,6 +2,11 @@ import Foundation
 import SQLKit
 
 /// One step of the schema. Versions only grow; a shipped migration is never renamed or edited.
+///
+/// Each migration lives in its own file beside this one, `NNN-snake_name.swift` (three-digit
+/// version, then its name), as a `static let` on `Migration`; `SQLStore.migrations` lists them.
+/// Integers are BIGINT, booleans 0/1, times milliseconds since 1970, money integer minor units:
+/// the same columns read the same way on SQLite and PostgreSQL.
 struct Migration: Sendable {
     let version: Int
     let name: String
@@ -12,20 +17,21 @@ struct Migration: Sendable {
 extension SQLStore {
     /// Every migration Millet has, in order.
     static let migrations: [Migration] = [
-        Migration(version: 1, name: "store_foundation", statements: Schema.foundation),
-        Migration(version: 2, name: "flash_sales", statements: Schema.flashSales),
-        Migration(version: 3, name: "community", statements: Schema.community),
-        Migration(version: 4, name: "weekly_releases", statements: Schema.weeklyReleases),
-        Migration(version: 5, name: "community_discussion", statements: Schema.communityDiscussion),
-        Migration(version: 6, name: "community_search", statements: Schema.communitySearch),
-        Migration(version: 7, name: "webhooks", statements: Schema.webhooks),
-        Migration(version: 8, name: "inbox_kinds", statements: Schema.inboxKinds),
-        Migration(version: 9, name: "firmware", statements: Schema.firmware),
-        Migration(version: 10, name: "device_sales", statements: Schema.deviceSales),
-        Migration(version: 11, name: "device_token_index", statements: Schema.deviceTokenIndex),
-        Migration(version: 12, name: "orders_by_account_dropped", statements: Schema.ordersByAccountIndexDropped),
-        Migration(version: 13, name: "device_state", statements: Schema.deviceState),
-        Migration(version: 14, name: "session_revocations", statements: Schema.sessionRevocations),
+        .storeFoundation,
+        .flashSales,
+        .community,
+        .weeklyReleases,
+        .communityDiscussion,
+        .communitySearch,
+        .webhooks,
+        .inboxKinds,
+        .firmware,
+        .deviceSales,
+        .deviceTokenIndex,
+        .ordersByAccountDropped,
+        .deviceState,
+        .sessionRevocations,
+        .refunds,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
@@ -37,7 +43,7 @@ extension SQLStore {
         var applied: [String] = []
         for migration in Self.migrations where migration.version <= version {
             let backend = backend
-            let didApply = try await transaction { db in
+            let didApply = try await sqlTransaction { db in
                 let done = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: Int64(migration.version))").first()
                 guard done == nil else { return false }
                 for statement in migration.statements(backend) {

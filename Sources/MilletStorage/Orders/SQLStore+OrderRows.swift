@@ -26,7 +26,8 @@ extension SQLStore {
         return nil
     }
 
-    /// Runs one order event through ``OrderLifecycle`` and performs its effects; returns the effect.
+    /// Runs one order event through ``OrderLifecycle`` and performs its stock effects; returns the
+    /// effect (its payment side is ``OrderDesk``'s).
     static func apply(db: any SQLDatabase, event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> OrderEffect {
         guard let row = try await db.raw("SELECT status, account_id, flash_sale_id FROM orders WHERE id = \(bind: orderId)").first(),
               let current = OrderStatus(rawValue: try row.string("status"))
@@ -57,12 +58,6 @@ extension SQLStore {
             case .returnSold: change = "sold = sold - \(quantity)"
             }
             try await db.raw("UPDATE stock SET \(unsafeRaw: change) WHERE sku_id = \(bind: sku) AND warehouse_id = \(bind: warehouse)").run()
-        }
-        if effect.refundPayment {
-            try await db.raw("""
-                UPDATE payments SET status = \(bind: PaymentStatus.refunded.rawValue)
-                WHERE order_id = \(bind: orderId) AND status = \(bind: PaymentStatus.captured.rawValue)
-                """).run()
         }
         try await recordTransition(db: db, orderId: orderId, from: current, to: lifecycle.status, actor: actor, note: note, at: now)
         return effect
@@ -131,6 +126,14 @@ extension SQLStore {
                 subtotal: try row.int("subtotal"), shipping: try row.int("shipping"), tax: try row.int("tax"),
                 total: try row.int("total"), pricesIncludeTax: try row.bool("prices_include_tax")),
             shippingAddress: address, paymentDeadline: try row.date("payment_deadline"),
-            createdAt: try row.date("created_at"), timeline: timeline)
+            createdAt: try row.date("created_at"), timeline: timeline,
+            refunds: try await db.raw("SELECT * FROM refunds WHERE order_id = \(bind: id) ORDER BY created_at, id").all().map(refund(from:)))
+    }
+
+    static func currentStatus(db: any SQLDatabase, orderId: String) async throws -> OrderStatus {
+        guard let row = try await db.raw("SELECT status FROM orders WHERE id = \(bind: orderId)").first(),
+              let status = OrderStatus(rawValue: try row.string("status"))
+        else { throw DomainError.notFound(what: "order") }
+        return status
     }
 }

@@ -4,7 +4,7 @@ import SQLKit
 
 extension SQLStore: OrderRepository {
     public func place(_ draft: OrderDraft, clearingCart cartId: String?) async throws -> (order: Order, created: Bool) {
-        try await transaction { db in
+        try await sqlTransaction { db in
             if let existing = try await Self.orderId(db: db, accountId: draft.accountId, key: draft.idempotencyKey) {
                 return (try await Self.loadOrder(db: db, id: existing)!, false)
             }
@@ -81,30 +81,13 @@ extension SQLStore: OrderRepository {
         }
     }
 
-    public func apply(_ event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> Order {
-        try await transaction { db in
-            _ = try await Self.apply(db: db, event: event, orderId: orderId, actor: actor, note: note, now: now)
-            return try await Self.loadOrder(db: db, id: orderId)!
-        }
-    }
-
-    public func expireOverdue(now: Date) async throws -> [String] {
-        let due = try await read { db in
+    public func overdueOrderIds(now: Date, limit: Int) async throws -> [String] {
+        try await read { db in
             try await db.raw("""
                 SELECT id FROM orders WHERE status = \(bind: OrderStatus.pendingPayment.rawValue)
-                AND payment_deadline <= \(bind: now.millis) ORDER BY payment_deadline LIMIT 1000
+                AND payment_deadline <= \(bind: now.millis) ORDER BY payment_deadline LIMIT \(bind: Int64(limit))
                 """).all().map { try $0.string("id") }
         }
-        var expired: [String] = []
-        for id in due {
-            do {
-                _ = try await apply(.expire, orderId: id, actor: "system:payment-deadline", note: "payment deadline passed", now: now)
-                expired.append(id)
-            } catch DomainError.conflict {
-                // Paid or cancelled between the query and the transition: nothing to expire.
-            }
-        }
-        return expired
     }
 
     public func countsByStatus() async throws -> [OrderStatus: Int] {

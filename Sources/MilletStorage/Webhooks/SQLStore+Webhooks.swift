@@ -20,7 +20,7 @@ extension SQLStore: WebhookRepository {
     }
 
     public func deactivateEndpoint(id: String, now: Date) async throws {
-        try await transaction { db in
+        try await sqlTransaction { db in
             let found = try await db.raw("UPDATE webhook_endpoints SET active = 0 WHERE id = \(bind: id) AND active = 1 RETURNING id").first()
             guard found != nil else { throw DomainError.notFound(what: "webhook endpoint") }
             try await db.raw("""
@@ -31,7 +31,7 @@ extension SQLStore: WebhookRepository {
     }
 
     public func claimDue(now: Date, limit: Int, lease: TimeInterval) async throws -> [WebhookDelivery] {
-        try await transaction { db in
+        try await sqlTransaction { db in
             let free: SQLQueryString = "(d.locked_until IS NULL OR d.locked_until <= \(bind: now.millis))"
             return try await db.raw("""
                 UPDATE webhook_deliveries SET locked_until = \(bind: now.addingTimeInterval(lease).millis)

@@ -1,0 +1,215 @@
+import Foundation
+
+/// Every use case that changes an order: place, cancel (by the fan, staff or the payment
+/// deadline), ship with serials, deliver, complete, refund, and a provider's payment notice.
+///
+/// Each one is one transaction (``UnitOfWork``), so the rules are written here once and hold
+/// whichever route, page or service calls: a cancel always returns the order's stock and any
+/// flash-sale unit and refunds what was captured; a shipment with a refused serial ships nothing;
+/// a refund is written to the outbox with the change that caused it and sent by ``RefundSender``.
+public struct OrderDesk: Sendable {
+    private let store: any UnitOfWork
+    private let orders: any OrderRepository
+    private let checkout: Checkout
+    private let saleUnits: any SaleUnitReturns
+    private let clock: any MilletClock
+
+    public init(
+        store: any UnitOfWork, orders: any OrderRepository, catalog: any CatalogRepository, saleUnits: any SaleUnitReturns,
+        clock: any MilletClock
+    ) {
+        self.store = store
+        self.orders = orders
+        self.checkout = Checkout(catalog: catalog, orders: orders, clock: clock)
+        self.saleUnits = saleUnits
+        self.clock = clock
+    }
+
+    /// Places an order for `items`; see ``Checkout/placeOrder(accountId:market:items:address:idempotencyKey:language:clearingCart:)``.
+    public func place(
+        accountId: String, market: Market, items: [CartItem], address: ShippingAddress, idempotencyKey: String,
+        language: String, clearingCart cartId: String?
+    ) async throws -> (order: Order, created: Bool) {
+        try await checkout.placeOrder(
+            accountId: accountId, market: market, items: items, address: address, idempotencyKey: idempotencyKey,
+            language: language, clearingCart: cartId)
+    }
+
+    /// Cancels an order before it ships. Held stock goes back; a paid order's money is refunded.
+    public func cancel(orderId: String, actor: String, note: String) async throws -> Order {
+        try await move(.cancel, orderId: orderId, actor: actor, note: note)
+    }
+
+    /// Moves an order on by a staff event: ship (with the parcel's serials), deliver, complete,
+    /// refund (the whole captured amount, the order ends) or cancel. `pay` and `expire` belong to
+    /// the provider and the clock.
+    public func apply(_ event: OrderEvent, orderId: String, serials: [String], actor: String, note: String) async throws -> Order {
+        switch event {
+        case .pay, .expire:
+            throw DomainError.invalid(field: "event", "must be one of ship, deliver, complete, refund, cancel")
+        case .ship:
+            return try await ship(orderId: orderId, serials: serials, actor: actor, note: note)
+        case .deliver, .complete, .refund, .cancel:
+            guard serials.isEmpty else { throw DomainError.invalid(field: "serials", "go with the ship event") }
+            return try await move(event, orderId: orderId, actor: actor, note: note)
+        }
+    }
+
+    /// Marks the order shipped and records the serials of the units in the parcel, all or
+    /// nothing: a serial that went out in another order refuses the whole shipment.
+    public func ship(orderId: String, serials: [String], actor: String, note: String) async throws -> Order {
+        let cleaned = try Self.validate(serials: serials)
+        return try await store.transaction { tx in
+            guard let order = try await tx.order(id: orderId) else { throw DomainError.notFound(what: "order") }
+            guard cleaned.count <= order.lines.reduce(0, { $0 + $1.quantity }) else {
+                throw DomainError.invalid(field: "serials", "more serials than units in the order")
+            }
+            for serial in cleaned {
+                if let sold = try await tx.saleOrder(serial: serial), sold != order.id {
+                    throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) went out in another order")
+                }
+            }
+            let now = clock.now()
+            _ = try await tx.apply(.ship, orderId: orderId, actor: actor, note: note, now: now)
+            if !cleaned.isEmpty { try await tx.recordSale(serials: cleaned, orderId: orderId, accountId: order.accountId, at: now) }
+            return try await tx.order(id: orderId)!
+        }
+    }
+
+    /// Returns `amount` of what the order's payments captured, leaving the order where it is (a
+    /// price adjustment, a missing accessory). Several may be made; together they never pass what
+    /// was captured. To return everything and end the order, staff send the `refund` event.
+    public func refund(orderId: String, amount: Int64, reason: String, actor: String) async throws -> Order {
+        guard amount > 0 else { throw DomainError.invalid(field: "amount", "must be at least 1 minor unit") }
+        let reason = reason.trimmed
+        guard (1...500).contains(reason.count) else { throw DomainError.invalid(field: "reason", "is required (at most 500 characters)") }
+        return try await store.transaction { tx in
+            guard try await tx.order(id: orderId) != nil else { throw DomainError.notFound(what: "order") }
+            let refundable = try await Self.refundable(tx, orderId: orderId)
+            guard let (payment, left) = refundable.first(where: { $0.left >= amount }) else {
+                let most = refundable.map(\.left).max() ?? 0
+                throw DomainError.conflict(
+                    code: "refund_exceeds_capture", message: "at most \(most) minor units of this order can still be refunded")
+            }
+            try await Self.request(tx, of: payment, amount: amount, settlesPayment: amount == left, reason: reason, actor: actor, now: clock.now())
+            return try await tx.order(id: orderId)!
+        }
+    }
+
+    /// Cancels every unpaid order whose payment deadline has passed; answers their ids.
+    public func expireOverdue() async throws -> [String] {
+        let now = clock.now()
+        var expired: [String] = []
+        for id in try await orders.overdueOrderIds(now: now, limit: 1000) {
+            do {
+                _ = try await move(.expire, orderId: id, actor: "system:payment-deadline", note: "payment deadline passed")
+                expired.append(id)
+            } catch DomainError.conflict {
+                // Paid or cancelled between the query and the transition: nothing to expire.
+            }
+        }
+        return expired
+    }
+
+    /// Applies a provider's verified payment notice once: the order is paid, the payment marked
+    /// failed, or a payment that came after a cancel or the deadline is refunded through the
+    /// outbox. A notice id seen before changes nothing and answers `.duplicate`.
+    public func receive(_ notice: PaymentNotice, provider: String) async throws -> (outcome: PaymentOutcome, payment: Payment) {
+        let now = clock.now()
+        let (outcome, payment, release) = try await store.transaction { tx -> (PaymentOutcome, Payment, SaleRelease?) in
+            guard var payment = try await tx.payment(id: notice.paymentId), payment.provider == provider else {
+                throw DomainError.notFound(what: "payment")
+            }
+            // The notice id is claimed first: a second delivery, even a concurrent one, finds it taken.
+            guard try await tx.claim(notice, provider: provider, now: now) else { return (.duplicate, payment, nil) }
+            guard notice.amount == payment.amount, notice.currency == payment.currency else {
+                throw DomainError.conflict(code: "amount_mismatch", message: "the notice's amount does not match the payment")
+            }
+            var release: SaleRelease?
+            let outcome: PaymentOutcome
+            switch (payment.status, notice.kind) {
+            case (.captured, _), (.refunded, _):
+                outcome = .duplicate
+            case (_, .failed):
+                payment.status = .failed
+                outcome = .paymentFailed
+            case (_, .succeeded):
+                guard let order = try await tx.order(id: payment.orderId) else { throw DomainError.notFound(what: "order") }
+                let actor = "provider:\(provider)"
+                if order.status == .pendingPayment && now < order.paymentDeadline {
+                    _ = try await tx.apply(.pay, orderId: order.id, actor: actor, note: "payment \(payment.id) captured", now: now)
+                    payment.status = .captured
+                    outcome = .orderPaid
+                } else {
+                    if order.status == .pendingPayment {
+                        _ = try await tx.apply(.expire, orderId: order.id, actor: actor, note: "payment arrived after the deadline", now: now)
+                        release = try await tx.saleRelease(orderId: order.id)
+                    }
+                    // Cancelled, expired, or paid by another payment: the money goes back; stock is untouched.
+                    payment.status = .captured
+                    try await Self.request(
+                        tx, of: payment, amount: payment.amount, settlesPayment: true, reason: "late payment \(payment.id)",
+                        actor: actor, now: now)
+                    payment.status = .refunded
+                    outcome = .refundedLate
+                }
+            }
+            if outcome != .duplicate { try await tx.setStatus(payment.status, paymentId: payment.id) }
+            try await tx.settle(noticeId: notice.eventId, outcome: outcome)
+            return (outcome, payment, release)
+        }
+        if let release { await saleUnits.released(release) }
+        return (outcome, payment)
+    }
+
+    /// One lifecycle event in one transaction, with its payment effect; the flash-sale engine
+    /// hears of a freed unit after the commit.
+    private func move(_ event: OrderEvent, orderId: String, actor: String, note: String) async throws -> Order {
+        let now = clock.now()
+        let (order, release) = try await store.transaction { tx -> (Order, SaleRelease?) in
+            let effect = try await tx.apply(event, orderId: orderId, actor: actor, note: note, now: now)
+            if effect.refundPayment {
+                for (payment, left) in try await Self.refundable(tx, orderId: orderId) where left > 0 {
+                    try await Self.request(tx, of: payment, amount: left, settlesPayment: true, reason: note, actor: actor, now: now)
+                }
+            }
+            let freed = effect.stock == .releaseHolds || effect.stock == .returnSold
+            return (try await tx.order(id: orderId)!, freed ? try await tx.saleRelease(orderId: orderId) : nil)
+        }
+        if let release { await saleUnits.released(release) }
+        return order
+    }
+
+    /// Each captured payment of the order with how much of it is not yet refunded (refunds that
+    /// failed for good do not count).
+    private static func refundable(_ tx: any Transaction, orderId: String) async throws -> [(payment: Payment, left: Int64)] {
+        let refunds = try await tx.refunds(orderId: orderId).filter { $0.status != .failed }
+        return try await tx.payments(orderId: orderId).filter { $0.status == .captured }.map { payment in
+            (payment, payment.amount - refunds.filter { $0.paymentId == payment.id }.reduce(0) { $0 + $1.amount })
+        }
+    }
+
+    /// Writes a refund to the outbox with a line on the order's timeline; a refund that returns
+    /// the rest of a payment marks the payment refunded.
+    private static func request(
+        _ tx: any Transaction, of payment: Payment, amount: Int64, settlesPayment: Bool, reason: String, actor: String, now: Date
+    ) async throws {
+        let refund = Refund.requested(of: payment, amount: amount, reason: reason, actor: actor, now: now)
+        try await tx.insert(refund)
+        let money = Money(minorUnits: amount, currency: payment.currency).plain
+        try await tx.note(orderId: payment.orderId, actor: actor, note: "refund of \(money) requested: \(reason)", at: now)
+        if settlesPayment { try await tx.setStatus(.refunded, paymentId: payment.id) }
+    }
+
+    /// The serials sent with a shipment, upper-cased: 4 to 64 letters, digits or dashes, none twice.
+    static func validate(serials: [String]) throws -> [String] {
+        let cleaned = serials.map { $0.uppercased() }
+        var check = Validator()
+        check.require(
+            cleaned.allSatisfy { (4...64).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } },
+            "serials", "must be 4 to 64 letters, digits or dashes each")
+        check.require(Set(cleaned).count == cleaned.count, "serials", "must not repeat")
+        try check.check()
+        return cleaned
+    }
+}

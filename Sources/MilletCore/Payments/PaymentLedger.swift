@@ -1,0 +1,32 @@
+import Foundation
+
+/// Payments and provider notices inside a ``Transaction``.
+public protocol PaymentLedger: Sendable {
+    func payment(id: String) async throws -> Payment?
+    /// Every payment of an order, oldest first.
+    func payments(orderId: String) async throws -> [Payment]
+    func setStatus(_ status: PaymentStatus, paymentId: String) async throws
+    /// Claims a provider notice's id; `false` when it was claimed before (even concurrently).
+    func claim(_ notice: PaymentNotice, provider: String, now: Date) async throws -> Bool
+    /// Records what a claimed notice came to.
+    func settle(noticeId: String, outcome: PaymentOutcome) async throws
+}
+
+/// The refund outbox inside a ``Transaction``.
+public protocol RefundLedger: Sendable {
+    /// Writes a refund to the outbox.
+    func insert(_ refund: Refund) async throws
+    /// Every refund of an order, oldest first.
+    func refunds(orderId: String) async throws -> [Refund]
+    /// Stores a refund's new status, attempts and next try.
+    func update(_ refund: Refund) async throws
+    /// Takes a due refund for one send: moves its next try to `until` unless another node took it
+    /// first (then `nil`).
+    func lease(refundId: String, dueAt: Date, until: Date) async throws -> Refund?
+}
+
+/// Reads of the refund outbox outside a transaction.
+public protocol RefundRepository: Sendable {
+    /// Requested refunds whose next try is due, oldest first.
+    func dueRefunds(now: Date, limit: Int) async throws -> [Refund]
+}

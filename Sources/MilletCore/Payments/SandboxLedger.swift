@@ -1,0 +1,32 @@
+import Foundation
+
+/// A refund as the sandbox provider recorded it.
+public struct SandboxRefund: Hashable, Sendable, Codable {
+    /// The provider's reference, `re_…`.
+    public let reference: String
+    /// The merchant's idempotency key (Millet's refund id).
+    public let idempotencyKey: String
+    public let paymentId: String
+    public let amount: Int64
+    public let currency: String
+    public let createdAt: Date
+
+    public init(reference: String, idempotencyKey: String, paymentId: String, amount: Int64, currency: String, createdAt: Date) {
+        self.reference = reference
+        self.idempotencyKey = idempotencyKey
+        self.paymentId = paymentId
+        self.amount = amount
+        self.currency = currency
+        self.createdAt = createdAt
+    }
+}
+
+/// The sandbox provider's own books: the refunds it was asked for.
+public protocol SandboxLedger: Sendable {
+    /// Records a refund once per idempotency key (a repeat answers the first record). Throws
+    /// ``RefundDeclined`` for an unknown payment, another currency, or more than the payment's
+    /// amount in all.
+    func record(_ request: RefundRequest, now: Date) async throws -> SandboxRefund
+    /// Refunds recorded, newest first; of one payment when given.
+    func sandboxRefunds(paymentId: String?, limit: Int) async throws -> [SandboxRefund]
+}

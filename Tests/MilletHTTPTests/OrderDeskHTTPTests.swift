@@ -1,0 +1,124 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MilletCore
+import MilletTesting
+import Testing
+@testable import MilletHTTP
+
+/// The order desk through HTTP: every way an order is cancelled gives its flash-sale unit back,
+/// and a refund shows on the order and at the sandbox provider.
+struct OrderDeskHTTPTests: HTTPHarness {
+    func session(_ token: String) -> HTTPFields { [.cookie: "\(IdentityMiddleware.cookieName)=\(token)"] }
+
+    /// A fan buys the sale's one unit; answers the order id.
+    func buyTheUnit(_ client: any TestClientProtocol, _ saleId: String, _ name: String) async throws -> (fan: String, orderId: String) {
+        let fan = try await newFan(client, name)
+        let sale = FlashSaleHTTPTests()
+        let (status, code, body) = try await sale.buy(client, saleId, fan, token: try await sale.token(client, saleId, fan))
+        #expect(status == .created, "\(name): \(code)")
+        return (fan, body["id"] as? String ?? "")
+    }
+
+    @Test func aCancelFromEveryPathGivesTheFlashSaleUnitBack() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let saleId = try await scheduleSale(client, services, units: 1)
+            clock.advance(by: 60)
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let sale = FlashSaleHTTPTests()
+
+            // The fan cancels through the API.
+            var holder = try await buyTheUnit(client, saleId, "Asha")
+            let late = try await newFan(client, "Late")
+            #expect(try await sale.buy(client, saleId, late, token: try await sale.token(client, saleId, late)).1 == "sold_out")
+            try await client.execute(uri: "/api/v1/orders/\(holder.orderId)/cancel", method: .post, headers: bearer(holder.fan)) {
+                #expect($0.status == .ok)
+            }
+            // The fan cancels on the order page.
+            holder = try await buyTheUnit(client, saleId, "Ravi")
+            try await client.execute(uri: "/orders/\(holder.orderId)/cancel", method: .post, headers: session(holder.fan)) {
+                #expect($0.status == .seeOther)
+            }
+            // Staff cancel.
+            holder = try await buyTheUnit(client, saleId, "Meera")
+            try await client.execute(
+                uri: "/api/v1/staff/orders/\(holder.orderId)/events", method: .post, headers: bearer(staff), body: json(["event": "cancel"])
+            ) { #expect($0.status == .ok) }
+            // Nobody pays before the deadline.
+            holder = try await buyTheUnit(client, saleId, "Kiran")
+            clock.advance(by: 31 * 60)
+            #expect(try await services.orderDesk.expireOverdue() == [holder.orderId])
+            let last = try await buyTheUnit(client, saleId, "Dev")
+
+            try await services.engine.tick()
+            let figures = try await sale.live(client, saleId)
+            #expect(figures["sold"] as? Int == 1 && figures["left"] as? Int == 0)
+            try await client.execute(uri: "/api/v1/orders/\(last.orderId)", method: .get, headers: bearer(last.fan)) {
+                let order = try decode($0)
+                #expect(order["status"] as? String == "pending_payment")
+            }
+        }
+    }
+
+    @Test func aRefundShowsOnTheOrderAndAtTheSandbox() async throws {
+        try await withApp { client, services in
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let sku = try #require(try await services.catalog.product(slug: "millet-note-3")).skus[0].id
+            let orderId = try await client.execute(
+                uri: "/api/v1/orders", method: .post, headers: bearer(fan, [.init("Idempotency-Key")!: "refund-order-1"]),
+                body: json(["market": "IN", "shippingAddress": address, "items": [["skuId": sku, "quantity": 1]]])
+            ) { try decode($0)["id"] as! String }
+            let payment = try await services.payments.createPayment(orderId: orderId, provider: "sandbox", now: services.clock.now())
+            let signed = services.sandbox.notice(for: payment, succeeded: true, now: services.clock.now())
+            try await client.execute(
+                uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
+                body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }
+
+            let refund = { (token: String, body: [String: Any]) in
+                try await client.execute(uri: "/api/v1/staff/orders/\(orderId)/refunds", method: .post, headers: bearer(token), body: json(body)) {
+                    ($0.status, $0.status == .created ? "" : try errorCode($0))
+                }
+            }
+            #expect(try await refund(fan, ["amount": 1_000, "reason": "box damaged"]) == (.forbidden, "forbidden"))
+            #expect(try await refund(staff, ["amount": 0, "reason": "box damaged"]) == (.unprocessableContent, "invalid_input"))
+            #expect(try await refund(staff, ["amount": 1_000, "reason": "  "]) == (.unprocessableContent, "invalid_input"))
+            #expect(try await refund(staff, ["amount": "1000", "reason": "box damaged"]).0 == .unprocessableContent)
+            #expect(try await refund(staff, ["reason": "box damaged"]).0 == .unprocessableContent)
+            #expect(try await refund(staff, ["amount": payment.amount + 1, "reason": "too much"]) == (.conflict, "refund_exceeds_capture"))
+            try await client.execute(
+                uri: "/api/v1/staff/orders/\(Identifier.make())/refunds", method: .post, headers: bearer(staff),
+                body: json(["amount": 1_000, "reason": "box damaged"])) { #expect($0.status == .notFound) }
+            #expect(try await refund(staff, ["amount": 1_000, "reason": "box damaged"]).0 == .created)
+
+            let sandboxRefunds = { (token: String) in
+                try await client.execute(uri: "/api/v1/payments/sandbox/refunds?paymentId=\(payment.id)", method: .get, headers: bearer(token)) {
+                    ($0.status, (try? decode($0)["items"] as? [[String: Any]]) ?? [])
+                }
+            }
+            #expect(try await sandboxRefunds(fan).0 == .forbidden)
+            #expect(try await sandboxRefunds(staff).1.isEmpty)
+            #expect(try await services.refundSender.sendDue() == 1)
+            let recorded = try await sandboxRefunds(staff).1
+            #expect(recorded.count == 1 && (recorded.first?["amount"] as? [String: Any])?["amount"] as? Int == 1_000)
+            let reference = try #require(recorded.first?["reference"] as? String)
+
+            try await client.execute(uri: "/api/v1/orders/\(orderId)", method: .get, headers: bearer(fan)) { response in
+                let order = try decode(response)
+                #expect(order["status"] as? String == "paid")
+                let refunds = try #require(order["refunds"] as? [[String: Any]])
+                #expect(refunds.count == 1 && refunds[0]["status"] as? String == "succeeded" && refunds[0]["providerReference"] as? String == reference)
+                let notes = (order["timeline"] as? [[String: Any]] ?? []).compactMap { $0["note"] as? String }
+                #expect(notes.contains("refund of INR 10.00 requested: box damaged"))
+                #expect(notes.contains("refund of INR 10.00 succeeded (\(reference))"))
+            }
+            try await client.execute(uri: "/pay/sandbox/\(payment.id)", method: .get, headers: session(fan)) { response in
+                #expect(String(buffer: response.body).contains(reference))
+            }
+            try await client.execute(uri: "/orders/\(orderId)", method: .get, headers: session(fan)) { response in
+                #expect(String(buffer: response.body).contains("id=\"refunds\""))
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MilletCore
+import MilletTesting
+import Testing
+@testable import MilletHTTP
+
+/// Every route the router registers, called as each kind of caller, against a table of who may
+/// reach it. A route added without a line here fails, so nobody adds a staff route that a fan
+/// can call by forgetting its guard.
+struct RouteRoleTests: HTTPHarness {
+    /// Who gets past a route's guards: the route answers anything but 401 or 403.
+    enum Reach: String, CaseIterable {
+        /// Anyone, logged in or not.
+        case anyone
+        /// Any logged-in account.
+        case signedIn
+        case moderators
+        case staff
+        case admins
+        /// No person: a device token (the device routes) or a provider's signature (payment webhooks).
+        case machines
+
+        func admits(_ caller: Caller) -> Bool {
+            switch (self, caller) {
+            case (.anyone, _): true
+            case (.signedIn, let caller): caller != .anonymous
+            case (.moderators, let caller): caller == .moderator || caller == .staff || caller == .admin
+            case (.staff, let caller): caller == .staff || caller == .admin
+            case (.admins, let caller): caller == .admin
+            case (.machines, _): false
+            }
+        }
+    }
+
+    enum Caller: String, CaseIterable {
+        case anonymous, fan, moderator, staff, admin
+    }
+
+    /// Every route, by method and path as the router names it. Routes that look a thing up before
+    /// asking who is calling (`/pay/sandbox/{paymentId}`) answer 404 to a stranger for an id that
+    /// names nothing, so they read as `anyone` here; their ownership checks have tests of their own.
+    static let table: [String: Reach] = [
+        "GET /": .anyone,
+        "POST /api/v1/accounts": .anyone,
+        "PUT /api/v1/admin/accounts/{id}/role": .admins,
+        "GET /api/v1/cart": .signedIn,
+        "POST /api/v1/cart/items": .signedIn,
+        "DELETE /api/v1/cart/items/{skuId}": .signedIn,
+        "GET /api/v1/community/boards": .anyone,
+        "GET /api/v1/community/boards/{slug}/leaderboard": .anyone,
+        "GET /api/v1/community/boards/{slug}/posts": .anyone,
+        "POST /api/v1/community/boards/{slug}/posts": .signedIn,
+        "GET /api/v1/community/members/{id}": .anyone,
+        "GET /api/v1/community/posts/{id}": .anyone,
+        "PATCH /api/v1/community/posts/{id}": .signedIn,
+        "GET /api/v1/community/posts/{id}/comments": .anyone,
+        "POST /api/v1/community/posts/{id}/comments": .signedIn,
+        "DELETE /api/v1/community/posts/{id}/follow": .signedIn,
+        "GET /api/v1/community/posts/{id}/follow": .signedIn,
+        "PUT /api/v1/community/posts/{id}/follow": .signedIn,
+        "POST /api/v1/community/posts/{id}/reports": .signedIn,
+        "POST /api/v1/community/posts/{id}/votes": .signedIn,
+        "GET /api/v1/community/releases": .anyone,
+        "GET /api/v1/community/releases/{id}": .anyone,
+        "GET /api/v1/community/roadmap": .anyone,
+        "GET /api/v1/community/search": .anyone,
+        "GET /api/v1/community/similar": .anyone,
+        "POST /api/v1/devices/check-in": .machines,
+        "GET /api/v1/devices/firmware/{sha256}": .machines,
+        "GET /api/v1/devices/keys": .anyone,
+        "POST /api/v1/devices/registrations": .anyone,
+        "POST /api/v1/devices/reports": .machines,
+        "GET /api/v1/flash-sales": .anyone,
+        "GET /api/v1/flash-sales/{id}": .anyone,
+        "GET /api/v1/flash-sales/{id}/events": .anyone,
+        "POST /api/v1/flash-sales/{id}/purchases": .signedIn,
+        "POST /api/v1/flash-sales/{id}/reservations": .signedIn,
+        "POST /api/v1/flash-sales/{id}/tokens": .signedIn,
+        "GET /api/v1/markets": .anyone,
+        "GET /api/v1/markets/{code}": .anyone,
+        "GET /api/v1/me": .signedIn,
+        "GET /api/v1/me/devices": .signedIn,
+        "GET /api/v1/me/inbox": .signedIn,
+        "POST /api/v1/me/inbox/{id}/read": .signedIn,
+        "GET /api/v1/moderation/log": .moderators,
+        "POST /api/v1/moderation/posts/{id}/actions": .moderators,
+        "GET /api/v1/moderation/reports": .moderators,
+        "GET /api/v1/orders": .signedIn,
+        "POST /api/v1/orders": .signedIn,
+        "GET /api/v1/orders/{id}": .signedIn,
+        "POST /api/v1/orders/{id}/cancel": .signedIn,
+        "POST /api/v1/orders/{id}/payments": .signedIn,
+        "GET /api/v1/payments/sandbox/refunds": .staff,
+        "POST /api/v1/payments/sandbox/webhook": .machines,
+        "GET /api/v1/products": .anyone,
+        "GET /api/v1/products/{key}": .anyone,
+        "POST /api/v1/sessions": .anyone,
+        "DELETE /api/v1/sessions/current": .signedIn,
+        "POST /api/v1/staff/community/boards": .staff,
+        "POST /api/v1/staff/community/boards/{slug}/fcode-grants": .staff,
+        "POST /api/v1/staff/community/posts/{id}/status": .staff,
+        "POST /api/v1/staff/community/releases": .staff,
+        "POST /api/v1/staff/community/releases/{id}/posts": .staff,
+        "POST /api/v1/staff/community/releases/{id}/publish": .staff,
+        "GET /api/v1/staff/device-models": .staff,
+        "POST /api/v1/staff/device-models": .staff,
+        "GET /api/v1/staff/device-models/{id}/adoption": .staff,
+        "GET /api/v1/staff/firmware-builds": .staff,
+        "POST /api/v1/staff/firmware-builds": .staff,
+        "POST /api/v1/staff/flash-sales": .staff,
+        "POST /api/v1/staff/flash-sales/{id}/fcodes": .staff,
+        "GET /api/v1/staff/orders": .staff,
+        "POST /api/v1/staff/orders/{id}/events": .staff,
+        "POST /api/v1/staff/orders/{id}/refunds": .staff,
+        "PUT /api/v1/staff/prices": .staff,
+        "GET /api/v1/staff/products": .staff,
+        "POST /api/v1/staff/products/{id}/publication": .staff,
+        "GET /api/v1/staff/rollouts": .staff,
+        "POST /api/v1/staff/rollouts": .staff,
+        "GET /api/v1/staff/rollouts/{id}": .staff,
+        "POST /api/v1/staff/rollouts/{id}/commands": .staff,
+        "GET /api/v1/staff/rollouts/{id}/timeline": .staff,
+        "POST /api/v1/staff/signing-keys": .staff,
+        "POST /api/v1/staff/signing-keys/{id}/retire": .staff,
+        "GET /api/v1/staff/stock": .staff,
+        "POST /api/v1/staff/stock/receipts": .staff,
+        "GET /api/v1/staff/warehouses": .staff,
+        "GET /api/v1/staff/webhooks": .staff,
+        "POST /api/v1/staff/webhooks": .staff,
+        "DELETE /api/v1/staff/webhooks/{id}": .staff,
+        "GET /api/v1/staff/webhooks/{id}/deliveries": .staff,
+        "GET /cart": .anyone,
+        "POST /cart/items": .anyone,
+        "POST /cart/items/{skuId}/remove": .anyone,
+        "GET /checkout": .signedIn,
+        "POST /checkout": .signedIn,
+        "GET /community": .anyone,
+        "GET /community/boards/{slug}": .anyone,
+        "POST /community/boards/{slug}/posts": .signedIn,
+        "GET /community/posts/{id}": .anyone,
+        "POST /community/posts/{id}/comments": .signedIn,
+        "POST /community/posts/{id}/edit": .signedIn,
+        "POST /community/posts/{id}/follow": .signedIn,
+        "POST /community/posts/{id}/moderate": .moderators,
+        "POST /community/posts/{id}/report": .signedIn,
+        "POST /community/posts/{id}/status": .staff,
+        "POST /community/posts/{id}/vote": .signedIn,
+        "GET /community/search": .anyone,
+        "GET /health": .anyone,
+        "GET /health/live": .anyone,
+        "GET /inbox": .signedIn,
+        "POST /inbox/{id}/read": .signedIn,
+        "GET /login": .anyone,
+        "POST /login": .anyone,
+        "POST /logout": .anyone,
+        "GET /metrics": .anyone,
+        "GET /moderation": .moderators,
+        "GET /openapi.yaml": .anyone,
+        "GET /orders": .signedIn,
+        "GET /orders/{id}": .signedIn,
+        "POST /orders/{id}/cancel": .signedIn,
+        "POST /orders/{id}/pay": .signedIn,
+        "GET /pay/sandbox/{paymentId}": .anyone,
+        "POST /pay/sandbox/{paymentId}": .anyone,
+        "GET /preferences": .anyone,
+        "GET /products/{slug}": .anyone,
+        "GET /register": .anyone,
+        "POST /register": .anyone,
+        "GET /releases": .anyone,
+        "GET /releases/{id}": .anyone,
+        "GET /roadmap": .anyone,
+        "GET /sales": .anyone,
+        "GET /sales/{id}": .anyone,
+        "POST /sales/{id}/buy": .signedIn,
+        "POST /sales/{id}/reserve": .signedIn,
+        "POST /sales/{id}/token": .signedIn,
+        "GET /staff": .staff,
+        "GET /staff/orders": .staff,
+        "POST /staff/orders/{id}/events": .staff,
+        "POST /staff/prices": .staff,
+        "GET /staff/products/{id}": .staff,
+        "POST /staff/products/{id}/publication": .staff,
+        "GET /staff/releases": .staff,
+        "POST /staff/releases": .staff,
+        "GET /staff/releases/{id}": .staff,
+        "POST /staff/releases/{id}/posts": .staff,
+        "POST /staff/releases/{id}/publish": .staff,
+        "GET /staff/rollouts": .staff,
+        "GET /staff/rollouts/{id}": .staff,
+        "POST /staff/rollouts/{id}/commands": .staff,
+        "POST /staff/stock/receipts": .staff,
+    ]
+
+    /// The path with every parameter filled with a well-formed value that names nothing.
+    static func concrete(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { part -> String in
+            switch part {
+            case ":sha256": String(repeating: "0", count: 64)
+            case ":slug", ":key": "no-such-thing"
+            case ":code": "ZZ"
+            default: part.hasPrefix(":") ? Identifier.make() : String(part)
+            }
+        }.joined(separator: "/")
+    }
+
+    @Test func everyRouteAdmitsTheCallersInTheTable() async throws {
+        try await withApp { client, services in
+            let router = try await buildRouter(services)
+            var tokens: [Caller: String] = [:]
+            for (caller, email, password) in [(Caller.fan, "fan@millet.test", "millet-fan"), (.moderator, "moderator@millet.test", "millet-moderator"),
+                                              (.staff, "staff@millet.test", "millet-staff"), (.admin, "admin@millet.test", "millet-admin")] {
+                tokens[caller] = try await logIn(client, email, password)
+            }
+            // Logging out ends the session the other routes use, so it goes last.
+            let routes = router.routes.map { (method: $0.method, path: $0.path.description) }
+                .sorted { ($0.path.hasSuffix("sessions/current") || $0.path == "/logout" ? 1 : 0, $0.path) < ($1.path.hasSuffix("sessions/current") || $1.path == "/logout" ? 1 : 0, $1.path) }
+            var missing: [String] = []
+            for route in routes {
+                let name = "\(route.method) \(route.path)"
+                var reached: [Caller] = []
+                for caller in Caller.allCases {
+                    var headers: HTTPFields = [:]
+                    let api = route.path.hasPrefix("/api/")
+                    if let token = tokens[caller] {
+                        if api { headers[.authorization] = "Bearer \(token)" } else { headers[.cookie] = "\(IdentityMiddleware.cookieName)=\(token)" }
+                    }
+                    var body: ByteBuffer?
+                    if [.post, .put, .patch].contains(route.method) {
+                        headers[.contentType] = api ? "application/json" : "application/x-www-form-urlencoded"
+                        body = ByteBuffer(string: api ? "{}" : "")
+                    }
+                    let (status, location) = try await client.execute(uri: Self.concrete(route.path), method: route.method, headers: headers, body: body) {
+                        ($0.status, $0.headers[.location] ?? "")
+                    }
+                    #expect(status != .internalServerError, "\(name) as \(caller)")
+                    // A page sends a visitor who must log in to the log-in page.
+                    let refused = status == .unauthorized || status == .forbidden || (status == .seeOther && location.hasPrefix("/login"))
+                    if !refused { reached.append(caller) }
+                }
+                guard let expected = Self.table[name] else {
+                    missing.append("\"\(name)\": reached by \(reached.map(\.rawValue))")
+                    continue
+                }
+                #expect(reached == Caller.allCases.filter(expected.admits), "\(name) should admit \(expected)")
+            }
+            #expect(missing.isEmpty, "routes without a line in the table:\n\(missing.joined(separator: "\n"))")
+            let registered = Set(routes.map { "\($0.method) \($0.path)" })
+            #expect(Set(Self.table.keys).subtracting(registered).isEmpty, "lines for routes no longer registered")
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import MilletCore
+import Synchronization
+import Testing
+@testable import MilletStorage
+
+/// The order desk's use cases on every backend: each is one transaction, and refunds leave
+/// through the outbox.
+extension StorageConformanceTests {
+    /// Pays an order through the desk as the provider's notice would.
+    func pay(_ store: SQLStore, _ order: Order) async throws -> Payment {
+        let payment = try await store.createPayment(orderId: order.id, provider: "sandbox", now: clock.now())
+        let notice = PaymentNotice(eventId: "evt_\(order.id)", kind: .succeeded, paymentId: payment.id, amount: payment.amount, currency: payment.currency)
+        #expect(try await store.desk(clock).receive(notice, provider: "sandbox").outcome == .orderPaid)
+        return try #require(try await store.payment(id: payment.id))
+    }
+
+    func sandbox(_ store: SQLStore) -> SandboxPaymentProvider {
+        SandboxPaymentProvider(secret: "desk-test", ledger: store, clock: clock)
+    }
+
+    @Test(arguments: Backends.all) func aRefusedSerialShipsNothing(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, market) = try await fixture(store)
+            let first = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "serial-a-1").order
+            let second = try await place(store, fan: fan, sku: sku, quantity: 2, market: market, key: "serial-b-1").order
+            _ = try await pay(store, first)
+            _ = try await pay(store, second)
+            let desk = store.desk(clock)
+            #expect(try await desk.ship(orderId: first.id, serials: ["ser-0001"], actor: "staff:x", note: "").status == .shipped)
+
+            await #expect(throws: DomainError.conflict(code: "serial_sold", message: "serial SER-0001 went out in another order")) {
+                try await desk.ship(orderId: second.id, serials: ["SER-0002", "SER-0001"], actor: "staff:x", note: "")
+            }
+            let after = try #require(try await store.order(id: second.id))
+            #expect(after.status == .paid && after.timeline.map(\.to) == [.pendingPayment, .paid])
+            #expect(try await store.read { db in try await SQLStore.saleOrder(db: db, serial: "SER-0002") } == nil)
+            #expect(try await store.read { db in try await SQLStore.saleOrder(db: db, serial: "SER-0001") } == first.id)
+            await #expect(throws: DomainError.self) {
+                try await desk.ship(orderId: second.id, serials: ["S1", "SER-0009"], actor: "staff:x", note: "")
+            }
+            #expect(try await desk.ship(orderId: second.id, serials: ["SER-0002", "SER-0003"], actor: "staff:x", note: "").status == .shipped)
+        }
+    }
+
+    @Test(arguments: Backends.all) func partialRefundsNeverPassTheCaptureAndReachTheSandbox(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, market) = try await fixture(store)
+            let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "partial-1").order
+            let payment = try await pay(store, order)
+            let desk = store.desk(clock)
+            _ = try await desk.refund(orderId: order.id, amount: 1_000, reason: "scratched box", actor: "staff:x")
+            _ = try await desk.refund(orderId: order.id, amount: 2_000, reason: "late delivery", actor: "staff:x")
+            await #expect(throws: DomainError.self) {
+                try await desk.refund(orderId: order.id, amount: payment.amount - 2_999, reason: "too much", actor: "staff:x")
+            }
+            await #expect(throws: DomainError.self) { try await desk.refund(orderId: order.id, amount: 0, reason: "zero", actor: "staff:x") }
+            let rest = try await desk.refund(orderId: order.id, amount: payment.amount - 3_000, reason: "goodwill", actor: "staff:x")
+            #expect(rest.status == .paid)
+            #expect(rest.refunds.map(\.amount).sorted() == [1_000, 2_000, payment.amount - 3_000].sorted())
+            #expect(rest.refunds.allSatisfy { $0.status == .requested && $0.paymentId == payment.id })
+            #expect(rest.timeline.filter { $0.note.hasPrefix("refund of") }.count == 3)
+            #expect(try await store.payment(id: payment.id)?.status == .refunded)
+            await #expect(throws: DomainError.self) { try await desk.refund(orderId: order.id, amount: 1, reason: "more", actor: "staff:x") }
+
+            let sender = RefundSender(store: store, refunds: store, provider: sandbox(store), clock: clock)
+            #expect(try await sender.sendDue() == 3)
+            #expect(try await sender.sendDue() == 0)
+            let books = try await store.sandboxRefunds(paymentId: payment.id, limit: 10)
+            #expect(books.map(\.amount).reduce(0, +) == payment.amount)
+            #expect(Set(books.map(\.idempotencyKey)) == Set(rest.refunds.map(\.id)))
+            let settled = try #require(try await store.order(id: order.id))
+            #expect(settled.refunds.allSatisfy { $0.status == .succeeded && $0.providerReference?.hasPrefix("re_") == true })
+            #expect(settled.timeline.filter { $0.note.contains("succeeded") && $0.actor == "provider:sandbox" }.count == 3)
+        }
+    }
+
+    @Test(arguments: Backends.all) func aCancelledPaidOrderIsRefundedOnceThroughRetries(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, market) = try await fixture(store)
+            let order = try await place(store, fan: fan, sku: sku, quantity: 2, market: market, key: "cancel-paid-1").order
+            let payment = try await pay(store, order)
+            let cancelled = try await store.desk(clock).cancel(orderId: order.id, actor: "staff:x", note: "out of stock at the carrier")
+            #expect(cancelled.status == .cancelled)
+            #expect(cancelled.refunds.map(\.amount) == [payment.amount])
+            try await expectStock(store, sku: sku, held: 0, sold: 0)
+
+            // The provider fails twice (a timeout after it recorded the refund, then an outage),
+            // then answers: one refund at the provider, three tries on the schedule.
+            let provider = Flaky(sandbox(store), failures: 2)
+            let sender = RefundSender(store: store, refunds: store, provider: provider, clock: clock, policy: RefundRetryPolicy(delays: [5, 30]))
+            #expect(try await sender.sendDue() == 0)
+            #expect(try await sender.sendDue() == 0)
+            var refund = try #require(try await store.order(id: order.id)?.refunds.first)
+            #expect(refund.attempts == 1 && refund.status == .requested && refund.nextAttemptAt == clock.now().addingTimeInterval(5))
+            clock.advance(by: 5)
+            #expect(try await sender.sendDue() == 0)
+            clock.advance(by: 30)
+            #expect(try await sender.sendDue() == 1)
+            refund = try #require(try await store.order(id: order.id)?.refunds.first)
+            #expect(refund.attempts == 3 && refund.status == .succeeded && refund.lastError == nil)
+            #expect(provider.calls == 3)
+            #expect(try await store.sandboxRefunds(paymentId: payment.id, limit: 10).count == 1)
+        }
+    }
+
+    @Test(arguments: Backends.all) func aDeclinedRefundFailsAndTheMoneyCanBeRefundedAgain(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, market) = try await fixture(store)
+            let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "declined-1").order
+            let payment = try await pay(store, order)
+            _ = try await store.desk(clock).apply(.refund, orderId: order.id, serials: [], actor: "staff:x", note: "returned unopened")
+            // The provider already returned this payment elsewhere: it declines Millet's refund.
+            _ = try await sandbox(store).refund(RefundRequest(.requested(of: payment, amount: payment.amount, reason: "", actor: "", now: clock.now())))
+            let sender = RefundSender(store: store, refunds: store, provider: sandbox(store), clock: clock)
+            #expect(try await sender.sendDue() == 1)
+            let after = try #require(try await store.order(id: order.id))
+            #expect(after.status == .refunded && after.refunds.map(\.status) == [.failed])
+            #expect(after.refunds.first?.lastError == "more than the payment's amount")
+            #expect(try await store.payment(id: payment.id)?.status == .captured)
+            #expect(try await store.desk(clock).refund(orderId: order.id, amount: payment.amount, reason: "again", actor: "staff:x").refunds.count == 2)
+        }
+    }
+}
+
+/// A provider that fails its first `failures` refunds as a network would, then passes them on.
+final class Flaky: PaymentProvider {
+    struct Outage: Error {}
+    let inner: any PaymentProvider
+    private let state: Mutex<(failures: Int, calls: Int)>
+    var name: String { inner.name }
+    var calls: Int { state.withLock { $0.calls } }
+
+    init(_ inner: any PaymentProvider, failures: Int) {
+        self.inner = inner
+        self.state = Mutex((failures, 0))
+    }
+
+    func payURL(for payment: Payment) -> String { inner.payURL(for: payment) }
+    func verifyWebhook(signature: String?, body: [UInt8], now: Date) throws -> PaymentNotice {
+        try inner.verifyWebhook(signature: signature, body: body, now: now)
+    }
+
+    func refund(_ request: RefundRequest) async throws -> String {
+        let fail = state.withLock { state -> Bool in
+            state.calls += 1
+            guard state.failures > 0 else { return false }
+            state.failures -= 1
+            return true
+        }
+        // The first failure reaches the provider before the answer is lost, as a timeout does.
+        if fail && calls == 1 { _ = try await inner.refund(request) }
+        if fail { throw Outage() }
+        return try await inner.refund(request)
+    }
+}
