@@ -28,10 +28,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The system's SQLite (libsqlite3-dev) through its public C API: Millet opens and drives its own connection.
+        .target(name: "CMilletSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "MilletStorage",
             dependencies: [
                 "MilletCore",
+                "CMilletSQLite",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

@@ -4,7 +4,6 @@ import NIOCore
 import NIOPosix
 import PostgresKit
 import SQLKit
-import SQLiteKit
 
 /// Lends a database session to one closure at a time.
 protocol ConnectionSource: Sendable {
@@ -19,16 +18,17 @@ protocol ConnectionSource: Sendable {
 
 /// One SQLite connection in WAL mode with full fsync, used by one task at a time. SQLite
 /// serialises writers anyway; one connection keeps transactions simple and commits durable.
+/// Every session runs its statements on the connection's own thread (``SQLiteThread``), so they
+/// never hold up one of the few threads all of Swift's tasks share while SQLite works and fsyncs.
 final class SQLiteSource: ConnectionSource {
-    private let connection: SQLiteConnection
-    private let inline: InlineSQLite
-    private let inlineThread = SQLiteThread()
+    private let connection: SQLiteHandle
+    private let thread = SQLiteThread()
     private let gate = AsyncGate()
+    private let logger: Logger
 
     init(path: String, logger: Logger) async throws {
-        let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
-        connection = try await SQLiteConnection.open(storage: storage, logger: logger)
-        let db = connection.sql(queryLogLevel: nil)
+        connection = try SQLiteHandle(path: path)
+        self.logger = logger
         for pragma in [
             "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
             "PRAGMA busy_timeout = 5000",
@@ -39,28 +39,15 @@ final class SQLiteSource: ConnectionSource {
             // are copied into the database once per checkpoint, not ten times.
             "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32768", "PRAGMA wal_autocheckpoint = 10000",
         ] {
-            try await db.raw("\(unsafeRaw: pragma)").run()
+            try connection.run(pragma, []) { _ in }
         }
-        inline = try InlineSQLite(connection: connection)
     }
 
     func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await exclusively(connection.sql(queryLogLevel: nil), body)
-    }
-
-    func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        let db = InlineSQLiteDatabase(connection: inline, logger: connection.logger, eventLoop: connection.eventLoop)
-        return try await exclusively(db) { db in
-            try await withTaskExecutorPreference(inlineThread) { try await body(db) }
-        }
-    }
-
-    var inlineExecutor: (any TaskExecutor)? { inlineThread }
-
-    private func exclusively<R: Sendable>(_ db: any SQLDatabase, _ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let db = SQLiteHandleDatabase(connection: connection, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         await gate.enter()
         do {
-            let result = try await body(db)
+            let result = try await withTaskExecutorPreference(thread) { try await body(db) }
             await gate.leave()
             return result
         } catch {
@@ -69,12 +56,18 @@ final class SQLiteSource: ConnectionSource {
         }
     }
 
+    /// The same as ``withSession(_:)``: every session already runs on the connection's thread.
+    func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withSession(body)
+    }
+
+    var inlineExecutor: (any TaskExecutor)? { thread }
+
     func close() async {
         await gate.enter()
-        inline.close()
+        connection.close()
         await gate.leave()
-        try? await connection.close().get()
-        await inlineThread.shutdown()
+        await thread.shutdown()
     }
 }
 
