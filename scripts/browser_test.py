@@ -293,3 +293,48 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     shot(b, "community-release-es")
     b.get(BASE + "/roadmap")
     assert post_id in b.find_element(By.ID, "roadmap-shipped").get_attribute("innerHTML")
+
+
+def test_staff_refund_part_of_a_paid_order_and_the_fan_sees_it(browser):
+    """A fan pays; staff return ₹10.50 from the order's page; the refund leaves through the outbox
+    and the fan sees it on the order and on the sandbox provider's page."""
+    b = browser
+    b.get(BASE + "/")
+    switch(b, "IN", "en")
+    log_in(b, "fan@millet.test", "millet-fan")
+    b.get(BASE + "/products/millet-note-3")
+    b.find_element(By.ID, "add-to-cart").click()
+    WebDriverWait(b, 10).until(lambda d: d.current_url.endswith("/cart"))
+    b.find_element(By.ID, "checkout-link").click()
+    for field, value in (("line1", "12 MG Road"), ("city", "Bengaluru"), ("postcode", "560001"), ("phone", "+91 98450 00000")):
+        b.find_element(By.ID, field).send_keys(value)
+    b.find_element(By.ID, "place-order").click()
+    WebDriverWait(b, 10).until(lambda d: "/pay/sandbox/" in d.current_url)
+    pay_page = b.current_url
+    b.find_element(By.ID, "pay-button").click()
+    settle(b, lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "paid")
+    order_page = b.current_url
+    assert not b.find_elements(By.ID, "refund-form")
+
+    b.delete_all_cookies()
+    log_in(b, "staff@millet.test", "millet-staff")
+    b.get(order_page)
+    b.find_element(By.CSS_SELECTOR, "#refund-form input[name=amount]").send_keys("10.50")
+    b.find_element(By.CSS_SELECTOR, "#refund-form input[name=reason]").send_keys("charger missing from the box")
+    b.find_element(By.CSS_SELECTOR, "#refund-form button").click()
+    settle(b, lambda d: "charger missing" in d.find_element(By.ID, "refunds").text)
+
+    # The refund service sends the outbox every second.
+    def refunded(d):
+        d.get(order_page)
+        return d.find_element(By.CSS_SELECTOR, "#refunds .refund-status").text == "Refunded"
+    WebDriverWait(b, 15, poll_frequency=1).until(refunded)
+    shot(b, "IN-order-refunded")
+
+    b.delete_all_cookies()
+    log_in(b, "fan@millet.test", "millet-fan")
+    b.get(order_page)
+    assert "10.50" in b.find_element(By.ID, "refunds").text
+    b.get(pay_page)
+    assert "re_" in b.find_element(By.ID, "sandbox-refunds").text
+    shot(b, "IN-sandbox-refunds")

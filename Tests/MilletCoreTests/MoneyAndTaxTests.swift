@@ -92,4 +92,19 @@ import Testing
             }
         }
     }
+
+    @Test func typedAmountsBecomeMinorUnitsOrAreRefused() throws {
+        let rupee = Currency(code: "INR", minorDigits: 2), rupiah = Currency(code: "IDR", minorDigits: 0)
+        #expect(try rupee.minorUnits(parsing: "10", field: "amount") == 1_000)
+        #expect(try rupee.minorUnits(parsing: " 10.5 ", field: "amount") == 1_050)
+        #expect(try rupee.minorUnits(parsing: "0.05", field: "amount") == 5)
+        #expect(try rupiah.minorUnits(parsing: "1500000", field: "amount") == 1_500_000)
+        for bad in ["", "-1", "1.", ".5", "1.005", "1,50", "1e3", "١٠", "1.2.3", "9999999999999999"] {
+            #expect(throws: DomainError.self, "\(bad)") { try rupee.minorUnits(parsing: bad, field: "amount") }
+        }
+        #expect(throws: DomainError.self) { try rupiah.minorUnits(parsing: "10.5", field: "amount") }
+        #expect(Money(minorUnits: 1_050, currency: "INR").plain == "INR 10.50")
+        #expect(Money(minorUnits: 5, currency: "EUR").plain == "EUR 0.05")
+        #expect(Money(minorUnits: 1_500_000, currency: "IDR").plain == "IDR 1500000")
+    }
 }

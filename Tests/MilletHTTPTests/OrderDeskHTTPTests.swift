@@ -117,7 +117,25 @@ struct OrderDeskHTTPTests: HTTPHarness {
                 #expect(String(buffer: response.body).contains(reference))
             }
             try await client.execute(uri: "/orders/\(orderId)", method: .get, headers: session(fan)) { response in
-                #expect(String(buffer: response.body).contains("id=\"refunds\""))
+                let page = String(buffer: response.body)
+                #expect(page.contains("id=\"refunds\"") && !page.contains("refund-form"))
+            }
+
+            // Staff refund from the order's page, typing the amount as money.
+            try await client.execute(uri: "/orders/\(orderId)", method: .get, headers: session(staff)) { response in
+                #expect(String(buffer: response.body).contains("id=\"refund-form\""))
+            }
+            var headers = session(staff)
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            try await client.execute(
+                uri: "/staff/orders/\(orderId)/refunds", method: .post, headers: headers, body: form(["amount": "12.5", "reason": "missing charger"])
+            ) { #expect($0.status == .seeOther) }
+            try await client.execute(
+                uri: "/staff/orders/\(orderId)/refunds", method: .post, headers: headers, body: form(["amount": "12.505", "reason": "too precise"])
+            ) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/orders/\(orderId)", method: .get, headers: bearer(fan)) { response in
+                let refunds = try decode(response)["refunds"] as? [[String: Any]] ?? []
+                #expect(refunds.compactMap { ($0["amount"] as? [String: Any])?["amount"] as? Int }.sorted() == [1_000, 1_250])
             }
         }
     }

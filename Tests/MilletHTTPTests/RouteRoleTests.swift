@@ -179,6 +179,7 @@ struct RouteRoleTests: HTTPHarness {
         "GET /staff": .staff,
         "GET /staff/orders": .staff,
         "POST /staff/orders/{id}/events": .staff,
+        "POST /staff/orders/{id}/refunds": .staff,
         "POST /staff/prices": .staff,
         "GET /staff/products/{id}": .staff,
         "POST /staff/products/{id}/publication": .staff,

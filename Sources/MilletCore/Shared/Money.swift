@@ -87,3 +87,22 @@ extension Money {
         return "\(currency) \(sign)\(whole).\(padded)"
     }
 }
+
+extension Currency {
+    /// Minor units of an amount typed by a person: `499`, `499.5` or `499.50` (a dot, at most
+    /// ``minorDigits`` decimals, no sign). Throws `invalid_input` on `field` otherwise.
+    ///
+    /// ```swift
+    /// try Currency(code: "INR", minorDigits: 2).minorUnits(parsing: "10.5", field: "amount")   // 1050
+    /// ```
+    public func minorUnits(parsing text: String, field: String) throws -> Int64 {
+        let parts = text.trimmed.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = parts.first.map(String.init) ?? ""
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard parts.count <= 2, (1...15).contains(whole.count), whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber),
+              fraction.count <= minorDigits, fraction.allSatisfy({ $0.isASCII && $0.isNumber }), parts.count == 1 || !fraction.isEmpty,
+              let units = Int64(whole + fraction + String(repeating: "0", count: minorDigits - fraction.count))
+        else { throw DomainError.invalid(field: field, "must be an amount such as 12\(minorDigits > 0 ? "." + String(repeating: "5", count: minorDigits) : "")") }
+        return units
+    }
+}

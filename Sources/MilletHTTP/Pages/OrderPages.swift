@@ -126,6 +126,9 @@ extension WebPages {
              "at": chrome.format.dateTime($0.createdAt)] as [String: Any]
         }
         values["hasRefunds"] = !order.refunds.isEmpty
+        // Staff may return part of what was paid from the order's page.
+        values["refundable"] = chrome.account?.role.isStaff == true && [.paid, .shipped, .delivered, .completed].contains(order.status)
+        values["currency"] = order.currency
         values["pending"] = order.status == .pendingPayment
         values["deadline"] = chrome.format.dateTime(order.paymentDeadline)
         values["cancellable"] = OrderLifecycle.events(from: order.status).contains(.cancel)

@@ -22,6 +22,12 @@ extension WebPages {
         let note: String?
     }
 
+    struct RefundForm: Decodable {
+        /// As staff type it, in major units: `10.50`.
+        let amount: String
+        let reason: String
+    }
+
     func addStaffRoutes(to groups: RouteGroups) {
         let catalog = StaffCatalogController(services: services)
         groups.staff.get("staff") { request, context in
@@ -93,6 +99,15 @@ extension WebPages {
             let form = try await request.decodeForm(EventForm.self, context: context)
             let order = try await StaffOrdersController(services: services).apply(form.event, note: form.note, serials: [], orderId: try context.parameters.require("id"), staff: staff)
             return redirect("/staff/orders?status=\(order.status.rawValue)")
+        }
+        groups.staff.post("staff/orders/:id/refunds") { request, context in
+            let staff = try context.requireAccount()
+            let form = try await request.decodeForm(RefundForm.self, context: context)
+            let id = try context.parameters.require("id")
+            guard Identifier.isWellFormed(id), let order = try await services.orders.order(id: id) else { throw DomainError.notFound(what: "order") }
+            let amount = try await services.market(order.marketCode).currency.minorUnits(parsing: form.amount, field: "amount")
+            _ = try await services.orderDesk.refund(orderId: order.id, amount: amount, reason: form.reason, actor: "staff:\(staff.id)")
+            return redirect("/orders/\(order.id)")
         }
     }
 }
