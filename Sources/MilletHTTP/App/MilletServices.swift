@@ -23,8 +23,8 @@ public struct MilletServices: Sendable {
     public let webhooks: any WebhookRepository
     /// Sends the webhook outbox.
     public let webhookDispatcher: WebhookDispatcher
-    /// What a fan's new post or comment must pass: new-account limits and the link rule.
-    public let postingPolicy: PostingPolicy
+    /// The community's rules: who sees a post, what the posting policy lets an account write.
+    public let communityDesk: CommunityDesk
     public let devices: any DeviceRepository
     public let firmware: any FirmwareRepository
     /// Device registration, check-ins and install reports.
@@ -77,7 +77,9 @@ public struct MilletServices: Sendable {
         self.firmware = store
         self.updates = FirmwareUpdates(devices: store, firmware: store, clock: clock, policy: checkInPolicy)
         self.firmwareFiles = FirmwareFiles(directory: firmwareDirectory)
-        self.postingPolicy = postingPolicy
+        self.communityDesk = CommunityDesk(
+            community: store, discussion: store, moderation: store, standings: store, releases: store, postingPolicy: postingPolicy,
+            clock: clock)
         self.engine = FlashSaleEngine(
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
             strategy: saleStrategy)

@@ -44,7 +44,7 @@ struct CommunityController {
         groups.open.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
             let board = try await board(context)
-            let post = try await services.createPost(try Self.draft(await request.decodeJSON(PostBody.self, context: context)), on: board, by: account)
+            let post = try await services.communityDesk.createPost(try Self.draft(await request.decodeJSON(PostBody.self, context: context)), on: board, by: account)
             return try await services.postDTO(post).with(status: .created)
         }
         groups.open.get("community/roadmap") { _, _ in
@@ -61,7 +61,7 @@ struct CommunityController {
         groups.open.patch("community/posts/:id") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
-            let edited = try await services.edit(post, by: account) { try Self.draft(await request.decodeJSON(PostBody.self, context: context)) }
+            let edited = try await services.communityDesk.edit(post, by: account) { try Self.draft(await request.decodeJSON(PostBody.self, context: context)) }
             return try await services.postDTO(edited)
         }
         groups.open.post("community/posts/:id/votes") { _, context in
@@ -109,10 +109,10 @@ struct CommunityController {
     }
 
     func board(_ context: MilletRequestContext) async throws -> Board {
-        try await services.board(slug: try context.parameters.require("slug"))
+        try await services.communityDesk.board(slug: try context.parameters.require("slug"))
     }
 
     func post(_ context: MilletRequestContext) async throws -> Post {
-        try await services.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
+        try await services.communityDesk.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
     }
 }

@@ -25,7 +25,7 @@ struct DiscussionController {
             let account = try context.requireAccount()
             let post = try await post(context)
             let body = try await request.decodeJSON(CommentBody.self, context: context)
-            return CommentDTO(try await services.addComment(body.body, to: post, by: account)).with(status: .created)
+            return CommentDTO(try await services.communityDesk.addComment(body.body, to: post, by: account)).with(status: .created)
         }
         groups.open.get("community/posts/:id/follow") { _, context in
             let account = try context.requireAccount()
@@ -38,7 +38,7 @@ struct DiscussionController {
         groups.open.post("community/posts/:id/reports") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
-            try await services.report(post, reason: try await request.decodeJSON(ReportBody.self, context: context).reason, by: account)
+            try await services.communityDesk.report(post, reason: try await request.decodeJSON(ReportBody.self, context: context).reason, by: account)
             return ReportedDTO(postId: post.id, reported: true).with(status: .created)
         }
     }
@@ -51,7 +51,7 @@ struct DiscussionController {
     }
 
     func post(_ context: MilletRequestContext) async throws -> Post {
-        try await services.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
+        try await services.communityDesk.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
     }
 }
 

@@ -14,7 +14,7 @@ struct ModerationController {
     func addRoutes(to groups: RouteGroups) {
         groups.moderators.post("moderation/posts/:id/actions") { request, context in
             let moderator = try context.requireAccount()
-            let post = try await services.visiblePost(id: try context.parameters.require("id"), viewer: moderator)
+            let post = try await services.communityDesk.visiblePost(id: try context.parameters.require("id"), viewer: moderator)
             let body = try await request.decodeJSON(ActionBody.self, context: context)
             let action = try ModerationAction(name: body.action, reason: body.reason, board: body.board)
             let moderated = try await services.moderation.moderate(postId: post.id, action, actorId: moderator.id, now: services.clock.now())

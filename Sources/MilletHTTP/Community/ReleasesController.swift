@@ -74,6 +74,6 @@ struct ReleasesController {
     }
 
     func release(_ context: MilletRequestContext) async throws -> Release {
-        try await services.release(id: try context.parameters.require("id"))
+        try await services.communityDesk.release(id: try context.parameters.require("id"))
     }
 }

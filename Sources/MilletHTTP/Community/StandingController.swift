@@ -18,7 +18,7 @@ struct StandingController {
             guard Identifier.isWellFormed(id), let account = try await services.accounts.account(id: id) else {
                 throw DomainError.notFound(what: "member")
             }
-            return MemberDTO(id: account.id, name: account.displayName, standing: try await services.standing(of: account.id))
+            return MemberDTO(id: account.id, name: account.displayName, standing: try await services.communityDesk.standing(of: account.id))
         }
         groups.open.get("community/boards/:slug/leaderboard") { request, context in
             let board = try await board(context)
@@ -55,13 +55,13 @@ struct StandingController {
     }
 
     func board(_ context: MilletRequestContext) async throws -> Board {
-        try await services.board(slug: try context.parameters.require("slug"))
+        try await services.communityDesk.board(slug: try context.parameters.require("slug"))
     }
 
     /// The board named by the `board` query parameter, if any.
     func optionalBoard(_ request: Request) async throws -> Board? {
         guard let slug = request.uri.queryParameters["board"].map(String.init) else { return nil }
-        do { return try await services.board(slug: slug) } catch DomainError.notFound { throw DomainError.invalid(field: "board", "no such board") }
+        do { return try await services.communityDesk.board(slug: slug) } catch DomainError.notFound { throw DomainError.invalid(field: "board", "no such board") }
     }
 }
 

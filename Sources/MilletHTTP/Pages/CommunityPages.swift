@@ -20,7 +20,7 @@ extension WebPages {
         }
         groups.open.get("community/boards/:slug") { request, context in
             let chrome = try await chrome(request, context)
-            let board = try await services.board(slug: try context.parameters.require("slug"))
+            let board = try await services.communityDesk.board(slug: try context.parameters.require("slug"))
             let sort = request.uri.queryParameters["sort"].flatMap { PostOrder(rawValue: String($0)) } ?? .votes
             let posts = try await services.community.posts(
                 boardId: board.id, order: sort, includeHidden: context.account?.role.canModerate == true, now: services.clock.now(),
@@ -38,8 +38,8 @@ extension WebPages {
         }
         groups.open.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
-            let board = try await services.board(slug: try context.parameters.require("slug"))
-            let post = try await services.createPost(try Self.draft(await request.decodeForm(PostForm.self, context: context)), on: board, by: account)
+            let board = try await services.communityDesk.board(slug: try context.parameters.require("slug"))
+            let post = try await services.communityDesk.createPost(try Self.draft(await request.decodeForm(PostForm.self, context: context)), on: board, by: account)
             return redirect("/community/posts/\(post.id)")
         }
         groups.open.get("community/search") { request, context in

@@ -35,7 +35,7 @@ extension WebPages {
         groups.open.post("community/posts/:id/edit") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
-            _ = try await services.edit(post, by: account) { try Self.draft(await request.decodeForm(PostForm.self, context: context)) }
+            _ = try await services.communityDesk.edit(post, by: account) { try Self.draft(await request.decodeForm(PostForm.self, context: context)) }
             return redirect("/community/posts/\(post.id)")
         }
         groups.open.post("community/posts/:id/vote") { _, context in
@@ -54,13 +54,13 @@ extension WebPages {
         groups.open.post("community/posts/:id/comments") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
-            _ = try await services.addComment(try await request.decodeForm(CommentForm.self, context: context).body, to: post, by: account)
+            _ = try await services.communityDesk.addComment(try await request.decodeForm(CommentForm.self, context: context).body, to: post, by: account)
             return redirect("/community/posts/\(post.id)#comments")
         }
         groups.open.post("community/posts/:id/report") { request, context in
             let account = try context.requireAccount()
             let post = try await pagePost(context)
-            try await services.report(post, reason: try await request.decodeForm(ReportForm.self, context: context).reason, by: account)
+            try await services.communityDesk.report(post, reason: try await request.decodeForm(ReportForm.self, context: context).reason, by: account)
             return redirect("/community/posts/\(post.id)?reported=1")
         }
         groups.staff.post("community/posts/:id/status") { request, context in
@@ -83,7 +83,7 @@ extension WebPages {
     }
 
     private func pagePost(_ context: MilletRequestContext) async throws -> Post {
-        try await services.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
+        try await services.communityDesk.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
     }
 
     private func postPage(_ post: Post, chrome: PageChrome, account: Account?) async throws -> Response {

@@ -115,7 +115,7 @@ extension WebPages {
     }
 
     private func pageRelease(_ context: MilletRequestContext) async throws -> Release {
-        try await services.release(id: try context.parameters.require("id"))
+        try await services.communityDesk.release(id: try context.parameters.require("id"))
     }
 
     private func releaseValues(_ release: Release, chrome: PageChrome) -> [String: Any] {
