@@ -33,7 +33,8 @@ int millet_sqlite_bind_text(void *statement, int index, const char *text, uint64
 }
 
 int millet_sqlite_bind_blob(void *statement, int index, const void *bytes, uint64_t length) {
-    return sqlite3_bind_blob64((sqlite3_stmt *)statement, index, bytes, length, SQLITE_TRANSIENT);
+    // A null pointer would bind NULL; an empty blob is a zero-length blob.
+    return sqlite3_bind_blob64((sqlite3_stmt *)statement, index, bytes ? bytes : "", length, SQLITE_TRANSIENT);
 }
 
 int millet_sqlite_bind_null(void *statement, int index) { return sqlite3_bind_null((sqlite3_stmt *)statement, index); }

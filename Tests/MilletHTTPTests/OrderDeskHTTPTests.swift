@@ -23,7 +23,8 @@ struct OrderDeskHTTPTests: HTTPHarness {
     @Test func aCancelFromEveryPathGivesTheFlashSaleUnitBack() async throws {
         let clock = TestClock()
         try await withApp(clock) { client, services in
-            let saleId = try await scheduleSale(client, services, units: 1)
+            let endsAt = ISO8601DateFormatter().string(from: clock.now().addingTimeInterval(4 * 3600))
+            let saleId = try await scheduleSale(client, services, units: 1, extra: ["endsAt": endsAt])
             clock.advance(by: 60)
             let staff = try await logIn(client, "staff@millet.test", "millet-staff")
             let sale = FlashSaleHTTPTests()
@@ -45,10 +46,30 @@ struct OrderDeskHTTPTests: HTTPHarness {
             try await client.execute(
                 uri: "/api/v1/staff/orders/\(holder.orderId)/events", method: .post, headers: bearer(staff), body: json(["event": "cancel"])
             ) { #expect($0.status == .ok) }
+            // Staff cancel on the console.
+            holder = try await buyTheUnit(client, saleId, "Sana")
+            var console = session(staff)
+            console[.contentType] = "application/x-www-form-urlencoded"
+            try await client.execute(
+                uri: "/staff/orders/\(holder.orderId)/events", method: .post, headers: console, body: form(["event": "cancel"])
+            ) { #expect($0.status == .seeOther) }
             // Nobody pays before the deadline.
             holder = try await buyTheUnit(client, saleId, "Kiran")
             clock.advance(by: 31 * 60)
             #expect(try await services.orderDesk.expireOverdue() == [holder.orderId])
+            // The payment arrives after the deadline, before the sweep: the order expires then and
+            // the money goes back.
+            holder = try await buyTheUnit(client, saleId, "Nila")
+            let payment = try await services.payments.createPayment(orderId: holder.orderId, provider: "sandbox", now: services.clock.now())
+            clock.advance(by: 31 * 60)
+            let signed = services.sandbox.notice(for: payment, succeeded: true, now: services.clock.now())
+            try await client.execute(
+                uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
+                body: ByteBuffer(bytes: signed.body)
+            ) { response in
+                let receipt = try decode(response)
+                #expect(receipt["outcome"] as? String == "refunded_late")
+            }
             let last = try await buyTheUnit(client, saleId, "Dev")
 
             try await services.engine.tick()

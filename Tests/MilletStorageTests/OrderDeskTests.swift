@@ -43,6 +43,48 @@ extension StorageConformanceTests {
         }
     }
 
+    @Test(arguments: Backends.all) func aSerialRefusedAfterTheOrderMovedShipsNothing(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, market) = try await fixture(store)
+            let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "late-refusal-1").order
+            _ = try await pay(store, order)
+            // The serial is taken between the desk's check and its write, as a concurrent shipment would.
+            let desk = OrderDesk(store: SerialTakenMeanwhile(store: store), orders: store, catalog: store, saleUnits: SaleUnitsHeard(), clock: clock)
+            await #expect(throws: DomainError.conflict(code: "serial_sold", message: "serial SER-0100 went out in another order")) {
+                try await desk.ship(orderId: order.id, serials: ["SER-0100"], actor: "staff:x", note: "")
+            }
+            let after = try #require(try await store.order(id: order.id))
+            #expect(after.status == .paid && after.timeline.map(\.to) == [.pendingPayment, .paid])
+        }
+    }
+
+    @Test(arguments: Backends.all) func aSenderThatLostItsLeaseWritesNothing(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, market) = try await fixture(store)
+            let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "lease-lost-1").order
+            _ = try await pay(store, order)
+            let requested = try #require(try await store.desk(clock).refund(orderId: order.id, amount: 500, reason: "dent", actor: "staff:x").refunds.first)
+            let start = clock.now()
+            let first = start.addingTimeInterval(RefundSender.lease)
+            let slow = try #require(try await store.transaction { tx in try await tx.lease(refundId: requested.id, dueAt: start, until: first) })
+            // The first sender's lease runs out; another takes the refund over and settles it.
+            clock.advance(by: RefundSender.lease + 1)
+            let second = clock.now().addingTimeInterval(RefundSender.lease)
+            var fast = try #require(try await store.transaction { tx in try await tx.lease(refundId: requested.id, dueAt: first, until: second) })
+            fast.record(.succeeded(reference: "re_fast"), now: clock.now(), policy: RefundRetryPolicy())
+            let settled = fast, late = slow
+            let fastWrote: Bool = try await store.transaction { tx in try await tx.update(settled, leasedUntil: second) }
+            #expect(fastWrote)
+            var timedOut = late
+            timedOut.record(.failed(error: "timeout"), now: clock.now(), policy: RefundRetryPolicy())
+            let lateAnswer = timedOut
+            let slowWrote: Bool = try await store.transaction { tx in try await tx.update(lateAnswer, leasedUntil: first) }
+            #expect(!slowWrote)
+            let stored = try #require(try await store.order(id: order.id)?.refunds.first)
+            #expect(stored.status == .succeeded && stored.providerReference == "re_fast")
+        }
+    }
+
     @Test(arguments: Backends.all) func partialRefundsNeverPassTheCaptureAndReachTheSandbox(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let (fan, sku, market) = try await fixture(store)
@@ -152,5 +194,37 @@ final class Flaky: PaymentProvider {
         if fail && calls == 1 { _ = try await inner.refund(request) }
         if fail { throw Outage() }
         return try await inner.refund(request)
+    }
+}
+
+/// The store, but a serial is taken by another order between the desk's check and its write.
+struct SerialTakenMeanwhile: UnitOfWork {
+    let store: SQLStore
+
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (any Transaction) async throws -> R) async throws -> R {
+        try await store.transaction { tx in try await body(Taken(inner: tx)) }
+    }
+
+    struct Taken: Transaction {
+        let inner: any Transaction
+        func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws {
+            throw DomainError.conflict(code: "serial_sold", message: "serial \(serials[0]) went out in another order")
+        }
+        func saleOrder(serial: String) async throws -> String? { try await inner.saleOrder(serial: serial) }
+        func order(id: String) async throws -> Order? { try await inner.order(id: id) }
+        func apply(_ event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> OrderEffect {
+            try await inner.apply(event, orderId: orderId, actor: actor, note: note, now: now)
+        }
+        func note(orderId: String, actor: String, note: String, at: Date) async throws { try await inner.note(orderId: orderId, actor: actor, note: note, at: at) }
+        func saleRelease(orderId: String) async throws -> SaleRelease? { try await inner.saleRelease(orderId: orderId) }
+        func payment(id: String) async throws -> Payment? { try await inner.payment(id: id) }
+        func payments(orderId: String) async throws -> [Payment] { try await inner.payments(orderId: orderId) }
+        func setStatus(_ status: PaymentStatus, paymentId: String) async throws { try await inner.setStatus(status, paymentId: paymentId) }
+        func claim(_ notice: PaymentNotice, provider: String, now: Date) async throws -> Bool { try await inner.claim(notice, provider: provider, now: now) }
+        func settle(noticeId: String, outcome: PaymentOutcome) async throws { try await inner.settle(noticeId: noticeId, outcome: outcome) }
+        func insert(_ refund: Refund) async throws { try await inner.insert(refund) }
+        func refunds(orderId: String) async throws -> [Refund] { try await inner.refunds(orderId: orderId) }
+        func update(_ refund: Refund, leasedUntil: Date) async throws -> Bool { try await inner.update(refund, leasedUntil: leasedUntil) }
+        func lease(refundId: String, dueAt: Date, until: Date) async throws -> Refund? { try await inner.lease(refundId: refundId, dueAt: dueAt, until: until) }
     }
 }

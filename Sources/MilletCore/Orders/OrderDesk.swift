@@ -117,9 +117,11 @@ public struct OrderDesk: Sendable {
     public func receive(_ notice: PaymentNotice, provider: String) async throws -> (outcome: PaymentOutcome, payment: Payment) {
         let now = clock.now()
         let (outcome, payment, release) = try await store.transaction { tx -> (PaymentOutcome, Payment, SaleRelease?) in
-            guard var payment = try await tx.payment(id: notice.paymentId), payment.provider == provider else {
-                throw DomainError.notFound(what: "payment")
-            }
+            // Every use case that changes an order's payments or refunds locks the order first, so
+            // two notices for one payment (a double click on Pay, then Fail) are decided in turn.
+            guard let found = try await tx.payment(id: notice.paymentId), found.provider == provider,
+                  try await tx.order(id: found.orderId) != nil, var payment = try await tx.payment(id: notice.paymentId)
+            else { throw DomainError.notFound(what: "payment") }
             // The notice id is claimed first: a second delivery, even a concurrent one, finds it taken.
             guard try await tx.claim(notice, provider: provider, now: now) else { return (.duplicate, payment, nil) }
             guard notice.amount == payment.amount, notice.currency == payment.currency else {

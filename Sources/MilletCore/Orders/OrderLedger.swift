@@ -27,5 +27,6 @@ public protocol SerialLedger: Sendable {
 /// Told when an order no longer holds a flash-sale unit, after the transaction that freed it
 /// commits, so the unit is on sale again at once and its buyer may buy again.
 public protocol SaleUnitReturns: Sendable {
+    /// The buyer's order no longer holds its unit of the sale.
     func released(_ release: SaleRelease) async
 }

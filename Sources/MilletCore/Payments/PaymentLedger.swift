@@ -2,9 +2,11 @@ import Foundation
 
 /// Payments and provider notices inside a ``Transaction``.
 public protocol PaymentLedger: Sendable {
+    /// The payment; read it again after locking its order to decide on its status.
     func payment(id: String) async throws -> Payment?
     /// Every payment of an order, oldest first.
     func payments(orderId: String) async throws -> [Payment]
+    /// Moves a payment to `status` (captured, failed, refunded).
     func setStatus(_ status: PaymentStatus, paymentId: String) async throws
     /// Claims a provider notice's id; `false` when it was claimed before (even concurrently).
     func claim(_ notice: PaymentNotice, provider: String, now: Date) async throws -> Bool
@@ -18,8 +20,9 @@ public protocol RefundLedger: Sendable {
     func insert(_ refund: Refund) async throws
     /// Every refund of an order, oldest first.
     func refunds(orderId: String) async throws -> [Refund]
-    /// Stores a refund's new status, attempts and next try.
-    func update(_ refund: Refund) async throws
+    /// Stores a refund's new status, attempts and next try, if the sender still holds the lease
+    /// that ends at `leasedUntil`; `false` (nothing written) when another sender took it over.
+    func update(_ refund: Refund, leasedUntil: Date) async throws -> Bool
     /// Takes a due refund for one send: moves its next try to `until` unless another node took it
     /// first (then `nil`).
     func lease(refundId: String, dueAt: Date, until: Date) async throws -> Refund?
@@ -27,6 +30,6 @@ public protocol RefundLedger: Sendable {
 
 /// Reads of the refund outbox outside a transaction.
 public protocol RefundRepository: Sendable {
-    /// Requested refunds whose next try is due, oldest first.
-    func dueRefunds(now: Date, limit: Int) async throws -> [Refund]
+    /// Requested refunds to `provider` whose next try is due, oldest first.
+    func dueRefunds(provider: String, now: Date, limit: Int) async throws -> [Refund]
 }

@@ -6,7 +6,7 @@ public enum RefundStatus: String, Codable, Sendable, CaseIterable {
     case requested
     /// The provider confirmed the money is on its way back to the fan.
     case succeeded
-    /// The provider refused it, or every retry failed; the amount may be refunded again.
+    /// The provider refused it for good; the amount may be refunded again.
     case failed
 }
 
@@ -14,13 +14,21 @@ public enum RefundStatus: String, Codable, Sendable, CaseIterable {
 /// cancel, a refund, a payment that came too late) and sent to the provider by ``RefundSender``
 /// with the refund's id as the provider's idempotency key, so a retry never pays twice.
 public struct Refund: Hashable, Sendable, Codable {
+    /// Also the idempotency key the provider is sent.
     public let id: String
+    /// The order the money was paid for.
     public let orderId: String
+    /// The captured payment the money goes back from.
     public let paymentId: String
+    /// The payment's provider, which is sent the refund (`sandbox`).
     public let provider: String
+    /// Minor units of ``currency``.
     public let amount: Int64
+    /// The payment's ISO 4217 currency.
     public let currency: String
+    /// Where the refund is on its way to the provider.
     public var status: RefundStatus
+    /// Why, as staff or the system wrote it; shown on the order.
     public let reason: String
     /// Who asked: `staff:<id>`, `account:<id>`, `provider:sandbox`, `system:payment-deadline`.
     public let actor: String
@@ -32,7 +40,9 @@ public struct Refund: Hashable, Sendable, Codable {
     public var providerReference: String?
     /// What the provider or the network said last time it did not succeed.
     public var lastError: String?
+    /// When it was requested.
     public let createdAt: Date
+    /// When the provider took or refused it.
     public var settledAt: Date?
 
     public init(
@@ -74,8 +84,10 @@ public struct Refund: Hashable, Sendable, Codable {
         case failed(error: String)
     }
 
-    /// Records a send: settles the refund, or schedules the next try after `policy`'s delay, or
-    /// gives up after its last try. Only a `requested` refund moves.
+    /// Records a send: settles the refund, or schedules the next try after `policy`'s delay. A
+    /// refund whose sends keep failing stays `requested` and is tried again at the longest delay:
+    /// the provider may have made it already (a timeout after it did), so only the provider's own
+    /// refusal frees its amount to be refunded under another key. Only a `requested` refund moves.
     public mutating func record(_ attempt: Attempt, now: Date, policy: RefundRetryPolicy) {
         guard status == .requested else { return }
         attempts += 1
@@ -89,30 +101,28 @@ public struct Refund: Hashable, Sendable, Codable {
             lastError = reason
         case .failed(let error):
             lastError = error
-            if let delay = policy.delay(afterAttempt: attempts) {
-                nextAttemptAt = now.addingTimeInterval(delay)
-                return
-            }
-            status = .failed
+            nextAttemptAt = now.addingTimeInterval(policy.delay(afterAttempt: attempts))
+            return
         }
         nextAttemptAt = nil
         settledAt = now
     }
 }
 
-/// How long the refund outbox waits before trying a failed send again, and when it gives up.
+/// How long the refund outbox waits before trying a failed send again.
 public struct RefundRetryPolicy: Sendable {
-    /// The wait after the first, second, ... failed try; after the last one the refund fails.
+    /// The wait after the first, second, ... failed try; the last one repeats from then on.
     public let delays: [TimeInterval]
 
-    /// Ten tries over about a day: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h.
+    /// 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, then every 8 h until the provider answers.
     public init(delays: [TimeInterval] = [5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800]) {
+        precondition(!delays.isEmpty, "a retry policy needs at least one delay")
         self.delays = delays
     }
 
-    /// The wait after try number `attempt` (1-based), or `nil` when no try is left.
-    public func delay(afterAttempt attempt: Int) -> TimeInterval? {
-        attempt >= 1 && attempt <= delays.count ? delays[attempt - 1] : nil
+    /// The wait after try number `attempt` (1-based).
+    public func delay(afterAttempt attempt: Int) -> TimeInterval {
+        delays[min(max(attempt, 1), delays.count) - 1]
     }
 }
 
@@ -120,8 +130,11 @@ public struct RefundRetryPolicy: Sendable {
 public struct RefundRequest: Sendable, Equatable {
     /// The refund's id: the provider answers the same refund again for the same key.
     public let idempotencyKey: String
+    /// The provider's payment the money goes back from.
     public let paymentId: String
+    /// Minor units of ``currency``.
     public let amount: Int64
+    /// ISO 4217 code.
     public let currency: String
 
     public init(_ refund: Refund) {
@@ -134,6 +147,7 @@ public struct RefundRequest: Sendable, Equatable {
 
 /// A provider's refusal of a refund that no retry can change.
 public struct RefundDeclined: Error, Sendable, Equatable {
+    /// The provider's words, kept on the refund.
     public let reason: String
 
     public init(reason: String) {

@@ -3,7 +3,9 @@ import Foundation
 /// Sends the refund outbox to the payment provider: every requested refund that is due, with its
 /// id as the provider's idempotency key, retried on ``RefundRetryPolicy``'s schedule. Each send
 /// ends in one transaction that stores the refund's new state and a line on its order's timeline
-/// when it settles. Several nodes may run it: a refund is leased to one sender at a time.
+/// when it settles. Several nodes may run it: a refund is leased to one sender at a time, and a
+/// sender whose lease ran out before the provider answered writes nothing (the node that took the
+/// refund over sends it again with the same key, and its answer stands).
 public struct RefundSender: Sendable {
     private let store: any UnitOfWork
     private let refunds: any RefundRepository
@@ -28,11 +30,12 @@ public struct RefundSender: Sendable {
     @discardableResult
     public func sendDue(limit: Int = 100) async throws -> Int {
         var settled = 0
-        for due in try await refunds.dueRefunds(now: clock.now(), limit: limit) where due.provider == provider.name {
+        for due in try await refunds.dueRefunds(provider: provider.name, now: clock.now(), limit: limit) {
             let now = clock.now()
+            let leasedUntil = now.addingTimeInterval(Self.lease)
             guard let dueAt = due.nextAttemptAt,
                   var refund = try await store.transaction({ tx in
-                      try await tx.lease(refundId: due.id, dueAt: dueAt, until: now.addingTimeInterval(Self.lease))
+                      try await tx.lease(refundId: due.id, dueAt: dueAt, until: leasedUntil)
                   })
             else { continue }
             let attempt: Refund.Attempt
@@ -41,12 +44,14 @@ public struct RefundSender: Sendable {
             } catch let declined as RefundDeclined {
                 attempt = .declined(reason: declined.reason)
             } catch {
-                attempt = .failed(error: String(describing: error))
+                attempt = .failed(error: "the provider did not answer (\(type(of: error)))")
             }
             let finished = clock.now()
             refund.record(attempt, now: finished, policy: policy)
-            try await store.transaction { [refund] tx in
-                try await tx.update(refund)
+            let recorded = try await store.transaction { [refund] tx -> Bool in
+                // The order first, as every use case that changes its payments or refunds does.
+                _ = try await tx.order(id: refund.orderId)
+                guard try await tx.update(refund, leasedUntil: leasedUntil) else { return false }
                 let money = Money(minorUnits: refund.amount, currency: refund.currency).plain
                 switch refund.status {
                 case .requested: break
@@ -58,11 +63,12 @@ public struct RefundSender: Sendable {
                     try await tx.note(
                         orderId: refund.orderId, actor: "provider:\(refund.provider)",
                         note: "refund of \(money) failed: \(refund.lastError ?? "")", at: finished)
-                    // The money did not go back: the payment can be refunded again.
+                    // The provider refused: the money is still captured and can be refunded again.
                     try await tx.setStatus(.captured, paymentId: refund.paymentId)
                 }
+                return true
             }
-            if refund.status != .requested { settled += 1 }
+            if recorded && refund.status != .requested { settled += 1 }
         }
         return settled
     }

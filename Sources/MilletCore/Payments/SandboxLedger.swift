@@ -6,9 +6,13 @@ public struct SandboxRefund: Hashable, Sendable, Codable {
     public let reference: String
     /// The merchant's idempotency key (Millet's refund id).
     public let idempotencyKey: String
+    /// The payment refunded from.
     public let paymentId: String
+    /// Minor units of ``currency``.
     public let amount: Int64
+    /// ISO 4217 code.
     public let currency: String
+    /// When the sandbox recorded it.
     public let createdAt: Date
 
     public init(reference: String, idempotencyKey: String, paymentId: String, amount: Int64, currency: String, createdAt: Date) {

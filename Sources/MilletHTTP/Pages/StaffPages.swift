@@ -105,7 +105,7 @@ extension WebPages {
             let form = try await request.decodeForm(RefundForm.self, context: context)
             let id = try context.parameters.require("id")
             guard Identifier.isWellFormed(id), let order = try await services.orders.order(id: id) else { throw DomainError.notFound(what: "order") }
-            let amount = try await services.market(order.marketCode).currency.minorUnits(parsing: form.amount, field: "amount")
+            let amount = try Currency.named(order.currency).minorUnits(parsing: form.amount, field: "amount")
             _ = try await services.orderDesk.refund(orderId: order.id, amount: amount, reason: form.reason, actor: "staff:\(staff.id)")
             return redirect("/orders/\(order.id)")
         }

@@ -64,10 +64,15 @@ extension SQLStore: DeviceRepository {
                 }
                 continue
             }
-            try await db.raw("""
+            // Another shipment may have taken the serial since the check above.
+            let inserted = try await db.raw("""
                 INSERT INTO device_sales (serial, order_id, account_id, shipped_at)
                 VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis))
-                """).run()
+                ON CONFLICT (serial) DO NOTHING RETURNING serial
+                """).first()
+            guard inserted != nil else {
+                throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) went out in another order")
+            }
             try await linkSale(db: db, serial: serial)
         }
     }

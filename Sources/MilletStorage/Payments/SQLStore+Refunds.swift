@@ -3,10 +3,11 @@ import MilletCore
 import SQLKit
 
 extension SQLStore: RefundRepository {
-    public func dueRefunds(now: Date, limit: Int) async throws -> [Refund] {
+    public func dueRefunds(provider: String, now: Date, limit: Int) async throws -> [Refund] {
         try await read { db in
             try await db.raw("""
                 SELECT * FROM refunds WHERE status = \(bind: RefundStatus.requested.rawValue) AND next_attempt_at <= \(bind: now.millis)
+                    AND provider = \(bind: provider)
                 ORDER BY next_attempt_at, id LIMIT \(bind: Int64(limit))
                 """).all().map(Self.refund(from:))
         }
@@ -27,13 +28,14 @@ extension SQLStore: SandboxLedger {
     public func record(_ request: RefundRequest, now: Date) async throws -> SandboxRefund {
         let backend = backend
         return try await sqlTransaction { db in
+            // The payment's row first: two sends of one key (a retry racing a slow first try) wait
+            // for each other here, and the second finds the first's record.
+            let lock = backend == .postgres ? " FOR UPDATE" : ""
+            let payment = try await db.raw("SELECT amount, currency FROM payments WHERE id = \(bind: request.paymentId)\(unsafeRaw: lock)").first()
             if let earlier = try await db.raw("SELECT * FROM sandbox_refunds WHERE idempotency_key = \(bind: request.idempotencyKey)").first() {
                 return try Self.sandboxRefund(from: earlier)
             }
-            let lock = backend == .postgres ? " FOR UPDATE" : ""
-            guard let payment = try await db.raw("SELECT amount, currency FROM payments WHERE id = \(bind: request.paymentId)\(unsafeRaw: lock)").first() else {
-                throw RefundDeclined(reason: "no such payment")
-            }
+            guard let payment else { throw RefundDeclined(reason: "no such payment") }
             guard try payment.string("currency") == request.currency else { throw RefundDeclined(reason: "currency does not match the payment") }
             let before = try await db.raw("""
                 SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM sandbox_refunds WHERE payment_id = \(bind: request.paymentId)

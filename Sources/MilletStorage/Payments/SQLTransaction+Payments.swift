@@ -44,13 +44,15 @@ extension SQLTransaction: RefundLedger {
         try await db.raw("SELECT * FROM refunds WHERE order_id = \(bind: orderId) ORDER BY created_at, id").all().map(SQLStore.refund(from:))
     }
 
-    func update(_ refund: Refund) async throws {
+    func update(_ refund: Refund, leasedUntil: Date) async throws -> Bool {
         try await db.raw("""
             UPDATE refunds SET status = \(bind: refund.status.rawValue), attempts = \(bind: Int64(refund.attempts)),
                 next_attempt_at = \(bind: refund.nextAttemptAt?.millis), provider_reference = \(bind: refund.providerReference),
                 last_error = \(bind: refund.lastError), settled_at = \(bind: refund.settledAt?.millis)
-            WHERE id = \(bind: refund.id)
-            """).run()
+            WHERE id = \(bind: refund.id) AND status = \(bind: RefundStatus.requested.rawValue)
+                AND next_attempt_at = \(bind: leasedUntil.millis)
+            RETURNING id
+            """).first() != nil
     }
 
     func lease(refundId: String, dueAt: Date, until: Date) async throws -> Refund? {
