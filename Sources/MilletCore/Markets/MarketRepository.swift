@@ -7,3 +7,13 @@ public protocol MarketRepository: Sendable {
     /// Creates or replaces a market.
     func save(_ market: Market) async throws
 }
+
+extension MarketRepository {
+    /// The market with this code (any case), or `invalid_input` naming the field it came from.
+    public func requireMarket(_ code: String, field: String = "market") async throws -> Market {
+        guard let market = try await market(code: code.uppercased()) else {
+            throw DomainError.invalid(field: field, "unknown market \(code)")
+        }
+        return market
+    }
+}

@@ -35,6 +35,15 @@ public struct OrderDesk: Sendable {
             language: language, clearingCart: cartId)
     }
 
+    /// The order as `viewer` may see it: their own, or any to staff. Another fan's order is
+    /// `not_found`, so ids of other people's orders are not confirmed.
+    public func order(id: String, viewer: Account) async throws -> Order {
+        guard Identifier.isWellFormed(id), let order = try await orders.order(id: id),
+              order.accountId == viewer.id || viewer.role.isStaff
+        else { throw DomainError.notFound(what: "order") }
+        return order
+    }
+
     /// Cancels an order before it ships. Held stock goes back; a paid order's money is refunded.
     public func cancel(orderId: String, actor: String, note: String) async throws -> Order {
         try await move(.cancel, orderId: orderId, actor: actor, note: note)

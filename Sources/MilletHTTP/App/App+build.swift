@@ -33,11 +33,14 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     MarketsController(services: services).addRoutes(to: api)
     CatalogController(services: services).addRoutes(to: api)
     CartController(services: services).addRoutes(to: api)
-    OrdersController(services: services).addRoutes(to: api)
-    PaymentsController(services: services).addRoutes(to: api)
+    OrdersController(
+        desk: services.orderDesk, orders: services.orders, payments: services.payments, carts: services.carts, markets: services.markets,
+        sandbox: services.sandbox, clock: services.clock
+    ).addRoutes(to: api)
+    PaymentsController(desk: services.orderDesk, sandbox: services.sandbox, clock: services.clock).addRoutes(to: api)
     StaffCatalogController(services: services).addRoutes(to: api)
     StockController(services: services).addRoutes(to: api)
-    StaffOrdersController(services: services).addRoutes(to: api)
+    StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
     CommunityController(services: services).addRoutes(to: api)
     ReleasesController(services: services).addRoutes(to: api)
     DiscussionController(services: services).addRoutes(to: api)
@@ -61,7 +64,7 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "millet"),
         services: [
-            PaymentDeadlineService(services: services, logger: logger), FlashSaleService(engine: services.engine, logger: logger),
+            PaymentDeadlineService(desk: services.orderDesk, logger: logger), FlashSaleService(engine: services.engine, logger: logger),
             WebhookService(dispatcher: services.webhookDispatcher, logger: logger),
             RefundService(sender: services.refundSender, logger: logger),
             FirmwareService(updates: services.updates, logger: logger),

@@ -116,9 +116,6 @@ public struct MilletServices: Sendable {
 
     /// A market by code, or `invalid_input` naming the field it came from.
     func market(_ code: String, field: String = "market") async throws -> Market {
-        guard let market = try await markets.market(code: code.uppercased()) else {
-            throw DomainError.invalid(field: field, "unknown market \(code)")
-        }
-        return market
+        try await markets.requireMarket(code, field: field)
     }
 }

@@ -3,7 +3,13 @@ import MilletCore
 
 /// A fan's orders: place (with `Idempotency-Key`), list, read, cancel, and start a payment.
 struct OrdersController {
-    let services: MilletServices
+    let desk: OrderDesk
+    let orders: any OrderRepository
+    let payments: any PaymentRepository
+    let carts: any CartRepository
+    let markets: any MarketRepository
+    let sandbox: SandboxPaymentProvider
+    let clock: any MilletClock
 
     struct AddressBody: Decodable {
         let name, line1, city, postcode, phone: String
@@ -37,7 +43,7 @@ struct OrdersController {
         groups.open.get("orders") { request, context in
             let account = try context.requireAccount()
             let pagination = try Pagination(request)
-            let orders = try await services.orders.orders(accountId: account.id, offset: pagination.offset, limit: pagination.perPage + 1)
+            let orders = try await orders.orders(accountId: account.id, offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: orders.map(OrderDTO.init), pagination: pagination)
         }
         groups.open.get("orders/:id") { _, context in
@@ -46,19 +52,19 @@ struct OrdersController {
         groups.open.post("orders/:id/cancel") { _, context in
             let order = try await ownedOrder(try context.parameters.require("id"), context: context)
             let actor = "account:\(try context.requireAccount().id)"
-            return OrderDTO(try await services.orderDesk.cancel(orderId: order.id, actor: actor, note: "cancelled by the customer"))
+            return OrderDTO(try await desk.cancel(orderId: order.id, actor: actor, note: "cancelled by the customer"))
         }
         groups.open.post("orders/:id/payments") { request, context in
             let order = try await ownedOrder(try context.parameters.require("id"), context: context)
             let body = try await request.decodeJSON(PaymentBody.self, context: context)
-            guard body.provider == services.sandbox.name else { throw DomainError.invalid(field: "provider", "unknown payment provider") }
-            let payment = try await services.payments.createPayment(orderId: order.id, provider: body.provider, now: services.clock.now())
-            return PaymentDTO(payment, payURL: services.sandbox.payURL(for: payment)).with(status: .created)
+            guard body.provider == sandbox.name else { throw DomainError.invalid(field: "provider", "unknown payment provider") }
+            let payment = try await payments.createPayment(orderId: order.id, provider: body.provider, now: clock.now())
+            return PaymentDTO(payment, payURL: sandbox.payURL(for: payment)).with(status: .created)
         }
     }
 
     func place(_ body: PlaceBody, account: Account, key: String) async throws -> (Order, Bool) {
-        let market = try await services.market(body.market)
+        let market = try await markets.requireMarket(body.market)
         if let currency = body.currency, currency != market.currency.code {
             throw DomainError.invalid(field: "currency", "\(market.code) sells in \(market.currency.code)")
         }
@@ -71,22 +77,17 @@ struct OrdersController {
             guard given.count <= Cart.maxLines else { throw DomainError.invalid(field: "items", "at most \(Cart.maxLines) items") }
             items = given.map { CartItem(skuId: $0.skuId, quantity: $0.quantity) }
         } else {
-            let cart = try await services.carts.cart(for: .account(account.id), marketCode: market.code)
+            let cart = try await carts.cart(for: .account(account.id), marketCode: market.code)
             cartId = cart.id
             items = cart.items
         }
-        return try await services.orderDesk.place(
+        return try await desk.place(
             accountId: account.id, market: market, items: items, address: address, idempotencyKey: key,
             language: market.defaultLanguage, clearingCart: cartId)
     }
 
-    /// The order when it belongs to the caller (or the caller is staff); `not_found` otherwise, so
-    /// ids of other people's orders are not confirmed.
+    /// The order when it belongs to the caller (or the caller is staff); `not_found` otherwise.
     func ownedOrder(_ id: String, context: MilletRequestContext) async throws -> Order {
-        let account = try context.requireAccount()
-        guard Identifier.isWellFormed(id), let order = try await services.orders.order(id: id),
-              order.accountId == account.id || account.role.isStaff
-        else { throw DomainError.notFound(what: "order") }
-        return order
+        try await desk.order(id: id, viewer: try context.requireAccount())
     }
 }

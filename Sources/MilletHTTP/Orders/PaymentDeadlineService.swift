@@ -6,18 +6,18 @@ import ServiceLifecycle
 /// twice a second; a flash sale's units go straight back on sale. Tests call
 /// ``OrderDesk/expireOverdue()`` with a test clock instead.
 public struct PaymentDeadlineService: Service {
-    let services: MilletServices
+    let desk: OrderDesk
     let logger: Logger
 
-    public init(services: MilletServices, logger: Logger) {
-        self.services = services
+    public init(desk: OrderDesk, logger: Logger) {
+        self.desk = desk
         self.logger = logger
     }
 
     public func run() async throws {
         // Twice a second, so an unpaid flash-sale unit is back on sale within a second of its deadline.
-        await repeatUntilShutdown(every: .milliseconds(500), logger: logger, failure: "payment deadline sweep failed") { [services, logger] _ in
-            let expired = try await services.orderDesk.expireOverdue()
+        await repeatUntilShutdown(every: .milliseconds(500), logger: logger, failure: "payment deadline sweep failed") { [desk, logger] _ in
+            let expired = try await desk.expireOverdue()
             if !expired.isEmpty { logger.info("cancelled unpaid orders", metadata: ["count": "\(expired.count)"]) }
         }
     }

@@ -4,7 +4,8 @@ import MilletCore
 /// Staff order work: list by status, move orders along (ship with serials, deliver, complete,
 /// refund, cancel) and refund part of what was paid.
 struct StaffOrdersController {
-    let services: MilletServices
+    let desk: OrderDesk
+    let orders: any OrderRepository
 
     struct EventBody: Decodable {
         let event: String
@@ -27,7 +28,7 @@ struct StaffOrdersController {
                 guard let parsed = OrderStatus(rawValue: String(raw)) else { throw DomainError.invalid(field: "status", "unknown status") }
                 status = parsed
             }
-            let orders = try await services.orders.orders(status: status, offset: pagination.offset, limit: pagination.perPage + 1)
+            let orders = try await orders.orders(status: status, offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: orders.map(OrderDTO.init), pagination: pagination)
         }
         groups.staff.post("staff/orders/:id/events") { request, context in
@@ -40,7 +41,7 @@ struct StaffOrdersController {
             let body = try await request.decodeJSON(RefundBody.self, context: context)
             let orderId = try context.parameters.require("id")
             guard Identifier.isWellFormed(orderId) else { throw DomainError.notFound(what: "order") }
-            let order = try await services.orderDesk.refund(orderId: orderId, amount: body.amount, reason: body.reason, actor: "staff:\(staff.id)")
+            let order = try await desk.refund(orderId: orderId, amount: body.amount, reason: body.reason, actor: "staff:\(staff.id)")
             return OrderDTO(order).with(status: .created)
         }
     }
@@ -52,7 +53,7 @@ struct StaffOrdersController {
         }
         guard (note ?? "").count <= 500 else { throw DomainError.invalid(field: "note", "at most 500 characters") }
         guard Identifier.isWellFormed(orderId) else { throw DomainError.notFound(what: "order") }
-        return try await services.orderDesk.apply(
+        return try await desk.apply(
             event, orderId: orderId, serials: serials, actor: "staff:\(staff.id)", note: note ?? "\(event.rawValue) by staff")
     }
 }

@@ -64,7 +64,7 @@ extension WebPages {
             // The sandbox behaves as a real provider: it signs a webhook and delivers it to Millet's
             // webhook handler, which verifies the signature as it does for any delivery.
             let signed = services.sandbox.notice(for: payment, succeeded: form.outcome == "pay", now: services.clock.now())
-            _ = try await PaymentsController(services: services).receive(signature: signed.signature, body: signed.body)
+            _ = try await PaymentsController(desk: services.orderDesk, sandbox: services.sandbox, clock: services.clock).receive(signature: signed.signature, body: signed.body)
             return redirect("/orders/\(order.id)")
         }
         groups.open.get("orders") { request, context in
@@ -75,16 +75,16 @@ extension WebPages {
         }
         groups.open.get("orders/:id") { request, context in
             let chrome = try await chrome(request, context)
-            let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
+            let order = try await services.orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
             return pages.page("order", try await orderValues(order, chrome: chrome), chrome: chrome)
         }
         groups.open.post("orders/:id/cancel") { _, context in
-            let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
+            let order = try await services.orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
             _ = try await services.orderDesk.cancel(orderId: order.id, actor: "account:\(try context.requireAccount().id)", note: "cancelled by the customer")
             return redirect("/orders/\(order.id)")
         }
         groups.open.post("orders/:id/pay") { _, context in
-            let order = try await OrdersController(services: services).ownedOrder(try context.parameters.require("id"), context: context)
+            let order = try await services.orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
             let payment = try await services.payments.createPayment(orderId: order.id, provider: services.sandbox.name, now: services.clock.now())
             return redirect(services.sandbox.payURL(for: payment))
         }
@@ -92,7 +92,7 @@ extension WebPages {
 
     func ownedPayment(_ id: String, context: MilletRequestContext) async throws -> (Payment, Order) {
         guard Identifier.isWellFormed(id), let payment = try await services.payments.payment(id: id) else { throw DomainError.notFound(what: "payment") }
-        let order = try await OrdersController(services: services).ownedOrder(payment.orderId, context: context)
+        let order = try await services.orderDesk.order(id: payment.orderId, viewer: try context.requireAccount())
         return (payment, order)
     }
 

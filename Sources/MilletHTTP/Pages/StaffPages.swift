@@ -97,7 +97,7 @@ extension WebPages {
         groups.staff.post("staff/orders/:id/events") { request, context in
             let staff = try context.requireAccount()
             let form = try await request.decodeForm(EventForm.self, context: context)
-            let order = try await StaffOrdersController(services: services).apply(form.event, note: form.note, serials: [], orderId: try context.parameters.require("id"), staff: staff)
+            let order = try await StaffOrdersController(desk: services.orderDesk, orders: services.orders).apply(form.event, note: form.note, serials: [], orderId: try context.parameters.require("id"), staff: staff)
             return redirect("/staff/orders?status=\(order.status.rawValue)")
         }
         groups.staff.post("staff/orders/:id/refunds") { request, context in

@@ -4,7 +4,9 @@ import MilletCore
 
 /// The sandbox provider's webhook. The body is read as exact bytes, because the signature covers them.
 struct PaymentsController {
-    let services: MilletServices
+    let desk: OrderDesk
+    let sandbox: SandboxPaymentProvider
+    let clock: any MilletClock
 
     struct Receipt: ResponseEncodable {
         let outcome: String
@@ -43,16 +45,16 @@ struct PaymentsController {
                 guard Identifier.isWellFormed(String(raw)) else { throw DomainError.invalid(field: "paymentId", "not a payment id") }
                 paymentId = String(raw)
             }
-            let refunds = try await services.sandbox.ledger.sandboxRefunds(paymentId: paymentId, limit: 100)
+            let refunds = try await sandbox.ledger.sandboxRefunds(paymentId: paymentId, limit: 100)
             return SandboxRefunds(items: refunds.map(SandboxRefundDTO.init))
         }
     }
 
     /// Verifies and applies a sandbox webhook; shared by the HTTP endpoint and the sandbox pay page.
     func receive(signature: String?, body: [UInt8]) async throws -> Receipt {
-        let now = services.clock.now()
-        let notice = try services.sandbox.verifyWebhook(signature: signature, body: body, now: now)
-        let (outcome, payment) = try await services.orderDesk.receive(notice, provider: services.sandbox.name)
+        let now = clock.now()
+        let notice = try sandbox.verifyWebhook(signature: signature, body: body, now: now)
+        let (outcome, payment) = try await desk.receive(notice, provider: sandbox.name)
         return Receipt(outcome: outcome.rawValue, paymentId: payment.id, paymentStatus: payment.status.rawValue)
     }
 }
