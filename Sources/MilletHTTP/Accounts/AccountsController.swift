@@ -3,7 +3,7 @@ import MilletCore
 
 /// `POST /accounts`, `POST /sessions`, `DELETE /sessions/current`, `GET /me`.
 struct AccountsController {
-    let services: MilletServices
+    let authenticator: Authenticator
 
     struct RegisterBody: Decodable {
         let email: String
@@ -29,20 +29,20 @@ struct AccountsController {
     func addRoutes(to groups: RouteGroups) {
         groups.open.post("accounts") { request, context in
             let body = try await request.decodeJSON(RegisterBody.self, context: context)
-            let (account, token) = try await services.authenticator.register(
+            let (account, token) = try await authenticator.register(
                 try Registration(email: body.email, password: body.password, displayName: body.displayName))
-            return SessionDTO(token: token, expiresInSeconds: Int(services.authenticator.sessionLifetime), account: AccountDTO(account))
+            return SessionDTO(token: token, expiresInSeconds: Int(authenticator.sessionLifetime), account: AccountDTO(account))
                 .with(status: .created)
         }
         groups.open.post("sessions") { request, context in
             let body = try await request.decodeJSON(LogInBody.self, context: context)
-            let (account, token) = try await services.authenticator.logIn(email: body.email, password: body.password, clientIP: context.clientIP)
-            return SessionDTO(token: token, expiresInSeconds: Int(services.authenticator.sessionLifetime), account: AccountDTO(account))
+            let (account, token) = try await authenticator.logIn(email: body.email, password: body.password, clientIP: context.clientIP)
+            return SessionDTO(token: token, expiresInSeconds: Int(authenticator.sessionLifetime), account: AccountDTO(account))
                 .with(status: .created)
         }
         groups.open.delete("sessions/current") { _, context in
             _ = try context.requireAccount()
-            try await services.authenticator.logOut(token: context.sessionToken!)
+            try await authenticator.logOut(token: context.sessionToken!)
             return Response(status: .noContent)
         }
         groups.open.get("me") { _, context in
@@ -55,7 +55,7 @@ struct AccountsController {
                 throw DomainError.invalid(field: "role", "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard Identifier.isWellFormed(id) else { throw DomainError.notFound(what: "account") }
-            return AccountDTO(try await services.authenticator.setRole(role, accountId: id))
+            return AccountDTO(try await authenticator.setRole(role, accountId: id))
         }
     }
 }

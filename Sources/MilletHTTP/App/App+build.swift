@@ -29,25 +29,25 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     // The router tries a path's parts against the routes in the order they were added: flash
     // sales come first, because at a launch nearly every request is a purchase attempt.
     FlashSalesController(services: services).addRoutes(to: api)
-    AccountsController(services: services).addRoutes(to: api)
-    MarketsController(services: services).addRoutes(to: api)
-    CatalogController(services: services).addRoutes(to: api)
-    CartController(services: services).addRoutes(to: api)
+    AccountsController(authenticator: services.authenticator).addRoutes(to: api)
+    MarketsController(markets: services.markets).addRoutes(to: api)
+    CatalogController(markets: services.markets, storefront: services.storefront).addRoutes(to: api)
+    CartController(carts: services.carts, markets: services.markets, storefront: services.storefront).addRoutes(to: api)
     OrdersController(
         desk: services.orderDesk, orders: services.orders, payments: services.payments, carts: services.carts, markets: services.markets,
         sandbox: services.sandbox, clock: services.clock
     ).addRoutes(to: api)
     PaymentsController(desk: services.orderDesk, sandbox: services.sandbox, clock: services.clock).addRoutes(to: api)
-    StaffCatalogController(services: services).addRoutes(to: api)
-    StockController(services: services).addRoutes(to: api)
+    StaffCatalogController(catalog: services.catalog, markets: services.markets, pricing: services.pricing, storefront: services.storefront).addRoutes(to: api)
+    StockController(catalog: services.catalog, inventory: services.inventory).addRoutes(to: api)
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
     CommunityController(services: services).addRoutes(to: api)
     ReleasesController(services: services).addRoutes(to: api)
     DiscussionController(services: services).addRoutes(to: api)
     ModerationController(services: services).addRoutes(to: api)
     StandingController(services: services).addRoutes(to: api)
-    WebhooksController(services: services).addRoutes(to: api)
-    DevicesController(services: services).addRoutes(to: api)
+    WebhooksController(webhooks: services.webhooks, clock: services.clock).addRoutes(to: api)
+    DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets).addRoutes(to: api)
     FirmwareController(services: services).addRoutes(to: api)
 
     WebPages(services: services, pages: pages).addRoutes(to: RouteGroups(router.group(), updates: services.updates))

@@ -3,7 +3,9 @@ import MilletCore
 
 /// The logged-in fan's cart: `GET /cart?market=XX`, `POST /cart/items`, `DELETE /cart/items/{skuId}`.
 struct CartController {
-    let services: MilletServices
+    let carts: any CartRepository
+    let markets: any MarketRepository
+    let storefront: Storefront
 
     struct AddBody: Decodable {
         let market: String
@@ -12,24 +14,23 @@ struct CartController {
     }
 
     func addRoutes(to groups: RouteGroups) {
-        let storefront = Storefront(services: services)
         groups.open.get("cart") { request, context in
             let account = try context.requireAccount()
-            let market = try await services.market(try request.query("market"))
+            let market = try await markets.requireMarket(try request.query("market"))
             return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view
         }
         groups.open.post("cart/items") { request, context in
             let account = try context.requireAccount()
             let body = try await request.decodeJSON(AddBody.self, context: context)
-            let market = try await services.market(body.market)
+            let market = try await markets.requireMarket(body.market)
             try await storefront.setCartQuantity(.account(account.id), market: market, skuId: body.skuId, quantity: body.quantity, adding: true)
             return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view.with(status: .created)
         }
         groups.open.delete("cart/items/:skuId") { request, context in
             let account = try context.requireAccount()
-            let market = try await services.market(try request.query("market"))
-            let cart = try await services.carts.cart(for: .account(account.id), marketCode: market.code)
-            try await services.carts.setQuantity(cartId: cart.id, skuId: try context.parameters.require("skuId"), quantity: 0)
+            let market = try await markets.requireMarket(try request.query("market"))
+            let cart = try await carts.cart(for: .account(account.id), marketCode: market.code)
+            try await carts.setQuantity(cartId: cart.id, skuId: try context.parameters.require("skuId"), quantity: 0)
             return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view
         }
     }

@@ -34,12 +34,15 @@ struct CartView: ResponseEncodable, Sendable {
 
 /// Reads the storefront's views; shared by the JSON API and the web pages.
 struct Storefront: Sendable {
-    let services: MilletServices
+    let catalog: any CatalogRepository
+    let inventory: any InventoryRepository
+    let carts: any CartRepository
+    let pricing: PricingPolicy
 
     /// A product in a market; SKUs without a price there are left out.
     func view(of product: Product, market: Market, language: String) async throws -> ProductView {
-        let prices = try await services.catalog.prices(productId: product.id, marketCode: market.code)
-        let available = try await services.inventory.available(skuIds: product.skus.map(\.id), marketCode: market.code)
+        let prices = try await catalog.prices(productId: product.id, marketCode: market.code)
+        let available = try await inventory.available(skuIds: product.skus.map(\.id), marketCode: market.code)
         let byId = Dictionary(uniqueKeysWithValues: prices.map { ($0.skuId, $0) })
         let text = product.text(in: language)
         let variants = product.skus.compactMap { sku -> ProductView.Variant? in
@@ -49,7 +52,7 @@ struct Storefront: Sendable {
                 id: sku.id, code: sku.code, colour: sku.colour, storage: sku.storage,
                 price: MoneyDTO(amount: price.shelfPrice, currency: market.currency.code),
                 stockState: StockState(available: units).rawValue, available: units,
-                breakdown: services.pricing.breakdown(of: price, tax: market.tax))
+                breakdown: pricing.breakdown(of: price, tax: market.tax))
         }
         return ProductView(
             id: product.id, slug: product.slug, name: text.name, description: text.description, image: product.imagePath,
@@ -58,7 +61,7 @@ struct Storefront: Sendable {
 
     /// Published products sold in the market.
     func products(market: Market, language: String, pagination: Pagination) async throws -> Page<ProductView> {
-        let products = try await services.catalog.products(includeUnpublished: false, offset: pagination.offset, limit: pagination.perPage + 1)
+        let products = try await catalog.products(includeUnpublished: false, offset: pagination.offset, limit: pagination.perPage + 1)
         var views: [ProductView] = []
         for product in products {
             let view = try await view(of: product, market: market, language: language)
@@ -70,10 +73,10 @@ struct Storefront: Sendable {
     /// A published product by slug or id, or `not_found`.
     func product(_ key: String, market: Market, language: String, includeUnpublished: Bool = false) async throws -> ProductView {
         let found: Product?
-        if let bySlug = try await services.catalog.product(slug: key) {
+        if let bySlug = try await catalog.product(slug: key) {
             found = bySlug
         } else {
-            found = Identifier.isWellFormed(key) ? try await services.catalog.product(id: key) : nil
+            found = Identifier.isWellFormed(key) ? try await catalog.product(id: key) : nil
         }
         guard let product = found, product.published || includeUnpublished else { throw DomainError.notFound(what: "product") }
         return try await view(of: product, market: market, language: language)
@@ -82,13 +85,13 @@ struct Storefront: Sendable {
     /// The owner's cart priced in the market; SKUs no longer sold there show with a zero price
     /// and are refused at checkout.
     func cart(_ owner: CartOwner, market: Market, language: String) async throws -> (cart: Cart, view: CartView) {
-        let cart = try await services.carts.cart(for: owner, marketCode: market.code)
-        let available = try await services.inventory.available(skuIds: cart.items.map(\.skuId), marketCode: market.code)
+        let cart = try await carts.cart(for: owner, marketCode: market.code)
+        let available = try await inventory.available(skuIds: cart.items.map(\.skuId), marketCode: market.code)
         var lines: [CartView.Line] = []
         for item in cart.items {
-            guard let sku = try await services.catalog.sku(id: item.skuId),
-                  let product = try await services.catalog.product(id: sku.productId) else { continue }
-            let price = try await services.catalog.price(skuId: sku.id, marketCode: market.code)?.shelfPrice ?? 0
+            guard let sku = try await catalog.sku(id: item.skuId),
+                  let product = try await catalog.product(id: sku.productId) else { continue }
+            let price = try await catalog.price(skuId: sku.id, marketCode: market.code)?.shelfPrice ?? 0
             let total = try market.money(price).times(item.quantity)
             lines.append(CartView.Line(
                 skuId: sku.id, skuCode: sku.code, name: product.text(in: language).name + " (\(sku.colour), \(sku.storage))",
@@ -102,18 +105,18 @@ struct Storefront: Sendable {
     /// Adds to (or sets) a SKU's quantity in a cart, refusing SKUs not sold in the market.
     func setCartQuantity(_ owner: CartOwner, market: Market, skuId: String, quantity: Int, adding: Bool) async throws {
         try Cart.validate(quantity: quantity)
-        guard Identifier.isWellFormed(skuId), let sku = try await services.catalog.sku(id: skuId),
-              let product = try await services.catalog.product(id: sku.productId), product.published
+        guard Identifier.isWellFormed(skuId), let sku = try await catalog.sku(id: skuId),
+              let product = try await catalog.product(id: sku.productId), product.published
         else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
-        guard try await services.catalog.price(skuId: skuId, marketCode: market.code) != nil else {
+        guard try await catalog.price(skuId: skuId, marketCode: market.code) != nil else {
             throw DomainError.conflict(code: "not_sold_in_market", message: "\(sku.code) is not sold in \(market.code)")
         }
-        let cart = try await services.carts.cart(for: owner, marketCode: market.code)
+        let cart = try await carts.cart(for: owner, marketCode: market.code)
         let current = adding ? cart.items.first { $0.skuId == skuId }?.quantity ?? 0 : 0
         let wanted = current + quantity
         guard wanted <= Cart.maxQuantityPerSKU else {
             throw DomainError.invalid(field: "quantity", "at most \(Cart.maxQuantityPerSKU) of one item per order")
         }
-        try await services.carts.setQuantity(cartId: cart.id, skuId: skuId, quantity: wanted)
+        try await carts.setQuantity(cartId: cart.id, skuId: skuId, quantity: wanted)
     }
 }

@@ -5,7 +5,12 @@ import MilletCore
 /// The device protocol: register with the factory secret, check in, download, report installs.
 /// Every endpoint but registration takes a device token, and a device token opens nothing else.
 struct DevicesController {
-    let services: MilletServices
+    let updates: FirmwareUpdates
+    let checkIns: CheckInLoad
+    let devices: any DeviceRepository
+    let firmware: any FirmwareRepository
+    let firmwareFiles: FirmwareFiles
+    let markets: any MarketRepository
 
     struct RegistrationBody: Decodable {
         let serial, model, secret, market, channel, version: String
@@ -40,18 +45,18 @@ struct DevicesController {
             let body = try await request.decodeJSON(RegistrationBody.self, context: context)
             let registration = try DeviceRegistration(
                 serial: body.serial, modelId: body.model, secret: body.secret, marketCode: body.market, channel: body.channel, version: body.version)
-            _ = try await services.market(registration.marketCode)
-            let (device, token) = try await services.updates.register(registration)
+            _ = try await markets.requireMarket(registration.marketCode)
+            let (device, token) = try await updates.register(registration)
             return RegisteredDTO(deviceId: device.id, serial: device.serial, token: token,
-                                 nextCheckInSeconds: services.updates.policy.nextCheckIn(load: 0, random: .random(in: 0..<1)))
+                                 nextCheckInSeconds: updates.policy.nextCheckIn(load: 0, random: .random(in: 0..<1)))
                 .with(status: .created)
         }
         groups.devices.post("devices/check-in") { request, context in
             let device = try context.requireDevice()
             let body = try await CheckInBody.read(request, context: context)
             let version = try FirmwareVersion.parse(body.version, field: "version")
-            return try await services.checkIns.measure { load in
-                CheckInDTO(try await services.updates.checkIn(device, version: version, load: load, random: .random(in: 0..<1)))
+            return try await checkIns.measure { load in
+                CheckInDTO(try await updates.checkIn(device, version: version, load: load, random: .random(in: 0..<1)))
             }
         }
         groups.devices.post("devices/reports") { request, context in
@@ -65,30 +70,30 @@ struct DevicesController {
                 try check.check()
             }
             guard Identifier.isWellFormed(body.rolloutId) else { throw DomainError.notFound(what: "rollout") }
-            let (tally, halted) = try await services.updates.report(device, rolloutId: body.rolloutId, version: version, state: state, code: body.code)
+            let (tally, halted) = try await updates.report(device, rolloutId: body.rolloutId, version: version, state: state, code: body.code)
             return ReportDTO(rolloutId: body.rolloutId, accepted: true, rolloutHalted: halted, installed: tally.installed, failed: tally.failed)
         }
         groups.devices.get("devices/firmware/:sha256") { request, context in
                         let sha = try context.parameters.require("sha256")
-            guard sha.count == 64, Secrets.unhex(sha) != nil, let build = try await services.firmware.build(sha256: sha.lowercased()) else {
+            guard sha.count == 64, Secrets.unhex(sha) != nil, let build = try await firmware.build(sha256: sha.lowercased()) else {
                 throw DomainError.notFound(what: "firmware image")
             }
-            return try await services.firmwareFiles.response(
+            return try await firmwareFiles.response(
                 sha256: build.sha256, size: build.size, range: request.headers[.range], context: context)
         }
         groups.open.get("me/devices") { _, context in
             let account = try context.requireAccount()
-            let owned = try await services.devices.devices(ownerAccountId: account.id)
+            let owned = try await devices.devices(ownerAccountId: account.id)
             // Each market and model read once, however many of the fan's devices share it.
             var warrantyMonths: [String: Int] = [:], modelNames: [String: String] = [:]
-            for code in Set(owned.map(\.marketCode)) { warrantyMonths[code] = try await services.market(code).warrantyMonths }
-            for id in Set(owned.map(\.modelId)) { modelNames[id] = try await services.devices.deviceModel(id: id)?.name ?? id }
+            for code in Set(owned.map(\.marketCode)) { warrantyMonths[code] = try await markets.requireMarket(code).warrantyMonths }
+            for id in Set(owned.map(\.modelId)) { modelNames[id] = try await devices.deviceModel(id: id)?.name ?? id }
             return OwnedDeviceList(items: owned.map { device in
                 OwnedDeviceDTO(device, modelName: modelNames[device.modelId] ?? device.modelId, warrantyMonths: warrantyMonths[device.marketCode] ?? 0)
             })
         }
         groups.open.get("devices/keys") { _, _ in
-            KeyList(items: try await services.updates.publishedKeys().map { KeyList.Key(id: $0.id, algorithm: "Ed25519", publicKey: $0.publicKey,
+            KeyList(items: try await updates.publishedKeys().map { KeyList.Key(id: $0.id, algorithm: "Ed25519", publicKey: $0.publicKey,
                                                                                         active: $0.retiredAt == nil, createdAt: $0.createdAt) })
         }
     }

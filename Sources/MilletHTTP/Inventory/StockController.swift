@@ -3,7 +3,8 @@ import MilletCore
 
 /// Staff stock work: warehouses, stock of a SKU, receiving units.
 struct StockController {
-    let services: MilletServices
+    let catalog: any CatalogRepository
+    let inventory: any InventoryRepository
 
     struct ReceiptBody: Decodable {
         let skuId: String
@@ -35,10 +36,10 @@ struct StockController {
 
     func addRoutes(to groups: RouteGroups) {
         groups.staff.get("staff/warehouses") { request, context in
-            return WarehouseList(items: try await services.inventory.warehouses(marketCode: request.uri.queryParameters["market"].map { String($0).uppercased() }))
+            return WarehouseList(items: try await inventory.warehouses(marketCode: request.uri.queryParameters["market"].map { String($0).uppercased() }))
         }
         groups.staff.get("staff/stock") { request, context in
-            return StockList(items: try await services.inventory.stock(skuId: try request.query("skuId")).map(StockDTO.init))
+            return StockList(items: try await inventory.stock(skuId: try request.query("skuId")).map(StockDTO.init))
         }
         groups.staff.post("staff/stock/receipts") { request, context in
             let body = try await request.decodeJSON(ReceiptBody.self, context: context)
@@ -47,12 +48,12 @@ struct StockController {
     }
 
     func receive(_ body: ReceiptBody) async throws -> StockLevel {
-        guard Identifier.isWellFormed(body.skuId), try await services.catalog.sku(id: body.skuId) != nil else {
+        guard Identifier.isWellFormed(body.skuId), try await catalog.sku(id: body.skuId) != nil else {
             throw DomainError.invalid(field: "skuId", "unknown SKU")
         }
-        guard Identifier.isWellFormed(body.warehouseId), try await services.inventory.warehouse(id: body.warehouseId) != nil else {
+        guard Identifier.isWellFormed(body.warehouseId), try await inventory.warehouse(id: body.warehouseId) != nil else {
             throw DomainError.invalid(field: "warehouseId", "unknown warehouse")
         }
-        return try await services.inventory.receive(skuId: body.skuId, warehouseId: body.warehouseId, quantity: body.quantity)
+        return try await inventory.receive(skuId: body.skuId, warehouseId: body.warehouseId, quantity: body.quantity)
     }
 }

@@ -13,7 +13,7 @@ extension WebPages {
     }
 
     func addOrderRoutes(to groups: RouteGroups) {
-        let storefront = Storefront(services: services)
+        let storefront = services.storefront
         groups.open.get("checkout") { request, context in
             let account = try context.requireAccount()
             let chrome = try await chrome(request, context)

@@ -29,7 +29,7 @@ extension WebPages {
     }
 
     func addStaffRoutes(to groups: RouteGroups) {
-        let catalog = StaffCatalogController(services: services)
+        let catalog = StaffCatalogController(catalog: services.catalog, markets: services.markets, pricing: services.pricing, storefront: services.storefront)
         groups.staff.get("staff") { request, context in
             let chrome = try await chrome(request, context)
             let products = try await services.catalog.products(includeUnpublished: true, offset: 0, limit: 100)
@@ -78,7 +78,7 @@ extension WebPages {
         }
         groups.staff.post("staff/stock/receipts") { request, context in
             let form = try await request.decodeForm(ReceiptForm.self, context: context)
-            let level = try await StockController(services: services).receive(.init(skuId: form.skuId, warehouseId: form.warehouseId, quantity: form.quantity))
+            let level = try await StockController(catalog: services.catalog, inventory: services.inventory).receive(.init(skuId: form.skuId, warehouseId: form.warehouseId, quantity: form.quantity))
             guard let sku = try await services.catalog.sku(id: level.skuId) else { throw DomainError.notFound(what: "SKU") }
             return redirect("/staff/products/\(sku.productId)")
         }

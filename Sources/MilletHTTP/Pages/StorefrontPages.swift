@@ -9,7 +9,7 @@ extension WebPages {
     }
 
     func addStorefrontRoutes(to groups: RouteGroups) {
-        let storefront = Storefront(services: services)
+        let storefront = services.storefront
         groups.open.get("/") { request, context in
             let chrome = try await chrome(request, context)
             let page = try await storefront.products(market: chrome.market, language: chrome.preferences.language, pagination: try Pagination(request, defaultPerPage: 50))

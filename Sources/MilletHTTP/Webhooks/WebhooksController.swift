@@ -4,7 +4,8 @@ import MilletCore
 
 /// Staff register webhook receivers, see what was delivered, and remove them.
 struct WebhooksController {
-    let services: MilletServices
+    let webhooks: any WebhookRepository
+    let clock: any MilletClock
 
     struct EndpointBody: Decodable {
         let url: String
@@ -13,23 +14,23 @@ struct WebhooksController {
 
     func addRoutes(to groups: RouteGroups) {
         groups.staff.get("staff/webhooks") { _, context in
-            return EndpointList(items: try await services.webhooks.endpoints().map { EndpointDTO($0, revealSecret: false) })
+            return EndpointList(items: try await webhooks.endpoints().map { EndpointDTO($0, revealSecret: false) })
         }
         groups.staff.post("staff/webhooks") { request, context in
             let body = try await request.decodeJSON(EndpointBody.self, context: context)
-            let endpoint = try WebhookEndpoint.register(url: body.url, events: body.events, now: services.clock.now())
-            try await services.webhooks.addEndpoint(endpoint)
+            let endpoint = try WebhookEndpoint.register(url: body.url, events: body.events, now: clock.now())
+            try await webhooks.addEndpoint(endpoint)
             return EndpointDTO(endpoint, revealSecret: true).with(status: .created)
         }
         groups.staff.delete("staff/webhooks/:id") { _, context in
-            try await services.webhooks.deactivateEndpoint(id: try context.parameters.require("id"), now: services.clock.now())
+            try await webhooks.deactivateEndpoint(id: try context.parameters.require("id"), now: clock.now())
             return Response(status: .noContent)
         }
         groups.staff.get("staff/webhooks/:id/deliveries") { request, context in
             let id = try context.parameters.require("id")
-            guard try await services.webhooks.endpoints().contains(where: { $0.id == id }) else { throw DomainError.notFound(what: "webhook endpoint") }
+            guard try await webhooks.endpoints().contains(where: { $0.id == id }) else { throw DomainError.notFound(what: "webhook endpoint") }
             let limit = try Pagination(request, defaultPerPage: 50).perPage
-            return DeliveryList(items: try await services.webhooks.deliveries(endpointId: id, limit: limit).map(DeliveryDTO.init))
+            return DeliveryList(items: try await webhooks.deliveries(endpointId: id, limit: limit).map(DeliveryDTO.init))
         }
     }
 }
