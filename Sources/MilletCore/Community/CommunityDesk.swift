@@ -53,6 +53,12 @@ public struct CommunityDesk: Sendable {
         Standing(try await standings.contributions(accountIds: [accountId])[accountId] ?? Contributions())
     }
 
+    /// Each author's standing, for showing posts: one query however many posts there are.
+    public func standings(ofAuthorsOf posts: [Post]) async throws -> [String: Standing] {
+        let counts = try await standings.contributions(accountIds: Array(Set(posts.map(\.authorId))))
+        return Dictionary(uniqueKeysWithValues: Set(posts.map(\.authorId)).map { ($0, Standing(counts[$0] ?? Contributions())) })
+    }
+
     /// A fan's new post, once the posting policy allows it.
     public func createPost(_ draft: PostDraft, on board: Board, by account: Account) async throws -> Post {
         try await checkPosting(draft.text, by: account)

@@ -48,3 +48,11 @@ public struct RolloutEvent: Hashable, Sendable {
         self.at = at
     }
 }
+
+extension FirmwareRepository {
+    /// The rollout with this id, or `not_found`.
+    public func requireRollout(id: String) async throws -> Rollout {
+        guard Identifier.isWellFormed(id), let rollout = try await rollout(id: id) else { throw DomainError.notFound(what: "rollout") }
+        return rollout
+    }
+}

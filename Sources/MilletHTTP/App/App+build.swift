@@ -22,7 +22,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     router.add(middleware: IdentityMiddleware(authenticator: services.authenticator))
 
     let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")
-    OperationsController(services: services, openAPI: openAPI).addRoutes(to: router)
+    OperationsController(markets: services.markets, orders: services.orders, registry: services.registry, openAPI: openAPI).addRoutes(to: router)
 
     // Who may reach a route is decided by the group it is mounted on (``RouteGroups``).
     let api = RouteGroups(router.group("api/v1"), updates: services.updates)
@@ -41,14 +41,14 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StaffCatalogController(catalog: services.catalog, markets: services.markets, pricing: services.pricing, storefront: services.storefront).addRoutes(to: api)
     StockController(catalog: services.catalog, inventory: services.inventory).addRoutes(to: api)
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
-    CommunityController(services: services).addRoutes(to: api)
-    ReleasesController(services: services).addRoutes(to: api)
-    DiscussionController(services: services).addRoutes(to: api)
-    ModerationController(services: services).addRoutes(to: api)
-    StandingController(services: services).addRoutes(to: api)
+    CommunityController(desk: services.communityDesk, community: services.community, clock: services.clock).addRoutes(to: api)
+    ReleasesController(desk: services.communityDesk, releases: services.releases, clock: services.clock).addRoutes(to: api)
+    DiscussionController(desk: services.communityDesk, discussion: services.discussion, clock: services.clock).addRoutes(to: api)
+    ModerationController(desk: services.communityDesk, moderation: services.moderation, clock: services.clock).addRoutes(to: api)
+    StandingController(desk: services.communityDesk, accounts: services.accounts, fcodeGrants: services.fcodeGrants, flashSales: services.flashSales, search: services.search, standing: services.standing, clock: services.clock).addRoutes(to: api)
     WebhooksController(webhooks: services.webhooks, clock: services.clock).addRoutes(to: api)
     DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets).addRoutes(to: api)
-    FirmwareController(services: services).addRoutes(to: api)
+    FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, releases: services.releases, clock: services.clock).addRoutes(to: api)
 
     WebPages(services: services, pages: pages).addRoutes(to: RouteGroups(router.group(), updates: services.updates))
     return router

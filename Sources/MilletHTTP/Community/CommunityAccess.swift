@@ -1,11 +1,11 @@
 import Foundation
 import MilletCore
 
-extension MilletServices {
+extension CommunityDesk {
     /// Posts as the API shows them, each author's standing counted in one query.
     func postDTOs(_ posts: [Post]) async throws -> [PostDTO] {
-        let counts = try await standing.contributions(accountIds: Array(Set(posts.map(\.authorId))))
-        return posts.map { PostDTO($0, standing: Standing(counts[$0.authorId] ?? Contributions())) }
+        let standings = try await standings(ofAuthorsOf: posts)
+        return posts.map { PostDTO($0, standing: standings[$0.authorId] ?? Standing(Contributions())) }
     }
 
     func postDTO(_ post: Post) async throws -> PostDTO {

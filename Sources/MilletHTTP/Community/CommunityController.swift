@@ -4,7 +4,9 @@ import MilletCore
 
 /// The fan community's API: boards, posts, edits, votes, and staff status changes.
 struct CommunityController {
-    let services: MilletServices
+    let desk: CommunityDesk
+    let community: any CommunityRepository
+    let clock: any MilletClock
 
     struct BoardBody: Decodable {
         let slug, name: String
@@ -23,12 +25,12 @@ struct CommunityController {
 
     func addRoutes(to groups: RouteGroups) {
         groups.open.get("community/boards") { _, _ in
-            BoardList(items: try await services.community.boards().map(BoardDTO.init))
+            BoardList(items: try await community.boards().map(BoardDTO.init))
         }
         groups.staff.post("staff/community/boards") { request, context in
             let body = try await request.decodeJSON(BoardBody.self, context: context)
-            let board = try Self.board(body, now: services.clock.now())
-            try await services.community.createBoard(board)
+            let board = try Self.board(body, now: clock.now())
+            try await community.createBoard(board)
             return BoardDTO(board).with(status: .created)
         }
         groups.open.get("community/boards/:slug/posts") { request, context in
@@ -36,47 +38,47 @@ struct CommunityController {
             let pagination = try Pagination(request)
             let sort = request.uri.queryParameters["sort"].map(String.init) ?? PostOrder.votes.rawValue
             guard let order = PostOrder(rawValue: sort) else { throw DomainError.invalid(field: "sort", "must be votes, newest or trending") }
-            let posts = try await services.community.posts(
-                boardId: board.id, order: order, includeHidden: context.account?.role.canModerate == true, now: services.clock.now(),
+            let posts = try await community.posts(
+                boardId: board.id, order: order, includeHidden: context.account?.role.canModerate == true, now: clock.now(),
                 offset: pagination.offset, limit: pagination.perPage + 1)
-            return Page(fetched: try await services.postDTOs(posts), pagination: pagination)
+            return Page(fetched: try await desk.postDTOs(posts), pagination: pagination)
         }
         groups.open.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
             let board = try await board(context)
-            let post = try await services.communityDesk.createPost(try Self.draft(await request.decodeJSON(PostBody.self, context: context)), on: board, by: account)
-            return try await services.postDTO(post).with(status: .created)
+            let post = try await desk.createPost(try Self.draft(await request.decodeJSON(PostBody.self, context: context)), on: board, by: account)
+            return try await desk.postDTO(post).with(status: .created)
         }
         groups.open.get("community/roadmap") { _, _ in
-            let posts = try await services.postDTOs(try await services.community.roadmap(
-                shippedSince: services.clock.now().addingTimeInterval(-WebPages.roadmapShippedDays * 24 * 3600), limit: 300))
+            let posts = try await desk.postDTOs(try await community.roadmap(
+                shippedSince: clock.now().addingTimeInterval(-WebPages.roadmapShippedDays * 24 * 3600), limit: 300))
             return RoadmapDTO(
                 planned: posts.filter { $0.status == PostStatus.planned.rawValue },
                 inProgress: posts.filter { $0.status == PostStatus.inProgress.rawValue },
                 shipped: posts.filter { $0.status == PostStatus.shipped.rawValue })
         }
         groups.open.get("community/posts/:id") { _, context in
-            try await services.postDTO(try await post(context))
+            try await desk.postDTO(try await post(context))
         }
         groups.open.patch("community/posts/:id") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
-            let edited = try await services.communityDesk.edit(post, by: account) { try Self.draft(await request.decodeJSON(PostBody.self, context: context)) }
-            return try await services.postDTO(edited)
+            let edited = try await desk.edit(post, by: account) { try Self.draft(await request.decodeJSON(PostBody.self, context: context)) }
+            return try await desk.postDTO(edited)
         }
         groups.open.post("community/posts/:id/votes") { _, context in
             let account = try context.requireAccount()
             let post = try await post(context)
-            let (voted, votes) = try await services.community.toggleVote(postId: post.id, accountId: account.id, now: services.clock.now())
+            let (voted, votes) = try await community.toggleVote(postId: post.id, accountId: account.id, now: clock.now())
             return VoteDTO(postId: post.id, voted: voted, votes: votes)
         }
         groups.staff.post("staff/community/posts/:id/status") { request, context in
             let staff = try context.requireAccount()
             let post = try await post(context)
             let body = try await request.decodeJSON(StatusBody.self, context: context)
-            let changed = try await services.community.changeStatus(
-                postId: post.id, try Self.change(body), actor: "account:\(staff.id)", now: services.clock.now())
-            return try await services.postDTO(changed)
+            let changed = try await community.changeStatus(
+                postId: post.id, try Self.change(body), actor: "account:\(staff.id)", now: clock.now())
+            return try await desk.postDTO(changed)
         }
     }
 
@@ -109,10 +111,10 @@ struct CommunityController {
     }
 
     func board(_ context: MilletRequestContext) async throws -> Board {
-        try await services.communityDesk.board(slug: try context.parameters.require("slug"))
+        try await desk.board(slug: try context.parameters.require("slug"))
     }
 
     func post(_ context: MilletRequestContext) async throws -> Post {
-        try await services.communityDesk.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
+        try await desk.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
     }
 }

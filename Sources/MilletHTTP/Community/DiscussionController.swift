@@ -4,7 +4,9 @@ import MilletCore
 
 /// Comments, following and reporting a post.
 struct DiscussionController {
-    let services: MilletServices
+    let desk: CommunityDesk
+    let discussion: any DiscussionRepository
+    let clock: any MilletClock
 
     struct CommentBody: Decodable {
         let body: String
@@ -18,19 +20,19 @@ struct DiscussionController {
         groups.open.get("community/posts/:id/comments") { request, context in
             let post = try await post(context)
             let pagination = try Pagination(request, defaultPerPage: 50)
-            let comments = try await services.discussion.comments(postId: post.id, offset: pagination.offset, limit: pagination.perPage + 1)
+            let comments = try await discussion.comments(postId: post.id, offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: comments.map(CommentDTO.init), pagination: pagination)
         }
         groups.open.post("community/posts/:id/comments") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
             let body = try await request.decodeJSON(CommentBody.self, context: context)
-            return CommentDTO(try await services.communityDesk.addComment(body.body, to: post, by: account)).with(status: .created)
+            return CommentDTO(try await desk.addComment(body.body, to: post, by: account)).with(status: .created)
         }
         groups.open.get("community/posts/:id/follow") { _, context in
             let account = try context.requireAccount()
             let post = try await post(context)
-            let following = try await services.discussion.isFollowing(postId: post.id, accountId: account.id)
+            let following = try await discussion.isFollowing(postId: post.id, accountId: account.id)
             return FollowDTO(postId: post.id, following: following, followers: post.followers)
         }
         groups.open.put("community/posts/:id/follow") { _, context in try await follow(true, context) }
@@ -38,7 +40,7 @@ struct DiscussionController {
         groups.open.post("community/posts/:id/reports") { request, context in
             let account = try context.requireAccount()
             let post = try await post(context)
-            try await services.communityDesk.report(post, reason: try await request.decodeJSON(ReportBody.self, context: context).reason, by: account)
+            try await desk.report(post, reason: try await request.decodeJSON(ReportBody.self, context: context).reason, by: account)
             return ReportedDTO(postId: post.id, reported: true).with(status: .created)
         }
     }
@@ -46,12 +48,12 @@ struct DiscussionController {
     func follow(_ following: Bool, _ context: MilletRequestContext) async throws -> FollowDTO {
         let account = try context.requireAccount()
         let post = try await post(context)
-        let followers = try await services.discussion.setFollowing(following, postId: post.id, accountId: account.id, now: services.clock.now())
+        let followers = try await discussion.setFollowing(following, postId: post.id, accountId: account.id, now: clock.now())
         return FollowDTO(postId: post.id, following: following, followers: followers)
     }
 
     func post(_ context: MilletRequestContext) async throws -> Post {
-        try await services.communityDesk.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
+        try await desk.visiblePost(id: try context.parameters.require("id"), viewer: context.account)
     }
 }
 

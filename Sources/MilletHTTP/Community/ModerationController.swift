@@ -4,7 +4,9 @@ import MilletCore
 
 /// The moderators' API: act on a post, work through reports, read the audit log.
 struct ModerationController {
-    let services: MilletServices
+    let desk: CommunityDesk
+    let moderation: any ModerationRepository
+    let clock: any MilletClock
 
     struct ActionBody: Decodable {
         let action: String
@@ -14,16 +16,16 @@ struct ModerationController {
     func addRoutes(to groups: RouteGroups) {
         groups.moderators.post("moderation/posts/:id/actions") { request, context in
             let moderator = try context.requireAccount()
-            let post = try await services.communityDesk.visiblePost(id: try context.parameters.require("id"), viewer: moderator)
+            let post = try await desk.visiblePost(id: try context.parameters.require("id"), viewer: moderator)
             let body = try await request.decodeJSON(ActionBody.self, context: context)
             let action = try ModerationAction(name: body.action, reason: body.reason, board: body.board)
-            let moderated = try await services.moderation.moderate(postId: post.id, action, actorId: moderator.id, now: services.clock.now())
-            return try await services.postDTO(moderated)
+            let moderated = try await moderation.moderate(postId: post.id, action, actorId: moderator.id, now: clock.now())
+            return try await desk.postDTO(moderated)
         }
         groups.moderators.get("moderation/reports") { request, context in
             let pagination = try Pagination(request)
-            let reported = try await services.moderation.openReports(limit: pagination.perPage)
-            let posts = try await services.postDTOs(reported.map(\.post))
+            let reported = try await moderation.openReports(limit: pagination.perPage)
+            let posts = try await desk.postDTOs(reported.map(\.post))
             return ReportQueueDTO(items: zip(reported, posts).map { item, post in
                 ReportQueueDTO.Item(post: post, reports: item.reports.map {
                     ReportQueueDTO.Report(accountId: $0.accountId, reason: $0.reason, createdAt: $0.createdAt)
@@ -32,7 +34,7 @@ struct ModerationController {
         }
         groups.moderators.get("moderation/log") { request, context in
             let pagination = try Pagination(request, defaultPerPage: 50)
-            let entries = try await services.moderation.moderationLog(offset: pagination.offset, limit: pagination.perPage + 1)
+            let entries = try await moderation.moderationLog(offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: entries.map(ModerationEntryDTO.init), pagination: pagination)
         }
     }

@@ -4,7 +4,9 @@ import MilletCore
 
 /// Weekly releases (staff create, attach posts, publish) and each fan's inbox.
 struct ReleasesController {
-    let services: MilletServices
+    let desk: CommunityDesk
+    let releases: any ReleaseRepository
+    let clock: any MilletClock
 
     struct CreateBody: Decodable {
         let productLine, version: String
@@ -20,7 +22,7 @@ struct ReleasesController {
         groups.open.get("community/releases") { request, context in
             let line = request.uri.queryParameters["productLine"].map(String.init)
             let staff = context.account?.role.isStaff == true
-            return ReleaseList(items: try await services.releases.releases(productLine: line, limit: 100).filter { $0.published || staff }.map(ReleaseDTO.init))
+            return ReleaseList(items: try await releases.releases(productLine: line, limit: 100).filter { $0.published || staff }.map(ReleaseDTO.init))
         }
         groups.open.get("community/releases/:id") { _, context in
             let release = try await release(context)
@@ -29,24 +31,24 @@ struct ReleasesController {
         }
         groups.staff.post("staff/community/releases") { request, context in
             let body = try await request.decodeJSON(CreateBody.self, context: context)
-            let release = try Self.release(body, now: services.clock.now())
-            try await services.releases.createRelease(release, now: services.clock.now())
+            let release = try Self.release(body, now: clock.now())
+            try await releases.createRelease(release, now: clock.now())
             return ReleaseDTO(release).with(status: .created)
         }
         groups.staff.post("staff/community/releases/:id/posts") { request, context in
             let release = try await release(context)
             let body = try await request.decodeJSON(AttachBody.self, context: context)
             guard Identifier.isWellFormed(body.postId) else { throw DomainError.notFound(what: "post") }
-            return ReleaseDTO(try await services.releases.attach(postId: body.postId, releaseId: release.id))
+            return ReleaseDTO(try await releases.attach(postId: body.postId, releaseId: release.id))
         }
         groups.staff.post("staff/community/releases/:id/publish") { _, context in
             let staff = try context.requireAccount()
             let release = try await release(context)
-            return ReleaseDTO(try await services.releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: services.clock.now()))
+            return ReleaseDTO(try await releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: clock.now()))
         }
         groups.open.get("me/inbox") { _, context in
             let account = try context.requireAccount()
-            let inbox = try await services.releases.inbox(accountId: account.id, limit: 100)
+            let inbox = try await releases.inbox(accountId: account.id, limit: 100)
             return InboxDTO(unread: inbox.unread, items: inbox.items.map {
                 InboxDTO.Message(id: $0.id, text: $0.text, releaseId: $0.releaseId, postId: $0.postId, kind: $0.kind?.rawValue, params: $0.params, createdAt: $0.createdAt, read: $0.readAt != nil)
             })
@@ -55,7 +57,7 @@ struct ReleasesController {
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
             guard Identifier.isWellFormed(id) else { throw DomainError.notFound(what: "notification") }
-            try await services.releases.markRead(notificationId: id, accountId: account.id, now: services.clock.now())
+            try await releases.markRead(notificationId: id, accountId: account.id, now: clock.now())
             return ReadDTO(id: id, read: true)
         }
     }
@@ -74,6 +76,6 @@ struct ReleasesController {
     }
 
     func release(_ context: MilletRequestContext) async throws -> Release {
-        try await services.communityDesk.release(id: try context.parameters.require("id"))
+        try await desk.release(id: try context.parameters.require("id"))
     }
 }

@@ -5,7 +5,12 @@ import MilletCore
 /// The staff side of over-the-air updates: device models, firmware uploads, signing keys,
 /// rollouts and their commands.
 struct FirmwareController {
-    let services: MilletServices
+    let updates: FirmwareUpdates
+    let devices: any DeviceRepository
+    let firmware: any FirmwareRepository
+    let firmwareFiles: FirmwareFiles
+    let releases: any ReleaseRepository
+    let clock: any MilletClock
 
     struct ModelBody: Decodable {
         let id, name, kind, productLine: String
@@ -25,15 +30,15 @@ struct FirmwareController {
 
     func addRoutes(to groups: RouteGroups) {
         groups.staff.get("staff/device-models") { _, context in
-            return DeviceModelList(items: try await services.devices.deviceModels().map { DeviceModelDTO($0, revealKey: false) })
+            return DeviceModelList(items: try await devices.deviceModels().map { DeviceModelDTO($0, revealKey: false) })
         }
         groups.staff.post("staff/device-models") { request, context in
             let body = try await request.decodeJSON(ModelBody.self, context: context)
             guard let kind = DeviceKind(rawValue: body.kind) else {
                 throw DomainError.invalid(field: "kind", "must be one of \(DeviceKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let model = try DeviceModel.create(id: body.id, name: body.name, kind: kind, productLine: body.productLine, now: services.clock.now())
-            try await services.devices.createModel(model)
+            let model = try DeviceModel.create(id: body.id, name: body.name, kind: kind, productLine: body.productLine, now: clock.now())
+            try await devices.createModel(model)
             return DeviceModelDTO(model, revealKey: true).with(status: .created)
         }
         groups.staff.post("staff/firmware-builds") { request, context in
@@ -48,54 +53,54 @@ struct FirmwareController {
                 check.requireLength(notes, 1...2000, "notes", "must be 1 to 2000 characters")
                 try check.check()
             }
-            guard try await services.devices.deviceModel(id: modelId) != nil else { throw DomainError.invalid(field: "model", "unknown device model") }
+            guard try await devices.deviceModel(id: modelId) != nil else { throw DomainError.invalid(field: "model", "unknown device model") }
             if let releaseId {
-                guard Identifier.isWellFormed(releaseId), try await services.releases.release(id: releaseId) != nil else {
+                guard Identifier.isWellFormed(releaseId), try await releases.release(id: releaseId) != nil else {
                     throw DomainError.invalid(field: "releaseId", "no such community release")
                 }
             }
             // Refused before the image is streamed, so a repeated upload does not store it again.
-            guard try await services.firmware.build(modelId: modelId, version: version.description) == nil else {
+            guard try await firmware.build(modelId: modelId, version: version.description) == nil else {
                 throw FirmwareBuild.versionTaken
             }
-            let stored = try await services.firmwareFiles.store(request.body, context: context)
+            let stored = try await firmwareFiles.store(request.body, context: context)
             let build = FirmwareBuild(
                 id: Identifier.make(), modelId: modelId, version: version.description, sha256: stored.sha256, size: stored.size,
-                minSourceVersion: minimum?.description, releaseId: releaseId, notes: notes, createdAt: services.clock.now())
+                minSourceVersion: minimum?.description, releaseId: releaseId, notes: notes, createdAt: clock.now())
             // Two uploads of one version at the same moment can both pass the check above; the loser's
             // image stays on disk rather than risk removing one that another build just took.
-            try await services.firmware.addBuild(build)
+            try await firmware.addBuild(build)
             return BuildDTO(build).with(status: .created)
         }
         groups.staff.get("staff/firmware-builds") { request, context in
             guard let model = request.uri.queryParameters["model"].map(String.init) else { throw DomainError.invalid(field: "model", "is required") }
-            return BuildList(items: try await services.firmware.builds(modelId: model).map(BuildDTO.init))
+            return BuildList(items: try await firmware.builds(modelId: model).map(BuildDTO.init))
         }
         groups.staff.post("staff/signing-keys") { _, context in
-            let key = try await services.updates.rotateKey()
+            let key = try await updates.rotateKey()
             return KeyList.Key(id: key.id, algorithm: "Ed25519", publicKey: key.publicKey, active: true, createdAt: key.createdAt).with(status: .created)
         }
         groups.staff.post("staff/signing-keys/:id/retire") { _, context in
-            try await services.updates.retireKey(id: try context.parameters.require("id"))
+            try await updates.retireKey(id: try context.parameters.require("id"))
             return Response(status: .noContent)
         }
         groups.staff.post("staff/rollouts") { request, context in
             let body = try await request.decodeJSON(RolloutBody.self, context: context)
-            guard Identifier.isWellFormed(body.buildId), let build = try await services.firmware.build(id: body.buildId) else {
+            guard Identifier.isWellFormed(body.buildId), let build = try await firmware.build(id: body.buildId) else {
                 throw DomainError.invalid(field: "buildId", "no such build")
             }
             guard let channel = UpdateChannel(rawValue: body.channel) else { throw DomainError.invalid(field: "channel", "must be stable, beta or dev") }
             let rollout = try Rollout.plan(
                 buildId: build.id, modelId: build.modelId, channel: channel, markets: body.markets ?? [], sourceVersions: body.sourceVersions ?? [],
                 stages: body.stages, failureThresholdBasisPoints: body.failureThresholdBasisPoints ?? 200, minReports: body.minReports ?? 50,
-                advanceEvery: body.advanceEverySeconds.map(TimeInterval.init), now: services.clock.now())
-            try await services.firmware.createRollout(rollout)
-            services.updates.forget()
+                advanceEvery: body.advanceEverySeconds.map(TimeInterval.init), now: clock.now())
+            try await firmware.createRollout(rollout)
+            updates.forget()
             return try await rolloutDTO(rollout).with(status: .created)
         }
         groups.staff.get("staff/rollouts") { _, context in
             var items: [RolloutDTO] = []
-            for rollout in try await services.firmware.rollouts(modelId: nil) { items.append(try await rolloutDTO(rollout)) }
+            for rollout in try await firmware.rollouts(modelId: nil) { items.append(try await rolloutDTO(rollout)) }
             return RolloutList(items: items)
         }
         groups.staff.get("staff/rollouts/:id") { _, context in
@@ -103,14 +108,14 @@ struct FirmwareController {
         }
         groups.staff.get("staff/rollouts/:id/timeline") { _, context in
             let rollout = try await rollout(context)
-            return TimelineDTO(items: try await services.firmware.reportTimeline(rolloutId: rollout.id).map {
+            return TimelineDTO(items: try await firmware.reportTimeline(rolloutId: rollout.id).map {
                 TimelineDTO.Minute(minute: $0.minute, installed: $0.installed, failed: $0.failed)
             })
         }
         groups.staff.get("staff/device-models/:id/adoption") { _, context in
             let id = try context.parameters.require("id")
-            guard try await services.devices.deviceModel(id: id) != nil else { throw DomainError.notFound(what: "device model") }
-            return AdoptionDTO(model: id, items: try await services.devices.adoption(modelId: id).map {
+            guard try await devices.deviceModel(id: id) != nil else { throw DomainError.notFound(what: "device model") }
+            return AdoptionDTO(model: id, items: try await devices.adoption(modelId: id).map {
                 AdoptionDTO.Count(market: $0.marketCode, version: $0.version, devices: $0.devices)
             })
         }
@@ -119,19 +124,19 @@ struct FirmwareController {
             let rollout = try await rollout(context)
             let body = try await request.decodeJSON(CommandBody.self, context: context)
             let command = try RolloutCommand(name: body.command, reason: body.reason, buildId: body.buildId)
-            let changed = try await services.firmware.command(
-                rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: services.clock.now(), ifStage: nil)
-            services.updates.forget()
+            let changed = try await firmware.command(
+                rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: clock.now(), ifStage: nil)
+            updates.forget()
             return try await rolloutDTO(changed)
         }
     }
 
     func rollout(_ context: MilletRequestContext) async throws -> Rollout {
-        try await services.rollout(id: try context.parameters.require("id"))
+        try await firmware.requireRollout(id: try context.parameters.require("id"))
     }
 
     func rolloutDTO(_ rollout: Rollout) async throws -> RolloutDTO {
-        RolloutDTO(rollout, tally: try await services.firmware.tally(rolloutId: rollout.id),
-                   events: try await services.firmware.rolloutEvents(rolloutId: rollout.id))
+        RolloutDTO(rollout, tally: try await firmware.tally(rolloutId: rollout.id),
+                   events: try await firmware.rolloutEvents(rolloutId: rollout.id))
     }
 }

@@ -1,10 +1,13 @@
 import Foundation
 import Hummingbird
 import MilletCore
+import Prometheus
 
 /// `/health`, `/metrics` (Prometheus text) and `/openapi.yaml`.
 struct OperationsController {
-    let services: MilletServices
+    let markets: any MarketRepository
+    let orders: any OrderRepository
+    let registry: PrometheusCollectorRegistry
     let openAPI: String
 
     struct Health: ResponseEncodable {
@@ -19,12 +22,12 @@ struct OperationsController {
         }
         // Readiness: the database answers too.
         router.get("health") { _, _ in
-            _ = try await services.markets.markets()
+            _ = try await markets.markets()
             return Health(status: "ok", database: "ok")
         }
         router.get("metrics") { _, _ in
-            var text = services.registry.emitToString()
-            let counts = try await services.orders.countsByStatus()
+            var text = registry.emitToString()
+            let counts = try await orders.countsByStatus()
             text += "# TYPE millet_orders gauge\n"
             for status in OrderStatus.allCases {
                 text += "millet_orders{status=\"\(status.rawValue)\"} \(counts[status] ?? 0)\n"

@@ -29,7 +29,7 @@ extension WebPages {
             let strings = pages.strings(chrome.preferences.language)
             return pages.page("board", [
                 "board": ["slug": board.slug, "name": board.name],
-                "posts": try await services.postDTOs(posts).map { postValues($0, chrome: chrome) },
+                "posts": try await services.communityDesk.postDTOs(posts).map { postValues($0, chrome: chrome) },
                 "empty": posts.isEmpty,
                 "sorts": PostOrder.allCases.map { ["sort": $0.rawValue, "label": strings["sort_\($0.rawValue)"] ?? $0.rawValue, "current": $0 == sort] },
                 "leaders": leaders.map { memberValues(MemberDTO(id: $0.accountId, name: $0.displayName, standing: $0.standing), chrome: chrome) },
@@ -49,12 +49,12 @@ extension WebPages {
                 try SearchQuery(text), boardId: nil, includeHidden: context.account?.role.canModerate == true, limit: 50)
             return pages.page("search", [
                 "q": text, "searched": !text.isEmpty, "empty": posts.isEmpty,
-                "posts": try await services.postDTOs(posts).map { postValues($0, chrome: chrome) },
+                "posts": try await services.communityDesk.postDTOs(posts).map { postValues($0, chrome: chrome) },
             ], chrome: chrome)
         }
         groups.open.get("roadmap") { request, context in
             let chrome = try await chrome(request, context)
-            let posts = try await services.postDTOs(try await services.community.roadmap(
+            let posts = try await services.communityDesk.postDTOs(try await services.community.roadmap(
                 shippedSince: services.clock.now().addingTimeInterval(-Self.roadmapShippedDays * 24 * 3600), limit: 300))
             func column(_ status: PostStatus) -> [[String: Any]] {
                 posts.filter { $0.status == status.rawValue }.map { postValues($0, chrome: chrome) }

@@ -9,7 +9,7 @@ extension WebPages {
             let chrome = try await chrome(request, context)
             let strings = pages.strings(chrome.preferences.language)
             let reported = try await services.moderation.openReports(limit: 50)
-            let posts = try await services.postDTOs(reported.map(\.post))
+            let posts = try await services.communityDesk.postDTOs(reported.map(\.post))
             let log = try await services.moderation.moderationLog(offset: 0, limit: 100)
             var names: [String: String] = [:]
             for id in Set(log.map(\.actorId)) { names[id] = try await services.accounts.account(id: id)?.displayName ?? id }

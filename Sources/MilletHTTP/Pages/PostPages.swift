@@ -88,7 +88,7 @@ extension WebPages {
 
     private func postPage(_ post: Post, chrome: PageChrome, account: Account?) async throws -> Response {
         let strings = pages.strings(chrome.preferences.language)
-        var values = postValues(try await services.postDTO(post), chrome: chrome)
+        var values = postValues(try await services.communityDesk.postDTO(post), chrome: chrome)
         values["history"] = post.history.map { change -> [String: Any] in
             var line: [String: Any] = ["to": strings["post_status_\(change.to.rawValue)"] ?? change.to.rawValue, "at": chrome.format.dateTime(change.at)]
             line["detail"] = change.detail

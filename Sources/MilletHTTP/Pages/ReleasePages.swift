@@ -74,7 +74,7 @@ extension WebPages {
             values["posts"] = try await postRows(try await answeredPosts(release), chrome: chrome)
             // What it could answer: the roadmap's open work, minus what is attached.
             let candidates = try await services.community.roadmap(shippedSince: .distantFuture, limit: 200).filter { !release.postIds.contains($0.id) }
-            values["candidates"] = try await services.postDTOs(candidates).map { postValues($0, chrome: chrome) }
+            values["candidates"] = try await services.communityDesk.postDTOs(candidates).map { postValues($0, chrome: chrome) }
             return pages.page("staff-release", ["release": values], chrome: chrome)
         }
         groups.staff.post("staff/releases/:id/posts") { request, context in
@@ -135,6 +135,6 @@ extension WebPages {
 
     /// The posts as rows, grouped by kind as the notes are.
     private func postRows(_ posts: [Post], chrome: PageChrome) async throws -> [[String: Any]] {
-        try await services.postDTOs(posts).sorted { ($0.kind, -$0.votes) < ($1.kind, -$1.votes) }.map { postValues($0, chrome: chrome) }
+        try await services.communityDesk.postDTOs(posts).sorted { ($0.kind, -$0.votes) < ($1.kind, -$1.votes) }.map { postValues($0, chrome: chrome) }
     }
 }

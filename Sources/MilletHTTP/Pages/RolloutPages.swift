@@ -56,7 +56,7 @@ extension WebPages {
     }
 
     private func pageRollout(_ context: MilletRequestContext) async throws -> Rollout {
-        try await services.rollout(id: try context.parameters.require("id"))
+        try await services.firmware.requireRollout(id: try context.parameters.require("id"))
     }
 
     private func rolloutValues(_ rollout: Rollout, chrome: PageChrome) async throws -> [String: Any] {
