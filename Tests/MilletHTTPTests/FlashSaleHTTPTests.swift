@@ -219,12 +219,12 @@ struct FlashSaleHTTPTests: HTTPHarness {
         let clock = TestClock()
         try await withApp(clock) { client, services in
             let saleId = try await scheduleSale(client, services, units: 3)
-            let feed = LiveFeed(services: services)
-            await #expect(throws: DomainError.notFound(what: "flash sale")) { _ = try await services.flashSale(id: Identifier.make()) }
+            let feed = LiveFeed(desk: services.saleDesk, clock: services.clock)
+            await #expect(throws: DomainError.notFound(what: "flash sale")) { _ = try await services.saleDesk.sale(id: Identifier.make()) }
             clock.advance(by: 60)
             try await services.engine.tick()
-            let sale = try await services.flashSale(id: saleId)
-            #expect(services.knownSales[saleId]?.id == sale.id)
+            let sale = try await services.saleDesk.sale(id: saleId)
+            #expect(services.saleDesk.knownSales[saleId]?.id == sale.id)
             let first = try await feed.event(for: sale)
             #expect(String(buffer: first.bytes).hasPrefix("event: figures\ndata: {") && !first.ended)
             #expect(String(buffer: first.bytes).contains("\"sold\":0"))

@@ -28,7 +28,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     let api = RouteGroups(router.group("api/v1"), updates: services.updates)
     // The router tries a path's parts against the routes in the order they were added: flash
     // sales come first, because at a launch nearly every request is a purchase attempt.
-    FlashSalesController(services: services).addRoutes(to: api)
+    FlashSalesController(desk: services.saleDesk, clock: services.clock).addRoutes(to: api)
     AccountsController(authenticator: services.authenticator).addRoutes(to: api)
     MarketsController(markets: services.markets).addRoutes(to: api)
     CatalogController(markets: services.markets, storefront: services.storefront).addRoutes(to: api)

@@ -33,11 +33,10 @@ public struct MilletServices: Sendable {
     public let firmwareFiles: FirmwareFiles
     /// Check-ins being answered right now: how busy the device endpoints are.
     let checkIns = CheckInLoad()
-    /// Flash sales read by id, kept for every later request: once staff create a sale nothing
-    /// about it changes but its counters, which ``SaleFigures`` carry.
-    let knownSales = BoundedCache<String, FlashSale>()
     /// Decides flash-sale purchases in memory and journals the wins.
     public let engine: FlashSaleEngine
+    /// The calendar, a sale and its figures, reservations, tokens, scheduling and F-codes.
+    public let saleDesk: SaleDesk
     public let clock: any MilletClock
     public let sandbox: SandboxPaymentProvider
     /// Every change to an order: cancel, ship, deliver, refund, payment notices.
@@ -84,34 +83,15 @@ public struct MilletServices: Sendable {
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
             strategy: saleStrategy)
         self.clock = clock
+        self.saleDesk = SaleDesk(
+            engine: engine, sales: store,
+            scheduler: SaleScheduler(catalog: store, inventory: store, markets: store, sales: store, pricing: pricing, clock: clock), clock: clock)
         self.sandbox = SandboxPaymentProvider(secret: sandboxSecret, ledger: store, clock: clock)
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, saleUnits: engine, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, clock: clock)
         self.pricing = pricing
         self.authenticator = Authenticator(accounts: store, hasher: hasher, clock: clock)
         self.registry = registry
-    }
-
-    /// The sale with this id, or 404; read from the database once per node (`knownSales`).
-    func flashSale(id: String) async throws -> FlashSale {
-        if let known = knownSales[id] { return known }
-        guard Identifier.isWellFormed(id), let sale = try await flashSales.sale(id: id) else { throw DomainError.notFound(what: "flash sale") }
-        knownSales.store(sale, for: id)
-        return sale
-    }
-
-    /// A purchase token for the account; a refusal (not open, not reserved) is thrown as is. The
-    /// engine answers from the sale it holds in memory: at the open every fan asks at once, and
-    /// none of them causes a database read.
-    func purchaseToken(saleId: String, accountId: String) async throws -> PurchaseTokenDTO {
-        let issued = try await engine.issueToken(saleId: saleId, accountId: accountId)
-        return PurchaseTokenDTO(saleId: saleId, token: issued.token, expiresAt: issued.expiresAt, proofOfWorkBits: issued.proofOfWorkBits)
-    }
-
-    /// A sale's figures as the engine last published them, or read once when it has none yet.
-    func saleFigures(_ saleId: String) async throws -> SaleFigures {
-        if let published = await engine.figures(saleId: saleId) { return published }
-        return try await flashSales.figures(saleId: saleId, now: clock.now(), leaseLifetime: engine.leaseLifetime)
     }
 
     /// Product and cart views in a market, for the storefront's routes and pages.

@@ -77,4 +77,11 @@ struct PurchaseTokenDTO: ResponseEncodable, Sendable {
     let expiresAt: Date
     /// Find `proof` such that SHA-256 of `token + ":" + proof` starts with this many zero bits.
     let proofOfWorkBits: Int
+
+    init(saleId: String, _ issued: (token: String, expiresAt: Date, proofOfWorkBits: Int)) {
+        self.saleId = saleId
+        self.token = issued.token
+        self.expiresAt = issued.expiresAt
+        self.proofOfWorkBits = issued.proofOfWorkBits
+    }
 }

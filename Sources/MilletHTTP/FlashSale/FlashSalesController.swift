@@ -5,12 +5,16 @@ import MilletCore
 /// Flash sales: the public calendar and live figures, reservations, purchases (in memory, group
 /// committed), F-codes, and staff scheduling.
 struct FlashSalesController {
-    let services: MilletServices
+    let desk: SaleDesk
+    let clock: any MilletClock
     let feed: LiveFeed
+    /// Purchases go straight to the engine: at a launch nearly every request is one.
+    var engine: FlashSaleEngine { desk.engine }
 
-    init(services: MilletServices) {
-        self.services = services
-        self.feed = LiveFeed(services: services)
+    init(desk: SaleDesk, clock: any MilletClock) {
+        self.desk = desk
+        self.clock = clock
+        self.feed = LiveFeed(desk: desk, clock: clock)
     }
 
     struct CreateBody: Decodable {
@@ -57,8 +61,8 @@ struct FlashSalesController {
             let raw = try await request.body.collect(upTo: context.maxUploadSize)
             // The sold-out fast path answers before the body is decoded; F-code purchases skip it
             // (they buy from their own allotment, before the start or after a sell-out).
-            if !Self.mentionsFCode(raw), try !services.engine.quickPrecheck(saleId: saleId, accountId: account.id, idempotencyKey: key) {
-                try await services.engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
+            if !Self.mentionsFCode(raw), try !engine.quickPrecheck(saleId: saleId, accountId: account.id, idempotencyKey: key) {
+                try await engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
             }
             let body = try Request.decodeJSON(PurchaseBody.self, from: raw)
             let a = body.shippingAddress
@@ -66,25 +70,25 @@ struct FlashSalesController {
             let bought: SaleOrder
             if let fcode = body.fcode {
                 guard FCode.isWellFormed(fcode) else { throw DomainError.invalid(field: "fcode", "is not an F-code") }
-                bought = try await services.engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
+                bought = try await engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
             } else {
-                bought = try await services.engine.purchase(
+                bought = try await engine.purchase(
                     saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
                     token: body.purchaseToken, proof: body.proofOfWork)
             }
             return OrderDTO(bought.order).with(status: .created)
         }
         groups.open.get("flash-sales") { _, _ in
-            let now = services.clock.now()
+            let now = clock.now()
             var items: [FlashSaleDTO] = []
-            for sale in try await services.flashSales.sales(endingAfter: now, limit: 100) {
-                items.append(FlashSaleDTO(sale, figures: try await figures(sale.id), now: now, next: await services.engine.nextBatch(after: sale.id)))
+            for sale in try await desk.calendar() {
+                items.append(FlashSaleDTO(sale, figures: try await figures(sale.id), now: now, next: await engine.nextBatch(after: sale.id)))
             }
             return FlashSaleList(items: items)
         }
         groups.open.get("flash-sales/:id") { _, context in
             let sale = try await sale(context)
-            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now(), next: await services.engine.nextBatch(after: sale.id))
+            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: clock.now(), next: await engine.nextBatch(after: sale.id))
         }
         groups.open.get("flash-sales/:id/events") { _, context in
             live(try await sale(context))
@@ -92,29 +96,23 @@ struct FlashSalesController {
         groups.open.post("flash-sales/:id/reservations") { _, context in
             let account = try context.requireAccount()
             let sale = try await sale(context)
-            guard sale.acceptsReservations(at: services.clock.now()) else {
-                throw DomainError.conflict(code: "reservations_closed", message: "reservations close when the sale opens")
-            }
-            let reserved = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
+            let reserved = try await desk.reserve(sale, accountId: account.id)
             return ReservationDTO(saleId: sale.id, reserved: true, reservations: reserved.reservations).with(status: reserved.added ? .created : .ok)
         }
         groups.open.post("flash-sales/:id/tokens") { _, context in
             let account = try context.requireAccount()
-            return try await services.purchaseToken(saleId: try context.parameters.require("id"), accountId: account.id).with(status: .created)
+            let saleId = try context.parameters.require("id")
+            return PurchaseTokenDTO(saleId: saleId, try await desk.token(saleId: saleId, accountId: account.id)).with(status: .created)
         }
         groups.staff.post("staff/flash-sales") { request, context in
             let body = try await request.decodeJSON(CreateBody.self, context: context)
-            let sale = try await SaleScheduler(
-                catalog: services.catalog, inventory: services.inventory, markets: services.markets, sales: services.flashSales,
-                pricing: services.pricing, clock: services.clock
-            ).schedule(try Self.request(body))
-            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: services.clock.now()).with(status: .created)
+            let sale = try await desk.schedule(try Self.request(body))
+            return FlashSaleDTO(sale, figures: try await figures(sale.id), now: clock.now()).with(status: .created)
         }
         groups.staff.post("staff/flash-sales/:id/fcodes") { request, context in
             let sale = try await sale(context)
             let body = try await request.decodeJSON(FCodeBody.self, context: context)
-            guard sale.phase(at: services.clock.now()) != .ended else { throw PurchaseRefusal.ended }
-            let codes = try await services.flashSales.issueFCodes(saleId: sale.id, count: body.count, now: services.clock.now())
+            let codes = try await desk.issueFCodes(sale, count: body.count)
             return FCodeList(saleId: sale.id, codes: codes).with(status: .created)
         }
     }
@@ -134,10 +132,10 @@ struct FlashSalesController {
     }
 
     func sale(_ context: MilletRequestContext) async throws -> FlashSale {
-        try await services.flashSale(id: try context.parameters.require("id"))
+        try await desk.sale(id: try context.parameters.require("id"))
     }
 
-    func figures(_ saleId: String) async throws -> SaleFigures { try await services.saleFigures(saleId) }
+    func figures(_ saleId: String) async throws -> SaleFigures { try await desk.figures(saleId: saleId) }
 
     /// A server-sent-events stream of the sale's figures every 250 ms. Viewers share the event
     /// ``LiveFeed`` made from the figures the engine published; none causes a database read. The
@@ -150,7 +148,7 @@ struct FlashSalesController {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             let started = ContinuousClock.now
-            while ContinuousClock.now - started < .seconds(600), !services.engine.closing {
+            while ContinuousClock.now - started < .seconds(600), !engine.closing {
                 let event = try await feed.event(for: sale)
                 try await writer.write(event.bytes)
                 if event.ended { break }

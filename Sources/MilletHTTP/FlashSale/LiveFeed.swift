@@ -20,21 +20,23 @@ final class LiveFeed: Sendable {
     /// How old an event may be and still be sent. The engine reads the figures every 250 ms, so a
     /// viewer sees them no later than it would have before.
     static let freshFor: TimeInterval = 0.1
-    private let services: MilletServices
+    private let desk: SaleDesk
+    private let clock: any MilletClock
     private let events = BoundedCache<String, Event>()
 
-    init(services: MilletServices) {
-        self.services = services
+    init(desk: SaleDesk, clock: any MilletClock) {
+        self.desk = desk
+        self.clock = clock
     }
 
     /// The sale's figures event, made now if the last one is older than ``freshFor``.
     func event(for sale: FlashSale) async throws -> Event {
-        let now = services.clock.now()
+        let now = clock.now()
         if let last = events[sale.id], now.timeIntervalSince(last.madeAt) < Self.freshFor, last.madeAt <= now {
             return last
         }
-        let figures = try await services.saleFigures(sale.id)
-        let next = await services.engine.nextBatch(after: sale.id)
+        let figures = try await desk.figures(saleId: sale.id)
+        let next = await desk.engine.nextBatch(after: sale.id)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = try encoder.encode(LiveFigures(sale, figures: figures, now: now, next: next))

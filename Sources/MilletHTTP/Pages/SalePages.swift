@@ -18,7 +18,7 @@ extension WebPages {
             let chrome = try await chrome(request, context)
             let now = services.clock.now()
             var sales: [[String: Any]] = []
-            for sale in try await services.flashSales.sales(endingAfter: now, limit: 100) {
+            for sale in try await services.saleDesk.calendar() {
                 sales.append(try await saleValues(sale, chrome: chrome, now: now))
             }
             return pages.page("sales", ["sales": sales, "empty": sales.isEmpty], chrome: chrome)
@@ -30,16 +30,14 @@ extension WebPages {
         groups.open.post("sales/:id/reserve") { _, context in
             let account = try context.requireAccount()
             let sale = try await sale(context)
-            guard sale.acceptsReservations(at: services.clock.now()) else {
-                throw DomainError.conflict(code: "reservations_closed", message: "reservations close when the sale opens")
-            }
-            _ = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: services.clock.now())
+            _ = try await services.saleDesk.reserve(sale, accountId: account.id)
             return redirect("/sales/\(sale.id)")
         }
         // The page's script fetches a token here (the API takes bearer tokens, pages take the cookie).
         groups.open.post("sales/:id/token") { _, context in
             let account = try context.requireAccount()
-            return try await services.purchaseToken(saleId: try context.parameters.require("id"), accountId: account.id)
+            let saleId = try context.parameters.require("id")
+            return PurchaseTokenDTO(saleId: saleId, try await services.saleDesk.token(saleId: saleId, accountId: account.id))
         }
         groups.open.post("sales/:id/buy") { request, context in
             let account = try context.requireAccount()
@@ -66,7 +64,7 @@ extension WebPages {
     }
 
     private func sale(_ context: MilletRequestContext) async throws -> FlashSale {
-        try await services.flashSale(id: try context.parameters.require("id"))
+        try await services.saleDesk.sale(id: try context.parameters.require("id"))
     }
 
     private func salePage(
@@ -75,7 +73,7 @@ extension WebPages {
         let now = services.clock.now()
         var values = try await saleValues(sale, chrome: chrome, now: now)
         let strings = pages.strings(chrome.preferences.language)
-        values["reserved"] = try await account.asyncMap { try await services.flashSales.hasReserved(saleId: sale.id, accountId: $0.id) } ?? false
+        values["reserved"] = try await account.asyncMap { try await services.saleDesk.hasReserved(sale, accountId: $0.id) } ?? false
         values["idempotencyKey"] = Identifier.make()
         values["name"] = account?.displayName ?? ""
         if let next = await services.engine.nextBatch(after: sale.id) {
@@ -86,7 +84,7 @@ extension WebPages {
     }
 
     private func saleValues(_ sale: FlashSale, chrome: PageChrome, now: Date) async throws -> [String: Any] {
-        let live = LiveFigures(sale, figures: try await services.saleFigures(sale.id), now: now, next: nil)
+        let live = LiveFigures(sale, figures: try await services.saleDesk.figures(saleId: sale.id), now: now, next: nil)
         let market = try await services.market(sale.marketCode)
         let product = try await services.catalog.sku(id: sale.skuId).asyncMap { try await services.catalog.product(id: $0.productId) } ?? nil
         let state = live.soldOut ? "sold_out" : live.phase
