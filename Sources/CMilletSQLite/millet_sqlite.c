@@ -13,6 +13,7 @@ int millet_sqlite_open(const char *path, void **db) {
 }
 
 int millet_sqlite_close(void *db) { return sqlite3_close_v2((sqlite3 *)db); }
+int millet_sqlite_get_autocommit(void *db) { return sqlite3_get_autocommit((sqlite3 *)db); }
 const char *millet_sqlite_errmsg(void *db) { return sqlite3_errmsg((sqlite3 *)db); }
 
 int millet_sqlite_prepare(void *db, const char *sql, void **statement) {

@@ -53,4 +53,18 @@ extension StorageConformanceTests {
         #expect(answers == expected)
         await store.close()
     }
+
+    @Test func aTransactionASessionLeftOpenIsRolledBackBeforeTheNext() async throws {
+        let store = try await Backends.freshStore(.sqlite)
+        // A session that begins and never ends, as one whose ROLLBACK failed would.
+        try await store.read { db in
+            try await db.raw("BEGIN IMMEDIATE").run()
+            try await db.raw("INSERT INTO payment_notices (event_id, provider, payment_id, kind, outcome, received_at) VALUES ('left-open', 'sandbox', 'p', 'succeeded', '', 0)").run()
+        }
+        let committed = try await store.sqlTransaction { db in
+            try await db.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM payment_notices").first()!.int("n")
+        }
+        #expect(committed == 0)
+        await store.close()
+    }
 }

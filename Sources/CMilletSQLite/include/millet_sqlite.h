@@ -18,6 +18,8 @@
 /// Opens (creating) the database at `path`, serialized; `*db` is set even on failure, for the message.
 int millet_sqlite_open(const char *path, void **db);
 int millet_sqlite_close(void *db);
+/// Non-zero when no transaction is open on the connection.
+int millet_sqlite_get_autocommit(void *db);
 const char *millet_sqlite_errmsg(void *db);
 /// Prepares a statement meant to be kept and run many times.
 int millet_sqlite_prepare(void *db, const char *sql, void **statement);

@@ -47,12 +47,31 @@ final class SQLiteSource: ConnectionSource {
         let db = SQLiteHandleDatabase(connection: connection, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         await gate.enter()
         do {
-            let result = try await withTaskExecutorPreference(thread) { try await body(db) }
+            let result = try await withTaskExecutorPreference(thread) {
+                do {
+                    let result = try await body(db)
+                    endOpenTransaction()
+                    return result
+                } catch {
+                    endOpenTransaction()
+                    throw error
+                }
+            }
             await gate.leave()
             return result
         } catch {
             await gate.leave()
             throw error
+        }
+    }
+
+    /// A transaction a session left open would make every later `BEGIN` on this one connection
+    /// fail; it is rolled back before the next session starts.
+    private func endOpenTransaction() {
+        do {
+            if try connection.endOpenTransaction() { logger.warning("rolled back a transaction a session left open") }
+        } catch {
+            logger.error("could not roll back a transaction a session left open", metadata: ["error": "\(error)"])
         }
     }
 

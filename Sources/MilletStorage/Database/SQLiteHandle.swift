@@ -37,6 +37,16 @@ final class SQLiteHandle: @unchecked Sendable {
         handle = opened
     }
 
+    /// Rolls back a transaction a session left open (its `ROLLBACK` failed, or it never sent
+    /// one), so the next session on this one shared connection starts clean. Answers whether
+    /// there was one.
+    @discardableResult
+    func endOpenTransaction() throws -> Bool {
+        guard millet_sqlite_get_autocommit(handle) == 0 else { return false }
+        try run("ROLLBACK", []) { _ in }
+        return true
+    }
+
     /// Finalizes every kept statement and closes the connection.
     func close() {
         finalizeStatements()
