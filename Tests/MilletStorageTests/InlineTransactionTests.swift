@@ -4,12 +4,12 @@ import SQLKit
 import Testing
 @testable import MilletStorage
 
-/// Inline transactions (the flash-sale journal's): the same SQL and answers as any session, on
+/// Transactions on the connection's own thread (the flash-sale journal's): the same SQL and answers as any read, on
 /// both databases; a failed statement rolls everything back and leaves the connection usable.
 extension StorageConformanceTests {
     @Test(arguments: Backends.all) func anInlineTransactionAnswersRowsLikeAnySession(backend: SQLStore.Backend) async throws {
         let store = try await Backends.freshStore(backend)
-        let row = try #require(try await store.sqlTransaction(inline: true) { db in
+        let row = try #require(try await store.sqlTransaction { db in
             try await db.raw("SELECT \(bind: Int64(42)) AS n, \(bind: "Xiaomi 小米 ü") AS t, \(bind: Optional<String>.none) AS z").first()
         })
         #expect(try row.int("n") == 42)
@@ -25,13 +25,13 @@ extension StorageConformanceTests {
             "INSERT INTO payment_notices (event_id, provider, payment_id, kind, outcome, received_at) VALUES (\(bind: id), 'sandbox', 'p', 'succeeded', 'applied', 0)"
         }
         await #expect(throws: (any Error).self) {
-            try await store.sqlTransaction(inline: true) { db in
+            try await store.sqlTransaction { db in
                 try await db.raw(notice("evt-1")).run()
                 try await db.raw(notice("evt-1")).run()
             }
         }
         // The same prepared statement runs again once the failure is behind it.
-        try await store.sqlTransaction(inline: true) { db in try await db.raw(notice("evt-2")).run() }
+        try await store.sqlTransaction { db in try await db.raw(notice("evt-2")).run() }
         let ids = try await store.read { db in
             try await db.raw("SELECT event_id FROM payment_notices ORDER BY event_id").all().map { try $0.string("event_id") }
         }
@@ -42,7 +42,7 @@ extension StorageConformanceTests {
     @Test(arguments: Backends.all) func inlineStatementsStayRightPastTheStatementCache(backend: SQLStore.Backend) async throws {
         let store = try await Backends.freshStore(backend)
         // More distinct statements than the SQLite side keeps prepared, each asked twice.
-        let answers = try await store.sqlTransaction(inline: true) { db in
+        let answers = try await store.sqlTransaction { db in
             var answers: [Int64] = []
             for round in 0..<2 {
                 for n in 0..<300 { answers.append(try await db.raw("SELECT \(unsafeRaw: String(n)) + \(bind: Int64(round)) AS n").first()!.int("n")) }
@@ -54,9 +54,9 @@ extension StorageConformanceTests {
         await store.close()
     }
 
-    @Test func aTransactionASessionLeftOpenIsRolledBackBeforeTheNext() async throws {
+    @Test func aTransactionLeftOpenIsRolledBackBeforeTheNextUse() async throws {
         let store = try await Backends.freshStore(.sqlite)
-        // A session that begins and never ends, as one whose ROLLBACK failed would.
+        // A use of the connection that begins and never ends, as one whose ROLLBACK failed would.
         try await store.read { db in
             try await db.raw("BEGIN IMMEDIATE").run()
             try await db.raw("INSERT INTO payment_notices (event_id, provider, payment_id, kind, outcome, received_at) VALUES ('left-open', 'sandbox', 'p', 'succeeded', '', 0)").run()

@@ -55,8 +55,9 @@ public struct CommunityDesk: Sendable {
 
     /// Each author's standing, for showing posts: one query however many posts there are.
     public func standings(ofAuthorsOf posts: [Post]) async throws -> [String: Standing] {
-        let counts = try await standings.contributions(accountIds: Array(Set(posts.map(\.authorId))))
-        return Dictionary(uniqueKeysWithValues: Set(posts.map(\.authorId)).map { ($0, Standing(counts[$0] ?? Contributions())) })
+        let authors = Set(posts.map(\.authorId))
+        let counts = try await standings.contributions(accountIds: Array(authors))
+        return Dictionary(uniqueKeysWithValues: authors.map { ($0, Standing(counts[$0] ?? Contributions())) })
     }
 
     /// A fan's new post, once the posting policy allows it.

@@ -129,7 +129,7 @@ public struct OrderDesk: Sendable {
             // Every use case that changes an order's payments or refunds locks the order first, so
             // two notices for one payment (a double click on Pay, then Fail) are decided in turn.
             guard let found = try await tx.payment(id: notice.paymentId), found.provider == provider,
-                  try await tx.order(id: found.orderId) != nil, var payment = try await tx.payment(id: notice.paymentId)
+                  let order = try await tx.order(id: found.orderId), var payment = try await tx.payment(id: notice.paymentId)
             else { throw DomainError.notFound(what: "payment") }
             // The notice id is claimed first: a second delivery, even a concurrent one, finds it taken.
             guard try await tx.claim(notice, provider: provider, now: now) else { return (.duplicate, payment, nil) }
@@ -145,7 +145,6 @@ public struct OrderDesk: Sendable {
                 payment.status = .failed
                 outcome = .paymentFailed
             case (_, .succeeded):
-                guard let order = try await tx.order(id: payment.orderId) else { throw DomainError.notFound(what: "order") }
                 let actor = "provider:\(provider)"
                 if order.status == .pendingPayment && now < order.paymentDeadline {
                     _ = try await tx.apply(.pay, orderId: order.id, actor: actor, note: "payment \(payment.id) captured", now: now)
@@ -157,9 +156,8 @@ public struct OrderDesk: Sendable {
                         release = try await tx.saleRelease(orderId: order.id)
                     }
                     // Cancelled, expired, or paid by another payment: the money goes back; stock is untouched.
-                    payment.status = .captured
                     try await Self.request(
-                        tx, of: payment, amount: payment.amount, settlesPayment: true, reason: "late payment \(payment.id)",
+                        tx, of: payment, amount: payment.amount, settlesPayment: false, reason: "late payment \(payment.id)",
                         actor: actor, now: now)
                     payment.status = .refunded
                     outcome = .refundedLate

@@ -96,9 +96,4 @@ public struct MilletServices: Sendable {
 
     /// Product and cart views in a market, for the storefront's routes and pages.
     var storefront: Storefront { Storefront(catalog: catalog, inventory: inventory, carts: carts, pricing: pricing) }
-
-    /// A market by code, or `invalid_input` naming the field it came from.
-    func market(_ code: String, field: String = "market") async throws -> Market {
-        try await markets.requireMarket(code, field: field)
-    }
 }

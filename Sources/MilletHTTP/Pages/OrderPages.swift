@@ -43,7 +43,7 @@ extension WebPages {
         groups.open.get("pay/sandbox/:paymentId") { request, context in
             let chrome = try await chrome(request, context)
             let (payment, order) = try await ownedPayment(try context.parameters.require("paymentId"), context: context)
-            let market = try await services.market(order.marketCode)
+            let market = try await services.markets.requireMarket(order.marketCode)
             let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
             let refunds = try await services.sandbox.ledger.sandboxRefunds(paymentId: payment.id, limit: 100)
             return pages.page("pay", [
@@ -98,7 +98,7 @@ extension WebPages {
 
     /// An order's money formatted in its own market's currency and the page language.
     func orderFormat(_ order: Order, chrome: PageChrome) async throws -> (Int64) -> String {
-        let market = try await services.market(order.marketCode)
+        let market = try await services.markets.requireMarket(order.marketCode)
         let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
         return { format.money($0, currency: market.currency.code, minorDigits: market.currency.minorDigits) }
     }

@@ -85,7 +85,7 @@ extension WebPages {
 
     private func saleValues(_ sale: FlashSale, chrome: PageChrome, now: Date) async throws -> [String: Any] {
         let live = LiveFigures(sale, figures: try await services.saleDesk.figures(saleId: sale.id), now: now, next: nil)
-        let market = try await services.market(sale.marketCode)
+        let market = try await services.markets.requireMarket(sale.marketCode)
         let product = try await services.catalog.sku(id: sale.skuId).asyncMap { try await services.catalog.product(id: $0.productId) } ?? nil
         let state = live.soldOut ? "sold_out" : live.phase
         return [

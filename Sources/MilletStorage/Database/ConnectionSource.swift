@@ -8,27 +8,27 @@ import SQLKit
 /// Lends a database session to one closure at a time.
 protocol ConnectionSource: Sendable {
     func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
-    /// Like ``withSession(_:)``, for a short transaction on the critical path: where the driver
-    /// hops threads per statement, all of them run on one thread without a hop in between.
-    func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
-    /// The thread inline sessions run on, if they have one of their own.
-    var inlineExecutor: (any TaskExecutor)? { get }
+    /// The thread the source's statements run on, if it has one of its own.
+    var statementExecutor: (any TaskExecutor)? { get }
     func close() async
 }
 
 /// One SQLite connection in WAL mode with full fsync, used by one task at a time. SQLite
 /// serialises writers anyway; one connection keeps transactions simple and commits durable.
-/// Every session runs its statements on the connection's own thread (``SQLiteThread``), so they
+/// Every borrower of the connection runs its statements on the connection's own thread (``SQLiteThread``), so they
 /// never hold up one of the few threads all of Swift's tasks share while SQLite works and fsyncs.
 final class SQLiteSource: ConnectionSource {
     private let connection: SQLiteHandle
     private let thread = SQLiteThread()
     private let gate = AsyncGate()
     private let logger: Logger
+    /// SQLKit's view of the connection, lent to every borrower.
+    private let database: SQLiteHandleDatabase
 
     init(path: String, logger: Logger) async throws {
         connection = try SQLiteHandle(path: path)
         self.logger = logger
+        database = SQLiteHandleDatabase(connection: connection, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         for pragma in [
             "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
             "PRAGMA busy_timeout = 5000",
@@ -44,7 +44,7 @@ final class SQLiteSource: ConnectionSource {
     }
 
     func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        let db = SQLiteHandleDatabase(connection: connection, logger: logger, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+        let db = database
         await gate.enter()
         do {
             let result = try await withTaskExecutorPreference(thread) {
@@ -65,22 +65,17 @@ final class SQLiteSource: ConnectionSource {
         }
     }
 
-    /// A transaction a session left open would make every later `BEGIN` on this one connection
-    /// fail; it is rolled back before the next session starts.
+    /// A transaction a borrower left open would make every later `BEGIN` on this one connection
+    /// fail; it is rolled back before the next borrower starts.
     private func endOpenTransaction() {
         do {
-            if try connection.endOpenTransaction() { logger.warning("rolled back a transaction a session left open") }
+            if try connection.endOpenTransaction() { logger.warning("rolled back a transaction a borrower of the connection left open") }
         } catch {
-            logger.error("could not roll back a transaction a session left open", metadata: ["error": "\(error)"])
+            logger.error("could not roll back a transaction a borrower of the connection left open", metadata: ["error": "\(error)"])
         }
     }
 
-    /// The same as ``withSession(_:)``: every session already runs on the connection's thread.
-    func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await withSession(body)
-    }
-
-    var inlineExecutor: (any TaskExecutor)? { thread }
+    var statementExecutor: (any TaskExecutor)? { thread }
 
     func close() async {
         await gate.enter()
@@ -115,12 +110,8 @@ final class PostgresSource: ConnectionSource, @unchecked Sendable {
         }
     }
 
-    /// PostgresNIO answers on the connection's event loop without a thread pool; nothing to save.
-    func withInlineSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await withSession(body)
-    }
-
-    var inlineExecutor: (any TaskExecutor)? { nil }
+    /// PostgresNIO answers on the connection's event loop, without a thread of its own.
+    var statementExecutor: (any TaskExecutor)? { nil }
 
     func close() async {
         try? await pool.shutdownAsync()

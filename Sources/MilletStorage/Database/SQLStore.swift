@@ -39,18 +39,16 @@ public final class SQLStore: Sendable {
         await source.close()
     }
 
-    /// The thread inline transactions run on (SQLite's own); `nil` on PostgreSQL.
-    var inlineExecutor: (any TaskExecutor)? { source.inlineExecutor }
+    /// The thread statements run on (SQLite's own); `nil` on PostgreSQL.
+    var statementExecutor: (any TaskExecutor)? { source.statementExecutor }
 
     /// Runs `body` on one session outside a transaction (single statements, reads).
     func read<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await source.withSession(body)
     }
 
-    /// Runs `body` in one transaction: all of it is committed, durably, or none of it. `inline`
-    /// runs a short transaction on the critical path without a thread hop per statement
-    /// (``ConnectionSource/withInlineSession(_:)``).
-    func sqlTransaction<R: Sendable>(inline: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    /// Runs `body` in one transaction: all of it is committed, durably, or none of it.
+    func sqlTransaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let begin = backend == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         let session: @Sendable (any SQLDatabase) async throws -> R = { db in
             try await db.raw("\(unsafeRaw: begin)").run()
@@ -63,7 +61,7 @@ public final class SQLStore: Sendable {
                 throw error
             }
         }
-        return try await inline ? source.withInlineSession(session) : source.withSession(session)
+        return try await source.withSession(session)
     }
 }
 

@@ -6,10 +6,12 @@ import SQLKit
 struct SQLTransaction: Sendable {
     let db: any SQLDatabase
     let backend: SQLStore.Backend
+}
 
-    /// `FOR UPDATE` on PostgreSQL, where a row read to decide a write must stay as read until the
-    /// commit; SQLite's `BEGIN IMMEDIATE` already keeps every other writer out.
-    var forUpdate: String { backend == .postgres ? " FOR UPDATE" : "" }
+extension SQLStore.Backend {
+    /// ` FOR UPDATE` on PostgreSQL, where a row read to decide a write must stay as read until the
+    /// commit; empty on SQLite, whose `BEGIN IMMEDIATE` already keeps every other writer out.
+    var forUpdate: String { self == .postgres ? " FOR UPDATE" : "" }
 }
 
 extension SQLTransaction: Transaction {}

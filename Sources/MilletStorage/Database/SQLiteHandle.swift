@@ -37,8 +37,8 @@ final class SQLiteHandle: @unchecked Sendable {
         handle = opened
     }
 
-    /// Rolls back a transaction a session left open (its `ROLLBACK` failed, or it never sent
-    /// one), so the next session on this one shared connection starts clean. Answers whether
+    /// Rolls back a transaction a borrower left open (its `ROLLBACK` failed, or it never sent
+    /// one), so the next borrower of this one shared connection starts clean. Answers whether
     /// there was one.
     @discardableResult
     func endOpenTransaction() throws -> Bool {
@@ -125,7 +125,7 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 }
 
-/// A statement the inline connection could not run, with SQLite's own message.
+/// A statement the connection could not run, with SQLite's own message.
 struct SQLiteHandleError: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
@@ -196,7 +196,7 @@ struct SQLiteHandleDatabase: SQLDatabase {
     }
 }
 
-/// The thread inline transactions run on. Their statements block while SQLite works and fsyncs;
+/// The thread the SQLite connection's statements run on. They block while SQLite works and fsyncs;
 /// on a thread of their own they never hold up one of the few threads all of Swift's tasks share.
 final class SQLiteThread: TaskExecutor {
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

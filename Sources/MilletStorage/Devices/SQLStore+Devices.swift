@@ -58,22 +58,19 @@ extension SQLStore: DeviceRepository {
     /// in the transaction that ships the order.
     static func recordSale(db: any SQLDatabase, serials: [String], orderId: String, accountId: String, at: Date) async throws {
         for serial in serials {
-            if let sold = try await saleOrder(db: db, serial: serial) {
-                guard sold == orderId else {
-                    throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) went out in another order")
-                }
-                continue
-            }
-            // Another shipment may have taken the serial since the check above.
+            // The insert decides, so a shipment that took the serial a moment ago is seen too.
             let inserted = try await db.raw("""
                 INSERT INTO device_sales (serial, order_id, account_id, shipped_at)
                 VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis))
                 ON CONFLICT (serial) DO NOTHING RETURNING serial
                 """).first()
-            guard inserted != nil else {
+            guard inserted == nil else {
+                try await linkSale(db: db, serial: serial)
+                continue
+            }
+            guard try await saleOrder(db: db, serial: serial) == orderId else {
                 throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) went out in another order")
             }
-            try await linkSale(db: db, serial: serial)
         }
     }
 
@@ -111,7 +108,7 @@ extension SQLStore: DeviceRepository {
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws {
         guard !checkIns.isEmpty else { return }
         let sorted = checkIns.sorted { $0.deviceNumber < $1.deviceNumber }
-        try await sqlTransaction(inline: true) { db in
+        try await sqlTransaction { db in
             var start = 0
             for size in Self.statementSizes(rows: sorted.count) {
                 let rows = sorted[start..<start + size].map { c -> SQLQueryString in "(\(bind: c.deviceNumber), \(bind: c.version), \(bind: c.at.millis))" }

@@ -58,8 +58,7 @@ extension SQLStore: FlashSaleRepository {
     }
 
     public func reserve(saleId: String, accountId: String, now: Date) async throws -> (added: Bool, reservations: Int64) {
-        // Inline: when a launch is announced, fans reserve by the thousand a second.
-        try await sqlTransaction(inline: true) { db in
+        try await sqlTransaction { db in
             let added = try await db.raw("""
                 INSERT INTO flash_sale_reservations (sale_id, account_id, created_at)
                 VALUES (\(bind: saleId), \(bind: accountId), \(bind: now.millis))

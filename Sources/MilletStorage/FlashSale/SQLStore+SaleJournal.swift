@@ -8,8 +8,7 @@ extension SQLStore {
     struct LeaseLost: Error {}
 
     public func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
-        // Inline: the engine leases while buyers are selling the rest of the last block.
-        try await sqlTransaction(inline: true) { db in
+        try await sqlTransaction { db in
             // Updating the sale row first locks it, so concurrent nodes lease one after another.
             guard let sale = try await db.raw("""
                 UPDATE flash_sales SET leased = leased WHERE id = \(bind: saleId) AND closed = 0
@@ -65,12 +64,12 @@ extension SQLStore {
             """).run()
     }
 
-    public var journalExecutor: (any TaskExecutor)? { inlineExecutor }
+    public var journalExecutor: (any TaskExecutor)? { statementExecutor }
 
     public func commit(_ purchases: [SalePurchase], node: String) async throws -> [JournalOutcome] {
         guard !purchases.isEmpty else { return [] }
         do {
-            return try await sqlTransaction(inline: true) { db in
+            return try await sqlTransaction { db in
                 var outcomes = [JournalOutcome?](repeating: nil, count: purchases.count)
                 for (index, replay) in try await Self.replays(db: db, purchases).enumerated() {
                     if let replay { outcomes[index] = .replayed(orderId: replay) }
@@ -113,8 +112,7 @@ extension SQLStore {
     }
 
     public func commitOne(_ purchase: SalePurchase) async throws -> JournalOutcome {
-        // Inline like the journal, so the benchmark's baseline differs from it in design only.
-        try await sqlTransaction(inline: true) { db in
+        try await sqlTransaction { db in
             if let replay = try await Self.replays(db: db, [purchase])[0] { return .replayed(orderId: replay) }
             let sale = purchase.sale
             // The buyer's row before the sale row, the order the journal and cancellations lock them in.

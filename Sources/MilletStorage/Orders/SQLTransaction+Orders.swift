@@ -5,7 +5,9 @@ import SQLKit
 extension SQLTransaction: OrderLedger {
     /// The order, its row locked until the commit: use cases read it to decide what to write.
     func order(id: String) async throws -> Order? {
-        guard try await db.raw("SELECT id FROM orders WHERE id = \(bind: id)\(unsafeRaw: forUpdate)").first() != nil else { return nil }
+        if backend == .postgres {
+            _ = try await db.raw("SELECT id FROM orders WHERE id = \(bind: id)\(unsafeRaw: backend.forUpdate)").first()
+        }
         return try await SQLStore.loadOrder(db: db, id: id)
     }
 

@@ -30,8 +30,7 @@ extension SQLStore: SandboxLedger {
         return try await sqlTransaction { db in
             // The payment's row first: two sends of one key (a retry racing a slow first try) wait
             // for each other here, and the second finds the first's record.
-            let lock = backend == .postgres ? " FOR UPDATE" : ""
-            let payment = try await db.raw("SELECT amount, currency FROM payments WHERE id = \(bind: request.paymentId)\(unsafeRaw: lock)").first()
+            let payment = try await db.raw("SELECT amount, currency FROM payments WHERE id = \(bind: request.paymentId)\(unsafeRaw: backend.forUpdate)").first()
             if let earlier = try await db.raw("SELECT * FROM sandbox_refunds WHERE idempotency_key = \(bind: request.idempotencyKey)").first() {
                 return try Self.sandboxRefund(from: earlier)
             }
