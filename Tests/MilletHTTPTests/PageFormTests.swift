@@ -22,10 +22,10 @@ import Testing
             let guest = try await client.execute(uri: "/cart/items", method: .post, headers: cookies(market), body: form(["skuId": skus[0], "quantity": "2"])) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/cart")
-                return try #require(setCookie(response, WebPages.guestCartCookie))
+                return try #require(setCookie(response, PageKit.guestCartCookie))
             }
             var withGuest = market
-            withGuest[WebPages.guestCartCookie] = guest
+            withGuest[PageKit.guestCartCookie] = guest
             try await client.execute(uri: "/cart/items", method: .post, headers: cookies(withGuest), body: form(["skuId": skus[1], "quantity": "1"])) { _ in }
             try await client.execute(uri: "/cart/items/\(skus[1])/remove", method: .post, headers: cookies(withGuest)) { #expect($0.status == .seeOther) }
             try await client.execute(uri: "/cart", method: .get, headers: cookies(withGuest)) { response in
@@ -45,7 +45,7 @@ import Testing
                                                    body: form(["email": "fan@millet.test", "password": "millet-fan", "next": "/checkout"])) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/checkout")
-                #expect(setCookie(response, WebPages.guestCartCookie) == "")
+                #expect(setCookie(response, PageKit.guestCartCookie) == "")
                 return try #require(setCookie(response, IdentityMiddleware.cookieName))
             }
             try await client.execute(uri: "/api/v1/cart?market=GB", method: .get, headers: bearer(session)) { response in

@@ -34,6 +34,15 @@ public struct CommunityDesk: Sendable {
         return board
     }
 
+    /// How far back the roadmap's "recently shipped" column reaches, in days.
+    public static let roadmapShippedDays = 30
+
+    /// The public roadmap: planned and in-progress work, and what shipped in the last
+    /// ``roadmapShippedDays`` days.
+    public func roadmap(limit: Int = 300) async throws -> [Post] {
+        try await community.roadmap(shippedSince: clock.now().addingTimeInterval(-Double(Self.roadmapShippedDays) * 24 * 3600), limit: limit)
+    }
+
     /// The weekly release with this id, or `not_found`.
     public func release(id: String) async throws -> Release {
         guard Identifier.isWellFormed(id), let release = try await releases.release(id: id) else { throw DomainError.notFound(what: "release") }

@@ -170,6 +170,20 @@ public final class FirmwareUpdates: Sendable {
         forget()
     }
 
+    /// Starts a planned rollout; the next check-in sees it.
+    public func start(_ rollout: Rollout) async throws {
+        try await firmware.createRollout(rollout)
+        forget()
+    }
+
+    /// Applies a staff command (advance, pause, resume, halt, roll back) to a rollout; the next
+    /// check-in answers by its new state.
+    public func command(_ command: RolloutCommand, rolloutId: String, actor: String) async throws -> Rollout {
+        let changed = try await firmware.command(rolloutId: rolloutId, command, actor: actor, now: clock.now(), ifStage: nil)
+        forget()
+        return changed
+    }
+
     /// Advances every rollout whose stage has run its scheduled time; answers those it moved.
     @discardableResult
     public func advanceDue() async throws -> [Rollout] {

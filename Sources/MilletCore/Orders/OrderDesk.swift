@@ -49,6 +49,17 @@ public struct OrderDesk: Sendable {
         try await move(.cancel, orderId: orderId, actor: actor, note: note)
     }
 
+    /// A staff member's event as typed in the API or the console: its name, an optional note of
+    /// at most 500 characters (the event's own words when absent).
+    public func apply(staffEvent name: String, orderId: String, serials: [String], note: String?, staffId: String) async throws -> Order {
+        guard let event = OrderEvent(rawValue: name), event != .pay, event != .expire else {
+            throw DomainError.invalid(field: "event", "must be one of ship, deliver, complete, refund, cancel")
+        }
+        guard (note ?? "").count <= 500 else { throw DomainError.invalid(field: "note", "at most 500 characters") }
+        guard Identifier.isWellFormed(orderId) else { throw DomainError.notFound(what: "order") }
+        return try await apply(event, orderId: orderId, serials: serials, actor: "staff:\(staffId)", note: note ?? "\(event.rawValue) by staff")
+    }
+
     /// Moves an order on by a staff event: ship (with the parcel's serials), deliver, complete,
     /// refund (the whole captured amount, the order ends) or cancel. `pay` and `expire` belong to
     /// the provider and the clock.

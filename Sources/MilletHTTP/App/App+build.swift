@@ -38,8 +38,8 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
         sandbox: services.sandbox, clock: services.clock
     ).addRoutes(to: api)
     PaymentsController(desk: services.orderDesk, sandbox: services.sandbox, clock: services.clock).addRoutes(to: api)
-    StaffCatalogController(catalog: services.catalog, markets: services.markets, pricing: services.pricing, storefront: services.storefront).addRoutes(to: api)
-    StockController(catalog: services.catalog, inventory: services.inventory).addRoutes(to: api)
+    StaffCatalogController(desk: services.catalogDesk, catalog: services.catalog, markets: services.markets, storefront: services.storefront).addRoutes(to: api)
+    StockController(desk: services.stockDesk, inventory: services.inventory).addRoutes(to: api)
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
     CommunityController(desk: services.communityDesk, community: services.community, clock: services.clock).addRoutes(to: api)
     ReleasesController(desk: services.communityDesk, releases: services.releases, clock: services.clock).addRoutes(to: api)
@@ -50,8 +50,41 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets).addRoutes(to: api)
     FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, releases: services.releases, clock: services.clock).addRoutes(to: api)
 
-    WebPages(services: services, pages: pages).addRoutes(to: RouteGroups(router.group(), updates: services.updates))
+    addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
     return router
+}
+
+/// The storefront and staff console: each feature's pages with the shared kit and only that
+/// feature's parts.
+private func addPages(_ services: MilletServices, renderer: PageRenderer, to groups: RouteGroups) {
+    let kit = PageKit(renderer: renderer, markets: services.markets, inbox: services.releases)
+    StorefrontPages(pages: kit, storefront: services.storefront, carts: services.carts, markets: services.markets, pricing: services.pricing)
+        .addRoutes(to: groups)
+    AccountPages(pages: kit, authenticator: services.authenticator, carts: services.carts).addRoutes(to: groups)
+    OrderPages(
+        pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, carts: services.carts,
+        storefront: services.storefront, sandbox: services.sandbox, clock: services.clock
+    ).addRoutes(to: groups)
+    StaffPages(
+        pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
+        orderDesk: services.orderDesk, orders: services.orders
+    ).addRoutes(to: groups)
+    SalePages(pages: kit, saleDesk: services.saleDesk, catalog: services.catalog, payments: services.payments, sandbox: services.sandbox, clock: services.clock)
+        .addRoutes(to: groups)
+    CommunityPages(
+        pages: kit, communityDesk: services.communityDesk, community: services.community, standing: services.standing, search: services.search,
+        clock: services.clock
+    ).addRoutes(to: groups)
+    PostPages(
+        pages: kit, communityDesk: services.communityDesk, community: services.community, discussion: services.discussion,
+        moderation: services.moderation, clock: services.clock
+    ).addRoutes(to: groups)
+    ReleasePages(pages: kit, communityDesk: services.communityDesk, community: services.community, releases: services.releases, clock: services.clock)
+        .addRoutes(to: groups)
+    ModerationPages(pages: kit, communityDesk: services.communityDesk, moderation: services.moderation, accounts: services.accounts)
+        .addRoutes(to: groups)
+    RolloutPages(pages: kit, firmware: services.firmware, devices: services.devices, updates: services.updates)
+        .addRoutes(to: groups)
 }
 
 /// The Millet server: the router on a socket, plus the services that cancel unpaid orders at

@@ -44,6 +44,10 @@ public struct MilletServices: Sendable {
     /// Sends the refund outbox to the payment provider.
     public let refundSender: RefundSender
     public let pricing: PricingPolicy
+    /// Publishing and pricing under the margin cap.
+    public let catalogDesk: CatalogDesk
+    /// Receiving stock into warehouses.
+    public let stockDesk: StockDesk
     public let authenticator: Authenticator
     public let registry: PrometheusCollectorRegistry
 
@@ -90,6 +94,8 @@ public struct MilletServices: Sendable {
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, saleUnits: engine, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, clock: clock)
         self.pricing = pricing
+        self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)
+        self.stockDesk = StockDesk(catalog: store, inventory: store)
         self.authenticator = Authenticator(accounts: store, hasher: hasher, clock: clock)
         self.registry = registry
     }

@@ -2,11 +2,11 @@ import Hummingbird
 import MilletCore
 
 /// Staff catalog work: list every product, publish or unpublish, set a price with its cost basis.
-/// Publishing and pricing both enforce the hardware margin cap.
+/// Publishing and pricing both enforce the hardware margin cap (``CatalogDesk``).
 struct StaffCatalogController {
+    let desk: CatalogDesk
     let catalog: any CatalogRepository
     let markets: any MarketRepository
-    let pricing: PricingPolicy
     let storefront: Storefront
 
     struct PublishBody: Decodable {
@@ -40,50 +40,18 @@ struct StaffCatalogController {
         }
         groups.staff.post("staff/products/:id/publication") { request, context in
             let body = try await request.decodeJSON(PublishBody.self, context: context)
-            let product = try await setPublished(productId: try context.parameters.require("id"), body.published)
+            let product = try await desk.setPublished(productId: try context.parameters.require("id"), body.published)
             let market = try await markets.requireMarket(request.uri.queryParameters["market"].map(String.init) ?? "CN")
             return try await storefront.view(of: product, market: market, language: "en")
         }
         groups.staff.put("staff/prices") { request, context in
             let body = try await request.decodeJSON(PriceBody.self, context: context)
-            let price = try await setPrice(body)
+            let price = try await desk.setPrice(PriceChange(
+                skuId: body.skuId, marketCode: body.market, price: body.price,
+                cost: CostBasis(billOfMaterials: body.billOfMaterials, logistics: body.logistics, duty: body.duty), currency: body.currency))
             let market = try await markets.requireMarket(body.market)
             return PriceDTO(skuId: price.skuId, market: market.code, price: MoneyDTO(amount: price.shelfPrice, currency: market.currency.code),
-                            breakdown: pricing.breakdown(of: price, tax: market.tax))
+                            breakdown: desk.pricing.breakdown(of: price, tax: market.tax))
         }
-    }
-
-    /// Publishes only when every price of the product in every market is within the margin cap.
-    func setPublished(productId: String, _ published: Bool) async throws -> Product {
-        guard Identifier.isWellFormed(productId), var product = try await catalog.product(id: productId) else {
-            throw DomainError.notFound(what: "product")
-        }
-        if published {
-            for market in try await markets.markets() {
-                for price in try await catalog.prices(productId: productId, marketCode: market.code) {
-                    try pricing.check(price, tax: market.tax)
-                }
-            }
-        }
-        try await catalog.setPublished(productId: productId, published)
-        product.published = published
-        return product
-    }
-
-    /// Validates and stores a price; a price above the cap is refused.
-    func setPrice(_ body: PriceBody) async throws -> SKUPrice {
-        let market = try await markets.requireMarket(body.market)
-        if let currency = body.currency, currency != market.currency.code {
-            throw DomainError.invalid(field: "currency", "\(market.code) sells in \(market.currency.code)")
-        }
-        guard Identifier.isWellFormed(body.skuId), try await catalog.sku(id: body.skuId) != nil else {
-            throw DomainError.invalid(field: "skuId", "unknown SKU")
-        }
-        let price = SKUPrice(
-            skuId: body.skuId, marketCode: market.code, shelfPrice: body.price,
-            cost: CostBasis(billOfMaterials: body.billOfMaterials, logistics: body.logistics, duty: body.duty))
-        try pricing.check(price, tax: market.tax)
-        try await catalog.setPrice(price)
-        return price
     }
 }

@@ -50,8 +50,7 @@ struct CommunityController {
             return try await desk.postDTO(post).with(status: .created)
         }
         groups.open.get("community/roadmap") { _, _ in
-            let posts = try await desk.postDTOs(try await community.roadmap(
-                shippedSince: clock.now().addingTimeInterval(-WebPages.roadmapShippedDays * 24 * 3600), limit: 300))
+            let posts = try await desk.postDTOs(try await desk.roadmap())
             return RoadmapDTO(
                 planned: posts.filter { $0.status == PostStatus.planned.rawValue },
                 inProgress: posts.filter { $0.status == PostStatus.inProgress.rawValue },

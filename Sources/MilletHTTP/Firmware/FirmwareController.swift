@@ -94,8 +94,7 @@ struct FirmwareController {
                 buildId: build.id, modelId: build.modelId, channel: channel, markets: body.markets ?? [], sourceVersions: body.sourceVersions ?? [],
                 stages: body.stages, failureThresholdBasisPoints: body.failureThresholdBasisPoints ?? 200, minReports: body.minReports ?? 50,
                 advanceEvery: body.advanceEverySeconds.map(TimeInterval.init), now: clock.now())
-            try await firmware.createRollout(rollout)
-            updates.forget()
+            try await updates.start(rollout)
             return try await rolloutDTO(rollout).with(status: .created)
         }
         groups.staff.get("staff/rollouts") { _, context in
@@ -124,9 +123,7 @@ struct FirmwareController {
             let rollout = try await rollout(context)
             let body = try await request.decodeJSON(CommandBody.self, context: context)
             let command = try RolloutCommand(name: body.command, reason: body.reason, buildId: body.buildId)
-            let changed = try await firmware.command(
-                rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: clock.now(), ifStage: nil)
-            updates.forget()
+            let changed = try await updates.command(command, rolloutId: rollout.id, actor: "account:\(staff.id)")
             return try await rolloutDTO(changed)
         }
     }

@@ -3,7 +3,7 @@ import MilletCore
 
 /// Staff stock work: warehouses, stock of a SKU, receiving units.
 struct StockController {
-    let catalog: any CatalogRepository
+    let desk: StockDesk
     let inventory: any InventoryRepository
 
     struct ReceiptBody: Decodable {
@@ -43,17 +43,7 @@ struct StockController {
         }
         groups.staff.post("staff/stock/receipts") { request, context in
             let body = try await request.decodeJSON(ReceiptBody.self, context: context)
-            return StockDTO(try await receive(body)).with(status: .created)
+            return StockDTO(try await desk.receive(skuId: body.skuId, warehouseId: body.warehouseId, quantity: body.quantity)).with(status: .created)
         }
-    }
-
-    func receive(_ body: ReceiptBody) async throws -> StockLevel {
-        guard Identifier.isWellFormed(body.skuId), try await catalog.sku(id: body.skuId) != nil else {
-            throw DomainError.invalid(field: "skuId", "unknown SKU")
-        }
-        guard Identifier.isWellFormed(body.warehouseId), try await inventory.warehouse(id: body.warehouseId) != nil else {
-            throw DomainError.invalid(field: "warehouseId", "unknown warehouse")
-        }
-        return try await inventory.receive(skuId: body.skuId, warehouseId: body.warehouseId, quantity: body.quantity)
     }
 }

@@ -34,7 +34,7 @@ struct StaffOrdersController {
         groups.staff.post("staff/orders/:id/events") { request, context in
             let staff = try context.requireAccount()
             let body = try await request.decodeJSON(EventBody.self, context: context)
-            return OrderDTO(try await apply(body.event, note: body.note, serials: body.serials ?? [], orderId: try context.parameters.require("id"), staff: staff))
+            return OrderDTO(try await desk.apply(staffEvent: body.event, orderId: try context.parameters.require("id"), serials: body.serials ?? [], note: body.note, staffId: staff.id))
         }
         groups.staff.post("staff/orders/:id/refunds") { request, context in
             let staff = try context.requireAccount()
@@ -44,16 +44,5 @@ struct StaffOrdersController {
             let order = try await desk.refund(orderId: orderId, amount: body.amount, reason: body.reason, actor: "staff:\(staff.id)")
             return OrderDTO(order).with(status: .created)
         }
-    }
-
-    /// Applies a staff event; `pay` and `expire` belong to the provider and the clock, not to staff.
-    func apply(_ rawEvent: String, note: String?, serials: [String], orderId: String, staff: Account) async throws -> Order {
-        guard let event = OrderEvent(rawValue: rawEvent), event != .pay, event != .expire else {
-            throw DomainError.invalid(field: "event", "must be one of ship, deliver, complete, refund, cancel")
-        }
-        guard (note ?? "").count <= 500 else { throw DomainError.invalid(field: "note", "at most 500 characters") }
-        guard Identifier.isWellFormed(orderId) else { throw DomainError.notFound(what: "order") }
-        return try await desk.apply(
-            event, orderId: orderId, serials: serials, actor: "staff:\(staff.id)", note: note ?? "\(event.rawValue) by staff")
     }
 }

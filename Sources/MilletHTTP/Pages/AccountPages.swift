@@ -2,7 +2,12 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-extension WebPages {
+/// Registering, logging in and out; logging in folds a guest's cart into the account's.
+struct AccountPages {
+    let pages: PageKit
+    let authenticator: Authenticator
+    let carts: any CartRepository
+
     struct RegisterForm: Decodable {
         let email, password, displayName: String
         let next: String?
@@ -13,53 +18,53 @@ extension WebPages {
         let next: String?
     }
 
-    func addAccountRoutes(to groups: RouteGroups) {
+    func addRoutes(to groups: RouteGroups) {
         groups.open.get("register") { request, context in
-            pages.page("register", ["next": Self.safeNext(request.uri.queryParameters["next"].map(String.init))], chrome: try await chrome(request, context))
+            pages.page("register", ["next": PageKit.safeNext(request.uri.queryParameters["next"].map(String.init))], chrome: try await pages.chrome(request, context))
         }
         groups.open.post("register") { request, context in
             let form = try await request.decodeForm(RegisterForm.self, context: context)
             do {
-                let (account, token) = try await services.authenticator.register(
+                let (account, token) = try await authenticator.register(
                     try Registration(email: form.email, password: form.password, displayName: form.displayName))
                 return try await loggedIn(account: account, token: token, request: request, context: context, next: form.next)
             } catch let error as DomainError {
-                let chrome = try await chrome(request, context)
-                return pages.page("register", ["next": Self.safeNext(form.next), "email": form.email, "displayName": form.displayName,
+                let chrome = try await pages.chrome(request, context)
+                return pages.page("register", ["next": PageKit.safeNext(form.next), "email": form.email, "displayName": form.displayName,
                                                "problems": problems(error, chrome: chrome)], chrome: chrome, status: APIError(error).status)
             }
         }
         groups.open.get("login") { request, context in
-            pages.page("login", ["next": Self.safeNext(request.uri.queryParameters["next"].map(String.init))], chrome: try await chrome(request, context))
+            pages.page("login", ["next": PageKit.safeNext(request.uri.queryParameters["next"].map(String.init))], chrome: try await pages.chrome(request, context))
         }
         groups.open.post("login") { request, context in
             let form = try await request.decodeForm(LogInForm.self, context: context)
             do {
-                let (account, token) = try await services.authenticator.logIn(email: form.email, password: form.password, clientIP: context.clientIP)
+                let (account, token) = try await authenticator.logIn(email: form.email, password: form.password, clientIP: context.clientIP)
                 return try await loggedIn(account: account, token: token, request: request, context: context, next: form.next)
             } catch let error as DomainError {
-                let chrome = try await chrome(request, context)
-                return pages.page("login", ["next": Self.safeNext(form.next), "email": form.email, "problems": problems(error, chrome: chrome)],
+                let chrome = try await pages.chrome(request, context)
+                return pages.page("login", ["next": PageKit.safeNext(form.next), "email": form.email, "problems": problems(error, chrome: chrome)],
                                   chrome: chrome, status: APIError(error).status)
             }
         }
         groups.open.post("logout") { _, context in
-            if let token = context.sessionToken { try await services.authenticator.logOut(token: token) }
+            if let token = context.sessionToken { try await authenticator.logOut(token: token) }
             var response = redirect("/")
-            response.setCookie(Self.cookie(IdentityMiddleware.cookieName, "", maxAge: 0))
+            response.setCookie(PageKit.cookie(IdentityMiddleware.cookieName, "", maxAge: 0))
             return response
         }
     }
 
     /// Sets the session cookie and folds the guest cart into the account's.
     func loggedIn(account: Account, token: String, request: Request, context: MilletRequestContext, next: String?) async throws -> Response {
-        let chrome = try await chrome(request, context)
-        if let guest = request.cookies[Self.guestCartCookie]?.value, Identifier.isWellFormed(guest) {
-            try await services.carts.mergeGuestCart(token: guest, into: account.id, marketCode: chrome.market.code)
+        let chrome = try await pages.chrome(request, context)
+        if let guest = request.cookies[PageKit.guestCartCookie]?.value, Identifier.isWellFormed(guest) {
+            try await carts.mergeGuestCart(token: guest, into: account.id, marketCode: chrome.market.code)
         }
-        var response = redirect(Self.safeNext(next))
-        response.setCookie(Self.cookie(IdentityMiddleware.cookieName, token, maxAge: Int(services.authenticator.sessionLifetime)))
-        response.setCookie(Self.cookie(Self.guestCartCookie, "", maxAge: 0))
+        var response = redirect(PageKit.safeNext(next))
+        response.setCookie(PageKit.cookie(IdentityMiddleware.cookieName, token, maxAge: Int(authenticator.sessionLifetime)))
+        response.setCookie(PageKit.cookie(PageKit.guestCartCookie, "", maxAge: 0))
         return response
     }
 

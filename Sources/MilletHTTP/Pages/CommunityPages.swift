@@ -4,74 +4,81 @@ import MilletCore
 
 /// The community pages: boards, a board's posts with the new-post form, search, and the public
 /// roadmap. Every action is a plain form; the new-post form's script suggests similar posts.
-extension WebPages {
-    struct PostForm: Decodable {
-        let kind, title, body: String
-        let firmwareVersion, deviceModel: String?
-    }
+struct CommunityPages {
+    let pages: PageKit
+    let communityDesk: CommunityDesk
+    let community: any CommunityRepository
+    let standing: any StandingRepository
+    let search: any CommunitySearch
+    let clock: any MilletClock
 
-    func addCommunityRoutes(to groups: RouteGroups) {
+    func addRoutes(to groups: RouteGroups) {
         groups.open.get("community") { request, context in
-            let chrome = try await chrome(request, context)
-            let boards = try await services.community.boards()
+            let chrome = try await pages.chrome(request, context)
+            let boards = try await community.boards()
             return pages.page("community", [
                 "boards": boards.map { ["slug": $0.slug, "name": $0.name, "productLine": $0.productLine ?? ""] },
             ], chrome: chrome)
         }
         groups.open.get("community/boards/:slug") { request, context in
-            let chrome = try await chrome(request, context)
-            let board = try await services.communityDesk.board(slug: try context.parameters.require("slug"))
+            let chrome = try await pages.chrome(request, context)
+            let board = try await communityDesk.board(slug: try context.parameters.require("slug"))
             let sort = request.uri.queryParameters["sort"].flatMap { PostOrder(rawValue: String($0)) } ?? .votes
-            let posts = try await services.community.posts(
-                boardId: board.id, order: sort, includeHidden: context.account?.role.canModerate == true, now: services.clock.now(),
+            let posts = try await community.posts(
+                boardId: board.id, order: sort, includeHidden: context.account?.role.canModerate == true, now: clock.now(),
                 offset: 0, limit: 50)
-            let leaders = try await services.standing.leaderboard(boardId: board.id, limit: 5)
+            let leaders = try await standing.leaderboard(boardId: board.id, limit: 5)
             let strings = pages.strings(chrome.preferences.language)
             return pages.page("board", [
                 "board": ["slug": board.slug, "name": board.name],
-                "posts": try await services.communityDesk.postDTOs(posts).map { postValues($0, chrome: chrome) },
+                "posts": try await communityDesk.postDTOs(posts).map { pages.postValues($0, chrome: chrome) },
                 "empty": posts.isEmpty,
                 "sorts": PostOrder.allCases.map { ["sort": $0.rawValue, "label": strings["sort_\($0.rawValue)"] ?? $0.rawValue, "current": $0 == sort] },
-                "leaders": leaders.map { memberValues(MemberDTO(id: $0.accountId, name: $0.displayName, standing: $0.standing), chrome: chrome) },
+                "leaders": leaders.map { pages.memberValues(MemberDTO(id: $0.accountId, name: $0.displayName, standing: $0.standing), chrome: chrome) },
                 "kinds": PostKind.allCases.map { ["kind": $0.rawValue, "label": strings["post_kind_\($0.rawValue)"] ?? $0.rawValue] },
             ], chrome: chrome)
         }
         groups.open.post("community/boards/:slug/posts") { request, context in
             let account = try context.requireAccount()
-            let board = try await services.communityDesk.board(slug: try context.parameters.require("slug"))
-            let post = try await services.communityDesk.createPost(try Self.draft(await request.decodeForm(PostForm.self, context: context)), on: board, by: account)
+            let board = try await communityDesk.board(slug: try context.parameters.require("slug"))
+            let post = try await communityDesk.createPost(try PageKit.draft(await request.decodeForm(PageKit.PostForm.self, context: context)), on: board, by: account)
             return redirect("/community/posts/\(post.id)")
         }
         groups.open.get("community/search") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let text = request.uri.queryParameters["q"].map(String.init) ?? ""
-            let posts = text.isEmpty ? [] : try await services.search.search(
+            let posts = text.isEmpty ? [] : try await search.search(
                 try SearchQuery(text), boardId: nil, includeHidden: context.account?.role.canModerate == true, limit: 50)
             return pages.page("search", [
                 "q": text, "searched": !text.isEmpty, "empty": posts.isEmpty,
-                "posts": try await services.communityDesk.postDTOs(posts).map { postValues($0, chrome: chrome) },
+                "posts": try await communityDesk.postDTOs(posts).map { pages.postValues($0, chrome: chrome) },
             ], chrome: chrome)
         }
         groups.open.get("roadmap") { request, context in
-            let chrome = try await chrome(request, context)
-            let posts = try await services.communityDesk.postDTOs(try await services.community.roadmap(
-                shippedSince: services.clock.now().addingTimeInterval(-Self.roadmapShippedDays * 24 * 3600), limit: 300))
+            let chrome = try await pages.chrome(request, context)
+            let posts = try await communityDesk.postDTOs(try await communityDesk.roadmap())
             func column(_ status: PostStatus) -> [[String: Any]] {
-                posts.filter { $0.status == status.rawValue }.map { postValues($0, chrome: chrome) }
+                posts.filter { $0.status == status.rawValue }.map { pages.postValues($0, chrome: chrome) }
             }
             return pages.page("roadmap", [
                 "planned": column(.planned), "inProgress": column(.inProgress), "shipped": column(.shipped),
-                "shippedDays": Int(Self.roadmapShippedDays),
+                "shippedDays": CommunityDesk.roadmapShippedDays,
             ], chrome: chrome)
         }
     }
+}
 
-    /// How far back the roadmap's "recently shipped" column reaches.
-    static let roadmapShippedDays: TimeInterval = 30
+/// How posts and members look on every community page (boards, a post, search, the roadmap,
+/// releases, moderation).
+extension PageKit {
+    struct PostForm: Decodable {
+        let kind, title, body: String
+        let firmwareVersion, deviceModel: String?
+    }
 
     /// A post as the pages show it, in the visitor's language.
     func postValues(_ post: PostDTO, chrome: PageChrome) -> [String: Any] {
-        let strings = pages.strings(chrome.preferences.language)
+        let strings = self.strings(chrome.preferences.language)
         var values: [String: Any] = [
             "id": post.id, "title": post.title, "body": post.body, "kind": post.kind,
             "kindLabel": strings["post_kind_\(post.kind)"] ?? post.kind,
@@ -90,7 +97,7 @@ extension WebPages {
 
     /// A fan's name with level and badges, in the visitor's language.
     func memberValues(_ member: MemberDTO, chrome: PageChrome) -> [String: Any] {
-        let strings = pages.strings(chrome.preferences.language)
+        let strings = self.strings(chrome.preferences.language)
         return [
             "id": member.id, "name": member.name, "points": member.points, "level": member.level,
             "levelName": strings["level_\(member.level)"] ?? member.levelName,
@@ -102,11 +109,5 @@ extension WebPages {
     static func draft(_ form: PostForm) throws -> PostDraft {
         try PostDraft(kindName: form.kind, title: form.title, body: form.body, firmwareVersion: nonEmpty(form.firmwareVersion),
                       deviceModel: nonEmpty(form.deviceModel))
-    }
-
-    /// An optional form field: empty means absent.
-    static func nonEmpty(_ value: String?) -> String? {
-        guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        return value
     }
 }

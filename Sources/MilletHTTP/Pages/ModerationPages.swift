@@ -3,19 +3,24 @@ import Hummingbird
 import MilletCore
 
 /// The moderators' page: reported posts, most reported first, and the audit log.
-extension WebPages {
-    func addModerationRoutes(to groups: RouteGroups) {
+struct ModerationPages {
+    let pages: PageKit
+    let communityDesk: CommunityDesk
+    let moderation: any ModerationRepository
+    let accounts: any AccountRepository
+
+    func addRoutes(to groups: RouteGroups) {
         groups.moderators.get("moderation") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let strings = pages.strings(chrome.preferences.language)
-            let reported = try await services.moderation.openReports(limit: 50)
-            let posts = try await services.communityDesk.postDTOs(reported.map(\.post))
-            let log = try await services.moderation.moderationLog(offset: 0, limit: 100)
+            let reported = try await moderation.openReports(limit: 50)
+            let posts = try await communityDesk.postDTOs(reported.map(\.post))
+            let log = try await moderation.moderationLog(offset: 0, limit: 100)
             var names: [String: String] = [:]
-            for id in Set(log.map(\.actorId)) { names[id] = try await services.accounts.account(id: id)?.displayName ?? id }
+            for id in Set(log.map(\.actorId)) { names[id] = try await accounts.account(id: id)?.displayName ?? id }
             return pages.page("moderation", [
                 "reported": zip(reported, posts).map { item, post -> [String: Any] in
-                    ["post": postValues(post, chrome: chrome), "count": item.reports.count,
+                    ["post": pages.postValues(post, chrome: chrome), "count": item.reports.count,
                      "reasons": item.reports.map { ["reason": $0.reason, "at": chrome.format.dateTime($0.createdAt)] }]
                 },
                 "noReports": reported.isEmpty,

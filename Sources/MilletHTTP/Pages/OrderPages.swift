@@ -2,7 +2,17 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-extension WebPages {
+/// Checkout, the sandbox's pay page, and the fan's orders with their timeline and refunds.
+struct OrderPages {
+    let pages: PageKit
+    let orderDesk: OrderDesk
+    let orders: any OrderRepository
+    let payments: any PaymentRepository
+    let carts: any CartRepository
+    let storefront: Storefront
+    let sandbox: SandboxPaymentProvider
+    let clock: any MilletClock
+
     struct CheckoutForm: Decodable {
         let name, line1, city, postcode, phone: String
         let idempotencyKey: String
@@ -12,14 +22,13 @@ extension WebPages {
         let outcome: String
     }
 
-    func addOrderRoutes(to groups: RouteGroups) {
-        let storefront = services.storefront
+    func addRoutes(to groups: RouteGroups) {
         groups.open.get("checkout") { request, context in
             let account = try context.requireAccount()
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let view = try await storefront.cart(.account(account.id), market: chrome.market, language: chrome.preferences.language).view
             guard !view.items.isEmpty else { return redirect("/cart") }
-            var values = cartValues(view, chrome: chrome)
+            var values = pages.cartValues(view, chrome: chrome)
             // A fresh key per form: pressing "Place order" twice gives one order.
             values["idempotencyKey"] = Identifier.make()
             values["name"] = account.displayName
@@ -28,24 +37,24 @@ extension WebPages {
         }
         groups.open.post("checkout") { request, context in
             let account = try context.requireAccount()
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let form = try await request.decodeForm(CheckoutForm.self, context: context)
-            let cart = try await services.carts.cart(for: .account(account.id), marketCode: chrome.market.code)
-            let (order, _) = try await services.orderDesk.place(
+            let cart = try await carts.cart(for: .account(account.id), marketCode: chrome.market.code)
+            let (order, _) = try await orderDesk.place(
                 accountId: account.id, market: chrome.market, items: cart.items,
                 address: try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone),
                 idempotencyKey: try Checkout.validate(idempotencyKey: form.idempotencyKey), language: chrome.preferences.language,
                 clearingCart: cart.id)
             guard order.status == .pendingPayment else { return redirect("/orders/\(order.id)") }
-            let payment = try await services.payments.createPayment(orderId: order.id, provider: services.sandbox.name, now: services.clock.now())
-            return redirect(services.sandbox.payURL(for: payment))
+            let payment = try await payments.createPayment(orderId: order.id, provider: sandbox.name, now: clock.now())
+            return redirect(sandbox.payURL(for: payment))
         }
         groups.open.get("pay/sandbox/:paymentId") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let (payment, order) = try await ownedPayment(try context.parameters.require("paymentId"), context: context)
-            let market = try await services.markets.requireMarket(order.marketCode)
+            let market = try await pages.markets.requireMarket(order.marketCode)
             let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
-            let refunds = try await services.sandbox.ledger.sandboxRefunds(paymentId: payment.id, limit: 100)
+            let refunds = try await sandbox.ledger.sandboxRefunds(paymentId: payment.id, limit: 100)
             return pages.page("pay", [
                 "hasRefunds": !refunds.isEmpty,
                 "paymentId": payment.id, "orderId": order.id, "number": order.number, "status": payment.status.rawValue,
@@ -63,56 +72,59 @@ extension WebPages {
             let form = try await request.decodeForm(PayForm.self, context: context)
             // The sandbox behaves as a real provider: it signs a webhook and delivers it to Millet's
             // webhook handler, which verifies the signature as it does for any delivery.
-            let signed = services.sandbox.notice(for: payment, succeeded: form.outcome == "pay", now: services.clock.now())
-            _ = try await PaymentsController(desk: services.orderDesk, sandbox: services.sandbox, clock: services.clock).receive(signature: signed.signature, body: signed.body)
+            let signed = sandbox.notice(for: payment, succeeded: form.outcome == "pay", now: clock.now())
+            _ = try await PaymentsController(desk: orderDesk, sandbox: sandbox, clock: clock).receive(signature: signed.signature, body: signed.body)
             return redirect("/orders/\(order.id)")
         }
         groups.open.get("orders") { request, context in
             let account = try context.requireAccount()
-            let chrome = try await chrome(request, context)
-            let orders = try await services.orders.orders(accountId: account.id, offset: 0, limit: 100)
-            return pages.page("orders", ["orders": try await orders.asyncMap { try await orderSummary($0, chrome: chrome) }], chrome: chrome)
+            let chrome = try await pages.chrome(request, context)
+            let orders = try await orders.orders(accountId: account.id, offset: 0, limit: 100)
+            return pages.page("orders", ["orders": try await orders.asyncMap { try await pages.orderSummary($0, chrome: chrome) }], chrome: chrome)
         }
         groups.open.get("orders/:id") { request, context in
-            let chrome = try await chrome(request, context)
-            let order = try await services.orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
-            return pages.page("order", try await orderValues(order, chrome: chrome), chrome: chrome)
+            let chrome = try await pages.chrome(request, context)
+            let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
+            return pages.page("order", try await pages.orderValues(order, chrome: chrome), chrome: chrome)
         }
         groups.open.post("orders/:id/cancel") { _, context in
-            let order = try await services.orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
-            _ = try await services.orderDesk.cancel(orderId: order.id, actor: "account:\(try context.requireAccount().id)", note: "cancelled by the customer")
+            let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
+            _ = try await orderDesk.cancel(orderId: order.id, actor: "account:\(try context.requireAccount().id)", note: "cancelled by the customer")
             return redirect("/orders/\(order.id)")
         }
         groups.open.post("orders/:id/pay") { _, context in
-            let order = try await services.orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
-            let payment = try await services.payments.createPayment(orderId: order.id, provider: services.sandbox.name, now: services.clock.now())
-            return redirect(services.sandbox.payURL(for: payment))
+            let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
+            let payment = try await payments.createPayment(orderId: order.id, provider: sandbox.name, now: clock.now())
+            return redirect(sandbox.payURL(for: payment))
         }
     }
 
     func ownedPayment(_ id: String, context: MilletRequestContext) async throws -> (Payment, Order) {
-        guard Identifier.isWellFormed(id), let payment = try await services.payments.payment(id: id) else { throw DomainError.notFound(what: "payment") }
-        let order = try await services.orderDesk.order(id: payment.orderId, viewer: try context.requireAccount())
+        guard Identifier.isWellFormed(id), let payment = try await payments.payment(id: id) else { throw DomainError.notFound(what: "payment") }
+        let order = try await orderDesk.order(id: payment.orderId, viewer: try context.requireAccount())
         return (payment, order)
     }
+}
 
+/// An order as the fan's order page and the staff's order list show it, in its own market's money.
+extension PageKit {
     /// An order's money formatted in its own market's currency and the page language.
     func orderFormat(_ order: Order, chrome: PageChrome) async throws -> (Int64) -> String {
-        let market = try await services.markets.requireMarket(order.marketCode)
+        let market = try await markets.requireMarket(order.marketCode)
         let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
         return { format.money($0, currency: market.currency.code, minorDigits: market.currency.minorDigits) }
     }
 
     func orderSummary(_ order: Order, chrome: PageChrome) async throws -> [String: Any] {
         let money = try await orderFormat(order, chrome: chrome)
-        let t = pages.strings(chrome.preferences.language)
+        let t = strings(chrome.preferences.language)
         return ["id": order.id, "number": order.number, "status": order.status.rawValue, "statusLabel": t["status_\(order.status.rawValue)"] ?? order.status.rawValue,
                 "total": money(order.totals.total), "createdAt": chrome.format.dateTime(order.createdAt), "market": order.marketCode]
     }
 
     func orderValues(_ order: Order, chrome: PageChrome) async throws -> [String: Any] {
         let money = try await orderFormat(order, chrome: chrome)
-        let t = pages.strings(chrome.preferences.language)
+        let t = strings(chrome.preferences.language)
         var values = try await orderSummary(order, chrome: chrome)
         values["lines"] = order.lines.map { ["name": $0.productName, "code": $0.skuCode, "quantity": $0.quantity, "lineTotal": money($0.lineTotal)] as [String: Any] }
         values["totals"] = ["subtotal": money(order.totals.subtotal), "shipping": money(order.totals.shipping), "tax": money(order.totals.tax),

@@ -4,7 +4,13 @@ import MilletCore
 
 /// Release notes for everyone, the fan's inbox, and the staff page where a weekly release is
 /// drafted, given the posts it answers, and published.
-extension WebPages {
+struct ReleasePages {
+    let pages: PageKit
+    let communityDesk: CommunityDesk
+    let community: any CommunityRepository
+    let releases: any ReleaseRepository
+    let clock: any MilletClock
+
     struct ReleaseForm: Decodable {
         let productLine, version, channel: String
     }
@@ -13,14 +19,14 @@ extension WebPages {
         let postId: String
     }
 
-    func addReleaseRoutes(to groups: RouteGroups) {
+    func addRoutes(to groups: RouteGroups) {
         groups.open.get("releases") { request, context in
-            let chrome = try await chrome(request, context)
-            let releases = try await services.releases.releases(productLine: nil, limit: 100).filter(\.published)
+            let chrome = try await pages.chrome(request, context)
+            let releases = try await releases.releases(productLine: nil, limit: 100).filter(\.published)
             return pages.page("releases", ["releases": releases.map { releaseValues($0, chrome: chrome) }, "empty": releases.isEmpty], chrome: chrome)
         }
         groups.open.get("releases/:id") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let release = try await pageRelease(context)
             guard release.published || context.account?.role.isStaff == true else { throw DomainError.notFound(what: "release") }
             var values = releaseValues(release, chrome: chrome)
@@ -31,8 +37,8 @@ extension WebPages {
         }
         groups.open.get("inbox") { request, context in
             let account = try context.requireAccount()
-            let chrome = try await chrome(request, context)
-            let inbox = try await services.releases.inbox(accountId: account.id, limit: 100)
+            let chrome = try await pages.chrome(request, context)
+            let inbox = try await releases.inbox(accountId: account.id, limit: 100)
             return pages.page("inbox", [
                 "unreadCount": inbox.unread, "empty": inbox.items.isEmpty,
                 "messages": inbox.items.map { message -> [String: Any] in
@@ -48,13 +54,13 @@ extension WebPages {
         }
         groups.open.post("inbox/:id/read") { _, context in
             let account = try context.requireAccount()
-            try await services.releases.markRead(notificationId: try context.parameters.require("id"), accountId: account.id, now: services.clock.now())
+            try await releases.markRead(notificationId: try context.parameters.require("id"), accountId: account.id, now: clock.now())
             return redirect("/inbox")
         }
         groups.staff.get("staff/releases") { request, context in
-            let chrome = try await chrome(request, context)
-            let releases = try await services.releases.releases(productLine: nil, limit: 100)
-            let lines = Set(try await services.community.boards().compactMap(\.productLine)).sorted()
+            let chrome = try await pages.chrome(request, context)
+            let releases = try await releases.releases(productLine: nil, limit: 100)
+            let lines = Set(try await community.boards().compactMap(\.productLine)).sorted()
             return pages.page("staff-releases", [
                 "releases": releases.map { releaseValues($0, chrome: chrome) },
                 "productLines": lines, "channels": ReleaseChannel.allCases.map(\.rawValue),
@@ -63,31 +69,31 @@ extension WebPages {
         groups.staff.post("staff/releases") { request, context in
             let form = try await request.decodeForm(ReleaseForm.self, context: context)
             let release = try ReleasesController.release(
-                .init(productLine: form.productLine, version: form.version, channel: form.channel, date: nil), now: services.clock.now())
-            try await services.releases.createRelease(release, now: services.clock.now())
+                .init(productLine: form.productLine, version: form.version, channel: form.channel, date: nil), now: clock.now())
+            try await releases.createRelease(release, now: clock.now())
             return redirect("/staff/releases/\(release.id)")
         }
         groups.staff.get("staff/releases/:id") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let release = try await pageRelease(context)
             var values = releaseValues(release, chrome: chrome)
             values["posts"] = try await postRows(try await answeredPosts(release), chrome: chrome)
             // What it could answer: the roadmap's open work, minus what is attached.
-            let candidates = try await services.community.roadmap(shippedSince: .distantFuture, limit: 200).filter { !release.postIds.contains($0.id) }
-            values["candidates"] = try await services.communityDesk.postDTOs(candidates).map { postValues($0, chrome: chrome) }
+            let candidates = try await community.roadmap(shippedSince: .distantFuture, limit: 200).filter { !release.postIds.contains($0.id) }
+            values["candidates"] = try await communityDesk.postDTOs(candidates).map { pages.postValues($0, chrome: chrome) }
             return pages.page("staff-release", ["release": values], chrome: chrome)
         }
         groups.staff.post("staff/releases/:id/posts") { request, context in
             let release = try await pageRelease(context)
             let form = try await request.decodeForm(AttachForm.self, context: context)
             guard Identifier.isWellFormed(form.postId) else { throw DomainError.notFound(what: "post") }
-            _ = try await services.releases.attach(postId: form.postId, releaseId: release.id)
+            _ = try await releases.attach(postId: form.postId, releaseId: release.id)
             return redirect("/staff/releases/\(release.id)")
         }
         groups.staff.post("staff/releases/:id/publish") { _, context in
             let staff = try context.requireAccount()
             let release = try await pageRelease(context)
-            _ = try await services.releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: services.clock.now())
+            _ = try await releases.publish(releaseId: release.id, actor: "account:\(staff.id)", now: clock.now())
             return redirect("/releases/\(release.id)")
         }
     }
@@ -115,7 +121,7 @@ extension WebPages {
     }
 
     private func pageRelease(_ context: MilletRequestContext) async throws -> Release {
-        try await services.communityDesk.release(id: try context.parameters.require("id"))
+        try await communityDesk.release(id: try context.parameters.require("id"))
     }
 
     private func releaseValues(_ release: Release, chrome: PageChrome) -> [String: Any] {
@@ -129,12 +135,12 @@ extension WebPages {
     /// The posts a release answers, read once for both its notes and its list.
     private func answeredPosts(_ release: Release) async throws -> [Post] {
         var posts: [Post] = []
-        for id in release.postIds { if let post = try await services.community.post(id: id) { posts.append(post) } }
+        for id in release.postIds { if let post = try await community.post(id: id) { posts.append(post) } }
         return posts
     }
 
     /// The posts as rows, grouped by kind as the notes are.
     private func postRows(_ posts: [Post], chrome: PageChrome) async throws -> [[String: Any]] {
-        try await services.communityDesk.postDTOs(posts).sorted { ($0.kind, -$0.votes) < ($1.kind, -$1.votes) }.map { postValues($0, chrome: chrome) }
+        try await communityDesk.postDTOs(posts).sorted { ($0.kind, -$0.votes) < ($1.kind, -$1.votes) }.map { pages.postValues($0, chrome: chrome) }
     }
 }

@@ -5,30 +5,35 @@ import MilletCore
 /// The staff console for over-the-air updates: every rollout with its progress, and one
 /// rollout's page with adoption by version per market, the failure rate over time as a chart,
 /// its history, and the buttons that advance, pause, resume, halt or roll it back.
-extension WebPages {
+struct RolloutPages {
+    let pages: PageKit
+    let firmware: any FirmwareRepository
+    let devices: any DeviceRepository
+    let updates: FirmwareUpdates
+
     struct RolloutCommandForm: Decodable {
         let command: String
         let reason, buildId: String?
     }
 
-    func addRolloutRoutes(to groups: RouteGroups) {
+    func addRoutes(to groups: RouteGroups) {
         groups.staff.get("staff/rollouts") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             var rows: [[String: Any]] = []
-            for rollout in try await services.firmware.rollouts(modelId: nil) {
+            for rollout in try await firmware.rollouts(modelId: nil) {
                 rows.append(try await rolloutValues(rollout, chrome: chrome))
             }
             return pages.page("staff-rollouts", ["rollouts": rows, "empty": rows.isEmpty], chrome: chrome)
         }
         groups.staff.get("staff/rollouts/:id") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let rollout = try await pageRollout(context)
             var values = try await rolloutValues(rollout, chrome: chrome)
             let strings = pages.strings(chrome.preferences.language)
             values["chart"] = FailureRateChart.svg(
-                try await services.firmware.reportTimeline(rolloutId: rollout.id), thresholdBasisPoints: rollout.failureThresholdBasisPoints,
+                try await firmware.reportTimeline(rolloutId: rollout.id), thresholdBasisPoints: rollout.failureThresholdBasisPoints,
                 title: strings["rollout_chart_title"] ?? "Installs per minute and failure share")
-            let adoption = try await services.devices.adoption(modelId: rollout.modelId)
+            let adoption = try await devices.adoption(modelId: rollout.modelId)
             let total = max(1, adoption.reduce(0) { $0 + $1.devices })
             values["adoption"] = Dictionary(grouping: adoption, by: \.marketCode).sorted { $0.key < $1.key }.map { market, counts -> [String: Any] in
                 let devices = counts.reduce(0) { $0 + $1.devices }
@@ -36,11 +41,11 @@ extension WebPages {
                     .map { ["version": $0.version, "devices": $0.devices, "share": $0.devices * 100 / max(1, devices)] }]
             }
             values["devicesTotal"] = total
-            values["events"] = try await services.firmware.rolloutEvents(rolloutId: rollout.id).map { event -> [String: Any] in
+            values["events"] = try await firmware.rolloutEvents(rolloutId: rollout.id).map { event -> [String: Any] in
                 ["action": strings["rollout_action_\(event.action)"] ?? event.action, "actor": event.actor, "detail": event.detail ?? "—",
                  "at": chrome.format.dateTime(event.at)]
             }
-            values["otherBuilds"] = try await services.firmware.builds(modelId: rollout.modelId).filter { $0.id != rollout.buildId }
+            values["otherBuilds"] = try await firmware.builds(modelId: rollout.modelId).filter { $0.id != rollout.buildId }
                 .map { ["id": $0.id, "version": $0.version] }
             return pages.page("staff-rollout", ["rollout": values], chrome: chrome)
         }
@@ -48,21 +53,20 @@ extension WebPages {
             let staff = try context.requireAccount()
             let rollout = try await pageRollout(context)
             let form = try await request.decodeForm(RolloutCommandForm.self, context: context)
-            let command = try RolloutCommand(name: form.command, reason: Self.nonEmpty(form.reason), buildId: Self.nonEmpty(form.buildId))
-            _ = try await services.firmware.command(rolloutId: rollout.id, command, actor: "account:\(staff.id)", now: services.clock.now(), ifStage: nil)
-            services.updates.forget()
+            let command = try RolloutCommand(name: form.command, reason: PageKit.nonEmpty(form.reason), buildId: PageKit.nonEmpty(form.buildId))
+            _ = try await updates.command(command, rolloutId: rollout.id, actor: "account:\(staff.id)")
             return redirect("/staff/rollouts/\(rollout.id)")
         }
     }
 
     private func pageRollout(_ context: MilletRequestContext) async throws -> Rollout {
-        try await services.firmware.requireRollout(id: try context.parameters.require("id"))
+        try await firmware.requireRollout(id: try context.parameters.require("id"))
     }
 
     private func rolloutValues(_ rollout: Rollout, chrome: PageChrome) async throws -> [String: Any] {
         let strings = pages.strings(chrome.preferences.language)
-        let tally = try await services.firmware.tally(rolloutId: rollout.id)
-        let build = try await services.firmware.build(id: rollout.buildId)
+        let tally = try await firmware.tally(rolloutId: rollout.id)
+        let build = try await firmware.build(id: rollout.buildId)
         let results = tally.installed + tally.failed
         var values: [String: Any] = [
             "id": rollout.id, "model": rollout.modelId, "version": build?.version ?? "?", "channel": rollout.channel.rawValue,

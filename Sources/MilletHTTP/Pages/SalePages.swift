@@ -5,7 +5,14 @@ import MilletCore
 /// The flash-sale pages: the public calendar and the live sale page, where fans reserve before
 /// the start and buy once it opens. Reserving and buying work with plain forms; the page's script
 /// adds the live figures (server-sent events) and, when the sale asks for it, the proof of work.
-extension WebPages {
+struct SalePages {
+    let pages: PageKit
+    let saleDesk: SaleDesk
+    let catalog: any CatalogRepository
+    let payments: any PaymentRepository
+    let sandbox: SandboxPaymentProvider
+    let clock: any MilletClock
+
     struct SaleBuyForm: Decodable {
         let name, line1, city, postcode, phone: String
         let idempotencyKey: String
@@ -13,35 +20,35 @@ extension WebPages {
         let proofOfWork: String?
     }
 
-    func addSaleRoutes(to groups: RouteGroups) {
+    func addRoutes(to groups: RouteGroups) {
         groups.open.get("sales") { request, context in
-            let chrome = try await chrome(request, context)
-            let now = services.clock.now()
+            let chrome = try await pages.chrome(request, context)
+            let now = clock.now()
             var sales: [[String: Any]] = []
-            for sale in try await services.saleDesk.calendar() {
+            for sale in try await saleDesk.calendar() {
                 sales.append(try await saleValues(sale, chrome: chrome, now: now))
             }
             return pages.page("sales", ["sales": sales, "empty": sales.isEmpty], chrome: chrome)
         }
         groups.open.get("sales/:id") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             return try await salePage(try await sale(context), chrome: chrome, account: context.account)
         }
         groups.open.post("sales/:id/reserve") { _, context in
             let account = try context.requireAccount()
             let sale = try await sale(context)
-            _ = try await services.saleDesk.reserve(sale, accountId: account.id)
+            _ = try await saleDesk.reserve(sale, accountId: account.id)
             return redirect("/sales/\(sale.id)")
         }
         // The page's script fetches a token here (the API takes bearer tokens, pages take the cookie).
         groups.open.post("sales/:id/token") { _, context in
             let account = try context.requireAccount()
             let saleId = try context.parameters.require("id")
-            return PurchaseTokenDTO(saleId: saleId, try await services.saleDesk.token(saleId: saleId, accountId: account.id))
+            return PurchaseTokenDTO(saleId: saleId, try await saleDesk.token(saleId: saleId, accountId: account.id))
         }
         groups.open.post("sales/:id/buy") { request, context in
             let account = try context.requireAccount()
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let sale = try await sale(context)
             let form = try await request.decodeForm(SaleBuyForm.self, context: context)
             let address = try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone)
@@ -50,33 +57,33 @@ extension WebPages {
             do {
                 // Without the script (and when the sale asks no proof of work) the page fetches the token itself.
                 var token = form.purchaseToken
-                if token == nil { token = try await services.engine.issueToken(saleId: sale.id, accountId: account.id).token }
-                bought = try await services.engine.purchase(
+                if token == nil { token = try await saleDesk.engine.issueToken(saleId: sale.id, accountId: account.id).token }
+                bought = try await saleDesk.engine.purchase(
                     saleId: sale.id, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
                     token: token, proof: form.proofOfWork)
             } catch let refusal as PurchaseRefusal {
                 let error = APIError(refusal.domainError)
                 return try await salePage(sale, chrome: chrome, account: account, refusal: (error.code, error.status))
             }
-            let payment = try await services.payments.createPayment(orderId: bought.order.id, provider: services.sandbox.name, now: services.clock.now())
-            return redirect(services.sandbox.payURL(for: payment))
+            let payment = try await payments.createPayment(orderId: bought.order.id, provider: sandbox.name, now: clock.now())
+            return redirect(sandbox.payURL(for: payment))
         }
     }
 
     private func sale(_ context: MilletRequestContext) async throws -> FlashSale {
-        try await services.saleDesk.sale(id: try context.parameters.require("id"))
+        try await saleDesk.sale(id: try context.parameters.require("id"))
     }
 
     private func salePage(
         _ sale: FlashSale, chrome: PageChrome, account: Account?, refusal: (code: String, status: HTTPResponse.Status)? = nil
     ) async throws -> Response {
-        let now = services.clock.now()
+        let now = clock.now()
         var values = try await saleValues(sale, chrome: chrome, now: now)
         let strings = pages.strings(chrome.preferences.language)
-        values["reserved"] = try await account.asyncMap { try await services.saleDesk.hasReserved(sale, accountId: $0.id) } ?? false
+        values["reserved"] = try await account.asyncMap { try await saleDesk.hasReserved(sale, accountId: $0.id) } ?? false
         values["idempotencyKey"] = Identifier.make()
         values["name"] = account?.displayName ?? ""
-        if let next = await services.engine.nextBatch(after: sale.id) {
+        if let next = await saleDesk.engine.nextBatch(after: sale.id) {
             values["next"] = ["id": next.id, "startsAt": chrome.format.dateTime(next.startsAt)]
         }
         if let refusal { values["refusal"] = strings["error_\(refusal.code)"] ?? refusal.code }
@@ -84,9 +91,9 @@ extension WebPages {
     }
 
     private func saleValues(_ sale: FlashSale, chrome: PageChrome, now: Date) async throws -> [String: Any] {
-        let live = LiveFigures(sale, figures: try await services.saleDesk.figures(saleId: sale.id), now: now, next: nil)
-        let market = try await services.markets.requireMarket(sale.marketCode)
-        let product = try await services.catalog.sku(id: sale.skuId).asyncMap { try await services.catalog.product(id: $0.productId) } ?? nil
+        let live = LiveFigures(sale, figures: try await saleDesk.figures(saleId: sale.id), now: now, next: nil)
+        let market = try await pages.markets.requireMarket(sale.marketCode)
+        let product = try await catalog.sku(id: sale.skuId).asyncMap { try await catalog.product(id: $0.productId) } ?? nil
         let state = live.soldOut ? "sold_out" : live.phase
         return [
             "id": sale.id, "title": sale.title, "product": product?.text(in: chrome.preferences.language).name ?? "",

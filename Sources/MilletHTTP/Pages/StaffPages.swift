@@ -2,7 +2,17 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-extension WebPages {
+/// The staff console for the shop: products with prices and stock per warehouse, publishing,
+/// pricing, stock receipts, and orders with their events and refunds.
+struct StaffPages {
+    let pages: PageKit
+    let catalogDesk: CatalogDesk
+    let stockDesk: StockDesk
+    let catalog: any CatalogRepository
+    let inventory: any InventoryRepository
+    let orderDesk: OrderDesk
+    let orders: any OrderRepository
+
     struct PublishForm: Decodable {
         let published: String
     }
@@ -28,27 +38,26 @@ extension WebPages {
         let reason: String
     }
 
-    func addStaffRoutes(to groups: RouteGroups) {
-        let catalog = StaffCatalogController(catalog: services.catalog, markets: services.markets, pricing: services.pricing, storefront: services.storefront)
+    func addRoutes(to groups: RouteGroups) {
         groups.staff.get("staff") { request, context in
-            let chrome = try await chrome(request, context)
-            let products = try await services.catalog.products(includeUnpublished: true, offset: 0, limit: 100)
+            let chrome = try await pages.chrome(request, context)
+            let products = try await catalog.products(includeUnpublished: true, offset: 0, limit: 100)
             return pages.page("staff-products", [
                 "products": products.map { ["id": $0.id, "name": $0.text(in: chrome.preferences.language).name, "slug": $0.slug,
                                             "published": $0.published, "skuCount": $0.skus.count] as [String: Any] },
             ], chrome: chrome)
         }
         groups.staff.get("staff/products/:id") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let id = try context.parameters.require("id")
-            guard Identifier.isWellFormed(id), let product = try await services.catalog.product(id: id) else { throw DomainError.notFound(what: "product") }
-            let warehouses = try await services.inventory.warehouses(marketCode: nil)
+            guard Identifier.isWellFormed(id), let product = try await catalog.product(id: id) else { throw DomainError.notFound(what: "product") }
+            let warehouses = try await inventory.warehouses(marketCode: nil)
             var rows: [[String: Any]] = []
             for sku in product.skus {
-                let stock = try await services.inventory.stock(skuId: sku.id)
+                let stock = try await inventory.stock(skuId: sku.id)
                 var prices: [[String: Any]] = []
                 for market in chrome.markets {
-                    let price = try await services.catalog.price(skuId: sku.id, marketCode: market.code)
+                    let price = try await catalog.price(skuId: sku.id, marketCode: market.code)
                     prices.append(["market": market.code, "currency": market.currency.code, "price": price?.shelfPrice ?? 0,
                                    "bom": price?.cost.billOfMaterials ?? 0, "logistics": price?.cost.logistics ?? 0, "duty": price?.cost.duty ?? 0])
                 }
@@ -66,28 +75,27 @@ extension WebPages {
         }
         groups.staff.post("staff/products/:id/publication") { request, context in
             let form = try await request.decodeForm(PublishForm.self, context: context)
-            let product = try await catalog.setPublished(productId: try context.parameters.require("id"), form.published == "true")
+            let product = try await catalogDesk.setPublished(productId: try context.parameters.require("id"), form.published == "true")
             return redirect("/staff/products/\(product.id)")
         }
         groups.staff.post("staff/prices") { request, context in
             let form = try await request.decodeForm(PriceForm.self, context: context)
-            let price = try await catalog.setPrice(.init(skuId: form.skuId, market: form.market, price: form.price, billOfMaterials: form.billOfMaterials,
-                                                         logistics: form.logistics, duty: form.duty, currency: nil))
-            guard let sku = try await services.catalog.sku(id: price.skuId) else { throw DomainError.notFound(what: "SKU") }
-            return redirect("/staff/products/\(sku.productId)")
+            let price = try await catalogDesk.setPrice(PriceChange(
+                skuId: form.skuId, marketCode: form.market, price: form.price,
+                cost: CostBasis(billOfMaterials: form.billOfMaterials, logistics: form.logistics, duty: form.duty)))
+            return redirect("/staff/products/\(try await catalogDesk.product(ofSKU: price.skuId))")
         }
         groups.staff.post("staff/stock/receipts") { request, context in
             let form = try await request.decodeForm(ReceiptForm.self, context: context)
-            let level = try await StockController(catalog: services.catalog, inventory: services.inventory).receive(.init(skuId: form.skuId, warehouseId: form.warehouseId, quantity: form.quantity))
-            guard let sku = try await services.catalog.sku(id: level.skuId) else { throw DomainError.notFound(what: "SKU") }
-            return redirect("/staff/products/\(sku.productId)")
+            let level = try await stockDesk.receive(skuId: form.skuId, warehouseId: form.warehouseId, quantity: form.quantity)
+            return redirect("/staff/products/\(try await catalogDesk.product(ofSKU: level.skuId))")
         }
         groups.staff.get("staff/orders") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let status = request.uri.queryParameters["status"].flatMap { OrderStatus(rawValue: String($0)) }
-            let orders = try await services.orders.orders(status: status, offset: 0, limit: 100)
+            let orders = try await orders.orders(status: status, offset: 0, limit: 100)
             var rows: [[String: Any]] = []
-            for order in orders { rows.append(try await orderValues(order, chrome: chrome)) }
+            for order in orders { rows.append(try await pages.orderValues(order, chrome: chrome)) }
             let t = pages.strings(chrome.preferences.language)
             return pages.page("staff-orders", [
                 "orders": rows,
@@ -97,16 +105,16 @@ extension WebPages {
         groups.staff.post("staff/orders/:id/events") { request, context in
             let staff = try context.requireAccount()
             let form = try await request.decodeForm(EventForm.self, context: context)
-            let order = try await StaffOrdersController(desk: services.orderDesk, orders: services.orders).apply(form.event, note: form.note, serials: [], orderId: try context.parameters.require("id"), staff: staff)
+            let order = try await orderDesk.apply(staffEvent: form.event, orderId: try context.parameters.require("id"), serials: [], note: form.note, staffId: staff.id)
             return redirect("/staff/orders?status=\(order.status.rawValue)")
         }
         groups.staff.post("staff/orders/:id/refunds") { request, context in
             let staff = try context.requireAccount()
             let form = try await request.decodeForm(RefundForm.self, context: context)
             let id = try context.parameters.require("id")
-            guard Identifier.isWellFormed(id), let order = try await services.orders.order(id: id) else { throw DomainError.notFound(what: "order") }
+            guard Identifier.isWellFormed(id), let order = try await orders.order(id: id) else { throw DomainError.notFound(what: "order") }
             let amount = try Currency.named(order.currency).minorUnits(parsing: form.amount, field: "amount")
-            _ = try await services.orderDesk.refund(orderId: order.id, amount: amount, reason: form.reason, actor: "staff:\(staff.id)")
+            _ = try await orderDesk.refund(orderId: order.id, amount: amount, reason: form.reason, actor: "staff:\(staff.id)")
             return redirect("/orders/\(order.id)")
         }
     }

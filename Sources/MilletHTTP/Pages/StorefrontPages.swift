@@ -2,16 +2,23 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-extension WebPages {
+/// The shop: the product list and a product's page with its price breakdown, the cart (a
+/// guest's is kept under a cookie), and the market and language switcher.
+struct StorefrontPages {
+    let pages: PageKit
+    let storefront: Storefront
+    let carts: any CartRepository
+    let markets: any MarketRepository
+    let pricing: PricingPolicy
+
     struct AddForm: Decodable {
         let skuId: String
         let quantity: Int
     }
 
-    func addStorefrontRoutes(to groups: RouteGroups) {
-        let storefront = services.storefront
+    func addRoutes(to groups: RouteGroups) {
         groups.open.get("/") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let page = try await storefront.products(market: chrome.market, language: chrome.preferences.language, pagination: try Pagination(request, defaultPerPage: 50))
             let products = page.items.map { product -> [String: Any] in
                 let from = product.skus.map(\.price.amount).min() ?? 0
@@ -21,7 +28,7 @@ extension WebPages {
             return pages.page("home", ["products": products], chrome: chrome)
         }
         groups.open.get("products/:slug") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let product = try await storefront.product(try context.parameters.require("slug"), market: chrome.market, language: chrome.preferences.language)
             let t = pages.strings(chrome.preferences.language)
             let variants = product.skus.enumerated().map { index, sku -> [String: Any] in
@@ -40,44 +47,47 @@ extension WebPages {
             return pages.page("product", [
                 "product": ["name": product.name, "description": product.description, "image": product.image, "slug": product.slug],
                 "variants": variants, "warrantyMonths": chrome.market.warrantyMonths, "returnDays": chrome.market.returnWindowDays,
-                "capPercent": services.pricing.marginCapBasisPoints / 100,
+                "capPercent": pricing.marginCapBasisPoints / 100,
             ], chrome: chrome)
         }
         groups.open.get("cart") { request, context in
-            let chrome = try await chrome(request, context)
-            let (owner, _) = cartOwner(request, context)
+            let chrome = try await pages.chrome(request, context)
+            let (owner, _) = PageKit.cartOwner(request, context)
             let view = try await storefront.cart(owner, market: chrome.market, language: chrome.preferences.language).view
-            return pages.page("cart", cartValues(view, chrome: chrome), chrome: chrome)
+            return pages.page("cart", pages.cartValues(view, chrome: chrome), chrome: chrome)
         }
         groups.open.post("cart/items") { request, context in
-            let chrome = try await chrome(request, context)
+            let chrome = try await pages.chrome(request, context)
             let form = try await request.decodeForm(AddForm.self, context: context)
-            let (owner, newToken) = cartOwner(request, context)
+            let (owner, newToken) = PageKit.cartOwner(request, context)
             try await storefront.setCartQuantity(owner, market: chrome.market, skuId: form.skuId, quantity: form.quantity, adding: true)
             var response = redirect("/cart")
-            if let newToken { response.setCookie(Self.cookie(Self.guestCartCookie, newToken)) }
+            if let newToken { response.setCookie(PageKit.cookie(PageKit.guestCartCookie, newToken)) }
             return response
         }
         groups.open.post("cart/items/:skuId/remove") { request, context in
-            let chrome = try await chrome(request, context)
-            let (owner, _) = cartOwner(request, context)
-            let cart = try await services.carts.cart(for: owner, marketCode: chrome.market.code)
-            try await services.carts.setQuantity(cartId: cart.id, skuId: try context.parameters.require("skuId"), quantity: 0)
+            let chrome = try await pages.chrome(request, context)
+            let (owner, _) = PageKit.cartOwner(request, context)
+            let cart = try await carts.cart(for: owner, marketCode: chrome.market.code)
+            try await carts.setQuantity(cartId: cart.id, skuId: try context.parameters.require("skuId"), quantity: 0)
             return redirect("/cart")
         }
         groups.open.get("preferences") { request, context in
-            let markets = try await services.markets.markets()
-            var response = redirect(Self.safeNext(request.uri.queryParameters["next"].map(String.init)))
+            let markets = try await markets.markets()
+            var response = redirect(PageKit.safeNext(request.uri.queryParameters["next"].map(String.init)))
             if let code = request.uri.queryParameters["market"].map({ String($0).uppercased() }), markets.contains(where: { $0.code == code }) {
-                response.setCookie(Self.cookie(Preferences.marketCookie, code))
+                response.setCookie(PageKit.cookie(Preferences.marketCookie, code))
             }
             if let language = request.uri.queryParameters["lang"].map(String.init), Preferences.languages.contains(language) {
-                response.setCookie(Self.cookie(Preferences.languageCookie, language))
+                response.setCookie(PageKit.cookie(Preferences.languageCookie, language))
             }
             return response
         }
     }
+}
 
+/// A cart's lines and totals as the cart and checkout pages show them.
+extension PageKit {
     func cartValues(_ view: CartView, chrome: PageChrome) -> [String: Any] {
         [
             "items": view.items.map {

@@ -2,35 +2,37 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-/// The server-rendered storefront and staff console. Every flow works with plain HTML forms.
-struct WebPages {
-    let services: MilletServices
-    let pages: PageRenderer
+/// What every page group shares: the renderer, and what the chrome around a page needs (the
+/// markets for the switcher, the visitor's unread messages). Each feature's pages are their own
+/// value (``StorefrontPages``, ``OrderPages``, ...) holding this kit and only their feature's parts;
+/// `buildRouter` composes them. Every flow works with plain HTML forms.
+struct PageKit: Sendable {
+    let renderer: PageRenderer
+    let markets: any MarketRepository
+    /// Where the visitor's inbox is kept, for the unread count in the header.
+    let inbox: any ReleaseRepository
     static let guestCartCookie = "millet_cart"
 
-    func addRoutes(to groups: RouteGroups) {
-        addStorefrontRoutes(to: groups)
-        addAccountRoutes(to: groups)
-        addOrderRoutes(to: groups)
-        addStaffRoutes(to: groups)
-        addSaleRoutes(to: groups)
-        addCommunityRoutes(to: groups)
-        addPostRoutes(to: groups)
-        addReleaseRoutes(to: groups)
-        addModerationRoutes(to: groups)
-        addRolloutRoutes(to: groups)
-    }
-
     func chrome(_ request: Request, _ context: MilletRequestContext) async throws -> PageChrome {
-        let markets = try await services.markets.markets()
-        let unread = try await context.account.asyncMap { try await services.releases.inbox(accountId: $0.id, limit: 0).unread }
+        let markets = try await markets.markets()
+        let unread = try await context.account.asyncMap { try await inbox.inbox(accountId: $0.id, limit: 0).unread }
         return PageChrome(
             preferences: Preferences(request: request, marketCodes: markets.map(\.code)), markets: markets,
             account: context.account, path: request.uri.path, unread: unread ?? 0)
     }
 
+    /// Renders `template` inside the layout.
+    func page(_ template: String, _ data: [String: Any], chrome: PageChrome, status: HTTPResponse.Status = .ok) -> Response {
+        renderer.page(template, data, chrome: chrome, status: status)
+    }
+
+    /// The strings of a language, English filling any gap.
+    func strings(_ language: String) -> [String: String] {
+        renderer.strings(language)
+    }
+
     /// The visitor's cart owner; guests get a cookie token the first time they add something.
-    func cartOwner(_ request: Request, _ context: MilletRequestContext) -> (owner: CartOwner, newGuestToken: String?) {
+    static func cartOwner(_ request: Request, _ context: MilletRequestContext) -> (owner: CartOwner, newGuestToken: String?) {
         if let account = context.account { return (.account(account.id), nil) }
         if let token = request.cookies[Self.guestCartCookie]?.value, Identifier.isWellFormed(token) { return (.guest(token), nil) }
         let token = Identifier.make()
@@ -44,6 +46,12 @@ struct WebPages {
     /// A local path to go back to, never another site.
     static func safeNext(_ value: String?) -> String {
         guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.contains("\\") else { return "/" }
+        return value
+    }
+
+    /// An optional form field: empty means absent.
+    static func nonEmpty(_ value: String?) -> String? {
+        guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         return value
     }
 }
