@@ -42,7 +42,7 @@ import Testing
                 return try decode(response)
             }
             let stored = try #require(try await services.payments.payment(id: payment["id"] as! String))
-            let signed = services.sandbox.notice(for: stored, succeeded: true, now: services.clock.now())
+            let signed = services.sandbox.notice(for: stored, kind: .succeeded, now: services.clock.now())
             // A wrong signature is refused and changes nothing.
             try await client.execute(uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: "t=1,v1=00"], body: ByteBuffer(bytes: signed.body)) { response in
                 #expect(response.status == .unauthorized)

@@ -62,7 +62,7 @@ struct OrderDeskHTTPTests: HTTPHarness {
             holder = try await buyTheUnit(client, saleId, "Nila")
             let payment = try await services.payments.createPayment(orderId: holder.orderId, provider: "sandbox", now: services.clock.now())
             clock.advance(by: 31 * 60)
-            let signed = services.sandbox.notice(for: payment, succeeded: true, now: services.clock.now())
+            let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
             try await client.execute(
                 uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
                 body: ByteBuffer(bytes: signed.body)
@@ -92,7 +92,7 @@ struct OrderDeskHTTPTests: HTTPHarness {
                 body: json(["market": "IN", "shippingAddress": address, "items": [["skuId": sku, "quantity": 1]]])
             ) { try decode($0)["id"] as! String }
             let payment = try await services.payments.createPayment(orderId: orderId, provider: "sandbox", now: services.clock.now())
-            let signed = services.sandbox.notice(for: payment, succeeded: true, now: services.clock.now())
+            let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
             try await client.execute(
                 uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
                 body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }

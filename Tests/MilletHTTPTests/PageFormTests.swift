@@ -71,8 +71,15 @@ import Testing
                 #expect(response.status == .seeOther)
                 return try #require(response.headers[.location])
             }
+            // The sandbox authorized the money; the order is paid once the capture outbox is sent.
             try await client.execute(uri: orderPath, method: .get, headers: cookies(signedIn)) { response in
-                #expect(String(buffer: response.body).contains("data-status=\"paid\""))
+                let page = String(buffer: response.body)
+                #expect(page.contains("data-status=\"pending_payment\"") && page.contains("id=\"capturing\"") && !page.contains("id=\"pay-now\""))
+            }
+            #expect(try await services.captureSender.sendDue() == 1)
+            try await client.execute(uri: orderPath, method: .get, headers: cookies(signedIn)) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("data-status=\"paid\"") && !page.contains("id=\"capturing\""))
             }
             let orders = try await services.orders.orders(accountId: try #require(try await services.accounts.account(email: "fan@millet.test")).id, offset: 0, limit: 10)
             #expect(orders.count == 1)

@@ -165,7 +165,7 @@ extension StorageConformanceTests {
     }
 }
 
-/// A provider that fails its first `failures` refunds as a network would, then passes them on.
+/// A provider that fails its first `failures` refunds or captures as a network would, then passes them on.
 final class Flaky: PaymentProvider {
     struct Outage: Error {}
     let inner: any PaymentProvider
@@ -184,6 +184,14 @@ final class Flaky: PaymentProvider {
     }
 
     func refund(_ request: RefundRequest) async throws -> String {
+        try await pass { try await inner.refund(request) }
+    }
+
+    func capture(_ request: CaptureRequest) async throws -> String {
+        try await pass { try await inner.capture(request) }
+    }
+
+    private func pass(_ send: () async throws -> String) async throws -> String {
         let fail = state.withLock { state -> Bool in
             state.calls += 1
             guard state.failures > 0 else { return false }
@@ -191,9 +199,9 @@ final class Flaky: PaymentProvider {
             return true
         }
         // The first failure reaches the provider before the answer is lost, as a timeout does.
-        if fail && calls == 1 { _ = try await inner.refund(request) }
+        if fail && calls == 1 { _ = try await send() }
         if fail { throw Outage() }
-        return try await inner.refund(request)
+        return try await send()
     }
 }
 
@@ -226,5 +234,12 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func refunds(orderId: String) async throws -> [Refund] { try await inner.refunds(orderId: orderId) }
         func update(_ refund: Refund, leasedUntil: Date) async throws -> Bool { try await inner.update(refund, leasedUntil: leasedUntil) }
         func lease(refundId: String, dueAt: Date, until: Date) async throws -> Refund? { try await inner.lease(refundId: refundId, dueAt: dueAt, until: until) }
+        func authorize(paymentId: String, captureAt: Date) async throws { try await inner.authorize(paymentId: paymentId, captureAt: captureAt) }
+        func leaseCapture(paymentId: String, dueAt: Date, until: Date) async throws -> PendingCapture? {
+            try await inner.leaseCapture(paymentId: paymentId, dueAt: dueAt, until: until)
+        }
+        func recordCapture(_ capture: PendingCapture, settled: Bool, reference: String?, leasedUntil: Date) async throws -> Bool {
+            try await inner.recordCapture(capture, settled: settled, reference: reference, leasedUntil: leasedUntil)
+        }
     }
 }

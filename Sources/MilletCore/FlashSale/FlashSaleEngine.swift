@@ -148,7 +148,8 @@ public actor FlashSaleEngine {
         } else if try await repository.hasReserved(saleId: saleId, accountId: accountId) {
             loaded[saleId]?.allocator.addReservation(accountId: accountId)
         }
-        guard let allocator = loaded[saleId]?.allocator else { return refusal }
+        // Forgotten while the reservations were read: the sale ended long ago.
+        guard let allocator = loaded[saleId]?.allocator else { return .ended }
         return allocator.refusal(accountId: accountId, now: now)
     }
 

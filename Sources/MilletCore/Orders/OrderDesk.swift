@@ -149,29 +149,30 @@ public struct OrderDesk: Sendable {
             }
             var release: SaleRelease?
             let outcome: PaymentOutcome
+            let actor = "provider:\(provider)"
             switch (payment.status, notice.kind) {
-            case (.captured, _), (.refunded, _):
+            case (.captured, _), (.refunded, _), (.voided, _), (.authorized, .authorized):
                 outcome = .duplicate
             case (_, .failed):
                 payment.status = .failed
                 outcome = .paymentFailed
             case (_, .succeeded):
-                let actor = "provider:\(provider)"
+                (outcome, release) = try await Self.taken(tx, payment: &payment, order: order, inTime: now < order.paymentDeadline, actor: actor, now: now)
+            case (_, .authorized):
                 if order.status == .pendingPayment && now < order.paymentDeadline {
-                    _ = try await tx.apply(.pay, orderId: order.id, actor: actor, note: "payment \(payment.id) captured", now: now)
-                    payment.status = .captured
-                    outcome = .orderPaid
+                    // The fan paid in time: the deadline stops running while Millet captures.
+                    payment.status = .authorized
+                    try await tx.authorize(paymentId: payment.id, captureAt: now)
+                    try await tx.note(orderId: order.id, actor: actor, note: "payment \(payment.id) authorized", at: now)
+                    outcome = .captureScheduled
                 } else {
                     if order.status == .pendingPayment {
                         _ = try await tx.apply(.expire, orderId: order.id, actor: actor, note: "payment arrived after the deadline", now: now)
                         release = try await tx.saleRelease(orderId: order.id)
                     }
-                    // Cancelled, expired, or paid by another payment: the money goes back; stock is untouched.
-                    try await Self.request(
-                        tx, of: payment, amount: payment.amount, settlesPayment: false, reason: "late payment \(payment.id)",
-                        actor: actor, now: now)
-                    payment.status = .refunded
-                    outcome = .refundedLate
+                    // Nothing was taken: the hold is left to lapse at the provider.
+                    payment.status = .voided
+                    outcome = .voided
                 }
             }
             if outcome != .duplicate { try await tx.setStatus(payment.status, paymentId: payment.id) }
@@ -182,11 +183,86 @@ public struct OrderDesk: Sendable {
         return (outcome, payment)
     }
 
+    /// Takes a due capture for one send, in one transaction with its order locked. An order that
+    /// was closed meanwhile (cancelled, or paid by another payment) is not captured: the payment
+    /// becomes `voided` and `nil` is answered.
+    public func leaseCapture(_ due: PendingCapture, until: Date) async throws -> PendingCapture? {
+        let now = clock.now()
+        return try await store.transaction { tx -> PendingCapture? in
+            guard let order = try await tx.order(id: due.orderId),
+                  let leased = try await tx.leaseCapture(paymentId: due.paymentId, dueAt: due.nextAttemptAt, until: until)
+            else { return nil }
+            guard order.status == .pendingPayment else {
+                _ = try await tx.recordCapture(leased, settled: true, reference: nil, leasedUntil: until)
+                try await tx.setStatus(.voided, paymentId: leased.paymentId)
+                try await tx.note(
+                    orderId: order.id, actor: "provider:\(leased.provider)",
+                    note: "payment \(leased.paymentId) released uncaptured: the order is \(order.status.rawValue)", at: now)
+                return nil
+            }
+            return leased
+        }
+    }
+
+    /// Settles a capture the provider answered, in one transaction, if the sender still holds its
+    /// lease (else `false`, nothing written). Captured: the order is paid (it was authorized in
+    /// time, so a deadline that passed while capturing does not count), or, closed meanwhile, the
+    /// money goes back through the refund outbox. Declined: the payment failed, the deadline runs
+    /// again and the fan may pay once more.
+    public func settleCapture(_ capture: PendingCapture, answer: CaptureAnswer, leasedUntil: Date) async throws -> Bool {
+        let now = clock.now()
+        let actor = "provider:\(capture.provider)"
+        let (recorded, release) = try await store.transaction { tx -> (Bool, SaleRelease?) in
+            guard let order = try await tx.order(id: capture.orderId), var payment = try await tx.payment(id: capture.paymentId) else { return (false, nil) }
+            var reference: String?
+            if case .captured(let value) = answer { reference = value }
+            guard try await tx.recordCapture(capture, settled: true, reference: reference, leasedUntil: leasedUntil) else { return (false, nil) }
+            var release: SaleRelease?
+            switch answer {
+            case .captured:
+                (_, release) = try await Self.taken(tx, payment: &payment, order: order, inTime: true, actor: actor, now: now)
+            case .declined(let reason):
+                payment.status = .failed
+                try await tx.note(orderId: order.id, actor: actor, note: "capture of payment \(payment.id) declined: \(reason)", at: now)
+            }
+            try await tx.setStatus(payment.status, paymentId: payment.id)
+            return (true, release)
+        }
+        if let release { await saleUnits.released(release) }
+        return recorded
+    }
+
+    /// The money of `payment` was taken: the order is paid if it still waits and the money came
+    /// `inTime`; otherwise the order (if still waiting) expires and the money goes back through
+    /// the refund outbox, stock untouched.
+    private static func taken(
+        _ tx: any Transaction, payment: inout Payment, order: Order, inTime: Bool, actor: String, now: Date
+    ) async throws -> (PaymentOutcome, SaleRelease?) {
+        if order.status == .pendingPayment && inTime {
+            _ = try await tx.apply(.pay, orderId: order.id, actor: actor, note: "payment \(payment.id) captured", now: now)
+            payment.status = .captured
+            return (.orderPaid, nil)
+        }
+        var release: SaleRelease?
+        if order.status == .pendingPayment {
+            _ = try await tx.apply(.expire, orderId: order.id, actor: actor, note: "payment arrived after the deadline", now: now)
+            release = try await tx.saleRelease(orderId: order.id)
+        }
+        // Cancelled, expired, or paid by another payment: the money goes back.
+        try await Self.request(
+            tx, of: payment, amount: payment.amount, settlesPayment: false, reason: "late payment \(payment.id)", actor: actor, now: now)
+        payment.status = .refunded
+        return (.refundedLate, release)
+    }
+
     /// One lifecycle event in one transaction, with its payment effect; the flash-sale engine
     /// hears of a freed unit after the commit.
     private func move(_ event: OrderEvent, orderId: String, actor: String, note: String) async throws -> Order {
         let now = clock.now()
         let (order, release) = try await store.transaction { tx -> (Order, SaleRelease?) in
+            if event == .expire, try await tx.payments(orderId: orderId).contains(where: { $0.status == .authorized }) {
+                throw DomainError.conflict(code: "payment_authorized", message: "the order's payment is authorized and being captured")
+            }
             let effect = try await tx.apply(event, orderId: orderId, actor: actor, note: note, now: now)
             if effect.refundPayment {
                 for (payment, left) in try await Self.refundable(tx, orderId: orderId) where left > 0 {

@@ -4,12 +4,18 @@ import Foundation
 public enum PaymentStatus: String, Codable, Sendable {
     /// Created; the fan has not paid yet.
     case pending
+    /// The provider holds the fan's money; Millet still has to capture it (the capture outbox,
+    /// sent by ``CaptureSender``). The order's payment deadline no longer runs.
+    case authorized
     /// The provider confirmed the money.
     case captured
     /// The provider said the payment failed; the fan may try again.
     case failed
     /// Money was returned: a cancelled or refunded order, or a payment that came too late.
     case refunded
+    /// Authorized, then released uncaptured: its order was closed before the capture was sent,
+    /// or the authorization came after the deadline. No money moved.
+    case voided
 }
 
 /// One attempt to pay for one order through one provider.
@@ -36,7 +42,10 @@ public struct Payment: Hashable, Sendable, Codable {
 /// What a provider's webhook reports about a payment.
 public struct PaymentNotice: Hashable, Sendable, Codable {
     public enum Kind: String, Codable, Sendable {
+        /// The provider took the money at once (one-step providers).
         case succeeded = "payment.succeeded"
+        /// The provider holds the money until Millet captures it (two-step providers, the sandbox).
+        case authorized = "payment.authorized"
         case failed = "payment.failed"
     }
 
@@ -66,9 +75,14 @@ public enum PaymentOutcome: String, Codable, Sendable {
     case refundedLate = "refunded_late"
     /// The same notice arrived before and was applied then.
     case duplicate
+    /// The provider holds the money; the order is paid once the capture succeeds.
+    case captureScheduled = "capture_scheduled"
+    /// An authorization for an order that was closed meanwhile: released, never captured.
+    case voided
 }
 
-/// A payment provider: creates a payment for an order and tells where the fan pays.
+/// A payment provider: tells where the fan pays, reports what happened by signed webhooks, and
+/// captures and refunds money when Millet's outboxes ask.
 /// The live implementations talk to a bank; the built-in `sandbox` is Millet's own pay page.
 public protocol PaymentProvider: Sendable {
     /// The provider's name as stored on payments, for example `sandbox`.
@@ -81,4 +95,8 @@ public protocol PaymentProvider: Sendable {
     /// reference for the refund. The same `idempotencyKey` is refunded once, however often it is
     /// sent. Throws ``RefundDeclined`` when no retry can succeed; any other error is retried.
     func refund(_ request: RefundRequest) async throws -> String
+    /// Takes the money of an authorized payment and answers the provider's reference for the
+    /// capture. The same `idempotencyKey` is captured once. Throws ``CaptureDeclined`` when no
+    /// retry can succeed (the authorization lapsed or was refused); any other error is retried.
+    func capture(_ request: CaptureRequest) async throws -> String
 }

@@ -12,6 +12,15 @@ public protocol PaymentLedger: Sendable {
     func claim(_ notice: PaymentNotice, provider: String, now: Date) async throws -> Bool
     /// Records what a claimed notice came to.
     func settle(noticeId: String, outcome: PaymentOutcome) async throws
+    /// Moves a payment to `authorized` with its first capture try due at `at`.
+    func authorize(paymentId: String, captureAt: Date) async throws
+    /// Takes a due capture for one send: moves its next try to `until` unless another node took
+    /// it first, or it was settled meanwhile (then `nil`).
+    func leaseCapture(paymentId: String, dueAt: Date, until: Date) async throws -> PendingCapture?
+    /// Stores a capture that must be tried again (its attempts, next try and error), or one that
+    /// settled (`nextAttemptAt` nil, with the provider's reference when it was captured), if the
+    /// sender still holds the lease ending at `leasedUntil`; `false` (nothing written) otherwise.
+    func recordCapture(_ capture: PendingCapture, settled: Bool, reference: String?, leasedUntil: Date) async throws -> Bool
 }
 
 /// The refund outbox inside a ``Transaction``.

@@ -109,7 +109,7 @@ public struct Refund: Hashable, Sendable, Codable {
     }
 }
 
-/// How long the refund outbox waits before trying a failed send again.
+/// How long the refund and capture outboxes wait before trying a send the provider did not answer.
 public struct RefundRetryPolicy: Sendable {
     /// The wait after the first, second, ... failed try; the last one repeats from then on.
     public let delays: [TimeInterval]

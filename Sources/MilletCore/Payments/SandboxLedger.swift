@@ -25,8 +25,15 @@ public struct SandboxRefund: Hashable, Sendable, Codable {
     }
 }
 
-/// The sandbox provider's own books: the refunds it was asked for.
+/// The sandbox provider's own books: the authorizations the fan gave on its pay page, the
+/// captures and the refunds it was asked for.
 public protocol SandboxLedger: Sendable {
+    /// Holds a payment's amount for capture; `capturable: false` makes the capture be declined.
+    func authorize(_ payment: Payment, capturable: Bool, now: Date) async throws
+    /// Captures an authorized payment once per idempotency key (a repeat answers the first
+    /// reference). Throws ``CaptureDeclined`` for no authorization, one set to be declined, or
+    /// another amount or currency.
+    func capture(_ request: CaptureRequest, now: Date) async throws -> String
     /// Records a refund once per idempotency key (a repeat answers the first record). Throws
     /// ``RefundDeclined`` for an unknown payment, another currency, or more than the payment's
     /// amount in all.

@@ -35,10 +35,35 @@ public struct SandboxPaymentProvider: PaymentProvider {
         try await ledger.record(request, now: clock.now()).reference
     }
 
-    /// The signed webhook the sandbox sends when the fan presses Pay or Fail on its page.
-    public func notice(for payment: Payment, succeeded: Bool, now: Date) -> (body: [UInt8], signature: String) {
+    /// Captures a payment the sandbox authorized, once per idempotency key; declines one it
+    /// holds no authorization for, one whose authorization the fan set to be declined, or
+    /// another amount.
+    public func capture(_ request: CaptureRequest) async throws -> String {
+        try await ledger.capture(request, now: clock.now())
+    }
+
+    /// What the fan chose on the sandbox's pay page.
+    public enum Choice: String, Sendable {
+        /// Authorize; the capture succeeds.
+        case pay
+        /// Authorize; the capture is declined (as a card whose hold lapsed would be).
+        case declineCapture = "decline_capture"
+        /// The payment fails at once.
+        case fail
+    }
+
+    /// Records the fan's choice in the sandbox's books and answers the signed webhook the sandbox
+    /// sends for it: `payment.authorized`, or `payment.failed`.
+    public func choose(_ choice: Choice, for payment: Payment) async throws -> (body: [UInt8], signature: String) {
+        let now = clock.now()
+        if choice != .fail { try await ledger.authorize(payment, capturable: choice == .pay, now: now) }
+        return notice(for: payment, kind: choice == .fail ? .failed : .authorized, now: now)
+    }
+
+    /// The signed webhook the sandbox sends about `payment`.
+    public func notice(for payment: Payment, kind: PaymentNotice.Kind, now: Date) -> (body: [UInt8], signature: String) {
         let notice = PaymentNotice(
-            eventId: "evt_" + Identifier.make(), kind: succeeded ? .succeeded : .failed,
+            eventId: "evt_" + Identifier.make(), kind: kind,
             paymentId: payment.id, amount: payment.amount, currency: payment.currency)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -88,7 +88,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
 }
 
 /// The Millet server: the router on a socket, plus the services that cancel unpaid orders at
-/// their deadline, run flash sales, send the webhook and refund outboxes, write device check-ins, advance scheduled rollouts and keep sessions in step with other nodes. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
+/// their deadline, run flash sales, send the webhook, capture and refund outboxes, write device check-ins, advance scheduled rollouts and keep sessions in step with other nodes. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
 public func buildApplication(
     _ services: MilletServices, host: String, port: Int, logger: Logger
 ) async throws -> some ApplicationProtocol {
@@ -99,7 +99,7 @@ public func buildApplication(
         services: [
             PaymentDeadlineService(desk: services.orderDesk, logger: logger), FlashSaleService(engine: services.engine, logger: logger),
             WebhookService(dispatcher: services.webhookDispatcher, logger: logger),
-            RefundService(sender: services.refundSender, logger: logger),
+            PaymentOutboxService(captures: services.captureSender, refunds: services.refundSender, logger: logger),
             FirmwareService(updates: services.updates, logger: logger),
             SessionService(authenticator: services.authenticator, logger: logger),
         ],

@@ -43,6 +43,8 @@ public struct MilletServices: Sendable {
     public let orderDesk: OrderDesk
     /// Sends the refund outbox to the payment provider.
     public let refundSender: RefundSender
+    /// Sends the capture outbox (authorized payments) to the provider.
+    public let captureSender: CaptureSender
     public let pricing: PricingPolicy
     /// Publishing and pricing under the margin cap.
     public let catalogDesk: CatalogDesk
@@ -93,6 +95,7 @@ public struct MilletServices: Sendable {
         self.sandbox = SandboxPaymentProvider(secret: sandboxSecret, ledger: store, clock: clock)
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, saleUnits: engine, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, clock: clock)
+        self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
         self.pricing = pricing
         self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)
         self.stockDesk = StockDesk(catalog: store, inventory: store)

@@ -72,7 +72,10 @@ struct OrderPages {
             let form = try await request.decodeForm(PayForm.self, context: context)
             // The sandbox behaves as a real provider: it signs a webhook and delivers it to Millet's
             // webhook handler, which verifies the signature as it does for any delivery.
-            let signed = sandbox.notice(for: payment, succeeded: form.outcome == "pay", now: clock.now())
+            guard let choice = SandboxPaymentProvider.Choice(rawValue: form.outcome) else {
+                throw DomainError.invalid(field: "outcome", "must be pay, decline_capture or fail")
+            }
+            let signed = try await sandbox.choose(choice, for: payment)
             _ = try await PaymentsController(desk: orderDesk, sandbox: sandbox, clock: clock).receive(signature: signed.signature, body: signed.body)
             return redirect("/orders/\(order.id)")
         }
@@ -85,7 +88,13 @@ struct OrderPages {
         groups.open.get("orders/:id") { request, context in
             let chrome = try await pages.chrome(request, context)
             let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
-            return pages.page("order", try await pages.orderValues(order, chrome: chrome), chrome: chrome)
+            var values = try await pages.orderValues(order, chrome: chrome)
+            // Authorized and being captured: the page shows it and looks again shortly.
+            if try await payments.payments(orderId: order.id).contains(where: { $0.status == .authorized }) {
+                values["capturing"] = true
+                values["pending"] = false
+            }
+            return pages.page("order", values, chrome: chrome)
         }
         groups.open.post("orders/:id/cancel") { _, context in
             let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())

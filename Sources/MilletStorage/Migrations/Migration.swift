@@ -32,6 +32,7 @@ extension SQLStore {
         .deviceState,
         .sessionRevocations,
         .refunds,
+        .captures,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -85,7 +85,10 @@ extension SQLStore: OrderRepository {
         try await read { db in
             try await db.raw("""
                 SELECT id FROM orders WHERE status = \(bind: OrderStatus.pendingPayment.rawValue)
-                AND payment_deadline <= \(bind: now.millis) ORDER BY payment_deadline LIMIT \(bind: Int64(limit))
+                AND payment_deadline <= \(bind: now.millis)
+                AND NOT EXISTS (
+                    SELECT 1 FROM payments WHERE payments.order_id = orders.id AND payments.status = \(bind: PaymentStatus.authorized.rawValue))
+                ORDER BY payment_deadline LIMIT \(bind: Int64(limit))
                 """).all().map { try $0.string("id") }
         }
     }

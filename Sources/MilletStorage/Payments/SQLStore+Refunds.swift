@@ -24,7 +24,59 @@ extension SQLStore: RefundRepository {
     }
 }
 
+extension SQLStore: CaptureRepository {
+    public func dueCaptures(provider: String, now: Date, limit: Int) async throws -> [PendingCapture] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM payments WHERE status = \(bind: PaymentStatus.authorized.rawValue) AND capture_next_at <= \(bind: now.millis)
+                    AND provider = \(bind: provider)
+                ORDER BY capture_next_at, id LIMIT \(bind: Int64(limit))
+                """).all().map(Self.pendingCapture(from:))
+        }
+    }
+
+    static func pendingCapture(from row: any SQLRow) throws -> PendingCapture {
+        PendingCapture(
+            paymentId: try row.string("id"), orderId: try row.string("order_id"), provider: try row.string("provider"),
+            amount: try row.int("amount"), currency: try row.string("currency"), attempts: Int(try row.int("capture_attempts")),
+            nextAttemptAt: try row.date("capture_next_at"), lastError: try row.optionalString("capture_error"))
+    }
+}
+
 extension SQLStore: SandboxLedger {
+    public func authorize(_ payment: Payment, capturable: Bool, now: Date) async throws {
+        try await sqlTransaction { db in
+            try await db.raw("""
+                INSERT INTO sandbox_authorizations (payment_id, amount, currency, capturable, created_at)
+                VALUES (\(bind: payment.id), \(bind: payment.amount), \(bind: payment.currency), \(bind: Int64(capturable ? 1 : 0)),
+                    \(bind: now.millis))
+                ON CONFLICT (payment_id) DO UPDATE SET capturable = \(bind: Int64(capturable ? 1 : 0))
+                """).run()
+        }
+    }
+
+    public func capture(_ request: CaptureRequest, now: Date) async throws -> String {
+        try await sqlTransaction { db in
+            if let earlier = try await db.raw("SELECT reference FROM sandbox_captures WHERE idempotency_key = \(bind: request.idempotencyKey)").first() {
+                return try earlier.string("reference")
+            }
+            guard let held = try await db.raw("SELECT * FROM sandbox_authorizations WHERE payment_id = \(bind: request.paymentId)").first()
+            else { throw CaptureDeclined(reason: "no authorization for this payment") }
+            guard try held.int("capturable") == 1 else { throw CaptureDeclined(reason: "the authorization was declined by the issuer") }
+            guard try held.int("amount") == request.amount, try held.string("currency") == request.currency else {
+                throw CaptureDeclined(reason: "another amount than was authorized")
+            }
+            let reference = "ch_" + Identifier.make()
+            // A second send of the key racing this one fails on the unique key and is retried, then finds this record.
+            try await db.raw("""
+                INSERT INTO sandbox_captures (reference, idempotency_key, payment_id, amount, currency, created_at)
+                VALUES (\(bind: reference), \(bind: request.idempotencyKey), \(bind: request.paymentId), \(bind: request.amount),
+                    \(bind: request.currency), \(bind: now.millis))
+                """).run()
+            return reference
+        }
+    }
+
     public func record(_ request: RefundRequest, now: Date) async throws -> SandboxRefund {
         let backend = backend
         return try await sqlTransaction { db in

@@ -27,6 +27,33 @@ extension SQLTransaction: PaymentLedger {
     func settle(noticeId: String, outcome: PaymentOutcome) async throws {
         try await db.raw("UPDATE payment_notices SET outcome = \(bind: outcome.rawValue) WHERE event_id = \(bind: noticeId)").run()
     }
+
+    func authorize(paymentId: String, captureAt: Date) async throws {
+        try await db.raw("""
+            UPDATE payments SET status = \(bind: PaymentStatus.authorized.rawValue), capture_attempts = 0,
+                capture_next_at = \(bind: captureAt.millis), capture_error = NULL
+            WHERE id = \(bind: paymentId)
+            """).run()
+    }
+
+    func leaseCapture(paymentId: String, dueAt: Date, until: Date) async throws -> PendingCapture? {
+        try await db.raw("""
+            UPDATE payments SET capture_next_at = \(bind: until.millis)
+            WHERE id = \(bind: paymentId) AND status = \(bind: PaymentStatus.authorized.rawValue) AND capture_next_at = \(bind: dueAt.millis)
+            RETURNING *
+            """).first().map(SQLStore.pendingCapture(from:))
+    }
+
+    func recordCapture(_ capture: PendingCapture, settled: Bool, reference: String?, leasedUntil: Date) async throws -> Bool {
+        try await db.raw("""
+            UPDATE payments SET capture_attempts = \(bind: Int64(capture.attempts)),
+                capture_next_at = \(bind: settled ? nil : capture.nextAttemptAt.millis), capture_error = \(bind: capture.lastError),
+                capture_reference = \(bind: reference)
+            WHERE id = \(bind: capture.paymentId) AND status = \(bind: PaymentStatus.authorized.rawValue)
+                AND capture_next_at = \(bind: leasedUntil.millis)
+            RETURNING id
+            """).first() != nil
+    }
 }
 
 extension SQLTransaction: RefundLedger {
