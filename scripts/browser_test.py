@@ -295,10 +295,9 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     assert post_id in b.find_element(By.ID, "roadmap-shipped").get_attribute("innerHTML")
 
 
-def test_staff_refund_part_of_a_paid_order_and_the_fan_sees_it(browser):
-    """A fan pays; staff return ₹10.50 from the order's page; the refund leaves through the outbox
-    and the fan sees it on the order and on the sandbox provider's page."""
-    b = browser
+def buy_and_pay_one_note(b):
+    """The fan buys one Millet Note 3 in India and pays on the sandbox page; answers the order's
+    and the pay page's addresses once the capture has made the order paid."""
     b.get(BASE + "/")
     switch(b, "IN", "en")
     log_in(b, "fan@millet.test", "millet-fan")
@@ -313,7 +312,44 @@ def test_staff_refund_part_of_a_paid_order_and_the_fan_sees_it(browser):
     pay_page = b.current_url
     b.find_element(By.ID, "pay-button").click()
     settle(b, lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "paid")
-    order_page = b.current_url
+    return b.current_url, pay_page
+
+
+def test_staff_ship_a_parcel_and_the_fan_follows_its_tracking(browser):
+    """Staff ship the paid order with a tracking number; the sandbox carrier scans it in transit
+    and delivered; the fan sees the parcel, its scans and the delivery on the order's page."""
+    b = browser
+    order_page, _ = buy_and_pay_one_note(b)
+    assert not b.find_elements(By.ID, "ship-form")
+
+    b.delete_all_cookies()
+    log_in(b, "staff@millet.test", "millet-staff")
+    b.get(order_page)
+    tracking = "SP-" + str(int(time.time()))
+    b.find_element(By.CSS_SELECTOR, "#ship-form input[name=trackingNumber]").send_keys(tracking)
+    b.find_element(By.CSS_SELECTOR, "#ship-form input[name=serials]").send_keys("SN-" + tracking)
+    b.find_element(By.CSS_SELECTOR, "#ship-form button").click()
+    settle(b, lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "shipped")
+    for status in ("in_transit", "delivered"):
+        b.find_element(By.CSS_SELECTOR, f".sandbox-scan button[data-status={status}]").click()
+        settle(b, lambda d: d.find_element(By.CSS_SELECTOR, "#shipments .shipment").get_attribute("data-status") == status)
+
+    b.delete_all_cookies()
+    log_in(b, "fan@millet.test", "millet-fan")
+    b.get(order_page)
+    assert b.find_element(By.ID, "order-status").get_attribute("data-status") == "delivered"
+    assert b.find_element(By.CSS_SELECTOR, "#shipments .tracking").text == tracking.upper()
+    assert len(b.find_elements(By.CSS_SELECTOR, "#shipments .scans li")) == 3
+    assert b.find_element(By.ID, "delivered-at").is_displayed()
+    assert not b.find_elements(By.CSS_SELECTOR, ".sandbox-scan")
+    shot(b, "IN-order-delivered")
+
+
+def test_staff_refund_part_of_a_paid_order_and_the_fan_sees_it(browser):
+    """A fan pays; staff return ₹10.50 from the order's page; the refund leaves through the outbox
+    and the fan sees it on the order and on the sandbox provider's page."""
+    b = browser
+    order_page, pay_page = buy_and_pay_one_note(b)
     assert not b.find_elements(By.ID, "refund-form")
 
     b.delete_all_cookies()

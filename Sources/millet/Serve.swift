@@ -45,7 +45,9 @@ struct Serve: AsyncParsableCommand {
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
         let secret = Environment.value("MILLET_SANDBOX_SECRET") ?? "millet-sandbox-demo-secret"
-        let services = MilletServices(store: store, clock: SystemClock(), sandboxSecret: secret, firmwareDirectory: firmwareDirectory)
+        let services = MilletServices(
+            store: store, clock: SystemClock(), sandboxSecret: secret, carrierSecret: Environment.value("MILLET_CARRIER_SECRET"),
+            firmwareDirectory: firmwareDirectory)
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, hasher: BcryptHasher(), now: Date())

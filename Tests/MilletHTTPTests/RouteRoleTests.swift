@@ -19,7 +19,7 @@ struct RouteRoleTests: HTTPHarness {
         case moderators
         case staff
         case admins
-        /// No person: a device token (the device routes) or a provider's signature (payment webhooks).
+        /// No person: a device token (the device routes) or a provider's signature (payment and carrier webhooks).
         case machines
 
         func admits(_ caller: Caller) -> Bool {
@@ -121,6 +121,8 @@ struct RouteRoleTests: HTTPHarness {
         "GET /api/v1/staff/orders": .staff,
         "POST /api/v1/staff/orders/{id}/events": .staff,
         "POST /api/v1/staff/orders/{id}/refunds": .staff,
+        "POST /api/v1/staff/orders/{id}/shipments": .staff,
+        "POST /api/v1/carriers/{carrier}/webhook": .machines,
         "PUT /api/v1/staff/prices": .staff,
         "GET /api/v1/staff/products": .staff,
         "POST /api/v1/staff/products/{id}/publication": .staff,
@@ -187,6 +189,8 @@ struct RouteRoleTests: HTTPHarness {
         "GET /staff/orders": .staff,
         "POST /staff/orders/{id}/events": .staff,
         "POST /staff/orders/{id}/refunds": .staff,
+        "POST /staff/orders/{id}/shipments": .staff,
+        "POST /staff/orders/{id}/shipments/{shipmentId}/scans": .staff,
         "POST /staff/prices": .staff,
         "GET /staff/products/{id}": .staff,
         "POST /staff/products/{id}/publication": .staff,

@@ -241,5 +241,12 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func recordCapture(_ capture: PendingCapture, settled: Bool, reference: String?, leasedUntil: Date) async throws -> Bool {
             try await inner.recordCapture(capture, settled: settled, reference: reference, leasedUntil: leasedUntil)
         }
+        func insert(_ shipment: Shipment) async throws { try await inner.insert(shipment) }
+        func shipments(orderId: String) async throws -> [Shipment] { try await inner.shipments(orderId: orderId) }
+        func shipment(carrier: String, trackingNumber: String) async throws -> Shipment? { try await inner.shipment(carrier: carrier, trackingNumber: trackingNumber) }
+        func record(_ scan: ShipmentScan, on shipment: Shipment) async throws { try await inner.record(scan, on: shipment) }
+        func claim(carrierNotice eventId: String, carrier: String, now: Date) async throws -> Bool {
+            try await inner.claim(carrierNotice: eventId, carrier: carrier, now: now)
+        }
     }
 }

@@ -95,11 +95,13 @@ public struct Order: Hashable, Sendable, Codable {
     public var timeline: [OrderTransition]
     /// Money returned to the fan, oldest first, with where each refund is.
     public var refunds: [Refund]
+    /// The order's parcels, oldest first.
+    public var shipments: [Shipment]
 
     public init(
         id: String, accountId: String, marketCode: String, currency: String, status: OrderStatus, lines: [OrderLine],
         totals: OrderTotals, shippingAddress: ShippingAddress, paymentDeadline: Date, createdAt: Date,
-        timeline: [OrderTransition], refunds: [Refund] = []
+        timeline: [OrderTransition], refunds: [Refund] = [], shipments: [Shipment] = []
     ) {
         self.id = id
         self.accountId = accountId
@@ -113,7 +115,12 @@ public struct Order: Hashable, Sendable, Codable {
         self.createdAt = createdAt
         self.timeline = timeline
         self.refunds = refunds
+        self.shipments = shipments
     }
+
+    /// When the order was delivered (its last parcel, or staff marking it): the start of its
+    /// return window and warranty.
+    public var deliveredAt: Date? { timeline.last { $0.to == .delivered }?.at }
 
     /// A short number to read out on the phone: the first 10 characters of the id, upper case.
     public var number: String { "M" + id.prefix(10).uppercased() }

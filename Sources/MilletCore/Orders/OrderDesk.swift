@@ -75,23 +75,14 @@ public struct OrderDesk: Sendable {
         }
     }
 
-    /// Marks the order shipped and records the serials of the units in the parcel, all or
-    /// nothing: a serial that went out in another order refuses the whole shipment.
+    /// Ships every unit not shipped yet in one parcel without a carrier (the console's quick
+    /// `ship` event) and records the serials, all or nothing: a serial that went out in another
+    /// order refuses the whole shipment. Parcels with a carrier go through ``ShippingDesk``.
     public func ship(orderId: String, serials: [String], actor: String, note: String) async throws -> Order {
-        let cleaned = try Self.validate(serials: serials)
+        let request = try ShipmentRequest(carrier: "manual", trackingNumber: nil, lines: nil, serials: serials)
+        let now = clock.now()
         return try await store.transaction { tx in
-            guard let order = try await tx.order(id: orderId) else { throw DomainError.notFound(what: "order") }
-            guard cleaned.count <= order.lines.reduce(0, { $0 + $1.quantity }) else {
-                throw DomainError.invalid(field: "serials", "more serials than units in the order")
-            }
-            for serial in cleaned {
-                if let sold = try await tx.saleOrder(serial: serial), sold != order.id {
-                    throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) went out in another order")
-                }
-            }
-            let now = clock.now()
-            _ = try await tx.apply(.ship, orderId: orderId, actor: actor, note: note, now: now)
-            if !cleaned.isEmpty { try await tx.recordSale(serials: cleaned, orderId: orderId, accountId: order.accountId, at: now) }
+            _ = try await ShippingDesk.ship(tx, orderId: orderId, request, actor: actor, note: note, now: now)
             return try await tx.order(id: orderId)!
         }
     }
@@ -264,6 +255,7 @@ public struct OrderDesk: Sendable {
                 throw DomainError.conflict(code: "payment_authorized", message: "the order's payment is authorized and being captured")
             }
             let effect = try await tx.apply(event, orderId: orderId, actor: actor, note: note, now: now)
+            if event == .deliver { try await ShippingDesk.deliverAll(tx, orderId: orderId, actor: actor, now: now) }
             if effect.refundPayment {
                 for (payment, left) in try await Self.refundable(tx, orderId: orderId) where left > 0 {
                     try await Self.request(tx, of: payment, amount: left, settlesPayment: true, reason: note, actor: actor, now: now)

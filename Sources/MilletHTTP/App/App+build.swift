@@ -41,6 +41,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StaffCatalogController(desk: services.catalogDesk, catalog: services.catalog, markets: services.markets, storefront: services.storefront).addRoutes(to: api)
     StockController(desk: services.stockDesk, inventory: services.inventory).addRoutes(to: api)
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
+    ShipmentsController(desk: services.shippingDesk).addRoutes(to: api)
     CommunityController(desk: services.communityDesk, community: services.community, clock: services.clock).addRoutes(to: api)
     ReleasesController(desk: services.communityDesk, releases: services.releases, clock: services.clock).addRoutes(to: api)
     DiscussionController(desk: services.communityDesk, discussion: services.discussion, clock: services.clock).addRoutes(to: api)
@@ -69,6 +70,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
         orderDesk: services.orderDesk, orders: services.orders
     ).addRoutes(to: groups)
+    ShippingPages(pages: kit, desk: services.shippingDesk, orders: services.orders).addRoutes(to: groups)
     SalePages(pages: kit, saleDesk: services.saleDesk, catalog: services.catalog, payments: services.payments, sandbox: services.sandbox, clock: services.clock)
         .addRoutes(to: groups)
     CommunityPages(

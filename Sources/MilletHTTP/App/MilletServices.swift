@@ -45,6 +45,8 @@ public struct MilletServices: Sendable {
     public let refundSender: RefundSender
     /// Sends the capture outbox (authorized payments) to the provider.
     public let captureSender: CaptureSender
+    /// Parcels and carrier scans.
+    public let shippingDesk: ShippingDesk
     public let pricing: PricingPolicy
     /// Publishing and pricing under the margin cap.
     public let catalogDesk: CatalogDesk
@@ -55,7 +57,7 @@ public struct MilletServices: Sendable {
 
     public init(
         store: some MilletStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
-        sandboxSecret: String, pricing: PricingPolicy = PricingPolicy(),
+        sandboxSecret: String, carrierSecret: String? = nil, pricing: PricingPolicy = PricingPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator,
         postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport(),
@@ -95,6 +97,7 @@ public struct MilletServices: Sendable {
         self.sandbox = SandboxPaymentProvider(secret: sandboxSecret, ledger: store, clock: clock)
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, saleUnits: engine, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, clock: clock)
+        self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)
         self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
         self.pricing = pricing
         self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)

@@ -147,6 +147,33 @@ extension PageKit {
              "at": chrome.format.dateTime($0.createdAt)] as [String: Any]
         }
         values["hasRefunds"] = !order.refunds.isEmpty
+        let isStaff = chrome.account?.role.isStaff == true
+        values["deliveredAt"] = order.deliveredAt.map { chrome.format.dateTime($0) }
+        values["hasShipments"] = !order.shipments.isEmpty
+        values["shipments"] = order.shipments.map { shipment -> [String: Any] in
+            var row: [String: Any] = [
+                "id": shipment.id, "carrier": shipment.carrier, "units": shipment.units, "status": shipment.status.rawValue,
+                "statusLabel": t["shipment_status_\(shipment.status.rawValue)"] ?? shipment.status.rawValue,
+                "scans": shipment.scans.map { scan -> [String: Any] in
+                    var line: [String: Any] = ["at": chrome.format.dateTime(scan.at), "status": t["shipment_status_\(scan.status.rawValue)"] ?? scan.status.rawValue]
+                    line["location"] = scan.location
+                    return line
+                },
+            ]
+            row["trackingNumber"] = shipment.trackingNumber
+            // Staff move a tracked parcel on as its carrier would, through the sandbox carrier.
+            let scans = isStaff && shipment.trackingNumber != nil ? ShipmentStatus.allCases.filter { $0 != .created && shipment.status.accepts($0) } : []
+            row["hasSandboxScans"] = !scans.isEmpty
+            row["sandboxScans"] = scans.map {
+                ["orderId": order.id, "shipmentId": shipment.id, "code": $0.rawValue, "label": t["shipment_status_\($0.rawValue)"] ?? $0.rawValue] as [String: Any]
+            }
+            return row
+        }
+        var left = order.lines.reduce(into: [String: (name: String, units: Int)]()) { $0[$1.skuId] = ($1.productName, ($0[$1.skuId]?.units ?? 0) + $1.quantity) }
+        for line in order.shipments.flatMap(\.lines) { left[line.skuId]?.units -= line.quantity }
+        let shippable = left.filter { $0.value.units > 0 }.sorted { $0.key < $1.key }
+        values["shippable"] = isStaff && [.paid, .shipped].contains(order.status) && !shippable.isEmpty
+        values["shippableLines"] = shippable.map { ["skuId": $0.key, "name": $0.value.name, "left": $0.value.units] as [String: Any] }
         // Staff may return part of what was paid from the order's page.
         values["refundable"] = chrome.account?.role.isStaff == true && [.paid, .shipped, .delivered, .completed].contains(order.status)
         values["currency"] = order.currency

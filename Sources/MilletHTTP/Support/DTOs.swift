@@ -90,6 +90,9 @@ struct OrderDTO: ResponseEncodable, Sendable {
     let paymentDeadline, createdAt: Date
     let timeline: [Transition]
     let refunds: [RefundDTO]
+    let shipments: [ShipmentDTO]
+    /// When the last parcel was delivered: the start of the return window and warranty.
+    let deliveredAt: Date?
 
     init(_ order: Order) {
         id = order.id
@@ -109,6 +112,8 @@ struct OrderDTO: ResponseEncodable, Sendable {
         createdAt = order.createdAt
         timeline = order.timeline.map { Transition(from: $0.from?.rawValue, to: $0.to.rawValue, actor: $0.actor, note: $0.note, at: $0.at) }
         refunds = order.refunds.map(RefundDTO.init)
+        shipments = order.shipments.map(ShipmentDTO.init)
+        deliveredAt = order.deliveredAt
     }
 
     /// Written by ``JSONWriter``: every flash-sale win answers with an order, and `JSONEncoder`
@@ -140,6 +145,9 @@ struct OrderDTO: ResponseEncodable, Sendable {
             json.array(timeline) { json, transition in transition.write(to: &json) }
             json.key("refunds")
             json.array(refunds) { json, refund in refund.write(to: &json) }
+            json.key("shipments")
+            json.array(shipments) { json, shipment in shipment.write(to: &json) }
+            json.field("deliveredAt", deliveredAt)
         }
     }
 }

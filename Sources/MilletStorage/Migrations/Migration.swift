@@ -33,6 +33,7 @@ extension SQLStore {
         .sessionRevocations,
         .refunds,
         .captures,
+        .shipments,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -127,7 +127,8 @@ extension SQLStore {
                 total: try row.int("total"), pricesIncludeTax: try row.bool("prices_include_tax")),
             shippingAddress: address, paymentDeadline: try row.date("payment_deadline"),
             createdAt: try row.date("created_at"), timeline: timeline,
-            refunds: try await db.raw("SELECT * FROM refunds WHERE order_id = \(bind: id) ORDER BY created_at, id").all().map(refund(from:)))
+            refunds: try await db.raw("SELECT * FROM refunds WHERE order_id = \(bind: id) ORDER BY created_at, id").all().map(refund(from:)),
+            shipments: try await shipments(db: db, orderId: id))
     }
 
     static func currentStatus(db: any SQLDatabase, orderId: String) async throws -> OrderStatus {
