@@ -122,6 +122,8 @@ struct RouteRoleTests: HTTPHarness {
         "POST /api/v1/staff/orders/{id}/events": .staff,
         "POST /api/v1/staff/orders/{id}/refunds": .staff,
         "POST /api/v1/staff/orders/{id}/shipments": .staff,
+        "GET /api/v1/orders/{id}/invoices": .signedIn,
+        "GET /api/v1/staff/invoices": .staff,
         "POST /api/v1/carriers/{carrier}/webhook": .machines,
         "PUT /api/v1/staff/prices": .staff,
         "GET /api/v1/staff/products": .staff,

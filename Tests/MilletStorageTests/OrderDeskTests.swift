@@ -49,7 +49,7 @@ extension StorageConformanceTests {
             let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "late-refusal-1").order
             _ = try await pay(store, order)
             // The serial is taken between the desk's check and its write, as a concurrent shipment would.
-            let desk = OrderDesk(store: SerialTakenMeanwhile(store: store), orders: store, catalog: store, saleUnits: SaleUnitsHeard(), clock: clock)
+            let desk = OrderDesk(store: SerialTakenMeanwhile(store: store), orders: store, catalog: store, saleUnits: SaleUnitsHeard(), invoices: InvoiceIssuer(), clock: clock)
             await #expect(throws: DomainError.conflict(code: "serial_sold", message: "serial SER-0100 went out in another order")) {
                 try await desk.ship(orderId: order.id, serials: ["SER-0100"], actor: "staff:x", note: "")
             }
@@ -105,7 +105,7 @@ extension StorageConformanceTests {
             #expect(try await store.payment(id: payment.id)?.status == .refunded)
             await #expect(throws: DomainError.self) { try await desk.refund(orderId: order.id, amount: 1, reason: "more", actor: "staff:x") }
 
-            let sender = RefundSender(store: store, refunds: store, provider: sandbox(store), clock: clock)
+            let sender = RefundSender(store: store, refunds: store, provider: sandbox(store), invoices: InvoiceIssuer(), clock: clock)
             #expect(try await sender.sendDue() == 3)
             #expect(try await sender.sendDue() == 0)
             let books = try await store.sandboxRefunds(paymentId: payment.id, limit: 10)
@@ -130,7 +130,7 @@ extension StorageConformanceTests {
             // The provider fails twice (a timeout after it recorded the refund, then an outage),
             // then answers: one refund at the provider, three tries on the schedule.
             let provider = Flaky(sandbox(store), failures: 2)
-            let sender = RefundSender(store: store, refunds: store, provider: provider, clock: clock, policy: RefundRetryPolicy(delays: [5, 30]))
+            let sender = RefundSender(store: store, refunds: store, provider: provider, invoices: InvoiceIssuer(), clock: clock, policy: RefundRetryPolicy(delays: [5, 30]))
             #expect(try await sender.sendDue() == 0)
             #expect(try await sender.sendDue() == 0)
             var refund = try #require(try await store.order(id: order.id)?.refunds.first)
@@ -154,7 +154,7 @@ extension StorageConformanceTests {
             _ = try await store.desk(clock).apply(.refund, orderId: order.id, serials: [], actor: "staff:x", note: "returned unopened")
             // The provider already returned this payment elsewhere: it declines Millet's refund.
             _ = try await sandbox(store).refund(RefundRequest(.requested(of: payment, amount: payment.amount, reason: "", actor: "", now: clock.now())))
-            let sender = RefundSender(store: store, refunds: store, provider: sandbox(store), clock: clock)
+            let sender = RefundSender(store: store, refunds: store, provider: sandbox(store), invoices: InvoiceIssuer(), clock: clock)
             #expect(try await sender.sendDue() == 1)
             let after = try #require(try await store.order(id: order.id))
             #expect(after.status == .refunded && after.refunds.map(\.status) == [.failed])
@@ -248,5 +248,9 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func claim(carrierNotice eventId: String, carrier: String, now: Date) async throws -> Bool {
             try await inner.claim(carrierNotice: eventId, carrier: carrier, now: now)
         }
+        func nextSequence(market: String, kind: InvoiceKind) async throws -> Int64 { try await inner.nextSequence(market: market, kind: kind) }
+        func insert(_ invoice: Invoice) async throws { try await inner.insert(invoice) }
+        func invoices(orderId: String) async throws -> [Invoice] { try await inner.invoices(orderId: orderId) }
+        func market(code: String) async throws -> Market? { try await inner.market(code: code) }
     }
 }

@@ -58,6 +58,6 @@ final class SaleUnitsHeard: SaleUnitReturns {
 extension SQLStore {
     /// The order desk on this store, as `millet serve` wires it.
     func desk(_ clock: any MilletClock, saleUnits: any SaleUnitReturns = SaleUnitsHeard()) -> OrderDesk {
-        OrderDesk(store: self, orders: self, catalog: self, saleUnits: saleUnits, clock: clock)
+        OrderDesk(store: self, orders: self, catalog: self, saleUnits: saleUnits, invoices: InvoiceIssuer(), clock: clock)
     }
 }

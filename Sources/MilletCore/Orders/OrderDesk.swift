@@ -12,13 +12,15 @@ public struct OrderDesk: Sendable {
     private let orders: any OrderRepository
     private let checkout: Checkout
     private let saleUnits: any SaleUnitReturns
+    private let invoices: InvoiceIssuer
     private let clock: any MilletClock
 
     public init(
         store: any UnitOfWork, orders: any OrderRepository, catalog: any CatalogRepository, saleUnits: any SaleUnitReturns,
-        clock: any MilletClock
+        invoices: InvoiceIssuer, clock: any MilletClock
     ) {
         self.store = store
+        self.invoices = invoices
         self.orders = orders
         self.checkout = Checkout(catalog: catalog, orders: orders, clock: clock)
         self.saleUnits = saleUnits
@@ -148,7 +150,7 @@ public struct OrderDesk: Sendable {
                 payment.status = .failed
                 outcome = .paymentFailed
             case (_, .succeeded):
-                (outcome, release) = try await Self.taken(tx, payment: &payment, order: order, inTime: now < order.paymentDeadline, actor: actor, now: now)
+                (outcome, release) = try await self.taken(tx, payment: &payment, order: order, inTime: now < order.paymentDeadline, actor: actor, now: now)
             case (_, .authorized):
                 if order.status == .pendingPayment && now < order.paymentDeadline {
                     // The fan paid in time: the deadline stops running while Millet captures.
@@ -211,7 +213,7 @@ public struct OrderDesk: Sendable {
             var release: SaleRelease?
             switch answer {
             case .captured:
-                (_, release) = try await Self.taken(tx, payment: &payment, order: order, inTime: true, actor: actor, now: now)
+                (_, release) = try await self.taken(tx, payment: &payment, order: order, inTime: true, actor: actor, now: now)
             case .declined(let reason):
                 payment.status = .failed
                 try await tx.note(orderId: order.id, actor: actor, note: "capture of payment \(payment.id) declined: \(reason)", at: now)
@@ -223,15 +225,17 @@ public struct OrderDesk: Sendable {
         return recorded
     }
 
-    /// The money of `payment` was taken: the order is paid if it still waits and the money came
-    /// `inTime`; otherwise the order (if still waiting) expires and the money goes back through
+    /// The money of `payment` was taken: the order is paid, and invoiced, if it still waits and the
+    /// money came `inTime`; otherwise the order (if still waiting) expires and the money goes back through
     /// the refund outbox, stock untouched.
-    private static func taken(
+    private func taken(
         _ tx: any Transaction, payment: inout Payment, order: Order, inTime: Bool, actor: String, now: Date
     ) async throws -> (PaymentOutcome, SaleRelease?) {
         if order.status == .pendingPayment && inTime {
             _ = try await tx.apply(.pay, orderId: order.id, actor: actor, note: "payment \(payment.id) captured", now: now)
             payment.status = .captured
+            // The invoice takes its number in the payment's transaction: no payment, no number.
+            try await invoices.issueInvoice(tx, order: order, now: now)
             return (.orderPaid, nil)
         }
         var release: SaleRelease?

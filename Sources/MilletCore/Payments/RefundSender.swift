@@ -3,22 +3,24 @@ import Foundation
 /// Sends the refund outbox to the payment provider: every requested refund that is due, with its
 /// id as the provider's idempotency key, retried on ``RefundRetryPolicy``'s schedule. Each send
 /// ends in one transaction that stores the refund's new state and a line on its order's timeline
-/// when it settles. Several nodes may run it: a refund is leased to one sender at a time, and a
+/// when it settles, and the credit note of one that succeeded. Several nodes may run it: a refund is leased to one sender at a time, and a
 /// sender whose lease ran out before the provider answered writes nothing (the node that took the
 /// refund over sends it again with the same key, and its answer stands).
 public struct RefundSender: Sendable {
     private let store: any UnitOfWork
     private let refunds: any RefundRepository
     private let provider: any PaymentProvider
+    private let invoices: InvoiceIssuer
     private let clock: any MilletClock
     private let policy: RefundRetryPolicy
     /// How long a node has to finish one send before another node may try the refund again.
     public static let lease: TimeInterval = 60
 
     public init(
-        store: any UnitOfWork, refunds: any RefundRepository, provider: any PaymentProvider, clock: any MilletClock,
-        policy: RefundRetryPolicy = RefundRetryPolicy()
+        store: any UnitOfWork, refunds: any RefundRepository, provider: any PaymentProvider, invoices: InvoiceIssuer,
+        clock: any MilletClock, policy: RefundRetryPolicy = RefundRetryPolicy()
     ) {
+        self.invoices = invoices
         self.store = store
         self.refunds = refunds
         self.provider = provider
@@ -59,6 +61,7 @@ public struct RefundSender: Sendable {
                     try await tx.note(
                         orderId: refund.orderId, actor: "provider:\(refund.provider)",
                         note: "refund of \(money) succeeded (\(refund.providerReference ?? ""))", at: finished)
+                    try await invoices.issueCreditNote(tx, refund: refund, now: finished)
                 case .failed:
                     try await tx.note(
                         orderId: refund.orderId, actor: "provider:\(refund.provider)",

@@ -12,6 +12,7 @@ public struct MilletServices: Sendable {
     public let carts: any CartRepository
     public let orders: any OrderRepository
     public let payments: any PaymentRepository
+    public let invoices: any InvoiceRepository
     public let flashSales: any FlashSaleRepository
     public let community: any CommunityRepository
     public let releases: any ReleaseRepository
@@ -70,6 +71,7 @@ public struct MilletServices: Sendable {
         self.carts = store
         self.orders = store
         self.payments = store
+        self.invoices = store
         self.flashSales = store
         self.community = store
         self.releases = store
@@ -95,8 +97,9 @@ public struct MilletServices: Sendable {
             engine: engine, sales: store,
             scheduler: SaleScheduler(catalog: store, inventory: store, markets: store, sales: store, pricing: pricing, clock: clock), clock: clock)
         self.sandbox = SandboxPaymentProvider(secret: sandboxSecret, ledger: store, clock: clock)
-        self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, saleUnits: engine, clock: clock)
-        self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, clock: clock)
+        let issuer = InvoiceIssuer()
+        self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, saleUnits: engine, invoices: issuer, clock: clock)
+        self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, invoices: issuer, clock: clock)
         self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)
         self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
         self.pricing = pricing

@@ -34,6 +34,7 @@ extension SQLStore {
         .refunds,
         .captures,
         .shipments,
+        .invoices,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
