@@ -293,12 +293,17 @@ public struct OrderDesk: Sendable {
         if settlesPayment { try await tx.setStatus(.refunded, paymentId: payment.id) }
     }
 
+    /// A serial or tracking number: 4 to 64 letters, digits or dashes.
+    static func isParcelCode(_ value: String) -> Bool {
+        (4...64).contains(value.count) && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
     /// The serials sent with a shipment, upper-cased: 4 to 64 letters, digits or dashes, none twice.
     static func validate(serials: [String]) throws -> [String] {
         let cleaned = serials.map { $0.uppercased() }
         var check = Validator()
         check.require(
-            cleaned.allSatisfy { (4...64).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } },
+            cleaned.allSatisfy(Self.isParcelCode),
             "serials", "must be 4 to 64 letters, digits or dashes each")
         check.require(Set(cleaned).count == cleaned.count, "serials", "must not repeat")
         try check.check()

@@ -99,7 +99,7 @@ public struct ShipmentRequest: Sendable, Equatable {
         check.require(Self.isName(carrier), "carrier", "must be 2 to 40 lower-case letters, digits or dashes")
         if let trackingNumber {
             check.require(
-                (4...64).contains(trackingNumber.count) && trackingNumber.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },
+                OrderDesk.isParcelCode(trackingNumber),
                 "trackingNumber", "must be 4 to 64 letters, digits or dashes")
         }
         if let lines {

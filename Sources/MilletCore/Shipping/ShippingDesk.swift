@@ -105,8 +105,7 @@ public struct ShippingDesk: Sendable {
         guard order.status == .paid || order.status == .shipped else {
             throw DomainError.conflict(code: "illegal_transition", message: "a \(order.status.rawValue) order cannot be shipped")
         }
-        var left = Self.units(of: order)
-        for line in try await tx.shipments(orderId: orderId).flatMap(\.lines) { left[line.skuId, default: 0] -= line.quantity }
+        let left = order.unitsLeft(after: try await tx.shipments(orderId: orderId))
         let lines = request.lines ?? left.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { ShipmentLine(skuId: $0.key, quantity: $0.value) }
         guard !lines.isEmpty else { throw DomainError.conflict(code: "nothing_to_ship", message: "every unit of the order has shipped") }
         for line in lines {
@@ -150,16 +149,18 @@ public struct ShippingDesk: Sendable {
         }
     }
 
-    /// Units per SKU in the order.
-    static func units(of order: Order) -> [String: Int] {
-        order.lines.reduce(into: [:]) { $0[$1.skuId, default: 0] += $1.quantity }
-    }
-
     /// Every unit of the order is in a parcel and every parcel is delivered.
     static func everythingDelivered(_ tx: any Transaction, order: Order) async throws -> Bool {
         let shipments = try await tx.shipments(orderId: order.id)
-        var left = units(of: order)
+        return order.unitsLeft(after: shipments).values.allSatisfy { $0 <= 0 } && shipments.allSatisfy { $0.status == .delivered }
+    }
+}
+
+extension Order {
+    /// Units per SKU not in any of `shipments` yet (the order's own parcels, as read now).
+    public func unitsLeft(after shipments: [Shipment]) -> [String: Int] {
+        var left = lines.reduce(into: [String: Int]()) { $0[$1.skuId, default: 0] += $1.quantity }
         for line in shipments.flatMap(\.lines) { left[line.skuId, default: 0] -= line.quantity }
-        return left.values.allSatisfy { $0 <= 0 } && shipments.allSatisfy { $0.status == .delivered }
+        return left
     }
 }

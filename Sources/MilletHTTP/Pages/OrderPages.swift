@@ -169,11 +169,11 @@ extension PageKit {
             }
             return row
         }
-        var left = order.lines.reduce(into: [String: (name: String, units: Int)]()) { $0[$1.skuId] = ($1.productName, ($0[$1.skuId]?.units ?? 0) + $1.quantity) }
-        for line in order.shipments.flatMap(\.lines) { left[line.skuId]?.units -= line.quantity }
-        let shippable = left.filter { $0.value.units > 0 }.sorted { $0.key < $1.key }
+        let shippable = order.unitsLeft(after: order.shipments).filter { $0.value > 0 }.sorted { $0.key < $1.key }
         values["shippable"] = isStaff && [.paid, .shipped].contains(order.status) && !shippable.isEmpty
-        values["shippableLines"] = shippable.map { ["skuId": $0.key, "name": $0.value.name, "left": $0.value.units] as [String: Any] }
+        values["shippableLines"] = shippable.map { skuId, left in
+            ["skuId": skuId, "name": order.lines.first { $0.skuId == skuId }?.productName ?? skuId, "left": left] as [String: Any]
+        }
         // Staff may return part of what was paid from the order's page.
         values["refundable"] = chrome.account?.role.isStaff == true && [.paid, .shipped, .delivered, .completed].contains(order.status)
         values["currency"] = order.currency
