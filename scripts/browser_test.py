@@ -85,11 +85,19 @@ def test_fan_registers_buys_and_pays(browser, market, language, currency_mark, p
     b.find_element(By.ID, "city").send_keys("Test City")
     b.find_element(By.ID, "postcode").send_keys("12345")
     b.find_element(By.ID, "phone").send_keys("+00 12345 6789")
+    # Express instead of the default: the totals follow the choice before the order is placed.
+    options = b.find_elements(By.CSS_SELECTOR, "#shipping-methods .shipping-option")
+    assert len(options) == 2 and options[0].find_element(By.TAG_NAME, "input").is_selected()
+    express = options[1].find_element(By.TAG_NAME, "input")
+    express_name = options[1].find_element(By.TAG_NAME, "strong").text
+    express.click()
+    total = b.find_element(By.ID, "total").text
+    assert total == express.get_attribute("data-total") and currency_mark in total
     shot(b, f"{market}-checkout")
     b.find_element(By.ID, "place-order").click()
 
     WebDriverWait(b, 10).until(lambda d: "/pay/sandbox/" in d.current_url)
-    assert currency_mark in b.find_element(By.ID, "pay-amount").text
+    assert b.find_element(By.ID, "pay-amount").text == total
     pay = b.find_element(By.ID, "pay-button")
     assert pay.text == pay_word
     pay.click()
@@ -98,6 +106,8 @@ def test_fan_registers_buys_and_pays(browser, market, language, currency_mark, p
     settle(b, lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "paid")
     timeline = b.find_elements(By.CSS_SELECTOR, "#timeline li")
     assert len(timeline) == 3  # placed, payment authorized, paid
+    assert express_name in b.find_element(By.ID, "delivery").text
+    assert b.find_element(By.ID, "arrives").text
     shot(b, f"{market}-order-paid")
 
     b.get(BASE + "/orders")

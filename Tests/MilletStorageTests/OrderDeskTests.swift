@@ -49,7 +49,7 @@ extension StorageConformanceTests {
             let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "late-refusal-1").order
             _ = try await pay(store, order)
             // The serial is taken between the desk's check and its write, as a concurrent shipment would.
-            let desk = OrderDesk(store: SerialTakenMeanwhile(store: store), orders: store, catalog: store, saleUnits: SaleUnitsHeard(), invoices: InvoiceIssuer(), clock: clock)
+            let desk = OrderDesk(store: SerialTakenMeanwhile(store: store), orders: store, catalog: store, delivery: DeliveryOptions(methods: store, clock: clock), saleUnits: SaleUnitsHeard(), invoices: InvoiceIssuer(), clock: clock)
             await #expect(throws: DomainError.conflict(code: "serial_sold", message: "serial SER-0100 went out in another order")) {
                 try await desk.ship(orderId: order.id, serials: ["SER-0100"], actor: "staff:x", note: "")
             }

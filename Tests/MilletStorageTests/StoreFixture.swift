@@ -38,7 +38,7 @@ enum Backends {
     static func withDemoStore(_ backend: SQLStore.Backend, clock: TestClock = TestClock(), _ body: (SQLStore) async throws -> Void) async throws {
         let store = try await freshStore(backend)
         do {
-            try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, hasher: PlainHasher(), now: clock.now())
+            try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, hasher: PlainHasher(), now: clock.now())
             try await body(store)
         } catch {
             await store.close()
@@ -58,6 +58,6 @@ final class SaleUnitsHeard: SaleUnitReturns {
 extension SQLStore {
     /// The order desk on this store, as `millet serve` wires it.
     func desk(_ clock: any MilletClock, saleUnits: any SaleUnitReturns = SaleUnitsHeard()) -> OrderDesk {
-        OrderDesk(store: self, orders: self, catalog: self, saleUnits: saleUnits, invoices: InvoiceIssuer(), clock: clock)
+        OrderDesk(store: self, orders: self, catalog: self, delivery: DeliveryOptions(methods: self, clock: clock), saleUnits: saleUnits, invoices: InvoiceIssuer(), clock: clock)
     }
 }

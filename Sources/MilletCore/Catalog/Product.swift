@@ -46,12 +46,15 @@ public struct SKU: Hashable, Sendable, Codable {
     public let code: String
     public let colour: String
     public let storage: String
+    /// Boxed weight, which prices shipping by weight.
+    public let weightGrams: Int
 
-    public init(id: String, productId: String, code: String, colour: String, storage: String) {
+    public init(id: String, productId: String, code: String, colour: String, storage: String, weightGrams: Int = 0) {
         self.id = id
         self.productId = productId
         self.code = code
         self.colour = colour
         self.storage = storage
+        self.weightGrams = weightGrams
     }
 }

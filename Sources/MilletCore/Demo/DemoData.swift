@@ -1,6 +1,7 @@
 import Foundation
 
-/// The demo store `millet serve` loads into an empty database: five markets, three products with
+/// The demo store `millet serve` loads into an empty database: five markets with a standard and
+/// an express shipping method each, three products with
 /// prices at most 5% over cost in every market, stock in every market's warehouse, and one
 /// account per role.
 public struct DemoData: Sendable {
@@ -20,9 +21,10 @@ public struct DemoData: Sendable {
     /// Loads everything; call once, on an empty database.
     public func load(
         markets: any MarketRepository, accounts: any AccountRepository, catalog: any CatalogRepository,
-        inventory: any InventoryRepository, hasher: any PasswordHasher, now: Date
+        inventory: any InventoryRepository, shipping: any ShippingMethodRepository, hasher: any PasswordHasher, now: Date
     ) async throws {
         for market in DemoMarkets.all { try await markets.save(market) }
+        for method in try DemoMarkets.shippingMethods() { try await shipping.save(method) }
         for login in Self.logins {
             let name = login.email.split(separator: "@")[0].capitalized
             try await accounts.create(Account(
@@ -42,7 +44,8 @@ public struct DemoData: Sendable {
         for item in Self.products {
             let productId = Identifier.make()
             let skus = item.variants.map { variant in
-                SKU(id: Identifier.make(), productId: productId, code: variant.code, colour: variant.colour, storage: variant.storage)
+                SKU(id: Identifier.make(), productId: productId, code: variant.code, colour: variant.colour, storage: variant.storage,
+                    weightGrams: item.grams)
             }
             try await catalog.save(Product(
                 id: productId, slug: item.slug, published: true, imagePath: item.image, texts: item.texts, skus: skus))
@@ -79,6 +82,8 @@ public struct DemoData: Sendable {
 
     struct Item {
         let slug: String, image: String, texts: [String: ProductText], variants: [Variant]
+        /// Boxed weight of each variant.
+        let grams: Int
     }
 
     static let products: [Item] = [
@@ -96,7 +101,7 @@ public struct DemoData: Sendable {
                 Variant(code: "MN3-BLK-256", colour: "black", storage: "256GB", costInFen: 139_900),
                 Variant(code: "MN3-BLU-128", colour: "blue", storage: "128GB", costInFen: 119_900),
                 Variant(code: "MN3-BLU-256", colour: "blue", storage: "256GB", costInFen: 139_900),
-            ]),
+            ], grams: 420),
         Item(
             slug: "millet-band-2", image: "/static/img/band-2.svg",
             texts: [
@@ -106,7 +111,7 @@ public struct DemoData: Sendable {
                 "es": ProductText(name: "Millet Band 2", description: "Pulsera de actividad con pulso y 20 días de batería."),
                 "id": ProductText(name: "Millet Band 2", description: "Gelang kebugaran dengan detak jantung dan baterai 20 hari."),
             ],
-            variants: [Variant(code: "MB2-BLK", colour: "black", storage: "-", costInFen: 14_900)]),
+            variants: [Variant(code: "MB2-BLK", colour: "black", storage: "-", costInFen: 14_900)], grams: 150),
         Item(
             slug: "millet-router-ax", image: "/static/img/router-ax.svg",
             texts: [
@@ -116,6 +121,6 @@ public struct DemoData: Sendable {
                 "es": ProductText(name: "Millet Router AX", description: "Un router Wi-Fi 6 para toda la casa."),
                 "id": ProductText(name: "Millet Router AX", description: "Router Wi-Fi 6 untuk seluruh rumah."),
             ],
-            variants: [Variant(code: "MRAX-WHT", colour: "white", storage: "-", costInFen: 29_900)]),
+            variants: [Variant(code: "MRAX-WHT", colour: "white", storage: "-", costInFen: 29_900)], grams: 1_100),
     ]
 }

@@ -20,7 +20,7 @@ public struct InvoiceIssuer: Sendable {
             Self.line($0.productName, code: $0.skuCode, quantity: $0.quantity, amount: $0.lineTotal, tax: market.tax)
         }
         if order.totals.shipping > 0 {
-            lines.append(Self.line("Shipping", code: nil, quantity: 1, amount: order.totals.shipping, tax: market.tax))
+            lines.append(Self.line(order.shipping?.methodName ?? "Shipping", code: nil, quantity: 1, amount: order.totals.shipping, tax: market.tax))
         }
         let sequence = try await tx.nextSequence(market: market.code, kind: .invoice)
         let invoice = Self.document(

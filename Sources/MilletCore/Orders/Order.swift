@@ -64,13 +64,13 @@ public struct OrderTotals: Hashable, Sendable, Codable {
         self.pricesIncludeTax = pricesIncludeTax
     }
 
-    /// Prices lines plus the market's flat shipping under the market's tax rule.
-    public static func compute(lines: [(unitPrice: Int64, quantity: Int)], market: Market) throws -> OrderTotals {
+    /// Prices lines plus `shipping` (the market's flat shipping when `nil`) under the market's tax rule.
+    public static func compute(lines: [(unitPrice: Int64, quantity: Int)], market: Market, shipping chosen: Int64? = nil) throws -> OrderTotals {
         var subtotal = market.money(0)
         for line in lines {
             subtotal = try subtotal + market.money(line.unitPrice).times(line.quantity)
         }
-        let shipping = lines.isEmpty ? 0 : market.flatShippingMinor
+        let shipping = lines.isEmpty ? 0 : chosen ?? market.flatShippingMinor
         let shelf = try subtotal + market.money(shipping)
         let (tax, payable) = market.tax.apply(toShelfAmount: shelf.minorUnits)
         return OrderTotals(
@@ -97,11 +97,14 @@ public struct Order: Hashable, Sendable, Codable {
     public var refunds: [Refund]
     /// The order's parcels, oldest first.
     public var shipments: [Shipment]
+    /// The shipping method chosen at checkout; `nil` for a flash-sale order, which ships standard
+    /// at the market's flat price.
+    public let shipping: OrderShipping?
 
     public init(
         id: String, accountId: String, marketCode: String, currency: String, status: OrderStatus, lines: [OrderLine],
         totals: OrderTotals, shippingAddress: ShippingAddress, paymentDeadline: Date, createdAt: Date,
-        timeline: [OrderTransition], refunds: [Refund] = [], shipments: [Shipment] = []
+        timeline: [OrderTransition], refunds: [Refund] = [], shipments: [Shipment] = [], shipping: OrderShipping? = nil
     ) {
         self.id = id
         self.accountId = accountId
@@ -116,6 +119,7 @@ public struct Order: Hashable, Sendable, Codable {
         self.timeline = timeline
         self.refunds = refunds
         self.shipments = shipments
+        self.shipping = shipping
     }
 
     /// When the order was delivered (its last parcel, or staff marking it): the start of its

@@ -16,25 +16,25 @@ public struct OrderDesk: Sendable {
     private let clock: any MilletClock
 
     public init(
-        store: any UnitOfWork, orders: any OrderRepository, catalog: any CatalogRepository, saleUnits: any SaleUnitReturns,
-        invoices: InvoiceIssuer, clock: any MilletClock
+        store: any UnitOfWork, orders: any OrderRepository, catalog: any CatalogRepository, delivery: DeliveryOptions,
+        saleUnits: any SaleUnitReturns, invoices: InvoiceIssuer, clock: any MilletClock
     ) {
         self.store = store
         self.invoices = invoices
         self.orders = orders
-        self.checkout = Checkout(catalog: catalog, orders: orders, clock: clock)
+        self.checkout = Checkout(catalog: catalog, orders: orders, delivery: delivery, clock: clock)
         self.saleUnits = saleUnits
         self.clock = clock
     }
 
-    /// Places an order for `items`; see ``Checkout/placeOrder(accountId:market:items:address:idempotencyKey:language:clearingCart:)``.
+    /// Places an order for `items`; see ``Checkout/placeOrder(accountId:market:items:address:shippingMethod:idempotencyKey:language:clearingCart:)``.
     public func place(
-        accountId: String, market: Market, items: [CartItem], address: ShippingAddress, idempotencyKey: String,
-        language: String, clearingCart cartId: String?
+        accountId: String, market: Market, items: [CartItem], address: ShippingAddress, shippingMethod: String?,
+        idempotencyKey: String, language: String, clearingCart cartId: String?
     ) async throws -> (order: Order, created: Bool) {
         try await checkout.placeOrder(
-            accountId: accountId, market: market, items: items, address: address, idempotencyKey: idempotencyKey,
-            language: language, clearingCart: cartId)
+            accountId: accountId, market: market, items: items, address: address, shippingMethod: shippingMethod,
+            idempotencyKey: idempotencyKey, language: language, clearingCart: cartId)
     }
 
     /// The order as `viewer` may see it: their own, or any to staff. Another fan's order is

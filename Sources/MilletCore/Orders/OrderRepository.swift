@@ -10,11 +10,12 @@ public struct OrderDraft: Sendable {
     public let shippingAddress: ShippingAddress
     public let idempotencyKey: String
     public let now: Date
+    public let shipping: OrderShipping?
 
     public init(
         id: String, accountId: String, market: Market,
         lines: [(skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64)],
-        totals: OrderTotals, shippingAddress: ShippingAddress, idempotencyKey: String, now: Date
+        totals: OrderTotals, shippingAddress: ShippingAddress, idempotencyKey: String, now: Date, shipping: OrderShipping? = nil
     ) {
         self.id = id
         self.accountId = accountId
@@ -24,6 +25,7 @@ public struct OrderDraft: Sendable {
         self.shippingAddress = shippingAddress
         self.idempotencyKey = idempotencyKey
         self.now = now
+        self.shipping = shipping
     }
 
     /// When the order cancels itself unless paid.

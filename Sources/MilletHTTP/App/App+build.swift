@@ -42,6 +42,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StockController(desk: services.stockDesk, inventory: services.inventory).addRoutes(to: api)
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
     ShipmentsController(desk: services.shippingDesk).addRoutes(to: api)
+    ShippingMethodsController(markets: services.markets, methods: services.shippingMethods).addRoutes(to: api)
     InvoicesController(desk: services.orderDesk, invoices: services.invoices).addRoutes(to: api)
     CommunityController(desk: services.communityDesk, community: services.community, clock: services.clock).addRoutes(to: api)
     ReleasesController(desk: services.communityDesk, releases: services.releases, clock: services.clock).addRoutes(to: api)

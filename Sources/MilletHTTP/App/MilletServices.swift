@@ -48,6 +48,9 @@ public struct MilletServices: Sendable {
     public let captureSender: CaptureSender
     /// Parcels and carrier scans.
     public let shippingDesk: ShippingDesk
+    public let shippingMethods: any ShippingMethodRepository
+    /// Each market's shipping methods priced for a cart.
+    public let delivery: DeliveryOptions
     public let pricing: PricingPolicy
     /// Publishing and pricing under the margin cap.
     public let catalogDesk: CatalogDesk
@@ -98,7 +101,9 @@ public struct MilletServices: Sendable {
             scheduler: SaleScheduler(catalog: store, inventory: store, markets: store, sales: store, pricing: pricing, clock: clock), clock: clock)
         self.sandbox = SandboxPaymentProvider(secret: sandboxSecret, ledger: store, clock: clock)
         let issuer = InvoiceIssuer()
-        self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, saleUnits: engine, invoices: issuer, clock: clock)
+        self.shippingMethods = store
+        self.delivery = DeliveryOptions(methods: store, clock: clock)
+        self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, delivery: delivery, saleUnits: engine, invoices: issuer, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, invoices: issuer, clock: clock)
         self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)
         self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
@@ -110,5 +115,5 @@ public struct MilletServices: Sendable {
     }
 
     /// Product and cart views in a market, for the storefront's routes and pages.
-    var storefront: Storefront { Storefront(catalog: catalog, inventory: inventory, carts: carts, pricing: pricing) }
+    var storefront: Storefront { Storefront(catalog: catalog, inventory: inventory, carts: carts, delivery: delivery, pricing: pricing) }
 }

@@ -29,7 +29,42 @@ struct CartView: ResponseEncodable, Sendable {
 
     let id, market: String
     let items: [Line]
+    /// With the default shipping method (the first option).
     let totals: TotalsDTO
+    /// Each shipping method the market offers, priced for this cart, with the totals it gives.
+    let shippingOptions: [ShippingOptionDTO]
+}
+
+/// A shipping method priced for a cart: what it costs, when it arrives and the order's totals with it.
+struct ShippingOptionDTO: Encodable, Sendable {
+    let code, name: String
+    let price: MoneyDTO
+    /// `true` when the cart reached the method's free-shipping threshold.
+    let free: Bool
+    /// The subtotal from which the method is free, when it has one.
+    let freeOver: MoneyDTO?
+    let delivery: DeliveryWindowDTO
+    let totals: TotalsDTO
+}
+
+/// The first and last day an order should arrive, as calendar dates (`2026-12-08`).
+struct DeliveryWindowDTO: Encodable, Sendable {
+    let earliest, latest: String
+    /// The window itself, for pages that write the days in the visitor's language.
+    let window: DeliveryWindow
+
+    private enum CodingKeys: String, CodingKey { case earliest, latest }
+
+    init(_ window: DeliveryWindow) {
+        earliest = Self.day(window.earliest)
+        latest = Self.day(window.latest)
+        self.window = window
+    }
+
+    static func day(_ date: Date) -> String {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
 }
 
 /// Reads the storefront's views; shared by the JSON API and the web pages.
@@ -37,6 +72,7 @@ struct Storefront: Sendable {
     let catalog: any CatalogRepository
     let inventory: any InventoryRepository
     let carts: any CartRepository
+    let delivery: DeliveryOptions
     let pricing: PricingPolicy
 
     /// A product in a market; SKUs without a price there are left out.
@@ -88,18 +124,30 @@ struct Storefront: Sendable {
         let cart = try await carts.cart(for: owner, marketCode: market.code)
         let available = try await inventory.available(skuIds: cart.items.map(\.skuId), marketCode: market.code)
         var lines: [CartView.Line] = []
+        var grams = 0
         for item in cart.items {
             guard let sku = try await catalog.sku(id: item.skuId),
                   let product = try await catalog.product(id: sku.productId) else { continue }
             let price = try await catalog.price(skuId: sku.id, marketCode: market.code)?.shelfPrice ?? 0
             let total = try market.money(price).times(item.quantity)
+            grams += sku.weightGrams * item.quantity
             lines.append(CartView.Line(
                 skuId: sku.id, skuCode: sku.code, name: product.text(in: language).name + " (\(sku.colour), \(sku.storage))",
                 quantity: item.quantity, unitPrice: MoneyDTO(amount: price, currency: market.currency.code),
                 lineTotal: MoneyDTO(amount: total.minorUnits, currency: market.currency.code), available: available[sku.id] ?? 0))
         }
-        let totals = try OrderTotals.compute(lines: lines.map { ($0.unitPrice.amount, $0.quantity) }, market: market)
-        return (cart, CartView(id: cart.id, market: market.code, items: lines, totals: TotalsDTO(totals, currency: market.currency.code)))
+        let priced = lines.map { ($0.unitPrice.amount, $0.quantity) }
+        let goods = try OrderTotals.compute(lines: priced, market: market, shipping: 0)
+        let currency = market.currency.code
+        let options = try await delivery.quotes(market: market, subtotal: goods.subtotal, weightGrams: grams).map { quote in
+            ShippingOptionDTO(
+                code: quote.method.code, name: quote.method.name(in: language, market: market),
+                price: MoneyDTO(amount: quote.price, currency: currency), free: quote.isFree,
+                freeOver: quote.method.freeOver.map { MoneyDTO(amount: $0, currency: currency) }, delivery: DeliveryWindowDTO(quote.delivery),
+                totals: TotalsDTO(try OrderTotals.compute(lines: priced, market: market, shipping: quote.price), currency: currency))
+        }
+        let totals = try options.first?.totals ?? TotalsDTO(OrderTotals.compute(lines: priced, market: market), currency: currency)
+        return (cart, CartView(id: cart.id, market: market.code, items: lines, totals: totals, shippingOptions: options))
     }
 
     /// Adds to (or sets) a SKU's quantity in a cart, refusing SKUs not sold in the market.

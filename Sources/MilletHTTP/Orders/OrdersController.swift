@@ -26,6 +26,8 @@ struct OrdersController {
         /// Items to buy; when absent the cart is checked out (and emptied).
         let items: [ItemBody]?
         let currency: String?
+        /// A shipping method code of the market; its first method when absent.
+        let shippingMethod: String?
     }
 
     struct PaymentBody: Decodable {
@@ -82,8 +84,8 @@ struct OrdersController {
             items = cart.items
         }
         return try await desk.place(
-            accountId: account.id, market: market, items: items, address: address, idempotencyKey: key,
-            language: market.defaultLanguage, clearingCart: cartId)
+            accountId: account.id, market: market, items: items, address: address, shippingMethod: body.shippingMethod,
+            idempotencyKey: key, language: market.defaultLanguage, clearingCart: cartId)
     }
 
     /// The order when it belongs to the caller (or the caller is staff); `not_found` otherwise.

@@ -46,6 +46,12 @@ struct LocaleFormat: Sendable {
         return "\(two(c.day))/\(two(c.month))/\(c.year ?? 0) \(time)"
     }
 
+    /// `2026-12-08` in Chinese, `08/12/2026` elsewhere: a calendar day in UTC.
+    func day(_ date: Date) -> String {
+        let parts = DeliveryWindowDTO.day(date).split(separator: "-")
+        return language == "zh-Hans" ? parts.joined(separator: "-") : "\(parts[2])/\(parts[1])/\(parts[0])"
+    }
+
     /// Groups digits in threes, or the Indian way (last three, then twos: 1,23,45,678).
     private func grouped(_ digits: String, separator: String, indian: Bool) -> String {
         var groups: [String] = []

@@ -16,6 +16,7 @@ struct OrderPages {
     struct CheckoutForm: Decodable {
         let name, line1, city, postcode, phone: String
         let idempotencyKey: String
+        let shippingMethod: String?
     }
 
     struct PayForm: Decodable {
@@ -43,7 +44,7 @@ struct OrderPages {
             let (order, _) = try await orderDesk.place(
                 accountId: account.id, market: chrome.market, items: cart.items,
                 address: try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone),
-                idempotencyKey: try Checkout.validate(idempotencyKey: form.idempotencyKey), language: chrome.preferences.language,
+                shippingMethod: form.shippingMethod, idempotencyKey: try Checkout.validate(idempotencyKey: form.idempotencyKey), language: chrome.preferences.language,
                 clearingCart: cart.id)
             guard order.status == .pendingPayment else { return redirect("/orders/\(order.id)") }
             let payment = try await payments.createPayment(orderId: order.id, provider: sandbox.name, now: clock.now())
@@ -149,6 +150,13 @@ extension PageKit {
         values["hasRefunds"] = !order.refunds.isEmpty
         let isStaff = chrome.account?.role.isStaff == true
         values["deliveredAt"] = order.deliveredAt.map { chrome.format.dateTime($0) }
+        if let shipping = order.shipping {
+            values["shippingMethod"] = shipping.methodName
+            // The promise stands until the order arrives or is cancelled.
+            if order.deliveredAt == nil, ![.cancelled, .refunded].contains(order.status) {
+                values["arrives"] = arrives(shipping.delivery, chrome: chrome)
+            }
+        }
         values["hasShipments"] = !order.shipments.isEmpty
         values["shipments"] = order.shipments.map { shipment -> [String: Any] in
             var row: [String: Any] = [

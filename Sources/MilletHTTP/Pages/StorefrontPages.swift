@@ -96,7 +96,42 @@ extension PageKit {
             },
             "empty": view.items.isEmpty,
             "totals": totalsValues(view.totals, chrome: chrome),
+            "shippingOptions": shippingValues(view.shippingOptions, chrome: chrome),
+            "noShippingOptions": view.shippingOptions.isEmpty,
         ]
+    }
+
+    /// Each shipping option as a line to choose: name, price (or free), the window it arrives in,
+    /// what would make it free, and the totals it gives (for the script that updates the table).
+    func shippingValues(_ options: [ShippingOptionDTO], chrome: PageChrome) -> [[String: Any]] {
+        let strings = self.strings(chrome.preferences.language)
+        return options.enumerated().map { index, option in
+            var values: [String: Any] = [
+                "code": option.code, "name": option.name, "checked": index == 0,
+                "price": option.free || option.price.amount == 0 ? strings["free_shipping"] ?? "Free" : chrome.money(option.price.amount),
+                "arrives": arrives(option.delivery.window, chrome: chrome),
+                "shippingTotal": chrome.money(option.totals.shipping.amount), "taxTotal": chrome.money(option.totals.tax.amount),
+                "grandTotal": chrome.money(option.totals.total.amount),
+            ]
+            if let threshold = option.freeOver, !option.free {
+                values["freeOver"] = Self.fill(strings["free_over"] ?? "{amount}", ["amount": chrome.money(threshold.amount)])
+            }
+            return values
+        }
+    }
+
+    /// "arrives 08/12/2026 – 10/12/2026" (or on one day) in the visitor's language.
+    func arrives(_ window: DeliveryWindow, chrome: PageChrome) -> String {
+        let strings = self.strings(chrome.preferences.language)
+        let (from, to) = (chrome.format.day(window.earliest), chrome.format.day(window.latest))
+        return from == to
+            ? Self.fill(strings["arrives_on"] ?? "{day}", ["day": from])
+            : Self.fill(strings["arrives_window"] ?? "{from} – {to}", ["from": from, "to": to])
+    }
+
+    /// `template` with each `{name}` replaced by its value.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
 
     func totalsValues(_ totals: TotalsDTO, chrome: PageChrome) -> [String: Any] {

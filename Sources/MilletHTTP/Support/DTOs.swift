@@ -93,6 +93,13 @@ struct OrderDTO: ResponseEncodable, Sendable {
     let shipments: [ShipmentDTO]
     /// When the last parcel was delivered: the start of the return window and warranty.
     let deliveredAt: Date?
+    /// The shipping method chosen at checkout and when it should arrive; absent on flash-sale orders.
+    let shipping: Shipping?
+
+    struct Shipping: Encodable, Sendable {
+        let method, name: String
+        let delivery: DeliveryWindowDTO
+    }
 
     init(_ order: Order) {
         id = order.id
@@ -114,6 +121,7 @@ struct OrderDTO: ResponseEncodable, Sendable {
         refunds = order.refunds.map(RefundDTO.init)
         shipments = order.shipments.map(ShipmentDTO.init)
         deliveredAt = order.deliveredAt
+        shipping = order.shipping.map { Shipping(method: $0.methodCode, name: $0.methodName, delivery: DeliveryWindowDTO($0.delivery)) }
     }
 
     /// Written by ``JSONWriter``: every flash-sale win answers with an order, and `JSONEncoder`
@@ -148,6 +156,18 @@ struct OrderDTO: ResponseEncodable, Sendable {
             json.key("shipments")
             json.array(shipments) { json, shipment in shipment.write(to: &json) }
             json.field("deliveredAt", deliveredAt)
+            if let shipping {
+                json.key("shipping")
+                json.object { json in
+                    json.field("method", shipping.method)
+                    json.field("name", shipping.name)
+                    json.key("delivery")
+                    json.object { json in
+                        json.field("earliest", shipping.delivery.earliest)
+                        json.field("latest", shipping.delivery.latest)
+                    }
+                }
+            }
         }
     }
 }

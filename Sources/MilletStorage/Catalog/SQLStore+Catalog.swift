@@ -19,11 +19,11 @@ extension SQLStore: CatalogRepository {
             }
             for (position, sku) in product.skus.enumerated() {
                 try await db.raw("""
-                    INSERT INTO skus (id, product_id, code, colour, storage, position)
+                    INSERT INTO skus (id, product_id, code, colour, storage, position, weight_grams)
                     VALUES (\(bind: sku.id), \(bind: product.id), \(bind: sku.code), \(bind: sku.colour),
-                        \(bind: sku.storage), \(bind: Int64(position)))
+                        \(bind: sku.storage), \(bind: Int64(position)), \(bind: Int64(sku.weightGrams)))
                     ON CONFLICT (id) DO UPDATE SET code = excluded.code, colour = excluded.colour,
-                        storage = excluded.storage, position = excluded.position
+                        storage = excluded.storage, position = excluded.position, weight_grams = excluded.weight_grams
                     """).run()
             }
         }
@@ -109,7 +109,7 @@ extension SQLStore: CatalogRepository {
 
     static func sku(from row: any SQLRow) throws -> SKU {
         SKU(id: try row.string("id"), productId: try row.string("product_id"), code: try row.string("code"),
-            colour: try row.string("colour"), storage: try row.string("storage"))
+            colour: try row.string("colour"), storage: try row.string("storage"), weightGrams: Int(try row.int("weight_grams")))
     }
 
     static func price(from row: any SQLRow) throws -> SKUPrice {

@@ -35,6 +35,7 @@ extension SQLStore {
         .captures,
         .shipments,
         .invoices,
+        .shippingMethods,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

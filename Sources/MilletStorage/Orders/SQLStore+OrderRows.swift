@@ -128,7 +128,16 @@ extension SQLStore {
             shippingAddress: address, paymentDeadline: try row.date("payment_deadline"),
             createdAt: try row.date("created_at"), timeline: timeline,
             refunds: try await db.raw("SELECT * FROM refunds WHERE order_id = \(bind: id) ORDER BY created_at, id").all().map(refund(from:)),
-            shipments: try await shipments(db: db, orderId: id))
+            shipments: try await shipments(db: db, orderId: id), shipping: try shipping(from: row))
+    }
+
+    /// The method an order was placed with; `nil` for orders placed without one (flash sales).
+    static func shipping(from row: any SQLRow) throws -> OrderShipping? {
+        let code = try row.string("shipping_method")
+        guard !code.isEmpty, !(try row.decodeNil(column: "delivery_earliest")) else { return nil }
+        return OrderShipping(
+            methodCode: code, methodName: try row.string("shipping_method_name"),
+            delivery: DeliveryWindow(earliest: try row.date("delivery_earliest"), latest: try row.date("delivery_latest")))
     }
 
     static func currentStatus(db: any SQLDatabase, orderId: String) async throws -> OrderStatus {
