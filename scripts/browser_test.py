@@ -47,6 +47,11 @@ def switch(driver, market, language):
     settle(driver, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language)
 
 
+# The heading each market's documents carry (China's is a sales receipt: a fapiao comes only
+# from the tax platform).
+INVOICE_HEADINGS = {"CN": "销售凭证", "IN": "Tax Invoice", "ES": "Factura", "GB": "VAT invoice", "ID": "Faktur Penjualan"}
+
+
 @pytest.mark.parametrize(
     "market,language,currency_mark,pay_word",
     [
@@ -108,6 +113,17 @@ def test_fan_registers_buys_and_pays(browser, market, language, currency_mark, p
     assert len(timeline) == 3  # placed, payment authorized, paid
     assert express_name in b.find_element(By.ID, "delivery").text
     assert b.find_element(By.ID, "arrives").text
+
+    # The paid order's invoice, headed as the market's rules ask, for what was paid.
+    order_url = b.current_url
+    b.find_element(By.CSS_SELECTOR, "#invoices .invoice-link a").click()
+    settle(b, lambda d: d.find_elements(By.ID, "invoice-heading"))
+    assert b.find_element(By.ID, "invoice-heading").text == INVOICE_HEADINGS[market]
+    assert b.find_element(By.ID, "invoice-total").text == total
+    assert b.find_element(By.ID, "invoice-number").text.startswith(market + "-")
+    assert bool(b.find_elements(By.ID, "invoice-xml")) == (market == "ES")
+    shot(b, f"{market}-invoice")
+    b.get(order_url)
     shot(b, f"{market}-order-paid")
 
     b.get(BASE + "/orders")

@@ -84,7 +84,7 @@ public struct InvoiceIssuer: Sendable {
             id: Identifier.make(), kind: kind, marketCode: order.marketCode, sequence: sequence,
             number: Invoice.number(market: order.marketCode, kind: kind, sequence: sequence), orderId: order.id, refundId: refundId,
             correctsNumber: corrects, issuedAt: now, currency: order.currency, seller: seller,
-            buyer: InvoiceParty(name: address.name, address: [address.line1, "\(address.postcode) \(address.city)"], taxId: nil),
+            buyer: InvoiceParty(name: address.name, address: [address.line1, "\(address.postcode) \(address.city)"], taxId: order.buyerTaxId),
             lines: lines, taxRateBasisPoints: rate, net: net, tax: tax, rounding: gross - net - tax, gross: gross)
     }
 }

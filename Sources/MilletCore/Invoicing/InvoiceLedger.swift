@@ -19,3 +19,13 @@ public protocol InvoiceRepository: Sendable {
     /// Documents of a market (or every market) issued in `[from, to)`, by market, kind and number.
     func invoices(marketCode: String?, from: Date?, to: Date?, limit: Int) async throws -> [Invoice]
 }
+
+extension InvoiceRepository {
+    /// The document `id` of `order` (already checked as the viewer's), with the invoice it
+    /// corrects when it is a credit note; `not_found` for a document of another order.
+    public func document(_ id: String, of order: Order) async throws -> (invoice: Invoice, corrected: Invoice?) {
+        let documents = try await invoices(orderId: order.id)
+        guard let invoice = documents.first(where: { $0.id == id }) else { throw DomainError.notFound(what: "invoice") }
+        return (invoice, invoice.correctsNumber.flatMap { number in documents.first { $0.number == number } })
+    }
+}

@@ -27,14 +27,15 @@ public struct Checkout: Sendable {
     }
 
     /// Places an order for `items` in `market`, shipped by `shippingMethod` (the market's default
-    /// when `nil`); see ``OrderRepository/place(_:clearingCart:)``.
+    /// when `nil`), invoiced to `buyerTaxId` when given; see ``OrderRepository/place(_:clearingCart:)``.
     public func placeOrder(
         accountId: String, market: Market, items: [CartItem], address: ShippingAddress, shippingMethod: String?,
-        idempotencyKey: String, language: String, clearingCart cartId: String?
+        buyerTaxId: String? = nil, idempotencyKey: String, language: String, clearingCart cartId: String?
     ) async throws -> (order: Order, created: Bool) {
         if let existing = try await orders.order(accountId: accountId, idempotencyKey: idempotencyKey) {
             return (existing, false)
         }
+        let taxId = try BuyerTaxId.normalise(buyerTaxId)
         guard !items.isEmpty else { throw DomainError.conflict(code: "cart_empty", message: "the cart is empty") }
         var lines: [(skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64)] = []
         var grams = 0
@@ -60,7 +61,8 @@ public struct Checkout: Sendable {
             id: Identifier.makeSequential(), accountId: accountId, market: market, lines: lines, totals: totals,
             shippingAddress: address, idempotencyKey: idempotencyKey, now: clock.now(),
             shipping: OrderShipping(
-                methodCode: quote.method.code, methodName: quote.method.name(in: language, market: market), delivery: quote.delivery))
+                methodCode: quote.method.code, methodName: quote.method.name(in: language, market: market), delivery: quote.delivery),
+            buyerTaxId: taxId)
         return try await orders.place(draft, clearingCart: cartId)
     }
 }

@@ -26,6 +26,19 @@ public struct ShippingAddress: Hashable, Sendable, Codable {
     }
 }
 
+/// A buyer's tax id as typed at checkout: spaces dropped, upper case, 5 to 20 of `A-Z`, `0-9`,
+/// `.`, `-` and `/`; `nil` when left empty.
+public enum BuyerTaxId {
+    public static func normalise(_ text: String?) throws -> String? {
+        let compact = (text ?? "").filter { !$0.isWhitespace }.uppercased()
+        guard !compact.isEmpty else { return nil }
+        guard (5...20).contains(compact.count),
+              compact.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) || ".-/".unicodeScalars.contains($0) })
+        else { throw DomainError.invalid(field: "taxId", "5 to 20 letters, digits, '.', '-' or '/'") }
+        return compact
+    }
+}
+
 /// One line of an order: a SKU, how many, the price it was sold at and where it ships from.
 public struct OrderLine: Hashable, Sendable, Codable {
     public let skuId: String
@@ -100,11 +113,14 @@ public struct Order: Hashable, Sendable, Codable {
     /// The shipping method chosen at checkout; `nil` for a flash-sale order, which ships standard
     /// at the market's flat price.
     public let shipping: OrderShipping?
+    /// The buyer's tax id (GSTIN, NIF, VAT number) as given at checkout, printed on the invoice.
+    public let buyerTaxId: String?
 
     public init(
         id: String, accountId: String, marketCode: String, currency: String, status: OrderStatus, lines: [OrderLine],
         totals: OrderTotals, shippingAddress: ShippingAddress, paymentDeadline: Date, createdAt: Date,
-        timeline: [OrderTransition], refunds: [Refund] = [], shipments: [Shipment] = [], shipping: OrderShipping? = nil
+        timeline: [OrderTransition], refunds: [Refund] = [], shipments: [Shipment] = [], shipping: OrderShipping? = nil,
+        buyerTaxId: String? = nil
     ) {
         self.id = id
         self.accountId = accountId
@@ -120,6 +136,7 @@ public struct Order: Hashable, Sendable, Codable {
         self.refunds = refunds
         self.shipments = shipments
         self.shipping = shipping
+        self.buyerTaxId = buyerTaxId
     }
 
     /// When the order was delivered (its last parcel, or staff marking it): the start of its

@@ -11,11 +11,13 @@ public struct OrderDraft: Sendable {
     public let idempotencyKey: String
     public let now: Date
     public let shipping: OrderShipping?
+    public let buyerTaxId: String?
 
     public init(
         id: String, accountId: String, market: Market,
         lines: [(skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64)],
-        totals: OrderTotals, shippingAddress: ShippingAddress, idempotencyKey: String, now: Date, shipping: OrderShipping? = nil
+        totals: OrderTotals, shippingAddress: ShippingAddress, idempotencyKey: String, now: Date, shipping: OrderShipping? = nil,
+        buyerTaxId: String? = nil
     ) {
         self.id = id
         self.accountId = accountId
@@ -26,6 +28,7 @@ public struct OrderDraft: Sendable {
         self.idempotencyKey = idempotencyKey
         self.now = now
         self.shipping = shipping
+        self.buyerTaxId = buyerTaxId
     }
 
     /// When the order cancels itself unless paid.

@@ -72,19 +72,22 @@ public enum MinorUnitMath {
         let half = denominator / 2
         return product >= 0 ? (product + half) / denominator : -((-product + half) / denominator)
     }
+
+    /// The amount as a plain decimal: `12345` with 2 digits is `123.45`, with 0 digits `12345`.
+    public static func decimal(_ minor: Int64, digits: Int) -> String {
+        guard digits > 0 else { return String(minor) }
+        var scale: UInt64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        let sign = minor < 0 ? "-" : "", magnitude = minor.magnitude
+        let fraction = String(magnitude % scale)
+        return "\(sign)\(magnitude / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+    }
 }
 
 extension Money {
     /// The amount as `INR 499.00` (`IDR 1500000`), for timelines and logs, where no locale applies.
     public var plain: String {
-        let digits = Currency.known[currency]?.minorDigits ?? 2
-        guard digits > 0 else { return "\(currency) \(minorUnits)" }
-        var scale: Int64 = 1
-        for _ in 0..<digits { scale *= 10 }
-        let sign = minorUnits < 0 ? "-" : ""
-        let whole = abs(minorUnits) / scale, fraction = abs(minorUnits) % scale
-        let padded = String(repeating: "0", count: digits - String(fraction).count) + String(fraction)
-        return "\(currency) \(sign)\(whole).\(padded)"
+        "\(currency) \(MinorUnitMath.decimal(minorUnits, digits: Currency.known[currency]?.minorDigits ?? 2))"
     }
 }
 

@@ -43,7 +43,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
     ShipmentsController(desk: services.shippingDesk).addRoutes(to: api)
     ShippingMethodsController(markets: services.markets, methods: services.shippingMethods).addRoutes(to: api)
-    InvoicesController(desk: services.orderDesk, invoices: services.invoices).addRoutes(to: api)
+    InvoicesController(desk: services.orderDesk, invoices: services.invoices, markets: services.markets).addRoutes(to: api)
     CommunityController(desk: services.communityDesk, community: services.community, clock: services.clock).addRoutes(to: api)
     ReleasesController(desk: services.communityDesk, releases: services.releases, clock: services.clock).addRoutes(to: api)
     DiscussionController(desk: services.communityDesk, discussion: services.discussion, clock: services.clock).addRoutes(to: api)
@@ -65,9 +65,10 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         .addRoutes(to: groups)
     AccountPages(pages: kit, authenticator: services.authenticator, carts: services.carts).addRoutes(to: groups)
     OrderPages(
-        pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, carts: services.carts,
-        storefront: services.storefront, sandbox: services.sandbox, clock: services.clock
+        pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, invoices: services.invoices,
+        carts: services.carts, storefront: services.storefront, sandbox: services.sandbox, clock: services.clock
     ).addRoutes(to: groups)
+    InvoicePages(pages: kit, desk: services.orderDesk, invoices: services.invoices).addRoutes(to: groups)
     StaffPages(
         pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
         orderDesk: services.orderDesk, orders: services.orders

@@ -28,6 +28,8 @@ struct OrdersController {
         let currency: String?
         /// A shipping method code of the market; its first method when absent.
         let shippingMethod: String?
+        /// The buyer's tax id for the invoice (GSTIN, NIF, VAT number).
+        let taxId: String?
     }
 
     struct PaymentBody: Decodable {
@@ -85,7 +87,7 @@ struct OrdersController {
         }
         return try await desk.place(
             accountId: account.id, market: market, items: items, address: address, shippingMethod: body.shippingMethod,
-            idempotencyKey: key, language: market.defaultLanguage, clearingCart: cartId)
+            buyerTaxId: body.taxId, idempotencyKey: key, language: market.defaultLanguage, clearingCart: cartId)
     }
 
     /// The order when it belongs to the caller (or the caller is staff); `not_found` otherwise.

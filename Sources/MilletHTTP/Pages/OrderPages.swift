@@ -2,12 +2,14 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-/// Checkout, the sandbox's pay page, and the fan's orders with their timeline and refunds.
+/// Checkout, the sandbox's pay page, and the fan's orders with their timeline, refunds and
+/// tax documents.
 struct OrderPages {
     let pages: PageKit
     let orderDesk: OrderDesk
     let orders: any OrderRepository
     let payments: any PaymentRepository
+    let invoices: any InvoiceRepository
     let carts: any CartRepository
     let storefront: Storefront
     let sandbox: SandboxPaymentProvider
@@ -17,6 +19,7 @@ struct OrderPages {
         let name, line1, city, postcode, phone: String
         let idempotencyKey: String
         let shippingMethod: String?
+        let taxId: String?
     }
 
     struct PayForm: Decodable {
@@ -44,7 +47,7 @@ struct OrderPages {
             let (order, _) = try await orderDesk.place(
                 accountId: account.id, market: chrome.market, items: cart.items,
                 address: try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone),
-                shippingMethod: form.shippingMethod, idempotencyKey: try Checkout.validate(idempotencyKey: form.idempotencyKey), language: chrome.preferences.language,
+                shippingMethod: form.shippingMethod, buyerTaxId: form.taxId, idempotencyKey: try Checkout.validate(idempotencyKey: form.idempotencyKey), language: chrome.preferences.language,
                 clearingCart: cart.id)
             guard order.status == .pendingPayment else { return redirect("/orders/\(order.id)") }
             let payment = try await payments.createPayment(orderId: order.id, provider: sandbox.name, now: clock.now())
@@ -90,6 +93,9 @@ struct OrderPages {
             let chrome = try await pages.chrome(request, context)
             let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
             var values = try await pages.orderValues(order, chrome: chrome)
+            let documents = try await invoices.invoices(orderId: order.id)
+            values["hasInvoices"] = !documents.isEmpty
+            values["invoices"] = pages.invoiceLinks(documents, order: order, chrome: chrome)
             // Authorized and being captured: the page shows it and looks again shortly.
             if try await payments.payments(orderId: order.id).contains(where: { $0.status == .authorized }) {
                 values["capturing"] = true

@@ -95,6 +95,8 @@ struct OrderDTO: ResponseEncodable, Sendable {
     let deliveredAt: Date?
     /// The shipping method chosen at checkout and when it should arrive; absent on flash-sale orders.
     let shipping: Shipping?
+    /// The buyer's tax id given at checkout, printed on the invoice.
+    let taxId: String?
 
     struct Shipping: Encodable, Sendable {
         let method, name: String
@@ -122,6 +124,7 @@ struct OrderDTO: ResponseEncodable, Sendable {
         shipments = order.shipments.map(ShipmentDTO.init)
         deliveredAt = order.deliveredAt
         shipping = order.shipping.map { Shipping(method: $0.methodCode, name: $0.methodName, delivery: DeliveryWindowDTO($0.delivery)) }
+        taxId = order.buyerTaxId
     }
 
     /// Written by ``JSONWriter``: every flash-sale win answers with an order, and `JSONEncoder`
@@ -168,6 +171,7 @@ struct OrderDTO: ResponseEncodable, Sendable {
                     }
                 }
             }
+            json.field("taxId", taxId)
         }
     }
 }

@@ -36,6 +36,7 @@ extension SQLStore {
         .shipments,
         .invoices,
         .shippingMethods,
+        .buyerTaxIds,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -128,7 +128,8 @@ extension SQLStore {
             shippingAddress: address, paymentDeadline: try row.date("payment_deadline"),
             createdAt: try row.date("created_at"), timeline: timeline,
             refunds: try await db.raw("SELECT * FROM refunds WHERE order_id = \(bind: id) ORDER BY created_at, id").all().map(refund(from:)),
-            shipments: try await shipments(db: db, orderId: id), shipping: try shipping(from: row))
+            shipments: try await shipments(db: db, orderId: id), shipping: try shipping(from: row),
+            buyerTaxId: try row.optionalString("buyer_tax_id"))
     }
 
     /// The method an order was placed with; `nil` for orders placed without one (flash sales).

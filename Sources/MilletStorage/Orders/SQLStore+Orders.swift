@@ -22,14 +22,15 @@ extension SQLStore: OrderRepository {
             try await db.raw("""
                 INSERT INTO orders (id, account_id, market_code, currency, status, subtotal, shipping, tax, total,
                     prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
-                    idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest)
+                    idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id)
                 VALUES (\(bind: draft.id), \(bind: draft.accountId), \(bind: draft.market.code),
                     \(bind: draft.market.currency.code), \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal),
                     \(bind: t.shipping), \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
                     \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode), \(bind: a.phone),
                     \(bind: draft.paymentDeadline.millis), \(bind: draft.idempotencyKey), \(bind: draft.now.millis),
                     \(bind: draft.shipping?.methodCode ?? ""), \(bind: draft.shipping?.methodName ?? ""),
-                    \(bind: draft.shipping?.delivery.earliest.millis), \(bind: draft.shipping?.delivery.latest.millis))
+                    \(bind: draft.shipping?.delivery.earliest.millis), \(bind: draft.shipping?.delivery.latest.millis),
+                    \(bind: draft.buyerTaxId))
                 """).run()
             for (index, line) in draft.lines.enumerated() {
                 let lineTotal = try Money(minorUnits: line.unitPrice, currency: draft.market.currency.code).times(line.quantity)

@@ -1,0 +1,1 @@
+document.getElementById('print-invoice').addEventListener('click', function () { window.print(); });
