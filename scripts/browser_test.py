@@ -408,3 +408,71 @@ def test_staff_refund_part_of_a_paid_order_and_the_fan_sees_it(browser):
     b.get(pay_page)
     assert "re_" in b.find_element(By.ID, "sandbox-refunds").text
     shot(b, "IN-sandbox-refunds")
+
+
+def sandbox_link(b, recipient, fragment):
+    """The newest link containing `fragment` in a message the sandbox kept for `recipient`, read
+    from the staff page (the courier sends every second, so the page is read until it is there)."""
+    def found(d):
+        d.get(BASE + "/staff/sandbox/messages")
+        for message in d.find_elements(By.CSS_SELECTOR, ".sandbox-message"):
+            if message.get_attribute("data-recipient") == recipient:
+                links = [a.get_attribute("href") for a in message.find_elements(By.CSS_SELECTOR, ".message-link")]
+                links = [link for link in links if fragment in link]
+                if links:
+                    return links[0]
+        return False
+    return WebDriverWait(b, 15, poll_frequency=0.5).until(found)
+
+
+def log_out(b):
+    b.find_element(By.ID, "logout").click()
+    settle(b, lambda d: d.find_elements(By.ID, "nav-login"))
+
+
+def test_a_fan_verifies_her_email_and_resets_a_forgotten_password(browser):
+    """A new fan gets a verification link and opens it; later she forgets her password, asks for
+    a reset link, sets a new password with it, and the link does not work a second time."""
+    b = browser
+    email = f"forgetful-{uuid.uuid4().hex[:8]}@example.test"
+    b.get(BASE + "/register?next=/account")
+    b.find_element(By.ID, "displayName").send_keys("Forgetful Fan")
+    b.find_element(By.ID, "email").send_keys(email)
+    b.find_element(By.ID, "password").send_keys("first-password")
+    b.find_element(By.ID, "register-button").click()
+    settle(b, lambda d: d.find_elements(By.ID, "email-status"))
+    assert b.find_element(By.ID, "email-status").get_attribute("data-verified") == "false"
+    log_out(b)
+
+    log_in(b, "staff@millet.test", "millet-staff")
+    verify = sandbox_link(b, email, "/verify-email?token=")
+    log_out(b)
+    b.get(verify)
+    assert b.find_elements(By.ID, "email-verified")
+
+    # Forgotten: the login page leads to the reset form.
+    b.get(BASE + "/login")
+    b.find_element(By.ID, "forgot-password").click()
+    b.find_element(By.ID, "email").send_keys(email)
+    b.find_element(By.ID, "reset-request").click()
+    settle(b, lambda d: d.find_elements(By.ID, "reset-sent"))
+    log_in(b, "staff@millet.test", "millet-staff")
+    reset = sandbox_link(b, email, "/password-reset/")
+    log_out(b)
+
+    b.get(reset)
+    b.find_element(By.ID, "new-password").send_keys("second-password")
+    b.find_element(By.ID, "reset-password").click()
+    settle(b, lambda d: d.find_elements(By.ID, "account-done"))
+    assert b.find_element(By.ID, "email-status").get_attribute("data-verified") == "true"
+    shot(b, "account-after-reset")
+    log_out(b)
+    log_in(b, email, "second-password")
+    assert b.find_elements(By.ID, "nav-account")
+    log_out(b)
+
+    # The link worked once.
+    b.get(reset)
+    b.find_element(By.ID, "new-password").send_keys("third-password")
+    b.find_element(By.ID, "reset-password").click()
+    settle(b, lambda d: d.find_elements(By.CSS_SELECTOR, ".problem"))

@@ -45,9 +45,22 @@ struct Serve: AsyncParsableCommand {
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
         let secret = Environment.value("MILLET_SANDBOX_SECRET") ?? "millet-sandbox-demo-secret"
+        let resolvedHost = host ?? Environment.value("MILLET_HOST") ?? "127.0.0.1"
+        let resolvedPort = port ?? Environment.value("MILLET_PORT").flatMap(Int.init) ?? 8080
+        var email: (any EmailTransport)?
+        if let url = Environment.value("MILLET_SMTP_URL") {
+            guard let smtp = SMTPTransport(url: url, from: Environment.value("MILLET_MAIL_FROM") ?? "Millet <no-reply@millet.test>") else {
+                throw ValidationError("MILLET_SMTP_URL must look like smtp://[user:password@]host[:port]")
+            }
+            email = smtp
+            logger.info("email goes to \(smtp.host):\(smtp.port)")
+        } else {
+            logger.info("email and SMS go to the sandbox: /staff/sandbox/messages")
+        }
         let services = MilletServices(
             store: store, clock: SystemClock(), sandboxSecret: secret, carrierSecret: Environment.value("MILLET_CARRIER_SECRET"),
-            firmwareDirectory: firmwareDirectory)
+            firmwareDirectory: firmwareDirectory, email: email,
+            publicURL: Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)")
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, hasher: BcryptHasher(), now: Date())
@@ -55,8 +68,6 @@ struct Serve: AsyncParsableCommand {
             try await openDemoBoards(store: store)
             logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])
         }
-        let resolvedHost = host ?? Environment.value("MILLET_HOST") ?? "127.0.0.1"
-        let resolvedPort = port ?? Environment.value("MILLET_PORT").flatMap(Int.init) ?? 8080
         let app = try await buildApplication(services, host: resolvedHost, port: resolvedPort, logger: logger)
         logger.info("Millet is at http://\(resolvedHost):\(resolvedPort) (database: \(store.backend.rawValue))")
         try await app.runService()

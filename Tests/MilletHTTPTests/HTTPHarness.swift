@@ -15,14 +15,16 @@ protocol HTTPHarness {}
 
 extension HTTPHarness {
     func withApp(
-        _ clock: TestClock = TestClock(), admission: Admission = Admission(), _ body: @escaping @Sendable (any TestClientProtocol, MilletServices) async throws -> Void) async throws {
+        _ clock: TestClock = TestClock(), admission: Admission = Admission(), email: (any EmailTransport)? = nil,
+        _ body: @escaping @Sendable (any TestClientProtocol, MilletServices) async throws -> Void) async throws {
         let store = try await SQLStore.open(":memory:")
         try await store.migrate()
         try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, hasher: PlainHasher(), now: clock.now())
         let files = FileManager.default.temporaryDirectory.appendingPathComponent("millet-test-files-\(Identifier.make())").path
         defer { try? FileManager.default.removeItem(atPath: files) }
         let services = MilletServices(
-            store: store, clock: clock, hasher: PlainHasher(), sandboxSecret: harnessSecret, admission: admission, firmwareDirectory: files)
+            store: store, clock: clock, hasher: PlainHasher(), sandboxSecret: harnessSecret, admission: admission, firmwareDirectory: files,
+            email: email, publicURL: "https://shop.test")
         let app = Application(router: try await buildRouter(services))
         do {
             try await app.test(.router) { client in try await body(client, services) }

@@ -140,6 +140,9 @@ extension StorageConformanceTests {
                 let inbox = try await store.inbox(accountId: fan, limit: 10)
                 #expect(inbox.items.filter { $0.releaseId == release.id }.count == expected)
                 #expect(inbox.items.count == expected + planned && inbox.unread == expected + planned)
+                // And an email, in the same transaction: the notice outbox holds one per fan.
+                let notices = try await store.notices(accountId: fan, limit: 10).filter { $0.notice.kind == .releaseShipped }
+                #expect(notices.count == expected && notices.allSatisfy { $0.notice.subjectId == release.id && $0.notice.params["version"] == "14.0.7" })
             }
             let message = try await store.inbox(accountId: fans[2], limit: 10).items[0]
             try await store.markRead(notificationId: message.id, accountId: fans[2], now: clock.now())

@@ -252,5 +252,17 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func insert(_ invoice: Invoice) async throws { try await inner.insert(invoice) }
         func invoices(orderId: String) async throws -> [Invoice] { try await inner.invoices(orderId: orderId) }
         func market(code: String) async throws -> Market? { try await inner.market(code: code) }
+        func notify(_ notice: Notice) async throws { try await inner.notify(notice) }
+        func insertAccount(_ account: Account, language: String?) async throws { try await inner.insertAccount(account, language: language) }
+        func accountInLedger(id: String) async throws -> Account? { try await inner.accountInLedger(id: id) }
+        func insertAccountToken(hash: String, accountId: String, purpose: AccountTokenPurpose, expiresAt: Date, now: Date) async throws {
+            try await inner.insertAccountToken(hash: hash, accountId: accountId, purpose: purpose, expiresAt: expiresAt, now: now)
+        }
+        func consumeAccountToken(hash: String, purpose: AccountTokenPurpose, now: Date) async throws -> String? {
+            try await inner.consumeAccountToken(hash: hash, purpose: purpose, now: now)
+        }
+        func setPassword(accountId: String, hash: String, now: Date) async throws { try await inner.setPassword(accountId: accountId, hash: hash, now: now) }
+        func setEmail(accountId: String, email: String, now: Date) async throws { try await inner.setEmail(accountId: accountId, email: email, now: now) }
+        func markEmailVerified(accountId: String, now: Date) async throws { try await inner.markEmailVerified(accountId: accountId, now: now) }
     }
 }

@@ -18,14 +18,17 @@ public struct Account: Hashable, Sendable, Codable {
     public let role: Role
     public let passwordHash: String
     public let createdAt: Date
+    /// When the fan opened the verification link sent to ``email``; `nil` until then.
+    public let emailVerifiedAt: Date?
 
-    public init(id: String, email: String, displayName: String, role: Role, passwordHash: String, createdAt: Date) {
+    public init(id: String, email: String, displayName: String, role: Role, passwordHash: String, createdAt: Date, emailVerifiedAt: Date? = nil) {
         self.id = id
         self.email = email
         self.displayName = displayName
         self.role = role
         self.passwordHash = passwordHash
         self.createdAt = createdAt
+        self.emailVerifiedAt = emailVerifiedAt
     }
 }
 
@@ -45,13 +48,25 @@ public struct Registration: Sendable {
             parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && email.count <= 254
                 && !email.contains(" "),
             "email", "must be a valid email address")
-        check.require(password.count >= 8, "password", "must be at least 8 characters")
-        check.require(password.utf8.count <= 72, "password", "must be at most 72 bytes")
+        Self.checkPassword(password, &check)
         check.requireLength(displayName, 1...60, "displayName", "must be 1 to 60 characters")
         try check.check()
         self.email = email
         self.password = password
         self.displayName = name
+    }
+
+    /// A password's rules: at least 8 characters, at most 72 bytes (what bcrypt reads).
+    static func checkPassword(_ password: String, _ check: inout Validator, field: String = "password") {
+        check.require(password.count >= 8, field, "must be at least 8 characters")
+        check.require(password.utf8.count <= 72, field, "must be at most 72 bytes")
+    }
+
+    /// Throws when a new password breaks the rules.
+    public static func checkPassword(_ password: String, field: String = "password") throws {
+        var check = Validator()
+        checkPassword(password, &check, field: field)
+        try check.check()
     }
 }
 

@@ -240,7 +240,14 @@ public final class Authenticator: Sendable {
         return account
     }
 
-    private func startSession(for account: Account) async throws -> String {
+    /// Drops every session of an account held in memory on this node (the store recorded the
+    /// revocation for the others).
+    public func revokeSessions(of accountId: String) {
+        revoke(.account(id: accountId))
+    }
+
+    /// Starts a session for an account that proved who it is; answers its token.
+    public func startSession(for account: Account) async throws -> String {
         let token = Secrets.hex(bytes: 32)
         try await accounts.createSession(tokenHash: Self.digest(token), accountId: account.id, expiresAt: clock.now().addingTimeInterval(sessionLifetime))
         return token

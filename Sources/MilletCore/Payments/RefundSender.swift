@@ -52,7 +52,7 @@ public struct RefundSender: Sendable {
             refund.record(attempt, now: finished, policy: policy)
             let recorded = try await store.transaction { [refund] tx -> Bool in
                 // The order first, as every use case that changes its payments or refunds does.
-                _ = try await tx.order(id: refund.orderId)
+                let order = try await tx.order(id: refund.orderId)
                 guard try await tx.update(refund, leasedUntil: leasedUntil) else { return false }
                 let money = Money(minorUnits: refund.amount, currency: refund.currency).plain
                 switch refund.status {
@@ -62,6 +62,10 @@ public struct RefundSender: Sendable {
                         orderId: refund.orderId, actor: "provider:\(refund.provider)",
                         note: "refund of \(money) succeeded (\(refund.providerReference ?? ""))", at: finished)
                     try await invoices.issueCreditNote(tx, refund: refund, now: finished)
+                    if let order {
+                        try await tx.notify(Notice(
+                            accountId: order.accountId, kind: .refundIssued, subjectId: refund.id, params: ["orderId": order.id], createdAt: finished))
+                    }
                 case .failed:
                     try await tx.note(
                         orderId: refund.orderId, actor: "provider:\(refund.provider)",

@@ -135,6 +135,8 @@ public struct ShippingDesk: Sendable {
             try await tx.note(orderId: orderId, actor: actor, note: said, at: now)
         }
         if !serials.isEmpty { try await tx.recordSale(serials: serials, orderId: orderId, accountId: order.accountId, at: now) }
+        try await tx.notify(Notice(
+            accountId: order.accountId, kind: .parcelShipped, subjectId: shipment.id, params: ["orderId": orderId], createdAt: now))
         return shipment
     }
 

@@ -1,14 +1,41 @@
 import Hummingbird
 import MilletCore
 
-/// `POST /accounts`, `POST /sessions`, `DELETE /sessions/current`, `GET /me`.
+/// `POST /accounts`, `POST /sessions`, `DELETE /sessions/current`, `GET /me`; email
+/// verification, password resets by a single-use link, and changes of password or email.
 struct AccountsController {
     let authenticator: Authenticator
+    let desk: AccountDesk
 
     struct RegisterBody: Decodable {
         let email: String
         let password: String
         let displayName: String
+        /// The language the account's messages are written in (a page language).
+        let language: String?
+    }
+
+    struct TokenBody: Decodable {
+        let token: String
+    }
+
+    struct ResetRequestBody: Decodable {
+        let email: String
+    }
+
+    struct ResetBody: Decodable {
+        let token: String
+        let password: String
+    }
+
+    struct PasswordBody: Decodable {
+        let currentPassword: String
+        let newPassword: String
+    }
+
+    struct EmailBody: Decodable {
+        let password: String
+        let email: String
     }
 
     struct LogInBody: Decodable {
@@ -29,8 +56,11 @@ struct AccountsController {
     func addRoutes(to groups: RouteGroups) {
         groups.open.post("accounts") { request, context in
             let body = try await request.decodeJSON(RegisterBody.self, context: context)
-            let (account, token) = try await authenticator.register(
-                try Registration(email: body.email, password: body.password, displayName: body.displayName))
+            if let language = body.language, !Preferences.languages.contains(language) {
+                throw DomainError.invalid(field: "language", "must be one of \(Preferences.languages.joined(separator: ", "))")
+            }
+            let (account, token) = try await desk.register(
+                try Registration(email: body.email, password: body.password, displayName: body.displayName), language: body.language)
             return SessionDTO(token: token, expiresInSeconds: Int(authenticator.sessionLifetime), account: AccountDTO(account))
                 .with(status: .created)
         }
@@ -48,6 +78,37 @@ struct AccountsController {
         groups.open.get("me") { _, context in
             AccountDTO(try context.requireAccount())
         }
+        groups.open.post("me/email-verification") { _, context in
+            try await desk.resendVerification(try context.requireAccount())
+            return Response(status: .accepted)
+        }
+        groups.open.post("email-verifications") { request, context in
+            let body = try await request.decodeJSON(TokenBody.self, context: context)
+            return AccountDTO(try await desk.verifyEmail(token: body.token))
+        }
+        groups.open.post("password-resets") { request, context in
+            let body = try await request.decodeJSON(ResetRequestBody.self, context: context)
+            try await desk.requestPasswordReset(email: body.email)
+            // The same answer whether or not the address has an account.
+            return Response(status: .accepted)
+        }
+        groups.open.post("password-resets/confirm") { request, context in
+            let body = try await request.decodeJSON(ResetBody.self, context: context)
+            _ = try await desk.resetPassword(token: body.token, newPassword: body.password)
+            return Response(status: .noContent)
+        }
+        groups.open.put("me/password") { request, context in
+            let caller = try context.requireAccount()
+            let body = try await request.decodeJSON(PasswordBody.self, context: context)
+            let account = try await desk.changePassword(caller, current: body.currentPassword, new: body.newPassword)
+            return try await session(for: account)
+        }
+        groups.open.put("me/email") { request, context in
+            let caller = try context.requireAccount()
+            let body = try await request.decodeJSON(EmailBody.self, context: context)
+            let account = try await desk.changeEmail(caller, password: body.password, newEmail: body.email)
+            return try await session(for: account)
+        }
         groups.admins.put("admin/accounts/:id/role") { request, context in
             let id = try context.parameters.require("id")
             let body = try await request.decodeJSON(RoleBody.self, context: context)
@@ -57,5 +118,10 @@ struct AccountsController {
             guard Identifier.isWellFormed(id) else { throw DomainError.notFound(what: "account") }
             return AccountDTO(try await authenticator.setRole(role, accountId: id))
         }
+    }
+
+    /// A change that ended every session answers with a new one for the caller.
+    private func session(for account: Account) async throws -> SessionDTO {
+        SessionDTO(token: try await authenticator.startSession(for: account), expiresInSeconds: Int(authenticator.sessionLifetime), account: AccountDTO(account))
     }
 }

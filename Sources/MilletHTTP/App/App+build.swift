@@ -29,7 +29,8 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     // The router tries a path's parts against the routes in the order they were added: flash
     // sales come first, because at a launch nearly every request is a purchase attempt.
     FlashSalesController(desk: services.saleDesk, clock: services.clock).addRoutes(to: api)
-    AccountsController(authenticator: services.authenticator).addRoutes(to: api)
+    AccountsController(authenticator: services.authenticator, desk: services.accountDesk).addRoutes(to: api)
+    MessagesController(notices: services.notices, sandbox: services.sandboxMessages).addRoutes(to: api)
     MarketsController(markets: services.markets).addRoutes(to: api)
     CatalogController(markets: services.markets, storefront: services.storefront).addRoutes(to: api)
     CartController(carts: services.carts, markets: services.markets, storefront: services.storefront).addRoutes(to: api)
@@ -63,7 +64,10 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
     let kit = PageKit(renderer: renderer, markets: services.markets, inbox: services.releases)
     StorefrontPages(pages: kit, storefront: services.storefront, carts: services.carts, markets: services.markets, pricing: services.pricing)
         .addRoutes(to: groups)
-    AccountPages(pages: kit, authenticator: services.authenticator, carts: services.carts).addRoutes(to: groups)
+    AccountPages(pages: kit, authenticator: services.authenticator, desk: services.accountDesk, carts: services.carts).addRoutes(to: groups)
+    AccountSettingsPages(pages: kit, desk: services.accountDesk, authenticator: services.authenticator, notices: services.notices)
+        .addRoutes(to: groups)
+    SandboxMessagePages(pages: kit, sandbox: services.sandboxMessages).addRoutes(to: groups)
     OrderPages(
         pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, invoices: services.invoices,
         carts: services.carts, storefront: services.storefront, sandbox: services.sandbox, clock: services.clock
@@ -93,7 +97,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
 }
 
 /// The Millet server: the router on a socket, plus the services that cancel unpaid orders at
-/// their deadline, run flash sales, send the webhook, capture and refund outboxes, write device check-ins, advance scheduled rollouts and keep sessions in step with other nodes. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
+/// their deadline, run flash sales, send the webhook, capture, refund and message outboxes, write device check-ins, advance scheduled rollouts and keep sessions in step with other nodes. Run it with `runService()` for graceful shutdown on SIGTERM and SIGINT.
 public func buildApplication(
     _ services: MilletServices, host: String, port: Int, logger: Logger
 ) async throws -> some ApplicationProtocol {
@@ -107,6 +111,7 @@ public func buildApplication(
             PaymentOutboxService(captures: services.captureSender, refunds: services.refundSender, logger: logger),
             FirmwareService(updates: services.updates, logger: logger),
             SessionService(authenticator: services.authenticator, logger: logger),
+            MessageService(courier: services.courier, logger: logger),
         ],
         logger: logger)
 }

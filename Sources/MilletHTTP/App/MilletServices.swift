@@ -57,6 +57,13 @@ public struct MilletServices: Sendable {
     /// Receiving stock into warehouses.
     public let stockDesk: StockDesk
     public let authenticator: Authenticator
+    /// Registration with its verification link, password resets and changes.
+    public let accountDesk: AccountDesk
+    public let notices: any NoticeRepository
+    /// Sends the notice outbox by email and SMS.
+    public let courier: MessageCourier
+    /// What the sandbox mailbox and SMS provider kept.
+    public let sandboxMessages: any SandboxMessageRepository
     public let registry: PrometheusCollectorRegistry
 
     public init(
@@ -65,7 +72,8 @@ public struct MilletServices: Sendable {
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator,
         postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport(),
-        firmwareDirectory: String = "millet-files", checkInPolicy: CheckInPolicy = CheckInPolicy()
+        firmwareDirectory: String = "millet-files", checkInPolicy: CheckInPolicy = CheckInPolicy(),
+        email: (any EmailTransport)? = nil, sms: (any SMSProvider)? = nil, publicURL: String = "http://127.0.0.1:8080"
     ) {
         self.markets = store
         self.accounts = store
@@ -111,6 +119,13 @@ public struct MilletServices: Sendable {
         self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)
         self.stockDesk = StockDesk(catalog: store, inventory: store)
         self.authenticator = Authenticator(accounts: store, hasher: hasher, clock: clock)
+        self.accountDesk = AccountDesk(store: store, accounts: store, authenticator: authenticator, hasher: hasher, clock: clock)
+        self.notices = store
+        self.sandboxMessages = store
+        self.courier = MessageCourier(
+            notices: store, accounts: store, orders: store, markets: store, sales: store,
+            email: email ?? SandboxMailbox(messages: store, clock: clock), sms: sms ?? SandboxSMSProvider(messages: store, clock: clock),
+            clock: clock, publicURL: publicURL)
         self.registry = registry
     }
 

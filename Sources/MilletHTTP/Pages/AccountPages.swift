@@ -6,6 +6,7 @@ import MilletCore
 struct AccountPages {
     let pages: PageKit
     let authenticator: Authenticator
+    let desk: AccountDesk
     let carts: any CartRepository
 
     struct RegisterForm: Decodable {
@@ -25,8 +26,9 @@ struct AccountPages {
         groups.open.post("register") { request, context in
             let form = try await request.decodeForm(RegisterForm.self, context: context)
             do {
-                let (account, token) = try await authenticator.register(
-                    try Registration(email: form.email, password: form.password, displayName: form.displayName))
+                let (account, token) = try await desk.register(
+                    try Registration(email: form.email, password: form.password, displayName: form.displayName),
+                    language: Preferences(request: request, marketCodes: []).language)
                 return try await loggedIn(account: account, token: token, request: request, context: context, next: form.next)
             } catch let error as DomainError {
                 let chrome = try await pages.chrome(request, context)

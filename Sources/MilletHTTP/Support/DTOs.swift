@@ -20,12 +20,15 @@ struct AccountDTO: ResponseEncodable, Sendable {
     let email: String
     let displayName: String
     let role: String
+    /// Whether the fan opened the verification link sent to `email`.
+    let emailVerified: Bool
 
     init(_ account: Account) {
         id = account.id
         email = account.email
         displayName = account.displayName
         role = account.role.rawValue
+        emailVerified = account.emailVerifiedAt != nil
     }
 }
 

@@ -4,16 +4,24 @@ import SQLKit
 
 extension SQLStore: AccountRepository {
     public func create(_ account: Account) async throws {
-        try await sqlTransaction { db in
-            let taken = try await db.raw("SELECT id FROM accounts WHERE email = \(bind: account.email)").first()
-            guard taken == nil else {
-                throw DomainError.conflict(code: "email_taken", message: "an account with this email exists")
-            }
-            try await db.raw("""
-                INSERT INTO accounts (id, email, display_name, role, password_hash, created_at)
-                VALUES (\(bind: account.id), \(bind: account.email), \(bind: account.displayName),
-                    \(bind: account.role.rawValue), \(bind: account.passwordHash), \(bind: account.createdAt.millis))
-                """).run()
+        try await sqlTransaction { db in try await Self.insertAccount(db: db, account) }
+    }
+
+    /// Inserts an account; `conflict(email_taken)` when the email is registered.
+    static func insertAccount(db: any SQLDatabase, _ account: Account) async throws {
+        try await requireFreeEmail(db: db, account.email)
+        try await db.raw("""
+            INSERT INTO accounts (id, email, display_name, role, password_hash, created_at, email_verified_at)
+            VALUES (\(bind: account.id), \(bind: account.email), \(bind: account.displayName),
+                \(bind: account.role.rawValue), \(bind: account.passwordHash), \(bind: account.createdAt.millis),
+                \(bind: account.emailVerifiedAt?.millis))
+            """).run()
+    }
+
+    static func requireFreeEmail(db: any SQLDatabase, _ email: String) async throws {
+        let taken = try await db.raw("SELECT id FROM accounts WHERE email = \(bind: email)").first()
+        guard taken == nil else {
+            throw DomainError.conflict(code: "email_taken", message: "an account with this email exists")
         }
     }
 
@@ -106,6 +114,7 @@ extension SQLStore: AccountRepository {
         }
         return Account(
             id: try row.string("id"), email: try row.string("email"), displayName: try row.string("display_name"),
-            role: role, passwordHash: try row.string("password_hash"), createdAt: try row.date("created_at"))
+            role: role, passwordHash: try row.string("password_hash"), createdAt: try row.date("created_at"),
+            emailVerifiedAt: try row.decodeNil(column: "email_verified_at") ? nil : try row.date("email_verified_at"))
     }
 }

@@ -117,6 +117,20 @@ extension SQLStore: DiscussionRepository {
                 INSERT INTO inbox (id, account_id, release_id, post_id, kind, params, text, created_at) VALUES \(rows.joined(separator: ", "))
                 ON CONFLICT (account_id, release_id) DO NOTHING
                 """).run()
+            // A release that answers a fan's post is also worth an email (if they keep them on).
+            if kind == .release, let releaseId {
+                let notices = accounts[start..<min(start + 200, accounts.count)].map { account -> SQLQueryString in
+                    let key = "\(NoticeKind.releaseShipped.rawValue):\(releaseId):\(account)"
+                    return """
+                        (\(bind: key), \(bind: account), \(bind: NoticeKind.releaseShipped.rawValue), \(bind: releaseId), \(bind: key),
+                        \(bind: json), \(bind: now.millis), 'pending', 'pending', 0, \(bind: now.millis))
+                        """
+                }
+                try await db.raw("""
+                    INSERT INTO notices (id, account_id, kind, subject_id, dedupe_key, params, created_at, email_status, sms_status, attempts, next_at)
+                    VALUES \(notices.joined(separator: ", ")) ON CONFLICT (dedupe_key) DO NOTHING
+                    """).run()
+            }
         }
     }
 }

@@ -193,6 +193,18 @@ extension SQLStore {
                 INSERT INTO order_transitions (order_id, seq, from_status, to_status, actor, note, at)
                 VALUES \(transitions.joined(separator: ", "))
                 """).run()
+            // Each win's confirmation, in the outbox with the order.
+            let notices = chunk.map { p -> SQLQueryString in
+                let key = "\(NoticeKind.orderPlaced.rawValue):\(p.orderId)"
+                return """
+                    (\(bind: key), \(bind: p.accountId), \(bind: NoticeKind.orderPlaced.rawValue), \(bind: p.orderId), \(bind: key), '{}',
+                    \(bind: p.now.millis), 'pending', 'pending', 0, \(bind: p.now.millis))
+                    """
+            }
+            try await db.raw("""
+                INSERT INTO notices (id, account_id, kind, subject_id, dedupe_key, params, created_at, email_status, sms_status, attempts, next_at)
+                VALUES \(notices.joined(separator: ", ")) ON CONFLICT (dedupe_key) DO NOTHING
+                """).run()
         }
     }
 }

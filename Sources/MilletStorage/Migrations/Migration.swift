@@ -37,6 +37,7 @@ extension SQLStore {
         .invoices,
         .shippingMethods,
         .buyerTaxIds,
+        .messages,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

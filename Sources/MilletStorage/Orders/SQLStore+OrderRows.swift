@@ -86,6 +86,7 @@ extension SQLStore {
                 (SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM order_transitions WHERE order_id = \(bind: orderId)),
                 \(bind: from?.rawValue), \(bind: to.rawValue), \(bind: actor), \(bind: note), \(bind: at.millis))
             """).run()
+        if from != to { try await noticeOrderMove(db: db, orderId: orderId, to: to, at: at) }
     }
 
     static func orderId(db: any SQLDatabase, accountId: String, key: String) async throws -> String? {

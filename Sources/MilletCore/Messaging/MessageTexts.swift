@@ -1,0 +1,111 @@
+/// The words of every message in every page language: a subject and a plain-text body with
+/// `{placeholders}`, and a short SMS where the notice texts too. English fills a gap.
+public enum MessageTexts {
+    /// A message as written for one fan.
+    public struct Written: Hashable, Sendable {
+        public let subject: String
+        public let text: String
+        public let sms: String
+    }
+
+    /// The message of `kind` in `language`, its placeholders filled from `values`.
+    public static func write(_ kind: NoticeKind, language: String, _ values: [String: String]) -> Written {
+        let entry = texts[kind]?[language] ?? texts[kind]!["en"]!
+        let fill = { (template: String) in values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
+        let sign = signature[language] ?? signature["en"]!
+        return Written(subject: fill(entry.subject), text: fill(entry.body) + "\n\n" + sign, sms: fill(entry.sms))
+    }
+
+    static let signature = [
+        "en": "— Millet", "es": "— Millet", "hi": "— Millet", "id": "— Millet", "zh-Hans": "—— Millet",
+    ]
+
+    typealias Entry = (subject: String, body: String, sms: String)
+
+    static let texts: [NoticeKind: [String: Entry]] = [
+        .orderPlaced: [
+            "en": ("Order {number} placed", "Hello {name},\n\nthank you for your order {number} of {total}. Please pay by {deadline}, or it cancels itself and the units go back on sale.\n\nYour order: {link}", ""),
+            "es": ("Pedido {number} realizado", "Hola {name}:\n\ngracias por tu pedido {number} de {total}. Paga antes del {deadline}; si no, se cancela solo y las unidades vuelven a la venta.\n\nTu pedido: {link}", ""),
+            "hi": ("ऑर्डर {number} दर्ज हुआ", "नमस्ते {name},\n\nआपके ऑर्डर {number} ({total}) के लिए धन्यवाद। कृपया {deadline} तक भुगतान करें, वरना ऑर्डर अपने आप रद्द हो जाएगा।\n\nआपका ऑर्डर: {link}", ""),
+            "id": ("Pesanan {number} dibuat", "Halo {name},\n\nterima kasih atas pesanan {number} sebesar {total}. Bayar sebelum {deadline}, atau pesanan batal otomatis dan unitnya dijual kembali.\n\nPesanan Anda: {link}", ""),
+            "zh-Hans": ("订单 {number} 已提交", "{name}，您好：\n\n感谢您的订单 {number}，金额 {total}。请在 {deadline} 前付款，逾期订单将自动取消，商品重新开售。\n\n查看订单：{link}", ""),
+        ],
+        .orderPaid: [
+            "en": ("Payment received for order {number}", "Hello {name},\n\nwe received {total} for order {number}. Your invoice is on the order's page: {link}", ""),
+            "es": ("Pago recibido del pedido {number}", "Hola {name}:\n\nhemos recibido {total} por el pedido {number}. Tu factura está en la página del pedido: {link}", ""),
+            "hi": ("ऑर्डर {number} का भुगतान मिला", "नमस्ते {name},\n\nऑर्डर {number} के लिए {total} मिल गए। आपका चालान ऑर्डर पेज पर है: {link}", ""),
+            "id": ("Pembayaran pesanan {number} diterima", "Halo {name},\n\nkami menerima {total} untuk pesanan {number}. Faktur Anda ada di halaman pesanan: {link}", ""),
+            "zh-Hans": ("订单 {number} 已付款", "{name}，您好：\n\n我们已收到订单 {number} 的付款 {total}。凭证见订单页面：{link}", ""),
+        ],
+        .parcelShipped: [
+            "en": ("Order {number} is on its way", "Hello {name},\n\na parcel of order {number} left our warehouse with {carrier}, tracking number {tracking}.\n\nFollow it: {link}", "Millet: order {number} shipped with {carrier}, tracking {tracking}. {link}"),
+            "es": ("Tu pedido {number} está en camino", "Hola {name}:\n\nun paquete del pedido {number} ha salido con {carrier}, número de seguimiento {tracking}.\n\nSíguelo: {link}", "Millet: pedido {number} enviado con {carrier}, seguimiento {tracking}. {link}"),
+            "hi": ("ऑर्डर {number} रवाना हो गया", "नमस्ते {name},\n\nऑर्डर {number} का पार्सल {carrier} से भेजा गया, ट्रैकिंग नंबर {tracking}।\n\nट्रैक करें: {link}", "Millet: ऑर्डर {number} {carrier} से भेजा गया, ट्रैकिंग {tracking}. {link}"),
+            "id": ("Pesanan {number} dalam perjalanan", "Halo {name},\n\nparsel pesanan {number} dikirim dengan {carrier}, nomor resi {tracking}.\n\nLacak: {link}", "Millet: pesanan {number} dikirim dengan {carrier}, resi {tracking}. {link}"),
+            "zh-Hans": ("订单 {number} 已发货", "{name}，您好：\n\n订单 {number} 的包裹已交由 {carrier} 配送，运单号 {tracking}。\n\n查看物流：{link}", "Millet：订单 {number} 已由 {carrier} 发出，运单号 {tracking}。{link}"),
+        ],
+        .orderDelivered: [
+            "en": ("Order {number} delivered", "Hello {name},\n\norder {number} was delivered. Your return window and warranty start today.\n\n{link}", "Millet: order {number} delivered. {link}"),
+            "es": ("Pedido {number} entregado", "Hola {name}:\n\nel pedido {number} ha sido entregado. Hoy empiezan tu plazo de devolución y tu garantía.\n\n{link}", "Millet: pedido {number} entregado. {link}"),
+            "hi": ("ऑर्डर {number} पहुँच गया", "नमस्ते {name},\n\nऑर्डर {number} डिलीवर हो गया। आपकी वापसी अवधि और वारंटी आज से शुरू होती है।\n\n{link}", "Millet: ऑर्डर {number} डिलीवर हुआ. {link}"),
+            "id": ("Pesanan {number} telah diterima", "Halo {name},\n\npesanan {number} telah diantar. Masa pengembalian dan garansi Anda dimulai hari ini.\n\n{link}", "Millet: pesanan {number} telah diantar. {link}"),
+            "zh-Hans": ("订单 {number} 已签收", "{name}，您好：\n\n订单 {number} 已送达，退货期和保修期从今天开始计算。\n\n{link}", "Millet：订单 {number} 已签收。{link}"),
+        ],
+        .orderCancelled: [
+            "en": ("Order {number} cancelled", "Hello {name},\n\norder {number} was cancelled. Anything you paid is on its way back to you.\n\n{link}", ""),
+            "es": ("Pedido {number} cancelado", "Hola {name}:\n\nel pedido {number} se ha cancelado. Lo que hayas pagado te será devuelto.\n\n{link}", ""),
+            "hi": ("ऑर्डर {number} रद्द", "नमस्ते {name},\n\nऑर्डर {number} रद्द कर दिया गया। आपने जो भुगतान किया वह वापस भेजा जा रहा है।\n\n{link}", ""),
+            "id": ("Pesanan {number} dibatalkan", "Halo {name},\n\npesanan {number} dibatalkan. Pembayaran Anda sedang dikembalikan.\n\n{link}", ""),
+            "zh-Hans": ("订单 {number} 已取消", "{name}，您好：\n\n订单 {number} 已取消，已付款项将原路退回。\n\n{link}", ""),
+        ],
+        .refundIssued: [
+            "en": ("Refund of {amount} for order {number}", "Hello {name},\n\nwe returned {amount} for order {number} to the way you paid. Your credit note is on the order's page: {link}", ""),
+            "es": ("Reembolso de {amount} del pedido {number}", "Hola {name}:\n\nte hemos devuelto {amount} del pedido {number} al medio de pago que usaste. Tu factura rectificativa está en la página del pedido: {link}", ""),
+            "hi": ("ऑर्डर {number} का {amount} वापस", "नमस्ते {name},\n\nऑर्डर {number} के {amount} आपके भुगतान के तरीके में वापस भेजे गए। क्रेडिट नोट ऑर्डर पेज पर है: {link}", ""),
+            "id": ("Pengembalian dana {amount} untuk pesanan {number}", "Halo {name},\n\nkami mengembalikan {amount} untuk pesanan {number} ke metode pembayaran Anda. Nota retur ada di halaman pesanan: {link}", ""),
+            "zh-Hans": ("订单 {number} 已退款 {amount}", "{name}，您好：\n\n订单 {number} 的 {amount} 已原路退回。退款凭证见订单页面：{link}", ""),
+        ],
+        .saleOpening: [
+            "en": ("{sale} opens at {opens}", "Hello {name},\n\nthe sale you reserved, {sale}, opens at {opens}. Be there on time: {link}", "Millet: {sale} opens at {opens}. {link}"),
+            "es": ("{sale} empieza a las {opens}", "Hola {name}:\n\nla venta que reservaste, {sale}, empieza a las {opens}. Llega a tiempo: {link}", "Millet: {sale} empieza a las {opens}. {link}"),
+            "hi": ("{sale} {opens} पर शुरू", "नमस्ते {name},\n\nआपकी आरक्षित सेल {sale} {opens} पर शुरू होगी। समय पर आएँ: {link}", "Millet: {sale} {opens} पर शुरू. {link}"),
+            "id": ("{sale} dibuka pukul {opens}", "Halo {name},\n\npenjualan yang Anda pesan, {sale}, dibuka pukul {opens}. Datang tepat waktu: {link}", "Millet: {sale} dibuka pukul {opens}. {link}"),
+            "zh-Hans": ("{sale} 将于 {opens} 开抢", "{name}，您好：\n\n您预约的 {sale} 将于 {opens} 开始。请准时参加：{link}", "Millet：{sale} 将于 {opens} 开抢。{link}"),
+        ],
+        .releaseShipped: [
+            "en": ("{productLine} {version} answers your post", "Hello {name},\n\n{productLine} {version} ({channel}) ships something you asked for, voted for or follow. Read what changed: {link}", ""),
+            "es": ("{productLine} {version} responde a tu publicación", "Hola {name}:\n\n{productLine} {version} ({channel}) incluye algo que pediste, votaste o sigues. Lee qué cambia: {link}", ""),
+            "hi": ("{productLine} {version} में आपका सुझाव", "नमस्ते {name},\n\n{productLine} {version} ({channel}) में वह शामिल है जो आपने माँगा, जिसे वोट दिया या फ़ॉलो किया। बदलाव पढ़ें: {link}", ""),
+            "id": ("{productLine} {version} menjawab posting Anda", "Halo {name},\n\n{productLine} {version} ({channel}) membawa sesuatu yang Anda minta, dukung, atau ikuti. Baca perubahannya: {link}", ""),
+            "zh-Hans": ("{productLine} {version} 采纳了您的建议", "{name}，您好：\n\n{productLine} {version}（{channel}）包含了您提出、投票或关注的内容。查看更新：{link}", ""),
+        ],
+        .emailVerification: [
+            "en": ("Confirm your email address", "Hello {name},\n\nplease confirm that {email} is yours by opening this link within 24 hours:\n\n{link}\n\nIf you did not create an account, ignore this message.", ""),
+            "es": ("Confirma tu dirección de correo", "Hola {name}:\n\nconfirma que {email} es tuyo abriendo este enlace en las próximas 24 horas:\n\n{link}\n\nSi no creaste una cuenta, ignora este mensaje.", ""),
+            "hi": ("अपना ईमेल पता पुष्टि करें", "नमस्ते {name},\n\nकृपया 24 घंटे के भीतर यह लिंक खोलकर पुष्टि करें कि {email} आपका है:\n\n{link}\n\nयदि आपने खाता नहीं बनाया, तो इसे अनदेखा करें।", ""),
+            "id": ("Konfirmasi alamat email Anda", "Halo {name},\n\nkonfirmasikan bahwa {email} milik Anda dengan membuka tautan ini dalam 24 jam:\n\n{link}\n\nJika Anda tidak membuat akun, abaikan pesan ini.", ""),
+            "zh-Hans": ("请验证您的邮箱", "{name}，您好：\n\n请在 24 小时内打开以下链接，确认 {email} 是您的邮箱：\n\n{link}\n\n如果您没有注册账号，请忽略本邮件。", ""),
+        ],
+        .passwordReset: [
+            "en": ("Reset your password", "Hello {name},\n\nsomeone asked to reset the password of your account. The link works once, for one hour:\n\n{link}\n\nIf it was not you, ignore this message; your password stays as it is.", ""),
+            "es": ("Restablece tu contraseña", "Hola {name}:\n\nalguien ha pedido restablecer la contraseña de tu cuenta. El enlace sirve una vez, durante una hora:\n\n{link}\n\nSi no fuiste tú, ignora este mensaje; tu contraseña no cambia.", ""),
+            "hi": ("अपना पासवर्ड रीसेट करें", "नमस्ते {name},\n\nकिसी ने आपके खाते का पासवर्ड रीसेट करने को कहा। यह लिंक एक बार, एक घंटे तक काम करता है:\n\n{link}\n\nयदि यह आप नहीं थे, तो इसे अनदेखा करें।", ""),
+            "id": ("Atur ulang kata sandi Anda", "Halo {name},\n\nseseorang meminta mengatur ulang kata sandi akun Anda. Tautan ini berlaku sekali, selama satu jam:\n\n{link}\n\nJika bukan Anda, abaikan pesan ini.", ""),
+            "zh-Hans": ("重置您的密码", "{name}，您好：\n\n有人申请重置您账号的密码。以下链接仅可使用一次，一小时内有效：\n\n{link}\n\n如果不是您本人操作，请忽略本邮件，密码不会改变。", ""),
+        ],
+        .passwordChanged: [
+            "en": ("Your password was changed", "Hello {name},\n\nthe password of your account changed on {when}, and every other session was logged out. If it was not you, reset your password now: {link}", ""),
+            "es": ("Tu contraseña ha cambiado", "Hola {name}:\n\nla contraseña de tu cuenta cambió el {when} y se cerraron las demás sesiones. Si no fuiste tú, restablécela ya: {link}", ""),
+            "hi": ("आपका पासवर्ड बदला गया", "नमस्ते {name},\n\nआपके खाते का पासवर्ड {when} को बदला गया और बाकी सभी सत्र बंद कर दिए गए। यदि यह आप नहीं थे, तो अभी रीसेट करें: {link}", ""),
+            "id": ("Kata sandi Anda diubah", "Halo {name},\n\nkata sandi akun Anda diubah pada {when} dan sesi lain telah dikeluarkan. Jika bukan Anda, atur ulang sekarang: {link}", ""),
+            "zh-Hans": ("您的密码已修改", "{name}，您好：\n\n您账号的密码已于 {when} 修改，其他登录均已退出。如非本人操作，请立即重置密码：{link}", ""),
+        ],
+        .emailChanged: [
+            "en": ("Your email address was changed", "Hello {name},\n\nthe email address of your account changed on {when} from {oldEmail} to {email}. If it was not you, reset your password now: {link}", ""),
+            "es": ("Tu correo ha cambiado", "Hola {name}:\n\nel correo de tu cuenta cambió el {when} de {oldEmail} a {email}. Si no fuiste tú, restablece tu contraseña ya: {link}", ""),
+            "hi": ("आपका ईमेल पता बदला गया", "नमस्ते {name},\n\nआपके खाते का ईमेल {when} को {oldEmail} से {email} किया गया। यदि यह आप नहीं थे, तो अभी पासवर्ड रीसेट करें: {link}", ""),
+            "id": ("Alamat email Anda diubah", "Halo {name},\n\nalamat email akun Anda diubah pada {when} dari {oldEmail} menjadi {email}. Jika bukan Anda, atur ulang kata sandi sekarang: {link}", ""),
+            "zh-Hans": ("您的邮箱已修改", "{name}，您好：\n\n您账号的邮箱已于 {when} 从 {oldEmail} 改为 {email}。如非本人操作，请立即重置密码：{link}", ""),
+        ],
+    ]
+}

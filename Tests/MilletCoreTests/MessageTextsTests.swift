@@ -1,0 +1,45 @@
+import Foundation
+import MilletCore
+import Testing
+
+/// Every message in every language, and what a fan may turn off.
+struct MessageTextsTests {
+    static let languages = ["en", "es", "hi", "id", "zh-Hans"]
+
+    /// What the courier fills in for each kind.
+    static let values: [String: String] = [
+        "name": "Asha", "email": "asha@fans.test", "number": "M01ABC", "total": "INR 499.00", "deadline": "2027-01-15 08:30 UTC",
+        "link": "https://shop.test/x", "carrier": "dhl", "tracking": "TRK-1", "amount": "INR 5.00", "sale": "Note 3 launch",
+        "opens": "2027-01-15 09:00 UTC", "productLine": "phones", "version": "14.0.7", "channel": "stable", "when": "2027-01-15 08:00 UTC",
+        "oldEmail": "old@fans.test",
+    ]
+
+    @Test(arguments: NoticeKind.allCases) func everyKindIsWrittenInEveryLanguage(kind: NoticeKind) {
+        let english = MessageTexts.write(kind, language: "en", Self.values)
+        for language in Self.languages {
+            let written = MessageTexts.write(kind, language: language, Self.values)
+            #expect(!written.subject.contains("{") && !written.text.contains("{") && !written.sms.contains("{"), "\(kind) in \(language)")
+            #expect(written.text.contains("https://shop.test/x"), "\(kind) in \(language) has its link")
+            #expect(language == "en" || written.subject != english.subject, "\(kind) is translated into \(language)")
+            #expect(written.sms.isEmpty != kind.textsToo, "\(kind) has an SMS exactly when it texts")
+        }
+    }
+
+    @Test func legalAndSecurityMessagesCannotBeTurnedOff() throws {
+        let preferences = try MessagePreferences.validated(
+            language: "hi", phone: " +91 98450 00000 ", muted: ["order_updates:sms", "community:email"], languages: Self.languages)
+        #expect(preferences.phone == "+91 98450 00000")
+        #expect(!preferences.wants(.orderUpdates, by: .sms) && preferences.wants(.orderUpdates, by: .email))
+        #expect(preferences.wants(.legal, by: .email) && preferences.wants(.security, by: .email))
+        #expect(throws: DomainError.self) { try MessagePreferences.validated(language: nil, phone: nil, muted: ["legal:email"], languages: Self.languages) }
+        #expect(throws: DomainError.self) { try MessagePreferences.validated(language: nil, phone: nil, muted: ["community:sms"], languages: Self.languages) }
+        #expect(throws: DomainError.self) { try MessagePreferences.validated(language: "fr", phone: nil, muted: [], languages: Self.languages) }
+        #expect(throws: DomainError.self) { try MessagePreferences.validated(language: nil, phone: "12", muted: [], languages: Self.languages) }
+    }
+
+    @Test func theHTMLPartKeepsTheWordsAndMakesLinksClickable() {
+        let html = MessageTexts.html("Hello <Asha> & co,\n\nopen https://shop.test/orders/1\nthanks")
+        #expect(html.contains("<p>Hello &lt;Asha&gt; &amp; co,</p>"))
+        #expect(html.contains("<a href=\"https://shop.test/orders/1\">https://shop.test/orders/1</a><br>thanks"))
+    }
+}
