@@ -185,4 +185,43 @@ import Testing
         }
         try await smtp.stop()
     }
+
+    @Test func aCancelAndAReservedSaleAboutToOpenAreToldInTheMarketsLanguage() async throws {
+        let smtp = try await LocalSMTPServer()
+        let transport = try #require(SMTPTransport(url: "smtp://127.0.0.1:\(smtp.port)"))
+        let clock = TestClock()
+        try await withApp(clock, email: transport) { client, services in
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let account = try #require(try await services.accounts.account(email: "fan@millet.test"))
+            let sku = try #require(try await services.catalog.product(slug: "millet-note-3")).skus[0].id
+            // An order in Indonesia, cancelled by the fan: told in Indonesian, the market's language.
+            let orderId = try await client.execute(
+                uri: "/api/v1/orders", method: .post, headers: bearer(fan, [.init("Idempotency-Key")!: "message-cancel-1"]),
+                body: json(["market": "ID", "shippingAddress": address, "items": [["skuId": sku, "quantity": 1]]])
+            ) { try decode($0)["id"] as! String }
+            try await client.execute(uri: "/api/v1/orders/\(orderId)/cancel", method: .post, headers: bearer(fan)) { #expect($0.status == .ok) }
+            // A sale the fan reserved, opening in 15 minutes: no reminder yet; at 9 minutes, one.
+            let sale = try await SaleScheduler(
+                catalog: services.catalog, inventory: services.inventory, markets: services.markets, sales: services.flashSales,
+                pricing: services.pricing, clock: clock
+            ).schedule(SaleRequest(
+                title: "Note 3 launch", skuId: sku, marketCode: "IN", startsAt: clock.now().addingTimeInterval(900),
+                endsAt: clock.now().addingTimeInterval(4_000), units: 5))
+            _ = try await services.flashSales.reserve(saleId: sale.id, accountId: account.id, now: clock.now())
+            try await client.execute(uri: "/api/v1/me/message-preferences", method: .put, headers: bearer(fan),
+                                     body: json(["phone": "+91 98450 11111", "muted": []])) { #expect($0.status == .ok) }
+            _ = try await services.courier.sendDue()
+            var mail = try await smtp.waitFor(2)
+            #expect(mail.map { $0.header("Subject") ?? "" }.filter { $0.contains("dibatalkan") || $0.hasPrefix("Pesanan") }.count == 2)
+            #expect(!mail.contains { $0.header("Subject")?.contains("Note 3 launch") == true })
+            clock.advance(by: 360)
+            _ = try await services.courier.sendDue()
+            _ = try await services.courier.sendDue()
+            mail = try await smtp.waitFor(3)
+            #expect(mail.filter { $0.header("Subject") == "Note 3 launch opens at \(MessageCourier.when(sale.startsAt))" }.count == 1)
+            let texts = try await services.sandboxMessages.sandboxMessages(channel: .sms, limit: 5)
+            #expect(texts.map(\.recipient) == ["+91 98450 11111"] && texts[0].text.contains("https://shop.test/sales/\(sale.id)"))
+        }
+        try await smtp.stop()
+    }
 }
