@@ -85,6 +85,7 @@ public struct AccountDesk: Sendable {
     /// Emails a reset link when the address has an account; says nothing either way, so the
     /// answer does not tell who has an account.
     public func requestPasswordReset(email: String) async throws {
+        guard email.count <= 254 else { throw DomainError.invalid(field: "email", "at most 254 characters") }
         guard let account = try await accounts.account(email: email.trimmed.lowercased()) else { return }
         let now = clock.now()
         try await store.transaction { tx in
