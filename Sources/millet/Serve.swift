@@ -55,7 +55,7 @@ struct Serve: AsyncParsableCommand {
             email = smtp
             logger.info("email goes to \(smtp.host):\(smtp.port)")
         } else {
-            logger.info("email and SMS go to the sandbox: /staff/sandbox/messages")
+            logger.info("email and SMS go to the sandbox: /admin/sandbox/messages")
         }
         let services = MilletServices(
             store: store, clock: SystemClock(), sandboxSecret: secret, carrierSecret: Environment.value("MILLET_CARRIER_SECRET"),

@@ -37,9 +37,21 @@ struct MessageTextsTests {
         #expect(throws: DomainError.self) { try MessagePreferences.validated(language: nil, phone: "12", muted: [], languages: Self.languages) }
     }
 
+    @Test func addressesThatWouldBreakAnSMTPCommandAreRefused() {
+        #expect(Registration.isEmail("asha@fans.test"))
+        for bad in ["asha@fans.test\r\n.\r\nQUIT", "asha@fans.test\n", "a<b@fans.test", "asha@fans.test>", "as ha@fans.test", "asha@\u{0}fans.test", "asha.fans.test"] {
+            #expect(!Registration.isEmail(bad), "\(bad.debugDescription)")
+        }
+        #expect(throws: DomainError.self) { try Registration(email: "x@y.test\r\nBcc: z@w.test", password: "long-enough", displayName: "X") }
+    }
+
     @Test func theHTMLPartKeepsTheWordsAndMakesLinksClickable() {
         let html = MessageTexts.html("Hello <Asha> & co,\n\nopen https://shop.test/orders/1\nthanks")
         #expect(html.contains("<p>Hello &lt;Asha&gt; &amp; co,</p>"))
         #expect(html.contains("<a href=\"https://shop.test/orders/1\">https://shop.test/orders/1</a><br>thanks"))
+        // Chinese puts a link right after a full-width colon.
+        let chinese = MessageTexts.write(.orderPaid, language: "zh-Hans", ["link": "https://shop.test/orders/2?a=1&b=2"])
+        #expect(MessageTexts.links(in: chinese.text) == ["https://shop.test/orders/2?a=1&b=2"])
+        #expect(MessageTexts.html(chinese.text).contains("：<a href=\"https://shop.test/orders/2?a=1&amp;b=2\">"))
     }
 }

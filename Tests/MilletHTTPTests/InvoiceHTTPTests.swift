@@ -89,7 +89,7 @@ struct InvoiceHTTPTests: HTTPHarness {
             let xml = try XMLDocument(xmlString: ubl.2)
             let v = { (path: String) in try xml.nodes(forXPath: path).first?.stringValue ?? "" }
             #expect(try v("/*/*[local-name()='ID']") == invoice.number)
-            #expect(try v("//*[local-name()='AccountingCustomerParty']//*[local-name()='CompanyID']") == "B-87654321")
+            #expect(try v("//*[local-name()='AccountingCustomerParty']//*[local-name()='CompanyID']") == "ESB-87654321")
             let paid = MinorUnitMath.decimal(order.totals.total, digits: 2)
             #expect(try v("//*[local-name()='LegalMonetaryTotal']/*[local-name()='PrepaidAmount']") == paid)
             #expect(try v("//*[local-name()='LegalMonetaryTotal']/*[local-name()='TaxInclusiveAmount']") == MinorUnitMath.decimal(invoice.net + invoice.tax, digits: 2))

@@ -10,7 +10,8 @@ extension StorageConformanceTests {
     @Test(arguments: Backends.all) func recentSessionsAreAnsweredFromMemoryAndLogOutDropsThem(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let authenticator = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
-            let (account, token) = try await authenticator.register(try Registration(email: "cache@fan.test", password: "cache-password", displayName: "Cache"))
+            let (account, token) = try await AccountDesk(store: store, accounts: store, authenticator: authenticator, hasher: PlainHasher(), clock: clock)
+                .register(try Registration(email: "cache@fan.test", password: "cache-password", displayName: "Cache"), language: nil)
             #expect(try await authenticator.account(forToken: token)?.id == account.id)
             // Another node logs the session out, and this node does not sync: it answers from memory for the cache time.
             try await store.deleteSession(tokenHash: Authenticator.digest(token), now: clock.now())
@@ -29,7 +30,8 @@ extension StorageConformanceTests {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let here = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
             let there = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
-            let (account, token) = try await here.register(try Registration(email: "nodes@fan.test", password: "nodes-password", displayName: "Nodes"))
+            let (account, token) = try await AccountDesk(store: store, accounts: store, authenticator: here, hasher: PlainHasher(), clock: clock)
+                .register(try Registration(email: "nodes@fan.test", password: "nodes-password", displayName: "Nodes"), language: nil)
             #expect(try await there.account(forToken: token)?.id == account.id)
             try await there.syncRevocations()
             try await here.logOut(token: token)

@@ -40,20 +40,29 @@ public struct Registration: Sendable {
 
     /// Normalises and validates; throws naming every bad field.
     public init(email: String, password: String, displayName: String) throws {
-        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let email = Self.normalise(email: email)
         let name = displayName.trimmingCharacters(in: .whitespaces)
         var check = Validator()
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        check.require(
-            parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && email.count <= 254
-                && !email.contains(" "),
-            "email", "must be a valid email address")
+        check.require(Self.isEmail(email), "email", "must be a valid email address")
         Self.checkPassword(password, &check)
         check.requireLength(displayName, 1...60, "displayName", "must be 1 to 60 characters")
         try check.check()
         self.email = email
         self.password = password
         self.displayName = name
+    }
+
+    /// An address as stored: trimmed, lower case.
+    public static func normalise(email: String) -> String {
+        email.trimmed.lowercased()
+    }
+
+    /// `true` for `local@domain.tld` of at most 254 characters, with no white space, control
+    /// character, `<` or `>` anywhere (an address goes into SMTP commands and mail headers).
+    public static func isEmail(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && email.count <= 254
+            && !email.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 32 || $0.value == 127 || $0 == "<" || $0 == ">" }
     }
 
     /// A password's rules: at least 8 characters, at most 72 bytes (what bcrypt reads).

@@ -64,6 +64,7 @@ public struct AccountDesk: Sendable {
         guard account.emailVerifiedAt == nil else {
             throw DomainError.conflict(code: "already_verified", message: "\(account.email) is already verified")
         }
+        try authenticator.limitLinks(to: account.email)
         let now = clock.now()
         try await store.transaction { tx in try await Self.sendVerification(tx, account: account, now: now) }
     }
@@ -72,7 +73,7 @@ public struct AccountDesk: Sendable {
     /// used or expired.
     public func verifyEmail(token: String) async throws -> Account {
         let now = clock.now()
-        return try await store.transaction { tx in
+        let account = try await store.transaction { tx in
             guard let id = try await tx.consumeAccountToken(hash: Secrets.digest(token), purpose: .verifyEmail, now: now) else {
                 throw Self.invalidToken
             }
@@ -80,13 +81,17 @@ public struct AccountDesk: Sendable {
             guard let account = try await tx.accountInLedger(id: id) else { throw DomainError.notFound(what: "account") }
             return account
         }
+        authenticator.revokeSessions(of: account.id)
+        return account
     }
 
     /// Emails a reset link when the address has an account; says nothing either way, so the
     /// answer does not tell who has an account.
     public func requestPasswordReset(email: String) async throws {
         guard email.count <= 254 else { throw DomainError.invalid(field: "email", "at most 254 characters") }
-        guard let account = try await accounts.account(email: email.trimmed.lowercased()) else { return }
+        let email = Registration.normalise(email: email)
+        try authenticator.limitLinks(to: email)
+        guard let account = try await accounts.account(email: email) else { return }
         let now = clock.now()
         try await store.transaction { tx in
             let token = try await Self.issue(.resetPassword, tx, account: account, now: now)
@@ -112,10 +117,8 @@ public struct AccountDesk: Sendable {
 
     /// Changes the password of a logged-in fan who knows the current one; every session ends
     /// (the caller starts a new one) and the fan is told.
-    public func changePassword(_ account: Account, current: String, new: String) async throws -> Account {
-        guard hasher.verify(current, against: account.passwordHash) else {
-            throw DomainError.invalid(field: "currentPassword", "is not the account's password")
-        }
+    public func changePassword(_ account: Account, current: String, new: String, clientIP: String) async throws -> Account {
+        try authenticator.confirm(password: current, of: account, clientIP: clientIP, field: "currentPassword")
         try Registration.checkPassword(new)
         let hash = hasher.hash(new), now = clock.now()
         let changed = try await store.transaction { tx in try await Self.changePassword(tx, accountId: account.id, hash: hash, now: now) }
@@ -125,11 +128,10 @@ public struct AccountDesk: Sendable {
 
     /// Moves the account to a new email, confirmed by the password: the old address is told, the
     /// new one gets a verification link.
-    public func changeEmail(_ account: Account, password: String, newEmail: String) async throws -> Account {
-        guard hasher.verify(password, against: account.passwordHash) else {
-            throw DomainError.invalid(field: "password", "is not the account's password")
-        }
-        let email = try Registration(email: newEmail, password: "unchanged-password", displayName: account.displayName).email
+    public func changeEmail(_ account: Account, password: String, newEmail: String, clientIP: String) async throws -> Account {
+        try authenticator.confirm(password: password, of: account, clientIP: clientIP, field: "password")
+        let email = Registration.normalise(email: newEmail)
+        guard Registration.isEmail(email) else { throw DomainError.invalid(field: "email", "must be a valid email address") }
         guard email != account.email else { throw DomainError.invalid(field: "email", "is the account's email already") }
         let now = clock.now()
         let changed = try await store.transaction { tx in

@@ -9,6 +9,8 @@ public final class Authenticator: Sendable {
     private let hasher: any PasswordHasher
     private let clock: any MilletClock
     private let throttles: Mutex<(account: LoginThrottle, ip: LoginThrottle)>
+    /// Emailed links per address.
+    private let links: Mutex<LoginThrottle>
     /// How long a session lasts.
     public let sessionLifetime: TimeInterval
     /// Live sessions this node has read, by token, so a flash-sale crowd does not read the
@@ -121,16 +123,8 @@ public final class Authenticator: Sendable {
         self.hasher = hasher
         self.clock = clock
         self.throttles = Mutex((LoginThrottle(maxFailures: maxFailuresPerAccount), LoginThrottle(maxFailures: maxFailuresPerIP)))
+        self.links = Mutex(LoginThrottle(maxFailures: 5))
         self.sessionLifetime = sessionLifetime
-    }
-
-    /// Creates a customer account and logs it in.
-    public func register(_ registration: Registration) async throws -> (account: Account, token: String) {
-        let account = Account(
-            id: Identifier.make(), email: registration.email, displayName: registration.displayName, role: .customer,
-            passwordHash: hasher.hash(registration.password), createdAt: clock.now())
-        try await accounts.create(account)
-        return (account, try await startSession(for: account))
     }
 
     /// Checks a password; throttles repeated failures. The same answer for an unknown email and a
@@ -240,8 +234,34 @@ public final class Authenticator: Sendable {
         return account
     }
 
-    /// Drops every session of an account held in memory on this node (the store recorded the
-    /// revocation for the others).
+    /// Checks the password of a logged-in account before a change it guards, throttled as log-ins
+    /// are (a stolen session cannot guess without limit); `invalid_input` on `field` when wrong.
+    public func confirm(password: String, of account: Account, clientIP: String, field: String) throws {
+        let accountKey = "account:" + account.email, ipKey = "ip:" + clientIP, now = clock.now()
+        let wait = throttles.withLock { max($0.account.retryAfter(accountKey, now: now) ?? 0, $0.ip.retryAfter(ipKey, now: now) ?? 0) }
+        guard wait == 0 else { throw DomainError.throttled(retryAfterSeconds: wait) }
+        guard hasher.verify(password, against: account.passwordHash) else {
+            throttles.withLock {
+                $0.account.recordFailure(accountKey, now: now)
+                $0.ip.recordFailure(ipKey, now: now)
+            }
+            throw DomainError.invalid(field: field, "is not the account's password")
+        }
+    }
+
+    /// At most 5 emailed links (reset, verification) per address in 15 minutes, so nobody floods
+    /// an inbox through the forms; `throttled` beyond.
+    public func limitLinks(to email: String) throws {
+        let key = "links:" + email, now = clock.now()
+        try links.withLock { throttle in
+            if let wait = throttle.retryAfter(key, now: now) { throw DomainError.throttled(retryAfterSeconds: wait) }
+            throttle.recordFailure(key, now: now)
+        }
+    }
+
+    /// Drops every session of an account held in memory on this node, so the next request reads
+    /// it from the store: ended (after a password change, whose revocation the store recorded for
+    /// the other nodes) or with the account as it is now (a verified email).
     public func revokeSessions(of accountId: String) {
         revoke(.account(id: accountId))
     }

@@ -20,7 +20,8 @@ public struct InvoiceIssuer: Sendable {
             Self.line($0.productName, code: $0.skuCode, quantity: $0.quantity, amount: $0.lineTotal, tax: market.tax)
         }
         if order.totals.shipping > 0 {
-            lines.append(Self.line(order.shipping?.methodName ?? "Shipping", code: nil, quantity: 1, amount: order.totals.shipping, tax: market.tax))
+            let name = order.shipping?.methodName ?? InvoiceWording.of(market.code).shippingLine
+            lines.append(Self.line(name, code: nil, quantity: 1, amount: order.totals.shipping, tax: market.tax))
         }
         let sequence = try await tx.nextSequence(market: market.code, kind: .invoice)
         let invoice = Self.document(
@@ -41,7 +42,7 @@ public struct InvoiceIssuer: Sendable {
         let market = try await Self.market(tx, order.marketCode)
         let lines = refund.amount == invoice.gross
             ? invoice.lines
-            : [Self.line("Refund: \(refund.reason)", code: nil, quantity: 1, amount: refund.amount, tax: market.tax)]
+            : [Self.line("\(InvoiceWording.of(market.code).refundLine): \(refund.reason)", code: nil, quantity: 1, amount: refund.amount, tax: market.tax)]
         let sequence = try await tx.nextSequence(market: market.code, kind: .creditNote)
         let note = Self.document(
             kind: .creditNote, sequence: sequence, order: order, refundId: refund.id, corrects: invoice.number, seller: invoice.seller,

@@ -16,10 +16,14 @@ public struct InvoiceWording: Hashable, Sendable {
     public let isTaxInvoice: Bool
     /// Whether the market's documents are offered as UBL 2.1 XML (EN 16931, the EU norm).
     public let offersUBL: Bool
+    /// The line for shipping when the order names no method (a flash-sale order).
+    public let shippingLine: String
+    /// The start of a credit note's line for part of a payment, before the refund's reason.
+    public let refundLine: String
 
     public init(
         language: String, invoiceHeading: String, creditNoteHeading: String, taxIdLabel: String, footer: [String],
-        isTaxInvoice: Bool = true, offersUBL: Bool = false
+        isTaxInvoice: Bool = true, offersUBL: Bool = false, shippingLine: String = "Shipping", refundLine: String = "Refund"
     ) {
         self.language = language
         self.invoiceHeading = invoiceHeading
@@ -28,6 +32,8 @@ public struct InvoiceWording: Hashable, Sendable {
         self.footer = footer
         self.isTaxInvoice = isTaxInvoice
         self.offersUBL = offersUBL
+        self.shippingLine = shippingLine
+        self.refundLine = refundLine
     }
 
     /// The heading of a document of `kind`.
@@ -48,7 +54,8 @@ public struct InvoiceWording: Hashable, Sendable {
         // RD 1619/2012: a factura, corrections as facturas rectificativas in their own series.
         "ES": InvoiceWording(
             language: "es", invoiceHeading: "Factura", creditNoteHeading: "Factura rectificativa", taxIdLabel: "NIF",
-            footer: ["Inscrita en el Registro Mercantil de Madrid.", "IVA incluido en los precios."], offersUBL: true),
+            footer: ["Inscrita en el Registro Mercantil de Madrid.", "IVA incluido en los precios."], offersUBL: true,
+            shippingLine: "Envío", refundLine: "Reembolso"),
         // VAT Regulations 1995 reg. 14; HMRC asks for credit notes headed "credit note".
         "GB": InvoiceWording(
             language: "en", invoiceHeading: "VAT invoice", creditNoteHeading: "Credit note", taxIdLabel: "VAT Reg No.",
@@ -56,10 +63,11 @@ public struct InvoiceWording: Hashable, Sendable {
         // A fapiao is issued only through the tax platform: this is the sales receipt.
         "CN": InvoiceWording(
             language: "zh-Hans", invoiceHeading: "销售凭证", creditNoteHeading: "退款凭证", taxIdLabel: "统一社会信用代码",
-            footer: ["本凭证不是发票。如需电子发票，请于购买之日起30日内联系客服申请。", "价格已含增值税。"], isTaxInvoice: false),
+            footer: ["本凭证不是发票。如需电子发票，请于购买之日起30日内联系客服申请。", "价格已含增值税。"], isTaxInvoice: false,
+            shippingLine: "运费", refundLine: "退款"),
         // PER-11/PJ/2025: a retailer's sales invoice with the price-includes-PPN statement.
         "ID": InvoiceWording(
             language: "id", invoiceHeading: "Faktur Penjualan", creditNoteHeading: "Nota Retur", taxIdLabel: "NPWP",
-            footer: ["Harga sudah termasuk PPN."]),
+            footer: ["Harga sudah termasuk PPN."], shippingLine: "Ongkos kirim", refundLine: "Pengembalian dana"),
     ]
 }

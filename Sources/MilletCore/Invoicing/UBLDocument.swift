@@ -31,7 +31,7 @@ public struct UBLDocument: Sendable {
         x.raw("xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">")
         x.element("cbc:CustomizationID", "urn:cen.eu:en16931:2017")
         x.element("cbc:ID", invoice.number)
-        x.element("cbc:IssueDate", Self.day(invoice.issuedAt))
+        x.element("cbc:IssueDate", invoice.issuedAt.utcDay)
         x.element(credit ? "cbc:CreditNoteTypeCode" : "cbc:InvoiceTypeCode", credit ? "381" : "380")
         x.element("cbc:Note", "Order \(invoice.orderId)")
         x.element("cbc:DocumentCurrencyCode", invoice.currency)
@@ -39,7 +39,7 @@ public struct UBLDocument: Sendable {
             x.open("cac:BillingReference")
             x.open("cac:InvoiceDocumentReference")
             x.element("cbc:ID", number)
-            if let corrected { x.element("cbc:IssueDate", Self.day(corrected.issuedAt)) }
+            if let corrected { x.element("cbc:IssueDate", corrected.issuedAt.utcDay) }
             x.close("cac:InvoiceDocumentReference")
             x.close("cac:BillingReference")
         }
@@ -102,7 +102,9 @@ public struct UBLDocument: Sendable {
         x.close("cac:PostalAddress")
         if let taxId = party.taxId {
             x.open("cac:PartyTaxScheme")
-            x.element("cbc:CompanyID", taxId)
+            // A VAT id starts with its country's code (BR-CO-09): a NIF typed without it gets it.
+            let prefixed = taxId.prefix(2).allSatisfy { $0.isLetter } ? taxId : invoice.marketCode + taxId
+            x.element("cbc:CompanyID", prefixed)
             x.open("cac:TaxScheme")
             x.element("cbc:ID", "VAT")
             x.close("cac:TaxScheme")
@@ -123,12 +125,6 @@ public struct UBLDocument: Sendable {
         x.element("cbc:ID", "VAT")
         x.close("cac:TaxScheme")
         x.close(name)
-    }
-
-    /// `2027-01-15`, in UTC.
-    static func day(_ date: Date) -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }
 

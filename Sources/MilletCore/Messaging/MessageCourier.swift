@@ -88,13 +88,14 @@ public struct MessageCourier: Sendable {
     }
 
     /// Writes the reminders of sales opening in the next 10 minutes, then sends what is due;
-    /// answers how many notices were settled (every channel sent, skipped or failed).
+    /// answers how many notices were settled (every channel sent, skipped or failed). The lease
+    /// covers a batch of slow sends (45 s a notice), so no other node sends them meanwhile.
     @discardableResult
-    public func sendDue(limit: Int = 50) async throws -> Int {
+    public func sendDue(limit: Int = 10) async throws -> Int {
         let now = clock.now()
         _ = try await notices.noticeSalesOpening(now: now, before: now.addingTimeInterval(600))
         var settled = 0
-        for pending in try await notices.leaseDueNotices(now: now, until: now.addingTimeInterval(60), limit: limit) {
+        for pending in try await notices.leaseDueNotices(now: now, until: now.addingTimeInterval(45 * Double(limit)), limit: limit) {
             if try await deliver(pending) { settled += 1 }
         }
         return settled
@@ -212,17 +213,39 @@ public struct MessageCourier: Sendable {
 extension MessageTexts {
     /// The HTML part of a plain-text message: the same words, paragraphs kept, links clickable.
     public static func html(_ text: String) -> String {
-        let escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        let link = { (word: Substring) -> String in
-            word.hasPrefix("http://") || word.hasPrefix("https://") ? "<a href=\"\(word)\">\(word)</a>" : String(word)
-        }
-        let paragraphs = escaped.components(separatedBy: "\n\n").map { paragraph -> String in
-            let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-                line.split(separator: " ", omittingEmptySubsequences: false).map(link).joined(separator: " ")
-            }
-            return "<p>" + lines.joined(separator: "<br>") + "</p>"
+        let paragraphs = text.components(separatedBy: "\n\n").map { paragraph in
+            "<p>" + paragraph.split(separator: "\n", omittingEmptySubsequences: false).map { linked(String($0)) }.joined(separator: "<br>") + "</p>"
         }
         return "<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5\">" + paragraphs.joined() + "</body></html>"
+    }
+
+    /// Every `http://` or `https://` link in a text, wherever it starts (after a full-width colon,
+    /// say), up to the next white space.
+    public static func links(in text: String) -> [String] {
+        pieces(text).compactMap { $0.isLink ? $0.text : nil }
+    }
+
+    /// A line escaped for HTML with its links made anchors.
+    static func linked(_ line: String) -> String {
+        pieces(line).map { $0.isLink ? "<a href=\"\(escape($0.text))\">\(escape($0.text))</a>" : escape($0.text) }.joined()
+    }
+
+    /// The text cut into links and what lies between them.
+    static func pieces(_ text: String) -> [(text: String, isLink: Bool)] {
+        var pieces: [(String, Bool)] = []
+        var rest = Substring(text)
+        while let start = [rest.range(of: "https://"), rest.range(of: "http://")].compactMap({ $0?.lowerBound }).min() {
+            let end = rest[start...].firstIndex { $0.isWhitespace } ?? rest.endIndex
+            if start > rest.startIndex { pieces.append((String(rest[..<start]), false)) }
+            pieces.append((String(rest[start..<end]), true))
+            rest = rest[end...]
+        }
+        if !rest.isEmpty { pieces.append((String(rest), false)) }
+        return pieces
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -11,9 +11,13 @@ public enum MessageTexts {
     /// The message of `kind` in `language`, its placeholders filled from `values`.
     public static func write(_ kind: NoticeKind, language: String, _ values: [String: String]) -> Written {
         let entry = texts[kind]?[language] ?? texts[kind]!["en"]!
-        let fill = { (template: String) in values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
         let sign = signature[language] ?? signature["en"]!
-        return Written(subject: fill(entry.subject), text: fill(entry.body) + "\n\n" + sign, sms: fill(entry.sms))
+        return Written(subject: fill(entry.subject, values), text: fill(entry.body, values) + "\n\n" + sign, sms: fill(entry.sms, values))
+    }
+
+    /// `template` with each `{name}` replaced by its value.
+    public static func fill(_ template: String, _ values: [String: String]) -> String {
+        values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
 
     static let signature = [
@@ -52,11 +56,11 @@ public enum MessageTexts {
             "zh-Hans": ("订单 {number} 已签收", "{name}，您好：\n\n订单 {number} 已送达，退货期和保修期从今天开始计算。\n\n{link}", "Millet：订单 {number} 已签收。{link}"),
         ],
         .orderCancelled: [
-            "en": ("Order {number} cancelled", "Hello {name},\n\norder {number} was cancelled. Anything you paid is on its way back to you.\n\n{link}", ""),
-            "es": ("Pedido {number} cancelado", "Hola {name}:\n\nel pedido {number} se ha cancelado. Lo que hayas pagado te será devuelto.\n\n{link}", ""),
-            "hi": ("ऑर्डर {number} रद्द", "नमस्ते {name},\n\nऑर्डर {number} रद्द कर दिया गया। आपने जो भुगतान किया वह वापस भेजा जा रहा है।\n\n{link}", ""),
-            "id": ("Pesanan {number} dibatalkan", "Halo {name},\n\npesanan {number} dibatalkan. Pembayaran Anda sedang dikembalikan.\n\n{link}", ""),
-            "zh-Hans": ("订单 {number} 已取消", "{name}，您好：\n\n订单 {number} 已取消，已付款项将原路退回。\n\n{link}", ""),
+            "en": ("Order {number} cancelled", "Hello {name},\n\norder {number} was cancelled. If you had paid, the money is on its way back to you.\n\n{link}", ""),
+            "es": ("Pedido {number} cancelado", "Hola {name}:\n\nel pedido {number} se ha cancelado. Si lo habías pagado, te devolvemos el importe.\n\n{link}", ""),
+            "hi": ("ऑर्डर {number} रद्द", "नमस्ते {name},\n\nऑर्डर {number} रद्द कर दिया गया। यदि आपने भुगतान किया था, तो राशि वापस भेजी जा रही है।\n\n{link}", ""),
+            "id": ("Pesanan {number} dibatalkan", "Halo {name},\n\npesanan {number} dibatalkan. Jika sudah dibayar, dana Anda sedang dikembalikan.\n\n{link}", ""),
+            "zh-Hans": ("订单 {number} 已取消", "{name}，您好：\n\n订单 {number} 已取消。如已付款，款项将原路退回。\n\n{link}", ""),
         ],
         .refundIssued: [
             "en": ("Refund of {amount} for order {number}", "Hello {name},\n\nwe returned {amount} for order {number} to the way you paid. Your credit note is on the order's page: {link}", ""),

@@ -100,13 +100,13 @@ struct AccountsController {
         groups.open.put("me/password") { request, context in
             let caller = try context.requireAccount()
             let body = try await request.decodeJSON(PasswordBody.self, context: context)
-            let account = try await desk.changePassword(caller, current: body.currentPassword, new: body.newPassword)
+            let account = try await desk.changePassword(caller, current: body.currentPassword, new: body.newPassword, clientIP: context.clientIP)
             return try await session(for: account)
         }
         groups.open.put("me/email") { request, context in
             let caller = try context.requireAccount()
             let body = try await request.decodeJSON(EmailBody.self, context: context)
-            let account = try await desk.changeEmail(caller, password: body.password, newEmail: body.email)
+            let account = try await desk.changeEmail(caller, password: body.password, newEmail: body.email, clientIP: context.clientIP)
             return try await session(for: account)
         }
         groups.admins.put("admin/accounts/:id/role") { request, context in

@@ -56,14 +56,9 @@ struct DeliveryWindowDTO: Encodable, Sendable {
     private enum CodingKeys: String, CodingKey { case earliest, latest }
 
     init(_ window: DeliveryWindow) {
-        earliest = Self.day(window.earliest)
-        latest = Self.day(window.latest)
+        earliest = window.earliest.utcDay
+        latest = window.latest.utcDay
         self.window = window
-    }
-
-    static func day(_ date: Date) -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }
 

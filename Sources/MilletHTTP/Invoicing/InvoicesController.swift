@@ -9,9 +9,6 @@ struct InvoicesController {
     let invoices: any InvoiceRepository
     let markets: any MarketRepository
 
-    /// The most documents one export holds; a longer period is refused, to be split.
-    static let exportLimit = 50_000
-
     struct InvoiceList: ResponseEncodable {
         let items: [Invoice]
     }
@@ -38,12 +35,7 @@ struct InvoicesController {
         }
         groups.staff.get("staff/invoices/export") { request, context in
             let (market, from, to) = try Self.period(request)
-            let documents = try await invoices.invoices(marketCode: market, from: from, to: to, limit: Self.exportLimit + 1)
-            guard documents.count <= Self.exportLimit else {
-                throw DomainError.invalid(field: "from", "more than \(Self.exportLimit) documents; export a shorter period")
-            }
-            let digits = Dictionary(uniqueKeysWithValues: try await markets.markets().map { ($0.code, $0.currency.minorDigits) })
-            return InvoiceCSV.response(documents, minorDigits: digits)
+            return try await InvoiceCSV.export(invoices, markets: markets, market: market, from: from, to: to)
         }
     }
 
@@ -67,12 +59,23 @@ enum InvoiceCSV {
     static let header = ["number", "kind", "market", "issued_at", "order_id", "corrects", "buyer", "buyer_tax_id", "currency",
                          "tax_rate_percent", "net", "tax", "rounding", "gross"]
 
-    /// The CSV as a download named `invoices.csv`.
-    static func response(_ documents: [Invoice], minorDigits: [String: Int]) -> Response {
-        Response(
+    /// The most documents one export holds; a longer period is refused, to be split.
+    static let exportLimit = 50_000
+
+    /// The documents of a market (or all) issued in `[from, to)` as a download named
+    /// `invoices.csv`, for the API and the console alike.
+    static func export(
+        _ invoices: any InvoiceRepository, markets: any MarketRepository, market: String?, from: Date?, to: Date?
+    ) async throws -> Response {
+        let documents = try await invoices.invoices(marketCode: market, from: from, to: to, limit: exportLimit + 1)
+        guard documents.count <= exportLimit else {
+            throw DomainError.invalid(field: "from", "more than \(exportLimit) documents; export a shorter period")
+        }
+        let digits = Dictionary(uniqueKeysWithValues: try await markets.markets().map { ($0.code, $0.currency.minorDigits) })
+        return Response(
             status: .ok,
             headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"invoices.csv\""],
-            body: .init(byteBuffer: ByteBuffer(string: text(documents, minorDigits: minorDigits))))
+            body: .init(byteBuffer: ByteBuffer(string: text(documents, minorDigits: digits))))
     }
 
     static func text(_ documents: [Invoice], minorDigits: [String: Int]) -> String {

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-/// A fan's message preferences and the messages sent to them; staff read what the sandbox
-/// mailbox and SMS provider kept.
+/// A fan's message preferences and the messages sent to them; admins read what the sandbox
+/// mailbox and SMS provider kept (account links among them, so not every staff member may).
 struct MessagesController {
     let notices: any NoticeRepository
     let sandbox: any SandboxMessageRepository
@@ -64,7 +64,7 @@ struct MessagesController {
                     sms: $0.sms.rawValue, attempts: $0.attempts, createdAt: $0.notice.createdAt)
             })
         }
-        groups.staff.get("staff/sandbox/messages") { request, _ in
+        groups.admins.get("admin/sandbox/messages") { request, _ in
             let channel = try request.uri.queryParameters["channel"].map { value -> MessageChannel in
                 guard let channel = MessageChannel(rawValue: String(value)) else { throw DomainError.invalid(field: "channel", "must be email or sms") }
                 return channel

@@ -7,8 +7,9 @@ import NIOPosix
 /// `AUTH PLAIN` when the URL carries a user, then `MAIL FROM`, `RCPT TO` and `DATA` with a
 /// MIME message (RFC 2045/2046) whose plain-text and HTML parts are UTF-8 in base64.
 ///
-/// `MILLET_SMTP_URL` configures it: `smtp://127.0.0.1:2525`, `smtp://user:pass@mail.example:587`.
-/// TLS is left to a local relay (the server answers on the loopback or a private network).
+/// `MILLET_SMTP_URL` configures it: `smtp://127.0.0.1:2525`, `smtp://user:pass@relay.internal:25`.
+/// There is no TLS, and `AUTH PLAIN` sends the password as it is: point it at a relay on the
+/// loopback or a private network, which carries the mail on with TLS.
 public struct SMTPTransport: EmailTransport {
     public let host: String
     public let port: Int
@@ -18,7 +19,7 @@ public struct SMTPTransport: EmailTransport {
     public let from: String
     let fromAddress: String
     let group: any EventLoopGroup
-    /// How long one exchange may wait for the server.
+    /// How long one message may take, connecting included; past it the connection is closed.
     let timeout: TimeAmount
 
     /// Reads `smtp://[user:pass@]host[:port]`; `nil` for anything else.
@@ -42,7 +43,11 @@ public struct SMTPTransport: EmailTransport {
         public var description: String { "SMTP \(step) refused: \(reply)" }
     }
 
+    /// An address that could not be written into an SMTP command as it is.
+    public struct BadAddress: Error {}
+
     public func send(_ email: OutgoingEmail) async throws {
+        guard Registration.isEmail(email.to) else { throw BadAddress() }
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .connect(host: host, port: port) { channel in
@@ -51,6 +56,21 @@ public struct SMTPTransport: EmailTransport {
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
+        let timeout = timeout
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await converse(channel, email) }
+            // A server that stops answering does not hold the outbox: its connection is closed.
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(timeout.nanoseconds))
+                channel.channel.close(promise: nil)
+                throw Refused(step: "message", reply: "no answer within \(timeout.nanoseconds / 1_000_000_000) s")
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func converse(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ email: OutgoingEmail) async throws {
         try await channel.executeThenClose { inbound, outbound in
             var lines = inbound.makeAsyncIterator()
             /// The server's whole reply (a multi-line reply ends at `NNN `), refused unless its code is `expected`.
@@ -99,7 +119,7 @@ struct MIMEMessage {
         let domain = fromAddress.split(separator: "@").last.map(String.init) ?? "millet.test"
         var lines = [
             "From: \(from)",
-            "To: \(Self.header(email.toName)) <\(email.to)>",
+            "To: \(Self.displayName(email.toName)) <\(email.to)>",
             "Subject: \(Self.header(email.subject))",
             "Date: \(Self.rfc5322(date))",
             "Message-ID: <\(Identifier.make())@\(domain)>",
@@ -120,6 +140,14 @@ struct MIMEMessage {
         let clean = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         guard clean.unicodeScalars.contains(where: { $0.value > 126 || $0.value < 32 || $0 == "\"" }) else { return clean }
         return "=?UTF-8?B?" + Data(clean.utf8).base64EncodedString() + "?="
+    }
+
+    /// A display name as a quoted string, or encoded words when it is not plain ASCII: a comma
+    /// or `<` in a fan's name never changes whom the message is for.
+    static func displayName(_ name: String) -> String {
+        let encoded = header(name)
+        guard encoded == name.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ") else { return encoded }
+        return "\"" + encoded.replacingOccurrences(of: "\\", with: "\\\\") + "\""
     }
 
     static func base64Lines(_ body: String) -> [String] {

@@ -26,6 +26,10 @@ struct AccountSettingsPages {
         let password: String
     }
 
+    struct TokenForm: Decodable {
+        let token: String
+    }
+
     func addRoutes(to groups: RouteGroups) {
         groups.open.get("account") { request, context in
             let account = try context.requireAccount()
@@ -49,19 +53,26 @@ struct AccountSettingsPages {
         groups.open.post("account/password") { request, context in
             let caller = try context.requireAccount()
             let form = try await request.decodeForm(PasswordForm.self, context: context)
-            let account = try await desk.changePassword(caller, current: form.currentPassword, new: form.newPassword)
+            let account = try await desk.changePassword(caller, current: form.currentPassword, new: form.newPassword, clientIP: context.clientIP)
             return try await signedIn(account, to: "/account?done=password")
         }
         groups.open.post("account/email") { request, context in
             let caller = try context.requireAccount()
             let form = try await request.decodeForm(EmailForm.self, context: context)
-            let account = try await desk.changeEmail(caller, password: form.password, newEmail: form.email)
+            let account = try await desk.changeEmail(caller, password: form.password, newEmail: form.email, clientIP: context.clientIP)
             return try await signedIn(account, to: "/account?done=email")
         }
+        // Opening the link asks for one click: mail scanners that follow links use nothing up.
         groups.open.get("verify-email") { request, context in
             let chrome = try await pages.chrome(request, context)
             let t = pages.strings(chrome.preferences.language)
             let token = request.uri.queryParameters["token"].map(String.init) ?? ""
+            return pages.page("done", ["heading": t["confirm_email"] ?? "", "confirmToken": token, "id": "confirm-heading"], chrome: chrome)
+        }
+        groups.open.post("verify-email") { request, context in
+            let chrome = try await pages.chrome(request, context)
+            let t = pages.strings(chrome.preferences.language)
+            let token = try await request.decodeForm(TokenForm.self, context: context).token
             do {
                 let account = try await desk.verifyEmail(token: token)
                 return pages.page("done", ["heading": t["email_verified"] ?? "", "text": account.email, "id": "email-verified"], chrome: chrome)
@@ -135,14 +146,15 @@ struct AccountSettingsPages {
     }
 }
 
-/// What the sandbox mailbox and SMS provider kept, for staff: how a store without a mail server
-/// still shows what every fan would have received.
+/// What the sandbox mailbox and SMS provider kept, for admins: how a store without a mail
+/// server still shows what every fan would have received. Account links are among them, so the
+/// page is the admins' alone.
 struct SandboxMessagePages {
     let pages: PageKit
     let sandbox: any SandboxMessageRepository
 
     func addRoutes(to groups: RouteGroups) {
-        groups.staff.get("staff/sandbox/messages") { request, context in
+        groups.admins.get("admin/sandbox/messages") { request, context in
             let chrome = try await pages.chrome(request, context)
             let messages = try await sandbox.sandboxMessages(channel: nil, limit: 100)
             return pages.page("sandbox-messages", [
@@ -151,8 +163,7 @@ struct SandboxMessagePages {
                     [
                         "channel": message.channel.rawValue, "recipient": message.recipient, "subject": message.subject,
                         "text": message.text, "at": chrome.format.dateTime(message.createdAt),
-                        "links": message.text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-                            .filter { $0.hasPrefix("http://") || $0.hasPrefix("https://") }.map(String.init),
+                        "links": MessageTexts.links(in: message.text),
                     ]
                 },
             ], chrome: chrome)

@@ -28,9 +28,13 @@ struct InvoicePages {
             }.joined(separator: "&")
         }
 
+        /// The instants the days bound: from the start of `from` to the end of `to`.
+        func period() throws -> (from: Date?, to: Date?) {
+            (try from.map { try Self.day($0, field: "from") }, try to.map { try Self.day($0, field: "to").addingTimeInterval(86_400) })
+        }
+
         func documents(_ invoices: any InvoiceRepository, limit: Int) async throws -> [Invoice] {
-            let start = try from.map { try Self.day($0, field: "from") }
-            let end = try to.map { try Self.day($0, field: "to").addingTimeInterval(86_400) }
+            let (start, end) = try period()
             return try await invoices.invoices(marketCode: market, from: start, to: end, limit: limit)
         }
 
@@ -64,12 +68,9 @@ struct InvoicePages {
             ], chrome: chrome)
         }
         groups.staff.get("staff/invoices.csv") { request, _ in
-            let documents = try await Filter(request).documents(invoices, limit: InvoicesController.exportLimit + 1)
-            guard documents.count <= InvoicesController.exportLimit else {
-                throw DomainError.invalid(field: "from", "more than \(InvoicesController.exportLimit) documents; export a shorter period")
-            }
-            let digits = Dictionary(uniqueKeysWithValues: try await pages.markets.markets().map { ($0.code, $0.currency.minorDigits) })
-            return InvoiceCSV.response(documents, minorDigits: digits)
+            let filter = Filter(request)
+            let (from, to) = try filter.period()
+            return try await InvoiceCSV.export(invoices, markets: pages.markets, market: filter.market, from: from, to: to)
         }
         groups.open.get("orders/:id/invoices/:invoiceId") { _, context in
             let order = try await desk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())

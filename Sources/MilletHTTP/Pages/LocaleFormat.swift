@@ -48,7 +48,7 @@ struct LocaleFormat: Sendable {
 
     /// `2026-12-08` in Chinese, `08/12/2026` elsewhere: a calendar day in UTC.
     func day(_ date: Date) -> String {
-        let parts = DeliveryWindowDTO.day(date).split(separator: "-")
+        let parts = date.utcDay.split(separator: "-")
         return language == "zh-Hans" ? parts.joined(separator: "-") : "\(parts[2])/\(parts[1])/\(parts[0])"
     }
 

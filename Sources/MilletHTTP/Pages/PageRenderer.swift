@@ -48,7 +48,9 @@ struct PageRenderer: Sendable {
         values["t"] = strings
         values["lang"] = chrome.preferences.language
         values["account"] = chrome.account.map { account -> [String: Any] in
-            var values: [String: Any] = ["name": account.displayName, "isStaff": account.role.isStaff, "canModerate": account.role.canModerate]
+            var values: [String: Any] = [
+                "name": account.displayName, "isStaff": account.role.isStaff, "canModerate": account.role.canModerate, "isAdmin": account.role == .admin,
+            ]
             if chrome.unread > 0 { values["unread"] = chrome.unread }
             return values
         }

@@ -114,7 +114,7 @@ extension PageKit {
                 "grandTotal": chrome.money(option.totals.total.amount),
             ]
             if let threshold = option.freeOver, !option.free {
-                values["freeOver"] = Self.fill(strings["free_over"] ?? "{amount}", ["amount": chrome.money(threshold.amount)])
+                values["freeOver"] = MessageTexts.fill(strings["free_over"] ?? "{amount}", ["amount": chrome.money(threshold.amount)])
             }
             return values
         }
@@ -125,13 +125,8 @@ extension PageKit {
         let strings = self.strings(chrome.preferences.language)
         let (from, to) = (chrome.format.day(window.earliest), chrome.format.day(window.latest))
         return from == to
-            ? Self.fill(strings["arrives_on"] ?? "{day}", ["day": from])
-            : Self.fill(strings["arrives_window"] ?? "{from} – {to}", ["from": from, "to": to])
-    }
-
-    /// `template` with each `{name}` replaced by its value.
-    static func fill(_ template: String, _ values: [String: String]) -> String {
-        values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+            ? MessageTexts.fill(strings["arrives_on"] ?? "{day}", ["day": from])
+            : MessageTexts.fill(strings["arrives_window"] ?? "{from} – {to}", ["from": from, "to": to])
     }
 
     func totalsValues(_ totals: TotalsDTO, chrome: PageChrome) -> [String: Any] {

@@ -7,22 +7,24 @@ extension SQLStore: AccountRepository {
         try await sqlTransaction { db in try await Self.insertAccount(db: db, account) }
     }
 
-    /// Inserts an account; `conflict(email_taken)` when the email is registered.
+    /// Inserts an account; `conflict(email_taken)` when the email is registered, also when two
+    /// registrations of one address race (the unique index decides, and neither is a 500).
     static func insertAccount(db: any SQLDatabase, _ account: Account) async throws {
-        try await requireFreeEmail(db: db, account.email)
-        try await db.raw("""
+        let inserted = try await db.raw("""
             INSERT INTO accounts (id, email, display_name, role, password_hash, created_at, email_verified_at)
             VALUES (\(bind: account.id), \(bind: account.email), \(bind: account.displayName),
                 \(bind: account.role.rawValue), \(bind: account.passwordHash), \(bind: account.createdAt.millis),
                 \(bind: account.emailVerifiedAt?.millis))
-            """).run()
+            ON CONFLICT (email) DO NOTHING RETURNING id
+            """).first()
+        guard inserted != nil else { throw emailTaken }
     }
+
+    static let emailTaken = DomainError.conflict(code: "email_taken", message: "an account with this email exists")
 
     static func requireFreeEmail(db: any SQLDatabase, _ email: String) async throws {
         let taken = try await db.raw("SELECT id FROM accounts WHERE email = \(bind: email)").first()
-        guard taken == nil else {
-            throw DomainError.conflict(code: "email_taken", message: "an account with this email exists")
-        }
+        guard taken == nil else { throw emailTaken }
     }
 
     public func account(email: String) async throws -> Account? {

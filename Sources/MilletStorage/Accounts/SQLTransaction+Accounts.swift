@@ -45,6 +45,10 @@ extension SQLTransaction: AccountLedger {
     func setEmail(accountId: String, email: String, now: Date) async throws {
         try await SQLStore.requireFreeEmail(db: db, email)
         try await db.raw("UPDATE accounts SET email = \(bind: email), email_verified_at = NULL WHERE id = \(bind: accountId)").run()
+        // Links sent to the old address, to verify it or to reset the password, stop working.
+        try await db.raw("""
+            UPDATE account_tokens SET used_at = \(bind: now.millis) WHERE account_id = \(bind: accountId) AND used_at IS NULL
+            """).run()
         try await db.raw("DELETE FROM sessions WHERE account_id = \(bind: accountId)").run()
         try await SQLStore.recordRevocation(db, tokenHash: nil, accountId: accountId, now: now)
     }

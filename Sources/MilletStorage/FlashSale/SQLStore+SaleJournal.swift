@@ -202,7 +202,7 @@ extension SQLStore {
                     """
             }
             try await db.raw("""
-                INSERT INTO notices (id, account_id, kind, subject_id, dedupe_key, params, created_at, email_status, sms_status, attempts, next_at)
+                INSERT INTO notices (\(unsafeRaw: SQLStore.noticeColumns))
                 VALUES \(notices.joined(separator: ", ")) ON CONFLICT (dedupe_key) DO NOTHING
                 """).run()
         }

@@ -58,7 +58,7 @@ extension SQLStore: NoticeRepository {
     public func noticeSalesOpening(now: Date, before: Date) async throws -> Int {
         try await sqlTransaction { db in
             try await db.raw("""
-                INSERT INTO notices (id, account_id, kind, subject_id, dedupe_key, params, created_at, email_status, sms_status, attempts, next_at)
+                INSERT INTO notices (\(unsafeRaw: SQLStore.noticeColumns))
                 SELECT 'sale_opening:' || r.sale_id || ':' || r.account_id, r.account_id, 'sale_opening', r.sale_id,
                     'sale_opening:' || r.sale_id || ':' || r.account_id, '{}', \(bind: now.millis), 'pending', 'pending', 0, \(bind: now.millis)
                 FROM flash_sale_reservations r JOIN flash_sales s ON s.id = r.sale_id

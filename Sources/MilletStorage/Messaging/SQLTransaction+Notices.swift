@@ -9,9 +9,12 @@ extension SQLTransaction: NoticeLedger {
 }
 
 extension SQLStore {
+    /// The columns every statement that writes notices fills, in this order.
+    static let noticeColumns = "id, account_id, kind, subject_id, dedupe_key, params, created_at, email_status, sms_status, attempts, next_at"
+
     static func insertNotice(db: any SQLDatabase, _ notice: Notice) async throws {
         try await db.raw("""
-            INSERT INTO notices (id, account_id, kind, subject_id, dedupe_key, params, created_at, email_status, sms_status, attempts, next_at)
+            INSERT INTO notices (\(unsafeRaw: SQLStore.noticeColumns))
             VALUES (\(bind: notice.id), \(bind: notice.accountId), \(bind: notice.kind.rawValue), \(bind: notice.subjectId),
                 \(bind: notice.key), \(bind: try json(notice.params)), \(bind: notice.createdAt.millis), 'pending', 'pending', 0,
                 \(bind: notice.createdAt.millis))
@@ -25,7 +28,7 @@ extension SQLStore {
         guard let kind = NoticeKind.forOrder(movingTo: status) else { return }
         let key = "\(kind.rawValue):\(orderId)"
         try await db.raw("""
-            INSERT INTO notices (id, account_id, kind, subject_id, dedupe_key, params, created_at, email_status, sms_status, attempts, next_at)
+            INSERT INTO notices (\(unsafeRaw: SQLStore.noticeColumns))
             SELECT \(bind: key), account_id, \(bind: kind.rawValue), id, \(bind: key), '{}', \(bind: at.millis), 'pending', 'pending', 0,
                 \(bind: at.millis)
             FROM orders WHERE id = \(bind: orderId)

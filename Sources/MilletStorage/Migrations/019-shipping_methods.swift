@@ -14,7 +14,10 @@ extension Migration {
             """
             INSERT INTO shipping_methods (market_code, code, names, rate_kind, first_minor, extra_kg_minor, free_over_minor,
                 min_days, max_days, position, active)
-            SELECT code, 'standard', '{"' || default_language || '":"Standard"}', 'flat', shipping_minor, 0, NULL, 2, 5, 0, 1
+            SELECT code, 'standard', '{"' || default_language || '":"' || CASE default_language
+                    WHEN 'zh-Hans' THEN '标准配送' WHEN 'es' THEN 'Envío estándar' WHEN 'hi' THEN 'सामान्य डिलीवरी'
+                    WHEN 'id' THEN 'Pengiriman reguler' ELSE 'Standard delivery' END || '"}',
+                'flat', shipping_minor, 0, NULL, 2, 5, 0, 1
             FROM markets
             """,
             "ALTER TABLE skus ADD COLUMN weight_grams BIGINT NOT NULL DEFAULT 0",
