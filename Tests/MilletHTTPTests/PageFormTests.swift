@@ -172,3 +172,24 @@ import Testing
         }
     }
 }
+
+/// Where a page sends the visitor back to after logging in stays on this site.
+struct SafeNextTests: HTTPHarness {
+    @Test func onlyLocalPathsAreFollowed() {
+        #expect(PageKit.safeNext("/orders/1?x=2") == "/orders/1?x=2")
+        for foreign in ["//evil.example", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example", "/ /evil.example", nil] {
+            #expect(PageKit.safeNext(foreign) == "/", "\(foreign.debugDescription)")
+        }
+    }
+
+    @Test func logInNeverRedirectsOffSite() async throws {
+        try await withApp { client, _ in
+            try await client.execute(
+                uri: "/login", method: .post, headers: formHeaders,
+                body: form(["email": "fan@millet.test", "password": "millet-fan", "next": "/\t/evil.example"])
+            ) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/")
+            }
+        }
+    }
+}

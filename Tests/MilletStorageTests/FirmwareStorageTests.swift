@@ -39,6 +39,14 @@ extension StorageConformanceTests {
             #expect(again.id == first.id)
             let dead = try await store.device(tokenHash: "t1"), live = try await store.device(tokenHash: "t3")
             #expect(dead == nil && live?.id == first.id)
+            // Another model's factory key cannot take the serial over.
+            let other = try DeviceModel.create(id: "band-2", name: "Millet Band 2", kind: .band, productLine: "wearables", now: clock.now())
+            try await store.createModel(other)
+            await #expect(throws: DomainError.conflict(code: "serial_taken", message: "serial SN-0001 is registered as another model")) {
+                try await store.register(try registration(other, "SN-0001"), tokenHash: "t4", now: clock.now())
+            }
+            let kept = try await store.device(tokenHash: "t3"), taken = try await store.device(tokenHash: "t4")
+            #expect(kept?.id == first.id && taken == nil)
             clock.advance(by: 60)
             try await store.recordCheckIns([DeviceCheckIn(deviceNumber: first.number, version: "14.0.7", at: clock.now())])
             #expect(try await store.device(serial: "SN-0001")?.lastSeenAt == clock.now())

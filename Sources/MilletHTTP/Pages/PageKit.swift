@@ -43,9 +43,13 @@ struct PageKit: Sendable {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .lax)
     }
 
-    /// A local path to go back to, never another site.
+    /// A local path to go back to, never another site. Browsers drop tabs and line breaks from
+    /// a URL, so `/\t/evil.example` would become `//evil.example`: any white space or control
+    /// character makes the path refused, like `//` and `\`.
     static func safeNext(_ value: String?) -> String {
-        guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.contains("\\") else { return "/" }
+        guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), !value.contains("\\"),
+              !value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 32 || $0.value == 127 })
+        else { return "/" }
         return value
     }
 

@@ -27,7 +27,12 @@ extension SQLStore: DeviceRepository {
     public func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
         let nextTokenSeq = nextTokenSeq, nextNumber = nextNumber
         return try await sqlTransaction { db in
-            if let known = try await db.raw("SELECT number FROM devices WHERE serial = \(bind: registration.serial)").first() {
+            if let known = try await db.raw("SELECT number, model_id FROM devices WHERE serial = \(bind: registration.serial)").first() {
+                // A serial stays the model it was first registered as: another model's factory
+                // key cannot take the unit over (new token, the real unit locked out).
+                guard try known.string("model_id") == registration.modelId else {
+                    throw DomainError.conflict(code: "serial_taken", message: "serial \(registration.serial) is registered as another model")
+                }
                 try await db.raw("""
                     UPDATE devices SET token_hash = \(bind: tokenHash), token_seq = \(nextTokenSeq), market_code = \(bind: registration.marketCode),
                         channel = \(bind: registration.channel.rawValue)
