@@ -68,7 +68,7 @@ struct ReleasesController {
             throw DomainError.invalid(field: "channel", "must be stable, beta or dev")
         }
         let date = try body.date.map { text in
-            guard let date = try? Date(text, strategy: .iso8601) else { throw DomainError.invalid(field: "date", "must be an ISO 8601 date-time") }
+            guard let date = RFC3339.date(text) else { throw DomainError.invalid(field: "date", "must be an ISO 8601 date-time") }
             return date
         } ?? Release.nextFriday(after: now)
         return Release(id: Identifier.make(), productLine: body.productLine, version: body.version, channel: channel, date: date,

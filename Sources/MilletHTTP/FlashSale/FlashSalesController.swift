@@ -119,8 +119,8 @@ struct FlashSalesController {
 
     static func request(_ body: CreateBody) throws -> SaleRequest {
         var check = Validator()
-        let startsAt = try? Date(body.startsAt, strategy: .iso8601)
-        let endsAt = try? Date(body.endsAt, strategy: .iso8601)
+        let startsAt = RFC3339.date(body.startsAt)
+        let endsAt = RFC3339.date(body.endsAt)
         check.require(startsAt != nil, "startsAt", "must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z")
         check.require(endsAt != nil, "endsAt", "must be an ISO 8601 date-time such as 2026-12-01T12:10:00Z")
         try check.check()

@@ -48,7 +48,7 @@ struct InvoicesController {
     }
 
     static func date(_ value: String, field: String) throws -> Date {
-        guard let date = ISO8601DateFormatter().date(from: value) else { throw DomainError.invalid(field: field, "must be an ISO 8601 date-time") }
+        guard let date = RFC3339.date(value) else { throw DomainError.invalid(field: field, "must be an ISO 8601 date-time") }
         return date
     }
 }

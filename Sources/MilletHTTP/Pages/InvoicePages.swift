@@ -39,7 +39,7 @@ struct InvoicePages {
         }
 
         static func day(_ text: String, field: String) throws -> Date {
-            guard let date = try? Date(text + "T00:00:00Z", strategy: .iso8601) else {
+            guard let date = RFC3339.date(text + "T00:00:00Z") else {
                 throw DomainError.invalid(field: field, "must be a day such as 2026-12-01")
             }
             return date
