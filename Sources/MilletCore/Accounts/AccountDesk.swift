@@ -78,8 +78,7 @@ public struct AccountDesk: Sendable {
                 throw Self.invalidToken
             }
             try await tx.markEmailVerified(accountId: id, now: now)
-            guard let account = try await tx.accountInLedger(id: id) else { throw DomainError.notFound(what: "account") }
-            return account
+            return try await Self.account(tx, id)
         }
         authenticator.revokeSessions(of: account.id)
         return account
@@ -139,7 +138,7 @@ public struct AccountDesk: Sendable {
             try await tx.notify(Notice(
                 accountId: account.id, kind: .emailChanged, subjectId: account.id, key: "email_changed:\(Identifier.make())",
                 params: ["to": account.email, "oldEmail": account.email, "email": email], createdAt: now))
-            guard let changed = try await tx.accountInLedger(id: account.id) else { throw DomainError.notFound(what: "account") }
+            let changed = try await Self.account(tx, account.id)
             try await Self.sendVerification(tx, account: changed, now: now)
             return changed
         }
@@ -153,7 +152,12 @@ public struct AccountDesk: Sendable {
         try await tx.setPassword(accountId: accountId, hash: hash, now: now)
         try await tx.notify(Notice(
             accountId: accountId, kind: .passwordChanged, subjectId: accountId, key: "password_changed:\(Identifier.make())", createdAt: now))
-        guard let account = try await tx.accountInLedger(id: accountId) else { throw DomainError.notFound(what: "account") }
+        return try await account(tx, accountId)
+    }
+
+    /// The account as the transaction has it now.
+    private static func account(_ tx: any Transaction, _ id: String) async throws -> Account {
+        guard let account = try await tx.accountInLedger(id: id) else { throw DomainError.notFound(what: "account") }
         return account
     }
 

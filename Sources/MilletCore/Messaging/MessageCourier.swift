@@ -43,8 +43,8 @@ public protocol NoticeRepository: Sendable {
     /// Notices with a channel still pending whose time has come, leased until `until` so no
     /// other node sends them meanwhile; at most `limit`, oldest first.
     func leaseDueNotices(now: Date, until: Date, limit: Int) async throws -> [PendingNotice]
-    /// Records where each channel is after a try; `nextAt` is the next try while one is pending.
-    /// `clearParams` drops the notice's parameters (a link's token) once nothing is pending.
+    /// Records where each channel is after a try; `nextAt` is the next try while one is pending,
+    /// `nil` once nothing is, when the notice's parameters (a link's token) are dropped.
     func recordDelivery(noticeId: String, email: DeliveryStatus, sms: DeliveryStatus, attempts: Int, nextAt: Date?, error: String?) async throws
     func messagePreferences(accountId: String) async throws -> MessagePreferences
     func saveMessagePreferences(_ preferences: MessagePreferences, accountId: String) async throws
