@@ -215,7 +215,7 @@ struct SerialTakenMeanwhile: UnitOfWork {
 
     struct Taken: Transaction {
         let inner: any Transaction
-        func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws {
+        func recordSale(serials: [String], orderId: String, accountId: String, skuId: String?, at: Date) async throws {
             throw DomainError.conflict(code: "serial_sold", message: "serial \(serials[0]) went out in another order")
         }
         func saleOrder(serial: String) async throws -> String? { try await inner.saleOrder(serial: serial) }
@@ -264,5 +264,18 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func setPassword(accountId: String, hash: String, now: Date) async throws { try await inner.setPassword(accountId: accountId, hash: hash, now: now) }
         func setEmail(accountId: String, email: String, now: Date) async throws { try await inner.setEmail(accountId: accountId, email: email, now: now) }
         func markEmailVerified(accountId: String, now: Date) async throws { try await inner.markEmailVerified(accountId: accountId, now: now) }
+        func insert(_ serviceCase: ServiceCase) async throws { try await inner.insert(serviceCase) }
+        func serviceCase(id: String) async throws -> ServiceCase? { try await inner.serviceCase(id: id) }
+        func serviceCases(orderId: String) async throws -> [ServiceCase] { try await inner.serviceCases(orderId: orderId) }
+        func update(_ serviceCase: ServiceCase, adding transition: CaseTransition) async throws { try await inner.update(serviceCase, adding: transition) }
+        func serialRecord(serial: String) async throws -> SerialRecord? { try await inner.serialRecord(serial: serial) }
+        func replace(_ old: SerialRecord, with newSerial: String, warrantyFrom: Date, at: Date) async throws {
+            try await inner.replace(old, with: newSerial, warrantyFrom: warrantyFrom, at: at)
+        }
+        func receiveReturned(_ lines: [CaseLine], warehouses: [String: String], grade: InspectionGrade, caseId: String, at: Date) async throws {
+            try await inner.receiveReturned(lines, warehouses: warehouses, grade: grade, caseId: caseId, at: at)
+        }
+        func takeReplacement(skuId: String, warehouseId: String) async throws { try await inner.takeReplacement(skuId: skuId, warehouseId: warehouseId) }
+        func publish(_ event: WebhookEvent, data: [String: String], at: Date) async throws { try await inner.publish(event, data: data, at: at) }
     }
 }

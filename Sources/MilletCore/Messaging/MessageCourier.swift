@@ -163,8 +163,8 @@ public struct MessageCourier: Sendable {
         var phone = preferences.phone
         let kind = notice.kind
         switch kind {
-        case .orderPlaced, .orderPaid, .parcelShipped, .orderDelivered, .orderCancelled, .refundIssued:
-            let orderId = kind == .parcelShipped || kind == .refundIssued ? notice.params["orderId"] ?? "" : notice.subjectId
+        case .orderPlaced, .orderPaid, .parcelShipped, .orderDelivered, .orderCancelled, .refundIssued, .serviceCaseUpdated:
+            let orderId = [.parcelShipped, .refundIssued, .serviceCaseUpdated].contains(kind) ? notice.params["orderId"] ?? "" : notice.subjectId
             guard let order = try await orders.order(id: orderId) else { return nil }
             let market = try await markets.market(code: order.marketCode)
             language = language ?? market?.defaultLanguage
@@ -176,6 +176,11 @@ public struct MessageCourier: Sendable {
             if kind == .parcelShipped, let parcel = order.shipments.first(where: { $0.id == notice.subjectId }) {
                 values["carrier"] = parcel.carrier
                 values["tracking"] = parcel.trackingNumber ?? "—"
+            }
+            if kind == .serviceCaseUpdated, let caseId = notice.params["caseId"], let status = notice.params["status"].flatMap(CaseStatus.init) {
+                values["case"] = ServiceCase.number(caseId)
+                values["step"] = MessageTexts.caseStep(status, language: language ?? "en")
+                values["link"] = "\(publicURL)/service/\(caseId)"
             }
             if kind == .refundIssued, let refund = order.refunds.first(where: { $0.id == notice.subjectId }) {
                 values["amount"] = Money(minorUnits: refund.amount, currency: order.currency).plain

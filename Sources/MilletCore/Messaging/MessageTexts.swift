@@ -26,7 +26,34 @@ public enum MessageTexts {
 
     typealias Entry = (subject: String, body: String, sms: String)
 
+    /// A service case's status in words, for messages and pages.
+    public static func caseStep(_ status: CaseStatus, language: String) -> String {
+        let words = caseSteps[language] ?? caseSteps["en"]!
+        return words[CaseStatus.allCases.firstIndex(of: status)!]
+    }
+
+    /// In the order of ``CaseStatus/allCases``.
+    static let caseSteps: [String: [String]] = [
+        "en": ["requested", "approved", "refused", "pickup booked", "handed in at a service centre", "on its way to us", "received",
+               "inspected", "refunded", "exchanged", "repaired", "on its way back to you", "closed", "cancelled"],
+        "es": ["solicitada", "aprobada", "rechazada", "recogida reservada", "entregada en un servicio técnico", "en camino hacia nosotros",
+               "recibida", "revisada", "reembolsada", "cambiada", "reparada", "en camino de vuelta", "cerrada", "cancelada"],
+        "hi": ["अनुरोध किया गया", "स्वीकृत", "अस्वीकृत", "पिकअप बुक", "सर्विस सेंटर पर जमा", "हमारे पास आ रहा है", "प्राप्त", "जाँचा गया",
+               "रिफ़ंड किया गया", "बदला गया", "मरम्मत हुई", "आपके पास लौट रहा है", "बंद", "रद्द"],
+        "id": ["diajukan", "disetujui", "ditolak", "penjemputan dipesan", "diserahkan di pusat servis", "dalam perjalanan ke kami", "diterima",
+               "diperiksa", "dana dikembalikan", "ditukar", "diperbaiki", "dalam perjalanan kembali", "ditutup", "dibatalkan"],
+        "zh-Hans": ["已申请", "已批准", "已拒绝", "已预约上门取件", "已送至服务网点", "寄回途中", "已签收", "已检测", "已退款", "已换货", "已维修",
+                    "已寄回给您", "已完成", "已取消"],
+    ]
+
     static let texts: [NoticeKind: [String: Entry]] = [
+        .serviceCaseUpdated: [
+            "en": ("Service request {case}: {step}", "Hello {name},\n\nyour service request {case} for order {number} is now: {step}.\n\nFollow it: {link}", ""),
+            "es": ("Solicitud de servicio {case}: {step}", "Hola {name}:\n\ntu solicitud de servicio {case} del pedido {number} está ahora: {step}.\n\nSíguela: {link}", ""),
+            "hi": ("सेवा अनुरोध {case}: {step}", "नमस्ते {name},\n\nऑर्डर {number} के लिए आपका सेवा अनुरोध {case} अब: {step}।\n\nदेखें: {link}", ""),
+            "id": ("Permintaan servis {case}: {step}", "Halo {name},\n\npermintaan servis {case} untuk pesanan {number} sekarang: {step}.\n\nIkuti: {link}", ""),
+            "zh-Hans": ("售后申请 {case}：{step}", "{name}，您好：\n\n您订单 {number} 的售后申请 {case} 当前状态：{step}。\n\n查看进度：{link}", ""),
+        ],
         .orderPlaced: [
             "en": ("Order {number} placed", "Hello {name},\n\nthank you for your order {number} of {total}. Please pay by {deadline}, or it cancels itself and the units go back on sale.\n\nYour order: {link}", ""),
             "es": ("Pedido {number} realizado", "Hola {name}:\n\ngracias por tu pedido {number} de {total}. Paga antes del {deadline}; si no, se cancela solo y las unidades vuelven a la venta.\n\nTu pedido: {link}", ""),

@@ -14,13 +14,14 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     case passwordReset = "password_reset"
     case passwordChanged = "password_changed"
     case emailChanged = "email_changed"
+    case serviceCaseUpdated = "service_case_updated"
 
     /// The group a fan chooses to receive or not; legal and security notices always go.
     public var category: MessageCategory {
         switch self {
         case .orderPlaced, .orderCancelled, .refundIssued: .legal
         case .emailVerification, .passwordReset, .passwordChanged, .emailChanged: .security
-        case .orderPaid, .parcelShipped, .orderDelivered: .orderUpdates
+        case .orderPaid, .parcelShipped, .orderDelivered, .serviceCaseUpdated: .orderUpdates
         case .saleOpening: .saleReminders
         case .releaseShipped: .community
         }

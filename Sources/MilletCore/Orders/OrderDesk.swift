@@ -274,7 +274,7 @@ public struct OrderDesk: Sendable {
 
     /// Each captured payment of the order with how much of it is not yet refunded (refunds that
     /// failed for good do not count).
-    private static func refundable(_ tx: any Transaction, orderId: String) async throws -> [(payment: Payment, left: Int64)] {
+    static func refundable(_ tx: any Transaction, orderId: String) async throws -> [(payment: Payment, left: Int64)] {
         let refunds = try await tx.refunds(orderId: orderId).filter { $0.status != .failed }
         return try await tx.payments(orderId: orderId).filter { $0.status == .captured }.map { payment in
             (payment, payment.amount - refunds.filter { $0.paymentId == payment.id }.reduce(0) { $0 + $1.amount })
@@ -283,14 +283,29 @@ public struct OrderDesk: Sendable {
 
     /// Writes a refund to the outbox with a line on the order's timeline; a refund that returns
     /// the rest of a payment marks the payment refunded.
-    private static func request(
+    @discardableResult
+    static func request(
         _ tx: any Transaction, of payment: Payment, amount: Int64, settlesPayment: Bool, reason: String, actor: String, now: Date
-    ) async throws {
+    ) async throws -> Refund {
         let refund = Refund.requested(of: payment, amount: amount, reason: reason, actor: actor, now: now)
         try await tx.insert(refund)
         let money = Money(minorUnits: amount, currency: payment.currency).plain
         try await tx.note(orderId: payment.orderId, actor: actor, note: "refund of \(money) requested: \(reason)", at: now)
         if settlesPayment { try await tx.setStatus(.refunded, paymentId: payment.id) }
+        return refund
+    }
+
+    /// Refunds up to `amount` of what the order's payments captured and is not refunded yet,
+    /// from as many payments as it takes; answers the refunds written (none when nothing is left).
+    static func refund(_ tx: any Transaction, orderId: String, upTo amount: Int64, reason: String, actor: String, now: Date) async throws -> [Refund] {
+        var owed = amount
+        var written: [Refund] = []
+        for (payment, left) in try await refundable(tx, orderId: orderId) where left > 0 && owed > 0 {
+            let part = min(left, owed)
+            written.append(try await request(tx, of: payment, amount: part, settlesPayment: part == left, reason: reason, actor: actor, now: now))
+            owed -= part
+        }
+        return written
     }
 
     /// A serial or tracking number: 4 to 64 letters, digits or dashes.

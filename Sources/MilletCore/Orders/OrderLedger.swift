@@ -19,9 +19,9 @@ public protocol OrderLedger: Sendable {
 public protocol SerialLedger: Sendable {
     /// The order a serial was shipped in, if any.
     func saleOrder(serial: String) async throws -> String?
-    /// Records that these units left in the order; a serial already shipped in another order
-    /// throws `conflict(serial_sold)`.
-    func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws
+    /// Records that these units (of `skuId` when the parcel holds one SKU) left in the order; a
+    /// serial already shipped in another order throws `conflict(serial_sold)`.
+    func recordSale(serials: [String], orderId: String, accountId: String, skuId: String?, at: Date) async throws
 }
 
 /// Told when an order no longer holds a flash-sale unit, after the transaction that freed it

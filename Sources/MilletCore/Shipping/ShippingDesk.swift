@@ -134,7 +134,10 @@ public struct ShippingDesk: Sendable {
         } else {
             try await tx.note(orderId: orderId, actor: actor, note: said, at: now)
         }
-        if !serials.isEmpty { try await tx.recordSale(serials: serials, orderId: orderId, accountId: order.accountId, at: now) }
+        if !serials.isEmpty {
+            try await tx.recordSale(
+                serials: serials, orderId: orderId, accountId: order.accountId, skuId: lines.count == 1 ? lines[0].skuId : nil, at: now)
+        }
         try await tx.notify(Notice(
             accountId: order.accountId, kind: .parcelShipped, subjectId: shipment.id, params: ["orderId": orderId], createdAt: now))
         return shipment

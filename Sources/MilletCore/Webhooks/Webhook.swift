@@ -6,6 +6,8 @@ public enum WebhookEvent: String, Sendable, Codable, CaseIterable {
     case postStatusChanged = "post.status_changed"
     case commentCreated = "comment.created"
     case releasePublished = "release.published"
+    case serviceCaseOpened = "service_case.opened"
+    case serviceCaseStatusChanged = "service_case.status_changed"
 }
 
 /// A receiver staff registered: where to POST, which events, and the secret its signatures use.

@@ -61,12 +61,12 @@ extension SQLStore: DeviceRepository {
     /// Records the serials shipped in an order and links any device already registered with one;
     /// `conflict(serial_sold)` when a serial went out in another order. Run by ``OrderDesk/ship(orderId:serials:actor:note:)``
     /// in the transaction that ships the order.
-    static func recordSale(db: any SQLDatabase, serials: [String], orderId: String, accountId: String, at: Date) async throws {
+    static func recordSale(db: any SQLDatabase, serials: [String], orderId: String, accountId: String, skuId: String?, at: Date) async throws {
         for serial in serials {
             // The insert decides, so a shipment that took the serial a moment ago is seen too.
             let inserted = try await db.raw("""
-                INSERT INTO device_sales (serial, order_id, account_id, shipped_at)
-                VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis))
+                INSERT INTO device_sales (serial, order_id, account_id, shipped_at, sku_id)
+                VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis), \(bind: skuId))
                 ON CONFLICT (serial) DO NOTHING RETURNING serial
                 """).first()
             guard inserted == nil else {
@@ -95,7 +95,7 @@ extension SQLStore: DeviceRepository {
         try await db.raw("""
             UPDATE devices SET owner_account_id = (SELECT account_id FROM device_sales s WHERE s.serial = devices.serial),
                 order_id = (SELECT order_id FROM device_sales s WHERE s.serial = devices.serial),
-                warranty_starts_at = (SELECT shipped_at FROM device_sales s WHERE s.serial = devices.serial)
+                warranty_starts_at = (SELECT COALESCE(warranty_from, shipped_at) FROM device_sales s WHERE s.serial = devices.serial)
             WHERE serial = \(bind: serial) AND EXISTS (SELECT 1 FROM device_sales s WHERE s.serial = devices.serial)
             """).run()
     }

@@ -38,6 +38,7 @@ extension SQLStore {
         .shippingMethods,
         .buyerTaxIds,
         .messages,
+        .afterSales,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -30,7 +30,7 @@ extension SQLTransaction: SerialLedger {
         try await SQLStore.saleOrder(db: db, serial: serial)
     }
 
-    func recordSale(serials: [String], orderId: String, accountId: String, at: Date) async throws {
-        try await SQLStore.recordSale(db: db, serials: serials, orderId: orderId, accountId: accountId, at: at)
+    func recordSale(serials: [String], orderId: String, accountId: String, skuId: String?, at: Date) async throws {
+        try await SQLStore.recordSale(db: db, serials: serials, orderId: orderId, accountId: accountId, skuId: skuId, at: at)
     }
 }

@@ -1,0 +1,331 @@
+import Foundation
+
+/// After-sales: what a serial's warranty gives today, returns of delivered orders, exchanges and
+/// repairs of a unit, and every step of a case from the fan, staff and the clock. The remedy is
+/// decided from the buyer's market's rules (``ServiceRule``) and each case names the rule. Each
+/// use case is one transaction with the order locked first: a return's refund goes into the
+/// payments outbox with the step that caused it, the webhook and the fan's notice too.
+public struct ServiceDesk: Sendable {
+    private let store: any UnitOfWork
+    private let cases: any ServiceCaseRepository
+    private let rules: any ServiceRuleRepository
+    private let orders: any OrderRepository
+    private let markets: any MarketRepository
+    private let clock: any MilletClock
+
+    public init(
+        store: any UnitOfWork, cases: any ServiceCaseRepository, rules: any ServiceRuleRepository, orders: any OrderRepository,
+        markets: any MarketRepository, clock: any MilletClock
+    ) {
+        self.store = store
+        self.cases = cases
+        self.rules = rules
+        self.orders = orders
+        self.markets = markets
+        self.clock = clock
+    }
+
+    /// What the unit's warranty gives today, to its owner or staff; anyone else gets `not_found`.
+    public func warranty(serial: String, viewer: Account) async throws -> Warranty {
+        let serial = serial.uppercased()
+        guard OrderDesk.isParcelCode(serial), let record = try await cases.serialRecord(serial: serial),
+              record.accountId == viewer.id || viewer.role.isStaff, let order = try await orders.order(id: record.orderId)
+        else { throw DomainError.notFound(what: "serial") }
+        let start = Warranty.start(of: record, in: order)
+        var covers: [WarrantyCover] = []
+        if let start { covers = WarrantyDecision.decide(rules: try await marketRules(order.marketCode), start: start, now: clock.now()).covers }
+        return Warranty(record: record, marketCode: order.marketCode, start: start, covers: covers)
+    }
+
+    /// A fan returns units of a delivered order, for a change of mind or a fault. The market's
+    /// rules decide: outside every return window it is `conflict(out_of_window)` naming the rule;
+    /// a withdrawal inside its window is approved at once, a fault waits for staff.
+    public func openReturn(orderId: String, viewer: Account, lines: [CaseLine], ground: ServiceGround, description: String) async throws -> ServiceCase {
+        let description = try Self.validate(description: description, ground: ground)
+        var check = Validator()
+        check.require(!lines.isEmpty && lines.allSatisfy { (1...99).contains($0.quantity) }, "lines", "must name at least one unit, each quantity 1 to 99")
+        check.require(Set(lines.map(\.skuId)).count == lines.count, "lines", "must not repeat a SKU")
+        try check.check()
+        let order = try await ownOrder(orderId, viewer: viewer)
+        let start = try Self.deliveredAt(order)
+        let marketRules = try await marketRules(order.marketCode)
+        guard let market = try await markets.market(code: order.marketCode) else { throw DomainError.notFound(what: "market") }
+        let now = clock.now()
+        guard let cover = WarrantyDecision.decide(rules: marketRules, start: start, now: now).cover(.return, part: .mainUnit, ground: ground) else {
+            throw WarrantyDecision.refusal(.return, part: .mainUnit, ground: ground, rules: marketRules, start: start)
+        }
+        let actor = Self.actor(viewer)
+        return try await store.transaction { tx in
+            guard let order = try await tx.order(id: order.id) else { throw DomainError.notFound(what: "order") }
+            var left = order.lines.reduce(into: [String: Int]()) { $0[$1.skuId, default: 0] += $1.quantity }
+            for open in try await tx.serviceCases(orderId: order.id) where open.kind == .return && open.status != .refused && open.status != .cancelled {
+                for line in open.lines { left[line.skuId, default: 0] -= line.quantity }
+            }
+            for line in lines {
+                guard let most = left[line.skuId] else { throw DomainError.invalid(field: "lines", "SKU \(line.skuId) is not in the order") }
+                guard line.quantity <= most else { throw DomainError.invalid(field: "lines", "only \(max(most, 0)) of SKU \(line.skuId) are left to return") }
+            }
+            let everything = lines.reduce(0) { $0 + $1.quantity } == left.values.reduce(0) { $0 + max($1, 0) }
+            let priced = lines.map { line in (unitPrice: order.lines.first { $0.skuId == line.skuId }!.unitPrice, quantity: line.quantity) }
+            // The standard delivery goes back with the last units of the order.
+            let amount = try OrderTotals.compute(lines: priced, market: market, shipping: everything ? order.totals.shipping : 0).total
+            var history = [CaseTransition(from: nil, to: .requested, event: "open", actor: actor, note: description, at: now)]
+            var status = CaseStatus.requested
+            if ground == .anyReason {
+                status = .approved
+                history.append(CaseTransition(from: .requested, to: .approved, event: CaseEvent.approve.rawValue, actor: "system:rules", note: "rule \(cover.ruleCode): \(cover.ruleTitle)", at: now))
+            }
+            let serviceCase = ServiceCase(
+                id: Identifier.make(), kind: .return, status: status, accountId: order.accountId, orderId: order.id, marketCode: order.marketCode,
+                serial: nil, lines: lines, ground: ground, part: .mainUnit, description: description, remedy: .return, ruleCode: cover.ruleCode,
+                ruleTitle: cover.ruleTitle, deadline: now.addingTimeInterval(Double(cover.caseDays) * 86_400), refundAmount: amount,
+                currency: order.currency, history: history, createdAt: now)
+            try await self.opened(tx, serviceCase, now: now)
+            return serviceCase
+        }
+    }
+
+    /// A fan asks for an exchange or a repair of one unit by its serial, for a fault of `part`.
+    /// The warranty decides: no exchange window, or no free repair left, is `out_of_window`
+    /// naming the rule. Staff approve or refuse it.
+    public func openService(serial: String, kind: ServiceKind, part: PartClass, viewer: Account, description: String) async throws -> ServiceCase {
+        guard kind != .return else { throw DomainError.invalid(field: "kind", "must be exchange or repair; returns go through the order") }
+        let description = try Self.validate(description: description, ground: .fault)
+        let serial = serial.uppercased()
+        guard OrderDesk.isParcelCode(serial), let record = try await cases.serialRecord(serial: serial),
+              record.accountId == viewer.id || viewer.role.isStaff, let order = try await orders.order(id: record.orderId)
+        else { throw DomainError.notFound(what: "serial") }
+        guard record.replacedBy == nil else {
+            throw DomainError.conflict(code: "serial_replaced", message: "unit \(serial) was replaced by \(record.replacedBy!); ask for that one")
+        }
+        guard let start = Warranty.start(of: record, in: order) else {
+            throw DomainError.conflict(code: "not_delivered", message: "the unit's cover starts when its parcel is delivered")
+        }
+        let remedy: Remedy = kind == .exchange ? .exchange : .repairFree
+        let marketRules = try await marketRules(order.marketCode)
+        let now = clock.now()
+        guard let cover = WarrantyDecision.decide(rules: marketRules, start: start, now: now).cover(remedy, part: part, ground: .fault) else {
+            let refusal = WarrantyDecision.refusal(remedy, part: part, ground: .fault, rules: marketRules, start: start)
+            guard kind == .repair, case .conflict(let code, let message) = refusal else { throw refusal }
+            throw DomainError.conflict(code: code, message: message + "; a paid repair is quoted at a service centre")
+        }
+        let skuId = record.skuId ?? (Set(order.lines.map(\.skuId)).count == 1 ? order.lines[0].skuId : nil)
+        guard kind == .repair || skuId != nil else {
+            throw DomainError.conflict(code: "sku_unknown", message: "the unit's SKU is not on record; staff can exchange it from the console")
+        }
+        let actor = Self.actor(viewer)
+        return try await store.transaction { tx in
+            guard try await tx.order(id: order.id) != nil else { throw DomainError.notFound(what: "order") }
+            if try await tx.serviceCases(orderId: order.id).contains(where: { $0.serial == serial && !$0.status.isTerminal }) {
+                throw DomainError.conflict(code: "case_open", message: "unit \(serial) already has an open service case")
+            }
+            let serviceCase = ServiceCase(
+                id: Identifier.make(), kind: kind, status: .requested, accountId: order.accountId, orderId: order.id, marketCode: order.marketCode,
+                serial: serial, lines: skuId.map { [CaseLine(skuId: $0, quantity: 1)] } ?? [], ground: .fault, part: part, description: description,
+                remedy: cover.remedy, ruleCode: cover.ruleCode, ruleTitle: cover.ruleTitle,
+                deadline: now.addingTimeInterval(Double(cover.caseDays) * 86_400), refundAmount: 0, currency: order.currency,
+                history: [CaseTransition(from: nil, to: .requested, event: "open", actor: actor, note: description, at: now)], createdAt: now)
+            try await self.opened(tx, serviceCase, now: now)
+            return serviceCase
+        }
+    }
+
+    /// The case as `viewer` may see it: their own, or any to staff.
+    public func serviceCase(id: String, viewer: Account) async throws -> ServiceCase {
+        guard Identifier.isWellFormed(id), let found = try await cases.serviceCase(id: id), found.accountId == viewer.id || viewer.role.isStaff
+        else { throw DomainError.notFound(what: "service case") }
+        return found
+    }
+
+    /// The fan cancels while the goods are still with them.
+    public func cancel(caseId: String, viewer: Account) async throws -> ServiceCase {
+        let found = try await serviceCase(id: caseId, viewer: viewer)
+        guard found.status.goodsWithFan || viewer.role.isStaff else {
+            throw DomainError.conflict(code: "goods_handed_over", message: "the goods are with the brand already; ask staff to cancel")
+        }
+        return try await move(caseId: caseId, step: CaseStep(event: .cancel, note: "cancelled"), actor: Self.actor(viewer))
+    }
+
+    /// What staff send with an event.
+    public struct CaseStep: Sendable {
+        public let event: CaseEvent
+        public let note: String
+        /// `inspect`: how the goods came back.
+        public let grade: InspectionGrade?
+        /// `ship_back`: the unit going to the fan, when it is not the one that came in.
+        public let serial: String?
+        /// `schedule_pickup`: the day the courier calls (`YYYY-MM-DD`).
+        public let pickupOn: String?
+
+        public init(event: CaseEvent, note: String, grade: InspectionGrade? = nil, serial: String? = nil, pickupOn: String? = nil) {
+            self.event = event
+            self.note = note
+            self.grade = grade
+            self.serial = serial
+            self.pickupOn = pickupOn
+        }
+    }
+
+    /// A staff member moves a case on by `step` (a note of at most 500 characters; required to refuse).
+    public func apply(_ step: CaseStep, caseId: String, staff: Account) async throws -> ServiceCase {
+        guard step.note.count <= 500 else { throw DomainError.invalid(field: "note", "at most 500 characters") }
+        guard step.event != .refuse || !step.note.trimmed.isEmpty else { throw DomainError.invalid(field: "note", "say why the case is refused") }
+        guard Identifier.isWellFormed(caseId), try await cases.serviceCase(id: caseId) != nil else { throw DomainError.notFound(what: "service case") }
+        return try await move(caseId: caseId, step: step, actor: "staff:\(staff.id)")
+    }
+
+    /// Refunds every return whose goods are on their way or in and whose deadline passed, with a
+    /// line in its history staff see in the queue; answers their ids.
+    public func refundOverdue() async throws -> [String] {
+        let now = clock.now()
+        var refunded: [String] = []
+        for id in try await cases.overdueReturnIds(now: now, limit: 100) {
+            let done = try await store.transaction { tx -> Bool in
+                guard let found = try await tx.serviceCase(id: id), try await tx.order(id: found.orderId) != nil,
+                      var serviceCase = try await tx.serviceCase(id: id), serviceCase.refundId == nil
+                else { return false }
+                try await Self.refund(tx, &serviceCase, actor: "system:refund-deadline", now: now)
+                try await tx.update(serviceCase, adding: CaseTransition(
+                    from: serviceCase.status, to: serviceCase.status, event: "deadline_refund", actor: "system:refund-deadline",
+                    note: "the refund deadline passed before the goods were through: refunded now; staff alerted", at: now))
+                try await Self.announce(tx, serviceCase, now: now)
+                return true
+            }
+            if done { refunded.append(id) }
+        }
+        return refunded
+    }
+
+    /// One step of a case in one transaction with its effects.
+    private func move(caseId: String, step: CaseStep, actor: String) async throws -> ServiceCase {
+        let now = clock.now()
+        let pickupOn = try step.pickupOn.map { try Self.validate(pickupOn: $0, now: now) }
+        let serial = try step.serial.map { try OrderDesk.validate(serials: [$0])[0] }
+        return try await store.transaction { tx in
+            guard let found = try await tx.serviceCase(id: caseId), let order = try await tx.order(id: found.orderId),
+                  var serviceCase = try await tx.serviceCase(id: caseId)
+            else { throw DomainError.notFound(what: "service case") }
+            var lifecycle = ServiceCaseLifecycle(kind: serviceCase.kind, status: serviceCase.status)
+            let from = serviceCase.status
+            let effect = try lifecycle.apply(step.event)
+            serviceCase.status = lifecycle.status
+            var note = step.note.trimmed
+            switch step.event {
+            case .schedulePickup:
+                guard let pickupOn else { throw DomainError.invalid(field: "pickupOn", "the day the courier calls, YYYY-MM-DD") }
+                serviceCase.pickupOn = pickupOn
+                if note.isEmpty { note = "pickup on \(pickupOn)" }
+            case .inspect:
+                guard let grade = step.grade else { throw DomainError.invalid(field: "grade", "one of resell, refurbish, scrap") }
+                serviceCase.grade = grade
+                // A repaired unit goes back to its owner; returned and exchanged units join stock by grade.
+                if serviceCase.kind != .repair {
+                    let warehouses = Dictionary(order.lines.map { ($0.skuId, $0.warehouseId) }) { first, _ in first }
+                    try await tx.receiveReturned(serviceCase.lines, warehouses: warehouses, grade: grade, caseId: caseId, at: now)
+                }
+                if note.isEmpty { note = "graded \(grade.rawValue)" }
+            case .shipBack:
+                if serviceCase.kind == .exchange && serial == nil { throw DomainError.invalid(field: "serial", "the new unit's serial") }
+                if let serial, let old = serviceCase.serial {
+                    guard let record = try await tx.serialRecord(serial: old) else { throw DomainError.notFound(what: "serial") }
+                    let start = Warranty.start(of: record, in: order) ?? now
+                    try await tx.replace(record, with: serial, warrantyFrom: start, at: now)
+                    serviceCase.replacementSerial = serial
+                    if note.isEmpty { note = "unit \(serial) replaces \(old), its cover counting from \(start.utcDay)" }
+                }
+            default:
+                break
+            }
+            if effect.takeReplacement {
+                guard let line = serviceCase.lines.first, let warehouse = order.lines.first(where: { $0.skuId == line.skuId })?.warehouseId else {
+                    throw DomainError.conflict(code: "sku_unknown", message: "the unit's SKU is not on record")
+                }
+                try await tx.takeReplacement(skuId: line.skuId, warehouseId: warehouse)
+            }
+            if effect.requestRefund && serviceCase.refundId == nil { try await Self.refund(tx, &serviceCase, actor: actor, now: now) }
+            try await tx.update(serviceCase, adding: CaseTransition(
+                from: from, to: serviceCase.status, event: step.event.rawValue, actor: actor, note: note.isEmpty ? step.event.rawValue : note, at: now))
+            try await Self.announce(tx, serviceCase, now: now)
+            return try await tx.serviceCase(id: caseId)!
+        }
+    }
+
+    /// Writes the case's refund to the payments outbox: what the return is worth, or, for an
+    /// exchange ending in a refund, what its unit was sold for; never more than is left.
+    private static func refund(_ tx: any Transaction, _ serviceCase: inout ServiceCase, actor: String, now: Date) async throws {
+        var amount = serviceCase.refundAmount
+        if serviceCase.kind != .return, let order = try await tx.order(id: serviceCase.orderId) {
+            amount = serviceCase.lines.reduce(0) { sum, line in sum + (order.lines.first { $0.skuId == line.skuId }?.unitPrice ?? 0) * Int64(line.quantity) }
+        }
+        let written = try await OrderDesk.refund(
+            tx, orderId: serviceCase.orderId, upTo: amount, reason: "service case \(serviceCase.id.prefix(8)): \(serviceCase.ruleCode)", actor: actor, now: now)
+        serviceCase.refundId = written.first?.id
+    }
+
+    /// The new case's history, webhook and notice.
+    private func opened(_ tx: any Transaction, _ serviceCase: ServiceCase, now: Date) async throws {
+        try await tx.insert(serviceCase)
+        try await tx.publish(.serviceCaseOpened, data: Self.webhookData(serviceCase), at: now)
+        try await tx.notify(Notice(
+            accountId: serviceCase.accountId, kind: .serviceCaseUpdated, subjectId: serviceCase.id + ":" + serviceCase.status.rawValue,
+            params: ["caseId": serviceCase.id, "orderId": serviceCase.orderId, "status": serviceCase.status.rawValue], createdAt: now))
+    }
+
+    /// A step's webhook and the fan's notice.
+    private static func announce(_ tx: any Transaction, _ serviceCase: ServiceCase, now: Date) async throws {
+        try await tx.publish(.serviceCaseStatusChanged, data: webhookData(serviceCase), at: now)
+        try await tx.notify(Notice(
+            accountId: serviceCase.accountId, kind: .serviceCaseUpdated, subjectId: serviceCase.id + ":" + serviceCase.status.rawValue,
+            params: ["caseId": serviceCase.id, "orderId": serviceCase.orderId, "status": serviceCase.status.rawValue], createdAt: now))
+    }
+
+    static func webhookData(_ serviceCase: ServiceCase) -> [String: String] {
+        var data = [
+            "caseId": serviceCase.id, "kind": serviceCase.kind.rawValue, "status": serviceCase.status.rawValue, "orderId": serviceCase.orderId,
+            "marketCode": serviceCase.marketCode, "rule": serviceCase.ruleCode,
+        ]
+        data["serial"] = serviceCase.serial
+        data["refundId"] = serviceCase.refundId
+        return data
+    }
+
+    private func ownOrder(_ id: String, viewer: Account) async throws -> Order {
+        guard Identifier.isWellFormed(id), let order = try await orders.order(id: id), order.accountId == viewer.id || viewer.role.isStaff
+        else { throw DomainError.notFound(what: "order") }
+        return order
+    }
+
+    private func marketRules(_ code: String) async throws -> [ServiceRule] {
+        try await rules.serviceRules(marketCode: code, includeInactive: false)
+    }
+
+    /// When a delivered order arrived: its last parcel's delivery, else the move to delivered.
+    static func deliveredAt(_ order: Order) throws -> Date {
+        guard order.status == .delivered || order.status == .completed else {
+            throw DomainError.conflict(
+                code: "not_delivered",
+                message: order.status == .paid ? "the order has not shipped: cancel it instead" : "a return starts once the order is delivered")
+        }
+        if let parcel = order.shipments.compactMap(\.deliveredAt).max() { return parcel }
+        return order.timeline.last(where: { $0.to == .delivered })?.at ?? order.createdAt
+    }
+
+    static func actor(_ account: Account) -> String {
+        account.role.isStaff ? "staff:\(account.id)" : "account:\(account.id)"
+    }
+
+    static func validate(description: String, ground: ServiceGround) throws -> String {
+        let text = description.trimmed
+        guard text.count <= 1000 else { throw DomainError.invalid(field: "description", "at most 1000 characters") }
+        guard ground == .anyReason || text.count >= 5 else { throw DomainError.invalid(field: "description", "describe the fault (at least 5 characters)") }
+        return text
+    }
+
+    /// A pickup day: `YYYY-MM-DD`, from today to 30 days ahead.
+    static func validate(pickupOn text: String, now: Date) throws -> String {
+        guard let day = RFC3339.date(text + "T00:00:00Z"), day.utcDay == text,
+              day.addingTimeInterval(86_400) > now, day < now.addingTimeInterval(31 * 86_400)
+        else { throw DomainError.invalid(field: "pickupOn", "a day from today to 30 days ahead, YYYY-MM-DD") }
+        return text
+    }
+}

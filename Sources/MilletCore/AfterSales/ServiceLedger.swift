@@ -1,0 +1,39 @@
+import Foundation
+
+/// Service cases, sold serials and returned stock inside a ``Transaction``.
+public protocol ServiceLedger: Sendable {
+    /// Stores a new case with its lines and history.
+    func insert(_ serviceCase: ServiceCase) async throws
+    /// The case, its row locked until the commit.
+    func serviceCase(id: String) async throws -> ServiceCase?
+    /// Every case of an order, oldest first.
+    func serviceCases(orderId: String) async throws -> [ServiceCase]
+    /// Stores the case's status and what it settled, and appends `transition` to its history.
+    func update(_ serviceCase: ServiceCase, adding transition: CaseTransition) async throws
+    /// The sale of a serial.
+    func serialRecord(serial: String) async throws -> SerialRecord?
+    /// Records `newSerial` as sold in the same order to the same owner, its warranty counting
+    /// from `warrantyFrom`, and marks `old` replaced by it; `conflict(serial_sold)` when the new
+    /// serial went out before.
+    func replace(_ old: SerialRecord, with newSerial: String, warrantyFrom: Date, at: Date) async throws
+    /// Units that came back, graded: `resell` puts them on sale again in their warehouse,
+    /// `refurbish` adds them to its refurbished stock, `scrap` only records them.
+    func receiveReturned(_ lines: [CaseLine], warehouses: [String: String], grade: InspectionGrade, caseId: String, at: Date) async throws
+    /// Takes one new unit of the SKU from the warehouse for an exchange; `conflict(out_of_stock)`.
+    func takeReplacement(skuId: String, warehouseId: String) async throws
+    /// Puts a webhook delivery in the outbox for every endpoint that wants the event.
+    func publish(_ event: WebhookEvent, data: [String: String], at: Date) async throws
+}
+
+/// Service cases as pages and the background check read them.
+public protocol ServiceCaseRepository: Sendable {
+    func serviceCase(id: String) async throws -> ServiceCase?
+    /// A fan's cases, newest first.
+    func serviceCases(accountId: String) async throws -> [ServiceCase]
+    /// The staff queue: cases in `status` (every open one when `nil`) of a market (all when
+    /// `nil`), the nearest deadline first.
+    func serviceCases(status: CaseStatus?, marketCode: String?, limit: Int) async throws -> [ServiceCase]
+    /// Returns not refunded yet whose goods are on their way or in, past their deadline.
+    func overdueReturnIds(now: Date, limit: Int) async throws -> [String]
+    func serialRecord(serial: String) async throws -> SerialRecord?
+}

@@ -1,0 +1,108 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+extension SQLTransaction: ServiceLedger {
+    func insert(_ serviceCase: ServiceCase) async throws {
+        let c = serviceCase
+        try await db.raw("""
+            INSERT INTO service_cases (id, kind, status, account_id, order_id, market_code, serial, ground, part, description, remedy,
+                rule_code, rule_title, deadline_at, refund_amount, currency, refund_id, grade, replacement_serial, pickup_on, created_at)
+            VALUES (\(bind: c.id), \(bind: c.kind.rawValue), \(bind: c.status.rawValue), \(bind: c.accountId), \(bind: c.orderId),
+                \(bind: c.marketCode), \(bind: c.serial), \(bind: c.ground.rawValue), \(bind: c.part.rawValue), \(bind: c.description),
+                \(bind: c.remedy.rawValue), \(bind: c.ruleCode), \(bind: c.ruleTitle), \(bind: c.deadline.millis), \(bind: c.refundAmount),
+                \(bind: c.currency), \(bind: c.refundId), \(bind: c.grade?.rawValue), \(bind: c.replacementSerial), \(bind: c.pickupOn),
+                \(bind: c.createdAt.millis))
+            """).run()
+        for line in c.lines {
+            try await db.raw("""
+                INSERT INTO service_case_lines (case_id, sku_id, quantity) VALUES (\(bind: c.id), \(bind: line.skuId), \(bind: Int64(line.quantity)))
+                """).run()
+        }
+        for transition in c.history { try await append(transition, caseId: c.id) }
+    }
+
+    func serviceCase(id: String) async throws -> ServiceCase? {
+        if backend == .postgres {
+            _ = try await db.raw("SELECT id FROM service_cases WHERE id = \(bind: id)\(unsafeRaw: backend.forUpdate)").first()
+        }
+        return try await SQLStore.loadServiceCase(db: db, id: id)
+    }
+
+    func serviceCases(orderId: String) async throws -> [ServiceCase] {
+        try await SQLStore.loadServiceCases(
+            db: db, rows: db.raw("SELECT * FROM service_cases WHERE order_id = \(bind: orderId) ORDER BY created_at, id").all())
+    }
+
+    func update(_ serviceCase: ServiceCase, adding transition: CaseTransition) async throws {
+        let c = serviceCase
+        try await db.raw("""
+            UPDATE service_cases SET status = \(bind: c.status.rawValue), refund_id = \(bind: c.refundId), grade = \(bind: c.grade?.rawValue),
+                replacement_serial = \(bind: c.replacementSerial), pickup_on = \(bind: c.pickupOn)
+            WHERE id = \(bind: c.id)
+            """).run()
+        try await append(transition, caseId: c.id)
+    }
+
+    private func append(_ transition: CaseTransition, caseId: String) async throws {
+        try await db.raw("""
+            INSERT INTO service_case_events (case_id, seq, from_status, to_status, event, actor, note, at)
+            SELECT \(bind: caseId), COALESCE(MAX(seq), 0) + 1, \(bind: transition.from?.rawValue), \(bind: transition.to.rawValue),
+                \(bind: transition.event), \(bind: transition.actor), \(bind: transition.note), \(bind: transition.at.millis)
+            FROM service_case_events WHERE case_id = \(bind: caseId)
+            """).run()
+    }
+
+    func serialRecord(serial: String) async throws -> SerialRecord? {
+        try await SQLStore.serialRecord(db: db, serial: serial)
+    }
+
+    func replace(_ old: SerialRecord, with newSerial: String, warrantyFrom: Date, at: Date) async throws {
+        let inserted = try await db.raw("""
+            INSERT INTO device_sales (serial, order_id, account_id, shipped_at, sku_id, warranty_from)
+            VALUES (\(bind: newSerial), \(bind: old.orderId), \(bind: old.accountId), \(bind: at.millis), \(bind: old.skuId), \(bind: warrantyFrom.millis))
+            ON CONFLICT (serial) DO NOTHING RETURNING serial
+            """).first()
+        guard inserted != nil else { throw DomainError.conflict(code: "serial_sold", message: "serial \(newSerial) went out before") }
+        try await db.raw("UPDATE device_sales SET replaced_by = \(bind: newSerial) WHERE serial = \(bind: old.serial)").run()
+        try await SQLStore.linkSale(db: db, serial: newSerial)
+    }
+
+    func receiveReturned(_ lines: [CaseLine], warehouses: [String: String], grade: InspectionGrade, caseId: String, at: Date) async throws {
+        for line in lines {
+            guard let warehouse = warehouses[line.skuId] else { continue }
+            let quantity = Int64(line.quantity)
+            try await db.raw("""
+                INSERT INTO returned_units (case_id, sku_id, warehouse_id, quantity, grade, at)
+                VALUES (\(bind: caseId), \(bind: line.skuId), \(bind: warehouse), \(bind: quantity), \(bind: grade.rawValue), \(bind: at.millis))
+                """).run()
+            switch grade {
+            case .resell:
+                try await db.raw("""
+                    UPDATE stock SET sold = sold - \(bind: quantity)
+                    WHERE sku_id = \(bind: line.skuId) AND warehouse_id = \(bind: warehouse) AND sold >= \(bind: quantity)
+                    """).run()
+            case .refurbish:
+                try await db.raw("""
+                    INSERT INTO refurbished_stock (sku_id, warehouse_id, quantity) VALUES (\(bind: line.skuId), \(bind: warehouse), \(bind: quantity))
+                    ON CONFLICT (sku_id, warehouse_id) DO UPDATE SET quantity = refurbished_stock.quantity + excluded.quantity
+                    """).run()
+            case .scrap:
+                break
+            }
+        }
+    }
+
+    func takeReplacement(skuId: String, warehouseId: String) async throws {
+        let taken = try await db.raw("""
+            UPDATE stock SET sold = sold + 1
+            WHERE sku_id = \(bind: skuId) AND warehouse_id = \(bind: warehouseId) AND received - held - sold >= 1
+            RETURNING sku_id
+            """).first()
+        guard taken != nil else { throw DomainError.conflict(code: "out_of_stock", message: "no new unit of the SKU is in its warehouse") }
+    }
+
+    func publish(_ event: WebhookEvent, data: [String: String], at: Date) async throws {
+        try await SQLStore.enqueueWebhook(db: db, event, data: data, now: at)
+    }
+}

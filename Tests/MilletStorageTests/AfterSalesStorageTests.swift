@@ -1,0 +1,177 @@
+import Foundation
+import MilletCore
+import Testing
+@testable import MilletStorage
+
+/// After-sales on every backend, on the test clock: a withdrawal refunded through the sandbox
+/// when the goods arrive, an exchange whose new serial keeps the old cover, the refund deadline.
+extension StorageConformanceTests {
+    func serviceDesk(_ store: SQLStore) -> ServiceDesk {
+        ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, clock: clock)
+    }
+
+    /// An order of `quantity` units in `marketCode`, paid, shipped with `serials` and delivered now.
+    func deliveredOrder(_ store: SQLStore, market marketCode: String, quantity: Int, serials: [String], key: String) async throws -> (Account, SKU, Order) {
+        let (fan, sku, _) = try await fixture(store)
+        let market = try #require(try await store.market(code: marketCode))
+        let order = try await place(store, fan: fan, sku: sku, quantity: quantity, market: market, key: key).order
+        _ = try await pay(store, order)
+        _ = try await store.desk(clock).ship(orderId: order.id, serials: serials, actor: "staff:x", note: "shipped")
+        let delivered = try await store.desk(clock).apply(.deliver, orderId: order.id, serials: [], actor: "staff:x", note: "signed for")
+        return (fan, sku, delivered)
+    }
+
+    func soldUnits(_ store: SQLStore, sku: SKU, market: String) async throws -> Int64 {
+        let warehouse = try #require(try await store.warehouses(marketCode: market).first)
+        return try #require(try await store.stock(skuId: sku.id).first { $0.warehouseId == warehouse.id }).sold
+    }
+
+    @Test(arguments: Backends.all) func aWithdrawalIsRefundedWhenTheGoodsArrive(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, order) = try await deliveredOrder(store, market: "ES", quantity: 2, serials: ["ES-0001", "ES-0002"], key: "withdraw-1")
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let desk = serviceDesk(store)
+            clock.advance(by: 13 * 86_400)
+            await #expect(throws: DomainError.self) {
+                try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 3)], ground: .anyReason, description: "")
+            }
+            let opened = try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 1)], ground: .anyReason, description: "changed my mind")
+            #expect(opened.status == .approved && opened.ruleCode == "withdrawal" && opened.history.map(\.actor).last == "system:rules")
+            // One of two units: its price back, not the delivery.
+            #expect(opened.refundAmount == order.lines[0].unitPrice && opened.refundAmount < order.totals.total / 2 + 1)
+            await #expect(throws: DomainError.invalid(field: "lines", "only 1 of SKU \(sku.id) are left to return")) {
+                try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 2)], ground: .anyReason, description: "")
+            }
+            let soldBefore = try await soldUnits(store, sku: sku, market: "ES")
+            _ = try await desk.apply(.init(event: .dropOff, note: ""), caseId: opened.id, staff: staff)
+            await #expect(throws: DomainError.conflict(code: "goods_handed_over", message: "the goods are with the brand already; ask staff to cancel")) {
+                try await desk.cancel(caseId: opened.id, viewer: fan)
+            }
+            let received = try await desk.apply(.init(event: .receive, note: "in Madrid"), caseId: opened.id, staff: staff)
+            let refund = try #require(try await store.order(id: order.id)?.refunds.first)
+            #expect(received.status == .received && received.refundId == refund.id && refund.amount == opened.refundAmount && refund.status == .requested)
+
+            let sender = RefundSender(store: store, refunds: store, provider: sandbox(store), invoices: InvoiceIssuer(), clock: clock)
+            #expect(try await sender.sendDue() == 1)
+            #expect(try await store.order(id: order.id)?.refunds.map(\.status) == [.succeeded])
+
+            await #expect(throws: DomainError.self) { try await desk.apply(.init(event: .inspect, note: ""), caseId: opened.id, staff: staff) }
+            _ = try await desk.apply(.init(event: .inspect, note: "", grade: .resell), caseId: opened.id, staff: staff)
+            #expect(try await soldUnits(store, sku: sku, market: "ES") == soldBefore - 1)
+            _ = try await desk.apply(.init(event: .refund, note: ""), caseId: opened.id, staff: staff)
+            let closed = try await desk.apply(.init(event: .close, note: ""), caseId: opened.id, staff: staff)
+            #expect(closed.status == .closed && closed.grade == .resell)
+            #expect(closed.history.map(\.to) == [.requested, .approved, .droppedOff, .received, .inspected, .refunded, .closed])
+            #expect(try await store.order(id: order.id)?.refunds.count == 1)
+
+            // Day 15: the other unit is out of the window, and the rule says so.
+            clock.advance(by: 2 * 86_400)
+            do {
+                _ = try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 1)], ground: .anyReason, description: "")
+                Issue.record("a day-15 withdrawal was accepted")
+            } catch DomainError.conflict(let code, let message) {
+                #expect(code == "out_of_window" && message.contains("withdrawal"))
+            }
+            let other = try #require(try await store.account(email: "moderator@millet.test"))
+            await #expect(throws: DomainError.notFound(what: "service case")) { try await desk.serviceCase(id: opened.id, viewer: other) }
+            await #expect(throws: DomainError.notFound(what: "serial")) { try await desk.warranty(serial: "ES-0001", viewer: other) }
+            #expect(try await store.serviceCases(accountId: fan.id).map(\.id) == [opened.id])
+        }
+    }
+
+    @Test(arguments: Backends.all) func anExchangeGivesANewSerialThatKeepsTheOldCover(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, order) = try await deliveredOrder(store, market: "CN", quantity: 1, serials: ["CN-0001"], key: "exchange-1")
+            let deliveredAt = try #require(order.deliveredAt)
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let desk = serviceDesk(store)
+            clock.advance(by: 12 * 86_400)
+            await #expect(throws: DomainError.self) {
+                try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 1)], ground: .fault, description: "screen flickers")
+            }
+            let warranty = try await desk.warranty(serial: "cn-0001", viewer: fan)
+            #expect(warranty.start == deliveredAt && warranty.covers.contains { $0.remedy == .exchange && $0.ruleCode == "fault-exchange" })
+            let opened = try await desk.openService(serial: "CN-0001", kind: .exchange, part: .mainUnit, viewer: fan, description: "screen flickers")
+            #expect(opened.status == .requested && opened.lines == [CaseLine(skuId: sku.id, quantity: 1)])
+            await #expect(throws: DomainError.conflict(code: "case_open", message: "unit CN-0001 already has an open service case")) {
+                try await desk.openService(serial: "CN-0001", kind: .repair, part: .mainUnit, viewer: fan, description: "screen flickers")
+            }
+            for step in [ServiceDesk.CaseStep(event: .approve, note: ""), .init(event: .schedulePickup, note: "", pickupOn: clock.now().addingTimeInterval(86_400).utcDay),
+                         .init(event: .dispatch, note: ""), .init(event: .receive, note: ""), .init(event: .inspect, note: "", grade: .refurbish)] {
+                _ = try await desk.apply(step, caseId: opened.id, staff: staff)
+            }
+            let soldBefore = try await soldUnits(store, sku: sku, market: "CN")
+            _ = try await desk.apply(.init(event: .exchange, note: ""), caseId: opened.id, staff: staff)
+            #expect(try await soldUnits(store, sku: sku, market: "CN") == soldBefore + 1)
+            await #expect(throws: DomainError.self) { try await desk.apply(.init(event: .shipBack, note: ""), caseId: opened.id, staff: staff) }
+            let shipped = try await desk.apply(.init(event: .shipBack, note: "", serial: "cn-0002"), caseId: opened.id, staff: staff)
+            let refunds = try await store.order(id: order.id)?.refunds
+            #expect(shipped.replacementSerial == "CN-0002" && shipped.refundId == nil && refunds?.isEmpty == true)
+
+            // The new unit's cover counts from the first delivery; the old serial points to it.
+            #expect(try await desk.warranty(serial: "CN-0002", viewer: fan).start == deliveredAt)
+            await #expect(throws: DomainError.conflict(code: "serial_replaced", message: "unit CN-0001 was replaced by CN-0002; ask for that one")) {
+                try await desk.openService(serial: "CN-0001", kind: .repair, part: .mainUnit, viewer: fan, description: "still broken")
+            }
+            // Month 7: the battery is out of its free repair, the main unit is not.
+            clock.advance(by: 200 * 86_400)
+            do {
+                _ = try await desk.openService(serial: "CN-0002", kind: .repair, part: .battery, viewer: fan, description: "drains in an hour")
+                Issue.record("a month-7 battery repair was free")
+            } catch DomainError.conflict(let code, let message) {
+                #expect(code == "out_of_window" && message.contains("battery-repair"))
+            }
+            let repair = try await desk.openService(serial: "CN-0002", kind: .repair, part: .mainUnit, viewer: fan, description: "does not charge")
+            #expect(repair.remedy == .repairFree && repair.ruleCode == "main-unit-repair")
+        }
+    }
+
+    @Test(arguments: Backends.all) func aReturnIsRefundedOnItsDeadlineIfTheGoodsAreSlow(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, order) = try await deliveredOrder(store, market: "ES", quantity: 1, serials: [], key: "deadline-1")
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let desk = serviceDesk(store)
+            let kept = try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 1)], ground: .anyReason, description: "")
+            #expect(try await desk.cancel(caseId: kept.id, viewer: fan).status == .cancelled)
+            let opened = try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 1)], ground: .anyReason, description: "")
+            // The whole order comes back: its delivery too.
+            #expect(opened.refundAmount == order.totals.total)
+            _ = try await desk.apply(.init(event: .schedulePickup, note: "", pickupOn: clock.now().utcDay), caseId: opened.id, staff: staff)
+            #expect(try await desk.refundOverdue().isEmpty)
+            _ = try await desk.apply(.init(event: .dispatch, note: ""), caseId: opened.id, staff: staff)
+            clock.advance(by: 14 * 86_400 + 1)
+            #expect(try await desk.refundOverdue() == [opened.id])
+            #expect(try await desk.refundOverdue().isEmpty)
+            let late = try #require(try await store.serviceCase(id: opened.id))
+            #expect(late.refundId != nil && late.history.last?.event == "deadline_refund" && late.needsAttention(now: clock.now()))
+            _ = try await desk.apply(.init(event: .receive, note: ""), caseId: opened.id, staff: staff)
+            let refunds = try #require(try await store.order(id: order.id)?.refunds)
+            #expect(refunds.count == 1 && refunds[0].amount == order.totals.total)
+            #expect(try await store.serviceCases(status: .received, marketCode: "ES", limit: 10).map(\.id) == [opened.id])
+            #expect(try await store.serviceCases(status: nil, marketCode: "CN", limit: 10).isEmpty)
+        }
+    }
+}
+
+extension StorageConformanceTests {
+    /// Migration 22 gives the markets a store already has their seeded service rules, read back
+    /// exactly as ``DemoServiceRules`` writes them, and leaves markets it has no defaults for alone.
+    @Test(arguments: Backends.all) func existingMarketsGetTheirServiceRules(backend: SQLStore.Backend) async throws {
+        let store = try await Backends.freshStore(backend, through: 21)
+        do {
+            for market in DemoMarkets.all where ["ES", "CN"].contains(market.code) { try await store.save(market) }
+            #expect(try await store.migrate(through: 22) == ["22_after_sales"])
+            for code in ["ES", "CN"] {
+                #expect(try await store.serviceRules(marketCode: code, includeInactive: true) == DemoServiceRules.rules(marketCode: code).sorted { $0.code < $1.code })
+            }
+            #expect(try await store.serviceRules(marketCode: "GB", includeInactive: true).isEmpty)
+            let edited = try ServiceRule(marketCode: "ES", code: "withdrawal", remedy: .return, ground: .anyReason, parts: [], period: .days(30), caseDays: 14, title: "30 days, the brand's own offer", active: true)
+            try await store.save(edited)
+            #expect(try await store.serviceRules(marketCode: "ES", includeInactive: false).contains(edited))
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+    }
+}
