@@ -11,7 +11,7 @@ struct MessageTextsTests {
         "name": "Asha", "email": "asha@fans.test", "number": "M01ABC", "total": "INR 499.00", "deadline": "2027-01-15 08:30 UTC",
         "link": "https://shop.test/x", "carrier": "dhl", "tracking": "TRK-1", "amount": "INR 5.00", "sale": "Note 3 launch",
         "opens": "2027-01-15 09:00 UTC", "productLine": "phones", "version": "14.0.7", "channel": "stable", "when": "2027-01-15 08:00 UTC",
-        "oldEmail": "old@fans.test",
+        "oldEmail": "old@fans.test", "case": "S0123456789", "step": "received",
     ]
 
     @Test(arguments: NoticeKind.allCases) func everyKindIsWrittenInEveryLanguage(kind: NoticeKind) {
@@ -22,6 +22,14 @@ struct MessageTextsTests {
             #expect(written.text.contains("https://shop.test/x"), "\(kind) in \(language) has its link")
             #expect(language == "en" || written.subject != english.subject, "\(kind) is translated into \(language)")
             #expect(written.sms.isEmpty != kind.textsToo, "\(kind) has an SMS exactly when it texts")
+        }
+    }
+
+    @Test func everyCaseStepIsWordedInEveryLanguage() {
+        for language in Self.languages {
+            let words = CaseStatus.allCases.map { MessageTexts.caseStep($0, language: language) }
+            #expect(Set(words).count == CaseStatus.allCases.count && words.allSatisfy { !$0.isEmpty }, "\(language)")
+            #expect(language == "en" || MessageTexts.caseStep(.received, language: language) != "received", "\(language)")
         }
     }
 

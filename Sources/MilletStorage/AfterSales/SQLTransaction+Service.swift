@@ -66,6 +66,8 @@ extension SQLTransaction: ServiceLedger {
         guard inserted != nil else { throw DomainError.conflict(code: "serial_sold", message: "serial \(newSerial) went out before") }
         try await db.raw("UPDATE device_sales SET replaced_by = \(bind: newSerial) WHERE serial = \(bind: old.serial)").run()
         try await SQLStore.linkSale(db: db, serial: newSerial)
+        // A registered replacement's cover counts from the unit it replaced.
+        try await db.raw("UPDATE devices SET warranty_starts_at = \(bind: warrantyFrom.millis) WHERE serial = \(bind: newSerial)").run()
     }
 
     func receiveReturned(_ lines: [CaseLine], warehouses: [String: String], grade: InspectionGrade, caseId: String, at: Date) async throws {
