@@ -44,6 +44,8 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
     ShipmentsController(desk: services.shippingDesk).addRoutes(to: api)
     ShippingMethodsController(markets: services.markets, methods: services.shippingMethods).addRoutes(to: api)
+    ServiceController(desk: services.serviceDesk, cases: services.serviceCases, rules: services.serviceRules, markets: services.markets, clock: services.clock)
+        .addRoutes(to: api)
     InvoicesController(desk: services.orderDesk, invoices: services.invoices, markets: services.markets).addRoutes(to: api)
     CommunityController(desk: services.communityDesk, community: services.community, clock: services.clock).addRoutes(to: api)
     ReleasesController(desk: services.communityDesk, releases: services.releases, clock: services.clock).addRoutes(to: api)
@@ -112,6 +114,7 @@ public func buildApplication(
             FirmwareService(updates: services.updates, logger: logger),
             SessionService(authenticator: services.authenticator, logger: logger),
             MessageService(courier: services.courier, logger: logger),
+            ServiceDeadlineService(desk: services.serviceDesk, logger: logger),
         ],
         logger: logger)
 }

@@ -48,6 +48,10 @@ public struct MilletServices: Sendable {
     public let captureSender: CaptureSender
     /// Parcels and carrier scans.
     public let shippingDesk: ShippingDesk
+    /// Warranty by serial, returns, exchanges and repairs.
+    public let serviceDesk: ServiceDesk
+    public let serviceCases: any ServiceCaseRepository
+    public let serviceRules: any ServiceRuleRepository
     public let shippingMethods: any ShippingMethodRepository
     /// Each market's shipping methods priced for a cart.
     public let delivery: DeliveryOptions
@@ -114,6 +118,9 @@ public struct MilletServices: Sendable {
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, delivery: delivery, saleUnits: engine, invoices: issuer, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, invoices: issuer, clock: clock)
         self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)
+        self.serviceDesk = ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, clock: clock)
+        self.serviceCases = store
+        self.serviceRules = store
         self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
         self.pricing = pricing
         self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)

@@ -1,0 +1,243 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// After-sales in the API: a serial's warranty today, returns of a delivered order, exchanges and
+/// repairs by serial, a fan's own cases; staff work the queue, move cases on and edit each
+/// market's service rules.
+struct ServiceController {
+    let desk: ServiceDesk
+    let cases: any ServiceCaseRepository
+    let rules: any ServiceRuleRepository
+    let markets: any MarketRepository
+    let clock: any MilletClock
+
+    struct ReturnBody: Decodable {
+        let lines: [LineBody]
+        /// `withdrawal` (no reason needed) or `fault`.
+        let reason: String
+        let description: String?
+    }
+
+    struct LineBody: Decodable {
+        let skuId: String
+        let quantity: Int
+    }
+
+    struct ServiceBody: Decodable {
+        let serial: String
+        let kind: String
+        let part: String
+        let description: String
+    }
+
+    struct EventBody: Decodable {
+        let event: String
+        let note: String?
+        let grade: String?
+        let serial: String?
+        let pickupOn: String?
+    }
+
+    struct RuleBody: Decodable {
+        let remedy, ground, period, title: String
+        let parts: [String]?
+        let caseDays: Int
+        let active: Bool?
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("warranty/:serial") { _, context in
+            let viewer = try context.requireAccount()
+            return WarrantyDTO(try await desk.warranty(serial: try context.parameters.require("serial"), viewer: viewer))
+        }
+        groups.open.post("orders/:id/returns") { request, context in
+            let viewer = try context.requireAccount()
+            let body = try await request.decodeJSON(ReturnBody.self, context: context)
+            let ground: ServiceGround = switch body.reason {
+            case "withdrawal": .anyReason
+            case "fault": .fault
+            default: throw DomainError.invalid(field: "reason", "withdrawal or fault")
+            }
+            let opened = try await desk.openReturn(
+                orderId: try context.parameters.require("id"), viewer: viewer, lines: body.lines.map { CaseLine(skuId: $0.skuId, quantity: $0.quantity) },
+                ground: ground, description: body.description ?? "")
+            return ServiceCaseDTO(opened, now: clock.now()).with(status: .created)
+        }
+        groups.open.post("service-cases") { request, context in
+            let viewer = try context.requireAccount()
+            let body = try await request.decodeJSON(ServiceBody.self, context: context)
+            guard let kind = ServiceKind(rawValue: body.kind), kind != .return else { throw DomainError.invalid(field: "kind", "exchange or repair") }
+            guard let part = PartClass(rawValue: body.part) else { throw DomainError.invalid(field: "part", "main_unit, battery or accessory") }
+            let opened = try await desk.openService(serial: body.serial, kind: kind, part: part, viewer: viewer, description: body.description)
+            return ServiceCaseDTO(opened, now: clock.now()).with(status: .created)
+        }
+        groups.open.get("me/service-cases") { _, context in
+            let viewer = try context.requireAccount()
+            let now = clock.now()
+            return ServiceCaseList(items: try await cases.serviceCases(accountId: viewer.id).map { ServiceCaseDTO($0, now: now) })
+        }
+        groups.open.get("service-cases/:id") { _, context in
+            let viewer = try context.requireAccount()
+            return ServiceCaseDTO(try await desk.serviceCase(id: try context.parameters.require("id"), viewer: viewer), now: clock.now())
+        }
+        groups.open.post("service-cases/:id/cancel") { _, context in
+            let viewer = try context.requireAccount()
+            return ServiceCaseDTO(try await desk.cancel(caseId: try context.parameters.require("id"), viewer: viewer), now: clock.now())
+        }
+        groups.staff.get("staff/service-cases") { request, context in
+            _ = try context.requireAccount()
+            let status = try request.uri.queryParameters.get("status").map { value in
+                guard let status = CaseStatus(rawValue: value) else { throw DomainError.invalid(field: "status", "a case status") }
+                return status
+            }
+            var market: String?
+            if let code = request.uri.queryParameters.get("market") { market = try await markets.requireMarket(code).code }
+            let now = clock.now()
+            return ServiceCaseList(items: try await cases.serviceCases(status: status, marketCode: market, limit: 200).map { ServiceCaseDTO($0, now: now) })
+        }
+        groups.staff.post("staff/service-cases/:id/events") { request, context in
+            let staff = try context.requireAccount()
+            let body = try await request.decodeJSON(EventBody.self, context: context)
+            return ServiceCaseDTO(try await desk.apply(try Self.step(body), caseId: try context.parameters.require("id"), staff: staff), now: clock.now())
+        }
+        groups.staff.get("staff/markets/:code/service-rules") { _, context in
+            let market = try await markets.requireMarket(try context.parameters.require("code"), field: "code")
+            return ServiceRuleList(items: try await rules.serviceRules(marketCode: market.code, includeInactive: true).map(ServiceRuleDTO.init))
+        }
+        groups.staff.put("staff/markets/:code/service-rules/:rule") { request, context in
+            let market = try await markets.requireMarket(try context.parameters.require("code"), field: "code")
+            let body = try await request.decodeJSON(RuleBody.self, context: context)
+            let rule = try Self.rule(body, market: market.code, code: try context.parameters.require("rule"))
+            try await rules.save(rule)
+            return ServiceRuleDTO(rule)
+        }
+    }
+
+    /// A staff event as typed: its name and what goes with it.
+    static func step(_ body: EventBody) throws -> ServiceDesk.CaseStep {
+        guard let event = CaseEvent(rawValue: body.event) else {
+            throw DomainError.invalid(field: "event", "one of \(CaseEvent.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let grade = try body.grade.map { value in
+            guard let grade = InspectionGrade(rawValue: value) else { throw DomainError.invalid(field: "grade", "resell, refurbish or scrap") }
+            return grade
+        }
+        return ServiceDesk.CaseStep(event: event, note: body.note ?? "", grade: grade, serial: body.serial, pickupOn: body.pickupOn)
+    }
+
+    static func rule(_ body: RuleBody, market: String, code: String) throws -> ServiceRule {
+        guard let remedy = Remedy(rawValue: body.remedy) else { throw DomainError.invalid(field: "remedy", "return, exchange or repair_free") }
+        guard let ground = ServiceGround(rawValue: body.ground) else { throw DomainError.invalid(field: "ground", "any_reason or fault") }
+        let parts = try (body.parts ?? []).map { value in
+            guard let part = PartClass(rawValue: value) else { throw DomainError.invalid(field: "parts", "main_unit, battery or accessory") }
+            return part
+        }
+        return try ServiceRule(
+            marketCode: market, code: code, remedy: remedy, ground: ground, parts: parts, period: try ServicePeriod(text: body.period),
+            caseDays: body.caseDays, title: body.title, active: body.active ?? true)
+    }
+}
+
+struct WarrantyDTO: ResponseEncodable {
+    struct Cover: Codable {
+        let part, remedy, ground, rule, ruleTitle: String
+        let until: Date?
+        let caseDays: Int
+    }
+
+    let serial, orderId, market: String
+    let skuId, replacedBy: String?
+    let coverStartsAt: Date?
+    let covers: [Cover]
+
+    init(_ warranty: Warranty) {
+        serial = warranty.record.serial
+        orderId = warranty.record.orderId
+        market = warranty.marketCode
+        skuId = warranty.record.skuId
+        replacedBy = warranty.record.replacedBy
+        coverStartsAt = warranty.start
+        covers = warranty.covers.map {
+            Cover(part: $0.part.rawValue, remedy: $0.remedy.rawValue, ground: $0.ground.rawValue, rule: $0.ruleCode, ruleTitle: $0.ruleTitle,
+                  until: $0.until, caseDays: $0.caseDays)
+        }
+    }
+}
+
+struct ServiceCaseList: ResponseEncodable {
+    let items: [ServiceCaseDTO]
+}
+
+struct ServiceCaseDTO: ResponseEncodable {
+    struct Line: Codable {
+        let skuId: String
+        let quantity: Int
+    }
+
+    struct Step: Codable {
+        let from: String?
+        let to, event, actor, note: String
+        let at: Date
+    }
+
+    let id, number, kind, status, orderId, market, reason, part, description, remedy, rule, ruleTitle: String
+    let serial, refundId, grade, replacementSerial, pickupOn: String?
+    let lines: [Line]
+    let refundAmount: MoneyDTO
+    let deadline, createdAt: Date
+    /// 80% of the time to the deadline has gone and it is not settled.
+    let needsAttention: Bool
+    let events: [String]
+    let history: [Step]
+
+    init(_ c: ServiceCase, now: Date) {
+        id = c.id
+        number = c.number
+        kind = c.kind.rawValue
+        status = c.status.rawValue
+        orderId = c.orderId
+        market = c.marketCode
+        reason = c.ground == .anyReason ? "withdrawal" : "fault"
+        part = c.part.rawValue
+        description = c.description
+        remedy = c.remedy.rawValue
+        rule = c.ruleCode
+        ruleTitle = c.ruleTitle
+        serial = c.serial
+        refundId = c.refundId
+        grade = c.grade?.rawValue
+        replacementSerial = c.replacementSerial
+        pickupOn = c.pickupOn
+        lines = c.lines.map { Line(skuId: $0.skuId, quantity: $0.quantity) }
+        refundAmount = MoneyDTO(amount: c.refundAmount, currency: c.currency)
+        deadline = c.deadline
+        createdAt = c.createdAt
+        needsAttention = c.needsAttention(now: now)
+        events = c.events.map(\.rawValue)
+        history = c.history.map { Step(from: $0.from?.rawValue, to: $0.to.rawValue, event: $0.event, actor: $0.actor, note: $0.note, at: $0.at) }
+    }
+}
+
+struct ServiceRuleList: ResponseEncodable {
+    let items: [ServiceRuleDTO]
+}
+
+struct ServiceRuleDTO: ResponseEncodable {
+    let market, code, remedy, ground, period, title: String
+    let parts: [String]
+    let caseDays: Int
+    let active: Bool
+
+    init(_ rule: ServiceRule) {
+        market = rule.marketCode
+        code = rule.code
+        remedy = rule.remedy.rawValue
+        ground = rule.ground.rawValue
+        period = rule.period.text
+        title = rule.title
+        parts = rule.parts.map(\.rawValue)
+        caseDays = rule.caseDays
+        active = rule.active
+    }
+}

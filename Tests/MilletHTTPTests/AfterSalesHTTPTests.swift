@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MilletCore
+import MilletTesting
+import Testing
+@testable import MilletHTTP
+
+/// After-sales through the API: a delivered unit's warranty, a withdrawal refunded through the
+/// sandbox when staff receive it, and the refusals a fan or a careless client meets.
+struct AfterSalesHTTPTests: HTTPHarness {
+    /// An order of one unit in `market`, paid, shipped with `serial` and delivered by staff;
+    /// answers the fan's and staff's tokens and the order id.
+    func deliveredOrder(_ client: any TestClientProtocol, _ services: MilletServices, market: String, serial: String, key: String) async throws -> (fan: String, staff: String, orderId: String) {
+        let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+        let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+        let sku = try #require(try await services.catalog.product(slug: "millet-note-3")).skus[0].id
+        let orderId = try await client.execute(
+            uri: "/api/v1/orders", method: .post, headers: bearer(fan, [.init("Idempotency-Key")!: key]),
+            body: json(["market": market, "shippingAddress": address, "items": [["skuId": sku, "quantity": 1]]])
+        ) { try decode($0)["id"] as! String }
+        let payment = try await services.payments.createPayment(orderId: orderId, provider: "sandbox", now: services.clock.now())
+        let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
+        try await client.execute(
+            uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
+            body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }
+        for body: [String: Any] in [["event": "ship", "serials": [serial]], ["event": "deliver"]] {
+            try await client.execute(uri: "/api/v1/staff/orders/\(orderId)/events", method: .post, headers: bearer(staff), body: json(body)) {
+                #expect($0.status == .ok)
+            }
+        }
+        return (fan, staff, orderId)
+    }
+
+    @Test func aFanWithdrawsAndIsRefundedWhenStaffReceiveTheGoods() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let (fan, staff, orderId) = try await deliveredOrder(client, services, market: "ES", serial: "ES-API-1", key: "return-api-1")
+            let sku = try #require(try await services.orders.order(id: orderId)).lines[0].skuId
+            try await client.execute(uri: "/api/v1/warranty/es-api-1", method: .get, headers: bearer(fan)) { response in
+                let covers = try #require(try decode(response)["covers"] as? [[String: Any]])
+                #expect(covers.contains { $0["rule"] as? String == "withdrawal" && $0["part"] as? String == "main_unit" })
+                #expect(covers.contains { $0["rule"] as? String == "legal-guarantee-repair" && $0["part"] as? String == "battery" })
+            }
+            let moderator = try await logIn(client, "moderator@millet.test", "millet-moderator")
+            try await client.execute(uri: "/api/v1/warranty/ES-API-1", method: .get, headers: bearer(moderator)) { #expect($0.status == .notFound) }
+
+            let open = { (token: String, body: [String: Any]) in
+                try await client.execute(uri: "/api/v1/orders/\(orderId)/returns", method: .post, headers: bearer(token), body: json(body)) { response in
+                    (response.status, response.status == .created ? try decode(response)["id"] as! String : try errorCode(response))
+                }
+            }
+            let line: [[String: Any]] = [["skuId": sku, "quantity": 1]]
+            #expect(try await open(fan, ["lines": line, "reason": "boredom"]) == (.unprocessableContent, "invalid_input"))
+            #expect(try await open(fan, ["lines": [["skuId": sku, "quantity": "one"]], "reason": "withdrawal"]).0 == .unprocessableContent)
+            #expect(try await open(fan, ["lines": line, "reason": "fault", "description": "x"]) == (.unprocessableContent, "invalid_input"))
+            #expect(try await open(moderator, ["lines": line, "reason": "withdrawal"]) == (.notFound, "not_found"))
+            clock.advance(by: 15 * 86_400)
+            #expect(try await open(fan, ["lines": line, "reason": "withdrawal"]) == (.conflict, "out_of_window"))
+            clock.advance(by: -2 * 86_400)
+            let (status, caseId) = try await open(fan, ["lines": line, "reason": "withdrawal"])
+            #expect(status == .created)
+            #expect(try await services.serviceCases.serviceCases(accountId: try #require(try await services.accounts.account(email: "fan@millet.test")).id).count == 1)
+
+            let step = { (token: String, body: [String: Any]) in
+                try await client.execute(uri: "/api/v1/staff/service-cases/\(caseId)/events", method: .post, headers: bearer(token), body: json(body)) { response in
+                    (response.status, response.status == .ok ? try decode(response)["status"] as! String : try errorCode(response))
+                }
+            }
+            #expect(try await step(fan, ["event": "drop_off"]) == (.forbidden, "forbidden"))
+            #expect(try await step(staff, ["event": "teleport"]) == (.unprocessableContent, "invalid_input"))
+            #expect(try await step(staff, ["event": "receive"]) == (.conflict, "illegal_transition"))
+            #expect(try await step(staff, ["event": "drop_off", "note": "Madrid centre"]) == (.ok, "dropped_off"))
+            let refusal = try await client.execute(uri: "/api/v1/service-cases/\(caseId)/cancel", method: .post, headers: bearer(fan)) { try errorCode($0) }
+            #expect(refusal == "goods_handed_over")
+            try await client.execute(uri: "/api/v1/staff/service-cases?status=dropped_off&market=ES", method: .get, headers: bearer(staff)) { response in
+                let items = try decode(response)["items"] as? [[String: Any]]
+                #expect(items?.map { $0["id"] as? String } == [caseId])
+            }
+            try await client.execute(uri: "/api/v1/staff/service-cases?status=lost", method: .get, headers: bearer(staff)) { #expect($0.status == .unprocessableContent) }
+            #expect(try await step(staff, ["event": "receive"]) == (.ok, "received"))
+            #expect(try await services.refundSender.sendDue() == 1)
+            #expect(try await step(staff, ["event": "inspect", "grade": "shiny"]) == (.unprocessableContent, "invalid_input"))
+            #expect(try await step(staff, ["event": "inspect", "grade": "resell"]) == (.ok, "inspected"))
+            try await client.execute(uri: "/api/v1/service-cases/\(caseId)", method: .get, headers: bearer(fan)) { response in
+                let body = try decode(response)
+                #expect(body["rule"] as? String == "withdrawal" && body["events"] as? [String] == ["refund"] && body["refundId"] is String)
+                let history = body["history"] as? [[String: Any]]
+                #expect(history?.map { $0["to"] as? String } == ["requested", "approved", "dropped_off", "received", "inspected"])
+            }
+            try await client.execute(uri: "/api/v1/orders/\(orderId)", method: .get, headers: bearer(fan)) { response in
+                let refunds = try #require(try decode(response)["refunds"] as? [[String: Any]])
+                #expect(refunds.count == 1 && refunds[0]["status"] as? String == "succeeded")
+            }
+            // The rules are the market's to edit.
+            try await client.execute(
+                uri: "/api/v1/staff/markets/ES/service-rules/withdrawal", method: .put, headers: bearer(staff),
+                body: json(["remedy": "return", "ground": "any_reason", "period": "30d", "caseDays": 14, "title": "30 days to change your mind"])
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/staff/markets/ES/service-rules/odd", method: .put, headers: bearer(staff),
+                body: json(["remedy": "repair_free", "ground": "any_reason", "period": "30d", "caseDays": 14, "title": "t"])
+            ) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/staff/markets/ES/service-rules", method: .get, headers: bearer(staff)) { response in
+                let rules = try #require(try decode(response)["items"] as? [[String: Any]])
+                #expect(rules.first { $0["code"] as? String == "withdrawal" }?["period"] as? String == "30d" && rules.count == 3)
+            }
+        }
+    }
+}
