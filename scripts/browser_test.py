@@ -181,7 +181,7 @@ def test_live_sale_counts_down_and_sells_out(browser):
     """A one-unit sale with proof of work: the page counts down, opens by itself, the page's
     script solves the challenge and buys, and another fan's page shows it sold out live."""
     b = browser
-    staff = api("POST", "/api/v1/sessions", {"email": "staff@millet.test", "password": "millet-staff"})["token"]
+    staff = staff_token()
     sku = api("GET", "/api/v1/products?market=IN")["items"][0]["skus"][0]["id"]
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -244,7 +244,7 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     staff plan it and ship it in a weekly release, and the first fan finds it in the release
     notes and her inbox, all in Spanish."""
     b = browser
-    staff = api("POST", "/api/v1/sessions", {"email": "staff@millet.test", "password": "millet-staff"})["token"]
+    staff = staff_token()
     tag = "q" + uuid.uuid4().hex[:6]  # keeps this run's posts apart from any earlier run's
     api("POST", "/api/v1/community/boards/phones/posts",
         {"kind": "bug", "title": f"Battery drains overnight {tag}", "body": "Lost 30% while asleep"}, staff)
@@ -321,17 +321,18 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     assert post_id in b.find_element(By.ID, "roadmap-shipped").get_attribute("innerHTML")
 
 
-def buy_and_pay_one_note(b):
-    """The fan buys one Millet Note 3 in India and pays on the sandbox page; answers the order's
+def buy_and_pay_one_note(b, market="IN", language="en",
+                         address=(("line1", "12 MG Road"), ("city", "Bengaluru"), ("postcode", "560001"), ("phone", "+91 98450 00000"))):
+    """The fan buys one Millet Note 3 in `market` and pays on the sandbox page; answers the order's
     and the pay page's addresses once the capture has made the order paid."""
     b.get(BASE + "/")
-    switch(b, "IN", "en")
+    switch(b, market, language)
     log_in(b, "fan@millet.test", "millet-fan")
     b.get(BASE + "/products/millet-note-3")
     b.find_element(By.ID, "add-to-cart").click()
     WebDriverWait(b, 10).until(lambda d: d.current_url.endswith("/cart"))
     b.find_element(By.ID, "checkout-link").click()
-    for field, value in (("line1", "12 MG Road"), ("city", "Bengaluru"), ("postcode", "560001"), ("phone", "+91 98450 00000")):
+    for field, value in address:
         b.find_element(By.ID, field).send_keys(value)
     b.find_element(By.ID, "place-order").click()
     WebDriverWait(b, 10).until(lambda d: "/pay/sandbox/" in d.current_url)
@@ -478,3 +479,65 @@ def test_a_fan_verifies_her_email_and_resets_a_forgotten_password(browser):
     b.find_element(By.ID, "new-password").send_keys("third-password")
     b.find_element(By.ID, "reset-password").click()
     settle(b, lambda d: d.find_elements(By.CSS_SELECTOR, ".problem"))
+
+
+def staff_token():
+    return api("POST", "/api/v1/sessions", {"email": "staff@millet.test", "password": "millet-staff"})["token"]
+
+
+def test_a_fan_returns_a_phone_and_staff_receive_and_inspect_it(browser):
+    """A fan in Spain is delivered a phone, changes her mind and asks to return it from the order's
+    page: the withdrawal rule approves it at once. Staff record the hand-in, receive it (the money
+    leaves through the outbox that moment) and grade it back on sale; the fan follows each step
+    and sees the refund, in Spanish."""
+    b = browser
+    order_page, _ = buy_and_pay_one_note(
+        b, "ES", "es", (("line1", "Calle Mayor 1"), ("city", "Madrid"), ("postcode", "28013"), ("phone", "+34 600 000 000")))
+    order_id = order_page.rstrip("/").split("/")[-1]
+    token = staff_token()
+    serial = "ES-RET-" + uuid.uuid4().hex[:8].upper()
+    api("POST", f"/api/v1/staff/orders/{order_id}/events", {"event": "ship", "serials": [serial]}, token)
+    api("POST", f"/api/v1/staff/orders/{order_id}/events", {"event": "deliver"}, token)
+
+    b.get(order_page)
+    b.find_element(By.ID, "return-items").click()
+    settle(b, lambda d: d.current_url.endswith("/return"))
+    for select in b.find_elements(By.CSS_SELECTOR, "select.return-quantity"):
+        Select(select).select_by_visible_text("0")
+    Select(b.find_element(By.CSS_SELECTOR, "select.return-quantity")).select_by_visible_text("1")
+    b.find_element(By.CSS_SELECTOR, "input[name=reason][value=withdrawal]").click()
+    b.find_element(By.ID, "request-return").click()
+    settle(b, lambda d: "/service/" in d.current_url)
+    case_page = b.current_url
+    assert b.find_element(By.ID, "case-status").get_attribute("data-status") == "approved"
+    assert b.find_element(By.ID, "case-status").text == "aprobada"
+    assert b.find_element(By.ID, "case-rule").get_attribute("data-rule") == "withdrawal"
+    assert "€" in b.find_element(By.ID, "refund-amount").text
+    shot(b, "ES-return-approved")
+
+    b.delete_all_cookies()
+    log_in(b, "staff@millet.test", "millet-staff")
+    b.get(BASE + "/staff/service?status=approved&market=ES")
+    b.find_element(By.CSS_SELECTOR, f"#service-queue a[href='/service/{case_page.split('/')[-1]}']").click()
+    for event, status in (("drop_off", "dropped_off"), ("receive", "received")):
+        b.find_element(By.CSS_SELECTOR, f"form.staff-event[data-event={event}] button").click()
+        settle(b, lambda d: d.find_element(By.ID, "case-status").get_attribute("data-status") == status)
+    Select(b.find_element(By.CSS_SELECTOR, "form.staff-event[data-event=inspect] select[name=grade]")).select_by_value("resell")
+    b.find_element(By.CSS_SELECTOR, "form.staff-event[data-event=inspect] button").click()
+    settle(b, lambda d: d.find_element(By.ID, "case-status").get_attribute("data-status") == "inspected")
+    shot(b, "ES-return-inspected-staff")
+
+    b.delete_all_cookies()
+    b.get(BASE + "/")
+    switch(b, "ES", "es")
+    log_in(b, "fan@millet.test", "millet-fan")
+
+    # The refund service sends the outbox every second.
+    def refunded(d):
+        d.get(case_page)
+        return d.find_element(By.ID, "refund-status").text == "Reembolsado"
+    WebDriverWait(b, 15, poll_frequency=1).until(refunded)
+    history = b.find_element(By.ID, "case-history").text
+    assert "recibida" in history and "revisada" in history
+    assert not b.find_elements(By.ID, "cancel-case")
+    shot(b, "ES-return-refunded")

@@ -214,7 +214,6 @@ public struct ServiceDesk: Sendable {
             case .schedulePickup:
                 guard let pickupOn else { throw DomainError.invalid(field: "pickupOn", "the day the courier calls, YYYY-MM-DD") }
                 serviceCase.pickupOn = pickupOn
-                if note.isEmpty { note = "pickup on \(pickupOn)" }
             case .inspect:
                 guard let grade = step.grade else { throw DomainError.invalid(field: "grade", "one of resell, refurbish, scrap") }
                 serviceCase.grade = grade
@@ -223,7 +222,6 @@ public struct ServiceDesk: Sendable {
                     let warehouses = Dictionary(order.lines.map { ($0.skuId, $0.warehouseId) }) { first, _ in first }
                     try await tx.receiveReturned(serviceCase.lines, warehouses: warehouses, grade: grade, caseId: caseId, at: now)
                 }
-                if note.isEmpty { note = "graded \(grade.rawValue)" }
             case .shipBack:
                 if serviceCase.kind == .exchange && serial == nil { throw DomainError.invalid(field: "serial", "the new unit's serial") }
                 if let serial, let old = serviceCase.serial {
@@ -244,7 +242,7 @@ public struct ServiceDesk: Sendable {
             }
             if effect.requestRefund && serviceCase.refundId == nil { try await Self.refund(tx, &serviceCase, actor: actor, now: now) }
             try await tx.update(serviceCase, adding: CaseTransition(
-                from: from, to: serviceCase.status, event: step.event.rawValue, actor: actor, note: note.isEmpty ? step.event.rawValue : note, at: now))
+                from: from, to: serviceCase.status, event: step.event.rawValue, actor: actor, note: note, at: now))
             try await Self.announce(tx, serviceCase, now: now)
             return try await tx.serviceCase(id: caseId)!
         }

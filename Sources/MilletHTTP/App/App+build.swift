@@ -80,6 +80,8 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         orderDesk: services.orderDesk, orders: services.orders
     ).addRoutes(to: groups)
     ShippingPages(pages: kit, desk: services.shippingDesk, orders: services.orders).addRoutes(to: groups)
+    AfterSalesPages(pages: kit, desk: services.serviceDesk, cases: services.serviceCases, orderDesk: services.orderDesk, clock: services.clock)
+        .addRoutes(to: groups)
     SalePages(pages: kit, saleDesk: services.saleDesk, catalog: services.catalog, payments: services.payments, sandbox: services.sandbox, clock: services.clock)
         .addRoutes(to: groups)
     CommunityPages(

@@ -95,6 +95,7 @@ struct OrderPages {
             var values = try await pages.orderValues(order, chrome: chrome)
             let documents = try await invoices.invoices(orderId: order.id)
             values["hasInvoices"] = !documents.isEmpty
+            values["returnable"] = order.status == .delivered || order.status == .completed
             values["invoices"] = pages.invoiceLinks(documents, order: order, chrome: chrome)
             // Authorized and being captured: the page shows it and looks again shortly.
             if try await payments.payments(orderId: order.id).contains(where: { $0.status == .authorized }) {

@@ -1,0 +1,226 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// After-sales pages: a fan checks a unit's warranty, returns units of a delivered order, asks
+/// for an exchange or a repair and follows each request; staff work the queue and move a case on
+/// from its page. A refused form is shown again with what was typed and why.
+struct AfterSalesPages {
+    let pages: PageKit
+    let desk: ServiceDesk
+    let cases: any ServiceCaseRepository
+    let orderDesk: OrderDesk
+    let clock: any MilletClock
+
+    struct ServiceForm: Decodable {
+        let serial: String
+        let kind: String
+        let part: String
+        let description: String?
+    }
+
+    struct EventForm: Decodable {
+        let event: String
+        let note: String?
+        let grade: String?
+        let serial: String?
+        let pickupOn: String?
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("service") { request, context in
+            let viewer = try context.requireAccount()
+            let chrome = try await pages.chrome(request, context)
+            let mine = try await cases.serviceCases(accountId: viewer.id)
+            return pages.page("service", ["cases": mine.map { row($0, chrome: chrome) }, "hasCases": !mine.isEmpty], chrome: chrome)
+        }
+        groups.open.get("warranty") { request, context in
+            let viewer = try context.requireAccount()
+            let chrome = try await pages.chrome(request, context)
+            let serial = request.uri.queryParameters.get("serial") ?? ""
+            return try await warrantyPage(serial: serial, viewer: viewer, chrome: chrome, form: [:], error: nil)
+        }
+        groups.open.post("service") { request, context in
+            let viewer = try context.requireAccount()
+            let form = try await request.decodeForm(ServiceForm.self, context: context)
+            do {
+                guard let kind = ServiceKind(rawValue: form.kind), let part = PartClass(rawValue: form.part) else {
+                    throw DomainError.invalid(field: "kind", "exchange or repair of a part")
+                }
+                let opened = try await desk.openService(serial: form.serial, kind: kind, part: part, viewer: viewer, description: form.description ?? "")
+                return redirect("/service/\(opened.id)")
+            } catch let error as DomainError {
+                let chrome = try await pages.chrome(request, context)
+                let typed = ["kind": form.kind, "part": form.part, "description": form.description ?? ""]
+                return try await warrantyPage(serial: form.serial, viewer: viewer, chrome: chrome, form: typed, error: error)
+            }
+        }
+        groups.open.get("orders/:id/return") { request, context in
+            let viewer = try context.requireAccount()
+            let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: viewer)
+            return try await returnPage(order, chrome: try await pages.chrome(request, context), form: [:], error: nil)
+        }
+        groups.open.post("orders/:id/return") { request, context in
+            let viewer = try context.requireAccount()
+            let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: viewer)
+            let form = try await request.decodeForm([String: String].self, context: context)
+            do {
+                let lines = order.lines.compactMap { line -> CaseLine? in
+                    guard let quantity = Int(form["qty-\(line.skuId)"] ?? ""), quantity > 0 else { return nil }
+                    return CaseLine(skuId: line.skuId, quantity: quantity)
+                }
+                let ground: ServiceGround = form["reason"] == "fault" ? .fault : .anyReason
+                let opened = try await desk.openReturn(orderId: order.id, viewer: viewer, lines: lines, ground: ground, description: form["description"] ?? "")
+                return redirect("/service/\(opened.id)")
+            } catch let error as DomainError {
+                return try await returnPage(order, chrome: try await pages.chrome(request, context), form: form, error: error)
+            }
+        }
+        groups.open.get("service/:id") { request, context in
+            let viewer = try context.requireAccount()
+            let chrome = try await pages.chrome(request, context)
+            let found = try await desk.serviceCase(id: try context.parameters.require("id"), viewer: viewer)
+            return pages.page("service-case", try await caseValues(found, viewer: viewer, chrome: chrome), chrome: chrome)
+        }
+        groups.open.post("service/:id/cancel") { _, context in
+            let viewer = try context.requireAccount()
+            let cancelled = try await desk.cancel(caseId: try context.parameters.require("id"), viewer: viewer)
+            return redirect("/service/\(cancelled.id)")
+        }
+        groups.staff.get("staff/service") { request, context in
+            _ = try context.requireAccount()
+            let chrome = try await pages.chrome(request, context)
+            let t = pages.strings(chrome.preferences.language)
+            let status = request.uri.queryParameters.get("status").flatMap(CaseStatus.init)
+            let market = request.uri.queryParameters.get("market").flatMap { code in chrome.markets.first { $0.code == code }?.code }
+            let queue = try await cases.serviceCases(status: status, marketCode: market, limit: 200)
+            let now = clock.now()
+            return pages.page("staff-service", [
+                "cases": queue.map { row($0, chrome: chrome).merging(["attention": $0.needsAttention(now: now)]) { a, _ in a } },
+                "statuses": CaseStatus.allCases.map { ["code": $0.rawValue, "label": MessageTexts.caseStep($0, language: chrome.preferences.language), "selected": $0 == status] },
+                "marketChoices": chrome.markets.map { ["code": $0.code, "selected": $0.code == market] },
+                "hasCases": !queue.isEmpty, "allLabel": t["service_open"] ?? "open",
+            ], chrome: chrome)
+        }
+        groups.staff.post("staff/service/:id/events") { request, context in
+            let staff = try context.requireAccount()
+            let form = try await request.decodeForm(EventForm.self, context: context)
+            let caseId = try context.parameters.require("id")
+            let step = try ServiceController.step(ServiceController.EventBody(
+                event: form.event, note: form.note, grade: PageKit.nonEmpty(form.grade), serial: PageKit.nonEmpty(form.serial),
+                pickupOn: PageKit.nonEmpty(form.pickupOn)))
+            _ = try await desk.apply(step, caseId: caseId, staff: staff)
+            return redirect("/service/\(caseId)")
+        }
+    }
+
+    /// A case as a row of a list.
+    func row(_ c: ServiceCase, chrome: PageChrome) -> [String: Any] {
+        let t = pages.strings(chrome.preferences.language)
+        return ["id": c.id, "number": c.number, "kind": t["service_kind_\(c.kind.rawValue)"] ?? c.kind.rawValue, "status": c.status.rawValue,
+                "statusLabel": MessageTexts.caseStep(c.status, language: chrome.preferences.language), "market": c.marketCode,
+                "deadline": chrome.format.dateTime(c.deadline), "createdAt": chrome.format.dateTime(c.createdAt)]
+    }
+
+    func caseValues(_ c: ServiceCase, viewer: Account, chrome: PageChrome) async throws -> [String: Any] {
+        let t = pages.strings(chrome.preferences.language)
+        let order = try await orderDesk.order(id: c.orderId, viewer: viewer)
+        let money = try await pages.orderFormat(order, chrome: chrome)
+        var values = row(c, chrome: chrome)
+        // Mustache shows a section for an empty string too: only what is there is set.
+        values["serial"] = c.serial
+        values["orderId"] = c.orderId
+        values["orderNumber"] = order.number
+        values["description"] = c.description.isEmpty ? nil : c.description
+        values["rule"] = c.ruleCode
+        values["ruleTitle"] = c.ruleTitle
+        values["reason"] = t["reason_\(c.ground == .anyReason ? "withdrawal" : "fault")"] ?? ""
+        values["part"] = t["part_\(c.part.rawValue)"] ?? c.part.rawValue
+        values["remedy"] = t["remedy_\(c.remedy.rawValue)"] ?? c.remedy.rawValue
+        values["lines"] = c.lines.map { line in
+            ["quantity": line.quantity, "name": order.lines.first { $0.skuId == line.skuId }?.productName ?? line.skuId] as [String: Any]
+        }
+        if c.refundAmount > 0 { values["refundAmount"] = money(c.refundAmount) }
+        if let refund = order.refunds.first(where: { $0.id == c.refundId }) {
+            values["refund"] = ["amount": money(refund.amount), "status": t["refund_\(refund.status.rawValue)"] ?? refund.status.rawValue]
+        }
+        values["grade"] = c.grade.map { t["grade_\($0.rawValue)"] ?? $0.rawValue }
+        values["replacementSerial"] = c.replacementSerial
+        values["pickupOn"] = c.pickupOn
+        values["history"] = c.history.map { step -> [String: Any] in
+            var row: [String: Any] = ["at": chrome.format.dateTime(step.at), "status": MessageTexts.caseStep(step.to, language: chrome.preferences.language),
+                                      "event": step.event]
+            if !step.note.isEmpty { row["note"] = step.note }
+            return row
+        }
+        values["cancellable"] = c.status.goodsWithFan
+        if viewer.role.isStaff {
+            values["staffEvents"] = c.events.filter { $0 != .cancel || !c.status.goodsWithFan }.map { event -> [String: Any] in
+                ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue, "needsGrade": event == .inspect,
+                 "needsSerial": event == .shipBack, "needsDay": event == .schedulePickup, "needsNote": event == .refuse,
+                 "today": clock.now().utcDay]
+            }
+            values["grades"] = InspectionGrade.allCases.map { ["code": $0.rawValue, "label": t["grade_\($0.rawValue)"] ?? $0.rawValue] }
+            values["attention"] = c.needsAttention(now: clock.now())
+        }
+        return values
+    }
+
+    func warrantyPage(serial: String, viewer: Account, chrome: PageChrome, form: [String: String], error: DomainError?) async throws -> Response {
+        let t = pages.strings(chrome.preferences.language)
+        var values: [String: Any] = ["serial": serial, "typedDescription": form["description"] ?? ""]
+        values["kinds"] = [ServiceKind.repair, .exchange].map { ["code": $0.rawValue, "label": t["service_kind_\($0.rawValue)"] ?? $0.rawValue, "selected": form["kind"] == $0.rawValue] }
+        values["parts"] = PartClass.allCases.map { ["code": $0.rawValue, "label": t["part_\($0.rawValue)"] ?? $0.rawValue, "selected": form["part"] == $0.rawValue] }
+        if let error { values["error"] = Self.message(error, strings: t) }
+        guard !serial.isEmpty else { return pages.page("warranty", values, chrome: chrome) }
+        do {
+            let warranty = try await desk.warranty(serial: serial, viewer: viewer)
+            values["found"] = true
+            values["serial"] = warranty.record.serial
+            values["orderId"] = warranty.record.orderId
+            values["start"] = warranty.start.map(chrome.format.day)
+            values["replacedBy"] = warranty.record.replacedBy
+            values["covers"] = warranty.covers.map { cover in
+                ["part": t["part_\(cover.part.rawValue)"] ?? cover.part.rawValue, "remedy": t["remedy_\(cover.remedy.rawValue)"] ?? cover.remedy.rawValue,
+                 "remedyCode": cover.remedy.rawValue, "until": cover.until.map { chrome.format.day($0.addingTimeInterval(-1)) } ?? (t["warranty_no_end"] ?? ""),
+                 "rule": cover.ruleCode, "ruleTitle": cover.ruleTitle] as [String: Any]
+            }
+            values["hasCovers"] = !warranty.covers.isEmpty
+            return pages.page("warranty", values, chrome: chrome, status: error == nil ? .ok : .unprocessableContent)
+        } catch let lookup as DomainError {
+            values["error"] = Self.message(lookup, strings: t)
+            return pages.page("warranty", values, chrome: chrome, status: .notFound)
+        }
+    }
+
+    func returnPage(_ order: Order, chrome: PageChrome, form: [String: String], error: DomainError?) async throws -> Response {
+        let t = pages.strings(chrome.preferences.language)
+        let money = try await pages.orderFormat(order, chrome: chrome)
+        var values: [String: Any] = ["id": order.id, "number": order.number]
+        values["description"] = form["description"]
+        values["lines"] = order.lines.map { line in
+            ["skuId": line.skuId, "name": line.productName, "code": line.skuCode, "unitPrice": money(line.unitPrice),
+             "choices": (0...line.quantity).map { ["n": $0, "selected": String($0) == (form["qty-\(line.skuId)"] ?? (order.lines.count == 1 ? "1" : "0"))] }] as [String: Any]
+        }
+        values["fault"] = form["reason"] == "fault"
+        if let error { values["error"] = Self.message(error, strings: t) }
+        let existing = try await cases.serviceCases(accountId: order.accountId).filter { $0.orderId == order.id }
+        values["cases"] = existing.map { row($0, chrome: chrome) }
+        values["hasCases"] = !existing.isEmpty
+        return pages.page("service-return", values, chrome: chrome, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    /// A refusal in the page's language, with the rule's own words where it named one.
+    static func message(_ error: DomainError, strings t: [String: String]) -> [String: String] {
+        switch error {
+        case .conflict(let code, let detail), .notEligible(let code, let detail):
+            return ["text": t["error_\(code)"] ?? detail, "detail": t["error_\(code)"] == nil ? "" : detail]
+        case .invalidInput(_, let fields):
+            return ["text": t["error_invalid_input"] ?? "", "detail": fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")]
+        case .notFound:
+            return ["text": t["error_not_found"] ?? "", "detail": ""]
+        default:
+            return ["text": t["error_invalid_input"] ?? "", "detail": ""]
+        }
+    }
+}
