@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
             publicURL: Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)")
         if fresh && !noDemo {
             try await DemoData().load(
-                markets: store, accounts: store, catalog: store, inventory: store, shipping: store, serviceRules: store, hasher: BcryptHasher(), now: Date())
+                markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())
             try await scheduleDemoSale(store: store, services: services)
             try await openDemoBoards(store: store)
             logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])

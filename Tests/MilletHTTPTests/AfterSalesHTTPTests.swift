@@ -107,4 +107,44 @@ struct AfterSalesHTTPTests: HTTPHarness {
             }
         }
     }
+
+    @Test func aFanBooksACourierAndStaffSeeTheDaysPickups() async throws {
+        try await withApp { client, services in
+            let (fan, staff, orderId) = try await deliveredOrder(client, services, market: "ES", serial: "ES-API-2", key: "pickup-api-1")
+            let sku = try #require(try await services.orders.order(id: orderId)).lines[0].skuId
+            let caseId = try await client.execute(
+                uri: "/api/v1/orders/\(orderId)/returns", method: .post, headers: bearer(fan), body: json(["lines": [["skuId": sku, "quantity": 1]], "reason": "withdrawal"])
+            ) { try decode($0)["id"] as! String }
+            try await client.execute(
+                uri: "/api/v1/staff/service-centres/madrid-centro", method: .put, headers: bearer(staff),
+                body: json(["market": "ES", "name": "Madrid Centro", "address": "Preciados 9", "hours": "10–21", "pickupsPerDay": 2])
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/staff/service-centres/madrid-centro", method: .put, headers: bearer(staff),
+                body: json(["market": "GB", "name": "Madrid Centro", "address": "Preciados 9", "hours": "10–21", "pickupsPerDay": 2])
+            ) { #expect($0.status == .conflict) }
+            let slot = try await client.execute(uri: "/api/v1/service-cases/\(caseId)/pickup-slots", method: .get, headers: bearer(fan)) { response in
+                let items = try #require(try decode(response)["items"] as? [[String: Any]])
+                #expect(items.allSatisfy { $0["centreId"] as? String == "madrid-centro" && $0["left"] as? Int == 2 } && items.count == 10)
+                return try #require(items.first)
+            }
+            let day = try #require(slot["day"] as? String)
+            let book = { (body: [String: Any]) in
+                try await client.execute(uri: "/api/v1/service-cases/\(caseId)/pickup", method: .post, headers: bearer(fan), body: json(body)) { $0.status }
+            }
+            #expect(try await book(["centreId": "madrid-centro", "day": "2020-01-01"]) == .unprocessableContent)
+            #expect(try await book(["centreId": "london-oxford-st", "day": day]) == .unprocessableContent)
+            #expect(try await book(["centreId": "madrid-centro", "day": day]) == .ok)
+            #expect(try await book(["centreId": "madrid-centro", "day": day]) == .conflict)
+            try await client.execute(uri: "/api/v1/staff/pickups?day=\(day)&centre=madrid-centro", method: .get, headers: bearer(staff)) { response in
+                let items = try decode(response)["items"] as? [[String: Any]]
+                #expect(items?.map { $0["id"] as? String } == [caseId] && items?.first?["pickupOn"] as? String == day)
+            }
+            try await client.execute(uri: "/api/v1/staff/pickups?day=soon", method: .get, headers: bearer(staff)) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/markets/ES/service-centres", method: .get) { response in
+                let items = try decode(response)["items"] as? [[String: Any]]
+                #expect(items?.first?["name"] as? String == "Madrid Centro")
+            }
+        }
+    }
 }

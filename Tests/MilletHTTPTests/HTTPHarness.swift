@@ -19,7 +19,7 @@ extension HTTPHarness {
         _ body: @escaping @Sendable (any TestClientProtocol, MilletServices) async throws -> Void) async throws {
         let store = try await SQLStore.open(":memory:")
         try await store.migrate()
-        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, serviceRules: store, hasher: PlainHasher(), now: clock.now())
+        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: PlainHasher(), now: clock.now())
         let files = FileManager.default.temporaryDirectory.appendingPathComponent("millet-test-files-\(Identifier.make())").path
         defer { try? FileManager.default.removeItem(atPath: files) }
         let services = MilletServices(

@@ -96,7 +96,7 @@ extension StorageConformanceTests {
             await #expect(throws: DomainError.conflict(code: "case_open", message: "unit CN-0001 already has an open service case")) {
                 try await desk.openService(serial: "CN-0001", kind: .repair, part: .mainUnit, viewer: fan, description: "screen flickers")
             }
-            for step in [ServiceDesk.CaseStep(event: .approve, note: ""), .init(event: .schedulePickup, note: "", pickupOn: clock.now().addingTimeInterval(86_400).utcDay),
+            for step in [ServiceDesk.CaseStep(event: .approve, note: ""), .init(event: .schedulePickup, note: "", pickupOn: ServiceCentre.pickupDays(from: clock.now())[0], centreId: "shenzhen-futian"),
                          .init(event: .dispatch, note: ""), .init(event: .receive, note: ""), .init(event: .inspect, note: "", grade: .refurbish)] {
                 _ = try await desk.apply(step, caseId: opened.id, staff: staff)
             }
@@ -136,7 +136,15 @@ extension StorageConformanceTests {
             let opened = try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 1)], ground: .anyReason, description: "")
             // The whole order comes back: its delivery too.
             #expect(opened.refundAmount == order.totals.total)
-            _ = try await desk.apply(.init(event: .schedulePickup, note: "", pickupOn: clock.now().utcDay), caseId: opened.id, staff: staff)
+            let day = ServiceCentre.pickupDays(from: clock.now())[0]
+            await #expect(throws: DomainError.self) {
+                try await desk.apply(.init(event: .schedulePickup, note: "", pickupOn: clock.now().utcDay, centreId: "madrid-centro"), caseId: opened.id, staff: staff)
+            }
+            await #expect(throws: DomainError.self) {
+                try await desk.apply(.init(event: .schedulePickup, note: "", pickupOn: day, centreId: "shenzhen-futian"), caseId: opened.id, staff: staff)
+            }
+            _ = try await desk.apply(.init(event: .schedulePickup, note: "", pickupOn: day, centreId: "madrid-centro"), caseId: opened.id, staff: staff)
+            #expect(try await store.pickups(day: day, centreId: "madrid-centro").map(\.id) == [opened.id])
             #expect(try await desk.refundOverdue().isEmpty)
             _ = try await desk.apply(.init(event: .dispatch, note: ""), caseId: opened.id, staff: staff)
             clock.advance(by: 14 * 86_400 + 1)
@@ -154,13 +162,15 @@ extension StorageConformanceTests {
 }
 
 extension StorageConformanceTests {
-    /// Migration 22 gives the markets a store already has their seeded service rules, read back
-    /// exactly as ``DemoServiceRules`` writes them, and leaves markets it has no defaults for alone.
+    /// Migrations 22 and 23 give the markets a store already has their seeded service rules and
+    /// centres, read back exactly as ``DemoServiceRules`` and ``DemoServiceCentres`` write them, and leaves markets it has no defaults for alone.
     @Test(arguments: Backends.all) func existingMarketsGetTheirServiceRules(backend: SQLStore.Backend) async throws {
         let store = try await Backends.freshStore(backend, through: 21)
         do {
             for market in DemoMarkets.all where ["ES", "CN"].contains(market.code) { try await store.save(market) }
-            #expect(try await store.migrate(through: 22) == ["22_after_sales"])
+            #expect(try await store.migrate(through: 23) == ["22_after_sales", "23_service_centres"])
+            #expect(try await store.serviceCentres(marketCode: "ES", includeInactive: true) == DemoServiceCentres.centres(marketCode: "ES"))
+            #expect(try await store.serviceCentres(marketCode: "GB", includeInactive: true).isEmpty)
             for code in ["ES", "CN"] {
                 #expect(try await store.serviceRules(marketCode: code, includeInactive: true) == DemoServiceRules.rules(marketCode: code).sorted { $0.code < $1.code })
             }
@@ -173,5 +183,38 @@ extension StorageConformanceTests {
             throw error
         }
         await store.close()
+    }
+}
+
+
+extension StorageConformanceTests {
+    /// A centre's couriers collect at most its daily number; a cancelled pickup frees its place,
+    /// and the fan is offered only days with a place left.
+    @Test(arguments: Backends.all) func aCentreBooksNoMorePickupsThanItsCouriersCanMake(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            try await store.save(try ServiceCentre(id: "madrid-centro", marketCode: "ES", name: "Madrid", address: "Preciados 9", hours: "10–21", pickupsPerDay: 1))
+            let (fan, sku, first) = try await deliveredOrder(store, market: "ES", quantity: 1, serials: [], key: "pickup-1")
+            let second = try await place(store, fan: fan, sku: sku, quantity: 1, market: try #require(try await store.market(code: "ES")), key: "pickup-2").order
+            _ = try await pay(store, second)
+            _ = try await store.desk(clock).ship(orderId: second.id, serials: [], actor: "staff:x", note: "")
+            _ = try await store.desk(clock).apply(.deliver, orderId: second.id, serials: [], actor: "staff:x", note: "")
+            let desk = serviceDesk(store)
+            let line = [CaseLine(skuId: sku.id, quantity: 1)]
+            let a = try await desk.openReturn(orderId: first.id, viewer: fan, lines: line, ground: .anyReason, description: "")
+            let b = try await desk.openReturn(orderId: second.id, viewer: fan, lines: line, ground: .anyReason, description: "")
+            let days = ServiceCentre.pickupDays(from: clock.now())
+            #expect(try await desk.pickupSlots(caseId: a.id, viewer: fan, centres: store).map(\.day) == days)
+            let booked = try await desk.bookPickup(caseId: a.id, viewer: fan, centreId: "madrid-centro", day: days[0])
+            #expect(booked.status == .pickupScheduled && booked.centreId == "madrid-centro" && booked.pickupOn == days[0])
+            #expect(try await desk.pickupSlots(caseId: b.id, viewer: fan, centres: store).map(\.day) == Array(days.dropFirst()))
+            #expect(try await desk.pickupSlots(caseId: a.id, viewer: fan, centres: store).isEmpty)
+            await #expect(throws: DomainError.conflict(code: "pickup_full", message: "Madrid has no collection left on \(days[0])")) {
+                try await desk.bookPickup(caseId: b.id, viewer: fan, centreId: "madrid-centro", day: days[0])
+            }
+            #expect(try await store.serviceCase(id: b.id)?.status == .approved)
+            _ = try await desk.cancel(caseId: a.id, viewer: fan)
+            #expect(try await desk.bookPickup(caseId: b.id, viewer: fan, centreId: "madrid-centro", day: days[0]).status == .pickupScheduled)
+            #expect(try await store.pickupsBooked(centreId: "madrid-centro", days: [days[0]]) == [days[0]: 1])
+        }
     }
 }

@@ -38,7 +38,7 @@ enum Backends {
     static func withDemoStore(_ backend: SQLStore.Backend, clock: TestClock = TestClock(), _ body: (SQLStore) async throws -> Void) async throws {
         let store = try await freshStore(backend)
         do {
-            try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, serviceRules: store, hasher: PlainHasher(), now: clock.now())
+            try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: PlainHasher(), now: clock.now())
             try await body(store)
         } catch {
             await store.close()

@@ -78,7 +78,7 @@ public struct FlashSaleBench: Sendable {
     private func measure(store: SQLStore, logger: Logger) async throws -> Result {
         try await store.migrate()
         let clock = BenchClock()
-        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, serviceRules: store, hasher: BcryptHasher(), now: clock.now())
+        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: clock.now())
         let (services, server) = try await start(store: store, clock: clock, strategy: .allocator, logger: logger)
         defer { server.cancel() }
         let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)

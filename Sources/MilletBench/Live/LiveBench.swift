@@ -61,7 +61,7 @@ public struct LiveBench: Sendable {
     private func measure(store: SQLStore, logger: Logger) async throws -> Result {
         try await store.migrate()
         let clock = BenchClock()
-        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, serviceRules: store, hasher: BcryptHasher(), now: clock.now())
+        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: clock.now())
         let services = MilletServices(store: store, clock: clock, sandboxSecret: "bench")
         let server = try await BenchServer.start(services, logger: logger)
         let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)

@@ -71,7 +71,7 @@ public struct OTABench: Sendable {
     private func measure(store: SQLStore, folder: String, logger: Logger) async throws -> Result {
         try await store.migrate()
         let clock = BenchClock()
-        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, serviceRules: store, hasher: BcryptHasher(), now: clock.now())
+        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: clock.now())
         let services = MilletServices(store: store, clock: clock, sandboxSecret: "bench", firmwareDirectory: folder + "/files")
         let server = try await BenchServer.start(services, logger: logger)
         defer { server.cancel() }

@@ -190,6 +190,8 @@ public struct ServiceCase: Hashable, Sendable, Codable {
     /// The unit the fan got back instead, after an exchange or a repair that replaced it.
     public var replacementSerial: String?
     public var pickupOn: String?
+    /// The service centre that collects the goods or where they were handed in.
+    public var centreId: String?
     public var history: [CaseTransition]
     public let createdAt: Date
 
@@ -197,7 +199,7 @@ public struct ServiceCase: Hashable, Sendable, Codable {
         id: String, kind: ServiceKind, status: CaseStatus, accountId: String, orderId: String, marketCode: String, serial: String?,
         lines: [CaseLine], ground: ServiceGround, part: PartClass, description: String, remedy: Remedy, ruleCode: String, ruleTitle: String,
         deadline: Date, refundAmount: Int64, currency: String, refundId: String? = nil, grade: InspectionGrade? = nil,
-        replacementSerial: String? = nil, pickupOn: String? = nil, history: [CaseTransition], createdAt: Date
+        replacementSerial: String? = nil, pickupOn: String? = nil, centreId: String? = nil, history: [CaseTransition], createdAt: Date
     ) {
         self.id = id
         self.kind = kind
@@ -220,6 +222,7 @@ public struct ServiceCase: Hashable, Sendable, Codable {
         self.grade = grade
         self.replacementSerial = replacementSerial
         self.pickupOn = pickupOn
+        self.centreId = centreId
         self.history = history
         self.createdAt = createdAt
     }

@@ -154,16 +154,42 @@ public struct ServiceDesk: Sendable {
         public let grade: InspectionGrade?
         /// `ship_back`: the unit going to the fan, when it is not the one that came in.
         public let serial: String?
-        /// `schedule_pickup`: the day the courier calls (`YYYY-MM-DD`).
+        /// `schedule_pickup`: the working day the courier calls (`YYYY-MM-DD`).
         public let pickupOn: String?
+        /// `schedule_pickup`: the centre whose courier calls; `drop_off`: where the goods were handed in.
+        public let centreId: String?
 
-        public init(event: CaseEvent, note: String, grade: InspectionGrade? = nil, serial: String? = nil, pickupOn: String? = nil) {
+        public init(event: CaseEvent, note: String, grade: InspectionGrade? = nil, serial: String? = nil, pickupOn: String? = nil, centreId: String? = nil) {
             self.event = event
             self.note = note
             self.grade = grade
             self.serial = serial
             self.pickupOn = pickupOn
+            self.centreId = centreId
         }
+    }
+
+    /// The pickups a fan may book for an approved case: each working day of the next two weeks at
+    /// each active centre of the case's market with a collection left.
+    public func pickupSlots(caseId: String, viewer: Account, centres: any ServiceCentreRepository) async throws -> [PickupSlot] {
+        let found = try await serviceCase(id: caseId, viewer: viewer)
+        guard found.events.contains(.schedulePickup) else { return [] }
+        let days = ServiceCentre.pickupDays(from: clock.now())
+        var slots: [PickupSlot] = []
+        for centre in try await centres.serviceCentres(marketCode: found.marketCode, includeInactive: false) {
+            let booked = try await centres.pickupsBooked(centreId: centre.id, days: days)
+            for day in days where centre.pickupsPerDay - booked[day, default: 0] > 0 {
+                slots.append(PickupSlot(centre: centre, day: day, left: centre.pickupsPerDay - booked[day, default: 0]))
+            }
+        }
+        return slots
+    }
+
+    /// The fan books a courier to collect the goods of their approved case; `conflict(pickup_full)`
+    /// when the centre has no collection left that day.
+    public func bookPickup(caseId: String, viewer: Account, centreId: String, day: String) async throws -> ServiceCase {
+        _ = try await serviceCase(id: caseId, viewer: viewer)
+        return try await move(caseId: caseId, step: CaseStep(event: .schedulePickup, note: "", pickupOn: day, centreId: centreId), actor: Self.actor(viewer))
     }
 
     /// A staff member moves a case on by `step` (a note of at most 500 characters; required to refuse).
@@ -200,6 +226,9 @@ public struct ServiceDesk: Sendable {
     private func move(caseId: String, step: CaseStep, actor: String) async throws -> ServiceCase {
         let now = clock.now()
         let pickupOn = try step.pickupOn.map { try Self.validate(pickupOn: $0, now: now) }
+        if step.event == .schedulePickup && (pickupOn == nil || step.centreId == nil) {
+            throw DomainError.invalid(field: "pickupOn", "a centre and a working day from tomorrow to two weeks ahead")
+        }
         let serial = try step.serial.map { try OrderDesk.validate(serials: [$0])[0] }
         return try await store.transaction { tx in
             guard let found = try await tx.serviceCase(id: caseId), let order = try await tx.order(id: found.orderId),
@@ -212,8 +241,19 @@ public struct ServiceDesk: Sendable {
             var note = step.note.trimmed
             switch step.event {
             case .schedulePickup:
-                guard let pickupOn else { throw DomainError.invalid(field: "pickupOn", "the day the courier calls, YYYY-MM-DD") }
+                let centre = try await Self.centre(tx, step.centreId!, of: serviceCase)
+                guard try await tx.bookPickup(centreId: centre.id, day: pickupOn!, capacity: centre.pickupsPerDay) else {
+                    throw DomainError.conflict(code: "pickup_full", message: "\(centre.name) has no collection left on \(pickupOn!)")
+                }
                 serviceCase.pickupOn = pickupOn
+                serviceCase.centreId = centre.id
+            case .dropOff:
+                if let centreId = step.centreId { serviceCase.centreId = try await Self.centre(tx, centreId, of: serviceCase).id }
+            case .cancel:
+                // A courier no longer needed gives its collection back.
+                if from == .pickupScheduled, let centreId = serviceCase.centreId, let day = serviceCase.pickupOn {
+                    try await tx.releasePickup(centreId: centreId, day: day)
+                }
             case .inspect:
                 guard let grade = step.grade else { throw DomainError.invalid(field: "grade", "one of resell, refurbish, scrap") }
                 serviceCase.grade = grade
@@ -319,11 +359,19 @@ public struct ServiceDesk: Sendable {
         return text
     }
 
-    /// A pickup day: `YYYY-MM-DD`, from today to 30 days ahead.
+    /// A pickup day: a working day from tomorrow to two weeks ahead, `YYYY-MM-DD`.
     static func validate(pickupOn text: String, now: Date) throws -> String {
-        guard let day = RFC3339.date(text + "T00:00:00Z"), day.utcDay == text,
-              day.addingTimeInterval(86_400) > now, day < now.addingTimeInterval(31 * 86_400)
-        else { throw DomainError.invalid(field: "pickupOn", "a day from today to 30 days ahead, YYYY-MM-DD") }
+        guard ServiceCentre.pickupDays(from: now).contains(text) else {
+            throw DomainError.invalid(field: "pickupOn", "a working day from tomorrow to two weeks ahead, YYYY-MM-DD")
+        }
         return text
+    }
+
+    /// An active centre of the case's market.
+    static func centre(_ tx: any Transaction, _ id: String, of serviceCase: ServiceCase) async throws -> ServiceCentre {
+        guard let centre = try await tx.serviceCentre(id: id), centre.active, centre.marketCode == serviceCase.marketCode else {
+            throw DomainError.invalid(field: "centreId", "an open service centre of market \(serviceCase.marketCode)")
+        }
+        return centre
     }
 }

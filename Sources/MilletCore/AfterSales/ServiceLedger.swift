@@ -21,6 +21,11 @@ public protocol ServiceLedger: Sendable {
     func receiveReturned(_ lines: [CaseLine], warehouses: [String: String], grade: InspectionGrade, caseId: String, at: Date) async throws
     /// Takes one new unit of the SKU from the warehouse for an exchange; `conflict(out_of_stock)`.
     func takeReplacement(skuId: String, warehouseId: String) async throws
+    func serviceCentre(id: String) async throws -> ServiceCentre?
+    /// Takes one of the centre's pickups on `day` if fewer than `capacity` are booked.
+    func bookPickup(centreId: String, day: String, capacity: Int) async throws -> Bool
+    /// Gives a booked pickup back.
+    func releasePickup(centreId: String, day: String) async throws
     /// Puts a webhook delivery in the outbox for every endpoint that wants the event.
     func publish(_ event: WebhookEvent, data: [String: String], at: Date) async throws
 }
@@ -36,4 +41,6 @@ public protocol ServiceCaseRepository: Sendable {
     /// Returns not refunded yet whose goods are on their way or in, past their deadline.
     func overdueReturnIds(now: Date, limit: Int) async throws -> [String]
     func serialRecord(serial: String) async throws -> SerialRecord?
+    /// The pickups booked for `day`, of one centre or all, by centre.
+    func pickups(day: String, centreId: String?) async throws -> [ServiceCase]
 }

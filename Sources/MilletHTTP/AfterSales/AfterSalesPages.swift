@@ -9,7 +9,9 @@ struct AfterSalesPages {
     let pages: PageKit
     let desk: ServiceDesk
     let cases: any ServiceCaseRepository
+    let centres: any ServiceCentreRepository
     let orderDesk: OrderDesk
+    let orders: any OrderRepository
     let clock: any MilletClock
 
     struct ServiceForm: Decodable {
@@ -25,6 +27,12 @@ struct AfterSalesPages {
         let grade: String?
         let serial: String?
         let pickupOn: String?
+        let centreId: String?
+    }
+
+    struct PickupForm: Decodable {
+        /// `centreId|YYYY-MM-DD`, as the slot list offers it.
+        let slot: String
     }
 
     func addRoutes(to groups: RouteGroups) {
@@ -87,6 +95,32 @@ struct AfterSalesPages {
             let cancelled = try await desk.cancel(caseId: try context.parameters.require("id"), viewer: viewer)
             return redirect("/service/\(cancelled.id)")
         }
+        groups.open.post("service/:id/pickup") { request, context in
+            let viewer = try context.requireAccount()
+            let form = try await request.decodeForm(PickupForm.self, context: context)
+            let parts = form.slot.split(separator: "|").map(String.init)
+            guard parts.count == 2 else { throw DomainError.invalid(field: "slot", "a centre and a day") }
+            let booked = try await desk.bookPickup(caseId: try context.parameters.require("id"), viewer: viewer, centreId: parts[0], day: parts[1])
+            return redirect("/service/\(booked.id)")
+        }
+        groups.staff.get("staff/pickups") { request, context in
+            _ = try context.requireAccount()
+            let chrome = try await pages.chrome(request, context)
+            let days = ServiceCentre.pickupDays(from: clock.now().addingTimeInterval(-86_400))
+            let day = request.uri.queryParameters.get("day").flatMap { days.contains($0) ? $0 : nil } ?? days[0]
+            var rows: [[String: Any]] = []
+            for pickup in try await cases.pickups(day: day, centreId: nil) {
+                guard let order = try await orders.order(id: pickup.orderId) else { continue }
+                let address = order.shippingAddress
+                rows.append(row(pickup, chrome: chrome).merging([
+                    "centre": pickup.centreId ?? "", "name": address.name, "address": "\(address.line1), \(address.city) \(address.postcode)",
+                    "phone": address.phone,
+                ]) { a, _ in a })
+            }
+            return pages.page("staff-pickups", [
+                "day": day, "days": days.map { ["day": $0, "selected": $0 == day] }, "pickups": rows, "hasPickups": !rows.isEmpty,
+            ], chrome: chrome)
+        }
         groups.staff.get("staff/service") { request, context in
             _ = try context.requireAccount()
             let chrome = try await pages.chrome(request, context)
@@ -108,7 +142,7 @@ struct AfterSalesPages {
             let caseId = try context.parameters.require("id")
             let step = try ServiceController.step(ServiceController.EventBody(
                 event: form.event, note: form.note, grade: PageKit.nonEmpty(form.grade), serial: PageKit.nonEmpty(form.serial),
-                pickupOn: PageKit.nonEmpty(form.pickupOn)))
+                pickupOn: PageKit.nonEmpty(form.pickupOn), centreId: PageKit.nonEmpty(form.centreId)))
             _ = try await desk.apply(step, caseId: caseId, staff: staff)
             return redirect("/service/\(caseId)")
         }
@@ -147,6 +181,17 @@ struct AfterSalesPages {
         values["grade"] = c.grade.map { t["grade_\($0.rawValue)"] ?? $0.rawValue }
         values["replacementSerial"] = c.replacementSerial
         values["pickupOn"] = c.pickupOn
+        let marketCentres = try await centres.serviceCentres(marketCode: c.marketCode, includeInactive: false)
+        values["centreName"] = marketCentres.first { $0.id == c.centreId }?.name
+        if c.status.goodsWithFan {
+            values["centres"] = marketCentres.map { ["name": $0.name, "address": $0.address, "hours": $0.hours] }
+            values["hasCentres"] = !marketCentres.isEmpty
+        }
+        if c.events.contains(.schedulePickup) {
+            let slots = try await desk.pickupSlots(caseId: c.id, viewer: viewer, centres: centres)
+            values["slots"] = slots.map { ["value": "\($0.centre.id)|\($0.day)", "label": "\($0.day) · \($0.centre.name) (\($0.left))"] }
+            values["hasSlots"] = !slots.isEmpty
+        }
         values["history"] = c.history.map { step -> [String: Any] in
             var row: [String: Any] = ["at": chrome.format.dateTime(step.at), "status": MessageTexts.caseStep(step.to, language: chrome.preferences.language),
                                       "event": step.event]
@@ -155,11 +200,12 @@ struct AfterSalesPages {
         }
         values["cancellable"] = c.status.goodsWithFan
         if viewer.role.isStaff {
-            values["staffEvents"] = c.events.filter { $0 != .cancel || !c.status.goodsWithFan }.map { event -> [String: Any] in
+            // A pickup is booked with the slot list above, as the fan books one.
+            values["staffEvents"] = c.events.filter { ($0 != .cancel || !c.status.goodsWithFan) && $0 != .schedulePickup }.map { event -> [String: Any] in
                 ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue, "needsGrade": event == .inspect,
-                 "needsSerial": event == .shipBack, "needsDay": event == .schedulePickup, "needsNote": event == .refuse,
-                 "today": clock.now().utcDay]
+                 "needsSerial": event == .shipBack, "needsNote": event == .refuse, "needsCentre": event == .dropOff]
             }
+            values["centreChoices"] = marketCentres.map { ["id": $0.id, "name": $0.name] }
             values["grades"] = InspectionGrade.allCases.map { ["code": $0.rawValue, "label": t["grade_\($0.rawValue)"] ?? $0.rawValue] }
             values["attention"] = c.needsAttention(now: clock.now())
         }

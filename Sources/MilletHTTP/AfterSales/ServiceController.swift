@@ -9,6 +9,7 @@ struct ServiceController {
     let desk: ServiceDesk
     let cases: any ServiceCaseRepository
     let rules: any ServiceRuleRepository
+    let centres: any ServiceCentreRepository
     let markets: any MarketRepository
     let clock: any MilletClock
 
@@ -37,6 +38,18 @@ struct ServiceController {
         let grade: String?
         let serial: String?
         let pickupOn: String?
+        let centreId: String?
+    }
+
+    struct PickupBody: Decodable {
+        let centreId: String
+        let day: String
+    }
+
+    struct CentreBody: Decodable {
+        let market, name, address, hours: String
+        let pickupsPerDay: Int
+        let active: Bool?
     }
 
     struct RuleBody: Decodable {
@@ -85,6 +98,42 @@ struct ServiceController {
             let viewer = try context.requireAccount()
             return ServiceCaseDTO(try await desk.cancel(caseId: try context.parameters.require("id"), viewer: viewer), now: clock.now())
         }
+        groups.open.get("markets/:code/service-centres") { _, context in
+            let market = try await markets.requireMarket(try context.parameters.require("code"), field: "code")
+            return ServiceCentreList(items: try await centres.serviceCentres(marketCode: market.code, includeInactive: false).map(ServiceCentreDTO.init))
+        }
+        groups.open.get("service-cases/:id/pickup-slots") { _, context in
+            let viewer = try context.requireAccount()
+            let slots = try await desk.pickupSlots(caseId: try context.parameters.require("id"), viewer: viewer, centres: centres)
+            return PickupSlotList(items: slots.map { PickupSlotList.Slot(centreId: $0.centre.id, centreName: $0.centre.name, day: $0.day, left: $0.left) })
+        }
+        groups.open.post("service-cases/:id/pickup") { request, context in
+            let viewer = try context.requireAccount()
+            let body = try await request.decodeJSON(PickupBody.self, context: context)
+            let booked = try await desk.bookPickup(caseId: try context.parameters.require("id"), viewer: viewer, centreId: body.centreId, day: body.day)
+            return ServiceCaseDTO(booked, now: clock.now())
+        }
+        groups.staff.put("staff/service-centres/:id") { request, context in
+            _ = try context.requireAccount()
+            let body = try await request.decodeJSON(CentreBody.self, context: context)
+            let market = try await markets.requireMarket(body.market)
+            let id = try context.parameters.require("id")
+            if let existing = try await centres.serviceCentre(id: id), existing.marketCode != market.code {
+                throw DomainError.conflict(code: "centre_market", message: "centre \(id) is in market \(existing.marketCode)")
+            }
+            let centre = try ServiceCentre(
+                id: id, marketCode: market.code, name: body.name, address: body.address, hours: body.hours, pickupsPerDay: body.pickupsPerDay,
+                active: body.active ?? true)
+            try await centres.save(centre)
+            return ServiceCentreDTO(centre)
+        }
+        groups.staff.get("staff/pickups") { request, context in
+            _ = try context.requireAccount()
+            let day = request.uri.queryParameters.get("day") ?? ""
+            guard let date = RFC3339.date(day + "T00:00:00Z"), date.utcDay == day else { throw DomainError.invalid(field: "day", "YYYY-MM-DD") }
+            let now = clock.now()
+            return ServiceCaseList(items: try await cases.pickups(day: day, centreId: request.uri.queryParameters.get("centre")).map { ServiceCaseDTO($0, now: now) })
+        }
         groups.staff.get("staff/service-cases") { request, context in
             _ = try context.requireAccount()
             let status = try request.uri.queryParameters.get("status").map { value in
@@ -123,7 +172,7 @@ struct ServiceController {
             guard let grade = InspectionGrade(rawValue: value) else { throw DomainError.invalid(field: "grade", "resell, refurbish or scrap") }
             return grade
         }
-        return ServiceDesk.CaseStep(event: event, note: body.note ?? "", grade: grade, serial: body.serial, pickupOn: body.pickupOn)
+        return ServiceDesk.CaseStep(event: event, note: body.note ?? "", grade: grade, serial: body.serial, pickupOn: body.pickupOn, centreId: body.centreId)
     }
 
     static func rule(_ body: RuleBody, market: String, code: String) throws -> ServiceRule {
@@ -182,7 +231,7 @@ struct ServiceCaseDTO: ResponseEncodable {
     }
 
     let id, number, kind, status, orderId, market, reason, part, description, remedy, rule, ruleTitle: String
-    let serial, refundId, grade, replacementSerial, pickupOn: String?
+    let serial, refundId, grade, replacementSerial, pickupOn, centreId: String?
     let lines: [Line]
     let refundAmount: MoneyDTO
     let deadline, createdAt: Date
@@ -209,6 +258,7 @@ struct ServiceCaseDTO: ResponseEncodable {
         grade = c.grade?.rawValue
         replacementSerial = c.replacementSerial
         pickupOn = c.pickupOn
+        centreId = c.centreId
         lines = c.lines.map { Line(skuId: $0.skuId, quantity: $0.quantity) }
         refundAmount = MoneyDTO(amount: c.refundAmount, currency: c.currency)
         deadline = c.deadline
@@ -240,4 +290,33 @@ struct ServiceRuleDTO: ResponseEncodable {
         caseDays = rule.caseDays
         active = rule.active
     }
+}
+
+struct ServiceCentreList: ResponseEncodable {
+    let items: [ServiceCentreDTO]
+}
+
+struct ServiceCentreDTO: ResponseEncodable {
+    let id, market, name, address, hours: String
+    let pickupsPerDay: Int
+    let active: Bool
+
+    init(_ centre: ServiceCentre) {
+        id = centre.id
+        market = centre.marketCode
+        name = centre.name
+        address = centre.address
+        hours = centre.hours
+        pickupsPerDay = centre.pickupsPerDay
+        active = centre.active
+    }
+}
+
+struct PickupSlotList: ResponseEncodable {
+    struct Slot: Codable {
+        let centreId, centreName, day: String
+        let left: Int
+    }
+
+    let items: [Slot]
 }

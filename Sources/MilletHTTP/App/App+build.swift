@@ -44,8 +44,10 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
     ShipmentsController(desk: services.shippingDesk).addRoutes(to: api)
     ShippingMethodsController(markets: services.markets, methods: services.shippingMethods).addRoutes(to: api)
-    ServiceController(desk: services.serviceDesk, cases: services.serviceCases, rules: services.serviceRules, markets: services.markets, clock: services.clock)
-        .addRoutes(to: api)
+    ServiceController(
+        desk: services.serviceDesk, cases: services.serviceCases, rules: services.serviceRules, centres: services.serviceCentres, markets: services.markets,
+        clock: services.clock
+    ).addRoutes(to: api)
     InvoicesController(desk: services.orderDesk, invoices: services.invoices, markets: services.markets).addRoutes(to: api)
     CommunityController(desk: services.communityDesk, community: services.community, clock: services.clock).addRoutes(to: api)
     ReleasesController(desk: services.communityDesk, releases: services.releases, clock: services.clock).addRoutes(to: api)
@@ -80,8 +82,10 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         orderDesk: services.orderDesk, orders: services.orders
     ).addRoutes(to: groups)
     ShippingPages(pages: kit, desk: services.shippingDesk, orders: services.orders).addRoutes(to: groups)
-    AfterSalesPages(pages: kit, desk: services.serviceDesk, cases: services.serviceCases, orderDesk: services.orderDesk, clock: services.clock)
-        .addRoutes(to: groups)
+    AfterSalesPages(
+        pages: kit, desk: services.serviceDesk, cases: services.serviceCases, centres: services.serviceCentres, orderDesk: services.orderDesk,
+        orders: services.orders, clock: services.clock
+    ).addRoutes(to: groups)
     SalePages(pages: kit, saleDesk: services.saleDesk, catalog: services.catalog, payments: services.payments, sandbox: services.sandbox, clock: services.clock)
         .addRoutes(to: groups)
     CommunityPages(

@@ -52,6 +52,7 @@ public struct MilletServices: Sendable {
     public let serviceDesk: ServiceDesk
     public let serviceCases: any ServiceCaseRepository
     public let serviceRules: any ServiceRuleRepository
+    public let serviceCentres: any ServiceCentreRepository
     public let shippingMethods: any ShippingMethodRepository
     /// Each market's shipping methods priced for a cart.
     public let delivery: DeliveryOptions
@@ -121,6 +122,7 @@ public struct MilletServices: Sendable {
         self.serviceDesk = ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, clock: clock)
         self.serviceCases = store
         self.serviceRules = store
+        self.serviceCentres = store
         self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
         self.pricing = pricing
         self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)

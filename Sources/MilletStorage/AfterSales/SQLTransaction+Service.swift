@@ -7,12 +7,12 @@ extension SQLTransaction: ServiceLedger {
         let c = serviceCase
         try await db.raw("""
             INSERT INTO service_cases (id, kind, status, account_id, order_id, market_code, serial, ground, part, description, remedy,
-                rule_code, rule_title, deadline_at, refund_amount, currency, refund_id, grade, replacement_serial, pickup_on, created_at)
+                rule_code, rule_title, deadline_at, refund_amount, currency, refund_id, grade, replacement_serial, pickup_on, centre_id, created_at)
             VALUES (\(bind: c.id), \(bind: c.kind.rawValue), \(bind: c.status.rawValue), \(bind: c.accountId), \(bind: c.orderId),
                 \(bind: c.marketCode), \(bind: c.serial), \(bind: c.ground.rawValue), \(bind: c.part.rawValue), \(bind: c.description),
                 \(bind: c.remedy.rawValue), \(bind: c.ruleCode), \(bind: c.ruleTitle), \(bind: c.deadline.millis), \(bind: c.refundAmount),
                 \(bind: c.currency), \(bind: c.refundId), \(bind: c.grade?.rawValue), \(bind: c.replacementSerial), \(bind: c.pickupOn),
-                \(bind: c.createdAt.millis))
+                \(bind: c.centreId), \(bind: c.createdAt.millis))
             """).run()
         for line in c.lines {
             try await db.raw("""
@@ -38,7 +38,7 @@ extension SQLTransaction: ServiceLedger {
         let c = serviceCase
         try await db.raw("""
             UPDATE service_cases SET status = \(bind: c.status.rawValue), refund_id = \(bind: c.refundId), grade = \(bind: c.grade?.rawValue),
-                replacement_serial = \(bind: c.replacementSerial), pickup_on = \(bind: c.pickupOn)
+                replacement_serial = \(bind: c.replacementSerial), pickup_on = \(bind: c.pickupOn), centre_id = \(bind: c.centreId)
             WHERE id = \(bind: c.id)
             """).run()
         try await append(transition, caseId: c.id)
@@ -102,6 +102,27 @@ extension SQLTransaction: ServiceLedger {
             RETURNING sku_id
             """).first()
         guard taken != nil else { throw DomainError.conflict(code: "out_of_stock", message: "no new unit of the SKU is in its warehouse") }
+    }
+
+    func serviceCentre(id: String) async throws -> ServiceCentre? {
+        try await SQLStore.serviceCentre(db: db, id: id)
+    }
+
+    func bookPickup(centreId: String, day: String, capacity: Int) async throws -> Bool {
+        guard capacity > 0 else { return false }
+        // The upsert decides under the row's lock, so two fans never take the last collection.
+        return try await db.raw("""
+            INSERT INTO pickup_bookings (centre_id, day, booked) VALUES (\(bind: centreId), \(bind: day), 1)
+            ON CONFLICT (centre_id, day) DO UPDATE SET booked = pickup_bookings.booked + 1
+            WHERE pickup_bookings.booked < \(bind: Int64(capacity))
+            RETURNING booked
+            """).first() != nil
+    }
+
+    func releasePickup(centreId: String, day: String) async throws {
+        try await db.raw("""
+            UPDATE pickup_bookings SET booked = booked - 1 WHERE centre_id = \(bind: centreId) AND day = \(bind: day) AND booked > 0
+            """).run()
     }
 
     func publish(_ event: WebhookEvent, data: [String: String], at: Date) async throws {

@@ -39,6 +39,7 @@ extension SQLStore {
         .buyerTaxIds,
         .messages,
         .afterSales,
+        .serviceCentres,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
