@@ -42,6 +42,10 @@ struct AfterSalesHTTPTests: HTTPHarness {
                 #expect(covers.contains { $0["rule"] as? String == "withdrawal" && $0["part"] as? String == "main_unit" })
                 #expect(covers.contains { $0["rule"] as? String == "legal-guarantee-repair" && $0["part"] as? String == "battery" })
             }
+            try await client.execute(uri: "/api/v1/me/warranties", method: .get, headers: bearer(fan)) { response in
+                let items = try decode(response)["items"] as? [[String: Any]]
+                #expect(items?.map { $0["serial"] as? String } == ["ES-API-1"] && items?.first?["coverStartsAt"] is String)
+            }
             let moderator = try await logIn(client, "moderator@millet.test", "millet-moderator")
             try await client.execute(uri: "/api/v1/warranty/ES-API-1", method: .get, headers: bearer(moderator)) { #expect($0.status == .notFound) }
 

@@ -138,6 +138,7 @@ struct RouteRoleTests: HTTPHarness {
         "GET /api/v1/staff/markets/{code}/shipping-methods": .staff,
         "PUT /api/v1/staff/markets/{code}/shipping-methods/{method}": .staff,
         "GET /api/v1/warranty/{serial}": .signedIn,
+        "GET /api/v1/me/warranties": .signedIn,
         "POST /api/v1/orders/{id}/returns": .signedIn,
         "POST /api/v1/service-cases": .signedIn,
         "GET /api/v1/me/service-cases": .signedIn,

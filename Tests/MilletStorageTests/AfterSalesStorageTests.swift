@@ -110,6 +110,7 @@ extension StorageConformanceTests {
 
             // The new unit's cover counts from the first delivery; the old serial points to it.
             #expect(try await desk.warranty(serial: "CN-0002", viewer: fan).start == deliveredAt)
+            #expect(try await desk.warranties(of: fan).map(\.record.serial) == ["CN-0002"])
             await #expect(throws: DomainError.conflict(code: "serial_replaced", message: "unit CN-0001 was replaced by CN-0002; ask for that one")) {
                 try await desk.openService(serial: "CN-0001", kind: .repair, part: .mainUnit, viewer: fan, description: "still broken")
             }

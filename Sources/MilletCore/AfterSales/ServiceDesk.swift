@@ -37,6 +37,15 @@ public struct ServiceDesk: Sendable {
         return Warranty(record: record, marketCode: order.marketCode, start: start, covers: covers)
     }
 
+    /// The warranty of every unit `viewer` owns now, newest first: My devices.
+    public func warranties(of viewer: Account) async throws -> [Warranty] {
+        var answers: [Warranty] = []
+        for record in try await cases.serialRecords(accountId: viewer.id) {
+            answers.append(try await warranty(serial: record.serial, viewer: viewer))
+        }
+        return answers
+    }
+
     /// A fan returns units of a delivered order, for a change of mind or a fault. The market's
     /// rules decide: outside every return window it is `conflict(out_of_window)` naming the rule;
     /// a withdrawal inside its window is approved at once, a fault waits for staff.

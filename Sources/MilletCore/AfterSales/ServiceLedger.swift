@@ -41,6 +41,8 @@ public protocol ServiceCaseRepository: Sendable {
     /// Returns not refunded yet whose goods are on their way or in, past their deadline.
     func overdueReturnIds(now: Date, limit: Int) async throws -> [String]
     func serialRecord(serial: String) async throws -> SerialRecord?
+    /// The units a fan owns now (sold to them and not replaced), newest first.
+    func serialRecords(accountId: String) async throws -> [SerialRecord]
     /// The pickups booked for `day`, of one centre or all, by centre.
     func pickups(day: String, centreId: String?) async throws -> [ServiceCase]
 }

@@ -40,7 +40,17 @@ struct AfterSalesPages {
             let viewer = try context.requireAccount()
             let chrome = try await pages.chrome(request, context)
             let mine = try await cases.serviceCases(accountId: viewer.id)
-            return pages.page("service", ["cases": mine.map { row($0, chrome: chrome) }, "hasCases": !mine.isEmpty], chrome: chrome)
+            let units = try await desk.warranties(of: viewer).map { warranty -> [String: Any] in
+                var unit: [String: Any] = ["serial": warranty.record.serial, "orderId": warranty.record.orderId]
+                unit["start"] = warranty.start.map(chrome.format.day)
+                // The longest free cover of the main unit left, if any.
+                unit["freeUntil"] = warranty.covers.filter { $0.part == .mainUnit && $0.remedy == .repairFree }.compactMap(\.until).max()
+                    .map { chrome.format.day($0.addingTimeInterval(-1)) }
+                return unit
+            }
+            return pages.page("service", [
+                "cases": mine.map { row($0, chrome: chrome) }, "hasCases": !mine.isEmpty, "units": units, "hasUnits": !units.isEmpty,
+            ], chrome: chrome)
         }
         groups.open.get("warranty") { request, context in
             let viewer = try context.requireAccount()

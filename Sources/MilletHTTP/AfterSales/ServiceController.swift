@@ -64,6 +64,10 @@ struct ServiceController {
             let viewer = try context.requireAccount()
             return WarrantyDTO(try await desk.warranty(serial: try context.parameters.require("serial"), viewer: viewer))
         }
+        groups.open.get("me/warranties") { _, context in
+            let viewer = try context.requireAccount()
+            return WarrantyList(items: try await desk.warranties(of: viewer).map(WarrantyDTO.init))
+        }
         groups.open.post("orders/:id/returns") { request, context in
             let viewer = try context.requireAccount()
             let body = try await request.decodeJSON(ReturnBody.self, context: context)
@@ -186,6 +190,10 @@ struct ServiceController {
             marketCode: market, code: code, remedy: remedy, ground: ground, parts: parts, period: try ServicePeriod(text: body.period),
             caseDays: body.caseDays, title: body.title, active: body.active ?? true)
     }
+}
+
+struct WarrantyList: ResponseEncodable {
+    let items: [WarrantyDTO]
 }
 
 struct WarrantyDTO: ResponseEncodable {

@@ -43,13 +43,23 @@ extension SQLStore: ServiceCaseRepository {
         try await read { db in try await Self.serialRecord(db: db, serial: serial) }
     }
 
-    static func serialRecord(db: any SQLDatabase, serial: String) async throws -> SerialRecord? {
-        try await db.raw("SELECT * FROM device_sales WHERE serial = \(bind: serial)").first().map { row in
-            SerialRecord(
-                serial: try row.string("serial"), orderId: try row.string("order_id"), accountId: try row.string("account_id"),
-                skuId: try row.optionalString("sku_id"), warrantyFrom: try row.optionalDate("warranty_from"),
-                replacedBy: try row.optionalString("replaced_by"))
+    public func serialRecords(accountId: String) async throws -> [SerialRecord] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM device_sales WHERE account_id = \(bind: accountId) AND replaced_by IS NULL ORDER BY shipped_at DESC, serial LIMIT 200
+                """).all().map(Self.serialRecord(from:))
         }
+    }
+
+    static func serialRecord(db: any SQLDatabase, serial: String) async throws -> SerialRecord? {
+        try await db.raw("SELECT * FROM device_sales WHERE serial = \(bind: serial)").first().map(serialRecord(from:))
+    }
+
+    static func serialRecord(from row: any SQLRow) throws -> SerialRecord {
+        SerialRecord(
+            serial: try row.string("serial"), orderId: try row.string("order_id"), accountId: try row.string("account_id"),
+            skuId: try row.optionalString("sku_id"), warrantyFrom: try row.optionalDate("warranty_from"),
+            replacedBy: try row.optionalString("replaced_by"))
     }
 
     static func loadServiceCase(db: any SQLDatabase, id: String) async throws -> ServiceCase? {
