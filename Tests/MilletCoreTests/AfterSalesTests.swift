@@ -10,7 +10,7 @@ struct AfterSalesTests {
         let common: [CaseStatus: [CaseEvent: CaseStatus]] = [
             .requested: [.approve: .approved, .refuse: .refused, .cancel: .cancelled],
             .approved: [.schedulePickup: .pickupScheduled, .dropOff: .droppedOff, .cancel: .cancelled],
-            .pickupScheduled: [.dropOff: .droppedOff, .dispatch: .inTransit, .cancel: .cancelled],
+            .pickupScheduled: [.schedulePickup: .pickupScheduled, .dropOff: .droppedOff, .dispatch: .inTransit, .cancel: .cancelled],
             .droppedOff: [.dispatch: .inTransit, .receive: .received, .cancel: .cancelled],
             .inTransit: [.receive: .received, .cancel: .cancelled],
             .received: [.inspect: .inspected],

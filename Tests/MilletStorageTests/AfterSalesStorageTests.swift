@@ -153,11 +153,42 @@ extension StorageConformanceTests {
             #expect(try await desk.refundOverdue().isEmpty)
             let late = try #require(try await store.serviceCase(id: opened.id))
             #expect(late.refundId != nil && late.history.last?.event == "deadline_refund" && late.needsAttention(now: clock.now()))
+            await #expect(throws: DomainError.conflict(code: "refunded", message: "the case was refunded; its goods are due back")) {
+                try await desk.apply(.init(event: .cancel, note: ""), caseId: opened.id, staff: staff)
+            }
             _ = try await desk.apply(.init(event: .receive, note: ""), caseId: opened.id, staff: staff)
             let refunds = try #require(try await store.order(id: order.id)?.refunds)
             #expect(refunds.count == 1 && refunds[0].amount == order.totals.total)
+            // Nothing is left to return on that order, whatever kind of case asks.
+            await #expect(throws: DomainError.self) {
+                try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 1)], ground: .anyReason, description: "")
+            }
             #expect(try await store.serviceCases(status: .received, marketCode: "ES", limit: 10).map(\.id) == [opened.id])
             #expect(try await store.serviceCases(status: nil, marketCode: "CN", limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backends.all) func theDeadlineRefundsOnceEvenWhenNothingIsLeftAndAFanCannotCancelGoodsInTransit(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, order) = try await deliveredOrder(store, market: "ES", quantity: 1, serials: [], key: "nothing-left-1")
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let desk = serviceDesk(store)
+            let opened = try await desk.openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: sku.id, quantity: 1)], ground: .anyReason, description: "")
+            _ = try await desk.apply(.init(event: .dropOff, note: ""), caseId: opened.id, staff: staff)
+            _ = try await desk.apply(.init(event: .dispatch, note: ""), caseId: opened.id, staff: staff)
+            await #expect(throws: DomainError.conflict(code: "goods_handed_over", message: "the goods are with the brand already; ask staff to cancel")) {
+                try await desk.cancel(caseId: opened.id, viewer: fan)
+            }
+            // Staff gave everything back by hand before the deadline.
+            _ = try await store.desk(clock).refund(orderId: order.id, amount: order.totals.total, reason: "goodwill", actor: "staff:x")
+            clock.advance(by: 15 * 86_400)
+            #expect(try await desk.refundOverdue() == [opened.id])
+            #expect(try await desk.refundOverdue().isEmpty)
+            let late = try #require(try await store.serviceCase(id: opened.id))
+            #expect(late.refundId == nil && late.history.last?.note.contains("nothing was left to refund") == true)
+            #expect(try await store.order(id: order.id)?.refunds.count == 1)
+            let received = try await desk.apply(.init(event: .receive, note: ""), caseId: opened.id, staff: staff)
+            #expect(received.history.last?.note == "nothing was left to refund")
         }
     }
 }
@@ -208,14 +239,21 @@ extension StorageConformanceTests {
             let booked = try await desk.bookPickup(caseId: a.id, viewer: fan, centreId: "madrid-centro", day: days[0])
             #expect(booked.status == .pickupScheduled && booked.centreId == "madrid-centro" && booked.pickupOn == days[0])
             #expect(try await desk.pickupSlots(caseId: b.id, viewer: fan, centres: store).map(\.day) == Array(days.dropFirst()))
-            #expect(try await desk.pickupSlots(caseId: a.id, viewer: fan, centres: store).isEmpty)
+            // A booked case may move its pickup to a day with a place left.
+            #expect(try await desk.pickupSlots(caseId: a.id, viewer: fan, centres: store).map(\.day) == Array(days.dropFirst()))
             await #expect(throws: DomainError.conflict(code: "pickup_full", message: "Madrid has no collection left on \(days[0])")) {
                 try await desk.bookPickup(caseId: b.id, viewer: fan, centreId: "madrid-centro", day: days[0])
             }
             #expect(try await store.serviceCase(id: b.id)?.status == .approved)
-            _ = try await desk.cancel(caseId: a.id, viewer: fan)
+            // Another day gives the first one's place back; handing the unit in gives the new one's.
+            #expect(try await desk.bookPickup(caseId: a.id, viewer: fan, centreId: "madrid-centro", day: days[1]).pickupOn == days[1])
+            #expect(try await store.pickupsBooked(centreId: "madrid-centro", days: [days[0], days[1]]) == [days[0]: 0, days[1]: 1])
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            _ = try await desk.apply(.init(event: .dropOff, note: "", centreId: "madrid-centro"), caseId: a.id, staff: staff)
+            #expect(try await store.pickupsBooked(centreId: "madrid-centro", days: [days[1]]) == [days[1]: 0])
             #expect(try await desk.bookPickup(caseId: b.id, viewer: fan, centreId: "madrid-centro", day: days[0]).status == .pickupScheduled)
-            #expect(try await store.pickupsBooked(centreId: "madrid-centro", days: [days[0]]) == [days[0]: 1])
+            _ = try await desk.cancel(caseId: b.id, viewer: fan)
+            #expect(try await store.pickupsBooked(centreId: "madrid-centro", days: [days[0]]) == [days[0]: 0])
         }
     }
 }

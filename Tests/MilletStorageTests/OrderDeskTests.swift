@@ -278,6 +278,7 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func takeReplacement(skuId: String, warehouseId: String) async throws { try await inner.takeReplacement(skuId: skuId, warehouseId: warehouseId) }
         func publish(_ event: WebhookEvent, data: [String: String], at: Date) async throws { try await inner.publish(event, data: data, at: at) }
         func serviceCentre(id: String) async throws -> ServiceCentre? { try await inner.serviceCentre(id: id) }
+        func addPhoto(_ photo: CasePhoto, caseId: String) async throws { try await inner.addPhoto(photo, caseId: caseId) }
         func bookPickup(centreId: String, day: String, capacity: Int) async throws -> Bool {
             try await inner.bookPickup(centreId: centreId, day: day, capacity: capacity)
         }

@@ -101,6 +101,8 @@ public struct ServiceCaseLifecycle: Sendable, Equatable {
         case (.approved, .schedulePickup): (.pickupScheduled, CaseEffect())
         case (.approved, .dropOff), (.pickupScheduled, .dropOff): (.droppedOff, CaseEffect())
         case (.pickupScheduled, .dispatch), (.droppedOff, .dispatch): (.inTransit, CaseEffect())
+        // Another day or centre for the courier.
+        case (.pickupScheduled, .schedulePickup): (.pickupScheduled, CaseEffect())
         case (.droppedOff, .receive), (.inTransit, .receive): (.received, CaseEffect(requestRefund: kind == .return))
         case (.received, .inspect): (.inspected, CaseEffect())
         case (.inspected, .refund) where kind != .repair: (.refunded, CaseEffect(requestRefund: true))
@@ -138,6 +140,35 @@ public struct CaseLine: Hashable, Sendable, Codable {
     public init(skuId: String, quantity: Int) {
         self.skuId = skuId
         self.quantity = quantity
+    }
+}
+
+/// A photo the fan sent with a case (the fault, the damage, the unit in its box), kept by its
+/// SHA-256 beside the firmware images.
+public struct CasePhoto: Hashable, Sendable, Codable {
+    public let sha256: String
+    /// `image/jpeg` or `image/png`.
+    public let contentType: String
+    public let size: Int64
+    public let at: Date
+
+    /// At most this many per case.
+    public static let limit = 3
+    /// Bytes per photo at most.
+    public static let maxSize = 5 * 1024 * 1024
+
+    public init(sha256: String, contentType: String, size: Int64, at: Date) {
+        self.sha256 = sha256
+        self.contentType = contentType
+        self.size = size
+        self.at = at
+    }
+
+    /// The image type its first bytes show: JPEG or PNG, `nil` for anything else.
+    public static func contentType(of head: [UInt8]) -> String? {
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        return nil
     }
 }
 
@@ -192,6 +223,7 @@ public struct ServiceCase: Hashable, Sendable, Codable {
     public var pickupOn: String?
     /// The service centre that collects the goods or where they were handed in.
     public var centreId: String?
+    public var photos: [CasePhoto]
     public var history: [CaseTransition]
     public let createdAt: Date
 
@@ -199,7 +231,8 @@ public struct ServiceCase: Hashable, Sendable, Codable {
         id: String, kind: ServiceKind, status: CaseStatus, accountId: String, orderId: String, marketCode: String, serial: String?,
         lines: [CaseLine], ground: ServiceGround, part: PartClass, description: String, remedy: Remedy, ruleCode: String, ruleTitle: String,
         deadline: Date, refundAmount: Int64, currency: String, refundId: String? = nil, grade: InspectionGrade? = nil,
-        replacementSerial: String? = nil, pickupOn: String? = nil, centreId: String? = nil, history: [CaseTransition], createdAt: Date
+        replacementSerial: String? = nil, pickupOn: String? = nil, centreId: String? = nil, photos: [CasePhoto] = [], history: [CaseTransition],
+        createdAt: Date
     ) {
         self.id = id
         self.kind = kind
@@ -223,6 +256,7 @@ public struct ServiceCase: Hashable, Sendable, Codable {
         self.replacementSerial = replacementSerial
         self.pickupOn = pickupOn
         self.centreId = centreId
+        self.photos = photos
         self.history = history
         self.createdAt = createdAt
     }

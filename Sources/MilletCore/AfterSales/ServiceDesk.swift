@@ -67,7 +67,8 @@ public struct ServiceDesk: Sendable {
         return try await store.transaction { tx in
             guard let order = try await tx.order(id: order.id) else { throw DomainError.notFound(what: "order") }
             var left = order.lines.reduce(into: [String: Int]()) { $0[$1.skuId, default: 0] += $1.quantity }
-            for open in try await tx.serviceCases(orderId: order.id) where open.kind == .return && open.status != .refused && open.status != .cancelled {
+            // Units in any case still open, or refunded, are not returned twice.
+            for open in try await tx.serviceCases(orderId: order.id) where open.status != .refused && !(open.status == .cancelled && open.refundId == nil) {
                 for line in open.lines { left[line.skuId, default: 0] -= line.quantity }
             }
             for line in lines {
@@ -146,13 +147,39 @@ public struct ServiceDesk: Sendable {
         return found
     }
 
-    /// The fan cancels while the goods are still with them.
-    public func cancel(caseId: String, viewer: Account) async throws -> ServiceCase {
+    /// Whether `viewer` may add a photo to the case now: its fan (or staff), while it is open and
+    /// has fewer than ``CasePhoto/limit``. Asked before the image is stored.
+    public func checkPhotoRoom(caseId: String, viewer: Account) async throws {
         let found = try await serviceCase(id: caseId, viewer: viewer)
-        guard found.status.goodsWithFan || viewer.role.isStaff else {
-            throw DomainError.conflict(code: "goods_handed_over", message: "the goods are with the brand already; ask staff to cancel")
+        guard !found.status.isTerminal else { throw DomainError.conflict(code: "case_closed", message: "the case is \(found.status.rawValue)") }
+        guard found.photos.count < CasePhoto.limit else {
+            throw DomainError.conflict(code: "too_many_photos", message: "a case takes at most \(CasePhoto.limit) photos")
         }
-        return try await move(caseId: caseId, step: CaseStep(event: .cancel, note: "cancelled"), actor: Self.actor(viewer))
+    }
+
+    /// Records a stored photo on the case, with a line in its history.
+    public func addPhoto(_ photo: CasePhoto, caseId: String, viewer: Account) async throws -> ServiceCase {
+        try await checkPhotoRoom(caseId: caseId, viewer: viewer)
+        let actor = Self.actor(viewer)
+        return try await store.transaction { tx in
+            guard let found = try await tx.serviceCase(id: caseId), try await tx.order(id: found.orderId) != nil,
+                  let serviceCase = try await tx.serviceCase(id: caseId)
+            else { throw DomainError.notFound(what: "service case") }
+            // Checked again under the lock: two uploads at once never make a fourth.
+            guard !serviceCase.status.isTerminal, serviceCase.photos.count < CasePhoto.limit else {
+                throw DomainError.conflict(code: "too_many_photos", message: "a case takes at most \(CasePhoto.limit) photos")
+            }
+            try await tx.addPhoto(photo, caseId: caseId)
+            try await tx.update(serviceCase, adding: CaseTransition(
+                from: serviceCase.status, to: serviceCase.status, event: "photo", actor: actor, note: "", at: photo.at))
+            return try await tx.serviceCase(id: caseId)!
+        }
+    }
+
+    /// The fan cancels while the goods are still with them (staff, until they are received).
+    public func cancel(caseId: String, viewer: Account) async throws -> ServiceCase {
+        _ = try await serviceCase(id: caseId, viewer: viewer)
+        return try await move(caseId: caseId, step: CaseStep(event: .cancel, note: "cancelled"), actor: Self.actor(viewer), byFan: !viewer.role.isStaff)
     }
 
     /// What staff send with an event.
@@ -198,7 +225,9 @@ public struct ServiceDesk: Sendable {
     /// when the centre has no collection left that day.
     public func bookPickup(caseId: String, viewer: Account, centreId: String, day: String) async throws -> ServiceCase {
         _ = try await serviceCase(id: caseId, viewer: viewer)
-        return try await move(caseId: caseId, step: CaseStep(event: .schedulePickup, note: "", pickupOn: day, centreId: centreId), actor: Self.actor(viewer))
+        return try await move(
+            caseId: caseId, step: CaseStep(event: .schedulePickup, note: "", pickupOn: day, centreId: centreId), actor: Self.actor(viewer),
+            byFan: !viewer.role.isStaff)
     }
 
     /// A staff member moves a case on by `step` (a note of at most 500 characters; required to refuse).
@@ -209,21 +238,24 @@ public struct ServiceDesk: Sendable {
         return try await move(caseId: caseId, step: step, actor: "staff:\(staff.id)")
     }
 
-    /// Refunds every return whose goods are on their way or in and whose deadline passed, with a
-    /// line in its history staff see in the queue; answers their ids.
+    /// Refunds, once, every return whose goods are on their way or in and whose deadline passed,
+    /// with a line in its history staff see in the queue; answers their ids.
     public func refundOverdue() async throws -> [String] {
         let now = clock.now()
         var refunded: [String] = []
         for id in try await cases.overdueReturnIds(now: now, limit: 100) {
             let done = try await store.transaction { tx -> Bool in
+                // Read again under the locks: staff may have moved or cancelled it meanwhile.
                 guard let found = try await tx.serviceCase(id: id), try await tx.order(id: found.orderId) != nil,
-                      var serviceCase = try await tx.serviceCase(id: id), serviceCase.refundId == nil
+                      var serviceCase = try await tx.serviceCase(id: id), serviceCase.kind == .return, serviceCase.refundId == nil,
+                      Self.handedOver.contains(serviceCase.status), serviceCase.deadline <= now
                 else { return false }
-                try await Self.refund(tx, &serviceCase, actor: "system:refund-deadline", now: now)
+                let paid = try await Self.refund(tx, &serviceCase, actor: "system:refund-deadline", now: now)
                 try await tx.update(serviceCase, adding: CaseTransition(
                     from: serviceCase.status, to: serviceCase.status, event: "deadline_refund", actor: "system:refund-deadline",
-                    note: "the refund deadline passed before the goods were through: refunded now; staff alerted", at: now))
-                try await Self.announce(tx, serviceCase, now: now)
+                    note: paid ? "the refund deadline passed before the goods were through: refunded now; staff alerted"
+                        : "the refund deadline passed: nothing was left to refund; staff alerted", at: now))
+                try await Self.announce(tx, serviceCase, step: "deadline_refund", now: now)
                 return true
             }
             if done { refunded.append(id) }
@@ -232,7 +264,12 @@ public struct ServiceDesk: Sendable {
     }
 
     /// One step of a case in one transaction with its effects.
-    private func move(caseId: String, step: CaseStep, actor: String) async throws -> ServiceCase {
+    /// The statuses in which the brand has the goods or they are on their way.
+    static let handedOver: Set<CaseStatus> = [.droppedOff, .inTransit, .received, .inspected]
+
+    /// One step of a case in one transaction with its effects; `byFan` steps are refused once the
+    /// goods left the fan, as read under the case's lock.
+    private func move(caseId: String, step: CaseStep, actor: String, byFan: Bool = false) async throws -> ServiceCase {
         let now = clock.now()
         let pickupOn = try step.pickupOn.map { try Self.validate(pickupOn: $0, now: now) }
         if step.event == .schedulePickup && (pickupOn == nil || step.centreId == nil) {
@@ -245,24 +282,31 @@ public struct ServiceDesk: Sendable {
             else { throw DomainError.notFound(what: "service case") }
             var lifecycle = ServiceCaseLifecycle(kind: serviceCase.kind, status: serviceCase.status)
             let from = serviceCase.status
+            guard !byFan || from.goodsWithFan else {
+                throw DomainError.conflict(code: "goods_handed_over", message: "the goods are with the brand already; ask staff to cancel")
+            }
             let effect = try lifecycle.apply(step.event)
             serviceCase.status = lifecycle.status
             var note = step.note.trimmed
             switch step.event {
             case .schedulePickup:
                 let centre = try await Self.centre(tx, step.centreId!, of: serviceCase)
+                // A new day gives the old one's collection back first; a full new day undoes both.
+                try await Self.releasePickup(tx, serviceCase, from: from)
                 guard try await tx.bookPickup(centreId: centre.id, day: pickupOn!, capacity: centre.pickupsPerDay) else {
                     throw DomainError.conflict(code: "pickup_full", message: "\(centre.name) has no collection left on \(pickupOn!)")
                 }
                 serviceCase.pickupOn = pickupOn
                 serviceCase.centreId = centre.id
             case .dropOff:
+                // A courier no longer needed gives its collection back.
+                try await Self.releasePickup(tx, serviceCase, from: from)
                 if let centreId = step.centreId { serviceCase.centreId = try await Self.centre(tx, centreId, of: serviceCase).id }
             case .cancel:
-                // A courier no longer needed gives its collection back.
-                if from == .pickupScheduled, let centreId = serviceCase.centreId, let day = serviceCase.pickupOn {
-                    try await tx.releasePickup(centreId: centreId, day: day)
+                guard serviceCase.refundId == nil else {
+                    throw DomainError.conflict(code: "refunded", message: "the case was refunded; its goods are due back")
                 }
+                try await Self.releasePickup(tx, serviceCase, from: from)
             case .inspect:
                 guard let grade = step.grade else { throw DomainError.invalid(field: "grade", "one of resell, refurbish, scrap") }
                 serviceCase.grade = grade
@@ -272,7 +316,7 @@ public struct ServiceDesk: Sendable {
                     try await tx.receiveReturned(serviceCase.lines, warehouses: warehouses, grade: grade, caseId: caseId, at: now)
                 }
             case .shipBack:
-                if serviceCase.kind == .exchange && serial == nil { throw DomainError.invalid(field: "serial", "the new unit's serial") }
+                if from == .exchanged && serial == nil { throw DomainError.invalid(field: "serial", "the new unit's serial") }
                 if let serial, let old = serviceCase.serial {
                     guard let record = try await tx.serialRecord(serial: old) else { throw DomainError.notFound(what: "serial") }
                     let start = Warranty.start(of: record, in: order) ?? now
@@ -289,17 +333,28 @@ public struct ServiceDesk: Sendable {
                 }
                 try await tx.takeReplacement(skuId: line.skuId, warehouseId: warehouse)
             }
-            if effect.requestRefund && serviceCase.refundId == nil { try await Self.refund(tx, &serviceCase, actor: actor, now: now) }
+            if effect.requestRefund && serviceCase.refundId == nil {
+                let paid = try await Self.refund(tx, &serviceCase, actor: actor, now: now)
+                if !paid { note = note.isEmpty ? "nothing was left to refund" : note + " (nothing was left to refund)" }
+            }
             try await tx.update(serviceCase, adding: CaseTransition(
                 from: from, to: serviceCase.status, event: step.event.rawValue, actor: actor, note: note, at: now))
-            try await Self.announce(tx, serviceCase, now: now)
+            try await Self.announce(tx, serviceCase, step: serviceCase.status.rawValue, now: now)
             return try await tx.serviceCase(id: caseId)!
         }
     }
 
+    /// A booked pickup's collection back, when the case was waiting for it.
+    private static func releasePickup(_ tx: any Transaction, _ serviceCase: ServiceCase, from: CaseStatus) async throws {
+        guard from == .pickupScheduled, let centreId = serviceCase.centreId, let day = serviceCase.pickupOn else { return }
+        try await tx.releasePickup(centreId: centreId, day: day)
+    }
+
     /// Writes the case's refund to the payments outbox: what the return is worth, or, for an
-    /// exchange ending in a refund, what its unit was sold for; never more than is left.
-    private static func refund(_ tx: any Transaction, _ serviceCase: inout ServiceCase, actor: String, now: Date) async throws {
+    /// exchange ending in a refund, what its unit was sold for; never more than is left. Answers
+    /// whether anything was left to refund.
+    @discardableResult
+    private static func refund(_ tx: any Transaction, _ serviceCase: inout ServiceCase, actor: String, now: Date) async throws -> Bool {
         var amount = serviceCase.refundAmount
         if serviceCase.kind != .return, let order = try await tx.order(id: serviceCase.orderId) {
             amount = serviceCase.lines.reduce(0) { sum, line in sum + (order.lines.first { $0.skuId == line.skuId }?.unitPrice ?? 0) * Int64(line.quantity) }
@@ -307,6 +362,7 @@ public struct ServiceDesk: Sendable {
         let written = try await OrderDesk.refund(
             tx, orderId: serviceCase.orderId, upTo: amount, reason: "service case \(serviceCase.id.prefix(8)): \(serviceCase.ruleCode)", actor: actor, now: now)
         serviceCase.refundId = written.first?.id
+        return !written.isEmpty
     }
 
     /// The new case's history, webhook and notice.
@@ -319,10 +375,12 @@ public struct ServiceDesk: Sendable {
     }
 
     /// A step's webhook and the fan's notice.
-    private static func announce(_ tx: any Transaction, _ serviceCase: ServiceCase, now: Date) async throws {
+    /// `step` tells this step's notice from the case's others (a rescheduled pickup stays
+    /// `pickup_scheduled`, a deadline refund keeps the status), so each one is told.
+    private static func announce(_ tx: any Transaction, _ serviceCase: ServiceCase, step: String, now: Date) async throws {
         try await tx.publish(.serviceCaseStatusChanged, data: webhookData(serviceCase), at: now)
         try await tx.notify(Notice(
-            accountId: serviceCase.accountId, kind: .serviceCaseUpdated, subjectId: serviceCase.id + ":" + serviceCase.status.rawValue,
+            accountId: serviceCase.accountId, kind: .serviceCaseUpdated, subjectId: "\(serviceCase.id):\(step):\(now.timeIntervalSince1970)",
             params: ["caseId": serviceCase.id, "orderId": serviceCase.orderId, "status": serviceCase.status.rawValue], createdAt: now))
     }
 

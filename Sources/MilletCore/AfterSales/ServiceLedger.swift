@@ -22,6 +22,8 @@ public protocol ServiceLedger: Sendable {
     /// Takes one new unit of the SKU from the warehouse for an exchange; `conflict(out_of_stock)`.
     func takeReplacement(skuId: String, warehouseId: String) async throws
     func serviceCentre(id: String) async throws -> ServiceCentre?
+    /// Adds a photo to the case.
+    func addPhoto(_ photo: CasePhoto, caseId: String) async throws
     /// Takes one of the centre's pickups on `day` if fewer than `capacity` are booked.
     func bookPickup(centreId: String, day: String, capacity: Int) async throws -> Bool
     /// Gives a booked pickup back.

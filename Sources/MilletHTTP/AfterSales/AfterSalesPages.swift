@@ -12,6 +12,7 @@ struct AfterSalesPages {
     let centres: any ServiceCentreRepository
     let orderDesk: OrderDesk
     let orders: any OrderRepository
+    let photos: ServicePhotos
     let clock: any MilletClock
 
     struct ServiceForm: Decodable {
@@ -99,6 +100,18 @@ struct AfterSalesPages {
             let chrome = try await pages.chrome(request, context)
             let found = try await desk.serviceCase(id: try context.parameters.require("id"), viewer: viewer)
             return pages.page("service-case", try await caseValues(found, viewer: viewer, chrome: chrome), chrome: chrome)
+        }
+        // The case page's script sends the chosen file as the body, as the API takes it.
+        groups.open.post("service/:id/photos") { request, context in
+            let viewer = try context.requireAccount()
+            let caseId = try context.parameters.require("id")
+            _ = try await photos.upload(request, caseId: caseId, viewer: viewer, context: context)
+            return redirect("/service/\(caseId)")
+        }
+        groups.open.get("service/:id/photos/:n") { _, context in
+            let viewer = try context.requireAccount()
+            return try await photos.image(
+                caseId: try context.parameters.require("id"), number: try context.parameters.require("n"), viewer: viewer, context: context)
         }
         groups.open.post("service/:id/cancel") { _, context in
             let viewer = try context.requireAccount()
@@ -209,6 +222,8 @@ struct AfterSalesPages {
             return row
         }
         values["cancellable"] = c.status.goodsWithFan
+        values["photos"] = c.photos.indices.map { ["url": "/service/\(c.id)/photos/\($0 + 1)", "n": $0 + 1] }
+        values["canAddPhoto"] = !c.status.isTerminal && c.photos.count < CasePhoto.limit
         if viewer.role.isStaff {
             // A pickup is booked with the slot list above, as the fan books one.
             values["staffEvents"] = c.events.filter { ($0 != .cancel || !c.status.goodsWithFan) && $0 != .schedulePickup }.map { event -> [String: Any] in

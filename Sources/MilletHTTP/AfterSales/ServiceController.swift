@@ -10,6 +10,7 @@ struct ServiceController {
     let cases: any ServiceCaseRepository
     let rules: any ServiceRuleRepository
     let centres: any ServiceCentreRepository
+    let photos: ServicePhotos
     let markets: any MarketRepository
     let clock: any MilletClock
 
@@ -101,6 +102,16 @@ struct ServiceController {
         groups.open.post("service-cases/:id/cancel") { _, context in
             let viewer = try context.requireAccount()
             return ServiceCaseDTO(try await desk.cancel(caseId: try context.parameters.require("id"), viewer: viewer), now: clock.now())
+        }
+        groups.open.post("service-cases/:id/photos") { request, context in
+            let viewer = try context.requireAccount()
+            let updated = try await photos.upload(request, caseId: try context.parameters.require("id"), viewer: viewer, context: context)
+            return ServiceCaseDTO(updated, now: clock.now()).with(status: .created)
+        }
+        groups.open.get("service-cases/:id/photos/:n") { _, context in
+            let viewer = try context.requireAccount()
+            return try await photos.image(
+                caseId: try context.parameters.require("id"), number: try context.parameters.require("n"), viewer: viewer, context: context)
         }
         groups.open.get("markets/:code/service-centres") { _, context in
             let market = try await markets.requireMarket(try context.parameters.require("code"), field: "code")
@@ -240,6 +251,8 @@ struct ServiceCaseDTO: ResponseEncodable {
 
     let id, number, kind, status, orderId, market, reason, part, description, remedy, rule, ruleTitle: String
     let serial, refundId, grade, replacementSerial, pickupOn, centreId: String?
+    /// Where each photo is, `/api/v1/service-cases/{id}/photos/{n}`.
+    let photos: [String]
     let lines: [Line]
     let refundAmount: MoneyDTO
     let deadline, createdAt: Date
@@ -267,6 +280,7 @@ struct ServiceCaseDTO: ResponseEncodable {
         replacementSerial = c.replacementSerial
         pickupOn = c.pickupOn
         centreId = c.centreId
+        photos = c.photos.indices.map { "/api/v1/service-cases/\(c.id)/photos/\($0 + 1)" }
         lines = c.lines.map { Line(skuId: $0.skuId, quantity: $0.quantity) }
         refundAmount = MoneyDTO(amount: c.refundAmount, currency: c.currency)
         deadline = c.deadline

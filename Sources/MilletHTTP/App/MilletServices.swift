@@ -53,6 +53,8 @@ public struct MilletServices: Sendable {
     public let serviceCases: any ServiceCaseRepository
     public let serviceRules: any ServiceRuleRepository
     public let serviceCentres: any ServiceCentreRepository
+    /// The photos of service cases, kept beside the firmware images.
+    let servicePhotos: ServicePhotos
     public let shippingMethods: any ShippingMethodRepository
     /// Each market's shipping methods priced for a cart.
     public let delivery: DeliveryOptions
@@ -123,6 +125,7 @@ public struct MilletServices: Sendable {
         self.serviceCases = store
         self.serviceRules = store
         self.serviceCentres = store
+        self.servicePhotos = ServicePhotos(desk: serviceDesk, files: firmwareFiles, clock: clock)
         self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
         self.pricing = pricing
         self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)

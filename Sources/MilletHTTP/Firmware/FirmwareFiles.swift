@@ -4,8 +4,9 @@ import Hummingbird
 import MilletCore
 import Synchronization
 
-/// Firmware images on disk, stored once under their SHA-256 (`sha256/ab/abcdef…`). An upload
-/// streams to a temporary file while it is hashed, so an image of any size never sits in memory.
+/// Files on disk, stored once under their SHA-256 (`sha256/ab/abcdef…`): firmware images, and the
+/// photos fans send with service cases. An upload streams to a temporary file while it is hashed,
+/// so an image of any size never sits in memory.
 public struct FirmwareFiles: Sendable {
     public let directory: String
     let fileIO = FileIO()
@@ -38,7 +39,7 @@ public struct FirmwareFiles: Sendable {
         let (sha256, size) = digest.withLock { (Secrets.hex($0.hasher.finalize()), $0.size) }
         guard size > 0 else {
             try? FileManager.default.removeItem(atPath: partial)
-            throw DomainError.invalid(field: "body", "must be the firmware image")
+            throw DomainError.invalid(field: "body", "must not be empty")
         }
         let final = path(sha256: sha256)
         try FileManager.default.createDirectory(atPath: (final as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -54,7 +55,7 @@ public struct FirmwareFiles: Sendable {
     /// interrupted download resumes where it stopped.
     func response(sha256: String, size: Int64, range header: String?, context: MilletRequestContext) async throws -> Response {
         let file = path(sha256: sha256)
-        guard FileManager.default.fileExists(atPath: file) else { throw DomainError.notFound(what: "firmware image") }
+        guard FileManager.default.fileExists(atPath: file) else { throw DomainError.notFound(what: "file") }
         var headers: HTTPFields = [.contentType: "application/octet-stream", .acceptRanges: "bytes", .eTag: "\"\(sha256)\""]
         guard let header else {
             headers[.contentLength] = String(size)

@@ -34,6 +34,7 @@ extension SQLStore: ServiceCaseRepository {
                 SELECT id FROM service_cases
                 WHERE kind = 'return' AND refund_id IS NULL AND refund_amount > 0 AND status IN (\(binds: handedOver))
                     AND deadline_at <= \(bind: now.millis)
+                    AND NOT EXISTS (SELECT 1 FROM service_case_events e WHERE e.case_id = service_cases.id AND e.event = 'deadline_refund')
                 ORDER BY deadline_at LIMIT \(bind: Int64(limit))
                 """).all().map { try $0.string("id") }
         }
@@ -79,6 +80,11 @@ extension SQLStore: ServiceCaseRepository {
                 from: try row.optionalString("from_status").flatMap(CaseStatus.init), to: CaseStatus(rawValue: try row.string("to_status"))!,
                 event: try row.string("event"), actor: try row.string("actor"), note: try row.string("note"), at: try row.date("at")))
         }
+        var photos: [String: [CasePhoto]] = [:]
+        for row in try await db.raw("SELECT * FROM service_case_photos WHERE case_id IN (\(binds: ids)) ORDER BY seq").all() {
+            photos[try row.string("case_id"), default: []].append(CasePhoto(
+                sha256: try row.string("sha256"), contentType: try row.string("content_type"), size: try row.int("size"), at: try row.date("at")))
+        }
         return try rows.map { row in
             let id = try row.string("id")
             return ServiceCase(
@@ -90,7 +96,7 @@ extension SQLStore: ServiceCaseRepository {
                 deadline: try row.date("deadline_at"), refundAmount: try row.int("refund_amount"), currency: try row.string("currency"),
                 refundId: try row.optionalString("refund_id"), grade: try row.optionalString("grade").flatMap(InspectionGrade.init),
                 replacementSerial: try row.optionalString("replacement_serial"), pickupOn: try row.optionalString("pickup_on"),
-                centreId: try row.optionalString("centre_id"),
+                centreId: try row.optionalString("centre_id"), photos: photos[id] ?? [],
                 history: history[id] ?? [], createdAt: try row.date("created_at"))
         }
     }

@@ -65,9 +65,9 @@ extension SQLTransaction: ServiceLedger {
             """).first()
         guard inserted != nil else { throw DomainError.conflict(code: "serial_sold", message: "serial \(newSerial) went out before") }
         try await db.raw("UPDATE device_sales SET replaced_by = \(bind: newSerial) WHERE serial = \(bind: old.serial)").run()
+        // A replacement registered already takes its owner and inherited cover now; one registered
+        // later takes them at registration.
         try await SQLStore.linkSale(db: db, serial: newSerial)
-        // A registered replacement's cover counts from the unit it replaced.
-        try await db.raw("UPDATE devices SET warranty_starts_at = \(bind: warrantyFrom.millis) WHERE serial = \(bind: newSerial)").run()
     }
 
     func receiveReturned(_ lines: [CaseLine], warehouses: [String: String], grade: InspectionGrade, caseId: String, at: Date) async throws {
@@ -122,6 +122,15 @@ extension SQLTransaction: ServiceLedger {
     func releasePickup(centreId: String, day: String) async throws {
         try await db.raw("""
             UPDATE pickup_bookings SET booked = booked - 1 WHERE centre_id = \(bind: centreId) AND day = \(bind: day) AND booked > 0
+            """).run()
+    }
+
+    func addPhoto(_ photo: CasePhoto, caseId: String) async throws {
+        try await db.raw("""
+            INSERT INTO service_case_photos (case_id, seq, sha256, content_type, size, at)
+            SELECT \(bind: caseId), COALESCE(MAX(seq), 0) + 1, \(bind: photo.sha256), \(bind: photo.contentType), \(bind: photo.size),
+                \(bind: photo.at.millis)
+            FROM service_case_photos WHERE case_id = \(bind: caseId)
             """).run()
     }
 

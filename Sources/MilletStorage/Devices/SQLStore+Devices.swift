@@ -95,7 +95,7 @@ extension SQLStore: DeviceRepository {
         try await db.raw("""
             UPDATE devices SET owner_account_id = (SELECT account_id FROM device_sales s WHERE s.serial = devices.serial),
                 order_id = (SELECT order_id FROM device_sales s WHERE s.serial = devices.serial),
-                warranty_starts_at = (SELECT shipped_at FROM device_sales s WHERE s.serial = devices.serial)
+                warranty_starts_at = (SELECT COALESCE(warranty_from, shipped_at) FROM device_sales s WHERE s.serial = devices.serial)
             WHERE serial = \(bind: serial) AND EXISTS (SELECT 1 FROM device_sales s WHERE s.serial = devices.serial)
             """).run()
     }

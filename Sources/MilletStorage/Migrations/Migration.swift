@@ -40,6 +40,7 @@ extension SQLStore {
         .messages,
         .afterSales,
         .serviceCentres,
+        .serviceCasePhotos,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
