@@ -1,5 +1,6 @@
 import Foundation
 import MilletCore
+import MilletTesting
 import Testing
 @testable import MilletStorage
 
@@ -7,7 +8,7 @@ import Testing
 /// when the goods arrive, an exchange whose new serial keeps the old cover, the refund deadline.
 extension StorageConformanceTests {
     func serviceDesk(_ store: SQLStore) -> ServiceDesk {
-        ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, clock: clock)
+        ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, parts: store, clock: clock)
     }
 
     /// An order of `quantity` units in `marketCode`, paid, shipped with `serials` and delivered now.
@@ -114,16 +115,52 @@ extension StorageConformanceTests {
             await #expect(throws: DomainError.conflict(code: "serial_replaced", message: "unit CN-0001 was replaced by CN-0002; ask for that one")) {
                 try await desk.openService(serial: "CN-0001", kind: .repair, part: .mainUnit, viewer: fan, description: "still broken")
             }
-            // Month 7: the battery is out of its free repair, the main unit is not.
+            // Month 7: the battery is out of its free repair (a paid one, quoted from the price list),
+            // the main unit is not.
             clock.advance(by: 200 * 86_400)
-            do {
-                _ = try await desk.openService(serial: "CN-0002", kind: .repair, part: .battery, viewer: fan, description: "drains in an hour")
-                Issue.record("a month-7 battery repair was free")
-            } catch DomainError.conflict(let code, let message) {
-                #expect(code == "out_of_window" && message.contains("battery-repair"))
+            let paid = try await desk.openService(serial: "CN-0002", kind: .repair, part: .battery, viewer: fan, description: "drains in an hour")
+            #expect(paid.remedy == .repairPaid && paid.ruleCode == WarrantyDecision.paidRepairRule)
+            for step in [ServiceDesk.CaseStep(event: .approve, note: ""), .init(event: .dropOff, note: "", centreId: "shenzhen-futian"),
+                         .init(event: .receive, note: ""), .init(event: .inspect, note: "", grade: .refurbish)] {
+                _ = try await desk.apply(step, caseId: paid.id, staff: staff)
             }
+            await #expect(throws: DomainError.conflict(code: "quote_unpaid", message: "a paid repair waits for the fan to pay its quote")) {
+                try await desk.apply(.init(event: .repair, note: "", parts: ["battery"]), caseId: paid.id, staff: staff)
+            }
+            await #expect(throws: DomainError.self) { try await desk.quote(caseId: paid.id, parts: ["flux-capacitor"], staff: staff) }
+            _ = try await desk.quote(caseId: paid.id, parts: ["battery"], staff: staff)
+            let quoted = try await desk.quote(caseId: paid.id, parts: ["battery", "labour"], staff: staff)
+            let quoteId = try #require(quoted.quoteOrderId)
+            let quote = try #require(try await store.order(id: quoteId))
+            #expect(quote.status == .pendingPayment && quote.lines.map(\.skuCode) == ["battery", "labour"] && quote.lines.allSatisfy(\.isService))
+            #expect(quote.totals.total == 12_900 + 5_000 && quote.accountId == fan.id)
+            let replaced = try #require(try await store.orders(accountId: fan.id, offset: 0, limit: 10).first { $0.id != quote.id && $0.lines.allSatisfy(\.isService) })
+            #expect(replaced.status == .cancelled)
+            let soldBeforePaying = try await soldUnits(store, sku: sku, market: "CN")
+            _ = try await pay(store, quote)
+            #expect(try await soldUnits(store, sku: sku, market: "CN") == soldBeforePaying)
+            await #expect(throws: DomainError.conflict(code: "quote_paid", message: "the fan paid the quote already")) {
+                try await desk.quote(caseId: paid.id, parts: ["battery"], staff: staff)
+            }
+            await #expect(throws: DomainError.conflict(code: "nothing_to_ship", message: "every unit of the order has shipped")) {
+                try await store.desk(clock).ship(orderId: quote.id, serials: [], actor: "staff:x", note: "")
+            }
+            try await store.setSparePartStock(centreId: "shenzhen-futian", code: "battery", quantity: 1)
+            let repaired = try await desk.apply(.init(event: .repair, note: "new battery", parts: ["battery", "labour"]), caseId: paid.id, staff: staff)
+            #expect(repaired.status == .repaired && repaired.partsUsed == ["battery", "labour"])
+            #expect(try await store.sparePartStock(centreId: "shenzhen-futian")["battery"] == 0)
+            _ = try await desk.apply(.init(event: .shipBack, note: ""), caseId: paid.id, staff: staff)
+            _ = try await desk.apply(.init(event: .close, note: ""), caseId: paid.id, staff: staff)
             let repair = try await desk.openService(serial: "CN-0002", kind: .repair, part: .mainUnit, viewer: fan, description: "does not charge")
             #expect(repair.remedy == .repairFree && repair.ruleCode == "main-unit-repair")
+            for step in [ServiceDesk.CaseStep(event: .approve, note: ""), .init(event: .dropOff, note: "", centreId: "shenzhen-futian"),
+                         .init(event: .receive, note: ""), .init(event: .inspect, note: "", grade: .refurbish)] {
+                _ = try await desk.apply(step, caseId: repair.id, staff: staff)
+            }
+            await #expect(throws: DomainError.conflict(code: "part_out_of_stock", message: "no battery is left at centre shenzhen-futian")) {
+                try await desk.apply(.init(event: .repair, note: "", parts: ["battery"]), caseId: repair.id, staff: staff)
+            }
+            #expect(try await desk.apply(.init(event: .repair, note: "", parts: ["screen"]), caseId: repair.id, staff: staff).status == .repaired)
         }
     }
 
@@ -255,5 +292,45 @@ extension StorageConformanceTests {
             _ = try await desk.cancel(caseId: b.id, viewer: fan)
             #expect(try await store.pickupsBooked(centreId: "madrid-centro", days: [days[0]]) == [days[0]: 0])
         }
+    }
+}
+
+extension StorageConformanceTests {
+    /// Migration 25 keeps every order line as it was while order lines stop referencing SKUs and
+    /// warehouses, so a quote's service lines can be stored beside goods.
+    @Test(arguments: Backends.all) func orderLinesSurviveTheMoveToServiceLines(backend: SQLStore.Backend) async throws {
+        let store = try await Backends.freshStore(backend, through: 24)
+        do {
+            let market = try #require(DemoMarkets.all.first { $0.code == "IN" })
+            try await store.save(market)
+            let fan = Account(id: Identifier.make(), email: "v25@fans.test", displayName: "V", role: .customer, passwordHash: "x", createdAt: clock.now())
+            try await store.create(fan)
+            try await store.read { db in
+                try await db.raw("INSERT INTO products (id, slug, published, image_path) VALUES ('p1', 'p1', 1, '')").run()
+                try await db.raw("INSERT INTO skus (id, product_id, code, colour, storage, position) VALUES ('s1', 'p1', 'S-1', 'black', '64GB', 0)").run()
+                try await db.raw("INSERT INTO warehouses (id, market_code, name, local_factory) VALUES ('w1', 'IN', 'W', 0)").run()
+                try await db.raw("INSERT INTO stock (sku_id, warehouse_id, received, held, sold) VALUES ('s1', 'w1', 5, 0, 0)").run()
+            }
+            let goods = OrderDraft(
+                id: Identifier.make(), accountId: fan.id, market: market, lines: [("s1", "S-1", "Phone", 2, 1_000)],
+                totals: try OrderTotals.compute(lines: [(1_000, 2)], market: market, shipping: 0), shippingAddress: address,
+                idempotencyKey: "v25-1", now: clock.now())
+            let before = try await store.place(goods, clearingCart: nil).order
+            #expect(try await store.migrate(through: 25) == ["25_repair_quotes"])
+            #expect(try await store.order(id: before.id) == before)
+            // The markets present get the demo price list.
+            #expect(try await store.spareParts(marketCode: "IN", includeInactive: false).map(\.code) == ["battery", "charger", "labour", "screen"])
+            let labour = try #require(try await store.spareParts(marketCode: "IN", includeInactive: false).first { $0.code == "labour" })
+            let draft = OrderDraft(
+                id: Identifier.make(), accountId: fan.id, market: market, lines: [(labour.skuId, labour.code, labour.name, 1, labour.price)],
+                totals: try OrderTotals.compute(lines: [(labour.price, 1)], market: market, shipping: 0), shippingAddress: address,
+                idempotencyKey: "v25-2", now: clock.now())
+            let quote = try await store.place(draft, clearingCart: nil).order
+            #expect(quote.lines.map(\.warehouseId) == [""] && quote.lines[0].isService)
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 }

@@ -279,6 +279,8 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func publish(_ event: WebhookEvent, data: [String: String], at: Date) async throws { try await inner.publish(event, data: data, at: at) }
         func serviceCentre(id: String) async throws -> ServiceCentre? { try await inner.serviceCentre(id: id) }
         func addPhoto(_ photo: CasePhoto, caseId: String) async throws { try await inner.addPhoto(photo, caseId: caseId) }
+        func consumeSpareParts(_ codes: [String], centreId: String) async throws { try await inner.consumeSpareParts(codes, centreId: centreId) }
+        func place(_ draft: OrderDraft) async throws -> Order { try await inner.place(draft) }
         func bookPickup(centreId: String, day: String, capacity: Int) async throws -> Bool {
             try await inner.bookPickup(centreId: centreId, day: day, capacity: capacity)
         }

@@ -224,6 +224,10 @@ public struct ServiceCase: Hashable, Sendable, Codable {
     /// The service centre that collects the goods or where they were handed in.
     public var centreId: String?
     public var photos: [CasePhoto]
+    /// A paid repair's quote: an order of service lines the fan pays like any order.
+    public var quoteOrderId: String?
+    /// The spare parts a repair used, by price-list code.
+    public var partsUsed: [String]
     public var history: [CaseTransition]
     public let createdAt: Date
 
@@ -231,8 +235,8 @@ public struct ServiceCase: Hashable, Sendable, Codable {
         id: String, kind: ServiceKind, status: CaseStatus, accountId: String, orderId: String, marketCode: String, serial: String?,
         lines: [CaseLine], ground: ServiceGround, part: PartClass, description: String, remedy: Remedy, ruleCode: String, ruleTitle: String,
         deadline: Date, refundAmount: Int64, currency: String, refundId: String? = nil, grade: InspectionGrade? = nil,
-        replacementSerial: String? = nil, pickupOn: String? = nil, centreId: String? = nil, photos: [CasePhoto] = [], history: [CaseTransition],
-        createdAt: Date
+        replacementSerial: String? = nil, pickupOn: String? = nil, centreId: String? = nil, photos: [CasePhoto] = [], quoteOrderId: String? = nil,
+        partsUsed: [String] = [], history: [CaseTransition], createdAt: Date
     ) {
         self.id = id
         self.kind = kind
@@ -257,6 +261,8 @@ public struct ServiceCase: Hashable, Sendable, Codable {
         self.pickupOn = pickupOn
         self.centreId = centreId
         self.photos = photos
+        self.quoteOrderId = quoteOrderId
+        self.partsUsed = partsUsed
         self.history = history
         self.createdAt = createdAt
     }

@@ -11,13 +11,15 @@ public struct ServiceDesk: Sendable {
     private let rules: any ServiceRuleRepository
     private let orders: any OrderRepository
     private let markets: any MarketRepository
+    private let parts: any SparePartRepository
     private let clock: any MilletClock
 
     public init(
         store: any UnitOfWork, cases: any ServiceCaseRepository, rules: any ServiceRuleRepository, orders: any OrderRepository,
-        markets: any MarketRepository, clock: any MilletClock
+        markets: any MarketRepository, parts: any SparePartRepository, clock: any MilletClock
     ) {
         self.store = store
+        self.parts = parts
         self.cases = cases
         self.rules = rules
         self.orders = orders
@@ -96,8 +98,9 @@ public struct ServiceDesk: Sendable {
     }
 
     /// A fan asks for an exchange or a repair of one unit by its serial, for a fault of `part`.
-    /// The warranty decides: no exchange window, or no free repair left, is `out_of_window`
-    /// naming the rule. Staff approve or refuse it.
+    /// The warranty decides: no exchange window is `out_of_window` naming the rule; a repair no
+    /// free cover is left for is a paid repair, quoted from the market's price list. Staff
+    /// approve or refuse it.
     public func openService(serial: String, kind: ServiceKind, part: PartClass, viewer: Account, description: String) async throws -> ServiceCase {
         guard kind != .return else { throw DomainError.invalid(field: "kind", "must be exchange or repair; returns go through the order") }
         let description = try Self.validate(description: description, ground: .fault)
@@ -114,11 +117,9 @@ public struct ServiceDesk: Sendable {
         let remedy: Remedy = kind == .exchange ? .exchange : .repairFree
         let marketRules = try await marketRules(order.marketCode)
         let now = clock.now()
-        guard let cover = WarrantyDecision.decide(rules: marketRules, start: start, now: now).cover(remedy, part: part, ground: .fault) else {
-            let refusal = WarrantyDecision.refusal(remedy, part: part, ground: .fault, rules: marketRules, start: start)
-            guard kind == .repair, case .conflict(let code, let message) = refusal else { throw refusal }
-            throw DomainError.conflict(code: code, message: message + "; a paid repair is quoted at a service centre")
-        }
+        let decision = WarrantyDecision.decide(rules: marketRules, start: start, now: now)
+        guard let cover = decision.cover(remedy, part: part, ground: .fault) ?? (kind == .repair ? decision.cover(.repairPaid, part: part, ground: .fault) : nil)
+        else { throw WarrantyDecision.refusal(remedy, part: part, ground: .fault, rules: marketRules, start: start) }
         let skuId = record.skuId ?? (Set(order.lines.map(\.skuId)).count == 1 ? order.lines[0].skuId : nil)
         guard kind == .repair || skuId != nil else {
             throw DomainError.conflict(code: "sku_unknown", message: "the unit's SKU is not on record; staff can exchange it from the console")
@@ -192,10 +193,17 @@ public struct ServiceDesk: Sendable {
         public let serial: String?
         /// `schedule_pickup`: the working day the courier calls (`YYYY-MM-DD`).
         public let pickupOn: String?
-        /// `schedule_pickup`: the centre whose courier calls; `drop_off`: where the goods were handed in.
+        /// `schedule_pickup`: the centre whose courier calls; `drop_off`: where the goods were handed
+        /// in; `repair`: the centre that repaired it, when the case names none.
         public let centreId: String?
+        /// `repair`: the spare parts used, by price-list code, taken from the centre's shelf.
+        public let parts: [String]
 
-        public init(event: CaseEvent, note: String, grade: InspectionGrade? = nil, serial: String? = nil, pickupOn: String? = nil, centreId: String? = nil) {
+        public init(
+            event: CaseEvent, note: String, grade: InspectionGrade? = nil, serial: String? = nil, pickupOn: String? = nil, centreId: String? = nil,
+            parts: [String] = []
+        ) {
+            self.parts = parts
             self.event = event
             self.note = note
             self.grade = grade
@@ -238,6 +246,49 @@ public struct ServiceDesk: Sendable {
         return try await move(caseId: caseId, step: step, actor: "staff:\(staff.id)")
     }
 
+    /// Staff price a paid repair from the market's list once the unit is inspected: an order of
+    /// service lines for the fan to pay like any order (a quote given before, unpaid, is
+    /// cancelled). `conflict(not_quotable)` for a free repair or a case not inspected, and
+    /// `conflict(quote_paid)` once the fan paid.
+    public func quote(caseId: String, parts codes: [String], staff: Account) async throws -> ServiceCase {
+        guard Identifier.isWellFormed(caseId), let found = try await cases.serviceCase(id: caseId) else { throw DomainError.notFound(what: "service case") }
+        guard !codes.isEmpty, Set(codes).count == codes.count, codes.count <= 20 else {
+            throw DomainError.invalid(field: "parts", "1 to 20 price-list codes, none twice")
+        }
+        let list = try await parts.spareParts(marketCode: found.marketCode, includeInactive: false)
+        let chosen = try codes.map { code in
+            guard let part = list.first(where: { $0.code == code }) else { throw DomainError.invalid(field: "parts", "\(code) is not on the market's price list") }
+            return part
+        }
+        guard let market = try await markets.market(code: found.marketCode) else { throw DomainError.notFound(what: "market") }
+        let totals = try OrderTotals.compute(lines: chosen.map { ($0.price, 1) }, market: market, shipping: 0)
+        let now = clock.now()
+        return try await store.transaction { tx in
+            guard let order = try await tx.order(id: found.orderId), var serviceCase = try await tx.serviceCase(id: caseId) else {
+                throw DomainError.notFound(what: "service case")
+            }
+            guard serviceCase.remedy == .repairPaid, serviceCase.status == .inspected else {
+                throw DomainError.conflict(code: "not_quotable", message: "only a paid repair that was inspected is quoted")
+            }
+            if let previous = serviceCase.quoteOrderId, let quoted = try await tx.order(id: previous) {
+                guard quoted.status == .pendingPayment else { throw DomainError.conflict(code: "quote_paid", message: "the fan paid the quote already") }
+                _ = try await tx.apply(.cancel, orderId: previous, actor: "staff:\(staff.id)", note: "quote replaced", now: now)
+            }
+            let draft = OrderDraft(
+                id: Identifier.make(), accountId: serviceCase.accountId, market: market,
+                lines: chosen.map { (skuId: $0.skuId, skuCode: $0.code, productName: $0.name, quantity: 1, unitPrice: $0.price) },
+                totals: totals, shippingAddress: order.shippingAddress, idempotencyKey: "quote:\(caseId):\(serviceCase.history.count)", now: now)
+            let quoted = try await tx.place(draft)
+            serviceCase.quoteOrderId = quoted.id
+            let money = Money(minorUnits: quoted.totals.total, currency: quoted.currency).plain
+            try await tx.update(serviceCase, adding: CaseTransition(
+                from: serviceCase.status, to: serviceCase.status, event: "quote", actor: "staff:\(staff.id)",
+                note: "quote \(quoted.number): \(money) (\(codes.joined(separator: ", ")))", at: now))
+            try await Self.announce(tx, serviceCase, step: "quote", now: now)
+            return try await tx.serviceCase(id: caseId)!
+        }
+    }
+
     /// Refunds, once, every return whose goods are on their way or in and whose deadline passed,
     /// with a line in its history staff see in the queue; answers their ids.
     public func refundOverdue() async throws -> [String] {
@@ -276,6 +327,9 @@ public struct ServiceDesk: Sendable {
             throw DomainError.invalid(field: "pickupOn", "a centre and a working day from tomorrow to two weeks ahead")
         }
         let serial = try step.serial.map { try OrderDesk.validate(serials: [$0])[0] }
+        guard step.parts.count <= 20, Set(step.parts).count == step.parts.count else {
+            throw DomainError.invalid(field: "parts", "at most 20 price-list codes, none twice")
+        }
         return try await store.transaction { tx in
             guard let found = try await tx.serviceCase(id: caseId), let order = try await tx.order(id: found.orderId),
                   var serviceCase = try await tx.serviceCase(id: caseId)
@@ -307,6 +361,21 @@ public struct ServiceDesk: Sendable {
                     throw DomainError.conflict(code: "refunded", message: "the case was refunded; its goods are due back")
                 }
                 try await Self.releasePickup(tx, serviceCase, from: from)
+            case .repair:
+                if serviceCase.remedy == .repairPaid {
+                    guard let quoted = serviceCase.quoteOrderId, let quote = try await tx.order(id: quoted), quote.status == .paid || quote.status == .completed else {
+                        throw DomainError.conflict(code: "quote_unpaid", message: "a paid repair waits for the fan to pay its quote")
+                    }
+                }
+                if !step.parts.isEmpty {
+                    guard let centreId = step.centreId ?? serviceCase.centreId else {
+                        throw DomainError.invalid(field: "centreId", "the centre whose parts were used")
+                    }
+                    let centre = try await Self.centre(tx, centreId, of: serviceCase)
+                    try await tx.consumeSpareParts(step.parts, centreId: centre.id)
+                    serviceCase.centreId = centre.id
+                    serviceCase.partsUsed = step.parts
+                }
             case .inspect:
                 guard let grade = step.grade else { throw DomainError.invalid(field: "grade", "one of resell, refurbish, scrap") }
                 serviceCase.grade = grade

@@ -22,6 +22,8 @@ public protocol ServiceLedger: Sendable {
     /// Takes one new unit of the SKU from the warehouse for an exchange; `conflict(out_of_stock)`.
     func takeReplacement(skuId: String, warehouseId: String) async throws
     func serviceCentre(id: String) async throws -> ServiceCentre?
+    /// Takes one of each stocked part from the centre's shelf; `conflict(part_out_of_stock)`.
+    func consumeSpareParts(_ codes: [String], centreId: String) async throws
     /// Adds a photo to the case.
     func addPhoto(_ photo: CasePhoto, caseId: String) async throws
     /// Takes one of the centre's pickups on `day` if fewer than `capacity` are booked.

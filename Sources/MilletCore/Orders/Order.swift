@@ -39,8 +39,16 @@ public enum BuyerTaxId {
     }
 }
 
-/// One line of an order: a SKU, how many, the price it was sold at and where it ships from.
+/// One line of an order: a SKU, how many, the price it was sold at and where it ships from. A
+/// service line (a repair's part or labour) has a `service:` SKU id and no warehouse: no stock is
+/// held for it and nothing of it ships.
 public struct OrderLine: Hashable, Sendable, Codable {
+    /// How a service line's SKU id starts.
+    public static let serviceSKUPrefix = "service:"
+
+    /// A repair's part or labour rather than goods.
+    public var isService: Bool { skuId.hasPrefix(Self.serviceSKUPrefix) }
+
     public let skuId: String
     public let skuCode: String
     public let productName: String

@@ -9,6 +9,9 @@ public protocol OrderLedger: Sendable {
     /// with `actor`. Throws `not_found` or `illegal_transition` and changes nothing otherwise.
     /// The payment side of the effect is the caller's (see ``OrderDesk``).
     func apply(_ event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> OrderEffect
+    /// Stores a new order as ``OrderRepository/place(_:clearingCart:)`` does, inside the caller's
+    /// transaction (a repair's quote); the same idempotency key answers the order placed before.
+    func place(_ draft: OrderDraft) async throws -> Order
     /// A line on the order's timeline that does not change its status (a refund, a late payment).
     func note(orderId: String, actor: String, note: String, at: Date) async throws
     /// The sale and buyer of an order bought in a flash sale.

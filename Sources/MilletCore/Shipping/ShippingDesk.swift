@@ -164,7 +164,7 @@ public struct ShippingDesk: Sendable {
 extension Order {
     /// Units per SKU not in any of `shipments` yet (the order's own parcels, as read now).
     public func unitsLeft(after shipments: [Shipment]) -> [String: Int] {
-        var left = lines.reduce(into: [String: Int]()) { $0[$1.skuId, default: 0] += $1.quantity }
+        var left = lines.filter { !$0.isService }.reduce(into: [String: Int]()) { $0[$1.skuId, default: 0] += $1.quantity }
         for line in shipments.flatMap(\.lines) { left[line.skuId, default: 0] -= line.quantity }
         return left
     }

@@ -96,7 +96,8 @@ extension SQLStore: ServiceCaseRepository {
                 deadline: try row.date("deadline_at"), refundAmount: try row.int("refund_amount"), currency: try row.string("currency"),
                 refundId: try row.optionalString("refund_id"), grade: try row.optionalString("grade").flatMap(InspectionGrade.init),
                 replacementSerial: try row.optionalString("replacement_serial"), pickupOn: try row.optionalString("pickup_on"),
-                centreId: try row.optionalString("centre_id"), photos: photos[id] ?? [],
+                centreId: try row.optionalString("centre_id"), photos: photos[id] ?? [], quoteOrderId: try row.optionalString("quote_order_id"),
+                partsUsed: try row.string("parts_used").split(separator: ",").map(String.init),
                 history: history[id] ?? [], createdAt: try row.date("created_at"))
         }
     }

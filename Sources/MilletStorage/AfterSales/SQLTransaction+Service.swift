@@ -7,12 +7,13 @@ extension SQLTransaction: ServiceLedger {
         let c = serviceCase
         try await db.raw("""
             INSERT INTO service_cases (id, kind, status, account_id, order_id, market_code, serial, ground, part, description, remedy,
-                rule_code, rule_title, deadline_at, refund_amount, currency, refund_id, grade, replacement_serial, pickup_on, centre_id, created_at)
+                rule_code, rule_title, deadline_at, refund_amount, currency, refund_id, grade, replacement_serial, pickup_on, centre_id,
+                quote_order_id, parts_used, created_at)
             VALUES (\(bind: c.id), \(bind: c.kind.rawValue), \(bind: c.status.rawValue), \(bind: c.accountId), \(bind: c.orderId),
                 \(bind: c.marketCode), \(bind: c.serial), \(bind: c.ground.rawValue), \(bind: c.part.rawValue), \(bind: c.description),
                 \(bind: c.remedy.rawValue), \(bind: c.ruleCode), \(bind: c.ruleTitle), \(bind: c.deadline.millis), \(bind: c.refundAmount),
                 \(bind: c.currency), \(bind: c.refundId), \(bind: c.grade?.rawValue), \(bind: c.replacementSerial), \(bind: c.pickupOn),
-                \(bind: c.centreId), \(bind: c.createdAt.millis))
+                \(bind: c.centreId), \(bind: c.quoteOrderId), \(bind: c.partsUsed.joined(separator: ",")), \(bind: c.createdAt.millis))
             """).run()
         for line in c.lines {
             try await db.raw("""
@@ -38,7 +39,8 @@ extension SQLTransaction: ServiceLedger {
         let c = serviceCase
         try await db.raw("""
             UPDATE service_cases SET status = \(bind: c.status.rawValue), refund_id = \(bind: c.refundId), grade = \(bind: c.grade?.rawValue),
-                replacement_serial = \(bind: c.replacementSerial), pickup_on = \(bind: c.pickupOn), centre_id = \(bind: c.centreId)
+                replacement_serial = \(bind: c.replacementSerial), pickup_on = \(bind: c.pickupOn), centre_id = \(bind: c.centreId),
+                quote_order_id = \(bind: c.quoteOrderId), parts_used = \(bind: c.partsUsed.joined(separator: ","))
             WHERE id = \(bind: c.id)
             """).run()
         try await append(transition, caseId: c.id)
@@ -123,6 +125,22 @@ extension SQLTransaction: ServiceLedger {
         try await db.raw("""
             UPDATE pickup_bookings SET booked = booked - 1 WHERE centre_id = \(bind: centreId) AND day = \(bind: day) AND booked > 0
             """).run()
+    }
+
+    func consumeSpareParts(_ codes: [String], centreId: String) async throws {
+        for code in codes.sorted() {
+            guard let row = try await db.raw("""
+                SELECT p.stocked FROM spare_parts p JOIN service_centres c ON c.market_code = p.market_code
+                WHERE c.id = \(bind: centreId) AND p.code = \(bind: code) AND p.active = 1
+                """).first()
+            else { throw DomainError.invalid(field: "parts", "\(code) is not on the market's price list") }
+            guard try row.bool("stocked") else { continue }
+            let taken = try await db.raw("""
+                UPDATE spare_part_stock SET quantity = quantity - 1
+                WHERE centre_id = \(bind: centreId) AND code = \(bind: code) AND quantity >= 1 RETURNING quantity
+                """).first()
+            guard taken != nil else { throw DomainError.conflict(code: "part_out_of_stock", message: "no \(code) is left at centre \(centreId)") }
+        }
     }
 
     func addPhoto(_ photo: CasePhoto, caseId: String) async throws {

@@ -41,6 +41,7 @@ extension SQLStore {
         .afterSales,
         .serviceCentres,
         .serviceCasePhotos,
+        .repairQuotes,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -42,7 +42,10 @@ extension SQLStore {
         guard moved != nil else {
             throw DomainError.conflict(code: "concurrent_update", message: "the order changed meanwhile; try again")
         }
-        let lines = try await db.raw("SELECT sku_id, warehouse_id, quantity FROM order_lines WHERE order_id = \(bind: orderId) ORDER BY sku_id").all()
+        // Service lines (no warehouse) hold no stock.
+        let lines = try await db.raw("""
+            SELECT sku_id, warehouse_id, quantity FROM order_lines WHERE order_id = \(bind: orderId) AND warehouse_id <> '' ORDER BY sku_id
+            """).all()
         for line in lines {
             let sku = try line.string("sku_id"), warehouse = try line.string("warehouse_id"), quantity = try line.int("quantity")
             if let saleId, effect.stock == .releaseHolds || effect.stock == .returnSold {

@@ -4,52 +4,60 @@ import SQLKit
 
 extension SQLStore: OrderRepository {
     public func place(_ draft: OrderDraft, clearingCart cartId: String?) async throws -> (order: Order, created: Bool) {
-        try await sqlTransaction { db in
-            if let existing = try await Self.orderId(db: db, accountId: draft.accountId, key: draft.idempotencyKey) {
-                return (try await Self.loadOrder(db: db, id: existing)!, false)
-            }
-            // Hold in a fixed SKU order so concurrent checkouts lock stock rows in the same order.
-            var warehouses: [Int: String] = [:]
-            for index in draft.lines.indices.sorted(by: { draft.lines[$0].skuId < draft.lines[$1].skuId }) {
-                let line = draft.lines[index]
-                guard let warehouse = try await Self.hold(db: db, skuId: line.skuId, quantity: Int64(line.quantity), marketCode: draft.market.code) else {
-                    throw DomainError.conflict(code: "out_of_stock", message: "not enough \(line.skuCode) in stock")
-                }
-                warehouses[index] = warehouse
-            }
-            let t = draft.totals
-            let a = draft.shippingAddress
-            try await db.raw("""
-                INSERT INTO orders (id, account_id, market_code, currency, status, subtotal, shipping, tax, total,
-                    prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
-                    idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id)
-                VALUES (\(bind: draft.id), \(bind: draft.accountId), \(bind: draft.market.code),
-                    \(bind: draft.market.currency.code), \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal),
-                    \(bind: t.shipping), \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
-                    \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode), \(bind: a.phone),
-                    \(bind: draft.paymentDeadline.millis), \(bind: draft.idempotencyKey), \(bind: draft.now.millis),
-                    \(bind: draft.shipping?.methodCode ?? ""), \(bind: draft.shipping?.methodName ?? ""),
-                    \(bind: draft.shipping?.delivery.earliest.millis), \(bind: draft.shipping?.delivery.latest.millis),
-                    \(bind: draft.buyerTaxId))
-                """).run()
-            for (index, line) in draft.lines.enumerated() {
-                let lineTotal = try Money(minorUnits: line.unitPrice, currency: draft.market.currency.code).times(line.quantity)
-                try await db.raw("""
-                    INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, product_name, warehouse_id, quantity,
-                        unit_price, line_total)
-                    VALUES (\(bind: draft.id), \(bind: Int64(index + 1)), \(bind: line.skuId), \(bind: line.skuCode),
-                        \(bind: line.productName), \(bind: warehouses[index]!), \(bind: Int64(line.quantity)),
-                        \(bind: line.unitPrice), \(bind: lineTotal.minorUnits))
-                    """).run()
-            }
-            try await Self.recordTransition(
-                db: db, orderId: draft.id, from: nil, to: .pendingPayment, actor: "account:\(draft.accountId)",
-                note: "order placed", at: draft.now)
-            if let cartId {
-                try await db.raw("DELETE FROM cart_items WHERE cart_id = \(bind: cartId)").run()
-            }
-            return (try await Self.loadOrder(db: db, id: draft.id)!, true)
+        try await sqlTransaction { db in try await Self.place(db: db, draft, clearingCart: cartId) }
+    }
+
+    /// Places an order inside the caller's transaction: holds stock for each line of goods (a
+    /// service line holds none and has no warehouse), stores the order and its first entry.
+    static func place(db: any SQLDatabase, _ draft: OrderDraft, clearingCart cartId: String?) async throws -> (order: Order, created: Bool) {
+        if let existing = try await Self.orderId(db: db, accountId: draft.accountId, key: draft.idempotencyKey) {
+            return (try await Self.loadOrder(db: db, id: existing)!, false)
         }
+        // Hold in a fixed SKU order so concurrent checkouts lock stock rows in the same order.
+        var warehouses: [Int: String] = [:]
+        for index in draft.lines.indices.sorted(by: { draft.lines[$0].skuId < draft.lines[$1].skuId }) {
+            let line = draft.lines[index]
+            if line.skuId.hasPrefix(OrderLine.serviceSKUPrefix) {
+                warehouses[index] = ""
+                continue
+            }
+            guard let warehouse = try await Self.hold(db: db, skuId: line.skuId, quantity: Int64(line.quantity), marketCode: draft.market.code) else {
+                throw DomainError.conflict(code: "out_of_stock", message: "not enough \(line.skuCode) in stock")
+            }
+            warehouses[index] = warehouse
+        }
+        let t = draft.totals
+        let a = draft.shippingAddress
+        try await db.raw("""
+            INSERT INTO orders (id, account_id, market_code, currency, status, subtotal, shipping, tax, total,
+                prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
+                idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id)
+            VALUES (\(bind: draft.id), \(bind: draft.accountId), \(bind: draft.market.code),
+                \(bind: draft.market.currency.code), \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal),
+                \(bind: t.shipping), \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
+                \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode), \(bind: a.phone),
+                \(bind: draft.paymentDeadline.millis), \(bind: draft.idempotencyKey), \(bind: draft.now.millis),
+                \(bind: draft.shipping?.methodCode ?? ""), \(bind: draft.shipping?.methodName ?? ""),
+                \(bind: draft.shipping?.delivery.earliest.millis), \(bind: draft.shipping?.delivery.latest.millis),
+                \(bind: draft.buyerTaxId))
+            """).run()
+        for (index, line) in draft.lines.enumerated() {
+            let lineTotal = try Money(minorUnits: line.unitPrice, currency: draft.market.currency.code).times(line.quantity)
+            try await db.raw("""
+                INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, product_name, warehouse_id, quantity,
+                    unit_price, line_total)
+                VALUES (\(bind: draft.id), \(bind: Int64(index + 1)), \(bind: line.skuId), \(bind: line.skuCode),
+                    \(bind: line.productName), \(bind: warehouses[index]!), \(bind: Int64(line.quantity)),
+                    \(bind: line.unitPrice), \(bind: lineTotal.minorUnits))
+                """).run()
+        }
+        try await Self.recordTransition(
+            db: db, orderId: draft.id, from: nil, to: .pendingPayment, actor: "account:\(draft.accountId)",
+            note: "order placed", at: draft.now)
+        if let cartId {
+            try await db.raw("DELETE FROM cart_items WHERE cart_id = \(bind: cartId)").run()
+        }
+        return (try await Self.loadOrder(db: db, id: draft.id)!, true)
     }
 
     public func order(id: String) async throws -> Order? {

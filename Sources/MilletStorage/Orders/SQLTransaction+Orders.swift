@@ -15,6 +15,10 @@ extension SQLTransaction: OrderLedger {
         try await SQLStore.apply(db: db, event: event, orderId: orderId, actor: actor, note: note, now: now)
     }
 
+    func place(_ draft: OrderDraft) async throws -> Order {
+        try await SQLStore.place(db: db, draft, clearingCart: nil).order
+    }
+
     func note(orderId: String, actor: String, note: String, at: Date) async throws {
         let status = try await SQLStore.currentStatus(db: db, orderId: orderId)
         try await SQLStore.recordTransition(db: db, orderId: orderId, from: status, to: status, actor: actor, note: note, at: at)
