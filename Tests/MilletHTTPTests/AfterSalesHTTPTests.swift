@@ -194,4 +194,74 @@ struct AfterSalesHTTPTests: HTTPHarness {
             }
         }
     }
+
+    @Test func aPaidRepairIsQuotedPaidAndMadeWithPartsFromTheShelf() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            _ = try await deliveredOrder(client, services, market: "CN", serial: "CN-REPAIR-1", key: "repair-api-1")
+            // Month 7: sessions from then have expired.
+            clock.advance(by: 200 * 86_400)
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let caseId = try await client.execute(
+                uri: "/api/v1/service-cases", method: .post, headers: bearer(fan),
+                body: json(["serial": "CN-REPAIR-1", "kind": "repair", "part": "battery", "description": "drains in an hour"])
+            ) { response in
+                let body = try decode(response)
+                #expect(response.status == .created && body["remedy"] as? String == "repair_paid" && body["rule"] as? String == "paid-repair")
+                return body["id"] as! String
+            }
+            let step = { (body: [String: Any]) in
+                try await client.execute(uri: "/api/v1/staff/service-cases/\(caseId)/events", method: .post, headers: bearer(staff), body: json(body)) { response in
+                    response.status == .ok ? "ok" : try errorCode(response)
+                }
+            }
+            for body: [String: Any] in [["event": "approve"], ["event": "drop_off", "centreId": "shenzhen-futian"], ["event": "receive"], ["event": "inspect", "grade": "scrap"]] {
+                #expect(try await step(body) == "ok")
+            }
+            #expect(try await step(["event": "repair", "parts": ["battery"]]) == "quote_unpaid")
+            try await client.execute(uri: "/api/v1/markets/CN/spare-parts", method: .get) { response in
+                let items = try decode(response)["items"] as? [[String: Any]]
+                #expect(items?.first { $0["code"] as? String == "battery" }?["price"] as? Int == 12_900)
+            }
+            let quote = { (token: String, parts: Any) in
+                try await client.execute(uri: "/api/v1/staff/service-cases/\(caseId)/quote", method: .post, headers: bearer(token), body: json(["parts": parts])) { response in
+                    (response.status, response.status == .ok ? try decode(response)["quoteOrderId"] as? String ?? "" : try errorCode(response))
+                }
+            }
+            #expect(try await quote(fan, ["battery"]).0 == .forbidden)
+            #expect(try await quote(staff, ["warp-core"]) == (.unprocessableContent, "invalid_input"))
+            #expect(try await quote(staff, []) == (.unprocessableContent, "invalid_input"))
+            let (status, quoteId) = try await quote(staff, ["battery", "labour"])
+            #expect(status == .ok)
+            try await client.execute(uri: "/api/v1/orders/\(quoteId)", method: .get, headers: bearer(fan)) { response in
+                let order = try decode(response)
+                #expect(order["status"] as? String == "pending_payment" && (order["lines"] as? [[String: Any]])?.count == 2)
+            }
+            let payment = try await services.payments.createPayment(orderId: quoteId, provider: "sandbox", now: services.clock.now())
+            let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
+            try await client.execute(
+                uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
+                body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/staff/service-centres/shenzhen-futian/spare-parts/battery", method: .put, headers: bearer(staff), body: json(["quantity": 0])
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/staff/service-centres/shenzhen-futian/spare-parts/labour", method: .put, headers: bearer(staff), body: json(["quantity": 3])
+            ) { #expect($0.status == .unprocessableContent) }
+            #expect(try await step(["event": "repair", "parts": ["battery"]]) == "part_out_of_stock")
+            try await client.execute(
+                uri: "/api/v1/staff/service-centres/shenzhen-futian/spare-parts/battery", method: .put, headers: bearer(staff), body: json(["quantity": 2])
+            ) { #expect($0.status == .ok) }
+            #expect(try await step(["event": "repair", "parts": ["battery", "labour"]]) == "ok")
+            try await client.execute(uri: "/api/v1/staff/service-centres/shenzhen-futian/spare-parts", method: .get, headers: bearer(staff)) { response in
+                let stock = try decode(response)["stock"] as? [String: Int]
+                #expect(stock?["battery"] == 1)
+            }
+            try await client.execute(uri: "/api/v1/service-cases/\(caseId)", method: .get, headers: bearer(fan)) { response in
+                let body = try decode(response)
+                #expect(body["status"] as? String == "repaired" && body["partsUsed"] as? [String] == ["battery", "labour"])
+            }
+        }
+    }
 }

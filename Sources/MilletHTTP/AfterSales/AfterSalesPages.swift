@@ -10,6 +10,7 @@ struct AfterSalesPages {
     let desk: ServiceDesk
     let cases: any ServiceCaseRepository
     let centres: any ServiceCentreRepository
+    let parts: any SparePartRepository
     let orderDesk: OrderDesk
     let orders: any OrderRepository
     let photos: ServicePhotos
@@ -20,15 +21,6 @@ struct AfterSalesPages {
         let kind: String
         let part: String
         let description: String?
-    }
-
-    struct EventForm: Decodable {
-        let event: String
-        let note: String?
-        let grade: String?
-        let serial: String?
-        let pickupOn: String?
-        let centreId: String?
     }
 
     struct PickupForm: Decodable {
@@ -161,14 +153,27 @@ struct AfterSalesPages {
         }
         groups.staff.post("staff/service/:id/events") { request, context in
             let staff = try context.requireAccount()
-            let form = try await request.decodeForm(EventForm.self, context: context)
+            // A plain form: the spare parts come as one checkbox each (`part-<code>`).
+            let form = try await request.decodeForm([String: String].self, context: context)
             let caseId = try context.parameters.require("id")
             let step = try ServiceController.step(ServiceController.EventBody(
-                event: form.event, note: form.note, grade: PageKit.nonEmpty(form.grade), serial: PageKit.nonEmpty(form.serial),
-                pickupOn: PageKit.nonEmpty(form.pickupOn), centreId: PageKit.nonEmpty(form.centreId)))
+                event: form["event"] ?? "", note: form["note"], grade: PageKit.nonEmpty(form["grade"]), serial: PageKit.nonEmpty(form["serial"]),
+                pickupOn: PageKit.nonEmpty(form["pickupOn"]), centreId: PageKit.nonEmpty(form["centreId"]), parts: Self.checkedParts(form)))
             _ = try await desk.apply(step, caseId: caseId, staff: staff)
             return redirect("/service/\(caseId)")
         }
+        groups.staff.post("staff/service/:id/quote") { request, context in
+            let staff = try context.requireAccount()
+            let form = try await request.decodeForm([String: String].self, context: context)
+            let caseId = try context.parameters.require("id")
+            _ = try await desk.quote(caseId: caseId, parts: Self.checkedParts(form), staff: staff)
+            return redirect("/service/\(caseId)")
+        }
+    }
+
+    /// The price-list codes a form's checkboxes (`part-<code>`) chose.
+    static func checkedParts(_ form: [String: String]) -> [String] {
+        form.keys.filter { $0.hasPrefix("part-") }.map { String($0.dropFirst(5)) }.sorted()
     }
 
     /// A case as a row of a list.
@@ -221,6 +226,10 @@ struct AfterSalesPages {
             if !step.note.isEmpty { row["note"] = step.note }
             return row
         }
+        if let quoteId = c.quoteOrderId, let quote = try await orders.order(id: quoteId) {
+            values["quote"] = ["id": quote.id, "number": quote.number, "total": money(quote.totals.total), "pending": quote.status == .pendingPayment,
+                               "status": t["status_\(quote.status.rawValue)"] ?? quote.status.rawValue] as [String: Any]
+        }
         values["cancellable"] = c.status.goodsWithFan
         values["photos"] = c.photos.indices.map { ["url": "/service/\(c.id)/photos/\($0 + 1)", "n": $0 + 1] }
         values["canAddPhoto"] = !c.status.isTerminal && c.photos.count < CasePhoto.limit
@@ -228,9 +237,12 @@ struct AfterSalesPages {
             // A pickup is booked with the slot list above, as the fan books one.
             values["staffEvents"] = c.events.filter { ($0 != .cancel || !c.status.goodsWithFan) && $0 != .schedulePickup }.map { event -> [String: Any] in
                 ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue, "needsGrade": event == .inspect,
-                 "needsSerial": event == .shipBack, "needsNote": event == .refuse, "needsCentre": event == .dropOff]
+                 "needsSerial": event == .shipBack, "needsNote": event == .refuse, "needsCentre": event == .dropOff, "needsParts": event == .repair]
             }
             values["centreChoices"] = marketCentres.map { ["id": $0.id, "name": $0.name] }
+            let priceList = try await parts.spareParts(marketCode: c.marketCode, includeInactive: false)
+            values["priceList"] = priceList.map { ["code": $0.code, "name": $0.name, "price": money($0.price)] }
+            values["quotable"] = c.remedy == .repairPaid && c.status == .inspected
             values["grades"] = InspectionGrade.allCases.map { ["code": $0.rawValue, "label": t["grade_\($0.rawValue)"] ?? $0.rawValue] }
             values["attention"] = c.needsAttention(now: clock.now())
         }

@@ -10,6 +10,7 @@ struct ServiceController {
     let cases: any ServiceCaseRepository
     let rules: any ServiceRuleRepository
     let centres: any ServiceCentreRepository
+    let parts: any SparePartRepository
     let photos: ServicePhotos
     let markets: any MarketRepository
     let clock: any MilletClock
@@ -40,6 +41,22 @@ struct ServiceController {
         let serial: String?
         let pickupOn: String?
         let centreId: String?
+        let parts: [String]?
+    }
+
+    struct QuoteBody: Decodable {
+        let parts: [String]
+    }
+
+    struct PartBody: Decodable {
+        let part, name: String
+        let price: Int64
+        let stocked: Bool
+        let active: Bool?
+    }
+
+    struct StockBody: Decodable {
+        let quantity: Int
     }
 
     struct PickupBody: Decodable {
@@ -128,6 +145,40 @@ struct ServiceController {
             let booked = try await desk.bookPickup(caseId: try context.parameters.require("id"), viewer: viewer, centreId: body.centreId, day: body.day)
             return ServiceCaseDTO(booked, now: clock.now())
         }
+        groups.open.get("markets/:code/spare-parts") { _, context in
+            let market = try await markets.requireMarket(try context.parameters.require("code"), field: "code")
+            return SparePartList(items: try await parts.spareParts(marketCode: market.code, includeInactive: false).map(SparePartDTO.init))
+        }
+        groups.staff.put("staff/markets/:code/spare-parts/:part") { request, context in
+            let market = try await markets.requireMarket(try context.parameters.require("code"), field: "code")
+            let body = try await request.decodeJSON(PartBody.self, context: context)
+            guard let part = PartClass(rawValue: body.part) else { throw DomainError.invalid(field: "part", "main_unit, battery or accessory") }
+            let line = try SparePart(
+                marketCode: market.code, code: try context.parameters.require("part"), part: part, name: body.name, price: body.price,
+                stocked: body.stocked, active: body.active ?? true)
+            try await parts.save(line)
+            return SparePartDTO(line)
+        }
+        groups.staff.get("staff/service-centres/:id/spare-parts") { _, context in
+            let centre = try await requireCentre(try context.parameters.require("id"))
+            return SparePartStockDTO(centreId: centre.id, stock: try await parts.sparePartStock(centreId: centre.id))
+        }
+        groups.staff.put("staff/service-centres/:id/spare-parts/:part") { request, context in
+            let centre = try await requireCentre(try context.parameters.require("id"))
+            let body = try await request.decodeJSON(StockBody.self, context: context)
+            let code = try context.parameters.require("part")
+            guard try await parts.spareParts(marketCode: centre.marketCode, includeInactive: true).contains(where: { $0.code == code && $0.stocked }) else {
+                throw DomainError.invalid(field: "part", "not a stocked part of market \(centre.marketCode)'s price list")
+            }
+            guard (0...1_000_000).contains(body.quantity) else { throw DomainError.invalid(field: "quantity", "0 to 1000000") }
+            try await parts.setSparePartStock(centreId: centre.id, code: code, quantity: body.quantity)
+            return SparePartStockDTO(centreId: centre.id, stock: try await parts.sparePartStock(centreId: centre.id))
+        }
+        groups.staff.post("staff/service-cases/:id/quote") { request, context in
+            let staff = try context.requireAccount()
+            let body = try await request.decodeJSON(QuoteBody.self, context: context)
+            return ServiceCaseDTO(try await desk.quote(caseId: try context.parameters.require("id"), parts: body.parts, staff: staff), now: clock.now())
+        }
         groups.staff.put("staff/service-centres/:id") { request, context in
             _ = try context.requireAccount()
             let body = try await request.decodeJSON(CentreBody.self, context: context)
@@ -187,7 +238,13 @@ struct ServiceController {
             guard let grade = InspectionGrade(rawValue: value) else { throw DomainError.invalid(field: "grade", "resell, refurbish or scrap") }
             return grade
         }
-        return ServiceDesk.CaseStep(event: event, note: body.note ?? "", grade: grade, serial: body.serial, pickupOn: body.pickupOn, centreId: body.centreId)
+        return ServiceDesk.CaseStep(
+            event: event, note: body.note ?? "", grade: grade, serial: body.serial, pickupOn: body.pickupOn, centreId: body.centreId, parts: body.parts ?? [])
+    }
+
+    private func requireCentre(_ id: String) async throws -> ServiceCentre {
+        guard let centre = try await centres.serviceCentre(id: id) else { throw DomainError.notFound(what: "service centre") }
+        return centre
     }
 
     static func rule(_ body: RuleBody, market: String, code: String) throws -> ServiceRule {
@@ -250,7 +307,8 @@ struct ServiceCaseDTO: ResponseEncodable {
     }
 
     let id, number, kind, status, orderId, market, reason, part, description, remedy, rule, ruleTitle: String
-    let serial, refundId, grade, replacementSerial, pickupOn, centreId: String?
+    let serial, refundId, grade, replacementSerial, pickupOn, centreId, quoteOrderId: String?
+    let partsUsed: [String]
     /// Where each photo is, `/api/v1/service-cases/{id}/photos/{n}`.
     let photos: [String]
     let lines: [Line]
@@ -280,6 +338,8 @@ struct ServiceCaseDTO: ResponseEncodable {
         replacementSerial = c.replacementSerial
         pickupOn = c.pickupOn
         centreId = c.centreId
+        quoteOrderId = c.quoteOrderId
+        partsUsed = c.partsUsed
         photos = c.photos.indices.map { "/api/v1/service-cases/\(c.id)/photos/\($0 + 1)" }
         lines = c.lines.map { Line(skuId: $0.skuId, quantity: $0.quantity) }
         refundAmount = MoneyDTO(amount: c.refundAmount, currency: c.currency)
@@ -341,4 +401,29 @@ struct PickupSlotList: ResponseEncodable {
     }
 
     let items: [Slot]
+}
+
+struct SparePartList: ResponseEncodable {
+    let items: [SparePartDTO]
+}
+
+struct SparePartDTO: ResponseEncodable {
+    let market, code, part, name: String
+    let price: Int64
+    let stocked, active: Bool
+
+    init(_ line: SparePart) {
+        market = line.marketCode
+        code = line.code
+        part = line.part.rawValue
+        name = line.name
+        price = line.price
+        stocked = line.stocked
+        active = line.active
+    }
+}
+
+struct SparePartStockDTO: ResponseEncodable {
+    let centreId: String
+    let stock: [String: Int]
 }

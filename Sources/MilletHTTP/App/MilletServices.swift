@@ -53,6 +53,7 @@ public struct MilletServices: Sendable {
     public let serviceCases: any ServiceCaseRepository
     public let serviceRules: any ServiceRuleRepository
     public let serviceCentres: any ServiceCentreRepository
+    public let spareParts: any SparePartRepository
     /// The photos of service cases, kept beside the firmware images.
     let servicePhotos: ServicePhotos
     public let shippingMethods: any ShippingMethodRepository
@@ -125,6 +126,7 @@ public struct MilletServices: Sendable {
         self.serviceCases = store
         self.serviceRules = store
         self.serviceCentres = store
+        self.spareParts = store
         self.servicePhotos = ServicePhotos(desk: serviceDesk, files: firmwareFiles, clock: clock)
         self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
         self.pricing = pricing
