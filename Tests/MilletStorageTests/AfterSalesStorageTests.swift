@@ -8,7 +8,7 @@ import Testing
 /// when the goods arrive, an exchange whose new serial keeps the old cover, the refund deadline.
 extension StorageConformanceTests {
     func serviceDesk(_ store: SQLStore) -> ServiceDesk {
-        ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, parts: store, clock: clock)
+        ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, parts: store, plans: store, clock: clock)
     }
 
     /// An order of `quantity` units in `marketCode`, paid, shipped with `serials` and delivered now.
@@ -332,5 +332,67 @@ extension StorageConformanceTests {
             throw error
         }
         await store.close()
+    }
+}
+
+extension StorageConformanceTests {
+    func planDesk(_ store: SQLStore) -> PlanDesk {
+        PlanDesk(store: store, cases: store, orders: store, markets: store, rules: store, plans: store, clock: clock)
+    }
+
+    /// India sells an extended warranty and a screen plan for 270 days after delivery: a paid
+    /// screen plan repairs a drop free, decided within two working hours; the extended plan starts
+    /// when the brand's year ends; a cancelled plan refunds the days it did not cover.
+    @Test(arguments: Backends.all) func servicePlansAddCoverAndRefundWhatIsLeftWhenCancelled(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, _, order) = try await deliveredOrder(store, market: "IN", quantity: 1, serials: ["IN-PLAN-1"], key: "plan-1")
+            let deliveredAt = try #require(order.deliveredAt)
+            let desk = planDesk(store), service = serviceDesk(store)
+            #expect(try await desk.plans(serial: "IN-PLAN-1", viewer: fan).offered.map(\.code) == ["extended-12m", "screen-12m"])
+            let screen = try await desk.buy(serial: "IN-PLAN-1", planCode: "screen-12m", viewer: fan)
+            #expect(screen.status == .pending)
+            await #expect(throws: DomainError.conflict(code: "plan_held", message: "unit IN-PLAN-1 has a screen plan already")) {
+                try await desk.buy(serial: "IN-PLAN-1", planCode: "screen-12m", viewer: fan)
+            }
+            // Unpaid, it covers nothing yet: a drop is a paid repair.
+            #expect(try await service.warranty(serial: "IN-PLAN-1", viewer: fan).covers.allSatisfy { $0.ground != .accident })
+            let screenOrder = try #require(try await store.order(id: screen.orderId))
+            #expect(screenOrder.lines.allSatisfy(\.isService) && screenOrder.totals.total > 0)
+            _ = try await pay(store, screenOrder)
+            #expect(try await store.planCover(id: screen.id)?.status == .active)
+
+            // Friday 23:00 UTC: two working hours run to Monday 01:00.
+            clock.advance(by: 15 * 3600)
+            let claim = try await service.openService(serial: "IN-PLAN-1", kind: .repair, part: .mainUnit, viewer: fan, description: "dropped it, screen cracked", ground: .accident)
+            #expect(claim.remedy == .repairFree && claim.ruleCode == "plan-screen-12m" && claim.ground == .accident)
+            #expect(claim.deadline == RFC3339.date("2027-01-18T01:00:00Z"))
+
+            let extended = try await desk.buy(serial: "IN-PLAN-1", planCode: "extended-12m", viewer: fan)
+            #expect(extended.startsAt == ServicePeriod.months(12).end(from: deliveredAt) && extended.endsAt > extended.startsAt)
+            _ = try await pay(store, try #require(try await store.order(id: extended.orderId)))
+
+            // Month 6: half the screen plan is left and comes back.
+            clock.advance(by: 182 * 86_400)
+            let cancelled = try await desk.cancel(planId: screen.id, viewer: fan)
+            #expect(cancelled.status == .cancelled)
+            let refund = try #require(try await store.order(id: screen.orderId)?.refunds.first)
+            #expect(refund.amount == screen.refundOnCancel(paid: screenOrder.totals.total, now: clock.now()))
+            #expect(refund.amount > screenOrder.totals.total * 45 / 100 && refund.amount < screenOrder.totals.total * 55 / 100)
+            await #expect(throws: DomainError.self) { try await desk.cancel(planId: screen.id, viewer: fan) }
+
+            // Month 13: the brand's year is over; the extended plan repairs the main unit free.
+            clock.advance(by: 200 * 86_400)
+            let covers = try await service.warranty(serial: "IN-PLAN-1", viewer: fan).covers
+            #expect(covers.contains { $0.part == .mainUnit && $0.remedy == .repairFree && $0.ruleCode == "plan-extended-12m" })
+            #expect(!covers.contains { $0.part == .mainUnit && $0.remedy == .repairPaid })
+            do {
+                _ = try await desk.buy(serial: "IN-PLAN-1", planCode: "screen-12m", viewer: fan)
+                Issue.record("a plan was sold after its window")
+            } catch DomainError.conflict(let code, _) {
+                #expect(code == "plan_window_closed")
+            }
+            let other = try #require(try await store.account(email: "moderator@millet.test"))
+            await #expect(throws: DomainError.notFound(what: "plan")) { try await desk.cancel(planId: extended.id, viewer: other) }
+        }
     }
 }

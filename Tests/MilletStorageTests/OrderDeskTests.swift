@@ -281,6 +281,9 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func addPhoto(_ photo: CasePhoto, caseId: String) async throws { try await inner.addPhoto(photo, caseId: caseId) }
         func consumeSpareParts(_ codes: [String], centreId: String) async throws { try await inner.consumeSpareParts(codes, centreId: centreId) }
         func place(_ draft: OrderDraft) async throws -> Order { try await inner.place(draft) }
+        func insert(_ plan: PlanCover) async throws { try await inner.insert(plan) }
+        func planCoversInLedger(serial: String) async throws -> [PlanCover] { try await inner.planCoversInLedger(serial: serial) }
+        func cancelPlan(id: String) async throws { try await inner.cancelPlan(id: id) }
         func bookPickup(centreId: String, day: String, capacity: Int) async throws -> Bool {
             try await inner.bookPickup(centreId: centreId, day: day, capacity: capacity)
         }

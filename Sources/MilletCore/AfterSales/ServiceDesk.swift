@@ -12,14 +12,16 @@ public struct ServiceDesk: Sendable {
     private let orders: any OrderRepository
     private let markets: any MarketRepository
     private let parts: any SparePartRepository
+    private let plans: any ServicePlanRepository
     private let clock: any MilletClock
 
     public init(
         store: any UnitOfWork, cases: any ServiceCaseRepository, rules: any ServiceRuleRepository, orders: any OrderRepository,
-        markets: any MarketRepository, parts: any SparePartRepository, clock: any MilletClock
+        markets: any MarketRepository, parts: any SparePartRepository, plans: any ServicePlanRepository, clock: any MilletClock
     ) {
         self.store = store
         self.parts = parts
+        self.plans = plans
         self.cases = cases
         self.rules = rules
         self.orders = orders
@@ -35,7 +37,7 @@ public struct ServiceDesk: Sendable {
         else { throw DomainError.notFound(what: "serial") }
         let start = Warranty.start(of: record, in: order)
         var covers: [WarrantyCover] = []
-        if let start { covers = WarrantyDecision.decide(rules: try await marketRules(order.marketCode), start: start, now: clock.now()).covers }
+        if let start { covers = try await decide(record.serial, market: order.marketCode, start: start).covers }
         return Warranty(record: record, marketCode: order.marketCode, start: start, covers: covers)
     }
 
@@ -97,12 +99,24 @@ public struct ServiceDesk: Sendable {
         }
     }
 
+    /// What the market's rules and the unit's paid plans give it today.
+    private func decide(_ serial: String, market: String, start: Date) async throws -> WarrantyDecision {
+        let now = clock.now()
+        let bought = try await plans.planCovers(serial: serial).flatMap { $0.covers(now: now) }
+        return WarrantyDecision.decide(rules: try await marketRules(market), start: start, now: now, plans: bought)
+    }
+
     /// A fan asks for an exchange or a repair of one unit by its serial, for a fault of `part`.
     /// The warranty decides: no exchange window is `out_of_window` naming the rule; a repair no
     /// free cover is left for is a paid repair, quoted from the market's price list. Staff
     /// approve or refuse it.
-    public func openService(serial: String, kind: ServiceKind, part: PartClass, viewer: Account, description: String) async throws -> ServiceCase {
+    /// An `accident` (a drop, a crack) is repaired free under a screen plan and decided within two
+    /// working hours; without one it is a paid repair.
+    public func openService(
+        serial: String, kind: ServiceKind, part: PartClass, viewer: Account, description: String, ground: ServiceGround = .fault
+    ) async throws -> ServiceCase {
         guard kind != .return else { throw DomainError.invalid(field: "kind", "must be exchange or repair; returns go through the order") }
+        guard ground != .anyReason, kind == .repair || ground == .fault else { throw DomainError.invalid(field: "ground", "a fault, or an accident to repair") }
         let description = try Self.validate(description: description, ground: .fault)
         let serial = serial.uppercased()
         guard OrderDesk.isParcelCode(serial), let record = try await cases.serialRecord(serial: serial),
@@ -117,9 +131,12 @@ public struct ServiceDesk: Sendable {
         let remedy: Remedy = kind == .exchange ? .exchange : .repairFree
         let marketRules = try await marketRules(order.marketCode)
         let now = clock.now()
-        let decision = WarrantyDecision.decide(rules: marketRules, start: start, now: now)
-        guard let cover = decision.cover(remedy, part: part, ground: .fault) ?? (kind == .repair ? decision.cover(.repairPaid, part: part, ground: .fault) : nil)
-        else { throw WarrantyDecision.refusal(remedy, part: part, ground: .fault, rules: marketRules, start: start) }
+        let decision = try await decide(serial, market: order.marketCode, start: start)
+        guard let cover = decision.cover(remedy, part: part, ground: ground) ?? (kind == .repair ? decision.cover(.repairPaid, part: part, ground: ground) : nil)
+        else { throw WarrantyDecision.refusal(remedy, part: part, ground: ground, rules: marketRules, start: start) }
+        // A screen claim under a plan is decided within two working hours.
+        let deadline = ground == .accident && cover.remedy == .repairFree
+            ? Self.workingHours(2, after: now) : now.addingTimeInterval(Double(cover.caseDays) * 86_400)
         let skuId = record.skuId ?? (Set(order.lines.map(\.skuId)).count == 1 ? order.lines[0].skuId : nil)
         guard kind == .repair || skuId != nil else {
             throw DomainError.conflict(code: "sku_unknown", message: "the unit's SKU is not on record; staff can exchange it from the console")
@@ -132,9 +149,8 @@ public struct ServiceDesk: Sendable {
             }
             let serviceCase = ServiceCase(
                 id: Identifier.make(), kind: kind, status: .requested, accountId: order.accountId, orderId: order.id, marketCode: order.marketCode,
-                serial: serial, lines: skuId.map { [CaseLine(skuId: $0, quantity: 1)] } ?? [], ground: .fault, part: part, description: description,
-                remedy: cover.remedy, ruleCode: cover.ruleCode, ruleTitle: cover.ruleTitle,
-                deadline: now.addingTimeInterval(Double(cover.caseDays) * 86_400), refundAmount: 0, currency: order.currency,
+                serial: serial, lines: skuId.map { [CaseLine(skuId: $0, quantity: 1)] } ?? [], ground: ground, part: part, description: description,
+                remedy: cover.remedy, ruleCode: cover.ruleCode, ruleTitle: cover.ruleTitle, deadline: deadline, refundAmount: 0, currency: order.currency,
                 history: [CaseTransition(from: nil, to: .requested, event: "open", actor: actor, note: description, at: now)], createdAt: now)
             try await self.opened(tx, serviceCase, now: now)
             return serviceCase
@@ -482,6 +498,25 @@ public struct ServiceDesk: Sendable {
         }
         if let parcel = order.shipments.compactMap(\.deliveredAt).max() { return parcel }
         return order.timeline.last(where: { $0.to == .delivered })?.at ?? order.createdAt
+    }
+
+    /// `hours` of working time (Monday to Friday, UTC) after `start`.
+    static func workingHours(_ hours: Int, after start: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var at = start
+        var left = Double(hours) * 3600
+        while left > 0 {
+            if calendar.isDateInWeekend(at) {
+                at = calendar.startOfDay(for: calendar.date(byAdding: .day, value: 1, to: at)!)
+                continue
+            }
+            let dayEnd = calendar.startOfDay(for: calendar.date(byAdding: .day, value: 1, to: at)!)
+            let step = min(left, dayEnd.timeIntervalSince(at))
+            at = at.addingTimeInterval(step)
+            left -= step
+        }
+        return at
     }
 
     static func actor(_ account: Account) -> String {

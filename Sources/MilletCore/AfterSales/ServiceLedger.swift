@@ -24,6 +24,12 @@ public protocol ServiceLedger: Sendable {
     func serviceCentre(id: String) async throws -> ServiceCentre?
     /// Takes one of each stocked part from the centre's shelf; `conflict(part_out_of_stock)`.
     func consumeSpareParts(_ codes: [String], centreId: String) async throws
+    /// Stores a plan bought for a unit.
+    func insert(_ plan: PlanCover) async throws
+    /// The plans bought for a unit, with their orders' status applied.
+    func planCoversInLedger(serial: String) async throws -> [PlanCover]
+    /// Marks a plan cancelled.
+    func cancelPlan(id: String) async throws
     /// Adds a photo to the case.
     func addPhoto(_ photo: CasePhoto, caseId: String) async throws
     /// Takes one of the centre's pickups on `day` if fewer than `capacity` are booked.

@@ -20,10 +20,12 @@ public enum Remedy: String, Codable, Sendable, CaseIterable {
     case repairPaid = "repair_paid"
 }
 
-/// Why a fan asks: a change of mind (withdrawal, no reason needed) or a fault.
+/// Why a fan asks: a change of mind (withdrawal, no reason needed), a fault, or an accident
+/// (a drop, a crack), which only a screen plan covers.
 public enum ServiceGround: String, Codable, Sendable, CaseIterable {
     case anyReason = "any_reason"
     case fault
+    case accident
 }
 
 /// How long a rule lasts from the day the unit was delivered.
@@ -95,6 +97,7 @@ public struct ServiceRule: Hashable, Sendable, Codable {
         check.requireLength(title, 1...200, "title", "is required (at most 200 characters)")
         check.require((1...365).contains(caseDays), "caseDays", "must be between 1 and 365")
         check.require(ground == .fault || remedy == .return, "ground", "only a return may be asked for without a reason")
+        check.require(ground != .accident, "ground", "accidents are covered by service plans, not by rules")
         check.require(remedy != .repairPaid, "remedy", "paid repair is what is left when no rule covers a fault")
         check.require(Set(parts).count == parts.count, "parts", "must not repeat")
         try check.check()

@@ -11,6 +11,16 @@ public struct WarrantyCover: Hashable, Sendable, Codable {
     public let ruleTitle: String
     /// Days the brand has to settle a case under it.
     public let caseDays: Int
+
+    public init(part: PartClass, remedy: Remedy, ground: ServiceGround, until: Date?, ruleCode: String, ruleTitle: String, caseDays: Int) {
+        self.part = part
+        self.remedy = remedy
+        self.ground = ground
+        self.until = until
+        self.ruleCode = ruleCode
+        self.ruleTitle = ruleTitle
+        self.caseDays = caseDays
+    }
 }
 
 /// What a market's rules give a unit delivered at `start`, as of `now`: each part's remedies.
@@ -22,10 +32,11 @@ public struct WarrantyDecision: Hashable, Sendable {
     public let start: Date
     public let covers: [WarrantyCover]
 
-    /// Decides from the market's active rules.
-    public static func decide(rules: [ServiceRule], start: Date, now: Date) -> WarrantyDecision {
+    /// Decides from the market's active rules and what the unit's paid plans add (`plans`).
+    public static func decide(rules: [ServiceRule], start: Date, now: Date, plans: [WarrantyCover] = []) -> WarrantyDecision {
         var covers: [WarrantyCover] = []
         for part in PartClass.allCases {
+            covers += plans.filter { $0.part == part }
             for rule in rules where rule.active && rule.covers(part) {
                 let until = rule.period.end(from: start)
                 guard now < until else { continue }
@@ -33,7 +44,7 @@ public struct WarrantyDecision: Hashable, Sendable {
                     part: part, remedy: rule.remedy, ground: rule.ground, until: until, ruleCode: rule.code, ruleTitle: rule.title,
                     caseDays: rule.caseDays))
             }
-            if !covers.contains(where: { $0.part == part && $0.remedy == .repairFree }) {
+            if !covers.contains(where: { $0.part == part && $0.remedy == .repairFree && $0.ground == .fault }) {
                 covers.append(WarrantyCover(
                     part: part, remedy: .repairPaid, ground: .fault, until: nil, ruleCode: paidRepairRule,
                     ruleTitle: "No free cover is left: repaired at the market's price list", caseDays: 30))
@@ -45,7 +56,8 @@ public struct WarrantyDecision: Hashable, Sendable {
     /// The cover a request for `remedy` of `part` on `ground` falls under: a fault may also use a
     /// right that needs no reason. The rule of the asked ground wins, then the one lasting longest.
     public func cover(_ remedy: Remedy, part: PartClass, ground: ServiceGround) -> WarrantyCover? {
-        covers.filter { $0.remedy == remedy && $0.part == part && ($0.ground == ground || $0.ground == .anyReason) }
+        // A paid repair mends whatever broke it.
+        covers.filter { $0.remedy == remedy && $0.part == part && ($0.ground == ground || $0.ground == .anyReason || remedy == .repairPaid) }
             .max { a, b in
                 (a.ground == ground ? 1 : 0, a.until ?? .distantFuture) < (b.ground == ground ? 1 : 0, b.until ?? .distantFuture)
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The demo store `millet serve` loads into an empty database: five markets with a standard and
-/// an express shipping method each, their service rules, centres and repair price list, three products with
+/// an express shipping method each, their service rules, centres, repair price list and service plans, three products with
 /// prices at most 5% over cost in every market, stock in every market's warehouse, and one
 /// account per role.
 public struct DemoData: Sendable {
@@ -21,7 +21,7 @@ public struct DemoData: Sendable {
     /// Loads everything; call once, on an empty database.
     public func load(
         markets: any MarketRepository, accounts: any AccountRepository, catalog: any CatalogRepository,
-        inventory: any InventoryRepository, shipping: any ShippingMethodRepository, service: any ServiceRuleRepository & ServiceCentreRepository & SparePartRepository,
+        inventory: any InventoryRepository, shipping: any ShippingMethodRepository, service: any ServiceRuleRepository & ServiceCentreRepository & SparePartRepository & ServicePlanRepository,
         hasher: any PasswordHasher, now: Date
     ) async throws {
         for market in DemoMarkets.all { try await markets.save(market) }
@@ -29,6 +29,7 @@ public struct DemoData: Sendable {
         for market in DemoMarkets.all {
             for rule in DemoServiceRules.rules(marketCode: market.code) { try await service.save(rule) }
             for part in DemoSpareParts.parts(marketCode: market.code) { try await service.save(part) }
+            for plan in DemoServicePlans.plans(marketCode: market.code) { try await service.save(plan) }
             for centre in DemoServiceCentres.centres(marketCode: market.code) {
                 try await service.save(centre)
                 for part in DemoSpareParts.parts(marketCode: market.code) where part.stocked {

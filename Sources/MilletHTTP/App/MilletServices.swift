@@ -122,7 +122,7 @@ public struct MilletServices: Sendable {
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, delivery: delivery, saleUnits: engine, invoices: issuer, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, invoices: issuer, clock: clock)
         self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)
-        self.serviceDesk = ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, parts: store, clock: clock)
+        self.serviceDesk = ServiceDesk(store: store, cases: store, rules: store, orders: store, markets: store, parts: store, plans: store, clock: clock)
         self.serviceCases = store
         self.serviceRules = store
         self.serviceCentres = store

@@ -67,6 +67,8 @@ extension SQLTransaction: ServiceLedger {
             """).first()
         guard inserted != nil else { throw DomainError.conflict(code: "serial_sold", message: "serial \(newSerial) went out before") }
         try await db.raw("UPDATE device_sales SET replaced_by = \(bind: newSerial) WHERE serial = \(bind: old.serial)").run()
+        // Its plans go on covering the unit that replaced it.
+        try await db.raw("UPDATE plan_covers SET serial = \(bind: newSerial) WHERE serial = \(bind: old.serial)").run()
         // A replacement registered already takes its owner and inherited cover now; one registered
         // later takes them at registration.
         try await SQLStore.linkSale(db: db, serial: newSerial)
@@ -141,6 +143,23 @@ extension SQLTransaction: ServiceLedger {
                 """).first()
             guard taken != nil else { throw DomainError.conflict(code: "part_out_of_stock", message: "no \(code) is left at centre \(centreId)") }
         }
+    }
+
+    func insert(_ plan: PlanCover) async throws {
+        try await db.raw("""
+            INSERT INTO plan_covers (id, plan_code, kind, name, serial, account_id, market_code, order_id, starts_at, ends_at, cancelled, created_at)
+            VALUES (\(bind: plan.id), \(bind: plan.planCode), \(bind: plan.kind.rawValue), \(bind: plan.name), \(bind: plan.serial),
+                \(bind: plan.accountId), \(bind: plan.marketCode), \(bind: plan.orderId), \(bind: plan.startsAt.millis), \(bind: plan.endsAt.millis),
+                \(bind: Int64(plan.status == .cancelled ? 1 : 0)), \(bind: plan.createdAt.millis))
+            """).run()
+    }
+
+    func planCoversInLedger(serial: String) async throws -> [PlanCover] {
+        try await SQLStore.planCovers(db: db, where: "p.serial", serial)
+    }
+
+    func cancelPlan(id: String) async throws {
+        try await db.raw("UPDATE plan_covers SET cancelled = 1 WHERE id = \(bind: id)").run()
     }
 
     func addPhoto(_ photo: CasePhoto, caseId: String) async throws {

@@ -42,6 +42,7 @@ extension SQLStore {
         .serviceCentres,
         .serviceCasePhotos,
         .repairQuotes,
+        .servicePlans,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
