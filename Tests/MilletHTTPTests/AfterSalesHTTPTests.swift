@@ -264,4 +264,52 @@ struct AfterSalesHTTPTests: HTTPHarness {
             }
         }
     }
+
+    @Test func aFanBuysAScreenPlanAndClaimsADropUnderIt() async throws {
+        try await withApp { client, services in
+            let (fan, _, _) = try await deliveredOrder(client, services, market: "IN", serial: "IN-PLAN-API", key: "plan-api-1")
+            try await client.execute(uri: "/api/v1/warranty/IN-PLAN-API/plans", method: .get, headers: bearer(fan)) { response in
+                let offered = try decode(response)["offered"] as? [[String: Any]]
+                #expect(offered?.map { $0["code"] as? String } == ["extended-12m", "screen-12m"])
+            }
+            let buy = { (plan: String) in
+                try await client.execute(uri: "/api/v1/warranty/IN-PLAN-API/plans", method: .post, headers: bearer(fan), body: json(["plan": plan])) { response in
+                    (response.status, response.status == .created ? try decode(response)["orderId"] as? String ?? "" : try errorCode(response))
+                }
+            }
+            #expect(try await buy("gold-plated").0 == .unprocessableContent)
+            let (status, orderId) = try await buy("screen-12m")
+            #expect(status == .created)
+            #expect(try await buy("screen-12m") == (.conflict, "plan_held"))
+            let payment = try await services.payments.createPayment(orderId: orderId, provider: "sandbox", now: services.clock.now())
+            let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
+            try await client.execute(
+                uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
+                body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/v1/service-cases", method: .post, headers: bearer(fan),
+                body: json(["serial": "IN-PLAN-API", "kind": "repair", "part": "main_unit", "description": "dropped on the stairs", "ground": "accident"])
+            ) { response in
+                let body = try decode(response)
+                #expect(response.status == .created && body["rule"] as? String == "plan-screen-12m" && body["reason"] as? String == "accident")
+            }
+            try await client.execute(
+                uri: "/api/v1/service-cases", method: .post, headers: bearer(fan),
+                body: json(["serial": "IN-PLAN-API", "kind": "repair", "part": "main_unit", "description": "dropped", "ground": "whim"])
+            ) { #expect($0.status == .unprocessableContent) }
+            let planId = try await client.execute(uri: "/api/v1/warranty/IN-PLAN-API/plans", method: .get, headers: bearer(fan)) { response in
+                let bought = try decode(response)["bought"] as? [[String: Any]]
+                #expect(bought?.first?["status"] as? String == "active")
+                return bought?.first?["id"] as? String ?? ""
+            }
+            let cancelled = try await client.execute(uri: "/api/v1/service-plans/\(planId)/cancel", method: .post, headers: bearer(fan)) {
+                try decode($0)["status"] as? String
+            }
+            #expect(cancelled == "cancelled")
+            try await client.execute(uri: "/api/v1/orders/\(orderId)", method: .get, headers: bearer(fan)) { response in
+                let refunds = try decode(response)["refunds"] as? [[String: Any]]
+                #expect(refunds?.count == 1)
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ struct AfterSalesPages {
     let cases: any ServiceCaseRepository
     let centres: any ServiceCentreRepository
     let parts: any SparePartRepository
+    let planDesk: PlanDesk
     let orderDesk: OrderDesk
     let orders: any OrderRepository
     let photos: ServicePhotos
@@ -21,6 +22,11 @@ struct AfterSalesPages {
         let kind: String
         let part: String
         let description: String?
+        let ground: String?
+    }
+
+    struct PlanForm: Decodable {
+        let plan: String
     }
 
     struct PickupForm: Decodable {
@@ -55,16 +61,29 @@ struct AfterSalesPages {
             let viewer = try context.requireAccount()
             let form = try await request.decodeForm(ServiceForm.self, context: context)
             do {
-                guard let kind = ServiceKind(rawValue: form.kind), let part = PartClass(rawValue: form.part) else {
-                    throw DomainError.invalid(field: "kind", "exchange or repair of a part")
-                }
-                let opened = try await desk.openService(serial: form.serial, kind: kind, part: part, viewer: viewer, description: form.description ?? "")
+                guard let kind = ServiceKind(rawValue: form.kind), let part = PartClass(rawValue: form.part),
+                      let ground = ServiceGround(rawValue: form.ground ?? "fault"), ground != .anyReason
+                else { throw DomainError.invalid(field: "kind", "exchange or repair of a part, for a fault or an accident") }
+                let opened = try await desk.openService(
+                    serial: form.serial, kind: kind, part: part, viewer: viewer, description: form.description ?? "", ground: ground)
                 return redirect("/service/\(opened.id)")
             } catch let error as DomainError {
                 let chrome = try await pages.chrome(request, context)
-                let typed = ["kind": form.kind, "part": form.part, "description": form.description ?? ""]
+                let typed = ["kind": form.kind, "part": form.part, "description": form.description ?? "", "ground": form.ground ?? "fault"]
                 return try await warrantyPage(serial: form.serial, viewer: viewer, chrome: chrome, form: typed, error: error)
             }
+        }
+        groups.open.post("warranty/:serial/plans") { request, context in
+            let viewer = try context.requireAccount()
+            let form = try await request.decodeForm(PlanForm.self, context: context)
+            let bought = try await planDesk.buy(serial: try context.parameters.require("serial"), planCode: form.plan, viewer: viewer)
+            // The plan's order, to pay.
+            return redirect("/orders/\(bought.orderId)")
+        }
+        groups.open.post("service-plans/:id/cancel") { _, context in
+            let viewer = try context.requireAccount()
+            let cancelled = try await planDesk.cancel(planId: try context.parameters.require("id"), viewer: viewer)
+            return redirect("/warranty?serial=\(cancelled.serial)")
         }
         groups.open.get("orders/:id/return") { request, context in
             let viewer = try context.requireAccount()
@@ -254,6 +273,7 @@ struct AfterSalesPages {
         var values: [String: Any] = ["serial": serial, "typedDescription": form["description"] ?? ""]
         values["kinds"] = [ServiceKind.repair, .exchange].map { ["code": $0.rawValue, "label": t["service_kind_\($0.rawValue)"] ?? $0.rawValue, "selected": form["kind"] == $0.rawValue] }
         values["parts"] = PartClass.allCases.map { ["code": $0.rawValue, "label": t["part_\($0.rawValue)"] ?? $0.rawValue, "selected": form["part"] == $0.rawValue] }
+        values["grounds"] = [ServiceGround.fault, .accident].map { ["code": $0.rawValue, "label": t["reason_\($0.rawValue)"] ?? $0.rawValue, "selected": form["ground"] == $0.rawValue] }
         if let error { values["error"] = Self.message(error, strings: t) }
         guard !serial.isEmpty else { return pages.page("warranty", values, chrome: chrome) }
         do {
@@ -269,6 +289,19 @@ struct AfterSalesPages {
                  "rule": cover.ruleCode, "ruleTitle": cover.ruleTitle] as [String: Any]
             }
             values["hasCovers"] = !warranty.covers.isEmpty
+            if warranty.start != nil, warranty.record.replacedBy == nil {
+                let (offered, bought) = try await planDesk.plans(serial: warranty.record.serial, viewer: viewer)
+                let market = try await pages.markets.requireMarket(warranty.marketCode)
+                let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
+                values["offeredPlans"] = offered.map {
+                    ["code": $0.code, "name": $0.name, "price": format.money($0.price, currency: market.currency.code, minorDigits: market.currency.minorDigits)]
+                }
+                values["boughtPlans"] = bought.map { plan -> [String: Any] in
+                    ["id": plan.id, "name": plan.name, "status": t["plan_\(plan.status.rawValue)"] ?? plan.status.rawValue, "orderId": plan.orderId,
+                     "from": chrome.format.day(plan.startsAt), "until": chrome.format.day(plan.endsAt), "cancellable": plan.status != .cancelled]
+                }
+                values["hasPlans"] = !offered.isEmpty || !bought.isEmpty
+            }
             return pages.page("warranty", values, chrome: chrome, status: error == nil ? .ok : .unprocessableContent)
         } catch let lookup as DomainError {
             values["error"] = Self.message(lookup, strings: t)

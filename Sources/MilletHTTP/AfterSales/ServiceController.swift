@@ -32,6 +32,8 @@ struct ServiceController {
         let kind: String
         let part: String
         let description: String
+        /// `fault` (the default) or `accident`.
+        let ground: String?
     }
 
     struct EventBody: Decodable {
@@ -104,7 +106,10 @@ struct ServiceController {
             let body = try await request.decodeJSON(ServiceBody.self, context: context)
             guard let kind = ServiceKind(rawValue: body.kind), kind != .return else { throw DomainError.invalid(field: "kind", "exchange or repair") }
             guard let part = PartClass(rawValue: body.part) else { throw DomainError.invalid(field: "part", "main_unit, battery or accessory") }
-            let opened = try await desk.openService(serial: body.serial, kind: kind, part: part, viewer: viewer, description: body.description)
+            guard let ground = ServiceGround(rawValue: body.ground ?? "fault"), ground != .anyReason else {
+                throw DomainError.invalid(field: "ground", "fault or accident")
+            }
+            let opened = try await desk.openService(serial: body.serial, kind: kind, part: part, viewer: viewer, description: body.description, ground: ground)
             return ServiceCaseDTO(opened, now: clock.now()).with(status: .created)
         }
         groups.open.get("me/service-cases") { _, context in
@@ -326,7 +331,11 @@ struct ServiceCaseDTO: ResponseEncodable {
         status = c.status.rawValue
         orderId = c.orderId
         market = c.marketCode
-        reason = c.ground == .anyReason ? "withdrawal" : "fault"
+        reason = switch c.ground {
+        case .anyReason: "withdrawal"
+        case .fault: "fault"
+        case .accident: "accident"
+        }
         part = c.part.rawValue
         description = c.description
         remedy = c.remedy.rawValue

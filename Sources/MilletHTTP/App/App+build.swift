@@ -48,6 +48,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
         desk: services.serviceDesk, cases: services.serviceCases, rules: services.serviceRules, centres: services.serviceCentres,
         parts: services.spareParts, photos: services.servicePhotos, markets: services.markets, clock: services.clock
     ).addRoutes(to: api)
+    ServicePlansController(desk: services.planDesk, plans: services.servicePlans, markets: services.markets).addRoutes(to: api)
     InvoicesController(desk: services.orderDesk, invoices: services.invoices, markets: services.markets).addRoutes(to: api)
     CommunityController(desk: services.communityDesk, community: services.community, clock: services.clock).addRoutes(to: api)
     ReleasesController(desk: services.communityDesk, releases: services.releases, clock: services.clock).addRoutes(to: api)
@@ -84,7 +85,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
     ShippingPages(pages: kit, desk: services.shippingDesk, orders: services.orders).addRoutes(to: groups)
     AfterSalesPages(
         pages: kit, desk: services.serviceDesk, cases: services.serviceCases, centres: services.serviceCentres, parts: services.spareParts,
-        orderDesk: services.orderDesk, orders: services.orders, photos: services.servicePhotos, clock: services.clock
+        planDesk: services.planDesk, orderDesk: services.orderDesk, orders: services.orders, photos: services.servicePhotos, clock: services.clock
     ).addRoutes(to: groups)
     SalePages(pages: kit, saleDesk: services.saleDesk, catalog: services.catalog, payments: services.payments, sandbox: services.sandbox, clock: services.clock)
         .addRoutes(to: groups)

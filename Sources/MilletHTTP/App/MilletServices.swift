@@ -54,6 +54,9 @@ public struct MilletServices: Sendable {
     public let serviceRules: any ServiceRuleRepository
     public let serviceCentres: any ServiceCentreRepository
     public let spareParts: any SparePartRepository
+    /// Extended warranties and screen plans, bought and cancelled.
+    public let planDesk: PlanDesk
+    public let servicePlans: any ServicePlanRepository
     /// The photos of service cases, kept beside the firmware images.
     let servicePhotos: ServicePhotos
     public let shippingMethods: any ShippingMethodRepository
@@ -127,6 +130,8 @@ public struct MilletServices: Sendable {
         self.serviceRules = store
         self.serviceCentres = store
         self.spareParts = store
+        self.servicePlans = store
+        self.planDesk = PlanDesk(store: store, cases: store, orders: store, markets: store, rules: store, plans: store, clock: clock)
         self.servicePhotos = ServicePhotos(desk: serviceDesk, files: firmwareFiles, clock: clock)
         self.captureSender = CaptureSender(desk: orderDesk, store: store, captures: store, provider: sandbox, clock: clock)
         self.pricing = pricing
