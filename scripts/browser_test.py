@@ -541,3 +541,42 @@ def test_a_fan_returns_a_phone_and_staff_receive_and_inspect_it(browser):
     assert "recibida" in history and "revisada" in history
     assert not b.find_elements(By.ID, "cancel-case")
     shot(b, "ES-return-refunded")
+
+
+def test_a_fan_checks_her_phones_warranty_buys_a_screen_plan_and_claims_a_drop(browser):
+    """A fan in India finds her delivered phone under My devices, reads what its warranty gives
+    and why, buys the screen plan and pays its order, then reports a drop: the plan's rule decides
+    it, free."""
+    b = browser
+    order_page, _ = buy_and_pay_one_note(b)
+    order_id = order_page.rstrip("/").split("/")[-1]
+    token = staff_token()
+    serial = "IN-PLAN-" + uuid.uuid4().hex[:8].upper()
+    api("POST", f"/api/v1/staff/orders/{order_id}/events", {"event": "ship", "serials": [serial]}, token)
+    api("POST", f"/api/v1/staff/orders/{order_id}/events", {"event": "deliver"}, token)
+
+    b.get(BASE + "/service")
+    b.find_element(By.CSS_SELECTOR, f"#my-units a[href='/warranty?serial={serial}']").click()
+    settle(b, lambda d: d.find_elements(By.ID, "covers"))
+    rules = [row.get_attribute("data-rule") for row in b.find_elements(By.CSS_SELECTOR, "#covers tr[data-rule]")]
+    assert "main-unit-warranty" in rules and "defect-replacement" in rules
+    b.find_element(By.CSS_SELECTOR, ".buy-plan button[data-plan=screen-12m]").click()
+    settle(b, lambda d: "/orders/" in d.current_url)
+    b.find_element(By.ID, "pay-now").click()
+    WebDriverWait(b, 10).until(lambda d: "/pay/sandbox/" in d.current_url)
+    b.find_element(By.ID, "pay-button").click()
+    settle(b, lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "paid")
+
+    b.get(BASE + f"/warranty?serial={serial}")
+    assert b.find_element(By.CSS_SELECTOR, "#bought-plans .plan").get_attribute("data-status") == "active"
+    assert b.find_elements(By.CSS_SELECTOR, "#covers tr[data-rule=plan-screen-12m]")
+    shot(b, "IN-warranty-with-plan")
+    Select(b.find_element(By.CSS_SELECTOR, "#service-form select[name=kind]")).select_by_value("repair")
+    Select(b.find_element(By.CSS_SELECTOR, "#service-form select[name=ground]")).select_by_value("accident")
+    Select(b.find_element(By.CSS_SELECTOR, "#service-form select[name=part]")).select_by_value("main_unit")
+    b.find_element(By.CSS_SELECTOR, "#service-form textarea[name=description]").send_keys("dropped it on the stairs")
+    b.find_element(By.CSS_SELECTOR, "#service-form button").click()
+    settle(b, lambda d: "/service/" in d.current_url)
+    assert b.find_element(By.ID, "case-rule").get_attribute("data-rule") == "plan-screen-12m"
+    assert b.find_element(By.ID, "case-status").get_attribute("data-status") == "requested"
+    shot(b, "IN-screen-claim")

@@ -284,7 +284,8 @@ struct AfterSalesPages {
             values["start"] = warranty.start.map(chrome.format.day)
             values["replacedBy"] = warranty.record.replacedBy
             values["covers"] = warranty.covers.map { cover in
-                ["part": t["part_\(cover.part.rawValue)"] ?? cover.part.rawValue, "remedy": t["remedy_\(cover.remedy.rawValue)"] ?? cover.remedy.rawValue,
+                ["part": t["part_\(cover.part.rawValue)"] ?? cover.part.rawValue,
+                 "remedy": (t["remedy_\(cover.remedy.rawValue)"] ?? cover.remedy.rawValue) + (cover.ground == .accident ? " · " + (t["reason_accident"] ?? "") : ""),
                  "remedyCode": cover.remedy.rawValue, "until": cover.until.map { chrome.format.day($0.addingTimeInterval(-1)) } ?? (t["warranty_no_end"] ?? ""),
                  "rule": cover.ruleCode, "ruleTitle": cover.ruleTitle] as [String: Any]
             }
