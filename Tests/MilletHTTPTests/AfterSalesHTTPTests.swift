@@ -171,6 +171,7 @@ struct AfterSalesHTTPTests: HTTPHarness {
                     uri: "/api/v1/service-cases/\(caseId)/photos", method: .post, headers: bearer(token, [.contentType: "image/png"]),
                     body: ByteBuffer(bytes: bytes)) { $0.status }
             }
+            try await client.execute(uri: "/api/v1/service-cases/\(caseId)/photos/1", method: .get, headers: bearer(fan)) { #expect($0.status == .notFound) }
             let moderator = try await logIn(client, "moderator@millet.test", "millet-moderator")
             #expect(try await upload(moderator, png) == .notFound)
             #expect(try await upload(fan, Array("not an image".utf8)) == .unprocessableContent)

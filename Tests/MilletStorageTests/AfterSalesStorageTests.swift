@@ -136,14 +136,24 @@ extension StorageConformanceTests {
             #expect(quote.totals.total == 12_900 + 5_000 && quote.accountId == fan.id)
             let replaced = try #require(try await store.orders(accountId: fan.id, offset: 0, limit: 10).first { $0.id != quote.id && $0.lines.allSatisfy(\.isService) })
             #expect(replaced.status == .cancelled)
+            // The fan lets the quote lapse; staff quote again.
+            _ = try await store.desk(clock).cancel(orderId: quote.id, actor: "account:\(fan.id)", note: "not now")
+            let requoted = try await desk.quote(caseId: paid.id, parts: ["battery", "labour"], staff: staff)
+            #expect(requoted.quoteOrderId != quote.id)
+            let currentId = try #require(requoted.quoteOrderId)
+            let current = try #require(try await store.order(id: currentId))
             let soldBeforePaying = try await soldUnits(store, sku: sku, market: "CN")
-            _ = try await pay(store, quote)
+            _ = try await pay(store, current)
             #expect(try await soldUnits(store, sku: sku, market: "CN") == soldBeforePaying)
             await #expect(throws: DomainError.conflict(code: "quote_paid", message: "the fan paid the quote already")) {
                 try await desk.quote(caseId: paid.id, parts: ["battery"], staff: staff)
             }
             await #expect(throws: DomainError.conflict(code: "nothing_to_ship", message: "every unit of the order has shipped")) {
-                try await store.desk(clock).ship(orderId: quote.id, serials: [], actor: "staff:x", note: "")
+                try await store.desk(clock).ship(orderId: current.id, serials: [], actor: "staff:x", note: "")
+            }
+            // Paid, it is undone through the case only: the repair it paid for may be done already.
+            await #expect(throws: DomainError.self) {
+                try await store.desk(clock).cancel(orderId: current.id, actor: "account:\(fan.id)", note: "changed my mind")
             }
             try await store.setSparePartStock(centreId: "shenzhen-futian", code: "battery", quantity: 1)
             let repaired = try await desk.apply(.init(event: .repair, note: "new battery", parts: ["battery", "labour"]), caseId: paid.id, staff: staff)
@@ -153,6 +163,9 @@ extension StorageConformanceTests {
             _ = try await desk.apply(.init(event: .close, note: ""), caseId: paid.id, staff: staff)
             let repair = try await desk.openService(serial: "CN-0002", kind: .repair, part: .mainUnit, viewer: fan, description: "does not charge")
             #expect(repair.remedy == .repairFree && repair.ruleCode == "main-unit-repair")
+            await #expect(throws: DomainError.conflict(code: "case_open", message: "unit CN-0002 already has an open service case")) {
+                try await desk.openService(serial: "CN-0002", kind: .repair, part: .mainUnit, viewer: fan, description: "dropped it", ground: .accident)
+            }
             for step in [ServiceDesk.CaseStep(event: .approve, note: ""), .init(event: .dropOff, note: "", centreId: "shenzhen-futian"),
                          .init(event: .receive, note: ""), .init(event: .inspect, note: "", grade: .refurbish)] {
                 _ = try await desk.apply(step, caseId: repair.id, staff: staff)
@@ -349,6 +362,10 @@ extension StorageConformanceTests {
             let deliveredAt = try #require(order.deliveredAt)
             let desk = planDesk(store), service = serviceDesk(store)
             #expect(try await desk.plans(serial: "IN-PLAN-1", viewer: fan).offered.map(\.code) == ["extended-12m", "screen-12m"])
+            // Without a plan a drop is a paid repair, even while the brand's year runs.
+            let unplanned = try await service.openService(serial: "IN-PLAN-1", kind: .repair, part: .mainUnit, viewer: fan, description: "dropped it", ground: .accident)
+            #expect(unplanned.remedy == .repairPaid && unplanned.ground == .accident)
+            _ = try await service.cancel(caseId: unplanned.id, viewer: fan)
             let screen = try await desk.buy(serial: "IN-PLAN-1", planCode: "screen-12m", viewer: fan)
             #expect(screen.status == .pending)
             await #expect(throws: DomainError.conflict(code: "plan_held", message: "unit IN-PLAN-1 has a screen plan already")) {
@@ -373,6 +390,10 @@ extension StorageConformanceTests {
 
             // Month 6: half the screen plan is left and comes back.
             clock.advance(by: 182 * 86_400)
+            await #expect(throws: DomainError.conflict(
+                code: "service_order", message: "a paid repair quote or service plan is cancelled through its service case or plan")) {
+                try await store.desk(clock).cancel(orderId: screen.orderId, actor: "account:\(fan.id)", note: "full refund please")
+            }
             let cancelled = try await desk.cancel(planId: screen.id, viewer: fan)
             #expect(cancelled.status == .cancelled)
             let refund = try #require(try await store.order(id: screen.orderId)?.refunds.first)
@@ -393,6 +414,30 @@ extension StorageConformanceTests {
             }
             let other = try #require(try await store.account(email: "moderator@millet.test"))
             await #expect(throws: DomainError.notFound(what: "plan")) { try await desk.cancel(planId: extended.id, viewer: other) }
+        }
+    }
+}
+
+extension StorageConformanceTests {
+    /// A paid repair that cannot be made ends in an exchange: the quote the fan paid comes back.
+    @Test(arguments: Backends.all) func aPaidRepairThatEndsInAnExchangeRefundsItsQuote(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, _, _) = try await deliveredOrder(store, market: "CN", quantity: 1, serials: ["CN-0900"], key: "requote-1")
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let desk = serviceDesk(store)
+            clock.advance(by: 200 * 86_400)
+            let paid = try await desk.openService(serial: "CN-0900", kind: .repair, part: .battery, viewer: fan, description: "swollen battery")
+            for step in [ServiceDesk.CaseStep(event: .approve, note: ""), .init(event: .dropOff, note: "", centreId: "shenzhen-futian"),
+                         .init(event: .receive, note: ""), .init(event: .inspect, note: "", grade: .scrap)] {
+                _ = try await desk.apply(step, caseId: paid.id, staff: staff)
+            }
+            let quoted = try await desk.quote(caseId: paid.id, parts: ["battery"], staff: staff)
+            let quoteId = try #require(quoted.quoteOrderId)
+            let quote = try #require(try await store.order(id: quoteId))
+            _ = try await pay(store, quote)
+            _ = try await desk.apply(.init(event: .exchange, note: "board damaged too"), caseId: paid.id, staff: staff)
+            let refunds = try #require(try await store.order(id: quote.id)?.refunds)
+            #expect(refunds.map(\.amount) == [quote.totals.total])
         }
     }
 }

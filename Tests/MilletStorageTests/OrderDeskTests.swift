@@ -284,6 +284,7 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func insert(_ plan: PlanCover) async throws { try await inner.insert(plan) }
         func planCoversInLedger(serial: String) async throws -> [PlanCover] { try await inner.planCoversInLedger(serial: serial) }
         func cancelPlan(id: String) async throws { try await inner.cancelPlan(id: id) }
+        func planCoverInLedger(id: String) async throws -> PlanCover? { try await inner.planCoverInLedger(id: id) }
         func bookPickup(centreId: String, day: String, capacity: Int) async throws -> Bool {
             try await inner.bookPickup(centreId: centreId, day: day, capacity: capacity)
         }

@@ -88,9 +88,9 @@ public struct PlanDesk: Sendable {
         let now = clock.now()
         let actor = viewer.role.isStaff ? "staff:\(viewer.id)" : "account:\(viewer.id)"
         return try await store.transaction { tx in
-            guard let order = try await tx.order(id: found.orderId),
-                  var plan = try await tx.planCoversInLedger(serial: found.serial).first(where: { $0.id == planId })
-            else { throw DomainError.notFound(what: "plan") }
+            guard let order = try await tx.order(id: found.orderId), var plan = try await tx.planCoverInLedger(id: planId) else {
+                throw DomainError.notFound(what: "plan")
+            }
             switch plan.status {
             case .cancelled:
                 throw DomainError.conflict(code: "plan_cancelled", message: "the plan is cancelled already")

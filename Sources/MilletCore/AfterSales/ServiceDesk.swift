@@ -132,7 +132,12 @@ public struct ServiceDesk: Sendable {
         let marketRules = try await marketRules(order.marketCode)
         let now = clock.now()
         let decision = try await decide(serial, market: order.marketCode, start: start)
-        guard let cover = decision.cover(remedy, part: part, ground: ground) ?? (kind == .repair ? decision.cover(.repairPaid, part: part, ground: ground) : nil)
+        // No plan covers an accident: it is repaired at the price list.
+        let paidAccident = WarrantyCover(
+            part: part, remedy: .repairPaid, ground: .accident, until: nil, ruleCode: WarrantyDecision.paidRepairRule,
+            ruleTitle: "Accidental damage without a screen plan: repaired at the market's price list", caseDays: 30)
+        let paid = ground == .accident ? paidAccident : decision.cover(.repairPaid, part: part, ground: ground)
+        guard let cover = decision.cover(remedy, part: part, ground: ground) ?? (kind == .repair ? paid : nil)
         else { throw WarrantyDecision.refusal(remedy, part: part, ground: ground, rules: marketRules, start: start) }
         // A screen claim under a plan is decided within two working hours.
         let deadline = ground == .accident && cover.remedy == .repairFree
@@ -286,9 +291,13 @@ public struct ServiceDesk: Sendable {
             guard serviceCase.remedy == .repairPaid, serviceCase.status == .inspected else {
                 throw DomainError.conflict(code: "not_quotable", message: "only a paid repair that was inspected is quoted")
             }
+            // A quote the fan paid stands; one waiting is replaced; one that expired is simply followed.
             if let previous = serviceCase.quoteOrderId, let quoted = try await tx.order(id: previous) {
-                guard quoted.status == .pendingPayment else { throw DomainError.conflict(code: "quote_paid", message: "the fan paid the quote already") }
-                _ = try await tx.apply(.cancel, orderId: previous, actor: "staff:\(staff.id)", note: "quote replaced", now: now)
+                switch quoted.status {
+                case .pendingPayment: _ = try await tx.apply(.cancel, orderId: previous, actor: "staff:\(staff.id)", note: "quote replaced", now: now)
+                case .cancelled, .refunded: break
+                default: throw DomainError.conflict(code: "quote_paid", message: "the fan paid the quote already")
+                }
             }
             let draft = OrderDraft(
                 id: Identifier.make(), accountId: serviceCase.accountId, market: market,
@@ -411,6 +420,15 @@ public struct ServiceDesk: Sendable {
                 }
             default:
                 break
+            }
+            // A paid repair that ends in an exchange owes nothing: its quote is withdrawn or refunded.
+            if effect.takeReplacement, let quoteId = serviceCase.quoteOrderId, let quote = try await tx.order(id: quoteId) {
+                switch quote.status {
+                case .pendingPayment: _ = try await tx.apply(.cancel, orderId: quoteId, actor: actor, note: "exchanged instead of repaired", now: now)
+                case .paid, .completed:
+                    _ = try await OrderDesk.refund(tx, orderId: quoteId, upTo: quote.totals.total, reason: "exchanged instead of repaired", actor: actor, now: now)
+                default: break
+                }
             }
             if effect.takeReplacement {
                 guard let line = serviceCase.lines.first, let warehouse = order.lines.first(where: { $0.skuId == line.skuId })?.warehouseId else {

@@ -28,6 +28,8 @@ public protocol ServiceLedger: Sendable {
     func insert(_ plan: PlanCover) async throws
     /// The plans bought for a unit, with their orders' status applied.
     func planCoversInLedger(serial: String) async throws -> [PlanCover]
+    /// One plan, with its order's status applied.
+    func planCoverInLedger(id: String) async throws -> PlanCover?
     /// Marks a plan cancelled.
     func cancelPlan(id: String) async throws
     /// Adds a photo to the case.

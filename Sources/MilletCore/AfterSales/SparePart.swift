@@ -19,7 +19,7 @@ public struct SparePart: Hashable, Sendable, Codable {
     /// characters) and the price (0 to 10,000,000 minor units).
     public init(marketCode: String, code: String, part: PartClass, name: String, price: Int64, stocked: Bool, active: Bool = true) throws {
         var check = Validator()
-        check.require(ShipmentRequest.isName(code), "code", "must be 2 to 40 lower-case letters, digits or dashes")
+        check.require(ShipmentRequest.isName(code) && !code.hasPrefix("plan-"), "code", "must be 2 to 40 lower-case letters, digits or dashes, not starting plan-")
         check.requireLength(name, 1...120, "name", "is required (at most 120 characters)")
         check.require((0...10_000_000).contains(price), "price", "must be between 0 and 10000000 minor units")
         try check.check()

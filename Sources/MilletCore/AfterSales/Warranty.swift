@@ -71,7 +71,12 @@ public struct WarrantyDecision: Hashable, Sendable {
             .map { ($0, $0.period.end(from: start)) }
             .max { a, b in (a.1, a.0.ground == ground ? 1 : 0) < (b.1, b.0.ground == ground ? 1 : 0) }
         guard let (rule, end) = closed else {
-            return .conflict(code: "out_of_window", message: "this market's rules give no \(remedy.rawValue) for a \(ground == .fault ? "fault" : "change of mind")")
+            let why = switch ground {
+            case .fault: "fault"
+            case .accident: "accident"
+            case .anyReason: "change of mind"
+            }
+            return .conflict(code: "out_of_window", message: "this market's rules give no \(remedy.rawValue) for a \(why)")
         }
         return .conflict(
             code: "out_of_window",

@@ -46,7 +46,7 @@ public struct OrderLine: Hashable, Sendable, Codable {
     /// How a service line's SKU id starts.
     public static let serviceSKUPrefix = "service:"
 
-    /// A repair's part or labour rather than goods.
+    /// A repair's part or labour, or a service plan, rather than goods.
     public var isService: Bool { skuId.hasPrefix(Self.serviceSKUPrefix) }
 
     public let skuId: String
@@ -152,6 +152,9 @@ public struct Order: Hashable, Sendable, Codable {
     public var deliveredAt: Date? { timeline.last { $0.to == .delivered }?.at }
 
     /// A short number to read out on the phone: the first 10 characters of the id, upper case.
+    /// A repair quote or a service plan: nothing in it holds stock or ships.
+    public var isServiceOnly: Bool { !lines.isEmpty && lines.allSatisfy(\.isService) }
+
     public var number: String { "M" + id.prefix(10).uppercased() }
 }
 

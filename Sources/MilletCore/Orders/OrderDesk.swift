@@ -255,6 +255,11 @@ public struct OrderDesk: Sendable {
     private func move(_ event: OrderEvent, orderId: String, actor: String, note: String) async throws -> Order {
         let now = clock.now()
         let (order, release) = try await store.transaction { tx -> (Order, SaleRelease?) in
+            // A paid quote or plan is undone through its case or plan, which knows what was used.
+            if event == .cancel, let found = try await tx.order(id: orderId), found.status != .pendingPayment, found.isServiceOnly {
+                throw DomainError.conflict(
+                    code: "service_order", message: "a paid repair quote or service plan is cancelled through its service case or plan")
+            }
             if event == .expire, try await tx.payments(orderId: orderId).contains(where: { $0.status == .authorized }) {
                 throw DomainError.conflict(code: "payment_authorized", message: "the order's payment is authorized and being captured")
             }

@@ -215,7 +215,7 @@ struct AfterSalesPages {
         values["description"] = c.description.isEmpty ? nil : c.description
         values["rule"] = c.ruleCode
         values["ruleTitle"] = c.ruleTitle
-        values["reason"] = t["reason_\(c.ground == .anyReason ? "withdrawal" : "fault")"] ?? ""
+        values["reason"] = t["reason_\(c.ground == .anyReason ? "withdrawal" : c.ground.rawValue)"] ?? ""
         values["part"] = t["part_\(c.part.rawValue)"] ?? c.part.rawValue
         values["remedy"] = t["remedy_\(c.remedy.rawValue)"] ?? c.remedy.rawValue
         values["lines"] = c.lines.map { line in
@@ -298,8 +298,9 @@ struct AfterSalesPages {
                     ["code": $0.code, "name": $0.name, "price": format.money($0.price, currency: market.currency.code, minorDigits: market.currency.minorDigits)]
                 }
                 values["boughtPlans"] = bought.map { plan -> [String: Any] in
-                    ["id": plan.id, "name": plan.name, "status": t["plan_\(plan.status.rawValue)"] ?? plan.status.rawValue, "orderId": plan.orderId,
-                     "from": chrome.format.day(plan.startsAt), "until": chrome.format.day(plan.endsAt), "cancellable": plan.status != .cancelled]
+                    ["id": plan.id, "name": plan.name, "status": t["plan_\(plan.status.rawValue)"] ?? plan.status.rawValue, "code": plan.status.rawValue,
+                     "orderId": plan.orderId, "from": chrome.format.day(plan.startsAt), "until": chrome.format.day(plan.endsAt),
+                     "cancellable": plan.status != .cancelled && clock.now() < plan.endsAt]
                 }
                 values["hasPlans"] = !offered.isEmpty || !bought.isEmpty
             }

@@ -26,7 +26,7 @@ struct ServicePhotos {
     /// Photo number `n` (from 1) of the case.
     func image(caseId: String, number: String, viewer: Account, context: MilletRequestContext) async throws -> Response {
         let found = try await desk.serviceCase(id: caseId, viewer: viewer)
-        guard let n = Int(number), (1...found.photos.count).contains(n) else { throw DomainError.notFound(what: "photo") }
+        guard let n = Int(number), found.photos.indices.contains(n - 1) else { throw DomainError.notFound(what: "photo") }
         let photo = found.photos[n - 1]
         var response = try await files.response(sha256: photo.sha256, size: photo.size, range: nil, context: context)
         response.headers[.contentType] = photo.contentType

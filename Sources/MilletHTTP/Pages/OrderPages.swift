@@ -194,7 +194,7 @@ extension PageKit {
         values["currency"] = order.currency
         values["pending"] = order.status == .pendingPayment
         values["deadline"] = chrome.format.dateTime(order.paymentDeadline)
-        values["cancellable"] = OrderLifecycle.events(from: order.status).contains(.cancel)
+        values["cancellable"] = OrderLifecycle.events(from: order.status).contains(.cancel) && !(order.isServiceOnly && order.status != .pendingPayment)
         values["staffEvents"] = OrderLifecycle.events(from: order.status).filter { $0 != .pay && $0 != .expire }
             .map { ["event": $0.rawValue, "label": t["event_\($0.rawValue)"] ?? $0.rawValue] }
         return values

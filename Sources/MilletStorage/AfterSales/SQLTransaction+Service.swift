@@ -158,6 +158,10 @@ extension SQLTransaction: ServiceLedger {
         try await SQLStore.planCovers(db: db, where: "p.serial", serial)
     }
 
+    func planCoverInLedger(id: String) async throws -> PlanCover? {
+        try await SQLStore.planCovers(db: db, where: "p.id", id).first
+    }
+
     func cancelPlan(id: String) async throws {
         try await db.raw("UPDATE plan_covers SET cancelled = 1 WHERE id = \(bind: id)").run()
     }
