@@ -19,11 +19,7 @@ struct AfterSalesHTTPTests: HTTPHarness {
             uri: "/api/v1/orders", method: .post, headers: bearer(fan, [.init("Idempotency-Key")!: key]),
             body: json(["market": market, "shippingAddress": address, "items": [["skuId": sku, "quantity": 1]]])
         ) { try decode($0)["id"] as! String }
-        let payment = try await services.payments.createPayment(orderId: orderId, provider: "sandbox", now: services.clock.now())
-        let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
-        try await client.execute(
-            uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
-            body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }
+        try await paySandbox(client, services, orderId: orderId)
         for body: [String: Any] in [["event": "ship", "serials": [serial]], ["event": "deliver"]] {
             try await client.execute(uri: "/api/v1/staff/orders/\(orderId)/events", method: .post, headers: bearer(staff), body: json(body)) {
                 #expect($0.status == .ok)
@@ -239,11 +235,7 @@ struct AfterSalesHTTPTests: HTTPHarness {
                 let order = try decode(response)
                 #expect(order["status"] as? String == "pending_payment" && (order["lines"] as? [[String: Any]])?.count == 2)
             }
-            let payment = try await services.payments.createPayment(orderId: quoteId, provider: "sandbox", now: services.clock.now())
-            let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
-            try await client.execute(
-                uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
-                body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }
+            try await paySandbox(client, services, orderId: quoteId)
             try await client.execute(
                 uri: "/api/v1/staff/service-centres/shenzhen-futian/spare-parts/battery", method: .put, headers: bearer(staff), body: json(["quantity": 0])
             ) { #expect($0.status == .ok) }
@@ -282,11 +274,7 @@ struct AfterSalesHTTPTests: HTTPHarness {
             let (status, orderId) = try await buy("screen-12m")
             #expect(status == .created)
             #expect(try await buy("screen-12m") == (.conflict, "plan_held"))
-            let payment = try await services.payments.createPayment(orderId: orderId, provider: "sandbox", now: services.clock.now())
-            let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
-            try await client.execute(
-                uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
-                body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }
+            try await paySandbox(client, services, orderId: orderId)
             try await client.execute(
                 uri: "/api/v1/service-cases", method: .post, headers: bearer(fan),
                 body: json(["serial": "IN-PLAN-API", "kind": "repair", "part": "main_unit", "description": "dropped on the stairs", "ground": "accident"])

@@ -57,6 +57,15 @@ extension HTTPHarness {
         return try await logIn(client, email, "fan-password-1")
     }
 
+    /// Pays an order through the sandbox provider's signed webhook, as its pay page would.
+    func paySandbox(_ client: any TestClientProtocol, _ services: MilletServices, orderId: String) async throws {
+        let payment = try await services.payments.createPayment(orderId: orderId, provider: "sandbox", now: services.clock.now())
+        let signed = services.sandbox.notice(for: payment, kind: .succeeded, now: services.clock.now())
+        try await client.execute(
+            uri: "/api/v1/payments/sandbox/webhook", method: .post, headers: [.init("Millet-Signature")!: signed.signature],
+            body: ByteBuffer(bytes: signed.body)) { #expect($0.status == .ok) }
+    }
+
     func bearer(_ token: String, _ extra: HTTPFields = [:]) -> HTTPFields {
         var headers = extra
         headers[.authorization] = "Bearer \(token)"
