@@ -6,14 +6,14 @@ import Foundation
 /// use case is one transaction with the order locked first: a return's refund goes into the
 /// payments outbox with the step that caused it, the webhook and the fan's notice too.
 public struct ServiceDesk: Sendable {
-    private let store: any UnitOfWork
-    private let cases: any ServiceCaseRepository
-    private let rules: any ServiceRuleRepository
-    private let orders: any OrderRepository
-    private let markets: any MarketRepository
-    private let parts: any SparePartRepository
-    private let plans: any ServicePlanRepository
-    private let clock: any MilletClock
+    let store: any UnitOfWork
+    let cases: any ServiceCaseRepository
+    let rules: any ServiceRuleRepository
+    let orders: any OrderRepository
+    let markets: any MarketRepository
+    let parts: any SparePartRepository
+    let plans: any ServicePlanRepository
+    let clock: any MilletClock
 
     public init(
         store: any UnitOfWork, cases: any ServiceCaseRepository, rules: any ServiceRuleRepository, orders: any OrderRepository,
@@ -100,7 +100,7 @@ public struct ServiceDesk: Sendable {
     }
 
     /// What the market's rules and the unit's paid plans give it today.
-    private func decide(_ serial: String, market: String, start: Date) async throws -> WarrantyDecision {
+    func decide(_ serial: String, market: String, start: Date) async throws -> WarrantyDecision {
         let now = clock.now()
         let bought = try await plans.planCovers(serial: serial).flatMap { $0.covers(now: now) }
         return WarrantyDecision.decide(rules: try await marketRules(market), start: start, now: now, plans: bought)
@@ -169,35 +169,6 @@ public struct ServiceDesk: Sendable {
         return found
     }
 
-    /// Whether `viewer` may add a photo to the case now: its fan (or staff), while it is open and
-    /// has fewer than ``CasePhoto/limit``. Asked before the image is stored.
-    public func checkPhotoRoom(caseId: String, viewer: Account) async throws {
-        let found = try await serviceCase(id: caseId, viewer: viewer)
-        guard !found.status.isTerminal else { throw DomainError.conflict(code: "case_closed", message: "the case is \(found.status.rawValue)") }
-        guard found.photos.count < CasePhoto.limit else {
-            throw DomainError.conflict(code: "too_many_photos", message: "a case takes at most \(CasePhoto.limit) photos")
-        }
-    }
-
-    /// Records a stored photo on the case, with a line in its history.
-    public func addPhoto(_ photo: CasePhoto, caseId: String, viewer: Account) async throws -> ServiceCase {
-        try await checkPhotoRoom(caseId: caseId, viewer: viewer)
-        let actor = Self.actor(viewer)
-        return try await store.transaction { tx in
-            guard let found = try await tx.serviceCase(id: caseId), try await tx.order(id: found.orderId) != nil,
-                  let serviceCase = try await tx.serviceCase(id: caseId)
-            else { throw DomainError.notFound(what: "service case") }
-            // Checked again under the lock: two uploads at once never make a fourth.
-            guard !serviceCase.status.isTerminal, serviceCase.photos.count < CasePhoto.limit else {
-                throw DomainError.conflict(code: "too_many_photos", message: "a case takes at most \(CasePhoto.limit) photos")
-            }
-            try await tx.addPhoto(photo, caseId: caseId)
-            try await tx.update(serviceCase, adding: CaseTransition(
-                from: serviceCase.status, to: serviceCase.status, event: "photo", actor: actor, note: "", at: photo.at))
-            return try await tx.serviceCase(id: caseId)!
-        }
-    }
-
     /// The fan cancels while the goods are still with them (staff, until they are received).
     public func cancel(caseId: String, viewer: Account) async throws -> ServiceCase {
         _ = try await serviceCase(id: caseId, viewer: viewer)
@@ -234,31 +205,6 @@ public struct ServiceDesk: Sendable {
         }
     }
 
-    /// The pickups a fan may book for an approved case: each working day of the next two weeks at
-    /// each active centre of the case's market with a collection left.
-    public func pickupSlots(caseId: String, viewer: Account, centres: any ServiceCentreRepository) async throws -> [PickupSlot] {
-        let found = try await serviceCase(id: caseId, viewer: viewer)
-        guard found.events.contains(.schedulePickup) else { return [] }
-        let days = ServiceCentre.pickupDays(from: clock.now())
-        var slots: [PickupSlot] = []
-        for centre in try await centres.serviceCentres(marketCode: found.marketCode, includeInactive: false) {
-            let booked = try await centres.pickupsBooked(centreId: centre.id, days: days)
-            for day in days where centre.pickupsPerDay - booked[day, default: 0] > 0 {
-                slots.append(PickupSlot(centre: centre, day: day, left: centre.pickupsPerDay - booked[day, default: 0]))
-            }
-        }
-        return slots
-    }
-
-    /// The fan books a courier to collect the goods of their approved case; `conflict(pickup_full)`
-    /// when the centre has no collection left that day.
-    public func bookPickup(caseId: String, viewer: Account, centreId: String, day: String) async throws -> ServiceCase {
-        _ = try await serviceCase(id: caseId, viewer: viewer)
-        return try await move(
-            caseId: caseId, step: CaseStep(event: .schedulePickup, note: "", pickupOn: day, centreId: centreId), actor: Self.actor(viewer),
-            byFan: !viewer.role.isStaff)
-    }
-
     /// A staff member moves a case on by `step` (a note of at most 500 characters; required to refuse).
     public func apply(_ step: CaseStep, caseId: String, staff: Account) async throws -> ServiceCase {
         guard step.note.count <= 500 else { throw DomainError.invalid(field: "note", "at most 500 characters") }
@@ -267,85 +213,9 @@ public struct ServiceDesk: Sendable {
         return try await move(caseId: caseId, step: step, actor: "staff:\(staff.id)")
     }
 
-    /// Staff price a paid repair from the market's list once the unit is inspected: an order of
-    /// service lines for the fan to pay like any order (a quote given before, unpaid, is
-    /// cancelled). `conflict(not_quotable)` for a free repair or a case not inspected, and
-    /// `conflict(quote_paid)` once the fan paid.
-    public func quote(caseId: String, parts codes: [String], staff: Account) async throws -> ServiceCase {
-        guard Identifier.isWellFormed(caseId), let found = try await cases.serviceCase(id: caseId) else { throw DomainError.notFound(what: "service case") }
-        guard !codes.isEmpty, Set(codes).count == codes.count, codes.count <= 20 else {
-            throw DomainError.invalid(field: "parts", "1 to 20 price-list codes, none twice")
-        }
-        let list = try await parts.spareParts(marketCode: found.marketCode, includeInactive: false)
-        let chosen = try codes.map { code in
-            guard let part = list.first(where: { $0.code == code }) else { throw DomainError.invalid(field: "parts", "\(code) is not on the market's price list") }
-            return part
-        }
-        guard let market = try await markets.market(code: found.marketCode) else { throw DomainError.notFound(what: "market") }
-        let totals = try OrderTotals.compute(lines: chosen.map { ($0.price, 1) }, market: market, shipping: 0)
-        let now = clock.now()
-        return try await store.transaction { tx in
-            guard let order = try await tx.order(id: found.orderId), var serviceCase = try await tx.serviceCase(id: caseId) else {
-                throw DomainError.notFound(what: "service case")
-            }
-            guard serviceCase.remedy == .repairPaid, serviceCase.status == .inspected else {
-                throw DomainError.conflict(code: "not_quotable", message: "only a paid repair that was inspected is quoted")
-            }
-            // A quote the fan paid stands; one waiting is replaced; one that expired is simply followed.
-            if let previous = serviceCase.quoteOrderId, let quoted = try await tx.order(id: previous) {
-                switch quoted.status {
-                case .pendingPayment: _ = try await tx.apply(.cancel, orderId: previous, actor: "staff:\(staff.id)", note: "quote replaced", now: now)
-                case .cancelled, .refunded: break
-                default: throw DomainError.conflict(code: "quote_paid", message: "the fan paid the quote already")
-                }
-            }
-            let draft = OrderDraft(
-                id: Identifier.make(), accountId: serviceCase.accountId, market: market,
-                lines: chosen.map { (skuId: $0.skuId, skuCode: $0.code, productName: $0.name, quantity: 1, unitPrice: $0.price) },
-                totals: totals, shippingAddress: order.shippingAddress, idempotencyKey: "quote:\(caseId):\(serviceCase.history.count)", now: now)
-            let quoted = try await tx.place(draft)
-            serviceCase.quoteOrderId = quoted.id
-            let money = Money(minorUnits: quoted.totals.total, currency: quoted.currency).plain
-            try await tx.update(serviceCase, adding: CaseTransition(
-                from: serviceCase.status, to: serviceCase.status, event: "quote", actor: "staff:\(staff.id)",
-                note: "quote \(quoted.number): \(money) (\(codes.joined(separator: ", ")))", at: now))
-            try await Self.announce(tx, serviceCase, step: "quote", now: now)
-            return try await tx.serviceCase(id: caseId)!
-        }
-    }
-
-    /// Refunds, once, every return whose goods are on their way or in and whose deadline passed,
-    /// with a line in its history staff see in the queue; answers their ids.
-    public func refundOverdue() async throws -> [String] {
-        let now = clock.now()
-        var refunded: [String] = []
-        for id in try await cases.overdueReturnIds(now: now, limit: 100) {
-            let done = try await store.transaction { tx -> Bool in
-                // Read again under the locks: staff may have moved or cancelled it meanwhile.
-                guard let found = try await tx.serviceCase(id: id), try await tx.order(id: found.orderId) != nil,
-                      var serviceCase = try await tx.serviceCase(id: id), serviceCase.kind == .return, serviceCase.refundId == nil,
-                      Self.handedOver.contains(serviceCase.status), serviceCase.deadline <= now
-                else { return false }
-                let paid = try await Self.refund(tx, &serviceCase, actor: "system:refund-deadline", now: now)
-                try await tx.update(serviceCase, adding: CaseTransition(
-                    from: serviceCase.status, to: serviceCase.status, event: "deadline_refund", actor: "system:refund-deadline",
-                    note: paid ? "the refund deadline passed before the goods were through: refunded now; staff alerted"
-                        : "the refund deadline passed: nothing was left to refund; staff alerted", at: now))
-                try await Self.announce(tx, serviceCase, step: "deadline_refund", now: now)
-                return true
-            }
-            if done { refunded.append(id) }
-        }
-        return refunded
-    }
-
-    /// One step of a case in one transaction with its effects.
-    /// The statuses in which the brand has the goods or they are on their way.
-    static let handedOver: Set<CaseStatus> = [.droppedOff, .inTransit, .received, .inspected]
-
     /// One step of a case in one transaction with its effects; `byFan` steps are refused once the
     /// goods left the fan, as read under the case's lock.
-    private func move(caseId: String, step: CaseStep, actor: String, byFan: Bool = false) async throws -> ServiceCase {
+    func move(caseId: String, step: CaseStep, actor: String, byFan: Bool = false) async throws -> ServiceCase {
         let now = clock.now()
         let pickupOn = try step.pickupOn.map { try Self.validate(pickupOn: $0, now: now) }
         if step.event == .schedulePickup && (pickupOn == nil || step.centreId == nil) {
@@ -447,29 +317,8 @@ public struct ServiceDesk: Sendable {
         }
     }
 
-    /// A booked pickup's collection back, when the case was waiting for it.
-    private static func releasePickup(_ tx: any Transaction, _ serviceCase: ServiceCase, from: CaseStatus) async throws {
-        guard from == .pickupScheduled, let centreId = serviceCase.centreId, let day = serviceCase.pickupOn else { return }
-        try await tx.releasePickup(centreId: centreId, day: day)
-    }
-
-    /// Writes the case's refund to the payments outbox: what the return is worth, or, for an
-    /// exchange ending in a refund, what its unit was sold for; never more than is left. Answers
-    /// whether anything was left to refund.
-    @discardableResult
-    private static func refund(_ tx: any Transaction, _ serviceCase: inout ServiceCase, actor: String, now: Date) async throws -> Bool {
-        var amount = serviceCase.refundAmount
-        if serviceCase.kind != .return, let order = try await tx.order(id: serviceCase.orderId) {
-            amount = serviceCase.lines.reduce(0) { sum, line in sum + (order.lines.first { $0.skuId == line.skuId }?.unitPrice ?? 0) * Int64(line.quantity) }
-        }
-        let written = try await OrderDesk.refund(
-            tx, orderId: serviceCase.orderId, upTo: amount, reason: "service case \(serviceCase.id.prefix(8)): \(serviceCase.ruleCode)", actor: actor, now: now)
-        serviceCase.refundId = written.first?.id
-        return !written.isEmpty
-    }
-
     /// The new case's history, webhook and notice.
-    private func opened(_ tx: any Transaction, _ serviceCase: ServiceCase, now: Date) async throws {
+    func opened(_ tx: any Transaction, _ serviceCase: ServiceCase, now: Date) async throws {
         try await tx.insert(serviceCase)
         try await tx.publish(.serviceCaseOpened, data: Self.webhookData(serviceCase), at: now)
         try await tx.notify(Notice(
@@ -480,7 +329,7 @@ public struct ServiceDesk: Sendable {
     /// A step's webhook and the fan's notice.
     /// `step` tells this step's notice from the case's others (a rescheduled pickup stays
     /// `pickup_scheduled`, a deadline refund keeps the status), so each one is told.
-    private static func announce(_ tx: any Transaction, _ serviceCase: ServiceCase, step: String, now: Date) async throws {
+    static func announce(_ tx: any Transaction, _ serviceCase: ServiceCase, step: String, now: Date) async throws {
         try await tx.publish(.serviceCaseStatusChanged, data: webhookData(serviceCase), at: now)
         try await tx.notify(Notice(
             accountId: serviceCase.accountId, kind: .serviceCaseUpdated, subjectId: "\(serviceCase.id):\(step):\(now.timeIntervalSince1970)",
@@ -497,13 +346,13 @@ public struct ServiceDesk: Sendable {
         return data
     }
 
-    private func ownOrder(_ id: String, viewer: Account) async throws -> Order {
+    func ownOrder(_ id: String, viewer: Account) async throws -> Order {
         guard Identifier.isWellFormed(id), let order = try await orders.order(id: id), order.accountId == viewer.id || viewer.role.isStaff
         else { throw DomainError.notFound(what: "order") }
         return order
     }
 
-    private func marketRules(_ code: String) async throws -> [ServiceRule] {
+    func marketRules(_ code: String) async throws -> [ServiceRule] {
         try await rules.serviceRules(marketCode: code, includeInactive: false)
     }
 
@@ -546,21 +395,5 @@ public struct ServiceDesk: Sendable {
         guard text.count <= 1000 else { throw DomainError.invalid(field: "description", "at most 1000 characters") }
         guard ground == .anyReason || text.count >= 5 else { throw DomainError.invalid(field: "description", "describe the fault (at least 5 characters)") }
         return text
-    }
-
-    /// A pickup day: a working day from tomorrow to two weeks ahead, `YYYY-MM-DD`.
-    static func validate(pickupOn text: String, now: Date) throws -> String {
-        guard ServiceCentre.pickupDays(from: now).contains(text) else {
-            throw DomainError.invalid(field: "pickupOn", "a working day from tomorrow to two weeks ahead, YYYY-MM-DD")
-        }
-        return text
-    }
-
-    /// An active centre of the case's market.
-    static func centre(_ tx: any Transaction, _ id: String, of serviceCase: ServiceCase) async throws -> ServiceCentre {
-        guard let centre = try await tx.serviceCentre(id: id), centre.active, centre.marketCode == serviceCase.marketCode else {
-            throw DomainError.invalid(field: "centreId", "an open service centre of market \(serviceCase.marketCode)")
-        }
-        return centre
     }
 }
