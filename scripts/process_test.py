@@ -211,3 +211,31 @@ def test_kill_9_mid_sale_loses_no_order_and_strands_no_unit(database):
         assert live["sold"] == units and live["left"] == 0, live
     finally:
         again.stop()
+
+
+def test_no_webhook_secret_has_a_default_outside_the_demo(database, tmp_path):
+    """Without MILLET_SANDBOX_SECRET a demo database makes a random secret once and keeps it
+    across restarts; with --no-demo serve refuses to start without one."""
+    import sqlite3
+    env = {k: v for k, v in os.environ.items() if k != "MILLET_SANDBOX_SECRET"}
+    bare = str(tmp_path / "bare.sqlite")
+    refused = subprocess.run([BIN, "serve", "--database", bare, "--no-demo", "--port", str(free_port())],
+                             env=env, capture_output=True, timeout=60)
+    assert refused.returncode != 0 and b"MILLET_SANDBOX_SECRET" in refused.stdout + refused.stderr
+
+    def kept():
+        with sqlite3.connect(database) as db:
+            return db.execute("SELECT value FROM settings WHERE name = 'sandbox_secret'").fetchone()[0]
+
+    saved = os.environ.pop("MILLET_SANDBOX_SECRET", None)
+    try:
+        first = Server(database)
+        first.stop()
+        secret = kept()
+        assert len(secret) == 64 and secret != "millet-sandbox-demo-secret"
+        second = Server(database)
+        second.stop()
+        assert kept() == secret
+    finally:
+        if saved is not None:
+            os.environ["MILLET_SANDBOX_SECRET"] = saved

@@ -40,11 +40,25 @@ struct Serve: AsyncParsableCommand {
         await store.close()
     }
 
+    /// The HMAC secret of the sandbox's payment webhooks (and of carriers' unless they have their
+    /// own): `MILLET_SANDBOX_SECRET`; else, in demo mode, the random one this database keeps,
+    /// made on first start; with `--no-demo` there is no default and serve refuses to start.
+    private func sandboxSecret(store: SQLStore, logger: Logger) async throws -> String {
+        if let secret = Environment.value("MILLET_SANDBOX_SECRET") { return secret }
+        if let kept = try await store.setting("sandbox_secret") { return kept }
+        guard !noDemo else {
+            throw ValidationError("set MILLET_SANDBOX_SECRET: without the demo there is no default webhook secret")
+        }
+        let secret = try await store.keepSetting("sandbox_secret", Secrets.hex(bytes: 32))
+        logger.notice("made a random sandbox webhook secret and keeps it in the database (table settings, name sandbox_secret); set MILLET_SANDBOX_SECRET to choose one")
+        return secret
+    }
+
     private func serve(store: SQLStore, logger: Logger) async throws {
         let fresh = try await store.schemaVersion() == 0
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ","))"]) }
-        let secret = Environment.value("MILLET_SANDBOX_SECRET") ?? "millet-sandbox-demo-secret"
+        let secret = try await sandboxSecret(store: store, logger: logger)
         let resolvedHost = host ?? Environment.value("MILLET_HOST") ?? "127.0.0.1"
         let resolvedPort = port ?? Environment.value("MILLET_PORT").flatMap(Int.init) ?? 8080
         var email: (any EmailTransport)?

@@ -43,6 +43,7 @@ extension SQLStore {
         .serviceCasePhotos,
         .repairQuotes,
         .servicePlans,
+        .settings,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
