@@ -46,6 +46,7 @@ public struct Registration: Sendable {
         check.require(Self.isEmail(email), "email", "must be a valid email address")
         Self.checkPassword(password, &check)
         check.requireLength(displayName, 1...60, "displayName", "must be 1 to 60 characters")
+        check.requireSingleLine(displayName.trimmed, "displayName")
         try check.check()
         self.email = email
         self.password = password
@@ -62,7 +63,7 @@ public struct Registration: Sendable {
     public static func isEmail(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && email.count <= 254
-            && !email.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 32 || $0.value == 127 || $0 == "<" || $0 == ">" }
+            && !email.unicodeScalars.contains { $0.properties.isWhitespace || Validator.isHidden($0) || $0 == "<" || $0 == ">" }
     }
 
     /// A password's rules: at least 8 characters, at most 72 bytes (what bcrypt reads).

@@ -14,6 +14,9 @@ public struct ShippingAddress: Hashable, Sendable, Codable {
         for (field, value, limit) in [("name", name, 100), ("line1", line1, 200), ("city", city, 100)] {
             check.requireLength(value, 1...limit, field, "is required (at most \(limit) characters)")
         }
+        for (field, value) in [("name", name), ("line1", line1), ("city", city), ("postcode", postcode), ("phone", phone)] {
+            check.requireSingleLine(value.trimmed, field)
+        }
         check.requireLength(postcode, 0...20, "postcode", "at most 20 characters")
         let digits = phone.filter(\.isNumber)
         check.require(digits.count >= 6 && digits.count <= 20, "phone", "must have 6 to 20 digits")

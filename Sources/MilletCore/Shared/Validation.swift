@@ -17,6 +17,18 @@ public struct Validator: Sendable {
         require(trimmed >= range.lowerBound && text.unicodeScalars.count <= range.upperBound, field, message)
     }
 
+    /// A one-line field (a name, an address line): no control characters and no bidirectional
+    /// overrides, which would let a name read differently from what it is.
+    public mutating func requireSingleLine(_ text: String, _ field: String) {
+        require(!text.unicodeScalars.contains(where: Self.isHidden), field, "must not contain control or text-direction characters")
+    }
+
+    /// Control characters (C0, DEL, C1) and the bidirectional embeddings, overrides and isolates.
+    public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 32 || (127...159).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
+    }
+
     /// Throws ``DomainError/invalidInput(message:fields:)`` when any field failed.
     public func check() throws {
         guard fields.isEmpty else {

@@ -14,6 +14,10 @@ extension Request {
         guard buffer.readableBytes > 0 else {
             throw APIError(status: .badRequest, code: "malformed_json", message: "a JSON body is required")
         }
+        // Foundation's parser forgives a comma before `}` or `]`; JSON (RFC 8259) does not.
+        guard !Self.hasTrailingComma(buffer.readableBytesView) else {
+            throw APIError(status: .badRequest, code: "malformed_json", message: "the body is not valid JSON: a comma before a closing bracket")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let DecodingError.keyNotFound(key, decodingContext) {
@@ -31,6 +35,25 @@ extension Request {
         } catch {
             throw APIError(status: .badRequest, code: "malformed_json", message: "the body is not valid JSON")
         }
+    }
+
+    /// Whether a comma outside strings is followed, after white space, by `}` or `]`.
+    static func hasTrailingComma<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        var inString = false, escaped = false, afterComma = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true; afterComma = false
+            case UInt8(ascii: ","): afterComma = true
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): if afterComma { return true }
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): break
+            default: afterComma = false
+            }
+        }
+        return false
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
