@@ -58,8 +58,7 @@ public struct PlanDesk: Sendable {
         let ownCoverEnds = WarrantyDecision.decide(rules: marketRules, start: start, now: now)
             .covers.filter { $0.part == .mainUnit && $0.remedy == .repairFree }.compactMap(\.until).max()
         let startsAt = plan.kind == .extended ? max(now, ownCoverEnds ?? now) : now
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Calendar.utc
         let endsAt = calendar.date(byAdding: .month, value: plan.months, to: startsAt)!
         let totals = try OrderTotals.compute(lines: [(plan.price, 1)], market: market, shipping: 0)
         return try await store.transaction { tx in

@@ -35,8 +35,7 @@ public struct ServiceCentre: Hashable, Sendable, Codable {
     /// The working days (Monday to Friday, UTC) a pickup may be booked for on `now`: from
     /// tomorrow, two weeks ahead.
     public static func pickupDays(from now: Date) -> [String] {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Calendar.utc
         return (1...14).compactMap { offset in
             let day = calendar.date(byAdding: .day, value: offset, to: calendar.startOfDay(for: now))!
             return calendar.isDateInWeekend(day) ? nil : day.utcDay

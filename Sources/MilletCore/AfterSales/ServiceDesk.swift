@@ -369,8 +369,7 @@ public struct ServiceDesk: Sendable {
 
     /// `hours` of working time (Monday to Friday, UTC) after `start`.
     static func workingHours(_ hours: Int, after start: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Calendar.utc
         var at = start
         var left = Double(hours) * 3600
         while left > 0 {

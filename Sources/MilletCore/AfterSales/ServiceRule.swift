@@ -36,8 +36,7 @@ public enum ServicePeriod: Hashable, Sendable, Codable {
     /// The last instant the rule still applies: the end of the UTC day `n` days (or months)
     /// after the day of delivery, so "14 days" covers the whole fourteenth day after it.
     public func end(from start: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Calendar.utc
         let day = calendar.startOfDay(for: start)
         let last: Date
         switch self {

@@ -33,8 +33,7 @@ public struct Release: Hashable, Sendable, Codable {
 
     /// The next Friday after `now` (UTC), the default weekly release day.
     public static func nextFriday(after now: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Calendar.utc
         let start = calendar.startOfDay(for: now)
         let weekday = calendar.component(.weekday, from: start)  // Sunday 1 ... Friday 6
         let days = (6 - weekday + 7) % 7

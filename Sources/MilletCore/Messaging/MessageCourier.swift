@@ -210,7 +210,7 @@ public struct MessageCourier: Sendable {
 
     /// `2026-12-03 18:30 UTC`.
     public static func when(_ date: Date) -> String {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        let c = Calendar.utc.dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
         return String(format: "%04d-%02d-%02d %02d:%02d UTC", c.year!, c.month!, c.day!, c.hour!, c.minute!)
     }
 }

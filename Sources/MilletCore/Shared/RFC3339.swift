@@ -22,8 +22,7 @@ public enum RFC3339 {
               let hour = number(11, 2), at(13, ":"), let minute = number(14, 2), at(16, ":"), let second = number(17, 2),
               (1...12).contains(month), (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Calendar.utc
         guard let first = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
               let days = calendar.range(of: .day, in: .month, for: first), days.contains(day)
         else { return nil }

@@ -126,8 +126,7 @@ public struct DeliveryWindow: Hashable, Sendable, Codable {
 
     /// The start of the day `days` working days after `date`'s day.
     static func adding(workingDays days: Int, to date: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Calendar.utc
         let next = { (day: Date) in calendar.date(byAdding: .day, value: 1, to: day)! }
         // An order placed at the weekend is handled from Monday.
         var day = calendar.startOfDay(for: date)
