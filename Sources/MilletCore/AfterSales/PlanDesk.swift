@@ -85,7 +85,7 @@ public struct PlanDesk: Sendable {
         guard Identifier.isWellFormed(planId), let found = try await plans.planCover(id: planId), found.accountId == viewer.id || viewer.role.isStaff
         else { throw DomainError.notFound(what: "plan") }
         let now = clock.now()
-        let actor = viewer.role.isStaff ? "staff:\(viewer.id)" : "account:\(viewer.id)"
+        let actor = ServiceDesk.actor(viewer)
         return try await store.transaction { tx in
             guard let order = try await tx.order(id: found.orderId), var plan = try await tx.planCoverInLedger(id: planId) else {
                 throw DomainError.notFound(what: "plan")
@@ -110,12 +110,9 @@ public struct PlanDesk: Sendable {
 
     /// The unit, its order and when its cover started, to its owner or staff.
     private func ownedUnit(_ serial: String, viewer: Account) async throws -> (SerialRecord, Order, Date) {
-        let serial = serial.uppercased()
-        guard OrderDesk.isParcelCode(serial), let record = try await cases.serialRecord(serial: serial),
-              record.accountId == viewer.id || viewer.role.isStaff, let order = try await orders.order(id: record.orderId)
-        else { throw DomainError.notFound(what: "serial") }
+        let (record, order) = try await SerialRecord.owned(serial, by: viewer, cases: cases, orders: orders)
         guard record.replacedBy == nil else {
-            throw DomainError.conflict(code: "serial_replaced", message: "unit \(serial) was replaced by \(record.replacedBy!)")
+            throw DomainError.conflict(code: "serial_replaced", message: "unit \(record.serial) was replaced by \(record.replacedBy!)")
         }
         guard let start = Warranty.start(of: record, in: order) else {
             throw DomainError.conflict(code: "not_delivered", message: "a plan is bought once the unit is delivered")

@@ -31,10 +31,7 @@ public struct ServiceDesk: Sendable {
 
     /// What the unit's warranty gives today, to its owner or staff; anyone else gets `not_found`.
     public func warranty(serial: String, viewer: Account) async throws -> Warranty {
-        let serial = serial.uppercased()
-        guard OrderDesk.isParcelCode(serial), let record = try await cases.serialRecord(serial: serial),
-              record.accountId == viewer.id || viewer.role.isStaff, let order = try await orders.order(id: record.orderId)
-        else { throw DomainError.notFound(what: "serial") }
+        let (record, order) = try await SerialRecord.owned(serial, by: viewer, cases: cases, orders: orders)
         let start = Warranty.start(of: record, in: order)
         var covers: [WarrantyCover] = []
         if let start { covers = try await decide(record.serial, market: order.marketCode, start: start).covers }
@@ -118,10 +115,8 @@ public struct ServiceDesk: Sendable {
         guard kind != .return else { throw DomainError.invalid(field: "kind", "must be exchange or repair; returns go through the order") }
         guard ground != .anyReason, kind == .repair || ground == .fault else { throw DomainError.invalid(field: "ground", "a fault, or an accident to repair") }
         let description = try Self.validate(description: description, ground: .fault)
-        let serial = serial.uppercased()
-        guard OrderDesk.isParcelCode(serial), let record = try await cases.serialRecord(serial: serial),
-              record.accountId == viewer.id || viewer.role.isStaff, let order = try await orders.order(id: record.orderId)
-        else { throw DomainError.notFound(what: "serial") }
+        let (record, order) = try await SerialRecord.owned(serial, by: viewer, cases: cases, orders: orders)
+        let serial = record.serial
         guard record.replacedBy == nil else {
             throw DomainError.conflict(code: "serial_replaced", message: "unit \(serial) was replaced by \(record.replacedBy!); ask for that one")
         }

@@ -106,6 +106,18 @@ public struct SerialRecord: Hashable, Sendable {
     }
 }
 
+extension SerialRecord {
+    /// The sold unit `serial` (any case) names, with its order, as `viewer` may see it: their own,
+    /// or any to staff; `not_found` otherwise, so other people's serials are not confirmed.
+    static func owned(_ serial: String, by viewer: Account, cases: any ServiceCaseRepository, orders: any OrderRepository) async throws -> (SerialRecord, Order) {
+        let serial = serial.uppercased()
+        guard OrderDesk.isParcelCode(serial), let record = try await cases.serialRecord(serial: serial),
+              record.accountId == viewer.id || viewer.role.isStaff, let order = try await orders.order(id: record.orderId)
+        else { throw DomainError.notFound(what: "serial") }
+        return (record, order)
+    }
+}
+
 /// The answer about one serial: the order it came in, from when its cover counts (`nil` until
 /// its parcel is delivered) and, from then, each part's remedies today.
 public struct Warranty: Hashable, Sendable {
