@@ -292,11 +292,8 @@ struct AfterSalesPages {
             values["hasCovers"] = !warranty.covers.isEmpty
             if warranty.start != nil, warranty.record.replacedBy == nil {
                 let (offered, bought) = try await planDesk.plans(serial: warranty.record.serial, viewer: viewer)
-                let market = try await pages.markets.requireMarket(warranty.marketCode)
-                let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
-                values["offeredPlans"] = offered.map {
-                    ["code": $0.code, "name": $0.name, "price": format.money($0.price, currency: market.currency.code, minorDigits: market.currency.minorDigits)]
-                }
+                let money = try await pages.marketFormat(warranty.marketCode, chrome: chrome)
+                values["offeredPlans"] = offered.map { ["code": $0.code, "name": $0.name, "price": money($0.price)] }
                 values["boughtPlans"] = bought.map { plan -> [String: Any] in
                     ["id": plan.id, "name": plan.name, "status": t["plan_\(plan.status.rawValue)"] ?? plan.status.rawValue, "code": plan.status.rawValue,
                      "orderId": plan.orderId, "from": chrome.format.day(plan.startsAt), "until": chrome.format.day(plan.endsAt),

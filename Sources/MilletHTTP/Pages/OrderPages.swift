@@ -127,7 +127,12 @@ struct OrderPages {
 extension PageKit {
     /// An order's money formatted in its own market's currency and the page language.
     func orderFormat(_ order: Order, chrome: PageChrome) async throws -> (Int64) -> String {
-        let market = try await markets.requireMarket(order.marketCode)
+        try await marketFormat(order.marketCode, chrome: chrome)
+    }
+
+    /// A market's money (a price list, a plan) in its currency and the page language.
+    func marketFormat(_ marketCode: String, chrome: PageChrome) async throws -> (Int64) -> String {
+        let market = try await markets.requireMarket(marketCode)
         let format = LocaleFormat(language: chrome.preferences.language, region: market.code)
         return { format.money($0, currency: market.currency.code, minorDigits: market.currency.minorDigits) }
     }
