@@ -46,8 +46,8 @@ extension Migration {
                 sku_id TEXT NOT NULL, warehouse_id TEXT NOT NULL, quantity BIGINT NOT NULL CHECK (quantity >= 0),
                 PRIMARY KEY (sku_id, warehouse_id))
             """,
-        ] + ["CN", "IN", "ES", "GB", "ID"].flatMap(DemoServiceRules.rules(marketCode:)).map { rule in
-            let row = SQLStore.serviceRuleValues(rule).map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+        ] + demoMarketCodes.flatMap(DemoServiceRules.rules(marketCode:)).map { rule in
+            let row = SQLStore.serviceRuleValues(rule).map(literal).joined(separator: ", ")
             return """
                 INSERT INTO service_rules (market_code, code, remedy, ground, parts, period, title, case_days, active)
                 SELECT \(row), \(rule.caseDays), 1 FROM markets WHERE code = '\(rule.marketCode)'

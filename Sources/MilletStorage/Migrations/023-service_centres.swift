@@ -18,9 +18,9 @@ extension Migration {
             """,
             "ALTER TABLE service_cases ADD COLUMN centre_id TEXT",
             "CREATE INDEX service_cases_by_pickup ON service_cases (pickup_on)",
-        ] + ["CN", "IN", "ES", "GB", "ID"].flatMap(DemoServiceCentres.centres(marketCode:)).map { centre in
+        ] + demoMarketCodes.flatMap(DemoServiceCentres.centres(marketCode:)).map { centre in
             let text = [centre.id, centre.marketCode, centre.name, centre.address, centre.hours]
-                .map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+                .map(literal).joined(separator: ", ")
             return """
                 INSERT INTO service_centres (id, market_code, name, address, hours, pickups_per_day, active)
                 SELECT \(text), \(centre.pickupsPerDay), 1 FROM markets WHERE code = '\(centre.marketCode)'

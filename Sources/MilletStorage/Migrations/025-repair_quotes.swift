@@ -40,10 +40,10 @@ extension Migration {
             """,
             "ALTER TABLE service_cases ADD COLUMN quote_order_id TEXT",
             "ALTER TABLE service_cases ADD COLUMN parts_used TEXT NOT NULL DEFAULT ''",
-        ] + ["CN", "IN", "ES", "GB", "ID"].flatMap(DemoSpareParts.parts(marketCode:)).map { part in
+        ] + demoMarketCodes.flatMap(DemoSpareParts.parts(marketCode:)).map { part in
             """
             INSERT INTO spare_parts (market_code, code, part_class, name, price_minor, stocked, active)
-            SELECT '\(part.marketCode)', '\(part.code)', '\(part.part.rawValue)', '\(part.name.replacingOccurrences(of: "'", with: "''"))',
+            SELECT '\(part.marketCode)', '\(part.code)', '\(part.part.rawValue)', \(literal(part.name)),
                 \(part.price), \(part.stocked ? 1 : 0), 1
             FROM markets WHERE code = '\(part.marketCode)'
             """

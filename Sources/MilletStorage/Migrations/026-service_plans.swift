@@ -18,10 +18,10 @@ extension Migration {
                 starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL, cancelled BIGINT NOT NULL, created_at BIGINT NOT NULL)
             """,
             "CREATE INDEX plan_covers_by_serial ON plan_covers (serial)",
-        ] + ["CN", "IN", "ES", "GB", "ID"].flatMap(DemoServicePlans.plans(marketCode:)).map { plan in
+        ] + demoMarketCodes.flatMap(DemoServicePlans.plans(marketCode:)).map { plan in
             """
             INSERT INTO service_plans (market_code, code, kind, name, months, price_minor, window_days, active)
-            SELECT '\(plan.marketCode)', '\(plan.code)', '\(plan.kind.rawValue)', '\(plan.name.replacingOccurrences(of: "'", with: "''"))',
+            SELECT '\(plan.marketCode)', '\(plan.code)', '\(plan.kind.rawValue)', \(literal(plan.name)),
                 \(plan.months), \(plan.price), \(plan.windowDays), 1
             FROM markets WHERE code = '\(plan.marketCode)'
             """

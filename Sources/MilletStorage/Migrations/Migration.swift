@@ -1,4 +1,5 @@
 import Foundation
+import MilletCore
 import SQLKit
 
 /// One step of the schema. Versions only grow; a shipped migration is never renamed or edited.
@@ -12,6 +13,16 @@ struct Migration: Sendable {
     let name: String
     /// Statements for a backend; most are the same for both.
     let statements: @Sendable (SQLStore.Backend) -> [String]
+}
+
+extension Migration {
+    /// `text` as an SQL string literal, for the rows a migration seeds.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    /// The demo markets, whose seeded rows a migration adds for those a store already has.
+    static let demoMarketCodes = DemoMarkets.all.map(\.code)
 }
 
 extension SQLStore {
