@@ -4,10 +4,10 @@ import Logging
 import MilletBench
 import MilletHTTP
 
-/// `millet bench flash-sale | ota | live`: measured figures for BENCHMARKS.md.
+/// `millet bench flash-sale | ota | live | logins`: measured figures for BENCHMARKS.md.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self, Live.self])
+        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self, Live.self, Logins.self])
 
     /// Progress lines, written straight to the descriptor so they show as they happen even in a pipe.
     static let say: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
@@ -104,6 +104,33 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "CPU per event:                %10.1f us           ratio to a ceiling request %.2f", r.cpuMicrosPerEvent, r.eventToCeiling))
             print(String(format: "viewers one core keeps live:  %10.0f", r.viewersPerCore))
             guard r.streams == viewers else { throw ExitCode.failure }
+        }
+    }
+
+    struct Logins: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "logins",
+            abstract: "A crowd of log-ins at once: /health/live during it, bcrypt on its pool against bcrypt on the request threads; guesses at one account.")
+
+        @Option(help: "Accounts that log in at once.") var accounts = 200
+        @Option(help: "Wrong passwords for one account sent at once.") var guesses = 100
+        @Option(help: "bcrypt cost (12 is what millet serve uses).") var cost: UInt8 = 12
+        @Option(help: "Folder for logins.json and logins.svg.") var out = "build/bench"
+
+        func run() async throws {
+            Bench.bootstrapLogging()
+            let r = try await LoginBench(options: .init(accounts: accounts, guesses: guesses, cost: cost, out: out), say: Bench.say).run()
+            func statuses(_ counts: [String: Int]) -> String { counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
+            print("")
+            print("GET /health/live idle:                 \(r.idle.line)")
+            for storm in [r.pool, r.inline] {
+                print("during \(accounts) log-ins, \(storm.hashing):")
+                print("  GET /health/live                     \(storm.probes.line)")
+                print(String(format: "  p99 ratio to idle                    %.1f   (log-ins: %@ in %.1f s)", storm.p99Ratio, statuses(storm.statuses), storm.seconds))
+            }
+            print(String(format: "p99 ratio, pool against request threads: %.2f", r.pool.probes.p99 / max(r.inline.probes.p99, 0.001)))
+            print("\(guesses) wrong passwords for one account at once: \(statuses(r.guesses)) (401 were checked, 429 refused before hashing)")
+            guard r.guesses["401"] == 5, r.guesses["429"] == guesses - 5 else { throw ExitCode.failure }
         }
     }
 }

@@ -54,6 +54,17 @@ struct Serve: AsyncParsableCommand {
         return secret
     }
 
+    /// The key that signs known-device tokens (``KnownDevice``): random, made on first start and
+    /// kept in the database, so every node and every restart accepts the same tokens.
+    private func deviceKey(store: SQLStore) async throws -> [UInt8] {
+        var hex = try await store.setting("login_device_key")
+        if hex == nil { hex = try await store.keepSetting("login_device_key", Secrets.hex(bytes: 32)) }
+        guard let bytes = hex.flatMap(Secrets.unhex), bytes.count == 32 else {
+            throw ValidationError("the setting login_device_key must be 64 hex digits")
+        }
+        return bytes
+    }
+
     private func serve(store: SQLStore, logger: Logger) async throws {
         let fresh = try await store.schemaVersion() == 0
         let applied = try await store.migrate()
@@ -74,7 +85,9 @@ struct Serve: AsyncParsableCommand {
         let services = MilletServices(
             store: store, clock: SystemClock(), sandboxSecret: secret, carrierSecret: Environment.value("MILLET_CARRIER_SECRET"),
             firmwareDirectory: firmwareDirectory, email: email,
-            publicURL: Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)")
+            publicURL: Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)",
+            deviceKey: try await deviceKey(store: store),
+            registrationsPerHour: Environment.value("MILLET_REGISTRATIONS_PER_IP_HOUR").flatMap(Int.init) ?? 20)
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())

@@ -16,6 +16,7 @@ protocol HTTPHarness {}
 extension HTTPHarness {
     func withApp(
         _ clock: TestClock = TestClock(), admission: Admission = Admission(), email: (any EmailTransport)? = nil,
+        hasher: any PasswordHasher = PlainHasher(),
         _ body: @escaping @Sendable (any TestClientProtocol, MilletServices) async throws -> Void) async throws {
         let store = try await SQLStore.open(":memory:")
         try await store.migrate()
@@ -23,7 +24,7 @@ extension HTTPHarness {
         let files = FileManager.default.temporaryDirectory.appendingPathComponent("millet-test-files-\(Identifier.make())").path
         defer { try? FileManager.default.removeItem(atPath: files) }
         let services = MilletServices(
-            store: store, clock: clock, hasher: PlainHasher(), sandboxSecret: harnessSecret, admission: admission, firmwareDirectory: files,
+            store: store, clock: clock, hasher: hasher, sandboxSecret: harnessSecret, admission: admission, firmwareDirectory: files,
             email: email, publicURL: "https://shop.test")
         let app = Application(router: try await buildRouter(services))
         do {

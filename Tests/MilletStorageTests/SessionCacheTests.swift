@@ -11,7 +11,7 @@ extension StorageConformanceTests {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let authenticator = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
             let (account, token) = try await AccountDesk(store: store, accounts: store, authenticator: authenticator, hasher: PlainHasher(), clock: clock)
-                .register(try Registration(email: "cache@fan.test", password: "cache-password", displayName: "Cache"), language: nil)
+                .register(try Registration(email: "cache@fan.test", password: "cache-password", displayName: "Cache"), language: nil, clientIP: "ip")
             #expect(try await authenticator.account(forToken: token)?.id == account.id)
             // Another node logs the session out, and this node does not sync: it answers from memory for the cache time.
             try await store.deleteSession(tokenHash: Authenticator.digest(token), now: clock.now())
@@ -31,7 +31,7 @@ extension StorageConformanceTests {
             let here = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
             let there = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
             let (account, token) = try await AccountDesk(store: store, accounts: store, authenticator: here, hasher: PlainHasher(), clock: clock)
-                .register(try Registration(email: "nodes@fan.test", password: "nodes-password", displayName: "Nodes"), language: nil)
+                .register(try Registration(email: "nodes@fan.test", password: "nodes-password", displayName: "Nodes"), language: nil, clientIP: "ip")
             #expect(try await there.account(forToken: token)?.id == account.id)
             try await there.syncRevocations()
             try await here.logOut(token: token)

@@ -80,8 +80,9 @@ public struct Registration: Sendable {
     }
 }
 
-/// Hashes and checks passwords; the live one is bcrypt.
+/// Hashes and checks passwords; the live one is bcrypt, on a pool of its own threads. Either
+/// may throw `overloaded` when too many are waiting.
 public protocol PasswordHasher: Sendable {
-    func hash(_ password: String) -> String
-    func verify(_ password: String, against hash: String) -> Bool
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, against hash: String) async throws -> Bool
 }

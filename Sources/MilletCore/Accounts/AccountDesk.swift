@@ -47,11 +47,13 @@ public struct AccountDesk: Sendable {
     }
 
     /// Creates a customer account, emails it a verification link, and logs it in.
-    public func register(_ registration: Registration, language: String?) async throws -> (account: Account, token: String) {
+    /// Registrations are limited per IP before the password is hashed.
+    public func register(_ registration: Registration, language: String?, clientIP: String) async throws -> (account: Account, token: String) {
+        try authenticator.limitRegistrations(from: clientIP)
         let now = clock.now()
         let account = Account(
             id: Identifier.make(), email: registration.email, displayName: registration.displayName, role: .customer,
-            passwordHash: hasher.hash(registration.password), createdAt: now)
+            passwordHash: try await hasher.hash(registration.password), createdAt: now)
         try await store.transaction { tx in
             try await tx.insertAccount(account, language: language)
             try await Self.sendVerification(tx, account: account, now: now)
@@ -103,7 +105,7 @@ public struct AccountDesk: Sendable {
     /// Sets a new password with a reset link, once: every session ends and the fan is told.
     public func resetPassword(token: String, newPassword: String) async throws -> Account {
         try Registration.checkPassword(newPassword)
-        let hash = hasher.hash(newPassword), now = clock.now()
+        let hash = try await hasher.hash(newPassword), now = clock.now()
         let account = try await store.transaction { tx in
             guard let id = try await tx.consumeAccountToken(hash: Secrets.digest(token), purpose: .resetPassword, now: now) else {
                 throw Self.invalidToken
@@ -117,9 +119,9 @@ public struct AccountDesk: Sendable {
     /// Changes the password of a logged-in fan who knows the current one; every session ends
     /// (the caller starts a new one) and the fan is told.
     public func changePassword(_ account: Account, current: String, new: String, clientIP: String) async throws -> Account {
-        try authenticator.confirm(password: current, of: account, clientIP: clientIP, field: "currentPassword")
+        try await authenticator.confirm(password: current, of: account, clientIP: clientIP, field: "currentPassword")
         try Registration.checkPassword(new)
-        let hash = hasher.hash(new), now = clock.now()
+        let hash = try await hasher.hash(new), now = clock.now()
         let changed = try await store.transaction { tx in try await Self.changePassword(tx, accountId: account.id, hash: hash, now: now) }
         authenticator.revokeSessions(of: account.id)
         return changed
@@ -128,7 +130,7 @@ public struct AccountDesk: Sendable {
     /// Moves the account to a new email, confirmed by the password: the old address is told, the
     /// new one gets a verification link.
     public func changeEmail(_ account: Account, password: String, newEmail: String, clientIP: String) async throws -> Account {
-        try authenticator.confirm(password: password, of: account, clientIP: clientIP, field: "password")
+        try await authenticator.confirm(password: password, of: account, clientIP: clientIP, field: "password")
         let email = Registration.normalise(email: newEmail)
         guard Registration.isEmail(email) else { throw DomainError.invalid(field: "email", "must be a valid email address") }
         guard email != account.email else { throw DomainError.invalid(field: "email", "is the account's email already") }

@@ -3,14 +3,25 @@ import Foundation
 import Synchronization
 
 /// Registers fans, logs them in and out, and resolves session tokens. A token is 32 random bytes
-/// shown once; only its SHA-256 is stored. Failed log-ins are throttled per account and per IP.
+/// shown once; only its SHA-256 is stored. Log-ins pass a ``LoginGate`` (per account, per IP, per
+/// known device) before any hashing; registrations are limited per IP.
 public final class Authenticator: Sendable {
     private let accounts: any AccountRepository
     private let hasher: any PasswordHasher
     private let clock: any MilletClock
-    private let throttles: Mutex<(account: LoginThrottle, ip: LoginThrottle)>
+    private let gate = Mutex(LoginGate())
+    /// Signs ``KnownDevice`` tokens; every node of a store shares it.
+    private let deviceKey: [UInt8]
+    /// Accounts and the IPs they logged in from on this node (`account id|ip`), which count as
+    /// known devices for clients that keep no token. Starts over at 100,000.
+    private let knownIPs = Mutex(Set<String>())
+    /// A hash of a random password, checked when an email has no account, so the answer takes
+    /// as long as a wrong password does.
+    private let decoy = Mutex<String?>(nil)
     /// Emailed links per address.
     private let links: Mutex<LoginThrottle>
+    /// Registrations per IP an hour.
+    private let registrations: Mutex<LoginThrottle>
     /// How long a session lasts.
     public let sessionLifetime: TimeInterval
     /// Live sessions this node has read, by token, so a flash-sale crowd does not read the
@@ -117,33 +128,84 @@ public final class Authenticator: Sendable {
 
     public init(
         accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock,
-        maxFailuresPerAccount: Int = 5, maxFailuresPerIP: Int = 20, sessionLifetime: TimeInterval = 30 * 24 * 3600
+        deviceKey: [UInt8] = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }, registrationsPerHour: Int = 20, sessionLifetime: TimeInterval = 30 * 24 * 3600
     ) {
+        self.registrations = Mutex(LoginThrottle(maxFailures: registrationsPerHour, window: 3600, lockout: 3600))
         self.accounts = accounts
         self.hasher = hasher
         self.clock = clock
-        self.throttles = Mutex((LoginThrottle(maxFailures: maxFailuresPerAccount), LoginThrottle(maxFailures: maxFailuresPerIP)))
+        self.deviceKey = deviceKey
         self.links = Mutex(LoginThrottle(maxFailures: 5))
         self.sessionLifetime = sessionLifetime
     }
 
-    /// Checks a password; throttles repeated failures. The same answer for an unknown email and a
-    /// wrong password, so the endpoint does not reveal who has an account.
-    public func logIn(email: String, password: String, clientIP: String) async throws -> (account: Account, token: String) {
+    /// What a log-in answers.
+    public struct LoggedIn: Sendable {
+        public let account: Account
+        /// The new session's token.
+        public let token: String
+        /// Proof of this browser or app for the next log-in (see ``KnownDevice``).
+        public let deviceToken: String
+    }
+
+    /// Checks a password once the ``LoginGate`` admits the attempt. A `deviceToken` from an
+    /// earlier log-in to the same account, or an IP it logged in from on this node, is limited on
+    /// its own key, not the account's or the IP's. An unknown email costs a hash check too and
+    /// gets the same answer as a wrong password, so neither the answer nor its time tells who
+    /// has an account.
+    public func logIn(email: String, password: String, clientIP: String, deviceToken: String? = nil) async throws -> LoggedIn {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
-        let accountKey = "account:" + email, ipKey = "ip:" + clientIP
-        let now = clock.now()
-        let wait = throttles.withLock { max($0.account.retryAfter(accountKey, now: now) ?? 0, $0.ip.retryAfter(ipKey, now: now) ?? 0) }
-        guard wait == 0 else { throw DomainError.throttled(retryAfterSeconds: wait) }
-        guard let account = try await accounts.account(email: email), hasher.verify(password, against: account.passwordHash) else {
-            throttles.withLock {
-                $0.account.recordFailure(accountKey, now: now)
-                $0.ip.recordFailure(ipKey, now: now)
-            }
-            throw DomainError.unauthenticated(message: "email or password is wrong")
+        let account = try await accounts.account(email: email)
+        let device = account.flatMap { account in deviceToken.flatMap { KnownDevice.read($0, key: deviceKey) }.flatMap { $0.accountId == account.id ? $0 : nil } }
+        let keys: [LoginGate.Key]
+        if let device {
+            keys = [.init("device:" + device.nonce, .knownSource)]
+        } else if let account, knownIPs.withLock({ $0.contains(account.id + "|" + clientIP) }) {
+            keys = [.init("known-ip:\(account.id)|\(clientIP)", .knownSource)]
+        } else {
+            keys = [.init("account:" + email, .account), .init("ip:" + clientIP, .ip)]
         }
-        throttles.withLock { $0.account.recordSuccess(accountKey) }
-        return (account, try await startSession(for: account))
+        let right = try await check(password, against: account?.passwordHash, keys: keys, clearing: [keys[0].name])
+        guard right, let account else { throw DomainError.unauthenticated(message: "email or password is wrong") }
+        knownIPs.withLock {
+            if $0.count >= 100_000 { $0.removeAll() }
+            $0.insert(account.id + "|" + clientIP)
+        }
+        let known = device ?? KnownDevice.make(accountId: account.id)
+        return LoggedIn(account: account, token: try await startSession(for: account), deviceToken: known.token(key: deviceKey))
+    }
+
+    /// Admits the attempt on `keys`, checks the password (against the decoy when `hash` is nil)
+    /// and settles the attempt; `throttled` before any hashing when a key must wait.
+    private func check(_ password: String, against hash: String?, keys: [LoginGate.Key], clearing: Set<String>) async throws -> Bool {
+        let ticket = try gate.withLock { try $0.admit(keys, now: clock.now()) }
+        let right: Bool
+        do {
+            let checked = if let hash { hash } else { try await decoyHash() }
+            right = try await hasher.verify(password, against: checked) && hash != nil
+        } catch {
+            gate.withLock { $0.settle(ticket, outcome: .unchecked, now: clock.now()) }
+            throw error
+        }
+        gate.withLock { $0.settle(ticket, outcome: right ? .right(clearing: clearing) : .wrong, now: clock.now()) }
+        return right
+    }
+
+    private func decoyHash() async throws -> String {
+        if let made = decoy.withLock({ $0 }) { return made }
+        let made = try await hasher.hash(Secrets.hex(bytes: 16))
+        decoy.withLock { $0 = $0 ?? made }
+        return made
+    }
+
+    /// Limits registrations from one IP, before the password is hashed (20 an hour unless the
+    /// server is told otherwise).
+    public func limitRegistrations(from clientIP: String) throws {
+        let now = clock.now()
+        try registrations.withLock { throttle in
+            if let wait = throttle.retryAfter(clientIP, now: now) { throw DomainError.throttled(retryAfterSeconds: wait) }
+            throttle.recordFailure(clientIP, now: now)
+        }
     }
 
     /// The account behind a token, if the session is live.
@@ -234,17 +296,12 @@ public final class Authenticator: Sendable {
         return account
     }
 
-    /// Checks the password of a logged-in account before a change it guards, throttled as log-ins
-    /// are (a stolen session cannot guess without limit); `invalid_input` on `field` when wrong.
-    public func confirm(password: String, of account: Account, clientIP: String, field: String) throws {
-        let accountKey = "account:" + account.email, ipKey = "ip:" + clientIP, now = clock.now()
-        let wait = throttles.withLock { max($0.account.retryAfter(accountKey, now: now) ?? 0, $0.ip.retryAfter(ipKey, now: now) ?? 0) }
-        guard wait == 0 else { throw DomainError.throttled(retryAfterSeconds: wait) }
-        guard hasher.verify(password, against: account.passwordHash) else {
-            throttles.withLock {
-                $0.account.recordFailure(accountKey, now: now)
-                $0.ip.recordFailure(ipKey, now: now)
-            }
+    /// Checks the password of a logged-in account before a change it guards, limited as a log-in
+    /// is (a stolen session cannot guess without limit, nor hold the owner's log-ins back: it has
+    /// a key of its own); `invalid_input` on `field` when wrong.
+    public func confirm(password: String, of account: Account, clientIP: String, field: String) async throws {
+        let key = LoginGate.Key("confirm:\(account.id)|\(clientIP)", .knownSource)
+        guard try await check(password, against: account.passwordHash, keys: [key], clearing: [key.name]) else {
             throw DomainError.invalid(field: field, "is not the account's password")
         }
     }

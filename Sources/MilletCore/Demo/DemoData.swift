@@ -41,7 +41,7 @@ public struct DemoData: Sendable {
             let name = login.email.split(separator: "@")[0].capitalized
             try await accounts.create(Account(
                 id: Identifier.make(), email: login.email, displayName: name, role: login.role,
-                passwordHash: hasher.hash(login.password), createdAt: now, emailVerifiedAt: now))
+                passwordHash: try await hasher.hash(login.password), createdAt: now, emailVerifiedAt: now))
         }
         var warehouses: [String: Warehouse] = [:]
         for (market, name, factory) in [

@@ -41,12 +41,17 @@ struct AccountsController {
     struct LogInBody: Decodable {
         let email: String
         let password: String
+        /// The `deviceToken` of an earlier log-in from this client.
+        let deviceToken: String?
     }
 
     struct SessionDTO: ResponseEncodable {
         let token: String
         let expiresInSeconds: Int
         let account: AccountDTO
+        /// Given on log-in: show it on the next one, so this client is not held back by others'
+        /// wrong guesses at the account's password.
+        var deviceToken: String? = nil
     }
 
     struct RoleBody: Decodable {
@@ -60,14 +65,16 @@ struct AccountsController {
                 throw DomainError.invalid(field: "language", "must be one of \(Preferences.languages.joined(separator: ", "))")
             }
             let (account, token) = try await desk.register(
-                try Registration(email: body.email, password: body.password, displayName: body.displayName), language: body.language)
+                try Registration(email: body.email, password: body.password, displayName: body.displayName), language: body.language,
+                clientIP: context.clientIP)
             return SessionDTO(token: token, expiresInSeconds: Int(authenticator.sessionLifetime), account: AccountDTO(account))
                 .with(status: .created)
         }
         groups.open.post("sessions") { request, context in
             let body = try await request.decodeJSON(LogInBody.self, context: context)
-            let (account, token) = try await authenticator.logIn(email: body.email, password: body.password, clientIP: context.clientIP)
-            return SessionDTO(token: token, expiresInSeconds: Int(authenticator.sessionLifetime), account: AccountDTO(account))
+            let login = try await authenticator.logIn(email: body.email, password: body.password, clientIP: context.clientIP, deviceToken: body.deviceToken)
+            return SessionDTO(token: login.token, expiresInSeconds: Int(authenticator.sessionLifetime), account: AccountDTO(login.account),
+                              deviceToken: login.deviceToken)
                 .with(status: .created)
         }
         groups.open.delete("sessions/current") { _, context in

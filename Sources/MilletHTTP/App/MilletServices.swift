@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MilletCore
 import Prometheus
@@ -84,7 +85,8 @@ public struct MilletServices: Sendable {
         node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator,
         postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport(),
         firmwareDirectory: String = "millet-files", checkInPolicy: CheckInPolicy = CheckInPolicy(),
-        email: (any EmailTransport)? = nil, sms: (any SMSProvider)? = nil, publicURL: String = "http://127.0.0.1:8080"
+        email: (any EmailTransport)? = nil, sms: (any SMSProvider)? = nil, publicURL: String = "http://127.0.0.1:8080",
+        deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20
     ) {
         self.markets = store
         self.accounts = store
@@ -137,7 +139,9 @@ public struct MilletServices: Sendable {
         self.pricing = pricing
         self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)
         self.stockDesk = StockDesk(catalog: store, inventory: store)
-        self.authenticator = Authenticator(accounts: store, hasher: hasher, clock: clock)
+        self.authenticator = Authenticator(
+            accounts: store, hasher: hasher, clock: clock, deviceKey: deviceKey ?? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) },
+            registrationsPerHour: registrationsPerHour)
         self.accountDesk = AccountDesk(store: store, accounts: store, authenticator: authenticator, hasher: hasher, clock: clock)
         self.notices = store
         self.sandboxMessages = store

@@ -28,7 +28,7 @@ struct AccountPages {
             do {
                 let (account, token) = try await desk.register(
                     try Registration(email: form.email, password: form.password, displayName: form.displayName),
-                    language: Preferences(request: request, marketCodes: []).language)
+                    language: Preferences(request: request, marketCodes: []).language, clientIP: context.clientIP)
                 return try await loggedIn(account: account, token: token, request: request, context: context, next: form.next)
             } catch let error as DomainError {
                 let chrome = try await pages.chrome(request, context)
@@ -42,8 +42,11 @@ struct AccountPages {
         groups.open.post("login") { request, context in
             let form = try await request.decodeForm(LogInForm.self, context: context)
             do {
-                let (account, token) = try await authenticator.logIn(email: form.email, password: form.password, clientIP: context.clientIP)
-                return try await loggedIn(account: account, token: token, request: request, context: context, next: form.next)
+                let known = request.cookies[PageKit.deviceCookie]?.value
+                let login = try await authenticator.logIn(email: form.email, password: form.password, clientIP: context.clientIP, deviceToken: known)
+                var response = try await loggedIn(account: login.account, token: login.token, request: request, context: context, next: form.next)
+                response.setCookie(PageKit.cookie(PageKit.deviceCookie, login.deviceToken, maxAge: 400 * 24 * 3600))
+                return response
             } catch let error as DomainError {
                 let chrome = try await pages.chrome(request, context)
                 return pages.page("login", ["next": PageKit.safeNext(form.next), "email": form.email, "problems": problems(error, chrome: chrome)],

@@ -12,6 +12,8 @@ struct PageKit: Sendable {
     /// Where the visitor's inbox is kept, for the unread count in the header.
     let inbox: any ReleaseRepository
     static let guestCartCookie = "millet_cart"
+    /// A known device of the accounts logged in from this browser (``KnownDevice``).
+    static let deviceCookie = "millet_device"
 
     func chrome(_ request: Request, _ context: MilletRequestContext) async throws -> PageChrome {
         let markets = try await markets.markets()
