@@ -31,7 +31,7 @@ struct JSONWriterTests {
                       unitPrice: 999_900, lineTotal: 999_900 * Int64(i + 1))
         }
         return Order(
-            id: Identifier.makeSequential(), accountId: "a", marketCode: "IN", currency: "INR", status: .pendingPayment, lines: orderLines,
+            id: Identifier.makeSequential(), number: "IN-20261204-\(lines)", accountId: "a", marketCode: "IN", currency: "INR", status: .pendingPayment, lines: orderLines,
             totals: OrderTotals(subtotal: 999_900, shipping: 0, tax: -1, total: Int64.max, pricesIncludeTax: lines % 2 == 0),
             shippingAddress: address, paymentDeadline: at.addingTimeInterval(1800.999), createdAt: at, timeline: transitions)
     }

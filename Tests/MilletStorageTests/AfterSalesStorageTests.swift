@@ -310,7 +310,8 @@ extension StorageConformanceTests {
 
 extension StorageConformanceTests {
     /// Migration 25 keeps every order line as it was while order lines stop referencing SKUs and
-    /// warehouses, so a quote's service lines can be stored beside goods.
+    /// warehouses, so a quote's service lines can be stored beside goods; migration 28 numbers
+    /// the orders already placed.
     @Test(arguments: Backends.all) func orderLinesSurviveTheMoveToServiceLines(backend: SQLStore.Backend) async throws {
         let store = try await Backends.freshStore(backend, through: 24)
         do {
@@ -324,13 +325,32 @@ extension StorageConformanceTests {
                 try await db.raw("INSERT INTO warehouses (id, market_code, name, local_factory) VALUES ('w1', 'IN', 'W', 0)").run()
                 try await db.raw("INSERT INTO stock (sku_id, warehouse_id, received, held, sold) VALUES ('s1', 'w1', 5, 0, 0)").run()
             }
-            let goods = OrderDraft(
-                id: Identifier.make(), accountId: fan.id, market: market, lines: [("s1", "S-1", "Phone", 2, 1_000)],
-                totals: try OrderTotals.compute(lines: [(1_000, 2)], market: market, shipping: 0), shippingAddress: address,
-                idempotencyKey: "v25-1", now: clock.now())
-            let before = try await store.place(goods, clearingCart: nil).order
+            // An order of that time, written as that schema had it.
+            let placed = clock.now()
+            try await store.read { db in
+                for (id, at) in [("o-early", placed), ("o-late", placed.addingTimeInterval(1)), ("o-next-day", placed.addingTimeInterval(86_400))] {
+                    try await db.raw("""
+                        INSERT INTO orders (id, account_id, market_code, currency, status, subtotal, shipping, tax, total, prices_include_tax,
+                            ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline, idempotency_key, created_at)
+                        VALUES (\(bind: id), \(bind: fan.id), 'IN', 'INR', 'pending_payment', 2000, 0, 0, 2000, 1,
+                            'A', 'L', 'C', '110001', '+919800000000', 0, \(bind: id), \(bind: at.millis))
+                        """).run()
+                    try await db.raw("""
+                        INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, product_name, warehouse_id, quantity, unit_price, line_total)
+                        VALUES (\(bind: id), 1, 's1', 'S-1', 'Phone', 'w1', 2, 1000, 2000)
+                        """).run()
+                }
+            }
             #expect(try await store.migrate(through: 25) == ["25_repair_quotes"])
-            #expect(try await store.order(id: before.id) == before)
+            #expect(try await store.read { db in try await db.raw("SELECT sku_id, warehouse_id, quantity FROM order_lines WHERE order_id = 'o-late'").first() }
+                .map { [try $0.string("sku_id"), try $0.string("warehouse_id"), String(try $0.int("quantity"))] } == ["s1", "w1", "2"])
+            // Migration 28 numbers the orders already placed, per day in the order they came.
+            _ = try await store.migrate()
+            let day = Order.numberDay(placed), nextDay = Order.numberDay(placed.addingTimeInterval(86_400))
+            #expect(try await store.order(id: "o-early")?.number == "IN-\(day)-0001")
+            #expect(try await store.order(id: "o-late")?.lines.first?.warehouseId == "w1")
+            #expect(try await store.order(id: "o-late")?.number == "IN-\(day)-0002")
+            #expect(try await store.order(id: "o-next-day")?.number == "IN-\(nextDay)-0001")
             // The markets present get the demo price list.
             #expect(try await store.spareParts(marketCode: "IN", includeInactive: false).map(\.code) == ["battery", "charger", "labour", "screen"])
             let labour = try #require(try await store.spareParts(marketCode: "IN", includeInactive: false).first { $0.code == "labour" })
@@ -340,6 +360,8 @@ extension StorageConformanceTests {
                 idempotencyKey: "v25-2", now: clock.now())
             let quote = try await store.place(draft, clearingCart: nil).order
             #expect(quote.lines.map(\.warehouseId) == [""] && quote.lines[0].isService)
+            // And the next order of the day follows them.
+            #expect(quote.number == "IN-\(day)-0003")
         } catch {
             await store.close()
             throw error

@@ -23,6 +23,11 @@ extension StorageConformanceTests {
             skuCode: "N3", productName: "Note 3", now: clock.now())
     }
 
+    /// The number of the `sequence`th order of the sale's market today.
+    func orderNumber(_ sale: FlashSale, _ sequence: Int64) -> String {
+        Order.number(market: sale.marketCode, day: Order.numberDay(clock.now()), sequence: sequence)
+    }
+
     func fans(_ store: SQLStore, _ count: Int) async throws -> [String] {
         var ids: [String] = []
         for index in 0..<count {
@@ -96,7 +101,8 @@ extension StorageConformanceTests {
             let fan = try await fans(store, 1)[0]
             _ = try await store.lease(saleId: sale.id, node: "a", units: 5, now: clock.now(), leaseLifetime: 5)
             let first = try purchase(sale, fan, key: "launch-key-1")
-            #expect(try await store.commit([first, try purchase(sale, fan)], node: "a") == [.created(orderId: first.orderId), .limitReached])
+            // Numbered in the sale's market and day, one after another.
+            #expect(try await store.commit([first, try purchase(sale, fan)], node: "a") == [.created(orderId: first.orderId, number: orderNumber(sale, 1)), .limitReached])
             #expect(try await store.commit([try purchase(sale, fan, key: "launch-key-1")], node: "a") == [.replayed(orderId: first.orderId)])
             let figures = try await expectConserved(store, sale)
             #expect(figures.sold == 1 && figures.leased == 4)
@@ -145,7 +151,8 @@ extension StorageConformanceTests {
             // The same fan may buy again.
             _ = try await store.lease(saleId: sale.id, node: "a", units: 1, now: clock.now(), leaseLifetime: 5)
             let again = try purchase(sale, fan)
-            #expect(try await store.commit([again], node: "a") == [.created(orderId: again.orderId)])
+            #expect(try await store.commit([again], node: "a") == [.created(orderId: again.orderId, number: orderNumber(sale, 2))])
+            #expect(try await store.order(id: again.orderId)?.number == orderNumber(sale, 2))
         }
     }
 
@@ -158,7 +165,7 @@ extension StorageConformanceTests {
             #expect(try await expectConserved(store, sale).fcodeUnits == 2)
             await #expect(throws: DomainError.self) { _ = try await store.issueFCodes(saleId: sale.id, count: 2, now: clock.now()) }
             let bought = try purchase(sale, a)
-            #expect(try await store.redeem(fcode: codes[0], purchase: bought) == .created(orderId: bought.orderId))
+            #expect(try await store.redeem(fcode: codes[0], purchase: bought) == .created(orderId: bought.orderId, number: orderNumber(sale, 1)))
             await #expect(throws: DomainError.conflict(code: "fcode_used", message: "this F-code was already used")) {
                 _ = try await store.redeem(fcode: codes[0], purchase: try purchase(sale, b))
             }
@@ -171,7 +178,7 @@ extension StorageConformanceTests {
             #expect(figures.sold == 1 && figures.fcodeUnits == 1 && figures.pool == 1)
             #expect(try await store.buyers(saleId: sale.id)[a] == 1)
             let other = try purchase(sale, b)
-            #expect(try await store.redeem(fcode: codes[1], purchase: other) == .created(orderId: other.orderId))
+            #expect(try await store.redeem(fcode: codes[1], purchase: other) == .created(orderId: other.orderId, number: orderNumber(sale, 2)))
         }
     }
 

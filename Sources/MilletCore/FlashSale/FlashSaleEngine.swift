@@ -220,8 +220,11 @@ public actor FlashSaleEngine {
         _ = try await load(saleId)
         if strategy == .rowLock {
             let purchase = try held(saleId).purchase(accountId: accountId, key: key, address: address, now: now)
-            if case .replayed(let orderId) = try await repository.commitOne(purchase) { return try await replayed(orderId) }
-            return SaleOrder(order: purchase.order, replayed: false)
+            switch try await repository.commitOne(purchase) {
+            case .created(_, let number): return SaleOrder(order: purchase.order(number: number), replayed: false)
+            case .replayed(let orderId): return try await replayed(orderId)
+            case .limitReached, .leaseLost: throw PurchaseRefusal.limitReached
+            }
         }
         decide: while true {
             guard let decision = loaded[saleId]?.allocator.decide(accountId: accountId, now: now) else { throw PurchaseRefusal.ended }
@@ -253,8 +256,8 @@ public actor FlashSaleEngine {
             throw error
         }
         switch outcome {
-        case .created:
-            return SaleOrder(order: purchase.order, replayed: false)
+        case .created(_, let number):
+            return SaleOrder(order: purchase.order(number: number), replayed: false)
         case .replayed(let orderId):
             loaded[saleId]?.allocator.giveBack(accountId: accountId)
             return try await replayed(orderId)
@@ -289,9 +292,9 @@ public actor FlashSaleEngine {
         let purchase = try await load(saleId).purchase(accountId: accountId, key: idempotencyKey, address: address, now: now)
         guard purchase.sale.phase(at: now) != .ended else { throw PurchaseRefusal.ended }
         switch try await repository.redeem(fcode: fcode, purchase: purchase) {
-        case .created:
+        case .created(_, let number):
             loaded[saleId]?.allocator.count(accountId: accountId)
-            return SaleOrder(order: purchase.order, replayed: false)
+            return SaleOrder(order: purchase.order(number: number), replayed: false)
         case .replayed(let orderId):
             return try await replayed(orderId)
         case .limitReached, .leaseLost:
@@ -436,10 +439,10 @@ public actor FlashSaleEngine {
 }
 
 extension SalePurchase {
-    /// The order the journal stores for this purchase, as the API shows it.
-    public var order: Order {
+    /// The order the journal stored for this purchase under `number`, as the API shows it.
+    public func order(number: String) -> Order {
         Order(
-            id: orderId, accountId: accountId, marketCode: sale.marketCode, currency: sale.currency, status: .pendingPayment,
+            id: orderId, number: number, accountId: accountId, marketCode: sale.marketCode, currency: sale.currency, status: .pendingPayment,
             lines: [OrderLine(skuId: sale.skuId, skuCode: skuCode, productName: productName, warehouseId: sale.warehouseId,
                               quantity: 1, unitPrice: sale.price, lineTotal: sale.price)],
             totals: totals, shippingAddress: address, paymentDeadline: paymentDeadline, createdAt: now,

@@ -33,8 +33,8 @@ public struct SalePurchase: Sendable {
 
 /// What the journal did with one purchase.
 public enum JournalOutcome: Equatable, Sendable {
-    /// The order is stored, committed and durable.
-    case created(orderId: String)
+    /// The order is stored under `number`, committed and durable.
+    case created(orderId: String, number: String)
     /// This account used this idempotency key before: the first order's id.
     case replayed(orderId: String)
     /// The database already holds the account's limit (another node sold to it).

@@ -106,6 +106,9 @@ public struct OrderTotals: Hashable, Sendable, Codable {
 /// An order as stored: who, where, what, how much and its status.
 public struct Order: Hashable, Sendable, Codable {
     public let id: String
+    /// What the fan reads out on the phone: market, UTC day and that day's sequence in the
+    /// market, `IN-20261204-0042`; unique by the database's constraint.
+    public let number: String
     public let accountId: String
     public let marketCode: String
     public let currency: String
@@ -128,12 +131,13 @@ public struct Order: Hashable, Sendable, Codable {
     public let buyerTaxId: String?
 
     public init(
-        id: String, accountId: String, marketCode: String, currency: String, status: OrderStatus, lines: [OrderLine],
+        id: String, number: String, accountId: String, marketCode: String, currency: String, status: OrderStatus, lines: [OrderLine],
         totals: OrderTotals, shippingAddress: ShippingAddress, paymentDeadline: Date, createdAt: Date,
         timeline: [OrderTransition], refunds: [Refund] = [], shipments: [Shipment] = [], shipping: OrderShipping? = nil,
         buyerTaxId: String? = nil
     ) {
         self.id = id
+        self.number = number
         self.accountId = accountId
         self.marketCode = marketCode
         self.currency = currency
@@ -154,11 +158,18 @@ public struct Order: Hashable, Sendable, Codable {
     /// return window and warranty.
     public var deliveredAt: Date? { timeline.last { $0.to == .delivered }?.at }
 
-    /// A short number to read out on the phone: the first 10 characters of the id, upper case.
     /// A repair quote or a service plan: nothing in it holds stock or ships.
     public var isServiceOnly: Bool { !lines.isEmpty && lines.allSatisfy(\.isService) }
 
-    public var number: String { "M" + id.prefix(10).uppercased() }
+    /// The number of the `sequence`th order of a market on a UTC day (`day` as `20261204`),
+    /// four digits at least.
+    public static func number(market: String, day: String, sequence: Int64) -> String {
+        let digits = String(sequence)
+        return "\(market)-\(day)-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// The day part of the numbers of orders placed at `date`.
+    public static func numberDay(_ date: Date) -> String { date.utcDay.replacingOccurrences(of: "-", with: "") }
 }
 
 /// One recorded change of an order's status, with who made it and when.

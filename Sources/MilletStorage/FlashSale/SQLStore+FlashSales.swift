@@ -142,8 +142,8 @@ extension SQLStore: FlashSaleRepository {
                 WHERE id = \(bind: purchase.sale.id) AND closed = 0 RETURNING id
                 """).first()
             guard open != nil else { throw PurchaseRefusal.ended.domainError }
-            try await Self.insertSaleOrders(db: db, [purchase], note: "bought with an F-code")
-            return .created(orderId: purchase.orderId)
+            let numbers = try await Self.insertSaleOrders(db: db, [purchase], note: "bought with an F-code")
+            return .created(orderId: purchase.orderId, number: numbers[purchase.orderId]!)
         }
     }
 

@@ -92,7 +92,6 @@ extension SQLStore {
                             let index = byAccount[account]![round]
                             if allowed.contains(account) {
                                 accepted.append(purchases[index])
-                                outcomes[index] = .created(orderId: purchases[index].orderId)
                             } else {
                                 outcomes[index] = .limitReached
                             }
@@ -102,7 +101,10 @@ extension SQLStore {
                     let count = Int64(accepted.count)
                     guard count > 0 else { continue }
                     try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: count, sold: true)
-                    try await Self.insertSaleOrders(db: db, accepted, note: "bought in the flash sale")
+                    let numbers = try await Self.insertSaleOrders(db: db, accepted, note: "bought in the flash sale")
+                    for index in indices where outcomes[index] == nil {
+                        outcomes[index] = .created(orderId: purchases[index].orderId, number: numbers[purchases[index].orderId]!)
+                    }
                 }
                 return outcomes.map { $0! }
             }
@@ -125,8 +127,8 @@ extension SQLStore {
                 WHERE id = \(bind: sale.id) AND closed = 0 AND sold + leased + fcode_units + returned < units RETURNING id
                 """).first()
             guard taken != nil else { throw PurchaseRefusal.soldOut }
-            try await Self.insertSaleOrders(db: db, [purchase], note: "bought in the flash sale")
-            return .created(orderId: purchase.orderId)
+            let numbers = try await Self.insertSaleOrders(db: db, [purchase], note: "bought in the flash sale")
+            return .created(orderId: purchase.orderId, number: numbers[purchase.orderId]!)
         }
     }
 
@@ -157,21 +159,29 @@ extension SQLStore {
         return purchases.map { found[$0.accountId + " " + $0.idempotencyKey] }
     }
 
-    /// Writes orders, their one line and their first transition with multi-row statements.
-    static func insertSaleOrders(db: any SQLDatabase, _ purchases: [SalePurchase], note: String) async throws {
+    /// Writes orders, their one line and their first transition with multi-row statements;
+    /// answers each order's number by its id.
+    @discardableResult
+    static func insertSaleOrders(db: any SQLDatabase, _ purchases: [SalePurchase], note: String) async throws -> [String: String] {
+        var numbers: [String: String] = [:]
         for start in stride(from: 0, to: purchases.count, by: 400) {
             let chunk = purchases[start..<min(start + 400, purchases.count)]
+            // One statement per market and day takes the chunk's numbers.
+            for (place, group) in Dictionary(grouping: chunk, by: { [$0.sale.marketCode, Order.numberDay($0.now)] }) {
+                let taken = try await orderNumbers(db: db, market: place[0], placedAt: group[0].now, count: group.count)
+                for (purchase, number) in zip(group, taken) { numbers[purchase.orderId] = number }
+            }
             let orders = chunk.map { p -> SQLQueryString in
                 let t = p.totals, a = p.address
                 return """
-                    (\(bind: p.orderId), \(bind: p.accountId), \(bind: p.sale.marketCode), \(bind: p.sale.currency),
+                    (\(bind: p.orderId), \(bind: numbers[p.orderId]!), \(bind: p.accountId), \(bind: p.sale.marketCode), \(bind: p.sale.currency),
                     \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal), \(bind: t.shipping), \(bind: t.tax), \(bind: t.total),
                     \(bind: Int64(t.pricesIncludeTax ? 1 : 0)), \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode),
                     \(bind: a.phone), \(bind: p.paymentDeadline.millis), \(bind: p.idempotencyKey), \(bind: p.now.millis), \(bind: p.sale.id))
                     """
             }
             try await db.raw("""
-                INSERT INTO orders (id, account_id, market_code, currency, status, subtotal, shipping, tax, total,
+                INSERT INTO orders (id, number, account_id, market_code, currency, status, subtotal, shipping, tax, total,
                     prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
                     idempotency_key, created_at, flash_sale_id)
                 VALUES \(orders.joined(separator: ", "))
@@ -206,5 +216,6 @@ extension SQLStore {
                 VALUES \(notices.joined(separator: ", ")) ON CONFLICT (dedupe_key) DO NOTHING
                 """).run()
         }
+        return numbers
     }
 }

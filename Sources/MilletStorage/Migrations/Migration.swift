@@ -55,6 +55,7 @@ extension SQLStore {
         .repairQuotes,
         .servicePlans,
         .settings,
+        .orderNumbers,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -28,11 +28,12 @@ extension SQLStore: OrderRepository {
         }
         let t = draft.totals
         let a = draft.shippingAddress
+        let number = try await Self.orderNumbers(db: db, market: draft.market.code, placedAt: draft.now, count: 1)[0]
         try await db.raw("""
-            INSERT INTO orders (id, account_id, market_code, currency, status, subtotal, shipping, tax, total,
+            INSERT INTO orders (id, number, account_id, market_code, currency, status, subtotal, shipping, tax, total,
                 prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
                 idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id)
-            VALUES (\(bind: draft.id), \(bind: draft.accountId), \(bind: draft.market.code),
+            VALUES (\(bind: draft.id), \(bind: number), \(bind: draft.accountId), \(bind: draft.market.code),
                 \(bind: draft.market.currency.code), \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal),
                 \(bind: t.shipping), \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
                 \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode), \(bind: a.phone),
