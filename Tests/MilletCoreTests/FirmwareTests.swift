@@ -139,6 +139,22 @@ struct FirmwareTests {
         #expect(policy.nextCheckIn(load: 0.5, random: 0.5) == Int(4.5 * 3600))
     }
 
+    @Test func aRolloutReachesOnlyItsModelChannelMarketsAndStage() throws {
+        func unit(_ serial: String, model: String = "m", market: String = "IN", channel: UpdateChannel = .stable) -> Device {
+            Device(id: serial, number: 1, serial: serial, modelId: model, marketCode: market, channel: channel, version: "14.0.6", registeredAt: now,
+                   lastSeenAt: nil, ownerAccountId: nil, orderId: nil, warrantyStartsAt: nil)
+        }
+        var rollout = try Rollout.plan(buildId: "b", modelId: "m", channel: .stable, markets: ["IN"], sourceVersions: [], stages: [10, 100], now: now)
+        let serials = (0..<200).map { "SN\($0)" }
+        let inStage = serials.filter { Rollout.bucket(serial: $0, rolloutId: rollout.id) < 1_000 }
+        #expect(serials.filter { rollout.reaches(unit($0)) } == inStage && !inStage.isEmpty && inStage.count < 60)
+        let first = inStage[0]
+        #expect(!rollout.reaches(unit(first, model: "other")) && !rollout.reaches(unit(first, market: "ES")) && !rollout.reaches(unit(first, channel: .beta)))
+        // Stages only grow: every unit reached before is reached after, and the rest join.
+        try rollout.apply(.advance, now: now)
+        #expect(serials.allSatisfy { rollout.reaches(unit($0)) })
+    }
+
     @Test func theNewestMatchingBuildIsOfferedAndARollbackTakesPrecedence() throws {
         let device = Device(id: "d", number: 1, serial: "SN1", modelId: "m", marketCode: "IN", channel: .stable, version: "14.0.6", registeredAt: now,
                             lastSeenAt: nil, ownerAccountId: nil, orderId: nil, warrantyStartsAt: nil)

@@ -136,6 +136,16 @@ struct FirmwareHTTPTests: HTTPHarness {
                     return try decode(response)
                 }
             }
+            // A unit of the model outside the stage was never offered the build: its reports are
+            // refused, however many, and the rollout does not move.
+            let outside = try #require(tokens.keys.sorted().first { !offered.contains($0) })
+            for _ in 0..<10 {
+                try await client.execute(uri: "/api/v1/devices/reports", method: .post, headers: device(tokens[outside]!),
+                                         body: json(["rolloutId": rolloutId, "version": "14.0.6", "state": "failed", "code": "E42"])) { response in
+                    let code = try errorCode(response)
+                    #expect(response.status == .conflict && code == "not_offered")
+                }
+            }
             for serial in offered.prefix(4) { #expect(try await report(serial, "installed")["rolloutHalted"] as? Bool == false) }
             #expect(try await report(offered[4], "failed", version: "14.0.6")["rolloutHalted"] as? Bool == true)
             try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)", method: .get, headers: bearer(staff)) { response in

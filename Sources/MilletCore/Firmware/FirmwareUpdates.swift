@@ -136,13 +136,18 @@ public final class FirmwareUpdates: Sendable {
         return CheckInAnswer(offer: signed.offer, offerJSON: signed.json, rolloutId: rollout.id, nextCheckInSeconds: next)
     }
 
-    /// Stores an install report for a rollout the device is part of; halts the rollout when the
-    /// failures cross its threshold.
+    /// Stores an install report (with the version the device runs now) for a rollout that reaches
+    /// the device; halts the rollout when the failures cross its threshold. A device the rollout
+    /// never offered anything is refused (`not_offered`), so it cannot halt a rollout it is not
+    /// part of.
     public func report(_ device: Device, rolloutId: String, version: FirmwareVersion, state: InstallState, code: String?) async throws
         -> (tally: InstallTally, halted: Bool)
     {
         guard let rollout = try await firmware.rollout(id: rolloutId), rollout.modelId == device.modelId else {
             throw DomainError.notFound(what: "rollout")
+        }
+        guard rollout.reaches(device) else {
+            throw DomainError.conflict(code: "not_offered", message: "this rollout has not offered its build to this device")
         }
         let result = try await firmware.report(
             rolloutId: rollout.id, deviceId: device.id, version: version.description, state: state, code: code, now: clock.now())

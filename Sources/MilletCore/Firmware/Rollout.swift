@@ -131,6 +131,14 @@ public struct Rollout: Hashable, Sendable {
         Self.bucket(serial: serial, rolloutId: id) < percent * 100
     }
 
+    /// Whether this rollout has offered its build to `device`, or would at its next check-in: its
+    /// model, channel and market, and in the stage (stages only grow, so a device offered in an
+    /// earlier stage is still in). Only such a device's install reports count.
+    public func reaches(_ device: Device) -> Bool {
+        device.modelId == modelId && device.channel == channel && (markets.isEmpty || markets.contains(device.marketCode))
+            && includes(serial: device.serial)
+    }
+
     /// Applies a command or throws `conflict(illegal_transition)` and stays as it was.
     public mutating func apply(_ command: RolloutCommand, now: Date) throws {
         func refuse() -> DomainError {
