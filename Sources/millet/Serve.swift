@@ -22,6 +22,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Do not load demo data into an empty database.")
     var noDemo = false
 
+    @Option(help: "Where the store is reached from outside, such as https://shop.example (env MILLET_PUBLIC_URL): links in messages, the origin pages' forms may come from, and with https, Secure cookies and HSTS.")
+    var publicURL: String?
+
     @Option(help: "Directory for firmware images (env MILLET_FILES; default: beside the SQLite file, or ./millet-files).")
     var files: String?
 
@@ -85,7 +88,7 @@ struct Serve: AsyncParsableCommand {
         let services = MilletServices(
             store: store, clock: SystemClock(), sandboxSecret: secret, carrierSecret: Environment.value("MILLET_CARRIER_SECRET"),
             firmwareDirectory: firmwareDirectory, email: email,
-            publicURL: Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)",
+            publicURL: publicURL ?? Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)",
             deviceKey: try await deviceKey(store: store),
             registrationsPerHour: Environment.value("MILLET_REGISTRATIONS_PER_IP_HOUR").flatMap(Int.init) ?? 20)
         if fresh && !noDemo {

@@ -9,7 +9,7 @@ import Testing
 struct CommunityPageTests: HTTPHarness {
     func session(_ token: String, lang: String = "en") -> HTTPFields {
         var headers = formHeaders
-        headers[.cookie] = "millet_lang=\(lang); millet_market=GB; \(IdentityMiddleware.cookieName)=\(token)"
+        headers[.cookie] = "millet_lang=\(lang); millet_market=GB; \(IdentityMiddleware.cookieName)=\(token); \(csrfCookie)"
         return headers
     }
 

@@ -271,9 +271,9 @@ extension FirmwareHTTPTests {
                                          body: json(["rolloutId": rolloutId, "version": "3.1.0", "state": state])) { #expect($0.status == .ok) }
             }
             var cookie = formHeaders
-            cookie[.cookie] = "millet_lang=es; \(IdentityMiddleware.cookieName)=\(staff)"
+            cookie[.cookie] = "millet_lang=es; \(IdentityMiddleware.cookieName)=\(staff); \(csrfCookie)"
             var fanCookie = formHeaders
-            fanCookie[.cookie] = "\(IdentityMiddleware.cookieName)=\(fan)"
+            fanCookie[.cookie] = "\(IdentityMiddleware.cookieName)=\(fan); \(csrfCookie)"
             try await client.execute(uri: "/staff/rollouts/\(rolloutId)", method: .get, headers: fanCookie) { #expect($0.status == .forbidden) }
             try await client.execute(uri: "/staff/rollouts", method: .get, headers: cookie) { response in
                 let html = String(buffer: response.body)

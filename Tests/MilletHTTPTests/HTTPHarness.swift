@@ -8,6 +8,8 @@ import Testing
 @testable import MilletHTTP
 
 let harnessSecret = "test-webhook-secret"
+/// The form token of the tests' browser (``FormGuardMiddleware``).
+let testFormToken = String(repeating: "c5", count: 32)
 
 /// In-process HTTP tests: every request goes through the real router, middleware and an
 /// SQLite database loaded with the demo data.
@@ -82,14 +84,20 @@ extension HTTPHarness {
     var address: [String: Any] { ["name": "Asha", "line1": "12 MG Road", "city": "Bengaluru", "postcode": "560001", "phone": "9845000000"] }
 
     /// An HTML form body.
+    /// A page form's body, with the form token every page form carries.
     func form(_ fields: [String: String]) -> ByteBuffer {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return ByteBuffer(string: fields.sorted { $0.key < $1.key }
+        return ByteBuffer(string: fields.merging(["_csrf": testFormToken]) { given, _ in given }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
     }
 
-    var formHeaders: HTTPFields { [.contentType: "application/x-www-form-urlencoded"] }
+    /// A browser's form post: the form token's cookie, and the token again in a header for posts
+    /// without a body (a script's).
+    var formHeaders: HTTPFields { [.contentType: "application/x-www-form-urlencoded", .cookie: csrfCookie, FormGuardMiddleware.header: testFormToken] }
+
+    /// The cookie of the form token the tests' page requests carry.
+    var csrfCookie: String { "\(FormGuardMiddleware.cookieName)=\(testFormToken)" }
 
     /// The value a response sets for a cookie.
     func setCookie(_ response: TestResponse, _ name: String) -> String? {

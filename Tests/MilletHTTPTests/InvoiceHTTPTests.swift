@@ -70,7 +70,7 @@ struct InvoiceHTTPTests: HTTPHarness {
             // Pages read the session cookie, the API the bearer token; both carry the same token.
             let page = { (token: String, uri: String) in
                 var headers = bearer(token)
-                headers[.cookie] = "\(IdentityMiddleware.cookieName)=\(token)"
+                headers[.cookie] = "\(IdentityMiddleware.cookieName)=\(token); \(csrfCookie)"
                 return try await client.execute(uri: uri, method: .get, headers: headers) { ($0.status, String(buffer: $0.body)) }
             }
             let printable = try await page(fan, "/orders/\(orderId)/invoices/\(invoice.id)")

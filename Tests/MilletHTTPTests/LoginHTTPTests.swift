@@ -39,7 +39,7 @@ import Testing
                 }
             }
             try await client.execute(
-                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "millet_device=\(cookie)"],
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "millet_device=\(cookie); \(csrfCookie)"],
                 body: form(["email": "staff@millet.test", "password": "millet-staff"])
             ) { #expect($0.status == .seeOther) }
             try await client.execute(

@@ -9,7 +9,9 @@ import Testing
 /// The order desk through HTTP: every way an order is cancelled gives its flash-sale unit back,
 /// and a refund shows on the order and at the sandbox provider.
 struct OrderDeskHTTPTests: HTTPHarness {
-    func session(_ token: String) -> HTTPFields { [.cookie: "\(IdentityMiddleware.cookieName)=\(token)"] }
+    func session(_ token: String) -> HTTPFields {
+        [.cookie: "\(IdentityMiddleware.cookieName)=\(token); \(csrfCookie)", FormGuardMiddleware.header: testFormToken]
+    }
 
     /// A fan buys the sale's one unit; answers the order id.
     func buyTheUnit(_ client: any TestClientProtocol, _ saleId: String, _ name: String) async throws -> (fan: String, orderId: String) {

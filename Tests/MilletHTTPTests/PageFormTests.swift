@@ -10,7 +10,7 @@ import Testing
 @Suite struct PageFormTests: HTTPHarness {
     func cookies(_ pairs: [String: String]) -> HTTPFields {
         var headers = formHeaders
-        headers[.cookie] = pairs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+        headers[.cookie] = (pairs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [csrfCookie]).joined(separator: "; ")
         return headers
     }
 

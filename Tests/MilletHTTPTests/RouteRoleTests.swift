@@ -318,10 +318,11 @@ struct RouteRoleTests: HTTPHarness {
                 let name = "\(route.method) \(route.path)"
                 var reached: [Caller] = []
                 for caller in Caller.allCases {
-                    var headers: HTTPFields = [:]
                     let api = route.path.hasPrefix("/api/")
+                    // A page's visitor carries the form token, as the page's forms do.
+                    var headers: HTTPFields = api ? [:] : [.cookie: csrfCookie, FormGuardMiddleware.header: testFormToken]
                     if let token = tokens[caller] {
-                        if api { headers[.authorization] = "Bearer \(token)" } else { headers[.cookie] = "\(IdentityMiddleware.cookieName)=\(token)" }
+                        if api { headers[.authorization] = "Bearer \(token)" } else { headers[.cookie] = "\(IdentityMiddleware.cookieName)=\(token); \(csrfCookie)" }
                     }
                     var body: ByteBuffer?
                     if [.post, .put, .patch].contains(route.method) {

@@ -11,7 +11,7 @@ import Testing
 struct SalePageTests: HTTPHarness {
     func cookies(_ session: String, language: String = "en") -> HTTPFields {
         var headers = formHeaders
-        headers[.cookie] = "millet_lang=\(language); millet_market=IN; \(IdentityMiddleware.cookieName)=\(session)"
+        headers[.cookie] = "millet_lang=\(language); millet_market=IN; \(IdentityMiddleware.cookieName)=\(session); \(csrfCookie)"
         return headers
     }
 

@@ -17,8 +17,12 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     let pages = try await PageRenderer(directory: MilletResources.directory)
     let router = Router(context: MilletRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware(registry: services.registry))
+    router.add(middleware: SecurityHeadersMiddleware(https: services.publicURL.lowercased().hasPrefix("https://")))
     router.add(middleware: ErrorMiddleware(pages: pages))
     router.add(middleware: FileMiddleware(MilletResources.directory + "/public", urlBasePath: "/static"))
+    router.add(middleware: FormGuardMiddleware(publicHost: URLComponents(string: services.publicURL).flatMap { url in
+        url.host.map { $0 + (url.port.map { ":\($0)" } ?? "") }
+    }))
     router.add(middleware: IdentityMiddleware(authenticator: services.authenticator))
 
     let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")

@@ -77,6 +77,9 @@ public struct MilletServices: Sendable {
     /// What the sandbox mailbox and SMS provider kept.
     public let sandboxMessages: any SandboxMessageRepository
     public let registry: PrometheusCollectorRegistry
+    /// Where the store is reached from outside (`MILLET_PUBLIC_URL`): links in messages, the
+    /// origin forms may come from, and, when HTTPS, `Secure` cookies and HSTS.
+    public let publicURL: String
 
     public init(
         store: some MilletStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
@@ -150,6 +153,7 @@ public struct MilletServices: Sendable {
             email: email ?? SandboxMailbox(messages: store, clock: clock), sms: sms ?? SandboxSMSProvider(messages: store, clock: clock),
             clock: clock, publicURL: publicURL)
         self.registry = registry
+        self.publicURL = publicURL
     }
 
     /// Product and cart views in a market, for the storefront's routes and pages.

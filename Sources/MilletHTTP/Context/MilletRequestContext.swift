@@ -12,6 +12,9 @@ public struct MilletRequestContext: RequestContext {
     public var deviceToken: String?
     /// The device behind ``deviceToken``, set by the device routes' middleware.
     public var device: Device?
+    /// The token the pages' forms carry, from the visitor's `millet_csrf` cookie or made for it
+    /// (``FormGuardMiddleware``); never set on the API.
+    public var csrfToken: String?
     /// The peer's IP address, for throttling.
     public let clientIP: String
 

@@ -20,7 +20,7 @@ struct PageKit: Sendable {
         let unread = try await context.account.asyncMap { try await inbox.inbox(accountId: $0.id, limit: 0).unread }
         return PageChrome(
             preferences: Preferences(request: request, marketCodes: markets.map(\.code)), markets: markets,
-            account: context.account, path: request.uri.path, unread: unread ?? 0)
+            account: context.account, path: request.uri.path, unread: unread ?? 0, csrf: context.csrfToken ?? "")
     }
 
     /// Renders `template` inside the layout.

@@ -12,6 +12,8 @@ struct PageChrome {
     let path: String
     /// Unread messages in the visitor's inbox.
     let unread: Int
+    /// The token every form of the page carries (``FormGuardMiddleware``).
+    var csrf: String = ""
 
     var market: Market { markets.first { $0.code == preferences.marketCode } ?? markets[0] }
     var format: LocaleFormat { LocaleFormat(language: preferences.language, region: preferences.marketCode) }
@@ -60,6 +62,7 @@ struct PageRenderer: Sendable {
             ["code": $0, "name": strings["language_\($0)"] ?? $0, "selected": $0 == chrome.preferences.language] as [String: Any]
         }
         values["path"] = chrome.path
+        values["csrf"] = chrome.csrf
         return html(library.render(values, withTemplate: template) ?? "template \(template) missing", status: status)
     }
 

@@ -55,7 +55,7 @@
       if (form.dataset.ready) return;
       event.preventDefault();
       show(document.getElementById("working"), true);
-      var response = await fetch("/sales/" + id + "/token", { method: "POST", credentials: "same-origin" });
+      var response = await fetch("/sales/" + id + "/token", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": document.querySelector("meta[name=csrf-token]").content } });
       if (!response.ok) { form.dataset.ready = "1"; form.submit(); return; }
       var issued = await response.json();
       var token = document.getElementById("purchase-token"), proof = document.getElementById("proof-of-work");

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MilletCore
+import Testing
+@testable import MilletHTTP
+
+/// Forms other sites cannot submit, and the headers every answer carries.
+@Suite struct FormGuardTests: HTTPHarness {
+    @Test func aFormFromAnotherSiteOrWithoutItsTokenChangesNothing() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let saleId = try await scheduleSale(client, services, units: 1)
+            clock.advance(by: 60)
+            let (fan, orderId) = try await OrderDeskHTTPTests().buyTheUnit(client, saleId, "Asha")
+            let session = "\(IdentityMiddleware.cookieName)=\(fan)"
+            // A forged form: the fan's session cookie goes along, the token does not.
+            try await client.execute(uri: "/orders/\(orderId)/cancel", method: .post, headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"]) {
+                #expect($0.status == .forbidden)
+            }
+            // A token that is not the one in the visitor's cookie.
+            try await client.execute(
+                uri: "/orders/\(orderId)/cancel", method: .post, headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "_csrf=" + String(repeating: "0", count: 64))
+            ) { #expect($0.status == .forbidden) }
+            // The right token, sent from another site's page.
+            try await client.execute(
+                uri: "/orders/\(orderId)/cancel", method: .post,
+                headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"],
+                body: form([:])
+            ) { #expect($0.status == .forbidden) }
+            #expect(try await services.orders.order(id: orderId)?.status == .pendingPayment)
+            // From the store's own page, with the token its form carries, the cancel goes through.
+            try await client.execute(
+                uri: "/orders/\(orderId)/cancel", method: .post,
+                headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded", .origin: "https://shop.test"],
+                body: form([:])
+            ) { #expect($0.status == .seeOther) }
+            #expect(try await services.orders.order(id: orderId)?.status == .cancelled)
+        }
+    }
+
+    @Test func aPageGivesItsVisitorAFormTokenAndItsFormsCarryIt() async throws {
+        try await withApp { client, _ in
+            let token = try await client.execute(uri: "/login", method: .get) { response in
+                let token = try #require(setCookie(response, FormGuardMiddleware.cookieName))
+                let html = String(buffer: response.body)
+                #expect(html.contains("<input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">"))
+                #expect(html.contains("<meta name=\"csrf-token\" content=\"\(token)\">"))
+                return token
+            }
+            // The log-in form, sent as a browser sends it, works; the same token is not given again.
+            try await client.execute(
+                uri: "/login", method: .post, headers: [.cookie: "\(FormGuardMiddleware.cookieName)=\(token)", .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "email=fan%40millet.test&password=millet-fan&_csrf=\(token)")
+            ) { response in
+                #expect(response.status == .seeOther)
+                #expect(setCookie(response, FormGuardMiddleware.cookieName) == nil)
+            }
+        }
+    }
+
+    @Test func everyAnswerCarriesTheSecurityHeadersAndCookiesAreSecureOverHTTPS() async throws {
+        try await withApp { client, _ in
+            try await client.execute(uri: "/", method: .get) { response in
+                let policy = try #require(response.headers[.contentSecurityPolicy])
+                #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline") && policy.contains("frame-ancestors 'none'"))
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+                #expect(response.headers[SecurityHeadersMiddleware.xFrameOptions] == "DENY")
+                #expect(response.headers[SecurityHeadersMiddleware.referrerPolicy] == "strict-origin-when-cross-origin")
+                // The harness's public address is https://shop.test.
+                #expect(response.headers[.strictTransportSecurity] == "max-age=31536000")
+                #expect(response.headers[values: .setCookie].allSatisfy { $0.hasSuffix("; Secure") } && !response.headers[values: .setCookie].isEmpty)
+            }
+            try await client.execute(uri: "/api/v1/markets", method: .get) { response in
+                #expect(response.headers[.xContentTypeOptions] == "nosniff" && response.headers[.contentSecurityPolicy] == nil)
+            }
+            // No page has inline script: the policy would stop it.
+            for template in try FileManager.default.contentsOfDirectory(atPath: MilletResources.directory + "/templates") {
+                let text = try String(contentsOfFile: MilletResources.directory + "/templates/" + template, encoding: .utf8)
+                #expect(!text.contains("<script>") && !text.contains(" style=\""), "\(template)")
+            }
+        }
+    }
+}
