@@ -68,6 +68,16 @@ struct Serve: AsyncParsableCommand {
         return bytes
     }
 
+    /// The bearer token `/metrics` asks for: `MILLET_METRICS_TOKEN`, or a random one made on first
+    /// start and kept in the database.
+    private func metricsToken(store: SQLStore, logger: Logger) async throws -> String {
+        if let token = Environment.value("MILLET_METRICS_TOKEN") { return token }
+        if let kept = try await store.setting("metrics_token") { return kept }
+        let token = try await store.keepSetting("metrics_token", Secrets.hex(bytes: 16))
+        logger.notice("made a random /metrics token and keeps it in the database (table settings, name metrics_token); set MILLET_METRICS_TOKEN to choose one")
+        return token
+    }
+
     private func serve(store: SQLStore, logger: Logger) async throws {
         let fresh = try await store.schemaVersion() == 0
         let applied = try await store.migrate()
@@ -90,7 +100,8 @@ struct Serve: AsyncParsableCommand {
             firmwareDirectory: firmwareDirectory, email: email,
             publicURL: publicURL ?? Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)",
             deviceKey: try await deviceKey(store: store),
-            registrationsPerHour: Environment.value("MILLET_REGISTRATIONS_PER_IP_HOUR").flatMap(Int.init) ?? 20)
+            registrationsPerHour: Environment.value("MILLET_REGISTRATIONS_PER_IP_HOUR").flatMap(Int.init) ?? 20,
+            metricsToken: try await metricsToken(store: store, logger: logger))
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())

@@ -59,6 +59,10 @@ import Testing
                 #expect((body["timeline"] as! [[String: Any]]).map { $0["to"] as! String } == ["pending_payment", "paid"])
             }
             try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate] == "Bearer realm=\"metrics\"")
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(token)) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(services.metricsToken)) { response in
                 let text = String(buffer: response.body)
                 #expect(text.contains("millet_orders{status=\"paid\"} 1"))
                 #expect(text.contains("millet_http_requests_total"))

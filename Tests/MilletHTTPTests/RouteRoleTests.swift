@@ -19,7 +19,8 @@ struct RouteRoleTests: HTTPHarness {
         case moderators
         case staff
         case admins
-        /// No person: a device token (the device routes) or a provider's signature (payment and carrier webhooks).
+        /// No person: a device token (the device routes), a provider's signature (payment and
+        /// carrier webhooks) or the metrics token (`/metrics`).
         case machines
 
         func admits(_ caller: Caller) -> Bool {
@@ -209,7 +210,7 @@ struct RouteRoleTests: HTTPHarness {
         "GET /login": .anyone,
         "POST /login": .anyone,
         "POST /logout": .anyone,
-        "GET /metrics": .anyone,
+        "GET /metrics": .machines,
         "GET /moderation": .moderators,
         "GET /openapi.yaml": .anyone,
         "GET /orders": .signedIn,

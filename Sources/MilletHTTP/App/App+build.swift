@@ -26,7 +26,9 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     router.add(middleware: IdentityMiddleware(authenticator: services.authenticator))
 
     let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")
-    OperationsController(markets: services.markets, orders: services.orders, registry: services.registry, openAPI: openAPI).addRoutes(to: router)
+    OperationsController(
+        markets: services.markets, orders: services.orders, registry: services.registry, openAPI: openAPI, metricsToken: services.metricsToken
+    ).addRoutes(to: router)
 
     // Who may reach a route is decided by the group it is mounted on (``RouteGroups``).
     let api = RouteGroups(router.group("api/v1"), updates: services.updates)

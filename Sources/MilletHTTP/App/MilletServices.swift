@@ -80,6 +80,8 @@ public struct MilletServices: Sendable {
     /// Where the store is reached from outside (`MILLET_PUBLIC_URL`): links in messages, the
     /// origin forms may come from, and, when HTTPS, `Secure` cookies and HSTS.
     public let publicURL: String
+    /// The bearer token `/metrics` asks of its scraper.
+    public let metricsToken: String
 
     public init(
         store: some MilletStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
@@ -89,7 +91,7 @@ public struct MilletServices: Sendable {
         postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport(),
         firmwareDirectory: String = "millet-files", checkInPolicy: CheckInPolicy = CheckInPolicy(),
         email: (any EmailTransport)? = nil, sms: (any SMSProvider)? = nil, publicURL: String = "http://127.0.0.1:8080",
-        deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20
+        deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20, metricsToken: String = Secrets.hex(bytes: 16)
     ) {
         self.markets = store
         self.accounts = store
@@ -154,6 +156,7 @@ public struct MilletServices: Sendable {
             clock: clock, publicURL: publicURL)
         self.registry = registry
         self.publicURL = publicURL
+        self.metricsToken = metricsToken
     }
 
     /// Product and cart views in a market, for the storefront's routes and pages.

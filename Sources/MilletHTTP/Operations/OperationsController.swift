@@ -3,12 +3,14 @@ import Hummingbird
 import MilletCore
 import Prometheus
 
-/// `/health`, `/metrics` (Prometheus text) and `/openapi.yaml`.
+/// `/health`, `/metrics` (Prometheus text, for a scraper with the metrics token) and `/openapi.yaml`.
 struct OperationsController {
     let markets: any MarketRepository
     let orders: any OrderRepository
     let registry: PrometheusCollectorRegistry
     let openAPI: String
+    /// What Prometheus sends as `Authorization: Bearer <token>` (its `authorization` setting).
+    let metricsToken: String
 
     struct Health: ResponseEncodable {
         let status: String
@@ -25,10 +27,16 @@ struct OperationsController {
             _ = try await markets.markets()
             return Health(status: "ok", database: "ok")
         }
-        router.get("metrics") { _, _ in
+        router.get("metrics") { request, _ in
+            let given = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            guard let given, FormGuardMiddleware.same(given, metricsToken) else {
+                var refusal = APIError(status: .unauthorized, code: "unauthenticated", message: "metrics take Authorization: Bearer <metrics token>")
+                refusal.headers[.wwwAuthenticate] = "Bearer realm=\"metrics\""
+                throw refusal
+            }
             var text = registry.emitToString()
             let counts = try await orders.countsByStatus()
-            text += "# TYPE millet_orders gauge\n"
+            text += "# HELP millet_orders Orders by status.\n# TYPE millet_orders gauge\n"
             for status in OrderStatus.allCases {
                 text += "millet_orders{status=\"\(status.rawValue)\"} \(counts[status] ?? 0)\n"
             }
