@@ -101,7 +101,8 @@ struct Serve: AsyncParsableCommand {
             publicURL: publicURL ?? Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)",
             deviceKey: try await deviceKey(store: store),
             registrationsPerHour: Environment.value("MILLET_REGISTRATIONS_PER_IP_HOUR").flatMap(Int.init) ?? 20,
-            metricsToken: try await metricsToken(store: store, logger: logger))
+            metricsToken: try await metricsToken(store: store, logger: logger),
+            allowPrivateReceivers: Environment.value("MILLET_WEBHOOKS_ALLOW_PRIVATE") == "1")
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())

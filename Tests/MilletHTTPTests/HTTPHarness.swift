@@ -18,7 +18,7 @@ protocol HTTPHarness {}
 extension HTTPHarness {
     func withApp(
         _ clock: TestClock = TestClock(), admission: Admission = Admission(), email: (any EmailTransport)? = nil,
-        hasher: any PasswordHasher = PlainHasher(),
+        hasher: any PasswordHasher = PlainHasher(), allowPrivateReceivers: Bool = true,
         _ body: @escaping @Sendable (any TestClientProtocol, MilletServices) async throws -> Void) async throws {
         let store = try await SQLStore.open(":memory:")
         try await store.migrate()
@@ -27,7 +27,7 @@ extension HTTPHarness {
         defer { try? FileManager.default.removeItem(atPath: files) }
         let services = MilletServices(
             store: store, clock: clock, hasher: hasher, sandboxSecret: harnessSecret, admission: admission, firmwareDirectory: files,
-            email: email, publicURL: "https://shop.test")
+            email: email, publicURL: "https://shop.test", allowPrivateReceivers: allowPrivateReceivers)
         let app = Application(router: try await buildRouter(services))
         do {
             try await app.test(.router) { client in try await body(client, services) }

@@ -141,3 +141,58 @@ struct WebhookHTTPTests: HTTPHarness {
         }
     }
 }
+
+/// Receivers inside the network are refused, when staff register them and again at send time.
+@Suite struct WebhookReceiverTests: HTTPHarness {
+    @Test func receiversOnLoopbackPrivateOrLinkLocalAddressesAreRefused() async throws {
+        try await withApp(allowPrivateReceivers: false) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            for url in ["http://127.0.0.1:9/hooks", "http://localhost/hooks", "http://10.1.2.3/hooks", "http://192.168.0.10/hooks",
+                        "http://169.254.169.254/latest/meta-data", "http://[::1]/hooks", "http://[fd00::1]/hooks", "http://0.0.0.0/hooks"] {
+                try await client.execute(uri: "/api/v1/staff/webhooks", method: .post, headers: bearer(staff),
+                                         body: json(["url": url, "events": ["post.created"]])) { response in
+                    let code = try errorCode(response)
+                    #expect(response.status == .unprocessableContent && code == "invalid_input", "\(url)")
+                }
+            }
+            #expect(try await services.webhooks.endpoints().isEmpty)
+            // A public address is taken.
+            try await client.execute(uri: "/api/v1/staff/webhooks", method: .post, headers: bearer(staff),
+                                     body: json(["url": "https://93.184.216.34/hooks", "events": ["post.created"]])) { #expect($0.status == .created) }
+        }
+    }
+
+    /// What a transport was asked to send.
+    final class Recorder: WebhookTransport, @unchecked Sendable {
+        var urls: [String] = []
+        func post(url: String, body: [UInt8], headers: [(String, String)]) async throws -> Int {
+            urls.append(url)
+            return 200
+        }
+    }
+
+    @Test func aDeliveryIsCheckedAgainBeforeItIsSent() async throws {
+        let recorder = Recorder()
+        let guarded = GuardedTransport(inner: recorder, receivers: ReceiverGuard(allowPrivate: false))
+        await #expect(throws: DomainError.self) { _ = try await guarded.post(url: "http://127.0.0.1:9/hooks", body: [], headers: []) }
+        #expect(recorder.urls.isEmpty)
+        let open = GuardedTransport(inner: recorder, receivers: ReceiverGuard(allowPrivate: true))
+        #expect(try await open.post(url: "http://127.0.0.1:9/hooks", body: [], headers: []) == 200)
+    }
+
+    @Test func publicAddressesAreTheOnlyOnesCountedPublic() {
+        #expect(ReceiverAddress.isPublic([93, 184, 216, 34]) && ReceiverAddress.isPublic([8, 8, 8, 8]))
+        for address in [[127, 0, 0, 1], [10, 0, 0, 1], [172, 16, 0, 1], [172, 31, 255, 255], [192, 168, 1, 1], [169, 254, 169, 254],
+                        [100, 64, 0, 1], [0, 0, 0, 0], [255, 255, 255, 255], [224, 0, 0, 1]] as [[UInt8]] {
+            #expect(!ReceiverAddress.isPublic(address), "\(address)")
+        }
+        #expect(ReceiverAddress.isPublic([172, 32, 0, 1]))
+        var loopback6 = [UInt8](repeating: 0, count: 16); loopback6[15] = 1
+        var mapped = [UInt8](repeating: 0, count: 16); mapped[10] = 0xff; mapped[11] = 0xff; mapped[12] = 10; mapped[15] = 1
+        let linkLocal: [UInt8] = [0xfe, 0x80] + [UInt8](repeating: 0, count: 13) + [1]
+        let unique: [UInt8] = [0xfd, 0x00] + [UInt8](repeating: 0, count: 13) + [1]
+        let google: [UInt8] = [0x20, 0x01, 0x48, 0x60] + [UInt8](repeating: 0, count: 11) + [0x88]
+        #expect(!ReceiverAddress.isPublic(loopback6) && !ReceiverAddress.isPublic(mapped) && !ReceiverAddress.isPublic(linkLocal) && !ReceiverAddress.isPublic(unique))
+        #expect(ReceiverAddress.isPublic(google))
+    }
+}

@@ -61,7 +61,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     DiscussionController(desk: services.communityDesk, discussion: services.discussion, clock: services.clock).addRoutes(to: api)
     ModerationController(desk: services.communityDesk, moderation: services.moderation, clock: services.clock).addRoutes(to: api)
     StandingController(desk: services.communityDesk, accounts: services.accounts, fcodeGrants: services.fcodeGrants, flashSales: services.flashSales, search: services.search, standing: services.standing, clock: services.clock).addRoutes(to: api)
-    WebhooksController(webhooks: services.webhooks, clock: services.clock).addRoutes(to: api)
+    WebhooksController(webhooks: services.webhooks, receivers: services.receivers, clock: services.clock).addRoutes(to: api)
     DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets).addRoutes(to: api)
     FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, releases: services.releases, clock: services.clock).addRoutes(to: api)
 

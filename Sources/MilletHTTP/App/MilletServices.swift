@@ -80,6 +80,8 @@ public struct MilletServices: Sendable {
     /// Where the store is reached from outside (`MILLET_PUBLIC_URL`): links in messages, the
     /// origin forms may come from, and, when HTTPS, `Secure` cookies and HSTS.
     public let publicURL: String
+    /// Which addresses webhook receivers may have.
+    public let receivers: ReceiverGuard
     /// The bearer token `/metrics` asks of its scraper.
     public let metricsToken: String
 
@@ -91,7 +93,8 @@ public struct MilletServices: Sendable {
         postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport(),
         firmwareDirectory: String = "millet-files", checkInPolicy: CheckInPolicy = CheckInPolicy(),
         email: (any EmailTransport)? = nil, sms: (any SMSProvider)? = nil, publicURL: String = "http://127.0.0.1:8080",
-        deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20, metricsToken: String = Secrets.hex(bytes: 16)
+        deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20, metricsToken: String = Secrets.hex(bytes: 16),
+        allowPrivateReceivers: Bool = false
     ) {
         self.markets = store
         self.accounts = store
@@ -110,7 +113,9 @@ public struct MilletServices: Sendable {
         self.search = store
         self.fcodeGrants = store
         self.webhooks = store
-        self.webhookDispatcher = WebhookDispatcher(repository: store, transport: webhookTransport, clock: clock)
+        self.receivers = ReceiverGuard(allowPrivate: allowPrivateReceivers)
+        self.webhookDispatcher = WebhookDispatcher(
+            repository: store, transport: GuardedTransport(inner: webhookTransport, receivers: receivers), clock: clock)
         self.devices = store
         self.firmware = store
         self.updates = FirmwareUpdates(devices: store, firmware: store, clock: clock, policy: checkInPolicy)

@@ -5,6 +5,7 @@ import MilletCore
 /// Staff register webhook receivers, see what was delivered, and remove them.
 struct WebhooksController {
     let webhooks: any WebhookRepository
+    let receivers: ReceiverGuard
     let clock: any MilletClock
 
     struct EndpointBody: Decodable {
@@ -19,6 +20,7 @@ struct WebhooksController {
         groups.staff.post("staff/webhooks") { request, context in
             let body = try await request.decodeJSON(EndpointBody.self, context: context)
             let endpoint = try WebhookEndpoint.register(url: body.url, events: body.events, now: clock.now())
+            try await receivers.check(url: endpoint.url)
             try await webhooks.addEndpoint(endpoint)
             return EndpointDTO(endpoint, revealSecret: true).with(status: .created)
         }

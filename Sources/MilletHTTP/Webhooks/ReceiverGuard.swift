@@ -1,0 +1,62 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import MilletCore
+
+/// Resolves a receiver's host and refuses it when any of its addresses is not public
+/// (``ReceiverAddress``), unless private receivers are allowed: when staff register it, and again
+/// before every delivery, so a name that later points inside the network is caught at send time.
+public struct ReceiverGuard: Sendable {
+    public let allowPrivate: Bool
+
+    public init(allowPrivate: Bool) {
+        self.allowPrivate = allowPrivate
+    }
+
+    /// `invalid_input` on `url` when the URL's host resolves to nothing or to a non-public address.
+    public func check(url: String) async throws {
+        guard !allowPrivate else { return }
+        guard let host = URLComponents(string: url)?.host, !host.isEmpty else { throw DomainError.invalid(field: "url", "has no host") }
+        let addresses = try await Self.resolve(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host)
+        guard !addresses.isEmpty else { throw DomainError.invalid(field: "url", "names a host that does not resolve") }
+        guard addresses.allSatisfy(ReceiverAddress.isPublic) else {
+            throw DomainError.invalid(field: "url", "must not point at a loopback, private or link-local address")
+        }
+    }
+
+    /// The host's IPv4 and IPv6 addresses, as bytes (a literal address answers itself).
+    static func resolve(_ host: String) async throws -> [[UInt8]] {
+        try await Task.detached {
+            var hints = addrinfo()
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            var list: UnsafeMutablePointer<addrinfo>?
+            guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [] }
+            defer { freeaddrinfo(list) }
+            var found: [[UInt8]] = []
+            var next: UnsafeMutablePointer<addrinfo>? = first
+            while let entry = next {
+                if entry.pointee.ai_family == AF_INET, let raw = entry.pointee.ai_addr {
+                    var address = raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+                    found.append(withUnsafeBytes(of: &address) { Array($0) })
+                } else if entry.pointee.ai_family == AF_INET6, let raw = entry.pointee.ai_addr {
+                    var address = raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+                    found.append(withUnsafeBytes(of: &address) { Array($0) })
+                }
+                next = entry.pointee.ai_next
+            }
+            return found
+        }.value
+    }
+}
+
+/// A transport that checks the receiver's addresses before each delivery.
+struct GuardedTransport: WebhookTransport {
+    let inner: any WebhookTransport
+    let receivers: ReceiverGuard
+
+    func post(url: String, body: [UInt8], headers: [(String, String)]) async throws -> Int {
+        try await receivers.check(url: url)
+        return try await inner.post(url: url, body: body, headers: headers)
+    }
+}
