@@ -160,6 +160,7 @@ def test_staff_console_requires_staff(browser):
 
 def api(method, path, body=None, token=None):
     request = urllib.request.Request(BASE + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", "Bearer " + token)
     with urllib.request.urlopen(request) as response:

@@ -60,7 +60,7 @@ import Testing
         }
     }
 
-    @Test func everyAnswerCarriesTheSecurityHeadersAndCookiesAreSecureOverHTTPS() async throws {
+    @Test func everyAnswerCarriesTheHeadersClientsAndCachesNeedAndCookiesAreSecureOverHTTPS() async throws {
         try await withApp { client, _ in
             try await client.execute(uri: "/", method: .get) { response in
                 let policy = try #require(response.headers[.contentSecurityPolicy])
@@ -74,6 +74,19 @@ import Testing
             }
             try await client.execute(uri: "/api/v1/markets", method: .get) { response in
                 #expect(response.headers[.xContentTypeOptions] == "nosniff" && response.headers[.contentSecurityPolicy] == nil)
+                #expect(response.headers[.cacheControl] == nil)
+            }
+            // A page is the visitor's own, in their language.
+            try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "es-ES"]) { response in
+                #expect(response.headers[.contentLanguage] == "es" && response.headers[.cacheControl] == "private, no-cache")
+                #expect(response.headers[.vary] == "Cookie, Accept-Language")
+            }
+            // A token answer is never cached; a refusal for want of one names the scheme.
+            try await client.execute(uri: "/api/v1/sessions", method: .post, body: json(["email": "fan@millet.test", "password": "millet-fan"])) { response in
+                #expect(response.status == .created && response.headers[.cacheControl] == "no-store")
+            }
+            try await client.execute(uri: "/api/v1/me", method: .get) { response in
+                #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate] == "Bearer realm=\"millet\"")
             }
             // No page has inline script: the policy would stop it.
             for template in try FileManager.default.contentsOfDirectory(atPath: MilletResources.directory + "/templates") {

@@ -57,6 +57,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             self.init(status: .conflict, code: code, message: message)
         case .unauthenticated(let message):
             self.init(status: .unauthorized, code: "unauthenticated", message: message)
+            headers[.wwwAuthenticate] = "Bearer realm=\"millet\""
         case .forbidden(let message):
             self.init(status: .forbidden, code: "forbidden", message: message)
         case .throttled(let seconds):

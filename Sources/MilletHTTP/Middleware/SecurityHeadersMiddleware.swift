@@ -2,7 +2,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Headers every answer carries: no MIME sniffing, referrers only to this site in full; on pages a
-/// content security policy without inline script that no other site may frame. When the public
+/// content security policy without inline script that no other site may frame; no caching of an
+/// API answer to a write or to an authenticated caller (a token answer above all). When the public
 /// address is HTTPS, browsers are told to stay on HTTPS (HSTS) and every cookie is `Secure`.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = MilletRequestContext
@@ -20,6 +21,12 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         if response.headers[.contentType]?.hasPrefix("text/html") == true {
             response.headers[.contentSecurityPolicy] = Self.policy
             response.headers[Self.xFrameOptions] = "DENY"
+        }
+        // An API answer to a caller who authenticated, or to a write, may carry a session or device
+        // token or someone's data: no cache keeps it.
+        if request.uri.path.hasPrefix("/api/"), request.headers[.authorization] != nil || ![.get, .head].contains(request.method),
+           response.headers[.cacheControl] == nil {
+            response.headers[.cacheControl] = "no-store"
         }
         if https {
             response.headers[.strictTransportSecurity] = "max-age=31536000"

@@ -104,7 +104,7 @@ struct InvoicePages {
                 values["corrects"] = corrected.map { "\(number) (\(format.day($0.issuedAt)))" } ?? number
             }
             if wording.offersUBL { values["ublURL"] = "/api/v1/orders/\(order.id)/invoices/\(invoice.id)/ubl" }
-            return pages.renderer.html(pages.renderer.library.render(values, withTemplate: "invoice") ?? "", status: .ok)
+            return pages.renderer.html(pages.renderer.library.render(values, withTemplate: "invoice") ?? "", status: .ok, language: wording.language)
         }
     }
 }

@@ -63,7 +63,7 @@ struct PageRenderer: Sendable {
         }
         values["path"] = chrome.path
         values["csrf"] = chrome.csrf
-        return html(library.render(values, withTemplate: template) ?? "template \(template) missing", status: status)
+        return html(library.render(values, withTemplate: template) ?? "template \(template) missing", status: status, language: chrome.preferences.language)
     }
 
     /// The error page for a refused or failed page request.
@@ -78,11 +78,16 @@ struct PageRenderer: Sendable {
             "message": strings["error_\(error.code)"] ?? error.message,
             "fields": error.fields.sorted { $0.key < $1.key }.map { ["field": $0.key, "problem": $0.value] },
         ]
-        return html(library.render(values, withTemplate: "error") ?? error.message, status: error.status)
+        return html(library.render(values, withTemplate: "error") ?? error.message, status: error.status, language: preferences.language)
     }
 
-    func html(_ body: String, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    /// A page in `language`. Pages differ by visitor (their session, market and language
+    /// cookies, their Accept-Language), so caches keep them per visitor and ask again each time.
+    func html(_ body: String, status: HTTPResponse.Status, language: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .contentLanguage: language, .cacheControl: "private, no-cache", .vary: "Cookie, Accept-Language"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }
 

@@ -4,9 +4,16 @@ import MilletCore
 
 extension Request {
     /// Decodes a JSON body of at most the context's upload size, turning every decoding failure
-    /// into a 4xx that names the bad field.
+    /// into a 4xx that names the bad field. A body labelled as anything but JSON (`text/plain`,
+    /// a form) is refused with 415, as a browser's cross-site form would send it.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: MilletRequestContext) async throws -> T {
-        try Self.decodeJSON(type, from: try await body.collect(upTo: context.maxUploadSize))
+        if let label = headers[.contentType] {
+            let media = label.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+            guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
+                throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as application/json")
+            }
+        }
+        return try Self.decodeJSON(type, from: try await body.collect(upTo: context.maxUploadSize))
     }
 
     /// Decodes a JSON body already collected, with the same 4xx answers.
