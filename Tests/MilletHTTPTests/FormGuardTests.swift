@@ -96,3 +96,31 @@ import Testing
         }
     }
 }
+
+/// HEAD and 405 as RFC 9110 has them.
+@Suite struct MethodTests: HTTPHarness {
+    @Test func headAnswersWhatGetWouldWithoutTheBodyAndAWrongMethodIs405() async throws {
+        try await withApp { client, _ in
+            let length = try await client.execute(uri: "/api/v1/markets", method: .get) { $0.headers[.contentLength] }
+            try await client.execute(uri: "/api/v1/markets", method: .head) { response in
+                #expect(response.status == .ok && response.body.readableBytes == 0 && response.headers[.contentLength] == length)
+            }
+            try await client.execute(uri: "/health/live", method: .head) { #expect($0.status == .ok && $0.body.readableBytes == 0) }
+            try await client.execute(uri: "/products/millet-note-3", method: .head) { #expect($0.status == .ok && $0.body.readableBytes == 0) }
+            try await client.execute(uri: "/api/v1/markets", method: .delete) { response in
+                let code = try errorCode(response)
+                #expect(response.status == .methodNotAllowed && code == "method_not_allowed" && response.headers[.allow] == "GET, HEAD")
+            }
+            try await client.execute(uri: "/api/v1/orders/\(Identifier.make())/cancel", method: .get, headers: bearer(try await logIn(client, "fan@millet.test", "millet-fan"))) { response in
+                #expect(response.status == .methodNotAllowed && response.headers[.allow] == "POST")
+            }
+            // A page says so too.
+            try await client.execute(uri: "/login", method: .put, headers: formHeaders) { response in
+                #expect(response.status == .methodNotAllowed && response.headers[.allow] == "GET, HEAD, POST")
+            }
+            // A path nothing answers is still 404, and so is a thing that does not exist.
+            try await client.execute(uri: "/api/v1/nothing-here", method: .delete) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/products/no-such-phone", method: .head) { #expect($0.status == .notFound) }
+        }
+    }
+}

@@ -28,7 +28,7 @@ extension HTTPHarness {
         let services = MilletServices(
             store: store, clock: clock, hasher: hasher, sandboxSecret: harnessSecret, admission: admission, firmwareDirectory: files,
             email: email, publicURL: "https://shop.test", allowPrivateReceivers: allowPrivateReceivers)
-        let app = Application(router: try await buildRouter(services))
+        let app = Application(router: HeadAsGet(try await buildRouter(services)))
         do {
             try await app.test(.router) { client in try await body(client, services) }
         } catch {

@@ -19,6 +19,8 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     router.add(middleware: RequestMetricsMiddleware(registry: services.registry))
     router.add(middleware: SecurityHeadersMiddleware(https: services.publicURL.lowercased().hasPrefix("https://")))
     router.add(middleware: ErrorMiddleware(pages: pages))
+    let routeTable = RouteTable()
+    router.add(middleware: MethodMiddleware(table: routeTable))
     router.add(middleware: FileMiddleware(MilletResources.directory + "/public", urlBasePath: "/static"))
     router.add(middleware: FormGuardMiddleware(publicHost: URLComponents(string: services.publicURL).flatMap { url in
         url.host.map { $0 + (url.port.map { ":\($0)" } ?? "") }
@@ -66,6 +68,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, releases: services.releases, clock: services.clock).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
+    routeTable.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
@@ -118,7 +121,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(services)
     return Application(
-        router: router,
+        router: HeadAsGet(router),
         configuration: .init(address: .hostname(host, port: port), serverName: "millet"),
         services: [
             PaymentDeadlineService(desk: services.orderDesk, logger: logger), FlashSaleService(engine: services.engine, logger: logger),

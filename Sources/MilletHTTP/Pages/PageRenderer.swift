@@ -78,7 +78,10 @@ struct PageRenderer: Sendable {
             "message": strings["error_\(error.code)"] ?? error.message,
             "fields": error.fields.sorted { $0.key < $1.key }.map { ["field": $0.key, "problem": $0.value] },
         ]
-        return html(library.render(values, withTemplate: "error") ?? error.message, status: error.status, language: preferences.language)
+        var page = html(library.render(values, withTemplate: "error") ?? error.message, status: error.status, language: preferences.language)
+        // Retry-After, Allow and the like still apply.
+        for field in error.headers { page.headers.append(field) }
+        return page
     }
 
     /// A page in `language`. Pages differ by visitor (their session, market and language
