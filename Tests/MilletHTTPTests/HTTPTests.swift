@@ -37,6 +37,12 @@ import Testing
                 #expect(response.status == .ok)
                 let value = try decode(response); #expect(value["id"] as? String == orderId)
             }
+            // The same key with another request is refused, not answered with the first order.
+            try await client.execute(uri: "/api/v1/orders", method: .post, headers: bearer(token, [.init("Idempotency-Key")!: "checkout-0001"]),
+                                     body: json(["market": "IN", "shippingAddress": address, "shippingMethod": "express"])) { response in
+                let code = try errorCode(response)
+                #expect(response.status == .unprocessableContent && code == "idempotency_key_reused")
+            }
             let payment = try await client.execute(uri: "/api/v1/orders/\(orderId)/payments", method: .post, headers: bearer(token), body: json(["provider": "sandbox"])) { response in
                 #expect(response.status == .created)
                 return try decode(response)

@@ -60,8 +60,16 @@ public actor FlashSaleEngine {
     /// What ``quickPrecheck(saleId:accountId:idempotencyKey:)`` reads without entering the actor:
     /// each loaded sale with whether this node has sold out (brought up to date after every change
     /// to `loaded`), and the orders this node answered, by ``winKey(accountId:idempotencyKey:)``,
-    /// with their sale: replays answer from here.
-    private let quick = Mutex<(sales: [String: (sale: FlashSale, soldOut: Bool)], wins: [String: (saleId: String, order: Order)])>(([:], [:]))
+    /// with their sale and request digest: replays answer from here. `buyers` holds `sale account`
+    /// for every account this node knows bought a sale (read when it loaded, or sold here), whose
+    /// keys are looked up even after a sell-out.
+    private let quick = Mutex<QuickView>(QuickView())
+
+    private struct QuickView {
+        var sales: [String: (sale: FlashSale, soldOut: Bool)] = [:]
+        var wins: [String: (saleId: String, order: Order, requestHash: String)] = [:]
+        var buyers: Set<String> = []
+    }
     private var loading: [String: Task<Loaded, any Error>] = [:]
     private var leasing: [String: Task<Void, any Error>] = [:]
     private var settling: [String: Task<Void, any Error>] = [:]
@@ -107,10 +115,13 @@ public actor FlashSaleEngine {
         let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
         guard quick.withLock({ $0.wins[key] == nil }) else { return }
         if let refusal = try await refusal(saleId, accountId: accountId, now: clock.now()) {
-            guard try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) == nil else { return }
+            guard try await acknowledged(refusal, saleId: saleId, accountId: accountId, key: idempotencyKey, request: nil) == nil else { return }
             throw refusal
         }
-        if try held(saleId).allocator.soldOut { throw PurchaseRefusal.soldOut }
+        if try held(saleId).allocator.soldOut {
+            guard try await acknowledged(.soldOut, saleId: saleId, accountId: accountId, key: idempotencyKey, request: nil) == nil else { return }
+            throw PurchaseRefusal.soldOut
+        }
     }
 
     /// The sold-out fast path without entering the actor: `true` when the attempt may go on, a
@@ -121,16 +132,18 @@ public actor FlashSaleEngine {
     public nonisolated func quickPrecheck(saleId: String, accountId: String, idempotencyKey: String) throws -> Bool {
         let now = clock.now()
         let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
-        let known = quick.withLock { view -> (sale: FlashSale, soldOut: Bool)? in
-            view.wins[key] == nil ? view.sales[saleId] : nil
+        let known = quick.withLock { view -> (sale: FlashSale, soldOut: Bool, bought: Bool)? in
+            guard view.wins[key] == nil, let sale = view.sales[saleId] else { return nil }
+            return (sale.sale, sale.soldOut, view.buyers.contains(saleId + " " + accountId))
         }
         guard let known, !known.sale.reservedOnly else { return false }
         switch known.sale.phase(at: now) {
         case .upcoming: throw PurchaseRefusal.notStarted
         case .ended: return false
         case .open:
-            if known.soldOut { throw PurchaseRefusal.soldOut }
-            return true
+            // A buyer's key may be one already answered (on another node, before a restart).
+            if known.soldOut && !known.bought { throw PurchaseRefusal.soldOut }
+            return !known.soldOut
         }
     }
 
@@ -171,11 +184,19 @@ public actor FlashSaleEngine {
         try await task.value
     }
 
-    /// After a sale ends this node forgets its wins (``tick()``): a key retried then is looked up
-    /// in the database, so it still answers its order.
-    private func orderAfterEnd(_ refusal: PurchaseRefusal, accountId: String, key: String) async throws -> Order? {
-        guard refusal == .ended else { return nil }
-        return try await orders.order(accountId: accountId, idempotencyKey: key)
+    /// The order a key was already answered with, when a refusal might be for the buyer's own
+    /// purchase: after the end (this node forgets its wins, ``tick()``), or once sold out or at
+    /// the limit for an account this node knows bought (the key may have been answered on
+    /// another node or before a restart). Looked up in the database, so an acknowledged key
+    /// answers its order whatever the sale's phase; `request`, when known, must match.
+    private func acknowledged(_ refusal: PurchaseRefusal, saleId: String, accountId: String, key: String, request: String?) async throws -> Order? {
+        switch refusal {
+        case .ended: break
+        case .soldOut, .limitReached:
+            guard quick.withLock({ $0.buyers.contains(saleId + " " + accountId) }) else { return nil }
+        default: return nil
+        }
+        return try await orders.order(accountId: accountId, idempotencyKey: key, requestHash: request)
     }
 
     /// Buys one unit for `accountId` with a purchase token (and its proof of work when the sale
@@ -184,7 +205,11 @@ public actor FlashSaleEngine {
         saleId: String, accountId: String, ip: String, idempotencyKey: String, address: ShippingAddress, token: String?, proof: String? = nil
     ) async throws -> SaleOrder {
         let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
-        if let won = quick.withLock({ $0.wins[key] }) { return SaleOrder(order: won.order, replayed: true) }
+        let request = SalePurchase.requestHash(saleId: saleId, address: address)
+        if let won = quick.withLock({ $0.wins[key] }) {
+            try IdempotentRequest.check(stored: won.requestHash, given: request)
+            return SaleOrder(order: won.order, replayed: true)
+        }
         guard !attempts.contains(key) else {
             throw DomainError.conflict(code: "purchase_in_progress", message: "a purchase with this Idempotency-Key is still being made")
         }
@@ -192,7 +217,9 @@ public actor FlashSaleEngine {
         guard admission.admit(accountId: accountId, ip: ip, now: now) else { throw PurchaseRefusal.rateLimited }
         guard inFlight < maxInFlight, !closing else { throw PurchaseRefusal.overloaded }
         if let refusal = try await refusal(saleId, accountId: accountId, now: now) {
-            if let order = try await orderAfterEnd(refusal, accountId: accountId, key: idempotencyKey) { return SaleOrder(order: order, replayed: true) }
+            if let order = try await acknowledged(refusal, saleId: saleId, accountId: accountId, key: idempotencyKey, request: request) {
+                return SaleOrder(order: order, replayed: true)
+            }
             throw refusal
         }
         let sale = try held(saleId).allocator.sale
@@ -205,7 +232,10 @@ public actor FlashSaleEngine {
         defer { attempts.remove(key) }
         do {
             let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
-            quick.withLock { $0.wins[key] = (saleId, result.order) }
+            quick.withLock {
+                $0.wins[key] = (saleId, result.order, request)
+                $0.buyers.insert(saleId + " " + accountId)
+            }
             return result
         } catch {
             // Only a token that bought an order is spent.
@@ -223,20 +253,20 @@ public actor FlashSaleEngine {
             switch try await repository.commitOne(purchase) {
             case .created(_, let number): return SaleOrder(order: purchase.order(number: number), replayed: false)
             case .replayed(let orderId): return try await replayed(orderId)
+            case .keyReused: throw IdempotentRequest.reused
             case .limitReached, .leaseLost: throw PurchaseRefusal.limitReached
             }
         }
         decide: while true {
             guard let decision = loaded[saleId]?.allocator.decide(accountId: accountId, now: now) else { throw PurchaseRefusal.ended }
             switch decision {
-            case .refuse(.limitReached):
-                // Only accounts that already bought get here: a key of theirs answered before this
-                // node started (or on another node) still answers its order.
-                if let order = try await orders.order(accountId: accountId, idempotencyKey: key) {
+            case .refuse(let refusal):
+                // A key of a buyer's answered before this node started (or on another node) still
+                // answers its order.
+                let request = SalePurchase.requestHash(saleId: saleId, address: address)
+                if let order = try await acknowledged(refusal, saleId: saleId, accountId: accountId, key: key, request: request) {
                     return SaleOrder(order: order, replayed: true)
                 }
-                throw PurchaseRefusal.limitReached
-            case .refuse(let refusal):
                 throw refusal
             case .needLease:
                 try await refill(saleId)
@@ -261,6 +291,9 @@ public actor FlashSaleEngine {
         case .replayed(let orderId):
             loaded[saleId]?.allocator.giveBack(accountId: accountId)
             return try await replayed(orderId)
+        case .keyReused:
+            loaded[saleId]?.allocator.giveBack(accountId: accountId)
+            throw IdempotentRequest.reused
         case .limitReached:
             loaded[saleId]?.allocator.giveBack(accountId: accountId)
             throw PurchaseRefusal.limitReached
@@ -294,9 +327,12 @@ public actor FlashSaleEngine {
         switch try await repository.redeem(fcode: fcode, purchase: purchase) {
         case .created(_, let number):
             loaded[saleId]?.allocator.count(accountId: accountId)
+            quick.withLock { $0.buyers.insert(saleId + " " + accountId) }
             return SaleOrder(order: purchase.order(number: number), replayed: false)
         case .replayed(let orderId):
             return try await replayed(orderId)
+        case .keyReused:
+            throw IdempotentRequest.reused
         case .limitReached, .leaseLost:
             throw PurchaseRefusal.limitReached
         }
@@ -351,7 +387,10 @@ public actor FlashSaleEngine {
             loaded[saleId] = nil
             published[saleId] = nil
         }
-        quick.withLock { $0.wins = $0.wins.filter { !gone.contains($0.value.saleId) } }
+        quick.withLock { view in
+            view.wins = view.wins.filter { !gone.contains($0.value.saleId) }
+            view.buyers = view.buyers.filter { !gone.contains(String($0.prefix { $0 != " " })) }
+        }
         spentTokens = spentTokens.filter { !gone.contains($0.value) }
     }
 
@@ -430,7 +469,10 @@ public actor FlashSaleEngine {
                 allocator: SaleAllocator(sale: sale, reserved: reserved, perAccount: try await repository.buyers(saleId: saleId)),
                 reservationsSettled: !sale.reservedOnly || readAt >= sale.startsAt.addingTimeInterval(Self.reservationsSettle),
                 market: market, skuCode: sku.code, productName: product.text(in: market.defaultLanguage).name)
-            if self.loaded[saleId] == nil { self.loaded[saleId] = fresh }
+            if self.loaded[saleId] == nil {
+                self.loaded[saleId] = fresh
+                quick.withLock { view in for account in fresh.allocator.perAccount.keys { view.buyers.insert(saleId + " " + account) } }
+            }
             return self.loaded[saleId] ?? fresh
         }
         loading[saleId] = task

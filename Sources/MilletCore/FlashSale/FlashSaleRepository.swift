@@ -29,6 +29,14 @@ public struct SalePurchase: Sendable {
     }
 
     public var paymentDeadline: Date { now.addingTimeInterval(TimeInterval(sale.paymentWindowSeconds)) }
+
+    /// The ``IdempotentRequest`` digest of the purchase: the sale and where it ships (a retry may
+    /// carry a new purchase token).
+    public var requestHash: String { Self.requestHash(saleId: sale.id, address: address) }
+
+    public static func requestHash(saleId: String, address: ShippingAddress) -> String {
+        IdempotentRequest.fingerprint(["flash-sale", saleId, address.name, address.line1, address.city, address.postcode, address.phone])
+    }
 }
 
 /// What the journal did with one purchase.
@@ -41,6 +49,8 @@ public enum JournalOutcome: Equatable, Sendable {
     case limitReached
     /// The node's lease was taken back (it was presumed dead); the unit was never sold.
     case leaseLost
+    /// This account used this idempotency key before for another purchase; nothing was sold.
+    case keyReused
 }
 
 /// An order of a sale that was cancelled, expired or refunded, so its unit left the buyer.

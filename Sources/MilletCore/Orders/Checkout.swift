@@ -30,9 +30,9 @@ public struct Checkout: Sendable {
     /// when `nil`), invoiced to `buyerTaxId` when given; see ``OrderRepository/place(_:clearingCart:)``.
     public func placeOrder(
         accountId: String, market: Market, items: [CartItem], address: ShippingAddress, shippingMethod: String?,
-        buyerTaxId: String? = nil, idempotencyKey: String, language: String, clearingCart cartId: String?
+        buyerTaxId: String? = nil, idempotencyKey: String, requestHash: String? = nil, language: String, clearingCart cartId: String?
     ) async throws -> (order: Order, created: Bool) {
-        if let existing = try await orders.order(accountId: accountId, idempotencyKey: idempotencyKey) {
+        if let existing = try await orders.order(accountId: accountId, idempotencyKey: idempotencyKey, requestHash: requestHash) {
             return (existing, false)
         }
         let taxId = try BuyerTaxId.normalise(buyerTaxId)
@@ -62,7 +62,7 @@ public struct Checkout: Sendable {
             shippingAddress: address, idempotencyKey: idempotencyKey, now: clock.now(),
             shipping: OrderShipping(
                 methodCode: quote.method.code, methodName: quote.method.name(in: language, market: market), delivery: quote.delivery),
-            buyerTaxId: taxId)
+            buyerTaxId: taxId, requestHash: requestHash)
         return try await orders.place(draft, clearingCart: cartId)
     }
 }

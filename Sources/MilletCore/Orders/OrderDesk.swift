@@ -27,14 +27,14 @@ public struct OrderDesk: Sendable {
         self.clock = clock
     }
 
-    /// Places an order for `items`; see ``Checkout/placeOrder(accountId:market:items:address:shippingMethod:buyerTaxId:idempotencyKey:language:clearingCart:)``.
+    /// Places an order for `items`; see ``Checkout/placeOrder(accountId:market:items:address:shippingMethod:buyerTaxId:idempotencyKey:requestHash:language:clearingCart:)``.
     public func place(
         accountId: String, market: Market, items: [CartItem], address: ShippingAddress, shippingMethod: String?,
-        buyerTaxId: String? = nil, idempotencyKey: String, language: String, clearingCart cartId: String?
+        buyerTaxId: String? = nil, idempotencyKey: String, requestHash: String? = nil, language: String, clearingCart cartId: String?
     ) async throws -> (order: Order, created: Bool) {
         try await checkout.placeOrder(
             accountId: accountId, market: market, items: items, address: address, shippingMethod: shippingMethod,
-            buyerTaxId: buyerTaxId, idempotencyKey: idempotencyKey, language: language, clearingCart: cartId)
+            buyerTaxId: buyerTaxId, idempotencyKey: idempotencyKey, requestHash: requestHash, language: language, clearingCart: cartId)
     }
 
     /// The order as `viewer` may see it: their own, or any to staff. Another fan's order is

@@ -12,13 +12,16 @@ public struct OrderDraft: Sendable {
     public let now: Date
     public let shipping: OrderShipping?
     public let buyerTaxId: String?
+    /// The ``IdempotentRequest`` digest of the request that placed it, when it came from one.
+    public let requestHash: String?
 
     public init(
         id: String, accountId: String, market: Market,
         lines: [(skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64)],
         totals: OrderTotals, shippingAddress: ShippingAddress, idempotencyKey: String, now: Date, shipping: OrderShipping? = nil,
-        buyerTaxId: String? = nil
+        buyerTaxId: String? = nil, requestHash: String? = nil
     ) {
+        self.requestHash = requestHash
         self.id = id
         self.accountId = accountId
         self.market = market
@@ -43,8 +46,9 @@ public protocol OrderRepository: Sendable {
     /// with `created == false`. Empties `clearingCart` when given.
     func place(_ draft: OrderDraft, clearingCart cartId: String?) async throws -> (order: Order, created: Bool)
     func order(id: String) async throws -> Order?
-    /// The order an account placed with an idempotency key, if any.
-    func order(accountId: String, idempotencyKey: String) async throws -> Order?
+    /// The order an account placed with an idempotency key, if any; `idempotency_key_reused`
+    /// when it was placed by another request than the one `requestHash` digests.
+    func order(accountId: String, idempotencyKey: String, requestHash: String?) async throws -> Order?
     /// An account's orders, newest first.
     func orders(accountId: String, offset: Int, limit: Int) async throws -> [Order]
     /// Every order, newest first, optionally of one status (the staff console).

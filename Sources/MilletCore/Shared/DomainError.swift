@@ -18,6 +18,9 @@ public enum DomainError: Error, Equatable, Sendable {
     case throttled(retryAfterSeconds: Int)
     /// The caller is known but not eligible for this (`code` is machine-readable, such as `not_reserved`).
     case notEligible(code: String, message: String)
+    /// Well formed, but refused as it stands (422; `code` is machine-readable, such as
+    /// `idempotency_key_reused`).
+    case rejected(code: String, message: String)
     /// Millet is shedding load to keep answering quickly; try again after `retryAfterSeconds`.
     case overloaded(retryAfterSeconds: Int)
 

@@ -65,6 +65,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             headers[.retryAfter] = String(seconds)
         case .notEligible(let code, let message):
             self.init(status: .forbidden, code: code, message: message)
+        case .rejected(let code, let message):
+            self.init(status: .unprocessableContent, code: code, message: message)
         case .overloaded(let seconds):
             self.init(status: .serviceUnavailable, code: "overloaded", message: "too busy right now; retry in \(seconds) s")
             headers[.retryAfter] = String(seconds)

@@ -85,9 +85,13 @@ struct OrdersController {
             cartId = cart.id
             items = cart.items
         }
+        // What this key asks for: sent again with the same key, another body is refused.
+        let request = IdempotentRequest.fingerprint(
+            ["checkout", body.market, body.currency, a.name, a.line1, a.city, a.postcode, a.phone, body.shippingMethod, body.taxId]
+                + (body.items?.map { "\($0.skuId)×\($0.quantity)" } ?? ["cart"]))
         return try await desk.place(
             accountId: account.id, market: market, items: items, address: address, shippingMethod: body.shippingMethod,
-            buyerTaxId: body.taxId, idempotencyKey: key, language: market.defaultLanguage, clearingCart: cartId)
+            buyerTaxId: body.taxId, idempotencyKey: key, requestHash: request, language: market.defaultLanguage, clearingCart: cartId)
     }
 
     /// The order when it belongs to the caller (or the caller is staff); `not_found` otherwise.

@@ -124,7 +124,7 @@ extension SQLStore: FlashSaleRepository {
 
     public func redeem(fcode: String, purchase: SalePurchase) async throws -> JournalOutcome {
         try await sqlTransaction { db in
-            if let replay = try await Self.replays(db: db, [purchase])[0] { return .replayed(orderId: replay) }
+            if let replay = try await Self.replays(db: db, [purchase])[0] { return replay }
             // An F-code skips the queue, not the per-account limit; the buyer's row first, as everywhere.
             let allowed = try await Self.countPurchase(
                 db: db, saleId: purchase.sale.id, accounts: [purchase.accountId], limit: Int64(purchase.sale.perAccountLimit))

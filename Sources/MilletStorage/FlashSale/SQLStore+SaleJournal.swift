@@ -72,7 +72,7 @@ extension SQLStore {
             return try await sqlTransaction { db in
                 var outcomes = [JournalOutcome?](repeating: nil, count: purchases.count)
                 for (index, replay) in try await Self.replays(db: db, purchases).enumerated() {
-                    if let replay { outcomes[index] = .replayed(orderId: replay) }
+                    if let replay { outcomes[index] = replay }
                 }
                 for saleId in Set(purchases.map(\.sale.id)) {
                     let indices = purchases.indices.filter { purchases[$0].sale.id == saleId && outcomes[$0] == nil }
@@ -115,7 +115,7 @@ extension SQLStore {
 
     public func commitOne(_ purchase: SalePurchase) async throws -> JournalOutcome {
         try await sqlTransaction { db in
-            if let replay = try await Self.replays(db: db, [purchase])[0] { return .replayed(orderId: replay) }
+            if let replay = try await Self.replays(db: db, [purchase])[0] { return replay }
             let sale = purchase.sale
             // The buyer's row before the sale row, the order the journal and cancellations lock them in.
             let allowed = try await Self.countPurchase(
@@ -143,20 +143,25 @@ extension SQLStore {
             """).all().map { try $0.string("account_id") })
     }
 
-    /// For each purchase, the order an earlier request with the same account and key created.
-    static func replays(db: any SQLDatabase, _ purchases: [SalePurchase]) async throws -> [String?] {
-        var found: [String: String] = [:]
+    /// For each purchase, the order an earlier request with the same account and key created
+    /// (`keyReused` when that request was another purchase).
+    static func replays(db: any SQLDatabase, _ purchases: [SalePurchase]) async throws -> [JournalOutcome?] {
+        var found: [String: (id: String, requestHash: String?)] = [:]
         for start in stride(from: 0, to: purchases.count, by: 250) {
             let chunk = purchases[start..<min(start + 250, purchases.count)]
             // Every order of these accounts (a few each), matched to the keys here. Asking for the
             // keys too (`AND idempotency_key IN (…)`) made SQLite search the index once for every
             // account and key pair: 256 searches for a batch of 16, 4,096 for one of 64.
             let accounts = Set(chunk.map(\.accountId)).map { id -> SQLQueryString in "\(bind: id)" }.joined(separator: ", ")
-            for row in try await db.raw("SELECT id, account_id, idempotency_key FROM orders WHERE account_id IN (\(accounts))").all() {
-                found[try row.string("account_id") + " " + row.string("idempotency_key")] = try row.string("id")
+            for row in try await db.raw("SELECT id, account_id, idempotency_key, request_hash FROM orders WHERE account_id IN (\(accounts))").all() {
+                found[try row.string("account_id") + " " + row.string("idempotency_key")] = (try row.string("id"), try row.optionalString("request_hash"))
             }
         }
-        return purchases.map { found[$0.accountId + " " + $0.idempotencyKey] }
+        return purchases.map { purchase in
+            found[purchase.accountId + " " + purchase.idempotencyKey].map { placed in
+                (try? IdempotentRequest.check(stored: placed.requestHash, given: purchase.requestHash)) == nil ? .keyReused : .replayed(orderId: placed.id)
+            }
+        }
     }
 
     /// Writes orders, their one line and their first transition with multi-row statements;
@@ -174,14 +179,14 @@ extension SQLStore {
             let orders = chunk.map { p -> SQLQueryString in
                 let t = p.totals, a = p.address
                 return """
-                    (\(bind: p.orderId), \(bind: numbers[p.orderId]!), \(bind: p.accountId), \(bind: p.sale.marketCode), \(bind: p.sale.currency),
+                    (\(bind: p.orderId), \(bind: numbers[p.orderId]!), \(bind: p.requestHash), \(bind: p.accountId), \(bind: p.sale.marketCode), \(bind: p.sale.currency),
                     \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal), \(bind: t.shipping), \(bind: t.tax), \(bind: t.total),
                     \(bind: Int64(t.pricesIncludeTax ? 1 : 0)), \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode),
                     \(bind: a.phone), \(bind: p.paymentDeadline.millis), \(bind: p.idempotencyKey), \(bind: p.now.millis), \(bind: p.sale.id))
                     """
             }
             try await db.raw("""
-                INSERT INTO orders (id, number, account_id, market_code, currency, status, subtotal, shipping, tax, total,
+                INSERT INTO orders (id, number, request_hash, account_id, market_code, currency, status, subtotal, shipping, tax, total,
                     prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
                     idempotency_key, created_at, flash_sale_id)
                 VALUES \(orders.joined(separator: ", "))

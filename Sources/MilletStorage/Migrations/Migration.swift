@@ -56,6 +56,7 @@ extension SQLStore {
         .servicePlans,
         .settings,
         .orderNumbers,
+        .orderRequests,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -92,9 +92,10 @@ extension SQLStore {
         if from != to { try await noticeOrderMove(db: db, orderId: orderId, to: to, at: at) }
     }
 
-    static func orderId(db: any SQLDatabase, accountId: String, key: String) async throws -> String? {
-        try await db.raw("SELECT id FROM orders WHERE account_id = \(bind: accountId) AND idempotency_key = \(bind: key)")
-            .first().map { try $0.string("id") }
+    /// The order an account placed with a key, and the digest of the request that placed it.
+    static func orderId(db: any SQLDatabase, accountId: String, key: String) async throws -> (id: String, requestHash: String?)? {
+        try await db.raw("SELECT id, request_hash FROM orders WHERE account_id = \(bind: accountId) AND idempotency_key = \(bind: key)")
+            .first().map { (try $0.string("id"), try $0.optionalString("request_hash")) }
     }
 
     static func loadOrders(db: any SQLDatabase, ids: [String]) async throws -> [Order] {

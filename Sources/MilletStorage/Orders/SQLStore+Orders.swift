@@ -11,7 +11,8 @@ extension SQLStore: OrderRepository {
     /// service line holds none and has no warehouse), stores the order and its first entry.
     static func place(db: any SQLDatabase, _ draft: OrderDraft, clearingCart cartId: String?) async throws -> (order: Order, created: Bool) {
         if let existing = try await Self.orderId(db: db, accountId: draft.accountId, key: draft.idempotencyKey) {
-            return (try await Self.loadOrder(db: db, id: existing)!, false)
+            try IdempotentRequest.check(stored: existing.requestHash, given: draft.requestHash)
+            return (try await Self.loadOrder(db: db, id: existing.id)!, false)
         }
         // Hold in a fixed SKU order so concurrent checkouts lock stock rows in the same order.
         var warehouses: [Int: String] = [:]
@@ -32,7 +33,7 @@ extension SQLStore: OrderRepository {
         try await db.raw("""
             INSERT INTO orders (id, number, account_id, market_code, currency, status, subtotal, shipping, tax, total,
                 prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
-                idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id)
+                idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id, request_hash)
             VALUES (\(bind: draft.id), \(bind: number), \(bind: draft.accountId), \(bind: draft.market.code),
                 \(bind: draft.market.currency.code), \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal),
                 \(bind: t.shipping), \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
@@ -40,7 +41,7 @@ extension SQLStore: OrderRepository {
                 \(bind: draft.paymentDeadline.millis), \(bind: draft.idempotencyKey), \(bind: draft.now.millis),
                 \(bind: draft.shipping?.methodCode ?? ""), \(bind: draft.shipping?.methodName ?? ""),
                 \(bind: draft.shipping?.delivery.earliest.millis), \(bind: draft.shipping?.delivery.latest.millis),
-                \(bind: draft.buyerTaxId))
+                \(bind: draft.buyerTaxId), \(bind: draft.requestHash))
             """).run()
         for (index, line) in draft.lines.enumerated() {
             let lineTotal = try Money(minorUnits: line.unitPrice, currency: draft.market.currency.code).times(line.quantity)
@@ -65,10 +66,11 @@ extension SQLStore: OrderRepository {
         try await read { db in try await Self.loadOrder(db: db, id: id) }
     }
 
-    public func order(accountId: String, idempotencyKey: String) async throws -> Order? {
+    public func order(accountId: String, idempotencyKey: String, requestHash: String?) async throws -> Order? {
         try await read { db in
-            guard let id = try await Self.orderId(db: db, accountId: accountId, key: idempotencyKey) else { return nil }
-            return try await Self.loadOrder(db: db, id: id)
+            guard let placed = try await Self.orderId(db: db, accountId: accountId, key: idempotencyKey) else { return nil }
+            try IdempotentRequest.check(stored: placed.requestHash, given: requestHash)
+            return try await Self.loadOrder(db: db, id: placed.id)
         }
     }
 

@@ -1,0 +1,18 @@
+/// What a request sent with an `Idempotency-Key` asked for, as a digest kept with the order it
+/// made, so the key sent again with another request is refused (`idempotency_key_reused`, 422)
+/// instead of silently answering the first order, as Stripe defines it.
+public enum IdempotentRequest {
+    /// The digest of a request's parts, in a fixed order (a missing part differs from an empty one).
+    public static func fingerprint(_ parts: [String?]) -> String {
+        Secrets.digest(parts.map { $0.map { "=" + $0 } ?? "-" }.joined(separator: "\u{1F}"))
+    }
+
+    /// Refuses `given` when the key's first request was another (orders kept from before
+    /// requests had digests compare equal to anything).
+    public static func check(stored: String?, given: String?) throws {
+        if let stored, let given, stored != given { throw reused }
+    }
+
+    public static let reused = DomainError.rejected(
+        code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different request; use a new key for a new request")
+}
