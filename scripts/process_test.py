@@ -239,3 +239,13 @@ def test_no_webhook_secret_has_a_default_outside_the_demo(database, tmp_path):
     finally:
         if saved is not None:
             os.environ["MILLET_SANDBOX_SECRET"] = saved
+
+
+def test_sigkill_at_random_moments_loses_no_acknowledged_write(database):
+    """Orders, payment webhooks, posts and device registrations are written while the server is
+    killed with SIGKILL at random moments and restarted: every 2xx is there afterwards."""
+    import crash_test
+    report = crash_test.run(database, rounds=3, seconds=1.5, seed=7, say=lambda line: None)
+    assert report["lost"] == [], report["lost"][:5]
+    totals = report["totals"]
+    assert totals["orders"] > 0 and totals["posts"] > 0 and totals["devices"] > 0, totals
