@@ -149,9 +149,20 @@ def verify(server, ledger):
 
 def run(database, rounds, seconds, seed=1, say=print):
     """`rounds` kills, each after a random moment of up to `seconds` of writing; answers the figures."""
+    saved = {name: os.environ.get(name) for name in ("MILLET_SANDBOX_SECRET", "MILLET_REGISTRATIONS_PER_IP_HOUR")}
     os.environ["MILLET_SANDBOX_SECRET"] = SECRET
-    os.environ.setdefault("MILLET_REGISTRATIONS_PER_IP_HOUR", "100000")
-    rng = random.Random(seed)
+    os.environ["MILLET_REGISTRATIONS_PER_IP_HOUR"] = "100000"
+    try:
+        return crash(database, rounds, seconds, random.Random(seed), say)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def crash(database, rounds, seconds, rng, say):
     ledger = Ledger()
     server = Server(database)
     setup = prepare(server)

@@ -128,7 +128,7 @@ struct Bench: AsyncParsableCommand {
                 print("  GET /health/live                     \(storm.probes.line)")
                 print(String(format: "  p99 ratio to idle                    %.1f   (log-ins: %@ in %.1f s)", storm.p99Ratio, statuses(storm.statuses), storm.seconds))
             }
-            print(String(format: "p99 ratio, pool against request threads: %.2f", r.pool.probes.p99 / max(r.inline.probes.p99, 0.001)))
+            print(String(format: "p99 on the request threads against the pool: %.0f x", r.inline.probes.p99 / max(r.pool.probes.p99, 0.001)))
             print("\(guesses) wrong passwords for one account at once: \(statuses(r.guesses)) (401 were checked, 429 refused before hashing)")
             guard r.guesses["401"] == 5, r.guesses["429"] == guesses - 5 else { throw ExitCode.failure }
         }

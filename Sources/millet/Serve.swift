@@ -48,21 +48,18 @@ struct Serve: AsyncParsableCommand {
     /// made on first start; with `--no-demo` there is no default and serve refuses to start.
     private func sandboxSecret(store: SQLStore, logger: Logger) async throws -> String {
         if let secret = Environment.value("MILLET_SANDBOX_SECRET") { return secret }
-        if let kept = try await store.setting("sandbox_secret") { return kept }
+        if let secret = try await store.setting("sandbox_secret") { return secret }
         guard !noDemo else {
             throw ValidationError("set MILLET_SANDBOX_SECRET: without the demo there is no default webhook secret")
         }
-        let secret = try await store.keepSetting("sandbox_secret", Secrets.hex(bytes: 32))
-        logger.notice("made a random sandbox webhook secret and keeps it in the database (table settings, name sandbox_secret); set MILLET_SANDBOX_SECRET to choose one")
-        return secret
+        return try await kept("sandbox_secret", store: store, logger: logger, what: "sandbox webhook secret; set MILLET_SANDBOX_SECRET to choose one")
     }
 
     /// The key that signs known-device tokens (``KnownDevice``): random, made on first start and
     /// kept in the database, so every node and every restart accepts the same tokens.
-    private func deviceKey(store: SQLStore) async throws -> [UInt8] {
-        var hex = try await store.setting("login_device_key")
-        if hex == nil { hex = try await store.keepSetting("login_device_key", Secrets.hex(bytes: 32)) }
-        guard let bytes = hex.flatMap(Secrets.unhex), bytes.count == 32 else {
+    private func deviceKey(store: SQLStore, logger: Logger) async throws -> [UInt8] {
+        let hex = try await kept("login_device_key", store: store, logger: logger, what: "known-device key")
+        guard let bytes = Secrets.unhex(hex), bytes.count == 32 else {
             throw ValidationError("the setting login_device_key must be 64 hex digits")
         }
         return bytes
@@ -72,10 +69,15 @@ struct Serve: AsyncParsableCommand {
     /// start and kept in the database.
     private func metricsToken(store: SQLStore, logger: Logger) async throws -> String {
         if let token = Environment.value("MILLET_METRICS_TOKEN") { return token }
-        if let kept = try await store.setting("metrics_token") { return kept }
-        let token = try await store.keepSetting("metrics_token", Secrets.hex(bytes: 16))
-        logger.notice("made a random /metrics token and keeps it in the database (table settings, name metrics_token); set MILLET_METRICS_TOKEN to choose one")
-        return token
+        return try await kept("metrics_token", store: store, logger: logger, what: "/metrics token; set MILLET_METRICS_TOKEN to choose one")
+    }
+
+    /// A random secret the database keeps in its settings table under `name`, made on first start.
+    private func kept(_ name: String, store: SQLStore, logger: Logger, what: String) async throws -> String {
+        if let value = try await store.setting(name) { return value }
+        let value = try await store.keepSetting(name, Secrets.hex(bytes: 32))
+        logger.notice("made a random \(what) and keeps it in the database (table settings, name \(name))")
+        return value
     }
 
     private func serve(store: SQLStore, logger: Logger) async throws {
@@ -99,7 +101,7 @@ struct Serve: AsyncParsableCommand {
             store: store, clock: SystemClock(), sandboxSecret: secret, carrierSecret: Environment.value("MILLET_CARRIER_SECRET"),
             firmwareDirectory: firmwareDirectory, email: email,
             publicURL: publicURL ?? Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)",
-            deviceKey: try await deviceKey(store: store),
+            deviceKey: try await deviceKey(store: store, logger: logger),
             registrationsPerHour: Environment.value("MILLET_REGISTRATIONS_PER_IP_HOUR").flatMap(Int.init) ?? 20,
             metricsToken: try await metricsToken(store: store, logger: logger),
             allowPrivateReceivers: Environment.value("MILLET_WEBHOOKS_ALLOW_PRIVATE") == "1")

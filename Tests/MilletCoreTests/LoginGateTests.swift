@@ -68,6 +68,18 @@ import Testing
         for _ in 0..<5 { gate.settle(try gate.admit([other], now: start), outcome: .wrong, now: start) }
     }
 
+    @Test func aFullGateForgetsTheKeysWithFewestFailuresNotTheOneUnderAttack() throws {
+        var gate = LoginGate(capacity: 20)
+        for _ in 0..<5 { gate.settle(try gate.admit([account], now: start), outcome: .wrong, now: start) }
+        // A flood of made-up emails, each failing once, after the account's failures.
+        for n in 0..<100 {
+            let at = start.addingTimeInterval(Double(n) * 0.01)
+            gate.settle(try gate.admit([LoginGate.Key("account:flood\(n)", .account)], now: at), outcome: .wrong, now: at)
+        }
+        // The account still waits for its sixth attempt; it was not forgotten to make room.
+        #expect(throws: DomainError.throttled(retryAfterSeconds: 1)) { try gate.admit([account], now: start.addingTimeInterval(0.5)) }
+    }
+
     @Test func aKnownDeviceTokenIsSignedForItsAccount() throws {
         let key = Array(repeating: UInt8(7), count: 32)
         let device = KnownDevice.make(accountId: Identifier.make())

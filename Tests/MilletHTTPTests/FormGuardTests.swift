@@ -76,6 +76,14 @@ import Testing
                 #expect(response.headers[.xContentTypeOptions] == "nosniff" && response.headers[.contentSecurityPolicy] == nil)
                 #expect(response.headers[.cacheControl] == nil)
             }
+            // Each page has its own title.
+            for (path, title) in [("/cart", "<title>Cart · Millet</title>"), ("/login", "<title>Log in · Millet</title>"),
+                                  ("/products/millet-note-3", "<title>Millet Note 3 · Millet</title>")] {
+                try await client.execute(uri: path, method: .get) { response in
+                    let html = String(buffer: response.body)
+                    #expect(html.contains(title), "\(path): \(html.firstRange(of: "<title>").map { html[$0.lowerBound...].prefix(60) } ?? "")")
+                }
+            }
             // A page is the visitor's own, in their language.
             try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "es-ES"]) { response in
                 #expect(response.headers[.contentLanguage] == "es" && response.headers[.cacheControl] == "private, no-cache")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MilletCore
+import NIOCore
 import Synchronization
 import Testing
 @testable import MilletHTTP
@@ -15,7 +16,8 @@ import Testing
                 #expect(response.status == .created)
                 return try #require(try decode(response)["deviceToken"] as? String)
             }
-            // Five wrong guesses hold back everyone who logs in without the token.
+            // Five wrong guesses from this address (the in-process client has one, which the log-in
+            // above made known) hold back whoever logs in from it without the token.
             for _ in 0..<5 {
                 try await client.execute(uri: "/api/v1/sessions", method: .post, body: json(["email": "fan@millet.test", "password": "wrong-password", "deviceToken": NSNull()])) {
                     #expect($0.status == .unauthorized)
@@ -68,5 +70,14 @@ import Testing
             #expect(refused.allSatisfy { ($0.1.flatMap(Int.init) ?? 0) >= 1 })
             #expect(hasher.waiting == 0)
         }
+    }
+}
+
+@Suite struct ClientNetworkTests {
+    @Test func anIPv6PeerIsCountedByItsSlash64() throws {
+        #expect(MilletRequestContext.network(try SocketAddress(ipAddress: "2001:db8:1:2:3:4:5:6", port: 1)) == "2001:db8:1:2::/64")
+        #expect(MilletRequestContext.network(try SocketAddress(ipAddress: "2001:db8:1:2:ffff::9", port: 1)) == "2001:db8:1:2::/64")
+        #expect(MilletRequestContext.network(try SocketAddress(ipAddress: "::ffff:198.51.100.7", port: 1)) == "198.51.100.7")
+        #expect(MilletRequestContext.network(try SocketAddress(ipAddress: "198.51.100.7", port: 1)) == "198.51.100.7")
     }
 }

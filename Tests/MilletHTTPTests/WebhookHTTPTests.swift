@@ -28,6 +28,8 @@ struct WebhookHTTPTests: HTTPHarness {
                 self.received.withLock { $0.append((headers, Array(buffer: body))) }
                 return .noContent
             }
+            // Sends whatever comes here on to /hooks, as a receiver pointing inside a network would.
+            router.post("moved") { _, _ in Response(status: .temporaryRedirect, headers: [.location: "/hooks"]) }
             var quiet = Logger(label: "receiver")
             quiet.logLevel = .critical
             let app = Application(
@@ -169,6 +171,19 @@ struct WebhookHTTPTests: HTTPHarness {
             urls.append(url)
             return 200
         }
+    }
+
+    @Test func aDeliveryDoesNotFollowARedirect() async throws {
+        let harness = WebhookHTTPTests()
+        let port = try harness.freePort()
+        let receiver = WebhookHTTPTests.Receiver()
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let server = Task { try await receiver.run(port: port) { startedContinuation.yield() } }
+        for await _ in started { break }
+        let status = try await URLSessionTransport().post(url: "http://127.0.0.1:\(port)/moved", body: Array("{}".utf8), headers: [])
+        server.cancel()
+        #expect(status == 307)
+        #expect(receiver.received.withLock { $0.isEmpty })
     }
 
     @Test func aDeliveryIsCheckedAgainBeforeItIsSent() async throws {

@@ -85,6 +85,35 @@ extension StorageConformanceTests {
         }
     }
 
+    @Test(arguments: Backends.all) func aNewPasswordEndsTheKnownDevices(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let authenticator = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)
+            let desk = AccountDesk(store: store, accounts: store, authenticator: authenticator, hasher: PlainHasher(), clock: clock)
+            let first = try await authenticator.logIn(email: "fan@millet.test", password: "millet-fan", clientIP: "10.0.0.1")
+            _ = try await desk.changePassword(first.account, current: "millet-fan", new: "a-new-password-1", clientIP: "10.0.0.1")
+            for _ in 0..<5 {
+                #expect(await outcome { _ = try await authenticator.logIn(email: "fan@millet.test", password: "guess", clientIP: "203.0.113.9") } == "wrong")
+            }
+            // The browser that knew the old password is a stranger now.
+            #expect(await outcome {
+                _ = try await authenticator.logIn(email: "fan@millet.test", password: "a-new-password-1", clientIP: "10.9.9.9", deviceToken: first.deviceToken)
+            } == "throttled")
+        }
+    }
+
+    @Test(arguments: Backends.all) func madeUpResetLinksAreLimitedBeforeHashing(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let authenticator = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock, registrationsPerHour: 3)
+            let desk = AccountDesk(store: store, accounts: store, authenticator: authenticator, hasher: PlainHasher(), clock: clock)
+            for _ in 0..<3 {
+                await #expect(throws: DomainError.self) { _ = try await desk.resetPassword(token: Secrets.hex(bytes: 32), newPassword: "a-new-password-1", clientIP: "198.51.100.4") }
+            }
+            #expect(await outcome { _ = try await desk.resetPassword(token: Secrets.hex(bytes: 32), newPassword: "a-new-password-1", clientIP: "198.51.100.4") } == "throttled")
+            // Registrations from that address have their own count.
+            _ = try await desk.register(try Registration(email: "after@fans.test", password: "fan-password-1", displayName: "After"), language: nil, clientIP: "198.51.100.4")
+        }
+    }
+
     @Test(arguments: Backends.all) func guessesFromOneIPDoNotLockOutThoseBehindIt(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let authenticator = Authenticator(accounts: store, hasher: PlainHasher(), clock: clock)

@@ -17,6 +17,7 @@ import NIOCore
 /// passwords for one account arrive at once, and the run counts how many were checked (401)
 /// and how many refused before hashing (429).
 public struct LoginBench: Sendable {
+    /// What to run: accounts in the crowd, guesses at one account, the bcrypt cost, the idle probe.
     public struct Options: Sendable {
         public var accounts: Int
         public var guesses: Int
@@ -24,6 +25,7 @@ public struct LoginBench: Sendable {
         public var idleSeconds: Double
         public var out: String
 
+        /// Options within sane bounds (bcrypt cost 4 to 31).
         public init(accounts: Int, guesses: Int, cost: UInt8, idleSeconds: Double = 3, out: String) {
             self.accounts = max(1, accounts)
             self.guesses = max(1, guesses)
@@ -35,7 +37,9 @@ public struct LoginBench: Sendable {
 
     /// One storm of log-ins and the probes answered while it lasted.
     public struct Storm: Codable, Sendable {
+        /// Where bcrypt ran.
         public var hashing: String
+        /// From the first log-in sent to the last answered.
         public var seconds: Double
         /// Log-in answers by status.
         public var statuses: [String: Int]
@@ -44,10 +48,14 @@ public struct LoginBench: Sendable {
         public var p99Ratio: Double
     }
 
+    /// What the run measured.
     public struct Result: Codable, Sendable {
         public var options: [String: String]
+        /// `/health/live` with nothing else going on.
         public var idle: Latencies
+        /// The storm with bcrypt on its pool, as `millet serve` runs.
         public var pool: Storm
+        /// The baseline: the storm with bcrypt on the request threads.
         public var inline: Storm
         /// The guesses at one account sent at once, by status: 401 were checked, 429 refused first.
         public var guesses: [String: Int]
@@ -56,6 +64,7 @@ public struct LoginBench: Sendable {
     let options: Options
     let say: @Sendable (String) -> Void
 
+    /// A run of `options`, telling its progress to `say`.
     public init(options: Options, say: @escaping @Sendable (String) -> Void) {
         self.options = options
         self.say = say
@@ -63,6 +72,7 @@ public struct LoginBench: Sendable {
 
     static let password = "bench-password-1"
 
+    /// Runs on a fresh embedded database and writes `logins.json` and `logins.svg` to `out`.
     public func run() async throws -> Result {
         try await BenchKit.withFreshStore(label: "logins") { store, _, logger in
             try await store.migrate()

@@ -49,7 +49,7 @@ public struct AccountDesk: Sendable {
     /// Creates a customer account, emails it a verification link, and logs it in.
     /// Registrations are limited per IP before the password is hashed.
     public func register(_ registration: Registration, language: String?, clientIP: String) async throws -> (account: Account, token: String) {
-        try authenticator.limitRegistrations(from: clientIP)
+        try authenticator.limitHashing(.registration, from: clientIP)
         let now = clock.now()
         let account = Account(
             id: Identifier.make(), email: registration.email, displayName: registration.displayName, role: .customer,
@@ -103,8 +103,10 @@ public struct AccountDesk: Sendable {
     }
 
     /// Sets a new password with a reset link, once: every session ends and the fan is told.
-    public func resetPassword(token: String, newPassword: String) async throws -> Account {
+    /// Limited per IP before the password is hashed, so made-up links cannot fill the hashing pool.
+    public func resetPassword(token: String, newPassword: String, clientIP: String) async throws -> Account {
         try Registration.checkPassword(newPassword)
+        try authenticator.limitHashing(.passwordReset, from: clientIP)
         let hash = try await hasher.hash(newPassword), now = clock.now()
         let account = try await store.transaction { tx in
             guard let id = try await tx.consumeAccountToken(hash: Secrets.digest(token), purpose: .resetPassword, now: now) else {

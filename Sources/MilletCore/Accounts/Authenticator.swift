@@ -20,8 +20,8 @@ public final class Authenticator: Sendable {
     private let decoy = Mutex<String?>(nil)
     /// Emailed links per address.
     private let links: Mutex<LoginThrottle>
-    /// Registrations per IP an hour.
-    private let registrations: Mutex<LoginThrottle>
+    /// Registrations and password resets (each hashes a new password) per IP an hour.
+    private let hashings: Mutex<LoginThrottle>
     /// How long a session lasts.
     public let sessionLifetime: TimeInterval
     /// Live sessions this node has read, by token, so a flash-sale crowd does not read the
@@ -130,7 +130,7 @@ public final class Authenticator: Sendable {
         accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock,
         deviceKey: [UInt8] = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }, registrationsPerHour: Int = 20, sessionLifetime: TimeInterval = 30 * 24 * 3600
     ) {
-        self.registrations = Mutex(LoginThrottle(maxFailures: registrationsPerHour, window: 3600, lockout: 3600))
+        self.hashings = Mutex(LoginThrottle(maxFailures: registrationsPerHour, window: 3600, lockout: 3600))
         self.accounts = accounts
         self.hasher = hasher
         self.clock = clock
@@ -149,31 +149,44 @@ public final class Authenticator: Sendable {
     }
 
     /// Checks a password once the ``LoginGate`` admits the attempt. A `deviceToken` from an
-    /// earlier log-in to the same account, or an IP it logged in from on this node, is limited on
-    /// its own key, not the account's or the IP's. An unknown email costs a hash check too and
-    /// gets the same answer as a wrong password, so neither the answer nor its time tells who
-    /// has an account.
+    /// earlier log-in to the same account (with the password it has now), or an IP it logged in
+    /// from on this node, is limited on its own key, not the account's or the IP's. An unknown
+    /// email costs a hash check too and gets the same answer as a wrong password, so neither the
+    /// answer nor its time tells who has an account.
     public func logIn(email: String, password: String, clientIP: String, deviceToken: String? = nil) async throws -> LoggedIn {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        // No account has a longer email; such a guess costs nothing and is kept nowhere.
+        guard email.utf8.count <= 254 else { throw DomainError.unauthenticated(message: "email or password is wrong") }
         let account = try await accounts.account(email: email)
-        let device = account.flatMap { account in deviceToken.flatMap { KnownDevice.read($0, key: deviceKey) }.flatMap { $0.accountId == account.id ? $0 : nil } }
-        let keys: [LoginGate.Key]
+        let device = account.flatMap { account in
+            deviceToken.flatMap { KnownDevice.read($0, key: deviceKey(account)) }.flatMap { $0.accountId == account.id ? $0 : nil }
+        }
+        let keys: [LoginGate.Key], clearing: Set<String>
         if let device {
             keys = [.init("device:" + device.nonce, .knownSource)]
+            clearing = [keys[0].name]
         } else if let account, knownIPs.withLock({ $0.contains(account.id + "|" + clientIP) }) {
-            keys = [.init("known-ip:\(account.id)|\(clientIP)", .knownSource)]
+            // Others behind the same address share this key, so the owner's success does not
+            // clear their failures.
+            keys = [.init("known-ip:" + Secrets.digest(account.id + "|" + clientIP), .knownSource)]
+            clearing = []
         } else {
-            keys = [.init("account:" + email, .account), .init("ip:" + clientIP, .ip)]
+            keys = [.init("account:" + Secrets.digest(email), .account), .init("ip:" + clientIP, .ip)]
+            clearing = [keys[0].name]
         }
-        let right = try await check(password, against: account?.passwordHash, keys: keys, clearing: [keys[0].name])
+        let right = try await check(password, against: account?.passwordHash, keys: keys, clearing: clearing)
         guard right, let account else { throw DomainError.unauthenticated(message: "email or password is wrong") }
         knownIPs.withLock {
             if $0.count >= 100_000 { $0.removeAll() }
             $0.insert(account.id + "|" + clientIP)
         }
         let known = device ?? KnownDevice.make(accountId: account.id)
-        return LoggedIn(account: account, token: try await startSession(for: account), deviceToken: known.token(key: deviceKey))
+        return LoggedIn(account: account, token: try await startSession(for: account), deviceToken: known.token(key: deviceKey(account)))
     }
+
+    /// The key of an account's device tokens: the node's key and the account's password hash, so
+    /// a new password ends every known device.
+    private func deviceKey(_ account: Account) -> [UInt8] { deviceKey + Array(account.passwordHash.utf8) }
 
     /// Admits the attempt on `keys`, checks the password (against the decoy when `hash` is nil)
     /// and settles the attempt; `throttled` before any hashing when a key must wait.
@@ -198,13 +211,18 @@ public final class Authenticator: Sendable {
         return made
     }
 
-    /// Limits registrations from one IP, before the password is hashed (20 an hour unless the
-    /// server is told otherwise).
-    public func limitRegistrations(from clientIP: String) throws {
-        let now = clock.now()
-        try registrations.withLock { throttle in
-            if let wait = throttle.retryAfter(clientIP, now: now) { throw DomainError.throttled(retryAfterSeconds: wait) }
-            throttle.recordFailure(clientIP, now: now)
+    /// What hashes a new password for a caller who has not logged in.
+    public enum Hashing: String, Sendable {
+        case registration, passwordReset
+    }
+
+    /// Limits registrations, or password resets, from one IP before the password is hashed (20 of
+    /// each an hour unless the server is told otherwise), so nobody fills the hashing pool.
+    public func limitHashing(_ purpose: Hashing, from clientIP: String) throws {
+        let now = clock.now(), key = purpose.rawValue + " " + clientIP
+        try hashings.withLock { throttle in
+            if let wait = throttle.retryAfter(key, now: now) { throw DomainError.throttled(retryAfterSeconds: wait) }
+            throttle.recordFailure(key, now: now)
         }
     }
 
@@ -300,7 +318,7 @@ public final class Authenticator: Sendable {
     /// is (a stolen session cannot guess without limit, nor hold the owner's log-ins back: it has
     /// a key of its own); `invalid_input` on `field` when wrong.
     public func confirm(password: String, of account: Account, clientIP: String, field: String) async throws {
-        let key = LoginGate.Key("confirm:\(account.id)|\(clientIP)", .knownSource)
+        let key = LoginGate.Key("confirm:" + Secrets.digest(account.id + "|" + clientIP), .knownSource)
         guard try await check(password, against: account.passwordHash, keys: [key], clearing: [key.name]) else {
             throw DomainError.invalid(field: field, "is not the account's password")
         }

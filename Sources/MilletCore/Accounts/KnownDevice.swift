@@ -9,6 +9,7 @@ import Foundation
 public struct KnownDevice: Sendable, Equatable {
     /// A random name for this browser or app.
     public let nonce: String
+    /// The account it logged in to.
     public let accountId: String
 
     /// A new device of `accountId`.

@@ -17,6 +17,8 @@ public struct LoginGate: Sendable {
         /// How long a key remembers its failures after its last one.
         public let memory: TimeInterval
 
+        /// A policy of `freeFailures`, waits doubling from a second up to `maxDelay`, and failures
+        /// kept for `memory` after the last.
         public init(freeFailures: Int, maxDelay: TimeInterval = 15 * 60, memory: TimeInterval = 3600) {
             self.freeFailures = freeFailures
             self.maxDelay = maxDelay
@@ -43,6 +45,7 @@ public struct LoginGate: Sendable {
         public let name: String
         public let policy: Policy
 
+        /// The key `name` (hashed by the caller when it holds an email) limited by `policy`.
         public init(_ name: String, _ policy: Policy) {
             self.name = name
             self.policy = policy
@@ -54,6 +57,7 @@ public struct LoginGate: Sendable {
 
     /// The keys an admitted attempt holds until it is settled.
     public struct Ticket: Sendable {
+        /// The keys the attempt reserved, to settle.
         public let keys: [Key]
     }
 
@@ -67,6 +71,7 @@ public struct LoginGate: Sendable {
     /// Entries kept before the idle ones are dropped.
     private let capacity: Int
 
+    /// A gate that keeps at most about `capacity` keys (see ``forgetIdle(now:)``).
     public init(capacity: Int = 100_000) {
         self.capacity = capacity
     }
@@ -125,16 +130,22 @@ public struct LoginGate: Sendable {
 
     /// How an admitted attempt ended.
     public enum Outcome: Sendable {
+        /// The password was wrong: a failure on every key.
         case wrong
         /// The password was right; the named keys start over.
         case right(clearing: Set<String>)
+        /// The password was never checked (the hashing pool was full): nothing counts.
         case unchecked
     }
 
-    /// Drops entries nobody is checking and whose failures are an hour old, then everything if
-    /// that was not enough (a flood of made-up emails must not grow memory without end).
+    /// Drops entries nobody is checking and whose failures are an hour old, then, if that was
+    /// not enough (a flood of made-up emails must not grow memory without end), half of the idle
+    /// ones, those with the fewest failures first: a key under attack keeps its count.
     private mutating func forgetIdle(now: Date) {
         entries = entries.filter { $0.value.checking > 0 || now.timeIntervalSince($0.value.lastFailure) < 3600 }
-        if entries.count >= capacity { entries = entries.filter { $0.value.checking > 0 } }
+        guard entries.count >= capacity else { return }
+        let idle = entries.filter { $0.value.checking == 0 }
+            .sorted { ($0.value.failures, $0.value.lastFailure) < ($1.value.failures, $1.value.lastFailure) }
+        for (key, _) in idle.prefix(max(idle.count / 2, entries.count - capacity + 1)) { entries[key] = nil }
     }
 }

@@ -68,7 +68,10 @@ public actor FlashSaleEngine {
     private struct QuickView {
         var sales: [String: (sale: FlashSale, soldOut: Bool)] = [:]
         var wins: [String: (saleId: String, order: Order, requestHash: String)] = [:]
+        /// Buyers by sale: `sale account`.
         var buyers: Set<String> = []
+
+        static func buyer(_ saleId: String, _ accountId: String) -> String { saleId + " " + accountId }
     }
     private var loading: [String: Task<Loaded, any Error>] = [:]
     private var leasing: [String: Task<Void, any Error>] = [:]
@@ -134,7 +137,7 @@ public actor FlashSaleEngine {
         let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
         let known = quick.withLock { view -> (sale: FlashSale, soldOut: Bool, bought: Bool)? in
             guard view.wins[key] == nil, let sale = view.sales[saleId] else { return nil }
-            return (sale.sale, sale.soldOut, view.buyers.contains(saleId + " " + accountId))
+            return (sale.sale, sale.soldOut, view.buyers.contains(QuickView.buyer(saleId, accountId)))
         }
         guard let known, !known.sale.reservedOnly else { return false }
         switch known.sale.phase(at: now) {
@@ -193,7 +196,7 @@ public actor FlashSaleEngine {
         switch refusal {
         case .ended: break
         case .soldOut, .limitReached:
-            guard quick.withLock({ $0.buyers.contains(saleId + " " + accountId) }) else { return nil }
+            guard quick.withLock({ $0.buyers.contains(QuickView.buyer(saleId, accountId)) }) else { return nil }
         default: return nil
         }
         return try await orders.order(accountId: accountId, idempotencyKey: key, requestHash: request)
@@ -234,7 +237,7 @@ public actor FlashSaleEngine {
             let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
             quick.withLock {
                 $0.wins[key] = (saleId, result.order, request)
-                $0.buyers.insert(saleId + " " + accountId)
+                $0.buyers.insert(QuickView.buyer(saleId, accountId))
             }
             return result
         } catch {
@@ -327,7 +330,7 @@ public actor FlashSaleEngine {
         switch try await repository.redeem(fcode: fcode, purchase: purchase) {
         case .created(_, let number):
             loaded[saleId]?.allocator.count(accountId: accountId)
-            quick.withLock { $0.buyers.insert(saleId + " " + accountId) }
+            quick.withLock { _ = $0.buyers.insert(QuickView.buyer(saleId, accountId)) }
             return SaleOrder(order: purchase.order(number: number), replayed: false)
         case .replayed(let orderId):
             return try await replayed(orderId)
@@ -389,7 +392,7 @@ public actor FlashSaleEngine {
         }
         quick.withLock { view in
             view.wins = view.wins.filter { !gone.contains($0.value.saleId) }
-            view.buyers = view.buyers.filter { !gone.contains(String($0.prefix { $0 != " " })) }
+            view.buyers = view.buyers.filter { !gone.contains(String($0.prefix { $0 != " " })) } // the sale before the space
         }
         spentTokens = spentTokens.filter { !gone.contains($0.value) }
     }
@@ -471,7 +474,7 @@ public actor FlashSaleEngine {
                 market: market, skuCode: sku.code, productName: product.text(in: market.defaultLanguage).name)
             if self.loaded[saleId] == nil {
                 self.loaded[saleId] = fresh
-                quick.withLock { view in for account in fresh.allocator.perAccount.keys { view.buyers.insert(saleId + " " + account) } }
+                quick.withLock { view in for account in fresh.allocator.perAccount.keys { view.buyers.insert(QuickView.buyer(saleId, account)) } }
             }
             return self.loaded[saleId] ?? fresh
         }

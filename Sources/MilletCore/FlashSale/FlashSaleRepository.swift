@@ -34,6 +34,7 @@ public struct SalePurchase: Sendable {
     /// carry a new purchase token).
     public var requestHash: String { Self.requestHash(saleId: sale.id, address: address) }
 
+    /// The digest of a purchase of `saleId` shipped to `address`, known before the purchase is made.
     public static func requestHash(saleId: String, address: ShippingAddress) -> String {
         IdempotentRequest.fingerprint(["flash-sale", saleId, address.name, address.line1, address.city, address.postcode, address.phone])
     }

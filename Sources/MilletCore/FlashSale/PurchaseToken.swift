@@ -41,7 +41,7 @@ public struct PurchaseToken: Equatable, Sendable {
         let body = token[..<dot], mac = token[bytes.index(after: dot)...]
         let parts = body.utf8.split(separator: dotByte, omittingEmptySubsequences: false)
         guard parts.count == 4, let millis = Int64(Substring(parts[2])),
-              constantTimeEqual(signature(body, key: sale.tokenKey), mac),
+              Secrets.equal(signature(body, key: sale.tokenKey), mac),
               parts[0].elementsEqual(sale.id.utf8), parts[1].elementsEqual(accountId.utf8)
         else { throw PurchaseRefusal.invalidToken }
         let expiresAt = Date(timeIntervalSince1970: Double(millis) / 1000)
@@ -101,10 +101,5 @@ public struct PurchaseToken: Equatable, Sendable {
         let decoded = Data(base64Encoded: key) ?? Data(key.utf8)
         signingKeys.store(decoded, for: key)
         return SymmetricKey(data: decoded)
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: Substring) -> Bool {
-        guard a.utf8.count == b.utf8.count else { return false }
-        return zip(a.utf8, b.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -13,6 +13,7 @@ public enum IdempotentRequest {
         if let stored, let given, stored != given { throw reused }
     }
 
+    /// The refusal of a key sent again with another request.
     public static let reused = DomainError.rejected(
         code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different request; use a new key for a new request")
 }

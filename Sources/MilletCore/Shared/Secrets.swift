@@ -45,6 +45,13 @@ public enum Secrets {
         }
     }
 
+    /// Whether two texts are equal, in time that does not depend on where they differ (for
+    /// secrets and their MACs).
+    public static func equal<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        return zip(a.utf8, b.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
     /// The SHA-256 of a token in hex: what Millet stores instead of the token.
     public static func digest(_ token: String) -> String { hex(SHA256.hash(utf8: token)) }
 }

@@ -101,7 +101,7 @@ struct AccountsController {
         }
         groups.open.post("password-resets/confirm") { request, context in
             let body = try await request.decodeJSON(ResetBody.self, context: context)
-            _ = try await desk.resetPassword(token: body.token, newPassword: body.password)
+            _ = try await desk.resetPassword(token: body.token, newPassword: body.password, clientIP: context.clientIP)
             return Response(status: .noContent)
         }
         groups.open.put("me/password") { request, context in

@@ -12,6 +12,7 @@ public final class BcryptHasher: PasswordHasher {
     let cost: UInt8
     /// Hashes waiting or running beyond which new ones are refused.
     public let queueLimit: Int
+    /// Threads of the pool.
     public let threads: Int
     private let pool: NIOThreadPool
     private let load = Atomic<Int>(0)
@@ -30,11 +31,13 @@ public final class BcryptHasher: PasswordHasher {
         pool.shutdownGracefully { _ in }
     }
 
+    /// The bcrypt hash of `password`, made on the pool.
     public func hash(_ password: String) async throws -> String {
         let cost = cost
         return try await run { Bcrypt.hash(password, cost: cost) }
     }
 
+    /// Whether `password` matches `hash`, checked on the pool.
     public func verify(_ password: String, against hash: String) async throws -> Bool {
         try await run { Bcrypt.verify(password, hash: hash) }
     }

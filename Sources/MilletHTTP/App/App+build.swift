@@ -22,9 +22,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     let routeTable = RouteTable()
     router.add(middleware: MethodMiddleware(table: routeTable))
     router.add(middleware: FileMiddleware(MilletResources.directory + "/public", urlBasePath: "/static"))
-    router.add(middleware: FormGuardMiddleware(publicHost: URLComponents(string: services.publicURL).flatMap { url in
-        url.host.map { $0 + (url.port.map { ":\($0)" } ?? "") }
-    }))
+    router.add(middleware: FormGuardMiddleware(publicHost: FormGuardMiddleware.authority(of: services.publicURL)))
     router.add(middleware: IdentityMiddleware(authenticator: services.authenticator))
 
     let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOCore
 import MilletCore
 
 /// Per-request state: who is calling and how, and where the request came from.
@@ -20,7 +22,17 @@ public struct MilletRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.clientIP = source.channel.remoteAddress.map(Self.network) ?? "unknown"
+    }
+
+    /// Who a peer is for throttling: its IPv4 address, or the /64 network of an IPv6 address
+    /// (one subscriber holds a whole /64, so single addresses would be free for the taking).
+    static func network(_ address: SocketAddress) -> String {
+        guard case .v6(let v6) = address else { return address.ipAddress ?? "unknown" }
+        var raw = v6.address.sin6_addr
+        let bytes = withUnsafeBytes(of: &raw) { Array($0) }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff { return bytes[12..<16].map(String.init).joined(separator: ".") }
+        return stride(from: 0, to: 8, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }.joined(separator: ":") + "::/64"
     }
 
     /// Request bodies larger than this are refused with 413.

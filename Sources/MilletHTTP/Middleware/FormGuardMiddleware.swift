@@ -23,7 +23,7 @@ struct FormGuardMiddleware: RouterMiddleware {
         let token = kept ?? Secrets.hex(bytes: 32)
         if ![.get, .head, .options].contains(request.method) {
             try checkOrigin(request)
-            guard let kept, let given = try await submitted(&request, context: context), Self.same(given, kept) else {
+            guard let kept, let given = try await submitted(&request, context: context), Secrets.equal(given, kept) else {
                 throw DomainError.forbidden(message: "this form is out of date or came from another site; reload the page and send it again")
             }
         }
@@ -48,19 +48,17 @@ struct FormGuardMiddleware: RouterMiddleware {
     /// Refuses a request whose `Origin` (or, without one, `Referer`) is another site.
     private func checkOrigin(_ request: Request) throws {
         guard let source = request.headers[.origin] ?? request.headers[.referer] else { return }
-        let host = URLComponents(string: source).flatMap { url in url.host.map { $0 + (url.port.map { ":\($0)" } ?? "") } }
+        let host = Self.authority(of: source)
         let own = [request.head.authority, publicHost].compactMap { $0?.lowercased() }
         guard let host, own.contains(host.lowercased()) else {
             throw DomainError.forbidden(message: "a form of this site can only be sent from this site")
         }
     }
 
-    static func isToken(_ value: String) -> Bool { value.utf8.count == 64 && value.allSatisfy(\.isHexDigit) }
-
-    /// Compares in time that does not depend on where the two differ.
-    static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    /// `host[:port]` of a URL.
+    static func authority(of url: String) -> String? {
+        URLComponents(string: url).flatMap { url in url.host.map { $0 + (url.port.map { ":\($0)" } ?? "") } }
     }
+
+    static func isToken(_ value: String) -> Bool { value.utf8.count == 64 && value.allSatisfy(\.isHexDigit) }
 }

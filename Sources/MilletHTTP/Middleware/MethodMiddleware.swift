@@ -13,7 +13,7 @@ struct MethodMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = table.methods(for: request.uri.path)
-            guard !allowed.isEmpty else { throw error }
+            guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { throw error }
             var refusal = APIError(status: .methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed here")
             refusal.headers[.allow] = allowed.joined(separator: ", ")
             throw refusal
@@ -55,12 +55,14 @@ final class RouteTable: Sendable {
 public struct HeadAsGet<Routes: HTTPResponderBuilder>: HTTPResponderBuilder where Routes.Responder.Context == MilletRequestContext {
     let routes: Routes
 
+    /// Wraps `routes` (the router ``buildRouter(_:)`` answers).
     public init(_ routes: Routes) {
         self.routes = routes
     }
 
     public func buildResponder() -> Responder { Responder(inner: routes.buildResponder()) }
 
+    /// Sends `HEAD` on as `GET` and drops the body of the answer.
     public struct Responder: HTTPResponder {
         public typealias Context = MilletRequestContext
         let inner: Routes.Responder

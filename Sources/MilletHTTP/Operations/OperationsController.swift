@@ -29,7 +29,7 @@ struct OperationsController {
         }
         router.get("metrics") { request, _ in
             let given = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            guard let given, FormGuardMiddleware.same(given, metricsToken) else {
+            guard let given, Secrets.equal(given, metricsToken) else {
                 var refusal = APIError(status: .unauthorized, code: "unauthenticated", message: "metrics take Authorization: Bearer <metrics token>")
                 refusal.headers[.wwwAuthenticate] = "Bearer realm=\"metrics\""
                 throw refusal

@@ -96,7 +96,7 @@ struct AccountSettingsPages {
             let token = try context.parameters.require("token")
             let chrome = try await pages.chrome(request, context)
             do {
-                let account = try await desk.resetPassword(token: token, newPassword: form.password)
+                let account = try await desk.resetPassword(token: token, newPassword: form.password, clientIP: context.clientIP)
                 return try await signedIn(account, to: "/account?done=password")
             } catch let error as DomainError {
                 let t = pages.strings(chrome.preferences.language)

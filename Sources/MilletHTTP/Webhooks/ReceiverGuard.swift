@@ -3,13 +3,19 @@ import Foundation
 import Glibc
 #endif
 import MilletCore
+import NIOPosix
 
 /// Resolves a receiver's host and refuses it when any of its addresses is not public
 /// (``ReceiverAddress``), unless private receivers are allowed: when staff register it, and again
 /// before every delivery, so a name that later points inside the network is caught at send time.
+/// Deliveries do not follow redirects (``URLSessionTransport``), so a public receiver cannot
+/// send them on inside the network. A name that changes its answer between this look-up and the
+/// connection is not caught.
 public struct ReceiverGuard: Sendable {
+    /// Whether loopback, private and link-local receivers are let through (on-premises receivers).
     public let allowPrivate: Bool
 
+    /// A guard that refuses non-public receivers unless `allowPrivate`.
     public init(allowPrivate: Bool) {
         self.allowPrivate = allowPrivate
     }
@@ -18,16 +24,17 @@ public struct ReceiverGuard: Sendable {
     public func check(url: String) async throws {
         guard !allowPrivate else { return }
         guard let host = URLComponents(string: url)?.host, !host.isEmpty else { throw DomainError.invalid(field: "url", "has no host") }
-        let addresses = try await Self.resolve(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host)
+        let addresses = await Self.resolve(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host)
         guard !addresses.isEmpty else { throw DomainError.invalid(field: "url", "names a host that does not resolve") }
         guard addresses.allSatisfy(ReceiverAddress.isPublic) else {
             throw DomainError.invalid(field: "url", "must not point at a loopback, private or link-local address")
         }
     }
 
-    /// The host's IPv4 and IPv6 addresses, as bytes (a literal address answers itself).
-    static func resolve(_ host: String) async throws -> [[UInt8]] {
-        try await Task.detached {
+    /// The host's IPv4 and IPv6 addresses, as bytes (a literal address answers itself). The
+    /// lookup blocks, so it runs on NIO's blocking pool, not on a thread that answers requests.
+    static func resolve(_ host: String) async -> [[UInt8]] {
+        (try? await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
             var list: UnsafeMutablePointer<addrinfo>?
@@ -46,7 +53,7 @@ public struct ReceiverGuard: Sendable {
                 next = entry.pointee.ai_next
             }
             return found
-        }.value
+        }) ?? []
     }
 }
 

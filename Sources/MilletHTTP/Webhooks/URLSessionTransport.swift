@@ -5,7 +5,8 @@ import FoundationNetworking
 import MilletCore
 
 /// Sends webhook deliveries with Foundation's URLSession (libcurl on Linux): http and https,
-/// ten seconds per attempt.
+/// ten seconds per attempt. A redirect is not followed: its 3xx is the receiver's answer, a
+/// failed delivery tried again later.
 public struct URLSessionTransport: WebhookTransport {
     let session: URLSession
 
@@ -13,7 +14,17 @@ public struct URLSessionTransport: WebhookTransport {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
-        session = URLSession(configuration: configuration)
+        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }
+
+    /// Answers every redirect with "do not follow".
+    final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+            completionHandler: @escaping @Sendable (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
     }
 
     public func post(url: String, body: [UInt8], headers: [(String, String)]) async throws -> Int {

@@ -74,7 +74,10 @@ extension SQLStore {
                 for (index, replay) in try await Self.replays(db: db, purchases).enumerated() {
                     if let replay { outcomes[index] = replay }
                 }
-                for saleId in Set(purchases.map(\.sale.id)) {
+                // Orders are written after every sale's rows are taken, so the order-number rows are
+                // locked last, as every other writer of them does (no lock cycle on PostgreSQL).
+                var sold: [SalePurchase] = []
+                for saleId in Set(purchases.map(\.sale.id)).sorted() {
                     let indices = purchases.indices.filter { purchases[$0].sale.id == saleId && outcomes[$0] == nil }
                     guard !indices.isEmpty else { continue }
                     let limit = Int64(purchases[indices[0]].sale.perAccountLimit)
@@ -101,10 +104,11 @@ extension SQLStore {
                     let count = Int64(accepted.count)
                     guard count > 0 else { continue }
                     try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: count, sold: true)
-                    let numbers = try await Self.insertSaleOrders(db: db, accepted, note: "bought in the flash sale")
-                    for index in indices where outcomes[index] == nil {
-                        outcomes[index] = .created(orderId: purchases[index].orderId, number: numbers[purchases[index].orderId]!)
-                    }
+                    sold += accepted
+                }
+                let numbers = try await Self.insertSaleOrders(db: db, sold, note: "bought in the flash sale")
+                for index in purchases.indices where outcomes[index] == nil {
+                    outcomes[index] = .created(orderId: purchases[index].orderId, number: numbers[purchases[index].orderId]!)
                 }
                 return outcomes.map { $0! }
             }
@@ -171,8 +175,9 @@ extension SQLStore {
         var numbers: [String: String] = [:]
         for start in stride(from: 0, to: purchases.count, by: 400) {
             let chunk = purchases[start..<min(start + 400, purchases.count)]
-            // One statement per market and day takes the chunk's numbers.
-            for (place, group) in Dictionary(grouping: chunk, by: { [$0.sale.marketCode, Order.numberDay($0.now)] }) {
+            // One statement per market and day takes the chunk's numbers, in a fixed order.
+            for (place, group) in Dictionary(grouping: chunk, by: { [$0.sale.marketCode, Order.numberDay($0.now)] })
+                .sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
                 let taken = try await orderNumbers(db: db, market: place[0], placedAt: group[0].now, count: group.count)
                 for (purchase, number) in zip(group, taken) { numbers[purchase.orderId] = number }
             }

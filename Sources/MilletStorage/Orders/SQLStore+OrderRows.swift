@@ -124,7 +124,8 @@ extension SQLStore {
             name: try row.string("ship_name"), line1: try row.string("ship_line1"), city: try row.string("ship_city"),
             postcode: try row.string("ship_postcode"), phone: try row.string("ship_phone"))
         return Order(
-            id: id, number: try row.string("number"), accountId: try row.string("account_id"), marketCode: try row.string("market_code"),
+            // An order a node without migration 28 wrote has no number yet: it reads as before.
+            id: id, number: try row.optionalString("number") ?? "M" + id.prefix(10).uppercased(), accountId: try row.string("account_id"), marketCode: try row.string("market_code"),
             currency: try row.string("currency"), status: OrderStatus(rawValue: try row.string("status")) ?? .pendingPayment,
             lines: lines,
             totals: OrderTotals(
