@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import CompressNIO
 import MilletCore
 import Testing
 @testable import MilletHTTP
@@ -130,5 +131,41 @@ import Testing
             try await client.execute(uri: "/api/v1/nothing-here", method: .delete) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/products/no-such-phone", method: .head) { #expect($0.status == .notFound) }
         }
+    }
+}
+
+/// Answers gzipped when the client takes gzip and it is worth it.
+@Suite struct CompressionTests: HTTPHarness {
+    @Test func textAndJSONAreGzippedForClientsThatAcceptItAndNothingElseIs() async throws {
+        try await withApp { client, _ in
+            let plain = try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.headers[.contentEncoding] == nil)
+                return response.body
+            }
+            try await client.execute(uri: "/openapi.yaml", method: .get, headers: [.acceptEncoding: "br;q=1.0, gzip;q=0.8"]) { response in
+                #expect(response.headers[.contentEncoding] == "gzip" && response.headers[.vary]?.contains("Accept-Encoding") == true)
+                var packed = response.body
+                #expect(packed.readableBytes * 4 < plain.readableBytes)
+                let unpacked = try packed.decompress(with: .gzip())
+                #expect(unpacked == plain)
+            }
+            // A page keeps its own Vary and adds Accept-Encoding.
+            try await client.execute(uri: "/products/millet-note-3", method: .get, headers: [.acceptEncoding: "gzip"]) { response in
+                #expect(response.headers[.contentEncoding] == "gzip" && response.headers[.vary] == "Cookie, Accept-Language, Accept-Encoding")
+            }
+            // Refused gzip, a tiny answer and a HEAD go as they are (HEAD says what GET would).
+            try await client.execute(uri: "/openapi.yaml", method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { #expect($0.headers[.contentEncoding] == nil) }
+            try await client.execute(uri: "/health/live", method: .get, headers: [.acceptEncoding: "gzip"]) { #expect($0.headers[.contentEncoding] == nil) }
+            try await client.execute(uri: "/openapi.yaml", method: .head, headers: [.acceptEncoding: "gzip"]) { response in
+                #expect(response.body.readableBytes == 0 && response.headers[.contentEncoding] == "gzip")
+            }
+        }
+    }
+
+    @Test func theLiveEventStreamIsNeverCompressed() {
+        #expect(!CompressionMiddleware.isCompressible("text/event-stream"))
+        #expect(CompressionMiddleware.isCompressible("application/json; charset=utf-8") && !CompressionMiddleware.isCompressible("application/octet-stream"))
+        #expect(CompressionMiddleware.acceptsGzip("deflate, gzip") && CompressionMiddleware.acceptsGzip("*") && !CompressionMiddleware.acceptsGzip("gzip;q=0.000"))
+        #expect(!CompressionMiddleware.acceptsGzip(nil) && !CompressionMiddleware.acceptsGzip("br"))
     }
 }

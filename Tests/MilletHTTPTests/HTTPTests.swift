@@ -72,6 +72,8 @@ import Testing
                 let text = String(buffer: response.body)
                 #expect(text.contains("millet_orders{status=\"paid\"} 1"))
                 #expect(text.contains("millet_http_requests_total"))
+                #expect(text.contains("# TYPE process_cpu_seconds_total counter") && text.contains("process_resident_memory_bytes "))
+                #expect(text.contains("# HELP millet_orders "))
             }
         }
     }

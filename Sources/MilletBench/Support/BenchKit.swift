@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MilletCore
+import MilletHTTP
 import MilletStorage
 #if canImport(Glibc)
 import Glibc
@@ -57,15 +58,8 @@ enum BenchKit {
         var cpuPerRequest: Double { Double(cpuNanos) / 1e3 / Double(max(1, samples.count)) }
     }
 
-    /// CPU time this process has used, user and system, in nanoseconds. Unlike the wall clock it
-    /// hardly moves when other tenants of the machine take its cores, so the ratio of two phases'
-    /// CPU per request is the steadier figure for comparing two versions of the code.
-    static func cpuNanos() -> UInt64 {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        func nanos(_ t: timeval) -> UInt64 { UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_usec) * 1_000 }
-        return nanos(usage.ru_utime) + nanos(usage.ru_stime)
-    }
+    /// CPU time this process has used (``ProcessFigures/cpuNanos()``).
+    static func cpuNanos() -> UInt64 { ProcessFigures.cpuNanos() }
 
     /// Runs `total` requests of a workload in `rounds`, each after as many `GET /health/live` (the
     /// HTTP ceiling) on the same connections, so that a change in the machine's speed during the
@@ -97,12 +91,8 @@ enum BenchKit {
         return measured
     }
 
-    /// Resident memory of this process in bytes, from `/proc/self/statm`.
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
+    /// Resident memory of this process in bytes (``ProcessFigures/residentBytes()``).
+    static func residentBytes() -> Int { ProcessFigures.residentBytes() }
 
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -15,9 +15,11 @@ public enum MilletResources {
 /// Tests call this same function.
 public func buildRouter(_ services: MilletServices) async throws -> Router<MilletRequestContext> {
     let pages = try await PageRenderer(directory: MilletResources.directory)
+    _ = ProcessFigures.startedAt // the start time /metrics reports is read now, not at the first scrape
     let router = Router(context: MilletRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware(registry: services.registry))
     router.add(middleware: SecurityHeadersMiddleware(https: services.publicURL.lowercased().hasPrefix("https://")))
+    router.add(middleware: CompressionMiddleware())
     router.add(middleware: ErrorMiddleware(pages: pages))
     let routeTable = RouteTable()
     router.add(middleware: MethodMiddleware(table: routeTable))

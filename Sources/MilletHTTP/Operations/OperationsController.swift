@@ -34,7 +34,7 @@ struct OperationsController {
                 refusal.headers[.wwwAuthenticate] = "Bearer realm=\"metrics\""
                 throw refusal
             }
-            var text = registry.emitToString()
+            var text = registry.emitToString() + ProcessFigures.exposition()
             let counts = try await orders.countsByStatus()
             text += "# HELP millet_orders Orders by status.\n# TYPE millet_orders gauge\n"
             for status in OrderStatus.allCases {
