@@ -118,6 +118,10 @@ def prepare(server):
         status, body = server.request("POST", "/api/v1/accounts", {"email": email, "password": "crash-password", "displayName": f"Crash {i}"})
         assert status == 201, body
         fans.append(body["token"])
+    # Enough units for every order of a long run.
+    for warehouse in server.request("GET", "/api/v1/staff/warehouses?market=IN", token=staff)[1]["items"]:
+        status, body = server.request("POST", "/api/v1/staff/stock/receipts", {"skuId": sku, "warehouseId": warehouse["id"], "quantity": 100000}, staff)
+        assert status == 201, body
     model = "crash-" + uuid.uuid4().hex[:6]
     status, created = server.request("POST", "/api/v1/staff/device-models",
                                       {"id": model, "name": "Crash phone", "kind": "phone", "productLine": "phones"}, staff)
