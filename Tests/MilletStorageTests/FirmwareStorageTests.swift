@@ -337,3 +337,27 @@ final class RefusesCheckInsOnce: DeviceRepository {
     func tokens(upTo: Int64, limit: Int) async throws -> [IssuedToken] { try await store.tokens(upTo: upTo, limit: limit) }
     func adoption(modelId: String) async throws -> [AdoptionCount] { try await store.adoption(modelId: modelId) }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func onlyDevicesARolloutOfferedItsBuildReportOnIt(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, new) = try await firmwareFixture(store)
+            let rollout = try Rollout.plan(buildId: new.id, modelId: model.id, channel: .stable, markets: ["IN"], sourceVersions: ["14.0.6"],
+                                           stages: [100], now: clock.now())
+            try await store.createRollout(rollout)
+            let updates = FirmwareUpdates(devices: store, firmware: store, clock: clock)
+            let unit = try await store.register(try registration(model, "SN-OFFER"), tokenHash: "t-offer", now: clock.now())
+            let abroad = try await store.register(try registration(model, "SN-ABROAD", market: "ES"), tokenHash: "t-abroad", now: clock.now())
+            let notOffered = DomainError.conflict(code: "not_offered", message: "this rollout has not offered its build to this device")
+            func v(_ text: String) throws -> FirmwareVersion { try #require(FirmwareVersion(text)) }
+            // On 14.0.5 the unit was never offered a build for 14.0.6 only; in Spain, nor was the other.
+            await #expect(throws: notOffered) { _ = try await updates.report(unit, rolloutId: rollout.id, version: try v("14.0.5"), state: .failed, code: "E1") }
+            await #expect(throws: notOffered) { _ = try await updates.report(abroad, rolloutId: rollout.id, version: try v("14.0.6"), state: .failed, code: "E1") }
+            #expect(try await store.tally(rolloutId: rollout.id) == InstallTally())
+            // Still on the source version after a failure, or on the build after an install: counted.
+            _ = try await updates.report(unit, rolloutId: rollout.id, version: try v("14.0.6"), state: .failed, code: "E1")
+            let installed = try await updates.report(unit, rolloutId: rollout.id, version: try v("14.0.7"), state: .installed, code: nil)
+            #expect(installed.tally == InstallTally(installed: 1))
+        }
+    }
+}

@@ -146,13 +146,25 @@ public final class FirmwareUpdates: Sendable {
         guard let rollout = try await firmware.rollout(id: rolloutId), rollout.modelId == device.modelId else {
             throw DomainError.notFound(what: "rollout")
         }
-        guard rollout.reaches(device) else {
+        guard rollout.reaches(device), try await offered(rollout, toDeviceOn: version) else {
             throw DomainError.conflict(code: "not_offered", message: "this rollout has not offered its build to this device")
         }
         let result = try await firmware.report(
             rolloutId: rollout.id, deviceId: device.id, version: version.description, state: state, code: code, now: clock.now())
         if result.halted { forget() }
         return result
+    }
+
+    /// Whether a device that runs `version` after an install could have been offered the
+    /// rollout's build: when the rollout names source versions, the device must be on one of them
+    /// (the install failed), on the build (it installed), or on the build it rolls back to.
+    private func offered(_ rollout: Rollout, toDeviceOn version: FirmwareVersion) async throws -> Bool {
+        guard !rollout.sourceVersions.isEmpty else { return true }
+        var versions = rollout.sourceVersions
+        for buildId in [rollout.buildId] + [rollout.rollbackBuildId].compactMap({ $0 }) {
+            if let build = try await firmware.build(id: buildId) { versions.append(build.version) }
+        }
+        return versions.contains { FirmwareVersion($0) == version }
     }
 
     /// The published public keys, by id: what devices trust.
