@@ -74,6 +74,7 @@ import Testing
                 #expect(text.contains("millet_http_requests_total"))
                 #expect(text.contains("# TYPE process_cpu_seconds_total counter") && text.contains("process_resident_memory_bytes "))
                 #expect(text.contains("# HELP millet_orders "))
+                #expect(text.contains("millet_outbox_pending{outbox=\"notices\"} ") && text.contains("millet_outbox_oldest_age_seconds{outbox=\"refunds\"} 0"))
             }
         }
     }

@@ -25,7 +25,9 @@ import Testing
             // The operations endpoints are whatever OperationsController adds, read from a router
             // holding only them, so a new one shows up here as undocumented.
             let operationsRouter = Router(context: MilletRequestContext.self)
-            OperationsController(markets: services.markets, orders: services.orders, registry: services.registry, openAPI: "", metricsToken: "").addRoutes(to: operationsRouter)
+            OperationsController(
+                markets: services.markets, orders: services.orders, outboxes: services.outboxes, clock: services.clock, registry: services.registry, openAPI: "",
+                metricsToken: "").addRoutes(to: operationsRouter)
             let operationsPaths = Set(operationsRouter.routes.map { Self.openAPIPath($0.path.description) })
                 .subtracting(["/openapi.yaml"])
 

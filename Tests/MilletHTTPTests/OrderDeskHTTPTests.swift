@@ -35,6 +35,12 @@ struct OrderDeskHTTPTests: HTTPHarness {
             var holder = try await buyTheUnit(client, saleId, "Asha")
             let late = try await newFan(client, "Late")
             #expect(try await sale.buy(client, saleId, late, token: try await sale.token(client, saleId, late)).1 == "sold_out")
+            // Operators see the attempts by outcome.
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(services.metricsToken)) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains("millet_flash_sale_purchase_attempts_total{outcome=\"created\"} 1"))
+                #expect(text.contains("millet_flash_sale_purchase_attempts_total{outcome=\"sold_out\"} 1"))
+            }
             try await client.execute(uri: "/api/v1/orders/\(holder.orderId)/cancel", method: .post, headers: bearer(holder.fan)) {
                 #expect($0.status == .ok)
             }

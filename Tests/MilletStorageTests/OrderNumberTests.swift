@@ -39,3 +39,17 @@ extension StorageConformanceTests {
         #expect(Order.numberDay(Date(timeIntervalSince1970: 1_796_342_400)) == "20261204")
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func outboxDepthsCountWhatWaitsAndSinceWhen(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let before = try await store.outboxDepths()
+            #expect(before.map(\.name) == ["notices", "webhook_deliveries", "refunds", "captures"])
+            let (fan, sku, market) = try await fixture(store)
+            _ = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "outbox-1")
+            let notices = try #require(try await store.outboxDepths().first { $0.name == "notices" })
+            let was = try #require(before.first { $0.name == "notices" })
+            #expect(notices.pending == was.pending + 1 && notices.retrying == 0 && notices.oldestAt != nil)
+        }
+    }
+}

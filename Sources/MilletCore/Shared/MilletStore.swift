@@ -4,4 +4,4 @@ public typealias MilletStore = UnitOfWork & MarketRepository & AccountRepository
     & CartRepository & OrderRepository & PaymentRepository & RefundRepository & CaptureRepository & InvoiceRepository & ShippingMethodRepository & NoticeRepository & SandboxMessageRepository & SandboxLedger & FlashSaleRepository
     & CommunityRepository & ReleaseRepository & DiscussionRepository & ModerationRepository & StandingRepository
     & CommunitySearch & FCodeGrantRepository & WebhookRepository & DeviceRepository & FirmwareRepository
-    & ServiceRuleRepository & ServiceCaseRepository & ServiceCentreRepository & SparePartRepository & ServicePlanRepository
+    & ServiceRuleRepository & ServiceCaseRepository & ServiceCentreRepository & SparePartRepository & ServicePlanRepository & OutboxFigures

@@ -29,14 +29,15 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
 
     let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")
     OperationsController(
-        markets: services.markets, orders: services.orders, registry: services.registry, openAPI: openAPI, metricsToken: services.metricsToken
+        markets: services.markets, orders: services.orders, outboxes: services.outboxes, clock: services.clock, registry: services.registry,
+        openAPI: openAPI, metricsToken: services.metricsToken
     ).addRoutes(to: router)
 
     // Who may reach a route is decided by the group it is mounted on (``RouteGroups``).
     let api = RouteGroups(router.group("api/v1"), updates: services.updates)
     // The router tries a path's parts against the routes in the order they were added: flash
     // sales come first, because at a launch nearly every request is a purchase attempt.
-    FlashSalesController(desk: services.saleDesk, clock: services.clock).addRoutes(to: api)
+    FlashSalesController(desk: services.saleDesk, business: services.business, clock: services.clock).addRoutes(to: api)
     AccountsController(authenticator: services.authenticator, desk: services.accountDesk).addRoutes(to: api)
     MessagesController(notices: services.notices, sandbox: services.sandboxMessages).addRoutes(to: api)
     MarketsController(markets: services.markets).addRoutes(to: api)
@@ -64,7 +65,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     ModerationController(desk: services.communityDesk, moderation: services.moderation, clock: services.clock).addRoutes(to: api)
     StandingController(desk: services.communityDesk, accounts: services.accounts, fcodeGrants: services.fcodeGrants, flashSales: services.flashSales, search: services.search, standing: services.standing, clock: services.clock).addRoutes(to: api)
     WebhooksController(webhooks: services.webhooks, receivers: services.receivers, clock: services.clock).addRoutes(to: api)
-    DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets).addRoutes(to: api)
+    DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets, business: services.business).addRoutes(to: api)
     FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, releases: services.releases, clock: services.clock).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))

@@ -80,6 +80,10 @@ public struct MilletServices: Sendable {
     /// Where the store is reached from outside (`MILLET_PUBLIC_URL`): links in messages, the
     /// origin forms may come from, and, when HTTPS, `Secure` cookies and HSTS.
     public let publicURL: String
+    /// How far behind each outbox is, for `/metrics`.
+    public let outboxes: any OutboxFigures
+    /// Purchase attempts and check-ins by outcome, for `/metrics`.
+    public let business: BusinessMetrics
     /// Which addresses webhook receivers may have.
     public let receivers: ReceiverGuard
     /// The bearer token `/metrics` asks of its scraper.
@@ -160,6 +164,8 @@ public struct MilletServices: Sendable {
             email: email ?? SandboxMailbox(messages: store, clock: clock), sms: sms ?? SandboxSMSProvider(messages: store, clock: clock),
             clock: clock, publicURL: publicURL)
         self.registry = registry
+        self.outboxes = store
+        self.business = BusinessMetrics(registry: registry)
         self.publicURL = publicURL
         self.metricsToken = metricsToken
     }

@@ -11,6 +11,8 @@ struct DevicesController {
     let firmware: any FirmwareRepository
     let firmwareFiles: FirmwareFiles
     let markets: any MarketRepository
+    /// Check-ins by answer.
+    let business: BusinessMetrics
 
     struct RegistrationBody: Decodable {
         let serial, model, secret, market, channel, version: String
@@ -56,7 +58,9 @@ struct DevicesController {
             let body = try await CheckInBody.read(request, context: context)
             let version = try FirmwareVersion.parse(body.version, field: "version")
             return try await checkIns.measure { load in
-                CheckInDTO(try await updates.checkIn(device, version: version, load: load, random: .random(in: 0..<1)))
+                let answer = try await updates.checkIn(device, version: version, load: load, random: .random(in: 0..<1))
+                business.checkIn(offered: answer.offer != nil)
+                return CheckInDTO(answer)
             }
         }
         groups.devices.post("devices/reports") { request, context in

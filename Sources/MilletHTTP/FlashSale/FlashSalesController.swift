@@ -8,11 +8,14 @@ struct FlashSalesController {
     let desk: SaleDesk
     let clock: any MilletClock
     let feed: LiveFeed
+    /// Purchase attempts by outcome.
+    let business: BusinessMetrics
     /// Purchases go straight to the engine: at a launch nearly every request is one.
     var engine: FlashSaleEngine { desk.engine }
 
-    init(desk: SaleDesk, clock: any MilletClock) {
+    init(desk: SaleDesk, business: BusinessMetrics, clock: any MilletClock) {
         self.desk = desk
+        self.business = business
         self.clock = clock
         self.feed = LiveFeed(desk: desk, clock: clock)
     }
@@ -55,28 +58,14 @@ struct FlashSalesController {
     func addRoutes(to groups: RouteGroups) {
         // First: at a launch nearly every request is a purchase attempt (see `buildRouter`).
         groups.open.post("flash-sales/:id/purchases") { request, context in
-            let account = try context.requireAccount()
-            let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
-            let saleId = try context.parameters.require("id")
-            let raw = try await request.body.collect(upTo: context.maxUploadSize)
-            // The sold-out fast path answers before the body is decoded; F-code purchases skip it
-            // (they buy from their own allotment, before the start or after a sell-out).
-            if !Self.mentionsFCode(raw), try !engine.quickPrecheck(saleId: saleId, accountId: account.id, idempotencyKey: key) {
-                try await engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
+            do {
+                let bought = try await purchase(request, context: context)
+                business.purchase(bought.replayed ? "replayed" : "created")
+                return OrderDTO(bought.order).with(status: .created)
+            } catch {
+                business.purchase(APIError.from(error).code)
+                throw error
             }
-            let body = try Request.decodeJSON(PurchaseBody.self, from: raw)
-            let a = body.shippingAddress
-            let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
-            let bought: SaleOrder
-            if let fcode = body.fcode {
-                guard FCode.isWellFormed(fcode) else { throw DomainError.invalid(field: "fcode", "is not an F-code") }
-                bought = try await engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
-            } else {
-                bought = try await engine.purchase(
-                    saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
-                    token: body.purchaseToken, proof: body.proofOfWork)
-            }
-            return OrderDTO(bought.order).with(status: .created)
         }
         groups.open.get("flash-sales") { _, _ in
             let now = clock.now()
@@ -156,5 +145,31 @@ struct FlashSalesController {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// A purchase attempt: the sold-out fast path, then the engine (or an F-code's allotment).
+    private func purchase(_ request: Request, context: MilletRequestContext) async throws -> SaleOrder {
+        let account = try context.requireAccount()
+        let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
+        let saleId = try context.parameters.require("id")
+        let raw = try await request.body.collect(upTo: context.maxUploadSize)
+        // The sold-out fast path answers before the body is decoded; F-code purchases skip it
+        // (they buy from their own allotment, before the start or after a sell-out).
+        if !Self.mentionsFCode(raw), try !engine.quickPrecheck(saleId: saleId, accountId: account.id, idempotencyKey: key) {
+            try await engine.precheck(saleId: saleId, accountId: account.id, idempotencyKey: key)
+        }
+        let body = try Request.decodeJSON(PurchaseBody.self, from: raw)
+        let a = body.shippingAddress
+        let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
+        let bought: SaleOrder
+        if let fcode = body.fcode {
+            guard FCode.isWellFormed(fcode) else { throw DomainError.invalid(field: "fcode", "is not an F-code") }
+            bought = try await engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
+        } else {
+            bought = try await engine.purchase(
+                saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
+                token: body.purchaseToken, proof: body.proofOfWork)
+        }
+        return bought
     }
 }

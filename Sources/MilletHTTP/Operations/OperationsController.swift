@@ -7,6 +7,8 @@ import Prometheus
 struct OperationsController {
     let markets: any MarketRepository
     let orders: any OrderRepository
+    let outboxes: any OutboxFigures
+    let clock: any MilletClock
     let registry: PrometheusCollectorRegistry
     let openAPI: String
     /// What Prometheus sends as `Authorization: Bearer <token>` (its `authorization` setting).
@@ -40,6 +42,7 @@ struct OperationsController {
             for status in OrderStatus.allCases {
                 text += "millet_orders{status=\"\(status.rawValue)\"} \(counts[status] ?? 0)\n"
             }
+            text += try await outboxLines()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -47,5 +50,19 @@ struct OperationsController {
         router.get("openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: openAPI)))
         }
+    }
+
+    /// Each outbox's depth, retries and the age of its oldest entry.
+    private func outboxLines() async throws -> String {
+        let depths = try await outboxes.outboxDepths(), now = clock.now()
+        var text = "# HELP millet_outbox_pending Entries waiting to leave the process, by outbox.\n# TYPE millet_outbox_pending gauge\n"
+        for depth in depths { text += "millet_outbox_pending{outbox=\"\(depth.name)\"} \(depth.pending)\n" }
+        text += "# HELP millet_outbox_retrying Waiting entries that failed at least once, by outbox.\n# TYPE millet_outbox_retrying gauge\n"
+        for depth in depths { text += "millet_outbox_retrying{outbox=\"\(depth.name)\"} \(depth.retrying)\n" }
+        text += "# HELP millet_outbox_oldest_age_seconds Age of the oldest waiting entry, by outbox (0 when empty).\n# TYPE millet_outbox_oldest_age_seconds gauge\n"
+        for depth in depths {
+            text += "millet_outbox_oldest_age_seconds{outbox=\"\(depth.name)\"} \(depth.oldestAt.map { max(0, now.timeIntervalSince($0)) } ?? 0)\n"
+        }
+        return text
     }
 }

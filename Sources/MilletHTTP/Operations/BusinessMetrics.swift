@@ -1,0 +1,37 @@
+import Prometheus
+import Synchronization
+
+/// The business figures operators watch, in the registry `/metrics` serves: flash-sale purchase
+/// attempts by outcome (admission refusals among them, as `rate_limited` and `overloaded`) and
+/// device check-ins by answer. Each counter is made once per label value.
+public final class BusinessMetrics: Sendable {
+    private let registry: PrometheusCollectorRegistry
+    private let made = Mutex<[String: Counter]>([:])
+
+    static var purchases: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "millet_flash_sale_purchase_attempts", unitName: "total",
+            helpText: "Flash-sale purchase attempts by outcome: created, replayed, or the refusal's code.")
+    }
+    static var checkIns: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "millet_device_check_ins", unitName: "total", helpText: "Device check-ins by answer: offered an update, or none.")
+    }
+
+    public init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
+
+    /// One purchase attempt ended with `outcome`.
+    func purchase(_ outcome: String) { counter(Self.purchases, "outcome", outcome).increment() }
+
+    /// One check-in was answered with an offer or without.
+    func checkIn(offered: Bool) { counter(Self.checkIns, "answer", offered ? "offered" : "none").increment() }
+
+    private func counter(_ descriptor: MetricNameDescriptor, _ label: String, _ value: String) -> Counter {
+        let key = descriptor.metricName + " " + value
+        if let known = made.withLock({ $0[key] }) { return known }
+        let made = registry.makeCounter(descriptor: descriptor, labels: [(label, value)])
+        self.made.withLock { $0[key] = made }
+        return made
+    }
+}
