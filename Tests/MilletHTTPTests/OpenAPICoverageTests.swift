@@ -26,7 +26,8 @@ import Testing
             // holding only them, so a new one shows up here as undocumented.
             let operationsRouter = Router(context: MilletRequestContext.self)
             OperationsController(
-                markets: services.markets, orders: services.orders, outboxes: services.outboxes, clock: services.clock, registry: services.registry, openAPI: "",
+                markets: services.markets, orders: services.orders, outboxes: services.outboxes, engine: services.engine, business: services.business,
+                clock: services.clock, registry: services.registry, openAPI: "",
                 metricsToken: "").addRoutes(to: operationsRouter)
             let operationsPaths = Set(operationsRouter.routes.map { Self.openAPIPath($0.path.description) })
                 .subtracting(["/openapi.yaml"])

@@ -40,6 +40,7 @@ struct OrderDeskHTTPTests: HTTPHarness {
                 let text = String(buffer: response.body)
                 #expect(text.contains("millet_flash_sale_purchase_attempts_total{outcome=\"created\"} 1"))
                 #expect(text.contains("millet_flash_sale_purchase_attempts_total{outcome=\"sold_out\"} 1"))
+                #expect(text.contains("millet_sale_journal_purchases_total 1") && text.contains("millet_live_viewers 0"))
             }
             try await client.execute(uri: "/api/v1/orders/\(holder.orderId)/cancel", method: .post, headers: bearer(holder.fan)) {
                 #expect($0.status == .ok)

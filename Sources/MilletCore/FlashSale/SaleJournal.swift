@@ -15,6 +15,8 @@ public actor SaleJournal {
     /// Transactions written and purchases in them, for the benchmark and metrics.
     public private(set) var transactions = 0
     public private(set) var journaled = 0
+    /// Time spent in commits, all transactions together.
+    public private(set) var committing: Duration = .zero
 
     public init(repository: any FlashSaleRepository, node: String, maxBatch: Int = 500) {
         self.repository = repository
@@ -38,7 +40,9 @@ public actor SaleJournal {
             let batch = Array(queue.prefix(maxBatch))
             queue.removeFirst(batch.count)
             do {
+                let started = ContinuousClock.now
                 let outcomes = try await repository.commit(batch.map(\.purchase), node: node)
+                committing += ContinuousClock.now - started
                 transactions += 1
                 journaled += batch.count
                 for (entry, outcome) in zip(batch, outcomes) { entry.reply.resume(returning: outcome) }

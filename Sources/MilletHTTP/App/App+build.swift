@@ -29,7 +29,8 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
 
     let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")
     OperationsController(
-        markets: services.markets, orders: services.orders, outboxes: services.outboxes, clock: services.clock, registry: services.registry,
+        markets: services.markets, orders: services.orders, outboxes: services.outboxes, engine: services.engine, business: services.business,
+        clock: services.clock, registry: services.registry,
         openAPI: openAPI, metricsToken: services.metricsToken
     ).addRoutes(to: router)
 

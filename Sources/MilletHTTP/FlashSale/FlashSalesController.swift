@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MilletCore
+import Synchronization
 
 /// Flash sales: the public calendar and live figures, reservations, purchases (in memory, group
 /// committed), F-codes, and staff scheduling.
@@ -134,7 +135,9 @@ struct FlashSalesController {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+        return Response(status: .ok, headers: headers, body: ResponseBody { [business] writer in
+            business.liveViewers.wrappingAdd(1, ordering: .relaxed)
+            defer { business.liveViewers.wrappingSubtract(1, ordering: .relaxed) }
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             let started = ContinuousClock.now
             while ContinuousClock.now - started < .seconds(600), !engine.closing {

@@ -7,6 +7,8 @@ import Synchronization
 public final class BusinessMetrics: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let made = Mutex<[String: Counter]>([:])
+    /// Open live sale pages (event streams) on this node.
+    let liveViewers = Atomic<Int>(0)
 
     static var purchases: MetricNameDescriptor {
         MetricNameDescriptor(

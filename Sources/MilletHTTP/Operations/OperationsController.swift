@@ -2,12 +2,15 @@ import Foundation
 import Hummingbird
 import MilletCore
 import Prometheus
+import Synchronization
 
 /// `/health`, `/metrics` (Prometheus text, for a scraper with the metrics token) and `/openapi.yaml`.
 struct OperationsController {
     let markets: any MarketRepository
     let orders: any OrderRepository
     let outboxes: any OutboxFigures
+    let engine: FlashSaleEngine
+    let business: BusinessMetrics
     let clock: any MilletClock
     let registry: PrometheusCollectorRegistry
     let openAPI: String
@@ -42,7 +45,7 @@ struct OperationsController {
             for status in OrderStatus.allCases {
                 text += "millet_orders{status=\"\(status.rawValue)\"} \(counts[status] ?? 0)\n"
             }
-            text += try await outboxLines()
+            text += try await outboxLines() + (await saleLines())
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -50,6 +53,27 @@ struct OperationsController {
         router.get("openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: openAPI)))
         }
+    }
+
+    /// The flash-sale journal's batches and commit time, and the live pages open.
+    private func saleLines() async -> String {
+        let journal = await engine.journalFigures()
+        let seconds = Double(journal.committing.components.seconds) + Double(journal.committing.components.attoseconds) / 1e18
+        return """
+            # HELP millet_sale_journal_transactions_total Group-commit transactions of flash-sale purchases.
+            # TYPE millet_sale_journal_transactions_total counter
+            millet_sale_journal_transactions_total \(journal.transactions)
+            # HELP millet_sale_journal_purchases_total Purchases committed by the journal (over transactions: the batch size).
+            # TYPE millet_sale_journal_purchases_total counter
+            millet_sale_journal_purchases_total \(journal.purchases)
+            # HELP millet_sale_journal_commit_seconds_total Time spent committing (over transactions: the commit latency).
+            # TYPE millet_sale_journal_commit_seconds_total counter
+            millet_sale_journal_commit_seconds_total \(seconds)
+            # HELP millet_live_viewers Live sale pages open on this node.
+            # TYPE millet_live_viewers gauge
+            millet_live_viewers \(business.liveViewers.load(ordering: .relaxed))
+
+            """
     }
 
     /// Each outbox's depth, retries and the age of its oldest entry.
