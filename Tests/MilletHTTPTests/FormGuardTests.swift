@@ -88,7 +88,7 @@ import Testing
             // A page is the visitor's own, in their language.
             try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "es-ES"]) { response in
                 #expect(response.headers[.contentLanguage] == "es" && response.headers[.cacheControl] == "private, no-cache")
-                #expect(response.headers[.vary] == "Cookie, Accept-Language")
+                #expect(response.headers[.vary] == "Cookie, Accept-Language, Accept-Encoding")
             }
             // A token answer is never cached; a refusal for want of one names the scheme.
             try await client.execute(uri: "/api/v1/sessions", method: .post, body: json(["email": "fan@millet.test", "password": "millet-fan"])) { response in
@@ -153,8 +153,15 @@ import Testing
             try await client.execute(uri: "/products/millet-note-3", method: .get, headers: [.acceptEncoding: "gzip"]) { response in
                 #expect(response.headers[.contentEncoding] == "gzip" && response.headers[.vary] == "Cookie, Accept-Language, Accept-Encoding")
             }
+            // A static file loses its byte ranges and gets its own validator once gzipped.
+            try await client.execute(uri: "/static/css/millet.css", method: .get, headers: [.acceptEncoding: "gzip"]) { response in
+                #expect(response.headers[.contentEncoding] == "gzip" && response.headers[.acceptRanges] == nil)
+                #expect(response.headers[.eTag]?.hasSuffix("-gzip\"") == true)
+            }
             // Refused gzip, a tiny answer and a HEAD go as they are (HEAD says what GET would).
-            try await client.execute(uri: "/openapi.yaml", method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { #expect($0.headers[.contentEncoding] == nil) }
+            try await client.execute(uri: "/openapi.yaml", method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { response in
+                #expect(response.headers[.contentEncoding] == nil && response.headers[.vary] == "Accept-Encoding")
+            }
             try await client.execute(uri: "/health/live", method: .get, headers: [.acceptEncoding: "gzip"]) { #expect($0.headers[.contentEncoding] == nil) }
             try await client.execute(uri: "/openapi.yaml", method: .head, headers: [.acceptEncoding: "gzip"]) { response in
                 #expect(response.body.readableBytes == 0 && response.headers[.contentEncoding] == "gzip")
@@ -166,6 +173,6 @@ import Testing
         #expect(!CompressionMiddleware.isCompressible("text/event-stream"))
         #expect(CompressionMiddleware.isCompressible("application/json; charset=utf-8") && !CompressionMiddleware.isCompressible("application/octet-stream"))
         #expect(CompressionMiddleware.acceptsGzip("deflate, gzip") && CompressionMiddleware.acceptsGzip("*") && !CompressionMiddleware.acceptsGzip("gzip;q=0.000"))
-        #expect(!CompressionMiddleware.acceptsGzip(nil) && !CompressionMiddleware.acceptsGzip("br"))
+        #expect(!CompressionMiddleware.acceptsGzip(nil) && !CompressionMiddleware.acceptsGzip("br") && !CompressionMiddleware.acceptsGzip("gzip;q=0, *"))
     }
 }

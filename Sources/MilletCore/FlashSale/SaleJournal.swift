@@ -18,6 +18,9 @@ public actor SaleJournal {
     /// Time spent in commits, all transactions together.
     public private(set) var committing: Duration = .zero
 
+    /// The three figures at one moment.
+    public func figures() -> (transactions: Int, purchases: Int, committing: Duration) { (transactions, journaled, committing) }
+
     public init(repository: any FlashSaleRepository, node: String, maxBatch: Int = 500) {
         self.repository = repository
         self.node = node

@@ -13,30 +13,39 @@ struct CompressionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        guard Self.acceptsGzip(request.headers[.acceptEncoding]) else { return response }
+        guard Self.isCompressible(response.headers[.contentType]), response.headers[.cacheControl]?.contains("no-transform") != true else {
+            return response
+        }
+        // Whether or not this answer is compressed, another client's may be.
+        response.headers[.vary] = response.headers[.vary].map { $0.contains("Accept-Encoding") ? $0 : $0 + ", Accept-Encoding" } ?? "Accept-Encoding"
         guard response.status == .ok, response.headers[.contentEncoding] == nil,
               let length = response.body.contentLength, (Self.minimumSize...Self.maximumSize).contains(length),
-              Self.isCompressible(response.headers[.contentType])
+              Self.acceptsGzip(request.headers[.acceptEncoding])
         else { return response }
         let collected = Collected()
         try await response.body.write(CollectingWriter(into: collected))
         var plain = collected.buffer
         let packed = try plain.compress(with: .gzip())
         response.headers[.contentEncoding] = "gzip"
-        response.headers[.vary] = response.headers[.vary].map { $0.contains("Accept-Encoding") ? $0 : $0 + ", Accept-Encoding" } ?? "Accept-Encoding"
+        // Ranges and the validator describe the plain bytes, not these.
+        response.headers[.acceptRanges] = nil
+        if let tag = response.headers[.eTag] {
+            response.headers[.eTag] = (tag.hasPrefix("W/") ? tag : "W/" + tag).replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "W/", with: "W/\"") + "-gzip\""
+        }
         response.body = ResponseBody(byteBuffer: packed)
         return response
     }
 
-    /// Whether `Accept-Encoding` lists gzip (or `*`) with a weight above 0.
+    /// Whether `Accept-Encoding` gives gzip a weight above 0: its own entry, or else `*`'s.
     static func acceptsGzip(_ header: String?) -> Bool {
         guard let header else { return false }
-        return header.lowercased().split(separator: ",").contains { part in
+        var weights: [String: Double] = [:]
+        for part in header.lowercased().split(separator: ",") {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pieces.first == "gzip" || pieces.first == "*" else { return false }
-            let weight = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            return weight > 0
+            guard let coding = pieces.first else { continue }
+            weights[coding] = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
         }
+        return (weights["gzip"] ?? weights["*"] ?? 0) > 0
     }
 
     static func isCompressible(_ contentType: String?) -> Bool {

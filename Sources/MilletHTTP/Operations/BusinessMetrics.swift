@@ -24,15 +24,16 @@ public final class BusinessMetrics: Sendable {
     }
 
     /// One purchase attempt ended with `outcome`.
-    func purchase(_ outcome: String) { counter(Self.purchases, "outcome", outcome).increment() }
+    func purchase(_ outcome: String) { counter("purchases", Self.purchases, "outcome", outcome).increment() }
 
     /// One check-in was answered with an offer or without.
-    func checkIn(offered: Bool) { counter(Self.checkIns, "answer", offered ? "offered" : "none").increment() }
+    func checkIn(offered: Bool) { counter("check-ins", Self.checkIns, "answer", offered ? "offered" : "none").increment() }
 
-    private func counter(_ descriptor: MetricNameDescriptor, _ label: String, _ value: String) -> Counter {
-        let key = descriptor.metricName + " " + value
+    /// The counter of `family` for one label value, made once (the descriptor only then).
+    private func counter(_ family: String, _ descriptor: @autoclosure () -> MetricNameDescriptor, _ label: String, _ value: String) -> Counter {
+        let key = family + " " + value
         if let known = made.withLock({ $0[key] }) { return known }
-        let made = registry.makeCounter(descriptor: descriptor, labels: [(label, value)])
+        let made = registry.makeCounter(descriptor: descriptor(), labels: [(label, value)])
         self.made.withLock { $0[key] = made }
         return made
     }

@@ -14,12 +14,16 @@ public enum ProcessFigures {
     /// CPU per request is the steadier figure for comparing two versions of the code.
     public static func cpuNanos() -> UInt64 {
         var usage = rusage()
+        #if canImport(Glibc)
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
         func nanos(_ t: timeval) -> UInt64 { UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_usec) * 1_000 }
         return nanos(usage.ru_utime) + nanos(usage.ru_stime)
     }
 
-    /// Resident memory of this process in bytes, from `/proc/self/statm`.
+    /// Resident memory of this process in bytes, from `/proc/self/statm` (0 where there is none).
     public static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
