@@ -128,13 +128,14 @@ public final class Authenticator: Sendable {
 
     public init(
         accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock,
-        deviceKey: [UInt8] = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }, registrationsPerHour: Int = 20, sessionLifetime: TimeInterval = 30 * 24 * 3600
+        deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20, sessionLifetime: TimeInterval = 30 * 24 * 3600
     ) {
         self.hashings = Mutex(LoginThrottle(maxFailures: registrationsPerHour, window: 3600, lockout: 3600))
         self.accounts = accounts
         self.hasher = hasher
         self.clock = clock
-        self.deviceKey = deviceKey
+        // Without a kept key (tests, one node) a random one: tokens last as long as the process.
+        self.deviceKey = deviceKey ?? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         self.links = Mutex(LoginThrottle(maxFailures: 5))
         self.sessionLifetime = sessionLifetime
     }
@@ -161,24 +162,26 @@ public final class Authenticator: Sendable {
         let device = account.flatMap { account in
             deviceToken.flatMap { KnownDevice.read($0, key: deviceKey(account)) }.flatMap { $0.accountId == account.id ? $0 : nil }
         }
+        // The account and this address, as the addresses it logged in from are kept.
+        let seenHere = account.map { $0.id + "|" + clientIP }
         let keys: [LoginGate.Key], clearing: Set<String>
         if let device {
             keys = [.init("device:" + device.nonce, .knownSource)]
             clearing = [keys[0].name]
-        } else if let account, knownIPs.withLock({ $0.contains(account.id + "|" + clientIP) }) {
+        } else if let seenHere, knownIPs.withLock({ $0.contains(seenHere) }) {
             // Others behind the same address share this key, so the owner's success does not
             // clear their failures.
-            keys = [.init("known-ip:" + Secrets.digest(account.id + "|" + clientIP), .knownSource)]
+            keys = [.init("known-ip:" + Secrets.digest(seenHere), .knownSource)]
             clearing = []
         } else {
             keys = [.init("account:" + Secrets.digest(email), .account), .init("ip:" + clientIP, .ip)]
             clearing = [keys[0].name]
         }
         let right = try await check(password, against: account?.passwordHash, keys: keys, clearing: clearing)
-        guard right, let account else { throw DomainError.unauthenticated(message: "email or password is wrong") }
+        guard right, let account, let seenHere else { throw DomainError.unauthenticated(message: "email or password is wrong") }
         knownIPs.withLock {
             if $0.count >= 100_000 { $0.removeAll() }
-            $0.insert(account.id + "|" + clientIP)
+            $0.insert(seenHere)
         }
         let known = device ?? KnownDevice.make(accountId: account.id)
         return LoggedIn(account: account, token: try await startSession(for: account), deviceToken: known.token(key: deviceKey(account)))

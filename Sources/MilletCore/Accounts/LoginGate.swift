@@ -79,21 +79,23 @@ public struct LoginGate: Sendable {
     /// Admits an attempt on every key or on none: `throttled` with the longest wait when any key
     /// must wait. An admitted attempt must be settled.
     public mutating func admit(_ keys: [Key], now: Date) throws -> Ticket {
-        var wait: TimeInterval = 0
-        for key in keys {
-            var entry = entries[key.name] ?? Entry()
-            if now.timeIntervalSince(entry.lastFailure) >= key.policy.memory { entry.failures = 0 }
-            wait = max(wait, Self.wait(entry, key.policy, now: now))
-        }
+        let wait = keys.map { Self.wait(entry($0, now: now), $0.policy, now: now) }.max() ?? 0
         guard wait == 0 else { throw DomainError.throttled(retryAfterSeconds: max(1, Int(wait.rounded(.up)))) }
         if entries.count >= capacity { forgetIdle(now: now) }
         for key in keys {
-            var entry = entries[key.name] ?? Entry()
-            if now.timeIntervalSince(entry.lastFailure) >= key.policy.memory { entry.failures = 0 }
+            var entry = entry(key, now: now)
             entry.checking += 1
             entries[key.name] = entry
         }
         return Ticket(keys: keys)
+    }
+
+    /// A key's entry as it stands at `now`: its failures forgotten once its policy's memory has
+    /// passed since the last.
+    private func entry(_ key: Key, now: Date) -> Entry {
+        var entry = entries[key.name] ?? Entry()
+        if now.timeIntervalSince(entry.lastFailure) >= key.policy.memory { entry.failures = 0 }
+        return entry
     }
 
     /// Seconds a key must wait before another attempt, counting attempts still being checked as

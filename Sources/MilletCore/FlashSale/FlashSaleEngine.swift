@@ -33,12 +33,13 @@ public actor FlashSaleEngine {
         let skuCode: String
         let productName: String
 
-        /// A purchase of one unit of this sale, priced for its market.
-        func purchase(accountId: String, key: String, address: ShippingAddress, now: Date) throws -> SalePurchase {
+        /// A purchase of one unit of this sale, priced for its market; `request` is its digest when
+        /// the caller has it already.
+        func purchase(accountId: String, key: String, address: ShippingAddress, now: Date, request: String? = nil) throws -> SalePurchase {
             SalePurchase(
                 orderId: Identifier.makeSequential(), sale: allocator.sale, accountId: accountId, idempotencyKey: key, address: address,
                 totals: try OrderTotals.compute(lines: [(allocator.sale.price, 1)], market: market),
-                skuCode: skuCode, productName: productName, now: now)
+                skuCode: skuCode, productName: productName, now: now, requestHash: request)
         }
     }
 
@@ -155,7 +156,7 @@ public actor FlashSaleEngine {
     /// up in the database, so a reservation made after this node loaded the sale (here or on
     /// another node) still counts.
     private func refusal(_ saleId: String, accountId: String, now: Date) async throws -> PurchaseRefusal? {
-        // Temporaries only: see ``buy(saleId:accountId:key:address:now:)``.
+        // Temporaries only: see ``buy(saleId:accountId:key:address:request:now:)``.
         let refusal = try await load(saleId).allocator.refusal(accountId: accountId, now: now)
         guard refusal == .notReserved, loaded[saleId]?.reservationsSettled == false else { return refusal }
         let sale = try held(saleId).allocator.sale
@@ -234,7 +235,7 @@ public actor FlashSaleEngine {
         spentTokens[pass.nonce] = saleId
         defer { attempts.remove(key) }
         do {
-            let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, now: now)
+            let result = try await buy(saleId: saleId, accountId: accountId, key: idempotencyKey, address: address, request: request, now: now)
             quick.withLock {
                 $0.wins[key] = (saleId, result.order, request)
                 $0.buyers.insert(QuickView.buyer(saleId, accountId))
@@ -247,12 +248,12 @@ public actor FlashSaleEngine {
         }
     }
 
-    private func buy(saleId: String, accountId: String, key: String, address: ShippingAddress, now: Date) async throws -> SaleOrder {
+    private func buy(saleId: String, accountId: String, key: String, address: ShippingAddress, request: String, now: Date) async throws -> SaleOrder {
         // No copy of the sale's `Loaded` is kept here: while one is alive, every change the actor
         // makes to the allocator copies its per-account table, a cost that grows with every win.
         _ = try await load(saleId)
         if strategy == .rowLock {
-            let purchase = try held(saleId).purchase(accountId: accountId, key: key, address: address, now: now)
+            let purchase = try held(saleId).purchase(accountId: accountId, key: key, address: address, now: now, request: request)
             switch try await repository.commitOne(purchase) {
             case .created(_, let number): return SaleOrder(order: purchase.order(number: number), replayed: false)
             case .replayed(let orderId): return try await replayed(orderId)
@@ -266,7 +267,6 @@ public actor FlashSaleEngine {
             case .refuse(let refusal):
                 // A key of a buyer's answered before this node started (or on another node) still
                 // answers its order.
-                let request = SalePurchase.requestHash(saleId: saleId, address: address)
                 if let order = try await acknowledged(refusal, saleId: saleId, accountId: accountId, key: key, request: request) {
                     return SaleOrder(order: order, replayed: true)
                 }
@@ -278,7 +278,7 @@ public actor FlashSaleEngine {
                 break decide
             }
         }
-        let purchase = try held(saleId).purchase(accountId: accountId, key: key, address: address, now: now)
+        let purchase = try held(saleId).purchase(accountId: accountId, key: key, address: address, now: now, request: request)
         inFlight += 1
         defer { inFlight -= 1 }
         let outcome: JournalOutcome

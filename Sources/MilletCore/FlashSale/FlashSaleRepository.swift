@@ -12,11 +12,16 @@ public struct SalePurchase: Sendable {
     public let skuCode: String
     public let productName: String
     public let now: Date
+    /// The ``IdempotentRequest`` digest of the purchase: the sale and where it ships (a retry may
+    /// carry a new purchase token). The engine has it before the purchase is made; without it,
+    /// it is worked out here.
+    public let requestHash: String
 
     public init(
         orderId: String, sale: FlashSale, accountId: String, idempotencyKey: String, address: ShippingAddress,
-        totals: OrderTotals, skuCode: String, productName: String, now: Date
+        totals: OrderTotals, skuCode: String, productName: String, now: Date, requestHash: String? = nil
     ) {
+        self.requestHash = requestHash ?? Self.requestHash(saleId: sale.id, address: address)
         self.orderId = orderId
         self.sale = sale
         self.accountId = accountId
@@ -29,10 +34,6 @@ public struct SalePurchase: Sendable {
     }
 
     public var paymentDeadline: Date { now.addingTimeInterval(TimeInterval(sale.paymentWindowSeconds)) }
-
-    /// The ``IdempotentRequest`` digest of the purchase: the sale and where it ships (a retry may
-    /// carry a new purchase token).
-    public var requestHash: String { Self.requestHash(saleId: sale.id, address: address) }
 
     /// The digest of a purchase of `saleId` shipped to `address`, known before the purchase is made.
     public static func requestHash(saleId: String, address: ShippingAddress) -> String {

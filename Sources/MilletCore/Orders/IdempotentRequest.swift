@@ -7,10 +7,16 @@ public enum IdempotentRequest {
         Secrets.digest(parts.map { $0.map { "=" + $0 } ?? "-" }.joined(separator: "\u{1F}"))
     }
 
-    /// Refuses `given` when the key's first request was another (orders kept from before
-    /// requests had digests compare equal to anything).
+    /// Whether `given` is the key's first request (orders kept from before requests had digests,
+    /// and requests without one, match anything).
+    public static func matches(stored: String?, given: String?) -> Bool {
+        guard let stored, let given else { return true }
+        return stored == given
+    }
+
+    /// Refuses `given` when the key's first request was another.
     public static func check(stored: String?, given: String?) throws {
-        if let stored, let given, stored != given { throw reused }
+        guard matches(stored: stored, given: given) else { throw reused }
     }
 
     /// The refusal of a key sent again with another request.

@@ -25,8 +25,13 @@ public enum ReceiverAddress {
         }
     }
 
+    /// The IPv4 address an IPv6 one carries as `::ffff:a.b.c.d`, if it is one.
+    public static func mappedIPv4(_ b: [UInt8]) -> [UInt8]? {
+        b.count == 16 && b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xff && b[11] == 0xff ? Array(b[12..<16]) : nil
+    }
+
     private static func isPublicV6(_ b: [UInt8]) -> Bool {
-        if b[0..<10].allSatisfy({ $0 == 0 }) && b[10] == 0xff && b[11] == 0xff { return isPublicV4(Array(b[12..<16])) } // ::ffff:a.b.c.d
+        if let v4 = mappedIPv4(b) { return isPublicV4(v4) }
         if b[0..<15].allSatisfy({ $0 == 0 }) { return false }                 // :: and ::1
         if b[0] & 0xfe == 0xfc { return false }                              // unique local fc00::/7
         if b[0] == 0xfe && b[1] & 0xc0 == 0x80 { return false }              // link-local fe80::/10

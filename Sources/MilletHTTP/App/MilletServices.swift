@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import MilletCore
 import Prometheus
@@ -154,8 +153,7 @@ public struct MilletServices: Sendable {
         self.catalogDesk = CatalogDesk(catalog: store, markets: store, pricing: pricing)
         self.stockDesk = StockDesk(catalog: store, inventory: store)
         self.authenticator = Authenticator(
-            accounts: store, hasher: hasher, clock: clock, deviceKey: deviceKey ?? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) },
-            registrationsPerHour: registrationsPerHour)
+            accounts: store, hasher: hasher, clock: clock, deviceKey: deviceKey, registrationsPerHour: registrationsPerHour)
         self.accountDesk = AccountDesk(store: store, accounts: store, authenticator: authenticator, hasher: hasher, clock: clock)
         self.notices = store
         self.sandboxMessages = store

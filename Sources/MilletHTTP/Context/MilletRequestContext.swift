@@ -31,7 +31,7 @@ public struct MilletRequestContext: RequestContext {
         guard case .v6(let v6) = address else { return address.ipAddress ?? "unknown" }
         var raw = v6.address.sin6_addr
         let bytes = withUnsafeBytes(of: &raw) { Array($0) }
-        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff { return bytes[12..<16].map(String.init).joined(separator: ".") }
+        if let v4 = ReceiverAddress.mappedIPv4(bytes) { return v4.map(String.init).joined(separator: ".") }
         return stride(from: 0, to: 8, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }.joined(separator: ":") + "::/64"
     }
 

@@ -164,15 +164,12 @@ struct FlashSalesController {
         let body = try Request.decodeJSON(PurchaseBody.self, from: raw)
         let a = body.shippingAddress
         let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
-        let bought: SaleOrder
         if let fcode = body.fcode {
             guard FCode.isWellFormed(fcode) else { throw DomainError.invalid(field: "fcode", "is not an F-code") }
-            bought = try await engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
-        } else {
-            bought = try await engine.purchase(
-                saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
-                token: body.purchaseToken, proof: body.proofOfWork)
+            return try await engine.redeem(fcode: fcode, saleId: saleId, accountId: account.id, idempotencyKey: key, address: address)
         }
-        return bought
+        return try await engine.purchase(
+            saleId: saleId, accountId: account.id, ip: context.clientIP, idempotencyKey: key, address: address,
+            token: body.purchaseToken, proof: body.proofOfWork)
     }
 }

@@ -142,8 +142,7 @@ extension SQLStore: FlashSaleRepository {
                 WHERE id = \(bind: purchase.sale.id) AND closed = 0 RETURNING id
                 """).first()
             guard open != nil else { throw PurchaseRefusal.ended.domainError }
-            let numbers = try await Self.insertSaleOrders(db: db, [purchase], note: "bought with an F-code")
-            return .created(orderId: purchase.orderId, number: numbers[purchase.orderId]!)
+            return try await Self.insertSaleOrder(db: db, purchase, note: "bought with an F-code")
         }
     }
 

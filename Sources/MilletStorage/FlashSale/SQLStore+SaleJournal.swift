@@ -131,8 +131,7 @@ extension SQLStore {
                 WHERE id = \(bind: sale.id) AND closed = 0 AND sold + leased + fcode_units + returned < units RETURNING id
                 """).first()
             guard taken != nil else { throw PurchaseRefusal.soldOut }
-            let numbers = try await Self.insertSaleOrders(db: db, [purchase], note: "bought in the flash sale")
-            return .created(orderId: purchase.orderId, number: numbers[purchase.orderId]!)
+            return try await Self.insertSaleOrder(db: db, purchase, note: "bought in the flash sale")
         }
     }
 
@@ -163,9 +162,15 @@ extension SQLStore {
         }
         return purchases.map { purchase in
             found[purchase.accountId + " " + purchase.idempotencyKey].map { placed in
-                (try? IdempotentRequest.check(stored: placed.requestHash, given: purchase.requestHash)) == nil ? .keyReused : .replayed(orderId: placed.id)
+                IdempotentRequest.matches(stored: placed.requestHash, given: purchase.requestHash) ? .replayed(orderId: placed.id) : .keyReused
             }
         }
+    }
+
+    /// Writes one purchase's order; answers it as created, with its number.
+    static func insertSaleOrder(db: any SQLDatabase, _ purchase: SalePurchase, note: String) async throws -> JournalOutcome {
+        let numbers = try await insertSaleOrders(db: db, [purchase], note: note)
+        return .created(orderId: purchase.orderId, number: numbers[purchase.orderId]!)
     }
 
     /// Writes orders, their one line and their first transition with multi-row statements;
