@@ -271,6 +271,34 @@ struct FlashSaleHTTPTests: HTTPHarness {
         }
     }
 
+    /// Another node still holds the sale's last units: this node, out of them, does not say sold
+    /// out (a purchase under the fan's key may be committing there); it answers 409
+    /// `purchase_in_progress` with `Retry-After`, and the retry is decided once the units are back.
+    @Test func unitsHeldByAnotherNodeAnswerRetryNotSoldOut() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let saleId = try await scheduleSale(client, services, units: 3)
+            clock.advance(by: 60)
+            #expect(try await services.flashSales.lease(saleId: saleId, node: "node-elsewhere", units: 2, now: clock.now(), leaseLifetime: 5) == 2)
+            let asha = try await newFan(client, "Asha")
+            #expect(try await buy(client, saleId, asha, token: try await token(client, saleId, asha)).0 == .created)
+            let ravi = try await newFan(client, "Ravi")
+            let pass = try await token(client, saleId, ravi)
+            try await client.execute(
+                uri: "/api/v1/flash-sales/\(saleId)/purchases", method: .post,
+                headers: bearer(ravi, [.init("Idempotency-Key")!: "ravi-key-0001"]), body: json(["shippingAddress": address, "purchaseToken": pass])
+            ) { response in
+                let code = try errorCode(response)
+                #expect(response.status == .conflict && code == "purchase_in_progress")
+                #expect(response.headers[.retryAfter] == "1")
+            }
+            // The other node stops renewing its lease; its units come back and the retry buys one.
+            clock.advance(by: 6)
+            try await services.engine.tick()
+            #expect(try await buy(client, saleId, ravi, key: "ravi-key-0001", token: pass).0 == .created)
+        }
+    }
+
     @Test func proofOfWorkIsCheckedWhenTheSaleAsksForIt() async throws {
         let clock = TestClock()
         try await withApp(clock) { client, services in

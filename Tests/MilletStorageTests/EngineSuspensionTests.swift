@@ -61,6 +61,9 @@ final class ReservationReadStalls: FlashSaleRepository {
     func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
         try await inner.lease(saleId: saleId, node: node, units: units, now: now, leaseLifetime: leaseLifetime)
     }
+    func leasedElsewhere(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
+        try await inner.leasedElsewhere(saleId: saleId, node: node, now: now, leaseLifetime: leaseLifetime)
+    }
     func renewLeases(node: String, now: Date) async throws { try await inner.renewLeases(node: node, now: now) }
     func returnLease(saleId: String, node: String, units: Int64) async throws { try await inner.returnLease(saleId: saleId, node: node, units: units) }
     func commit(_ purchases: [SalePurchase], node: String) async throws -> [JournalOutcome] { try await inner.commit(purchases, node: node) }

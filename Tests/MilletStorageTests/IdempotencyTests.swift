@@ -72,4 +72,92 @@ extension StorageConformanceTests {
             #expect(afterEnd.replayed && afterEnd.order.id == bought.order.id)
         }
     }
+
+    /// A key answered on one node, sent to another that loaded the sale before: while the first
+    /// node still holds units, the other answers `purchase_in_progress` (never `sold_out`); once
+    /// nothing is left anywhere it knows every buyer, and the retry gets the order.
+    @Test(arguments: Backends.all) func aKeyAnsweredOnAnotherNodeIsNeverToldSoldOut(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 40)
+            let buyers = try await fans(store, 42)
+            let (a, b) = (FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-a"),
+                          FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-b"))
+            clock.advance(by: 60)
+            func buy(_ engine: FlashSaleEngine, _ buyer: String) async throws -> SaleOrder {
+                let token = try await engine.issueToken(saleId: sale.id, accountId: buyer).token
+                return try await engine.purchase(saleId: sale.id, accountId: buyer, ip: "ip-\(buyer)", idempotencyKey: "key-\(buyer)", address: address, token: token)
+            }
+            // a leases a block and sells one unit to the first fan; b sells until it finds the pool
+            // empty while a still holds units: b's next fan is told to retry, not that it sold out.
+            _ = try await b.issueToken(saleId: sale.id, accountId: buyers[41])
+            let first = try await buy(a, buyers[0])
+            var next = 1
+            while (try? await buy(b, buyers[next])) != nil { next += 1 }
+            await #expect(throws: PurchaseRefusal.inProgress) { _ = try await buy(b, buyers[next]) }
+            // The first fan's key reaches b: its order is being made elsewhere as far as b knows.
+            await #expect(throws: PurchaseRefusal.inProgress) { _ = try await buy(b, buyers[0]) }
+            #expect(throws: PurchaseRefusal.inProgress) { _ = try b.quickPrecheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "key-\(buyers[0])") }
+            // a sells its last units (and, finding nothing anywhere, says sold out); on its next
+            // tick b does too, and reads the buyers.
+            var lastOfA = buyers[0]
+            while true {
+                do { lastOfA = buyers[next]; _ = try await buy(a, buyers[next]); next += 1 } catch let refusal as PurchaseRefusal {
+                    #expect(refusal == .soldOut)
+                    break
+                }
+            }
+            try await b.tick()
+            #expect(try b.quickPrecheck(saleId: sale.id, accountId: buyers[0], idempotencyKey: "key-\(buyers[0])") == false)
+            let retried = try await buy(b, buyers[0])
+            #expect(retried.replayed && retried.order.id == first.order.id)
+            #expect(try await buy(b, buyers[next - 1]).replayed)
+            // A fan who bought nothing is now told the truth.
+            #expect(throws: PurchaseRefusal.soldOut) { _ = try b.quickPrecheck(saleId: sale.id, accountId: lastOfA, idempotencyKey: "k") }
+            await #expect(throws: PurchaseRefusal.soldOut) { _ = try await buy(b, lastOfA) }
+            #expect(try await expectConserved(store, sale).sold == 40)
+        }
+    }
+
+    /// Every fan sends one purchase, under one key, to two nodes at the same moment (a client
+    /// retrying through another node): each gets one order, and each answer is that order or
+    /// `purchase_in_progress`, whose retry answers it; never `sold_out` or `limit_reached`.
+    @Test(arguments: Backends.all) func theSameKeyAtTwoNodesAtOnceBuysOneOrder(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 60)
+            let buyers = try await fans(store, 24)
+            let nodes = ["node-a", "node-b"].map { node in
+                FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node,
+                                admission: Admission(perAccount: (10, 10), perIP: (10_000, 10_000)))
+            }
+            clock.advance(by: 60)
+            var tokens: [String: String] = [:]
+            for buyer in buyers { tokens[buyer] = try await nodes[0].issueToken(saleId: sale.id, accountId: buyer).token }
+            let frozen = tokens
+            func send(_ node: FlashSaleEngine, _ buyer: String) async -> Result<SaleOrder, any Error> {
+                do {
+                    return .success(try await node.purchase(
+                        saleId: sale.id, accountId: buyer, ip: "ip", idempotencyKey: "both-\(buyer)", address: address, token: frozen[buyer]))
+                } catch { return .failure(error) }
+            }
+            let answers = await withTaskGroup(of: (String, Result<SaleOrder, any Error>).self) { group in
+                for buyer in buyers { for node in nodes { group.addTask { (buyer, await send(node, buyer)) } } }
+                return await group.reduce(into: [String: [Result<SaleOrder, any Error>]]()) { $0[$1.0, default: []].append($1.1) }
+            }
+            for node in nodes { try await node.tick() }
+            for buyer in buyers {
+                var orders: Set<String> = []
+                for answer in answers[buyer] ?? [] {
+                    switch answer {
+                    case .success(let bought): orders.insert(bought.order.id)
+                    case .failure(let error):
+                        #expect(error as? PurchaseRefusal == .inProgress, "\(error)")
+                        // The retry answers the order.
+                        for node in nodes { if case .success(let bought) = await send(node, buyer) { orders.insert(bought.order.id) } }
+                    }
+                }
+                #expect(orders.count == 1, "\(buyer) got \(orders.count) orders")
+            }
+            #expect(try await expectConserved(store, sale).sold == Int64(buyers.count))
+        }
+    }
 }

@@ -121,6 +121,9 @@ public enum PurchaseRefusal: String, Error, Sendable, Equatable {
     case overloaded
     case invalidToken = "invalid_purchase_token"
     case proofOfWorkFailed = "proof_of_work_failed"
+    /// A purchase with the same key is being made (on this node or another), or other nodes are
+    /// still selling the sale's last units, so whether this account bought one is not known yet.
+    case inProgress = "purchase_in_progress"
 
     /// The domain error the HTTP layer maps to a status.
     public var domainError: DomainError {
@@ -134,6 +137,8 @@ public enum PurchaseRefusal: String, Error, Sendable, Equatable {
         case .overloaded: .overloaded(retryAfterSeconds: 1)
         case .invalidToken: .notEligible(code: rawValue, message: "fetch a purchase token for this sale (POST .../tokens) and send it as purchaseToken")
         case .proofOfWorkFailed: .notEligible(code: rawValue, message: "proofOfWork does not solve this token's challenge")
+        case .inProgress:
+            .notYet(code: rawValue, message: "a purchase with this Idempotency-Key, or the sale's last units, are still being bought; retry with the same key", retryAfterSeconds: 1)
         }
     }
 }

@@ -56,18 +56,18 @@ public actor FlashSaleEngine {
     private let journal: SaleJournal
     private var admission: Admission
     private var loaded: [String: Loaded] = [:] {
-        didSet { quick.withLock { $0.sales = loaded.mapValues { ($0.allocator.sale, $0.allocator.soldOut) } } }
+        didSet { quick.withLock { $0.sales = loaded.mapValues { ($0.allocator.sale, $0.allocator.soldOut, $0.allocator.sellOutSettled) } } }
     }
     /// What ``quickPrecheck(saleId:accountId:idempotencyKey:)`` reads without entering the actor:
-    /// each loaded sale with whether this node has sold out (brought up to date after every change
-    /// to `loaded`), and the orders this node answered, by ``winKey(accountId:idempotencyKey:)``,
+    /// each loaded sale with whether this node has sold out and whether that sell-out is settled
+    /// (brought up to date after every change to `loaded`), and the orders this node answered, by ``winKey(accountId:idempotencyKey:)``,
     /// with their sale and request digest: replays answer from here. `buyers` holds `sale account`
     /// for every account this node knows bought a sale (read when it loaded, or sold here), whose
     /// keys are looked up even after a sell-out.
     private let quick = Mutex<QuickView>(QuickView())
 
     private struct QuickView {
-        var sales: [String: (sale: FlashSale, soldOut: Bool)] = [:]
+        var sales: [String: (sale: FlashSale, soldOut: Bool, settled: Bool)] = [:]
         var wins: [String: (saleId: String, order: Order, requestHash: String)] = [:]
         /// Buyers by sale: `sale account`.
         var buyers: Set<String> = []
@@ -77,6 +77,7 @@ public actor FlashSaleEngine {
     private var loading: [String: Task<Loaded, any Error>] = [:]
     private var leasing: [String: Task<Void, any Error>] = [:]
     private var settling: [String: Task<Void, any Error>] = [:]
+    private var sellOutChecks: [String: Task<Void, any Error>] = [:]
     private var attempts: Set<String> = []
     /// Nonces of purchase tokens that bought an order (or are buying one now), with their sale.
     private var spentTokens: [String: String] = [:]
@@ -124,7 +125,7 @@ public actor FlashSaleEngine {
         }
         if try held(saleId).allocator.soldOut {
             guard try await acknowledged(.soldOut, saleId: saleId, accountId: accountId, key: idempotencyKey, request: nil) == nil else { return }
-            throw PurchaseRefusal.soldOut
+            throw await answer(.soldOut, saleId: saleId)
         }
     }
 
@@ -136,17 +137,18 @@ public actor FlashSaleEngine {
     public nonisolated func quickPrecheck(saleId: String, accountId: String, idempotencyKey: String) throws -> Bool {
         let now = clock.now()
         let key = Self.winKey(accountId: accountId, idempotencyKey: idempotencyKey)
-        let known = quick.withLock { view -> (sale: FlashSale, soldOut: Bool, bought: Bool)? in
+        let known = quick.withLock { view -> (sale: FlashSale, soldOut: Bool, settled: Bool, bought: Bool)? in
             guard view.wins[key] == nil, let sale = view.sales[saleId] else { return nil }
-            return (sale.sale, sale.soldOut, view.buyers.contains(QuickView.buyer(saleId, accountId)))
+            return (sale.sale, sale.soldOut, sale.settled, view.buyers.contains(QuickView.buyer(saleId, accountId)))
         }
         guard let known, !known.sale.reservedOnly else { return false }
         switch known.sale.phase(at: now) {
         case .upcoming: throw PurchaseRefusal.notStarted
         case .ended: return false
         case .open:
-            // A buyer's key may be one already answered (on another node, before a restart).
-            if known.soldOut && !known.bought { throw PurchaseRefusal.soldOut }
+            // A buyer's key may be one already answered (on another node, before a restart); a
+            // fan not known as a buyer may yet be one until the sell-out settles.
+            if known.soldOut && !known.bought { throw known.settled ? PurchaseRefusal.soldOut : PurchaseRefusal.inProgress }
             return !known.soldOut
         }
     }
@@ -203,6 +205,47 @@ public actor FlashSaleEngine {
         return try await orders.order(accountId: accountId, idempotencyKey: key, requestHash: request)
     }
 
+    /// The refusal a fan gets once their key is known not to be answered yet: `sold_out` only
+    /// when the sell-out is settled (``settleSellOut(_:figures:)``); before, a purchase under the same
+    /// key may still be committing on another node, and the retry will know.
+    /// A check of the sell-out under way is waited for.
+    private func answer(_ refusal: PurchaseRefusal, saleId: String) async -> PurchaseRefusal {
+        guard refusal == .soldOut else { return refusal }
+        if let running = sellOutChecks[saleId] { try? await running.value }
+        return loaded[saleId]?.allocator.sellOutSettled == false ? .inProgress : refusal
+    }
+
+    /// Once this node has sold out of a sale, asks whether the pool is empty and no other node
+    /// holds units; when so, every purchase that took a unit has committed, so the buyers read
+    /// now are all there are and `sold_out` becomes final for anyone else. `figures`, when the
+    /// caller has just read them, spare a read. Skipped when nothing was sold since the last
+    /// time; concurrent callers share one check.
+    private func settleSellOut(_ saleId: String, figures: SaleFigures? = nil) async throws {
+        try await checkSellOut(saleId, figures: figures)?.value
+    }
+
+    /// Starts ``settleSellOut(_:figures:)``'s check, or answers the one running; registered at
+    /// once, so a refusal that comes next waits for it (``answer(_:saleId:)``).
+    @discardableResult
+    private func checkSellOut(_ saleId: String, figures known: SaleFigures? = nil) -> Task<Void, any Error>? {
+        if let running = sellOutChecks[saleId] { return running }
+        guard loaded[saleId]?.allocator.soldOut == true else { return nil }
+        let task = Task { () async throws -> Void in
+            defer { self.sellOutChecks[saleId] = nil }
+            let figures = if let known { known } else { try await repository.figures(saleId: saleId, now: clock.now(), leaseLifetime: leaseLifetime) }
+            guard figures.pool == 0, let allocator = self.loaded[saleId]?.allocator, allocator.soldOut, allocator.settledAtSold != figures.sold else { return }
+            guard try await repository.leasedElsewhere(saleId: saleId, node: node, now: clock.now(), leaseLifetime: leaseLifetime) == 0 else {
+                self.loaded[saleId]?.allocator.unsettle()
+                return
+            }
+            let buyers = try await repository.buyers(saleId: saleId)
+            self.quick.withLock { view in for account in buyers.keys { view.buyers.insert(QuickView.buyer(saleId, account)) } }
+            self.loaded[saleId]?.allocator.settle(sold: figures.sold)
+        }
+        sellOutChecks[saleId] = task
+        return task
+    }
+
     /// Buys one unit for `accountId` with a purchase token (and its proof of work when the sale
     /// asks for one). A repeated `idempotencyKey` answers the first order.
     public func purchase(
@@ -214,9 +257,7 @@ public actor FlashSaleEngine {
             try IdempotentRequest.check(stored: won.requestHash, given: request)
             return SaleOrder(order: won.order, replayed: true)
         }
-        guard !attempts.contains(key) else {
-            throw DomainError.conflict(code: "purchase_in_progress", message: "a purchase with this Idempotency-Key is still being made")
-        }
+        guard !attempts.contains(key) else { throw PurchaseRefusal.inProgress }
         let now = clock.now()
         guard admission.admit(accountId: accountId, ip: ip, now: now) else { throw PurchaseRefusal.rateLimited }
         guard inFlight < maxInFlight, !closing else { throw PurchaseRefusal.overloaded }
@@ -270,11 +311,13 @@ public actor FlashSaleEngine {
                 if let order = try await acknowledged(refusal, saleId: saleId, accountId: accountId, key: key, request: request) {
                     return SaleOrder(order: order, replayed: true)
                 }
-                throw refusal
+                throw await answer(refusal, saleId: saleId)
             case .needLease:
                 try await refill(saleId)
             case .take:
                 if wantsEarlyLease(saleId) { Task { await self.leaseEarly(saleId) } }
+                // The last unit: learn whether the sell-out is settled before the next fan asks.
+                if loaded[saleId]?.allocator.soldOut == true { checkSellOut(saleId) }
                 break decide
             }
         }
@@ -368,6 +411,7 @@ public actor FlashSaleEngine {
             let figures = try await repository.figures(saleId: sale.id, now: now, leaseLifetime: leaseLifetime)
             published[sale.id] = figures
             loaded[sale.id]?.allocator.poolIs(figures.pool)
+            if figures.pool == 0 { try await settleSellOut(sale.id, figures: figures) }
             let hoarding = loaded[sale.id]?.allocator.isHoarding(poolIsEmpty: figures.pool == 0, now: now) ?? false
             if sale.phase(at: now) == .ended || hoarding, let unsold = loaded[sale.id]?.allocator.surrender(), unsold > 0 {
                 try await repository.returnLease(saleId: sale.id, node: node, units: unsold)
@@ -454,6 +498,7 @@ public actor FlashSaleEngine {
             let block = SaleAllocator.blockSize(pool: figures.pool, nodes: 1)
             let granted = block == 0 ? 0 : try await repository.lease(saleId: saleId, node: node, units: block, now: now, leaseLifetime: leaseLifetime)
             self.loaded[saleId]?.allocator.granted(granted)
+            if granted == 0 { try await self.settleSellOut(saleId, figures: block == 0 ? figures : nil) }
         }
         leasing[saleId] = task
         try await task.value

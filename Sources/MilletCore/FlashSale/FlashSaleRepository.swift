@@ -88,6 +88,9 @@ public protocol FlashSaleRepository: Sendable {
     /// Leases up to `units` from the pool to `node` (after taking back leases not renewed within
     /// `leaseLifetime`); returns how many it got, zero when the pool is empty.
     func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64
+    /// Units leased to nodes other than `node` and not yet sold, counting only leases renewed
+    /// within `leaseLifetime`: what other nodes may still be selling.
+    func leasedElsewhere(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> Int64
     /// Marks every lease of `node` as alive.
     func renewLeases(node: String, now: Date) async throws
     /// Gives `units` of the node's lease back to the pool.

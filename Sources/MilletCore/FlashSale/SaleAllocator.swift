@@ -18,9 +18,18 @@ public struct SaleAllocator: Sendable {
 
     public let sale: FlashSale
     /// Units this node may sell without asking the database.
-    public private(set) var leased: Int64 = 0
+    public private(set) var leased: Int64 = 0 {
+        didSet { if leased > 0 { settledAtSold = nil } }
+    }
     /// The last lease request found the pool empty.
-    public private(set) var poolEmpty = false
+    public private(set) var poolEmpty = false {
+        didSet { if !poolEmpty { settledAtSold = nil } }
+    }
+    /// The sale's sold count when, sold out here, this node last found no unit left on any other
+    /// node and read every buyer after that (``settle(sold:)``); `nil` while that is not known.
+    /// Until it is, another node may still be committing a purchase under a key a fan also sent
+    /// here, so a fan this node does not know as a buyer is told to retry, not `sold_out`.
+    public private(set) var settledAtSold: Int64?
     /// When this few units of the last block are left, the next block is worth asking for.
     private var lowWater: Int64 = 0
     /// When this node last sold a unit; a node that holds units but sells none gives them back.
@@ -60,6 +69,20 @@ public struct SaleAllocator: Sendable {
 
     /// This node holds no unit and the database had none at the last lease: refuse without asking.
     public var soldOut: Bool { poolEmpty && leased == 0 }
+
+    /// Sold out here, and every buyer is known to this node: `sold_out` is final for anyone else.
+    public var sellOutSettled: Bool { soldOut && settledAtSold != nil }
+
+    /// No other node holds a unit and the buyers were read after that, when the sale had sold
+    /// `sold` units; forgotten as soon as units come back (a lease or the pool).
+    public mutating func settle(sold: Int64) {
+        if soldOut { settledAtSold = sold }
+    }
+
+    /// Another node holds units again: whether this account bought is not known until it settles.
+    public mutating func unsettle() {
+        settledAtSold = nil
+    }
 
     /// A quarter of the last block is left and the pool was not empty: leasing the next block now,
     /// while these units sell, spares buyers the wait for it (a lease is a transaction of its own).

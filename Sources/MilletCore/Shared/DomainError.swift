@@ -21,6 +21,9 @@ public enum DomainError: Error, Equatable, Sendable {
     /// Well formed, but refused as it stands (422; `code` is machine-readable, such as
     /// `idempotency_key_reused`).
     case rejected(code: String, message: String)
+    /// Refused for now because something still under way decides the answer (409 with
+    /// `Retry-After`; `code` such as `purchase_in_progress`): the retry gets it.
+    case notYet(code: String, message: String, retryAfterSeconds: Int)
     /// Millet is shedding load to keep answering quickly; try again after `retryAfterSeconds`.
     case overloaded(retryAfterSeconds: Int)
 

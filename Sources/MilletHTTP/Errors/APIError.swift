@@ -67,6 +67,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             self.init(status: .forbidden, code: code, message: message)
         case .rejected(let code, let message):
             self.init(status: .unprocessableContent, code: code, message: message)
+        case .notYet(let code, let message, let seconds):
+            self.init(status: .conflict, code: code, message: message)
+            headers[.retryAfter] = String(seconds)
         case .overloaded(let seconds):
             self.init(status: .serviceUnavailable, code: "overloaded", message: "too busy right now; retry in \(seconds) s")
             headers[.retryAfter] = String(seconds)

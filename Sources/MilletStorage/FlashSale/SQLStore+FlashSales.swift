@@ -123,7 +123,8 @@ extension SQLStore: FlashSaleRepository {
     }
 
     public func redeem(fcode: String, purchase: SalePurchase) async throws -> JournalOutcome {
-        try await sqlTransaction { db in
+        try await sqlTransaction { [backend] db in
+            try await Self.holdBuyers(db: db, backend: backend, [purchase])
             if let replay = try await Self.replays(db: db, [purchase])[0] { return replay }
             // An F-code skips the queue, not the per-account limit; the buyer's row first, as everywhere.
             let allowed = try await Self.countPurchase(

@@ -34,6 +34,15 @@ extension SQLStore {
         }
     }
 
+    public func leasedElsewhere(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
+        try await read { db in
+            try await db.raw("""
+                SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) AS n FROM flash_sale_leases
+                WHERE sale_id = \(bind: saleId) AND node_id <> \(bind: node) AND renewed_at >= \(bind: now.addingTimeInterval(-leaseLifetime).millis)
+                """).first()!.int("n")
+        }
+    }
+
     public func renewLeases(node: String, now: Date) async throws {
         try await read { db in
             try await db.raw("UPDATE flash_sale_leases SET renewed_at = \(bind: now.millis) WHERE node_id = \(bind: node)").run()
@@ -69,8 +78,9 @@ extension SQLStore {
     public func commit(_ purchases: [SalePurchase], node: String) async throws -> [JournalOutcome] {
         guard !purchases.isEmpty else { return [] }
         do {
-            return try await sqlTransaction { db in
+            return try await sqlTransaction { [backend] db in
                 var outcomes = [JournalOutcome?](repeating: nil, count: purchases.count)
+                try await Self.holdBuyers(db: db, backend: backend, purchases)
                 for (index, replay) in try await Self.replays(db: db, purchases).enumerated() {
                     if let replay { outcomes[index] = replay }
                 }
@@ -118,7 +128,8 @@ extension SQLStore {
     }
 
     public func commitOne(_ purchase: SalePurchase) async throws -> JournalOutcome {
-        try await sqlTransaction { db in
+        try await sqlTransaction { [backend] db in
+            try await Self.holdBuyers(db: db, backend: backend, [purchase])
             if let replay = try await Self.replays(db: db, [purchase])[0] { return replay }
             let sale = purchase.sale
             // The buyer's row before the sale row, the order the journal and cancellations lock them in.
@@ -133,6 +144,23 @@ extension SQLStore {
             guard taken != nil else { throw PurchaseRefusal.soldOut }
             return try await Self.insertSaleOrder(db: db, purchase, note: "bought in the flash sale")
         }
+    }
+
+    /// On PostgreSQL, locks each buyer's row of the sale (made with no units when the account has
+    /// none yet) before the keys are looked up. The same key sent to two nodes at once reaches the
+    /// database in two transactions; without the lock both would find no order under it, and the
+    /// second would be refused at the limit (or break the key's unique index) instead of answering
+    /// the first's order. Once the lock is held, whichever transaction held it before has
+    /// committed and its order is visible. SQLite runs one writing transaction at a time already.
+    /// Rows are locked in one order (sale, then account), before any sale or lease row.
+    static func holdBuyers(db: any SQLDatabase, backend: Backend, _ purchases: [SalePurchase]) async throws {
+        guard backend == .postgres else { return }
+        let buyers = Set(purchases.map { [$0.sale.id, $0.accountId] }).sorted { $0.lexicographicallyPrecedes($1) }
+        let rows = buyers.map { buyer -> SQLQueryString in "(\(bind: buyer[0]), \(bind: buyer[1]), 0)" }
+        try await db.raw("""
+            INSERT INTO flash_sale_buyers (sale_id, account_id, units) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (sale_id, account_id) DO UPDATE SET units = flash_sale_buyers.units
+            """).run()
     }
 
     /// Counts one more unit for each account unless that would pass the limit; answers the accounts counted.
