@@ -30,6 +30,12 @@ import Testing
                 headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"],
                 body: form([:])
             ) { #expect($0.status == .forbidden) }
+            // The store's own host over plain HTTP, when the store is served over HTTPS.
+            try await client.execute(
+                uri: "/orders/\(orderId)/cancel", method: .post,
+                headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded", .origin: "http://shop.test"],
+                body: form([:])
+            ) { #expect($0.status == .forbidden) }
             #expect(try await services.orders.order(id: orderId)?.status == .pendingPayment)
             // From the store's own page, with the token its form carries, the cancel goes through.
             try await client.execute(

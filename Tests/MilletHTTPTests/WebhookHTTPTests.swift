@@ -97,9 +97,12 @@ struct WebhookHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/community/posts/\(postId)/comments", method: .post, headers: bearer(asha),
                                      body: json(["body": "More detail"])) { #expect($0.status == .created) }
 
-            // The receiver is down: both fail and wait five seconds.
-            let down = try await services.webhookDispatcher.deliverDue()
+            // The receiver is down: both fail and wait five seconds; operators see the failures.
+            let down = try await WebhookService(dispatcher: services.webhookDispatcher, business: services.business, logger: Logger(label: "test")).sweep()
             #expect(down == (0, 2))
+            try await client.execute(uri: "/metrics", method: .get, headers: bearer(services.metricsToken)) { response in
+                #expect(String(buffer: response.body).contains("millet_webhook_deliveries_total{outcome=\"failed\"} 2"))
+            }
             let notYet = try await services.webhookDispatcher.deliverDue()
             #expect(notYet == (0, 0))
             try await client.execute(uri: "/api/v1/staff/webhooks/\(endpointId)/deliveries", method: .get, headers: bearer(staff)) { response in

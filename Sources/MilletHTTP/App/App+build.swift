@@ -24,7 +24,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     let routeTable = RouteTable()
     router.add(middleware: MethodMiddleware(table: routeTable))
     router.add(middleware: FileMiddleware(MilletResources.directory + "/public", urlBasePath: "/static"))
-    router.add(middleware: FormGuardMiddleware(publicHost: FormGuardMiddleware.authority(of: services.publicURL)))
+    router.add(middleware: FormGuardMiddleware(publicURL: services.publicURL))
     router.add(middleware: IdentityMiddleware(authenticator: services.authenticator))
 
     let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")
@@ -127,7 +127,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(host, port: port), serverName: "millet"),
         services: [
             PaymentDeadlineService(desk: services.orderDesk, logger: logger), FlashSaleService(engine: services.engine, logger: logger),
-            WebhookService(dispatcher: services.webhookDispatcher, logger: logger),
+            WebhookService(dispatcher: services.webhookDispatcher, business: services.business, logger: logger),
             PaymentOutboxService(captures: services.captureSender, refunds: services.refundSender, logger: logger),
             FirmwareService(updates: services.updates, logger: logger),
             SessionService(authenticator: services.authenticator, logger: logger),

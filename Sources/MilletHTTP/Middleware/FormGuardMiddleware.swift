@@ -15,6 +15,13 @@ struct FormGuardMiddleware: RouterMiddleware {
     static let header = HTTPField.Name("X-CSRF-Token")!
     /// The public address's host (and port), also accepted as an origin behind a proxy.
     let publicHost: String?
+    /// The store is served over HTTPS: an origin on plain HTTP is another site, even on its host.
+    let secureOnly: Bool
+
+    init(publicURL: String) {
+        self.publicHost = Self.authority(of: publicURL)
+        self.secureOnly = URLComponents(string: publicURL)?.scheme?.lowercased() == "https"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
@@ -50,7 +57,8 @@ struct FormGuardMiddleware: RouterMiddleware {
         guard let source = request.headers[.origin] ?? request.headers[.referer] else { return }
         let host = Self.authority(of: source)
         let own = [request.head.authority, publicHost].compactMap { $0?.lowercased() }
-        guard let host, own.contains(host.lowercased()) else {
+        let scheme = URLComponents(string: source)?.scheme?.lowercased()
+        guard let host, own.contains(host.lowercased()), scheme == "https" || (scheme == "http" && !secureOnly) else {
             throw DomainError.forbidden(message: "a form of this site can only be sent from this site")
         }
     }
