@@ -28,6 +28,18 @@ extension StorageConformanceTests {
         Order.number(market: sale.marketCode, day: Order.numberDay(clock.now()), sequence: sequence)
     }
 
+    /// Two engines selling from one database, as two nodes do.
+    func twoNodes(_ store: SQLStore) -> (FlashSaleEngine, FlashSaleEngine) {
+        (FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-a"),
+         FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-b"))
+    }
+
+    /// A fan's purchase through `engine` with a fresh token, under the key `key-<buyer>`.
+    func buyWithToken(_ engine: FlashSaleEngine, _ sale: FlashSale, _ buyer: String) async throws -> SaleOrder {
+        let token = try await engine.issueToken(saleId: sale.id, accountId: buyer).token
+        return try await engine.purchase(saleId: sale.id, accountId: buyer, ip: "ip-\(buyer)", idempotencyKey: "key-\(buyer)", address: address, token: token)
+    }
+
     func fans(_ store: SQLStore, _ count: Int) async throws -> [String] {
         var ids: [String] = []
         for index in 0..<count {
@@ -303,13 +315,9 @@ extension StorageConformanceTests {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let sale = try await scheduleSale(store, units: 40)
             let buyers = try await fans(store, 42)
-            let (a, b) = (FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-a"),
-                          FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-b"))
+            let (a, b) = twoNodes(store)
             clock.advance(by: 60)
-            func buy(_ engine: FlashSaleEngine, _ buyer: String) async throws -> SaleOrder {
-                let token = try await engine.issueToken(saleId: sale.id, accountId: buyer).token
-                return try await engine.purchase(saleId: sale.id, accountId: buyer, ip: "ip-\(buyer)", idempotencyKey: "key-\(buyer)", address: address, token: token)
-            }
+            func buy(_ engine: FlashSaleEngine, _ buyer: String) async throws -> SaleOrder { try await buyWithToken(engine, sale, buyer) }
             // a leases a block of ten and sells one; b sells the rest of the pool, then finds it
             // empty. a still holds nine, so b does not say sold out: the fan is told to retry.
             _ = try await buy(a, buyers[0])

@@ -80,13 +80,9 @@ extension StorageConformanceTests {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let sale = try await scheduleSale(store, units: 40)
             let buyers = try await fans(store, 42)
-            let (a, b) = (FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-a"),
-                          FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-b"))
+            let (a, b) = twoNodes(store)
             clock.advance(by: 60)
-            func buy(_ engine: FlashSaleEngine, _ buyer: String) async throws -> SaleOrder {
-                let token = try await engine.issueToken(saleId: sale.id, accountId: buyer).token
-                return try await engine.purchase(saleId: sale.id, accountId: buyer, ip: "ip-\(buyer)", idempotencyKey: "key-\(buyer)", address: address, token: token)
-            }
+            func buy(_ engine: FlashSaleEngine, _ buyer: String) async throws -> SaleOrder { try await buyWithToken(engine, sale, buyer) }
             // a leases a block and sells one unit to the first fan; b sells until it finds the pool
             // empty while a still holds units: b's next fan is told to retry, not that it sold out.
             _ = try await b.issueToken(saleId: sale.id, accountId: buyers[41])

@@ -206,7 +206,7 @@ public actor FlashSaleEngine {
     }
 
     /// The refusal a fan gets once their key is known not to be answered yet: `sold_out` only
-    /// when the sell-out is settled (``settleSellOut(_:figures:)``); before, a purchase under the same
+    /// when the sell-out is settled (``checkSellOut(_:figures:)``); before, a purchase under the same
     /// key may still be committing on another node, and the retry will know.
     /// A check of the sell-out under way is waited for.
     private func answer(_ refusal: PurchaseRefusal, saleId: String) async -> PurchaseRefusal {
@@ -215,17 +215,13 @@ public actor FlashSaleEngine {
         return loaded[saleId]?.allocator.sellOutSettled == false ? .inProgress : refusal
     }
 
-    /// Once this node has sold out of a sale, asks whether the pool is empty and no other node
+    /// Once this node has sold out of a sale, checks whether the pool is empty and no other node
     /// holds units; when so, every purchase that took a unit has committed, so the buyers read
     /// now are all there are and `sold_out` becomes final for anyone else. `figures`, when the
     /// caller has just read them, spare a read. Skipped when nothing was sold since the last
-    /// time; concurrent callers share one check.
-    private func settleSellOut(_ saleId: String, figures: SaleFigures? = nil) async throws {
-        try await checkSellOut(saleId, figures: figures)?.value
-    }
-
-    /// Starts ``settleSellOut(_:figures:)``'s check, or answers the one running; registered at
-    /// once, so a refusal that comes next waits for it (``answer(_:saleId:)``).
+    /// time. Answers the check's task (`nil` when this node is not sold out), registered at once:
+    /// concurrent callers share it, and a refusal that comes next waits for it
+    /// (``answer(_:saleId:)``).
     @discardableResult
     private func checkSellOut(_ saleId: String, figures known: SaleFigures? = nil) -> Task<Void, any Error>? {
         if let running = sellOutChecks[saleId] { return running }
@@ -238,12 +234,16 @@ public actor FlashSaleEngine {
                 self.loaded[saleId]?.allocator.unsettle()
                 return
             }
-            let buyers = try await repository.buyers(saleId: saleId)
-            self.quick.withLock { view in for account in buyers.keys { view.buyers.insert(QuickView.buyer(saleId, account)) } }
+            self.knowBuyers(try await repository.buyers(saleId: saleId).keys, of: saleId)
             self.loaded[saleId]?.allocator.settle(sold: figures.sold)
         }
         sellOutChecks[saleId] = task
         return task
+    }
+
+    /// Lets the fast path send these accounts' keys of the sale to be looked up.
+    private nonisolated func knowBuyers(_ accounts: some Sequence<String>, of saleId: String) {
+        quick.withLock { view in for account in accounts { view.buyers.insert(QuickView.buyer(saleId, account)) } }
     }
 
     /// Buys one unit for `accountId` with a purchase token (and its proof of work when the sale
@@ -373,7 +373,7 @@ public actor FlashSaleEngine {
         switch try await repository.redeem(fcode: fcode, purchase: purchase) {
         case .created(_, let number):
             loaded[saleId]?.allocator.count(accountId: accountId)
-            quick.withLock { _ = $0.buyers.insert(QuickView.buyer(saleId, accountId)) }
+            knowBuyers([accountId], of: saleId)
             return SaleOrder(order: purchase.order(number: number), replayed: false)
         case .replayed(let orderId):
             return try await replayed(orderId)
@@ -411,7 +411,7 @@ public actor FlashSaleEngine {
             let figures = try await repository.figures(saleId: sale.id, now: now, leaseLifetime: leaseLifetime)
             published[sale.id] = figures
             loaded[sale.id]?.allocator.poolIs(figures.pool)
-            if figures.pool == 0 { try await settleSellOut(sale.id, figures: figures) }
+            if figures.pool == 0 { try await checkSellOut(sale.id, figures: figures)?.value }
             let hoarding = loaded[sale.id]?.allocator.isHoarding(poolIsEmpty: figures.pool == 0, now: now) ?? false
             if sale.phase(at: now) == .ended || hoarding, let unsold = loaded[sale.id]?.allocator.surrender(), unsold > 0 {
                 try await repository.returnLease(saleId: sale.id, node: node, units: unsold)
@@ -498,7 +498,7 @@ public actor FlashSaleEngine {
             let block = SaleAllocator.blockSize(pool: figures.pool, nodes: 1)
             let granted = block == 0 ? 0 : try await repository.lease(saleId: saleId, node: node, units: block, now: now, leaseLifetime: leaseLifetime)
             self.loaded[saleId]?.allocator.granted(granted)
-            if granted == 0 { try await self.settleSellOut(saleId, figures: block == 0 ? figures : nil) }
+            if granted == 0 { try await self.checkSellOut(saleId, figures: block == 0 ? figures : nil)?.value }
         }
         leasing[saleId] = task
         try await task.value
@@ -525,7 +525,7 @@ public actor FlashSaleEngine {
                 market: market, skuCode: sku.code, productName: product.text(in: market.defaultLanguage).name)
             if self.loaded[saleId] == nil {
                 self.loaded[saleId] = fresh
-                quick.withLock { view in for account in fresh.allocator.perAccount.keys { view.buyers.insert(QuickView.buyer(saleId, account)) } }
+                knowBuyers(fresh.allocator.perAccount.keys, of: saleId)
             }
             return self.loaded[saleId] ?? fresh
         }

@@ -19,8 +19,9 @@ struct FormGuardMiddleware: RouterMiddleware {
     let secureOnly: Bool
 
     init(publicURL: String) {
-        self.publicHost = Self.authority(of: publicURL)
-        self.secureOnly = URLComponents(string: publicURL)?.scheme?.lowercased() == "https"
+        let origin = Self.origin(of: publicURL)
+        self.publicHost = origin?.authority
+        self.secureOnly = origin?.scheme == "https"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -55,17 +56,17 @@ struct FormGuardMiddleware: RouterMiddleware {
     /// Refuses a request whose `Origin` (or, without one, `Referer`) is another site.
     private func checkOrigin(_ request: Request) throws {
         guard let source = request.headers[.origin] ?? request.headers[.referer] else { return }
-        let host = Self.authority(of: source)
         let own = [request.head.authority, publicHost].compactMap { $0?.lowercased() }
-        let scheme = URLComponents(string: source)?.scheme?.lowercased()
-        guard let host, own.contains(host.lowercased()), scheme == "https" || (scheme == "http" && !secureOnly) else {
+        guard let origin = Self.origin(of: source), own.contains(origin.authority.lowercased()),
+              origin.scheme == "https" || (origin.scheme == "http" && !secureOnly) else {
             throw DomainError.forbidden(message: "a form of this site can only be sent from this site")
         }
     }
 
-    /// `host[:port]` of a URL.
-    static func authority(of url: String) -> String? {
-        URLComponents(string: url).flatMap { url in url.host.map { $0 + (url.port.map { ":\($0)" } ?? "") } }
+    /// The scheme (lowercased) and `host[:port]` of a URL.
+    static func origin(of url: String) -> (scheme: String, authority: String)? {
+        guard let url = URLComponents(string: url), let host = url.host else { return nil }
+        return ((url.scheme ?? "").lowercased(), host + (url.port.map { ":\($0)" } ?? ""))
     }
 
     static func isToken(_ value: String) -> Bool { value.utf8.count == 64 && value.allSatisfy(\.isHexDigit) }

@@ -46,10 +46,7 @@ extension SQLStore: FlashSaleRepository {
             guard let row = try await db.raw("SELECT * FROM flash_sales WHERE id = \(bind: saleId)").first() else {
                 throw DomainError.notFound(what: "flash sale")
             }
-            let live = try await db.raw("""
-                SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) AS n FROM flash_sale_leases
-                WHERE sale_id = \(bind: saleId) AND renewed_at >= \(bind: now.addingTimeInterval(-leaseLifetime).millis)
-                """).first()!.int("n")
+            let live = try await Self.liveLeased(db: db, saleId: saleId, now: now, leaseLifetime: leaseLifetime)
             let units = try row.int("units"), sold = try row.int("sold"), fcodes = try row.int("fcode_units"), returned = try row.int("returned")
             return SaleFigures(
                 units: units, sold: sold, pool: units - sold - live - fcodes - returned, leased: live, fcodeUnits: fcodes,
@@ -124,8 +121,7 @@ extension SQLStore: FlashSaleRepository {
 
     public func redeem(fcode: String, purchase: SalePurchase) async throws -> JournalOutcome {
         try await sqlTransaction { [backend] db in
-            try await Self.holdBuyers(db: db, backend: backend, [purchase])
-            if let replay = try await Self.replays(db: db, [purchase])[0] { return replay }
+            if let replay = try await Self.replays(db: db, backend: backend, [purchase])[0] { return replay }
             // An F-code skips the queue, not the per-account limit; the buyer's row first, as everywhere.
             let allowed = try await Self.countPurchase(
                 db: db, saleId: purchase.sale.id, accounts: [purchase.accountId], limit: Int64(purchase.sale.perAccountLimit))

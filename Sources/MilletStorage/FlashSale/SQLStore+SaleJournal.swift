@@ -35,12 +35,16 @@ extension SQLStore {
     }
 
     public func leasedElsewhere(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
-        try await read { db in
-            try await db.raw("""
-                SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) AS n FROM flash_sale_leases
-                WHERE sale_id = \(bind: saleId) AND node_id <> \(bind: node) AND renewed_at >= \(bind: now.addingTimeInterval(-leaseLifetime).millis)
-                """).first()!.int("n")
-        }
+        try await read { db in try await Self.liveLeased(db: db, saleId: saleId, now: now, leaseLifetime: leaseLifetime, except: node) }
+    }
+
+    /// Units in the sale's leases renewed within `leaseLifetime`, leaving out `node`'s when given.
+    static func liveLeased(db: any SQLDatabase, saleId: String, now: Date, leaseLifetime: TimeInterval, except node: String? = nil) async throws -> Int64 {
+        let others: SQLQueryString = node.map { "AND node_id <> \(bind: $0)" } ?? ""
+        return try await db.raw("""
+            SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) AS n FROM flash_sale_leases
+            WHERE sale_id = \(bind: saleId) AND renewed_at >= \(bind: now.addingTimeInterval(-leaseLifetime).millis) \(others)
+            """).first()!.int("n")
     }
 
     public func renewLeases(node: String, now: Date) async throws {
@@ -80,8 +84,7 @@ extension SQLStore {
         do {
             return try await sqlTransaction { [backend] db in
                 var outcomes = [JournalOutcome?](repeating: nil, count: purchases.count)
-                try await Self.holdBuyers(db: db, backend: backend, purchases)
-                for (index, replay) in try await Self.replays(db: db, purchases).enumerated() {
+                for (index, replay) in try await Self.replays(db: db, backend: backend, purchases).enumerated() {
                     if let replay { outcomes[index] = replay }
                 }
                 // Orders are written after every sale's rows are taken, so the order-number rows are
@@ -129,8 +132,7 @@ extension SQLStore {
 
     public func commitOne(_ purchase: SalePurchase) async throws -> JournalOutcome {
         try await sqlTransaction { [backend] db in
-            try await Self.holdBuyers(db: db, backend: backend, [purchase])
-            if let replay = try await Self.replays(db: db, [purchase])[0] { return replay }
+            if let replay = try await Self.replays(db: db, backend: backend, [purchase])[0] { return replay }
             let sale = purchase.sale
             // The buyer's row before the sale row, the order the journal and cancellations lock them in.
             let allowed = try await Self.countPurchase(
@@ -153,7 +155,7 @@ extension SQLStore {
     /// the first's order. Once the lock is held, whichever transaction held it before has
     /// committed and its order is visible. SQLite runs one writing transaction at a time already.
     /// Rows are locked in one order (sale, then account), before any sale or lease row.
-    static func holdBuyers(db: any SQLDatabase, backend: Backend, _ purchases: [SalePurchase]) async throws {
+    private static func holdBuyers(db: any SQLDatabase, backend: Backend, _ purchases: [SalePurchase]) async throws {
         guard backend == .postgres else { return }
         let buyers = Set(purchases.map { [$0.sale.id, $0.accountId] }).sorted { $0.lexicographicallyPrecedes($1) }
         let rows = buyers.map { buyer -> SQLQueryString in "(\(bind: buyer[0]), \(bind: buyer[1]), 0)" }
@@ -175,8 +177,10 @@ extension SQLStore {
     }
 
     /// For each purchase, the order an earlier request with the same account and key created
-    /// (`keyReused` when that request was another purchase).
-    static func replays(db: any SQLDatabase, _ purchases: [SalePurchase]) async throws -> [JournalOutcome?] {
+    /// (`keyReused` when that request was another purchase). Holds the buyers' rows first
+    /// (``holdBuyers(db:backend:_:)``), so a transaction writing the same key has committed.
+    static func replays(db: any SQLDatabase, backend: Backend, _ purchases: [SalePurchase]) async throws -> [JournalOutcome?] {
+        try await holdBuyers(db: db, backend: backend, purchases)
         var found: [String: (id: String, requestHash: String?)] = [:]
         for start in stride(from: 0, to: purchases.count, by: 250) {
             let chunk = purchases[start..<min(start + 250, purchases.count)]
