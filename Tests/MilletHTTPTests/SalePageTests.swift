@@ -56,6 +56,39 @@ struct SalePageTests: HTTPHarness {
         }
     }
 
+    /// "Try again" after `purchase_in_progress` is the same purchase: the page fills the form
+    /// again with its Idempotency-Key and address and keeps it shown, and sending it buys once.
+    @Test func aPurchaseInProgressKeepsTheFormsKeySoTryingAgainIsTheSamePurchase() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let saleId = try await scheduleSale(client, services, units: 2)
+            clock.advance(by: 60)
+            // Another node holds every unit: this node cannot tell yet whether Asha bought.
+            #expect(try await services.flashSales.lease(saleId: saleId, node: "node-elsewhere", units: 2, now: clock.now(), leaseLifetime: 5) == 2)
+            let asha = try await newFan(client, "Asha")
+            let key = Identifier.make()
+            try await client.execute(uri: "/sales/\(saleId)/buy", method: .post, headers: cookies(asha), body: buyForm(key)) { response in
+                #expect(response.status == .conflict && response.headers[.retryAfter] == "1")
+                let html = String(buffer: response.body)
+                #expect(html.contains("id=\"refusal\""))
+                #expect(html.contains("name=\"idempotencyKey\" value=\"\(key)\""))
+                #expect(html.contains("value=\"12 MG Road\"") && html.contains("value=\"560001\""))
+                #expect(html.contains("<section id=\"buy-box\" data-retry=\"1\">"))
+            }
+            // The other node's lease lapses; the same form buys, and sent again answers that order.
+            clock.advance(by: 6)
+            try await services.engine.tick()
+            let paid = try await client.execute(uri: "/sales/\(saleId)/buy", method: .post, headers: cookies(asha), body: buyForm(key)) { response in
+                #expect(response.status == .seeOther)
+                return response.headers[.location]
+            }
+            try await client.execute(uri: "/sales/\(saleId)/buy", method: .post, headers: cookies(asha), body: buyForm(key)) { response in
+                #expect(response.status == .seeOther && response.headers[.location] != nil && paid != nil)
+            }
+            #expect(try await services.flashSales.figures(saleId: saleId, now: clock.now(), leaseLifetime: 5).sold == 1)
+        }
+    }
+
     @Test func aSaleWithProofOfWorkNeedsTheScriptsTokenAndProof() async throws {
         let clock = TestClock()
         try await withApp(clock) { client, services in

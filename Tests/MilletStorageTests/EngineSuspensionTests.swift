@@ -1,5 +1,6 @@
 import Foundation
 import MilletCore
+import Synchronization
 import Testing
 @testable import MilletStorage
 
@@ -10,7 +11,7 @@ extension StorageConformanceTests {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let sale = try await scheduleSale(store, units: 5, reservedOnly: true)
             let buyer = try await fans(store, 1)[0]
-            let stall = ReservationReadStalls(store)
+            let stall = StallingSaleRepository(store)
             let engine = FlashSaleEngine(repository: stall, catalog: store, orders: store, markets: store, clock: clock, node: "node-a")
             // At the start, before reservations settle, a reserved-only sale asks the database
             // whether this fan reserved: the engine waits there.
@@ -25,12 +26,34 @@ extension StorageConformanceTests {
             await #expect(throws: PurchaseRefusal.ended) { _ = try await asking.value }
         }
     }
+
+    /// A node holding units while the pool is empty gives them back on its tick; when the
+    /// database does not take them, they stay this node's to sell, not lost until the lease lapses.
+    @Test(arguments: Backends.all) func unitsTheDatabaseDidNotTakeBackAreStillSoldHere(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let sale = try await scheduleSale(store, units: 8)
+            let buyers = try await fans(store, 2)
+            let failing = StallingSaleRepository(store)
+            let engine = FlashSaleEngine(repository: failing, catalog: store, orders: store, markets: store, clock: clock, node: "node-a")
+            clock.advance(by: 60)
+            _ = try await buyWithToken(engine, sale, buyers[0])
+            // node-a leased two units and sold one; another node takes the rest of the pool.
+            #expect(try await store.lease(saleId: sale.id, node: "node-b", units: 8, now: clock.now(), leaseLifetime: 5) == 6)
+            clock.advance(by: 1)
+            failing.returnsFail.withLock { $0 = true }
+            await #expect(throws: CancellationError.self) { try await engine.tick() }
+            failing.returnsFail.withLock { $0 = false }
+            #expect(!(try await buyWithToken(engine, sale, buyers[1]).replayed))
+            #expect(try await expectConserved(store, sale).sold == 2)
+        }
+    }
 }
 
 /// The store as the flash-sale engine sees it, except that the first `hasReserved` read waits
-/// until the test resumes it.
-final class ReservationReadStalls: FlashSaleRepository {
+/// until the test resumes it, and lease returns fail while `returnsFail` is set.
+final class StallingSaleRepository: FlashSaleRepository {
     let inner: SQLStore
+    let returnsFail = Mutex(false)
     private let (reached, reachedIn) = AsyncStream.makeStream(of: Void.self)
     private let (go, goIn) = AsyncStream.makeStream(of: Void.self)
 
@@ -58,14 +81,18 @@ final class ReservationReadStalls: FlashSaleRepository {
     }
     func reservedAccounts(saleId: String) async throws -> Set<String> { try await inner.reservedAccounts(saleId: saleId) }
     func buyers(saleId: String) async throws -> [String: Int] { try await inner.buyers(saleId: saleId) }
+    func buyers(saleId: String, boughtAfter count: Int64) async throws -> [String] { try await inner.buyers(saleId: saleId, boughtAfter: count) }
     func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
         try await inner.lease(saleId: saleId, node: node, units: units, now: now, leaseLifetime: leaseLifetime)
     }
-    func leasedElsewhere(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
-        try await inner.leasedElsewhere(saleId: saleId, node: node, now: now, leaseLifetime: leaseLifetime)
+    func sellOut(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> SellOutFigures {
+        try await inner.sellOut(saleId: saleId, node: node, now: now, leaseLifetime: leaseLifetime)
     }
     func renewLeases(node: String, now: Date) async throws { try await inner.renewLeases(node: node, now: now) }
-    func returnLease(saleId: String, node: String, units: Int64) async throws { try await inner.returnLease(saleId: saleId, node: node, units: units) }
+    func returnLease(saleId: String, node: String, units: Int64) async throws {
+        if returnsFail.withLock({ $0 }) { throw CancellationError() }
+        try await inner.returnLease(saleId: saleId, node: node, units: units)
+    }
     func commit(_ purchases: [SalePurchase], node: String) async throws -> [JournalOutcome] { try await inner.commit(purchases, node: node) }
     func commitOne(_ purchase: SalePurchase) async throws -> JournalOutcome { try await inner.commitOne(purchase) }
     func issueFCodes(saleId: String, count: Int, now: Date) async throws -> [String] { try await inner.issueFCodes(saleId: saleId, count: count, now: now) }

@@ -125,6 +125,10 @@ public enum PurchaseRefusal: String, Error, Sendable, Equatable {
     /// still selling the sale's last units, so whether this account bought one is not known yet.
     case inProgress = "purchase_in_progress"
 
+    /// Sending the same purchase again soon may buy or answer it: the refusal says when
+    /// (`Retry-After`), not no.
+    public var retryable: Bool { [.inProgress, .overloaded, .rateLimited].contains(self) }
+
     /// The domain error the HTTP layer maps to a status.
     public var domainError: DomainError {
         switch self {

@@ -78,6 +78,8 @@ public actor FlashSaleEngine {
     private var leasing: [String: Task<Void, any Error>] = [:]
     private var settling: [String: Task<Void, any Error>] = [:]
     private var sellOutChecks: [String: Task<Void, any Error>] = [:]
+    /// By sale, the count of units ever bought through which the buyers were read into `quick`.
+    private var buyersRead: [String: Int64] = [:]
     private var attempts: Set<String> = []
     /// Nonces of purchase tokens that bought an order (or are buying one now), with their sale.
     private var spentTokens: [String: String] = [:]
@@ -146,9 +148,9 @@ public actor FlashSaleEngine {
         case .upcoming: throw PurchaseRefusal.notStarted
         case .ended: return false
         case .open:
-            // A buyer's key may be one already answered (on another node, before a restart); a
-            // fan not known as a buyer may yet be one until the sell-out settles.
-            if known.soldOut && !known.bought { throw known.settled ? PurchaseRefusal.soldOut : PurchaseRefusal.inProgress }
+            // A buyer's key may be one already answered (on another node, before a restart); so
+            // may any fan's until the sell-out settles: the actor looks those keys up.
+            if known.soldOut && !known.bought && known.settled { throw PurchaseRefusal.soldOut }
             return !known.soldOut
         }
     }
@@ -191,22 +193,26 @@ public actor FlashSaleEngine {
     }
 
     /// The order a key was already answered with, when a refusal might be for the buyer's own
-    /// purchase: after the end (this node forgets its wins, ``tick()``), or once sold out or at
-    /// the limit for an account this node knows bought (the key may have been answered on
-    /// another node or before a restart). Looked up in the database, so an acknowledged key
-    /// answers its order whatever the sale's phase; `request`, when known, must match.
+    /// purchase: after the end (this node forgets its wins, ``tick()``), once sold out or at the
+    /// limit for an account this node knows bought (the key may have been answered on another
+    /// node or before a restart), and sold out for anyone while the sell-out is not settled
+    /// (another node may have just sold to them; a check under way is waited for first). Looked
+    /// up in the database, so an acknowledged key answers its order whatever the sale's phase;
+    /// `request`, when known, must match.
     private func acknowledged(_ refusal: PurchaseRefusal, saleId: String, accountId: String, key: String, request: String?) async throws -> Order? {
         switch refusal {
         case .ended: break
         case .soldOut, .limitReached:
-            guard quick.withLock({ $0.buyers.contains(QuickView.buyer(saleId, accountId)) }) else { return nil }
+            if refusal == .soldOut, let running = sellOutChecks[saleId] { try? await running.value }
+            let unsettled = refusal == .soldOut && loaded[saleId]?.allocator.sellOutSettled == false
+            guard unsettled || quick.withLock({ $0.buyers.contains(QuickView.buyer(saleId, accountId)) }) else { return nil }
         default: return nil
         }
         return try await orders.order(accountId: accountId, idempotencyKey: key, requestHash: request)
     }
 
     /// The refusal a fan gets once their key is known not to be answered yet: `sold_out` only
-    /// when the sell-out is settled (``checkSellOut(_:figures:)``); before, a purchase under the same
+    /// when the sell-out is settled (``checkSellOut(_:)``); before, a purchase under the same
     /// key may still be committing on another node, and the retry will know.
     /// A check of the sell-out under way is waited for.
     private func answer(_ refusal: PurchaseRefusal, saleId: String) async -> PurchaseRefusal {
@@ -217,25 +223,43 @@ public actor FlashSaleEngine {
 
     /// Once this node has sold out of a sale, checks whether the pool is empty and no other node
     /// holds units; when so, every purchase that took a unit has committed, so the buyers read
-    /// now are all there are and `sold_out` becomes final for anyone else. `figures`, when the
-    /// caller has just read them, spare a read. Skipped when nothing was sold since the last
-    /// time. Answers the check's task (`nil` when this node is not sold out), registered at once:
-    /// concurrent callers share it, and a refusal that comes next waits for it
-    /// (``answer(_:saleId:)``).
+    /// now are all there are and `sold_out` becomes final for anyone else. The figures are read
+    /// again after the buyers: when a unit was bought anywhere meanwhile (the count of units ever
+    /// bought moved), the buyers since are read too, until nothing moves; a unit come back here
+    /// meanwhile (the allocator's generation moved) leaves it unsettled until the next check.
+    /// Only the buyers since the last read are read; when nothing was bought since the last
+    /// settled check, nothing is read but the figures. Answers the check's task (`nil`
+    /// when this node is not sold out), registered at once: concurrent callers share it, and a
+    /// refusal that comes next waits for it (``answer(_:saleId:)``). Nobody else awaits it, so an
+    /// error leaves the sale unsettled and the next tick checks again.
     @discardableResult
-    private func checkSellOut(_ saleId: String, figures known: SaleFigures? = nil) -> Task<Void, any Error>? {
+    private func checkSellOut(_ saleId: String) -> Task<Void, any Error>? {
         if let running = sellOutChecks[saleId] { return running }
-        guard loaded[saleId]?.allocator.soldOut == true else { return nil }
+        guard let allocator = loaded[saleId]?.allocator, allocator.soldOut else { return nil }
+        let generation = allocator.generation
         let task = Task { () async throws -> Void in
             defer { self.sellOutChecks[saleId] = nil }
-            let figures = if let known { known } else { try await repository.figures(saleId: saleId, now: clock.now(), leaseLifetime: leaseLifetime) }
-            guard figures.pool == 0, let allocator = self.loaded[saleId]?.allocator, allocator.soldOut, allocator.settledAtSold != figures.sold else { return }
-            guard try await repository.leasedElsewhere(saleId: saleId, node: node, now: clock.now(), leaseLifetime: leaseLifetime) == 0 else {
-                self.loaded[saleId]?.allocator.unsettle()
-                return
+            var before = try await repository.sellOut(saleId: saleId, node: node, now: clock.now(), leaseLifetime: leaseLifetime)
+            while true {
+                guard before.final else {
+                    self.loaded[saleId]?.allocator.unsettle()
+                    return
+                }
+                guard self.loaded[saleId]?.allocator.settledAt != before.bought else { return }
+                let through = self.buyersRead[saleId] ?? -1
+                let accounts = try await repository.buyers(saleId: saleId, boughtAfter: through)
+                let after = try await repository.sellOut(saleId: saleId, node: node, now: clock.now(), leaseLifetime: leaseLifetime)
+                // Every purchase up to `before.bought` had committed when `before` was read.
+                self.knowBuyers(accounts, of: saleId)
+                self.buyersRead[saleId] = max(through, before.bought)
+                if after == before {
+                    self.loaded[saleId]?.allocator.settle(bought: before.bought, since: generation)
+                    return
+                }
+                // Something was bought while the buyers were read (this node's last purchases
+                // committing, most often): read the buyers since, until nothing moves.
+                before = after
             }
-            self.knowBuyers(try await repository.buyers(saleId: saleId).keys, of: saleId)
-            self.loaded[saleId]?.allocator.settle(sold: figures.sold)
         }
         sellOutChecks[saleId] = task
         return task
@@ -243,7 +267,8 @@ public actor FlashSaleEngine {
 
     /// Lets the fast path send these accounts' keys of the sale to be looked up.
     private nonisolated func knowBuyers(_ accounts: some Sequence<String>, of saleId: String) {
-        quick.withLock { view in for account in accounts { view.buyers.insert(QuickView.buyer(saleId, account)) } }
+        let buyers = accounts.map { QuickView.buyer(saleId, $0) }
+        quick.withLock { $0.buyers.formUnion(buyers) }
     }
 
     /// Buys one unit for `accountId` with a purchase token (and its proof of work when the sale
@@ -411,10 +436,16 @@ public actor FlashSaleEngine {
             let figures = try await repository.figures(saleId: sale.id, now: now, leaseLifetime: leaseLifetime)
             published[sale.id] = figures
             loaded[sale.id]?.allocator.poolIs(figures.pool)
-            if figures.pool == 0 { try await checkSellOut(sale.id, figures: figures)?.value }
+            if figures.pool == 0 { checkSellOut(sale.id) }
             let hoarding = loaded[sale.id]?.allocator.isHoarding(poolIsEmpty: figures.pool == 0, now: now) ?? false
             if sale.phase(at: now) == .ended || hoarding, let unsold = loaded[sale.id]?.allocator.surrender(), unsold > 0 {
-                try await repository.returnLease(saleId: sale.id, node: node, units: unsold)
+                do {
+                    try await repository.returnLease(saleId: sale.id, node: node, units: unsold)
+                } catch {
+                    // Still in this node's lease: sold from here, or given back on a later tick.
+                    loaded[sale.id]?.allocator.restore(unsold)
+                    throw error
+                }
             }
         }
         _ = try await repository.closeEndedSales(now: now)
@@ -433,6 +464,7 @@ public actor FlashSaleEngine {
         for saleId in gone {
             loaded[saleId] = nil
             published[saleId] = nil
+            buyersRead[saleId] = nil
         }
         quick.withLock { view in
             view.wins = view.wins.filter { !gone.contains($0.value.saleId) }
@@ -498,7 +530,7 @@ public actor FlashSaleEngine {
             let block = SaleAllocator.blockSize(pool: figures.pool, nodes: 1)
             let granted = block == 0 ? 0 : try await repository.lease(saleId: saleId, node: node, units: block, now: now, leaseLifetime: leaseLifetime)
             self.loaded[saleId]?.allocator.granted(granted)
-            if granted == 0 { try await self.checkSellOut(saleId, figures: block == 0 ? figures : nil)?.value }
+            if granted == 0 { self.checkSellOut(saleId) }
         }
         leasing[saleId] = task
         try await task.value

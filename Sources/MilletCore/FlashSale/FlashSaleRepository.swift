@@ -55,6 +55,25 @@ public enum JournalOutcome: Equatable, Sendable {
     case keyReused
 }
 
+/// A sale's figures as one read sees them, for deciding whether a node's sell-out is final.
+public struct SellOutFigures: Equatable, Sendable {
+    /// Units no node holds and nobody bought.
+    public let pool: Int64
+    /// Units in other nodes' live leases: purchases they may still be committing.
+    public let leasedElsewhere: Int64
+    /// Units ever bought in the sale (cancellations do not lower it).
+    public let bought: Int64
+
+    public init(pool: Int64, leasedElsewhere: Int64, bought: Int64) {
+        self.pool = pool
+        self.leasedElsewhere = leasedElsewhere
+        self.bought = bought
+    }
+
+    /// Nothing is left in the pool or on any other node: every purchase has committed.
+    public var final: Bool { pool == 0 && leasedElsewhere == 0 }
+}
+
 /// An order of a sale that was cancelled, expired or refunded, so its unit left the buyer.
 public struct SaleRelease: Equatable, Sendable {
     public let saleId: String
@@ -84,13 +103,17 @@ public protocol FlashSaleRepository: Sendable {
     func reservedAccounts(saleId: String) async throws -> Set<String>
     /// Units each account holds in the sale (orders waiting for payment or paid).
     func buyers(saleId: String) async throws -> [String: Int]
+    /// Accounts holding units whose last purchase raised the sale's ``SellOutFigures/bought``
+    /// count past `count`: every buyer since a node last read them.
+    func buyers(saleId: String, boughtAfter count: Int64) async throws -> [String]
 
     /// Leases up to `units` from the pool to `node` (after taking back leases not renewed within
     /// `leaseLifetime`); returns how many it got, zero when the pool is empty.
     func lease(saleId: String, node: String, units: Int64, now: Date, leaseLifetime: TimeInterval) async throws -> Int64
-    /// Units leased to nodes other than `node` and not yet sold, counting only leases renewed
-    /// within `leaseLifetime`: what other nodes may still be selling.
-    func leasedElsewhere(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> Int64
+    /// What a node that sold out reads to learn whether the sell-out is final: the pool, the units
+    /// other nodes hold in leases renewed within `leaseLifetime`, and the count of units ever
+    /// bought, all as of one moment.
+    func sellOut(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> SellOutFigures
     /// Marks every lease of `node` as alive.
     func renewLeases(node: String, now: Date) async throws
     /// Gives `units` of the node's lease back to the pool.

@@ -19,17 +19,21 @@ public struct SaleAllocator: Sendable {
     public let sale: FlashSale
     /// Units this node may sell without asking the database.
     public private(set) var leased: Int64 = 0 {
-        didSet { if leased > 0 { settledAtSold = nil } }
+        didSet { if leased > oldValue { unitsCameBack() } }
     }
     /// The last lease request found the pool empty.
     public private(set) var poolEmpty = false {
-        didSet { if !poolEmpty { settledAtSold = nil } }
+        didSet { if !poolEmpty && oldValue { unitsCameBack() } }
     }
-    /// The sale's sold count when, sold out here, this node last found no unit left on any other
-    /// node and read every buyer after that (``settle(sold:)``); `nil` while that is not known.
-    /// Until it is, another node may still be committing a purchase under a key a fan also sent
-    /// here, so a fan this node does not know as a buyer is told to retry, not `sold_out`.
-    public private(set) var settledAtSold: Int64?
+    /// The sale's count of units ever bought when, sold out here, this node last found no unit
+    /// left anywhere else and had read every buyer (``settle(bought:since:)``); `nil` while that is
+    /// not known. Until it is, another node may still be committing a purchase under a key a fan
+    /// also sent here, so a fan this node does not know as a buyer has the key looked up and is
+    /// told to retry, not `sold_out`.
+    public private(set) var settledAt: Int64?
+    /// Goes up whenever units come back to this node or the settled sell-out is forgotten: a
+    /// sell-out check that started under another generation may have missed a purchase.
+    public private(set) var generation = 0
     /// When this few units of the last block are left, the next block is worth asking for.
     private var lowWater: Int64 = 0
     /// When this node last sold a unit; a node that holds units but sells none gives them back.
@@ -71,17 +75,23 @@ public struct SaleAllocator: Sendable {
     public var soldOut: Bool { poolEmpty && leased == 0 }
 
     /// Sold out here, and every buyer is known to this node: `sold_out` is final for anyone else.
-    public var sellOutSettled: Bool { soldOut && settledAtSold != nil }
+    public var sellOutSettled: Bool { soldOut && settledAt != nil }
 
-    /// No other node holds a unit and the buyers were read after that, when the sale had sold
-    /// `sold` units; forgotten as soon as units come back (a lease or the pool).
-    public mutating func settle(sold: Int64) {
-        if soldOut { settledAtSold = sold }
+    /// No unit was left anywhere and every buyer was read while the sale's count of units ever
+    /// bought stayed `bought`; taken only when nothing came back here since `generation` was read
+    /// (the check began). Forgotten as soon as units come back (a lease or the pool).
+    public mutating func settle(bought: Int64, since generation: Int) {
+        if soldOut && generation == self.generation { settledAt = bought }
     }
 
-    /// Another node holds units again: whether this account bought is not known until it settles.
+    /// Units are somewhere again: whether an account bought is not known until it settles.
     public mutating func unsettle() {
-        settledAtSold = nil
+        unitsCameBack()
+    }
+
+    private mutating func unitsCameBack() {
+        settledAt = nil
+        generation += 1
     }
 
     /// A quarter of the last block is left and the pool was not empty: leasing the next block now,
@@ -131,6 +141,11 @@ public struct SaleAllocator: Sendable {
     public mutating func surrender() -> Int64 {
         defer { leased = 0 }
         return leased
+    }
+
+    /// Surrendered units the database did not take back: they are this node's again.
+    public mutating func restore(_ units: Int64) {
+        leased += units
     }
 
     /// `true` when the shared pool is empty and this node has held unsold units for `idle`

@@ -63,7 +63,7 @@ struct SalePages {
                     token: token, proof: form.proofOfWork)
             } catch let refusal as PurchaseRefusal {
                 let error = APIError(refusal.domainError)
-                return try await salePage(sale, chrome: chrome, account: account, refusal: (error.code, error.status))
+                return try await salePage(sale, chrome: chrome, account: account, refusal: (error.code, error.status), form: form, retry: refusal.retryable)
             }
             let payment = try await payments.createPayment(orderId: bought.order.id, provider: sandbox.name, now: clock.now())
             return redirect(sandbox.payURL(for: payment))
@@ -74,20 +74,34 @@ struct SalePages {
         try await saleDesk.sale(id: try context.parameters.require("id"))
     }
 
+    /// The sale's page; after a refused purchase, `form` fills the buy form again with its
+    /// Idempotency-Key, so trying again is the same purchase (a `purchase_in_progress` retried
+    /// answers the order it was), and `retry` keeps the form shown even if the figures say sold out.
     private func salePage(
-        _ sale: FlashSale, chrome: PageChrome, account: Account?, refusal: (code: String, status: HTTPResponse.Status)? = nil
+        _ sale: FlashSale, chrome: PageChrome, account: Account?, refusal: (code: String, status: HTTPResponse.Status)? = nil,
+        form: SaleBuyForm? = nil, retry: Bool = false
     ) async throws -> Response {
         let now = clock.now()
         var values = try await saleValues(sale, chrome: chrome, now: now)
         let strings = pages.strings(chrome.preferences.language)
         values["reserved"] = try await account.asyncMap { try await saleDesk.hasReserved(sale, accountId: $0.id) } ?? false
-        values["idempotencyKey"] = Identifier.make()
-        values["name"] = account?.displayName ?? ""
+        values["idempotencyKey"] = form?.idempotencyKey ?? Identifier.make()
+        values["name"] = form?.name ?? account?.displayName ?? ""
+        values["line1"] = form?.line1 ?? ""
+        values["city"] = form?.city ?? ""
+        values["postcode"] = form?.postcode ?? ""
+        values["phone"] = form?.phone ?? ""
+        if retry, sale.phase(at: now) == .open {
+            values["open"] = true
+            values["retry"] = true
+        }
         if let next = await saleDesk.engine.nextBatch(after: sale.id) {
             values["next"] = ["id": next.id, "startsAt": chrome.format.dateTime(next.startsAt)]
         }
         if let refusal { values["refusal"] = strings["error_\(refusal.code)"] ?? refusal.code }
-        return pages.page("sale", ["sale": values], chrome: chrome, status: refusal?.status ?? .ok)
+        var page = pages.page("sale", ["sale": values], chrome: chrome, status: refusal?.status ?? .ok)
+        if retry { page.headers[.retryAfter] = "1" }
+        return page
     }
 
     private func saleValues(_ sale: FlashSale, chrome: PageChrome, now: Date) async throws -> [String: Any] {

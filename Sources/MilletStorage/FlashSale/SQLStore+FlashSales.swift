@@ -43,10 +43,11 @@ extension SQLStore: FlashSaleRepository {
 
     public func figures(saleId: String, now: Date, leaseLifetime: TimeInterval) async throws -> SaleFigures {
         try await read { db in
-            guard let row = try await db.raw("SELECT * FROM flash_sales WHERE id = \(bind: saleId)").first() else {
-                throw DomainError.notFound(what: "flash sale")
-            }
-            let live = try await Self.liveLeased(db: db, saleId: saleId, now: now, leaseLifetime: leaseLifetime)
+            guard let row = try await db.raw("""
+                SELECT s.*, (\(Self.leaseSum(live: now.addingTimeInterval(-leaseLifetime).millis))) AS live
+                FROM flash_sales s WHERE s.id = \(bind: saleId)
+                """).first() else { throw DomainError.notFound(what: "flash sale") }
+            let live = try row.int("live")
             let units = try row.int("units"), sold = try row.int("sold"), fcodes = try row.int("fcode_units"), returned = try row.int("returned")
             return SaleFigures(
                 units: units, sold: sold, pool: units - sold - live - fcodes - returned, leased: live, fcodeUnits: fcodes,
@@ -94,6 +95,14 @@ extension SQLStore: FlashSaleRepository {
         }
     }
 
+    public func buyers(saleId: String, boughtAfter count: Int64) async throws -> [String] {
+        try await read { db in
+            try await db.raw("""
+                SELECT account_id FROM flash_sale_buyers WHERE sale_id = \(bind: saleId) AND bought_at > \(bind: count) AND units > 0
+                """).all().map { try $0.string("account_id") }
+        }
+    }
+
     public func issueFCodes(saleId: String, count: Int, now: Date) async throws -> [String] {
         guard (1...1000).contains(count) else { throw DomainError.invalid(field: "count", "must be from 1 to 1000") }
         return try await sqlTransaction { db in try await Self.issueFCodes(db: db, saleId: saleId, count: count, now: now) }
@@ -135,10 +144,11 @@ extension SQLStore: FlashSaleRepository {
                 throw known == nil ? DomainError.notFound(what: "F-code") : DomainError.conflict(code: "fcode_used", message: "this F-code was already used")
             }
             let open = try await db.raw("""
-                UPDATE flash_sales SET fcode_units = fcode_units - 1, sold = sold + 1
-                WHERE id = \(bind: purchase.sale.id) AND closed = 0 RETURNING id
+                UPDATE flash_sales SET fcode_units = fcode_units - 1, sold = sold + 1, bought = bought + 1
+                WHERE id = \(bind: purchase.sale.id) AND closed = 0 RETURNING bought
                 """).first()
-            guard open != nil else { throw PurchaseRefusal.ended.domainError }
+            guard let open else { throw PurchaseRefusal.ended.domainError }
+            try await Self.stampBuyers(db: db, saleId: purchase.sale.id, accounts: [purchase.accountId], bought: try open.int("bought"))
             return try await Self.insertSaleOrder(db: db, purchase, note: "bought with an F-code")
         }
     }

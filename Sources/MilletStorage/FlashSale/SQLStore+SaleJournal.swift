@@ -34,17 +34,27 @@ extension SQLStore {
         }
     }
 
-    public func leasedElsewhere(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> Int64 {
-        try await read { db in try await Self.liveLeased(db: db, saleId: saleId, now: now, leaseLifetime: leaseLifetime, except: node) }
+    public func sellOut(saleId: String, node: String, now: Date, leaseLifetime: TimeInterval) async throws -> SellOutFigures {
+        // One statement, so the pool, the other nodes' leases and the count are of one moment.
+        let live = now.addingTimeInterval(-leaseLifetime).millis
+        return try await read { db in
+            guard let row = try await db.raw("""
+                SELECT s.units - s.sold - s.fcode_units - s.returned - (\(Self.leaseSum(live: live))) AS pool,
+                    (\(Self.leaseSum(live: live, except: node))) AS elsewhere, s.bought
+                FROM flash_sales s WHERE s.id = \(bind: saleId)
+                """).first() else { throw DomainError.notFound(what: "flash sale") }
+            return SellOutFigures(pool: try row.int("pool"), leasedElsewhere: try row.int("elsewhere"), bought: try row.int("bought"))
+        }
     }
 
-    /// Units in the sale's leases renewed within `leaseLifetime`, leaving out `node`'s when given.
-    static func liveLeased(db: any SQLDatabase, saleId: String, now: Date, leaseLifetime: TimeInterval, except node: String? = nil) async throws -> Int64 {
-        let others: SQLQueryString = node.map { "AND node_id <> \(bind: $0)" } ?? ""
-        return try await db.raw("""
-            SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) AS n FROM flash_sale_leases
-            WHERE sale_id = \(bind: saleId) AND renewed_at >= \(bind: now.addingTimeInterval(-leaseLifetime).millis) \(others)
-            """).first()!.int("n")
+    /// A subquery of the units in the leases of sale `s` renewed since `live`, leaving out
+    /// `node`'s when given.
+    static func leaseSum(live: Int64, except node: String? = nil) -> SQLQueryString {
+        let others: SQLQueryString = node.map { "AND l.node_id <> \(bind: $0)" } ?? ""
+        return """
+            SELECT CAST(COALESCE(SUM(l.units), 0) AS BIGINT) FROM flash_sale_leases l
+            WHERE l.sale_id = s.id AND l.renewed_at >= \(bind: live) \(others)
+            """
     }
 
     public func renewLeases(node: String, now: Date) async throws {
@@ -56,7 +66,7 @@ extension SQLStore {
     public func returnLease(saleId: String, node: String, units: Int64) async throws {
         guard units > 0 else { return }
         do {
-            try await sqlTransaction { db in try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: units, sold: false) }
+            _ = try await sqlTransaction { db in try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: units, sold: false) }
         } catch is LeaseLost {
             // The lease was already reclaimed; its units are back in the pool.
         }
@@ -65,15 +75,29 @@ extension SQLStore {
     /// Moves `units` out of the node's lease, into `sold` or back to the pool. Rows are always
     /// locked in one order, buyers, then the sale, then leases (``lease(saleId:node:units:now:leaseLifetime:)``,
     /// the journal, `commitOne` and cancellations all keep it), so two nodes never deadlock. Throws ``LeaseLost`` when the lease no longer has them.
-    static func takeFromLease(db: any SQLDatabase, saleId: String, node: String, units: Int64, sold: Bool) async throws {
+    /// Answers the sale's count of units ever bought, after these when they were sold.
+    @discardableResult
+    static func takeFromLease(db: any SQLDatabase, saleId: String, node: String, units: Int64, sold: Bool) async throws -> Int64 {
         try await db.raw("UPDATE flash_sales SET leased = leased WHERE id = \(bind: saleId)").run()
         let taken = try await db.raw("""
             UPDATE flash_sale_leases SET units = units - \(bind: units)
             WHERE sale_id = \(bind: saleId) AND node_id = \(bind: node) AND units >= \(bind: units) RETURNING units
             """).first()
         guard taken != nil else { throw LeaseLost() }
+        let bought = sold ? units : 0
+        return try await db.raw("""
+            UPDATE flash_sales SET sold = sold + \(bind: bought), bought = bought + \(bind: bought), leased = leased - \(bind: units)
+            WHERE id = \(bind: saleId) RETURNING bought
+            """).first()!.int("bought")
+    }
+
+    /// Stamps the buyers' rows with the sale's count of units ever bought that their purchase
+    /// reached (rows already locked by ``countPurchase(db:saleId:accounts:limit:)``), so a node
+    /// reads only the buyers since its last read.
+    static func stampBuyers(db: any SQLDatabase, saleId: String, accounts: some Collection<String>, bought: Int64) async throws {
+        let list = Set(accounts).sorted().map { account -> SQLQueryString in "\(bind: account)" }.joined(separator: ", ")
         try await db.raw("""
-            UPDATE flash_sales SET sold = sold + \(bind: sold ? units : 0), leased = leased - \(bind: units) WHERE id = \(bind: saleId)
+            UPDATE flash_sale_buyers SET bought_at = \(bind: bought) WHERE sale_id = \(bind: saleId) AND account_id IN (\(list))
             """).run()
     }
 
@@ -116,7 +140,8 @@ extension SQLStore {
                     }
                     let count = Int64(accepted.count)
                     guard count > 0 else { continue }
-                    try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: count, sold: true)
+                    let bought = try await Self.takeFromLease(db: db, saleId: saleId, node: node, units: count, sold: true)
+                    try await Self.stampBuyers(db: db, saleId: saleId, accounts: accepted.map(\.accountId), bought: bought)
                     sold += accepted
                 }
                 let numbers = try await Self.insertSaleOrders(db: db, sold, note: "bought in the flash sale")
@@ -140,10 +165,11 @@ extension SQLStore {
             guard !allowed.isEmpty else { throw PurchaseRefusal.limitReached }
             // One row lock per order: the sale row is the hot spot every buyer queues on.
             let taken = try await db.raw("""
-                UPDATE flash_sales SET sold = sold + 1
-                WHERE id = \(bind: sale.id) AND closed = 0 AND sold + leased + fcode_units + returned < units RETURNING id
+                UPDATE flash_sales SET sold = sold + 1, bought = bought + 1
+                WHERE id = \(bind: sale.id) AND closed = 0 AND sold + leased + fcode_units + returned < units RETURNING bought
                 """).first()
-            guard taken != nil else { throw PurchaseRefusal.soldOut }
+            guard let taken else { throw PurchaseRefusal.soldOut }
+            try await Self.stampBuyers(db: db, saleId: sale.id, accounts: [purchase.accountId], bought: try taken.int("bought"))
             return try await Self.insertSaleOrder(db: db, purchase, note: "bought in the flash sale")
         }
     }

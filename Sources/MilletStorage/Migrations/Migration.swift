@@ -57,6 +57,7 @@ extension SQLStore {
         .settings,
         .orderNumbers,
         .orderRequests,
+        .salePurchaseCount,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -26,7 +26,9 @@
     text("sold", f.sold);
     show(document.getElementById("countdown-box"), f.phase === "upcoming");
     show(document.getElementById("reserve-box"), f.phase === "upcoming");
-    show(document.getElementById("buy-box"), state === "open");
+    // After "try again" (a purchase still being decided elsewhere) the form stays while the sale is open.
+    var buyBox = document.getElementById("buy-box");
+    show(buyBox, state === "open" || (f.phase === "open" && buyBox && buyBox.dataset.retry === "1"));
     show(document.getElementById("comeback"), state === "open" || state === "sold_out");
     if (f.phase === "ended") stream.close();
   });
