@@ -148,9 +148,10 @@ public actor FlashSaleEngine {
         case .upcoming: throw PurchaseRefusal.notStarted
         case .ended: return false
         case .open:
-            // A buyer's key may be one already answered (on another node, before a restart); so
-            // may any fan's until the sell-out settles: the actor looks those keys up.
-            if known.soldOut && !known.bought && known.settled { throw PurchaseRefusal.soldOut }
+            // A buyer's key may be one already answered (on another node, before a restart): the
+            // actor looks it up. A fan not known as a buyer may yet be one until the sell-out
+            // settles; each check reads the buyers since the last, so the retry will know.
+            if known.soldOut && !known.bought { throw known.settled ? PurchaseRefusal.soldOut : PurchaseRefusal.inProgress }
             return !known.soldOut
         }
     }
@@ -193,19 +194,17 @@ public actor FlashSaleEngine {
     }
 
     /// The order a key was already answered with, when a refusal might be for the buyer's own
-    /// purchase: after the end (this node forgets its wins, ``tick()``), once sold out or at the
-    /// limit for an account this node knows bought (the key may have been answered on another
-    /// node or before a restart), and sold out for anyone while the sell-out is not settled
-    /// (another node may have just sold to them; a check under way is waited for first). Looked
-    /// up in the database, so an acknowledged key answers its order whatever the sale's phase;
-    /// `request`, when known, must match.
+    /// purchase: after the end (this node forgets its wins, ``tick()``), or once sold out or at
+    /// the limit for an account this node knows bought (the key may have been answered on another
+    /// node or before a restart; a sell-out check under way, which reads the latest buyers, is
+    /// waited for first). Looked up in the database, so an acknowledged key answers its order
+    /// whatever the sale's phase; `request`, when known, must match.
     private func acknowledged(_ refusal: PurchaseRefusal, saleId: String, accountId: String, key: String, request: String?) async throws -> Order? {
         switch refusal {
         case .ended: break
         case .soldOut, .limitReached:
             if refusal == .soldOut, let running = sellOutChecks[saleId] { try? await running.value }
-            let unsettled = refusal == .soldOut && loaded[saleId]?.allocator.sellOutSettled == false
-            guard unsettled || quick.withLock({ $0.buyers.contains(QuickView.buyer(saleId, accountId)) }) else { return nil }
+            guard quick.withLock({ $0.buyers.contains(QuickView.buyer(saleId, accountId)) }) else { return nil }
         default: return nil
         }
         return try await orders.order(accountId: accountId, idempotencyKey: key, requestHash: request)
@@ -221,17 +220,18 @@ public actor FlashSaleEngine {
         return loaded[saleId]?.allocator.sellOutSettled == false ? .inProgress : refusal
     }
 
-    /// Once this node has sold out of a sale, checks whether the pool is empty and no other node
-    /// holds units; when so, every purchase that took a unit has committed, so the buyers read
-    /// now are all there are and `sold_out` becomes final for anyone else. The figures are read
-    /// again after the buyers: when a unit was bought anywhere meanwhile (the count of units ever
-    /// bought moved), the buyers since are read too, until nothing moves; a unit come back here
-    /// meanwhile (the allocator's generation moved) leaves it unsettled until the next check.
-    /// Only the buyers since the last read are read; when nothing was bought since the last
-    /// settled check, nothing is read but the figures. Answers the check's task (`nil`
-    /// when this node is not sold out), registered at once: concurrent callers share it, and a
-    /// refusal that comes next waits for it (``answer(_:saleId:)``). Nobody else awaits it, so an
-    /// error leaves the sale unsettled and the next tick checks again.
+    /// Once this node has sold out of a sale, reads the buyers since its last read (so a key
+    /// answered on another node is looked up here from then on), and checks whether the pool is
+    /// empty and no other node holds units; when so, every purchase that took a unit has
+    /// committed, so the buyers read are all there are and `sold_out` becomes final for anyone
+    /// else. The figures are read again after the buyers: when a unit was bought anywhere
+    /// meanwhile (the count of units ever bought moved), the buyers since are read too, for a
+    /// few passes at most; a unit come back here meanwhile (the allocator's generation moved)
+    /// leaves it unsettled until the next check. Only the buyers since the last read are read, and
+    /// none when nothing was bought since. Answers the check's task (`nil` when this node is not
+    /// sold out), registered at once: concurrent callers share it, and a refusal that comes next
+    /// waits for it (``answer(_:saleId:)``). Nobody else awaits it, so an error leaves the sale
+    /// unsettled and the next tick checks again.
     @discardableResult
     private func checkSellOut(_ saleId: String) -> Task<Void, any Error>? {
         if let running = sellOutChecks[saleId] { return running }
@@ -240,26 +240,29 @@ public actor FlashSaleEngine {
         let task = Task { () async throws -> Void in
             defer { self.sellOutChecks[saleId] = nil }
             var before = try await repository.sellOut(saleId: saleId, node: node, now: clock.now(), leaseLifetime: leaseLifetime)
-            while true {
+            for _ in 0..<3 {
+                if before.final && self.loaded[saleId]?.allocator.settledAt == before.bought { return }
+                // Every purchase up to `before.bought` had committed when `before` was read.
+                let through = self.buyersRead[saleId] ?? -1
+                if before.bought > through {
+                    self.knowBuyers(try await repository.buyers(saleId: saleId, boughtAfter: through), of: saleId)
+                    self.buyersRead[saleId] = before.bought
+                }
                 guard before.final else {
                     self.loaded[saleId]?.allocator.unsettle()
                     return
                 }
-                guard self.loaded[saleId]?.allocator.settledAt != before.bought else { return }
-                let through = self.buyersRead[saleId] ?? -1
-                let accounts = try await repository.buyers(saleId: saleId, boughtAfter: through)
                 let after = try await repository.sellOut(saleId: saleId, node: node, now: clock.now(), leaseLifetime: leaseLifetime)
-                // Every purchase up to `before.bought` had committed when `before` was read.
-                self.knowBuyers(accounts, of: saleId)
-                self.buyersRead[saleId] = max(through, before.bought)
                 if after == before {
                     self.loaded[saleId]?.allocator.settle(bought: before.bought, since: generation)
                     return
                 }
                 // Something was bought while the buyers were read (this node's last purchases
-                // committing, most often): read the buyers since, until nothing moves.
+                // committing, most often): read the buyers since.
                 before = after
             }
+            // Still moving after a few passes: not settled until a later check finds it still.
+            self.loaded[saleId]?.allocator.unsettle()
         }
         sellOutChecks[saleId] = task
         return task
@@ -432,6 +435,7 @@ public actor FlashSaleEngine {
         nextBatches = Dictionary(uniqueKeysWithValues: current.compactMap { sale in
             current.first { $0.skuId == sale.skuId && $0.marketCode == sale.marketCode && $0.startsAt >= sale.endsAt }.map { (sale.id, $0) }
         })
+        var failed: (any Error)?
         for sale in current {
             let figures = try await repository.figures(saleId: sale.id, now: now, leaseLifetime: leaseLifetime)
             published[sale.id] = figures
@@ -444,12 +448,14 @@ public actor FlashSaleEngine {
                 } catch {
                     // Still in this node's lease: sold from here, or given back on a later tick.
                     loaded[sale.id]?.allocator.restore(unsold)
-                    throw error
+                    failed = failed ?? error
                 }
             }
         }
         _ = try await repository.closeEndedSales(now: now)
         forgetEnded(now: now)
+        // The other sales had their tick; the failure is reported now.
+        if let failed { throw failed }
     }
 
     /// How long after its end a sale stays in memory: its unsold lease goes back on the first tick

@@ -103,8 +103,9 @@ public protocol FlashSaleRepository: Sendable {
     func reservedAccounts(saleId: String) async throws -> Set<String>
     /// Units each account holds in the sale (orders waiting for payment or paid).
     func buyers(saleId: String) async throws -> [String: Int]
-    /// Accounts holding units whose last purchase raised the sale's ``SellOutFigures/bought``
-    /// count past `count`: every buyer since a node last read them.
+    /// Accounts whose last purchase raised the sale's ``SellOutFigures/bought`` count past
+    /// `count`, whether or not they still hold the unit (a cancelled order's key still answers
+    /// its order): every buyer since a node last read them; all of them for a negative `count`.
     func buyers(saleId: String, boughtAfter count: Int64) async throws -> [String]
 
     /// Leases up to `units` from the pool to `node` (after taking back leases not renewed within

@@ -98,7 +98,8 @@ extension SQLStore: FlashSaleRepository {
     public func buyers(saleId: String, boughtAfter count: Int64) async throws -> [String] {
         try await read { db in
             try await db.raw("""
-                SELECT account_id FROM flash_sale_buyers WHERE sale_id = \(bind: saleId) AND bought_at > \(bind: count) AND units > 0
+                SELECT account_id FROM flash_sale_buyers
+                WHERE sale_id = \(bind: saleId) AND bought_at > \(bind: count) AND (bought_at > 0 OR units > 0)
                 """).all().map { try $0.string("account_id") }
         }
     }
