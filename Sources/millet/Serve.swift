@@ -25,6 +25,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Where the store is reached from outside, such as https://shop.example (env MILLET_PUBLIC_URL): links in messages, the origin pages' forms may come from, and with https, Secure cookies and HSTS.")
     var publicURL: String?
 
+    @Option(help: "Reverse proxies in front of the store, whose X-Forwarded-For names the client: addresses or networks, comma-separated, such as 10.0.0.0/8,::1 (env MILLET_TRUSTED_PROXIES; default: none).")
+    var trustedProxies: String?
+
     @Option(help: "Directory for firmware images (env MILLET_FILES; default: beside the SQLite file, or ./millet-files).")
     var files: String?
 
@@ -55,12 +58,12 @@ struct Serve: AsyncParsableCommand {
         return try await kept("sandbox_secret", store: store, logger: logger, what: "sandbox webhook secret; set MILLET_SANDBOX_SECRET to choose one")
     }
 
-    /// The key that signs known-device tokens (``KnownDevice``): random, made on first start and
+    /// A 32-byte signing key (known-device tokens, form tokens): random, made on first start and
     /// kept in the database, so every node and every restart accepts the same tokens.
-    private func deviceKey(store: SQLStore, logger: Logger) async throws -> [UInt8] {
-        let hex = try await kept("login_device_key", store: store, logger: logger, what: "known-device key")
+    private func key(_ name: String, what: String, store: SQLStore, logger: Logger) async throws -> [UInt8] {
+        let hex = try await kept(name, store: store, logger: logger, what: what)
         guard let bytes = Secrets.unhex(hex), bytes.count == 32 else {
-            throw ValidationError("the setting login_device_key must be 64 hex digits")
+            throw ValidationError("the setting \(name) must be 64 hex digits")
         }
         return bytes
     }
@@ -101,10 +104,12 @@ struct Serve: AsyncParsableCommand {
             store: store, clock: SystemClock(), sandboxSecret: secret, carrierSecret: Environment.value("MILLET_CARRIER_SECRET"),
             firmwareDirectory: firmwareDirectory, email: email,
             publicURL: publicURL ?? Environment.value("MILLET_PUBLIC_URL") ?? "http://\(resolvedHost):\(resolvedPort)",
-            deviceKey: try await deviceKey(store: store, logger: logger),
+            deviceKey: try await key("login_device_key", what: "known-device key", store: store, logger: logger),
             registrationsPerHour: Environment.value("MILLET_REGISTRATIONS_PER_IP_HOUR").flatMap(Int.init) ?? 20,
             metricsToken: try await metricsToken(store: store, logger: logger),
-            allowPrivateReceivers: Environment.value("MILLET_WEBHOOKS_ALLOW_PRIVATE") == "1")
+            allowPrivateReceivers: Environment.value("MILLET_WEBHOOKS_ALLOW_PRIVATE") == "1",
+            trustedProxies: try TrustedProxies(trustedProxies ?? Environment.value("MILLET_TRUSTED_PROXIES") ?? ""),
+            formKey: try await key("form_token_key", what: "form-token key", store: store, logger: logger))
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())

@@ -8,9 +8,7 @@ import Testing
 /// The community pages with plain forms, as a browser without JavaScript uses them.
 struct CommunityPageTests: HTTPHarness {
     func session(_ token: String, lang: String = "en") -> HTTPFields {
-        var headers = formHeaders
-        headers[.cookie] = "millet_lang=\(lang); millet_market=GB; \(IdentityMiddleware.cookieName)=\(token); \(csrfCookie)"
-        return headers
+        pageHeaders(session: token, cookies: ["millet_lang=\(lang)", "millet_market=GB"])
     }
 
     func page(_ client: any TestClientProtocol, _ uri: String, _ headers: HTTPFields) async throws -> (HTTPResponse.Status, String) {

@@ -92,6 +92,10 @@ struct FirmwareHTTPTests: HTTPHarness {
                     #expect($0.status == status, "\(body)")
                 }
             }
+            // A check-in labelled as text is refused like any other JSON body.
+            try await client.execute(
+                uri: "/api/v1/devices/check-in", method: .post, headers: bearer(anyDevice, [.contentType: "text/plain"]), body: json(["version": "14.0.6"])
+            ) { #expect($0.status == .unsupportedMediaType) }
 
             // Check-ins: the devices in the 50% stage get a signed offer for 14.0.7.
             let keys = try await client.execute(uri: "/api/v1/devices/keys", method: .get) { response in
@@ -270,10 +274,8 @@ extension FirmwareHTTPTests {
                 try await client.execute(uri: "/api/v1/devices/reports", method: .post, headers: bearer(token),
                                          body: json(["rolloutId": rolloutId, "version": "3.1.0", "state": state])) { #expect($0.status == .ok) }
             }
-            var cookie = formHeaders
-            cookie[.cookie] = "millet_lang=es; \(IdentityMiddleware.cookieName)=\(staff); \(csrfCookie)"
-            var fanCookie = formHeaders
-            fanCookie[.cookie] = "\(IdentityMiddleware.cookieName)=\(fan); \(csrfCookie)"
+            let cookie = pageHeaders(session: staff, cookies: ["millet_lang=es"])
+            let fanCookie = pageHeaders(session: fan)
             try await client.execute(uri: "/staff/rollouts/\(rolloutId)", method: .get, headers: fanCookie) { #expect($0.status == .forbidden) }
             try await client.execute(uri: "/staff/rollouts", method: .get, headers: cookie) { response in
                 let html = String(buffer: response.body)

@@ -284,6 +284,15 @@ struct FlashSaleHTTPTests: HTTPHarness {
             #expect(try await buy(client, saleId, asha, token: try await token(client, saleId, asha)).0 == .created)
             let ravi = try await newFan(client, "Ravi")
             let pass = try await token(client, saleId, ravi)
+            // A purchase labelled as text, as a cross-site form would post it, is refused unread.
+            try await client.execute(
+                uri: "/api/v1/flash-sales/\(saleId)/purchases", method: .post,
+                headers: bearer(ravi, [.init("Idempotency-Key")!: "ravi-key-0001", .contentType: "text/plain"]),
+                body: json(["shippingAddress": address, "purchaseToken": pass])
+            ) { response in
+                let code = try errorCode(response)
+                #expect(response.status == .unsupportedMediaType && code == "unsupported_media_type")
+            }
             try await client.execute(
                 uri: "/api/v1/flash-sales/\(saleId)/purchases", method: .post,
                 headers: bearer(ravi, [.init("Idempotency-Key")!: "ravi-key-0001"]), body: json(["shippingAddress": address, "purchaseToken": pass])

@@ -24,24 +24,32 @@ import Testing
                 uri: "/orders/\(orderId)/cancel", method: .post, headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(string: "_csrf=" + String(repeating: "0", count: 64))
             ) { #expect($0.status == .forbidden) }
+            // The token a page made before log-in, or for another session: a cookie someone
+            // planted, or a form left open across a log-in, is worth nothing with this session.
+            for other in [nil, "another-session"] as [String?] {
+                try await client.execute(
+                    uri: "/orders/\(orderId)/cancel", method: .post, headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded"],
+                    body: form(["_csrf": formToken(session: other)])
+                ) { #expect($0.status == .forbidden) }
+            }
             // The right token, sent from another site's page.
             try await client.execute(
                 uri: "/orders/\(orderId)/cancel", method: .post,
                 headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded", .origin: "https://evil.example"],
-                body: form([:])
+                body: form(["_csrf": formToken(session: fan)])
             ) { #expect($0.status == .forbidden) }
             // The store's own host over plain HTTP, when the store is served over HTTPS.
             try await client.execute(
                 uri: "/orders/\(orderId)/cancel", method: .post,
                 headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded", .origin: "http://shop.test"],
-                body: form([:])
+                body: form(["_csrf": formToken(session: fan)])
             ) { #expect($0.status == .forbidden) }
             #expect(try await services.orders.order(id: orderId)?.status == .pendingPayment)
             // From the store's own page, with the token its form carries, the cancel goes through.
             try await client.execute(
                 uri: "/orders/\(orderId)/cancel", method: .post,
                 headers: [.cookie: "\(session); \(csrfCookie)", .contentType: "application/x-www-form-urlencoded", .origin: "https://shop.test"],
-                body: form([:])
+                body: form(["_csrf": formToken(session: fan)])
             ) { #expect($0.status == .seeOther) }
             #expect(try await services.orders.order(id: orderId)?.status == .cancelled)
         }
@@ -49,20 +57,32 @@ import Testing
 
     @Test func aPageGivesItsVisitorAFormTokenAndItsFormsCarryIt() async throws {
         try await withApp { client, _ in
-            let token = try await client.execute(uri: "/login", method: .get) { response in
-                let token = try #require(setCookie(response, FormGuardMiddleware.cookieName))
+            // The cookie holds a nonce; the forms hold the token made from it (and no session yet).
+            let nonce = try await client.execute(uri: "/login", method: .get) { response in
+                let nonce = try #require(setCookie(response, FormGuardMiddleware.cookieName))
+                let token = FormGuardMiddleware.token(nonce: nonce, session: nil, key: harnessFormKey)
                 let html = String(buffer: response.body)
                 #expect(html.contains("<input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">"))
-                #expect(html.contains("<meta name=\"csrf-token\" content=\"\(token)\">"))
-                return token
+                #expect(html.contains("<meta name=\"csrf-token\" content=\"\(token)\">") && !html.contains(nonce))
+                return nonce
             }
-            // The log-in form, sent as a browser sends it, works; the same token is not given again.
-            try await client.execute(
-                uri: "/login", method: .post, headers: [.cookie: "\(FormGuardMiddleware.cookieName)=\(token)", .contentType: "application/x-www-form-urlencoded"],
+            // The log-in form, sent as a browser sends it, works; the same nonce is not given again.
+            let token = FormGuardMiddleware.token(nonce: nonce, session: nil, key: harnessFormKey)
+            let session = try await client.execute(
+                uri: "/login", method: .post, headers: [.cookie: "\(FormGuardMiddleware.cookieName)=\(nonce)", .contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(string: "email=fan%40millet.test&password=millet-fan&_csrf=\(token)")
             ) { response in
                 #expect(response.status == .seeOther)
                 #expect(setCookie(response, FormGuardMiddleware.cookieName) == nil)
+                return try #require(setCookie(response, IdentityMiddleware.cookieName))
+            }
+            // Signed in, the pages' forms carry a token made for the session.
+            try await client.execute(
+                uri: "/account", method: .get, headers: [.cookie: "\(FormGuardMiddleware.cookieName)=\(nonce); \(IdentityMiddleware.cookieName)=\(session)"]
+            ) { response in
+                let html = String(buffer: response.body)
+                let signedIn = FormGuardMiddleware.token(nonce: nonce, session: session, key: harnessFormKey)
+                #expect(signedIn != token && html.contains("<meta name=\"csrf-token\" content=\"\(signedIn)\">"))
             }
         }
     }

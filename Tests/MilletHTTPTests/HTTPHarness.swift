@@ -9,7 +9,9 @@ import Testing
 
 let harnessSecret = "test-webhook-secret"
 /// The form token of the tests' browser (``FormGuardMiddleware``).
-let testFormToken = String(repeating: "c5", count: 32)
+/// The nonce the tests' `millet_csrf` cookie holds, and the key their form tokens are made with.
+let testFormNonce = String(repeating: "c5", count: 32)
+let harnessFormKey = [UInt8](repeating: 7, count: 32)
 
 /// In-process HTTP tests: every request goes through the real router, middleware and an
 /// SQLite database loaded with the demo data.
@@ -27,7 +29,7 @@ extension HTTPHarness {
         defer { try? FileManager.default.removeItem(atPath: files) }
         let services = MilletServices(
             store: store, clock: clock, hasher: hasher, sandboxSecret: harnessSecret, admission: admission, firmwareDirectory: files,
-            email: email, publicURL: "https://shop.test", allowPrivateReceivers: allowPrivateReceivers)
+            email: email, publicURL: "https://shop.test", allowPrivateReceivers: allowPrivateReceivers, formKey: harnessFormKey)
         let app = Application(router: HeadAsGet(try await buildRouter(services)))
         do {
             try await app.test(.router) { client in try await body(client, services) }
@@ -88,16 +90,26 @@ extension HTTPHarness {
     func form(_ fields: [String: String]) -> ByteBuffer {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return ByteBuffer(string: fields.merging(["_csrf": testFormToken]) { given, _ in given }.sorted { $0.key < $1.key }
+        return ByteBuffer(string: fields.merging(["_csrf": formToken(session: nil)]) { given, _ in given }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&"))
     }
 
     /// A browser's form post: the form token's cookie, and the token again in a header for posts
     /// without a body (a script's).
-    var formHeaders: HTTPFields { [.contentType: "application/x-www-form-urlencoded", .cookie: csrfCookie, FormGuardMiddleware.header: testFormToken] }
+    var formHeaders: HTTPFields { pageHeaders(session: nil) }
 
-    /// The cookie of the form token the tests' page requests carry.
-    var csrfCookie: String { "\(FormGuardMiddleware.cookieName)=\(testFormToken)" }
+    /// The cookie of the form token's nonce the tests' page requests carry.
+    var csrfCookie: String { "\(FormGuardMiddleware.cookieName)=\(testFormNonce)" }
+
+    /// The form token a page shows a visitor with `session` (none before log-in).
+    func formToken(session: String?) -> String { FormGuardMiddleware.token(nonce: testFormNonce, session: session, key: harnessFormKey) }
+
+    /// A browser's form post with these cookies (`cookies` first, then the session and the form
+    /// nonce) and the form token made for the session in a header.
+    func pageHeaders(session: String?, cookies: [String] = []) -> HTTPFields {
+        let all = cookies + [session.map { "\(IdentityMiddleware.cookieName)=\($0)" }, csrfCookie].compactMap { $0 }
+        return [.contentType: "application/x-www-form-urlencoded", .cookie: all.joined(separator: "; "), FormGuardMiddleware.header: formToken(session: session)]
+    }
 
     /// The value a response sets for a cookie.
     func setCookie(_ response: TestResponse, _ name: String) -> String? {

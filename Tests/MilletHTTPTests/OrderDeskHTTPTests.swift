@@ -10,7 +10,7 @@ import Testing
 /// and a refund shows on the order and at the sandbox provider.
 struct OrderDeskHTTPTests: HTTPHarness {
     func session(_ token: String) -> HTTPFields {
-        [.cookie: "\(IdentityMiddleware.cookieName)=\(token); \(csrfCookie)", FormGuardMiddleware.header: testFormToken]
+        [.cookie: "\(IdentityMiddleware.cookieName)=\(token); \(csrfCookie)", FormGuardMiddleware.header: formToken(session: token)]
     }
 
     /// A fan buys the sale's one unit; answers the order id.

@@ -9,9 +9,8 @@ import Testing
 /// and the session, every answer is a redirect or a page.
 @Suite struct PageFormTests: HTTPHarness {
     func cookies(_ pairs: [String: String]) -> HTTPFields {
-        var headers = formHeaders
-        headers[.cookie] = (pairs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [csrfCookie]).joined(separator: "; ")
-        return headers
+        pageHeaders(session: pairs[IdentityMiddleware.cookieName],
+                    cookies: pairs.filter { $0.key != IdentityMiddleware.cookieName }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
     }
 
     @Test func aGuestCartFollowsTheFanThroughLogInCheckoutAndPayment() async throws {

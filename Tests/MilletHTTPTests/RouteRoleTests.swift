@@ -321,10 +321,8 @@ struct RouteRoleTests: HTTPHarness {
                 for caller in Caller.allCases {
                     let api = route.path.hasPrefix("/api/")
                     // A page's visitor carries the form token, as the page's forms do.
-                    var headers: HTTPFields = api ? [:] : [.cookie: csrfCookie, FormGuardMiddleware.header: testFormToken]
-                    if let token = tokens[caller] {
-                        if api { headers[.authorization] = "Bearer \(token)" } else { headers[.cookie] = "\(IdentityMiddleware.cookieName)=\(token); \(csrfCookie)" }
-                    }
+                    var headers: HTTPFields = api ? [:] : pageHeaders(session: tokens[caller])
+                    if api, let token = tokens[caller] { headers[.authorization] = "Bearer \(token)" }
                     var body: ByteBuffer?
                     if [.post, .put, .patch].contains(route.method) {
                         headers[.contentType] = api ? "application/json" : "application/x-www-form-urlencoded"

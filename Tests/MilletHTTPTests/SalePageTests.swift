@@ -10,9 +10,7 @@ import Testing
 /// buying with a plain form, and a refusal shown on the page in the fan's language.
 struct SalePageTests: HTTPHarness {
     func cookies(_ session: String, language: String = "en") -> HTTPFields {
-        var headers = formHeaders
-        headers[.cookie] = "millet_lang=\(language); millet_market=IN; \(IdentityMiddleware.cookieName)=\(session); \(csrfCookie)"
-        return headers
+        pageHeaders(session: session, cookies: ["millet_lang=\(language)", "millet_market=IN"])
     }
 
     func buyForm(_ key: String = Identifier.make()) -> ByteBuffer {

@@ -73,8 +73,7 @@ struct ShippingHTTPTests: HTTPHarness {
     @Test func theConsoleShipsAParcelAndTheSandboxCarrierMovesItOn() async throws {
         try await withApp { client, services in
             let (fan, staff, orderId) = try await paidOrder(client, services, key: "ship-page-1")
-            var console = formHeaders
-            console[.cookie] = "\(IdentityMiddleware.cookieName)=\(staff); \(csrfCookie)"
+            var console = pageHeaders(session: staff)
             let sku = try #require(try await services.orders.order(id: orderId)).lines[0].skuId
             try await client.execute(
                 uri: "/staff/orders/\(orderId)/shipments", method: .post, headers: console,
@@ -89,7 +88,7 @@ struct ShippingHTTPTests: HTTPHarness {
             try await client.execute(
                 uri: "/staff/orders/\(orderId)/shipments/\(shipmentId)/scans", method: .post, headers: console, body: form(["status": "in_transit"])
             ) { #expect($0.status == .conflict) }
-            console[.cookie] = "\(IdentityMiddleware.cookieName)=\(fan); \(csrfCookie)"
+            console = pageHeaders(session: fan)
             try await client.execute(
                 uri: "/staff/orders/\(orderId)/shipments/\(shipmentId)/scans", method: .post, headers: console, body: form(["status": "delivered"])
             ) { #expect($0.status == .forbidden) }

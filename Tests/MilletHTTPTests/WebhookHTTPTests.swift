@@ -24,7 +24,8 @@ struct WebhookHTTPTests: HTTPHarness {
             let router = Router()
             router.post("hooks") { request, _ -> HTTPResponse.Status in
                 let body = try await request.body.collect(upTo: 1 << 20)
-                let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }) { $1 }
+                var headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }) { $1 }
+                headers["host"] = request.head.authority // HTTP/1's Host, as the request reads it
                 self.received.withLock { $0.append((headers, Array(buffer: body))) }
                 return .noContent
             }
@@ -153,7 +154,8 @@ struct WebhookHTTPTests: HTTPHarness {
         try await withApp(allowPrivateReceivers: false) { client, services in
             let staff = try await logIn(client, "staff@millet.test", "millet-staff")
             for url in ["http://127.0.0.1:9/hooks", "http://localhost/hooks", "http://10.1.2.3/hooks", "http://192.168.0.10/hooks",
-                        "http://169.254.169.254/latest/meta-data", "http://[::1]/hooks", "http://[fd00::1]/hooks", "http://0.0.0.0/hooks"] {
+                        "http://169.254.169.254/latest/meta-data", "http://[::1]/hooks", "http://[fd00::1]/hooks", "http://0.0.0.0/hooks",
+                        "https://user:secret@93.184.216.34/hooks"] {
                 try await client.execute(uri: "/api/v1/staff/webhooks", method: .post, headers: bearer(staff),
                                          body: json(["url": url, "events": ["post.created"]])) { response in
                     let code = try errorCode(response)
@@ -183,10 +185,57 @@ struct WebhookHTTPTests: HTTPHarness {
         let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
         let server = Task { try await receiver.run(port: port) { startedContinuation.yield() } }
         for await _ in started { break }
-        let status = try await URLSessionTransport().post(url: "http://127.0.0.1:\(port)/moved", body: Array("{}".utf8), headers: [])
+        let status = try await PinnedTransport(receivers: ReceiverGuard(allowPrivate: true))
+            .post(url: "http://127.0.0.1:\(port)/moved", body: Array("{}".utf8), headers: [])
         server.cancel()
         #expect(status == 307)
         #expect(receiver.received.withLock { $0.isEmpty })
+    }
+
+    /// A delivery connects to the address the guard looked up and approved, never asking DNS
+    /// again: here the name resolves only through the guard (to the local receiver), and the
+    /// receiver gets the delivery under that name. A name whose answer the guard refuses gets
+    /// nothing sent.
+    @Test func aDeliveryGoesToTheAddressItsCheckApproved() async throws {
+        let harness = WebhookHTTPTests()
+        let port = try harness.freePort()
+        let receiver = WebhookHTTPTests.Receiver()
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let server = Task { try await receiver.run(port: port) { startedContinuation.yield() } }
+        defer { server.cancel() }
+        for await _ in started { break }
+        let looked = Mutex<[String]>([])
+        let local = ReceiverGuard(allowPrivate: true) { host in
+            looked.withLock { $0.append(host) }
+            return host == "receiver.invalid" ? [[127, 0, 0, 1]] : []
+        }
+        let url = "http://receiver.invalid:\(port)/hooks?from=millet"
+        let status = try await PinnedTransport(receivers: local).post(url: url, body: Array(#"{"n":1}"#.utf8), headers: [("Millet-Signature", "s")])
+        #expect(status == 204)
+        #expect(looked.withLock { $0 } == ["receiver.invalid"])
+        let delivered = try #require(receiver.received.withLock { $0.first })
+        #expect(delivered.headers["host"] == "receiver.invalid:\(port)" && delivered.headers["millet-signature"] == "s")
+        #expect(delivered.body == Array(#"{"n":1}"#.utf8))
+        // The same name answering a private address, with private receivers not allowed.
+        let strict = ReceiverGuard(allowPrivate: false) { _ in [[127, 0, 0, 1]] }
+        await #expect(throws: DomainError.self) { _ = try await PinnedTransport(receivers: strict).post(url: url, body: [], headers: []) }
+        #expect(receiver.received.withLock { $0.count } == 1)
+        // A receiver that never answers is given up on at the timeout.
+        let silent = try harness.freePort()
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(silent).bigEndian
+        let listening = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        } && listen(listener, 4) == 0
+        try #require(listening)
+        await #expect(throws: PinnedTransport.NoAnswer.self) {
+            _ = try await PinnedTransport(receivers: local, timeout: .milliseconds(200))
+                .post(url: "http://receiver.invalid:\(silent)/hooks", body: [], headers: [])
+        }
     }
 
     @Test func aDeliveryIsCheckedAgainBeforeItIsSent() async throws {

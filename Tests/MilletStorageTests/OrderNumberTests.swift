@@ -50,6 +50,12 @@ extension StorageConformanceTests {
             let notices = try #require(try await store.outboxDepths().first { $0.name == "notices" })
             let was = try #require(before.first { $0.name == "notices" })
             #expect(notices.pending == was.pending + 1 && notices.retrying == 0 && notices.oldestAt != nil)
+            // A capture waits from when the payment was authorized, not from when the pay page opened.
+            let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "outbox-2").order
+            let (outcome, _) = try await choose(.pay, store, order, waiting: 600)
+            #expect(outcome == .captureScheduled)
+            let captures = try #require(try await store.outboxDepths().first { $0.name == "captures" })
+            #expect(captures.pending == 1 && captures.oldestAt == clock.now())
         }
     }
 }

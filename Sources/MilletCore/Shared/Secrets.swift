@@ -52,6 +52,11 @@ public enum Secrets {
         return zip(a.utf8, b.utf8).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
+    /// The HMAC-SHA256 of a text's UTF-8 bytes under `key`, in hex.
+    public static func mac(_ text: String, key: [UInt8]) -> String {
+        hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: key)))
+    }
+
     /// The SHA-256 of a token in hex: what Millet stores instead of the token.
     public static func digest(_ token: String) -> String { hex(SHA256.hash(utf8: token)) }
 }

@@ -36,6 +36,8 @@ public struct WebhookEndpoint: Hashable, Sendable {
         let parsed = URL(string: url)
         check.require(url.count <= 500 && ["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") && !(parsed?.host ?? "").isEmpty,
                       "url", "must be an http or https URL of at most 500 characters")
+        // Deliveries are signed with the endpoint's secret and carry no other credentials.
+        check.require(parsed?.user == nil && parsed?.password == nil, "url", "must not carry a user name or password")
         let known = events.compactMap(WebhookEvent.init(rawValue:))
         check.require(!events.isEmpty && known.count == events.count, "events",
                       "must name one or more of \(WebhookEvent.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -17,6 +17,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     let pages = try await PageRenderer(directory: MilletResources.directory)
     _ = ProcessFigures.startedAt // the start time /metrics reports is read now, not at the first scrape
     let router = Router(context: MilletRequestContext.self)
+    if !services.trustedProxies.isEmpty { router.add(middleware: ClientAddressMiddleware(proxies: services.trustedProxies)) }
     router.add(middleware: RequestMetricsMiddleware(registry: services.registry))
     router.add(middleware: SecurityHeadersMiddleware(https: services.publicURL.lowercased().hasPrefix("https://")))
     router.add(middleware: CompressionMiddleware())
@@ -24,7 +25,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     let routeTable = RouteTable()
     router.add(middleware: MethodMiddleware(table: routeTable))
     router.add(middleware: FileMiddleware(MilletResources.directory + "/public", urlBasePath: "/static"))
-    router.add(middleware: FormGuardMiddleware(publicURL: services.publicURL))
+    router.add(middleware: FormGuardMiddleware(publicURL: services.publicURL, key: services.formKey))
     router.add(middleware: IdentityMiddleware(authenticator: services.authenticator))
 
     let openAPI = try OpenAPIDocument.assemble(directory: MilletResources.directory + "/openapi")

@@ -87,18 +87,25 @@ public struct MilletServices: Sendable {
     public let receivers: ReceiverGuard
     /// The bearer token `/metrics` asks of its scraper.
     public let metricsToken: String
+    /// The reverse proxies whose `X-Forwarded-For` names the client.
+    public let trustedProxies: TrustedProxies
+    /// The key the pages' form tokens are made with (``FormGuardMiddleware``).
+    public let formKey: [UInt8]
 
     public init(
         store: some MilletStore, clock: any MilletClock, hasher: any PasswordHasher = BcryptHasher(),
         sandboxSecret: String, carrierSecret: String? = nil, pricing: PricingPolicy = PricingPolicy(),
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         node: String = Identifier.make(), admission: Admission = Admission(), saleStrategy: FlashSaleEngine.Strategy = .allocator,
-        postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: any WebhookTransport = URLSessionTransport(),
+        postingPolicy: PostingPolicy = PostingPolicy(), webhookTransport: (any WebhookTransport)? = nil,
         firmwareDirectory: String = "millet-files", checkInPolicy: CheckInPolicy = CheckInPolicy(),
         email: (any EmailTransport)? = nil, sms: (any SMSProvider)? = nil, publicURL: String = "http://127.0.0.1:8080",
         deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20, metricsToken: String = Secrets.hex(bytes: 16),
-        allowPrivateReceivers: Bool = false
+        allowPrivateReceivers: Bool = false, trustedProxies: TrustedProxies = TrustedProxies(),
+        formKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!
     ) {
+        self.trustedProxies = trustedProxies
+        self.formKey = formKey
         self.markets = store
         self.accounts = store
         self.catalog = store
@@ -116,9 +123,13 @@ public struct MilletServices: Sendable {
         self.search = store
         self.fcodeGrants = store
         self.webhooks = store
-        self.receivers = ReceiverGuard(allowPrivate: allowPrivateReceivers)
+        let receivers = ReceiverGuard(allowPrivate: allowPrivateReceivers)
+        self.receivers = receivers
+        // Over the network a delivery connects to the address its check approved; a transport
+        // given here (a test's) is checked before each delivery it is handed.
         self.webhookDispatcher = WebhookDispatcher(
-            repository: store, transport: GuardedTransport(inner: webhookTransport, receivers: receivers), clock: clock)
+            repository: store, transport: webhookTransport.map { GuardedTransport(inner: $0, receivers: receivers) } ?? PinnedTransport(receivers: receivers),
+            clock: clock)
         self.devices = store
         self.firmware = store
         self.updates = FirmwareUpdates(devices: store, firmware: store, clock: clock, policy: checkInPolicy)

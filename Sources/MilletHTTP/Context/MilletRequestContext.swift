@@ -17,12 +17,16 @@ public struct MilletRequestContext: RequestContext {
     /// The token the pages' forms carry, from the visitor's `millet_csrf` cookie or made for it
     /// (``FormGuardMiddleware``); never set on the API.
     public var csrfToken: String?
-    /// The peer's IP address, for throttling.
-    public let clientIP: String
+    /// Who the client is for throttling (``network(_:)``): the peer's address, or behind a
+    /// trusted proxy the one it forwarded for (``ClientAddressMiddleware``).
+    public internal(set) var clientIP: String
+    /// The address the connection came from.
+    public let peer: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.clientIP = source.channel.remoteAddress.map(Self.network) ?? "unknown"
+        self.peer = source.channel.remoteAddress
+        self.clientIP = peer.map(Self.network) ?? "unknown"
     }
 
     /// Who a peer is for throttling: its IPv4 address, or the /64 network of an IPv6 address

@@ -24,6 +24,7 @@ struct DevicesController {
         /// The body every device sends, `{"version":"…"}` with nothing else, read without a JSON
         /// decoder; any other body goes through `decodeJSON` and its precise 4xx answers.
         static func read(_ request: Request, context: MilletRequestContext) async throws -> CheckInBody {
+            try request.requireJSONLabel()
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             let prefix = #"{"version":""#.utf8, suffix = #""}"#.utf8
             let plain = buffer.readableBytesView.withContiguousStorageIfAvailable { bytes -> CheckInBody? in

@@ -155,6 +155,7 @@ struct FlashSalesController {
         let account = try context.requireAccount()
         let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
         let saleId = try context.parameters.require("id")
+        try request.requireJSONLabel()
         let raw = try await request.body.collect(upTo: context.maxUploadSize)
         // The sold-out fast path answers before the body is decoded; F-code purchases skip it
         // (they buy from their own allotment, before the start or after a sell-out).

@@ -3,11 +3,17 @@ import HTTPTypes
 import Hummingbird
 import MilletCore
 
-/// Keeps other sites from submitting the pages' forms. Every page visitor gets a random token in
-/// the `millet_csrf` cookie; pages put it in each form (`_csrf`) and in `<meta name="csrf-token">`
-/// for scripts (`X-CSRF-Token`). A POST, PUT, PATCH or DELETE to a page must carry the token its
-/// cookie holds and, when the browser names one, come from this site's own origin (`Origin`, or
-/// `Referer` without it). The API is not guarded here: it takes bearer tokens, never cookies.
+/// Keeps other sites from submitting the pages' forms (a signed double-submit cookie). Every page
+/// visitor gets a random nonce in the `millet_csrf` cookie; the form token is the MAC, under the
+/// store's form key, of that nonce and the visitor's session cookie. Pages put the token in each
+/// form (`_csrf`) and in `<meta name="csrf-token">` for scripts (`X-CSRF-Token`). A POST, PUT,
+/// PATCH or DELETE to a page must carry the token made from the cookies it comes with and, when
+/// the browser names one, come from this site's own origin (`Origin`, or `Referer` without it).
+/// A cookie planted by someone else (from a sibling subdomain, or over plain HTTP) is of no use
+/// against a signed-in visitor without the key (before log-in anyone can learn the token of a
+/// nonce they chose, so those forms rest on the origin check), and a token stops working when the
+/// session it was made for changes (log-in, log-out): the form is sent again from a fresh page. The API is not guarded here: it takes
+/// bearer tokens, never cookies.
 struct FormGuardMiddleware: RouterMiddleware {
     typealias Context = MilletRequestContext
     static let cookieName = "millet_csrf"
@@ -18,26 +24,31 @@ struct FormGuardMiddleware: RouterMiddleware {
     /// The store is served over HTTPS: an origin on plain HTTP is another site, even on its host.
     let secureOnly: Bool
 
-    init(publicURL: String) {
+    /// The key form tokens are made with; every node of a store shares it.
+    let key: [UInt8]
+
+    init(publicURL: String, key: [UInt8]) {
         let origin = Self.origin(of: publicURL)
         self.publicHost = origin?.authority
         self.secureOnly = origin?.scheme == "https"
+        self.key = key
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         var request = request, context = context
         let kept = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isToken($0) ? $0 : nil }
-        let token = kept ?? Secrets.hex(bytes: 32)
+        let nonce = kept ?? Secrets.hex(bytes: 32)
+        let token = Self.token(nonce: nonce, session: request.cookies[IdentityMiddleware.cookieName]?.value, key: key)
         if ![.get, .head, .options].contains(request.method) {
             try checkOrigin(request)
-            guard let kept, let given = try await submitted(&request, context: context), Secrets.equal(given, kept) else {
+            guard kept != nil, let given = try await submitted(&request, context: context), Secrets.equal(given, token) else {
                 throw DomainError.forbidden(message: "this form is out of date or came from another site; reload the page and send it again")
             }
         }
         context.csrfToken = token
         var response = try await next(request, context)
-        if kept == nil { response.setCookie(PageKit.cookie(Self.cookieName, token)) }
+        if kept == nil { response.setCookie(PageKit.cookie(Self.cookieName, nonce)) }
         return response
     }
 
@@ -67,6 +78,11 @@ struct FormGuardMiddleware: RouterMiddleware {
     static func origin(of url: String) -> (scheme: String, authority: String)? {
         guard let url = URLComponents(string: url), let host = url.host else { return nil }
         return ((url.scheme ?? "").lowercased(), host + (url.port.map { ":\($0)" } ?? ""))
+    }
+
+    /// The form token for a visitor's nonce and session cookie (none before log-in).
+    static func token(nonce: String, session: String?, key: [UInt8]) -> String {
+        Secrets.mac("form \(nonce) \(session ?? "")", key: key)
     }
 
     static func isToken(_ value: String) -> Bool { value.utf8.count == 64 && value.allSatisfy(\.isHexDigit) }

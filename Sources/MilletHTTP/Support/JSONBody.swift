@@ -7,13 +7,17 @@ extension Request {
     /// into a 4xx that names the bad field. A body labelled as anything but JSON (`text/plain`,
     /// a form) is refused with 415, as a browser's cross-site form would send it.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: MilletRequestContext) async throws -> T {
-        if let label = headers[.contentType] {
-            let media = label.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-            guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
-                throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as application/json")
-            }
-        }
+        try requireJSONLabel()
         return try Self.decodeJSON(type, from: try await body.collect(upTo: context.maxUploadSize))
+    }
+
+    /// 415 when the body is labelled as anything but JSON; a body with no label is read as JSON.
+    func requireJSONLabel() throws {
+        guard let label = headers[.contentType] else { return }
+        let media = label.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
+            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as application/json")
+        }
     }
 
     /// Decodes a JSON body already collected, with the same 4xx answers.

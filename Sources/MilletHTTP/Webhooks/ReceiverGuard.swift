@@ -7,33 +7,42 @@ import NIOPosix
 
 /// Resolves a receiver's host and refuses it when any of its addresses is not public
 /// (``ReceiverAddress``), unless private receivers are allowed: when staff register it, and again
-/// before every delivery, so a name that later points inside the network is caught at send time.
-/// Deliveries do not follow redirects (``URLSessionTransport``), so a public receiver cannot
-/// send them on inside the network. A name that changes its answer between this look-up and the
-/// connection is not caught.
+/// before every delivery, where ``PinnedTransport`` connects to the address checked, so a name
+/// that later points inside the network (DNS rebinding) is caught. Deliveries do not follow
+/// redirects, so a public receiver cannot send them on inside the network.
 public struct ReceiverGuard: Sendable {
     /// Whether loopback, private and link-local receivers are let through (on-premises receivers).
     public let allowPrivate: Bool
+    /// Looks a host up: its addresses as bytes (``resolve(_:)`` unless a test names its own).
+    let resolver: @Sendable (String) async -> [[UInt8]]
 
     /// A guard that refuses non-public receivers unless `allowPrivate`.
-    public init(allowPrivate: Bool) {
+    public init(allowPrivate: Bool, resolver: @escaping @Sendable (String) async -> [[UInt8]] = ReceiverGuard.resolve) {
         self.allowPrivate = allowPrivate
+        self.resolver = resolver
     }
 
     /// `invalid_input` on `url` when the URL's host resolves to nothing or to a non-public address.
     public func check(url: String) async throws {
         guard !allowPrivate else { return }
+        _ = try await addresses(for: url)
+    }
+
+    /// The addresses of the URL's host, for a delivery to connect to; `invalid_input` when there
+    /// are none, or when one is not public and private receivers are not allowed.
+    public func addresses(for url: String) async throws -> [[UInt8]] {
         guard let host = URLComponents(string: url)?.host, !host.isEmpty else { throw DomainError.invalid(field: "url", "has no host") }
-        let addresses = await Self.resolve(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host)
+        let addresses = await resolver(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host)
         guard !addresses.isEmpty else { throw DomainError.invalid(field: "url", "names a host that does not resolve") }
-        guard addresses.allSatisfy(ReceiverAddress.isPublic) else {
+        guard allowPrivate || addresses.allSatisfy(ReceiverAddress.isPublic) else {
             throw DomainError.invalid(field: "url", "must not point at a loopback, private or link-local address")
         }
+        return addresses
     }
 
     /// The host's IPv4 and IPv6 addresses, as bytes (a literal address answers itself). The
     /// lookup blocks, so it runs on NIO's blocking pool, not on a thread that answers requests.
-    static func resolve(_ host: String) async -> [[UInt8]] {
+    public static func resolve(_ host: String) async -> [[UInt8]] {
         (try? await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -57,7 +66,8 @@ public struct ReceiverGuard: Sendable {
     }
 }
 
-/// A transport that checks the receiver's addresses before each delivery.
+/// A transport that checks the receiver's addresses before each delivery it hands on; for a
+/// transport that does not connect by itself (``PinnedTransport`` checks as it connects).
 struct GuardedTransport: WebhookTransport {
     let inner: any WebhookTransport
     let receivers: ReceiverGuard

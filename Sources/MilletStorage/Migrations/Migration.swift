@@ -58,6 +58,7 @@ extension SQLStore {
         .orderNumbers,
         .orderRequests,
         .salePurchaseCount,
+        .captureDue,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -31,7 +31,7 @@ extension SQLTransaction: PaymentLedger {
     func authorize(paymentId: String, captureAt: Date) async throws {
         try await db.raw("""
             UPDATE payments SET status = \(bind: PaymentStatus.authorized.rawValue), capture_attempts = 0,
-                capture_next_at = \(bind: captureAt.millis), capture_error = NULL
+                capture_next_at = \(bind: captureAt.millis), capture_due_at = \(bind: captureAt.millis), capture_error = NULL
             WHERE id = \(bind: paymentId)
             """).run()
     }
