@@ -109,7 +109,8 @@ struct Serve: AsyncParsableCommand {
             metricsToken: try await metricsToken(store: store, logger: logger),
             allowPrivateReceivers: Environment.value("MILLET_WEBHOOKS_ALLOW_PRIVATE") == "1",
             trustedProxies: try TrustedProxies(trustedProxies ?? Environment.value("MILLET_TRUSTED_PROXIES") ?? ""),
-            formKey: try await key("form_token_key", what: "form-token key", store: store, logger: logger))
+            formKey: try await key("form_token_key", what: "form-token key", store: store, logger: logger),
+            ddiTenant: Environment.value("MILLET_DDI_TENANT") ?? "DEFAULT")
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())

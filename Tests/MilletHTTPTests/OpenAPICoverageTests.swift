@@ -6,7 +6,8 @@ import Testing
 /// The OpenAPI document served at `/openapi.yaml` and the router agree: every route it should
 /// describe is described, with its method, and every path it describes is served.
 ///
-/// What the document covers: the JSON API, every route under `/api/v1/`, and the operations
+/// What the document covers: the JSON API, every route under `/api/v1/`, hawkBit's device API
+/// under `/{tenant}/controller/v1/` (``DDIController``), and the operations
 /// endpoints `OperationsController` adds (`/health`, `/health/live`, `/metrics`) except
 /// `/openapi.yaml`, the document itself. The HTML pages (`/`, `/products/{slug}`, `/cart`,
 /// `/community/...`, `/staff/...`, form posts such as `/login`) and the static files under `/static`
@@ -35,7 +36,7 @@ import Testing
             let registered = Set(
                 router.routes.compactMap { route -> String? in
                     let path = Self.openAPIPath(route.path.description)
-                    guard path.hasPrefix("/api/v1/") || operationsPaths.contains(path) else { return nil }
+                    guard path.hasPrefix("/api/v1/") || DDIController.matches(path) || operationsPaths.contains(path) else { return nil }
                     return "\(route.method.rawValue.uppercased()) \(path)"
                 })
             let registeredPaths = Set(registered.map { String($0.split(separator: " ")[1]) })

@@ -125,8 +125,7 @@ public final class FirmwareUpdates: Sendable {
     /// saturated) stretches the next check-in; `random` (0..<1) jitters it.
     public func checkIn(_ device: Device, version: FirmwareVersion, load: Double, random: Double) async throws -> CheckInAnswer {
         let now = clock.now()
-        // Last seen and version are telemetry: written within a second, many at a time.
-        pending.withLock { $0[device.number] = DeviceCheckIn(deviceNumber: device.number, version: version.description, at: now) }
+        noteCheckIn(device, version: version, at: now)
         let live = try await liveState(now: now)
         let next = policy.nextCheckIn(load: load, random: random)
         guard let (rollout, build) = live.chooser.choose(device: device, version: version) else {
@@ -134,6 +133,19 @@ public final class FirmwareUpdates: Sendable {
         }
         let signed = try offers.offer(rollout: rollout, build: build, signer: live.signer, lifetime: offerLifetime, now: now)
         return CheckInAnswer(offer: signed.offer, offerJSON: signed.json, rolloutId: rollout.id, nextCheckInSeconds: next)
+    }
+
+    /// Notes that the device was seen running `version`: telemetry, written within a second with
+    /// the other check-ins (``flushCheckIns()``).
+    public func noteCheckIn(_ device: Device, version: FirmwareVersion, at now: Date? = nil) {
+        let at = now ?? clock.now()
+        pending.withLock { $0[device.number] = DeviceCheckIn(deviceNumber: device.number, version: version.description, at: at) }
+    }
+
+    /// What the live rollouts offer the device on `version`, unsigned (for agents that check the
+    /// image's own signature, such as hawkBit's): the same choice a check-in makes.
+    public func choice(for device: Device, version: FirmwareVersion) async throws -> (rollout: Rollout, build: FirmwareBuild)? {
+        try await liveState(now: clock.now()).chooser.choose(device: device, version: version)
     }
 
     /// Stores an install report (with the version the device runs now) for a rollout that reaches

@@ -71,6 +71,11 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, releases: services.releases, clock: services.clock).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
+    // Last: its first part is a parameter (the tenant), so every other route is tried first.
+    DDIController(
+        desk: services.ddi, firmwareFiles: services.firmwareFiles, checkIns: services.checkIns, business: services.business,
+        publicURL: services.publicURL, digests: ArtifactDigests()
+    ).addRoutes(to: router)
     routeTable.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

@@ -30,6 +30,8 @@ public struct MilletServices: Sendable {
     public let firmware: any FirmwareRepository
     /// Device registration, check-ins and install reports.
     public let updates: FirmwareUpdates
+    /// hawkBit's device API over the same rollouts.
+    public let ddi: DDIDesk
     /// Firmware images on disk, by SHA-256.
     public let firmwareFiles: FirmwareFiles
     /// Check-ins being answered right now: how busy the device endpoints are.
@@ -102,7 +104,7 @@ public struct MilletServices: Sendable {
         email: (any EmailTransport)? = nil, sms: (any SMSProvider)? = nil, publicURL: String = "http://127.0.0.1:8080",
         deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20, metricsToken: String = Secrets.hex(bytes: 16),
         allowPrivateReceivers: Bool = false, trustedProxies: TrustedProxies = TrustedProxies(),
-        formKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!
+        formKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!, ddiTenant: String = "DEFAULT"
     ) {
         self.trustedProxies = trustedProxies
         self.formKey = formKey
@@ -133,6 +135,7 @@ public struct MilletServices: Sendable {
         self.devices = store
         self.firmware = store
         self.updates = FirmwareUpdates(devices: store, firmware: store, clock: clock, policy: checkInPolicy)
+        self.ddi = DDIDesk(updates: updates, devices: store, firmware: store, tenant: ddiTenant)
         self.firmwareFiles = FirmwareFiles(directory: firmwareDirectory)
         self.communityDesk = CommunityDesk(
             community: store, discussion: store, moderation: store, standings: store, releases: store, postingPolicy: postingPolicy,

@@ -2,7 +2,8 @@ import Hummingbird
 import Logging
 import MilletCore
 
-/// Turns every error into Millet's error answer: JSON under `/api`, an HTML page elsewhere.
+/// Turns every error into Millet's error answer: JSON under `/api` and on the device routes of
+/// hawkBit's API (``DDIController``), an HTML page elsewhere.
 /// Unknown errors are logged with the request id and answered as a bare 500.
 public struct ErrorMiddleware: RouterMiddleware {
     public typealias Context = MilletRequestContext
@@ -16,7 +17,7 @@ public struct ErrorMiddleware: RouterMiddleware {
             if apiError.status == .internalServerError {
                 context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             }
-            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" {
+            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" || DDIController.matches(request.uri.path) {
                 return try apiError.response(from: request, context: context)
             }
             return try pages.errorPage(apiError, request: request, context: context)

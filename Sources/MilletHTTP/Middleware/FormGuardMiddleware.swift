@@ -35,7 +35,8 @@ struct FormGuardMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        // The API and the DDI device routes take tokens in headers, never cookies.
+        guard !request.uri.path.hasPrefix("/api/"), !DDIController.matches(request.uri.path) else { return try await next(request, context) }
         var request = request, context = context
         let kept = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isToken($0) ? $0 : nil }
         let nonce = kept ?? Secrets.hex(bytes: 32)

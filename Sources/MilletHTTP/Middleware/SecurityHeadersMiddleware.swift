@@ -24,7 +24,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         }
         // An API answer to a caller who authenticated, or to a write, may carry a session or device
         // token or someone's data: no cache keeps it.
-        if request.uri.path.hasPrefix("/api/"), request.headers[.authorization] != nil || ![.get, .head].contains(request.method),
+        if request.uri.path.hasPrefix("/api/") || DDIController.matches(request.uri.path),
+           request.headers[.authorization] != nil || ![.get, .head].contains(request.method),
            response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"
         }

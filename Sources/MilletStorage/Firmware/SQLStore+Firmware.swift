@@ -163,6 +163,13 @@ extension SQLStore: FirmwareRepository {
         try await read { db in try await Self.tally(db: db, rolloutId) }
     }
 
+    public func result(rolloutId: String, deviceId: String) async throws -> InstallState? {
+        try await read { db in
+            try await db.raw("SELECT state FROM rollout_results WHERE rollout_id = \(bind: rolloutId) AND device_id = \(bind: deviceId)")
+                .first().flatMap { InstallState(rawValue: try $0.string("state")) }
+        }
+    }
+
     public func reportTimeline(rolloutId: String) async throws -> [(minute: Date, installed: Int, failed: Int)] {
         try await read { db in
             var minutes: [Int64: (installed: Int, failed: Int)] = [:]

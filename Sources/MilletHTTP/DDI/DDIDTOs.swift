@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// A DDI link: `{"href": …}`.
+struct DDILink: Encodable, Sendable {
+    let href: String
+}
+
+/// The poll's answer: when to poll again and, with an action waiting, the link to its deployment.
+struct DDIPollDTO: ResponseEncodable, Sendable {
+    struct Config: Encodable, Sendable {
+        struct Polling: Encodable, Sendable { let sleep: String }
+        let polling: Polling
+    }
+
+    struct Links: Encodable, Sendable {
+        let deploymentBase: DDILink?
+    }
+
+    let config: Config
+    let links: Links
+
+    enum CodingKeys: String, CodingKey {
+        case config
+        case links = "_links"
+    }
+
+    init(_ poll: DDIDesk.Poll, base: String) {
+        config = Config(polling: .init(sleep: DDIAction.sleep(seconds: poll.sleepSeconds)))
+        // hawkBit adds a cache-busting `c` to the link, changing with the action's content.
+        links = Links(deploymentBase: poll.action.map { action in
+            DDILink(href: "\(base)/deploymentBase/\(action.number)?c=\(action.build.sha256.prefix(8))")
+        })
+    }
+}
+
+/// An action's deployment: one chunk, the build, with one artifact, its image.
+struct DDIDeploymentDTO: ResponseEncodable, Sendable {
+    struct Deployment: Encodable, Sendable {
+        let download, update: String
+        let chunks: [Chunk]
+    }
+
+    struct Chunk: Encodable, Sendable {
+        let part, version, name: String
+        let artifacts: [Artifact]
+    }
+
+    struct Artifact: Encodable, Sendable {
+        struct Hashes: Encodable, Sendable { let sha1, md5, sha256: String }
+        struct Links: Encodable, Sendable {
+            let download, downloadHTTP, md5sumHTTP: DDILink
+            enum CodingKeys: String, CodingKey {
+                case download
+                case downloadHTTP = "download-http"
+                case md5sumHTTP = "md5sum-http"
+            }
+        }
+
+        let filename: String
+        let hashes: Hashes
+        let size: Int64
+        let links: Links
+
+        enum CodingKeys: String, CodingKey {
+            case filename, hashes, size
+            case links = "_links"
+        }
+    }
+
+    let id: String
+    let deployment: Deployment
+
+    init(_ action: DDIDesk.Action, digests: ArtifactDigests.Digests, base: String) {
+        let build = action.build, name = ArtifactDigests.fileName(of: build)
+        let file = "\(base)/softwaremodules/\(build.id)/artifacts/\(name)"
+        id = String(action.number)
+        // A rollout pushes its build: download and install as soon as the device has it.
+        deployment = Deployment(download: "forced", update: "forced", chunks: [Chunk(
+            part: "os", version: build.version, name: build.modelId,
+            artifacts: [Artifact(
+                filename: name, hashes: .init(sha1: digests.sha1, md5: digests.md5, sha256: digests.sha256), size: build.size,
+                links: .init(download: DDILink(href: file), downloadHTTP: DDILink(href: file), md5sumHTTP: DDILink(href: file + ".MD5SUM")))])])
+    }
+}
