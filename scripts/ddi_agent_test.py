@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import signal
 import subprocess
 import time
 import urllib.request
@@ -72,18 +73,27 @@ class Agent:
         os.makedirs(self.folder)
         self.log = open(os.path.join(self.folder, "swupdate.log"), "wb")
         suricatta = f"-t DEFAULT -u {server.url} -i {serial} -k {token} -p 2 " + " ".join(extra)
+        # A session of its own: swupdate forks its suricatta and downloader, stopped with it.
         self.proc = subprocess.Popen(
             ["swupdate", "-v", "-k", cert, "-H", f"board:{revision}", "-m", "-M", "-u", suricatta.strip()],
-            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": self.folder})
+            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": self.folder}, start_new_session=True)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                break
             try:
                 self.proc.wait(10)
+                break
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                continue
+        # Whatever of the group is left after SIGTERM goes with SIGKILL.
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.log.close()
 
     def output(self):

@@ -16,6 +16,82 @@ struct DDIHTTPTests: HTTPHarness {
     /// The path of an absolute link on the harness's public URL.
     func path(_ href: String) -> String { String(href.dropFirst("https://shop.test".count)) }
 
+    /// Staff halt a rollout while a device is installing: the device still sees its action and
+    /// its confirmation counts. A rollback is an action of its own, with its own number, so the
+    /// late confirmation of the halted build is never taken for the rollback's.
+    @Test func anOpenActionOutlivesAHaltAndARollbackIsAnActionOfItsOwn() async throws {
+        try await withApp { client, _ in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let factoryKey = try await client.execute(uri: "/api/v1/staff/device-models", method: .post, headers: bearer(staff),
+                                                      body: json(["id": "lamp-1", "name": "Eco lamp", "kind": "phone", "productLine": "lamps"])) {
+                try decode($0)["factoryKey"] as! String
+            }
+            let model = DeviceModel(id: "lamp-1", name: "Eco lamp", kind: .phone, productLine: "lamps", factoryKey: factoryKey, createdAt: Date())
+            var builds: [String] = []
+            for version in ["2.0.0", "2.1.0"] {
+                builds.append(try await client.execute(
+                    uri: "/api/v1/staff/firmware-builds?model=lamp-1&version=\(version)", method: .post,
+                    headers: bearer(staff, [.contentType: "application/octet-stream"]), body: ByteBuffer(string: "image \(version)")
+                ) { try decode($0)["id"] as! String })
+            }
+            let rolloutId = try await client.execute(uri: "/api/v1/staff/rollouts", method: .post, headers: bearer(staff), body: json([
+                "buildId": builds[1], "channel": "stable", "stages": [100], "minReports": 10, "failureThresholdBasisPoints": 5000,
+            ])) { try decode($0)["id"] as! String }
+            var tokens: [String] = []
+            for serial in ["LAMP-1", "LAMP-2"] {
+                tokens.append(try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
+                    "serial": serial, "model": "lamp-1", "secret": model.factorySecret(serial: serial), "market": "IN", "channel": "stable", "version": "2.0.0",
+                ])) { try decode($0)["token"] as! String })
+            }
+            func poll(_ device: Int) async throws -> (sleep: String, action: String?) {
+                try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-\(device + 1)", method: .get, headers: target(tokens[device])) { response in
+                    let body = try decode(response)
+                    let sleep = ((body["config"] as? [String: Any])?["polling"] as? [String: Any])?["sleep"] as? String ?? ""
+                    let href = ((body["_links"] as? [String: Any])?["deploymentBase"] as? [String: Any])?["href"] as? String
+                    return (sleep, href.flatMap { URLComponents(string: $0)?.path.split(separator: "/").last.map(String.init) })
+                }
+            }
+            func feedback(_ device: Int, _ action: String, _ execution: String, _ finished: String) async throws -> HTTPResponse.Status {
+                try await client.execute(
+                    uri: "/DEFAULT/controller/v1/LAMP-\(device + 1)/deploymentBase/\(action)/feedback", method: .post, headers: target(tokens[device]),
+                    body: json(["status": ["execution": execution, "result": ["finished": finished]]])
+                ) { $0.status }
+            }
+            func command(_ body: [String: Any]) async throws {
+                try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)/commands", method: .post, headers: bearer(staff), body: json(body)) {
+                    #expect($0.status == .ok)
+                }
+            }
+            // A new action asks the agent back soon; once it is under way, at the usual interval.
+            let waiting = try await poll(0)
+            let upgrade = try #require(waiting.action)
+            #expect(waiting.sleep == "00:00:10")
+            #expect(try await feedback(0, upgrade, "proceeding", "none") == .ok)
+            let started = try await poll(0)
+            #expect(started.action == upgrade && started.sleep != "00:00:10")
+            // Halted: the device that started still sees its action and confirms it; the other is offered nothing.
+            try await command(["command": "halt", "reason": "reports from the field"])
+            #expect(try await poll(0).action == upgrade)
+            #expect(try await poll(1).action == nil)
+            #expect(try await feedback(0, upgrade, "closed", "success") == .ok)
+            #expect(try await poll(0).action == nil)
+            // Rolled back: the device on 2.1.0 gets the rollback under another number, for 2.0.0.
+            try await command(["command": "rollback", "buildId": builds[0]])
+            let rollback = try #require(try await poll(0).action)
+            #expect(rollback != upgrade && Int64(rollback) == DDIAction.number(rolloutId: rolloutId, buildId: builds[0]))
+            try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-1/deploymentBase/\(rollback)", method: .get, headers: target(tokens[0])) { response in
+                let chunk = ((try decode(response)["deployment"] as? [String: Any])?["chunks"] as? [[String: Any]])?.first
+                #expect(chunk?["version"] as? String == "2.0.0")
+            }
+            // A late step reported on the closed upgrade changes nothing; the rollback installs.
+            #expect(try await feedback(0, upgrade, "proceeding", "none") == .ok)
+            #expect(try await feedback(0, rollback, "closed", "success") == .ok)
+            #expect(try await poll(0).action == nil)
+            let figures = try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)", method: .get, headers: bearer(staff)) { try decode($0) }
+            #expect(figures["installed"] as? Int == 1 && figures["downloading"] as? Int == 0 && figures["state"] as? String == "rolled_back")
+        }
+    }
+
     @Test func anAgentPollsDownloadsAndReportsAndTheRolloutCountsAndHalts() async throws {
         try await withApp { client, _ in
             let staff = try await logIn(client, "staff@millet.test", "millet-staff")
@@ -47,7 +123,7 @@ struct DDIHTTPTests: HTTPHarness {
             // Who may poll: the device's own token, under its serial, in the store's tenant.
             try await client.execute(uri: root, method: .get) { response in
                 let code = try errorCode(response)
-                #expect(response.status == .unauthorized && code == "unauthenticated")
+                #expect(response.status == .unauthorized && code == "unauthenticated" && response.headers[.wwwAuthenticate]?.hasPrefix("TargetToken") == true)
             }
             try await client.execute(uri: root, method: .get, headers: bearer(tokens[0])) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/DEFAULT/controller/v1/CAM-0002", method: .get, headers: target(tokens[0])) { #expect($0.status == .forbidden) }
@@ -63,7 +139,7 @@ struct DDIHTTPTests: HTTPHarness {
             }
             #expect(deployment.hasPrefix("https://shop.test/default/controller/v1/CAM-0001/deploymentBase/"))
             let action = try #require(URLComponents(string: deployment)?.path.split(separator: "/").last.map(String.init))
-            #expect(Int64(action) == DDIAction.number(rolloutId: rolloutId))
+            #expect(Int64(action) == DDIAction.number(rolloutId: rolloutId, buildId: builds[1]))
 
             // The deployment: the build, its size and digests, and where to fetch it.
             let artifact = try await client.execute(uri: path(deployment), method: .get, headers: target(tokens[0])) { response in

@@ -33,7 +33,7 @@ extension StorageConformanceTests {
             }
             let first = try await store.register(try registration(model, "sn-0001"), tokenHash: "t1", now: clock.now())
             #expect(first.serial == "SN-0001" && first.version == "14.0.6" && first.channel == .stable)
-            _ = try await store.register(try registration(model, "SN-0002", market: "ES"), tokenHash: "t2", now: clock.now())
+            let spanish = try await store.register(try registration(model, "SN-0002", market: "ES"), tokenHash: "t2", now: clock.now())
             // A reset unit registers again: same device, new token, the old one dead.
             let again = try await store.register(try registration(model, "SN-0001"), tokenHash: "t3", now: clock.now())
             #expect(again.id == first.id)
@@ -60,6 +60,15 @@ extension StorageConformanceTests {
             try await store.recordCheckIns([DeviceCheckIn(deviceNumber: first.number, version: "14.0.6", at: clock.now().addingTimeInterval(-30))])
             let seen = try await store.device(serial: "SN-0001")
             #expect(seen?.lastSeenAt == clock.now() && seen?.version == "14.0.7")
+            // A check-in that says nothing of the version (a hawkBit poll), in one batch with one
+            // that does: last seen moves for both, the silent one's version stays.
+            clock.advance(by: 60)
+            try await store.recordCheckIns([
+                DeviceCheckIn(deviceNumber: first.number, version: nil, at: clock.now()),
+                DeviceCheckIn(deviceNumber: spanish.number, version: "14.0.6", at: clock.now()),
+            ])
+            let silent = try await store.device(serial: "SN-0001")
+            #expect(silent?.lastSeenAt == clock.now() && silent?.version == "14.0.7")
             clock.advance(by: 60)
             try await store.recordCheckIns([DeviceCheckIn(deviceNumber: first.number, version: "14.0.6", at: clock.now())])
             #expect(try await store.adoption(modelId: model.id) == [

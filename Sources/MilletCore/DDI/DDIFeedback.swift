@@ -1,13 +1,16 @@
+import Crypto
 import Foundation
 
 /// What an update agent speaking Eclipse hawkBit's Direct Device Integration (DDI) API reports
 /// on an action: `status.execution`, `status.result.finished` and the details, and what a Millet
 /// rollout counts of it, the same as a Millet device's install report.
 public struct DDIFeedback: Sendable, Equatable {
+    /// Where the agent is with the action (`status.execution`).
     public enum Execution: String, Sendable, CaseIterable {
         case closed, proceeding, canceled, scheduled, rejected, resumed, downloaded, download
     }
 
+    /// How it ended, once `closed` (`status.result.finished`).
     public enum Finished: String, Sendable, CaseIterable {
         case success, failure, none
     }
@@ -16,6 +19,7 @@ public struct DDIFeedback: Sendable, Equatable {
     public let finished: Finished
     public let details: [String]
 
+    /// Feedback as read from the wire.
     public init(execution: Execution, finished: Finished, details: [String]) {
         self.execution = execution
         self.finished = finished
@@ -55,11 +59,15 @@ public struct DDIFeedback: Sendable, Equatable {
 
 /// DDI's numbers for Millet's things: agents read an action's `id` as a JSON integer.
 public enum DDIAction {
-    /// A rollout's action number: the first 7 hex digits of its id (28 bits, positive: SWUpdate
-    /// reads the id as a 32-bit integer). A device's model has a few rollouts, so two sharing a
-    /// number is a chance of about one in 2^28 per pair; an action is looked up among them only.
-    public static func number(rolloutId: String) -> Int64? {
-        Int64(rolloutId.prefix(7), radix: 16)
+    /// The number of the action that installs `buildId` through a rollout: 28 bits of
+    /// SHA-256(rollout id, build id), never 0 (SWUpdate reads the id as a 32-bit integer). A
+    /// rollout's own build and the build it rolls back to are two actions with two numbers, so
+    /// feedback on one is never taken for the other. An action is looked up among the rollouts of
+    /// the device's model only: two of those sharing a number is a chance of one in 2^28 per pair.
+    public static func number(rolloutId: String, buildId: String) -> Int64 {
+        let digest = SHA256.hash(data: Data("\(rolloutId) \(buildId)".utf8))
+        let bits = digest.prefix(4).reduce(Int64(0)) { $0 << 8 | Int64($1) } >> 4
+        return max(bits, 1)
     }
 
     /// A poll's `sleep`, `HH:MM:SS`, as agents parse it: at most 23:59:59, at least a second.

@@ -43,10 +43,11 @@ public struct IssuedToken: Sendable {
 public struct DeviceCheckIn: Sendable, Equatable {
     /// ``Device/number``.
     public let deviceNumber: Int64
-    public let version: String
+    /// What the device said it runs; `nil` for a check-in that says nothing of it (a hawkBit poll).
+    public let version: String?
     public let at: Date
 
-    public init(deviceNumber: Int64, version: String, at: Date) {
+    public init(deviceNumber: Int64, version: String?, at: Date) {
         self.deviceNumber = deviceNumber
         self.version = version
         self.at = at

@@ -18,9 +18,13 @@ public struct CheckInPolicy: Sendable, Equatable {
     /// Seconds to the next check-in. `load` is 0 when idle and 1 or more when saturated;
     /// `random` is a number in 0..<1.
     public func nextCheckIn(load: Double, random: Double) -> Int {
-        let stretch = 1 + (maxBackoff - 1) * min(max(load, 0), 1)
         let spread = 1 + jitter * (2 * random - 1)
-        return max(60, Int((interval * stretch * spread).rounded()))
+        return max(60, Int((interval * stretch(load: load) * spread).rounded()))
+    }
+
+    /// How many times longer than idle a device waits at this load (1 idle, ``maxBackoff`` saturated).
+    public func stretch(load: Double) -> Double {
+        1 + (maxBackoff - 1) * min(max(load, 0), 1)
     }
 }
 

@@ -28,8 +28,8 @@ public protocol FirmwareRepository: Sendable {
     func report(rolloutId: String, deviceId: String, version: String, state: InstallState, code: String?, now: Date) async throws
         -> (tally: InstallTally, halted: Bool)
     func tally(rolloutId: String) async throws -> InstallTally
-    /// The device's last counted result in the rollout, if it reported one.
-    func result(rolloutId: String, deviceId: String) async throws -> InstallState?
+    /// The device's last counted result in each rollout it reported on, by rollout id.
+    func results(deviceId: String) async throws -> [String: InstallState]
     /// Install results per minute, for the failure-rate chart.
     func reportTimeline(rolloutId: String) async throws -> [(minute: Date, installed: Int, failed: Int)]
     /// Rollout history: commands and automatic halts.

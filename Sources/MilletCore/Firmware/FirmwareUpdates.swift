@@ -135,11 +135,11 @@ public final class FirmwareUpdates: Sendable {
         return CheckInAnswer(offer: signed.offer, offerJSON: signed.json, rolloutId: rollout.id, nextCheckInSeconds: next)
     }
 
-    /// Notes that the device was seen running `version`: telemetry, written within a second with
-    /// the other check-ins (``flushCheckIns()``).
-    public func noteCheckIn(_ device: Device, version: FirmwareVersion, at now: Date? = nil) {
+    /// Notes that the device was seen (running `version`, when it said): telemetry, written within
+    /// a second with the other check-ins (``flushCheckIns()``).
+    public func noteCheckIn(_ device: Device, version: FirmwareVersion?, at now: Date? = nil) {
         let at = now ?? clock.now()
-        pending.withLock { $0[device.number] = DeviceCheckIn(deviceNumber: device.number, version: version.description, at: at) }
+        pending.withLock { $0[device.number] = DeviceCheckIn(deviceNumber: device.number, version: version?.description, at: at) }
     }
 
     /// What the live rollouts offer the device on `version`, unsigned (for agents that check the

@@ -17,7 +17,13 @@ public struct ErrorMiddleware: RouterMiddleware {
             if apiError.status == .internalServerError {
                 context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             }
-            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" || DDIController.matches(request.uri.path) {
+            if DDIController.matches(request.uri.path) {
+                // hawkBit agents authenticate with a target token, not a bearer token.
+                var response = try apiError.response(from: request, context: context)
+                if response.status == .unauthorized { response.headers[.wwwAuthenticate] = "TargetToken realm=\"millet\"" }
+                return response
+            }
+            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" {
                 return try apiError.response(from: request, context: context)
             }
             return try pages.errorPage(apiError, request: request, context: context)

@@ -119,7 +119,8 @@ extension SQLStore: DeviceRepository {
                 let rows = sorted[start..<start + size].map { c -> SQLQueryString in "(\(bind: c.deviceNumber), \(bind: c.version), \(bind: c.at.millis))" }
                 start += size
                 try await db.raw("""
-                    UPDATE device_state SET version = v.column2, last_seen_at = v.column3 FROM (VALUES \(rows.joined(separator: ", "))) AS v
+                    UPDATE device_state SET version = COALESCE(v.column2, device_state.version), last_seen_at = v.column3
+                    FROM (VALUES \(rows.joined(separator: ", "))) AS v
                     WHERE device_state.number = v.column1 AND (device_state.last_seen_at IS NULL OR device_state.last_seen_at <= v.column3)
                     """).run()
             }

@@ -163,10 +163,13 @@ extension SQLStore: FirmwareRepository {
         try await read { db in try await Self.tally(db: db, rolloutId) }
     }
 
-    public func result(rolloutId: String, deviceId: String) async throws -> InstallState? {
+    public func results(deviceId: String) async throws -> [String: InstallState] {
         try await read { db in
-            try await db.raw("SELECT state FROM rollout_results WHERE rollout_id = \(bind: rolloutId) AND device_id = \(bind: deviceId)")
-                .first().flatMap { InstallState(rawValue: try $0.string("state")) }
+            var results: [String: InstallState] = [:]
+            for row in try await db.raw("SELECT rollout_id, state FROM rollout_results WHERE device_id = \(bind: deviceId)").all() {
+                results[try row.string("rollout_id")] = InstallState(rawValue: try row.string("state"))
+            }
+            return results
         }
     }
 
