@@ -234,6 +234,8 @@ def settle(b, condition):
 
 def log_in(b, email, password):
     b.get(BASE + "/login?next=/")
+    # The form, once the page has it (a run under load once found the page without it yet).
+    WebDriverWait(b, 10).until(lambda d: d.find_elements(By.ID, "email"))
     b.find_element(By.ID, "email").send_keys(email)
     b.find_element(By.ID, "password").send_keys(password)
     b.find_element(By.ID, "login-button").click()

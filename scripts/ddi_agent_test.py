@@ -4,8 +4,9 @@ Run by scripts/test with MILLET_BIN pointing at the built executable (needs `swu
 `openssl` on the PATH; scripts/test installs them). Staff upload a signed SWUpdate image as a
 build and start a rollout; one device's agent polls Millet, downloads the image, installs it (the
 `files` handler writes a file this test reads back) and, started again as after a reboot,
-confirms success; the rollout counts the install. A second device whose hardware the image does
-not fit reports failure, and the rollout halts at its threshold.
+confirms success; the rollout counts the install. A second device, first seen through the tenant's
+gateway token, is of a hardware revision the image does not fit: it reports failure, and the
+rollout halts at its threshold.
 """
 import hashlib
 import hmac
@@ -68,11 +69,12 @@ def upload(server, token, model, version, image):
 class Agent:
     """One `swupdate` in suricatta mode for one device, with its own TMPDIR (it makes sockets there)."""
 
-    def __init__(self, folder, server, serial, token, cert, revision, *extra):
+    def __init__(self, folder, server, serial, credential, cert, revision, *extra):
+        """`credential` is `-k <target token>` or `-g <gateway token>`."""
         self.folder = os.path.join(folder, serial + "-" + str(len(os.listdir(folder))))
         os.makedirs(self.folder)
         self.log = open(os.path.join(self.folder, "swupdate.log"), "wb")
-        suricatta = f"-t DEFAULT -u {server.url} -i {serial} -k {token} -p 2 " + " ".join(extra)
+        suricatta = f"-t DEFAULT -u {server.url} -i {serial} {credential} -p 2 " + " ".join(extra)
         # A session of its own: swupdate forks its suricatta and downloader, stopped with it.
         self.proc = subprocess.Popen(
             ["swupdate", "-v", "-k", cert, "-H", f"board:{revision}", "-m", "-M", "-u", suricatta.strip()],
@@ -120,13 +122,14 @@ def test_swupdate_installs_a_rollouts_image_and_a_failing_device_halts_it(tmp_pa
         status, created = server.request("POST", "/api/v1/staff/device-models", {"id": "cam-e2e", "name": "Eco camera", "kind": "phone",
                                                                                   "productLine": "cameras"}, token=staff)
         assert status == 201
-        tokens = {}
-        for serial in ["CAM-E2E-1", "CAM-E2E-2"]:
-            secret = hmac.new(created["factoryKey"].encode(), serial.encode(), hashlib.sha256).hexdigest()
-            status, device = server.request("POST", "/api/v1/devices/registrations", {
-                "serial": serial, "model": "cam-e2e", "secret": secret, "market": "IN", "channel": "stable", "version": "1.0.0"})
-            assert status == 201, device
-            tokens[serial] = device["token"]
+        # The first device registers itself, as a Millet device does; the second is first seen
+        # through the tenant's gateway token.
+        secret = hmac.new(created["factoryKey"].encode(), b"CAM-E2E-1", hashlib.sha256).hexdigest()
+        status, device = server.request("POST", "/api/v1/devices/registrations", {
+            "serial": "CAM-E2E-1", "model": "cam-e2e", "secret": secret, "market": "IN", "channel": "stable", "version": "1.0.0"})
+        assert status == 201, device
+        status, gateway = server.request("PUT", "/api/v1/staff/ddi/gateway", {"model": "cam-e2e", "market": "IN", "channel": "stable"}, token=staff)
+        assert status == 200, gateway
         target = str(tmp_path / "installed" / "payload.txt")
         payload = b"firmware 1.1.0 for the eco camera\n"
         image, cert = signed_image(str(tmp_path), target, payload)
@@ -142,7 +145,7 @@ def test_swupdate_installs_a_rollouts_image_and_a_failing_device_halts_it(tmp_pa
         agents_dir = str(tmp_path / "agents")
         os.makedirs(agents_dir)
         # The first device: it polls, downloads, installs and says so (the action stays open).
-        first = Agent(agents_dir, server, "CAM-E2E-1", tokens["CAM-E2E-1"], cert, "1.0")
+        first = Agent(agents_dir, server, "CAM-E2E-1", "-k " + device["token"], cert, "1.0")
         agents.append(first)
         wait_for("the installed file", lambda: os.path.exists(target), first)
         wait_for("the rollout hearing the install under way", lambda: figures()["downloading"] >= 1, first)
@@ -150,13 +153,14 @@ def test_swupdate_installs_a_rollouts_image_and_a_failing_device_halts_it(tmp_pa
         with open(target, "rb") as file:
             assert file.read() == payload
         # Started again, as after a reboot into the new image, it confirms success.
-        confirming = Agent(agents_dir, server, "CAM-E2E-1", tokens["CAM-E2E-1"], cert, "1.0", "-c 2")
+        confirming = Agent(agents_dir, server, "CAM-E2E-1", "-k " + device["token"], cert, "1.0", "-c 2")
         agents.append(confirming)
         wait_for("the rollout counting the install", lambda: figures()["installed"] == 1, confirming)
         confirming.stop()
-        # The second device is another hardware revision: the image does not fit, it reports the
-        # failure, and one failure in two reports reaches the 50% threshold.
-        second = Agent(agents_dir, server, "CAM-E2E-2", tokens["CAM-E2E-2"], cert, "2.0")
+        # The second device, known to nobody yet, comes in with the gateway token and is another
+        # hardware revision: the image does not fit, it reports the failure, and one failure in
+        # two reports reaches the 50% threshold.
+        second = Agent(agents_dir, server, "CAM-E2E-2", "-g " + gateway["gatewayToken"], cert, "2.0")
         agents.append(second)
         wait_for("the rollout halting", lambda: figures()["state"] == "halted", second)
         halted = figures()

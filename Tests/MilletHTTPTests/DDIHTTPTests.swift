@@ -16,33 +16,49 @@ struct DDIHTTPTests: HTTPHarness {
     /// The path of an absolute link on the harness's public URL.
     func path(_ href: String) -> String { String(href.dropFirst("https://shop.test".count)) }
 
+    /// What a fleet test starts from: a model, its builds (the first is what devices run), a
+    /// rollout of the last at 100%, and devices registered on the first.
+    struct Fleet {
+        let staff, rolloutId: String
+        let builds, tokens: [String]
+    }
+
+    func fleet(_ client: any TestClientProtocol, model id: String, images: [(version: String, bytes: [UInt8])], serials: [String],
+               minReports: Int, threshold: Int) async throws -> Fleet {
+        let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+        let factoryKey = try await client.execute(uri: "/api/v1/staff/device-models", method: .post, headers: bearer(staff),
+                                                  body: json(["id": id, "name": "Eco \(id)", "kind": "phone", "productLine": "eco-chain"])) {
+            try decode($0)["factoryKey"] as! String
+        }
+        let model = DeviceModel(id: id, name: "Eco \(id)", kind: .phone, productLine: "eco-chain", factoryKey: factoryKey, createdAt: Date())
+        var builds: [String] = []
+        for image in images {
+            builds.append(try await client.execute(
+                uri: "/api/v1/staff/firmware-builds?model=\(id)&version=\(image.version)", method: .post,
+                headers: bearer(staff, [.contentType: "application/octet-stream"]), body: ByteBuffer(bytes: image.bytes)
+            ) { try decode($0)["id"] as! String })
+        }
+        let rolloutId = try await client.execute(uri: "/api/v1/staff/rollouts", method: .post, headers: bearer(staff), body: json([
+            "buildId": builds.last!, "channel": "stable", "stages": [100], "minReports": minReports, "failureThresholdBasisPoints": threshold,
+        ])) { try decode($0)["id"] as! String }
+        var tokens: [String] = []
+        for serial in serials {
+            tokens.append(try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
+                "serial": serial, "model": id, "secret": model.factorySecret(serial: serial), "market": "IN", "channel": "stable",
+                "version": images[0].version,
+            ])) { try decode($0)["token"] as! String })
+        }
+        return Fleet(staff: staff, rolloutId: rolloutId, builds: builds, tokens: tokens)
+    }
+
     /// Staff halt a rollout while a device is installing: the device still sees its action and
     /// its confirmation counts. A rollback is an action of its own, with its own number, so the
     /// late confirmation of the halted build is never taken for the rollback's.
     @Test func anOpenActionOutlivesAHaltAndARollbackIsAnActionOfItsOwn() async throws {
         try await withApp { client, _ in
-            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
-            let factoryKey = try await client.execute(uri: "/api/v1/staff/device-models", method: .post, headers: bearer(staff),
-                                                      body: json(["id": "lamp-1", "name": "Eco lamp", "kind": "phone", "productLine": "lamps"])) {
-                try decode($0)["factoryKey"] as! String
-            }
-            let model = DeviceModel(id: "lamp-1", name: "Eco lamp", kind: .phone, productLine: "lamps", factoryKey: factoryKey, createdAt: Date())
-            var builds: [String] = []
-            for version in ["2.0.0", "2.1.0"] {
-                builds.append(try await client.execute(
-                    uri: "/api/v1/staff/firmware-builds?model=lamp-1&version=\(version)", method: .post,
-                    headers: bearer(staff, [.contentType: "application/octet-stream"]), body: ByteBuffer(string: "image \(version)")
-                ) { try decode($0)["id"] as! String })
-            }
-            let rolloutId = try await client.execute(uri: "/api/v1/staff/rollouts", method: .post, headers: bearer(staff), body: json([
-                "buildId": builds[1], "channel": "stable", "stages": [100], "minReports": 10, "failureThresholdBasisPoints": 5000,
-            ])) { try decode($0)["id"] as! String }
-            var tokens: [String] = []
-            for serial in ["LAMP-1", "LAMP-2"] {
-                tokens.append(try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
-                    "serial": serial, "model": "lamp-1", "secret": model.factorySecret(serial: serial), "market": "IN", "channel": "stable", "version": "2.0.0",
-                ])) { try decode($0)["token"] as! String })
-            }
+            let fleet = try await self.fleet(client, model: "lamp-1", images: [("2.0.0", Array("image 2.0.0".utf8)), ("2.1.0", Array("image 2.1.0".utf8))],
+                                        serials: ["LAMP-1", "LAMP-2"], minReports: 10, threshold: 5000)
+            let (staff, builds, rolloutId, tokens) = (fleet.staff, fleet.builds, fleet.rolloutId, fleet.tokens)
             func poll(_ device: Int) async throws -> (sleep: String, action: String?) {
                 try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-\(device + 1)", method: .get, headers: target(tokens[device])) { response in
                     let body = try decode(response)
@@ -92,32 +108,63 @@ struct DDIHTTPTests: HTTPHarness {
         }
     }
 
+    /// The tenant's gateway token admits any of its agents: a known device under its own
+    /// serial, a new serial registered under the gateway's model (and offered the rollout's
+    /// build), never a device of another model; setting the gateway again ends the old token.
+    @Test func aGatewayTokenAdmitsTheTenantsAgentsAndRegistersNewOnes() async throws {
+        try await withApp { client, _ in
+            let fleet = try await self.fleet(client, model: "router-1", images: [("1.0.0", Array("image 1.0.0".utf8)), ("1.2.0", Array("image 1.2.0".utf8))],
+                                        serials: ["RT-KNOWN"], minReports: 10, threshold: 5000)
+            func setGateway(_ body: [String: Any]) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: "/api/v1/staff/ddi/gateway", method: .put, headers: bearer(fleet.staff), body: json(body)) {
+                    ($0.status, try decode($0))
+                }
+            }
+            #expect(try await setGateway(["model": "nope", "market": "IN", "channel": "stable"]).0 == .unprocessableContent)
+            #expect(try await setGateway(["model": "router-1", "market": "IN", "channel": "sideways"]).0 == .unprocessableContent)
+            try await client.execute(uri: "/api/v1/staff/ddi/gateway", method: .get, headers: bearer(fleet.staff)) { #expect($0.status == .notFound) }
+            let (status, set) = try await setGateway(["model": "router-1", "market": "in", "channel": "stable"])
+            let token = try #require(set["gatewayToken"] as? String)
+            #expect(status == .ok && token.hasPrefix("gw_") && set["market"] as? String == "IN")
+            try await client.execute(uri: "/api/v1/staff/ddi/gateway", method: .get, headers: bearer(fleet.staff)) { response in
+                let shown = try decode(response)
+                #expect(shown["model"] as? String == "router-1" && shown["gatewayToken"] as? String == nil)
+            }
+            let gateway: HTTPFields = [.authorization: "GatewayToken \(token)"]
+            func action(_ serial: String, _ headers: HTTPFields) async throws -> (HTTPResponse.Status, String?) {
+                try await client.execute(uri: "/DEFAULT/controller/v1/\(serial)", method: .get, headers: headers) { response in
+                    let links = response.status == .ok ? try decode(response)["_links"] as? [String: Any] : nil
+                    return (response.status, (links?["deploymentBase"] as? [String: Any])?["href"] as? String)
+                }
+            }
+            // A known device, and a serial never seen: registered under the gateway's model and offered the build.
+            #expect(try await action("RT-KNOWN", gateway).1 != nil)
+            let (seen, offered) = try await action("rt-new-1", gateway)
+            #expect(seen == .ok && offered?.contains("/controller/v1/rt-new-1/deploymentBase/") == true)
+            #expect(try await action("RT-NEW-1", gateway).1 == offered?.replacingOccurrences(of: "rt-new-1", with: "RT-NEW-1"))
+            // Its feedback counts like any device's.
+            let number = try #require(offered.flatMap { URLComponents(string: $0)?.path.split(separator: "/").last.map(String.init) })
+            try await client.execute(uri: "/DEFAULT/controller/v1/RT-NEW-1/deploymentBase/\(number)/feedback", method: .post, headers: gateway,
+                                     body: json(["status": ["execution": "closed", "result": ["finished": "success"]]])) { #expect($0.status == .ok) }
+            let figures = try await client.execute(uri: "/api/v1/staff/rollouts/\(fleet.rolloutId)", method: .get, headers: bearer(fleet.staff)) { try decode($0) }
+            #expect(figures["installed"] as? Int == 1)
+            // A device of another model is not the gateway's; a wrong token admits nothing.
+            _ = try await self.fleet(client, model: "scale-1", images: [("1.0.0", [1])], serials: ["SC-0001"], minReports: 1, threshold: 100)
+            #expect(try await action("SC-0001", gateway).0 == .forbidden)
+            #expect(try await action("RT-KNOWN", [.authorization: "GatewayToken gw_wrong"]).0 == .unauthorized)
+            // Set again: the old token stops working.
+            _ = try await setGateway(["model": "router-1", "market": "IN", "channel": "stable"])
+            #expect(try await action("RT-KNOWN", gateway).0 == .unauthorized)
+        }
+    }
+
     @Test func anAgentPollsDownloadsAndReportsAndTheRolloutCountsAndHalts() async throws {
         try await withApp { client, _ in
-            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
-            let factoryKey = try await client.execute(uri: "/api/v1/staff/device-models", method: .post, headers: bearer(staff),
-                                                      body: json(["id": "cam-1", "name": "Eco camera", "kind": "phone", "productLine": "cameras"])) {
-                try decode($0)["factoryKey"] as! String
-            }
-            let model = DeviceModel(id: "cam-1", name: "Eco camera", kind: .phone, productLine: "cameras", factoryKey: factoryKey, createdAt: Date())
             var generator = SystemRandomNumberGenerator()
             let image = (0..<50_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            var builds: [String] = []
-            for (version, bytes) in [("1.0.0", [UInt8](repeating: 7, count: 10)), ("1.1.0", image)] {
-                builds.append(try await client.execute(
-                    uri: "/api/v1/staff/firmware-builds?model=cam-1&version=\(version)", method: .post,
-                    headers: bearer(staff, [.contentType: "application/octet-stream"]), body: ByteBuffer(bytes: bytes)
-                ) { try decode($0)["id"] as! String })
-            }
-            let rolloutId = try await client.execute(uri: "/api/v1/staff/rollouts", method: .post, headers: bearer(staff), body: json([
-                "buildId": builds[1], "channel": "stable", "stages": [100], "minReports": 3, "failureThresholdBasisPoints": 3000,
-            ])) { try decode($0)["id"] as! String }
-            var tokens: [String] = []
-            for serial in ["CAM-0001", "CAM-0002", "CAM-0003"] {
-                tokens.append(try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
-                    "serial": serial, "model": "cam-1", "secret": model.factorySecret(serial: serial), "market": "IN", "channel": "stable", "version": "1.0.0",
-                ])) { try decode($0)["token"] as! String })
-            }
+            let fleet = try await self.fleet(client, model: "cam-1", images: [("1.0.0", [UInt8](repeating: 7, count: 10)), ("1.1.0", image)],
+                                        serials: ["CAM-0001", "CAM-0002", "CAM-0003"], minReports: 3, threshold: 3000)
+            let (staff, builds, rolloutId, tokens) = (fleet.staff, fleet.builds, fleet.rolloutId, fleet.tokens)
             let root = "/DEFAULT/controller/v1/CAM-0001"
 
             // Who may poll: the device's own token, under its serial, in the store's tenant.

@@ -81,6 +81,8 @@ struct RouteRoleTests: HTTPHarness {
         "POST /api/v1/devices/registrations": .anyone,
         "POST /api/v1/devices/reports": .machines,
         "GET /{tenant}/controller/v1/{controllerId}": .machines,
+        "PUT /api/v1/staff/ddi/gateway": .staff,
+        "GET /api/v1/staff/ddi/gateway": .staff,
         "GET /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}": .machines,
         "POST /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}/feedback": .machines,
         "GET /{tenant}/controller/v1/{controllerId}/softwaremodules/{moduleId}/artifacts/{fileName}": .machines,

@@ -8,14 +8,21 @@ public struct DDIDesk: Sendable {
     let updates: FirmwareUpdates
     let devices: any DeviceRepository
     let firmware: any FirmwareRepository
+    let gateways: any DDIGatewayRepository
+    let clock: any MilletClock
     /// The tenant the brand's devices are under (hawkBit's `DEFAULT` unless set otherwise);
     /// compared without regard to case, as hawkBit does.
     public let tenant: String
 
-    public init(updates: FirmwareUpdates, devices: any DeviceRepository, firmware: any FirmwareRepository, tenant: String = "DEFAULT") {
+    public init(
+        updates: FirmwareUpdates, devices: any DeviceRepository, firmware: any FirmwareRepository, gateways: any DDIGatewayRepository,
+        clock: any MilletClock, tenant: String = "DEFAULT"
+    ) {
         self.updates = updates
         self.devices = devices
         self.firmware = firmware
+        self.gateways = gateways
+        self.clock = clock
         self.tenant = tenant
     }
 
@@ -38,17 +45,59 @@ public struct DDIDesk: Sendable {
         public var isRollback: Bool { build.id != rollout.buildId }
     }
 
-    /// The device a `TargetToken` belongs to, read afresh (its version moves with its installs),
-    /// when the path names this tenant and the device's own serial as the controller.
-    public func device(tenant: String, controllerId: String, targetToken: String) async throws -> Device {
+    /// The device the path's controller id (its serial) names, read afresh (its version moves with
+    /// its installs), when the path names this tenant. With a `TargetToken` it must be that
+    /// device's token. With the tenant's `GatewayToken` it is the device of that serial, which
+    /// must be of the gateway's model; a serial seen for the first time is registered under the
+    /// gateway's model, market and channel, as Millet's registration would.
+    public func device(tenant: String, controllerId: String, credential: DDICredential) async throws -> Device {
         guard tenant.caseInsensitiveCompare(self.tenant) == .orderedSame else { throw DomainError.notFound(what: "tenant") }
-        guard DeviceToken.looksLikeDeviceToken(targetToken), let device = try await devices.device(tokenHash: Secrets.digest(targetToken)) else {
-            throw DomainError.unauthenticated(message: "DDI routes take Authorization: TargetToken <the device's token>")
+        let serial = controllerId.uppercased()
+        switch credential {
+        case .target(let token):
+            guard DeviceToken.looksLikeDeviceToken(token), let device = try await devices.device(tokenHash: Secrets.digest(token)) else {
+                throw Self.unauthenticated
+            }
+            guard device.serial == serial else { throw DomainError.forbidden(message: "this token belongs to another controller") }
+            return device
+        case .gateway(let token):
+            guard let gateway = try await gateways.gateway(tenant: self.tenant), Secrets.equal(Secrets.digest(token), gateway.tokenHash) else {
+                throw Self.unauthenticated
+            }
+            if let device = try await devices.device(serial: serial) {
+                guard device.modelId == gateway.modelId else {
+                    throw DomainError.forbidden(message: "serial \(serial) is registered as another model than the gateway's")
+                }
+                return device
+            }
+            guard let model = try await devices.deviceModel(id: gateway.modelId) else { throw DomainError.notFound(what: "device model") }
+            let registration = try DeviceRegistration(
+                serial: serial, modelId: model.id, secret: model.factorySecret(serial: serial), marketCode: gateway.marketCode,
+                channel: gateway.channel.rawValue, version: DDIGateway.unknownVersion)
+            return try await updates.register(registration).device
         }
-        guard device.serial == controllerId else {
-            throw DomainError.forbidden(message: "this token belongs to another controller")
-        }
-        return device
+    }
+
+    /// What a DDI request without a credential Millet takes is told.
+    public static let unauthenticated = DomainError.unauthenticated(
+        message: "DDI routes take Authorization: TargetToken <the device's token> or GatewayToken <the tenant's gateway token>")
+
+    /// Sets this tenant's gateway for devices of `modelId`, in `marketCode` on `channel`; answers it
+    /// and its token, shown this once. The gateway before it, if any, stops working.
+    public func setGateway(modelId: String, marketCode: String, channel: String) async throws -> (gateway: DDIGateway, token: String) {
+        guard try await devices.deviceModel(id: modelId) != nil else { throw DomainError.invalid(field: "model", "unknown device model") }
+        guard let channel = UpdateChannel(rawValue: channel) else { throw DomainError.invalid(field: "channel", "must be stable, beta or dev") }
+        let token = "gw_" + Secrets.hex(bytes: 24)
+        let gateway = DDIGateway(
+            tenant: tenant, tokenHash: Secrets.digest(token), modelId: modelId, marketCode: marketCode.uppercased(), channel: channel,
+            createdAt: clock.now())
+        try await gateways.saveGateway(gateway)
+        return (gateway, token)
+    }
+
+    /// This tenant's gateway, if staff set one.
+    public func gateway() async throws -> DDIGateway? {
+        try await gateways.gateway(tenant: tenant)
     }
 
     /// A poll, noted as the device's check-in (it says nothing of its version: that moves with

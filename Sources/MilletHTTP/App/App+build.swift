@@ -69,6 +69,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     WebhooksController(webhooks: services.webhooks, receivers: services.receivers, clock: services.clock).addRoutes(to: api)
     DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets, business: services.business).addRoutes(to: api)
     FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, releases: services.releases, clock: services.clock).addRoutes(to: api)
+    DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
     // Last: its first part is a parameter (the tenant), so every other route is tried first.

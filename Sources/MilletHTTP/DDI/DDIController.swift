@@ -5,8 +5,9 @@ import MilletCore
 /// hawkBit's Direct Device Integration API under `/{tenant}/controller/v1/{controllerId}`, for
 /// standard update agents (SWUpdate's suricatta, RAUC's hawkBit updater): the poll, the
 /// deployment of the action waiting, feedback on it, and the artifact download (with `Range`).
-/// Agents authenticate with `Authorization: TargetToken <the device's Millet token>`; the
-/// controller id is the device's serial. Answers are hawkBit's JSON, links absolute on the
+/// Agents authenticate with `Authorization: TargetToken <the device's Millet token>`, or with the
+/// tenant's `GatewayToken` (a device first seen through it is registered); the controller id is
+/// the device's serial. Answers are hawkBit's JSON, links absolute on the
 /// store's public URL; errors are Millet's JSON errors.
 struct DDIController: Sendable {
     let desk: DDIDesk
@@ -69,15 +70,12 @@ struct DDIController: Sendable {
         }
     }
 
-    /// The device the request's `TargetToken` names, checked against the path's tenant and
-    /// controller id, and the absolute URL of its DDI root.
+    /// The device the request's credential admits under the path's tenant and controller id, and
+    /// the absolute URL of its DDI root.
     private func authenticated(_ request: Request, _ context: MilletRequestContext) async throws -> (Device, String) {
         let tenant = try context.parameters.require("tenant"), controllerId = try context.parameters.require("controllerId")
-        guard let header = request.headers[.authorization], let space = header.firstIndex(of: " "),
-              header[..<space].caseInsensitiveCompare("TargetToken") == .orderedSame
-        else { throw DomainError.unauthenticated(message: "DDI routes take Authorization: TargetToken <the device's token>") }
-        let token = header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)
-        let device = try await desk.device(tenant: tenant, controllerId: controllerId, targetToken: token)
+        guard let credential = request.headers[.authorization].flatMap(DDICredential.init(header:)) else { throw DDIDesk.unauthenticated }
+        let device = try await desk.device(tenant: tenant, controllerId: controllerId, credential: credential)
         let root = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         return (device, "\(root)/\(Self.escape(tenant))/controller/v1/\(Self.escape(controllerId))")
     }

@@ -59,6 +59,7 @@ extension SQLStore {
         .orderRequests,
         .salePurchaseCount,
         .captureDue,
+        .ddiGateways,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Staff set the tenant's hawkBit gateway: its `GatewayToken` (shown once) and the model, market
+/// and channel of devices first seen through it.
+struct DDIGatewayController: Sendable {
+    let desk: DDIDesk
+    let markets: any MarketRepository
+
+    struct GatewayBody: Decodable {
+        let model, market, channel: String
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.staff.put("staff/ddi/gateway") { request, context in
+            let body = try await request.decodeJSON(GatewayBody.self, context: context)
+            _ = try await markets.requireMarket(body.market.uppercased())
+            let (gateway, token) = try await desk.setGateway(modelId: body.model, marketCode: body.market, channel: body.channel)
+            return GatewayDTO(gateway, token: token)
+        }
+        groups.staff.get("staff/ddi/gateway") { _, _ in
+            guard let gateway = try await desk.gateway() else { throw DomainError.notFound(what: "gateway") }
+            return GatewayDTO(gateway, token: nil)
+        }
+    }
+}
+
+/// A gateway as staff see it; the token only in the answer that made it.
+struct GatewayDTO: ResponseEncodable, Sendable {
+    let tenant, model, market, channel: String
+    let gatewayToken: String?
+    let createdAt: Date
+
+    init(_ gateway: DDIGateway, token: String?) {
+        tenant = gateway.tenant
+        model = gateway.modelId
+        market = gateway.marketCode
+        channel = gateway.channel.rawValue
+        gatewayToken = token
+        createdAt = gateway.createdAt
+    }
+}
