@@ -128,7 +128,8 @@ def test_swupdate_installs_a_rollouts_image_and_a_failing_device_halts_it(tmp_pa
         status, device = server.request("POST", "/api/v1/devices/registrations", {
             "serial": "CAM-E2E-1", "model": "cam-e2e", "secret": secret, "market": "IN", "channel": "stable", "version": "1.0.0"})
         assert status == 201, device
-        status, gateway = server.request("PUT", "/api/v1/staff/ddi/gateway", {"model": "cam-e2e", "market": "IN", "channel": "stable"}, token=staff)
+        status, gateway = server.request("PUT", "/api/v1/staff/ddi/gateway", {"model": "cam-e2e", "market": "IN", "channel": "stable",
+                                                                         "serialPrefix": "CAM-E2E-"}, token=staff)
         assert status == 200, gateway
         target = str(tmp_path / "installed" / "payload.txt")
         payload = b"firmware 1.1.0 for the eco camera\n"

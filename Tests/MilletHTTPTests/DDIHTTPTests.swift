@@ -120,15 +120,16 @@ struct DDIHTTPTests: HTTPHarness {
                     ($0.status, try decode($0))
                 }
             }
-            #expect(try await setGateway(["model": "nope", "market": "IN", "channel": "stable"]).0 == .unprocessableContent)
-            #expect(try await setGateway(["model": "router-1", "market": "IN", "channel": "sideways"]).0 == .unprocessableContent)
+            #expect(try await setGateway(["model": "nope", "market": "IN", "channel": "stable", "serialPrefix": "RT-"]).0 == .unprocessableContent)
+            #expect(try await setGateway(["model": "router-1", "market": "IN", "channel": "sideways", "serialPrefix": "RT-"]).0 == .unprocessableContent)
             try await client.execute(uri: "/api/v1/staff/ddi/gateway", method: .get, headers: bearer(fleet.staff)) { #expect($0.status == .notFound) }
-            let (status, set) = try await setGateway(["model": "router-1", "market": "in", "channel": "stable"])
+            #expect(try await setGateway(["model": "router-1", "market": "IN", "channel": "stable", "serialPrefix": "RT_"]).0 == .unprocessableContent)
+            let (status, set) = try await setGateway(["model": "router-1", "market": "in", "channel": "stable", "serialPrefix": "rt-"])
             let token = try #require(set["gatewayToken"] as? String)
             #expect(status == .ok && token.hasPrefix("gw_") && set["market"] as? String == "IN")
             try await client.execute(uri: "/api/v1/staff/ddi/gateway", method: .get, headers: bearer(fleet.staff)) { response in
                 let shown = try decode(response)
-                #expect(shown["model"] as? String == "router-1" && shown["gatewayToken"] as? String == nil)
+                #expect(shown["model"] as? String == "router-1" && shown["serialPrefix"] as? String == "RT-" && shown["gatewayToken"] as? String == nil)
             }
             let gateway: HTTPFields = [.authorization: "GatewayToken \(token)"]
             func action(_ serial: String, _ headers: HTTPFields) async throws -> (HTTPResponse.Status, String?) {
@@ -148,12 +149,15 @@ struct DDIHTTPTests: HTTPHarness {
                                      body: json(["status": ["execution": "closed", "result": ["finished": "success"]]])) { #expect($0.status == .ok) }
             let figures = try await client.execute(uri: "/api/v1/staff/rollouts/\(fleet.rolloutId)", method: .get, headers: bearer(fleet.staff)) { try decode($0) }
             #expect(figures["installed"] as? Int == 1)
+            // Only serials of the gateway's series are registered, and only valid ones.
+            #expect(try await action("XX-0001", gateway).0 == .forbidden)
+            #expect(try await action("RT-A_B", gateway).0 == .unprocessableContent)
             // A device of another model is not the gateway's; a wrong token admits nothing.
             _ = try await self.fleet(client, model: "scale-1", images: [("1.0.0", [1])], serials: ["SC-0001"], minReports: 1, threshold: 100)
             #expect(try await action("SC-0001", gateway).0 == .forbidden)
             #expect(try await action("RT-KNOWN", [.authorization: "GatewayToken gw_wrong"]).0 == .unauthorized)
             // Set again: the old token stops working.
-            _ = try await setGateway(["model": "router-1", "market": "IN", "channel": "stable"])
+            _ = try await setGateway(["model": "router-1", "market": "IN", "channel": "stable", "serialPrefix": "RT-"])
             #expect(try await action("RT-KNOWN", gateway).0 == .unauthorized)
         }
     }

@@ -87,6 +87,24 @@ extension StorageConformanceTests {
         }
     }
 
+    /// A first registration (a hawkBit gateway's) never replaces one that came before it: the
+    /// serial's token and version stay, however many race for it.
+    @Test(arguments: Backends.all) func aFirstRegistrationNeverReplacesOneThatCameBefore(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, _) = try await firmwareFixture(store)
+            let first = try #require(try await store.registerNew(try registration(model, "GW-0001"), tokenHash: "g1", now: clock.now()))
+            #expect(first.serial == "GW-0001")
+            let racing = try await withThrowingTaskGroup(of: Device?.self) { group in
+                for index in 0..<4 { group.addTask { try await store.registerNew(try self.registration(model, "GW-0002"), tokenHash: "r\(index)", now: self.clock.now()) } }
+                return try await group.reduce(into: [Device?]()) { $0.append($1) }
+            }
+            #expect(racing.compactMap { $0 }.count == 1)
+            #expect(try await store.registerNew(try registration(model, "GW-0001"), tokenHash: "g2", now: clock.now()) == nil)
+            let kept = try await store.device(tokenHash: "g1"), replaced = try await store.device(tokenHash: "g2")
+            #expect(kept?.id == first.id && replaced == nil)
+        }
+    }
+
     @Test(arguments: Backends.all) func aRolloutHaltsOnceWhenDeviceFailuresReachTheThreshold(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let (model, old, new) = try await firmwareFixture(store)
@@ -338,6 +356,9 @@ final class RefusesCheckInsOnce: DeviceRepository {
     func deviceModels() async throws -> [DeviceModel] { try await store.deviceModels() }
     func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
         try await store.register(registration, tokenHash: tokenHash, now: now)
+    }
+    func registerNew(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device? {
+        try await store.registerNew(registration, tokenHash: tokenHash, now: now)
     }
     func device(tokenHash: String) async throws -> Device? { try await store.device(tokenHash: tokenHash) }
     func device(serial: String) async throws -> Device? { try await store.device(serial: serial) }

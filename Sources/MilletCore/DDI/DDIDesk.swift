@@ -64,33 +64,50 @@ public struct DDIDesk: Sendable {
             guard let gateway = try await gateways.gateway(tenant: self.tenant), Secrets.equal(Secrets.digest(token), gateway.tokenHash) else {
                 throw Self.unauthenticated
             }
-            if let device = try await devices.device(serial: serial) {
-                guard device.modelId == gateway.modelId else {
-                    throw DomainError.forbidden(message: "serial \(serial) is registered as another model than the gateway's")
-                }
-                return device
+            if let device = try await devices.device(serial: serial) { return try Self.gateway(gateway, admits: device) }
+            guard serial.hasPrefix(gateway.serialPrefix) else {
+                throw DomainError.forbidden(message: "the gateway registers only serials that start with \(gateway.serialPrefix)")
             }
             guard let model = try await devices.deviceModel(id: gateway.modelId) else { throw DomainError.notFound(what: "device model") }
             let registration = try DeviceRegistration(
                 serial: serial, modelId: model.id, secret: model.factorySecret(serial: serial), marketCode: gateway.marketCode,
                 channel: gateway.channel.rawValue, version: DDIGateway.unknownVersion)
-            return try await updates.register(registration).device
+            if let (device, _) = try await updates.registerNew(registration) { return device }
+            // Registered a moment ago, by the device itself or another poll through the gateway.
+            guard let device = try await devices.device(serial: serial) else { throw DomainError.notFound(what: "device") }
+            return try Self.gateway(gateway, admits: device)
         }
+    }
+
+    /// A device the gateway speaks for: one of its model.
+    private static func gateway(_ gateway: DDIGateway, admits device: Device) throws -> Device {
+        guard device.modelId == gateway.modelId else {
+            throw DomainError.forbidden(message: "serial \(device.serial) is registered as another model than the gateway's")
+        }
+        return device
     }
 
     /// What a DDI request without a credential Millet takes is told.
     public static let unauthenticated = DomainError.unauthenticated(
         message: "DDI routes take Authorization: TargetToken <the device's token> or GatewayToken <the tenant's gateway token>")
 
-    /// Sets this tenant's gateway for devices of `modelId`, in `marketCode` on `channel`; answers it
-    /// and its token, shown this once. The gateway before it, if any, stops working.
-    public func setGateway(modelId: String, marketCode: String, channel: String) async throws -> (gateway: DDIGateway, token: String) {
+    /// Sets this tenant's gateway for devices of `modelId`, in `marketCode` on `channel`, registering
+    /// new serials that start with `serialPrefix` (the model's serial series: the gateway's holder
+    /// could otherwise claim any serial for its model); answers it and its token, shown this once.
+    /// The gateway before it, if any, stops working.
+    public func setGateway(modelId: String, marketCode: String, channel: String, serialPrefix: String) async throws
+        -> (gateway: DDIGateway, token: String)
+    {
+        var check = Validator()
+        check.require((1...32).contains(serialPrefix.count) && serialPrefix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },
+                      "serialPrefix", "must be 1 to 32 letters, digits or dashes")
+        try check.check()
         guard try await devices.deviceModel(id: modelId) != nil else { throw DomainError.invalid(field: "model", "unknown device model") }
         guard let channel = UpdateChannel(rawValue: channel) else { throw DomainError.invalid(field: "channel", "must be stable, beta or dev") }
         let token = "gw_" + Secrets.hex(bytes: 24)
         let gateway = DDIGateway(
             tenant: tenant, tokenHash: Secrets.digest(token), modelId: modelId, marketCode: marketCode.uppercased(), channel: channel,
-            createdAt: clock.now())
+            serialPrefix: serialPrefix.uppercased(), createdAt: clock.now())
         try await gateways.saveGateway(gateway)
         return (gateway, token)
     }

@@ -2,7 +2,10 @@ import Foundation
 
 /// A tenant's gateway: one `GatewayToken` every agent of the tenant may present instead of its
 /// own target token, and the model, market and channel a device first seen through it is
-/// registered under (as Millet's registration would, its version unknown until it installs).
+/// registered under (as Millet's registration would, its version unknown until it installs),
+/// when its serial starts with the gateway's prefix. The token speaks for every device of the
+/// model, as a hawkBit gateway token does for its tenant: it is as strong as their tokens and
+/// the model's factory key together.
 public struct DDIGateway: Sendable, Equatable {
     public let tenant: String
     /// SHA-256 of the token; the token itself is shown once, when staff set the gateway.
@@ -10,14 +13,19 @@ public struct DDIGateway: Sendable, Equatable {
     public let modelId: String
     public let marketCode: String
     public let channel: UpdateChannel
+    /// New serials the gateway registers start with this (upper case).
+    public let serialPrefix: String
     public let createdAt: Date
 
-    public init(tenant: String, tokenHash: String, modelId: String, marketCode: String, channel: UpdateChannel, createdAt: Date) {
+    public init(
+        tenant: String, tokenHash: String, modelId: String, marketCode: String, channel: UpdateChannel, serialPrefix: String, createdAt: Date
+    ) {
         self.tenant = tenant
         self.tokenHash = tokenHash
         self.modelId = modelId
         self.marketCode = marketCode
         self.channel = channel
+        self.serialPrefix = serialPrefix
         self.createdAt = createdAt
     }
 

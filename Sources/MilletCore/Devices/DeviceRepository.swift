@@ -8,6 +8,9 @@ public protocol DeviceRepository: Sendable {
     /// Registers a device (or a reset one again, which replaces its token); the token itself is
     /// never stored, only its SHA-256.
     func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device
+    /// Registers a serial never seen before; `nil` when it is known (then nothing changes, its
+    /// token least of all), also when another registration of it commits first.
+    func registerNew(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device?
     func device(tokenHash: String) async throws -> Device?
     func device(serial: String) async throws -> Device?
     /// Records many check-ins in a few statements; a device's newer record (an install report)

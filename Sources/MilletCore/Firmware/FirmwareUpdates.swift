@@ -59,6 +59,15 @@ public final class FirmwareUpdates: Sendable {
         return (device, token)
     }
 
+    /// Registers a serial never seen before, under a model the caller vouches for (no factory
+    /// secret: a hawkBit gateway's); `nil` when the serial is known, which then keeps its token.
+    public func registerNew(_ registration: DeviceRegistration) async throws -> (device: Device, token: String)? {
+        let token = DeviceToken.make(), digest = Secrets.digest(token)
+        guard let device = try await devices.registerNew(registration, tokenHash: digest, now: clock.now()) else { return nil }
+        index.put(tokenHash: digest, device: device, seq: nil)
+        return (device, token)
+    }
+
     /// The device a token belongs to.
     public func device(token: String) async throws -> Device? {
         guard DeviceToken.looksLikeDeviceToken(token) else { return nil }

@@ -9,14 +9,15 @@ struct DDIGatewayController: Sendable {
     let markets: any MarketRepository
 
     struct GatewayBody: Decodable {
-        let model, market, channel: String
+        let model, market, channel, serialPrefix: String
     }
 
     func addRoutes(to groups: RouteGroups) {
         groups.staff.put("staff/ddi/gateway") { request, context in
             let body = try await request.decodeJSON(GatewayBody.self, context: context)
             _ = try await markets.requireMarket(body.market.uppercased())
-            let (gateway, token) = try await desk.setGateway(modelId: body.model, marketCode: body.market, channel: body.channel)
+            let (gateway, token) = try await desk.setGateway(
+                modelId: body.model, marketCode: body.market, channel: body.channel, serialPrefix: body.serialPrefix)
             return GatewayDTO(gateway, token: token)
         }
         groups.staff.get("staff/ddi/gateway") { _, _ in
@@ -28,7 +29,7 @@ struct DDIGatewayController: Sendable {
 
 /// A gateway as staff see it; the token only in the answer that made it.
 struct GatewayDTO: ResponseEncodable, Sendable {
-    let tenant, model, market, channel: String
+    let tenant, model, market, channel, serialPrefix: String
     let gatewayToken: String?
     let createdAt: Date
 
@@ -37,6 +38,7 @@ struct GatewayDTO: ResponseEncodable, Sendable {
         model = gateway.modelId
         market = gateway.marketCode
         channel = gateway.channel.rawValue
+        serialPrefix = gateway.serialPrefix
         gatewayToken = token
         createdAt = gateway.createdAt
     }

@@ -18,9 +18,11 @@ public struct ErrorMiddleware: RouterMiddleware {
                 context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             }
             if DDIController.matches(request.uri.path) {
-                // hawkBit agents authenticate with a target token, not a bearer token.
+                // hawkBit agents authenticate with a target or gateway token, not a bearer token.
                 var response = try apiError.response(from: request, context: context)
-                if response.status == .unauthorized { response.headers[.wwwAuthenticate] = "TargetToken realm=\"millet\"" }
+                if response.status == .unauthorized {
+                    response.headers[values: .wwwAuthenticate] = ["TargetToken realm=\"millet\"", "GatewayToken realm=\"millet\""]
+                }
                 return response
             }
             if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" {

@@ -58,6 +58,25 @@ extension SQLStore: DeviceRepository {
         }
     }
 
+    public func registerNew(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device? {
+        let nextTokenSeq = nextTokenSeq, nextNumber = nextNumber
+        return try await sqlTransaction { db in
+            // The insert decides: a registration of the serial that committed first wins, unchanged.
+            guard try await db.raw("""
+                INSERT INTO devices (id, number, serial, model_id, market_code, channel, token_hash, token_seq, registered_at)
+                VALUES (\(bind: Identifier.make()), \(nextNumber), \(bind: registration.serial), \(bind: registration.modelId),
+                    \(bind: registration.marketCode), \(bind: registration.channel.rawValue), \(bind: tokenHash), \(nextTokenSeq), \(bind: now.millis))
+                ON CONFLICT (serial) DO NOTHING RETURNING number
+                """).first() != nil else { return nil }
+            try await db.raw("""
+                INSERT INTO device_state (number, version, last_seen_at)
+                SELECT number, \(bind: registration.version.description), \(bind: now.millis) FROM devices WHERE serial = \(bind: registration.serial)
+                """).run()
+            try await Self.linkSale(db: db, serial: registration.serial)
+            return try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE serial = \(bind: registration.serial)").first().map(Self.device(from:))
+        }
+    }
+
     /// Records the serials shipped in an order and links any device already registered with one;
     /// `conflict(serial_sold)` when a serial went out in another order. Run by ``OrderDesk/ship(orderId:serials:actor:note:)``
     /// in the transaction that ships the order.

@@ -6,7 +6,8 @@ extension Migration {
             """
             CREATE TABLE ddi_gateways (
                 tenant TEXT PRIMARY KEY, token_hash TEXT NOT NULL, model_id TEXT NOT NULL REFERENCES device_models(id),
-                market_code TEXT NOT NULL REFERENCES markets(code), channel TEXT NOT NULL, created_at BIGINT NOT NULL)
+                market_code TEXT NOT NULL REFERENCES markets(code), channel TEXT NOT NULL, serial_prefix TEXT NOT NULL,
+                created_at BIGINT NOT NULL)
             """,
         ]
     })
