@@ -1,7 +1,7 @@
 import Foundation
 
 /// The device side of hawkBit's Direct Device Integration API, so standard update agents
-/// (SWUpdate's suricatta, RAUC's hawkBit updater) update from Millet: a poll is a check-in, an
+/// (SWUpdate's suricatta is the one tested) update from Millet: a poll is a check-in, an
 /// action is the rollout that offers the device a build, and feedback is an install report,
 /// counted by the rollout (stages, auto-halt, rollback) exactly like a Millet device's.
 public struct DDIDesk: Sendable {

@@ -3,7 +3,7 @@ import Hummingbird
 import MilletCore
 
 /// hawkBit's Direct Device Integration API under `/{tenant}/controller/v1/{controllerId}`, for
-/// standard update agents (SWUpdate's suricatta, RAUC's hawkBit updater): the poll, the
+/// standard update agents (SWUpdate's suricatta is the one tested): the poll, the
 /// deployment of the action waiting, feedback on it, and the artifact download (with `Range`).
 /// Agents authenticate with `Authorization: TargetToken <the device's Millet token>`, or with the
 /// tenant's `GatewayToken` (a device first seen through it is registered); the controller id is
