@@ -89,7 +89,7 @@ let package = Package(
             ]
         ),
         .target(name: "MilletTesting", dependencies: ["MilletCore"]),
-        .testTarget(name: "MilletCoreTests", dependencies: ["MilletCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "MilletCoreTests", dependencies: ["MilletCore", "MilletTesting", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "MilletStorageTests",
             dependencies: ["MilletCore", "MilletStorage", "MilletTesting"]

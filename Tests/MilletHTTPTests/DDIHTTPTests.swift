@@ -51,6 +51,29 @@ struct DDIHTTPTests: HTTPHarness {
         return Fleet(staff: staff, rolloutId: rolloutId, builds: builds, tokens: tokens)
     }
 
+    /// A SWUpdate image says its version and hardware to staff, and agents fetch it as `.swu`.
+    @Test func aSWUpdateImageShowsWhatItSaysAndIsOfferedAsSWU() async throws {
+        try await withApp { client, _ in
+            let description = Array(#"{"software":{"version":"3.1.0","hardware-compatibility":["1.0"],"files":[]}}"#.utf8)
+            let image = CPIOArchive.newc([("sw-description", description), ("payload.txt", Array("lamp firmware".utf8))])
+            let fleet = try await self.fleet(client, model: "bulb-1", images: [("3.0.0", Array("factory".utf8)), ("3.1.0", image)],
+                                             serials: ["BULB-1"], minReports: 10, threshold: 5000)
+            let builds = try await client.execute(uri: "/api/v1/staff/firmware-builds?model=bulb-1", method: .get, headers: bearer(fleet.staff)) {
+                try decode($0)["items"] as! [[String: Any]]
+            }
+            let images = Dictionary(uniqueKeysWithValues: builds.map { ($0["version"] as! String, $0["image"] as? [String: Any]) })
+            #expect(images["3.1.0"]??["format"] as? String == "swupdate" && images["3.1.0"]??["version"] as? String == "3.1.0")
+            #expect(images["3.1.0"]??["hardwareCompatibility"] as? [String] == ["1.0"] && images["3.0.0"]??["format"] as? String == "raw")
+            let deployment = try await client.execute(uri: "/DEFAULT/controller/v1/BULB-1", method: .get, headers: target(fleet.tokens[0])) {
+                try #require(((try decode($0)["_links"] as? [String: Any])?["deploymentBase"] as? [String: Any])?["href"] as? String)
+            }
+            try await client.execute(uri: path(deployment), method: .get, headers: target(fleet.tokens[0])) { response in
+                let chunk = ((try decode(response)["deployment"] as? [String: Any])?["chunks"] as? [[String: Any]])?.first
+                #expect((chunk?["artifacts"] as? [[String: Any]])?.first?["filename"] as? String == "bulb-1-3.1.0.swu")
+            }
+        }
+    }
+
     /// Staff halt a rollout while a device is installing: the device still sees its action and
     /// its confirmation counts. A rollback is an action of its own, with its own number, so the
     /// late confirmation of the halted build is never taken for the rollback's.
@@ -203,7 +226,7 @@ struct DDIHTTPTests: HTTPHarness {
                 #expect(chunk["version"] as? String == "1.1.0" && chunk["part"] as? String == "os")
                 return try #require((chunk["artifacts"] as? [[String: Any]])?.first)
             }
-            #expect(artifact["filename"] as? String == "cam-1-1.1.0.swu" && artifact["size"] as? Int == image.count)
+            #expect(artifact["filename"] as? String == "cam-1-1.1.0.bin" && artifact["size"] as? Int == image.count)
             let hashes = try #require(artifact["hashes"] as? [String: String])
             #expect(hashes["sha1"] == Secrets.hex(Insecure.SHA1.hash(data: image)) && hashes["md5"] == Secrets.hex(Insecure.MD5.hash(data: image))
                     && hashes["sha256"] == Secrets.hex(SHA256.hash(data: image)))
@@ -219,9 +242,9 @@ struct DDIHTTPTests: HTTPHarness {
                 #expect(response.status == .partialContent && Array(buffer: response.body) == Array(image[49_000...]))
             }
             try await client.execute(uri: path(try #require(links["md5sum-http"]?["href"])), method: .get, headers: target(tokens[0])) { response in
-                #expect(String(buffer: response.body) == "\(hashes["md5"]!)  cam-1-1.1.0.swu\n")
+                #expect(String(buffer: response.body) == "\(hashes["md5"]!)  cam-1-1.1.0.bin\n")
             }
-            try await client.execute(uri: path(download).replacingOccurrences(of: "1.1.0.swu", with: "1.0.9.swu"), method: .get, headers: target(tokens[0])) {
+            try await client.execute(uri: path(download).replacingOccurrences(of: "1.1.0.bin", with: "1.1.0.swu"), method: .get, headers: target(tokens[0])) {
                 #expect($0.status == .notFound)
             }
 

@@ -68,14 +68,14 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StandingController(desk: services.communityDesk, accounts: services.accounts, fcodeGrants: services.fcodeGrants, flashSales: services.flashSales, search: services.search, standing: services.standing, clock: services.clock).addRoutes(to: api)
     WebhooksController(webhooks: services.webhooks, receivers: services.receivers, clock: services.clock).addRoutes(to: api)
     DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets, business: services.business).addRoutes(to: api)
-    FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, releases: services.releases, clock: services.clock).addRoutes(to: api)
+    FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, images: services.images, releases: services.releases, clock: services.clock).addRoutes(to: api)
     DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
     // Last: its first part is a parameter (the tenant), so every other route is tried first.
     DDIController(
         desk: services.ddi, firmwareFiles: services.firmwareFiles, checkIns: services.checkIns, business: services.business,
-        publicURL: services.publicURL, digests: ArtifactDigests()
+        publicURL: services.publicURL, images: services.images
     ).addRoutes(to: router)
     routeTable.load(router.routes.map { ($0.method, $0.path.description) })
     return router

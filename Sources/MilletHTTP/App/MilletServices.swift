@@ -32,6 +32,8 @@ public struct MilletServices: Sendable {
     public let updates: FirmwareUpdates
     /// hawkBit's device API over the same rollouts.
     public let ddi: DDIDesk
+    /// What stored firmware images say of themselves, and their other digests.
+    public let images = ImageFacts()
     /// Firmware images on disk, by SHA-256.
     public let firmwareFiles: FirmwareFiles
     /// Check-ins being answered right now: how busy the device endpoints are.

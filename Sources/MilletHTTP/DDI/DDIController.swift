@@ -15,7 +15,7 @@ struct DDIController: Sendable {
     let checkIns: CheckInLoad
     let business: BusinessMetrics
     let publicURL: String
-    let digests: ArtifactDigests
+    let images: ImageFacts
 
     /// Where every DDI route sits.
     static let root = ":tenant/controller/v1/:controllerId"
@@ -39,8 +39,8 @@ struct DDIController: Sendable {
         ddi.get("deploymentBase/:actionId") { request, context in
             let (device, base) = try await authenticated(request, context)
             let action = try await desk.action(device, number: try Self.actionNumber(context))
-            let digest = try await digests.digests(of: action.build, files: firmwareFiles)
-            return DDIDeploymentDTO(action, digests: digest, base: base)
+            let facts = try await images.facts(of: action.build, files: firmwareFiles)
+            return DDIDeploymentDTO(action, facts: facts, base: base)
         }
         ddi.post("deploymentBase/:actionId/feedback") { request, context in
             let (device, _) = try await authenticated(request, context)
@@ -60,9 +60,10 @@ struct DDIController: Sendable {
             guard Identifier.isWellFormed(buildId), let build = try await desk.offeredBuild(id: buildId, to: device) else {
                 throw DomainError.notFound(what: "artifact")
             }
-            let name = ArtifactDigests.fileName(of: build)
+            let facts = try await images.facts(of: build, files: firmwareFiles)
+            let name = ImageFacts.fileName(of: build, facts.description)
             if fileName == name + ".MD5SUM" {
-                let md5 = try await digests.digests(of: build, files: firmwareFiles).md5
+                let md5 = facts.md5
                 return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "\(md5)  \(name)\n")))
             }
             guard fileName == name else { throw DomainError.notFound(what: "artifact") }

@@ -72,15 +72,15 @@ struct DDIDeploymentDTO: ResponseEncodable, Sendable {
     let id: String
     let deployment: Deployment
 
-    init(_ action: DDIDesk.Action, digests: ArtifactDigests.Digests, base: String) {
-        let build = action.build, name = ArtifactDigests.fileName(of: build)
+    init(_ action: DDIDesk.Action, facts: ImageFacts.Facts, base: String) {
+        let build = action.build, name = ImageFacts.fileName(of: build, facts.description)
         let file = "\(base)/softwaremodules/\(build.id)/artifacts/\(name)"
         id = String(action.number)
         // A rollout pushes its build: download and install as soon as the device has it.
         deployment = Deployment(download: "forced", update: "forced", chunks: [Chunk(
             part: "os", version: build.version, name: build.modelId,
             artifacts: [Artifact(
-                filename: name, hashes: .init(sha1: digests.sha1, md5: digests.md5, sha256: digests.sha256), size: build.size,
+                filename: name, hashes: .init(sha1: facts.sha1, md5: facts.md5, sha256: facts.sha256), size: build.size,
                 links: .init(download: DDILink(href: file), downloadHTTP: DDILink(href: file), md5sumHTTP: DDILink(href: file + ".MD5SUM")))])])
     }
 }

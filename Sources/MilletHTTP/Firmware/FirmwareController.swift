@@ -9,6 +9,7 @@ struct FirmwareController {
     let devices: any DeviceRepository
     let firmware: any FirmwareRepository
     let firmwareFiles: FirmwareFiles
+    let images: ImageFacts
     let releases: any ReleaseRepository
     let clock: any MilletClock
 
@@ -70,11 +71,15 @@ struct FirmwareController {
             // Two uploads of one version at the same moment can both pass the check above; the loser's
             // image stays on disk rather than risk removing one that another build just took.
             try await firmware.addBuild(build)
-            return BuildDTO(build).with(status: .created)
+            return BuildDTO(build, image: try await images.facts(of: build, files: firmwareFiles).description).with(status: .created)
         }
         groups.staff.get("staff/firmware-builds") { request, context in
             guard let model = request.uri.queryParameters["model"].map(String.init) else { throw DomainError.invalid(field: "model", "is required") }
-            return BuildList(items: try await firmware.builds(modelId: model).map(BuildDTO.init))
+            var items: [BuildDTO] = []
+            for build in try await firmware.builds(modelId: model) {
+                items.append(BuildDTO(build, image: try? await images.facts(of: build, files: firmwareFiles).description))
+            }
+            return BuildList(items: items)
         }
         groups.staff.post("staff/signing-keys") { _, context in
             let key = try await updates.rotateKey()

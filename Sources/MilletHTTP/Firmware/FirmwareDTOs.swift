@@ -23,12 +23,21 @@ struct DeviceModelList: ResponseEncodable, Sendable {
 }
 
 struct BuildDTO: ResponseEncodable, Sendable {
+    /// What the image says of itself (its format; a SWUpdate image's version and hardware).
+    struct Image: Encodable, Sendable {
+        let format: String
+        let version: String?
+        let hardwareCompatibility: [String]
+    }
+
     let id, modelId, version, sha256: String
     let size: Int64
     let minSourceVersion, releaseId, notes: String?
+    let image: Image?
     let createdAt: Date
 
-    init(_ build: FirmwareBuild) {
+    init(_ build: FirmwareBuild, image: ImageDescription?) {
+        self.image = image.map { Image(format: $0.format.rawValue, version: $0.version, hardwareCompatibility: $0.hardwareCompatibility) }
         id = build.id
         modelId = build.modelId
         version = build.version
