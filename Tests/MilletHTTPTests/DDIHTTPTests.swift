@@ -101,6 +101,30 @@ struct DDIHTTPTests: HTTPHarness {
                     #expect($0.status == .ok)
                 }
             }
+            // Until the agent says what it is, the poll asks; staff then read it.
+            func configLink() async throws -> String? {
+                try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-1", method: .get, headers: target(tokens[0])) { response in
+                    ((try decode(response)["_links"] as? [String: Any])?["configData"] as? [String: Any])?["href"] as? String
+                }
+            }
+            let config = try #require(try await configLink())
+            #expect(config == "https://shop.test/DEFAULT/controller/v1/LAMP-1/configData")
+            func configure(_ body: [String: Any]) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: path(config), method: .put, headers: target(tokens[0]), body: json(body)) { $0.status }
+            }
+            func attributes() async throws -> [String: Any] {
+                try await client.execute(uri: "/api/v1/staff/ddi/devices/lamp-1/attributes", method: .get, headers: bearer(staff)) { try decode($0) }
+            }
+            #expect(try await attributes()["reported"] as? Bool == false)
+            #expect(try await configure(["data": ["hwRevision": "2", "mac": "00:11:22:33:44:55"]]) == .ok)
+            #expect(try await configure(["mode": "merge", "data": ["hwRevision": "3"]]) == .ok)
+            #expect(try await configure(["mode": "remove", "data": ["mac": ""]]) == .ok)
+            #expect(try await configure(["mode": "sideways", "data": [:]]) == .unprocessableContent)
+            #expect(try await configure(["data": ["bad": "line\u{0}break"]]) == .unprocessableContent)
+            #expect(try await configure(["data": ["n": 1]]) == .unprocessableContent)
+            let said = try await attributes()
+            #expect(said["reported"] as? Bool == true && said["attributes"] as? [String: String] == ["hwRevision": "3"])
+            #expect(try await configLink() == nil)
             // A new action asks the agent back soon; once it is under way, at the usual interval.
             let waiting = try await poll(0)
             let upgrade = try #require(waiting.action)

@@ -83,6 +83,8 @@ struct RouteRoleTests: HTTPHarness {
         "GET /{tenant}/controller/v1/{controllerId}": .machines,
         "PUT /api/v1/staff/ddi/gateway": .staff,
         "GET /api/v1/staff/ddi/gateway": .staff,
+        "GET /api/v1/staff/ddi/devices/{serial}/attributes": .staff,
+        "PUT /{tenant}/controller/v1/{controllerId}/configData": .machines,
         "GET /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}": .machines,
         "POST /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}/feedback": .machines,
         "GET /{tenant}/controller/v1/{controllerId}/softwaremodules/{moduleId}/artifacts/{fileName}": .machines,

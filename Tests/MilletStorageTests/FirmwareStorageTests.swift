@@ -105,6 +105,20 @@ extension StorageConformanceTests {
         }
     }
 
+    /// What an agent says of its device is merged, replaced or removed as it asks.
+    @Test(arguments: Backends.all) func deviceAttributesMergeReplaceAndRemove(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, _) = try await firmwareFixture(store)
+            let device = try await store.register(try registration(model, "AT-0001"), tokenHash: "a1", now: clock.now())
+            #expect(try await store.attributes(deviceId: device.id) == nil)
+            #expect(try await store.updateAttributes(deviceId: device.id, mode: .merge, data: ["hw": "1", "mac": "m"], at: clock.now()) == ["hw": "1", "mac": "m"])
+            #expect(try await store.updateAttributes(deviceId: device.id, mode: .merge, data: ["hw": "2"], at: clock.now()) == ["hw": "2", "mac": "m"])
+            #expect(try await store.updateAttributes(deviceId: device.id, mode: .remove, data: ["mac": ""], at: clock.now()) == ["hw": "2"])
+            #expect(try await store.updateAttributes(deviceId: device.id, mode: .replace, data: ["board": "b"], at: clock.now()) == ["board": "b"])
+            #expect(try await store.attributes(deviceId: device.id) == ["board": "b"])
+        }
+    }
+
     @Test(arguments: Backends.all) func aRolloutHaltsOnceWhenDeviceFailuresReachTheThreshold(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let (model, old, new) = try await firmwareFixture(store)

@@ -9,6 +9,7 @@ public struct DDIDesk: Sendable {
     let devices: any DeviceRepository
     let firmware: any FirmwareRepository
     let gateways: any DDIGatewayRepository
+    let attributes: any DeviceAttributeRepository
     let clock: any MilletClock
     /// The tenant the brand's devices are under (hawkBit's `DEFAULT` unless set otherwise);
     /// compared without regard to case, as hawkBit does.
@@ -16,8 +17,9 @@ public struct DDIDesk: Sendable {
 
     public init(
         updates: FirmwareUpdates, devices: any DeviceRepository, firmware: any FirmwareRepository, gateways: any DDIGatewayRepository,
-        clock: any MilletClock, tenant: String = "DEFAULT"
+        attributes: any DeviceAttributeRepository, clock: any MilletClock, tenant: String = "DEFAULT"
     ) {
+        self.attributes = attributes
         self.updates = updates
         self.devices = devices
         self.firmware = firmware
@@ -31,6 +33,8 @@ public struct DDIDesk: Sendable {
         /// Seconds until the agent should poll again.
         public let sleepSeconds: Int
         public let action: Action?
+        /// The agent has not said what it is yet: the poll asks for its attributes (`configData`).
+        public var wantsAttributes = false
     }
 
     /// An action: a rollout installing one build on the device (its own build, or after a
@@ -126,6 +130,27 @@ public struct DDIDesk: Sendable {
     /// ``newActionSleep`` (stretched under load the same way), because agents may take an action
     /// only on the poll after the one that shows it (SWUpdate sends its attributes first).
     public func poll(_ device: Device, load: Double, random: Double) async throws -> Poll {
+        var poll = try await action(polledBy: device, load: load, random: random)
+        poll.wantsAttributes = try await attributes.attributes(deviceId: device.id) == nil
+        return poll
+    }
+
+    /// Stores what the agent says of the device (`configData`), in hawkBit's modes; answers the
+    /// attributes after it.
+    @discardableResult
+    public func configure(_ device: Device, mode: DeviceAttributes.Mode, data: [String: String]) async throws -> [String: String] {
+        try DeviceAttributes.validate(data)
+        return try await attributes.updateAttributes(deviceId: device.id, mode: mode, data: data, at: clock.now())
+    }
+
+    /// What the device's agent said of it, for staff; `not_found` for an unknown serial, and no
+    /// attributes when its agent never sent any.
+    public func attributes(serial: String) async throws -> (device: Device, attributes: [String: String]?) {
+        guard let device = try await devices.device(serial: serial.uppercased()) else { throw DomainError.notFound(what: "device") }
+        return (device, try await attributes.attributes(deviceId: device.id))
+    }
+
+    private func action(polledBy device: Device, load: Double, random: Double) async throws -> Poll {
         let sleep = updates.policy.nextCheckIn(load: load, random: random)
         updates.noteCheckIn(device, version: nil)
         let results = try await firmware.results(deviceId: device.id)

@@ -51,6 +51,15 @@ struct DDIController: Sendable {
             try await desk.feedback(device, number: number, feedback)
             return Response(status: .ok)
         }
+        ddi.put("configData") { request, context in
+            let (device, _) = try await authenticated(request, context)
+            let body = try await request.decodeJSON(DDIConfigBody.self, context: context)
+            guard let mode = DeviceAttributes.Mode(rawValue: body.mode ?? "merge") else {
+                throw DomainError.invalid(field: "mode", "must be merge, replace or remove")
+            }
+            try await desk.configure(device, mode: mode, data: body.data)
+            return Response(status: .ok)
+        }
         ddi.get("softwaremodules/:moduleId/artifacts/:fileName") { request, context in
             let (device, _) = try await authenticated(request, context)
             let buildId = try context.parameters.require("moduleId")
@@ -90,6 +99,12 @@ struct DDIController: Sendable {
     private static func escape(_ segment: String) -> String {
         segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
     }
+}
+
+/// Attributes as agents send them (`configData`); the status SWUpdate adds is not needed.
+struct DDIConfigBody: Decodable {
+    let mode: String?
+    let data: [String: String]
 }
 
 /// A feedback message as agents send it; `id` and `time` are not needed (the path names the

@@ -16,6 +16,7 @@ struct DDIPollDTO: ResponseEncodable, Sendable {
 
     struct Links: Encodable, Sendable {
         let deploymentBase: DDILink?
+        let configData: DDILink?
     }
 
     let config: Config
@@ -29,9 +30,9 @@ struct DDIPollDTO: ResponseEncodable, Sendable {
     init(_ poll: DDIDesk.Poll, base: String) {
         config = Config(polling: .init(sleep: DDIAction.sleep(seconds: poll.sleepSeconds)))
         // hawkBit adds a cache-busting `c` to the link, changing with the action's content.
-        links = Links(deploymentBase: poll.action.map { action in
-            DDILink(href: "\(base)/deploymentBase/\(action.number)?c=\(action.build.sha256.prefix(8))")
-        })
+        links = Links(
+            deploymentBase: poll.action.map { action in DDILink(href: "\(base)/deploymentBase/\(action.number)?c=\(action.build.sha256.prefix(8))") },
+            configData: poll.wantsAttributes ? DDILink(href: "\(base)/configData") : nil)
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-/// Staff set the tenant's hawkBit gateway: its `GatewayToken` (shown once) and the model, market
-/// and channel of devices first seen through it.
+/// Staff set the tenant's hawkBit gateway (its `GatewayToken`, shown once, and the model, market
+/// and channel of devices first seen through it) and read what agents said of their devices.
 struct DDIGatewayController: Sendable {
     let desk: DDIDesk
     let markets: any MarketRepository
@@ -20,11 +20,23 @@ struct DDIGatewayController: Sendable {
                 modelId: body.model, marketCode: body.market, channel: body.channel, serialPrefix: body.serialPrefix)
             return GatewayDTO(gateway, token: token)
         }
+        groups.staff.get("staff/ddi/devices/:serial/attributes") { _, context in
+            let (device, attributes) = try await desk.attributes(serial: try context.parameters.require("serial"))
+            return AttributesDTO(serial: device.serial, attributes: attributes ?? [:], reported: attributes != nil)
+        }
         groups.staff.get("staff/ddi/gateway") { _, _ in
             guard let gateway = try await desk.gateway() else { throw DomainError.notFound(what: "gateway") }
             return GatewayDTO(gateway, token: nil)
         }
     }
+}
+
+/// What a device's agent said of it.
+struct AttributesDTO: ResponseEncodable, Sendable {
+    let serial: String
+    let attributes: [String: String]
+    /// Whether its agent ever sent any.
+    let reported: Bool
 }
 
 /// A gateway as staff see it; the token only in the answer that made it.

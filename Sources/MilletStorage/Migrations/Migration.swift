@@ -60,6 +60,7 @@ extension SQLStore {
         .salePurchaseCount,
         .captureDue,
         .ddiGateways,
+        .deviceAttributes,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
