@@ -13,6 +13,7 @@ import uuid
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -43,7 +44,11 @@ def switch(driver, market, language):
     reading the old one."""
     Select(driver.find_element(By.ID, "market-select")).select_by_value(market)
     Select(driver.find_element(By.ID, "language-select")).select_by_value(language)
+    # The old page first goes away: when the language does not change, its `lang` already
+    # matches, and a navigation started next would race the switcher's.
+    old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "switch").click()
+    WebDriverWait(driver, 10).until(staleness_of(old))
     settle(driver, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language)
 
 
