@@ -32,6 +32,6 @@ public struct KnownDevice: Sendable, Equatable {
     }
 
     private static func mac(_ nonce: String, _ accountId: String, _ key: [UInt8]) -> String {
-        Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data("\(nonce).\(accountId)".utf8), using: SymmetricKey(data: key)))
+        Secrets.mac("\(nonce).\(accountId)", key: key)
     }
 }

@@ -48,7 +48,7 @@ public struct DeviceModel: Hashable, Sendable {
 
     /// The secret for a serial under a factory key, for a factory (or a simulator) that holds only the key.
     public static func factorySecret(serial: String, factoryKey: String) -> String {
-        Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(serial.utf8), using: SymmetricKey(data: Data(factoryKey.utf8))))
+        Secrets.mac(serial, key: Array(factoryKey.utf8))
     }
 
     /// Whether `secret` is this serial's factory secret (compared in constant time).

@@ -127,7 +127,7 @@ public enum PurchaseRefusal: String, Error, Sendable, Equatable {
 
     /// Sending the same purchase again soon may buy or answer it: the refusal says when
     /// (`Retry-After`), not no.
-    public var retryable: Bool { [.inProgress, .overloaded, .rateLimited].contains(self) }
+    public var retryable: Bool { domainError.retryAfterSeconds != nil }
 
     /// The domain error the HTTP layer maps to a status.
     public var domainError: DomainError {

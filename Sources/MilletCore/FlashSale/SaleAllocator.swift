@@ -19,11 +19,11 @@ public struct SaleAllocator: Sendable {
     public let sale: FlashSale
     /// Units this node may sell without asking the database.
     public private(set) var leased: Int64 = 0 {
-        didSet { if leased > oldValue { unitsCameBack() } }
+        didSet { if leased > oldValue { unsettle() } }
     }
     /// The last lease request found the pool empty.
     public private(set) var poolEmpty = false {
-        didSet { if !poolEmpty && oldValue { unitsCameBack() } }
+        didSet { if !poolEmpty && oldValue { unsettle() } }
     }
     /// The sale's count of units ever bought when, sold out here, this node last found no unit
     /// left anywhere else and had read every buyer (``settle(bought:since:)``); `nil` while that is
@@ -84,12 +84,9 @@ public struct SaleAllocator: Sendable {
         if soldOut && generation == self.generation { settledAt = bought }
     }
 
-    /// Units are somewhere again: whether an account bought is not known until it settles.
+    /// Units are somewhere again (here, in the pool or on another node): whether an account
+    /// bought is not known until it settles.
     public mutating func unsettle() {
-        unitsCameBack()
-    }
-
-    private mutating func unitsCameBack() {
         settledAt = nil
         generation += 1
     }

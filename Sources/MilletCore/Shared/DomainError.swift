@@ -27,6 +27,14 @@ public enum DomainError: Error, Equatable, Sendable {
     /// Millet is shedding load to keep answering quickly; try again after `retryAfterSeconds`.
     case overloaded(retryAfterSeconds: Int)
 
+    /// When to try again, for a refusal that is "not now" rather than "no".
+    public var retryAfterSeconds: Int? {
+        switch self {
+        case .throttled(let seconds), .notYet(_, _, let seconds), .overloaded(let seconds): seconds
+        default: nil
+        }
+    }
+
     /// Shorthand for a single bad field.
     public static func invalid(field: String, _ message: String) -> DomainError {
         .invalidInput(message: "\(field): \(message)", fields: [field: message])

@@ -32,10 +32,8 @@ public struct MilletRequestContext: RequestContext {
     /// Who a peer is for throttling: its IPv4 address, or the /64 network of an IPv6 address
     /// (one subscriber holds a whole /64, so single addresses would be free for the taking).
     static func network(_ address: SocketAddress) -> String {
-        guard case .v6(let v6) = address else { return address.ipAddress ?? "unknown" }
-        var raw = v6.address.sin6_addr
-        let bytes = withUnsafeBytes(of: &raw) { Array($0) }
-        if let v4 = ReceiverAddress.mappedIPv4(bytes) { return v4.map(String.init).joined(separator: ".") }
+        guard let bytes = address.addressBytes else { return address.ipAddress ?? "unknown" }
+        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         return stride(from: 0, to: 8, by: 2).map { String(format: "%x", Int(bytes[$0]) << 8 | Int(bytes[$0 + 1])) }.joined(separator: ":") + "::/64"
     }
 
@@ -52,5 +50,23 @@ public struct MilletRequestContext: RequestContext {
     public func requireDevice() throws -> Device {
         guard let device else { throw DomainError.unauthenticated(message: "device endpoints take Authorization: Bearer <device token>") }
         return device
+    }
+}
+
+extension SocketAddress {
+    /// The IP address's 4 or 16 bytes; an IPv4 address inside an IPv6 one gives its 4. `nil` for
+    /// a Unix socket.
+    var addressBytes: [UInt8]? {
+        switch self {
+        case .v4(let v4):
+            var raw = v4.address.sin_addr
+            return withUnsafeBytes(of: &raw) { Array($0) }
+        case .v6(let v6):
+            var raw = v6.address.sin6_addr
+            let bytes = withUnsafeBytes(of: &raw) { Array($0) }
+            return ReceiverAddress.mappedIPv4(bytes) ?? bytes
+        default:
+            return nil
+        }
     }
 }

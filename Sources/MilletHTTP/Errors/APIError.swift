@@ -62,18 +62,16 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             self.init(status: .forbidden, code: "forbidden", message: message)
         case .throttled(let seconds):
             self.init(status: .tooManyRequests, code: "rate_limited", message: "too many attempts; retry in \(seconds) s")
-            headers[.retryAfter] = String(seconds)
         case .notEligible(let code, let message):
             self.init(status: .forbidden, code: code, message: message)
         case .rejected(let code, let message):
             self.init(status: .unprocessableContent, code: code, message: message)
-        case .notYet(let code, let message, let seconds):
+        case .notYet(let code, let message, _):
             self.init(status: .conflict, code: code, message: message)
-            headers[.retryAfter] = String(seconds)
         case .overloaded(let seconds):
             self.init(status: .serviceUnavailable, code: "overloaded", message: "too busy right now; retry in \(seconds) s")
-            headers[.retryAfter] = String(seconds)
         }
+        if let seconds = error.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
     }
 
     /// Maps any error thrown while answering: domain refusals, Hummingbird's own errors, and

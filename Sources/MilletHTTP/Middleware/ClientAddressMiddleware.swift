@@ -48,11 +48,11 @@ public struct TrustedProxies: Sendable {
     /// the address it says it forwarded for, read right to left across `forwardedFor` (every
     /// `X-Forwarded-For` line, in order). An entry that is not an address ends the walk.
     func client(peer: SocketAddress, forwardedFor: [String]) -> SocketAddress {
-        guard !networks.isEmpty, var current = Self.bytes(of: peer), contains(current) else { return peer }
+        guard !networks.isEmpty, var current = peer.addressBytes, contains(current) else { return peer }
         var client = peer
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for hop in hops.reversed() {
-            guard contains(current), let address = Self.address(hop), let bytes = Self.bytes(of: address) else { break }
+            guard contains(current), let address = Self.address(hop), let bytes = address.addressBytes else { break }
             client = address
             current = bytes
         }
@@ -70,22 +70,7 @@ public struct TrustedProxies: Sendable {
         return try? SocketAddress(ipAddress: host, port: 0)
     }
 
-    static func bytes(_ text: String) -> [UInt8]? { (try? SocketAddress(ipAddress: text, port: 0)).flatMap(bytes(of:)) }
-
-    /// The address's 4 or 16 bytes; an IPv4 address inside an IPv6 one gives its 4.
-    static func bytes(of address: SocketAddress) -> [UInt8]? {
-        switch address {
-        case .v4(let v4):
-            var raw = v4.address.sin_addr
-            return withUnsafeBytes(of: &raw) { Array($0) }
-        case .v6(let v6):
-            var raw = v6.address.sin6_addr
-            let bytes = withUnsafeBytes(of: &raw) { Array($0) }
-            return ReceiverAddress.mappedIPv4(bytes) ?? bytes
-        default:
-            return nil
-        }
-    }
+    static func bytes(_ text: String) -> [UInt8]? { (try? SocketAddress(ipAddress: text, port: 0))?.addressBytes }
 }
 
 /// Sets each request's ``MilletRequestContext/clientIP`` from `X-Forwarded-For` when the peer is

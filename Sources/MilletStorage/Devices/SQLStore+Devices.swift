@@ -43,18 +43,10 @@ extension SQLStore: DeviceRepository {
                     WHERE number = \(bind: try known.int("number"))
                     """).run()
             } else {
-                try await db.raw("""
-                    INSERT INTO devices (id, number, serial, model_id, market_code, channel, token_hash, token_seq, registered_at)
-                    VALUES (\(bind: Identifier.make()), \(nextNumber), \(bind: registration.serial), \(bind: registration.modelId),
-                        \(bind: registration.marketCode), \(bind: registration.channel.rawValue), \(bind: tokenHash), \(nextTokenSeq), \(bind: now.millis))
-                    """).run()
-                try await db.raw("""
-                    INSERT INTO device_state (number, version, last_seen_at)
-                    SELECT number, \(bind: registration.version.description), \(bind: now.millis) FROM devices WHERE serial = \(bind: registration.serial)
-                    """).run()
+                _ = try await Self.insertDevice(
+                    db: db, registration, tokenHash: tokenHash, now: now, number: nextNumber, tokenSeq: nextTokenSeq, ifAbsent: false)
             }
-            try await Self.linkSale(db: db, serial: registration.serial)
-            return try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE serial = \(bind: registration.serial)").first().map(Self.device(from:))!
+            return try await Self.linkedDevice(db: db, serial: registration.serial)!
         }
     }
 
@@ -62,19 +54,37 @@ extension SQLStore: DeviceRepository {
         let nextTokenSeq = nextTokenSeq, nextNumber = nextNumber
         return try await sqlTransaction { db in
             // The insert decides: a registration of the serial that committed first wins, unchanged.
-            guard try await db.raw("""
-                INSERT INTO devices (id, number, serial, model_id, market_code, channel, token_hash, token_seq, registered_at)
-                VALUES (\(bind: Identifier.make()), \(nextNumber), \(bind: registration.serial), \(bind: registration.modelId),
-                    \(bind: registration.marketCode), \(bind: registration.channel.rawValue), \(bind: tokenHash), \(nextTokenSeq), \(bind: now.millis))
-                ON CONFLICT (serial) DO NOTHING RETURNING number
-                """).first() != nil else { return nil }
-            try await db.raw("""
-                INSERT INTO device_state (number, version, last_seen_at)
-                SELECT number, \(bind: registration.version.description), \(bind: now.millis) FROM devices WHERE serial = \(bind: registration.serial)
-                """).run()
-            try await Self.linkSale(db: db, serial: registration.serial)
-            return try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE serial = \(bind: registration.serial)").first().map(Self.device(from:))
+            guard try await Self.insertDevice(
+                db: db, registration, tokenHash: tokenHash, now: now, number: nextNumber, tokenSeq: nextTokenSeq, ifAbsent: true)
+            else { return nil }
+            return try await Self.linkedDevice(db: db, serial: registration.serial)
         }
+    }
+
+    /// Inserts a device and its state; with `ifAbsent`, nothing when the serial is registered
+    /// (answers `false`), otherwise a serial registered meanwhile fails the insert.
+    private static func insertDevice(
+        db: any SQLDatabase, _ registration: DeviceRegistration, tokenHash: String, now: Date, number: SQLQueryString, tokenSeq: SQLQueryString,
+        ifAbsent: Bool
+    ) async throws -> Bool {
+        let conflict: SQLQueryString = ifAbsent ? "ON CONFLICT (serial) DO NOTHING" : ""
+        guard try await db.raw("""
+            INSERT INTO devices (id, number, serial, model_id, market_code, channel, token_hash, token_seq, registered_at)
+            VALUES (\(bind: Identifier.make()), \(number), \(bind: registration.serial), \(bind: registration.modelId),
+                \(bind: registration.marketCode), \(bind: registration.channel.rawValue), \(bind: tokenHash), \(tokenSeq), \(bind: now.millis))
+            \(conflict) RETURNING number
+            """).first() != nil else { return false }
+        try await db.raw("""
+            INSERT INTO device_state (number, version, last_seen_at)
+            SELECT number, \(bind: registration.version.description), \(bind: now.millis) FROM devices WHERE serial = \(bind: registration.serial)
+            """).run()
+        return true
+    }
+
+    /// Links the registered serial to its sale, if it was shipped, and answers the device.
+    private static func linkedDevice(db: any SQLDatabase, serial: String) async throws -> Device? {
+        try await linkSale(db: db, serial: serial)
+        return try await db.raw("SELECT * FROM \(deviceRows) WHERE serial = \(bind: serial)").first().map(device(from:))
     }
 
     /// Records the serials shipped in an order and links any device already registered with one;
