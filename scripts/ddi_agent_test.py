@@ -6,7 +6,8 @@ build and start a rollout; one device's agent polls Millet, downloads the image,
 `files` handler writes a file this test reads back) and, started again as after a reboot,
 confirms success; the rollout counts the install. A second device, first seen through the tenant's
 gateway token, is of a hardware revision the image does not fit: it reports failure, and the
-rollout halts at its threshold.
+rollout halts at its threshold. Staff then roll it back: a third device, which had started the
+upgrade, is asked to cancel it, and its agent acknowledges; the rollout counts it as never started.
 """
 import hashlib
 import hmac
@@ -66,6 +67,24 @@ def upload(server, token, model, version, image):
         return json.loads(resp.read())["id"]
 
 
+def ddi(server, method, path, token, body=None):
+    """A DDI request with a device's target token, as an agent would send it; answers status and JSON."""
+    req = urllib.request.Request(f"{server.url}/DEFAULT/controller/v1/{path}", method=method,
+                                 data=json.dumps(body).encode() if body is not None else None)
+    req.add_header("Authorization", "TargetToken " + token)
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return resp.status, json.loads(resp.read() or b"null")
+
+
+def register(server, factory_key, serial):
+    secret = hmac.new(factory_key.encode(), serial.encode(), hashlib.sha256).hexdigest()
+    status, device = server.request("POST", "/api/v1/devices/registrations", {
+        "serial": serial, "model": "cam-e2e", "secret": secret, "market": "IN", "channel": "stable", "version": "1.0.0"})
+    assert status == 201, device
+    return device
+
+
 class Agent:
     """One `swupdate` in suricatta mode for one device, with its own TMPDIR (it makes sockets there)."""
 
@@ -122,19 +141,17 @@ def test_swupdate_installs_a_rollouts_image_and_a_failing_device_halts_it(tmp_pa
         status, created = server.request("POST", "/api/v1/staff/device-models", {"id": "cam-e2e", "name": "Eco camera", "kind": "phone",
                                                                                   "productLine": "cameras"}, token=staff)
         assert status == 201
-        # The first device registers itself, as a Millet device does; the second is first seen
-        # through the tenant's gateway token.
-        secret = hmac.new(created["factoryKey"].encode(), b"CAM-E2E-1", hashlib.sha256).hexdigest()
-        status, device = server.request("POST", "/api/v1/devices/registrations", {
-            "serial": "CAM-E2E-1", "model": "cam-e2e", "secret": secret, "market": "IN", "channel": "stable", "version": "1.0.0"})
-        assert status == 201, device
+        # The first and third devices register themselves, as a Millet device does; the second is
+        # first seen through the tenant's gateway token.
+        device = register(server, created["factoryKey"], "CAM-E2E-1")
+        third = register(server, created["factoryKey"], "CAM-E2E-3")
         status, gateway = server.request("PUT", "/api/v1/staff/ddi/gateway", {"model": "cam-e2e", "market": "IN", "channel": "stable",
                                                                          "serialPrefix": "CAM-E2E-"}, token=staff)
         assert status == 200, gateway
         target = str(tmp_path / "installed" / "payload.txt")
         payload = b"firmware 1.1.0 for the eco camera\n"
         image, cert = signed_image(str(tmp_path), target, payload)
-        upload(server, staff, "cam-e2e", "1.0.0", b"the factory image")
+        factory = upload(server, staff, "cam-e2e", "1.0.0", b"the factory image")
         build = upload(server, staff, "cam-e2e", "1.1.0", image)
         status, rollout = server.request("POST", "/api/v1/staff/rollouts", {
             "buildId": build, "channel": "stable", "stages": [100], "minReports": 2, "failureThresholdBasisPoints": 5000}, token=staff)
@@ -158,6 +175,12 @@ def test_swupdate_installs_a_rollouts_image_and_a_failing_device_halts_it(tmp_pa
         agents.append(confirming)
         wait_for("the rollout counting the install", lambda: figures()["installed"] == 1, confirming)
         confirming.stop()
+        # The third device starts the upgrade (the steps its agent would send), and is still under way.
+        _, poll = ddi(server, "GET", "CAM-E2E-3", third["token"])
+        action = poll["_links"]["deploymentBase"]["href"].split("?")[0].rsplit("/", 1)[1]
+        ddi(server, "POST", f"CAM-E2E-3/deploymentBase/{action}/feedback", third["token"],
+            {"id": action, "status": {"execution": "proceeding", "result": {"finished": "none"}, "details": ["downloading"]}})
+        assert figures()["downloading"] == 1
         # The second device, known to nobody yet, comes in with the gateway token and is another
         # hardware revision: the image does not fit, it reports the failure, and one failure in
         # two reports reaches the 50% threshold.
@@ -167,6 +190,18 @@ def test_swupdate_installs_a_rollouts_image_and_a_failing_device_halts_it(tmp_pa
         halted = figures()
         assert halted["failed"] == 1 and halted["installed"] == 1, halted
         assert any(event["action"] == "halt" for event in halted["events"]), halted
+        second.stop()
+        # Rolled back: the third device's agent is asked to cancel the upgrade, and acknowledges.
+        status, _ = server.request("POST", f"/api/v1/staff/rollouts/{rollout['id']}/commands",
+                                   {"command": "rollback", "buildId": factory}, token=staff)
+        assert status == 200
+        _, poll = ddi(server, "GET", "CAM-E2E-3", third["token"])
+        assert poll["_links"]["cancelAction"]["href"].endswith(f"/cancelAction/{action}"), poll
+        canceling = Agent(agents_dir, server, "CAM-E2E-3", "-k " + third["token"], cert, "1.0")
+        agents.append(canceling)
+        wait_for("the cancellation acknowledged", lambda: figures()["downloading"] == 0, canceling)
+        _, poll = ddi(server, "GET", "CAM-E2E-3", third["token"])
+        assert "cancelAction" not in poll["_links"] and "deploymentBase" not in poll["_links"], poll
     finally:
         for agent in agents:
             agent.stop()

@@ -74,27 +74,36 @@ struct DDIHTTPTests: HTTPHarness {
         }
     }
 
-    /// Staff halt a rollout while a device is installing: the device still sees its action and
-    /// its confirmation counts. A rollback is an action of its own, with its own number, so the
-    /// late confirmation of the halted build is never taken for the rollback's.
-    @Test func anOpenActionOutlivesAHaltAndARollbackIsAnActionOfItsOwn() async throws {
+    /// Staff halt a rollout while devices are installing: they still see their action and a
+    /// confirmation counts. A rollback is an action of its own, with its own number, so the late
+    /// confirmation of the halted build is never taken for the rollback's; devices still
+    /// installing the build rolled back from are asked to cancel, and an agent that stops is
+    /// counted as never started, while one that refuses goes on and is rolled back after.
+    @Test func anOpenActionOutlivesAHaltAndARollbackCancelsTheInstallsUnderWay() async throws {
         try await withApp { client, _ in
             let fleet = try await self.fleet(client, model: "lamp-1", images: [("2.0.0", Array("image 2.0.0".utf8)), ("2.1.0", Array("image 2.1.0".utf8))],
-                                        serials: ["LAMP-1", "LAMP-2"], minReports: 10, threshold: 5000)
+                                        serials: ["LAMP-1", "LAMP-2", "LAMP-3", "LAMP-4"], minReports: 10, threshold: 5000)
             let (staff, builds, rolloutId, tokens) = (fleet.staff, fleet.builds, fleet.rolloutId, fleet.tokens)
-            func poll(_ device: Int) async throws -> (sleep: String, action: String?) {
+            func poll(_ device: Int) async throws -> (sleep: String, action: String?, cancel: String?) {
                 try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-\(device + 1)", method: .get, headers: target(tokens[device])) { response in
-                    let body = try decode(response)
+                    let body = try decode(response), links = body["_links"] as? [String: Any]
                     let sleep = ((body["config"] as? [String: Any])?["polling"] as? [String: Any])?["sleep"] as? String ?? ""
-                    let href = ((body["_links"] as? [String: Any])?["deploymentBase"] as? [String: Any])?["href"] as? String
-                    return (sleep, href.flatMap { URLComponents(string: $0)?.path.split(separator: "/").last.map(String.init) })
+                    func number(_ link: String) -> String? {
+                        ((links?[link] as? [String: Any])?["href"] as? String).flatMap { URLComponents(string: $0)?.path.split(separator: "/").last.map(String.init) }
+                    }
+                    return (sleep, number("deploymentBase"), number("cancelAction"))
                 }
             }
-            func feedback(_ device: Int, _ action: String, _ execution: String, _ finished: String) async throws -> HTTPResponse.Status {
+            func feedback(_ device: Int, _ action: String, _ execution: String, _ finished: String, on resource: String = "deploymentBase") async throws
+                -> HTTPResponse.Status
+            {
                 try await client.execute(
-                    uri: "/DEFAULT/controller/v1/LAMP-\(device + 1)/deploymentBase/\(action)/feedback", method: .post, headers: target(tokens[device]),
+                    uri: "/DEFAULT/controller/v1/LAMP-\(device + 1)/\(resource)/\(action)/feedback", method: .post, headers: target(tokens[device]),
                     body: json(["status": ["execution": execution, "result": ["finished": finished]]])
                 ) { $0.status }
+            }
+            func figures() async throws -> [String: Any] {
+                try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)", method: .get, headers: bearer(staff)) { try decode($0) }
             }
             func command(_ body: [String: Any]) async throws {
                 try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)/commands", method: .post, headers: bearer(staff), body: json(body)) {
@@ -129,29 +138,61 @@ struct DDIHTTPTests: HTTPHarness {
             let waiting = try await poll(0)
             let upgrade = try #require(waiting.action)
             #expect(waiting.sleep == "00:00:10")
-            #expect(try await feedback(0, upgrade, "proceeding", "none") == .ok)
+            for device in [0, 1, 3] { #expect(try await feedback(device, upgrade, "proceeding", "none") == .ok) }
             let started = try await poll(0)
             #expect(started.action == upgrade && started.sleep != "00:00:10")
-            // Halted: the device that started still sees its action and confirms it; the other is offered nothing.
+            // Halted: the devices that started still see their action, and one confirms it; the other is offered nothing.
             try await command(["command": "halt", "reason": "reports from the field"])
-            #expect(try await poll(0).action == upgrade)
-            #expect(try await poll(1).action == nil)
+            for device in [0, 1] { #expect(try await poll(device).action == upgrade) }
+            #expect(try await poll(2).action == nil)
             #expect(try await feedback(0, upgrade, "closed", "success") == .ok)
             #expect(try await poll(0).action == nil)
-            // Rolled back: the device on 2.1.0 gets the rollback under another number, for 2.0.0.
+            // Rolled back: the device on 2.1.0 gets the rollback under another number, for 2.0.0;
+            // the two still installing 2.1.0 are asked to cancel it instead.
             try await command(["command": "rollback", "buildId": builds[0]])
+            for device in [1, 3] {
+                let asked = try await poll(device)
+                #expect(asked.cancel == upgrade && asked.action == nil)
+            }
+            try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-2/cancelAction/\(upgrade)", method: .get, headers: target(tokens[1])) { response in
+                let body = try decode(response)
+                #expect(body["id"] as? String == upgrade && (body["cancelAction"] as? [String: Any])?["stopId"] as? String == upgrade)
+            }
+            try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-1/cancelAction/\(upgrade)", method: .get, headers: target(tokens[0])) {
+                #expect($0.status == .notFound)
+            }
+            #expect(try await feedback(0, upgrade, "closed", "success", on: "cancelAction") == .conflict)
+            #expect(try await figures()["downloading"] as? Int == 2)
+            // One agent stops: counted as never started, offered nothing; saying it again changes nothing.
+            #expect(try await feedback(1, upgrade, "proceeding", "none", on: "cancelAction") == .ok)
+            #expect(try await poll(1).cancel == upgrade)
+            #expect(try await feedback(1, upgrade, "closed", "success", on: "cancelAction") == .ok)
+            let stopped = try await poll(1)
+            #expect(stopped.action == nil && stopped.cancel == nil)
+            #expect(try await feedback(1, upgrade, "closed", "success", on: "cancelAction") == .ok)
+            #expect(try await figures()["downloading"] as? Int == 1)
+            // The other refuses: its action is open again, and once it confirms 2.1.0 it is rolled back too.
+            #expect(try await feedback(3, upgrade, "rejected", "none", on: "cancelAction") == .ok)
+            let refused = try await poll(3)
+            #expect(refused.action == upgrade && refused.cancel == nil)
+            #expect(try await feedback(3, upgrade, "closed", "success") == .ok)
+            #expect(try await poll(3).action == DDIAction.number(rolloutId: rolloutId, buildId: builds[0]).description)
             let rollback = try #require(try await poll(0).action)
             #expect(rollback != upgrade && Int64(rollback) == DDIAction.number(rolloutId: rolloutId, buildId: builds[0]))
             try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-1/deploymentBase/\(rollback)", method: .get, headers: target(tokens[0])) { response in
                 let chunk = ((try decode(response)["deployment"] as? [String: Any])?["chunks"] as? [[String: Any]])?.first
                 #expect(chunk?["version"] as? String == "2.0.0")
             }
-            // A late step reported on the closed upgrade changes nothing; the rollback installs.
+            // A late step reported on the closed upgrade changes nothing; the rollback, under way, stays
+            // the device's action (not a cancellation), then installs.
             #expect(try await feedback(0, upgrade, "proceeding", "none") == .ok)
+            #expect(try await feedback(0, rollback, "proceeding", "none") == .ok)
+            let rollingBack = try await poll(0)
+            #expect(rollingBack.action == rollback && rollingBack.cancel == nil)
             #expect(try await feedback(0, rollback, "closed", "success") == .ok)
             #expect(try await poll(0).action == nil)
-            let figures = try await client.execute(uri: "/api/v1/staff/rollouts/\(rolloutId)", method: .get, headers: bearer(staff)) { try decode($0) }
-            #expect(figures["installed"] as? Int == 1 && figures["downloading"] as? Int == 0 && figures["state"] as? String == "rolled_back")
+            let end = try await figures()
+            #expect(end["installed"] as? Int == 2 && end["downloading"] as? Int == 0 && end["state"] as? String == "rolled_back")
         }
     }
 

@@ -87,6 +87,8 @@ struct RouteRoleTests: HTTPHarness {
         "PUT /{tenant}/controller/v1/{controllerId}/configData": .machines,
         "GET /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}": .machines,
         "POST /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}/feedback": .machines,
+        "GET /{tenant}/controller/v1/{controllerId}/cancelAction/{actionId}": .machines,
+        "POST /{tenant}/controller/v1/{controllerId}/cancelAction/{actionId}/feedback": .machines,
         "GET /{tenant}/controller/v1/{controllerId}/softwaremodules/{moduleId}/artifacts/{fileName}": .machines,
         "GET /api/v1/flash-sales": .anyone,
         "GET /api/v1/flash-sales/{id}": .anyone,

@@ -119,6 +119,31 @@ extension StorageConformanceTests {
         }
     }
 
+    /// An agent that stops an action it was asked to cancel is counted as never started; one that
+    /// refuses, or had already installed, keeps its result.
+    @Test(arguments: Backends.all) func aCancellationWithdrawsOnlyAnOpenResult(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, new) = try await firmwareFixture(store)
+            let rollout = try Rollout.plan(buildId: new.id, modelId: model.id, channel: .stable, markets: [], sourceVersions: [], stages: [100], now: clock.now())
+            try await store.createRollout(rollout)
+            var devices: [Device] = []
+            for index in 0..<3 { devices.append(try await store.register(try registration(model, "CA-\(index)"), tokenHash: "c\(index)", now: clock.now())) }
+            for (device, state) in zip(devices, [InstallState.downloading, .downloading, .installed]) {
+                _ = try await store.report(rolloutId: rollout.id, deviceId: device.id, version: "14.0.7", state: state, code: nil, now: clock.now())
+            }
+            try await store.settleCancellation(rolloutId: rollout.id, deviceId: devices[0].id, .canceled, at: clock.now())
+            try await store.settleCancellation(rolloutId: rollout.id, deviceId: devices[1].id, .refused, at: clock.now())
+            try await store.settleCancellation(rolloutId: rollout.id, deviceId: devices[2].id, .canceled, at: clock.now())
+            #expect(try await store.tally(rolloutId: rollout.id) == InstallTally(downloading: 1, installed: 1))
+            #expect(try await store.results(deviceId: devices[0].id).isEmpty)
+            #expect(try await store.cancellations(deviceId: devices[1].id) == [rollout.id: .refused])
+            // Answered again, the last answer stands.
+            try await store.settleCancellation(rolloutId: rollout.id, deviceId: devices[1].id, .canceled, at: clock.now())
+            #expect(try await store.cancellations(deviceId: devices[1].id) == [rollout.id: .canceled])
+            #expect(try await store.tally(rolloutId: rollout.id) == InstallTally(installed: 1))
+        }
+    }
+
     @Test(arguments: Backends.all) func aRolloutHaltsOnceWhenDeviceFailuresReachTheThreshold(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let (model, old, new) = try await firmwareFixture(store)

@@ -10,6 +10,7 @@ public struct DDIDesk: Sendable {
     let firmware: any FirmwareRepository
     let gateways: any DDIGatewayRepository
     let attributes: any DeviceAttributeRepository
+    let cancellations: any DDICancellationRepository
     let clock: any MilletClock
     /// The tenant the brand's devices are under (hawkBit's `DEFAULT` unless set otherwise);
     /// compared without regard to case, as hawkBit does.
@@ -17,9 +18,11 @@ public struct DDIDesk: Sendable {
 
     public init(
         updates: FirmwareUpdates, devices: any DeviceRepository, firmware: any FirmwareRepository, gateways: any DDIGatewayRepository,
-        attributes: any DeviceAttributeRepository, clock: any MilletClock, tenant: String = "DEFAULT"
+        attributes: any DeviceAttributeRepository, cancellations: any DDICancellationRepository, clock: any MilletClock,
+        tenant: String = "DEFAULT"
     ) {
         self.attributes = attributes
+        self.cancellations = cancellations
         self.updates = updates
         self.devices = devices
         self.firmware = firmware
@@ -33,6 +36,8 @@ public struct DDIDesk: Sendable {
         /// Seconds until the agent should poll again.
         public let sleepSeconds: Int
         public let action: Action?
+        /// The device is asked to cancel ``action`` (hawkBit's `cancelAction`), not to install it.
+        public var cancels = false
         /// The agent has not said what it is yet: the poll asks for its attributes (`configData`).
         public var wantsAttributes = false
     }
@@ -155,9 +160,8 @@ public struct DDIDesk: Sendable {
         updates.noteCheckIn(device, version: nil)
         let results = try await firmware.results(deviceId: device.id)
         for (rolloutId, state) in results where state == .downloading {
-            guard let rollout = try await firmware.rollout(id: rolloutId), rollout.reaches(device),
-                  let build = try await firmware.build(id: rollout.buildId) else { continue }
-            return Poll(sleepSeconds: sleep, action: action(rollout, build))
+            guard let rollout = try await firmware.rollout(id: rolloutId), let (started, cancel) = try await started(device, rollout) else { continue }
+            return Poll(sleepSeconds: sleep, action: started, cancels: cancel)
         }
         guard let version = FirmwareVersion(device.version), let (rollout, build) = try await updates.choice(for: device, version: version) else {
             return Poll(sleepSeconds: sleep, action: nil)
@@ -167,6 +171,22 @@ public struct DDIDesk: Sendable {
         let started = offered.isRollback ? result == .downloading : result != nil
         let soon = Int(Double(Self.newActionSleep) * updates.policy.stretch(load: load))
         return Poll(sleepSeconds: started ? sleep : min(sleep, soon), action: offered)
+    }
+
+    /// The action the device started in `rollout` and has not closed, and whether it is asked to
+    /// cancel it. Once the rollout is rolled back, a device that runs its build is under way with
+    /// the rollback; one that does not is still installing the build rolled back from, which it
+    /// is asked to cancel unless its agent refused. Halted or paused, the action stays open, so
+    /// the agent can still confirm what it installed.
+    private func started(_ device: Device, _ rollout: Rollout) async throws -> (Action, cancel: Bool)? {
+        guard rollout.reaches(device), let build = try await firmware.build(id: rollout.buildId) else { return nil }
+        guard rollout.state == .rolledBack else { return (action(rollout, build), false) }
+        if FirmwareVersion(device.version) == FirmwareVersion(build.version) {
+            guard let backId = rollout.rollbackBuildId, let back = try await firmware.build(id: backId) else { return nil }
+            return (action(rollout, back), false)
+        }
+        let answer = try await cancellations.cancellations(deviceId: device.id)[rollout.id]
+        return (action(rollout, build), answer != .refused)
     }
 
     /// Seconds to the next poll, when idle, while an action waits that the device has not started.
@@ -204,6 +224,34 @@ public struct DDIDesk: Sendable {
 }
 
 extension DDIDesk {
+    /// The action the device is asked to cancel, by its number (hawkBit's `cancelAction/{id}`);
+    /// `not_found` when none is.
+    public func cancelAction(_ device: Device, number: Int64) async throws -> Action {
+        let action = try await action(device, number: number)
+        guard try await asksCancel(device, action) else { throw DomainError.notFound(what: "cancel action") }
+        return action
+    }
+
+    /// The agent's answer to a cancellation: `closed` (stopped) withdraws its open result, so the
+    /// rollout counts the device as never started; `rejected` leaves the action open. A step
+    /// under way records nothing; answering again once it is settled changes nothing; answering
+    /// where no cancellation was asked is `conflict(not_canceling)`.
+    public func cancelFeedback(_ device: Device, number: Int64, _ feedback: DDIFeedback) async throws {
+        let action = try await action(device, number: number)
+        guard let answer = DDICancellation(feedback) else { return }
+        guard try await asksCancel(device, action) else {
+            if try await cancellations.cancellations(deviceId: device.id)[action.rollout.id] != nil { return }
+            throw DomainError.conflict(code: "not_canceling", message: "no cancellation of this action was asked")
+        }
+        try await cancellations.settleCancellation(rolloutId: action.rollout.id, deviceId: device.id, answer, at: clock.now())
+    }
+
+    private func asksCancel(_ device: Device, _ action: Action) async throws -> Bool {
+        guard try await firmware.results(deviceId: device.id)[action.rollout.id] == .downloading,
+              let (started, cancel) = try await started(device, action.rollout) else { return false }
+        return cancel && started.number == action.number
+    }
+
     /// The build with this id, when a rollout of the device's model that reaches it offers it (its
     /// build, or the build it rolls back to): what the device may download.
     public func offeredBuild(id: String, to device: Device) async throws -> FirmwareBuild? {

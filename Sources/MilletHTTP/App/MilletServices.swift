@@ -137,7 +137,7 @@ public struct MilletServices: Sendable {
         self.devices = store
         self.firmware = store
         self.updates = FirmwareUpdates(devices: store, firmware: store, clock: clock, policy: checkInPolicy)
-        self.ddi = DDIDesk(updates: updates, devices: store, firmware: store, gateways: store, attributes: store, clock: clock, tenant: ddiTenant)
+        self.ddi = DDIDesk(updates: updates, devices: store, firmware: store, gateways: store, attributes: store, cancellations: store, clock: clock, tenant: ddiTenant)
         self.firmwareFiles = FirmwareFiles(directory: firmwareDirectory)
         self.communityDesk = CommunityDesk(
             community: store, discussion: store, moderation: store, standings: store, releases: store, postingPolicy: postingPolicy,

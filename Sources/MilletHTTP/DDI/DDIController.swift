@@ -4,7 +4,8 @@ import MilletCore
 
 /// hawkBit's Direct Device Integration API under `/{tenant}/controller/v1/{controllerId}`, for
 /// standard update agents (SWUpdate's suricatta is the one tested): the poll, the
-/// deployment of the action waiting, feedback on it, and the artifact download (with `Range`).
+/// deployment of the action waiting, feedback on it, the cancellation of an action a rollback
+/// stopped, and the artifact download (with `Range`).
 /// Agents authenticate with `Authorization: TargetToken <the device's Millet token>`, or with the
 /// tenant's `GatewayToken` (a device first seen through it is registered); the controller id is
 /// the device's serial. Answers are hawkBit's JSON, links absolute on the
@@ -45,10 +46,17 @@ struct DDIController: Sendable {
         ddi.post("deploymentBase/:actionId/feedback") { request, context in
             let (device, _) = try await authenticated(request, context)
             let number = try Self.actionNumber(context)
-            let body = try await request.decodeJSON(DDIFeedbackBody.self, context: context)
-            let feedback = try DDIFeedback(
-                execution: body.status.execution, finished: body.status.result?.finished ?? "none", details: body.status.details ?? [])
-            try await desk.feedback(device, number: number, feedback)
+            try await desk.feedback(device, number: number, try await Self.feedback(request, context))
+            return Response(status: .ok)
+        }
+        ddi.get("cancelAction/:actionId") { request, context in
+            let (device, _) = try await authenticated(request, context)
+            return DDICancelDTO(try await desk.cancelAction(device, number: try Self.actionNumber(context)))
+        }
+        ddi.post("cancelAction/:actionId/feedback") { request, context in
+            let (device, _) = try await authenticated(request, context)
+            let number = try Self.actionNumber(context)
+            try await desk.cancelFeedback(device, number: number, try await Self.feedback(request, context))
             return Response(status: .ok)
         }
         ddi.put("configData") { request, context in
@@ -88,6 +96,12 @@ struct DDIController: Sendable {
         let device = try await desk.device(tenant: tenant, controllerId: controllerId, credential: credential)
         let root = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         return (device, "\(root)/\(Self.escape(tenant))/controller/v1/\(Self.escape(controllerId))")
+    }
+
+    /// The feedback a request carries, on a deployment or a cancellation alike.
+    private static func feedback(_ request: Request, _ context: MilletRequestContext) async throws -> DDIFeedback {
+        let body = try await request.decodeJSON(DDIFeedbackBody.self, context: context)
+        return try DDIFeedback(execution: body.status.execution, finished: body.status.result?.finished ?? "none", details: body.status.details ?? [])
     }
 
     private static func actionNumber(_ context: MilletRequestContext) throws -> Int64 {

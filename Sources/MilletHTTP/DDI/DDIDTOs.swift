@@ -16,6 +16,7 @@ struct DDIPollDTO: ResponseEncodable, Sendable {
 
     struct Links: Encodable, Sendable {
         let deploymentBase: DDILink?
+        let cancelAction: DDILink?
         let configData: DDILink?
     }
 
@@ -30,9 +31,23 @@ struct DDIPollDTO: ResponseEncodable, Sendable {
     init(_ poll: DDIDesk.Poll, base: String) {
         config = Config(polling: .init(sleep: DDIAction.sleep(seconds: poll.sleepSeconds)))
         // hawkBit adds a cache-busting `c` to the link, changing with the action's content.
+        let deployment = poll.cancels ? nil : poll.action, cancel = poll.cancels ? poll.action : nil
         links = Links(
-            deploymentBase: poll.action.map { action in DDILink(href: "\(base)/deploymentBase/\(action.number)?c=\(action.build.sha256.prefix(8))") },
+            deploymentBase: deployment.map { action in DDILink(href: "\(base)/deploymentBase/\(action.number)?c=\(action.build.sha256.prefix(8))") },
+            cancelAction: cancel.map { action in DDILink(href: "\(base)/cancelAction/\(action.number)") },
             configData: poll.wantsAttributes ? DDILink(href: "\(base)/configData") : nil)
+    }
+}
+
+/// A request to cancel an action: `stopId` names the action to stop (here always the one asked about).
+struct DDICancelDTO: ResponseEncodable, Sendable {
+    struct CancelAction: Encodable, Sendable { let stopId: String }
+    let id: String
+    let cancelAction: CancelAction
+
+    init(_ action: DDIDesk.Action) {
+        id = String(action.number)
+        cancelAction = CancelAction(stopId: id)
     }
 }
 

@@ -61,6 +61,7 @@ extension SQLStore {
         .captureDue,
         .ddiGateways,
         .deviceAttributes,
+        .ddiCancellations,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

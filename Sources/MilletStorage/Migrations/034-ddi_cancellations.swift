@@ -1,0 +1,13 @@
+extension Migration {
+    /// How DDI agents answered requests to cancel the actions of rolled-back rollouts: `canceled`
+    /// or `refused`, one answer per device and rollout.
+    static let ddiCancellations = Migration(version: 34, name: "ddi_cancellations", statements: { _ in
+        [
+            """
+            CREATE TABLE ddi_cancellations (
+                rollout_id TEXT NOT NULL REFERENCES rollouts(id), device_id TEXT NOT NULL REFERENCES devices(id),
+                answer TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (device_id, rollout_id))
+            """,
+        ]
+    })
+}
