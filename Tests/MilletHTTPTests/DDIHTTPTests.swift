@@ -74,6 +74,56 @@ struct DDIHTTPTests: HTTPHarness {
         }
     }
 
+    /// A RAUC bundle says its version and compatible string from its manifest, wherever in the
+    /// SquashFS image it is: compressed in a fragment (a verity bundle as `rauc bundle` makes it by
+    /// default) or stored whole in a block of its own; agents fetch it as `.raucb`.
+    @Test func aRAUCBundleShowsItsManifestAndIsOfferedAsRAUCB() async throws {
+        func fixture(_ name: String) throws -> [UInt8] {
+            let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: "raucb"))
+            return Array(try Data(contentsOf: url))
+        }
+        let images = [("2.0.0", Array("factory".utf8)), ("2.1.1", try fixture("eco-lamp-2.1.1-uncompressed")), ("2.2.0", try fixture("eco-lamp-2.2.0-verity"))]
+        try await withApp { client, _ in
+            let fleet = try await self.fleet(client, model: "eco-lamp", images: images, serials: ["ECO-LAMP-1"], minReports: 10, threshold: 5000)
+            let builds = try await client.execute(uri: "/api/v1/staff/firmware-builds?model=eco-lamp", method: .get, headers: bearer(fleet.staff)) {
+                try decode($0)["items"] as! [[String: Any]]
+            }
+            let said = Dictionary(uniqueKeysWithValues: builds.map { ($0["version"] as! String, $0["image"] as? [String: Any]) })
+            for version in ["2.1.1", "2.2.0"] {
+                #expect(said[version]??["format"] as? String == "rauc" && said[version]??["version"] as? String == version)
+                #expect(said[version]??["hardwareCompatibility"] as? [String] == ["eco-lamp-2"])
+            }
+            let deployment = try await client.execute(uri: "/DEFAULT/controller/v1/ECO-LAMP-1", method: .get, headers: target(fleet.tokens[0])) {
+                try #require(((try decode($0)["_links"] as? [String: Any])?["deploymentBase"] as? [String: Any])?["href"] as? String)
+            }
+            try await client.execute(uri: path(deployment), method: .get, headers: target(fleet.tokens[0])) { response in
+                let chunk = ((try decode(response)["deployment"] as? [String: Any])?["chunks"] as? [[String: Any]])?.first
+                #expect((chunk?["artifacts"] as? [[String: Any]])?.first?["filename"] as? String == "eco-lamp-2.2.0.raucb")
+            }
+            // The console's rollout page says what the image is, and warns when it names another version than the build.
+            func page() async throws -> String {
+                try await client.execute(uri: "/staff/rollouts/\(fleet.rolloutId)", method: .get, headers: pageHeaders(session: fleet.staff)) {
+                    String(buffer: $0.body)
+                }
+            }
+            let shown = try await page()
+            #expect(shown.contains(#"<span id="image-format">RAUC bundle</span>"#) && shown.contains(#"<span id="image-version">2.2.0</span>"#))
+            #expect(shown.contains("for eco-lamp-2") && !shown.contains("image-mismatch"))
+            let mislabelled = try await client.execute(
+                uri: "/api/v1/staff/firmware-builds?model=eco-lamp&version=2.3.0", method: .post,
+                headers: bearer(fleet.staff, [.contentType: "application/octet-stream"]), body: ByteBuffer(bytes: images[2].1)
+            ) { try decode($0)["id"] as! String }
+            try await client.execute(uri: "/api/v1/staff/rollouts/\(fleet.rolloutId)/commands", method: .post, headers: bearer(fleet.staff),
+                                     body: json(["command": "halt", "reason": "wrong build"])) { #expect($0.status == .ok) }
+            let second = try await client.execute(uri: "/api/v1/staff/rollouts", method: .post, headers: bearer(fleet.staff), body: json([
+                "buildId": mislabelled, "channel": "stable", "stages": [100],
+            ])) { try decode($0)["id"] as! String }
+            try await client.execute(uri: "/staff/rollouts/\(second)", method: .get, headers: pageHeaders(session: fleet.staff)) {
+                #expect(String(buffer: $0.body).contains(#"id="image-mismatch""#))
+            }
+        }
+    }
+
     /// Staff halt a rollout while devices are installing: they still see their action and a
     /// confirmation counts. A rollback is an action of its own, with its own number, so the late
     /// confirmation of the halted build is never taken for the rollback's; devices still

@@ -119,7 +119,9 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         .addRoutes(to: groups)
     ModerationPages(pages: kit, communityDesk: services.communityDesk, moderation: services.moderation, accounts: services.accounts)
         .addRoutes(to: groups)
-    RolloutPages(pages: kit, firmware: services.firmware, devices: services.devices, updates: services.updates)
+    RolloutPages(
+        pages: kit, firmware: services.firmware, devices: services.devices, updates: services.updates, images: services.images,
+        firmwareFiles: services.firmwareFiles)
         .addRoutes(to: groups)
 }
 

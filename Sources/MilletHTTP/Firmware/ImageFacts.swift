@@ -1,12 +1,14 @@
+import CompressNIO
 import Crypto
 import Foundation
 import MilletCore
+import NIOCore
 import NIOPosix
 import Synchronization
 
 /// What Millet knows of a stored firmware image beyond its SHA-256: its SHA-1 and MD5, which DDI
 /// lists (SWUpdate checks the SHA-1), and what the image says of itself (``ImageDescription``:
-/// the format, and a SWUpdate image's version and hardware), for staff and for the name agents
+/// the format, and the version and hardware a SWUpdate image or RAUC bundle names), for staff and for the name agents
 /// download it under. Worked out from the stored file in one reading, once per build and node, on
 /// NIO's blocking pool, and kept: a build's bytes never change. When a rollout starts, its
 /// devices ask at once: they all wait for the one reading.
@@ -39,7 +41,7 @@ public final class ImageFacts: Sendable {
 
     private static func read(_ build: FirmwareBuild, files: FirmwareFiles) async throws -> Facts {
         let path = files.path(sha256: build.sha256)
-        let (sha1, md5, prefix) = try await NIOThreadPool.singleton.runIfActive { () throws -> (String, String, [UInt8]) in
+        return try await NIOThreadPool.singleton.runIfActive { () throws -> Facts in
             guard let handle = FileHandle(forReadingAtPath: path) else { throw DomainError.notFound(what: "firmware image") }
             defer { try? handle.close() }
             var sha1 = Insecure.SHA1(), md5 = Insecure.MD5(), prefix: [UInt8] = []
@@ -48,9 +50,23 @@ public final class ImageFacts: Sendable {
                 md5.update(data: chunk)
                 if prefix.count < ImageDescription.prefixLength { prefix += chunk.prefix(ImageDescription.prefixLength - prefix.count) }
             }
-            return (Secrets.hex(sha1.finalize()), Secrets.hex(md5.finalize()), prefix)
+            let description = ImageDescription.read(prefix, source: source(handle))
+            return Facts(sha1: Secrets.hex(sha1.finalize()), md5: Secrets.hex(md5.finalize()), sha256: build.sha256, description: description)
         }
-        return Facts(sha1: sha1, md5: md5, sha256: build.sha256, description: ImageDescription.read(prefix))
+    }
+
+    /// The open image read at offsets, zlib inflated with CompressNIO.
+    private static func source(_ handle: FileHandle) -> ImageDescription.Source {
+        ImageDescription.Source(
+            read: { offset, count in
+                try handle.seek(toOffset: UInt64(offset))
+                return Array(try handle.read(upToCount: count) ?? Data())
+            },
+            inflate: { compressed, limit in
+                var input = ByteBuffer(bytes: compressed)
+                let output = try input.decompress(with: .zlib(), maxSize: limit)
+                return Array(output.readableBytesView)
+            })
     }
 
     /// The name a build's image is listed and downloaded under: model and version, with the

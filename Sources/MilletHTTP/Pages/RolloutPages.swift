@@ -3,13 +3,15 @@ import Hummingbird
 import MilletCore
 
 /// The staff console for over-the-air updates: every rollout with its progress, and one
-/// rollout's page with adoption by version per market, the failure rate over time as a chart,
-/// its history, and the buttons that advance, pause, resume, halt or roll it back.
+/// rollout's page with what its image says of itself, adoption by version per market, the
+/// failure rate over time as a chart, its history, and the buttons that advance, pause, resume, halt or roll it back.
 struct RolloutPages {
     let pages: PageKit
     let firmware: any FirmwareRepository
     let devices: any DeviceRepository
     let updates: FirmwareUpdates
+    let images: ImageFacts
+    let firmwareFiles: FirmwareFiles
 
     struct RolloutCommandForm: Decodable {
         let command: String
@@ -41,6 +43,7 @@ struct RolloutPages {
                     .map { ["version": $0.version, "devices": $0.devices, "share": $0.devices * 100 / max(1, devices)] }]
             }
             values["devicesTotal"] = total
+            values["image"] = try await imageValues(rollout, strings: strings)
             values["events"] = try await firmware.rolloutEvents(rolloutId: rollout.id).map { event -> [String: Any] in
                 ["action": strings["rollout_action_\(event.action)"] ?? event.action, "actor": event.actor, "detail": event.detail ?? "—",
                  "at": chrome.format.dateTime(event.at)]
@@ -61,6 +64,21 @@ struct RolloutPages {
 
     private func pageRollout(_ context: MilletRequestContext) async throws -> Rollout {
         try await firmware.requireRollout(id: try context.parameters.require("id"))
+    }
+
+    /// What the rollout's image says of itself (format, version, hardware), and whether its
+    /// version differs from the build's: devices that install it report the build's. The page
+    /// shows without it when the stored image cannot be read (staff may be here to halt).
+    private func imageValues(_ rollout: Rollout, strings: [String: String]) async throws -> [String: Any]? {
+        guard let build = try await firmware.build(id: rollout.buildId), let facts = try? await images.facts(of: build, files: firmwareFiles) else {
+            return nil
+        }
+        let said = facts.description
+        var values: [String: Any] = ["format": strings["image_format_\(said.format.rawValue)"] ?? said.format.rawValue]
+        values["version"] = said.version
+        values["hardware"] = said.hardwareCompatibility.isEmpty ? nil : said.hardwareCompatibility.joined(separator: ", ")
+        values["mismatch"] = said.version.map { FirmwareVersion($0) != FirmwareVersion(build.version) } ?? false
+        return values
     }
 
     private func rolloutValues(_ rollout: Rollout, chrome: PageChrome) async throws -> [String: Any] {
