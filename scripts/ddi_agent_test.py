@@ -6,8 +6,9 @@ build and start a rollout; one device's agent polls Millet, downloads the image,
 `files` handler writes a file this test reads back) and, started again as after a reboot,
 confirms success; the rollout counts the install. A second device, first seen through the tenant's
 gateway token, is of a hardware revision the image does not fit: it reports failure, and the
-rollout halts at its threshold. Staff then roll it back: a third device, which had started the
-upgrade, is asked to cancel it, and its agent acknowledges; the rollout counts it as never started.
+rollout halts at its threshold. Staff then roll it back and ask the devices still installing to
+cancel: a third device, which had started the upgrade, is asked to, and its agent acknowledges;
+the rollout counts it as never started.
 """
 import hashlib
 import hmac
@@ -191,10 +192,13 @@ def test_swupdate_installs_a_rollouts_image_and_a_failing_device_halts_it(tmp_pa
         assert halted["failed"] == 1 and halted["installed"] == 1, halted
         assert any(event["action"] == "halt" for event in halted["events"]), halted
         second.stop()
-        # Rolled back: the third device's agent is asked to cancel the upgrade, and acknowledges.
+        # Rolled back, staff ask the devices still installing to cancel: the third device's agent
+        # is linked to the cancellation, and acknowledges it.
         status, _ = server.request("POST", f"/api/v1/staff/rollouts/{rollout['id']}/commands",
                                    {"command": "rollback", "buildId": factory}, token=staff)
         assert status == 200
+        status, asked = server.request("POST", f"/api/v1/staff/ddi/rollouts/{rollout['id']}/cancellations", token=staff)
+        assert status == 200 and asked["asked"] == 1, asked
         _, poll = ddi(server, "GET", "CAM-E2E-3", third["token"])
         assert poll["_links"]["cancelAction"]["href"].endswith(f"/cancelAction/{action}"), poll
         canceling = Agent(agents_dir, server, "CAM-E2E-3", "-k " + third["token"], cert, "1.0")

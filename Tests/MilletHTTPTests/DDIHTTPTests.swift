@@ -198,11 +198,17 @@ struct DDIHTTPTests: HTTPHarness {
             #expect(try await feedback(0, upgrade, "closed", "success") == .ok)
             #expect(try await poll(0).action == nil)
             // Rolled back: the device on 2.1.0 gets the rollback under another number, for 2.0.0;
-            // the two still installing 2.1.0 are asked to cancel it instead.
+            // the two still installing 2.1.0 keep their action until staff ask them to cancel it.
             try await command(["command": "rollback", "buildId": builds[0]])
+            let keeps = try await poll(1)
+            #expect(keeps.action == upgrade && keeps.cancel == nil)
+            let asked = try await client.execute(uri: "/api/v1/staff/ddi/rollouts/\(rolloutId)/cancellations", method: .post, headers: bearer(staff)) {
+                try decode($0)["asked"] as? Int
+            }
+            #expect(asked == 2)
             for device in [1, 3] {
                 let asked = try await poll(device)
-                #expect(asked.cancel == upgrade && asked.action == nil)
+                #expect(asked.cancel == upgrade && asked.action == nil && asked.sleep == "00:00:10")
             }
             try await client.execute(uri: "/DEFAULT/controller/v1/LAMP-2/cancelAction/\(upgrade)", method: .get, headers: target(tokens[1])) { response in
                 let body = try decode(response)
@@ -221,6 +227,10 @@ struct DDIHTTPTests: HTTPHarness {
             #expect(stopped.action == nil && stopped.cancel == nil)
             #expect(try await feedback(1, upgrade, "closed", "success", on: "cancelAction") == .ok)
             #expect(try await figures()["downloading"] as? Int == 1)
+            // A late step on the cancelled action does not start it again.
+            #expect(try await feedback(1, upgrade, "proceeding", "none") == .ok)
+            #expect(try await figures()["downloading"] as? Int == 1)
+            #expect(try await poll(1).action == nil)
             // The other refuses: its action is open again, and once it confirms 2.1.0 it is rolled back too.
             #expect(try await feedback(3, upgrade, "rejected", "none", on: "cancelAction") == .ok)
             let refused = try await poll(3)

@@ -30,8 +30,8 @@ struct RAUCBundleTests {
         #expect(ImageDescription.read(Array(bytes.prefix(4096))) == ImageDescription(format: .rauc))
     }
 
-    @Test(arguments: ["eco-lamp-2.1.1-uncompressed", "eco-lamp-2.2.0-verity"])
-    func aDamagedBundleReadsAsABundleAndNothingMore(name: String) throws {
+    @Test(.timeLimit(.minutes(1)), arguments: [("eco-lamp-2.1.1-uncompressed", "2.1.1"), ("eco-lamp-2.2.0-verity", "2.2.0")])
+    func aDamagedBundleReadsAsABundleAndNothingMore(name: String, version: String) throws {
         let original = try Self.fixture(name)
         // The SquashFS image's own length (its superblock's bytes_used): the signature and, in a
         // verity bundle, the hash tree come after it.
@@ -45,7 +45,9 @@ struct RAUCBundleTests {
                 bytes[at] = UInt8(truncatingIfNeeded: random.next())
             }
             let description = ImageDescription.read(bytes, source: Self.source(bytes))
-            #expect(description.format == .rauc || !bytes.starts(with: Array("hsqs".utf8)))
+            guard bytes.starts(with: Array("hsqs".utf8)) else { continue }
+            // What the damage left readable is the manifest as written, or nothing at all.
+            #expect(description.format == .rauc && [nil, version].contains(description.version))
         }
         // Cut short anywhere, it still reads.
         for length in stride(from: 0, to: original.count, by: 997) {

@@ -83,6 +83,7 @@ struct RouteRoleTests: HTTPHarness {
         "GET /{tenant}/controller/v1/{controllerId}": .machines,
         "PUT /api/v1/staff/ddi/gateway": .staff,
         "GET /api/v1/staff/ddi/gateway": .staff,
+        "POST /api/v1/staff/ddi/rollouts/{id}/cancellations": .staff,
         "GET /api/v1/staff/ddi/devices/{serial}/attributes": .staff,
         "PUT /{tenant}/controller/v1/{controllerId}/configData": .machines,
         "GET /{tenant}/controller/v1/{controllerId}/deploymentBase/{actionId}": .machines,
@@ -289,6 +290,7 @@ struct RouteRoleTests: HTTPHarness {
         "GET /staff/rollouts": .staff,
         "GET /staff/rollouts/{id}": .staff,
         "POST /staff/rollouts/{id}/commands": .staff,
+        "POST /staff/rollouts/{id}/cancellations": .staff,
         "POST /staff/stock/receipts": .staff,
     ]
 

@@ -1,7 +1,9 @@
 import Foundation
 
-/// How an agent answered a request to cancel an action (hawkBit's `cancelAction`).
+/// A request to cancel a device's open action (hawkBit's `cancelAction`), and how its agent answered.
 public enum DDICancellation: String, Sendable, CaseIterable {
+    /// Staff asked; the agent has not answered yet.
+    case asked
     /// The agent stopped: the device never installed the action's build.
     case canceled
     /// The agent went on (it had installed already, or cannot stop): its action stays open and
@@ -20,11 +22,17 @@ public enum DDICancellation: String, Sendable, CaseIterable {
     }
 }
 
-/// Where agents' answers to cancellations are kept.
+/// Where requests to cancel and agents' answers are kept.
 public protocol DDICancellationRepository: Sendable {
-    /// The device's answers, by rollout id.
+    /// The device's requests and answers, by rollout id.
     func cancellations(deviceId: String) async throws -> [String: DDICancellation]
-    /// Records the answer in one transaction; a cancellation also withdraws the device's open
-    /// (downloading) result in the rollout, so the rollout counts it as never started.
-    func settleCancellation(rolloutId: String, deviceId: String, _ answer: DDICancellation, at: Date) async throws
+    /// Asks every device with an open (downloading) result in the rollout to cancel, unless it
+    /// answered before, and notes it in the rollout's history, in one transaction; answers how
+    /// many were asked.
+    func askCancellations(rolloutId: String, actor: String, at: Date) async throws -> Int
+    /// Records the answer to a request still waiting while the device's result is still open,
+    /// in one transaction; a cancellation also withdraws that result, so the rollout counts the
+    /// device as never started. Answers whether it was recorded.
+    @discardableResult
+    func settleCancellation(rolloutId: String, deviceId: String, _ answer: DDICancellation, at: Date) async throws -> Bool
 }

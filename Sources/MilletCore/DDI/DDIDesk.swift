@@ -157,11 +157,13 @@ public struct DDIDesk: Sendable {
 
     private func action(polledBy device: Device, load: Double, random: Double) async throws -> Poll {
         let sleep = updates.policy.nextCheckIn(load: load, random: random)
+        let soon = min(sleep, Int(Double(Self.newActionSleep) * updates.policy.stretch(load: load)))
         updates.noteCheckIn(device, version: nil)
         let results = try await firmware.results(deviceId: device.id)
         for (rolloutId, state) in results where state == .downloading {
             guard let rollout = try await firmware.rollout(id: rolloutId), let (started, cancel) = try await started(device, rollout) else { continue }
-            return Poll(sleepSeconds: sleep, action: started, cancels: cancel)
+            // Agents look for a cancellation between download steps only as often as they poll.
+            return Poll(sleepSeconds: cancel ? soon : sleep, action: started, cancels: cancel)
         }
         guard let version = FirmwareVersion(device.version), let (rollout, build) = try await updates.choice(for: device, version: version) else {
             return Poll(sleepSeconds: sleep, action: nil)
@@ -169,24 +171,23 @@ public struct DDIDesk: Sendable {
         let offered = action(rollout, build), result = results[rollout.id]
         if !offered.isRollback && result == .failed { return Poll(sleepSeconds: sleep, action: nil) }
         let started = offered.isRollback ? result == .downloading : result != nil
-        let soon = Int(Double(Self.newActionSleep) * updates.policy.stretch(load: load))
-        return Poll(sleepSeconds: started ? sleep : min(sleep, soon), action: offered)
+        return Poll(sleepSeconds: started ? sleep : soon, action: offered)
     }
 
     /// The action the device started in `rollout` and has not closed, and whether it is asked to
     /// cancel it. Once the rollout is rolled back, a device that runs its build is under way with
-    /// the rollback; one that does not is still installing the build rolled back from, which it
-    /// is asked to cancel unless its agent refused. Halted or paused, the action stays open, so
-    /// the agent can still confirm what it installed.
+    /// the rollback. A device still installing the build of a halted or rolled-back rollout keeps
+    /// its action (so the agent can confirm what it installed) until staff ask such devices to
+    /// cancel (``askToCancel(rolloutId:actor:)``), and again once its agent refused.
     private func started(_ device: Device, _ rollout: Rollout) async throws -> (Action, cancel: Bool)? {
         guard rollout.reaches(device), let build = try await firmware.build(id: rollout.buildId) else { return nil }
-        guard rollout.state == .rolledBack else { return (action(rollout, build), false) }
-        if FirmwareVersion(device.version) == FirmwareVersion(build.version) {
+        if rollout.state == .rolledBack, FirmwareVersion(device.version) == FirmwareVersion(build.version) {
             guard let backId = rollout.rollbackBuildId, let back = try await firmware.build(id: backId) else { return nil }
             return (action(rollout, back), false)
         }
-        let answer = try await cancellations.cancellations(deviceId: device.id)[rollout.id]
-        return (action(rollout, build), answer != .refused)
+        guard rollout.state == .halted || rollout.state == .rolledBack else { return (action(rollout, build), false) }
+        let asked = try await cancellations.cancellations(deviceId: device.id)[rollout.id] == .asked
+        return (action(rollout, build), asked)
     }
 
     /// Seconds to the next poll, when idle, while an action waits that the device has not started.
@@ -215,8 +216,13 @@ public struct DDIDesk: Sendable {
     public func feedback(_ device: Device, number: Int64, _ feedback: DDIFeedback) async throws -> (tally: InstallTally, halted: Bool)? {
         let action = try await action(device, number: number)
         guard let state = feedback.installState else { return nil }
-        if state == .downloading, !action.isRollback,
-           let closed = try await firmware.results(deviceId: device.id)[action.rollout.id], closed != .downloading { return nil }
+        if state == .downloading, !action.isRollback {
+            let result = try await firmware.results(deviceId: device.id)[action.rollout.id]
+            // A step after the device closed the action, or one that would start an action a stopped
+            // rollout no longer offers (a late step after a cancellation), counts nothing.
+            let stopped = action.rollout.state == .halted || action.rollout.state == .rolledBack
+            if result.map({ $0 != .downloading }) ?? stopped { return nil }
+        }
         let version = state == .installed ? action.build.version : device.version
         guard let running = FirmwareVersion(version) else { throw DomainError.invalid(field: "version", "is not a version") }
         return try await updates.report(device, rolloutId: action.rollout.id, version: running, state: state, code: feedback.code)
@@ -230,6 +236,18 @@ extension DDIDesk {
         let action = try await action(device, number: number)
         guard try await asksCancel(device, action) else { throw DomainError.notFound(what: "cancel action") }
         return action
+    }
+
+    /// Asks every DDI device still installing the build of a halted or rolled-back rollout to
+    /// cancel (`conflict(rollout_running)` while it runs); answers how many were asked. An agent
+    /// that has installed but not yet confirmed may agree all the same (SWUpdate does), and then
+    /// runs a build Millet does not know it runs: staff weigh that against stopping the rest.
+    public func askToCancel(rolloutId: String, actor: String) async throws -> Int {
+        let rollout = try await firmware.requireRollout(id: rolloutId)
+        guard rollout.state == .halted || rollout.state == .rolledBack else {
+            throw DomainError.conflict(code: "rollout_running", message: "only a halted or rolled-back rollout's installs are cancelled")
+        }
+        return try await cancellations.askCancellations(rolloutId: rollout.id, actor: actor, at: clock.now())
     }
 
     /// The agent's answer to a cancellation: `closed` (stopped) withdraws its open result, so the

@@ -140,7 +140,11 @@ struct SquashFS {
     /// when the table ends first.
     private func metadata(table: Int, block: Int, offset: Int, count: Int, exact: Bool = true) throws -> [UInt8] {
         var position = table + block, bytes: [UInt8] = [], skip = offset
+        // Every block but the last holds 8 KiB: more blocks than that takes is a damaged image.
+        var blocks = (offset + count) / 8192 + 2
         while bytes.count < count {
+            blocks -= 1
+            guard blocks >= 0 else { throw Malformed() }
             guard position < bytesUsed - 2 else { if exact { throw Malformed() } else { break } }
             let header = Bytes(try read(position, 2))
             let word = try header.u16(0), length = Int(word & 0x7FFF)

@@ -121,7 +121,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         .addRoutes(to: groups)
     RolloutPages(
         pages: kit, firmware: services.firmware, devices: services.devices, updates: services.updates, images: services.images,
-        firmwareFiles: services.firmwareFiles)
+        firmwareFiles: services.firmwareFiles, ddi: services.ddi)
         .addRoutes(to: groups)
 }
 

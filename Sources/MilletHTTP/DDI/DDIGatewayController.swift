@@ -3,7 +3,8 @@ import Hummingbird
 import MilletCore
 
 /// Staff set the tenant's hawkBit gateway (its `GatewayToken`, shown once, and the model, market
-/// and channel of devices first seen through it) and read what agents said of their devices.
+/// and channel of devices first seen through it), read what agents said of their devices, and
+/// ask agents still installing a stopped rollout's build to cancel.
 struct DDIGatewayController: Sendable {
     let desk: DDIDesk
     let markets: any MarketRepository
@@ -24,11 +25,21 @@ struct DDIGatewayController: Sendable {
             let (device, attributes) = try await desk.attributes(serial: try context.parameters.require("serial"))
             return AttributesDTO(serial: device.serial, attributes: attributes ?? [:], reported: attributes != nil)
         }
+        groups.staff.post("staff/ddi/rollouts/:id/cancellations") { _, context in
+            let staff = try context.requireAccount()
+            let asked = try await desk.askToCancel(rolloutId: try context.parameters.require("id"), actor: "account:\(staff.id)")
+            return CancellationsDTO(asked: asked)
+        }
         groups.staff.get("staff/ddi/gateway") { _, _ in
             guard let gateway = try await desk.gateway() else { throw DomainError.notFound(what: "gateway") }
             return GatewayDTO(gateway, token: nil)
         }
     }
+}
+
+/// How many devices were asked to cancel.
+struct CancellationsDTO: ResponseEncodable, Sendable {
+    let asked: Int
 }
 
 /// What a device's agent said of it.

@@ -12,6 +12,7 @@ struct RolloutPages {
     let updates: FirmwareUpdates
     let images: ImageFacts
     let firmwareFiles: FirmwareFiles
+    let ddi: DDIDesk
 
     struct RolloutCommandForm: Decodable {
         let command: String
@@ -60,6 +61,12 @@ struct RolloutPages {
             _ = try await updates.command(command, rolloutId: rollout.id, actor: "account:\(staff.id)")
             return redirect("/staff/rollouts/\(rollout.id)")
         }
+        groups.staff.post("staff/rollouts/:id/cancellations") { _, context in
+            let staff = try context.requireAccount()
+            let rollout = try await pageRollout(context)
+            _ = try await ddi.askToCancel(rolloutId: rollout.id, actor: "account:\(staff.id)")
+            return redirect("/staff/rollouts/\(rollout.id)")
+        }
     }
 
     private func pageRollout(_ context: MilletRequestContext) async throws -> Rollout {
@@ -98,6 +105,7 @@ struct RolloutPages {
             "canAdvance": rollout.state == .active || rollout.state == .paused, "canPause": rollout.state == .active,
             "canResume": rollout.state == .paused || rollout.state == .halted, "canHalt": rollout.state == .active || rollout.state == .paused,
             "canRollback": rollout.state != .rolledBack,
+            "canCancelInstalls": (rollout.state == .halted || rollout.state == .rolledBack) && tally.downloading > 0,
         ]
         values["haltReason"] = rollout.haltReason
         return values

@@ -13,18 +13,35 @@ extension SQLStore: DDICancellationRepository {
         }
     }
 
-    public func settleCancellation(rolloutId: String, deviceId: String, _ answer: DDICancellation, at: Date) async throws {
+    public func askCancellations(rolloutId: String, actor: String, at: Date) async throws -> Int {
         try await sqlTransaction { db in
-            try await db.raw("""
+            let asked = try await db.raw("""
                 INSERT INTO ddi_cancellations (rollout_id, device_id, answer, at)
-                VALUES (\(bind: rolloutId), \(bind: deviceId), \(bind: answer.rawValue), \(bind: at.millis))
-                ON CONFLICT (device_id, rollout_id) DO UPDATE SET answer = excluded.answer, at = excluded.at
-                """).run()
-            guard answer == .canceled else { return }
+                SELECT rollout_id, device_id, \(bind: DDICancellation.asked.rawValue), \(bind: at.millis) FROM rollout_results
+                WHERE rollout_id = \(bind: rolloutId) AND state = \(bind: InstallState.downloading.rawValue)
+                ON CONFLICT (device_id, rollout_id) DO NOTHING
+                RETURNING device_id
+                """).all().count
+            try await Self.event(db: db, rolloutId, action: "cancel", actor: actor, detail: "\(asked)", at: at)
+            return asked
+        }
+    }
+
+    public func settleCancellation(rolloutId: String, deviceId: String, _ answer: DDICancellation, at: Date) async throws -> Bool {
+        try await sqlTransaction { db in
+            let settled = try await db.raw("""
+                UPDATE ddi_cancellations SET answer = \(bind: answer.rawValue), at = \(bind: at.millis)
+                WHERE rollout_id = \(bind: rolloutId) AND device_id = \(bind: deviceId) AND answer = \(bind: DDICancellation.asked.rawValue)
+                    AND EXISTS (SELECT 1 FROM rollout_results WHERE rollout_id = \(bind: rolloutId) AND device_id = \(bind: deviceId)
+                        AND state = \(bind: InstallState.downloading.rawValue))
+                RETURNING device_id
+                """).all().count == 1
+            guard settled, answer == .canceled else { return settled }
             try await db.raw("""
                 DELETE FROM rollout_results WHERE rollout_id = \(bind: rolloutId) AND device_id = \(bind: deviceId)
                     AND state = \(bind: InstallState.downloading.rawValue)
                 """).run()
+            return true
         }
     }
 }

@@ -1,6 +1,6 @@
 extension Migration {
-    /// How DDI agents answered requests to cancel the actions of rolled-back rollouts: `canceled`
-    /// or `refused`, one answer per device and rollout.
+    /// Staff's requests that DDI agents cancel the open actions of a stopped rollout, and the
+    /// answers: `asked`, then `canceled` or `refused`; one per device and rollout.
     static let ddiCancellations = Migration(version: 34, name: "ddi_cancellations", statements: { _ in
         [
             """
