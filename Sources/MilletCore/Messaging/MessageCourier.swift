@@ -114,7 +114,7 @@ public struct MessageCourier: Sendable {
             }
             let category = pending.notice.kind.category
             if emailStatus == .pending {
-                if message.preferences.wants(category, by: .email) {
+                if pending.notice.kind.emails && message.preferences.wants(category, by: .email) {
                     try await email.send(OutgoingEmail(
                         to: message.emailTo, toName: message.name, subject: message.written.subject, text: message.written.text,
                         html: MessageTexts.html(message.written.text)))
@@ -200,6 +200,9 @@ public struct MessageCourier: Sendable {
         case .passwordChanged, .emailChanged:
             values["when"] = Self.when(notice.createdAt)
             values["link"] = "\(publicURL)/password-reset"
+        case .numberCode:
+            phone = notice.params["phone"]
+            values["link"] = "\(publicURL)/phone/disputes/\(notice.subjectId)"
         }
         values.removeValue(forKey: "token")
         let written = MessageTexts.write(kind, language: language ?? "en", values)

@@ -117,6 +117,13 @@ public enum MessageTexts {
             "id": ("Konfirmasi alamat email Anda", "Halo {name},\n\nkonfirmasikan bahwa {email} milik Anda dengan membuka tautan ini dalam 24 jam:\n\n{link}\n\nJika Anda tidak membuat akun, abaikan pesan ini.", ""),
             "zh-Hans": ("请验证您的邮箱", "{name}，您好：\n\n请在 24 小时内打开以下链接，确认 {email} 是您的邮箱：\n\n{link}\n\n如果您没有注册账号，请忽略本邮件。", ""),
         ],
+        .numberCode: [
+            "en": ("Your code", "Hello {name},\n\na code to prove the number you dispute is yours was texted to that number. Your dispute: {link}", "Millet: {code} is your code to dispute the label of this number. It works for 15 minutes. If you did not ask, ignore this text."),
+            "es": ("Tu código", "Hola {name}:\n\nhemos enviado por SMS al número que impugnas un código para probar que es tuyo. Tu impugnación: {link}", "Millet: {code} es tu código para impugnar la etiqueta de este número. Vale 15 minutos. Si no lo pediste, ignora este mensaje."),
+            "hi": ("आपका कोड", "नमस्ते {name},\n\nजिस नंबर पर आपने आपत्ति की है, उस पर यह साबित करने का कोड भेजा गया है कि वह आपका है। आपकी आपत्ति: {link}", "Millet: इस नंबर के लेबल पर आपत्ति के लिए आपका कोड {code} है। यह 15 मिनट तक मान्य है। यदि आपने नहीं माँगा, तो इसे अनदेखा करें।"),
+            "id": ("Kode Anda", "Halo {name},\n\nkode untuk membuktikan nomor yang Anda sanggah adalah milik Anda telah dikirim lewat SMS ke nomor itu. Sanggahan Anda: {link}", "Millet: {code} adalah kode Anda untuk menyanggah label nomor ini. Berlaku 15 menit. Jika Anda tidak memintanya, abaikan pesan ini."),
+            "zh-Hans": ("您的验证码", "{name}，您好：\n\n证明所申诉号码归您所有的验证码已通过短信发送到该号码。您的申诉：{link}", "Millet：{code} 是您申诉此号码标记的验证码，15 分钟内有效。如非本人操作，请忽略本短信。"),
+        ],
         .passwordReset: [
             "en": ("Reset your password", "Hello {name},\n\nsomeone asked to reset the password of your account. The link works once, for one hour:\n\n{link}\n\nIf it was not you, ignore this message; your password stays as it is.", ""),
             "es": ("Restablece tu contraseña", "Hola {name}:\n\nalguien ha pedido restablecer la contraseña de tu cuenta. El enlace sirve una vez, durante una hora:\n\n{link}\n\nSi no fuiste tú, ignora este mensaje; tu contraseña no cambia.", ""),

@@ -15,12 +15,14 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     case passwordChanged = "password_changed"
     case emailChanged = "email_changed"
     case serviceCaseUpdated = "service_case_updated"
+    /// The code that proves a disputed number is the fan's, texted to that number only.
+    case numberCode = "number_code"
 
     /// The group a fan chooses to receive or not; legal and security notices always go.
     public var category: MessageCategory {
         switch self {
         case .orderPlaced, .orderCancelled, .refundIssued: .legal
-        case .emailVerification, .passwordReset, .passwordChanged, .emailChanged: .security
+        case .emailVerification, .passwordReset, .passwordChanged, .emailChanged, .numberCode: .security
         case .orderPaid, .parcelShipped, .orderDelivered, .serviceCaseUpdated: .orderUpdates
         case .saleOpening: .saleReminders
         case .releaseShipped: .community
@@ -30,8 +32,12 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     /// Whether an SMS goes too (when the fan has a number and keeps SMS on): what is worth a
     /// text message is what happens at the door or the minute a sale opens.
     public var textsToo: Bool {
-        [.parcelShipped, .orderDelivered, .saleOpening].contains(self)
+        [.parcelShipped, .orderDelivered, .saleOpening, .numberCode].contains(self)
     }
+
+    /// Whether an email goes: not for a code that proves a number, which only a text to that
+    /// number may carry.
+    public var emails: Bool { self != .numberCode }
 
     /// The notice an order's move to `status` gives its fan, if any.
     public static func forOrder(movingTo status: OrderStatus) -> NoticeKind? {

@@ -32,6 +32,7 @@ public struct MilletServices: Sendable {
     public let updates: FirmwareUpdates
     /// hawkBit's device API over the same rollouts.
     public let ddi: DDIDesk
+    public let numbers: NumberDesk
     /// What stored firmware images say of themselves, and their other digests.
     public let images = ImageFacts()
     /// Firmware images on disk, by SHA-256.
@@ -138,6 +139,7 @@ public struct MilletServices: Sendable {
         self.firmware = store
         self.updates = FirmwareUpdates(devices: store, firmware: store, clock: clock, policy: checkInPolicy)
         self.ddi = DDIDesk(updates: updates, devices: store, firmware: store, gateways: store, attributes: store, cancellations: store, clock: clock, tenant: ddiTenant)
+        self.numbers = NumberDesk(numbers: store, clock: clock)
         self.firmwareFiles = FirmwareFiles(directory: firmwareDirectory)
         self.communityDesk = CommunityDesk(
             community: store, discussion: store, moderation: store, standings: store, releases: store, postingPolicy: postingPolicy,

@@ -62,6 +62,7 @@ extension SQLStore {
         .ddiGateways,
         .deviceAttributes,
         .ddiCancellations,
+        .phoneNumbers,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

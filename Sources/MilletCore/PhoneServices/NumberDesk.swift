@@ -1,0 +1,127 @@
+import Foundation
+
+/// Crowd-tagged calls: devices report numbers that called them, a number is labelled once
+/// enough independent reporters agree, devices look numbers up privately (by a prefix of their
+/// hash) and keep a blocklist in step by versioned deltas, and a number's owner can dispute its
+/// label: proven by SMS, the label is suspended at once until staff decide.
+public struct NumberDesk: Sendable {
+    let numbers: any NumberRepository
+    let clock: any MilletClock
+
+    /// Disputes one account may open in a day.
+    public static let disputesPerDay = 5
+    /// Labels a blocklist answer carries at most; the device asks again from the version it got.
+    public static let syncPage = 2_000
+
+    public init(numbers: any NumberRepository, clock: any MilletClock) {
+        self.numbers = numbers
+        self.clock = clock
+    }
+
+    /// A device's report of a number that called it, read as written in the device's market;
+    /// answers the number's label after it.
+    public func report(_ device: Device, number text: String, category: String, clientIP: String) async throws -> NumberLabel {
+        let number = try PhoneNumber(text, market: device.marketCode)
+        guard let category = CallCategory(rawValue: category) else {
+            throw DomainError.invalid(field: "category", "must be one of \(CallCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let report = NumberReport(
+            number: number, category: category, deviceId: device.id, accountId: device.ownerAccountId,
+            network: NumberReport.network(clientIP: clientIP), at: clock.now())
+        return try await numbers.recordReport(report, now: clock.now())
+    }
+
+    /// Every public label whose number's SHA-256 starts with `prefix`: 4 to 8 hex digits, so
+    /// one answer covers many numbers and the asker's number is never sent.
+    public func lookup(prefix: String) async throws -> [NumberLabel] {
+        let prefix = prefix.lowercased()
+        guard (4...8).contains(prefix.count), prefix.allSatisfy({ $0.isHexDigit && $0.isASCII }) else {
+            throw DomainError.invalid(field: "prefix", "must be 4 to 8 hexadecimal digits of the number's SHA-256")
+        }
+        return try await numbers.labels(hashPrefix: prefix).filter(\.isPublic)
+    }
+
+    /// What changed in the market's labels since version `since`: each label as devices see it
+    /// now (nothing shown means: drop it), the version to ask from next, and whether more wait.
+    public func changes(market: String, since: Int64) async throws -> (labels: [NumberLabel], version: Int64, more: Bool) {
+        guard since >= 0 else { throw DomainError.invalid(field: "since", "must be a version from an earlier answer, or 0") }
+        let labels = try await numbers.labelChanges(market: market, since: since, limit: Self.syncPage)
+        return (labels, labels.last?.version ?? since, labels.count == Self.syncPage)
+    }
+
+    /// Reassesses the labels whose time to lapse has come (reports decay); for the schedule.
+    @discardableResult
+    public func lapseDue(limit: Int = 500) async throws -> Int {
+        try await numbers.reassessLapsing(now: clock.now(), limit: limit)
+    }
+
+    /// Staff name the business a number belongs to (shown instead of any crowd label), or with
+    /// `nil` no longer.
+    public func setBusiness(number text: String, market: String, name: String?) async throws -> NumberLabel {
+        let number = try PhoneNumber(text, market: market)
+        let name = name?.trimmed
+        if let name {
+            var check = Validator()
+            check.requireLength(name, 2...80, "name", "must be 2 to 80 characters")
+            try check.check()
+        }
+        return try await numbers.setBusiness(number: number, name: name?.isEmpty == true ? nil : name, now: clock.now())
+    }
+
+    /// An owner disputes a number's public label: the dispute waits for the code texted to the
+    /// number. `conflict(not_labelled)` when no crowd label is shown for it (a suspended one
+    /// waits for staff already), `throttled` past ``disputesPerDay``.
+    public func openDispute(_ account: Account, number text: String, market: String, reason: String) async throws -> NumberDispute {
+        let number = try PhoneNumber(text, market: market)
+        let now = clock.now()
+        guard let label = try await numbers.label(number: number), label.isPublic, label.businessName == nil else {
+            throw DomainError.conflict(code: "not_labelled", message: "no label is shown for this number")
+        }
+        guard try await numbers.disputeCount(accountId: account.id, since: now.addingTimeInterval(-86_400)) < Self.disputesPerDay else {
+            throw DomainError.throttled(retryAfterSeconds: 3600)
+        }
+        let (dispute, code) = try NumberDispute.open(number: number, accountId: account.id, reason: reason, now: now)
+        let notice = Notice(accountId: account.id, kind: .numberCode, subjectId: dispute.id, params: ["code": code, "phone": number.e164], createdAt: now)
+        try await numbers.openDispute(dispute, notice: notice)
+        return dispute
+    }
+
+    /// The owner gives back the code: proven, the label is suspended at once and the dispute goes
+    /// to staff; `invalid(code)` for a wrong code (tries are counted), `conflict(code_lapsed)`
+    /// once it is late or wrong too often.
+    public func confirm(_ account: Account, disputeId: String, code: String) async throws -> NumberDispute {
+        var dispute = try await ownDispute(account, id: disputeId)
+        let outcome = try dispute.confirm(code: code, now: clock.now())
+        try await numbers.saveDispute(dispute, now: clock.now())
+        switch outcome {
+        case .proven: return dispute
+        case .wrong(let left): throw DomainError.invalid(field: "code", "is not the code sent to the number (\(left) tries left)")
+        case .lapsed: throw DomainError.conflict(code: "code_lapsed", message: "the code has lapsed: start again")
+        }
+    }
+
+    /// A dispute, to the account that opened it (`not_found` to anyone else).
+    public func ownDispute(_ account: Account, id: String) async throws -> NumberDispute {
+        guard let dispute = try await numbers.dispute(id: id), dispute.accountId == account.id else { throw DomainError.notFound(what: "dispute") }
+        return dispute
+    }
+
+    /// Staff uphold (the label's reports until now stop counting) or reject (the label shows
+    /// again) a proven dispute.
+    public func decide(disputeId: String, uphold: Bool, staff: String, note: String?) async throws -> NumberDispute {
+        guard var dispute = try await numbers.dispute(id: disputeId) else { throw DomainError.notFound(what: "dispute") }
+        try dispute.decide(uphold: uphold, by: staff, note: note, now: clock.now())
+        try await numbers.saveDispute(dispute, now: clock.now())
+        return dispute
+    }
+
+    /// Disputes for staff, newest first.
+    public func disputes(state: DisputeState?) async throws -> [NumberDispute] {
+        try await numbers.disputes(state: state, limit: 200)
+    }
+
+    /// A number's label, for staff.
+    public func label(_ number: PhoneNumber) async throws -> NumberLabel? {
+        try await numbers.label(number: number)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Where reports, labels and disputes of numbers are kept. Every write that changes what devices
+/// see of a number gives its label the next version, in the same transaction.
+public protocol NumberRepository: Sendable {
+    /// Stores the report (replacing the device's earlier one on the number) and reassesses the
+    /// number's label (``NumberLabel/reassessed(_:now:)``), in one transaction; answers the label.
+    func recordReport(_ report: NumberReport, now: Date) async throws -> NumberLabel
+    func label(number: PhoneNumber) async throws -> NumberLabel?
+    /// Labels whose number's hash starts with `hashPrefix` (lowercase hex).
+    func labels(hashPrefix: String) async throws -> [NumberLabel]
+    /// Labels of numbers with the market's calling code changed after version `since`, by
+    /// version, at most `limit`.
+    func labelChanges(market: String, since: Int64, limit: Int) async throws -> [NumberLabel]
+    /// Reassesses up to `limit` labels whose time to lapse has come, each in its own transaction;
+    /// answers how many were reassessed.
+    func reassessLapsing(now: Date, limit: Int) async throws -> Int
+    /// Names the business a number belongs to, or with `nil` no longer; answers the label.
+    func setBusiness(number: PhoneNumber, name: String?, now: Date) async throws -> NumberLabel
+
+    /// Stores a new dispute and the notice that texts its code, in one transaction.
+    func openDispute(_ dispute: NumberDispute, notice: Notice) async throws
+    func dispute(id: String) async throws -> NumberDispute?
+    /// Disputes newest first, in one state or any.
+    func disputes(state: DisputeState?, limit: Int) async throws -> [NumberDispute]
+    /// How many disputes an account opened since `since`.
+    func disputeCount(accountId: String, since: Date) async throws -> Int
+    /// Stores the dispute and what its state does to the number's label
+    /// (``NumberLabel/following(_:reports:now:)``), in one transaction; answers the label.
+    @discardableResult
+    func saveDispute(_ dispute: NumberDispute, now: Date) async throws -> NumberLabel?
+}
+
+extension NumberLabel {
+    /// The label after a dispute moved: proven, it is suspended; upheld, the reports until now
+    /// stop counting and it shows again (with what reports come after); rejected, it shows again.
+    public func following(_ dispute: NumberDispute, reports: [NumberReport], now: Date) -> NumberLabel {
+        var label = self
+        switch dispute.state {
+        case .underReview:
+            label.suspended = true
+        case .upheld:
+            label.suspended = false
+            label.clearedAt = now
+            label = label.reassessed(reports, now: now)
+        case .rejected:
+            label.suspended = false
+        case .awaitingCode, .lapsed:
+            break
+        }
+        return label
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+extension SQLStore: NumberRepository {
+    public func recordReport(_ report: NumberReport, now: Date) async throws -> NumberLabel {
+        try await sqlTransaction { [backend] db in
+            var label = try await Self.lockedLabel(db: db, backend: backend, report.number, now: now)
+            try await db.raw("""
+                INSERT INTO number_reports (number_hash, device_id, account_id, network, category, at)
+                VALUES (\(bind: report.number.hash), \(bind: report.deviceId), \(bind: report.accountId), \(bind: report.network),
+                    \(bind: report.category.rawValue), \(bind: report.at.millis))
+                ON CONFLICT (number_hash, device_id) DO UPDATE SET account_id = excluded.account_id, network = excluded.network,
+                    category = excluded.category, at = excluded.at
+                """).run()
+            let before = label
+            label = label.reassessed(try await Self.reports(db: db, report.number), now: now)
+            return try await Self.save(db: db, label, was: before, now: now)
+        }
+    }
+
+    public func label(number: PhoneNumber) async throws -> NumberLabel? {
+        try await read { db in
+            try await db.raw("SELECT * FROM number_labels WHERE number_hash = \(bind: number.hash)").first().map(Self.label(from:))
+        }
+    }
+
+    public func labels(hashPrefix: String) async throws -> [NumberLabel] {
+        // Hex digits sort below "g": the prefix's range of the primary key.
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM number_labels WHERE number_hash >= \(bind: hashPrefix) AND number_hash < \(bind: hashPrefix + "g")
+                ORDER BY number_hash LIMIT 1000
+                """).all().map(Self.label(from:))
+        }
+    }
+
+    public func labelChanges(market: String, since: Int64, limit: Int) async throws -> [NumberLabel] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM number_labels WHERE market = \(bind: market) AND version > \(bind: since) ORDER BY version LIMIT \(bind: Int64(limit))
+                """).all().map(Self.label(from:))
+        }
+    }
+
+    public func reassessLapsing(now: Date, limit: Int) async throws -> Int {
+        let due = try await read { db in
+            try await db.raw("""
+                SELECT e164 FROM number_labels WHERE expires_at <= \(bind: now.millis) ORDER BY expires_at LIMIT \(bind: Int64(limit))
+                """).all().compactMap { PhoneNumber(e164: try $0.string("e164")) }
+        }
+        for number in due {
+            try await sqlTransaction { [backend] db in
+                let label = try await Self.lockedLabel(db: db, backend: backend, number, now: now)
+                _ = try await Self.save(db: db, label.reassessed(try await Self.reports(db: db, number), now: now), was: label, now: now)
+            }
+        }
+        return due.count
+    }
+
+    public func setBusiness(number: PhoneNumber, name: String?, now: Date) async throws -> NumberLabel {
+        try await sqlTransaction { [backend] db in
+            var label = try await Self.lockedLabel(db: db, backend: backend, number, now: now)
+            let before = label
+            label.businessName = name
+            return try await Self.save(db: db, label, was: before, now: now)
+        }
+    }
+
+    public func openDispute(_ dispute: NumberDispute, notice: Notice) async throws {
+        try await sqlTransaction { db in
+            try await db.raw("""
+                INSERT INTO number_disputes (id, e164, account_id, state, reason, code_hash, attempts, created_at, code_expires_at)
+                VALUES (\(bind: dispute.id), \(bind: dispute.number.e164), \(bind: dispute.accountId), \(bind: dispute.state.rawValue),
+                    \(bind: dispute.reason), \(bind: dispute.codeHash), \(bind: Int64(dispute.attempts)), \(bind: dispute.createdAt.millis),
+                    \(bind: dispute.codeExpiresAt.millis))
+                """).run()
+            try await Self.insertNotice(db: db, notice)
+        }
+    }
+
+    public func dispute(id: String) async throws -> NumberDispute? {
+        try await read { db in try await db.raw("SELECT * FROM number_disputes WHERE id = \(bind: id)").first().map(Self.dispute(from:)) }
+    }
+
+    public func disputes(state: DisputeState?, limit: Int) async throws -> [NumberDispute] {
+        try await read { db in
+            let filter: SQLQueryString = state.map { "WHERE state = \(bind: $0.rawValue)" } ?? ""
+            return try await db.raw("SELECT * FROM number_disputes \(filter) ORDER BY created_at DESC LIMIT \(bind: Int64(limit))").all().map(Self.dispute(from:))
+        }
+    }
+
+    public func disputeCount(accountId: String, since: Date) async throws -> Int {
+        try await read { db in
+            Int(try await db.raw("""
+                SELECT COUNT(*) AS n FROM number_disputes WHERE account_id = \(bind: accountId) AND created_at >= \(bind: since.millis)
+                """).first()?.int("n") ?? 0)
+        }
+    }
+
+    @discardableResult
+    public func saveDispute(_ dispute: NumberDispute, now: Date) async throws -> NumberLabel? {
+        try await sqlTransaction { [backend] db in
+            try await db.raw("""
+                UPDATE number_disputes SET state = \(bind: dispute.state.rawValue), attempts = \(bind: Int64(dispute.attempts)),
+                    decided_at = \(bind: dispute.decidedAt?.millis), decided_by = \(bind: dispute.decidedBy), note = \(bind: dispute.note)
+                WHERE id = \(bind: dispute.id)
+                """).run()
+            guard [.underReview, .upheld, .rejected].contains(dispute.state) else { return nil }
+            let label = try await Self.lockedLabel(db: db, backend: backend, dispute.number, now: now)
+            let next = label.following(dispute, reports: try await Self.reports(db: db, dispute.number), now: now)
+            return try await Self.save(db: db, next, was: label, now: now)
+        }
+    }
+}
+
+extension SQLStore {
+    /// The number's label, made (showing nothing) if it has none, locked until the commit so
+    /// writes to one number take turns.
+    static func lockedLabel(db: any SQLDatabase, backend: Backend, _ number: PhoneNumber, now: Date) async throws -> NumberLabel {
+        try await db.raw("""
+            INSERT INTO number_labels (number_hash, e164, market, confidence_bp, reporters, suspended, version, updated_at)
+            VALUES (\(bind: number.hash), \(bind: number.e164), \(bind: number.market ?? "XX"), 0, 0, 0, 0, \(bind: now.millis))
+            ON CONFLICT (number_hash) DO NOTHING
+            """).run()
+        guard let row = try await db.raw("SELECT * FROM number_labels WHERE number_hash = \(bind: number.hash)\(unsafeRaw: backend.forUpdate)").first() else {
+            throw DomainError.notFound(what: "number")
+        }
+        return try label(from: row)
+    }
+
+    /// Stores the label; when what devices see changed, with the next version.
+    static func save(db: any SQLDatabase, _ label: NumberLabel, was before: NumberLabel, now: Date) async throws -> NumberLabel {
+        var label = label
+        if label.shown != before.shown {
+            guard let row = try await db.raw("UPDATE number_label_version SET value = value + 1 WHERE id = 1 RETURNING value").first() else {
+                throw DomainError.notFound(what: "label version")
+            }
+            label.version = try row.int("value")
+        }
+        try await db.raw("""
+            UPDATE number_labels SET category = \(bind: label.category?.rawValue), confidence_bp = \(bind: Int64(label.confidenceBasisPoints)),
+                reporters = \(bind: Int64(label.reporters)), expires_at = \(bind: label.expiresAt?.millis), business_name = \(bind: label.businessName),
+                suspended = \(bind: Int64(label.suspended ? 1 : 0)), cleared_at = \(bind: label.clearedAt?.millis), version = \(bind: label.version),
+                updated_at = \(bind: now.millis)
+            WHERE number_hash = \(bind: label.number.hash)
+            """).run()
+        return label
+    }
+
+    static func reports(db: any SQLDatabase, _ number: PhoneNumber) async throws -> [NumberReport] {
+        try await db.raw("SELECT * FROM number_reports WHERE number_hash = \(bind: number.hash)").all().compactMap { row in
+            guard let category = CallCategory(rawValue: try row.string("category")) else { return nil }
+            return NumberReport(
+                number: number, category: category, deviceId: try row.string("device_id"), accountId: try row.optionalString("account_id"),
+                network: try row.string("network"), at: try row.date("at"))
+        }
+    }
+
+    static func label(from row: any SQLRow) throws -> NumberLabel {
+        guard let number = PhoneNumber(e164: try row.string("e164")) else { throw DomainError.notFound(what: "number") }
+        return NumberLabel(
+            number: number, category: try row.optionalString("category").flatMap(CallCategory.init), confidenceBasisPoints: Int(try row.int("confidence_bp")),
+            reporters: Int(try row.int("reporters")), expiresAt: try row.optionalDate("expires_at"), businessName: try row.optionalString("business_name"),
+            suspended: try row.bool("suspended"), clearedAt: try row.optionalDate("cleared_at"), version: try row.int("version"))
+    }
+
+    static func dispute(from row: any SQLRow) throws -> NumberDispute {
+        guard let number = PhoneNumber(e164: try row.string("e164")), let state = DisputeState(rawValue: try row.string("state")) else {
+            throw DomainError.notFound(what: "dispute")
+        }
+        return NumberDispute(
+            id: try row.string("id"), number: number, accountId: try row.string("account_id"), state: state, reason: try row.string("reason"),
+            codeHash: try row.string("code_hash"), attempts: Int(try row.int("attempts")), createdAt: try row.date("created_at"),
+            codeExpiresAt: try row.date("code_expires_at"), decidedAt: try row.optionalDate("decided_at"), decidedBy: try row.optionalString("decided_by"),
+            note: try row.optionalString("note"))
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import MilletCore
+import Testing
+@testable import MilletStorage
+
+/// Reports, labels, the blocklist delta and disputes of numbers, on every backend.
+extension StorageConformanceTests {
+    func numberReport(_ number: PhoneNumber, _ device: String, account: String? = nil, _ category: CallCategory = .fraud) -> NumberReport {
+        NumberReport(number: number, category: category, deviceId: device, accountId: account, network: "net-\(device)", at: clock.now())
+    }
+
+    /// A label appears with the third independent reporter, and each change devices must see
+    /// moves the market's version; one person's second phone changes nothing.
+    @Test(arguments: Backends.all) func aNumberIsLabelledByIndependentReportersAndItsChangesAreVersioned(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let scam = PhoneNumber(e164: "+447700900123")!, shop = PhoneNumber(e164: "+34612345678")!
+            _ = try await store.recordReport(numberReport(scam, "d1", account: "a1"), now: clock.now())
+            let samePerson = try await store.recordReport(numberReport(scam, "d2", account: "a1"), now: clock.now())
+            #expect(samePerson.reporters == 1 && samePerson.category == nil && samePerson.version == 0)
+            _ = try await store.recordReport(numberReport(scam, "d3"), now: clock.now())
+            let labelled = try await store.recordReport(numberReport(scam, "d4"), now: clock.now())
+            #expect(labelled.category == .fraud && labelled.reporters == 3 && labelled.version == 1 && labelled.expiresAt != nil)
+            // The same device again replaces its report; what devices see does not move.
+            let again = try await store.recordReport(numberReport(scam, "d4", .harassment), now: clock.now())
+            #expect(again.version == 1 && again.category == .fraud)
+            _ = try await store.setBusiness(number: shop, name: "Tienda Ejemplo", now: clock.now())
+            #expect(try await store.labelChanges(market: "GB", since: 0, limit: 10).map(\.number) == [scam])
+            #expect(try await store.labelChanges(market: "ES", since: 0, limit: 10).map(\.version) == [2])
+            #expect(try await store.labelChanges(market: "GB", since: 1, limit: 10).isEmpty)
+            // Found by any prefix of its hash, with nothing else of another prefix.
+            let found = try await store.labels(hashPrefix: String(scam.hash.prefix(5)))
+            #expect(found.map(\.number) == [scam])
+            #expect(try await store.labels(hashPrefix: String(shop.hash.prefix(8))).first?.businessName == "Tienda Ejemplo")
+        }
+    }
+
+    /// A label whose reports decayed lapses when the schedule reassesses it, with a new version.
+    @Test(arguments: Backends.all) func aDecayedLabelLapsesOnTheSchedule(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let number = PhoneNumber(e164: "+919876543210")!
+            var label = NumberLabel(number: number)
+            for device in ["d1", "d2", "d3"] { label = try await store.recordReport(numberReport(number, device), now: clock.now()) }
+            let lapses = try #require(label.expiresAt)
+            #expect(try await store.reassessLapsing(now: lapses.addingTimeInterval(-60), limit: 10) == 0)
+            #expect(try await store.reassessLapsing(now: lapses.addingTimeInterval(60), limit: 10) == 1)
+            let lapsed = try #require(try await store.label(number: number))
+            #expect(lapsed.category == nil && lapsed.expiresAt == nil && lapsed.version > label.version)
+            #expect(try await store.labelChanges(market: "IN", since: label.version, limit: 10).map(\.number) == [number])
+        }
+    }
+
+    /// Opening a dispute writes its SMS notice with it; proven, the label is suspended; upheld,
+    /// its reports stop counting; each step devices must see moves the version.
+    @Test(arguments: Backends.all) func aDisputeSuspendsThenClearsALabel(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let number = PhoneNumber(e164: "+6281234567890")!
+            for device in ["d1", "d2", "d3"] { _ = try await store.recordReport(numberReport(number, device), now: clock.now()) }
+            let owner = try #require(try await store.account(email: "fan@millet.test"))
+            var (dispute, code) = try NumberDispute.open(number: number, accountId: owner.id, reason: "It is my family's home line.", now: clock.now())
+            let notice = Notice(accountId: owner.id, kind: .numberCode, subjectId: dispute.id, params: ["code": code, "phone": number.e164], createdAt: clock.now())
+            try await store.openDispute(dispute, notice: notice)
+            #expect(try await store.disputeCount(accountId: owner.id, since: clock.now().addingTimeInterval(-60)) == 1)
+            let texts = try await store.leaseDueNotices(now: clock.now(), until: clock.now().addingTimeInterval(60), limit: 10)
+            #expect(texts.contains { $0.notice.kind == .numberCode && $0.notice.params["phone"] == number.e164 })
+            #expect(try await store.saveDispute(dispute, now: clock.now()) == nil)
+            _ = try dispute.confirm(code: code, now: clock.now())
+            let suspended = try #require(try await store.saveDispute(dispute, now: clock.now()))
+            #expect(suspended.suspended && !suspended.isPublic)
+            #expect(try await store.dispute(id: dispute.id)?.state == .underReview)
+            #expect(try await store.disputes(state: .underReview, limit: 10).map(\.id) == [dispute.id])
+            try dispute.decide(uphold: true, by: "account:staff", note: "home line", now: clock.now())
+            let cleared = try #require(try await store.saveDispute(dispute, now: clock.now()))
+            #expect(!cleared.suspended && cleared.category == nil && cleared.clearedAt != nil)
+            // Devices saw it labelled, then dropped; the uphold changed nothing more they see.
+            #expect(try await store.labelChanges(market: "ID", since: 0, limit: 10).first?.version == cleared.version)
+            #expect(cleared.version == suspended.version)
+            #expect(try await store.dispute(id: dispute.id)?.decidedBy == "account:staff")
+        }
+    }
+}
