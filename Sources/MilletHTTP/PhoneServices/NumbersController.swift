@@ -31,19 +31,19 @@ struct NumbersController: Sendable {
     }
 
     func addRoutes(to groups: RouteGroups) {
-        groups.devices.post("phone/reports") { request, context in
+        groups.devices.post("devices/phone/reports") { request, context in
             let device = try context.requireDevice()
             let body = try await request.decodeJSON(ReportBody.self, context: context)
             let label = try await desk.report(device, number: body.number, category: body.category, clientIP: context.clientIP)
             return NumberReportedDTO(number: label.number.e164, category: body.category, label: ShownLabelDTO(label, hash: label.number.hash))
                 .with(status: .created)
         }
-        groups.devices.get("phone/lookups/:prefix") { _, context in
+        groups.devices.get("devices/phone/lookups/:prefix") { _, context in
             _ = try context.requireDevice()
             let labels = try await desk.lookup(prefix: try context.parameters.require("prefix"))
             return LabelList(items: labels.map { ShownLabelDTO($0, hash: $0.number.hash) })
         }
-        groups.devices.get("phone/blocklist") { request, context in
+        groups.devices.get("devices/phone/blocklist") { request, context in
             let device = try context.requireDevice()
             let since = try request.uri.queryParameters["since"].map { text -> Int64 in
                 guard let version = Int64(text) else { throw DomainError.invalid(field: "since", "must be a version from an earlier answer, or 0") }
