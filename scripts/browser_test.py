@@ -588,3 +588,61 @@ def test_a_fan_checks_her_phones_warranty_buys_a_screen_plan_and_claims_a_drop(b
     assert b.find_element(By.ID, "case-rule").get_attribute("data-rule") == "plan-screen-12m"
     assert b.find_element(By.ID, "case-status").get_attribute("data-status") == "requested"
     shot(b, "IN-screen-claim")
+
+
+def texted_code(recipient):
+    """The newest six-digit code the SMS sandbox kept for `recipient` (the courier sends every
+    second, so it is read until it is there)."""
+    admin = api("POST", "/api/v1/sessions", {"email": "admin@millet.test", "password": "millet-admin"})["token"]
+
+    def found(_):
+        for message in api("GET", "/api/v1/admin/sandbox/messages?channel=sms", token=admin)["items"]:
+            if message["recipient"] == recipient:
+                codes = [word for word in message["text"].split() if len(word) == 6 and word.isdigit()]
+                if codes:
+                    return codes[0]
+        return False
+    return WebDriverWait(None, 15, poll_frequency=0.5).until(found)
+
+
+def test_an_owner_disputes_her_numbers_label_and_staff_uphold_it(browser):
+    """A fan whose number the crowd labelled as fraud reads how labels work, disputes it, proves
+    the number with the code texted to it (the label is suspended at once) and staff uphold the
+    dispute from the console; the fan's page then says the label is gone."""
+    b = browser
+    number = "+447700900456"
+    log_in(b, "fan@millet.test", "millet-fan")
+    b.get(BASE + "/phone")
+    assert b.find_element(By.ID, "phone-privacy")
+    b.find_element(By.ID, "dispute-start").click()
+    settle(b, lambda d: d.find_elements(By.ID, "dispute-form"))
+    Select(b.find_element(By.NAME, "market")).select_by_value("GB")
+    b.find_element(By.NAME, "number").send_keys("07700 900456")
+    b.find_element(By.NAME, "reason").send_keys("This is my own mobile; I never call strangers.")
+    b.find_element(By.ID, "dispute-send").click()
+    settle(b, lambda d: d.find_elements(By.ID, "code-form"))
+    assert b.find_element(By.ID, "dispute-state").get_attribute("data-state") == "awaiting_code"
+    dispute_page = b.current_url
+    code = texted_code(number)
+    b.find_element(By.NAME, "code").send_keys(code)
+    b.find_element(By.ID, "code-send").click()
+    settle(b, lambda d: d.find_element(By.ID, "dispute-state").get_attribute("data-state") == "under_review")
+    shot(b, "phone-dispute-under-review")
+    assert not b.find_elements(By.ID, "code-form")
+    log_out(b)
+
+    log_in(b, "staff@millet.test", "millet-staff")
+    b.get(BASE + "/staff/phone")
+    row = b.find_element(By.CSS_SELECTOR, "#disputes tr[data-state='under_review']")
+    assert number in row.text
+    row.find_element(By.NAME, "note").send_keys("The owner's own line.")
+    row.find_element(By.CSS_SELECTOR, "button.uphold").click()
+    settle(b, lambda d: d.find_elements(By.CSS_SELECTOR, "#disputes tr[data-state='upheld']"))
+    shot(b, "staff-phone-upheld")
+    log_out(b)
+
+    log_in(b, "fan@millet.test", "millet-fan")
+    b.get(dispute_page)
+    assert b.find_element(By.ID, "dispute-state").get_attribute("data-state") == "upheld"
+    assert b.find_element(By.ID, "dispute-note").text == "The owner's own line."
+    log_out(b)

@@ -116,6 +116,7 @@ struct Serve: AsyncParsableCommand {
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())
             try await scheduleDemoSale(store: store, services: services)
             try await openDemoBoards(store: store)
+            try await DemoData().tagDemoNumbers(store, now: Date())
             logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])
         }
         let app = try await buildApplication(services, host: resolvedHost, port: resolvedPort, logger: logger)

@@ -300,6 +300,14 @@ struct RouteRoleTests: HTTPHarness {
         "GET /staff/rollouts/{id}": .staff,
         "POST /staff/rollouts/{id}/commands": .staff,
         "POST /staff/rollouts/{id}/cancellations": .staff,
+        "GET /phone": .anyone,
+        "GET /phone/disputes/new": .signedIn,
+        "POST /phone/disputes": .signedIn,
+        "GET /phone/disputes/{id}": .signedIn,
+        "POST /phone/disputes/{id}/code": .signedIn,
+        "GET /staff/phone": .staff,
+        "POST /staff/phone/businesses": .staff,
+        "POST /staff/phone/disputes/{id}/decision": .staff,
         "POST /staff/stock/receipts": .staff,
     ]
 

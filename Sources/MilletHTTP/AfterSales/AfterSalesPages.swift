@@ -274,7 +274,7 @@ struct AfterSalesPages {
         values["kinds"] = [ServiceKind.repair, .exchange].map { ["code": $0.rawValue, "label": t["service_kind_\($0.rawValue)"] ?? $0.rawValue, "selected": form["kind"] == $0.rawValue] }
         values["parts"] = PartClass.allCases.map { ["code": $0.rawValue, "label": t["part_\($0.rawValue)"] ?? $0.rawValue, "selected": form["part"] == $0.rawValue] }
         values["grounds"] = [ServiceGround.fault, .accident].map { ["code": $0.rawValue, "label": t["reason_\($0.rawValue)"] ?? $0.rawValue, "selected": form["ground"] == $0.rawValue] }
-        if let error { values["error"] = Self.message(error, strings: t) }
+        if let error { values["error"] = PageKit.refusal(error, strings: t) }
         guard !serial.isEmpty else { return pages.page("warranty", values, chrome: chrome) }
         do {
             let warranty = try await desk.warranty(serial: serial, viewer: viewer)
@@ -303,7 +303,7 @@ struct AfterSalesPages {
             }
             return pages.page("warranty", values, chrome: chrome, status: error == nil ? .ok : .unprocessableContent)
         } catch let lookup as DomainError {
-            values["error"] = Self.message(lookup, strings: t)
+            values["error"] = PageKit.refusal(lookup, strings: t)
             return pages.page("warranty", values, chrome: chrome, status: .notFound)
         }
     }
@@ -318,24 +318,10 @@ struct AfterSalesPages {
              "choices": (0...line.quantity).map { ["n": $0, "selected": String($0) == (form["qty-\(line.skuId)"] ?? (order.lines.count == 1 ? "1" : "0"))] }] as [String: Any]
         }
         values["fault"] = form["reason"] == "fault"
-        if let error { values["error"] = Self.message(error, strings: t) }
+        if let error { values["error"] = PageKit.refusal(error, strings: t) }
         let existing = try await cases.serviceCases(accountId: order.accountId).filter { $0.orderId == order.id }
         values["cases"] = existing.map { row($0, chrome: chrome) }
         values["hasCases"] = !existing.isEmpty
         return pages.page("service-return", values, chrome: chrome, status: error == nil ? .ok : .unprocessableContent)
-    }
-
-    /// A refusal in the page's language, with the rule's own words where it named one.
-    static func message(_ error: DomainError, strings t: [String: String]) -> [String: String] {
-        switch error {
-        case .conflict(let code, let detail), .notEligible(let code, let detail):
-            return ["text": t["error_\(code)"] ?? detail, "detail": t["error_\(code)"] == nil ? "" : detail]
-        case .invalidInput(_, let fields):
-            return ["text": t["error_invalid_input"] ?? "", "detail": fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")]
-        case .notFound:
-            return ["text": t["error_not_found"] ?? "", "detail": ""]
-        default:
-            return ["text": t["error_invalid_input"] ?? "", "detail": ""]
-        }
     }
 }

@@ -78,3 +78,19 @@ extension Request {
         }
     }
 }
+
+extension PageKit {
+    /// A refusal in the page's language, with the rule's own words where it named one.
+    static func refusal(_ error: DomainError, strings t: [String: String]) -> [String: String] {
+        switch error {
+        case .conflict(let code, let detail), .notEligible(let code, let detail):
+            return ["text": t["error_\(code)"] ?? detail, "detail": t["error_\(code)"] == nil ? "" : detail]
+        case .invalidInput(_, let fields):
+            return ["text": t["error_invalid_input"] ?? "", "detail": fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")]
+        case .notFound:
+            return ["text": t["error_not_found"] ?? "", "detail": ""]
+        default:
+            return ["text": t["error_invalid_input"] ?? "", "detail": ""]
+        }
+    }
+}
