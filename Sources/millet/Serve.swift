@@ -68,6 +68,17 @@ struct Serve: AsyncParsableCommand {
         return bytes
     }
 
+    /// The key hotspot passwords are sealed with: `MILLET_HOTSPOT_KEY` (64 hex digits), so a copy
+    /// of the database alone does not open them; without it, a random key made on first start
+    /// and kept in the database.
+    private func hotspotKey(store: SQLStore, logger: Logger) async throws -> [UInt8] {
+        if let hex = Environment.value("MILLET_HOTSPOT_KEY") {
+            guard let bytes = Secrets.unhex(hex), bytes.count == 32 else { throw ValidationError("MILLET_HOTSPOT_KEY must be 64 hex digits") }
+            return bytes
+        }
+        return try await key("hotspot_key", what: "hotspot password key; set MILLET_HOTSPOT_KEY to keep it out of the database", store: store, logger: logger)
+    }
+
     /// The bearer token `/metrics` asks for: `MILLET_METRICS_TOKEN`, or a random one made on first
     /// start and kept in the database.
     private func metricsToken(store: SQLStore, logger: Logger) async throws -> String {
@@ -110,7 +121,8 @@ struct Serve: AsyncParsableCommand {
             allowPrivateReceivers: Environment.value("MILLET_WEBHOOKS_ALLOW_PRIVATE") == "1",
             trustedProxies: try TrustedProxies(trustedProxies ?? Environment.value("MILLET_TRUSTED_PROXIES") ?? ""),
             formKey: try await key("form_token_key", what: "form-token key", store: store, logger: logger),
-            ddiTenant: Environment.value("MILLET_DDI_TENANT") ?? "DEFAULT")
+            ddiTenant: Environment.value("MILLET_DDI_TENANT") ?? "DEFAULT",
+            hotspotKey: try await hotspotKey(store: store, logger: logger))
         if fresh && !noDemo {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())

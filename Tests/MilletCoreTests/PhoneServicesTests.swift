@@ -113,3 +113,40 @@ struct PhoneServicesTests {
         #expect(throws: DomainError.self) { try NumberDispute.open(number: number, accountId: "owner", reason: "short", now: now) }
     }
 }
+
+/// What a shared hotspot accepts, and its sealed password.
+struct HotspotTests {
+    let device = Device(id: "dev", number: 1, serial: "S-1", modelId: "m", marketCode: "ES", channel: .stable, version: "1.0.0",
+                        registeredAt: Date(), lastSeenAt: nil, ownerAccountId: "owner", orderId: nil, warrantyStartsAt: nil)
+    let seal = HotspotSeal(key: Array(repeating: 1, count: 32))
+
+    @Test func aPasswordIsSealedForItsOwnHotspotOnly() throws {
+        let hotspot = try Hotspot.share(device: device, ssid: "Cafe", bssid: "3C:22:FB:01:02:03", latitude: 40.4, longitude: -3.7,
+                                        password: "secret-password", seal: seal, now: Date())
+        #expect(hotspot.bssid == "3c:22:fb:01:02:03" && !hotspot.sealedPassword.contains("secret"))
+        #expect(seal.open(hotspot.sealedPassword, hotspotId: hotspot.id) == "secret-password")
+        #expect(seal.open(hotspot.sealedPassword, hotspotId: "another") == nil)
+        #expect(HotspotSeal(key: Array(repeating: 2, count: 32)).open(hotspot.sealedPassword, hotspotId: hotspot.id) == nil)
+        let open = try Hotspot.share(device: device, ssid: "Free", bssid: "3c:22:fb:01:02:04", latitude: 0, longitude: 0, password: "", seal: seal, now: Date())
+        #expect(open.sealedPassword.isEmpty && seal.open("", hotspotId: open.id) == "")
+    }
+
+    @Test(arguments: [
+        ("", "3c:22:fb:01:02:03", 40.0, 3.0, "password1"), (String(repeating: "x", count: 33), "3c:22:fb:01:02:03", 40.0, 3.0, "password1"),
+        ("Cafe", "3c:22:fb:01:02", 40.0, 3.0, "password1"), ("Cafe", "zz:22:fb:01:02:03", 40.0, 3.0, "password1"),
+        ("Cafe", "3c:22:fb:01:02:03", 91.0, 3.0, "password1"), ("Cafe", "3c:22:fb:01:02:03", 40.0, 181.0, "password1"),
+        ("Cafe", "3c:22:fb:01:02:03", 40.0, 3.0, "short"), ("Cafe", "3c:22:fb:01:02:03", Double.nan, 3.0, "password1"),
+    ])
+    func whatIsNoHotspotIsRefused(ssid: String, bssid: String, latitude: Double, longitude: Double, password: String) {
+        #expect(throws: DomainError.self) {
+            try Hotspot.share(device: device, ssid: ssid, bssid: bssid, latitude: latitude, longitude: longitude, password: password, seal: seal, now: Date())
+        }
+    }
+
+    @Test func distancesAreMetresOnTheEarth() throws {
+        let sol = try Hotspot.share(device: device, ssid: "Sol", bssid: "3c:22:fb:01:02:03", latitude: 40.4168, longitude: -3.7038, password: "", seal: seal, now: Date())
+        // Puerta del Sol to Plaza Mayor, about 335 m; Madrid to Barcelona, about 505 km.
+        #expect(abs(sol.distance(toLatitude: 40.4155, longitude: -3.7074) - 335) < 30)
+        #expect(abs(sol.distance(toLatitude: 41.3874, longitude: 2.1686) / 1000 - 505) < 5)
+    }
+}

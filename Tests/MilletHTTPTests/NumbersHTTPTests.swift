@@ -129,4 +129,74 @@ struct NumbersHTTPTests: HTTPHarness {
             #expect(spanish.count == 1 && spanish[0]["businessName"] as? String == "Tienda Ejemplo")
         }
     }
+
+    /// A hotspot shared from a device reaches devices nearby with its password, never a person;
+    /// its owner revokes it from the account and devices drop it; one nobody connects to for 30
+    /// days is hidden, one with connections stays.
+    @Test func aSharedHotspotReachesDevicesNearbyAndIsDroppedWhenRevokedOrIdle() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let tokens = try await phones(client, staff: staff, market: "ES", serials: ["ES-WIFI-1", "ES-WIFI-2", "ES-WIFI-3"])
+            let here = "latitude=40.4170&longitude=-3.7040&radius=2000"
+            func share(_ device: Int, _ ssid: String, password: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: "/api/v1/devices/wifi/hotspots", method: .post, headers: bearer(tokens[device]), body: json([
+                    "ssid": ssid, "bssid": "3c:22:fb:01:02:0\(device)", "latitude": 40.4168, "longitude": -3.7038, "password": password,
+                ])) { ($0.status, String(buffer: $0.body)) }
+            }
+            func get(_ path: String, device: Int = 1) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: "/api/v1/devices/wifi/\(path)", method: .get, headers: bearer(tokens[device])) { ($0.status, (try? decode($0)) ?? [:]) }
+            }
+            let shared = try await share(0, "Cafe Sol", password: "cafe-secret-1")
+            #expect(shared.0 == .created && !shared.1.contains("cafe-secret-1"))
+            #expect(try await share(0, "Cafe Sol", password: "short").0 == .unprocessableContent)
+            // The owner's account shares one too (its device linked to the fan).
+            let fanId = try #require(try await services.accounts.account(email: "fan@millet.test")).id
+            let registered = try #require(try await services.devices.device(serial: "ES-WIFI-3"))
+            let linked = Device(id: registered.id, number: registered.number, serial: registered.serial, modelId: registered.modelId, marketCode: "ES",
+                                channel: .stable, version: registered.version, registeredAt: registered.registeredAt, lastSeenAt: nil, ownerAccountId: fanId,
+                                orderId: nil, warrantyStartsAt: nil)
+            let library = try await services.hotspots.share(linked, ssid: "Biblioteca", bssid: "3c:22:fb:01:02:09", latitude: 40.4172, longitude: -3.7045,
+                                                            password: "library-secret")
+            let nearby = try await get("hotspots?\(here)")
+            let found = try #require(nearby.1["items"] as? [[String: Any]])
+            #expect(Set(found.compactMap { $0["password"] as? String }) == ["cafe-secret-1", "library-secret"])
+            let first = try await get("changes?\(here)&since=0")
+            let version = try #require(first.1["version"] as? Int)
+            #expect((first.1["items"] as? [[String: Any]])?.count == 2 && (first.1["dropped"] as? [String])?.isEmpty == true)
+            // Bad input changes nothing.
+            #expect(try await get("hotspots?latitude=40.4").0 == .unprocessableContent)
+            #expect(try await get("hotspots?latitude=40.4&longitude=-3.7&radius=50000").0 == .unprocessableContent)
+            #expect(try await get("changes?\(here)&since=-1").0 == .unprocessableContent)
+            #expect(try await get("hotspots?latitude=north&longitude=-3.7").0 == .unprocessableContent)
+
+            // People never see a password: the owner's list, and the revocation's answer.
+            let mine = try await client.execute(uri: "/api/v1/me/hotspots", method: .get, headers: bearer(fan)) { String(buffer: $0.body) }
+            #expect(mine.contains("Biblioteca") && !mine.contains("library-secret") && !mine.contains("sealed"))
+            try await client.execute(uri: "/api/v1/devices/wifi/hotspots/\(library.id)", method: .delete, headers: bearer(tokens[1])) { #expect($0.status == .forbidden) }
+            let cafeId = try #require(found.first { $0["ssid"] as? String == "Cafe Sol" }?["id"] as? String)
+            try await client.execute(uri: "/api/v1/me/hotspots/\(cafeId)", method: .delete, headers: bearer(fan)) { #expect($0.status == .notFound) }
+            let revoked = try await client.execute(uri: "/api/v1/me/hotspots/\(library.id)", method: .delete, headers: bearer(fan)) { String(buffer: $0.body) }
+            #expect(revoked.contains("\"revoked\":true") && !revoked.contains("library-secret"))
+            let afterRevoke = try await get("changes?\(here)&since=\(version)")
+            #expect(afterRevoke.1["dropped"] as? [String] == [library.id])
+            #expect((try await get("hotspots?\(here)").1["items"] as? [[String: Any]])?.count == 1)
+
+            // 20 days on, someone connects to the cafe; 31 days after sharing, a second one nobody used is hidden, the cafe stays.
+            let quiet = try await share(2, "Quiet", password: "")
+            #expect(quiet.0 == .created)
+            let quietId = try #require((try JSONSerialization.jsonObject(with: Data(quiet.1.utf8)) as? [String: Any])?["id"] as? String)
+            clock.advance(by: 20 * 86_400)
+            try await client.execute(uri: "/api/v1/devices/wifi/hotspots/\(cafeId)/connections", method: .post, headers: bearer(tokens[1]),
+                                     body: json(["success": true])) { #expect($0.status == .noContent) }
+            clock.advance(by: 11 * 86_400)
+            #expect(try await services.hotspots.hideIdle() == 1)
+            let idle = try await get("changes?\(here)&since=\(try #require(afterRevoke.1["version"] as? Int))")
+            #expect(idle.1["dropped"] as? [String] == [quietId])
+            #expect((try await get("hotspots?\(here)").1["items"] as? [[String: Any]])?.compactMap { $0["ssid"] as? String } == ["Cafe Sol"])
+            try await client.execute(uri: "/api/v1/devices/wifi/hotspots/\(quietId)/connections", method: .post, headers: bearer(tokens[1]),
+                                     body: json(["success": true])) { #expect($0.status == .notFound) }
+        }
+    }
 }

@@ -5,4 +5,4 @@ public typealias MilletStore = UnitOfWork & MarketRepository & AccountRepository
     & CommunityRepository & ReleaseRepository & DiscussionRepository & ModerationRepository & StandingRepository
     & CommunitySearch & FCodeGrantRepository & WebhookRepository & DeviceRepository & FirmwareRepository
     & ServiceRuleRepository & ServiceCaseRepository & ServiceCentreRepository & SparePartRepository & ServicePlanRepository & OutboxFigures
-    & DDIGatewayRepository & DeviceAttributeRepository & DDICancellationRepository & NumberRepository
+    & DDIGatewayRepository & DeviceAttributeRepository & DDICancellationRepository & NumberRepository & HotspotRepository

@@ -71,6 +71,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, images: services.images, releases: services.releases, clock: services.clock).addRoutes(to: api)
     DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
     NumbersController(desk: services.numbers).addRoutes(to: api)
+    HotspotsController(desk: services.hotspots).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
     // Last: its first part is a parameter (the tenant), so every other route is tried first.
@@ -144,7 +145,7 @@ public func buildApplication(
             SessionService(authenticator: services.authenticator, logger: logger),
             MessageService(courier: services.courier, logger: logger),
             ServiceDeadlineService(desk: services.serviceDesk, logger: logger),
-            NumberLapseService(numbers: services.numbers, logger: logger),
+            PhoneServicesSchedule(numbers: services.numbers, hotspots: services.hotspots, logger: logger),
         ],
         logger: logger)
 }

@@ -33,6 +33,7 @@ public struct MilletServices: Sendable {
     /// hawkBit's device API over the same rollouts.
     public let ddi: DDIDesk
     public let numbers: NumberDesk
+    public let hotspots: HotspotDesk
     /// What stored firmware images say of themselves, and their other digests.
     public let images = ImageFacts()
     /// Firmware images on disk, by SHA-256.
@@ -107,7 +108,8 @@ public struct MilletServices: Sendable {
         email: (any EmailTransport)? = nil, sms: (any SMSProvider)? = nil, publicURL: String = "http://127.0.0.1:8080",
         deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20, metricsToken: String = Secrets.hex(bytes: 16),
         allowPrivateReceivers: Bool = false, trustedProxies: TrustedProxies = TrustedProxies(),
-        formKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!, ddiTenant: String = "DEFAULT"
+        formKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!, ddiTenant: String = "DEFAULT",
+        hotspotKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!
     ) {
         self.trustedProxies = trustedProxies
         self.formKey = formKey
@@ -140,6 +142,7 @@ public struct MilletServices: Sendable {
         self.updates = FirmwareUpdates(devices: store, firmware: store, clock: clock, policy: checkInPolicy)
         self.ddi = DDIDesk(updates: updates, devices: store, firmware: store, gateways: store, attributes: store, cancellations: store, clock: clock, tenant: ddiTenant)
         self.numbers = NumberDesk(numbers: store, clock: clock)
+        self.hotspots = HotspotDesk(hotspots: store, seal: HotspotSeal(key: hotspotKey), clock: clock)
         self.firmwareFiles = FirmwareFiles(directory: firmwareDirectory)
         self.communityDesk = CommunityDesk(
             community: store, discussion: store, moderation: store, standings: store, releases: store, postingPolicy: postingPolicy,

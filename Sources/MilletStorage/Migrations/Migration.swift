@@ -63,6 +63,7 @@ extension SQLStore {
         .deviceAttributes,
         .ddiCancellations,
         .phoneNumbers,
+        .hotspots,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
