@@ -4,10 +4,10 @@ import Logging
 import MilletBench
 import MilletHTTP
 
-/// `millet bench flash-sale | ota | live | logins`: measured figures for BENCHMARKS.md.
+/// `millet bench flash-sale | ota | live | logins | lookup`: measured figures for BENCHMARKS.md.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self, Live.self, Logins.self])
+        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self, Live.self, Logins.self, Lookup.self])
 
     /// Progress lines, written straight to the descriptor so they show as they happen even in a pipe.
     static let say: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
@@ -79,6 +79,35 @@ struct Bench: AsyncParsableCommand {
                          r.bytesPerDevice, Double(r.residentBytesBefore) / 1e6, Double(r.residentBytesAfter) / 1e6, r.indexLoadSeconds))
             print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); check-ins written: \(r.checkInsWritten)")
             guard r.outcomes.keys.allSatisfy({ $0 == "200" }) else { throw ExitCode.failure }
+        }
+    }
+
+    struct Lookup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lookup",
+            abstract: "Private number lookups by hash prefix among millions of labelled numbers, against /health/live; memory per number and a day's blocklist delta.")
+
+        @Option(help: "Labelled numbers in the store.") var numbers = 10_000_000
+        @Option(help: "Lookups to send.") var lookups = 400_000
+        @Option(help: "Connections.") var connections = 64
+        @Option(help: "Rounds, each lookups after as many GET /health/live.") var rounds = 4
+        @Option(help: "New labels in a day, in the phone's market, for the delta.") var dailyChanges = 2_000
+        @Option(help: "Folder for lookup.json and lookup.svg.") var out = "build/bench"
+
+        func run() async throws {
+            Bench.bootstrapLogging()
+            let r = try await LookupBench(
+                options: .init(numbers: numbers, lookups: lookups, connections: connections, rounds: rounds, dailyChanges: dailyChanges, out: out),
+                say: Bench.say
+            ).run()
+            print("")
+            print(String(format: "imported %d labelled numbers in %.0f s; database %.0f bytes a number", numbers, r.importSeconds, r.databaseBytesPerNumber))
+            print(String(format: "HTTP ceiling (GET /health/live):  %10.0f requests/s   %@", r.ceilingPerSecond, r.ceiling.line))
+            print(String(format: "lookups by 5-hex-digit prefix:    %10.0f requests/s   %@", r.lookupsPerSecond, r.lookups.line))
+            print(String(format: "ratio to the ceiling:             %10.2f   (CPU ratio %.2f; %.1f labels an answer)", r.ratio, r.cpuRatio, r.labelsPerAnswer))
+            print(String(format: "resident memory:                  %10.0f MB, %.1f bytes a number", Double(r.residentBytes) / 1e6, r.residentBytesPerNumber))
+            print(String(format: "a day's delta (%d new labels):    %10d bytes, %.1f bytes a label", r.deltaEntries, r.deltaBytes, r.deltaBytesPerEntry))
+            guard r.deltaEntries == dailyChanges else { throw ExitCode.failure }
         }
     }
 

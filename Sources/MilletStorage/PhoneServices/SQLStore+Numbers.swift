@@ -176,3 +176,40 @@ extension SQLStore {
             note: try row.optionalString("note"))
     }
 }
+
+extension SQLStore {
+    /// Stores labels as given (a list imported in bulk: a regulator's published fraud numbers, or
+    /// a benchmark's millions), each with the next version, in one transaction; a number already
+    /// labelled is left as it is. Answers how many were stored.
+    @discardableResult
+    public func importLabels(_ labels: [NumberLabel], now: Date) async throws -> Int {
+        guard !labels.isEmpty else { return 0 }
+        return try await sqlTransaction { db in
+            guard let row = try await db.raw("""
+                UPDATE number_label_version SET value = value + \(bind: Int64(labels.count)) WHERE id = 1 RETURNING value
+                """).first() else { throw DomainError.notFound(what: "label version") }
+            let first = try row.int("value") - Int64(labels.count) + 1
+            var stored = 0
+            // 2000 rows of 11 values stay under SQLite's 32766 bound parameters.
+            for start in stride(from: 0, to: labels.count, by: 2000) {
+                let slice = labels[start..<min(start + 2000, labels.count)]
+                var values: [SQLQueryString] = []
+                for (offset, label) in slice.enumerated() {
+                    values.append("""
+                        (\(bind: label.number.hash), \(bind: label.number.e164), \(bind: label.number.market ?? "XX"), \(bind: label.category?.rawValue),
+                         \(bind: Int64(label.confidenceBasisPoints)), \(bind: Int64(label.reporters)), \(bind: label.expiresAt?.millis),
+                         \(bind: label.businessName), 0, \(bind: first + Int64(start + offset)), \(bind: now.millis))
+                        """)
+                }
+                stored += try await db.raw("""
+                    INSERT INTO number_labels (number_hash, e164, market, category, confidence_bp, reporters, expires_at, business_name,
+                        suspended, version, updated_at)
+                    VALUES \(values.joined(separator: ", "))
+                    ON CONFLICT (number_hash) DO NOTHING
+                    RETURNING number_hash
+                    """).all().count
+            }
+            return stored
+        }
+    }
+}
