@@ -608,7 +608,7 @@ def texted_code(recipient):
 def test_an_owner_disputes_her_numbers_label_and_staff_uphold_it(browser):
     """A fan whose number the crowd labelled as fraud reads how labels work, disputes it, proves
     the number with the code texted to it (the label is suspended at once) and staff uphold the
-    dispute from the console; the fan's page then says the label is gone."""
+    dispute from the console; the fan's page then says it was upheld, with the staff's note."""
     b = browser
     number = "+447700900456"
     log_in(b, "fan@millet.test", "millet-fan")

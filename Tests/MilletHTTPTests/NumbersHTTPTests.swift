@@ -46,7 +46,8 @@ struct NumbersHTTPTests: HTTPHarness {
             // One report is the reporter's alone; two more, from other people on other networks, label it.
             let first = try await report(0, "07700 900123", "fraud")
             #expect(first.0 == .created && first.1["number"] as? String == "+447700900123")
-            #expect((first.1["label"] as? [String: Any])?["category"] == nil)
+            let firstLabel = try #require(first.1["label"] as? [String: Any])
+            #expect(firstLabel["category"] == nil && firstLabel["confidence"] as? Int == 0 && firstLabel["hash"] as? String == scam.hash)
             for (device, ip) in [(1, "10.0.2.9"), (2, "10.0.3.9")] {
                 let phone = try #require(try await services.devices.device(serial: "GB-PHONE-\(device + 1)"))
                 _ = try await services.numbers.report(phone, number: "+44 7700 900123", category: "harassment", clientIP: ip)
@@ -85,6 +86,12 @@ struct NumbersHTTPTests: HTTPHarness {
             let text = try #require(texts.first { $0.recipient == "+447700900123" })
             let code = try #require(text.text.split(separator: " ").first { $0.count == 6 && $0.allSatisfy(\.isNumber) }.map(String.init))
             #expect(try await services.sandboxMessages.sandboxMessages(channel: .email, limit: 50).allSatisfy { !$0.text.contains(code) })
+            let fanId = try #require(try await services.accounts.account(email: "fan@millet.test")).id
+            let coded = try await services.notices.notices(accountId: fanId, limit: 10).first { $0.notice.kind == .numberCode }
+            #expect(coded?.email == .skipped && coded?.sms == .sent && coded?.notice.params["code"] == nil)
+            // Another fan may not open a second dispute of the number while this one is open.
+            #expect(try await dispute(["number": "07700 900123", "market": "GB", "reason": "That number is mine, not hers."],
+                                      as: try await logIn(client, "admin@millet.test", "millet-admin")).0 == .conflict)
             func confirm(_ code: String, as token: String) async throws -> (HTTPResponse.Status, [String: Any]) {
                 try await client.execute(uri: "/api/v1/phone/disputes/\(id)/code", method: .post, headers: bearer(token), body: json(["code": code])) {
                     ($0.status, (try? decode($0)) ?? [:])
@@ -113,8 +120,8 @@ struct NumbersHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/staff/phone/disputes/\(id)/decision", method: .post, headers: bearer(staff), body: json(["uphold": false])) {
                 #expect($0.status == .conflict)
             }
-            let mine = try await client.execute(uri: "/api/v1/phone/disputes/\(id)", method: .get, headers: bearer(fan)) { try decode($0) }
-            #expect(mine["state"] as? String == "upheld" && mine["note"] as? String == "the owner's own line")
+            let mine = try await client.execute(uri: "/api/v1/phone/disputes/\(id)", method: .get, headers: bearer(fan)) { ($0.status, try decode($0)) }
+            #expect(mine.0 == .ok && mine.1["state"] as? String == "upheld" && mine.1["note"] as? String == "the owner's own line")
 
             // A verified business shows its name to the devices of its market.
             let spain = try await phones(client, staff: staff, market: "ES", serials: ["ES-PHONE-1"])
@@ -169,6 +176,8 @@ struct NumbersHTTPTests: HTTPHarness {
             #expect(try await get("hotspots?latitude=40.4").0 == .unprocessableContent)
             #expect(try await get("hotspots?latitude=40.4&longitude=-3.7&radius=50000").0 == .unprocessableContent)
             #expect(try await get("changes?\(here)&since=-1").0 == .unprocessableContent)
+            #expect(try await get("changes?\(here)&since=1e19").0 == .unprocessableContent)
+            #expect(try await get("changes?\(here)&since=1.5").0 == .unprocessableContent)
             #expect(try await get("hotspots?latitude=north&longitude=-3.7").0 == .unprocessableContent)
 
             // People never see a password: the owner's list, and the revocation's answer.

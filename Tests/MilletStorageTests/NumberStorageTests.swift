@@ -49,32 +49,73 @@ extension StorageConformanceTests {
         }
     }
 
-    /// Opening a dispute writes its SMS notice with it; proven, the label is suspended; upheld,
-    /// its reports stop counting; each step devices must see moves the version.
+    /// Opening a dispute writes its SMS notice with it, one open dispute a number at a time;
+    /// proven, the label is suspended; upheld, its reports stop counting; each step devices must
+    /// see moves the version; a rejected dispute keeps the number from being disputed again soon.
     @Test(arguments: Backends.all) func aDisputeSuspendsThenClearsALabel(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let number = PhoneNumber(e164: "+6281234567890")!
             for device in ["d1", "d2", "d3"] { _ = try await store.recordReport(numberReport(number, device), now: clock.now()) }
             let owner = try #require(try await store.account(email: "fan@millet.test"))
-            var (dispute, code) = try NumberDispute.open(number: number, accountId: owner.id, reason: "It is my family's home line.", now: clock.now())
-            let notice = Notice(accountId: owner.id, kind: .numberCode, subjectId: dispute.id, params: ["code": code, "phone": number.e164], createdAt: clock.now())
-            try await store.openDispute(dispute, notice: notice)
-            #expect(try await store.disputeCount(accountId: owner.id, since: clock.now().addingTimeInterval(-60)) == 1)
+            let other = try #require(try await store.account(email: "moderator@millet.test"))
+            func open(_ account: Account) throws -> (NumberDispute, String, Notice) {
+                let (dispute, code) = try NumberDispute.open(number: number, accountId: account.id, reason: "It is my family's home line.", now: clock.now())
+                let notice = Notice(accountId: account.id, kind: .numberCode, subjectId: dispute.id, params: ["code": code, "phone": number.e164],
+                                    createdAt: clock.now())
+                return (dispute, code, notice)
+            }
+            let (dispute, code, notice) = try open(owner)
+            try await store.openDispute(dispute, notice: notice, perDay: 5, now: clock.now())
             let texts = try await store.leaseDueNotices(now: clock.now(), until: clock.now().addingTimeInterval(60), limit: 10)
             #expect(texts.contains { $0.notice.kind == .numberCode && $0.notice.params["phone"] == number.e164 })
-            #expect(try await store.saveDispute(dispute, now: clock.now()) == nil)
-            _ = try dispute.confirm(code: code, now: clock.now())
-            let suspended = try #require(try await store.saveDispute(dispute, now: clock.now()))
-            #expect(suspended.suspended && !suspended.isPublic)
-            #expect(try await store.dispute(id: dispute.id)?.state == .underReview)
+            // A second dispute of the number waits its turn, whoever opens it.
+            let (second, _, secondNotice) = try open(other)
+            await #expect(throws: DomainError.conflict(code: "dispute_open", message: "another dispute of this number is open")) {
+                try await store.openDispute(second, notice: secondNotice, perDay: 5, now: clock.now())
+            }
+            let wrong = code == "000000" ? "111111" : "000000"
+            let (outcome, _) = try await store.changeDispute(id: dispute.id, now: clock.now()) { try $0.confirm(code: wrong, now: clock.now()) }
+            let stillShown = try #require(try await store.label(number: number))
+            #expect(outcome == .wrong(triesLeft: 4) && !stillShown.suspended)
+            let (proven, underReview) = try await store.changeDispute(id: dispute.id, now: clock.now()) { try $0.confirm(code: code, now: clock.now()) }
+            let suspended = try #require(try await store.label(number: number))
+            #expect(proven == .proven && underReview.state == .underReview && suspended.suspended && !suspended.isPublic)
             #expect(try await store.disputes(state: .underReview, limit: 10).map(\.id) == [dispute.id])
-            try dispute.decide(uphold: true, by: "account:staff", note: "home line", now: clock.now())
-            let cleared = try #require(try await store.saveDispute(dispute, now: clock.now()))
+            // A step that throws changes nothing.
+            await #expect(throws: DomainError.self) {
+                _ = try await store.changeDispute(id: dispute.id, now: clock.now()) { try $0.confirm(code: code, now: clock.now()) }
+            }
+            _ = try await store.changeDispute(id: dispute.id, now: clock.now()) { try $0.decide(uphold: true, by: "account:staff", note: "home line", now: clock.now()) }
+            let cleared = try #require(try await store.label(number: number))
             #expect(!cleared.suspended && cleared.category == nil && cleared.clearedAt != nil)
             // Devices saw it labelled, then dropped; the uphold changed nothing more they see.
             #expect(try await store.labelChanges(market: "ID", since: 0, limit: 10).first?.version == cleared.version)
             #expect(cleared.version == suspended.version)
             #expect(try await store.dispute(id: dispute.id)?.decidedBy == "account:staff")
+
+            // Labelled again, disputed and rejected: the number is not disputed again for 90 days.
+            clock.advance(by: 60)
+            for device in ["d4", "d5", "d6"] { _ = try await store.recordReport(numberReport(number, device), now: clock.now()) }
+            let (third, thirdCode, thirdNotice) = try open(other)
+            try await store.openDispute(third, notice: thirdNotice, perDay: 5, now: clock.now())
+            _ = try await store.changeDispute(id: third.id, now: clock.now()) { try $0.confirm(code: thirdCode, now: clock.now()) }
+            _ = try await store.changeDispute(id: third.id, now: clock.now()) { try $0.decide(uphold: false, by: "account:staff", note: nil, now: clock.now()) }
+            #expect(try await store.label(number: number)?.isPublic == true)
+            let (fourth, _, fourthNotice) = try open(owner)
+            await #expect(throws: DomainError.conflict(code: "dispute_rejected", message: "a dispute of this number was rejected lately")) {
+                try await store.openDispute(fourth, notice: fourthNotice, perDay: 5, now: clock.now())
+            }
+            await #expect(throws: DomainError.throttled(retryAfterSeconds: 3600)) {
+                try await store.openDispute(fourth, notice: fourthNotice, perDay: 1, now: clock.now())
+            }
         }
+    }
+
+    /// A business's name shows even while a dispute suspends the crowd's label.
+    @Test func aBusinessNameShowsThroughASuspension() {
+        var label = NumberLabel(number: PhoneNumber(e164: "+34612345678")!, category: .sales, confidenceBasisPoints: 4000, suspended: true)
+        #expect(!label.isPublic && label.shown.category == nil)
+        label.businessName = "Tienda"
+        #expect(label.isPublic && label.shown.businessName == "Tienda" && label.shown.category == nil)
     }
 }

@@ -121,8 +121,12 @@ public struct LookupBench: Sendable {
                 }
 
                 // A day: the blocklist's version now, a day's new labels, and the delta a phone fetches.
-                // The import gave versions 1 to `numbers`, in order: a phone in step has the last.
-                let since = Int64(options.numbers)
+                // The import gave versions 1 to `numbers`, in order: a phone in step has the last,
+                // as the page after the one before it says.
+                let last = try await json.object("GET", "/api/v1/devices/phone/blocklist?since=\(options.numbers - 1)", token: token)
+                guard let since = (last["version"] as? NSNumber)?.int64Value, (last["items"] as? [Any])?.count == 1, since == Int64(options.numbers) else {
+                    throw BenchError.failed("the blocklist does not end at the last imported label")
+                }
                 say("labelling \(options.dailyChanges) more numbers, a day's worth, and fetching the blocklist delta")
                 let day = (options.numbers..<(options.numbers + options.dailyChanges)).map { Self.label($0, now: clock.now()) }
                 try await store.importLabels(day, now: clock.now())

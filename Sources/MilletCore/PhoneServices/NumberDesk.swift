@@ -65,34 +65,33 @@ public struct NumberDesk: Sendable {
             check.requireLength(name, 2...80, "name", "must be 2 to 80 characters")
             try check.check()
         }
-        return try await numbers.setBusiness(number: number, name: name?.isEmpty == true ? nil : name, now: clock.now())
+        return try await numbers.setBusiness(number: number, name: name, now: clock.now())
     }
 
     /// An owner disputes a number's public label: the dispute waits for the code texted to the
     /// number. `conflict(not_labelled)` when no crowd label is shown for it (a suspended one
-    /// waits for staff already), `throttled` past ``disputesPerDay``.
+    /// waits for staff already), `conflict(dispute_open)` while another dispute of it is open,
+    /// `conflict(dispute_rejected)` within 90 days of a rejected one, `throttled` past
+    /// ``disputesPerDay``.
     public func openDispute(_ account: Account, number text: String, market: String, reason: String) async throws -> NumberDispute {
         let number = try PhoneNumber(text, market: market)
         let now = clock.now()
         guard let label = try await numbers.label(number: number), label.isPublic, label.businessName == nil else {
             throw DomainError.conflict(code: "not_labelled", message: "no label is shown for this number")
         }
-        guard try await numbers.disputeCount(accountId: account.id, since: now.addingTimeInterval(-86_400)) < Self.disputesPerDay else {
-            throw DomainError.throttled(retryAfterSeconds: 3600)
-        }
         let (dispute, code) = try NumberDispute.open(number: number, accountId: account.id, reason: reason, now: now)
         let notice = Notice(accountId: account.id, kind: .numberCode, subjectId: dispute.id, params: ["code": code, "phone": number.e164], createdAt: now)
-        try await numbers.openDispute(dispute, notice: notice)
+        try await numbers.openDispute(dispute, notice: notice, perDay: Self.disputesPerDay, now: now)
         return dispute
     }
 
     /// The owner gives back the code: proven, the label is suspended at once and the dispute goes
-    /// to staff; `invalid(code)` for a wrong code (tries are counted), `conflict(code_lapsed)`
-    /// once it is late or wrong too often.
+    /// to staff; `invalid(code)` for a wrong code (each counted, one at a time),
+    /// `conflict(code_lapsed)` once it is late or wrong too often.
     public func confirm(_ account: Account, disputeId: String, code: String) async throws -> NumberDispute {
-        var dispute = try await ownDispute(account, id: disputeId)
-        let outcome = try dispute.confirm(code: code, now: clock.now())
-        try await numbers.saveDispute(dispute, now: clock.now())
+        _ = try await ownDispute(account, id: disputeId)
+        let now = clock.now()
+        let (outcome, dispute) = try await numbers.changeDispute(id: disputeId, now: now) { dispute in try dispute.confirm(code: code, now: now) }
         switch outcome {
         case .proven: return dispute
         case .wrong(let left): throw DomainError.invalid(field: "code", "is not the code sent to the number (\(left) tries left)")
@@ -109,15 +108,14 @@ public struct NumberDesk: Sendable {
     /// Staff uphold (the label's reports until now stop counting) or reject (the label shows
     /// again) a proven dispute.
     public func decide(disputeId: String, uphold: Bool, staff: String, note: String?) async throws -> NumberDispute {
-        guard var dispute = try await numbers.dispute(id: disputeId) else { throw DomainError.notFound(what: "dispute") }
-        try dispute.decide(uphold: uphold, by: staff, note: note, now: clock.now())
-        try await numbers.saveDispute(dispute, now: clock.now())
-        return dispute
+        guard try await numbers.dispute(id: disputeId) != nil else { throw DomainError.notFound(what: "dispute") }
+        let now = clock.now()
+        return try await numbers.changeDispute(id: disputeId, now: now) { dispute in try dispute.decide(uphold: uphold, by: staff, note: note, now: now) }.1
     }
 
-    /// Disputes for staff, newest first.
-    public func disputes(state: DisputeState?) async throws -> [NumberDispute] {
-        try await numbers.disputes(state: state, limit: 200)
+    /// Disputes for staff: those under review oldest first (the queue), others newest first.
+    public func disputes(state: DisputeState?, limit: Int = 200) async throws -> [NumberDispute] {
+        try await numbers.disputes(state: state, limit: limit)
     }
 
     /// A number's label, for staff.

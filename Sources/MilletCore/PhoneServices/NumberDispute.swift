@@ -36,6 +36,14 @@ public struct NumberDispute: Hashable, Sendable {
     /// How long the SMS code is good for, and how many wrong tries lapse it.
     public static let codeLifetime: TimeInterval = 15 * 60
     public static let maxAttempts = 5
+    /// How long after staff reject a dispute no new one is taken for the number: else whoever
+    /// holds it could keep its label suspended by disputing again.
+    public static let rejectionStands: TimeInterval = 90 * 86_400
+
+    /// Whether it holds the number's turn: waiting for a code still good, or for staff.
+    public func isOpen(at now: Date) -> Bool {
+        state == .underReview || (state == .awaitingCode && now < codeExpiresAt && attempts < Self.maxAttempts)
+    }
 
     public init(
         id: String, number: PhoneNumber, accountId: String, state: DisputeState, reason: String, codeHash: String, attempts: Int,

@@ -39,12 +39,17 @@ public struct NumberLabel: Hashable, Sendable {
         self.version = version
     }
 
-    /// Whether devices see anything for this number.
-    public var isPublic: Bool { !suspended && (businessName != nil || category != nil) }
+    /// Whether devices see anything for this number: a business's name always, the crowd's label
+    /// unless it is suspended.
+    public var isPublic: Bool { businessName != nil || (!suspended && category != nil) }
 
-    /// What devices see, compared to decide whether the version moves.
-    public var shown: Shown { Shown(category: isPublic && businessName == nil ? category : nil, businessName: isPublic ? businessName : nil,
-                                    confidenceBasisPoints: isPublic && businessName == nil && category != nil ? confidenceBasisPoints : 0) }
+    /// What devices see, compared to decide whether the version moves: the business's name, else
+    /// the crowd's category and confidence while not suspended.
+    public var shown: Shown {
+        if let businessName { return Shown(category: nil, businessName: businessName, confidenceBasisPoints: 0) }
+        guard !suspended, let category else { return Shown(category: nil, businessName: nil, confidenceBasisPoints: 0) }
+        return Shown(category: category, businessName: nil, confidenceBasisPoints: confidenceBasisPoints)
+    }
 
     public struct Shown: Hashable, Sendable {
         public let category: CallCategory?

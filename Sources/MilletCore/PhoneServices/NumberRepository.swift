@@ -7,7 +7,8 @@ public protocol NumberRepository: Sendable {
     /// number's label (``NumberLabel/reassessed(_:now:)``), in one transaction; answers the label.
     func recordReport(_ report: NumberReport, now: Date) async throws -> NumberLabel
     func label(number: PhoneNumber) async throws -> NumberLabel?
-    /// Labels whose number's hash starts with `hashPrefix` (lowercase hex).
+    /// The shown labels (``NumberLabel/isPublic``) whose number's hash starts with `hashPrefix`
+    /// (lowercase hex), at most 1000.
     func labels(hashPrefix: String) async throws -> [NumberLabel]
     /// Labels of numbers with the market's calling code changed after version `since`, by
     /// version, at most `limit`.
@@ -18,17 +19,19 @@ public protocol NumberRepository: Sendable {
     /// Names the business a number belongs to, or with `nil` no longer; answers the label.
     func setBusiness(number: PhoneNumber, name: String?, now: Date) async throws -> NumberLabel
 
-    /// Stores a new dispute and the notice that texts its code, in one transaction.
-    func openDispute(_ dispute: NumberDispute, notice: Notice) async throws
+    /// Stores a new dispute and the notice that texts its code, in one transaction, unless the
+    /// account opened `perDay` disputes in the day before `now` (`throttled`), another dispute of
+    /// the number waits for its code or for staff (`conflict(dispute_open)`), or staff rejected
+    /// one within ``NumberDispute/rejectionStands`` (`conflict(dispute_rejected)`).
+    func openDispute(_ dispute: NumberDispute, notice: Notice, perDay: Int, now: Date) async throws
     func dispute(id: String) async throws -> NumberDispute?
-    /// Disputes newest first, in one state or any.
+    /// Disputes in one state or any, newest first (oldest first for those under review: the queue).
     func disputes(state: DisputeState?, limit: Int) async throws -> [NumberDispute]
-    /// How many disputes an account opened since `since`.
-    func disputeCount(accountId: String, since: Date) async throws -> Int
-    /// Stores the dispute and what its state does to the number's label
-    /// (``NumberLabel/following(_:reports:now:)``), in one transaction; answers the label.
-    @discardableResult
-    func saveDispute(_ dispute: NumberDispute, now: Date) async throws -> NumberLabel?
+    /// Changes a dispute in one transaction, its row locked meanwhile, and stores it with what
+    /// its new state does to the number's label (``NumberLabel/following(_:reports:now:)``);
+    /// `change` throwing changes nothing. Answers what `change` answered and the dispute after.
+    func changeDispute<R: Sendable>(id: String, now: Date, _ change: @escaping @Sendable (inout NumberDispute) throws -> R) async throws
+        -> (R, NumberDispute)
 }
 
 extension NumberLabel {

@@ -14,8 +14,18 @@ public struct PhoneNumber: Hashable, Sendable, Comparable {
     struct Plan {
         let callingCode: String
         let trunkZero: Bool
+        /// What dials abroad from the market, longest first: `00` in most, the carriers' `001`,
+        /// `007`, `008` and `009` in Indonesia.
+        var exits = ["00"]
         /// Accepts a national significant number (no trunk prefix).
         let accepts: @Sendable (String) -> Bool
+
+        init(callingCode: String, trunkZero: Bool, exits: [String] = ["00"], accepts: @escaping @Sendable (String) -> Bool) {
+            self.callingCode = callingCode
+            self.trunkZero = trunkZero
+            self.exits = exits
+            self.accepts = accepts
+        }
     }
 
     static let plans: [String: Plan] = [
@@ -32,7 +42,7 @@ public struct PhoneNumber: Hashable, Sendable, Comparable {
         // Nine or ten digits after the 0: 1 and 2 geographic, 3 non-geographic, 7 mobile, 8 freephone and shared cost.
         "GB": Plan(callingCode: "44", trunkZero: true) { n in (9...10).contains(n.count) && "123578".contains(n.first!) },
         // Eight to twelve digits after the 0: area-coded fixed lines from 2 to 7, mobiles 8.
-        "ID": Plan(callingCode: "62", trunkZero: true) { n in (8...12).contains(n.count) && "2345678".contains(n.first!) },
+        "ID": Plan(callingCode: "62", trunkZero: true, exits: ["001", "007", "008", "009", "00"]) { n in (8...12).contains(n.count) && "2345678".contains(n.first!) },
     ]
 
     /// The markets whose numbering Millet reads.
@@ -43,13 +53,15 @@ public struct PhoneNumber: Hashable, Sendable, Comparable {
         let invalid = DomainError.invalid(field: field, "is not a telephone number in \(market.uppercased())")
         guard text.count <= 40, let plan = Self.plans[market.uppercased()] else { throw invalid }
         var written = text.trimmingCharacters(in: .whitespaces)
-        let international = written.hasPrefix("+") || written.hasPrefix("00")
-        written = String(written.drop { $0 == "+" })
+        let plus = written.hasPrefix("+")
+        // `+44 (0)20 …`: the trunk prefix some write in brackets after the country code.
+        if plus { written = String(written.dropFirst()).replacingOccurrences(of: "(0)", with: "") }
         // Spaces, dots, dashes and brackets are how people group digits; anything else is no number.
         guard written.allSatisfy({ $0.isASCII && ($0.isNumber || " .-()/".contains($0)) }) else { throw invalid }
         var digits = written.filter(\.isNumber)
-        if international {
-            if digits.hasPrefix("00") { digits.removeFirst(2) }
+        let exit = plus ? "" : plan.exits.first { digits.hasPrefix($0) }
+        if let exit {
+            digits.removeFirst(exit.count)
             guard let plan = Self.plans.values.first(where: { digits.hasPrefix($0.callingCode) }) else {
                 // A country Millet has no plan for: E.164's own bounds only.
                 guard (8...15).contains(digits.count), digits.first != "0" else { throw invalid }

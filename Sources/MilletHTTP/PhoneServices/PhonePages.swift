@@ -68,6 +68,7 @@ struct PhonePages {
         groups.staff.post("staff/phone/disputes/:id/decision") { request, context in
             let staff = try context.requireAccount()
             let form = try await request.decodeForm(DecisionForm.self, context: context)
+            guard ["uphold", "reject"].contains(form.decision) else { throw DomainError.invalid(field: "decision", "must be uphold or reject") }
             _ = try await desk.decide(disputeId: try context.parameters.require("id"), uphold: form.decision == "uphold", staff: "account:\(staff.id)",
                                       note: PageKit.nonEmpty(form.note))
             return redirect("/staff/phone")
@@ -110,7 +111,9 @@ struct PhonePages {
     private func console(_ chrome: PageChrome, error: DomainError?) async throws -> Response {
         let t = pages.strings(chrome.preferences.language)
         var rows: [[String: Any]] = []
-        for dispute in try await desk.disputes(state: nil) {
+        // The queue first, oldest first, then the latest decided: disputes never proven do not crowd them out.
+        let decided = try await desk.disputes(state: .upheld, limit: 50) + desk.disputes(state: .rejected, limit: 50)
+        for dispute in try await desk.disputes(state: .underReview) + decided.sorted(by: { $0.createdAt > $1.createdAt }) {
             let label = try await desk.label(dispute.number)
             var row: [String: Any] = [
                 "id": dispute.id, "number": dispute.number.e164, "reason": dispute.reason, "state": dispute.state.rawValue,

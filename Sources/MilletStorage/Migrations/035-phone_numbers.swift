@@ -25,6 +25,7 @@ extension Migration {
             """,
             "CREATE INDEX number_disputes_by_account ON number_disputes (account_id, created_at)",
             "CREATE INDEX number_disputes_by_state ON number_disputes (state, created_at)",
+            "CREATE INDEX number_disputes_by_number ON number_disputes (e164, created_at)",
             // The last version a label was given; its one row is locked by each write that moves one.
             "CREATE TABLE number_label_version (id BIGINT PRIMARY KEY, value BIGINT NOT NULL)",
             "INSERT INTO number_label_version (id, value) VALUES (1, 0)",

@@ -30,6 +30,7 @@ extension SQLStore: NumberRepository {
         try await read { db in
             try await db.raw("""
                 SELECT * FROM number_labels WHERE number_hash >= \(bind: hashPrefix) AND number_hash < \(bind: hashPrefix + "g")
+                    AND (business_name IS NOT NULL OR (suspended = 0 AND category IS NOT NULL))
                 ORDER BY number_hash LIMIT 1000
                 """).all().map(Self.label(from:))
         }
@@ -67,8 +68,25 @@ extension SQLStore: NumberRepository {
         }
     }
 
-    public func openDispute(_ dispute: NumberDispute, notice: Notice) async throws {
-        try await sqlTransaction { db in
+    public func openDispute(_ dispute: NumberDispute, notice: Notice, perDay: Int, now: Date) async throws {
+        try await sqlTransaction { [backend] db in
+            // Take the number's label row first: two disputes of one number take turns.
+            _ = try await Self.lockedLabel(db: db, backend: backend, dispute.number, now: now)
+            let opened = try await db.raw("""
+                SELECT COUNT(*) AS n FROM number_disputes
+                WHERE account_id = \(bind: dispute.accountId) AND created_at > \(bind: now.addingTimeInterval(-86_400).millis)
+                """).first()?.int("n") ?? 0
+            guard opened < perDay else { throw DomainError.throttled(retryAfterSeconds: 3600) }
+            let others = try await db.raw("""
+                SELECT * FROM number_disputes WHERE e164 = \(bind: dispute.number.e164) AND state IN (\(bind: DisputeState.awaitingCode.rawValue),
+                    \(bind: DisputeState.underReview.rawValue), \(bind: DisputeState.rejected.rawValue))
+                """).all().map(Self.dispute(from:))
+            if others.contains(where: { $0.isOpen(at: now) }) {
+                throw DomainError.conflict(code: "dispute_open", message: "another dispute of this number is open")
+            }
+            if others.contains(where: { $0.state == .rejected && ($0.decidedAt ?? .distantPast) > now.addingTimeInterval(-NumberDispute.rejectionStands) }) {
+                throw DomainError.conflict(code: "dispute_rejected", message: "a dispute of this number was rejected lately")
+            }
             try await db.raw("""
                 INSERT INTO number_disputes (id, e164, account_id, state, reason, code_hash, attempts, created_at, code_expires_at)
                 VALUES (\(bind: dispute.id), \(bind: dispute.number.e164), \(bind: dispute.accountId), \(bind: dispute.state.rawValue),
@@ -86,30 +104,30 @@ extension SQLStore: NumberRepository {
     public func disputes(state: DisputeState?, limit: Int) async throws -> [NumberDispute] {
         try await read { db in
             let filter: SQLQueryString = state.map { "WHERE state = \(bind: $0.rawValue)" } ?? ""
-            return try await db.raw("SELECT * FROM number_disputes \(filter) ORDER BY created_at DESC LIMIT \(bind: Int64(limit))").all().map(Self.dispute(from:))
+            let order: SQLQueryString = state == .underReview ? "ORDER BY created_at" : "ORDER BY created_at DESC"
+            return try await db.raw("SELECT * FROM number_disputes \(filter) \(order) LIMIT \(bind: Int64(limit))").all().map(Self.dispute(from:))
         }
     }
 
-    public func disputeCount(accountId: String, since: Date) async throws -> Int {
-        try await read { db in
-            Int(try await db.raw("""
-                SELECT COUNT(*) AS n FROM number_disputes WHERE account_id = \(bind: accountId) AND created_at >= \(bind: since.millis)
-                """).first()?.int("n") ?? 0)
-        }
-    }
-
-    @discardableResult
-    public func saveDispute(_ dispute: NumberDispute, now: Date) async throws -> NumberLabel? {
+    public func changeDispute<R: Sendable>(id: String, now: Date, _ change: @escaping @Sendable (inout NumberDispute) throws -> R) async throws
+        -> (R, NumberDispute)
+    {
         try await sqlTransaction { [backend] db in
+            guard let row = try await db.raw("SELECT e164 FROM number_disputes WHERE id = \(bind: id)").first(),
+                  let number = PhoneNumber(e164: try row.string("e164")) else { throw DomainError.notFound(what: "dispute") }
+            // The label's row first, as every write to a number takes it, then the dispute's.
+            let label = try await Self.lockedLabel(db: db, backend: backend, number, now: now)
+            guard var dispute = try await db.raw("SELECT * FROM number_disputes WHERE id = \(bind: id)\(unsafeRaw: backend.forUpdate)").first()
+                .map(Self.dispute(from:)) else { throw DomainError.notFound(what: "dispute") }
+            let answer = try change(&dispute)
             try await db.raw("""
                 UPDATE number_disputes SET state = \(bind: dispute.state.rawValue), attempts = \(bind: Int64(dispute.attempts)),
                     decided_at = \(bind: dispute.decidedAt?.millis), decided_by = \(bind: dispute.decidedBy), note = \(bind: dispute.note)
                 WHERE id = \(bind: dispute.id)
                 """).run()
-            guard [.underReview, .upheld, .rejected].contains(dispute.state) else { return nil }
-            let label = try await Self.lockedLabel(db: db, backend: backend, dispute.number, now: now)
-            let next = label.following(dispute, reports: try await Self.reports(db: db, dispute.number), now: now)
-            return try await Self.save(db: db, next, was: label, now: now)
+            let next = label.following(dispute, reports: try await Self.reports(db: db, number), now: now)
+            _ = try await Self.save(db: db, next, was: label, now: now)
+            return (answer, dispute)
         }
     }
 }
@@ -178,9 +196,10 @@ extension SQLStore {
 }
 
 extension SQLStore {
-    /// Stores labels as given (a list imported in bulk: a regulator's published fraud numbers, or
-    /// a benchmark's millions), each with the next version, in one transaction; a number already
-    /// labelled is left as it is. Answers how many were stored.
+    /// Stores labels as given, each with the next version, in one transaction: a benchmark's
+    /// millions of labelled numbers. A number already labelled is left as it is; a number's next
+    /// report or lapse reassesses its label from its reports. It takes the version counter before
+    /// the labels' rows (the reverse of a report), so run it while no reports arrive.
     @discardableResult
     public func importLabels(_ labels: [NumberLabel], now: Date) async throws -> Int {
         guard !labels.isEmpty else { return 0 }
