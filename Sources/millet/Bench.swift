@@ -105,8 +105,10 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "HTTP ceiling (GET /health/live):  %10.0f requests/s   %@", r.ceilingPerSecond, r.ceiling.line))
             print(String(format: "lookups by 5-hex-digit prefix:    %10.0f requests/s   %@", r.lookupsPerSecond, r.lookups.line))
             print(String(format: "ratio to the ceiling:             %10.2f   (CPU ratio %.2f; %.1f labels an answer)", r.ratio, r.cpuRatio, r.labelsPerAnswer))
-            print(String(format: "resident memory:                  %10.0f MB, %.1f bytes a number", Double(r.residentBytes) / 1e6, r.residentBytesPerNumber))
-            print(String(format: "a day's delta (%d new labels):    %10d bytes, %.1f bytes a label", r.deltaEntries, r.deltaBytes, r.deltaBytesPerEntry))
+            print(String(format: "lookup index:                     %10.1f bytes a number (loaded in %.1f s); process %.0f MB",
+                         r.indexBytesPerNumber, r.indexLoadSeconds, Double(r.residentBytes) / 1e6))
+            print(String(format: "a day's delta (%d new labels):    %10d bytes, %.1f bytes a label; gzip %d bytes", r.deltaEntries, r.deltaBytes,
+                         r.deltaBytesPerEntry, r.deltaGzipBytes))
             guard r.deltaEntries == dailyChanges else { throw ExitCode.failure }
         }
     }

@@ -151,3 +151,49 @@ struct HotspotTests {
         #expect(abs(sol.distance(toLatitude: 41.3874, longitude: 2.1686) / 1000 - 505) < 5)
     }
 }
+
+/// The lookup index: labels by the first 64 bits of their hash, found by any prefix of 4 to 8
+/// hex digits, changed and dropped as syncs read them in version order.
+struct LabelIndexTests {
+    func label(_ e164: String, _ category: CallCategory?, version: Int64, business: String? = nil, suspended: Bool = false) -> NumberLabel {
+        NumberLabel(number: PhoneNumber(e164: e164)!, category: category, confidenceBasisPoints: 4385, reporters: 3, businessName: business,
+                    suspended: suspended, version: version)
+    }
+
+    @Test func labelsAreFoundByPrefixAndFollowTheirVersions() {
+        let index = LabelIndex()
+        let numbers = (0..<3000).map { String(format: "+3460%07d", $0) }
+        // The first load in two pages, one number read twice (changed during the load).
+        index.apply(numbers.prefix(2000).enumerated().map { label($1, .fraud, version: Int64($0 + 1)) }, complete: false)
+        #expect(!index.isLoaded)
+        index.apply(numbers.suffix(1000).enumerated().map { label($1, .sales, version: Int64($0 + 2001)) }
+                    + [label(numbers[0], .harassment, version: 3001)], complete: true)
+        #expect(index.isLoaded && index.cursor == 3001)
+        for (position, e164) in numbers.enumerated() {
+            let hash = PhoneNumber(e164: e164)!.hash
+            let entry = index.entries(prefix: String(hash.prefix(6))).first { $0.key == UInt64(hash.prefix(16), radix: 16) }
+            #expect(entry?.category == (position == 0 ? .harassment : position < 2000 ? .fraud : .sales))
+        }
+        // A 4-digit prefix finds the same as the 8 digits inside it.
+        let hash = PhoneNumber(e164: numbers[7])!.hash
+        #expect(index.entries(prefix: String(hash.prefix(4))).contains { $0 == index.entries(prefix: String(hash.prefix(8))).first })
+        // Later changes: one dropped (suspended), one named a business; an older page read again changes nothing.
+        index.apply([label(numbers[7], .fraud, version: 3002, suspended: true), label(numbers[8], .fraud, version: 3003, business: "Tienda")], complete: true)
+        index.apply([label(numbers[7], .fraud, version: 3001)], complete: true)
+        #expect(index.entries(prefix: String(hash.prefix(8))).isEmpty)
+        let shop = index.entries(prefix: String(PhoneNumber(e164: numbers[8])!.hash.prefix(8)))
+        #expect(shop.first?.businessName == "Tienda" && shop.first?.category == nil)
+        #expect(index.entries(prefix: "xyz0").isEmpty && index.entries(prefix: "abc").isEmpty)
+    }
+
+    @Test func manyChangesAreMergedIntoTheSortedLabels() {
+        let index = LabelIndex()
+        index.apply([], complete: true)
+        let count = LabelIndex.mergeAt + 10
+        index.apply((0..<count).map { label(String(format: "+3461%07d", $0), .delivery, version: Int64($0 + 1)) }, complete: true)
+        for n in stride(from: 0, to: count, by: 997) {
+            let hash = PhoneNumber(e164: String(format: "+3461%07d", n))!.hash
+            #expect(index.entries(prefix: String(hash.prefix(8))).first?.category == .delivery)
+        }
+    }
+}

@@ -118,4 +118,33 @@ extension StorageConformanceTests {
         label.businessName = "Tienda"
         #expect(label.isPublic && label.shown.businessName == "Tienda" && label.shown.category == nil)
     }
+
+    /// Two nodes: what one writes reaches the other's index at its next sync, and both answer a
+    /// lookup as the database does.
+    @Test(arguments: Backends.all) func anotherNodesLabelsReachThisNodesIndexAtItsNextSync(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (model, _, _) = try await firmwareFixture(store)
+            var phones: [Device] = []
+            for index in 0..<3 {
+                let registered = try await store.register(try registration(model, "NODE-\(index)", market: "GB"), tokenHash: "n\(index)", now: clock.now())
+                phones.append(registered)
+            }
+            let here = NumberDesk(numbers: store, clock: clock), there = NumberDesk(numbers: store, clock: clock)
+            try await here.syncIndex()
+            try await there.syncIndex()
+            let number = PhoneNumber(e164: "+447700900321")!, prefix = String(number.hash.prefix(6))
+            for (phone, ip) in zip(phones, ["10.1.0.1", "10.2.0.1", "10.3.0.1"]) {
+                _ = try await here.report(phone, number: "07700 900321", category: "fraud", clientIP: ip)
+            }
+            #expect(here.index.isLoaded)
+            #expect(try await here.lookup(prefix: prefix).map(\.category) == [.fraud])
+            #expect(try await there.lookup(prefix: prefix).isEmpty)
+            #expect(try await there.syncIndex() == 1)
+            #expect(try await there.lookup(prefix: prefix).map(\.category) == [.fraud])
+            // The database's answer is the same.
+            let fresh = NumberDesk(numbers: store, clock: clock)
+            let fromDatabase = try await fresh.lookup(prefix: prefix), fromIndex = try await there.lookup(prefix: prefix)
+            #expect(!fresh.index.isLoaded && fromDatabase == fromIndex)
+        }
+    }
 }

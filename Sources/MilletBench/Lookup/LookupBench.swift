@@ -1,3 +1,4 @@
+import CompressNIO
 import Crypto
 import Foundation
 import Logging
@@ -13,7 +14,8 @@ import NIOHTTP1
 /// numbers (Spanish mobiles, in batches), registers one phone and sends `lookups` lookups by a
 /// 5-hex-digit prefix of a labelled number's SHA-256 over `connections` connections, in rounds
 /// after as many `GET /health/live` (the HTTP ceiling), so the ratio is taken in the same run.
-/// It reports the database's bytes per number and the process's resident memory, then labels
+/// It reports the database's bytes per number, and the time and resident memory the node's lookup
+/// index takes to load (as at start, before the server answers), then labels
 /// `dailyChanges` more numbers (a day's new labels in one market) and fetches the blocklist delta
 /// since the version before them, as a phone syncing once a day would: its bytes.
 public struct LookupBench: Sendable {
@@ -39,8 +41,11 @@ public struct LookupBench: Sendable {
         public var options: [String: String]
         public var importSeconds: Double
         public var databaseBytesPerNumber: Double
+        /// Seconds the node took to load its lookup index at start.
+        public var indexLoadSeconds: Double
         public var residentBytes: Int
-        public var residentBytesPerNumber: Double
+        /// Resident memory the loaded index added, per number.
+        public var indexBytesPerNumber: Double
         public var ceilingPerSecond: Double
         public var lookupsPerSecond: Double
         public var ratio: Double
@@ -50,6 +55,8 @@ public struct LookupBench: Sendable {
         /// Labels under each 5-digit prefix the lookups asked (mean).
         public var labelsPerAnswer: Double
         public var deltaBytes: Int
+        /// The same delta as sent to a phone that accepts gzip.
+        public var deltaGzipBytes: Int
         public var deltaEntries: Int
         public var deltaBytesPerEntry: Double
     }
@@ -98,6 +105,10 @@ public struct LookupBench: Sendable {
             let (_, token) = try await services.updates.register(try DeviceRegistration(
                 serial: "BENCH-PHONE-1", modelId: model.id, secret: model.factorySecret(serial: "BENCH-PHONE-1"), marketCode: "ES", channel: "stable",
                 version: "1.0.0"))
+            say("loading the lookup index, as a node does at start")
+            let residentBefore = BenchKit.residentBytes(), loadStart = DispatchTime.now().uptimeNanoseconds
+            try await services.numbers.syncIndex()
+            let indexLoadSeconds = BenchKit.seconds(since: loadStart), indexBytes = BenchKit.residentBytes() - residentBefore
             let server = try await BenchServer.start(services, logger: logger)
             let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)
             do {
@@ -130,13 +141,15 @@ public struct LookupBench: Sendable {
                 say("labelling \(options.dailyChanges) more numbers, a day's worth, and fetching the blocklist delta")
                 let day = (options.numbers..<(options.numbers + options.dailyChanges)).map { Self.label($0, now: clock.now()) }
                 try await store.importLabels(day, now: clock.now())
-                var deltaBytes = 0, entries = 0, version = since, more = true
+                var deltaBytes = 0, gzipBytes = 0, entries = 0, version = since, more = true
                 while more {
                     let page = try await json.send("GET", "/api/v1/devices/phone/blocklist?since=\(version)", token: token)
                     guard page.status == 200, let object = try JSONSerialization.jsonObject(with: page.body) as? [String: Any] else {
                         throw BenchError.failed("the blocklist failed")
                     }
                     deltaBytes += page.body.count
+                    var plain = ByteBuffer(bytes: page.body)
+                    gzipBytes += try plain.compress(with: .gzip()).readableBytes
                     entries += (object["items"] as? [Any])?.count ?? 0
                     version = (object["version"] as? NSNumber)?.int64Value ?? version
                     more = object["more"] as? Bool ?? false
@@ -146,12 +159,13 @@ public struct LookupBench: Sendable {
                 let result = Result(
                     options: ["numbers": String(options.numbers), "lookups": String(options.lookups), "connections": String(options.connections),
                               "rounds": String(options.rounds), "dailyChanges": String(options.dailyChanges)],
-                    importSeconds: importSeconds, databaseBytesPerNumber: Double(databaseBytes) / Double(options.numbers), residentBytes: resident,
-                    residentBytesPerNumber: Double(resident) / Double(options.numbers), ceilingPerSecond: measured.ceilingRate,
+                    importSeconds: importSeconds, databaseBytesPerNumber: Double(databaseBytes) / Double(options.numbers),
+                    indexLoadSeconds: indexLoadSeconds, residentBytes: resident, indexBytesPerNumber: Double(indexBytes) / Double(options.numbers),
+                    ceilingPerSecond: measured.ceilingRate,
                     lookupsPerSecond: measured.rate, ratio: measured.rate / measured.ceilingRate,
                     cpuRatio: measured.ceilingCPUPerRequest / max(measured.cpuPerRequest, 0.001),
                     lookups: Latencies(measured.samples.map(\.latency)), ceiling: Latencies(measured.ceiling.map(\.latency)),
-                    labelsPerAnswer: Double(found) / 200, deltaBytes: deltaBytes, deltaEntries: entries,
+                    labelsPerAnswer: Double(found) / 200, deltaBytes: deltaBytes, deltaGzipBytes: gzipBytes, deltaEntries: entries,
                     deltaBytesPerEntry: Double(deltaBytes) / Double(max(entries, 1)))
                 try write(result, lookups: measured.samples, ceiling: measured.ceiling)
                 return result

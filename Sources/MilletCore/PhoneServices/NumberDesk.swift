@@ -7,15 +7,38 @@ import Foundation
 public struct NumberDesk: Sendable {
     let numbers: any NumberRepository
     let clock: any MilletClock
+    /// The shown labels in memory, for lookups.
+    public let index: LabelIndex
 
     /// Disputes one account may open in a day.
     public static let disputesPerDay = 5
     /// Labels a blocklist answer carries at most; the device asks again from the version it got.
     public static let syncPage = 2_000
 
-    public init(numbers: any NumberRepository, clock: any MilletClock) {
+    public init(numbers: any NumberRepository, clock: any MilletClock, index: LabelIndex = LabelIndex()) {
         self.numbers = numbers
         self.clock = clock
+        self.index = index
+    }
+
+    /// Reads into the index the labels whose version moved since it last looked (all of them the
+    /// first time); the server calls it every second, and each write on this node right after it
+    /// commits. Answers how many labels it read.
+    @discardableResult
+    public func syncIndex(pageSize: Int = 20_000) async throws -> Int {
+        var read = 0
+        while true {
+            let page = try await numbers.labelChanges(market: nil, since: index.cursor, limit: pageSize)
+            index.apply(page, complete: page.count < pageSize)
+            read += page.count
+            guard page.count == pageSize else { return read }
+        }
+    }
+
+    /// After a write: the index takes it at once, when it is loaded (the first load is the
+    /// server's, not a request's).
+    private func caughtUp() async throws {
+        if index.isLoaded { try await syncIndex() }
     }
 
     /// A device's report of a number that called it, read as written in the device's market;
@@ -28,17 +51,25 @@ public struct NumberDesk: Sendable {
         let report = NumberReport(
             number: number, category: category, deviceId: device.id, accountId: device.ownerAccountId,
             network: NumberReport.network(clientIP: clientIP), at: clock.now())
-        return try await numbers.recordReport(report, now: clock.now())
+        let label = try await numbers.recordReport(report, now: clock.now())
+        try await caughtUp()
+        return label
     }
 
     /// Every public label whose number's SHA-256 starts with `prefix`: 4 to 8 hex digits, so
-    /// one answer covers many numbers and the asker's number is never sent.
-    public func lookup(prefix: String) async throws -> [NumberLabel] {
+    /// one answer covers many numbers and the asker's number is never sent. Answered from the
+    /// index once it is loaded, else from the database.
+    public func lookup(prefix: String) async throws -> [LabelIndex.Entry] {
         let prefix = prefix.lowercased()
         guard (4...8).contains(prefix.count), prefix.allSatisfy({ $0.isHexDigit && $0.isASCII }) else {
             throw DomainError.invalid(field: "prefix", "must be 4 to 8 hexadecimal digits of the number's SHA-256")
         }
-        return try await numbers.labels(hashPrefix: prefix).filter(\.isPublic)
+        if index.isLoaded { return index.entries(prefix: prefix) }
+        return try await numbers.labels(hashPrefix: prefix).filter(\.isPublic).map { label in
+            let shown = label.shown
+            return LabelIndex.Entry(key: LabelIndex.key(label), category: shown.category, confidenceBasisPoints: shown.confidenceBasisPoints,
+                                    businessName: shown.businessName)
+        }
     }
 
     /// What changed in the market's labels since version `since`: each label as devices see it
@@ -52,7 +83,9 @@ public struct NumberDesk: Sendable {
     /// Reassesses the labels whose time to lapse has come (reports decay); for the schedule.
     @discardableResult
     public func lapseDue(limit: Int = 500) async throws -> Int {
-        try await numbers.reassessLapsing(now: clock.now(), limit: limit)
+        let lapsed = try await numbers.reassessLapsing(now: clock.now(), limit: limit)
+        try await caughtUp()
+        return lapsed
     }
 
     /// Staff name the business a number belongs to (shown instead of any crowd label), or with
@@ -65,7 +98,9 @@ public struct NumberDesk: Sendable {
             check.requireLength(name, 2...80, "name", "must be 2 to 80 characters")
             try check.check()
         }
-        return try await numbers.setBusiness(number: number, name: name, now: clock.now())
+        let label = try await numbers.setBusiness(number: number, name: name, now: clock.now())
+        try await caughtUp()
+        return label
     }
 
     /// An owner disputes a number's public label: the dispute waits for the code texted to the
@@ -92,6 +127,7 @@ public struct NumberDesk: Sendable {
         _ = try await ownDispute(account, id: disputeId)
         let now = clock.now()
         let (outcome, dispute) = try await numbers.changeDispute(id: disputeId, now: now) { dispute in try dispute.confirm(code: code, now: now) }
+        try await caughtUp()
         switch outcome {
         case .proven: return dispute
         case .wrong(let left): throw DomainError.invalid(field: "code", "is not the code sent to the number (\(left) tries left)")
@@ -110,7 +146,9 @@ public struct NumberDesk: Sendable {
     public func decide(disputeId: String, uphold: Bool, staff: String, note: String?) async throws -> NumberDispute {
         guard try await numbers.dispute(id: disputeId) != nil else { throw DomainError.notFound(what: "dispute") }
         let now = clock.now()
-        return try await numbers.changeDispute(id: disputeId, now: now) { dispute in try dispute.decide(uphold: uphold, by: staff, note: note, now: now) }.1
+        let decided = try await numbers.changeDispute(id: disputeId, now: now) { dispute in try dispute.decide(uphold: uphold, by: staff, note: note, now: now) }.1
+        try await caughtUp()
+        return decided
     }
 
     /// Disputes for staff: those under review oldest first (the queue), others newest first.

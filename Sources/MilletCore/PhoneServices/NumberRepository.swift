@@ -10,9 +10,9 @@ public protocol NumberRepository: Sendable {
     /// The shown labels (``NumberLabel/isPublic``) whose number's hash starts with `hashPrefix`
     /// (lowercase hex), at most 1000.
     func labels(hashPrefix: String) async throws -> [NumberLabel]
-    /// Labels of numbers with the market's calling code changed after version `since`, by
-    /// version, at most `limit`.
-    func labelChanges(market: String, since: Int64, limit: Int) async throws -> [NumberLabel]
+    /// Labels changed after version `since`, by version, at most `limit`: of numbers with the
+    /// market's calling code, or with `nil` of every number.
+    func labelChanges(market: String?, since: Int64, limit: Int) async throws -> [NumberLabel]
     /// Reassesses up to `limit` labels whose time to lapse has come, each in its own transaction;
     /// answers how many were reassessed.
     func reassessLapsing(now: Date, limit: Int) async throws -> Int

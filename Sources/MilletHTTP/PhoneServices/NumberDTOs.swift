@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import MilletCore
 
-/// A number's label as devices see it: by hash, never the number. Nothing shown (no category and
-/// no business) means the device drops any label it kept.
+/// A number's label as devices see it: by 16 hex digits of its hash, never the number. Nothing
+/// shown (no category and no business) means the device drops any label it kept.
 struct ShownLabelDTO: Encodable, Sendable {
     let hash: String
     let category: String?
@@ -17,6 +17,14 @@ struct ShownLabelDTO: Encodable, Sendable {
         category = shown.category?.rawValue
         businessName = shown.businessName
         confidence = shown.confidenceBasisPoints
+    }
+
+    init(_ entry: LabelIndex.Entry) {
+        let hex = String(entry.key, radix: 16)
+        hash = String(repeating: "0", count: 16 - hex.count) + hex
+        category = entry.category?.rawValue
+        businessName = entry.businessName
+        confidence = entry.confidenceBasisPoints
     }
 }
 

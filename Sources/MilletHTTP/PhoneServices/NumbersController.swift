@@ -35,13 +35,13 @@ struct NumbersController: Sendable {
             let device = try context.requireDevice()
             let body = try await request.decodeJSON(ReportBody.self, context: context)
             let label = try await desk.report(device, number: body.number, category: body.category, clientIP: context.clientIP)
-            return NumberReportedDTO(number: label.number.e164, category: body.category, label: ShownLabelDTO(label, hash: label.number.hash))
+            return NumberReportedDTO(number: label.number.e164, category: body.category, label: ShownLabelDTO(label, hash: String(label.number.hash.prefix(16))))
                 .with(status: .created)
         }
         groups.devices.get("devices/phone/lookups/:prefix") { _, context in
             _ = try context.requireDevice()
             let labels = try await desk.lookup(prefix: try context.parameters.require("prefix"))
-            return LabelList(items: labels.map { ShownLabelDTO($0, hash: $0.number.hash) })
+            return LabelList(items: labels.map(ShownLabelDTO.init))
         }
         groups.devices.get("devices/phone/blocklist") { request, context in
             let device = try context.requireDevice()

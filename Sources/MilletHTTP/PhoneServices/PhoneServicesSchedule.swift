@@ -2,10 +2,11 @@ import Logging
 import MilletCore
 import ServiceLifecycle
 
-/// Every minute, reassesses the number labels whose reports have decayed past what keeps them
-/// (``NumberDesk/lapseDue(limit:)``) and hides the hotspots nobody connected to for 30 days
-/// (``HotspotDesk/hideIdle(limit:)``), so devices drop them at their next sync. Tests call the
-/// desks with a test clock instead.
+/// Every second, reads the labels other nodes changed into this node's lookup index (all of them
+/// on the first turn: ``NumberDesk/syncIndex(pageSize:)``); every minute, reassesses the number
+/// labels whose reports have decayed past what keeps them (``NumberDesk/lapseDue(limit:)``) and
+/// hides the hotspots nobody connected to for 30 days (``HotspotDesk/hideIdle(limit:)``), so
+/// devices drop them at their next sync. Tests call the desks with a test clock instead.
 public struct PhoneServicesSchedule: Service {
     let numbers: NumberDesk
     let hotspots: HotspotDesk
@@ -18,7 +19,10 @@ public struct PhoneServicesSchedule: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown(every: .seconds(60), logger: logger, failure: "number labels or hotspots failed to lapse") { [self] _ in
+        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "number labels or hotspots failed to sync or lapse") { [self] turn in
+            let read = try await numbers.syncIndex()
+            if turn == 0 { logger.info("number label index loaded", metadata: ["labels": "\(read)"]) }
+            guard turn % 60 == 59 else { return }
             let lapsed = try await numbers.lapseDue(), hidden = try await hotspots.hideIdle()
             if lapsed + hidden > 0 { logger.info("phone services reassessed", metadata: ["labels": "\(lapsed)", "hotspots": "\(hidden)"]) }
         }

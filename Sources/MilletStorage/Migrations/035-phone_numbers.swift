@@ -11,6 +11,7 @@ extension Migration {
                 version BIGINT NOT NULL, updated_at BIGINT NOT NULL)
             """,
             "CREATE INDEX number_labels_by_version ON number_labels (market, version)",
+            "CREATE INDEX number_labels_in_version_order ON number_labels (version)",
             "CREATE INDEX number_labels_by_expiry ON number_labels (expires_at)",
             """
             CREATE TABLE number_reports (

@@ -36,10 +36,11 @@ extension SQLStore: NumberRepository {
         }
     }
 
-    public func labelChanges(market: String, since: Int64, limit: Int) async throws -> [NumberLabel] {
+    public func labelChanges(market: String?, since: Int64, limit: Int) async throws -> [NumberLabel] {
         try await read { db in
-            try await db.raw("""
-                SELECT * FROM number_labels WHERE market = \(bind: market) AND version > \(bind: since) ORDER BY version LIMIT \(bind: Int64(limit))
+            let filter: SQLQueryString = market.map { "market = \(bind: $0) AND " } ?? ""
+            return try await db.raw("""
+                SELECT * FROM number_labels WHERE \(filter)version > \(bind: since) ORDER BY version LIMIT \(bind: Int64(limit))
                 """).all().map(Self.label(from:))
         }
     }
