@@ -135,6 +135,16 @@ struct NumbersHTTPTests: HTTPHarness {
                 try decode($0)["items"] as? [[String: Any]] ?? []
             }
             #expect(spanish.count == 1 && spanish[0]["businessName"] as? String == "Tienda Ejemplo")
+            // A lookup's hand-written JSON carries a name as JSONEncoder would.
+            let named = #"Café "Sol" \ 太阳"#
+            try await client.execute(uri: "/api/v1/staff/phone/businesses", method: .put, headers: bearer(staff),
+                                     body: json(["number": "612 34 56 78", "market": "ES", "name": named])) { #expect($0.status == .ok) }
+            let shop = PhoneNumber(e164: "+34612345678")!
+            let shown = try await client.execute(uri: "/api/v1/devices/phone/lookups/\(shop.hash.prefix(8))", method: .get, headers: bearer(spain[0])) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(shown.count == 1 && shown[0]["businessName"] as? String == named && shown[0]["hash"] as? String == String(shop.hash.prefix(16))
+                    && shown[0]["category"] == nil && shown[0]["confidence"] as? Int == 0)
         }
     }
 

@@ -41,7 +41,7 @@ struct NumbersController: Sendable {
         groups.devices.get("devices/phone/lookups/:prefix") { _, context in
             _ = try context.requireDevice()
             let labels = try await desk.lookup(prefix: try context.parameters.require("prefix"))
-            return LabelList(items: labels.map(ShownLabelDTO.init))
+            return LookupAnswer(entries: labels)
         }
         groups.devices.get("devices/phone/blocklist") { request, context in
             let device = try context.requireDevice()
