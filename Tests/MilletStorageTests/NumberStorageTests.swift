@@ -139,6 +139,9 @@ extension StorageConformanceTests {
             #expect(here.index.isLoaded)
             #expect(try await here.lookup(prefix: prefix).map(\.category) == [.fraud])
             #expect(try await there.lookup(prefix: prefix).isEmpty)
+            // An index whose syncs stopped for longer than it may lag is not trusted: the database answers.
+            clock.advance(by: NumberDesk.indexStaleAfter + 1)
+            #expect(try await there.lookup(prefix: prefix).map(\.category) == [.fraud])
             #expect(try await there.syncIndex() == 1)
             #expect(try await there.lookup(prefix: prefix).map(\.category) == [.fraud])
             // The database's answer is the same.

@@ -36,13 +36,24 @@ public final class LabelIndex: Sendable {
     }
 
     private let state = Mutex(State())
+    /// ``isLoaded``, read without the lock by every lookup and write.
+    private let loadedFlag = Atomic<Bool>(false)
+    /// When a sync last read to the end (milliseconds since 1970), for ``NumberDesk`` to tell a
+    /// stale index.
+    private let syncedAt = Atomic<Int64>(0)
     /// Changes held apart before they are merged into the sorted array.
     public static let mergeAt = 50_000
 
     public init() {}
 
     /// Whether the index has read every label once; until then lookups go to the database.
-    public var isLoaded: Bool { state.withLock { $0.loaded } }
+    public var isLoaded: Bool { loadedFlag.load(ordering: .acquiring) }
+
+    /// When a sync last read to the end.
+    public var lastSynced: Date { Date(timeIntervalSince1970: TimeInterval(syncedAt.load(ordering: .relaxed)) / 1000) }
+
+    /// Notes that a sync read to the end at `now`.
+    public func markSynced(at now: Date) { syncedAt.store(Int64(now.timeIntervalSince1970 * 1000), ordering: .relaxed) }
     public var cursor: Int64 { state.withLock { $0.cursor } }
 
     /// The first 64 bits of a label's number hash.
@@ -60,40 +71,49 @@ public final class LabelIndex: Sendable {
     /// devices see it now (one that shows nothing leaves). Two syncs reading overlapping pages
     /// apply each version once. `complete`: the page was the last; the first load is then sorted.
     public func apply(_ labels: [NumberLabel], complete: Bool) {
-        state.withLock { state in
-            for label in labels where label.version > state.cursor {
-                state.cursor = label.version
-                let shown = label.shown, key = Self.key(label), value = Self.pack(shown)
-                state.businesses[key] = shown.businessName
+        // Hashes and packing outside the lock: lookups wait on it.
+        let rows = labels.map { label -> (version: Int64, key: UInt64, value: UInt32?, name: String?) in
+            let shown = label.shown
+            return (label.version, Self.key(label), Self.pack(shown), shown.businessName)
+        }
+        let finished: [(key: UInt64, value: UInt32?)]? = state.withLock { state in
+            for row in rows where row.version > state.cursor {
+                state.cursor = row.version
+                state.businesses[row.key] = row.name
                 if state.loaded {
-                    let bucket = UInt16(key >> 48)
-                    if state.pending[bucket, default: [:]].updateValue(value, forKey: key) == nil { state.pendingCount += 1 }
+                    let bucket = UInt16(row.key >> 48)
+                    if state.pending[bucket, default: [:]].updateValue(row.value, forKey: row.key) == nil { state.pendingCount += 1 }
                 } else {
-                    state.loading.append((key, value))
+                    state.loading.append((row.key, row.value))
                 }
-            }
-            if !state.loaded && complete {
-                // A label read twice (changed while the load went on) keeps its later state.
-                let order = state.loading.indices.sorted { (state.loading[$0].key, $0) < (state.loading[$1].key, $1) }
-                var keys: [UInt64] = [], values: [UInt32] = []
-                keys.reserveCapacity(order.count)
-                values.reserveCapacity(order.count)
-                for (position, index) in order.enumerated() {
-                    let row = state.loading[index]
-                    if position + 1 < order.count, state.loading[order[position + 1]].key == row.key { continue }
-                    guard let value = row.value else { continue }
-                    keys.append(row.key)
-                    values.append(value)
-                }
-                (state.keys, state.values, state.loading, state.loaded) = (keys, values, [], true)
             }
             if state.pendingCount >= Self.mergeAt { Self.merge(&state) }
+            guard !state.loaded && complete else { return nil }
+            defer { state.loading = [] }
+            return state.loading
         }
+        guard var loading = finished else { return }
+        // The first load, sorted outside the lock (one loader: the start-up sync). A label read
+        // twice (changed while the load went on) keeps its later state: the sort keeps read order
+        // among equal keys, and the last of each run wins.
+        let order = loading.indices.map { (key: loading[$0].key, seq: UInt32($0)) }.sorted { ($0.key, $0.seq) < ($1.key, $1.seq) }
+        var keys: [UInt64] = [], values: [UInt32] = []
+        keys.reserveCapacity(order.count)
+        values.reserveCapacity(order.count)
+        for (position, item) in order.enumerated() {
+            if position + 1 < order.count, order[position + 1].key == item.key { continue }
+            guard let value = loading[Int(item.seq)].value else { continue }
+            keys.append(item.key)
+            values.append(value)
+        }
+        loading = []
+        state.withLock { state in (state.keys, state.values, state.loaded) = (keys, values, true) }
+        loadedFlag.store(true, ordering: .releasing)
     }
 
     /// The shown labels whose key starts with `prefix` (4 to 8 lowercase hex digits), by key.
     public func entries(prefix: String) -> [Entry] {
-        guard (4...8).contains(prefix.count), let value = UInt64(prefix, radix: 16) else { return [] }
+        guard (4...8).contains(prefix.count), prefix.allSatisfy(\.isHexDigit), let value = UInt64(prefix, radix: 16) else { return [] }
         let shift = UInt64(64 - 4 * prefix.count)
         let low = value << shift, high = low | ((1 << shift) - 1)
         return state.withLock { state in

@@ -22,23 +22,30 @@ public struct NumberDesk: Sendable {
     }
 
     /// Reads into the index the labels whose version moved since it last looked (all of them the
-    /// first time); the server calls it every second, and each write on this node right after it
-    /// commits. Answers how many labels it read.
+    /// first time), at most `pages` pages; the server calls it every second. Answers how many
+    /// labels it read.
     @discardableResult
-    public func syncIndex(pageSize: Int = 20_000) async throws -> Int {
+    public func syncIndex(pageSize: Int = 20_000, pages: Int = .max) async throws -> Int {
         var read = 0
-        while true {
+        for _ in 0..<pages {
             let page = try await numbers.labelChanges(market: nil, since: index.cursor, limit: pageSize)
             index.apply(page, complete: page.count < pageSize)
             read += page.count
-            guard page.count == pageSize else { return read }
+            guard page.count == pageSize else {
+                index.markSynced(at: clock.now())
+                return read
+            }
         }
+        return read
     }
 
-    /// After a write: the index takes it at once, when it is loaded (the first load is the
-    /// server's, not a request's).
-    private func caughtUp() async throws {
-        if index.isLoaded { try await syncIndex() }
+    /// How old the index's last complete sync may be before lookups read the database instead.
+    public static let indexStaleAfter: TimeInterval = 30
+
+    /// After a write on this node: the index takes it at once when loaded (a page at most; the
+    /// schedule reads the rest). The write has committed, so a failed read is left to the schedule.
+    private func caughtUp() async {
+        if index.isLoaded { _ = try? await syncIndex(pageSize: 1_000, pages: 1) }
     }
 
     /// A device's report of a number that called it, read as written in the device's market;
@@ -52,19 +59,19 @@ public struct NumberDesk: Sendable {
             number: number, category: category, deviceId: device.id, accountId: device.ownerAccountId,
             network: NumberReport.network(clientIP: clientIP), at: clock.now())
         let label = try await numbers.recordReport(report, now: clock.now())
-        try await caughtUp()
+        await caughtUp()
         return label
     }
 
     /// Every public label whose number's SHA-256 starts with `prefix`: 4 to 8 hex digits, so
     /// one answer covers many numbers and the asker's number is never sent. Answered from the
-    /// index once it is loaded, else from the database.
+    /// index once it is loaded and synced within ``indexStaleAfter``, else from the database.
     public func lookup(prefix: String) async throws -> [LabelIndex.Entry] {
         let prefix = prefix.lowercased()
         guard (4...8).contains(prefix.count), prefix.allSatisfy({ $0.isHexDigit && $0.isASCII }) else {
             throw DomainError.invalid(field: "prefix", "must be 4 to 8 hexadecimal digits of the number's SHA-256")
         }
-        if index.isLoaded { return index.entries(prefix: prefix) }
+        if index.isLoaded, clock.now().timeIntervalSince(index.lastSynced) < Self.indexStaleAfter { return index.entries(prefix: prefix) }
         return try await numbers.labels(hashPrefix: prefix).filter(\.isPublic).map { label in
             let shown = label.shown
             return LabelIndex.Entry(key: LabelIndex.key(label), category: shown.category, confidenceBasisPoints: shown.confidenceBasisPoints,
@@ -84,7 +91,7 @@ public struct NumberDesk: Sendable {
     @discardableResult
     public func lapseDue(limit: Int = 500) async throws -> Int {
         let lapsed = try await numbers.reassessLapsing(now: clock.now(), limit: limit)
-        try await caughtUp()
+        await caughtUp()
         return lapsed
     }
 
@@ -99,7 +106,7 @@ public struct NumberDesk: Sendable {
             try check.check()
         }
         let label = try await numbers.setBusiness(number: number, name: name, now: clock.now())
-        try await caughtUp()
+        await caughtUp()
         return label
     }
 
@@ -127,7 +134,7 @@ public struct NumberDesk: Sendable {
         _ = try await ownDispute(account, id: disputeId)
         let now = clock.now()
         let (outcome, dispute) = try await numbers.changeDispute(id: disputeId, now: now) { dispute in try dispute.confirm(code: code, now: now) }
-        try await caughtUp()
+        await caughtUp()
         switch outcome {
         case .proven: return dispute
         case .wrong(let left): throw DomainError.invalid(field: "code", "is not the code sent to the number (\(left) tries left)")
@@ -147,7 +154,7 @@ public struct NumberDesk: Sendable {
         guard try await numbers.dispute(id: disputeId) != nil else { throw DomainError.notFound(what: "dispute") }
         let now = clock.now()
         let decided = try await numbers.changeDispute(id: disputeId, now: now) { dispute in try dispute.decide(uphold: uphold, by: staff, note: note, now: now) }.1
-        try await caughtUp()
+        await caughtUp()
         return decided
     }
 

@@ -19,10 +19,15 @@ public struct PhoneServicesSchedule: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "number labels or hotspots failed to sync or lapse") { [self] turn in
-            let read = try await numbers.syncIndex()
-            if turn == 0 { logger.info("number label index loaded", metadata: ["labels": "\(read)"]) }
-            guard turn % 60 == 59 else { return }
+        await repeatUntilShutdown(every: .seconds(1), logger: logger, failure: "number labels or hotspots failed to lapse") { [self] turn in
+            // The index and the lapses fail apart: one failing never stops the other.
+            do {
+                let read = try await numbers.syncIndex()
+                if turn == 0 { logger.info("number label index loaded", metadata: ["labels": "\(read)"]) }
+            } catch {
+                logger.error("number label index failed to sync", metadata: ["error": "\(error)"])
+            }
+            guard turn % 60 == 0 else { return }
             let lapsed = try await numbers.lapseDue(), hidden = try await hotspots.hideIdle()
             if lapsed + hidden > 0 { logger.info("phone services reassessed", metadata: ["labels": "\(lapsed)", "hotspots": "\(hidden)"]) }
         }

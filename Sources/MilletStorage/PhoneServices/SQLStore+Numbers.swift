@@ -71,8 +71,13 @@ extension SQLStore: NumberRepository {
 
     public func openDispute(_ dispute: NumberDispute, notice: Notice, perDay: Int, now: Date) async throws {
         try await sqlTransaction { [backend] db in
-            // Take the number's label row first: two disputes of one number take turns.
-            _ = try await Self.lockedLabel(db: db, backend: backend, dispute.number, now: now)
+            // Take the number's label row first: two disputes of one number take turns. Then the
+            // account's row, so one account's disputes of several numbers are counted in turn.
+            let label = try await Self.lockedLabel(db: db, backend: backend, dispute.number, now: now)
+            guard label.isPublic, label.businessName == nil else {
+                throw DomainError.conflict(code: "not_labelled", message: "no label is shown for this number")
+            }
+            _ = try await db.raw("SELECT id FROM accounts WHERE id = \(bind: dispute.accountId)\(unsafeRaw: backend.forUpdate)").first()
             let opened = try await db.raw("""
                 SELECT COUNT(*) AS n FROM number_disputes
                 WHERE account_id = \(bind: dispute.accountId) AND created_at > \(bind: now.addingTimeInterval(-86_400).millis)
