@@ -13,7 +13,6 @@ import uuid
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -48,7 +47,16 @@ def switch(driver, market, language):
     # matches, and a navigation started next would race the switcher's.
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "switch").click()
-    WebDriverWait(driver, 10).until(staleness_of(old))
+
+    def gone(_):
+        # Asked about mid-navigation, chromedriver may answer an "inspector error" instead of
+        # "stale element": either way the old page is going.
+        try:
+            old.is_enabled()
+            return False
+        except (StaleElementReferenceException, WebDriverException):
+            return True
+    WebDriverWait(driver, 10).until(gone)
     settle(driver, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language)
 
 
