@@ -83,6 +83,8 @@ struct NumbersHTTPTests: HTTPHarness {
             let id = try #require(opened.1["id"] as? String)
             #expect(try await dispute(["number": "07700 900999", "market": "GB", "reason": "Nobody ever labelled this one."], as: fan).0 == .conflict)
             #expect(try await dispute(["number": "07700 900123", "market": "GB", "reason": "short"], as: fan).0 == .unprocessableContent)
+            #expect(try await dispute(["number": "07700 900123", "market": "GB", "reason": "Mine, truly \u{0} mine, not a scam"], as: fan).0
+                    == .unprocessableContent)
             _ = try await services.courier.sendDue()
             let texts = try await services.sandboxMessages.sandboxMessages(channel: .sms, limit: 10)
             let text = try #require(texts.first { $0.recipient == "+447700900123" })
@@ -115,6 +117,10 @@ struct NumbersHTTPTests: HTTPHarness {
             }
             #expect(queue.count == 1 && queue[0]["number"] as? String == "+447700900123" && (queue[0]["label"] as? [String: Any])?["suspended"] as? Bool == true)
             try await client.execute(uri: "/api/v1/staff/phone/disputes?state=pending", method: .get, headers: bearer(staff)) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/staff/phone/disputes/\(id)/decision", method: .post, headers: bearer(staff),
+                                     body: json(["uphold": true, "note": "two\nlines"])) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/staff/phone/disputes/\(id)/decision", method: .post, headers: bearer(staff),
+                                     body: json(["uphold": true, "note": String(repeating: "n", count: 501)])) { #expect($0.status == .unprocessableContent) }
             let decided = try await client.execute(uri: "/api/v1/staff/phone/disputes/\(id)/decision", method: .post, headers: bearer(staff),
                                                    body: json(["uphold": true, "note": "the owner's own line"])) { try decode($0) }
             #expect(decided["state"] as? String == "upheld" && (decided["label"] as? [String: Any])?["category"] == nil)
@@ -131,6 +137,8 @@ struct NumbersHTTPTests: HTTPHarness {
             #expect(business["number"] as? String == "+34612345678" && business["businessName"] as? String == "Tienda Ejemplo")
             try await client.execute(uri: "/api/v1/staff/phone/businesses", method: .put, headers: bearer(staff),
                                      body: json(["number": "612 34 56 78", "market": "ES", "name": "X"])) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/staff/phone/businesses", method: .put, headers: bearer(staff),
+                                     body: json(["number": "612 34 56 78", "market": "ES", "name": "Bank\u{202E}knaB"])) { #expect($0.status == .unprocessableContent) }
             let spanish = try await client.execute(uri: "/api/v1/devices/phone/blocklist?since=0", method: .get, headers: bearer(spain[0])) {
                 try decode($0)["items"] as? [[String: Any]] ?? []
             }

@@ -19,6 +19,7 @@ import NIOHTTP1
 /// `dailyChanges` more numbers (a day's new labels in one market) and fetches the blocklist delta
 /// since the version before them, as a phone syncing once a day would: its bytes.
 public struct LookupBench: Sendable {
+    /// What to run: labelled numbers, lookups, connections, rounds, a day's new labels, where to write.
     public struct Options: Sendable {
         public var numbers: Int
         public var lookups: Int
@@ -37,6 +38,7 @@ public struct LookupBench: Sendable {
         }
     }
 
+    /// What the run measured.
     public struct Result: Codable, Sendable {
         public var options: [String: String]
         public var importSeconds: Double
@@ -64,6 +66,7 @@ public struct LookupBench: Sendable {
     let options: Options
     let say: @Sendable (String) -> Void
 
+    /// A run of `options`, telling its progress to `say`.
     public init(options: Options, say: @escaping @Sendable (String) -> Void) {
         self.options = options
         self.say = say
@@ -78,6 +81,7 @@ public struct LookupBench: Sendable {
                            expiresAt: now.addingTimeInterval(104 * 86_400))
     }
 
+    /// Runs on a fresh embedded database and writes `lookup.json` and `lookup.svg` to `out`.
     public func run() async throws -> Result {
         try await BenchKit.withFreshStore(label: "lookup") { store, folder, logger in
             try await store.migrate()

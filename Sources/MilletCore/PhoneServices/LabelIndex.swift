@@ -54,6 +54,7 @@ public final class LabelIndex: Sendable {
 
     /// Notes that a sync read to the end at `now`.
     public func markSynced(at now: Date) { syncedAt.store(Int64(now.timeIntervalSince1970 * 1000), ordering: .relaxed) }
+    /// The highest version applied: where the next sync starts.
     public var cursor: Int64 { state.withLock { $0.cursor } }
 
     /// The first 64 bits of a label's number hash.

@@ -103,7 +103,11 @@ public struct NumberDesk: Sendable {
         if let name {
             var check = Validator()
             check.requireLength(name, 2...80, "name", "must be 2 to 80 characters")
+            check.requireSingleLine(name, "name")
             try check.check()
+        } else if try await numbers.label(number: number) == nil {
+            // Nothing to clear on a number nobody labelled.
+            return NumberLabel(number: number)
         }
         let label = try await numbers.setBusiness(number: number, name: name, now: clock.now())
         await caughtUp()
@@ -151,7 +155,6 @@ public struct NumberDesk: Sendable {
     /// Staff uphold (the label's reports until now stop counting) or reject (the label shows
     /// again) a proven dispute.
     public func decide(disputeId: String, uphold: Bool, staff: String, note: String?) async throws -> NumberDispute {
-        guard try await numbers.dispute(id: disputeId) != nil else { throw DomainError.notFound(what: "dispute") }
         let now = clock.now()
         let decided = try await numbers.changeDispute(id: disputeId, now: now) { dispute in try dispute.decide(uphold: uphold, by: staff, note: note, now: now) }.1
         await caughtUp()

@@ -67,6 +67,8 @@ public struct NumberDispute: Hashable, Sendable {
     public static func open(number: PhoneNumber, accountId: String, reason: String, now: Date) throws -> (NumberDispute, code: String) {
         var check = Validator()
         check.requireLength(reason.trimmed, 10...1000, "reason", "must say why the label is wrong, 10 to 1000 characters")
+        check.require(!reason.unicodeScalars.contains { Validator.isHidden($0) && $0 != "\n" && $0 != "\t" }, "reason",
+                      "must not contain control or text-direction characters")
         try check.check()
         let id = Identifier.make(), code = String(format: "%06d", Int.random(in: 0..<1_000_000))
         let dispute = NumberDispute(
@@ -104,12 +106,18 @@ public struct NumberDispute: Hashable, Sendable {
         return .proven
     }
 
-    /// Staff decide a dispute under review.
+    /// Staff decide a dispute under review, with a note to the owner of at most 500 characters on one line.
     public mutating func decide(uphold: Bool, by staff: String, note: String?, now: Date) throws {
         guard state == .underReview else { throw DomainError.conflict(code: "not_under_review", message: "only a dispute under review is decided") }
+        if let note {
+            var check = Validator()
+            check.requireLength(note, 0...500, "note", "must be at most 500 characters")
+            check.requireSingleLine(note, "note")
+            try check.check()
+        }
         state = uphold ? .upheld : .rejected
         decidedAt = now
         decidedBy = staff
-        self.note = note.map { String($0.trimmed.prefix(500)) }
+        self.note = note?.trimmed
     }
 }

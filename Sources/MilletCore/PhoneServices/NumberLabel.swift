@@ -51,6 +51,7 @@ public struct NumberLabel: Hashable, Sendable {
         return Shown(category: category, businessName: nil, confidenceBasisPoints: confidenceBasisPoints)
     }
 
+    /// What devices see of a label: a category and its confidence, or a business's name, or nothing.
     public struct Shown: Hashable, Sendable {
         public let category: CallCategory?
         public let businessName: String?
@@ -77,8 +78,11 @@ public struct NumberLabel: Hashable, Sendable {
 /// spoke and the Wilson lower bound (95%) of that side's share reaches 30%: three fresh reporters
 /// who agree give 44%, and with no new report it lapses after about 100 days.
 public struct CrowdVerdict: Sendable, Equatable {
+    /// How long until a report weighs half as much.
     public static let halfLife: TimeInterval = 120 * 86_400
+    /// Independent reporters a label needs.
     public static let minimumReporters = 3
+    /// The Wilson lower bound a label needs.
     public static let minimumConfidence = 0.3
 
     public let category: CallCategory?

@@ -6,6 +6,7 @@ public protocol NumberRepository: Sendable {
     /// Stores the report (replacing the device's earlier one on the number) and reassesses the
     /// number's label (``NumberLabel/reassessed(_:now:)``), in one transaction; answers the label.
     func recordReport(_ report: NumberReport, now: Date) async throws -> NumberLabel
+    /// The number's label as stored (shown or not), if it ever had a report or a business.
     func label(number: PhoneNumber) async throws -> NumberLabel?
     /// The shown labels (``NumberLabel/isPublic``) whose number's hash starts with `hashPrefix`
     /// (lowercase hex), at most 1000.
@@ -24,6 +25,7 @@ public protocol NumberRepository: Sendable {
     /// the number waits for its code or for staff (`conflict(dispute_open)`), or staff rejected
     /// one within ``NumberDispute/rejectionStands`` (`conflict(dispute_rejected)`).
     func openDispute(_ dispute: NumberDispute, notice: Notice, perDay: Int, now: Date) async throws
+    /// The dispute with this id.
     func dispute(id: String) async throws -> NumberDispute?
     /// Disputes in one state or any, newest first (oldest first for those under review: the queue).
     func disputes(state: DisputeState?, limit: Int) async throws -> [NumberDispute]

@@ -32,7 +32,9 @@ public struct MilletServices: Sendable {
     public let updates: FirmwareUpdates
     /// hawkBit's device API over the same rollouts.
     public let ddi: DDIDesk
+    /// Crowd-tagged calls: reports, labels, lookups, the blocklist and disputes.
     public let numbers: NumberDesk
+    /// Opt-in Wi-Fi sharing.
     public let hotspots: HotspotDesk
     /// What stored firmware images say of themselves, and their other digests.
     public let images = ImageFacts()

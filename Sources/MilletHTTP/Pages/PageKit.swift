@@ -89,6 +89,8 @@ extension PageKit {
             return ["text": t["error_invalid_input"] ?? "", "detail": fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")]
         case .notFound:
             return ["text": t["error_not_found"] ?? "", "detail": ""]
+        case .throttled:
+            return ["text": t["error_rate_limited"] ?? "", "detail": ""]
         default:
             return ["text": t["error_invalid_input"] ?? "", "detail": ""]
         }

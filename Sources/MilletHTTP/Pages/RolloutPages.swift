@@ -82,7 +82,7 @@ struct RolloutPages {
         }
         let said = facts.description
         var values: [String: Any] = ["format": strings["image_format_\(said.format.rawValue)"] ?? said.format.rawValue]
-        values["version"] = said.version
+        values["imageVersion"] = said.version
         values["hardware"] = said.hardwareCompatibility.isEmpty ? nil : said.hardwareCompatibility.joined(separator: ", ")
         values["mismatch"] = said.version.map { FirmwareVersion($0) != FirmwareVersion(build.version) } ?? false
         return values

@@ -91,7 +91,7 @@ struct PhonePages {
             "markets": PhoneNumber.markets.map { ["code": $0, "selected": $0 == (typed["market"] ?? chrome.preferences.marketCode)] },
         ]
         if let error { values["error"] = PageKit.refusal(error, strings: t) }
-        return pages.page("phone-dispute-new", values, chrome: chrome, status: error == nil ? .ok : .unprocessableContent)
+        return pages.page("phone-dispute-new", values, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }
 
     private func disputePage(_ dispute: NumberDispute, chrome: PageChrome, error: DomainError?) -> Response {
