@@ -185,7 +185,7 @@ public struct DDIDesk: Sendable {
             guard let backId = rollout.rollbackBuildId, let back = try await firmware.build(id: backId) else { return nil }
             return (action(rollout, back), false)
         }
-        guard rollout.state == .halted || rollout.state == .rolledBack else { return (action(rollout, build), false) }
+        guard rollout.isStopped else { return (action(rollout, build), false) }
         let asked = try await cancellations.cancellations(deviceId: device.id)[rollout.id] == .asked
         return (action(rollout, build), asked)
     }
@@ -220,8 +220,7 @@ public struct DDIDesk: Sendable {
             let result = try await firmware.results(deviceId: device.id)[action.rollout.id]
             // A step after the device closed the action, or one that would start an action a stopped
             // rollout no longer offers (a late step after a cancellation), counts nothing.
-            let stopped = action.rollout.state == .halted || action.rollout.state == .rolledBack
-            if result.map({ $0 != .downloading }) ?? stopped { return nil }
+            if result.map({ $0 != .downloading }) ?? action.rollout.isStopped { return nil }
         }
         let version = state == .installed ? action.build.version : device.version
         guard let running = FirmwareVersion(version) else { throw DomainError.invalid(field: "version", "is not a version") }
@@ -244,7 +243,7 @@ extension DDIDesk {
     /// runs a build Millet does not know it runs: staff weigh that against stopping the rest.
     public func askToCancel(rolloutId: String, actor: String) async throws -> Int {
         let rollout = try await firmware.requireRollout(id: rolloutId)
-        guard rollout.state == .halted || rollout.state == .rolledBack else {
+        guard rollout.isStopped else {
             throw DomainError.conflict(code: "rollout_running", message: "only a halted or rolled-back rollout's installs are cancelled")
         }
         return try await cancellations.askCancellations(rolloutId: rollout.id, actor: actor, at: clock.now())

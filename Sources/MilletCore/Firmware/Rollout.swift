@@ -119,6 +119,9 @@ public struct Rollout: Hashable, Sendable {
     /// The share of targeted devices in the current stage.
     public var percent: Int { stages[stage] }
 
+    /// Halted or rolled back: it offers its build to no one new.
+    public var isStopped: Bool { state == .halted || state == .rolledBack }
+
     /// A device's place in this rollout, 0 to 9999: the first 8 bytes of SHA-256 of serial and rollout.
     public static func bucket(serial: String, rolloutId: String) -> Int {
         let digest = SHA256.hash(utf8: rolloutId, ":", serial)

@@ -58,7 +58,7 @@ public final class LabelIndex: Sendable {
     public var cursor: Int64 { state.withLock { $0.cursor } }
 
     /// The first 64 bits of a label's number hash.
-    static func key(_ label: NumberLabel) -> UInt64 { UInt64(label.number.hash.prefix(16), radix: 16) ?? 0 }
+    static func key(_ label: NumberLabel) -> UInt64 { UInt64(label.number.shortHash, radix: 16) ?? 0 }
 
     /// Category (its place plus one; 0 for a business) in the top byte, confidence below; `nil`
     /// for a label that shows nothing.

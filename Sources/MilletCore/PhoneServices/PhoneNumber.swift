@@ -102,6 +102,9 @@ public struct PhoneNumber: Hashable, Sendable, Comparable {
     /// numbers it asks about.
     public var hash: String { Secrets.hex(SHA256.hash(data: Data(e164.utf8))) }
 
+    /// The first 16 hex digits of ``hash``: how labels name a number to devices.
+    public var shortHash: String { String(hash.prefix(16)) }
+
     /// The number with all but its last three digits hidden, for pages: `+34 ••• ••• 678`.
     public var masked: String { String(e164.prefix(3)) + " ••• ••• " + String(e164.suffix(3)) }
 

@@ -105,7 +105,7 @@ struct RolloutPages {
             "canAdvance": rollout.state == .active || rollout.state == .paused, "canPause": rollout.state == .active,
             "canResume": rollout.state == .paused || rollout.state == .halted, "canHalt": rollout.state == .active || rollout.state == .paused,
             "canRollback": rollout.state != .rolledBack,
-            "canCancelInstalls": (rollout.state == .halted || rollout.state == .rolledBack) && tally.downloading > 0,
+            "canCancelInstalls": rollout.isStopped && tally.downloading > 0,
         ]
         values["haltReason"] = rollout.haltReason
         return values

@@ -34,11 +34,7 @@ struct HotspotsController: Sendable {
         groups.devices.get("devices/wifi/changes") { request, context in
             _ = try context.requireDevice()
             let (latitude, longitude, radius) = try Self.area(request)
-            let since = try request.uri.queryParameters["since"].map { text -> Int64 in
-                guard let version = Int64(String(text)) else { throw DomainError.invalid(field: "since", "must be a version from an earlier answer, or 0") }
-                return version
-            } ?? 0
-            let changes = try await desk.changes(latitude: latitude, longitude: longitude, radius: radius, since: since)
+            let changes = try await desk.changes(latitude: latitude, longitude: longitude, radius: radius, since: try request.syncedVersion())
             return HotspotChangesDTO(version: changes.version, more: changes.more, items: changes.shown.map(DeviceHotspotDTO.init), dropped: changes.dropped)
         }
         groups.devices.post("devices/wifi/hotspots/:id/connections") { request, context in

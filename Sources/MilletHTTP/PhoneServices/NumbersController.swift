@@ -35,7 +35,7 @@ struct NumbersController: Sendable {
             let device = try context.requireDevice()
             let body = try await request.decodeJSON(ReportBody.self, context: context)
             let label = try await desk.report(device, number: body.number, category: body.category, clientIP: context.clientIP)
-            return NumberReportedDTO(number: label.number.e164, category: body.category, label: ShownLabelDTO(label, hash: String(label.number.hash.prefix(16))))
+            return NumberReportedDTO(number: label.number.e164, category: body.category, label: ShownLabelDTO(label, hash: label.number.shortHash))
                 .with(status: .created)
         }
         groups.devices.get("devices/phone/lookups/:prefix") { _, context in
@@ -45,12 +45,8 @@ struct NumbersController: Sendable {
         }
         groups.devices.get("devices/phone/blocklist") { request, context in
             let device = try context.requireDevice()
-            let since = try request.uri.queryParameters["since"].map { text -> Int64 in
-                guard let version = Int64(text) else { throw DomainError.invalid(field: "since", "must be a version from an earlier answer, or 0") }
-                return version
-            } ?? 0
-            let (labels, version, more) = try await desk.changes(market: device.marketCode, since: since)
-            return BlocklistDTO(version: version, more: more, items: labels.map { ShownLabelDTO($0, hash: String($0.number.hash.prefix(16))) })
+            let (labels, version, more) = try await desk.changes(market: device.marketCode, since: try request.syncedVersion())
+            return BlocklistDTO(version: version, more: more, items: labels.map { ShownLabelDTO($0, hash: $0.number.shortHash) })
         }
         groups.open.post("phone/disputes") { request, context in
             let account = try context.requireAccount()
@@ -87,5 +83,15 @@ struct NumbersController: Sendable {
             let body = try await request.decodeJSON(BusinessBody.self, context: context)
             return StaffLabelDTO(try await desk.setBusiness(number: body.number, market: body.market, name: body.name))
         }
+    }
+}
+
+extension Request {
+    /// A delta's `since`: the version a device got in an earlier answer, 0 when absent; an
+    /// integer, so no value traps on its way to `Int64`.
+    func syncedVersion() throws -> Int64 {
+        guard let text = uri.queryParameters["since"] else { return 0 }
+        guard let version = Int64(String(text)) else { throw DomainError.invalid(field: "since", "must be a version from an earlier answer, or 0") }
+        return version
     }
 }

@@ -6,7 +6,7 @@ extension SQLStore: HotspotRepository {
     public func addHotspot(_ hotspot: Hotspot) async throws -> Hotspot {
         try await sqlTransaction { db in
             var hotspot = hotspot
-            hotspot.version = try await Self.nextHotspotVersion(db: db)
+            hotspot.version = try await Self.nextVersions(db: db, .hotspots)
             try await db.raw("""
                 INSERT INTO hotspots (id, owner_device_id, owner_account_id, ssid, bssid, latitude, longitude, sealed_password, created_at,
                     idle_until, hidden, version)
@@ -45,7 +45,7 @@ extension SQLStore: HotspotRepository {
 
     public func revokeHotspot(id: String, at: Date) async throws -> Hotspot? {
         try await sqlTransaction { db in
-            let version = try await Self.nextHotspotVersion(db: db)
+            let version = try await Self.nextVersions(db: db, .hotspots)
             return try await db.raw("""
                 UPDATE hotspots SET revoked_at = \(bind: at.millis), hidden = 1, version = \(bind: version)
                 WHERE id = \(bind: id) AND revoked_at IS NULL
@@ -75,7 +75,7 @@ extension SQLStore: HotspotRepository {
         for id in due {
             // Each with a version of its own, so a page of the delta never splits one version.
             hidden += try await sqlTransaction { db in
-                let version = try await Self.nextHotspotVersion(db: db)
+                let version = try await Self.nextVersions(db: db, .hotspots)
                 return try await db.raw("""
                     UPDATE hotspots SET hidden = 1, version = \(bind: version)
                     WHERE id = \(bind: id) AND hidden = 0 AND idle_until <= \(bind: now.millis)
@@ -95,13 +95,19 @@ extension SQLStore: HotspotRepository {
 }
 
 extension SQLStore {
-    /// The next hotspot version; the counter's row stays locked until the commit, so versions
-    /// are committed in order and a delta never skips one.
-    static func nextHotspotVersion(db: any SQLDatabase) async throws -> Int64 {
-        guard let row = try await db.raw("UPDATE hotspot_version SET value = value + 1 WHERE id = 1 RETURNING value").first() else {
-            throw DomainError.notFound(what: "hotspot version")
-        }
-        return try row.int("value")
+    /// A counter of versions devices sync by: hotspots' or number labels'.
+    enum VersionCounter: String {
+        case hotspots = "hotspot_version"
+        case numberLabels = "number_label_version"
+    }
+
+    /// Takes the counter's next `count` versions and answers the first. Its row stays locked
+    /// until the commit, so versions are committed in order and a delta never skips one.
+    static func nextVersions(db: any SQLDatabase, _ counter: VersionCounter, count: Int = 1) async throws -> Int64 {
+        guard let row = try await db.raw("""
+            UPDATE \(unsafeRaw: counter.rawValue) SET value = value + \(bind: Int64(count)) WHERE id = 1 RETURNING value
+            """).first() else { throw DomainError.notFound(what: "version counter") }
+        return try row.int("value") - Int64(count) + 1
     }
 
     static func hotspot(from row: any SQLRow) throws -> Hotspot {

@@ -157,10 +157,7 @@ extension SQLStore {
     static func save(db: any SQLDatabase, _ label: NumberLabel, was before: NumberLabel, now: Date) async throws -> NumberLabel {
         var label = label
         if label.shown != before.shown {
-            guard let row = try await db.raw("UPDATE number_label_version SET value = value + 1 WHERE id = 1 RETURNING value").first() else {
-                throw DomainError.notFound(what: "label version")
-            }
-            label.version = try row.int("value")
+            label.version = try await nextVersions(db: db, .numberLabels)
         }
         try await db.raw("""
             UPDATE number_labels SET category = \(bind: label.category?.rawValue), confidence_bp = \(bind: Int64(label.confidenceBasisPoints)),
@@ -210,10 +207,7 @@ extension SQLStore {
     public func importLabels(_ labels: [NumberLabel], now: Date) async throws -> Int {
         guard !labels.isEmpty else { return 0 }
         return try await sqlTransaction { db in
-            guard let row = try await db.raw("""
-                UPDATE number_label_version SET value = value + \(bind: Int64(labels.count)) WHERE id = 1 RETURNING value
-                """).first() else { throw DomainError.notFound(what: "label version") }
-            let first = try row.int("value") - Int64(labels.count) + 1
+            let first = try await Self.nextVersions(db: db, .numberLabels, count: labels.count)
             var stored = 0
             // 2000 rows of 11 values stay under SQLite's 32766 bound parameters.
             for start in stride(from: 0, to: labels.count, by: 2000) {
