@@ -220,12 +220,20 @@ extension FirmwareHTTPTests {
             let register = { (serial: String) in
                 try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
                     "serial": serial, "model": "band-2", "secret": model.factorySecret(serial: serial), "market": "GB", "channel": "stable", "version": "2.1.0",
-                ])) { #expect($0.status == .created) }
+                ])) { response in
+                    #expect(response.status == .created)
+                    return try decode(response)["token"] as? String ?? ""
+                }
             }
-            try await register("BAND-0001")
+            let firstToken = try await register("BAND-0001")
             #expect(try await ship(["band-0001", "BAND-0002"], orderId) == .ok)
-            try await register("BAND-0002")
-            try await register("BAND-0099")
+            _ = try await register("BAND-0002")
+            _ = try await register("BAND-0099")
+            // The token was issued before the sale; what the unit does now is the buyer's.
+            try await client.execute(uri: "/api/v1/devices/wifi/hotspots", method: .post, headers: bearer(firstToken), body: json([
+                "ssid": "Band Home", "bssid": "3c:22:fb:0a:0b:0c", "latitude": 51.5072, "longitude": -0.1276, "password": "band-home-secret",
+            ])) { #expect($0.status == .created) }
+            try await client.execute(uri: "/api/v1/me/hotspots", method: .get, headers: bearer(fan)) { #expect(String(buffer: $0.body).contains("Band Home")) }
             try await client.execute(uri: "/api/v1/me/devices", method: .get, headers: bearer(fan)) { response in
                 let items = try decode(response)["items"] as! [[String: Any]]
                 #expect(items.map { $0["serial"] as! String } == ["BAND-0001", "BAND-0002"])

@@ -76,9 +76,7 @@ final class StallingSaleRepository: FlashSaleRepository {
     func figures(saleId: String, now: Date, leaseLifetime: TimeInterval) async throws -> SaleFigures {
         try await inner.figures(saleId: saleId, now: now, leaseLifetime: leaseLifetime)
     }
-    func reserve(saleId: String, accountId: String, now: Date) async throws -> (added: Bool, reservations: Int64) {
-        try await inner.reserve(saleId: saleId, accountId: accountId, now: now)
-    }
+    func reserve(_ reservations: [SaleReservation]) async throws -> [ReservationOutcome] { try await inner.reserve(reservations) }
     func reservedAccounts(saleId: String) async throws -> Set<String> { try await inner.reservedAccounts(saleId: saleId) }
     func buyers(saleId: String) async throws -> [String: Int] { try await inner.buyers(saleId: saleId) }
     func buyers(saleId: String, boughtAfter count: Int64) async throws -> [String] { try await inner.buyers(saleId: saleId, boughtAfter: count) }

@@ -350,10 +350,10 @@ extension StorageConformanceTests {
             clock.advance(by: 30)
             let (device, fresh) = try await first.register(registrations[7])
             #expect(try await first.device(token: tokens[7]) == nil)
-            #expect(try await first.device(token: fresh)?.id == device.id)
+            #expect(try await first.device(token: fresh) == device.identity)
             #expect(try await second.syncDevices() >= 1)
             let dead = try await second.device(token: tokens[7]), live = try await second.device(token: fresh)
-            #expect(dead == nil && live?.id == device.id)
+            #expect(dead == nil && live == device.identity)
             #expect(second.indexedDevices == 2_500)
             // A token issued on another node since the last sync is read once, on first use.
             let third = FirmwareUpdates(devices: store, firmware: store, clock: clock)
@@ -404,6 +404,7 @@ final class RefusesCheckInsOnce: DeviceRepository {
     }
     func device(tokenHash: String) async throws -> Device? { try await store.device(tokenHash: tokenHash) }
     func device(serial: String) async throws -> Device? { try await store.device(serial: serial) }
+    func device(number: Int64) async throws -> Device? { try await store.device(number: number) }
     func devices(ownerAccountId: String) async throws -> [Device] { try await store.devices(ownerAccountId: ownerAccountId) }
     func tokens(after: Int64?, limit: Int) async throws -> [IssuedToken] { try await store.tokens(after: after, limit: limit) }
     func tokens(upTo: Int64, limit: Int) async throws -> [IssuedToken] { try await store.tokens(upTo: upTo, limit: limit) }

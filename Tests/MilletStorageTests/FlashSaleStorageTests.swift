@@ -107,6 +107,29 @@ extension StorageConformanceTests {
         }
     }
 
+    @Test(arguments: Backends.all) func aBatchOfReservationsAnswersEachFanItsOwnCount(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let first = try await scheduleSale(store, units: 5, reservedOnly: true), second = try await scheduleSale(store, units: 5, reservedOnly: true)
+            let ids = try await fans(store, 4)
+            let (a, b, c, d) = (ids[0], ids[1], ids[2], ids[3])
+            #expect(try await store.reserve(saleId: first.id, accountId: a, now: clock.now()) == (true, 1))
+            let batch = [(first, b), (first, a), (second, a), (first, b), (first, c), (second, d)].map {
+                SaleReservation(saleId: $0.0.id, accountId: $0.1, now: clock.now())
+            }
+            let outcomes = try await store.reserve(batch)
+            #expect(outcomes == [.init(added: true, reservations: 2), .init(added: false, reservations: 3), .init(added: true, reservations: 1),
+                                 .init(added: false, reservations: 3), .init(added: true, reservations: 3), .init(added: true, reservations: 2)])
+            let firstList = try await store.reservedAccounts(saleId: first.id), secondList = try await store.reservedAccounts(saleId: second.id)
+            #expect(firstList == [a, b, c] && secondList == [a, d])
+            #expect(try await store.figures(saleId: second.id, now: clock.now(), leaseLifetime: 5).reservations == 2)
+            // A batch naming an unknown sale is refused whole: nothing of it is kept.
+            let refused = [SaleReservation(saleId: second.id, accountId: b, now: clock.now()), SaleReservation(saleId: Identifier.make(), accountId: b, now: clock.now())]
+            await #expect(throws: (any Error).self) { _ = try await store.reserve(refused) }
+            #expect(try await store.reservedAccounts(saleId: second.id) == [a, d])
+            #expect(try await store.figures(saleId: second.id, now: clock.now(), leaseLifetime: 5).reservations == 2)
+        }
+    }
+
     @Test(arguments: Backends.all) func theJournalKeepsTheLimitAndReplaysAKey(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let sale = try await scheduleSale(store, units: 10)

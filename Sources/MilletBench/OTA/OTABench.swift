@@ -51,7 +51,13 @@ public struct OTABench: Sendable {
         public var outcomes: [String: Int]
         public var residentBytesBefore: Int
         public var residentBytesAfter: Int
+        /// Resident memory grown from before the import to after the check-ins, per device: the
+        /// index, SQLite's page caches, the bench's own tokens and the allocator's slack.
         public var bytesPerDevice: Double
+        /// What a node's device index holds, by its own count of its pages and slots, per device.
+        /// (Resident memory measured around a load says little: the allocator hands the index
+        /// memory the finished phases freed.)
+        public var indexBytesPerDevice: Double
         public var checkInsWritten: Int
         public var indexLoadSeconds: Double
     }
@@ -95,11 +101,10 @@ public struct OTABench: Sendable {
         let before = BenchKit.residentBytes()
         say("importing \(options.devices) registered devices")
         let tokens = try await seed(store: store, model: model, clock: clock)
-        // As a node does when it starts: every device into the in-memory index.
-        let loadStart = DispatchTime.now().uptimeNanoseconds
+        // Every device into the in-memory index (the server's own sync, every second, may have
+        // read most of them during the import).
         try await services.updates.syncDevices()
-        let loadSeconds = BenchKit.seconds(since: loadStart)
-        say(String(format: "device index: %d devices loaded in %.1f s", services.updates.indexedDevices, loadSeconds))
+        say("device index: \(services.updates.indexedDevices) devices")
 
         let c = options.connections, m = options.checkIns, rounds = options.rounds
         say("\(rounds) rounds, each \(m / rounds) GET /health/live (the HTTP ceiling) and then \(m / rounds) POST /api/v1/devices/check-in, from \(c) connections across \(options.devices) devices")
@@ -119,6 +124,7 @@ public struct OTABench: Sendable {
         let samples = measured.samples
         let after = BenchKit.residentBytes()
         await server.stop()
+        let (indexed, indexBytes, loadSeconds) = try await loadSecondNode(store: store, clock: clock)
         var outcomes: [String: Int] = [:]
         for sample in samples { outcomes[String(sample.status), default: 0] += 1 }
         let result = Result(
@@ -129,9 +135,23 @@ public struct OTABench: Sendable {
             offers: samples.filter { $0.captured == "update" }.count, checkIns: Latencies(samples.map(\.latency)),
             ceiling: Latencies(measured.ceiling.map(\.latency)),
             outcomes: outcomes, residentBytesBefore: before, residentBytesAfter: after,
-            bytesPerDevice: Double(after - before) / Double(max(1, options.devices)), checkInsWritten: services.updates.checkInsWritten, indexLoadSeconds: loadSeconds)
+            bytesPerDevice: Double(after - before) / Double(max(1, options.devices)),
+            indexBytesPerDevice: Double(indexBytes) / Double(indexed),
+            checkInsWritten: services.updates.checkInsWritten, indexLoadSeconds: loadSeconds)
         try write(result, samples: samples)
         return result
+    }
+
+    /// What a node starting now holds for the fleet: a second node's device index, loaded from
+    /// the database. Answers the devices, the bytes the index counts and the seconds it took.
+    private func loadSecondNode(store: SQLStore, clock: BenchClock) async throws -> (devices: Int, bytes: Int, seconds: Double) {
+        let node = FirmwareUpdates(devices: store, firmware: store, clock: clock)
+        say("a second node loads the device index")
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await node.syncDevices()
+        let seconds = BenchKit.seconds(since: start), devices = max(1, node.indexedDevices)
+        say(String(format: "  %d devices in %.1f s, %.1f bytes a device", devices, seconds, Double(node.deviceIndexBytes) / Double(devices)))
+        return (devices, node.deviceIndexBytes, seconds)
     }
 
     /// Imports the fleet in chunks; answers each device's token.

@@ -58,8 +58,37 @@ public struct DeviceModel: Hashable, Sendable {
     }
 }
 
+/// What a rollout looks at to decide whether it reaches a device, and what a check-in is
+/// recorded under: its number, serial, model, market and channel.
+public protocol UpdateTarget: Sendable {
+    var number: Int64 { get }
+    var serial: String { get }
+    var modelId: String { get }
+    var marketCode: String { get }
+    var channel: UpdateChannel { get }
+}
+
+/// A device as its token shows it: what every node keeps in memory for each registered device
+/// (``DeviceIndex``), enough to answer a check-in with no database read. Its owner and the rest
+/// are read by number when a request needs them (``FirmwareUpdates/device(_:)``).
+public struct DeviceIdentity: UpdateTarget, Hashable {
+    public let number: Int64
+    public let serial: String
+    public let modelId: String
+    public let marketCode: String
+    public let channel: UpdateChannel
+
+    public init(number: Int64, serial: String, modelId: String, marketCode: String, channel: UpdateChannel) {
+        self.number = number
+        self.serial = serial
+        self.modelId = modelId
+        self.marketCode = marketCode
+        self.channel = channel
+    }
+}
+
 /// A registered device.
-public struct Device: Hashable, Sendable {
+public struct Device: UpdateTarget, Hashable {
     public let id: String
     /// The store's small number for the device, given once at registration: check-ins are
     /// written under it, so a second's check-ins from a large fleet touch few pages.
@@ -92,6 +121,11 @@ public struct Device: Hashable, Sendable {
         self.ownerAccountId = ownerAccountId
         self.orderId = orderId
         self.warrantyStartsAt = warrantyStartsAt
+    }
+
+    /// The device as its token shows it.
+    public var identity: DeviceIdentity {
+        DeviceIdentity(number: number, serial: serial, modelId: modelId, marketCode: marketCode, channel: channel)
     }
 }
 

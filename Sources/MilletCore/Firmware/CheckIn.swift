@@ -55,7 +55,7 @@ public struct OfferChooser: Sendable {
         }
     }
 
-    public func choose(device: Device, version: FirmwareVersion) -> (rollout: Rollout, build: FirmwareBuild)? {
+    public func choose(device: some UpdateTarget, version: FirmwareVersion) -> (rollout: Rollout, build: FirmwareBuild)? {
         var best: Candidate?
         for candidate in candidates where candidate.rollout.modelId == device.modelId && candidate.rollout.channel == device.channel {
             let rollout = candidate.rollout

@@ -68,14 +68,23 @@ public final class FirmwareUpdates: Sendable {
         return (device, token)
     }
 
-    /// The device a token belongs to.
-    public func device(token: String) async throws -> Device? {
+    /// The device a token belongs to, as the node's index knows it.
+    public func device(token: String) async throws -> DeviceIdentity? {
         guard DeviceToken.looksLikeDeviceToken(token) else { return nil }
         if let known = index.device(token: token) { return known }
         // Issued on another node since the last sync: read it once.
         let digest = Secrets.digest(token)
         guard let device = try await devices.device(tokenHash: digest) else { return nil }
         index.put(tokenHash: digest, device: device, seq: nil)
+        return device.identity
+    }
+
+    /// The whole record of a device a token showed, read now (its owner may have changed since
+    /// the token was issued); `unauthenticated` if it is gone.
+    public func device(_ identity: DeviceIdentity) async throws -> Device {
+        guard let device = try await devices.device(number: identity.number) else {
+            throw DomainError.unauthenticated(message: "this device is no longer registered")
+        }
         return device
     }
 
@@ -103,6 +112,9 @@ public final class FirmwareUpdates: Sendable {
 
     /// Devices in this node's index.
     public var indexedDevices: Int { index.count }
+
+    /// The bytes this node's device index holds.
+    public var deviceIndexBytes: Int { index.memoryBytes }
 
     /// Writes the check-ins recorded since the last flush; the server calls it every second. A
     /// batch the database refused stays for the next flush.
@@ -132,7 +144,7 @@ public final class FirmwareUpdates: Sendable {
     /// Notes the check-in (written by ``flushCheckIns()`` within a second) and answers the offer
     /// for this device, if any. `load` (0 idle, 1
     /// saturated) stretches the next check-in; `random` (0..<1) jitters it.
-    public func checkIn(_ device: Device, version: FirmwareVersion, load: Double, random: Double) async throws -> CheckInAnswer {
+    public func checkIn(_ device: some UpdateTarget, version: FirmwareVersion, load: Double, random: Double) async throws -> CheckInAnswer {
         let now = clock.now()
         noteCheckIn(device, version: version, at: now)
         let live = try await liveState(now: now)
@@ -146,14 +158,14 @@ public final class FirmwareUpdates: Sendable {
 
     /// Notes that the device was seen (running `version`, when it said): telemetry, written within
     /// a second with the other check-ins (``flushCheckIns()``).
-    public func noteCheckIn(_ device: Device, version: FirmwareVersion?, at now: Date? = nil) {
+    public func noteCheckIn(_ device: some UpdateTarget, version: FirmwareVersion?, at now: Date? = nil) {
         let at = now ?? clock.now()
         pending.withLock { $0[device.number] = DeviceCheckIn(deviceNumber: device.number, version: version?.description, at: at) }
     }
 
     /// What the live rollouts offer the device on `version`, unsigned (for agents that check the
     /// image's own signature, such as hawkBit's): the same choice a check-in makes.
-    public func choice(for device: Device, version: FirmwareVersion) async throws -> (rollout: Rollout, build: FirmwareBuild)? {
+    public func choice(for device: some UpdateTarget, version: FirmwareVersion) async throws -> (rollout: Rollout, build: FirmwareBuild)? {
         try await liveState(now: clock.now()).chooser.choose(device: device, version: version)
     }
 

@@ -137,7 +137,7 @@ public struct Rollout: Hashable, Sendable {
     /// Whether this rollout has offered its build to `device`, or would at its next check-in: its
     /// model, channel and market, and in the stage (stages only grow, so a device offered in an
     /// earlier stage is still in). Only such a device's install reports count.
-    public func reaches(_ device: Device) -> Bool {
+    public func reaches(_ device: some UpdateTarget) -> Bool {
         device.modelId == modelId && device.channel == channel && (markets.isEmpty || markets.contains(device.marketCode))
             && includes(serial: device.serial)
     }

@@ -482,7 +482,8 @@ public actor FlashSaleEngine {
     /// The group-commit journal's transactions, the purchases in them, and the time spent
     /// committing them, for `/metrics` (read on the journal, not on this actor).
     public nonisolated func journalFigures() async -> (transactions: Int, purchases: Int, committing: Duration) {
-        await journal.figures()
+        let figures = await journal.figures()
+        return (figures.transactions, figures.entries, figures.committing)
     }
 
     /// Sales this node holds in memory, with their wins and spent nonces.
@@ -507,7 +508,7 @@ public actor FlashSaleEngine {
 
     /// Journal counters: transactions written and purchases in them.
     public func journalCounters() async -> (transactions: Int, purchases: Int) {
-        (await journal.transactions, await journal.journaled)
+        (await journal.transactions, await journal.committed)
     }
 
     /// The next block, leased while the last one still sells (``SaleAllocator/wantsLease``). A

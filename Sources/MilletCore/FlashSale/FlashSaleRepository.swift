@@ -41,6 +41,39 @@ public struct SalePurchase: Sendable {
     }
 }
 
+/// A fan asking for a place in a sale before it opens.
+public struct SaleReservation: Sendable {
+    public let saleId: String
+    public let accountId: String
+    public let now: Date
+
+    public init(saleId: String, accountId: String, now: Date) {
+        self.saleId = saleId
+        self.accountId = accountId
+        self.now = now
+    }
+}
+
+/// What a reservation did: whether it added the fan (`false` when the fan had reserved before)
+/// and the sale's count of reservations as of it.
+public struct ReservationOutcome: Equatable, Sendable {
+    public let added: Bool
+    public let reservations: Int64
+
+    public init(added: Bool, reservations: Int64) {
+        self.added = added
+        self.reservations = reservations
+    }
+}
+
+extension FlashSaleRepository {
+    /// One fan's reservation in its own transaction.
+    public func reserve(saleId: String, accountId: String, now: Date) async throws -> (added: Bool, reservations: Int64) {
+        let outcome = try await reserve([SaleReservation(saleId: saleId, accountId: accountId, now: now)])[0]
+        return (outcome.added, outcome.reservations)
+    }
+}
+
 /// What the journal did with one purchase.
 public enum JournalOutcome: Equatable, Sendable {
     /// The order is stored under `number`, committed and durable.
@@ -96,9 +129,10 @@ public protocol FlashSaleRepository: Sendable {
     /// The sale's counters now; leases not renewed within `leaseLifetime` do not count.
     func figures(saleId: String, now: Date, leaseLifetime: TimeInterval) async throws -> SaleFigures
 
-    /// Registers interest; answers whether this added a reservation (`false` when the account
-    /// had already reserved) and the sale's count of reservations as of this one.
-    func reserve(saleId: String, accountId: String, now: Date) async throws -> (added: Bool, reservations: Int64)
+    /// Registers interest, many fans in one transaction; answers, in order, whether each added a
+    /// reservation (`false` when the account had already reserved) and the sale's count of
+    /// reservations as of it.
+    func reserve(_ reservations: [SaleReservation]) async throws -> [ReservationOutcome]
     func hasReserved(saleId: String, accountId: String) async throws -> Bool
     func reservedAccounts(saleId: String) async throws -> Set<String>
     /// Units each account holds in the sale (orders waiting for payment or paid).

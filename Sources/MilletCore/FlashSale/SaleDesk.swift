@@ -13,12 +13,15 @@ public struct SaleDesk: Sendable {
     /// Sales read by id, kept for every later request: once staff create a sale nothing about it
     /// changes but its counters, which ``SaleFigures`` carry.
     public let knownSales = BoundedCache<String, FlashSale>()
+    /// Reservations, group-committed: in the hour before a sale every fan reserves at once.
+    public let reservations: GroupCommit<SaleReservation, ReservationOutcome>
 
     public init(engine: FlashSaleEngine, sales: any FlashSaleRepository, scheduler: SaleScheduler, clock: any MilletClock) {
         self.engine = engine
         self.sales = sales
         self.scheduler = scheduler
         self.clock = clock
+        self.reservations = GroupCommit(executor: sales.journalExecutor) { try await sales.reserve($0) }
     }
 
     /// Sales that have not ended, soonest first.
@@ -40,13 +43,15 @@ public struct SaleDesk: Sendable {
         return try await sales.figures(saleId: saleId, now: clock.now(), leaseLifetime: engine.leaseLifetime)
     }
 
-    /// Reserves the fan a place before the start; `conflict(reservations_closed)` once it opened.
+    /// Reserves the fan a place before the start, durably (group-committed with the other fans'
+    /// reservations); `conflict(reservations_closed)` once it opened.
     public func reserve(_ sale: FlashSale, accountId: String) async throws -> (added: Bool, reservations: Int64) {
         let now = clock.now()
         guard sale.acceptsReservations(at: now) else {
             throw DomainError.conflict(code: "reservations_closed", message: "reservations close when the sale opens")
         }
-        return try await sales.reserve(saleId: sale.id, accountId: accountId, now: now)
+        let outcome = try await reservations.write(SaleReservation(saleId: sale.id, accountId: accountId, now: now))
+        return (outcome.added, outcome.reservations)
     }
 
     /// Whether the fan reserved a place.

@@ -6,6 +6,11 @@ struct TokenKey: Hashable {
     let high: UInt64
     let low: UInt64
 
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     init?(hex: String) {
         guard let bytes = Secrets.unhex(String(hex.prefix(32))), bytes.count == 16 else { return nil }
         high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }

@@ -70,8 +70,8 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets, business: services.business).addRoutes(to: api)
     FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, images: services.images, releases: services.releases, clock: services.clock).addRoutes(to: api)
     DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
-    NumbersController(desk: services.numbers).addRoutes(to: api)
-    HotspotsController(desk: services.hotspots).addRoutes(to: api)
+    NumbersController(desk: services.numbers, updates: services.updates).addRoutes(to: api)
+    HotspotsController(desk: services.hotspots, updates: services.updates).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
     // Last: its first part is a parameter (the tenant), so every other route is tried first.

@@ -13,7 +13,7 @@ public struct MilletRequestContext: RequestContext {
     /// A device's token (`dev_…`), only ever set on device endpoints.
     public var deviceToken: String?
     /// The device behind ``deviceToken``, set by the device routes' middleware.
-    public var device: Device?
+    public var device: DeviceIdentity?
     /// The token the pages' forms carry, from the visitor's `millet_csrf` cookie or made for it
     /// (``FormGuardMiddleware``); never set on the API.
     public var csrfToken: String?
@@ -47,9 +47,15 @@ public struct MilletRequestContext: RequestContext {
     }
 
     /// The calling device, on routes of the device group (``DeviceMiddleware``).
-    public func requireDevice() throws -> Device {
+    public func requireDevice() throws -> DeviceIdentity {
         guard let device else { throw DomainError.unauthenticated(message: "device endpoints take Authorization: Bearer <device token>") }
         return device
+    }
+
+    /// The calling device's whole record, read now: its owner may have changed since its token
+    /// was issued.
+    public func requireRegisteredDevice(_ updates: FirmwareUpdates) async throws -> Device {
+        try await updates.device(requireDevice())
     }
 }
 

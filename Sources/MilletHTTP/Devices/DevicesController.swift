@@ -75,7 +75,7 @@ struct DevicesController {
                 try check.check()
             }
             guard Identifier.isWellFormed(body.rolloutId) else { throw DomainError.notFound(what: "rollout") }
-            let (tally, halted) = try await updates.report(device, rolloutId: body.rolloutId, version: version, state: state, code: body.code)
+            let (tally, halted) = try await updates.report(try await updates.device(device), rolloutId: body.rolloutId, version: version, state: state, code: body.code)
             return ReportDTO(rolloutId: body.rolloutId, accepted: true, rolloutHalted: halted, installed: tally.installed, failed: tally.failed)
         }
         groups.devices.get("devices/firmware/:sha256") { request, context in

@@ -7,6 +7,7 @@ import MilletCore
 /// or the account. Answers to people (the account's routes) never carry a password.
 struct HotspotsController: Sendable {
     let desk: HotspotDesk
+    let updates: FirmwareUpdates
 
     struct ShareBody: Decodable {
         let ssid, bssid: String
@@ -20,7 +21,7 @@ struct HotspotsController: Sendable {
 
     func addRoutes(to groups: RouteGroups) {
         groups.devices.post("devices/wifi/hotspots") { request, context in
-            let device = try context.requireDevice()
+            let device = try await context.requireRegisteredDevice(updates)
             let body = try await request.decodeJSON(ShareBody.self, context: context)
             let hotspot = try await desk.share(
                 device, ssid: body.ssid, bssid: body.bssid, latitude: body.latitude, longitude: body.longitude, password: body.password ?? "")
@@ -44,7 +45,7 @@ struct HotspotsController: Sendable {
             return Response(status: .noContent)
         }
         groups.devices.delete("devices/wifi/hotspots/:id") { _, context in
-            SharedHotspotDTO(try await desk.revoke(hotspotId: try context.parameters.require("id"), by: try context.requireDevice()))
+            SharedHotspotDTO(try await desk.revoke(hotspotId: try context.parameters.require("id"), by: try await context.requireRegisteredDevice(updates)))
         }
         groups.open.get("me/hotspots") { _, context in
             SharedHotspotList(items: try await desk.shared(by: try context.requireAccount()).map(SharedHotspotDTO.init))

@@ -7,6 +7,7 @@ import MilletCore
 /// number with the code texted to it; staff decide disputes and name verified businesses.
 struct NumbersController: Sendable {
     let desk: NumberDesk
+    let updates: FirmwareUpdates
 
     struct ReportBody: Decodable {
         let number, category: String
@@ -32,7 +33,7 @@ struct NumbersController: Sendable {
 
     func addRoutes(to groups: RouteGroups) {
         groups.devices.post("devices/phone/reports") { request, context in
-            let device = try context.requireDevice()
+            let device = try await context.requireRegisteredDevice(updates)
             let body = try await request.decodeJSON(ReportBody.self, context: context)
             let label = try await desk.report(device, number: body.number, category: body.category, clientIP: context.clientIP)
             return NumberReportedDTO(number: label.number.e164, category: body.category, label: ShownLabelDTO(label, hash: label.number.shortHash))

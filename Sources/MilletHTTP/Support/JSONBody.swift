@@ -14,6 +14,8 @@ extension Request {
     /// 415 when the body is labelled as anything but JSON; a body with no label is read as JSON.
     func requireJSONLabel() throws {
         guard let label = headers[.contentType] else { return }
+        // What clients send nearly always, taken without Foundation's trimming and lowercasing.
+        if label == "application/json" || label == "application/json; charset=utf-8" { return }
         let media = label.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json")) else {
             throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as application/json")

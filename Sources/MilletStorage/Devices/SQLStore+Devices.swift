@@ -137,6 +137,10 @@ extension SQLStore: DeviceRepository {
         try await read { db in try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE serial = \(bind: serial)").first().map(Self.device(from:)) }
     }
 
+    public func device(number: Int64) async throws -> Device? {
+        try await read { db in try await db.raw("SELECT * FROM \(Self.deviceRows) WHERE number = \(bind: number)").first().map(Self.device(from:)) }
+    }
+
     /// Writes each device's newest check-in into `device_state`, in number order, so the pages
     /// are visited once each and in file order; a check-in older than the one stored changes nothing.
     public func recordCheckIns(_ checkIns: [DeviceCheckIn]) async throws {

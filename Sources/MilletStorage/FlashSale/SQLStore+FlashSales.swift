@@ -55,18 +55,46 @@ extension SQLStore: FlashSaleRepository {
         }
     }
 
-    public func reserve(saleId: String, accountId: String, now: Date) async throws -> (added: Bool, reservations: Int64) {
-        try await sqlTransaction { db in
-            let added = try await db.raw("""
-                INSERT INTO flash_sale_reservations (sale_id, account_id, created_at)
-                VALUES (\(bind: saleId), \(bind: accountId), \(bind: now.millis))
-                ON CONFLICT (sale_id, account_id) DO NOTHING RETURNING account_id
-                """).first() != nil
-            let count = try await (added
-                ? db.raw("UPDATE flash_sales SET reservations = reservations + 1 WHERE id = \(bind: saleId) RETURNING reservations")
-                : db.raw("SELECT reservations FROM flash_sales WHERE id = \(bind: saleId)")).first()
-            guard let count else { throw DomainError.notFound(what: "flash sale") }
-            return (added, try count.int("reservations"))
+    /// One transaction for the batch: per sale, the new reservations in a few multi-row inserts
+    /// and one update of the count. A fan twice in the batch is added once. Sales, and fans
+    /// within a sale, are written in id order, so two nodes' batches never wait on each other
+    /// in a circle (PostgreSQL).
+    public func reserve(_ reservations: [SaleReservation]) async throws -> [ReservationOutcome] {
+        guard !reservations.isEmpty else { return [] }
+        return try await sqlTransaction { db in
+            var outcomes = [ReservationOutcome?](repeating: nil, count: reservations.count)
+            for saleId in Set(reservations.map(\.saleId)).sorted() {
+                let places = reservations.indices.filter { reservations[$0].saleId == saleId }
+                var firstPlace: [String: Int] = [:]
+                for place in places where firstPlace[reservations[place].accountId] == nil { firstPlace[reservations[place].accountId] = place }
+                let fresh = places.filter { firstPlace[reservations[$0].accountId] == $0 }.sorted { reservations[$0].accountId < reservations[$1].accountId }
+                var added: Set<String> = []
+                var start = 0
+                for size in Self.statementSizes(rows: fresh.count) {
+                    let rows = fresh[start..<start + size].map { place -> SQLQueryString in
+                        "(\(bind: saleId), \(bind: reservations[place].accountId), \(bind: reservations[place].now.millis))"
+                    }
+                    start += size
+                    for row in try await db.raw("""
+                        INSERT INTO flash_sale_reservations (sale_id, account_id, created_at) VALUES \(rows.joined(separator: ", "))
+                        ON CONFLICT (sale_id, account_id) DO NOTHING RETURNING account_id
+                        """).all() {
+                        added.insert(try row.string("account_id"))
+                    }
+                }
+                let count = try await (added.isEmpty
+                    ? db.raw("SELECT reservations FROM flash_sales WHERE id = \(bind: saleId)")
+                    : db.raw("UPDATE flash_sales SET reservations = reservations + \(bind: Int64(added.count)) WHERE id = \(bind: saleId) RETURNING reservations")).first()
+                guard let total = try count?.int("reservations") else { throw DomainError.notFound(what: "flash sale") }
+                // Each added fan's count is the sale's as of its own reservation, in the batch's order.
+                var before = total - Int64(added.count)
+                for place in places {
+                    let isNew = firstPlace[reservations[place].accountId] == place && added.contains(reservations[place].accountId)
+                    if isNew { before += 1 }
+                    outcomes[place] = ReservationOutcome(added: isNew, reservations: isNew ? before : total)
+                }
+            }
+            return outcomes.map { $0! }
         }
     }
 
