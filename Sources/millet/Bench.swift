@@ -47,8 +47,11 @@ struct Bench: AsyncParsableCommand {
             print(String(format: "wins:       %@   p99 %.2f x the ceiling's (target <= 2)", r.wins.line, r.wins.p99 / r.ceiling.p99))
             print(String(format: "rejections: %@   p99 %.2f x the ceiling's (target <= 1.2)", r.rejections.line, r.rejections.p99 / r.ceiling.p99))
             print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
-            print(String(format: "before the sale:              %10.0f reservations/s, ratio to ceiling %.2f (target >= 0.5); then %.0f purchase tokens/s at the open",
-                         r.reservationsPerSecond, r.reservationsPerSecond / r.ceilingRequestsPerSecond, r.tokensPerSecond))
+            print(String(format: "fans open the sale:           %10.0f requests/s (each a fan's first request: its session is read)", r.opensPerSecond))
+            print(String(format: "reservations before the sale: %10.0f reservations/s, ratio to ceiling %.2f (target >= 0.5); CPU %.1f us each (ratio %.2f)",
+                         r.reservationsPerSecond, r.reservationsPerSecond / r.ceilingRequestsPerSecond, r.reservationCPUMicros,
+                         r.ceilingCPUMicros / r.reservationCPUMicros))
+            print(String(format: "purchase tokens at the open:  %10.0f tokens/s", r.tokensPerSecond))
             guard r.invariants.values.allSatisfy({ $0 }) else { throw ExitCode.failure }
         }
     }
