@@ -72,6 +72,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
     NumbersController(desk: services.numbers, updates: services.updates).addRoutes(to: api)
     HotspotsController(desk: services.hotspots, updates: services.updates).addRoutes(to: api)
+    AuctionsController(desk: services.auctions, clock: services.clock).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
     // Last: its first part is a parameter (the tenant), so every other route is tried first.

@@ -36,6 +36,8 @@ public struct MilletServices: Sendable {
     public let numbers: NumberDesk
     /// Opt-in Wi-Fi sharing.
     public let hotspots: HotspotDesk
+    /// Fan auctions of scarce units.
+    public let auctions: AuctionDesk
     /// What stored firmware images say of themselves, and their other digests.
     public let images = ImageFacts()
     /// Firmware images on disk, by SHA-256.
@@ -149,6 +151,8 @@ public struct MilletServices: Sendable {
         self.communityDesk = CommunityDesk(
             community: store, discussion: store, moderation: store, standings: store, releases: store, postingPolicy: postingPolicy,
             clock: clock)
+        let standings = communityDesk
+        self.auctions = AuctionDesk(auctions: store, markets: store, clock: clock) { try await standings.standing(of: $0).level }
         self.engine = FlashSaleEngine(
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
             strategy: saleStrategy)

@@ -81,6 +81,8 @@ extension SQLRow {
     func date(_ column: String) throws -> Date { Date(millis: try int(column)) }
     /// A nullable text column.
     func optionalString(_ column: String) throws -> String? { try decodeNil(column: column) ? nil : try string(column) }
+    /// A nullable integer column.
+    func optionalInt(_ column: String) throws -> Int64? { try decodeNil(column: column) ? nil : try int(column) }
     /// A nullable millisecond column.
     func optionalDate(_ column: String) throws -> Date? { try decodeNil(column: column) ? nil : try date(column) }
 }

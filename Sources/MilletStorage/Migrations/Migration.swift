@@ -64,6 +64,7 @@ extension SQLStore {
         .ddiCancellations,
         .phoneNumbers,
         .hotspots,
+        .auctions,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Fan auctions over the API: staff schedule one, anyone follows it and its history, signed-in
+/// fans bid their maximum.
+struct AuctionsController: Sendable {
+    let desk: AuctionDesk
+    let clock: any MilletClock
+
+    struct CreateBody: Decodable {
+        struct Band: Decodable {
+            let from, increment: Int64
+        }
+
+        let title, market, startsAt, endsAt: String
+        let skuId: String?
+        let startPrice: Int64
+        let reservePrice: Int64?
+        let increments: [Band]?
+        let extensionSeconds, extensionCapSeconds, minLevel: Int?
+    }
+
+    struct BidBody: Decodable {
+        let maximum: Int64
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.staff.post("staff/auctions") { request, context in
+            let account = try context.requireAccount()
+            let body = try await request.decodeJSON(CreateBody.self, context: context)
+            let record = try await desk.schedule(try Self.plan(body), incrementsGiven: body.increments != nil, by: account.id)
+            return AuctionDTO(record, history: nil, viewer: nil, now: clock.now(), staff: true).with(status: .created)
+        }
+        groups.open.get("auctions") { _, context in
+            AuctionList(items: try await desk.calendar().map { AuctionDTO($0, history: nil, viewer: context.account?.id, now: clock.now(), staff: false) })
+        }
+        groups.open.get("auctions/:id") { _, context in
+            let (record, history) = try await desk.history(auctionId: try context.parameters.require("id"))
+            return AuctionDTO(record, history: history, viewer: context.account?.id, now: clock.now(), staff: false)
+        }
+        groups.open.post("auctions/:id/bids") { request, context in
+            let account = try context.requireAccount()
+            let body = try await request.decodeJSON(BidBody.self, context: context)
+            let placed = try await desk.bid(auctionId: try context.parameters.require("id"), by: account, maximum: body.maximum)
+            return BidDTO(placed.bid, record: placed.record, viewer: account.id).with(status: .created)
+        }
+    }
+
+    static func plan(_ body: CreateBody) throws -> AuctionPlan {
+        var check = Validator()
+        let startsAt = RFC3339.date(body.startsAt), endsAt = RFC3339.date(body.endsAt)
+        check.require(startsAt != nil, "startsAt", "must be an ISO 8601 date-time such as 2026-12-01T12:00:00Z")
+        check.require(endsAt != nil, "endsAt", "must be an ISO 8601 date-time such as 2026-12-01T18:00:00Z")
+        try check.check()
+        let increments = try body.increments.map { bands in try IncrementTable(bands: bands.map { .init(from: $0.from, increment: $0.increment) }) }
+        return AuctionPlan(
+            title: body.title, skuId: body.skuId, marketCode: body.market, currency: "", startPrice: body.startPrice, reservePrice: body.reservePrice,
+            increments: increments ?? .standard, startsAt: startsAt!, endsAt: endsAt!, extensionWindow: TimeInterval(body.extensionSeconds ?? 300),
+            extensionCap: TimeInterval(body.extensionCapSeconds ?? 3600), minLevel: body.minLevel ?? 1)
+    }
+}
+
+/// An auction as anyone sees it (staff also see the reserve), with its history when asked for
+/// one, and the calling fan's own place in it.
+struct AuctionDTO: ResponseEncodable, Sendable {
+    struct Band: Encodable, Sendable {
+        let from, increment: Int64
+    }
+
+    struct Entry: Encodable, Sendable {
+        let seq: Int64
+        let bidder: String
+        let placedAt: Date
+        let maximum: Int64?
+        let price: Int64
+        let priceRule: String
+        let leader: String
+        let endsAt: Date
+    }
+
+    struct Viewer: Encodable, Sendable {
+        let bidder: String?
+        let leading: Bool
+    }
+
+    let id, title, market, currency, status, priceRule, reserve: String
+    let skuId: String?
+    let startPrice, price, minimumBid, bids: Int64
+    let reservePrice: Int64?
+    let increments: [Band]
+    let startsAt, scheduledEnd, endsAt, latestEnd: Date
+    let extensionSeconds, extensionCapSeconds, minLevel: Int
+    let leader: String?
+    let history: [Entry]?
+    let you: Viewer?
+
+    init(_ record: AuctionRecord, history: AuctionHistory?, viewer: String?, now: Date, staff: Bool) {
+        let auction = record.auction, state = record.state
+        id = auction.id
+        title = auction.title
+        market = auction.marketCode
+        currency = auction.currency
+        status = now < auction.startsAt ? "scheduled" : state.isClosed(at: now) ? "closed" : "open"
+        priceRule = state.rule.rawValue
+        reserve = auction.reservePrice == nil ? "none" : state.reserveMet(in: auction) ? "met" : "not_met"
+        skuId = auction.skuId
+        startPrice = auction.startPrice
+        price = state.price
+        minimumBid = state.minimumBid(in: auction)
+        bids = state.bids
+        reservePrice = staff ? auction.reservePrice : nil
+        increments = auction.increments.bands.map { Band(from: $0.from, increment: $0.increment) }
+        startsAt = auction.startsAt
+        scheduledEnd = auction.scheduledEnd
+        endsAt = state.endsAt
+        latestEnd = auction.latestEnd
+        extensionSeconds = Int(auction.extensionWindow)
+        extensionCapSeconds = Int(auction.extensionCap)
+        minLevel = auction.minLevel
+        leader = history?.leader.map(AuctionHistory.pseudonym)
+        self.history = history?.entries.map { entry in
+            Entry(seq: entry.seq, bidder: AuctionHistory.pseudonym(entry.bidder), placedAt: entry.placedAt, maximum: entry.maximum,
+                  price: entry.priceAfter, priceRule: entry.rule.rawValue, leader: AuctionHistory.pseudonym(entry.leaderAfter), endsAt: entry.endsAfter)
+        }
+        you = viewer.map { id in
+            Viewer(bidder: history?.bidders[id].map(AuctionHistory.pseudonym), leading: state.leaderAccountId == id)
+        }
+    }
+}
+
+struct AuctionList: ResponseEncodable, Sendable {
+    let items: [AuctionDTO]
+}
+
+/// What a fan hears once their bid is durable.
+struct BidDTO: ResponseEncodable, Sendable {
+    let id, auctionId: String
+    let seq, maximum, price, minimumBid, bids: Int64
+    let placedAt, endsAt: Date
+    let leading: Bool
+    let priceRule: String
+
+    init(_ bid: AuctionBid, record: AuctionRecord, viewer: String) {
+        id = bid.id
+        auctionId = bid.auctionId
+        seq = bid.seq
+        maximum = bid.maximum
+        price = record.state.price
+        minimumBid = record.state.minimumBid(in: record.auction)
+        bids = record.state.bids
+        placedAt = bid.placedAt
+        endsAt = record.state.endsAt
+        leading = record.state.leaderAccountId == viewer
+        priceRule = record.state.rule.rawValue
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+extension SQLStore: AuctionRepository {
+    public func createAuction(_ auction: Auction) async throws {
+        let state = AuctionState.opening(auction)
+        let increments = String(decoding: try JSONEncoder().encode(auction.increments), as: UTF8.self)
+        try await sqlTransaction { db in
+            try await db.raw("""
+                INSERT INTO auctions (id, title, sku_id, market_code, currency, start_price, reserve_price, increments, starts_at, scheduled_end,
+                    extension_seconds, extension_cap_seconds, min_level, created_at, created_by, price, price_rule, ends_at, bids)
+                VALUES (\(bind: auction.id), \(bind: auction.title), \(bind: auction.skuId), \(bind: auction.marketCode), \(bind: auction.currency),
+                    \(bind: auction.startPrice), \(bind: auction.reservePrice), \(bind: increments), \(bind: auction.startsAt.millis),
+                    \(bind: auction.scheduledEnd.millis), \(bind: Int64(auction.extensionWindow)), \(bind: Int64(auction.extensionCap)),
+                    \(bind: Int64(auction.minLevel)), \(bind: auction.createdAt.millis), \(bind: auction.createdBy), \(bind: state.price),
+                    \(bind: state.rule.rawValue), \(bind: state.endsAt.millis), 0)
+                """).run()
+        }
+    }
+
+    public func auction(id: String) async throws -> AuctionRecord? {
+        try await read { db in try await db.raw("SELECT * FROM auctions WHERE id = \(bind: id)").first().map(Self.auctionRecord(from:)) }
+    }
+
+    public func auctions(endingAfter after: Date, limit: Int) async throws -> [AuctionRecord] {
+        try await read { db in
+            try await db.raw("SELECT * FROM auctions WHERE ends_at > \(bind: after.millis) ORDER BY ends_at, id LIMIT \(bind: Int64(limit))")
+                .all().map(Self.auctionRecord(from:))
+        }
+    }
+
+    public func bids(auctionId: String) async throws -> [AuctionBid] {
+        try await read { db in
+            try await db.raw("SELECT * FROM auction_bids WHERE auction_id = \(bind: auctionId) ORDER BY seq").all().map { row in
+                AuctionBid(id: try row.string("id"), auctionId: try row.string("auction_id"), seq: try row.int("seq"),
+                           accountId: try row.string("account_id"), maximum: try row.int("maximum"), placedAt: try row.date("placed_at"))
+            }
+        }
+    }
+
+    public func placeBid(auctionId: String, _ decide: @escaping @Sendable (Auction, AuctionState, _ seq: Int64) throws -> (AuctionBid, AuctionState))
+        async throws -> (AuctionBid, AuctionState)
+    {
+        try await sqlTransaction { [backend] db in
+            guard let record = try await db.raw("SELECT * FROM auctions WHERE id = \(bind: auctionId)\(unsafeRaw: backend.forUpdate)").first()
+                .map(Self.auctionRecord(from:)) else { throw DomainError.notFound(what: "auction") }
+            let (bid, state) = try decide(record.auction, record.state, record.state.bids + 1)
+            try await db.raw("""
+                INSERT INTO auction_bids (id, auction_id, seq, account_id, maximum, placed_at)
+                VALUES (\(bind: bid.id), \(bind: auctionId), \(bind: bid.seq), \(bind: bid.accountId), \(bind: bid.maximum), \(bind: bid.placedAt.millis))
+                """).run()
+            try await db.raw("""
+                UPDATE auctions SET leader_account_id = \(bind: state.leaderAccountId), leader_maximum = \(bind: state.leaderMaximum),
+                    runner_up_maximum = \(bind: state.runnerUpMaximum), price = \(bind: state.price), price_rule = \(bind: state.rule.rawValue),
+                    ends_at = \(bind: state.endsAt.millis), bids = \(bind: state.bids)
+                WHERE id = \(bind: auctionId)
+                """).run()
+            return (bid, state)
+        }
+    }
+
+    static func auctionRecord(from row: any SQLRow) throws -> AuctionRecord {
+        let increments = try JSONDecoder().decode(IncrementTable.self, from: Data(try row.string("increments").utf8))
+        let auction = Auction(
+            id: try row.string("id"), title: try row.string("title"), skuId: try row.optionalString("sku_id"), marketCode: try row.string("market_code"),
+            currency: try row.string("currency"), startPrice: try row.int("start_price"), reservePrice: try row.optionalInt("reserve_price"),
+            increments: increments, startsAt: try row.date("starts_at"), scheduledEnd: try row.date("scheduled_end"),
+            extensionWindow: TimeInterval(try row.int("extension_seconds")), extensionCap: TimeInterval(try row.int("extension_cap_seconds")),
+            minLevel: Int(try row.int("min_level")), createdAt: try row.date("created_at"), createdBy: try row.string("created_by"))
+        let state = AuctionState(
+            leaderAccountId: try row.optionalString("leader_account_id"), leaderMaximum: try row.optionalInt("leader_maximum"),
+            runnerUpMaximum: try row.optionalInt("runner_up_maximum"), price: try row.int("price"),
+            rule: PriceRule(rawValue: try row.string("price_rule")) ?? .startPrice, endsAt: try row.date("ends_at"), bids: try row.int("bids"))
+        return AuctionRecord(auction: auction, state: state)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+@testable import MilletCore
+@testable import MilletHTTP
+import Testing
+
+struct AuctionHTTPTests: HTTPHarness {
+    @Test func staffScheduleAnAuctionFansBidTheirMaximumAndAnyoneFollowsTheHistory() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, _ in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let ravi = try await newFan(client, "Ravi")
+            let starts = clock.now().addingTimeInterval(60).formatted(.iso8601), ends = clock.now().addingTimeInterval(3660).formatted(.iso8601)
+            func schedule(_ body: [String: Any], as token: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: "/api/v1/staff/auctions", method: .post, headers: bearer(token), body: json(body)) {
+                    ($0.status, (try? decode($0)) ?? [:])
+                }
+            }
+            let terms: [String: Any] = ["title": "Mi 1 prototype, unit 0001", "market": "GB", "startPrice": 10_000, "reservePrice": 15_000,
+                                        "startsAt": starts, "endsAt": ends]
+            #expect(try await schedule(terms, as: fan).0 == .forbidden)
+            #expect(try await schedule(terms.merging(["startPrice": 0, "endsAt": starts]) { $1 }, as: staff).0 == .unprocessableContent)
+            #expect(try await schedule(terms.merging(["increments": [["from": 5, "increment": 100]]]) { $1 }, as: staff).0 == .unprocessableContent)
+            #expect((try await schedule(terms.merging(["market": "ID"]) { $1 }, as: staff).1["error"] as? [String: Any])?["fields"] as? [String: String] == ["increments": "are required for IDR, which has 0 decimals"])
+            let created = try await schedule(terms, as: staff)
+            #expect(created.0 == .created && created.1["reservePrice"] as? Int == 15_000 && created.1["currency"] as? String == "GBP")
+            let id = try #require(created.1["id"] as? String)
+            let gated = try await schedule(terms.merging(["minLevel": 2]) { $1 }, as: staff)
+            let gatedId = try #require(gated.1["id"] as? String)
+
+            func bid(_ token: String, _ maximum: Any, on auction: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: "/api/v1/auctions/\(auction ?? id)/bids", method: .post, headers: bearer(token), body: json(["maximum": maximum])) {
+                    ($0.status, (try? decode($0)) ?? [:])
+                }
+            }
+            func code(_ answer: (HTTPResponse.Status, [String: Any])) -> String? { (answer.1["error"] as? [String: Any])?["code"] as? String }
+            #expect(code(try await bid(fan, 20_000)) == "auction_not_open")
+            clock.advance(by: 60)
+            #expect(code(try await bid(ravi, 20_000, on: gatedId)) == "level_too_low")
+            // Bad input changes nothing.
+            #expect(try await bid(fan, "lots").0 == .unprocessableContent)
+            #expect(try await bid(fan, 0).0 == .unprocessableContent)
+            #expect(try await bid(fan, 10_000_000_001).0 == .unprocessableContent)
+            #expect(try await bid(fan, 20_000, on: Identifier.make()).0 == .notFound)
+            try await client.execute(uri: "/api/v1/auctions/\(id)/bids", method: .post, body: json(["maximum": 20_000])) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/auctions/\(id)/bids", method: .post, headers: bearer(fan), body: ByteBuffer(string: "{\"maximum\":")) {
+                #expect($0.status == .badRequest)
+            }
+
+            let first = try await bid(fan, 20_000)
+            #expect(first.0 == .created && first.1["leading"] as? Bool == true && first.1["price"] as? Int == 15_000 && first.1["priceRule"] as? String == "reserve" && first.1["seq"] as? Int == 1)
+            #expect(code(try await bid(ravi, 10_100)) == "bid_too_low")
+            let second = try await bid(ravi, 16_000)
+            #expect(second.0 == .created && second.1["leading"] as? Bool == false && second.1["price"] as? Int == 16_250)
+            let third = try await bid(ravi, 30_000)
+            #expect(third.1["leading"] as? Bool == true && third.1["price"] as? Int == 20_250 && third.1["priceRule"] as? String == "runner_up_plus_increment")
+
+            // Anyone follows it; the fan sees their own pseudonym; the reserve stays hidden.
+            let seen = try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get, headers: bearer(fan)) { try decode($0) }
+            #expect(seen["price"] as? Int == 20_250 && seen["leader"] as? String == "Bidder 2" && seen["reserve"] as? String == "met")
+            #expect(seen["reservePrice"] == nil && seen["status"] as? String == "open" && seen["minimumBid"] as? Int == 20_500)
+            #expect((seen["you"] as? [String: Any])?["bidder"] as? String == "Bidder 1" && (seen["you"] as? [String: Any])?["leading"] as? Bool == false)
+            let history = try #require(seen["history"] as? [[String: Any]])
+            #expect(history.map { $0["bidder"] as? String } == ["Bidder 1", "Bidder 2", "Bidder 2"])
+            #expect(history.map { $0["maximum"] as? Int } == [20_000, nil, nil] && history.map { $0["price"] as? Int } == [15_000, 16_250, 20_250])
+            let listed = try await client.execute(uri: "/api/v1/auctions", method: .get) { try decode($0)["items"] as? [[String: Any]] }
+            #expect(listed?.map { $0["id"] as? String }.contains(id) == true && listed?.allSatisfy { $0["reservePrice"] == nil } == true)
+            try await client.execute(uri: "/api/v1/auctions/\(Identifier.make())", method: .get) { #expect($0.status == .notFound) }
+
+            // After the close, by the server's clock, nothing more is taken.
+            clock.advance(by: 3600)
+            #expect(code(try await bid(fan, 40_000)) == "auction_closed")
+            let closed = try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get) { try decode($0) }
+            #expect(closed["status"] as? String == "closed" && closed["bids"] as? Int == 3)
+        }
+    }
+}
