@@ -654,3 +654,47 @@ def test_an_owner_disputes_her_numbers_label_and_staff_uphold_it(browser):
     assert b.find_element(By.ID, "dispute-state").get_attribute("data-state") == "upheld"
     assert b.find_element(By.ID, "dispute-note").text == "The owner's own line."
     log_out(b)
+
+
+def test_a_live_auction_follows_the_bids_and_says_when_she_is_outbid(browser):
+    """A fan bids her maximum on the auction page; another fan outbids her over the API and her
+    page shows the new price, leader and history live; a bid below the minimum is refused in words."""
+    b = browser
+    staff = staff_token()
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    auction = api("POST", "/api/v1/staff/auctions", {
+        "title": "Prototype No. 1", "market": "GB", "startPrice": 10000, "reservePrice": 15000,
+        "startsAt": stamp(now + datetime.timedelta(seconds=4)), "endsAt": stamp(now + datetime.timedelta(minutes=10))}, staff)
+
+    register(b, "Asha")
+    b.get(BASE + "/auctions")
+    b.find_element(By.CSS_SELECTOR, f'tr[data-auction="{auction["id"]}"] a').click()
+    # The stream opens the auction without a reload.
+    WebDriverWait(b, 20).until(lambda d: d.find_element(By.ID, "bid-box").is_displayed())
+    assert b.find_element(By.ID, "auction").get_attribute("data-status") == "open"
+    b.find_element(By.ID, "maximum").send_keys("200")
+    b.find_element(By.ID, "bid").click()
+    settle(b, lambda d: d.find_element(By.ID, "auction-standing").text != "")
+    assert "150.00" in b.find_element(By.ID, "auction-price").text
+    assert b.find_element(By.ID, "auction-leader").text == "Bidder 1"
+    assert b.find_element(By.ID, "auction-reserve").text != ""
+    shot(b, "auction-leading")
+
+    # Ravi outbids her over the API; her page follows.
+    ravi = api("POST", "/api/v1/accounts", {"email": f"ravi-{uuid.uuid4().hex[:8]}@example.test", "password": "browser-password", "displayName": "Ravi"})["token"]
+    api("POST", f"/api/v1/auctions/{auction['id']}/bids", {"maximum": 30000}, ravi)
+    WebDriverWait(b, 10).until(lambda d: d.find_element(By.ID, "auction-leader").text == "Bidder 2")
+    assert "202.50" in b.find_element(By.ID, "auction-price").text
+    WebDriverWait(b, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#auction-history tbody tr")) == 2)
+    standing = b.find_element(By.ID, "auction-standing").text
+    assert standing and standing != b.find_element(By.ID, "auction").get_attribute("data-you-lead")
+    shot(b, "auction-outbid")
+
+    # Below the least she can bid now (205.00): refused in words, nothing changes.
+    b.find_element(By.ID, "maximum").send_keys("203")
+    b.find_element(By.ID, "bid").click()
+    settle(b, lambda d: d.find_elements(By.ID, "auction-error"))
+    assert "least" in b.find_element(By.ID, "auction-error").text
+    assert api("GET", f"/api/v1/auctions/{auction['id']}")["bids"] == 2
+    shot(b, "auction-too-low")

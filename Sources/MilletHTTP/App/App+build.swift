@@ -95,6 +95,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         .addRoutes(to: groups)
     SandboxMessagePages(pages: kit, sandbox: services.sandboxMessages).addRoutes(to: groups)
     PhonePages(pages: kit, desk: services.numbers).addRoutes(to: groups)
+    AuctionPages(pages: kit, desk: services.auctions, clock: services.clock).addRoutes(to: groups)
     OrderPages(
         pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, invoices: services.invoices,
         carts: services.carts, storefront: services.storefront, sandbox: services.sandbox, clock: services.clock

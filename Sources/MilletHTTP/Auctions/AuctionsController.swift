@@ -7,6 +7,13 @@ import MilletCore
 struct AuctionsController: Sendable {
     let desk: AuctionDesk
     let clock: any MilletClock
+    let feed: AuctionFeed
+
+    init(desk: AuctionDesk, clock: any MilletClock) {
+        self.desk = desk
+        self.clock = clock
+        self.feed = AuctionFeed(desk: desk, clock: clock)
+    }
 
     struct CreateBody: Decodable {
         struct Band: Decodable {
@@ -39,12 +46,45 @@ struct AuctionsController: Sendable {
             let (record, history) = try await desk.history(auctionId: try context.parameters.require("id"))
             return AuctionDTO(record, history: history, viewer: context.account?.id, now: clock.now(), staff: false)
         }
+        groups.open.get("auctions/:id/events") { _, context in
+            let id = try context.parameters.require("id")
+            _ = try await feed.event(auctionId: id)
+            return live(id)
+        }
         groups.open.post("auctions/:id/bids") { request, context in
             let account = try context.requireAccount()
             let body = try await request.decodeJSON(BidBody.self, context: context)
             let placed = try await desk.bid(auctionId: try context.parameters.require("id"), by: account, maximum: body.maximum)
             return BidDTO(placed.bid, record: placed.record, viewer: account.id).with(status: .created)
         }
+    }
+
+    /// A server-sent-events stream of the auction's price, leader and end: an `auction` event
+    /// whenever they change (checked every 250 ms), a comment every 15 s otherwise, until it
+    /// closes or ten minutes pass (the browser reconnects).
+    private func live(_ id: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            let started = ContinuousClock.now
+            var sent: ByteBuffer?, quietSince = ContinuousClock.now
+            while ContinuousClock.now - started < .seconds(600) {
+                let event = try await feed.event(auctionId: id)
+                if event.bytes != sent {
+                    try await writer.write(event.bytes)
+                    sent = event.bytes
+                    quietSince = ContinuousClock.now
+                } else if ContinuousClock.now - quietSince > .seconds(15) {
+                    try await writer.write(ByteBuffer(string: ": still open\n\n"))
+                    quietSince = ContinuousClock.now
+                }
+                if event.closed { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            try await writer.finish(nil)
+        })
     }
 
     static func plan(_ body: CreateBody) throws -> AuctionPlan {

@@ -1,0 +1,51 @@
+import Foundation
+import MilletCore
+import NIOCore
+
+/// Each auction's live state as one server-sent event, read from the database at most once per
+/// ``freshFor`` for every viewer on this node: in an auction's last minutes most of its fans
+/// watch, few bid.
+final class AuctionFeed: Sendable {
+    struct Event: Sendable {
+        let bytes: ByteBuffer
+        let closed: Bool
+        let madeAt: Date
+    }
+
+    /// What a viewer's page shows and updates.
+    struct Live: Encodable {
+        let status, priceRule, reserve: String
+        let price, minimumBid, bids, secondsLeft: Int64
+        let leader: String?
+        let endsAt: Date
+    }
+
+    static let freshFor: TimeInterval = 0.25
+    private let desk: AuctionDesk
+    private let clock: any MilletClock
+    private let events = BoundedCache<String, Event>()
+
+    init(desk: AuctionDesk, clock: any MilletClock) {
+        self.desk = desk
+        self.clock = clock
+    }
+
+    func event(auctionId: String) async throws -> Event {
+        let now = clock.now()
+        if let last = events[auctionId], now.timeIntervalSince(last.madeAt) < Self.freshFor, last.madeAt <= now { return last }
+        let (record, history) = try await desk.history(auctionId: auctionId)
+        let dto = AuctionDTO(record, history: history, viewer: nil, now: now, staff: false)
+        let live = Live(status: dto.status, priceRule: dto.priceRule, reserve: dto.reserve, price: dto.price, minimumBid: dto.minimumBid,
+                        bids: dto.bids, secondsLeft: max(0, Int64(record.state.endsAt.timeIntervalSince(now).rounded(.up))),
+                        leader: dto.leader, endsAt: dto.endsAt)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .iso8601
+        var bytes = ByteBuffer(string: "event: auction\ndata: ")
+        bytes.writeBytes(try encoder.encode(live))
+        bytes.writeString("\n\n")
+        let event = Event(bytes: bytes, closed: dto.status == "closed", madeAt: now)
+        events.store(event, for: auctionId)
+        return event
+    }
+}

@@ -1,0 +1,63 @@
+// The live auction page: the price, the leader, the time left and the history follow the
+// server-sent-events stream. Without this script the page still bids; it shows what it read.
+(function () {
+  "use strict";
+  var page = document.getElementById("auction");
+  if (!page) return;
+  var id = page.dataset.auction, digits = parseInt(page.dataset.digits, 10) || 0;
+  var left = document.getElementById("auction-left"), endsAt = Date.now() + 1000 * (parseInt(left.dataset.seconds, 10) || 0);
+  function text(elId, value) { var el = document.getElementById(elId); if (el) el.textContent = value; }
+  function money(minor) {
+    try {
+      return new Intl.NumberFormat(page.dataset.lang || undefined, { style: "currency", currency: page.dataset.currency,
+        minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / Math.pow(10, digits));
+    } catch (e) { return page.dataset.currency + " " + (minor / Math.pow(10, digits)).toFixed(digits); }
+  }
+  function tick() {
+    var s = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
+    var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;
+    left.textContent = h + ":" + (m < 10 ? "0" : "") + m + ":" + (sec < 10 ? "0" : "") + sec;
+  }
+  tick();
+  setInterval(tick, 1000);
+  if (!window.EventSource) return;
+  var stream = new EventSource("/api/v1/auctions/" + id + "/events");
+  // An event made before this page was (a node keeps one for a quarter second) is older than it.
+  var lastBids = parseInt(document.getElementById("auction-bids").textContent, 10) || 0;
+  stream.addEventListener("auction", function (event) {
+    var a = JSON.parse(event.data);
+    if (a.bids < lastBids) return;
+    endsAt = Date.now() + 1000 * a.secondsLeft;
+    tick();
+    page.dataset.status = a.status;
+    var status = document.getElementById("auction-status");
+    status.textContent = page.getAttribute("data-label-" + a.status);
+    status.className = "auction-status status-" + a.status;
+    text("auction-price", money(a.price));
+    if (a.leader) text("auction-leader", a.leader);
+    // The end as the server wrote it, until a late bid moves it.
+    if (Date.parse(a.endsAt) !== Date.parse(page.dataset.ends)) {
+      page.dataset.ends = a.endsAt;
+      text("auction-ends", new Date(a.endsAt).toISOString().replace("T", " ").slice(0, 16) + " UTC");
+    }
+    var input = document.getElementById("maximum");
+    if (input) input.placeholder = (a.minimumBid / Math.pow(10, digits)).toFixed(digits);
+    text("auction-bids", a.bids);
+    text("auction-minimum", money(a.minimumBid));
+    text("auction-reserve", page.getAttribute("data-reserve-" + a.reserve));
+    var box = document.getElementById("bid-box");
+    if (box) box.hidden = a.status !== "open";
+    var you = page.dataset.you;
+    if (you) text("auction-standing", a.leader === you ? page.dataset.youLead : page.dataset.outbid);
+    // The history is read again when a bid came in: it is the server's to word.
+    if (a.bids !== lastBids) {
+      fetch("/auctions/" + id, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("auction-history");
+        var table = document.getElementById("auction-history");
+        if (fresh && table) table.replaceWith(fresh);
+      });
+    }
+    lastBids = a.bids;
+    if (a.status === "closed") stream.close();
+  });
+})();
