@@ -7,7 +7,7 @@ import MilletHTTP
 /// `millet bench flash-sale | ota | live | logins | lookup`: measured figures for BENCHMARKS.md.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self, Live.self, Logins.self, Lookup.self])
+        abstract: "Measure Millet against a real server over loopback.", subcommands: [FlashSale.self, OTA.self, Live.self, Logins.self, Lookup.self, Auction.self])
 
     /// Progress lines, written straight to the descriptor so they show as they happen even in a pipe.
     static let say: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
@@ -84,6 +84,36 @@ struct Bench: AsyncParsableCommand {
                          r.bytesPerDevice, Double(r.residentBytesBefore) / 1e6, Double(r.residentBytesAfter) / 1e6))
             print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); check-ins written: \(r.checkInsWritten)")
             guard r.outcomes.keys.allSatisfy({ $0 == "200" }) else { throw ExitCode.failure }
+        }
+    }
+
+    struct Auction: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "auction", abstract: "Many fans bidding on one auction in its last minutes, compared with /health/live; the winner and price checked by replaying the stored bids.")
+
+        @Option(help: "A postgres:// URL of an empty database; the default is a fresh embedded SQLite file.")
+        var database: String?
+        @Option(help: "Fans bidding (accounts with sessions).") var bidders = 20_000
+        @Option(help: "Bids (and as many /health/live requests for the ceiling).") var bids = 400_000
+        @Option(help: "Keep-alive connections.") var connections = 64
+        @Option(help: "Rounds of ceiling and bids in turn, so the machine's changing speed falls on both.") var rounds = 10
+        @Option(help: "Folder for auction.json and auction.svg.") var out = "build/bench"
+
+        func run() async throws {
+            Bench.bootstrapLogging()
+            let bench = AuctionBench(
+                options: .init(database: database, bidders: bidders, bids: bids, connections: connections, rounds: rounds, out: out), say: Bench.say)
+            let r = try await bench.run()
+            print("")
+            print(String(format: "HTTP ceiling (GET /health/live):   %10.0f requests/s   %@", r.ceilingRequestsPerSecond, r.ceiling.line))
+            print(String(format: "bids:                         %10.0f bids/s       ratio to ceiling %.2f (target >= 0.7)", r.bidsPerSecond, r.bidsToCeiling))
+            print(String(format: "CPU per request:              %10.1f us ceiling, %.1f us bid (ratio %.2f)", r.ceilingCPUMicros, r.bidCPUMicros,
+                         r.ceilingCPUMicros / r.bidCPUMicros))
+            print("accepted:   \(r.acceptedLatency.line)")
+            print("refused:    \(r.refusedLatency.line)")
+            print("outcomes by status: \(r.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+            print("replay of the stored bids: \(r.replayMatches ? "the same leader and price as stored" : "DIFFERENT from the stored state") (price \(r.finalPrice))")
+            guard r.replayMatches, r.outcomes.keys.allSatisfy({ $0 == "201" || $0 == "409" }) else { throw ExitCode.failure }
         }
     }
 

@@ -77,4 +77,36 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(closed["status"] as? String == "closed" && closed["bids"] as? Int == 3)
         }
     }
+
+    @Test func bidsArrivingTogetherAreDecidedInTurnAndReplayToTheStoredState() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            var signedUp: [String] = []
+            for name in ["Asha", "Ravi", "Mei", "Budi", "Lola"] { signedUp.append(try await newFan(client, name)) }
+            let fans = signedUp
+            let id = try await client.execute(uri: "/api/v1/staff/auctions", method: .post, headers: bearer(staff), body: json([
+                "title": "Mi 1 prototype, unit 0002", "market": "IN", "startPrice": 100_000, "startsAt": clock.now().formatted(.iso8601),
+                "endsAt": clock.now().addingTimeInterval(600).formatted(.iso8601),
+            ])) { try #require(try decode($0)["id"] as? String) }
+            let statuses = try await withThrowingTaskGroup(of: (Int, Int?).self) { group in
+                for i in 0..<40 {
+                    group.addTask {
+                        try await client.execute(uri: "/api/v1/auctions/\(id)/bids", method: .post, headers: bearer(fans[i % 5]),
+                                                 body: json(["maximum": 100_000 + i * 1_000 + (i % 3) * 300])) { response in
+                            (Int(response.status.code), (try? decode(response))?["seq"] as? Int)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [(Int, Int?)]()) { $0.append($1) }
+            }
+            let accepted = statuses.filter { $0.0 == 201 }
+            #expect(statuses.allSatisfy { $0.0 == 201 || $0.0 == 409 } && accepted.count >= 2)
+            #expect(Set(accepted.compactMap(\.1)) == Set(1...accepted.count))
+            let record = try #require(try await services.auctions.auction(id: id) as AuctionRecord?)
+            let (_, history) = try await services.auctions.history(auctionId: id)
+            #expect(history.entries.count == accepted.count && record.state.bids == Int64(accepted.count))
+            #expect(history.entries.last?.priceAfter == record.state.price)
+        }
+    }
 }

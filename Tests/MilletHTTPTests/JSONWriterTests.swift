@@ -63,4 +63,20 @@ struct JSONWriterTests {
         #expect(response.headers[.contentType] == "application/json; charset=utf-8")
         #expect(response.headers[.contentLength] == String(json.buffer.readableBytes))
     }
+
+    @Test func aBidIsWrittenAsJSONEncoderWritesIt() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000.999)
+        let auction = try AuctionPlan(title: "Unit \"1\"", skuId: nil, marketCode: "GB", currency: "GBP", startPrice: 10_000, reservePrice: nil,
+                                      startsAt: now, endsAt: now.addingTimeInterval(600)).auction(now: now, by: "staff")
+        let bid = AuctionBid(id: "bid-1", auctionId: auction.id, seq: 3, accountId: "fan", maximum: 12_000, placedAt: now)
+        let state = try AuctionState.opening(auction).placing(bid, in: auction).state
+        let dto = BidDTO(bid, record: AuctionRecord(auction: auction, state: state), viewer: "fan")
+        var json = JSONWriter(capacity: 16)
+        dto.write(to: &json)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let written = try JSONSerialization.jsonObject(with: Data(json.buffer.readableBytesView)) as! NSDictionary
+        #expect(written == (try JSONSerialization.jsonObject(with: try encoder.encode(dto)) as! NSDictionary))
+        #expect(written["leading"] as? Bool == true && written["seq"] as? Int == 3)
+    }
 }

@@ -20,10 +20,10 @@ extension StorageConformanceTests {
                 for i in 0..<40 {
                     group.addTask {
                         do {
-                            _ = try await store.placeBid(auctionId: auction.id) { auction, state, seq in
+                            try await store.placeBids(on: auction) { state, seq in
                                 let bid = AuctionBid(id: Identifier.make(), auctionId: auction.id, seq: seq, accountId: ids[i % 6],
                                                      maximum: state.price + 300 + Int64(i * 37 % 500), placedAt: now.addingTimeInterval(Double(i)))
-                                return (bid, try state.placing(bid, in: auction).state)
+                                return ([bid], try state.placing(bid, in: auction).state, ())
                             }
                             return true
                         } catch DomainError.conflict {
@@ -40,15 +40,17 @@ extension StorageConformanceTests {
             #expect(try AuctionState.replaying(auction, bids: bids) == stored.state)
             // A refusal leaves the auction as it was.
             await #expect(throws: DomainError.self) {
-                _ = try await store.placeBid(auctionId: auction.id) { auction, state, seq in
+                try await store.placeBids(on: auction) { state, seq in
                     let bid = AuctionBid(id: Identifier.make(), auctionId: auction.id, seq: seq, accountId: ids[0], maximum: 1, placedAt: now)
-                    return (bid, try state.placing(bid, in: auction).state)
+                    return ([bid], try state.placing(bid, in: auction).state, ())
                 }
             }
             let after = try await store.auction(id: auction.id), bidsAfter = try await store.bids(auctionId: auction.id)
             #expect(after == stored && bidsAfter.count == bids.count)
             await #expect(throws: DomainError.notFound(what: "auction")) {
-                _ = try await store.placeBid(auctionId: Identifier.make()) { _, _, _ in throw DomainError.notFound(what: "never asked") }
+                let unknown = try AuctionPlan(title: "Never scheduled", skuId: nil, marketCode: "GB", currency: "GBP", startPrice: 1, reservePrice: nil,
+                                              startsAt: now, endsAt: now.addingTimeInterval(3600)).auction(now: now, by: "staff")
+                try await store.placeBids(on: unknown) { _, _ -> ([AuctionBid], AuctionState, Void) in throw DomainError.notFound(what: "never asked") }
             }
         }
     }

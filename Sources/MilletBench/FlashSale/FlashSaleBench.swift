@@ -93,7 +93,7 @@ public struct FlashSaleBench: Sendable {
         try await waitUntilUp(client)
 
         say("seeding \(options.accounts) accounts with sessions")
-        let tokens = try await seed(store: store, clock: clock)
+        let tokens = try await BenchKit.seedFans(store: store, clock: clock, count: options.accounts)
         let sale = try await BenchKit.scheduleSale(services: services, store: store, clock: clock, units: options.units)
         let c = options.connections, n = options.accounts
         // As a fan does in the app: open the sale, then reserve. Opening it is the fan's first
@@ -195,20 +195,6 @@ public struct FlashSaleBench: Sendable {
     // MARK: - Steps
 
     /// Creates the crowd; answers each fan's session token.
-    private func seed(store: SQLStore, clock: BenchClock) async throws -> [String] {
-        var accounts: [Account] = [], tokens: [String] = [], hashes: [String] = []
-        accounts.reserveCapacity(options.accounts)
-        for i in 0..<options.accounts {
-            accounts.append(Account(id: Identifier.make(), email: "fan\(i)@bench.test", displayName: "Fan \(i)", role: .customer,
-                                    passwordHash: "-", createdAt: clock.now()))
-            let token = Identifier.make() + Identifier.make()
-            tokens.append(token)
-            hashes.append(Authenticator.digest(token))
-        }
-        try await store.importAccounts(accounts, sessionTokenHashes: hashes, expiresAt: clock.now().addingTimeInterval(7 * 24 * 3600))
-        return tokens
-    }
-
     /// The same workload through a second Millet on the same database whose purchases each take
     /// one transaction that locks the sale row (`FlashSaleEngine.Strategy.rowLock`). Enough
     /// attempts to sell every unit; answers durable orders per second.

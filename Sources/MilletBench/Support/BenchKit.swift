@@ -91,6 +91,22 @@ enum BenchKit {
         return measured
     }
 
+    /// `count` fans (customer accounts) with a week-long session each, imported in one go;
+    /// answers their bearer tokens.
+    static func seedFans(store: SQLStore, clock: BenchClock, count: Int) async throws -> [String] {
+        var accounts: [Account] = [], tokens: [String] = [], hashes: [String] = []
+        accounts.reserveCapacity(count)
+        for i in 0..<count {
+            accounts.append(Account(id: Identifier.make(), email: "fan\(i)@bench.test", displayName: "Fan \(i)", role: .customer,
+                                    passwordHash: "-", createdAt: clock.now()))
+            let token = Identifier.make() + Identifier.make()
+            tokens.append(token)
+            hashes.append(Authenticator.digest(token))
+        }
+        try await store.importAccounts(accounts, sessionTokenHashes: hashes, expiresAt: clock.now().addingTimeInterval(7 * 24 * 3600))
+        return tokens
+    }
+
     /// Resident memory of this process in bytes (``ProcessFigures/residentBytes()``).
     static func residentBytes() -> Int { ProcessFigures.residentBytes() }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The auction use cases: staff schedule an auction, fans bid, anyone reads it and its history.
 public struct AuctionDesk: Sendable {
@@ -7,6 +8,12 @@ public struct AuctionDesk: Sendable {
     private let clock: any MilletClock
     /// A fan's community level (``Standing/level``).
     private let levelOf: @Sendable (String) async throws -> Int
+    private let writers = BidWriters()
+    /// Auctions' terms, read once per node: they never change once scheduled (the state does,
+    /// and the writer reads it with the row locked).
+    private let terms = BoundedCache<String, Auction>()
+    /// Fans' community levels as read in the last minute, for auctions that ask for one.
+    private let levels = BoundedCache<String, (level: Int, readAt: Date)>(limit: 100_000)
 
     public init(auctions: any AuctionRepository, markets: any MarketRepository, clock: any MilletClock,
                 levelOf: @escaping @Sendable (String) async throws -> Int) {
@@ -43,21 +50,38 @@ public struct AuctionDesk: Sendable {
     }
 
     /// Places the fan's maximum: decided with the auction's row locked and durable before it
-    /// answers. `forbidden(level_too_low)` below the auction's community level; the refusals of
+    /// answers. The bids that arrive at this node while its last batch is written go together in
+    /// the next (``GroupCommit``), decided one after another in the order they came, so an
+    /// auction's last minutes cost one transaction per batch, not per bid. `forbidden(level_too_low)` below the auction's community level; the refusals of
     /// ``AuctionState/placing(_:in:)`` otherwise.
     public func bid(auctionId: String, by account: Account, maximum: Int64) async throws -> (bid: AuctionBid, state: AuctionState, record: AuctionRecord) {
-        let record = try await auction(id: auctionId)
+        let auction = try await terms(of: auctionId)
         guard (1...Auction.maxPrice).contains(maximum) else { throw DomainError.invalid(field: "maximum", "must be a positive amount in minor units, at most 10000000000") }
-        let level = try await levelOf(account.id)
-        guard level >= record.auction.minLevel else {
-            throw DomainError.notEligible(code: "level_too_low", message: "bidding takes community level \(record.auction.minLevel); you are at level \(level)")
+        if auction.minLevel > 1 {
+            let level = try await level(of: account.id)
+            guard level >= auction.minLevel else {
+                throw DomainError.notEligible(code: "level_too_low", message: "bidding takes community level \(auction.minLevel); you are at level \(level)")
+            }
         }
+        let request = BidRequest(accountId: account.id, maximum: maximum, placedAt: clock.now())
+        let (bid, state) = try await writers.writer(for: auction, auctions: auctions).write(request).get()
+        return (bid, state, AuctionRecord(auction: auction, state: state))
+    }
+
+    private func terms(of auctionId: String) async throws -> Auction {
+        if let known = terms[auctionId] { return known }
+        let auction = try await auction(id: auctionId).auction
+        terms.store(auction, for: auctionId)
+        return auction
+    }
+
+    /// The fan's level, read again after a minute: levels move slowly, and a minute late is fine.
+    private func level(of accountId: String) async throws -> Int {
         let now = clock.now()
-        let (bid, state) = try await auctions.placeBid(auctionId: auctionId) { auction, state, seq in
-            let bid = AuctionBid(id: Identifier.make(), auctionId: auction.id, seq: seq, accountId: account.id, maximum: maximum, placedAt: now)
-            return (bid, try state.placing(bid, in: auction).state)
-        }
-        return (bid, state, AuctionRecord(auction: record.auction, state: state))
+        if let known = levels[accountId], now.timeIntervalSince(known.readAt) < 60, known.readAt <= now { return known.level }
+        let level = try await levelOf(accountId)
+        levels.store((level, now), for: accountId)
+        return level
     }
 
     /// The public history: every bid under its bidder's pseudonym, with the price after it and
@@ -65,5 +89,45 @@ public struct AuctionDesk: Sendable {
     public func history(auctionId: String) async throws -> (record: AuctionRecord, history: AuctionHistory) {
         let record = try await auction(id: auctionId)
         return (record, try AuctionHistory(record.auction, bids: try await auctions.bids(auctionId: auctionId)))
+    }
+}
+
+/// A bid waiting for its auction's writer: taken at `placedAt`, when it reached the node.
+struct BidRequest: Sendable {
+    let accountId: String
+    let maximum: Int64
+    let placedAt: Date
+}
+
+/// One group-commit writer per auction on this node; each batch is one transaction with the
+/// auction's row locked, so writers on several nodes take turns.
+final class BidWriters: Sendable {
+    typealias Outcome = Result<(AuctionBid, AuctionState), DomainError>
+    private let writers = Mutex<[String: GroupCommit<BidRequest, Outcome>]>([:])
+
+    func writer(for auction: Auction, auctions: any AuctionRepository) -> GroupCommit<BidRequest, Outcome> {
+        let auctionId = auction.id
+        return writers.withLock { writers in
+            if let writer = writers[auctionId] { return writer }
+            let writer = GroupCommit<BidRequest, Outcome>(maxBatch: 200, executor: nil) { requests in
+                try await auctions.placeBids(on: auction) { state, nextSeq in
+                    var state = state, bids: [AuctionBid] = [], outcomes: [Outcome] = []
+                    for request in requests {
+                        let bid = AuctionBid(id: Identifier.make(), auctionId: auctionId, seq: nextSeq + Int64(bids.count), accountId: request.accountId,
+                                             maximum: request.maximum, placedAt: request.placedAt)
+                        do {
+                            state = try state.placing(bid, in: auction).state
+                            bids.append(bid)
+                            outcomes.append(.success((bid, state)))
+                        } catch let refusal as DomainError {
+                            outcomes.append(.failure(refusal))
+                        }
+                    }
+                    return (bids, state, outcomes)
+                }
+            }
+            writers[auctionId] = writer
+            return writer
+        }
     }
 }

@@ -19,10 +19,12 @@ public protocol AuctionRepository: Sendable {
     func auctions(endingAfter after: Date, limit: Int) async throws -> [AuctionRecord]
     /// Every accepted bid of the auction, in order.
     func bids(auctionId: String) async throws -> [AuctionBid]
-    /// Decides and stores one bid in one transaction, the auction's row locked meanwhile, so the
+    /// Decides and stores bids on `auction` in one transaction, its row locked meanwhile, so the
     /// bids of one auction are decided one at a time (by whichever node): `decide` gets the
-    /// auction, its state and the next bid number and answers the bid and the state after it;
-    /// throwing stores nothing. Durable when it returns.
-    func placeBid(auctionId: String, _ decide: @escaping @Sendable (Auction, AuctionState, _ seq: Int64) throws -> (AuctionBid, AuctionState))
-        async throws -> (AuctionBid, AuctionState)
+    /// auction's state and the next bid number, and answers the bids it accepted (numbered from
+    /// there, in order), the state after them and what to answer; throwing stores nothing.
+    /// Durable when it returns.
+    func placeBids<R: Sendable>(
+        on auction: Auction, _ decide: @escaping @Sendable (AuctionState, _ nextSeq: Int64) throws -> (bids: [AuctionBid], state: AuctionState, answer: R)
+    ) async throws -> R
 }

@@ -95,7 +95,9 @@ public struct AuctionState: Hashable, Sendable {
         } else {
             let minimum = minimumBid(in: auction)
             guard bid.maximum >= minimum else {
-                throw DomainError.conflict(code: "bid_too_low", message: "the least you can bid now is \(minimum) (minor units of \(auction.currency))")
+                // One wording for every such refusal (answers are encoded once per wording); the
+                // auction and every accepted bid's answer carry the minimum.
+                throw DomainError.conflict(code: "bid_too_low", message: "your maximum is below the least you can bid now (minimumBid)")
             }
             if let leaderMaximum, bid.maximum <= leaderMaximum {
                 // The leader's maximum holds it (a tie goes to the earlier bid).

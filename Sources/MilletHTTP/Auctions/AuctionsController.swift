@@ -30,6 +30,23 @@ struct AuctionsController: Sendable {
 
     struct BidBody: Decodable {
         let maximum: Int64
+
+        /// `{"maximum":N}`, what the pages' script and apps send, read without a JSON decoder;
+        /// any other body goes through `decodeJSON` and its precise 4xx answers.
+        static func read(_ request: Request, context: MilletRequestContext) async throws -> BidBody {
+            try request.requireJSONLabel()
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let prefix = #"{"maximum":"#.utf8
+            let plain = buffer.readableBytesView.withContiguousStorageIfAvailable { bytes -> BidBody? in
+                guard bytes.count > prefix.count + 1, bytes.count <= prefix.count + 12, bytes.starts(with: prefix), bytes.last == UInt8(ascii: "}") else {
+                    return nil
+                }
+                let digits = bytes[prefix.count..<(bytes.count - 1)]
+                guard digits.first != UInt8(ascii: "0"), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+                return Int64(String(decoding: UnsafeBufferPointer(rebasing: digits), as: UTF8.self)).map(BidBody.init)
+            } ?? nil
+            return try plain ?? Request.decodeJSON(BidBody.self, from: buffer)
+        }
     }
 
     func addRoutes(to groups: RouteGroups) {
@@ -53,7 +70,7 @@ struct AuctionsController: Sendable {
         }
         groups.open.post("auctions/:id/bids") { request, context in
             let account = try context.requireAccount()
-            let body = try await request.decodeJSON(BidBody.self, context: context)
+            let body = try await BidBody.read(request, context: context)
             let placed = try await desk.bid(auctionId: try context.parameters.require("id"), by: account, maximum: body.maximum)
             return BidDTO(placed.bid, record: placed.record, viewer: account.id).with(status: .created)
         }
@@ -173,7 +190,8 @@ struct AuctionList: ResponseEncodable, Sendable {
     let items: [AuctionDTO]
 }
 
-/// What a fan hears once their bid is durable.
+/// What a fan hears once their bid is durable. Written by ``JSONWriter``: in an auction's last
+/// minutes every bid answers with one, and `JSONEncoder` was a tenth of a bid's CPU.
 struct BidDTO: ResponseEncodable, Sendable {
     let id, auctionId: String
     let seq, maximum, price, minimumBid, bids: Int64
@@ -193,5 +211,28 @@ struct BidDTO: ResponseEncodable, Sendable {
         endsAt = record.state.endsAt
         leading = record.state.leaderAccountId == viewer
         priceRule = record.state.rule.rawValue
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var json = JSONWriter(capacity: 320)
+        write(to: &json)
+        return json.response()
+    }
+
+    /// The members in `Encodable`'s order.
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id", id)
+            json.field("auctionId", auctionId)
+            json.field("seq", seq)
+            json.field("maximum", maximum)
+            json.field("price", price)
+            json.field("minimumBid", minimumBid)
+            json.field("bids", bids)
+            json.field("placedAt", placedAt)
+            json.field("endsAt", endsAt)
+            json.field("leading", leading)
+            json.field("priceRule", priceRule)
+        }
     }
 }

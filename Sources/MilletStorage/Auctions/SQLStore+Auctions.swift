@@ -39,24 +39,34 @@ extension SQLStore: AuctionRepository {
         }
     }
 
-    public func placeBid(auctionId: String, _ decide: @escaping @Sendable (Auction, AuctionState, _ seq: Int64) throws -> (AuctionBid, AuctionState))
-        async throws -> (AuctionBid, AuctionState)
-    {
-        try await sqlTransaction { [backend] db in
-            guard let record = try await db.raw("SELECT * FROM auctions WHERE id = \(bind: auctionId)\(unsafeRaw: backend.forUpdate)").first()
-                .map(Self.auctionRecord(from:)) else { throw DomainError.notFound(what: "auction") }
-            let (bid, state) = try decide(record.auction, record.state, record.state.bids + 1)
-            try await db.raw("""
-                INSERT INTO auction_bids (id, auction_id, seq, account_id, maximum, placed_at)
-                VALUES (\(bind: bid.id), \(bind: auctionId), \(bind: bid.seq), \(bind: bid.accountId), \(bind: bid.maximum), \(bind: bid.placedAt.millis))
-                """).run()
+    public func placeBids<R: Sendable>(
+        on auction: Auction, _ decide: @escaping @Sendable (AuctionState, _ nextSeq: Int64) throws -> (bids: [AuctionBid], state: AuctionState, answer: R)
+    ) async throws -> R {
+        let auctionId = auction.id
+        return try await sqlTransaction { [backend] db in
+            guard let stored = try await db.raw("""
+                SELECT leader_account_id, leader_maximum, runner_up_maximum, price, price_rule, ends_at, bids FROM auctions
+                WHERE id = \(bind: auctionId)\(unsafeRaw: backend.forUpdate)
+                """).first().map(Self.auctionState(from:)) else { throw DomainError.notFound(what: "auction") }
+            let (bids, state, answer) = try decide(stored, stored.bids + 1)
+            guard !bids.isEmpty else { return answer }
+            var start = 0
+            for size in Self.statementSizes(rows: bids.count, largest: 100) {
+                let rows = bids[start..<start + size].map { bid -> SQLQueryString in
+                    "(\(bind: bid.id), \(bind: auctionId), \(bind: bid.seq), \(bind: bid.accountId), \(bind: bid.maximum), \(bind: bid.placedAt.millis))"
+                }
+                start += size
+                try await db.raw("""
+                    INSERT INTO auction_bids (id, auction_id, seq, account_id, maximum, placed_at) VALUES \(rows.joined(separator: ", "))
+                    """).run()
+            }
             try await db.raw("""
                 UPDATE auctions SET leader_account_id = \(bind: state.leaderAccountId), leader_maximum = \(bind: state.leaderMaximum),
                     runner_up_maximum = \(bind: state.runnerUpMaximum), price = \(bind: state.price), price_rule = \(bind: state.rule.rawValue),
                     ends_at = \(bind: state.endsAt.millis), bids = \(bind: state.bids)
                 WHERE id = \(bind: auctionId)
                 """).run()
-            return (bid, state)
+            return answer
         }
     }
 
@@ -68,10 +78,13 @@ extension SQLStore: AuctionRepository {
             increments: increments, startsAt: try row.date("starts_at"), scheduledEnd: try row.date("scheduled_end"),
             extensionWindow: TimeInterval(try row.int("extension_seconds")), extensionCap: TimeInterval(try row.int("extension_cap_seconds")),
             minLevel: Int(try row.int("min_level")), createdAt: try row.date("created_at"), createdBy: try row.string("created_by"))
-        let state = AuctionState(
+        return AuctionRecord(auction: auction, state: try auctionState(from: row))
+    }
+
+    static func auctionState(from row: any SQLRow) throws -> AuctionState {
+        AuctionState(
             leaderAccountId: try row.optionalString("leader_account_id"), leaderMaximum: try row.optionalInt("leader_maximum"),
             runnerUpMaximum: try row.optionalInt("runner_up_maximum"), price: try row.int("price"),
             rule: PriceRule(rawValue: try row.string("price_rule")) ?? .startPrice, endsAt: try row.date("ends_at"), bids: try row.int("bids"))
-        return AuctionRecord(auction: auction, state: state)
     }
 }
