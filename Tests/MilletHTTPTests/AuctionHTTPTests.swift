@@ -70,8 +70,13 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(listed?.map { $0["id"] as? String }.contains(id) == true && listed?.allSatisfy { $0["reservePrice"] == nil } == true)
             try await client.execute(uri: "/api/v1/auctions/\(Identifier.make())", method: .get) { #expect($0.status == .notFound) }
 
+            // A bid timed within the last millisecond is stored to the millisecond, the closing
+            // one: it is judged by that time, refused, and the history still replays.
+            clock.advance(by: 3600 - 0.0004)
+            #expect(code(try await bid(fan, 40_000)) == "auction_closed")
+            try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get) { #expect($0.status == .ok) }
             // After the close, by the server's clock, nothing more is taken.
-            clock.advance(by: 3600)
+            clock.advance(by: 0.0004)
             #expect(code(try await bid(fan, 40_000)) == "auction_closed")
             let closed = try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get) { try decode($0) }
             #expect(closed["status"] as? String == "closed" && closed["bids"] as? Int == 3)

@@ -98,7 +98,8 @@ public struct AuctionBench: Sendable {
         let measured = try await BenchKit.inRounds(client, rounds: rounds, total: m, connections: c, say: say) { first, count, round in
             try await client.run(total: count, connections: c, progress: BenchKit.progress(say, "bids \(round)", count)) { i in
                 let n = first + i
-                // Maxima climb by more than the largest increment, so a bid that arrives in order leads.
+                // Maxima climb by 25.00, the increment at these prices: a bid that arrives in order is
+                // at least the minimum and leads.
                 let maximum = startPrice + Int64(n + 1) * 2_500
                 return LoadRequest(method: .POST, uri: "/api/v1/auctions/\(id)/bids",
                                    headers: ["Authorization": "Bearer \(tokens[n % tokens.count])", "Content-Type": "application/json"],

@@ -63,8 +63,8 @@ public struct AuctionDesk: Sendable {
                 throw DomainError.notEligible(code: "level_too_low", message: "bidding takes community level \(auction.minLevel); you are at level \(level)")
             }
         }
-        let request = BidRequest(accountId: account.id, maximum: maximum, placedAt: clock.now())
-        let (bid, state) = try await writers.writer(for: auction, auctions: auctions).write(request).get()
+        let request = BidRequest(accountId: account.id, maximum: maximum)
+        let (bid, state) = try await writers.writer(for: auction, auctions: auctions, clock: clock).write(request).get()
         return (bid, state, AuctionRecord(auction: auction, state: state))
     }
 
@@ -88,15 +88,17 @@ public struct AuctionDesk: Sendable {
     /// how it was set.
     public func history(auctionId: String) async throws -> (record: AuctionRecord, history: AuctionHistory) {
         let record = try await auction(id: auctionId)
-        return (record, try AuctionHistory(record.auction, bids: try await auctions.bids(auctionId: auctionId)))
+        // Bids committed after the auction's row was read wait for the next read: the history
+        // and the state then tell of the same bids.
+        let bids = try await auctions.bids(auctionId: auctionId).filter { $0.seq <= record.state.bids }
+        return (record, try AuctionHistory(record.auction, bids: bids))
     }
 }
 
-/// A bid waiting for its auction's writer: taken at `placedAt`, when it reached the node.
+/// A bid waiting for its auction's writer.
 struct BidRequest: Sendable {
     let accountId: String
     let maximum: Int64
-    let placedAt: Date
 }
 
 /// One group-commit writer per auction on this node; each batch is one transaction with the
@@ -105,16 +107,20 @@ final class BidWriters: Sendable {
     typealias Outcome = Result<(AuctionBid, AuctionState), DomainError>
     private let writers = Mutex<[String: GroupCommit<BidRequest, Outcome>]>([:])
 
-    func writer(for auction: Auction, auctions: any AuctionRepository) -> GroupCommit<BidRequest, Outcome> {
+    /// Each bid is timed when its batch decides it, with the auction's row locked, to the
+    /// millisecond it is stored with: the close and the extension window are judged by the time
+    /// that replays, and the times follow the bids' order.
+    func writer(for auction: Auction, auctions: any AuctionRepository, clock: any MilletClock) -> GroupCommit<BidRequest, Outcome> {
         let auctionId = auction.id
         return writers.withLock { writers in
             if let writer = writers[auctionId] { return writer }
             let writer = GroupCommit<BidRequest, Outcome>(maxBatch: 200, executor: nil) { requests in
                 try await auctions.placeBids(on: auction) { state, nextSeq in
                     var state = state, bids: [AuctionBid] = [], outcomes: [Outcome] = []
+                    let now = clock.now(), placedAt = Date(timeIntervalSince1970: TimeInterval(Int64((now.timeIntervalSince1970 * 1000).rounded())) / 1000)
                     for request in requests {
                         let bid = AuctionBid(id: Identifier.make(), auctionId: auctionId, seq: nextSeq + Int64(bids.count), accountId: request.accountId,
-                                             maximum: request.maximum, placedAt: request.placedAt)
+                                             maximum: request.maximum, placedAt: placedAt)
                         do {
                             state = try state.placing(bid, in: auction).state
                             bids.append(bid)

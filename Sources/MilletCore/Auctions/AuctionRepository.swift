@@ -13,7 +13,9 @@ public struct AuctionRecord: Hashable, Sendable {
 
 /// Where auctions and their bids are kept.
 public protocol AuctionRepository: Sendable {
+    /// Stores a scheduled auction with its opening state (``AuctionState/opening(_:)``).
     func createAuction(_ auction: Auction) async throws
+    /// The auction's terms and its state as last committed.
     func auction(id: String) async throws -> AuctionRecord?
     /// Auctions that end after `after` (extensions counted), soonest first.
     func auctions(endingAfter after: Date, limit: Int) async throws -> [AuctionRecord]

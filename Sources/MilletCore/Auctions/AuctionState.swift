@@ -11,6 +11,7 @@ public struct AuctionBid: Hashable, Sendable {
     public let maximum: Int64
     public let placedAt: Date
 
+    /// A bid as decided (numbered and timed by the auction's writer) or as stored.
     public init(id: String, auctionId: String, seq: Int64, accountId: String, maximum: Int64, placedAt: Date) {
         self.id = id
         self.auctionId = auctionId
@@ -49,6 +50,7 @@ public struct AuctionState: Hashable, Sendable {
     public private(set) var endsAt: Date
     public private(set) var bids: Int64
 
+    /// A state as stored; new states come from ``opening(_:)`` and ``placing(_:in:)``.
     public init(leaderAccountId: String?, leaderMaximum: Int64?, runnerUpMaximum: Int64?, price: Int64, rule: PriceRule, endsAt: Date, bids: Int64) {
         self.leaderAccountId = leaderAccountId
         self.leaderMaximum = leaderMaximum

@@ -78,6 +78,7 @@ public struct DeviceIdentity: UpdateTarget, Hashable {
     public let marketCode: String
     public let channel: UpdateChannel
 
+    /// The identity of a device; ``Device/identity`` makes one from a stored device.
     public init(number: Int64, serial: String, modelId: String, marketCode: String, channel: UpdateChannel) {
         self.number = number
         self.serial = serial

@@ -13,6 +13,7 @@ public protocol DeviceRepository: Sendable {
     func registerNew(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device?
     func device(tokenHash: String) async throws -> Device?
     func device(serial: String) async throws -> Device?
+    /// The device with this store number (``Device/number``), as stored now.
     func device(number: Int64) async throws -> Device?
     /// Records many check-ins in a few statements; a device's newer record (an install report)
     /// is never overwritten by an older check-in.

@@ -7,7 +7,7 @@ import Synchronization
 /// not seen yet is read from the database once. A device's older token leaves the index when its
 /// new one arrives.
 ///
-/// About 41 bytes a device. The store numbers devices from 1 in the order they register, so the
+/// About 45 bytes a device. The store numbers devices from 1 in the order they register, so the
 /// index keeps them by number, in pages of ``pageSize``: each entry is the token key (16 bytes),
 /// the serial (16 bytes in place; a longer one aside) and the model, market and channel as one
 /// 32-bit profile (a node sees a few hundred such triples, not millions). An open-addressed table

@@ -44,9 +44,12 @@ public struct SalePurchase: Sendable {
 /// A fan asking for a place in a sale before it opens.
 public struct SaleReservation: Sendable {
     public let saleId: String
+    /// The fan reserving.
     public let accountId: String
+    /// When the reservation was asked for: its `created_at`.
     public let now: Date
 
+    /// A fan's reservation of a place in a sale.
     public init(saleId: String, accountId: String, now: Date) {
         self.saleId = saleId
         self.accountId = accountId
@@ -57,9 +60,12 @@ public struct SaleReservation: Sendable {
 /// What a reservation did: whether it added the fan (`false` when the fan had reserved before)
 /// and the sale's count of reservations as of it.
 public struct ReservationOutcome: Equatable, Sendable {
+    /// Whether this added the fan (`false`: the fan had reserved before).
     public let added: Bool
+    /// The sale's count of reservations as of this one.
     public let reservations: Int64
 
+    /// What a reservation did.
     public init(added: Bool, reservations: Int64) {
         self.added = added
         self.reservations = reservations

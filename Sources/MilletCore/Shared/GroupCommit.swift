@@ -5,8 +5,8 @@ import Foundation
 ///
 /// While a transaction is being written, new writes keep queueing; the next transaction takes
 /// them all. Under load the batches grow on their own, so the cost of a commit (the fsync) is
-/// shared by hundreds of writes. Flash-sale purchases (``SaleJournal``) and reservations
-/// (``SaleDesk/reserve(_:accountId:)``) go through one each.
+/// shared by hundreds of writes. Flash-sale purchases (``SaleJournal``), reservations
+/// (``SaleDesk/reserve(_:accountId:)``) and each auction's bids go through one each.
 public actor GroupCommit<Entry: Sendable, Outcome: Sendable> {
     /// Commits a batch in one transaction and answers one outcome per entry, in order; a throw
     /// fails every entry of the batch.

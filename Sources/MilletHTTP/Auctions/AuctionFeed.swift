@@ -1,10 +1,11 @@
 import Foundation
 import MilletCore
 import NIOCore
+import Synchronization
 
 /// Each auction's live state as one server-sent event, read from the database at most once per
 /// ``freshFor`` for every viewer on this node: in an auction's last minutes most of its fans
-/// watch, few bid.
+/// watch, few bid. Viewers who find the event stale together wait for one read.
 final class AuctionFeed: Sendable {
     struct Event: Sendable {
         let bytes: ByteBuffer
@@ -24,6 +25,8 @@ final class AuctionFeed: Sendable {
     private let desk: AuctionDesk
     private let clock: any MilletClock
     private let events = BoundedCache<String, Event>()
+    /// The read under way for each auction, which viewers arriving meanwhile await.
+    private let reading = Mutex<[String: Task<Event, any Error>]>([:])
 
     init(desk: AuctionDesk, clock: any MilletClock) {
         self.desk = desk
@@ -33,6 +36,20 @@ final class AuctionFeed: Sendable {
     func event(auctionId: String) async throws -> Event {
         let now = clock.now()
         if let last = events[auctionId], now.timeIntervalSince(last.madeAt) < Self.freshFor, last.madeAt <= now { return last }
+        let read = reading.withLock { reads -> Task<Event, any Error> in
+            if let running = reads[auctionId] { return running }
+            let read = Task {
+                defer { self.reading.withLock { $0[auctionId] = nil } }
+                return try await self.read(auctionId)
+            }
+            reads[auctionId] = read
+            return read
+        }
+        return try await read.value
+    }
+
+    private func read(_ auctionId: String) async throws -> Event {
+        let now = clock.now()
         let (record, history) = try await desk.history(auctionId: auctionId)
         let dto = AuctionDTO(record, history: history, viewer: nil, now: now, staff: false)
         let live = Live(status: dto.status, priceRule: dto.priceRule, reserve: dto.reserve, price: dto.price, minimumBid: dto.minimumBid,
