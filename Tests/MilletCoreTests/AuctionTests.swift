@@ -1,5 +1,6 @@
 import Foundation
 @testable import MilletCore
+import MilletTesting
 import Testing
 
 struct AuctionTests {
@@ -132,18 +133,5 @@ struct AuctionTests {
         #expect(throws: DomainError.self) { try IncrementTable(bands: [.init(from: 100, increment: 5)]) }
         #expect(throws: DomainError.self) { try IncrementTable(bands: [.init(from: 0, increment: 5), .init(from: 0, increment: 10)]) }
         #expect(IncrementTable.standard.increment(at: 4_999) == 100 && IncrementTable.standard.increment(at: 5_000) == 250)
-    }
-}
-
-/// A small seeded generator, so a failing run can be repeated.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

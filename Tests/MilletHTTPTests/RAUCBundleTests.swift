@@ -2,6 +2,7 @@ import CompressNIO
 import Foundation
 import MilletCore
 import NIOCore
+import MilletTesting
 import Testing
 
 /// Reading a RAUC bundle's manifest from the SquashFS image: what `rauc bundle` makes, and the
@@ -54,18 +55,5 @@ struct RAUCBundleTests {
             let bytes = Array(original.prefix(length))
             _ = ImageDescription.read(bytes, source: Self.source(bytes))
         }
-    }
-}
-
-/// A small seeded generator, so a damaged image that fails can be made again.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

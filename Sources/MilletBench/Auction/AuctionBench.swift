@@ -62,21 +62,12 @@ public struct AuctionBench: Sendable {
     }
 
     public func run() async throws -> Result {
-        try await BenchKit.withFreshStore(database: options.database, label: "bench-auction") { store, folder, logger in
-            try await measure(store: store, folder: folder, logger: logger)
+        try await BenchKit.withDemoServer(database: options.database, label: "bench-auction") { store, services, server, client, clock in
+            try await measure(store: store, services: services, server: server, client: client, clock: clock)
         }
     }
 
-    private func measure(store: SQLStore, folder: String, logger: Logger) async throws -> Result {
-        try await store.migrate()
-        let clock = BenchClock()
-        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: clock.now())
-        let services = MilletServices(store: store, clock: clock, sandboxSecret: "bench", firmwareDirectory: folder + "/files")
-        let server = try await BenchServer.start(services, logger: logger)
-        defer { server.cancel() }
-        let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)
-        defer { Task { try? await client.shutdown() } }
-        try await BenchKit.waitUntilUp(client)
+    private func measure(store: SQLStore, services: MilletServices, server: BenchServer, client: LoadClient, clock: BenchClock) async throws -> Result {
 
         say("seeding \(options.bidders) bidders with sessions")
         let tokens = try await BenchKit.seedFans(store: store, clock: clock, count: options.bidders)

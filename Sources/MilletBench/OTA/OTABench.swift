@@ -71,19 +71,12 @@ public struct OTABench: Sendable {
     }
 
     public func run() async throws -> Result {
-        try await BenchKit.withFreshStore(label: "bench-ota") { store, folder, logger in try await measure(store: store, folder: folder, logger: logger) }
+        try await BenchKit.withDemoServer(label: "bench-ota") { store, services, server, client, clock in
+            try await measure(store: store, services: services, server: server, client: client, clock: clock)
+        }
     }
 
-    private func measure(store: SQLStore, folder: String, logger: Logger) async throws -> Result {
-        try await store.migrate()
-        let clock = BenchClock()
-        try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: clock.now())
-        let services = MilletServices(store: store, clock: clock, sandboxSecret: "bench", firmwareDirectory: folder + "/files")
-        let server = try await BenchServer.start(services, logger: logger)
-        defer { server.cancel() }
-        let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)
-        defer { Task { try? await client.shutdown() } }
-        try await BenchKit.waitUntilUp(client)
+    private func measure(store: SQLStore, services: MilletServices, server: BenchServer, client: LoadClient, clock: BenchClock) async throws -> Result {
 
         let model = try DeviceModel.create(id: "bench-phone", name: "Bench phone", kind: .phone, productLine: "phones", now: clock.now())
         try await store.createModel(model)

@@ -91,6 +91,27 @@ enum BenchKit {
         return measured
     }
 
+    /// A fresh store with the demo data, Millet serving it on a free port of 127.0.0.1 and a load
+    /// client connected to it; all stopped and removed after `body`.
+    static func withDemoServer<R>(
+        database: String? = nil, label: String,
+        _ body: (SQLStore, MilletServices, BenchServer, LoadClient, BenchClock) async throws -> R
+    ) async throws -> R {
+        try await withFreshStore(database: database, label: label) { store, folder, logger in
+            try await store.migrate()
+            let clock = BenchClock()
+            try await DemoData().load(markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store,
+                                      hasher: BcryptHasher(), now: clock.now())
+            let services = MilletServices(store: store, clock: clock, sandboxSecret: "bench", firmwareDirectory: folder + "/files")
+            let server = try await BenchServer.start(services, logger: logger)
+            defer { server.cancel() }
+            let client = LoadClient(host: "127.0.0.1", port: server.port, threads: 1)
+            defer { Task { try? await client.shutdown() } }
+            try await waitUntilUp(client)
+            return try await body(store, services, server, client, clock)
+        }
+    }
+
     /// `count` fans (customer accounts) with a week-long session each, imported in one go;
     /// answers their bearer tokens.
     static func seedFans(store: SQLStore, clock: BenchClock, count: Int) async throws -> [String] {
