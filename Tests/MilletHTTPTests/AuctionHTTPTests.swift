@@ -114,4 +114,40 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(history.entries.last?.priceAfter == record.state.price)
         }
     }
+
+    @Test func staffScheduleAnAuctionFromTheConsoleInTheMarketsCurrency() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            try await client.execute(uri: "/staff/auctions", method: .get, headers: pageHeaders(session: fan)) { #expect($0.status == .forbidden) }
+            let page = try await client.execute(uri: "/staff/auctions", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"schedule-auction\""))
+            let calendar = Calendar(identifier: .gregorian)
+            var utc = calendar
+            utc.timeZone = TimeZone(identifier: "UTC")!
+            func local(_ date: Date) -> String {
+                let c = utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+                return String(format: "%04d-%02d-%02dT%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+            }
+            let fields = ["title": "Prototype No. 2", "market": "IN", "startPrice": "4999.50", "reservePrice": "",
+                          "startsAt": local(clock.now().addingTimeInterval(3600)), "endsAt": local(clock.now().addingTimeInterval(7200)),
+                          "minLevel": "1", "extensionMinutes": "5", "capMinutes": "60"]
+            let refused = try await client.execute(uri: "/staff/auctions", method: .post, headers: pageHeaders(session: staff),
+                                                   body: form(fields.merging(["startPrice": "lots", "extensionMinutes": "99999999999"]) { $1 })) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(refused.0 == .unprocessableContent && refused.1.contains("auction-error") && refused.1.contains("Prototype No. 2"))
+            #expect(try await services.auctions.calendar().isEmpty)
+            let location = try await client.execute(uri: "/staff/auctions", method: .post, headers: pageHeaders(session: staff), body: form(fields)) { response in
+                #expect(response.status == .seeOther)
+                return response.headers[.location] ?? ""
+            }
+            let scheduled = try #require(try await services.auctions.calendar().first)
+            #expect(location == "/auctions/\(scheduled.auction.id)")
+            #expect(scheduled.auction.startPrice == 499_950 && scheduled.auction.currency == "INR" && scheduled.auction.reservePrice == nil)
+            #expect(scheduled.auction.scheduledEnd.timeIntervalSince(scheduled.auction.startsAt) == 3600)
+        }
+    }
 }
+

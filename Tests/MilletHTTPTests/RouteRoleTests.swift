@@ -274,6 +274,8 @@ struct RouteRoleTests: HTTPHarness {
         "GET /releases": .anyone,
         "GET /releases/{id}": .anyone,
         "GET /roadmap": .anyone,
+        "GET /staff/auctions": .staff,
+        "POST /staff/auctions": .staff,
         "GET /auctions": .anyone,
         "GET /auctions/{id}": .anyone,
         "POST /auctions/{id}/bid": .signedIn,

@@ -13,6 +13,14 @@ struct AuctionPages {
         let maximum: String
     }
 
+    /// The staff form: amounts in the market's currency as people write them, times in UTC
+    /// (`datetime-local`).
+    struct ScheduleForm: Decodable {
+        let title, market, startPrice, startsAt, endsAt: String
+        let reservePrice: String?
+        let minLevel, extensionMinutes, capMinutes: Int?
+    }
+
     func addRoutes(to groups: RouteGroups) {
         groups.open.get("auctions") { request, context in
             let chrome = try await pages.chrome(request, context)
@@ -22,6 +30,21 @@ struct AuctionPages {
         groups.open.get("auctions/:id") { request, context in
             let chrome = try await pages.chrome(request, context)
             return try await page(try context.parameters.require("id"), chrome: chrome, viewer: context.account, typed: nil, error: nil)
+        }
+        groups.staff.get("staff/auctions") { request, context in
+            try await console(try await pages.chrome(request, context), typed: [:], error: nil)
+        }
+        groups.staff.post("staff/auctions") { request, context in
+            let staff = try context.requireAccount()
+            let form = try await request.decodeForm(ScheduleForm.self, context: context)
+            do {
+                let record = try await desk.schedule(try await plan(form), incrementsGiven: false, by: staff.id)
+                return redirect("/auctions/\(record.auction.id)")
+            } catch let error as DomainError {
+                let typed = ["title": form.title, "market": form.market, "startPrice": form.startPrice, "reservePrice": form.reservePrice ?? "",
+                             "startsAt": form.startsAt, "endsAt": form.endsAt]
+                return try await console(try await pages.chrome(request, context), typed: typed, error: error)
+            }
         }
         groups.open.post("auctions/:id/bid") { request, context in
             let account = try context.requireAccount()
@@ -37,6 +60,44 @@ struct AuctionPages {
                 return try await page(id, chrome: try await pages.chrome(request, context), viewer: account, typed: form.maximum, error: error)
             }
         }
+    }
+
+    /// The staff console: the form that schedules an auction, and the auctions running or to
+    /// come with their reserves.
+    private func console(_ chrome: PageChrome, typed: [String: String], error: DomainError?) async throws -> Response {
+        let t = pages.strings(chrome.preferences.language)
+        let market = typed["market"] ?? chrome.preferences.marketCode
+        var data: [String: Any] = [
+            "typed": typed,
+            "markets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },
+            "auctions": try await desk.calendar().map { record -> [String: Any] in
+                var row = self.values(record, history: nil, chrome: chrome, viewer: nil)
+                let digits = Currency.known[record.auction.currency]?.minorDigits ?? 2
+                row["reservePrice"] = record.auction.reservePrice.map { chrome.format.money($0, currency: record.auction.currency, minorDigits: digits) }
+                return row
+            },
+        ]
+        if let error { data["error"] = PageKit.refusal(error, strings: t) }
+        return pages.page("staff-auctions", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+
+    /// The form as a plan: amounts in the market's currency, times as UTC.
+    private func plan(_ form: ScheduleForm) async throws -> AuctionPlan {
+        let market = try await pages.markets.requireMarket(form.market)
+        let startPrice = try market.currency.minorUnits(parsing: form.startPrice, field: "startPrice")
+        let reserve = try PageKit.nonEmpty(form.reservePrice).map { try market.currency.minorUnits(parsing: $0, field: "reservePrice") }
+        func time(_ text: String, _ field: String) throws -> Date {
+            // `datetime-local` sends 2026-12-04T20:30 (or with seconds), no zone: the console's times are UTC.
+            guard let date = RFC3339.date(text.count == 16 ? text + ":00Z" : text + "Z") else {
+                throw DomainError.invalid(field: field, "must be a date and time such as 2026-12-04T20:30")
+            }
+            return date
+        }
+        return AuctionPlan(
+            title: form.title, skuId: nil, marketCode: market.code, currency: market.currency.code, startPrice: startPrice, reservePrice: reserve,
+            startsAt: try time(form.startsAt, "startsAt"), endsAt: try time(form.endsAt, "endsAt"),
+            extensionWindow: TimeInterval(form.extensionMinutes ?? 5) * 60, extensionCap: TimeInterval(form.capMinutes ?? 60) * 60,
+            minLevel: form.minLevel ?? 1)
     }
 
     private func page(_ id: String, chrome: PageChrome, viewer: Account?, typed: String?, error: DomainError?) async throws -> Response {
