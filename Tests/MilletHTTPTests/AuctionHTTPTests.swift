@@ -138,6 +138,10 @@ struct AuctionHTTPTests: HTTPHarness {
                 ($0.status, String(buffer: $0.body))
             }
             #expect(refused.0 == .unprocessableContent && refused.1.contains("auction-error") && refused.1.contains("Prototype No. 2"))
+            // What staff set stays in the form they get back.
+            let kept = try await client.execute(uri: "/staff/auctions", method: .post, headers: pageHeaders(session: staff),
+                                                body: form(fields.merging(["startPrice": "lots", "minLevel": "4", "capMinutes": ""]) { $1 })) { String(buffer: $0.body) }
+            #expect(kept.contains("name=\"minLevel\" id=\"min-level\" min=\"1\" max=\"6\" value=\"4\"") && kept.contains("name=\"capMinutes\" min=\"0\" max=\"1440\" value=\"60\""))
             #expect(try await services.auctions.calendar().isEmpty)
             let location = try await client.execute(uri: "/staff/auctions", method: .post, headers: pageHeaders(session: staff), body: form(fields)) { response in
                 #expect(response.status == .seeOther)
@@ -147,6 +151,15 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(location == "/auctions/\(scheduled.auction.id)")
             #expect(scheduled.auction.startPrice == 499_950 && scheduled.auction.currency == "INR" && scheduled.auction.reservePrice == nil)
             #expect(scheduled.auction.scheduledEnd.timeIntervalSince(scheduled.auction.startsAt) == 3600)
+            // A currency without cents takes one increment at every price.
+            let rupiah = fields.merging(["market": "ID", "startPrice": "5000000", "title": "Prototype No. 3"]) { $1 }
+            try await client.execute(uri: "/staff/auctions", method: .post, headers: pageHeaders(session: staff), body: form(rupiah)) {
+                #expect($0.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/staff/auctions", method: .post, headers: pageHeaders(session: staff),
+                                     body: form(rupiah.merging(["increment": "50000", "minLevel": ""]) { $1 })) { #expect($0.status == .seeOther) }
+            let indonesian = try #require(try await services.auctions.calendar().first { $0.auction.currency == "IDR" })
+            #expect(indonesian.auction.increments.bands == [.init(from: 0, increment: 50_000)] && indonesian.auction.minLevel == 1)
         }
     }
 }

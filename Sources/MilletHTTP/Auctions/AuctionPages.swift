@@ -17,8 +17,8 @@ struct AuctionPages {
     /// (`datetime-local`).
     struct ScheduleForm: Decodable {
         let title, market, startPrice, startsAt, endsAt: String
-        let reservePrice: String?
-        let minLevel, extensionMinutes, capMinutes: Int?
+        let reservePrice, increment: String?
+        let minLevel, extensionMinutes, capMinutes: String?
     }
 
     func addRoutes(to groups: RouteGroups) {
@@ -38,11 +38,12 @@ struct AuctionPages {
             let staff = try context.requireAccount()
             let form = try await request.decodeForm(ScheduleForm.self, context: context)
             do {
-                let record = try await desk.schedule(try await plan(form), incrementsGiven: false, by: staff.id)
+                let record = try await desk.schedule(try await plan(form), incrementsGiven: PageKit.nonEmpty(form.increment) != nil, by: staff.id)
                 return redirect("/auctions/\(record.auction.id)")
             } catch let error as DomainError {
                 let typed = ["title": form.title, "market": form.market, "startPrice": form.startPrice, "reservePrice": form.reservePrice ?? "",
-                             "startsAt": form.startsAt, "endsAt": form.endsAt]
+                             "increment": form.increment ?? "", "startsAt": form.startsAt, "endsAt": form.endsAt, "minLevel": PageKit.nonEmpty(form.minLevel) ?? "1",
+                             "extensionMinutes": PageKit.nonEmpty(form.extensionMinutes) ?? "5", "capMinutes": PageKit.nonEmpty(form.capMinutes) ?? "60"]
                 return try await console(try await pages.chrome(request, context), typed: typed, error: error)
             }
         }
@@ -86,6 +87,20 @@ struct AuctionPages {
         let market = try await pages.markets.requireMarket(form.market)
         let startPrice = try market.currency.minorUnits(parsing: form.startPrice, field: "startPrice")
         let reserve = try PageKit.nonEmpty(form.reservePrice).map { try market.currency.minorUnits(parsing: $0, field: "reservePrice") }
+        // One increment at every price, when given: what a currency without cents needs.
+        let increments = try PageKit.nonEmpty(form.increment).map { text in
+            try IncrementTable(bands: [.init(from: 0, increment: try market.currency.minorUnits(parsing: text, field: "increment"))])
+        }
+        func whole(_ text: String?, _ field: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int {
+            guard let text = PageKit.nonEmpty(text) else { return value }
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+                throw DomainError.invalid(field: field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+        let minLevel = try whole(form.minLevel, "minLevel", 1...Standing.levels.count, default: 1)
+        let extensionMinutes = try whole(form.extensionMinutes, "extensionMinutes", 0...60, default: 5)
+        let capMinutes = try whole(form.capMinutes, "capMinutes", 0...1440, default: 60)
         func time(_ text: String, _ field: String) throws -> Date {
             // `datetime-local` sends 2026-12-04T20:30 (or with seconds), no zone: the console's times are UTC.
             guard let date = RFC3339.date(text.count == 16 ? text + ":00Z" : text + "Z") else {
@@ -95,9 +110,8 @@ struct AuctionPages {
         }
         return AuctionPlan(
             title: form.title, skuId: nil, marketCode: market.code, currency: market.currency.code, startPrice: startPrice, reservePrice: reserve,
-            startsAt: try time(form.startsAt, "startsAt"), endsAt: try time(form.endsAt, "endsAt"),
-            extensionWindow: TimeInterval(form.extensionMinutes ?? 5) * 60, extensionCap: TimeInterval(form.capMinutes ?? 60) * 60,
-            minLevel: form.minLevel ?? 1)
+            increments: increments ?? .standard, startsAt: try time(form.startsAt, "startsAt"), endsAt: try time(form.endsAt, "endsAt"),
+            extensionWindow: TimeInterval(extensionMinutes * 60), extensionCap: TimeInterval(capMinutes * 60), minLevel: minLevel)
     }
 
     private func page(_ id: String, chrome: PageChrome, viewer: Account?, typed: String?, error: DomainError?) async throws -> Response {
