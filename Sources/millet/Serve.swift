@@ -127,6 +127,7 @@ struct Serve: AsyncParsableCommand {
             try await DemoData().load(
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())
             try await scheduleDemoSale(store: store, services: services)
+            try await scheduleDemoAuction(services: services)
             try await openDemoBoards(store: store)
             try await DemoData().tagDemoNumbers(store, now: Date())
             logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])
@@ -154,6 +155,16 @@ struct Serve: AsyncParsableCommand {
         ).schedule(SaleRequest(
             title: "Millet Note 3 launch", skuId: note.skus[0].id, marketCode: "IN", startsAt: now.addingTimeInterval(600),
             endsAt: now.addingTimeInterval(600 + 2 * 3600), units: 20))
+    }
+
+    /// An auction of the first Note 3 off the line, open for three days from the demo store's
+    /// first start, so `/auctions` has something to bid on.
+    private func scheduleDemoAuction(services: MilletServices) async throws {
+        let now = Date()
+        _ = try await services.auctions.schedule(
+            AuctionPlan(title: "Millet Note 3, serial 000001, signed by the team", skuId: nil, marketCode: "GB", currency: "GBP",
+                        startPrice: 19_900, reservePrice: 29_900, startsAt: now, endsAt: now.addingTimeInterval(3 * 86_400)),
+            incrementsGiven: false, by: "demo")
     }
 
     /// One community board per demo product line and a general one, with two posts from the demo
