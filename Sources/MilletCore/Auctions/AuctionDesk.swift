@@ -105,7 +105,9 @@ struct BidRequest: Sendable {
 /// auction's row locked, so writers on several nodes take turns.
 final class BidWriters: Sendable {
     typealias Outcome = Result<(AuctionBid, AuctionState), DomainError>
-    private let writers = Mutex<[String: GroupCommit<BidRequest, Outcome>]>([:])
+    /// Each auction's writer, kept until the latest its auction can end; the writers of ended
+    /// auctions go when the next auction gets one.
+    private let writers = Mutex<[String: (writer: GroupCommit<BidRequest, Outcome>, latestEnd: Date)]>([:])
 
     /// Each bid is timed when its batch decides it, with the auction's row locked, to the
     /// millisecond it is stored with: the close and the extension window are judged by the time
@@ -113,7 +115,9 @@ final class BidWriters: Sendable {
     func writer(for auction: Auction, auctions: any AuctionRepository, clock: any MilletClock) -> GroupCommit<BidRequest, Outcome> {
         let auctionId = auction.id
         return writers.withLock { writers in
-            if let writer = writers[auctionId] { return writer }
+            if let known = writers[auctionId] { return known.writer }
+            let now = clock.now()
+            writers = writers.filter { $0.value.latestEnd > now }
             let writer = GroupCommit<BidRequest, Outcome>(maxBatch: 200, executor: nil) { requests in
                 try await auctions.placeBids(on: auction) { state, nextSeq in
                     var state = state, bids: [AuctionBid] = [], outcomes: [Outcome] = []
@@ -132,7 +136,7 @@ final class BidWriters: Sendable {
                     return (bids, state, outcomes)
                 }
             }
-            writers[auctionId] = writer
+            writers[auctionId] = (writer, auction.latestEnd)
             return writer
         }
     }
