@@ -52,8 +52,9 @@ public struct AuctionDesk: Sendable {
     /// Places the fan's maximum: decided with the auction's row locked and durable before it
     /// answers. The bids that arrive at this node while its last batch is written go together in
     /// the next (``GroupCommit``), decided one after another in the order they came, so an
-    /// auction's last minutes cost one transaction per batch, not per bid. `forbidden(level_too_low)` below the auction's community level; the refusals of
-    /// ``AuctionState/placing(_:in:)`` otherwise.
+    /// auction's last minutes cost one transaction per batch, not per bid. Refused with
+    /// `notEligible(level_too_low)` below the auction's community level, and with the refusals
+    /// of ``AuctionState/placing(_:in:)`` otherwise.
     public func bid(auctionId: String, by account: Account, maximum: Int64) async throws -> (bid: AuctionBid, state: AuctionState, record: AuctionRecord) {
         let auction = try await terms(of: auctionId)
         guard (1...Auction.maxPrice).contains(maximum) else { throw DomainError.invalid(field: "maximum", "must be a positive amount in minor units, at most 10000000000") }
