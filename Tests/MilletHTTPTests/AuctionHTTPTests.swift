@@ -70,6 +70,10 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(listed?.map { $0["id"] as? String }.contains(id) == true && listed?.allSatisfy { $0["reservePrice"] == nil } == true)
             try await client.execute(uri: "/api/v1/auctions/\(Identifier.make())", method: .get) { #expect($0.status == .notFound) }
 
+            // A bid refused on the page says so in the reader's words, with the least it could be.
+            let refusedPage = try await client.execute(uri: "/auctions/\(id)/bid", method: .post, headers: pageHeaders(session: fan),
+                                                       body: form(["maximum": "1"])) { ($0.status, String(buffer: $0.body)) }
+            #expect(refusedPage.0 == .conflict && refusedPage.1.contains("Least you can bid: £205.00") && !refusedPage.1.contains("(minimumBid)"))
             // A bid timed within the last millisecond is stored to the millisecond, the closing
             // one: it is judged by that time, refused, and the history still replays.
             clock.advance(by: 3600 - 0.0004)
@@ -80,6 +84,10 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(code(try await bid(fan, 40_000)) == "auction_closed")
             let closed = try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get) { try decode($0) }
             #expect(closed["status"] as? String == "closed" && closed["bids"] as? Int == 3)
+            // Each bidder's page says how it ended for them.
+            let lost = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: fan)) { String(buffer: $0.body) }
+            let won = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: ravi)) { String(buffer: $0.body) }
+            #expect(lost.contains("another fan won") && won.contains("You won this auction.") && won.contains("id=\"your-maximum\">£300.00"))
         }
     }
 

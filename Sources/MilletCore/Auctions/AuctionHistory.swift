@@ -23,6 +23,8 @@ public struct AuctionHistory: Sendable {
     public let leader: Int?
     /// Pseudonym numbers by account, for a fan to find their own.
     public let bidders: [String: Int]
+    /// Each fan's highest maximum, for showing a fan their own (never anyone else's).
+    public let maxima: [String: Int64]
 
     /// Replays the stored bids (as ``AuctionState/replaying(_:bids:)`` does), keeping each step.
     public init(_ auction: Auction, bids: [AuctionBid]) throws {
@@ -41,6 +43,7 @@ public struct AuctionHistory: Sendable {
         }
         leader = leaderId.flatMap { bidders[$0] }
         self.bidders = bidders
+        maxima = steps.reduce(into: [:]) { maxima, step in maxima[step.bid.accountId] = max(maxima[step.bid.accountId] ?? 0, step.bid.maximum) }
     }
 
     /// "Bidder 3".

@@ -38,7 +38,7 @@ struct AuctionPages {
             let staff = try context.requireAccount()
             let form = try await request.decodeForm(ScheduleForm.self, context: context)
             do {
-                let record = try await desk.schedule(try await plan(form), incrementsGiven: PageKit.nonEmpty(form.increment) != nil, by: staff.id)
+                let record = try await desk.schedule(try await plan(form, format: try await pages.chrome(request, context).format), incrementsGiven: PageKit.nonEmpty(form.increment) != nil, by: staff.id)
                 return redirect("/auctions/\(record.auction.id)")
             } catch let error as DomainError {
                 let typed = ["title": form.title, "market": form.market, "startPrice": form.startPrice, "reservePrice": form.reservePrice ?? "",
@@ -54,7 +54,8 @@ struct AuctionPages {
             do {
                 let record = try await desk.auction(id: id)
                 let currency = Currency.known[record.auction.currency] ?? Currency(code: record.auction.currency, minorDigits: 2)
-                let maximum = try currency.minorUnits(parsing: form.maximum, field: "maximum")
+                let format = try await pages.chrome(request, context).format
+                let maximum = try format.minorUnits(parsing: form.maximum, currency: currency, field: "maximum")
                 _ = try await desk.bid(auctionId: id, by: account, maximum: maximum)
                 return redirect("/auctions/\(id)")
             } catch let error as DomainError {
@@ -70,7 +71,7 @@ struct AuctionPages {
         let market = typed["market"] ?? chrome.preferences.marketCode
         var data: [String: Any] = [
             "typed": typed,
-            "markets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },
+            "auctionMarkets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },
             "auctions": try await desk.calendar().map { record -> [String: Any] in
                 var row = self.values(record, history: nil, chrome: chrome, viewer: nil)
                 let digits = Currency.known[record.auction.currency]?.minorDigits ?? 2
@@ -83,13 +84,13 @@ struct AuctionPages {
     }
 
     /// The form as a plan: amounts in the market's currency, times as UTC.
-    private func plan(_ form: ScheduleForm) async throws -> AuctionPlan {
+    private func plan(_ form: ScheduleForm, format: LocaleFormat) async throws -> AuctionPlan {
         let market = try await pages.markets.requireMarket(form.market)
-        let startPrice = try market.currency.minorUnits(parsing: form.startPrice, field: "startPrice")
-        let reserve = try PageKit.nonEmpty(form.reservePrice).map { try market.currency.minorUnits(parsing: $0, field: "reservePrice") }
+        let startPrice = try format.minorUnits(parsing: form.startPrice, currency: market.currency, field: "startPrice")
+        let reserve = try PageKit.nonEmpty(form.reservePrice).map { try format.minorUnits(parsing: $0, currency: market.currency, field: "reservePrice") }
         // One increment at every price, when given: what a currency without cents needs.
         let increments = try PageKit.nonEmpty(form.increment).map { text in
-            try IncrementTable(bands: [.init(from: 0, increment: try market.currency.minorUnits(parsing: text, field: "increment"))])
+            try IncrementTable(bands: [.init(from: 0, increment: try format.minorUnits(parsing: text, currency: market.currency, field: "increment"))])
         }
         func whole(_ text: String?, _ field: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int {
             guard let text = PageKit.nonEmpty(text) else { return value }
@@ -131,7 +132,25 @@ struct AuctionPages {
             row["maximum"] = entry.maximum.map(money)
             return row
         }
-        if let error { values["error"] = PageKit.refusal(error, strings: t) }
+        if let viewer, let own = history.maxima[viewer.id] { values["yourMaximum"] = money(own) }
+        let leads = record.state.leaderAccountId == viewer?.id
+        if let viewer, history.bidders[viewer.id] != nil {
+            let closed = record.state.isClosed(at: clock.now())
+            let key = !closed ? (leads ? "auction_you_lead" : "auction_outbid")
+                : !record.state.reserveMet(in: record.auction) ? "auction_no_sale" : leads ? "auction_you_won" : "auction_you_lost"
+            values["standing"] = t[key] ?? key
+        }
+        if let error {
+            var refusal = PageKit.refusal(error, strings: t)
+            // The refusal in the reader's words, without the API's English detail; a bid too low
+            // says the least it can be.
+            if case .conflict(let code, _) = error {
+                refusal["detail"] = code == "bid_too_low" ? "\(t["auction_minimum"] ?? ""): \(money(record.state.minimumBid(in: record.auction)))" : ""
+            } else if case .notEligible = error {
+                refusal["detail"] = ""
+            }
+            values["error"] = refusal
+        }
         return pages.page("auction", ["auction": values], chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }
 
@@ -147,7 +166,8 @@ struct AuctionPages {
             "minimumPlain": MinorUnitMath.decimal(dto.minimumBid, digits: digits), "bids": dto.bids,
             "reserve": dto.reserve, "reserveLabel": t["auction_reserve_\(dto.reserve)"] ?? dto.reserve,
             "startsAt": chrome.format.dateTime(dto.startsAt), "endsAt": chrome.format.dateTime(dto.endsAt),
-            "endsAtISO": dto.endsAt.formatted(.iso8601), "minLevel": dto.minLevel,
+            "endsAtISO": dto.endsAt.formatted(.iso8601), "minLevel": dto.minLevel, "scheduled": dto.status == "scheduled",
+            "leaderLabel": t[dto.status == "closed" ? "auction_winner" : "auction_leader"] ?? "",
             "secondsLeft": max(0, Int(record.state.endsAt.timeIntervalSince(clock.now()).rounded(.up))),
         ]
         values["leader"] = dto.leader

@@ -1,4 +1,5 @@
 import Foundation
+import MilletCore
 
 /// Formats money and dates the way each page language writes them. Hand-written rather than
 /// Foundation's locale data so output is the same on every machine.
@@ -13,6 +14,37 @@ struct LocaleFormat: Sendable {
     }
 
     static let symbols = ["CNY": "¥", "INR": "₹", "EUR": "€", "GBP": "£", "IDR": "Rp", "USD": "$", "JPY": "¥"]
+
+    /// Minor units of an amount a person typed the way this language writes money: `1.234,56 €`
+    /// in Spanish, `Rp 150.000` in Indonesian, `£1,250.50` in English. The symbol, code and spaces
+    /// are left out; the last separator followed by at most the currency's decimals is the
+    /// decimal one where the language writes decimals with it, any other separator groups
+    /// thousands. Throws `invalid_input` on `field` as ``Currency/minorUnits(parsing:field:)`` does.
+    func minorUnits(parsing text: String, currency: Currency, field: String) throws -> Int64 {
+        var rest = text
+        for affix in [currency.code, Self.symbols[currency.code] ?? ""] where !affix.isEmpty {
+            rest = rest.replacingOccurrences(of: affix, with: "")
+        }
+        rest = rest.filter { !$0.isWhitespace }
+        guard !rest.isEmpty, rest.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == ",") }) else {
+            return try currency.minorUnits(parsing: text, field: field)
+        }
+        let decimalMark: Character = ["es", "id"].contains(language) ? "," : "."
+        let groupMark: Character = decimalMark == "," ? "." : ","
+        if let last = rest.lastIndex(where: { $0 == "." || $0 == "," }) {
+            let tail = String(rest[rest.index(after: last)...]), head = rest[..<last]
+            // Before the last separator only thousands marks; after a thousands mark three digits,
+            // after the decimal mark no more decimals than the currency has. Anything else is refused.
+            let isDecimal = rest[last] == decimalMark
+            guard !head.contains(decimalMark), isDecimal ? currency.minorDigits > 0 && tail.count >= 1 && tail.count <= currency.minorDigits : tail.count == 3 else {
+                return try currency.minorUnits(parsing: text, field: field)
+            }
+            let whole = head.filter { $0 != groupMark }
+            rest = isDecimal ? whole + "." + tail : whole + tail
+        }
+        return try currency.minorUnits(parsing: rest, field: field)
+    }
+
 
     /// `₹14,999.00`, `1.234,56 €`, `Rp 3.999.000`, `¥1,499.00`.
     func money(_ minorUnits: Int64, currency: String, minorDigits: Int) -> String {

@@ -48,7 +48,14 @@
     var box = document.getElementById("bid-box");
     if (box) box.hidden = a.status !== "open";
     var you = page.dataset.you;
-    if (you) text("auction-standing", a.leader === you ? page.dataset.youLead : page.dataset.outbid);
+    if (you) {
+      var closed = a.status === "closed", leads = a.leader === you;
+      text("auction-standing", !closed ? (leads ? page.dataset.youLead : page.dataset.outbid)
+        : a.reserve === "not_met" ? page.dataset.noSale : leads ? page.dataset.youWon : page.dataset.youLost);
+    }
+    if (a.status === "closed") text("auction-leader-label", page.dataset.winner);
+    var starts = document.getElementById("auction-starts-box");
+    if (starts) starts.hidden = a.status !== "scheduled";
     // The history is read again when a bid came in: it is the server's to word.
     if (a.bids !== lastBids) {
       fetch("/auctions/" + id, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
