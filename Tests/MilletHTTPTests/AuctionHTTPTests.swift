@@ -74,6 +74,9 @@ struct AuctionHTTPTests: HTTPHarness {
             let refusedPage = try await client.execute(uri: "/auctions/\(id)/bid", method: .post, headers: pageHeaders(session: fan),
                                                        body: form(["maximum": "1"])) { ($0.status, String(buffer: $0.body)) }
             #expect(refusedPage.0 == .conflict && refusedPage.1.contains("Least you can bid: £205.00") && !refusedPage.1.contains("(minimumBid)"))
+            try await client.execute(uri: "/auctions/\(id)/bid", method: .get) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/auctions/\(id)")
+            }
             // A bid timed within the last millisecond is stored to the millisecond, the closing
             // one: it is judged by that time, refused, and the history still replays.
             clock.advance(by: 3600 - 0.0004)

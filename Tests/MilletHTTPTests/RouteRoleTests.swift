@@ -279,6 +279,7 @@ struct RouteRoleTests: HTTPHarness {
         "GET /auctions": .anyone,
         "GET /auctions/{id}": .anyone,
         "POST /auctions/{id}/bid": .signedIn,
+        "GET /auctions/{id}/bid": .anyone,
         "GET /sales": .anyone,
         "GET /sales/{id}": .anyone,
         "POST /sales/{id}/buy": .signedIn,

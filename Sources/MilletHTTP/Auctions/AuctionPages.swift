@@ -47,6 +47,10 @@ struct AuctionPages {
                 return try await console(try await pages.chrome(request, context), typed: typed, error: error)
             }
         }
+        // A refused bid answers at its form's address; reloading it shows the auction.
+        groups.open.get("auctions/:id/bid") { _, context in
+            redirect("/auctions/\(try context.parameters.require("id"))")
+        }
         groups.open.post("auctions/:id/bid") { request, context in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
