@@ -89,6 +89,9 @@ public struct Auction: Hashable, Sendable {
     /// The highest price or maximum an auction takes: 100 million in major units.
     public static let maxPrice: Int64 = 10_000_000_000
 
+    /// ``currency`` with its decimals (two for a code Millet does not know).
+    public var currencyUnit: Currency { Currency.known[currency] ?? Currency(code: currency, minorDigits: 2) }
+
     /// The latest the auction can end, every extension taken.
     public var latestEnd: Date { scheduledEnd.addingTimeInterval(extensionCap) }
 

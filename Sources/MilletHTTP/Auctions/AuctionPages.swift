@@ -57,9 +57,8 @@ struct AuctionPages {
             let form = try await request.decodeForm(BidForm.self, context: context)
             do {
                 let record = try await desk.auction(id: id)
-                let currency = Currency.known[record.auction.currency] ?? Currency(code: record.auction.currency, minorDigits: 2)
                 let format = try await pages.chrome(request, context).format
-                let maximum = try format.minorUnits(parsing: form.maximum, currency: currency, field: "maximum")
+                let maximum = try format.minorUnits(parsing: form.maximum, currency: record.auction.currencyUnit, field: "maximum")
                 _ = try await desk.bid(auctionId: id, by: account, maximum: maximum)
                 return redirect("/auctions/\(id)")
             } catch let error as DomainError {
@@ -78,8 +77,7 @@ struct AuctionPages {
             "auctionMarkets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },
             "auctions": try await desk.calendar().map { record -> [String: Any] in
                 var row = self.values(record, history: nil, chrome: chrome, viewer: nil)
-                let digits = Currency.known[record.auction.currency]?.minorDigits ?? 2
-                row["reservePrice"] = record.auction.reservePrice.map { chrome.format.money($0, currency: record.auction.currency, minorDigits: digits) }
+                row["reservePrice"] = record.auction.reservePrice.map { Self.money($0, record.auction, chrome) }
                 return row
             },
         ]
@@ -123,11 +121,10 @@ struct AuctionPages {
         let (record, history) = try await desk.history(auctionId: id)
         let t = pages.strings(chrome.preferences.language)
         var values = values(record, history: history, chrome: chrome, viewer: viewer?.id)
-        let digits = Currency.known[record.auction.currency]?.minorDigits ?? 2
-        let money = { (minor: Int64) in chrome.format.money(minor, currency: record.auction.currency, minorDigits: digits) }
+        let money = { (minor: Int64) in Self.money(minor, record.auction, chrome) }
         values["signedIn"] = viewer != nil
         values["typed"] = typed ?? ""
-        values["digits"] = digits
+        values["digits"] = record.auction.currencyUnit.minorDigits
         values["history"] = history.entries.reversed().map { entry -> [String: Any] in
             var row: [String: Any] = [
                 "bidder": AuctionHistory.pseudonym(entry.bidder), "at": chrome.format.dateTime(entry.placedAt), "price": money(entry.priceAfter),
@@ -161,13 +158,12 @@ struct AuctionPages {
     private func values(_ record: AuctionRecord, history: AuctionHistory?, chrome: PageChrome, viewer: String?) -> [String: Any] {
         let t = pages.strings(chrome.preferences.language)
         let dto = AuctionDTO(record, history: history, viewer: viewer, now: clock.now(), staff: false)
-        let digits = Currency.known[record.auction.currency]?.minorDigits ?? 2
-        let money = { (minor: Int64) in chrome.format.money(minor, currency: record.auction.currency, minorDigits: digits) }
+        let money = { (minor: Int64) in Self.money(minor, record.auction, chrome) }
         var values: [String: Any] = [
             "id": dto.id, "title": dto.title, "currency": dto.currency, "status": dto.status,
             "statusLabel": t["auction_status_\(dto.status)"] ?? dto.status, "open": dto.status == "open",
             "price": money(dto.price), "priceMinor": dto.price, "minimum": money(dto.minimumBid), "minimumMinor": dto.minimumBid,
-            "minimumPlain": MinorUnitMath.decimal(dto.minimumBid, digits: digits), "bids": dto.bids,
+            "minimumPlain": MinorUnitMath.decimal(dto.minimumBid, digits: record.auction.currencyUnit.minorDigits), "bids": dto.bids,
             "reserve": dto.reserve, "reserveLabel": t["auction_reserve_\(dto.reserve)"] ?? dto.reserve,
             "startsAt": chrome.format.dateTime(dto.startsAt), "endsAt": chrome.format.dateTime(dto.endsAt),
             "endsAtISO": dto.endsAt.formatted(.iso8601), "minLevel": dto.minLevel, "scheduled": dto.status == "scheduled",
@@ -178,5 +174,10 @@ struct AuctionPages {
         values["you"] = dto.you?.bidder
         values["leading"] = dto.you?.leading == true
         return values
+    }
+
+    /// An amount of the auction's currency as the page's language writes it.
+    static func money(_ minor: Int64, _ auction: Auction, _ chrome: PageChrome) -> String {
+        chrome.format.money(minor, currency: auction.currency, minorDigits: auction.currencyUnit.minorDigits)
     }
 }
