@@ -123,6 +123,15 @@ struct AuctionHTTPTests: HTTPHarness {
             let (_, history) = try await services.auctions.history(auctionId: id)
             #expect(history.entries.count == accepted.count && record.state.bids == Int64(accepted.count))
             #expect(history.entries.last?.priceAfter == record.state.price)
+            // The live page's pseudonyms, read from scratch or kept up from a partial read, are the history's.
+            let fresh = try await services.auctions.standing(auctionId: id, known: Pseudonyms()).pseudonyms
+            var partial = Pseudonyms()
+            for bid in try await services.auctions.history(auctionId: id).history.entries.prefix(3) {
+                partial.note(AuctionBid(id: "", auctionId: id, seq: bid.seq, accountId: history.bidders.first { $0.value == bid.bidder }!.key,
+                                        maximum: bid.maximum ?? 0, placedAt: bid.placedAt))
+            }
+            let kept = try await services.auctions.standing(auctionId: id, known: partial).pseudonyms
+            #expect(fresh.numbers == history.bidders && kept.numbers == history.bidders && kept.throughSeq == Int64(accepted.count))
         }
     }
 

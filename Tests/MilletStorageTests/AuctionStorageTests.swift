@@ -34,7 +34,7 @@ extension StorageConformanceTests {
                 return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
             let stored = try #require(try await store.auction(id: auction.id))
-            let bids = try await store.bids(auctionId: auction.id)
+            let bids = try await store.bids(auctionId: auction.id, after: 0)
             #expect(bids.count == outcomes.filter { $0 }.count && bids.count > 6 && bids.map(\.seq) == Array(1...Int64(bids.count)))
             #expect(stored.state.bids == Int64(bids.count))
             #expect(try AuctionState.replaying(auction, bids: bids) == stored.state)
@@ -45,7 +45,7 @@ extension StorageConformanceTests {
                     return ([bid], try state.placing(bid, in: auction).state, ())
                 }
             }
-            let after = try await store.auction(id: auction.id), bidsAfter = try await store.bids(auctionId: auction.id)
+            let after = try await store.auction(id: auction.id), bidsAfter = try await store.bids(auctionId: auction.id, after: 0)
             #expect(after == stored && bidsAfter.count == bids.count)
             await #expect(throws: DomainError.notFound(what: "auction")) {
                 let unknown = try AuctionPlan(title: "Never scheduled", skuId: nil, marketCode: "GB", currency: "GBP", startPrice: 1, reservePrice: nil,

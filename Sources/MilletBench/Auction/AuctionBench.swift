@@ -103,7 +103,7 @@ public struct AuctionBench: Sendable {
         var outcomes: [String: Int] = [:]
         for sample in samples { outcomes[String(sample.status), default: 0] += 1 }
         let accepted = samples.filter { $0.status == 201 }, refused = samples.filter { $0.status == 409 }
-        let stored = try await store.bids(auctionId: id)
+        let stored = try await store.bids(auctionId: id, after: 0)
         guard let record = try await store.auction(id: id) else { throw BenchError.failed("the auction is gone") }
         let replayed = try AuctionState.replaying(record.auction, bids: stored)
         let matches = replayed == record.state && stored.count == accepted.count && record.state.bids == Int64(stored.count)

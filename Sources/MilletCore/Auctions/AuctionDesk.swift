@@ -91,8 +91,21 @@ public struct AuctionDesk: Sendable {
         let record = try await auction(id: auctionId)
         // Bids committed after the auction's row was read wait for the next read: the history
         // and the state then tell of the same bids.
-        let bids = try await auctions.bids(auctionId: auctionId).filter { $0.seq <= record.state.bids }
+        let bids = try await auctions.bids(auctionId: auctionId, after: 0).filter { $0.seq <= record.state.bids }
         return (record, try AuctionHistory(record.auction, bids: bids))
+    }
+
+    /// The auction as it stands and its leader's pseudonym number, for the live page: `known`
+    /// holds the pseudonyms of a read before (``Pseudonyms``), and only the bids since it are read.
+    public func standing(auctionId: String, known: Pseudonyms) async throws -> (record: AuctionRecord, pseudonyms: Pseudonyms) {
+        let record = try await auction(id: auctionId)
+        var pseudonyms = known
+        if record.state.bids > known.throughSeq {
+            for bid in try await auctions.bids(auctionId: auctionId, after: known.throughSeq) where bid.seq <= record.state.bids {
+                pseudonyms.note(bid)
+            }
+        }
+        return (record, pseudonyms)
     }
 }
 

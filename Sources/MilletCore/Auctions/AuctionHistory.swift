@@ -28,24 +28,40 @@ public struct AuctionHistory: Sendable {
 
     /// Replays the stored bids (as ``AuctionState/replaying(_:bids:)`` does), keeping each step.
     public init(_ auction: Auction, bids: [AuctionBid]) throws {
-        var state = AuctionState.opening(auction), bidders: [String: Int] = [:]
+        var state = AuctionState.opening(auction), pseudonyms = Pseudonyms()
         var steps: [(bid: AuctionBid, state: AuctionState)] = []
         for bid in bids.sorted(by: { $0.seq < $1.seq }) {
-            if bidders[bid.accountId] == nil { bidders[bid.accountId] = bidders.count + 1 }
+            pseudonyms.note(bid)
             state = try state.placing(bid, in: auction).state
             steps.append((bid, state))
         }
         let leaderId = state.leaderAccountId
         entries = steps.map { step in
-            Entry(seq: step.bid.seq, bidder: bidders[step.bid.accountId]!, placedAt: step.bid.placedAt,
+            Entry(seq: step.bid.seq, bidder: pseudonyms.numbers[step.bid.accountId]!, placedAt: step.bid.placedAt,
                   maximum: step.bid.accountId == leaderId ? nil : step.bid.maximum, priceAfter: step.state.price, rule: step.state.rule,
-                  leaderAfter: step.state.leaderAccountId.flatMap { bidders[$0] } ?? 0, endsAfter: step.state.endsAt)
+                  leaderAfter: step.state.leaderAccountId.flatMap { pseudonyms.numbers[$0] } ?? 0, endsAfter: step.state.endsAt)
         }
-        leader = leaderId.flatMap { bidders[$0] }
-        self.bidders = bidders
+        leader = leaderId.flatMap { pseudonyms.numbers[$0] }
+        self.bidders = pseudonyms.numbers
         maxima = steps.reduce(into: [:]) { maxima, step in maxima[step.bid.accountId] = max(maxima[step.bid.accountId] ?? 0, step.bid.maximum) }
     }
 
     /// "Bidder 3".
     public static func pseudonym(_ number: Int) -> String { "Bidder \(number)" }
+}
+
+/// Each bidder's pseudonym number (the order in which fans first bid), as far as the bids read so
+/// far tell: what the live page needs of the history, kept up with the new bids alone.
+public struct Pseudonyms: Sendable {
+    public private(set) var numbers: [String: Int] = [:]
+    /// The last bid noted.
+    public private(set) var throughSeq: Int64 = 0
+
+    public init() {}
+
+    /// Notes a bid read after ``throughSeq``.
+    public mutating func note(_ bid: AuctionBid) {
+        if numbers[bid.accountId] == nil { numbers[bid.accountId] = numbers.count + 1 }
+        throughSeq = max(throughSeq, bid.seq)
+    }
 }

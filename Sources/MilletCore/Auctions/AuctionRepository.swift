@@ -19,8 +19,8 @@ public protocol AuctionRepository: Sendable {
     func auction(id: String) async throws -> AuctionRecord?
     /// Auctions that end after `after` (extensions counted), soonest first.
     func auctions(endingAfter after: Date, limit: Int) async throws -> [AuctionRecord]
-    /// Every accepted bid of the auction, in order.
-    func bids(auctionId: String) async throws -> [AuctionBid]
+    /// The accepted bids of the auction numbered after `after` (every one with 0), in order.
+    func bids(auctionId: String, after: Int64) async throws -> [AuctionBid]
     /// Decides and stores bids on `auction` in one transaction, its row locked meanwhile, so the
     /// bids of one auction are decided one at a time (by whichever node): `decide` gets the
     /// auction's state and the next bid number, and answers the bids it accepted (numbered from

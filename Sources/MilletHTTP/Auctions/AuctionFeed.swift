@@ -11,6 +11,8 @@ final class AuctionFeed: Sendable {
         let bytes: ByteBuffer
         let closed: Bool
         let madeAt: Date
+        /// The bidders' pseudonyms as far as this event read: the next read reads only newer bids.
+        let pseudonyms: Pseudonyms
     }
 
     /// What a viewer's page shows and updates.
@@ -50,18 +52,19 @@ final class AuctionFeed: Sendable {
 
     private func read(_ auctionId: String) async throws -> Event {
         let now = clock.now()
-        let (record, history) = try await desk.history(auctionId: auctionId)
-        let dto = AuctionDTO(record, history: history, viewer: nil, now: now, staff: false)
+        let (record, pseudonyms) = try await desk.standing(auctionId: auctionId, known: events[auctionId]?.pseudonyms ?? Pseudonyms())
+        let dto = AuctionDTO(record, history: nil, viewer: nil, now: now, staff: false)
+        let leader = record.state.leaderAccountId.flatMap { pseudonyms.numbers[$0] }.map(AuctionHistory.pseudonym)
         let live = Live(status: dto.status, priceRule: dto.priceRule, reserve: dto.reserve, price: dto.price, minimumBid: dto.minimumBid,
                         bids: dto.bids, secondsLeft: max(0, Int64(record.state.endsAt.timeIntervalSince(now).rounded(.up))),
-                        leader: dto.leader, endsAt: dto.endsAt)
+                        leader: leader, endsAt: dto.endsAt)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         encoder.dateEncodingStrategy = .iso8601
         var bytes = ByteBuffer(string: "event: auction\ndata: ")
         bytes.writeBytes(try encoder.encode(live))
         bytes.writeString("\n\n")
-        let event = Event(bytes: bytes, closed: dto.status == "closed", madeAt: now)
+        let event = Event(bytes: bytes, closed: dto.status == "closed", madeAt: now, pseudonyms: pseudonyms)
         events.store(event, for: auctionId)
         return event
     }

@@ -30,9 +30,9 @@ extension SQLStore: AuctionRepository {
         }
     }
 
-    public func bids(auctionId: String) async throws -> [AuctionBid] {
+    public func bids(auctionId: String, after: Int64) async throws -> [AuctionBid] {
         try await read { db in
-            try await db.raw("SELECT * FROM auction_bids WHERE auction_id = \(bind: auctionId) ORDER BY seq").all().map { row in
+            try await db.raw("SELECT * FROM auction_bids WHERE auction_id = \(bind: auctionId) AND seq > \(bind: after) ORDER BY seq").all().map { row in
                 AuctionBid(id: try row.string("id"), auctionId: try row.string("auction_id"), seq: try row.int("seq"),
                            accountId: try row.string("account_id"), maximum: try row.int("maximum"), placedAt: try row.date("placed_at"))
             }
