@@ -68,7 +68,6 @@ public struct AuctionBench: Sendable {
     }
 
     private func measure(store: SQLStore, services: MilletServices, server: BenchServer, client: LoadClient, clock: BenchClock) async throws -> Result {
-
         say("seeding \(options.bidders) bidders with sessions")
         let tokens = try await BenchKit.seedFans(store: store, clock: clock, count: options.bidders)
         let startPrice: Int64 = 100_000

@@ -50,12 +50,10 @@ extension SQLStore: AuctionRepository {
                 """).first().map(Self.auctionState(from:)) else { throw DomainError.notFound(what: "auction") }
             let (bids, state, answer) = try decide(stored, stored.bids + 1)
             guard !bids.isEmpty else { return answer }
-            var start = 0
-            for size in Self.statementSizes(rows: bids.count, largest: 100) {
-                let rows = bids[start..<start + size].map { bid -> SQLQueryString in
+            for chunk in Self.statementChunks(bids, largest: 100) {
+                let rows = chunk.map { bid -> SQLQueryString in
                     "(\(bind: bid.id), \(bind: auctionId), \(bind: bid.seq), \(bind: bid.accountId), \(bind: bid.maximum), \(bind: bid.placedAt.millis))"
                 }
-                start += size
                 try await db.raw("""
                     INSERT INTO auction_bids (id, auction_id, seq, account_id, maximum, placed_at) VALUES \(rows.joined(separator: ", "))
                     """).run()

@@ -147,10 +147,8 @@ extension SQLStore: DeviceRepository {
         guard !checkIns.isEmpty else { return }
         let sorted = checkIns.sorted { $0.deviceNumber < $1.deviceNumber }
         try await sqlTransaction { db in
-            var start = 0
-            for size in Self.statementSizes(rows: sorted.count) {
-                let rows = sorted[start..<start + size].map { c -> SQLQueryString in "(\(bind: c.deviceNumber), \(bind: c.version), \(bind: c.at.millis))" }
-                start += size
+            for chunk in Self.statementChunks(sorted) {
+                let rows = chunk.map { c -> SQLQueryString in "(\(bind: c.deviceNumber), \(bind: c.version), \(bind: c.at.millis))" }
                 try await db.raw("""
                     UPDATE device_state SET version = COALESCE(v.column2, device_state.version), last_seen_at = v.column3
                     FROM (VALUES \(rows.joined(separator: ", "))) AS v
@@ -171,6 +169,16 @@ extension SQLStore: DeviceRepository {
             size = max(1, size / 10)
         }
         return sizes
+    }
+
+    /// `rows` cut, in order, into the pieces ``statementSizes(rows:largest:)`` gives: one
+    /// multi-row statement each.
+    static func statementChunks<Row>(_ rows: [Row], largest: Int = 500) -> [ArraySlice<Row>] {
+        var start = rows.startIndex
+        return statementSizes(rows: rows.count, largest: largest).map { size in
+            defer { start += size }
+            return rows[start..<start + size]
+        }
     }
 
     /// Registers many devices at once, each with its token hash: how a brand brings its fleet

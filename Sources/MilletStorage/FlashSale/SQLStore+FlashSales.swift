@@ -69,12 +69,10 @@ extension SQLStore: FlashSaleRepository {
                 for place in places where firstPlace[reservations[place].accountId] == nil { firstPlace[reservations[place].accountId] = place }
                 let fresh = places.filter { firstPlace[reservations[$0].accountId] == $0 }.sorted { reservations[$0].accountId < reservations[$1].accountId }
                 var added: Set<String> = []
-                var start = 0
-                for size in Self.statementSizes(rows: fresh.count) {
-                    let rows = fresh[start..<start + size].map { place -> SQLQueryString in
+                for chunk in Self.statementChunks(fresh) {
+                    let rows = chunk.map { place -> SQLQueryString in
                         "(\(bind: saleId), \(bind: reservations[place].accountId), \(bind: reservations[place].now.millis))"
                     }
-                    start += size
                     for row in try await db.raw("""
                         INSERT INTO flash_sale_reservations (sale_id, account_id, created_at) VALUES \(rows.joined(separator: ", "))
                         ON CONFLICT (sale_id, account_id) DO NOTHING RETURNING account_id
