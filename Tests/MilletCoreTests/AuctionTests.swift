@@ -134,4 +134,68 @@ struct AuctionTests {
         #expect(throws: DomainError.self) { try IncrementTable(bands: [.init(from: 0, increment: 5), .init(from: 0, increment: 10)]) }
         #expect(IncrementTable.standard.increment(at: 4_999) == 100 && IncrementTable.standard.increment(at: 5_000) == 250)
     }
+
+    /// The facts of `bidding` once closed, with `offers` so far.
+    func facts(_ bidding: Bidding, offers: [AuctionOffer] = [], fate: SettlementFacts.OrderFate? = nil, barred: Set<String> = []) -> SettlementFacts {
+        SettlementFacts(record: AuctionRecord(auction: bidding.auction, state: bidding.state), bids: bidding.accepted, offers: offers,
+                        orderFate: fate, barred: barred)
+    }
+
+    @Test func theUnitGoesToTheWinnerThenDownTheBiddersByMaximumPassingOverTheBarred() throws {
+        var bidding = Bidding(try auction(reserve: 15_000))
+        for (seq, (fan, maximum)) in [("ed", 15_000), ("bo", 20_000), ("cy", 22_000), ("di", 22_000), ("bo", 24_000), ("ann", 30_000)].enumerated() {
+            _ = try bidding.bid(fan, Int64(maximum), at: start.addingTimeInterval(Double(seq + 1)))
+        }
+        // Ties go to the earlier bid; a bidder counts with their highest maximum.
+        #expect(AuctionSettlement.ranking(bidding.accepted).map(\.accountId) == ["ann", "bo", "cy", "di", "ed"])
+        let end = bidding.state.endsAt
+        #expect(AuctionSettlement.next(facts(bidding), now: end.addingTimeInterval(-1)) == nil)
+        let won = try #require(AuctionSettlement.next(facts(bidding), now: end))
+        let first = try #require(won.offers.first)
+        #expect(first.accountId == "ann" && first.price == bidding.state.price && first.expiresAt == end.addingTimeInterval(48 * 3600))
+        #expect(won.notice?.kind == .auctionWon && won.notice?.params["price"] == Money(minorUnits: 24_250, currency: "GBP").plain && bidding.state.price == 24_250)
+        // Open and not yet expired, or ordered and awaiting payment: nothing to do.
+        #expect(AuctionSettlement.next(facts(bidding, offers: [first]), now: first.expiresAt.addingTimeInterval(-1)) == nil)
+        var ordered = first
+        ordered.status = .ordered
+        #expect(AuctionSettlement.next(facts(bidding, offers: [ordered], fate: .awaitingPayment), now: first.expiresAt.addingTimeInterval(9)) == nil)
+        // Cancelled unpaid: a strike, and bo (barring none) is next at his maximum; with bo barred, cy.
+        let later = first.expiresAt.addingTimeInterval(10)
+        let second = try #require(AuctionSettlement.next(facts(bidding, offers: [ordered], fate: .cancelledUnpaid), now: later))
+        #expect(second.strikes == ["ann"] && second.offers.map(\.status) == [.lapsed, .open])
+        #expect(second.offers[1].accountId == "bo" && second.offers[1].price == 24_000 && second.offers[1].round == 2)
+        #expect(second.offers[1].expiresAt == later.addingTimeInterval(24 * 3600) && second.notice?.kind == .auctionSecondChance)
+        let passed = try #require(AuctionSettlement.next(facts(bidding, offers: [ordered], fate: .cancelledUnpaid, barred: ["bo"]), now: later))
+        #expect(passed.offers[1].accountId == "cy" && passed.offers[1].price == 22_000)
+        // A second chance let go earns no strike; paid sells; below the reserve nobody is offered.
+        var lapsing = second.offers[1]
+        lapsing.status = .open
+        let third = try #require(AuctionSettlement.next(facts(bidding, offers: [second.offers[0], lapsing]), now: lapsing.expiresAt))
+        #expect(third.strikes.isEmpty && third.offers.map(\.accountId) == ["bo", "cy"])
+        var paid = third.offers[1]
+        paid.status = .ordered
+        #expect(AuctionSettlement.next(facts(bidding, offers: [second.offers[0], third.offers[0], paid], fate: .paid), now: later)?.outcome == .sold)
+        let declined = [second.offers[0], third.offers[0], AuctionOffer(auctionId: "lot-1", round: 3, accountId: "cy", price: 22_000, offeredAt: later,
+                                                                          expiresAt: later, status: .declined, orderId: nil),
+                        AuctionOffer(auctionId: "lot-1", round: 4, accountId: "di", price: 22_000, offeredAt: later, expiresAt: later, status: .declined, orderId: nil)]
+        // ed's 15,000 reaches the reserve exactly.
+        #expect(AuctionSettlement.next(facts(bidding, offers: declined), now: later)?.offers.last?.accountId == "ed")
+        let none = try #require(AuctionSettlement.next(facts(bidding, offers: declined, barred: ["ed"]), now: later))
+        #expect(none.outcome == .unsold && none.nextCheck == nil && none.notice == nil)
+    }
+
+    @Test func noBidsOrAReserveNotMetIsUnsoldAndOnlyTheOffereeMayAnswer() throws {
+        let empty = Bidding(try auction())
+        #expect(AuctionSettlement.next(facts(empty), now: empty.state.endsAt)?.outcome == .unsold)
+        var short = Bidding(try auction(reserve: 50_000))
+        _ = try short.bid("ann", 40_000, at: start.addingTimeInterval(1))
+        #expect(AuctionSettlement.next(facts(short), now: short.state.endsAt)?.outcome == .unsold)
+        let offer = AuctionOffer(auctionId: "lot-1", round: 1, accountId: "ann", price: 10_000, offeredAt: start, expiresAt: start.addingTimeInterval(60),
+                                 status: .open, orderId: nil)
+        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(offer, by: "bo", now: start) }
+        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(nil, by: "ann", now: start) }
+        #expect(throws: DomainError.self) { try AuctionSettlement.decline(offer, by: "ann", now: start.addingTimeInterval(60)) }
+        let (declined, strike) = try AuctionSettlement.decline(offer, by: "ann", now: start)
+        #expect(declined.status == .declined && strike)
+    }
 }

@@ -65,10 +65,16 @@ public struct Auction: Hashable, Sendable {
     public let minLevel: Int
     public let createdAt: Date
     public let createdBy: String
+    /// How long the winner has from the close to order and pay.
+    public let paymentWindow: TimeInterval
+    /// How long each second-chance offer stays open.
+    public let secondChanceWindow: TimeInterval
 
     public init(id: String, title: String, skuId: String?, marketCode: String, currency: String, startPrice: Int64, reservePrice: Int64?,
                 increments: IncrementTable, startsAt: Date, scheduledEnd: Date, extensionWindow: TimeInterval, extensionCap: TimeInterval,
-                minLevel: Int, createdAt: Date, createdBy: String) {
+                minLevel: Int, createdAt: Date, createdBy: String, paymentWindow: TimeInterval = 48 * 3600, secondChanceWindow: TimeInterval = 24 * 3600) {
+        self.paymentWindow = paymentWindow
+        self.secondChanceWindow = secondChanceWindow
         self.id = id
         self.title = title
         self.skuId = skuId
@@ -116,10 +122,15 @@ public struct AuctionPlan: Sendable {
     public var extensionWindow: TimeInterval
     public var extensionCap: TimeInterval
     public var minLevel: Int
+    public var paymentWindow: TimeInterval
+    public var secondChanceWindow: TimeInterval
 
     public init(title: String, skuId: String?, marketCode: String, currency: String, startPrice: Int64, reservePrice: Int64?,
                 increments: IncrementTable = .standard, startsAt: Date, endsAt: Date, extensionWindow: TimeInterval = 300,
-                extensionCap: TimeInterval = 3600, minLevel: Int = 1) {
+                extensionCap: TimeInterval = 3600, minLevel: Int = 1, paymentWindow: TimeInterval = 48 * 3600,
+                secondChanceWindow: TimeInterval = 24 * 3600) {
+        self.paymentWindow = paymentWindow
+        self.secondChanceWindow = secondChanceWindow
         self.title = title
         self.skuId = skuId
         self.marketCode = marketCode
@@ -148,9 +159,12 @@ public struct AuctionPlan: Sendable {
         check.require((0...3600).contains(extensionWindow), "extensionSeconds", "must be 0 to 3600")
         check.require((0...86_400).contains(extensionCap), "extensionCapSeconds", "must be 0 to 86400")
         check.require((1...Standing.levels.count).contains(minLevel), "minLevel", "must be a community level from 1 to \(Standing.levels.count)")
+        check.require((3600...7 * 86_400).contains(paymentWindow), "paymentHours", "must be 1 to 168 hours")
+        check.require((3600...72 * 3600).contains(secondChanceWindow), "secondChanceHours", "must be 1 to 72 hours")
         try check.check()
         return Auction(id: id, title: title, skuId: skuId, marketCode: marketCode, currency: currency, startPrice: startPrice,
                        reservePrice: reservePrice, increments: increments, startsAt: startsAt, scheduledEnd: endsAt,
-                       extensionWindow: extensionWindow, extensionCap: extensionCap, minLevel: minLevel, createdAt: now, createdBy: actor)
+                       extensionWindow: extensionWindow, extensionCap: extensionCap, minLevel: minLevel, createdAt: now, createdBy: actor,
+                       paymentWindow: paymentWindow, secondChanceWindow: secondChanceWindow)
     }
 }

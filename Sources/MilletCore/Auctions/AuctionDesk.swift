@@ -9,6 +9,8 @@ public struct AuctionDesk: Sendable {
     /// A fan's community level (``Standing/level``).
     private let levelOf: @Sendable (String) async throws -> Int
     private let writers = BidWriters()
+    /// Fans with two strikes, read again each minute.
+    private let barred = BarredBidders()
     /// Auctions' terms, read once per node: they never change once scheduled (the state does,
     /// and the writer reads it with the row locked).
     private let terms = BoundedCache<String, Auction>()
@@ -54,10 +56,14 @@ public struct AuctionDesk: Sendable {
     /// the next (``GroupCommit``), decided one after another in the order they came, so an
     /// auction's last minutes cost one transaction per batch, not per bid. Refused with
     /// `notEligible(level_too_low)` below the auction's community level, and with the refusals
-    /// of ``AuctionState/placing(_:in:)`` otherwise.
+    /// of ``AuctionState/placing(_:in:)`` otherwise; a fan with two strikes
+    /// (``AuctionSettlement``) is refused with `notEligible(struck_out)`.
     public func bid(auctionId: String, by account: Account, maximum: Int64) async throws -> (bid: AuctionBid, state: AuctionState, record: AuctionRecord) {
         let auction = try await terms(of: auctionId)
         guard (1...Auction.maxPrice).contains(maximum) else { throw DomainError.invalid(field: "maximum", "must be a positive amount in minor units, at most 10000000000") }
+        if try await barred.contains(account.id, auctions: auctions, now: clock.now()) {
+            throw DomainError.notEligible(code: "struck_out", message: "two auctions you won went unpaid: you can no longer bid")
+        }
         if auction.minLevel > 1 {
             let level = try await level(of: account.id)
             guard level >= auction.minLevel else {
@@ -106,6 +112,20 @@ public struct AuctionDesk: Sendable {
             }
         }
         return (record, pseudonyms)
+    }
+}
+
+/// The fans with ``AuctionSettlement/strikesToBar`` strikes, read once a minute per node:
+/// strikes come days apart, and every bid asks.
+final class BarredBidders: Sendable {
+    private let known = Mutex<(accounts: Set<String>, readAt: Date?)>(([], nil))
+
+    func contains(_ accountId: String, auctions: any AuctionRepository, now: Date) async throws -> Bool {
+        let (accounts, readAt) = known.withLock { $0 }
+        if let readAt, readAt <= now, now.timeIntervalSince(readAt) < 60 { return accounts.contains(accountId) }
+        let fresh = try await auctions.barredBidders(strikes: AuctionSettlement.strikesToBar)
+        known.withLock { $0 = (fresh, now) }
+        return fresh.contains(accountId)
     }
 }
 

@@ -4,16 +4,21 @@ import Foundation
 public struct AuctionRecord: Hashable, Sendable {
     public let auction: Auction
     public let state: AuctionState
+    /// How its settlement stands once it closed; `nil` until the settlement first looks at it.
+    public let outcome: AuctionOutcome?
 
-    public init(auction: Auction, state: AuctionState) {
+    public init(auction: Auction, state: AuctionState, outcome: AuctionOutcome? = nil) {
         self.auction = auction
         self.state = state
+        self.outcome = outcome
     }
 }
 
 /// Where auctions and their bids are kept.
 public protocol AuctionRepository: Sendable {
-    /// Stores a scheduled auction with its opening state (``AuctionState/opening(_:)``).
+    /// Stores a scheduled auction with its opening state (``AuctionState/opening(_:)``) and, for
+    /// an auction of a SKU, holds one unit of it in the market's warehouse with the most
+    /// available, in the same transaction; `conflict(out_of_stock)` when none has one.
     func createAuction(_ auction: Auction) async throws
     /// The auction's terms and its state as last committed.
     func auction(id: String) async throws -> AuctionRecord?
@@ -29,4 +34,25 @@ public protocol AuctionRepository: Sendable {
     func placeBids<R: Sendable>(
         on auction: Auction, _ decide: @escaping @Sendable (AuctionState, _ nextSeq: Int64) throws -> (bids: [AuctionBid], state: AuctionState, answer: R)
     ) async throws -> R
+
+    /// Closed auctions whose settlement has a step due at `now`: closed with no outcome yet, or
+    /// offering with an offer's expiry passed or its order paid or cancelled since.
+    func auctionsToSettle(now: Date, limit: Int) async throws -> [String]
+    /// One settlement step in one transaction with the auction's row locked: `decide` gets the
+    /// facts (``SettlementFacts``) and answers the step, or `nil` for none. The offers, strikes
+    /// and outcome are written, an unsold auction's held unit goes back to stock, and a new
+    /// offer's notice is written (the outbox).
+    func settle(auctionId: String, now: Date, _ decide: @escaping @Sendable (SettlementFacts) -> SettlementStep?) async throws -> SettlementStep?
+    /// The auction's offers, first round first.
+    func offers(auctionId: String) async throws -> [AuctionOffer]
+    /// Orders the fan's current offer in one transaction with the auction's row locked: `draft`
+    /// gets the auction's latest offer (refusing unless it is the fan's and open) and answers the
+    /// order, which is stored (its line takes the auction's held unit, no new hold) with the offer
+    /// marked ordered. An offer the fan ordered already answers its order again.
+    func orderOffer(auctionId: String, accountId: String, _ draft: @escaping @Sendable (AuctionOffer?) throws -> OrderDraft) async throws -> Order
+    /// Answers the auction's latest offer with `decide` (which refuses unless it is the fan's and
+    /// open) in one transaction: the offer as it decided, and a strike when it says so.
+    func declineOffer(auctionId: String, now: Date, _ decide: @escaping @Sendable (AuctionOffer?) throws -> (offer: AuctionOffer, strike: Bool)) async throws -> AuctionOffer
+    /// The accounts with at least `strikes` strikes.
+    func barredBidders(strikes: Int) async throws -> Set<String>
 }

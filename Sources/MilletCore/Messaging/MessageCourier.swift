@@ -191,6 +191,10 @@ public struct MessageCourier: Sendable {
             values["sale"] = sale.title
             values["opens"] = Self.when(sale.startsAt)
             values["link"] = "\(publicURL)/sales/\(sale.id)"
+        case .auctionWon, .auctionSecondChance:
+            if language == nil, let market = notice.params["market"] { language = try await markets.market(code: market)?.defaultLanguage }
+            values["link"] = "\(publicURL)/auctions/\(notice.subjectId)"
+            phone = preferences.phone
         case .releaseShipped:
             values["link"] = "\(publicURL)/releases/\(notice.subjectId)"
         case .emailVerification:

@@ -103,6 +103,20 @@ public enum MessageTexts {
             "id": ("{sale} dibuka pukul {opens}", "Halo {name},\n\npenjualan yang Anda pesan, {sale}, dibuka pukul {opens}. Datang tepat waktu: {link}", "Millet: {sale} dibuka pukul {opens}. {link}"),
             "zh-Hans": ("{sale} 将于 {opens} 开抢", "{name}，您好：\n\n您预约的 {sale} 将于 {opens} 开始。请准时参加：{link}", "Millet：{sale} 将于 {opens} 开抢。{link}"),
         ],
+        .auctionWon: [
+            "en": ("You won {auction}", "Hello {name},\n\nyou won {auction} at {price}. Give your delivery address and pay by {deadline}, or the unit goes to the next bidder: {link}", "Millet: you won {auction} at {price}. Order and pay by {deadline}: {link}"),
+            "es": ("Has ganado {auction}", "Hola {name}:\n\nhas ganado {auction} por {price}. Indica tu dirección de entrega y paga antes del {deadline}; si no, la unidad pasa al siguiente pujador: {link}", "Millet: has ganado {auction} por {price}. Pide y paga antes del {deadline}: {link}"),
+            "hi": ("आपने {auction} जीता", "नमस्ते {name},\n\nआपने {auction} {price} में जीता। {deadline} तक अपना पता दें और भुगतान करें, वरना यूनिट अगले बोलीदाता को जाएगी: {link}", "Millet: आपने {auction} {price} में जीता। {deadline} तक ऑर्डर और भुगतान करें: {link}"),
+            "id": ("Anda memenangkan {auction}", "Halo {name},\n\nAnda memenangkan {auction} seharga {price}. Isi alamat pengiriman dan bayar sebelum {deadline}, atau unit beralih ke penawar berikutnya: {link}", "Millet: Anda memenangkan {auction} seharga {price}. Pesan dan bayar sebelum {deadline}: {link}"),
+            "zh-Hans": ("您拍得了 {auction}", "{name}，您好：\n\n您以 {price} 拍得了 {auction}。请在 {deadline} 前填写收货地址并付款，否则该商品将转给下一位出价者：{link}", "Millet：您以 {price} 拍得 {auction}，请在 {deadline} 前下单付款：{link}"),
+        ],
+        .auctionSecondChance: [
+            "en": ("A second chance at {auction}", "Hello {name},\n\nthe winner of {auction} did not pay. The unit is yours at your maximum, {price}, if you order and pay by {deadline}: {link}\n\nIf you no longer want it, do nothing or decline it on that page.", "Millet: {auction} is yours at {price} if you order and pay by {deadline}: {link}"),
+            "es": ("Una segunda oportunidad: {auction}", "Hola {name}:\n\nel ganador de {auction} no pagó. La unidad es tuya por tu máximo, {price}, si la pides y pagas antes del {deadline}: {link}\n\nSi ya no la quieres, no hagas nada o recházala en esa página.", "Millet: {auction} es tuyo por {price} si lo pides y pagas antes del {deadline}: {link}"),
+            "hi": ("{auction} का दूसरा मौका", "नमस्ते {name},\n\n{auction} के विजेता ने भुगतान नहीं किया। यदि आप {deadline} तक ऑर्डर और भुगतान करें तो यूनिट आपकी अधिकतम बोली {price} पर आपकी है: {link}\n\nयदि अब नहीं चाहिए, तो कुछ न करें या उस पेज पर मना करें।", "Millet: {deadline} तक ऑर्डर और भुगतान करें तो {auction} {price} में आपका: {link}"),
+            "id": ("Kesempatan kedua untuk {auction}", "Halo {name},\n\npemenang {auction} tidak membayar. Unit ini milik Anda seharga penawaran maksimum Anda, {price}, jika Anda memesan dan membayar sebelum {deadline}: {link}\n\nJika tidak lagi menginginkannya, abaikan atau tolak di halaman itu.", "Millet: {auction} milik Anda seharga {price} jika dipesan dan dibayar sebelum {deadline}: {link}"),
+            "zh-Hans": ("{auction} 的第二次机会", "{name}，您好：\n\n{auction} 的得标者未付款。若您在 {deadline} 前下单付款，即可按您的最高出价 {price} 购得：{link}\n\n如不再需要，无需操作，或在该页面放弃。", "Millet：在 {deadline} 前下单付款，即可以 {price} 购得 {auction}：{link}"),
+        ],
         .releaseShipped: [
             "en": ("{productLine} {version} answers your post", "Hello {name},\n\n{productLine} {version} ({channel}) ships something you asked for, voted for or follow. Read what changed: {link}", ""),
             "es": ("{productLine} {version} responde a tu publicación", "Hola {name}:\n\n{productLine} {version} ({channel}) incluye algo que pediste, votaste o sigues. Lee qué cambia: {link}", ""),

@@ -9,6 +9,10 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     case orderCancelled = "order_cancelled"
     case refundIssued = "refund_issued"
     case saleOpening = "sale_opening"
+    /// The fan won an auction: order and pay by the deadline.
+    case auctionWon = "auction_won"
+    /// The winner did not pay: the unit is offered to the fan at their maximum.
+    case auctionSecondChance = "auction_second_chance"
     case releaseShipped = "release_shipped"
     case emailVerification = "email_verification"
     case passwordReset = "password_reset"
@@ -21,7 +25,7 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     /// The group a fan chooses to receive or not; legal and security notices always go.
     public var category: MessageCategory {
         switch self {
-        case .orderPlaced, .orderCancelled, .refundIssued: .legal
+        case .orderPlaced, .orderCancelled, .refundIssued, .auctionWon, .auctionSecondChance: .legal
         case .emailVerification, .passwordReset, .passwordChanged, .emailChanged, .numberCode: .security
         case .orderPaid, .parcelShipped, .orderDelivered, .serviceCaseUpdated: .orderUpdates
         case .saleOpening: .saleReminders
@@ -32,7 +36,7 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     /// Whether an SMS goes too (when the fan has a number and keeps SMS on): what is worth a
     /// text message is what happens at the door or the minute a sale opens.
     public var textsToo: Bool {
-        [.parcelShipped, .orderDelivered, .saleOpening, .numberCode].contains(self)
+        [.parcelShipped, .orderDelivered, .saleOpening, .numberCode, .auctionWon, .auctionSecondChance].contains(self)
     }
 
     /// Whether an email goes: not for a code that proves a number, which only a text to that

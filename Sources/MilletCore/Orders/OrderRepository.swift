@@ -14,13 +14,20 @@ public struct OrderDraft: Sendable {
     public let buyerTaxId: String?
     /// The ``IdempotentRequest`` digest of the request that placed it, when it came from one.
     public let requestHash: String?
+    /// The auction whose unit it buys: the unit the auction holds, no new hold; its order's
+    /// cancellation before payment leaves the unit with the auction for the next offer.
+    public let auctionId: String?
+    /// When it cancels itself unless paid, when not the market's payment window from `now`.
+    public let deadline: Date?
 
     public init(
         id: String, accountId: String, market: Market,
         lines: [(skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64)],
         totals: OrderTotals, shippingAddress: ShippingAddress, idempotencyKey: String, now: Date, shipping: OrderShipping? = nil,
-        buyerTaxId: String? = nil, requestHash: String? = nil
+        buyerTaxId: String? = nil, requestHash: String? = nil, auctionId: String? = nil, deadline: Date? = nil
     ) {
+        self.auctionId = auctionId
+        self.deadline = deadline
         self.requestHash = requestHash
         self.id = id
         self.accountId = accountId
@@ -35,7 +42,7 @@ public struct OrderDraft: Sendable {
     }
 
     /// When the order cancels itself unless paid.
-    public var paymentDeadline: Date { now.addingTimeInterval(TimeInterval(market.paymentWindowMinutes * 60)) }
+    public var paymentDeadline: Date { deadline ?? now.addingTimeInterval(TimeInterval(market.paymentWindowMinutes * 60)) }
 }
 
 /// Stored orders: placing and reading. Every method is one transaction; every other change

@@ -148,6 +148,7 @@ public func buildApplication(
             MessageService(courier: services.courier, logger: logger),
             ServiceDeadlineService(desk: services.serviceDesk, logger: logger),
             PhoneServicesSchedule(numbers: services.numbers, hotspots: services.hotspots, logger: logger),
+            AuctionSettlementService(offers: services.auctionOffers, logger: logger),
         ],
         logger: logger)
 }

@@ -38,6 +38,8 @@ public struct MilletServices: Sendable {
     public let hotspots: HotspotDesk
     /// Fan auctions of scarce units.
     public let auctions: AuctionDesk
+    /// Closed auctions' offers down the bidders, and the fans' answers to them.
+    public let auctionOffers: AuctionOffers
     /// What stored firmware images say of themselves, and their other digests.
     public let images = ImageFacts()
     /// Firmware images on disk, by SHA-256.
@@ -164,6 +166,7 @@ public struct MilletServices: Sendable {
         let issuer = InvoiceIssuer()
         self.shippingMethods = store
         self.delivery = DeliveryOptions(methods: store, clock: clock)
+        self.auctionOffers = AuctionOffers(auctions: store, catalog: store, markets: store, delivery: delivery, clock: clock)
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, delivery: delivery, saleUnits: engine, invoices: issuer, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, invoices: issuer, clock: clock)
         self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)

@@ -7,14 +7,23 @@ extension SQLStore: AuctionRepository {
         let state = AuctionState.opening(auction)
         let increments = String(decoding: try JSONEncoder().encode(auction.increments), as: UTF8.self)
         try await sqlTransaction { db in
+            var warehouse: String?
+            if let skuId = auction.skuId {
+                guard let held = try await Self.hold(db: db, skuId: skuId, quantity: 1, marketCode: auction.marketCode) else {
+                    throw DomainError.conflict(code: "out_of_stock", message: "no warehouse of \(auction.marketCode) has a unit of this SKU to auction")
+                }
+                warehouse = held
+            }
             try await db.raw("""
                 INSERT INTO auctions (id, title, sku_id, market_code, currency, start_price, reserve_price, increments, starts_at, scheduled_end,
-                    extension_seconds, extension_cap_seconds, min_level, created_at, created_by, price, price_rule, ends_at, bids)
+                    extension_seconds, extension_cap_seconds, min_level, created_at, created_by, price, price_rule, ends_at, bids,
+                    warehouse_id, payment_window_seconds, second_chance_seconds)
                 VALUES (\(bind: auction.id), \(bind: auction.title), \(bind: auction.skuId), \(bind: auction.marketCode), \(bind: auction.currency),
                     \(bind: auction.startPrice), \(bind: auction.reservePrice), \(bind: increments), \(bind: auction.startsAt.millis),
                     \(bind: auction.scheduledEnd.millis), \(bind: Int64(auction.extensionWindow)), \(bind: Int64(auction.extensionCap)),
                     \(bind: Int64(auction.minLevel)), \(bind: auction.createdAt.millis), \(bind: auction.createdBy), \(bind: state.price),
-                    \(bind: state.rule.rawValue), \(bind: state.endsAt.millis), 0)
+                    \(bind: state.rule.rawValue), \(bind: state.endsAt.millis), 0, \(bind: warehouse), \(bind: Int64(auction.paymentWindow)),
+                    \(bind: Int64(auction.secondChanceWindow)))
                 """).run()
         }
     }
@@ -31,12 +40,7 @@ extension SQLStore: AuctionRepository {
     }
 
     public func bids(auctionId: String, after: Int64) async throws -> [AuctionBid] {
-        try await read { db in
-            try await db.raw("SELECT * FROM auction_bids WHERE auction_id = \(bind: auctionId) AND seq > \(bind: after) ORDER BY seq").all().map { row in
-                AuctionBid(id: try row.string("id"), auctionId: try row.string("auction_id"), seq: try row.int("seq"),
-                           accountId: try row.string("account_id"), maximum: try row.int("maximum"), placedAt: try row.date("placed_at"))
-            }
-        }
+        try await read { db in try await Self.bids(db: db, auctionId: auctionId, after: after) }
     }
 
     public func placeBids<R: Sendable>(
@@ -75,8 +79,9 @@ extension SQLStore: AuctionRepository {
             currency: try row.string("currency"), startPrice: try row.int("start_price"), reservePrice: try row.optionalInt("reserve_price"),
             increments: increments, startsAt: try row.date("starts_at"), scheduledEnd: try row.date("scheduled_end"),
             extensionWindow: TimeInterval(try row.int("extension_seconds")), extensionCap: TimeInterval(try row.int("extension_cap_seconds")),
-            minLevel: Int(try row.int("min_level")), createdAt: try row.date("created_at"), createdBy: try row.string("created_by"))
-        return AuctionRecord(auction: auction, state: try auctionState(from: row))
+            minLevel: Int(try row.int("min_level")), createdAt: try row.date("created_at"), createdBy: try row.string("created_by"),
+            paymentWindow: TimeInterval(try row.int("payment_window_seconds")), secondChanceWindow: TimeInterval(try row.int("second_chance_seconds")))
+        return AuctionRecord(auction: auction, state: try auctionState(from: row), outcome: try row.optionalString("outcome").flatMap(AuctionOutcome.init))
     }
 
     static func auctionState(from row: any SQLRow) throws -> AuctionState {

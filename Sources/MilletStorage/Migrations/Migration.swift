@@ -65,6 +65,7 @@ extension SQLStore {
         .phoneNumbers,
         .hotspots,
         .auctions,
+        .auctionSettlement,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

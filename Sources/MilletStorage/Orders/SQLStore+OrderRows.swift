@@ -29,10 +29,10 @@ extension SQLStore {
     /// Runs one order event through ``OrderLifecycle`` and performs its stock effects; returns the
     /// effect (its payment side is ``OrderDesk``'s).
     static func apply(db: any SQLDatabase, event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> OrderEffect {
-        guard let row = try await db.raw("SELECT status, account_id, flash_sale_id FROM orders WHERE id = \(bind: orderId)").first(),
+        guard let row = try await db.raw("SELECT status, account_id, flash_sale_id, auction_id FROM orders WHERE id = \(bind: orderId)").first(),
               let current = OrderStatus(rawValue: try row.string("status"))
         else { throw DomainError.notFound(what: "order") }
-        let saleId = try row.optionalString("flash_sale_id")
+        let saleId = try row.optionalString("flash_sale_id"), auctionId = try row.optionalString("auction_id")
         var lifecycle = OrderLifecycle(status: current)
         let effect = try lifecycle.apply(event)
         let moved = try await db.raw("""
@@ -53,6 +53,9 @@ extension SQLStore {
                     db: db, saleId: saleId, accountId: try row.string("account_id"), quantity: quantity, holdReleased: effect.stock == .releaseHolds)
                 if backToSale { continue }
             }
+            // An auction's unit cancelled unpaid stays held by the auction for its next offer;
+            // the settlement gives it back to stock if nobody takes it.
+            if auctionId != nil, effect.stock == .releaseHolds { continue }
             let change: String
             switch effect.stock {
             case .none: continue
@@ -63,6 +66,7 @@ extension SQLStore {
             try await db.raw("UPDATE stock SET \(unsafeRaw: change) WHERE sku_id = \(bind: sku) AND warehouse_id = \(bind: warehouse)").run()
         }
         try await recordTransition(db: db, orderId: orderId, from: current, to: lifecycle.status, actor: actor, note: note, at: now)
+        if let auctionId { try await auctionOrderMoved(db: db, auctionId: auctionId, at: now) }
         return effect
     }
 

@@ -16,8 +16,17 @@ extension SQLStore: OrderRepository {
         }
         // Hold in a fixed SKU order so concurrent checkouts lock stock rows in the same order.
         var warehouses: [Int: String] = [:]
+        // An auction's order takes the unit the auction holds (none for a lot outside the catalogue).
+        var auctionWarehouse: String?
+        if let auctionId = draft.auctionId {
+            auctionWarehouse = try await db.raw("SELECT warehouse_id FROM auctions WHERE id = \(bind: auctionId)").first()?.optionalString("warehouse_id") ?? ""
+        }
         for index in draft.lines.indices.sorted(by: { draft.lines[$0].skuId < draft.lines[$1].skuId }) {
             let line = draft.lines[index]
+            if let auctionWarehouse {
+                warehouses[index] = auctionWarehouse
+                continue
+            }
             if line.skuId.hasPrefix(OrderLine.serviceSKUPrefix) {
                 warehouses[index] = ""
                 continue
@@ -33,7 +42,8 @@ extension SQLStore: OrderRepository {
         try await db.raw("""
             INSERT INTO orders (id, number, account_id, market_code, currency, status, subtotal, shipping, tax, total,
                 prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
-                idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id, request_hash)
+                idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id, request_hash,
+                auction_id)
             VALUES (\(bind: draft.id), \(bind: number), \(bind: draft.accountId), \(bind: draft.market.code),
                 \(bind: draft.market.currency.code), \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal),
                 \(bind: t.shipping), \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
@@ -41,7 +51,7 @@ extension SQLStore: OrderRepository {
                 \(bind: draft.paymentDeadline.millis), \(bind: draft.idempotencyKey), \(bind: draft.now.millis),
                 \(bind: draft.shipping?.methodCode ?? ""), \(bind: draft.shipping?.methodName ?? ""),
                 \(bind: draft.shipping?.delivery.earliest.millis), \(bind: draft.shipping?.delivery.latest.millis),
-                \(bind: draft.buyerTaxId), \(bind: draft.requestHash))
+                \(bind: draft.buyerTaxId), \(bind: draft.requestHash), \(bind: draft.auctionId))
             """).run()
         for (index, line) in draft.lines.enumerated() {
             let lineTotal = try Money(minorUnits: line.unitPrice, currency: draft.market.currency.code).times(line.quantity)

@@ -1,0 +1,202 @@
+import Foundation
+
+/// Where an offer of a closed auction's unit stands.
+public enum OfferStatus: String, Sendable, Codable, CaseIterable {
+    /// Waiting for the fan to order (give an address) before it expires.
+    case open
+    /// The fan ordered; the order's payment deadline is the offer's.
+    case ordered
+    /// The order was paid: the unit is sold.
+    case paid
+    /// It expired, or its order was cancelled unpaid.
+    case lapsed
+    /// The fan said no.
+    case declined
+}
+
+/// The unit of a closed auction offered to one fan at one price until a deadline: first to the
+/// winner at the final price, then (if the winner does not pay) to the next bidder at their
+/// maximum, and so on down the bidders.
+public struct AuctionOffer: Hashable, Sendable {
+    public let auctionId: String
+    /// 1 for the winner, 2 for the first second-chance offer, and on.
+    public let round: Int
+    public let accountId: String
+    public let price: Int64
+    public let offeredAt: Date
+    public let expiresAt: Date
+    public var status: OfferStatus
+    public var orderId: String?
+
+    public init(auctionId: String, round: Int, accountId: String, price: Int64, offeredAt: Date, expiresAt: Date, status: OfferStatus, orderId: String?) {
+        self.auctionId = auctionId
+        self.round = round
+        self.accountId = accountId
+        self.price = price
+        self.offeredAt = offeredAt
+        self.expiresAt = expiresAt
+        self.status = status
+        self.orderId = orderId
+    }
+
+    /// Whether the fan can still order it at `now`.
+    public func isOpen(at now: Date) -> Bool { status == .open && now < expiresAt }
+}
+
+/// How a closed auction ended up.
+public enum AuctionOutcome: String, Sendable, Codable {
+    /// An offer is out, or its order waits for payment.
+    case offering
+    /// An offer's order was paid.
+    case sold
+    /// Nobody reached the reserve, or every bidder who could was offered the unit and none took it.
+    case unsold
+}
+
+/// What the settlement knows of a closed auction when it decides the next step: the offers so
+/// far, what became of the current offer's order, and which bidders may no longer bid or be
+/// offered a unit (two strikes).
+public struct SettlementFacts: Sendable {
+    /// What happened to the order of an offer the fan ordered.
+    public enum OrderFate: Sendable {
+        case awaitingPayment
+        case paid
+        /// Cancelled (by the fan, staff or the deadline) before it was paid.
+        case cancelledUnpaid
+    }
+
+    public let record: AuctionRecord
+    public let bids: [AuctionBid]
+    public let offers: [AuctionOffer]
+    public let orderFate: OrderFate?
+    public let barred: Set<String>
+
+    public init(record: AuctionRecord, bids: [AuctionBid], offers: [AuctionOffer], orderFate: OrderFate?, barred: Set<String>) {
+        self.record = record
+        self.bids = bids
+        self.offers = offers
+        self.orderFate = orderFate
+        self.barred = barred
+    }
+}
+
+/// The next step of a closed auction's settlement: the offers to write (changed or new), the
+/// fans who earn a strike, the outcome, and when to look again.
+public struct SettlementStep: Sendable {
+    public var offers: [AuctionOffer] = []
+    public var strikes: [String] = []
+    public var outcome: AuctionOutcome
+    /// When the settlement must look again (an open offer's expiry), `nil` once it is over.
+    public var nextCheck: Date?
+    /// What tells the fan of a new offer.
+    public var notice: Notice?
+
+    public init(outcome: AuctionOutcome, nextCheck: Date?) {
+        self.outcome = outcome
+        self.nextCheck = nextCheck
+    }
+}
+
+/// Settles closed auctions: a value function of what is stored, so the rules read in one place.
+///
+/// - The winner (if the reserve is met) is offered the unit at the final price, with the
+///   auction's payment window from the close.
+/// - An offer that expires, or whose order is cancelled before it is paid, lapses; the next
+///   bidder (by maximum, the earlier bid first on a tie) whose maximum reaches the reserve is
+///   offered the unit at their maximum (never above the last offer's price) for the
+///   second-chance window; bidders with two strikes are passed over.
+/// - A winner who lets the offer lapse or declines it, and anyone who orders and does not pay,
+///   gets a strike; a second-chance offer may be let go without one.
+/// - When no bidder is left the auction is unsold and its unit goes back to stock.
+public enum AuctionSettlement {
+    /// The step at `now`; `nil` while the auction runs or when there is nothing to do yet.
+    public static func next(_ facts: SettlementFacts, now: Date) -> SettlementStep? {
+        let auction = facts.record.auction, state = facts.record.state
+        guard state.isClosed(at: now) else { return nil }
+        var step = SettlementStep(outcome: .offering, nextCheck: nil)
+        if var current = facts.offers.last {
+            switch current.status {
+            case .paid:
+                return nil
+            case .open where now < current.expiresAt:
+                return nil
+            case .ordered where facts.orderFate == .awaitingPayment || facts.orderFate == nil:
+                return nil
+            case .ordered where facts.orderFate == .paid:
+                current.status = .paid
+                step.offers = [current]
+                step.outcome = .sold
+                return step
+            case .open, .ordered:
+                // Expired unordered, or ordered and cancelled unpaid.
+                if current.round == 1 || current.status == .ordered { step.strikes = [current.accountId] }
+                current.status = .lapsed
+                step.offers = [current]
+            case .lapsed, .declined:
+                break
+            }
+        }
+        let offered = Set(facts.offers.map(\.accountId))
+        if facts.offers.isEmpty {
+            guard let leader = state.leaderAccountId, state.reserveMet(in: auction) else { return unsold(step) }
+            let offer = AuctionOffer(auctionId: auction.id, round: 1, accountId: leader, price: state.price, offeredAt: now,
+                                     expiresAt: max(now, state.endsAt.addingTimeInterval(auction.paymentWindow)), status: .open, orderId: nil)
+            return offering(offer, of: auction, step)
+        }
+        let lastPrice = facts.offers.last!.price
+        guard let next = ranking(facts.bids).first(where: { bidder in
+            !offered.contains(bidder.accountId) && !facts.barred.contains(bidder.accountId) && auction.reserveMet(byMaximum: bidder.maximum)
+        }) else { return unsold(step) }
+        let offer = AuctionOffer(auctionId: auction.id, round: facts.offers.count + 1, accountId: next.accountId, price: min(next.maximum, lastPrice),
+                                 offeredAt: now, expiresAt: now.addingTimeInterval(auction.secondChanceWindow), status: .open, orderId: nil)
+        return offering(offer, of: auction, step)
+    }
+
+    private static func offering(_ offer: AuctionOffer, of auction: Auction, _ step: SettlementStep) -> SettlementStep {
+        var step = step
+        step.offers.append(offer)
+        step.nextCheck = offer.expiresAt
+        step.notice = Notice(
+            accountId: offer.accountId, kind: offer.round == 1 ? .auctionWon : .auctionSecondChance, subjectId: auction.id,
+            key: "auction_offer:\(auction.id):\(offer.round)",
+            params: ["auction": auction.title, "price": Money(minorUnits: offer.price, currency: auction.currency).plain,
+                     "deadline": MessageCourier.when(offer.expiresAt), "market": auction.marketCode],
+            createdAt: offer.offeredAt)
+        return step
+    }
+
+    private static func unsold(_ step: SettlementStep) -> SettlementStep {
+        var step = step
+        step.outcome = .unsold
+        step.nextCheck = nil
+        return step
+    }
+
+    /// Each bidder's highest maximum, highest first; of two equal maxima the one bid first.
+    public static func ranking(_ bids: [AuctionBid]) -> [(accountId: String, maximum: Int64)] {
+        var best: [String: (maximum: Int64, seq: Int64)] = [:]
+        for bid in bids where bid.maximum > (best[bid.accountId]?.maximum ?? 0) { best[bid.accountId] = (bid.maximum, bid.seq) }
+        return best.sorted { $0.value.maximum != $1.value.maximum ? $0.value.maximum > $1.value.maximum : $0.value.seq < $1.value.seq }
+            .map { ($0.key, $0.value.maximum) }
+    }
+
+    /// The fan's answer to their open offer: `declined`, with a strike for a winner who backs
+    /// out; refused unless the offer is theirs and open.
+    public static func decline(_ offer: AuctionOffer?, by accountId: String, now: Date) throws -> (offer: AuctionOffer, strike: Bool) {
+        var offer = try openOffer(offer, for: accountId, now: now)
+        offer.status = .declined
+        return (offer, offer.round == 1)
+    }
+
+    /// The fan's open offer, or `not_found` (no offer of theirs) / `conflict(offer_closed)`.
+    public static func openOffer(_ offer: AuctionOffer?, for accountId: String, now: Date) throws -> AuctionOffer {
+        guard let offer, offer.accountId == accountId else { throw DomainError.notFound(what: "offer") }
+        guard offer.isOpen(at: now) else {
+            throw DomainError.conflict(code: "offer_closed", message: "this offer is \(offer.status == .open ? "expired" : offer.status.rawValue)")
+        }
+        return offer
+    }
+
+    /// How many strikes bar a fan from bidding and from second-chance offers.
+    public static let strikesToBar = 2
+}

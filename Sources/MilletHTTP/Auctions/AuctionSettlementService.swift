@@ -1,0 +1,24 @@
+import Logging
+import MilletCore
+import ServiceLifecycle
+
+/// Settles closed auctions every two seconds: offers the unit to the winner at the close, and
+/// down the bidders as offers lapse (``AuctionOffers/settleDue()``). Tests call that with a test
+/// clock instead.
+public struct AuctionSettlementService: Service {
+    let offers: AuctionOffers
+    let logger: Logger
+
+    public init(offers: AuctionOffers, logger: Logger) {
+        self.offers = offers
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await repeatUntilShutdown(every: .seconds(2), logger: logger, failure: "auction settlement failed") { [offers, logger] _ in
+            for step in try await offers.settleDue() {
+                logger.info("auction settled a step", metadata: ["outcome": "\(step.outcome.rawValue)", "offers": "\(step.offers.count)"])
+            }
+        }
+    }
+}

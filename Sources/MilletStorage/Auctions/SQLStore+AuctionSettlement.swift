@@ -1,0 +1,155 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+/// Settling closed auctions: offers down the bidders, their orders, strikes, the held unit.
+extension SQLStore {
+    public func auctionsToSettle(now: Date, limit: Int) async throws -> [String] {
+        try await read { db in
+            try await db.raw("""
+                SELECT id FROM auctions
+                WHERE (outcome IS NULL AND ends_at <= \(bind: now.millis))
+                    OR (outcome = \(bind: AuctionOutcome.offering.rawValue) AND settle_at <= \(bind: now.millis))
+                ORDER BY ends_at, id LIMIT \(bind: Int64(limit))
+                """).all().map { try $0.string("id") }
+        }
+    }
+
+    public func settle(auctionId: String, now: Date, _ decide: @escaping @Sendable (SettlementFacts) -> SettlementStep?) async throws -> SettlementStep? {
+        try await sqlTransaction { [backend] db in
+            guard let row = try await db.raw("SELECT * FROM auctions WHERE id = \(bind: auctionId)\(unsafeRaw: backend.forUpdate)").first() else {
+                throw DomainError.notFound(what: "auction")
+            }
+            let record = try Self.auctionRecord(from: row)
+            guard record.outcome != .sold, record.outcome != .unsold else { return nil }
+            let bids = try await Self.bids(db: db, auctionId: auctionId, after: 0)
+            let offers = try await Self.offers(db: db, auctionId: auctionId)
+            var fate: SettlementFacts.OrderFate?
+            if let current = offers.last, current.status == .ordered, let orderId = current.orderId {
+                fate = try await Self.fate(db: db, orderId: orderId)
+            }
+            let barred = try await Self.barred(db: db, strikes: AuctionSettlement.strikesToBar)
+            guard let step = decide(SettlementFacts(record: record, bids: bids, offers: offers, orderFate: fate, barred: barred)) else {
+                // Nothing due: look again when the current offer expires (a paid or cancelled
+                // order brings that forward), or shortly if the deadline sweep has not yet
+                // cancelled an expired offer's order.
+                if record.outcome == .offering, let current = offers.last {
+                    try await db.raw("""
+                        UPDATE auctions SET settle_at = \(bind: max(current.expiresAt, now.addingTimeInterval(5)).millis) WHERE id = \(bind: auctionId)
+                        """).run()
+                }
+                return nil
+            }
+            for offer in step.offers {
+                try await db.raw("""
+                    INSERT INTO auction_offers (auction_id, round, account_id, price, offered_at, expires_at, status, order_id)
+                    VALUES (\(bind: offer.auctionId), \(bind: Int64(offer.round)), \(bind: offer.accountId), \(bind: offer.price),
+                        \(bind: offer.offeredAt.millis), \(bind: offer.expiresAt.millis), \(bind: offer.status.rawValue), \(bind: offer.orderId))
+                    ON CONFLICT (auction_id, round) DO UPDATE SET status = excluded.status, order_id = excluded.order_id
+                    """).run()
+            }
+            for accountId in step.strikes {
+                try await Self.strike(db: db, accountId: accountId, auctionId: auctionId, at: now)
+            }
+            if step.outcome == .unsold, let skuId = record.auction.skuId, let warehouse = try row.optionalString("warehouse_id") {
+                try await db.raw("UPDATE stock SET held = held - 1 WHERE sku_id = \(bind: skuId) AND warehouse_id = \(bind: warehouse)").run()
+            }
+            try await db.raw("""
+                UPDATE auctions SET outcome = \(bind: step.outcome.rawValue), settle_at = \(bind: step.nextCheck?.millis) WHERE id = \(bind: auctionId)
+                """).run()
+            if let notice = step.notice { try await Self.insertNotice(db: db, notice) }
+            return step
+        }
+    }
+
+    public func offers(auctionId: String) async throws -> [AuctionOffer] {
+        try await read { db in try await Self.offers(db: db, auctionId: auctionId) }
+    }
+
+    public func orderOffer(auctionId: String, accountId: String, _ draft: @escaping @Sendable (AuctionOffer?) throws -> OrderDraft) async throws -> Order {
+        try await sqlTransaction { [backend] db in
+            _ = try await db.raw("SELECT id FROM auctions WHERE id = \(bind: auctionId)\(unsafeRaw: backend.forUpdate)").first()
+            let latest = try await Self.offers(db: db, auctionId: auctionId).last
+            // A second press of the button answers the order the first one placed.
+            if let latest, latest.accountId == accountId, let orderId = latest.orderId, let order = try await Self.loadOrder(db: db, id: orderId) {
+                return order
+            }
+            let order = try await Self.place(db: db, try draft(latest), clearingCart: nil).order
+            let offer = latest!
+            try await db.raw("""
+                UPDATE auction_offers SET status = \(bind: OfferStatus.ordered.rawValue), order_id = \(bind: order.id)
+                WHERE auction_id = \(bind: auctionId) AND round = \(bind: Int64(offer.round))
+                """).run()
+            try await db.raw("UPDATE auctions SET settle_at = \(bind: offer.expiresAt.millis) WHERE id = \(bind: auctionId)").run()
+            return order
+        }
+    }
+
+    public func declineOffer(auctionId: String, now: Date, _ decide: @escaping @Sendable (AuctionOffer?) throws -> (offer: AuctionOffer, strike: Bool)) async throws -> AuctionOffer {
+        try await sqlTransaction { [backend] db in
+            _ = try await db.raw("SELECT id FROM auctions WHERE id = \(bind: auctionId)\(unsafeRaw: backend.forUpdate)").first()
+            let (offer, strike) = try decide(try await Self.offers(db: db, auctionId: auctionId).last)
+            try await db.raw("""
+                UPDATE auction_offers SET status = \(bind: offer.status.rawValue) WHERE auction_id = \(bind: auctionId) AND round = \(bind: Int64(offer.round))
+                """).run()
+            if strike { try await Self.strike(db: db, accountId: offer.accountId, auctionId: auctionId, at: now) }
+            // The next bidder hears at the settlement's next look.
+            try await db.raw("UPDATE auctions SET settle_at = \(bind: now.millis) WHERE id = \(bind: auctionId)").run()
+            return offer
+        }
+    }
+
+    public func barredBidders(strikes: Int) async throws -> Set<String> {
+        try await read { db in try await Self.barred(db: db, strikes: strikes) }
+    }
+
+    /// An auction's order moved (paid or cancelled): its settlement looks again now.
+    static func auctionOrderMoved(db: any SQLDatabase, auctionId: String, at: Date) async throws {
+        try await db.raw("""
+            UPDATE auctions SET settle_at = \(bind: at.millis) WHERE id = \(bind: auctionId) AND outcome = \(bind: AuctionOutcome.offering.rawValue)
+            """).run()
+    }
+
+    static func bids(db: any SQLDatabase, auctionId: String, after: Int64) async throws -> [AuctionBid] {
+        try await db.raw("SELECT * FROM auction_bids WHERE auction_id = \(bind: auctionId) AND seq > \(bind: after) ORDER BY seq").all().map { row in
+            AuctionBid(id: try row.string("id"), auctionId: try row.string("auction_id"), seq: try row.int("seq"),
+                       accountId: try row.string("account_id"), maximum: try row.int("maximum"), placedAt: try row.date("placed_at"))
+        }
+    }
+
+    private static func offers(db: any SQLDatabase, auctionId: String) async throws -> [AuctionOffer] {
+        try await db.raw("SELECT * FROM auction_offers WHERE auction_id = \(bind: auctionId) ORDER BY round").all().map { row in
+            AuctionOffer(auctionId: try row.string("auction_id"), round: Int(try row.int("round")), accountId: try row.string("account_id"),
+                         price: try row.int("price"), offeredAt: try row.date("offered_at"), expiresAt: try row.date("expires_at"),
+                         status: OfferStatus(rawValue: try row.string("status")) ?? .lapsed, orderId: try row.optionalString("order_id"))
+        }
+    }
+
+    /// Unpaid, paid, or cancelled before it was paid (its move to `cancelled` came from `pending_payment`).
+    private static func fate(db: any SQLDatabase, orderId: String) async throws -> SettlementFacts.OrderFate {
+        let status = try await currentStatus(db: db, orderId: orderId)
+        switch status {
+        case .pendingPayment: return .awaitingPayment
+        case .cancelled:
+            let unpaid = try await db.raw("""
+                SELECT 1 AS one FROM order_transitions WHERE order_id = \(bind: orderId) AND to_status = \(bind: OrderStatus.cancelled.rawValue)
+                    AND from_status = \(bind: OrderStatus.pendingPayment.rawValue)
+                """).first() != nil
+            return unpaid ? .cancelledUnpaid : .paid
+        default: return .paid
+        }
+    }
+
+    private static func barred(db: any SQLDatabase, strikes: Int) async throws -> Set<String> {
+        Set(try await db.raw("""
+            SELECT account_id FROM auction_strikes GROUP BY account_id HAVING COUNT(*) >= \(bind: Int64(strikes))
+            """).all().map { try $0.string("account_id") })
+    }
+
+    private static func strike(db: any SQLDatabase, accountId: String, auctionId: String, at: Date) async throws {
+        try await db.raw("""
+            INSERT INTO auction_strikes (account_id, auction_id, at) VALUES (\(bind: accountId), \(bind: auctionId), \(bind: at.millis))
+            ON CONFLICT (account_id, auction_id) DO NOTHING
+            """).run()
+    }
+}

@@ -1,0 +1,28 @@
+extension Migration {
+    /// Settling fan auctions: the unit an auction of a SKU holds (its warehouse), the payment and
+    /// second-chance windows, the outcome and when the settlement looks next; the offers down the
+    /// bidders; strikes; and the auction an order buys the unit of.
+    static let auctionSettlement = Migration(version: 38, name: "auction_settlement", statements: { _ in
+        [
+            "ALTER TABLE auctions ADD COLUMN warehouse_id TEXT",
+            "ALTER TABLE auctions ADD COLUMN payment_window_seconds BIGINT NOT NULL DEFAULT 172800",
+            "ALTER TABLE auctions ADD COLUMN second_chance_seconds BIGINT NOT NULL DEFAULT 86400",
+            "ALTER TABLE auctions ADD COLUMN outcome TEXT",
+            "ALTER TABLE auctions ADD COLUMN settle_at BIGINT",
+            "CREATE INDEX auctions_by_settlement ON auctions (outcome, settle_at)",
+            """
+            CREATE TABLE auction_offers (
+                auction_id TEXT NOT NULL REFERENCES auctions(id), round BIGINT NOT NULL, account_id TEXT NOT NULL REFERENCES accounts(id),
+                price BIGINT NOT NULL, offered_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, status TEXT NOT NULL, order_id TEXT,
+                PRIMARY KEY (auction_id, round))
+            """,
+            "CREATE INDEX auction_offers_by_account ON auction_offers (account_id)",
+            """
+            CREATE TABLE auction_strikes (
+                account_id TEXT NOT NULL REFERENCES accounts(id), auction_id TEXT NOT NULL REFERENCES auctions(id), at BIGINT NOT NULL,
+                PRIMARY KEY (account_id, auction_id))
+            """,
+            "ALTER TABLE orders ADD COLUMN auction_id TEXT",
+        ]
+    })
+}

@@ -1,0 +1,142 @@
+import Foundation
+@testable import MilletCore
+@testable import MilletStorage
+import Testing
+
+/// Closed auctions settle on every backend: the winner's offer, its order on the auction's held
+/// unit, second-chance offers down the bidders, strikes, and the unit back to stock when nobody
+/// takes it.
+extension StorageConformanceTests {
+    func settling(_ store: SQLStore) -> (desk: AuctionDesk, offers: AuctionOffers) {
+        (AuctionDesk(auctions: store, markets: store, clock: clock) { _ in 1 },
+         AuctionOffers(auctions: store, catalog: store, markets: store, delivery: DeliveryOptions(methods: store, clock: clock), clock: clock))
+    }
+
+    func heldUnits(_ store: SQLStore, _ skuId: String) async throws -> Int64 {
+        try await store.stock(skuId: skuId).reduce(0) { $0 + $1.held }
+    }
+
+    func lot(_ desk: AuctionDesk, skuId: String?, reserve: Int64?) async throws -> Auction {
+        let now = clock.now()
+        return try await desk.schedule(AuctionPlan(title: "Millet Note 3, serial 000042", skuId: skuId, marketCode: "GB", currency: "GBP",
+                                                   startPrice: 10_000, reservePrice: reserve, startsAt: now, endsAt: now.addingTimeInterval(3600)),
+                                       incrementsGiven: false, by: "staff").auction
+    }
+
+    @Test(arguments: Backends.all) func anUnpaidWinGoesDownTheBiddersAndTheUnitBackToStock(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (desk, offers) = settling(store)
+            let ids = try await fans(store, 4)
+            let accounts = try await ids.asyncCompactMap { try await store.account(id: $0) }
+            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
+            let heldBefore = try await heldUnits(store, skuId)
+            let auction = try await lot(desk, skuId: skuId, reserve: 15_000)
+            // Scheduling sets one unit aside for the auction.
+            #expect(try await heldUnits(store, skuId) == heldBefore + 1)
+            // Each a little above the last: 12,000 (below the reserve), then 20,000, 25,000 and 30,000.
+            for (account, maximum) in zip(accounts, [30_000, 25_000, 20_000, 12_000] as [Int64]).reversed() {
+                _ = try await desk.bid(auctionId: auction.id, by: account, maximum: maximum)
+            }
+            #expect(try await offers.settleDue().isEmpty)
+            clock.advance(by: 3601)
+            // The winner is offered the unit at the final price, to pay within 48 hours of the close.
+            let won = try #require(try await offers.settleDue().first)
+            #expect(won.outcome == .offering && won.offers.count == 1)
+            let first = try #require(try await offers.offers(auctionId: auction.id).first)
+            #expect(first.accountId == ids[0] && first.price == 25_500 && first.round == 1 && first.status == .open)
+            #expect(first.expiresAt == auction.scheduledEnd.addingTimeInterval(48 * 3600))
+            #expect(try await store.notices(accountId: ids[0], limit: 10).map(\.notice.kind) == [.auctionWon])
+            #expect(try await offers.settleDue().isEmpty)
+            // Only the winner may order it; they do, at the offer's price and deadline, on the held unit.
+            let address = try ShippingAddress(name: "Ada Fan", line1: "1 High Street", city: "Leeds", postcode: "LS1 1AA", phone: "+44 113 496 0000")
+            await #expect(throws: DomainError.notFound(what: "offer")) {
+                _ = try await offers.order(auctionId: auction.id, by: ids[1], address: address, shippingMethod: nil, language: "en")
+            }
+            let order = try await offers.order(auctionId: auction.id, by: ids[0], address: address, shippingMethod: nil, language: "en")
+            #expect(order.lines.map(\.unitPrice) == [25_500] && order.lines.map(\.skuId) == [skuId] && order.paymentDeadline == first.expiresAt)
+            #expect(try await offers.order(auctionId: auction.id, by: ids[0], address: address, shippingMethod: nil, language: "en").id == order.id)
+            #expect(try await heldUnits(store, skuId) == heldBefore + 1)
+            // Unpaid at the deadline: the order is cancelled, the unit stays with the auction, the
+            // winner gets a strike, and the runner-up is offered it at their maximum for 24 hours.
+            clock.advance(by: 48 * 3600)
+            #expect(try await store.desk(clock).expireOverdue() == [order.id])
+            #expect(try await heldUnits(store, skuId) == heldBefore + 1)
+            _ = try await offers.settleDue()
+            var all = try await offers.offers(auctionId: auction.id)
+            #expect(all.map(\.status) == [.lapsed, .open] && all[1].accountId == ids[1] && all[1].price == 25_000)
+            #expect(all[1].expiresAt == clock.now().addingTimeInterval(24 * 3600))
+            #expect(try await store.notices(accountId: ids[1], limit: 10).map(\.notice.kind) == [.auctionSecondChance])
+            // The runner-up declines (no strike: a second chance is theirs to refuse); the third
+            // bidder lets theirs lapse; the fourth never reached the reserve: nobody is left.
+            await #expect(throws: DomainError.self) { _ = try await offers.decline(auctionId: auction.id, by: ids[2]) }
+            #expect(try await offers.decline(auctionId: auction.id, by: ids[1]).status == .declined)
+            await #expect(throws: DomainError.conflict(code: "offer_closed", message: "this offer is declined")) {
+                _ = try await offers.decline(auctionId: auction.id, by: ids[1])
+            }
+            _ = try await offers.settleDue()
+            all = try await offers.offers(auctionId: auction.id)
+            #expect(all.map(\.accountId) == Array(ids[0...2]) && all[2].price == 20_000 && all[2].status == .open)
+            clock.advance(by: 24 * 3600)
+            let last = try #require(try await offers.settleDue().first)
+            #expect(last.outcome == .unsold && last.strikes.isEmpty)
+            #expect(try await offers.offers(auctionId: auction.id).map(\.status) == [.lapsed, .declined, .lapsed])
+            #expect(try await store.auction(id: auction.id)?.outcome == .unsold)
+            #expect(try await heldUnits(store, skuId) == heldBefore)
+            #expect(try await store.barredBidders(strikes: 1) == [ids[0]])
+            #expect(try await offers.settleDue().isEmpty)
+        }
+    }
+
+    @Test(arguments: Backends.all) func aSecondChancePaidSellsTheUnitAndTwoStrikesBarBidding(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (desk, offers) = settling(store)
+            let ids = try await fans(store, 2)
+            let accounts = try await ids.asyncCompactMap { try await store.account(id: $0) }
+            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
+            let before = try await store.stock(skuId: skuId)
+            // The fan wins two auctions and backs out of both: two strikes.
+            for _ in 0..<2 {
+                let auction = try await lot(desk, skuId: skuId, reserve: nil)
+                _ = try await desk.bid(auctionId: auction.id, by: accounts[0], maximum: 20_000)
+                _ = try await desk.bid(auctionId: auction.id, by: accounts[1], maximum: 15_000)
+                clock.advance(by: 3601)
+                _ = try await offers.settleDue()
+                #expect(try await offers.decline(auctionId: auction.id, by: ids[0]).status == .declined)
+                _ = try await offers.settleDue()
+                // The runner-up takes the second chance and pays: the unit is sold.
+                let address = try ShippingAddress(name: "Bo Fan", line1: "2 Low Road", city: "York", postcode: "YO1 1AA", phone: "+44 1904 000000")
+                let order = try await offers.order(auctionId: auction.id, by: ids[1], address: address, shippingMethod: nil, language: "en")
+                #expect(order.lines.map(\.unitPrice) == [15_000])
+                _ = try await pay(store, order)
+                #expect(try await offers.settleDue().map(\.outcome) == [.sold])
+                #expect(try await store.auction(id: auction.id)?.outcome == .sold)
+                #expect(try await offers.offers(auctionId: auction.id).map(\.status) == [.declined, .paid])
+            }
+            let after = try await store.stock(skuId: skuId)
+            #expect(after.reduce(0) { $0 + $1.sold } == before.reduce(0) { $0 + $1.sold } + 2)
+            #expect(after.reduce(0) { $0 + $1.held } == before.reduce(0) { $0 + $1.held })
+            #expect(try await store.barredBidders(strikes: 2) == [ids[0]])
+            // Two strikes: no more bids (the desk reads strikes again after a minute).
+            clock.advance(by: 61)
+            let next = try await lot(desk, skuId: nil, reserve: nil)
+            await #expect(throws: DomainError.notEligible(code: "struck_out", message: "two auctions you won went unpaid: you can no longer bid")) {
+                _ = try await desk.bid(auctionId: next.id, by: accounts[0], maximum: 20_000)
+            }
+            _ = try await desk.bid(auctionId: next.id, by: accounts[1], maximum: 20_000)
+            // A lot outside the catalogue holds no stock and sells on a line of its own.
+            clock.advance(by: 3601)
+            _ = try await offers.settleDue()
+            let address = try ShippingAddress(name: "Bo Fan", line1: "2 Low Road", city: "York", postcode: "YO1 1AA", phone: "+44 1904 000000")
+            let order = try await offers.order(auctionId: next.id, by: ids[1], address: address, shippingMethod: nil, language: "en")
+            #expect(order.lines.map(\.skuId) == ["auction:\(next.id)"] && order.lines.map(\.warehouseId) == [""] && order.lines.map(\.unitPrice) == [10_000])
+        }
+    }
+}
+
+extension Sequence {
+    func asyncCompactMap<T>(_ transform: (Element) async throws -> T?) async rethrows -> [T] {
+        var out: [T] = []
+        for element in self { if let value = try await transform(element) { out.append(value) } }
+        return out
+    }
+}
