@@ -698,3 +698,41 @@ def test_a_live_auction_follows_the_bids_and_says_when_she_is_outbid(browser):
     assert "least" in b.find_element(By.ID, "auction-error").text
     assert api("GET", f"/api/v1/auctions/{auction['id']}")["bids"] == 2
     shot(b, "auction-too-low")
+
+
+def test_the_winner_of_an_auction_orders_the_unit_from_its_page(browser):
+    """A fan wins an auction that closes a few seconds after her bid; the settlement offers her
+    the unit, and she orders it from the auction page with her address, at the final price."""
+    b = browser
+    staff = staff_token()
+    register(b, "Mei")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Opened (just under a minute ago, the earliest staff may set) and ending in 15 seconds, late
+    # bids extending nothing.
+    auction = api("POST", "/api/v1/staff/auctions", {
+        "title": "Prototype No. 3", "market": "GB", "startPrice": 10000,
+        "startsAt": stamp(now - datetime.timedelta(seconds=50)), "endsAt": stamp(now + datetime.timedelta(seconds=15)), "extensionSeconds": 0}, staff)
+    url = BASE + f"/auctions/{auction['id']}"
+    b.get(url)
+    b.find_element(By.ID, "maximum").send_keys("120")
+    b.find_element(By.ID, "bid").click()
+    settle(b, lambda d: d.find_element(By.ID, "auction-standing").text != "")
+
+    def offered(d):
+        d.get(url)
+        return d.find_elements(By.ID, "offer-form")
+    WebDriverWait(b, 40, poll_frequency=2).until(offered)
+    assert "100.00" in b.find_element(By.ID, "offer-price").text
+    assert b.find_element(By.ID, "auction-outcome").text != ""
+    shot(b, "auction-won")
+    form = b.find_element(By.ID, "offer-form")
+    for name, value in [("name", "Mei Lin"), ("line1", "3 Canal Street"), ("city", "Manchester"), ("postcode", "M1 3HE"), ("phone", "+44 161 496 0000")]:
+        form.find_element(By.NAME, name).send_keys(value)
+    b.find_element(By.ID, "order-offer").click()
+    settle(b, lambda d: "/orders/" in d.current_url)
+    assert "Prototype No. 3" in b.page_source
+    shot(b, "auction-order")
+    # Back on the auction, the offer points at the order to pay.
+    b.get(url)
+    assert "/orders/" in b.find_element(By.ID, "offer-order").get_attribute("href")

@@ -182,5 +182,77 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(indonesian.auction.increments.bands == [.init(from: 0, increment: 50_000)] && indonesian.auction.minLevel == 1)
         }
     }
-}
 
+    @Test func theWinnerOrdersTheUnitFromTheAuctionPageAndASecondChanceGoesToTheRunnerUp() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let ravi = try await newFan(client, "Ravi")
+            let skuId = try #require(try await services.catalog.product(slug: "millet-note-3")?.skus.first?.id)
+            let id = try await client.execute(uri: "/api/v1/staff/auctions", method: .post, headers: bearer(staff), body: json([
+                "title": "Millet Note 3, serial 000007", "skuId": skuId, "market": "GB", "startPrice": 10_000, "startsAt": clock.now().formatted(.iso8601),
+                "endsAt": clock.now().addingTimeInterval(600).formatted(.iso8601), "paymentHours": 24, "secondChanceHours": 12,
+            ])) { response in
+                let body = try decode(response)
+                #expect(response.status == .created && body["paymentHours"] as? Int == 24 && body["secondChanceHours"] as? Int == 12)
+                return try #require(body["id"] as? String)
+            }
+            for (token, maximum) in [(ravi, 20_000), (fan, 30_000)] {
+                try await client.execute(uri: "/api/v1/auctions/\(id)/bids", method: .post, headers: bearer(token), body: json(["maximum": maximum])) {
+                    #expect($0.status == .created)
+                }
+            }
+            clock.advance(by: 601)
+            try await services.auctionOffers.settleDue()
+            func auction(as token: String) async throws -> [String: Any] {
+                try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get, headers: bearer(token)) { try decode($0) }
+            }
+            let won = try await auction(as: fan)
+            let offer = try #require(won["offer"] as? [String: Any])
+            #expect(won["outcome"] as? String == "offering" && offer["status"] as? String == "open" && offer["price"] as? Int == 20_250 && offer["round"] as? Int == 1)
+            #expect(try await auction(as: ravi)["offer"] == nil)
+            // The winner's page offers the unit with an address form; a bad address keeps what they typed.
+            let page = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: fan)) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"offer-form\"") && page.contains("id=\"offer-price\""))
+            let address = ["name": "Ada Fan", "line1": "1 High Street", "city": "Leeds", "postcode": "LS1 1AA", "phone": "+44 113 496 0000"]
+            let refused = try await client.execute(uri: "/auctions/\(id)/offer", method: .post, headers: pageHeaders(session: fan),
+                                                   body: form(address.merging(["phone": "call me"]) { $1 })) { ($0.status, String(buffer: $0.body)) }
+            #expect(refused.0 == .unprocessableContent && refused.1.contains("auction-error") && refused.1.contains("value=\"1 High Street\""))
+            let location = try await client.execute(uri: "/auctions/\(id)/offer", method: .post, headers: pageHeaders(session: fan), body: form(address)) {
+                #expect($0.status == .seeOther)
+                return $0.headers[.location] ?? ""
+            }
+            let orderId = String(location.dropFirst("/orders/".count))
+            let order = try await services.orderDesk.order(id: orderId, viewer: try #require(try await services.accounts.account(email: "fan@millet.test")))
+            #expect(location.hasPrefix("/orders/") && order.lines.map(\.unitPrice) == [20_250] && order.paymentDeadline == clock.now().addingTimeInterval(24 * 3600 - 1))
+            // Asked again through the API, the same order; others have no offer to answer.
+            let body = json(["shippingAddress": address])
+            try await client.execute(uri: "/api/v1/auctions/\(id)/offer/order", method: .post, headers: bearer(fan), body: body) { response in
+                let again = try decode(response)
+                #expect(response.status == .created && again["id"] as? String == orderId)
+            }
+            try await client.execute(uri: "/api/v1/auctions/\(id)/offer/order", method: .post, headers: bearer(ravi), body: body) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/v1/auctions/\(id)/offer/decline", method: .post, headers: bearer(ravi)) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/v1/auctions/\(id)/offer/order", method: .post, headers: bearer(ravi), body: ByteBuffer(string: "{\"shippingAddress\": 7")) {
+                #expect($0.status == .badRequest)
+            }
+            #expect(try await auction(as: fan)["offer"].flatMap { $0 as? [String: Any] }?["status"] as? String == "ordered")
+            // The winner cancels unpaid: a strike, and Ravi gets a second chance at his maximum.
+            try await client.execute(uri: "/api/v1/orders/\(orderId)/cancel", method: .post, headers: bearer(fan)) { #expect($0.status == .ok) }
+            try await services.auctionOffers.settleDue()
+            let second = try #require(try await auction(as: ravi)["offer"] as? [String: Any])
+            #expect(second["round"] as? Int == 2 && second["price"] as? Int == 20_000 && second["status"] as? String == "open")
+            let ravisPage = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: ravi)) { String(buffer: $0.body) }
+            #expect(ravisPage.contains("id=\"decline-form\"") && !ravisPage.contains("strike"))
+            try await client.execute(uri: "/auctions/\(id)/offer/decline", method: .post, headers: pageHeaders(session: ravi), body: form([:])) {
+                #expect($0.status == .seeOther)
+            }
+            try await client.execute(uri: "/api/v1/auctions/\(id)/offer/decline", method: .post, headers: bearer(ravi)) { #expect($0.status == .conflict) }
+            try await services.auctionOffers.settleDue()
+            #expect(try await auction(as: ravi)["outcome"] as? String == "unsold")
+            let fansPage = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: fan)) { String(buffer: $0.body) }
+            #expect(fansPage.contains("id=\"offer-status\"") && fansPage.contains("id=\"auction-outcome\""))
+        }
+    }
+}

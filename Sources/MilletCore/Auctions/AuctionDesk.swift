@@ -46,9 +46,10 @@ public struct AuctionDesk: Sendable {
         return record
     }
 
-    /// Auctions running or to come, soonest to end first.
-    public func calendar(limit: Int = 100) async throws -> [AuctionRecord] {
-        try await auctions.auctions(endingAfter: clock.now(), limit: limit)
+    /// Auctions running or to come (and those that ended after `since`, when given), soonest to
+    /// end first.
+    public func calendar(since: Date? = nil, limit: Int = 100) async throws -> [AuctionRecord] {
+        try await auctions.auctions(endingAfter: since ?? clock.now(), limit: limit)
     }
 
     /// Places the fan's maximum: decided with the auction's row locked and durable before it

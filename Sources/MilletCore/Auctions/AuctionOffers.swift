@@ -36,10 +36,11 @@ public struct AuctionOffers: Sendable {
     }
 
     /// Orders the fan's open offer: one unit at the offer's price, delivered to `address` by the
-    /// market's default shipping method (or `shippingMethod`), to be paid by the offer's deadline.
+    /// market's default shipping method (or `shippingMethod`, named in `language`, the market's
+    /// own when `nil`), to be paid by the offer's deadline.
     /// Refused with `not_found` when the fan has no offer, `conflict(offer_closed)` once it expired
     /// or was answered; a second call answers the same order.
-    public func order(auctionId: String, by accountId: String, address: ShippingAddress, shippingMethod: String?, language: String) async throws -> Order {
+    public func order(auctionId: String, by accountId: String, address: ShippingAddress, shippingMethod: String?, language: String?) async throws -> Order {
         guard Identifier.isWellFormed(auctionId), let record = try await auctions.auction(id: auctionId) else { throw DomainError.notFound(what: "auction") }
         let auction = record.auction
         let market = try await markets.requireMarket(auction.marketCode)
@@ -55,7 +56,7 @@ public struct AuctionOffers: Sendable {
         let goods = try OrderTotals.compute(lines: [(price, 1)], market: market, shipping: 0)
         let quote = try await delivery.choose(shippingMethod, market: market, subtotal: goods.subtotal, weightGrams: grams)
         let totals = try OrderTotals.compute(lines: [(price, 1)], market: market, shipping: quote.price)
-        let shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: language, market: market), delivery: quote.delivery)
+        let shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: language ?? market.defaultLanguage, market: market), delivery: quote.delivery)
         let (line, orderId) = ((skuId: skuId, skuCode: skuCode, productName: auction.title, quantity: 1, unitPrice: price), Identifier.makeSequential())
         return try await auctions.orderOffer(auctionId: auctionId, accountId: accountId) { offer in
             let offer = try AuctionSettlement.openOffer(offer, for: accountId, now: now)

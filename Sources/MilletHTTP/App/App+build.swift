@@ -72,7 +72,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
     NumbersController(desk: services.numbers, updates: services.updates).addRoutes(to: api)
     HotspotsController(desk: services.hotspots, updates: services.updates).addRoutes(to: api)
-    AuctionsController(desk: services.auctions, clock: services.clock).addRoutes(to: api)
+    AuctionsController(desk: services.auctions, offers: services.auctionOffers, clock: services.clock).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
     // Last: its first part is a parameter (the tenant), so every other route is tried first.
@@ -95,7 +95,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         .addRoutes(to: groups)
     SandboxMessagePages(pages: kit, sandbox: services.sandboxMessages).addRoutes(to: groups)
     PhonePages(pages: kit, desk: services.numbers).addRoutes(to: groups)
-    AuctionPages(pages: kit, desk: services.auctions, clock: services.clock).addRoutes(to: groups)
+    AuctionPages(pages: kit, desk: services.auctions, offers: services.auctionOffers, catalog: services.catalog, clock: services.clock).addRoutes(to: groups)
     OrderPages(
         pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, invoices: services.invoices,
         carts: services.carts, storefront: services.storefront, sandbox: services.sandbox, clock: services.clock

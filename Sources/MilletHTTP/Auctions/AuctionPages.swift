@@ -7,18 +7,25 @@ import MilletCore
 struct AuctionPages {
     let pages: PageKit
     let desk: AuctionDesk
+    let offers: AuctionOffers
+    let catalog: any CatalogRepository
     let clock: any MilletClock
 
     struct BidForm: Decodable {
         let maximum: String
     }
 
+    /// The delivery address that orders an offer.
+    struct OfferForm: Decodable {
+        let name, line1, city, postcode, phone: String
+    }
+
     /// The staff form: amounts in the market's currency as people write them, times in UTC
     /// (`datetime-local`).
     struct ScheduleForm: Decodable {
         let title, market, startPrice, startsAt, endsAt: String
-        let reservePrice, increment: String?
-        let minLevel, extensionMinutes, capMinutes: String?
+        let reservePrice, increment, skuId: String?
+        let minLevel, extensionMinutes, capMinutes, paymentHours, secondChanceHours: String?
     }
 
     func addRoutes(to groups: RouteGroups) {
@@ -30,6 +37,29 @@ struct AuctionPages {
         groups.open.get("auctions/:id") { request, context in
             let chrome = try await pages.chrome(request, context)
             return try await page(try context.parameters.require("id"), chrome: chrome, viewer: context.account, typed: nil, error: nil)
+        }
+        // A refused offer form answers at its address; reloading it shows the auction.
+        groups.open.get("auctions/:id/offer") { _, context in
+            redirect("/auctions/\(try context.parameters.require("id"))")
+        }
+        groups.open.post("auctions/:id/offer") { request, context in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            let form = try await request.decodeForm(OfferForm.self, context: context)
+            let chrome = try await pages.chrome(request, context)
+            do {
+                let address = try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone)
+                let order = try await offers.order(auctionId: id, by: account.id, address: address, shippingMethod: nil, language: chrome.preferences.language)
+                return redirect("/orders/\(order.id)")
+            } catch let error as DomainError {
+                return try await page(id, chrome: chrome, viewer: account, typed: nil, error: error, offerForm: form)
+            }
+        }
+        groups.open.post("auctions/:id/offer/decline") { _, context in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            _ = try await offers.decline(auctionId: id, by: account.id)
+            return redirect("/auctions/\(id)")
         }
         groups.staff.get("staff/auctions") { request, context in
             try await console(try await pages.chrome(request, context), typed: [:], error: nil)
@@ -43,7 +73,9 @@ struct AuctionPages {
             } catch let error as DomainError {
                 let typed = ["title": form.title, "market": form.market, "startPrice": form.startPrice, "reservePrice": form.reservePrice ?? "",
                              "increment": form.increment ?? "", "startsAt": form.startsAt, "endsAt": form.endsAt, "minLevel": PageKit.nonEmpty(form.minLevel) ?? "1",
-                             "extensionMinutes": PageKit.nonEmpty(form.extensionMinutes) ?? "5", "capMinutes": PageKit.nonEmpty(form.capMinutes) ?? "60"]
+                             "extensionMinutes": PageKit.nonEmpty(form.extensionMinutes) ?? "5", "capMinutes": PageKit.nonEmpty(form.capMinutes) ?? "60",
+                             "skuId": form.skuId ?? "", "paymentHours": PageKit.nonEmpty(form.paymentHours) ?? "48",
+                             "secondChanceHours": PageKit.nonEmpty(form.secondChanceHours) ?? "24"]
                 return try await console(try await pages.chrome(request, context), typed: typed, error: error)
             }
         }
@@ -67,15 +99,24 @@ struct AuctionPages {
         }
     }
 
-    /// The staff console: the form that schedules an auction, and the auctions running or to
-    /// come with their reserves.
+    /// The staff console: the form that schedules an auction (of a unit from stock or a one-off
+    /// lot), and the auctions running, to come or closed in the last 30 days, with their reserves
+    /// and how each closed one is settling.
     private func console(_ chrome: PageChrome, typed: [String: String], error: DomainError?) async throws -> Response {
         let t = pages.strings(chrome.preferences.language)
         let market = typed["market"] ?? chrome.preferences.marketCode
+        let language = chrome.preferences.language
+        var skus: [[String: Any]] = []
+        for product in try await catalog.products(includeUnpublished: false, offset: 0, limit: 200) {
+            for sku in product.skus {
+                skus.append(["id": sku.id, "label": "\(product.text(in: language).name) · \(sku.code)", "selected": sku.id == typed["skuId"]])
+            }
+        }
         var data: [String: Any] = [
             "typed": typed,
             "auctionMarkets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },
-            "auctions": try await desk.calendar().map { record -> [String: Any] in
+            "auctionSkus": skus,
+            "auctions": try await desk.calendar(since: clock.now().addingTimeInterval(-30 * 86_400)).map { record -> [String: Any] in
                 var row = self.values(record, history: nil, chrome: chrome, viewer: nil)
                 row["reservePrice"] = record.auction.reservePrice.map { Self.money($0, record.auction, chrome) }
                 return row
@@ -104,6 +145,8 @@ struct AuctionPages {
         let minLevel = try whole(form.minLevel, "minLevel", 1...Standing.levels.count, default: 1)
         let extensionMinutes = try whole(form.extensionMinutes, "extensionMinutes", 0...60, default: 5)
         let capMinutes = try whole(form.capMinutes, "capMinutes", 0...1440, default: 60)
+        let paymentHours = try whole(form.paymentHours, "paymentHours", 1...168, default: 48)
+        let secondChanceHours = try whole(form.secondChanceHours, "secondChanceHours", 1...72, default: 24)
         func time(_ text: String, _ field: String) throws -> Date {
             // `datetime-local` sends 2026-12-04T20:30 (or with seconds), no zone: the console's times are UTC.
             guard let date = RFC3339.date(text.count == 16 ? text + ":00Z" : text + "Z") else {
@@ -112,12 +155,13 @@ struct AuctionPages {
             return date
         }
         return AuctionPlan(
-            title: form.title, skuId: nil, marketCode: market.code, currency: market.currency.code, startPrice: startPrice, reservePrice: reserve,
-            increments: increments ?? .standard, startsAt: try time(form.startsAt, "startsAt"), endsAt: try time(form.endsAt, "endsAt"),
-            extensionWindow: TimeInterval(extensionMinutes * 60), extensionCap: TimeInterval(capMinutes * 60), minLevel: minLevel)
+            title: form.title, skuId: PageKit.nonEmpty(form.skuId), marketCode: market.code, currency: market.currency.code, startPrice: startPrice,
+            reservePrice: reserve, increments: increments ?? .standard, startsAt: try time(form.startsAt, "startsAt"), endsAt: try time(form.endsAt, "endsAt"),
+            extensionWindow: TimeInterval(extensionMinutes * 60), extensionCap: TimeInterval(capMinutes * 60), minLevel: minLevel,
+            paymentWindow: TimeInterval(paymentHours * 3600), secondChanceWindow: TimeInterval(secondChanceHours * 3600))
     }
 
-    private func page(_ id: String, chrome: PageChrome, viewer: Account?, typed: String?, error: DomainError?) async throws -> Response {
+    private func page(_ id: String, chrome: PageChrome, viewer: Account?, typed: String?, error: DomainError?, offerForm: OfferForm? = nil) async throws -> Response {
         let (record, history) = try await desk.history(auctionId: id)
         let t = pages.strings(chrome.preferences.language)
         var values = values(record, history: history, chrome: chrome, viewer: viewer?.id)
@@ -141,6 +185,9 @@ struct AuctionPages {
                 : !record.state.reserveMet(in: record.auction) ? "auction_no_sale" : leads ? "auction_you_won" : "auction_you_lost"
             values["standing"] = t[key] ?? key
         }
+        if let viewer, let offer = try await offers.offers(auctionId: id).last(where: { $0.accountId == viewer.id }) {
+            values["offer"] = offerValues(offer, form: offerForm, chrome: chrome, money: money)
+        }
         if let error {
             var refusal = PageKit.refusal(error, strings: t)
             // The refusal in the reader's words, without the API's English detail; a bid too low
@@ -153,6 +200,23 @@ struct AuctionPages {
             values["error"] = refusal
         }
         return pages.page("auction", ["auction": values], chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+
+    /// The fan's offer: open, with the address form that orders it; ordered, with its order; or
+    /// how it ended.
+    private func offerValues(_ offer: AuctionOffer, form: OfferForm?, chrome: PageChrome, money: (Int64) -> String) -> [String: Any] {
+        let t = pages.strings(chrome.preferences.language)
+        let open = offer.isOpen(at: clock.now())
+        var values: [String: Any] = [
+            "price": money(offer.price), "deadline": chrome.format.dateTime(offer.expiresAt), "open": open, "secondChance": offer.round > 1,
+            "status": open || offer.status != .open ? offer.status.rawValue : "lapsed",
+            "ordered": offer.status == .ordered, "orderId": offer.orderId ?? "",
+        ]
+        values["statusLabel"] = t["auction_offer_\(values["status"] as! String)"] ?? ""
+        if let form {
+            values["typed"] = ["name": form.name, "line1": form.line1, "city": form.city, "postcode": form.postcode, "phone": form.phone]
+        }
+        return values
     }
 
     private func values(_ record: AuctionRecord, history: AuctionHistory?, chrome: PageChrome, viewer: String?) -> [String: Any] {
@@ -171,6 +235,7 @@ struct AuctionPages {
             "secondsLeft": max(0, Int(record.state.endsAt.timeIntervalSince(clock.now()).rounded(.up))),
         ]
         values["leader"] = dto.leader
+        values["outcomeLabel"] = record.outcome.map { t["auction_outcome_\($0.rawValue)"] ?? $0.rawValue }
         values["you"] = dto.you?.bidder
         values["leading"] = dto.you?.leading == true
         return values

@@ -6,13 +6,20 @@ import MilletCore
 /// fans bid their maximum.
 struct AuctionsController: Sendable {
     let desk: AuctionDesk
+    let offers: AuctionOffers
     let clock: any MilletClock
     let feed: AuctionFeed
 
-    init(desk: AuctionDesk, clock: any MilletClock) {
+    init(desk: AuctionDesk, offers: AuctionOffers, clock: any MilletClock) {
         self.desk = desk
+        self.offers = offers
         self.clock = clock
         self.feed = AuctionFeed(desk: desk, clock: clock)
+    }
+
+    struct OrderOfferBody: Decodable {
+        let shippingAddress: OrdersController.AddressBody
+        let shippingMethod: String?
     }
 
     struct CreateBody: Decodable {
@@ -26,6 +33,7 @@ struct AuctionsController: Sendable {
         let reservePrice: Int64?
         let increments: [Band]?
         let extensionSeconds, extensionCapSeconds, minLevel: Int?
+        let paymentHours, secondChanceHours: Int?
     }
 
     struct BidBody: Decodable {
@@ -61,7 +69,22 @@ struct AuctionsController: Sendable {
         }
         groups.open.get("auctions/:id") { _, context in
             let (record, history) = try await desk.history(auctionId: try context.parameters.require("id"))
-            return AuctionDTO(record, history: history, viewer: context.account?.id, now: clock.now(), staff: false)
+            let viewer = context.account?.id
+            let offer = try await viewer.asyncMap { id in try await offers.offers(auctionId: record.auction.id).last { $0.accountId == id } } ?? nil
+            return AuctionDTO(record, history: history, viewer: viewer, now: clock.now(), staff: false, offer: offer)
+        }
+        groups.open.post("auctions/:id/offer/order") { request, context in
+            let account = try context.requireAccount()
+            let body = try await request.decodeJSON(OrderOfferBody.self, context: context)
+            let a = body.shippingAddress
+            let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
+            let order = try await offers.order(auctionId: try context.parameters.require("id"), by: account.id, address: address,
+                                               shippingMethod: body.shippingMethod, language: nil)
+            return OrderDTO(order).with(status: .created)
+        }
+        groups.open.post("auctions/:id/offer/decline") { _, context in
+            let account = try context.requireAccount()
+            return OfferDTO(try await offers.decline(auctionId: try context.parameters.require("id"), by: account.id))
         }
         groups.open.get("auctions/:id/events") { _, context in
             let id = try context.parameters.require("id")
@@ -114,7 +137,8 @@ struct AuctionsController: Sendable {
         return AuctionPlan(
             title: body.title, skuId: body.skuId, marketCode: body.market, currency: "", startPrice: body.startPrice, reservePrice: body.reservePrice,
             increments: increments ?? .standard, startsAt: startsAt!, endsAt: endsAt!, extensionWindow: TimeInterval(body.extensionSeconds ?? 300),
-            extensionCap: TimeInterval(body.extensionCapSeconds ?? 3600), minLevel: body.minLevel ?? 1)
+            extensionCap: TimeInterval(body.extensionCapSeconds ?? 3600), minLevel: body.minLevel ?? 1,
+            paymentWindow: TimeInterval((body.paymentHours ?? 48) * 3600), secondChanceWindow: TimeInterval((body.secondChanceHours ?? 24) * 3600))
     }
 }
 
@@ -147,12 +171,16 @@ struct AuctionDTO: ResponseEncodable, Sendable {
     let reservePrice: Int64?
     let increments: [Band]
     let startsAt, scheduledEnd, endsAt, latestEnd: Date
-    let extensionSeconds, extensionCapSeconds, minLevel: Int
+    let extensionSeconds, extensionCapSeconds, minLevel, paymentHours, secondChanceHours: Int
     let leader: String?
+    /// Once closed: `offering`, `sold` or `unsold`.
+    let outcome: String?
     let history: [Entry]?
     let you: Viewer?
+    /// The calling fan's latest offer of the unit, if the settlement made them one.
+    let offer: OfferDTO?
 
-    init(_ record: AuctionRecord, history: AuctionHistory?, viewer: String?, now: Date, staff: Bool) {
+    init(_ record: AuctionRecord, history: AuctionHistory?, viewer: String?, now: Date, staff: Bool, offer: AuctionOffer? = nil) {
         let auction = record.auction, state = record.state
         id = auction.id
         title = auction.title
@@ -175,6 +203,10 @@ struct AuctionDTO: ResponseEncodable, Sendable {
         extensionSeconds = Int(auction.extensionWindow)
         extensionCapSeconds = Int(auction.extensionCap)
         minLevel = auction.minLevel
+        paymentHours = Int(auction.paymentWindow / 3600)
+        secondChanceHours = Int(auction.secondChanceWindow / 3600)
+        outcome = record.outcome?.rawValue
+        self.offer = offer.map(OfferDTO.init)
         leader = history?.leader.map(AuctionHistory.pseudonym)
         self.history = history?.entries.map { entry in
             Entry(seq: entry.seq, bidder: AuctionHistory.pseudonym(entry.bidder), placedAt: entry.placedAt, maximum: entry.maximum,
@@ -183,6 +215,26 @@ struct AuctionDTO: ResponseEncodable, Sendable {
         you = viewer.map { id in
             Viewer(bidder: history?.bidders[id].map(AuctionHistory.pseudonym), leading: state.leaderAccountId == id)
         }
+    }
+}
+
+/// An offer of a closed auction's unit to the calling fan.
+struct OfferDTO: ResponseEncodable, Sendable {
+    let auctionId: String
+    let round: Int
+    let price: Int64
+    let offeredAt, expiresAt: Date
+    let status: String
+    let orderId: String?
+
+    init(_ offer: AuctionOffer) {
+        auctionId = offer.auctionId
+        round = offer.round
+        price = offer.price
+        offeredAt = offer.offeredAt
+        expiresAt = offer.expiresAt
+        status = offer.status.rawValue
+        orderId = offer.orderId
     }
 }
 
