@@ -90,6 +90,9 @@ extension StorageConformanceTests {
     @Test(arguments: Backends.all) func aSecondChancePaidSellsTheUnitAndTwoStrikesBarBidding(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let (desk, offers) = settling(store)
+            let receiver = try WebhookEndpoint.register(url: "https://erp.example.test/hooks", events: ["auction.offered", "auction.sold", "auction.unsold"],
+                                                        now: clock.now())
+            try await store.addEndpoint(receiver)
             let ids = try await fans(store, 2)
             let accounts = try await ids.asyncCompactMap { try await store.account(id: $0) }
             let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
@@ -112,6 +115,9 @@ extension StorageConformanceTests {
                 #expect(try await store.auction(id: auction.id)?.outcome == .sold)
                 #expect(try await offers.offers(auctionId: auction.id).map(\.status) == [.declined, .paid])
             }
+            // The brand's systems heard each offer and each sale, in the transactions that made them.
+            let heard = try await store.deliveries(endpointId: receiver.id, limit: 20).map(\.event).sorted()
+            #expect(heard == ["auction.offered", "auction.offered", "auction.offered", "auction.offered", "auction.sold", "auction.sold"])
             let after = try await store.stock(skuId: skuId)
             #expect(after.reduce(0) { $0 + $1.sold } == before.reduce(0) { $0 + $1.sold } + 2)
             #expect(after.reduce(0) { $0 + $1.held } == before.reduce(0) { $0 + $1.held })

@@ -90,6 +90,8 @@ public struct SettlementStep: Sendable {
     public var nextCheck: Date?
     /// What tells the fan of a new offer.
     public var notice: Notice?
+    /// What the brand's webhook receivers hear of it.
+    public var webhooks: [(event: WebhookEvent, data: [String: String])] = []
 
     public init(outcome: AuctionOutcome, nextCheck: Date?) {
         self.outcome = outcome
@@ -126,6 +128,8 @@ public enum AuctionSettlement {
                 current.status = .paid
                 step.offers = [current]
                 step.outcome = .sold
+                step.webhooks = [(.auctionSold, ["auctionId": auction.id, "accountId": current.accountId, "orderId": current.orderId ?? "",
+                                                 "price": String(current.price), "currency": auction.currency])]
                 return step
             case .open, .ordered:
                 // Expired unordered, or ordered and cancelled unpaid.
@@ -138,7 +142,7 @@ public enum AuctionSettlement {
         }
         let offered = Set(facts.offers.map(\.accountId))
         if facts.offers.isEmpty {
-            guard let leader = state.leaderAccountId, state.reserveMet(in: auction) else { return unsold(step) }
+            guard let leader = state.leaderAccountId, state.reserveMet(in: auction) else { return unsold(step, auction) }
             let offer = AuctionOffer(auctionId: auction.id, round: 1, accountId: leader, price: state.price, offeredAt: now,
                                      expiresAt: max(now, state.endsAt.addingTimeInterval(auction.paymentWindow)), status: .open, orderId: nil)
             return offering(offer, of: auction, step)
@@ -146,7 +150,7 @@ public enum AuctionSettlement {
         let lastPrice = facts.offers.last!.price
         guard let next = ranking(facts.bids).first(where: { bidder in
             !offered.contains(bidder.accountId) && !facts.barred.contains(bidder.accountId) && auction.reserveMet(byMaximum: bidder.maximum)
-        }) else { return unsold(step) }
+        }) else { return unsold(step, auction) }
         let offer = AuctionOffer(auctionId: auction.id, round: facts.offers.count + 1, accountId: next.accountId, price: min(next.maximum, lastPrice),
                                  offeredAt: now, expiresAt: now.addingTimeInterval(auction.secondChanceWindow), status: .open, orderId: nil)
         return offering(offer, of: auction, step)
@@ -162,13 +166,17 @@ public enum AuctionSettlement {
             params: ["auction": auction.title, "price": Money(minorUnits: offer.price, currency: auction.currency).plain,
                      "deadline": MessageCourier.when(offer.expiresAt), "market": auction.marketCode],
             createdAt: offer.offeredAt)
+        step.webhooks = [(.auctionOffered, ["auctionId": auction.id, "round": String(offer.round), "accountId": offer.accountId,
+                                            "price": String(offer.price), "currency": auction.currency,
+                                            "expiresAt": offer.expiresAt.formatted(.iso8601)])]
         return step
     }
 
-    private static func unsold(_ step: SettlementStep) -> SettlementStep {
+    private static func unsold(_ step: SettlementStep, _ auction: Auction) -> SettlementStep {
         var step = step
         step.outcome = .unsold
         step.nextCheck = nil
+        step.webhooks = [(.auctionUnsold, ["auctionId": auction.id])]
         return step
     }
 

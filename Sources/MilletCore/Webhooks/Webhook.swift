@@ -8,6 +8,12 @@ public enum WebhookEvent: String, Sendable, Codable, CaseIterable {
     case releasePublished = "release.published"
     case serviceCaseOpened = "service_case.opened"
     case serviceCaseStatusChanged = "service_case.status_changed"
+    case auctionScheduled = "auction.scheduled"
+    /// A closed auction's unit offered to a fan: the winner (round 1) or a second chance.
+    case auctionOffered = "auction.offered"
+    case auctionSold = "auction.sold"
+    /// Nobody reached the reserve or took an offer: the unit went back to stock.
+    case auctionUnsold = "auction.unsold"
 }
 
 /// A receiver staff registered: where to POST, which events, and the secret its signatures use.

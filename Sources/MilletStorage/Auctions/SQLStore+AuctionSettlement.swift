@@ -58,6 +58,7 @@ extension SQLStore {
                 UPDATE auctions SET outcome = \(bind: step.outcome.rawValue), settle_at = \(bind: step.nextCheck?.millis) WHERE id = \(bind: auctionId)
                 """).run()
             if let notice = step.notice { try await Self.insertNotice(db: db, notice) }
+            for (event, data) in step.webhooks { try await Self.enqueueWebhook(db: db, event, data: data, now: now) }
             return step
         }
     }

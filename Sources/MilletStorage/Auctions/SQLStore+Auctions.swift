@@ -25,6 +25,11 @@ extension SQLStore: AuctionRepository {
                     \(bind: state.rule.rawValue), \(bind: state.endsAt.millis), 0, \(bind: warehouse), \(bind: Int64(auction.paymentWindow)),
                     \(bind: Int64(auction.secondChanceWindow)))
                 """).run()
+            try await Self.enqueueWebhook(db: db, .auctionScheduled, data: [
+                "auctionId": auction.id, "title": auction.title, "market": auction.marketCode, "currency": auction.currency,
+                "startPrice": String(auction.startPrice), "startsAt": auction.startsAt.formatted(.iso8601),
+                "endsAt": auction.scheduledEnd.formatted(.iso8601), "skuId": auction.skuId ?? "",
+            ], now: auction.createdAt)
         }
     }
 
