@@ -136,9 +136,10 @@ struct AuctionTests {
     }
 
     /// The facts of `bidding` once closed, with `offers` so far.
-    func facts(_ bidding: Bidding, offers: [AuctionOffer] = [], fate: SettlementFacts.OrderFate? = nil, barred: Set<String> = []) -> SettlementFacts {
+    func facts(_ bidding: Bidding, offers: [AuctionOffer] = [], fate: SettlementFacts.OrderFate? = nil, barred: Set<String> = [],
+               holdingOne: Set<String> = []) -> SettlementFacts {
         SettlementFacts(record: AuctionRecord(auction: bidding.auction, state: bidding.state), bids: bidding.accepted, offers: offers,
-                        orderFate: fate, barred: barred)
+                        orderFate: fate, barred: barred, holdingOne: holdingOne)
     }
 
     @Test func theUnitGoesToTheWinnerThenDownTheBiddersByMaximumPassingOverTheBarred() throws {
@@ -182,6 +183,13 @@ struct AuctionTests {
         #expect(AuctionSettlement.next(facts(bidding, offers: declined), now: later)?.offers.last?.accountId == "ed")
         let none = try #require(AuctionSettlement.next(facts(bidding, offers: declined, barred: ["ed"]), now: later))
         #expect(none.outcome == .unsold && none.nextCheck == nil && none.notice == nil)
+        // One unit per account: a winner holding a unit of this SKU from another auction is passed
+        // over without a strike, and the next bidder is offered it at their maximum.
+        let passedOver = try #require(AuctionSettlement.next(facts(bidding, holdingOne: ["ann"]), now: end))
+        #expect(passedOver.offers.map(\.accountId) == ["bo"] && passedOver.offers[0].price == 24_000 && passedOver.offers[0].round == 1)
+        #expect(passedOver.strikes.isEmpty && passedOver.notice?.kind == .auctionSecondChance)
+        // bo lets it lapse: no strike, he was not the winner.
+        #expect(try #require(AuctionSettlement.next(facts(bidding, offers: passedOver.offers, holdingOne: ["ann"]), now: later)).strikes.isEmpty)
     }
 
     @Test func noBidsOrAReserveNotMetIsUnsoldAndOnlyTheOffereeMayAnswer() throws {
@@ -192,10 +200,11 @@ struct AuctionTests {
         #expect(AuctionSettlement.next(facts(short), now: short.state.endsAt)?.outcome == .unsold)
         let offer = AuctionOffer(auctionId: "lot-1", round: 1, accountId: "ann", price: 10_000, offeredAt: start, expiresAt: start.addingTimeInterval(60),
                                  status: .open, orderId: nil)
-        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(offer, by: "bo", now: start) }
-        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(nil, by: "ann", now: start) }
-        #expect(throws: DomainError.self) { try AuctionSettlement.decline(offer, by: "ann", now: start.addingTimeInterval(60)) }
-        let (declined, strike) = try AuctionSettlement.decline(offer, by: "ann", now: start)
+        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(offer, by: "bo", winner: "ann", now: start) }
+        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(nil, by: "ann", winner: "ann", now: start) }
+        #expect(throws: DomainError.self) { try AuctionSettlement.decline(offer, by: "ann", winner: "ann", now: start.addingTimeInterval(60)) }
+        let (declined, strike) = try AuctionSettlement.decline(offer, by: "ann", winner: "ann", now: start)
         #expect(declined.status == .declined && strike)
+        #expect(try AuctionSettlement.decline(offer, by: "ann", winner: "bo", now: start).strike == false)
     }
 }

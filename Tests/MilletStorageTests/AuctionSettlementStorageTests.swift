@@ -95,10 +95,16 @@ extension StorageConformanceTests {
             try await store.addEndpoint(receiver)
             let ids = try await fans(store, 2)
             let accounts = try await ids.asyncCompactMap { try await store.account(id: $0) }
-            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
-            let before = try await store.stock(skuId: skuId)
+            // Two lots of two SKUs (the runner-up may buy one unit of each).
+            let skuIds = try #require(try await store.product(slug: "millet-note-3")?.skus.prefix(2).map(\.id))
+            func units(_ keyPath: KeyPath<StockLevel, Int64>) async throws -> Int64 {
+                var total: Int64 = 0
+                for skuId in skuIds { total += try await store.stock(skuId: skuId).reduce(0) { $0 + $1[keyPath: keyPath] } }
+                return total
+            }
+            let (soldBefore, heldBefore) = (try await units(\.sold), try await units(\.held))
             // The fan wins two auctions and backs out of both: two strikes.
-            for _ in 0..<2 {
+            for skuId in skuIds {
                 let auction = try await lot(desk, skuId: skuId, reserve: nil)
                 _ = try await desk.bid(auctionId: auction.id, by: accounts[0], maximum: 20_000)
                 _ = try await desk.bid(auctionId: auction.id, by: accounts[1], maximum: 15_000)
@@ -118,9 +124,8 @@ extension StorageConformanceTests {
             // The brand's systems heard each offer and each sale, in the transactions that made them.
             let heard = try await store.deliveries(endpointId: receiver.id, limit: 20).map(\.event).sorted()
             #expect(heard == ["auction.offered", "auction.offered", "auction.offered", "auction.offered", "auction.sold", "auction.sold"])
-            let after = try await store.stock(skuId: skuId)
-            #expect(after.reduce(0) { $0 + $1.sold } == before.reduce(0) { $0 + $1.sold } + 2)
-            #expect(after.reduce(0) { $0 + $1.held } == before.reduce(0) { $0 + $1.held })
+            let (soldAfter, heldAfter) = (try await units(\.sold), try await units(\.held))
+            #expect(soldAfter == soldBefore + 2 && heldAfter == heldBefore)
             #expect(try await store.barredBidders(strikes: 2) == [ids[0]])
             // Two strikes: no more bids (the desk reads strikes again after a minute).
             clock.advance(by: 61)
@@ -135,6 +140,42 @@ extension StorageConformanceTests {
             let address = try ShippingAddress(name: "Bo Fan", line1: "2 Low Road", city: "York", postcode: "YO1 1AA", phone: "+44 1904 000000")
             let order = try await offers.order(auctionId: next.id, by: ids[1], address: address, shippingMethod: nil, language: "en")
             #expect(order.lines.map(\.skuId) == ["auction:\(next.id)"] && order.lines.map(\.warehouseId) == [""] && order.lines.map(\.unitPrice) == [10_000])
+        }
+    }
+}
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func aFanWinsOneUnitOfASKUAcrossLots(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (desk, offers) = settling(store)
+            let ids = try await fans(store, 2)
+            let accounts = try await ids.asyncCompactMap { try await store.account(id: $0) }
+            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
+            // Two lots of the same SKU close together; the first fan leads both.
+            let lots = [try await lot(desk, skuId: skuId, reserve: nil), try await lot(desk, skuId: skuId, reserve: nil)]
+            for auction in lots {
+                _ = try await desk.bid(auctionId: auction.id, by: accounts[1], maximum: 15_000)
+                _ = try await desk.bid(auctionId: auction.id, by: accounts[0], maximum: 20_000)
+            }
+            clock.advance(by: 3601)
+            _ = try await offers.settleDue()
+            // One lot is offered to the first fan; on the other she is passed over (no strike)
+            // and the second fan is offered it at his maximum.
+            let offered = try await lots.asyncCompactMap { try await offers.offers(auctionId: $0.id).first }
+            #expect(offered.map(\.accountId).sorted() == ids.sorted() && offered.allSatisfy { $0.round == 1 && $0.status == .open })
+            #expect(offered.first { $0.accountId == ids[1] }?.price == 15_000 && offered.first { $0.accountId == ids[0] }?.price == 15_250)
+            #expect(try await store.barredBidders(strikes: 1).isEmpty)
+            // While she holds it, she cannot bid on another lot of it; a lot of something else she can.
+            let third = try await lot(desk, skuId: skuId, reserve: nil)
+            await #expect(throws: DomainError.notEligible(code: "one_unit_per_account", message: "you have a unit of this product from another auction: one per fan")) {
+                _ = try await desk.bid(auctionId: third.id, by: accounts[0], maximum: 20_000)
+            }
+            let other = try await lot(desk, skuId: nil, reserve: nil)
+            _ = try await desk.bid(auctionId: other.id, by: accounts[0], maximum: 20_000)
+            // Once she lets it go, she may bid again.
+            let hers = try #require(offered.first { $0.accountId == ids[0] })
+            _ = try await offers.decline(auctionId: hers.auctionId, by: ids[0])
+            _ = try await desk.bid(auctionId: third.id, by: accounts[0], maximum: 20_000)
         }
     }
 }

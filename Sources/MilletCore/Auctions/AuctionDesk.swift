@@ -58,12 +58,16 @@ public struct AuctionDesk: Sendable {
     /// auction's last minutes cost one transaction per batch, not per bid. Refused with
     /// `notEligible(level_too_low)` below the auction's community level, and with the refusals
     /// of ``AuctionState/placing(_:in:)`` otherwise; a fan with two strikes
-    /// (``AuctionSettlement``) is refused with `notEligible(struck_out)`.
+    /// (``AuctionSettlement``) is refused with `notEligible(struck_out)`, and one offered or sold
+    /// a unit of the same SKU in another auction with `notEligible(one_unit_per_account)`.
     public func bid(auctionId: String, by account: Account, maximum: Int64) async throws -> (bid: AuctionBid, state: AuctionState, record: AuctionRecord) {
         let auction = try await terms(of: auctionId)
         guard (1...Auction.maxPrice).contains(maximum) else { throw DomainError.invalid(field: "maximum", "must be a positive amount in minor units, at most 10000000000") }
         if try await barred.contains(account.id, auctions: auctions, now: clock.now()) {
             throw DomainError.notEligible(code: "struck_out", message: "two auctions you won went unpaid: you can no longer bid")
+        }
+        if let skuId = auction.skuId, try await auctions.holdsUnit(accountId: account.id, skuId: skuId, excluding: auction.id) {
+            throw DomainError.notEligible(code: "one_unit_per_account", message: "you have a unit of this product from another auction: one per fan")
         }
         if auction.minLevel > 1 {
             let level = try await level(of: account.id)

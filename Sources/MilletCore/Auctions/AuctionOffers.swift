@@ -70,8 +70,8 @@ public struct AuctionOffers: Sendable {
     /// Declines the fan's open offer; the unit goes to the next bidder. A winner who declines
     /// gets a strike, as for not paying.
     public func decline(auctionId: String, by accountId: String) async throws -> AuctionOffer {
-        guard Identifier.isWellFormed(auctionId), try await auctions.auction(id: auctionId) != nil else { throw DomainError.notFound(what: "auction") }
-        let now = clock.now()
-        return try await auctions.declineOffer(auctionId: auctionId, now: now) { try AuctionSettlement.decline($0, by: accountId, now: now) }
+        guard Identifier.isWellFormed(auctionId), let record = try await auctions.auction(id: auctionId) else { throw DomainError.notFound(what: "auction") }
+        let now = clock.now(), winner = record.state.leaderAccountId
+        return try await auctions.declineOffer(auctionId: auctionId, now: now) { try AuctionSettlement.decline($0, by: accountId, winner: winner, now: now) }
     }
 }

@@ -53,6 +53,9 @@ public protocol AuctionRepository: Sendable {
     /// Answers the auction's latest offer with `decide` (which refuses unless it is the fan's and
     /// open) in one transaction: the offer as it decided, and a strike when it says so.
     func declineOffer(auctionId: String, now: Date, _ decide: @escaping @Sendable (AuctionOffer?) throws -> (offer: AuctionOffer, strike: Bool)) async throws -> AuctionOffer
+    /// Whether the fan was offered a unit of `skuId` in an auction other than `excluding` and has
+    /// not let it go (the offer is open, ordered or paid): one unit per account.
+    func holdsUnit(accountId: String, skuId: String, excluding auctionId: String) async throws -> Bool
     /// The accounts with at least `strikes` strikes.
     func barredBidders(strikes: Int) async throws -> Set<String>
 }

@@ -70,13 +70,18 @@ public struct SettlementFacts: Sendable {
     public let offers: [AuctionOffer]
     public let orderFate: OrderFate?
     public let barred: Set<String>
+    /// Fans offered (and not yet let go) or sold a unit of the same SKU in another auction: one
+    /// unit per account.
+    public let holdingOne: Set<String>
 
-    public init(record: AuctionRecord, bids: [AuctionBid], offers: [AuctionOffer], orderFate: OrderFate?, barred: Set<String>) {
+    public init(record: AuctionRecord, bids: [AuctionBid], offers: [AuctionOffer], orderFate: OrderFate?, barred: Set<String>,
+                holdingOne: Set<String> = []) {
         self.record = record
         self.bids = bids
         self.offers = offers
         self.orderFate = orderFate
         self.barred = barred
+        self.holdingOne = holdingOne
     }
 }
 
@@ -109,6 +114,8 @@ public struct SettlementStep: Sendable {
 ///   second-chance window; bidders with two strikes are passed over.
 /// - A winner who lets the offer lapse or declines it, and anyone who orders and does not pay,
 ///   gets a strike; a second-chance offer may be let go without one.
+/// - One unit per account: a fan offered or sold a unit of the same SKU in another auction is
+///   passed over, the winner too (without a strike).
 /// - When no bidder is left the auction is unsold and its unit goes back to stock.
 public enum AuctionSettlement {
     /// The step at `now`; `nil` while the auction runs or when there is nothing to do yet.
@@ -133,7 +140,7 @@ public enum AuctionSettlement {
                 return step
             case .open, .ordered:
                 // Expired unordered, or ordered and cancelled unpaid.
-                if current.round == 1 || current.status == .ordered { step.strikes = [current.accountId] }
+                if current.accountId == state.leaderAccountId || current.status == .ordered { step.strikes = [current.accountId] }
                 current.status = .lapsed
                 step.offers = [current]
             case .lapsed, .declined:
@@ -143,25 +150,29 @@ public enum AuctionSettlement {
         let offered = Set(facts.offers.map(\.accountId))
         if facts.offers.isEmpty {
             guard let leader = state.leaderAccountId, state.reserveMet(in: auction) else { return unsold(step, auction) }
-            let offer = AuctionOffer(auctionId: auction.id, round: 1, accountId: leader, price: state.price, offeredAt: now,
-                                     expiresAt: max(now, state.endsAt.addingTimeInterval(auction.paymentWindow)), status: .open, orderId: nil)
-            return offering(offer, of: auction, step)
+            if !facts.holdingOne.contains(leader) {
+                let offer = AuctionOffer(auctionId: auction.id, round: 1, accountId: leader, price: state.price, offeredAt: now,
+                                         expiresAt: max(now, state.endsAt.addingTimeInterval(auction.paymentWindow)), status: .open, orderId: nil)
+                return offering(offer, of: auction, state: state, step)
+            }
         }
-        let lastPrice = facts.offers.last!.price
+        // Down the bidders: the winner did not take it, or holds a unit of this SKU already.
+        let lastPrice = facts.offers.last?.price ?? state.price
         guard let next = ranking(facts.bids).first(where: { bidder in
-            !offered.contains(bidder.accountId) && !facts.barred.contains(bidder.accountId) && auction.reserveMet(byMaximum: bidder.maximum)
+            !offered.contains(bidder.accountId) && !facts.barred.contains(bidder.accountId) && !facts.holdingOne.contains(bidder.accountId)
+                && auction.reserveMet(byMaximum: bidder.maximum)
         }) else { return unsold(step, auction) }
         let offer = AuctionOffer(auctionId: auction.id, round: facts.offers.count + 1, accountId: next.accountId, price: min(next.maximum, lastPrice),
                                  offeredAt: now, expiresAt: now.addingTimeInterval(auction.secondChanceWindow), status: .open, orderId: nil)
-        return offering(offer, of: auction, step)
+        return offering(offer, of: auction, state: state, step)
     }
 
-    private static func offering(_ offer: AuctionOffer, of auction: Auction, _ step: SettlementStep) -> SettlementStep {
+    private static func offering(_ offer: AuctionOffer, of auction: Auction, state: AuctionState, _ step: SettlementStep) -> SettlementStep {
         var step = step
         step.offers.append(offer)
         step.nextCheck = offer.expiresAt
         step.notice = Notice(
-            accountId: offer.accountId, kind: offer.round == 1 ? .auctionWon : .auctionSecondChance, subjectId: auction.id,
+            accountId: offer.accountId, kind: offer.accountId == state.leaderAccountId ? .auctionWon : .auctionSecondChance, subjectId: auction.id,
             key: "auction_offer:\(auction.id):\(offer.round)",
             params: ["auction": auction.title, "price": Money(minorUnits: offer.price, currency: auction.currency).plain,
                      "deadline": MessageCourier.when(offer.expiresAt), "market": auction.marketCode],
@@ -188,12 +199,12 @@ public enum AuctionSettlement {
             .map { ($0.key, $0.value.maximum) }
     }
 
-    /// The fan's answer to their open offer: `declined`, with a strike for a winner who backs
-    /// out; refused unless the offer is theirs and open.
-    public static func decline(_ offer: AuctionOffer?, by accountId: String, now: Date) throws -> (offer: AuctionOffer, strike: Bool) {
+    /// The fan's answer to their open offer: `declined`, with a strike for the auction's winner
+    /// (`winner`) backing out; refused unless the offer is theirs and open.
+    public static func decline(_ offer: AuctionOffer?, by accountId: String, winner: String?, now: Date) throws -> (offer: AuctionOffer, strike: Bool) {
         var offer = try openOffer(offer, for: accountId, now: now)
         offer.status = .declined
-        return (offer, offer.round == 1)
+        return (offer, offer.accountId == winner)
     }
 
     /// The fan's open offer, or `not_found` (no offer of theirs) / `conflict(offer_closed)`.

@@ -186,7 +186,7 @@ struct AuctionPages {
             values["standing"] = t[key] ?? key
         }
         if let viewer, let offer = try await offers.offers(auctionId: id).last(where: { $0.accountId == viewer.id }) {
-            values["offer"] = offerValues(offer, form: offerForm, chrome: chrome, money: money)
+            values["offer"] = offerValues(offer, won: offer.accountId == record.state.leaderAccountId, form: offerForm, chrome: chrome, money: money)
         }
         if let error {
             var refusal = PageKit.refusal(error, strings: t)
@@ -204,11 +204,11 @@ struct AuctionPages {
 
     /// The fan's offer: open, with the address form that orders it; ordered, with its order; or
     /// how it ended.
-    private func offerValues(_ offer: AuctionOffer, form: OfferForm?, chrome: PageChrome, money: (Int64) -> String) -> [String: Any] {
+    private func offerValues(_ offer: AuctionOffer, won: Bool, form: OfferForm?, chrome: PageChrome, money: (Int64) -> String) -> [String: Any] {
         let t = pages.strings(chrome.preferences.language)
         let open = offer.isOpen(at: clock.now())
         var values: [String: Any] = [
-            "price": money(offer.price), "deadline": chrome.format.dateTime(offer.expiresAt), "open": open, "secondChance": offer.round > 1,
+            "price": money(offer.price), "deadline": chrome.format.dateTime(offer.expiresAt), "open": open, "secondChance": !won,
             "status": open || offer.status != .open ? offer.status.rawValue : "lapsed",
             "ordered": offer.status == .ordered, "orderId": offer.orderId ?? "",
         ]

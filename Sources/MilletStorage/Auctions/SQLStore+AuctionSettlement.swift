@@ -29,7 +29,9 @@ extension SQLStore {
                 fate = try await Self.fate(db: db, orderId: orderId)
             }
             let barred = try await Self.barred(db: db, strikes: AuctionSettlement.strikesToBar)
-            guard let step = decide(SettlementFacts(record: record, bids: bids, offers: offers, orderFate: fate, barred: barred)) else {
+            var holdingOne: Set<String> = []
+            if let skuId = record.auction.skuId { holdingOne = try await Self.holdingUnits(db: db, skuId: skuId, excluding: auctionId, accountId: nil) }
+            guard let step = decide(SettlementFacts(record: record, bids: bids, offers: offers, orderFate: fate, barred: barred, holdingOne: holdingOne)) else {
                 // Nothing due: look again when the current offer expires (a paid or cancelled
                 // order brings that forward), or shortly if the deadline sweep has not yet
                 // cancelled an expired offer's order.
@@ -98,6 +100,20 @@ extension SQLStore {
             try await db.raw("UPDATE auctions SET settle_at = \(bind: now.millis) WHERE id = \(bind: auctionId)").run()
             return offer
         }
+    }
+
+    public func holdsUnit(accountId: String, skuId: String, excluding auctionId: String) async throws -> Bool {
+        try await read { db in try await !Self.holdingUnits(db: db, skuId: skuId, excluding: auctionId, accountId: accountId).isEmpty }
+    }
+
+    /// The fans (or the one fan) with an open, ordered or paid offer of `skuId` in other auctions.
+    private static func holdingUnits(db: any SQLDatabase, skuId: String, excluding auctionId: String, accountId: String?) async throws -> Set<String> {
+        let held = [OfferStatus.open, .ordered, .paid].map { SQLQueryString("\(bind: $0.rawValue)") }
+        return Set(try await db.raw("""
+            SELECT DISTINCT o.account_id FROM auction_offers o JOIN auctions a ON a.id = o.auction_id
+            WHERE a.sku_id = \(bind: skuId) AND a.id <> \(bind: auctionId) AND o.status IN (\(held.joined(separator: ", ")))
+                AND (o.account_id = \(bind: accountId) OR \(bind: accountId == nil ? 1 : 0) = 1)
+            """).all().map { try $0.string("account_id") })
     }
 
     public func barredBidders(strikes: Int) async throws -> Set<String> {
