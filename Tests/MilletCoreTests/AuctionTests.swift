@@ -150,8 +150,8 @@ struct AuctionTests {
         // Ties go to the earlier bid; a bidder counts with their highest maximum.
         #expect(AuctionSettlement.ranking(bidding.accepted).map(\.accountId) == ["ann", "bo", "cy", "di", "ed"])
         let end = bidding.state.endsAt
-        #expect(AuctionSettlement.next(facts(bidding), now: end.addingTimeInterval(-1)) == nil)
-        let won = try #require(AuctionSettlement.next(facts(bidding), now: end))
+        #expect(AuctionSettlement.next(facts(bidding), now: end.addingTimeInterval(AuctionSettlement.grace - 1)) == nil)
+        let won = try #require(AuctionSettlement.next(facts(bidding), now: end.addingTimeInterval(AuctionSettlement.grace)))
         let first = try #require(won.offers.first)
         #expect(first.accountId == "ann" && first.price == bidding.state.price && first.expiresAt == end.addingTimeInterval(48 * 3600))
         #expect(won.notice?.kind == .auctionWon && won.notice?.params["price"] == Money(minorUnits: 24_250, currency: "GBP").plain && bidding.state.price == 24_250)
@@ -166,6 +166,14 @@ struct AuctionTests {
         #expect(second.strikes == ["ann"] && second.offers.map(\.status) == [.lapsed, .open])
         #expect(second.offers[1].accountId == "bo" && second.offers[1].price == 24_000 && second.offers[1].round == 2)
         #expect(second.offers[1].expiresAt == later.addingTimeInterval(24 * 3600) && second.notice?.kind == .auctionSecondChance)
+        // Cancelled by staff before payment: not the fan's doing, no strike.
+        #expect(try #require(AuctionSettlement.next(facts(bidding, offers: [ordered], fate: .cancelledByBrand), now: later)).strikes.isEmpty)
+        // A winner with two strikes is passed over; a first look long after the close still
+        // leaves the winner a second chance's window.
+        let skipped = try #require(AuctionSettlement.next(facts(bidding, barred: ["ann"]), now: end.addingTimeInterval(AuctionSettlement.grace)))
+        #expect(skipped.offers.map(\.accountId) == ["bo"] && skipped.offers[0].isWin == false)
+        let late = end.addingTimeInterval(72 * 3600)
+        #expect(try #require(AuctionSettlement.next(facts(bidding), now: late)).offers[0].expiresAt == late.addingTimeInterval(24 * 3600))
         let passed = try #require(AuctionSettlement.next(facts(bidding, offers: [ordered], fate: .cancelledUnpaid, barred: ["bo"]), now: later))
         #expect(passed.offers[1].accountId == "cy" && passed.offers[1].price == 22_000)
         // A second chance let go earns no strike; paid sells; below the reserve nobody is offered.
@@ -177,15 +185,15 @@ struct AuctionTests {
         paid.status = .ordered
         #expect(AuctionSettlement.next(facts(bidding, offers: [second.offers[0], third.offers[0], paid], fate: .paid), now: later)?.outcome == .sold)
         let declined = [second.offers[0], third.offers[0], AuctionOffer(auctionId: "lot-1", round: 3, accountId: "cy", price: 22_000, offeredAt: later,
-                                                                          expiresAt: later, status: .declined, orderId: nil),
-                        AuctionOffer(auctionId: "lot-1", round: 4, accountId: "di", price: 22_000, offeredAt: later, expiresAt: later, status: .declined, orderId: nil)]
+                                                                          expiresAt: later, status: .declined, orderId: nil, isWin: false),
+                        AuctionOffer(auctionId: "lot-1", round: 4, accountId: "di", price: 22_000, offeredAt: later, expiresAt: later, status: .declined, orderId: nil, isWin: false)]
         // ed's 15,000 reaches the reserve exactly.
         #expect(AuctionSettlement.next(facts(bidding, offers: declined), now: later)?.offers.last?.accountId == "ed")
         let none = try #require(AuctionSettlement.next(facts(bidding, offers: declined, barred: ["ed"]), now: later))
         #expect(none.outcome == .unsold && none.nextCheck == nil && none.notice == nil)
         // One unit per account: a winner holding a unit of this SKU from another auction is passed
         // over without a strike, and the next bidder is offered it at their maximum.
-        let passedOver = try #require(AuctionSettlement.next(facts(bidding, holdingOne: ["ann"]), now: end))
+        let passedOver = try #require(AuctionSettlement.next(facts(bidding, holdingOne: ["ann"]), now: end.addingTimeInterval(AuctionSettlement.grace)))
         #expect(passedOver.offers.map(\.accountId) == ["bo"] && passedOver.offers[0].price == 24_000 && passedOver.offers[0].round == 1)
         #expect(passedOver.strikes.isEmpty && passedOver.notice?.kind == .auctionSecondChance)
         // bo lets it lapse: no strike, he was not the winner.
@@ -194,17 +202,19 @@ struct AuctionTests {
 
     @Test func noBidsOrAReserveNotMetIsUnsoldAndOnlyTheOffereeMayAnswer() throws {
         let empty = Bidding(try auction())
-        #expect(AuctionSettlement.next(facts(empty), now: empty.state.endsAt)?.outcome == .unsold)
+        #expect(AuctionSettlement.next(facts(empty), now: empty.state.endsAt.addingTimeInterval(9))?.outcome == .unsold)
         var short = Bidding(try auction(reserve: 50_000))
         _ = try short.bid("ann", 40_000, at: start.addingTimeInterval(1))
-        #expect(AuctionSettlement.next(facts(short), now: short.state.endsAt)?.outcome == .unsold)
+        #expect(AuctionSettlement.next(facts(short), now: short.state.endsAt.addingTimeInterval(9))?.outcome == .unsold)
         let offer = AuctionOffer(auctionId: "lot-1", round: 1, accountId: "ann", price: 10_000, offeredAt: start, expiresAt: start.addingTimeInterval(60),
-                                 status: .open, orderId: nil)
-        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(offer, by: "bo", winner: "ann", now: start) }
-        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(nil, by: "ann", winner: "ann", now: start) }
-        #expect(throws: DomainError.self) { try AuctionSettlement.decline(offer, by: "ann", winner: "ann", now: start.addingTimeInterval(60)) }
-        let (declined, strike) = try AuctionSettlement.decline(offer, by: "ann", winner: "ann", now: start)
+                                 status: .open, orderId: nil, isWin: true)
+        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(offer, by: "bo", now: start) }
+        #expect(throws: DomainError.notFound(what: "offer")) { try AuctionSettlement.decline(nil, by: "ann", now: start) }
+        #expect(throws: DomainError.self) { try AuctionSettlement.decline(offer, by: "ann", now: start.addingTimeInterval(60)) }
+        let (declined, strike) = try AuctionSettlement.decline(offer, by: "ann", now: start)
         #expect(declined.status == .declined && strike)
-        #expect(try AuctionSettlement.decline(offer, by: "ann", winner: "bo", now: start).strike == false)
+        let secondChance = AuctionOffer(auctionId: "lot-1", round: 2, accountId: "ann", price: 10_000, offeredAt: start,
+                                        expiresAt: start.addingTimeInterval(60), status: .open, orderId: nil, isWin: false)
+        #expect(try AuctionSettlement.decline(secondChance, by: "ann", now: start).strike == false)
     }
 }

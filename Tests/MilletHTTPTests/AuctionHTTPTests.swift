@@ -203,7 +203,7 @@ struct AuctionHTTPTests: HTTPHarness {
                     #expect($0.status == .created)
                 }
             }
-            clock.advance(by: 601)
+            clock.advance(by: 606)
             try await services.auctionOffers.settleDue()
             func auction(as token: String) async throws -> [String: Any] {
                 try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get, headers: bearer(token)) { try decode($0) }
@@ -214,7 +214,8 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(try await auction(as: ravi)["offer"] == nil)
             // The winner's page offers the unit with an address form; a bad address keeps what they typed.
             let page = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: fan)) { String(buffer: $0.body) }
-            #expect(page.contains("id=\"offer-form\"") && page.contains("id=\"offer-price\""))
+            #expect(page.contains("id=\"offer-form\"") && page.contains("id=\"offer-price\"") && page.contains("id=\"offer-total\"")
+                    && page.contains("decline-understood"))
             let address = ["name": "Ada Fan", "line1": "1 High Street", "city": "Leeds", "postcode": "LS1 1AA", "phone": "+44 113 496 0000"]
             let refused = try await client.execute(uri: "/auctions/\(id)/offer", method: .post, headers: pageHeaders(session: fan),
                                                    body: form(address.merging(["phone": "call me"]) { $1 })) { ($0.status, String(buffer: $0.body)) }
@@ -225,7 +226,7 @@ struct AuctionHTTPTests: HTTPHarness {
             }
             let orderId = String(location.dropFirst("/orders/".count))
             let order = try await services.orderDesk.order(id: orderId, viewer: try #require(try await services.accounts.account(email: "fan@millet.test")))
-            #expect(location.hasPrefix("/orders/") && order.lines.map(\.unitPrice) == [20_250] && order.paymentDeadline == clock.now().addingTimeInterval(24 * 3600 - 1))
+            #expect(location.hasPrefix("/orders/") && order.lines.map(\.unitPrice) == [20_250] && order.paymentDeadline == clock.now().addingTimeInterval(24 * 3600 - 6))
             // Asked again through the API, the same order; others have no offer to answer.
             let body = json(["shippingAddress": address])
             try await client.execute(uri: "/api/v1/auctions/\(id)/offer/order", method: .post, headers: bearer(fan), body: body) { response in
@@ -244,7 +245,7 @@ struct AuctionHTTPTests: HTTPHarness {
             let second = try #require(try await auction(as: ravi)["offer"] as? [String: Any])
             #expect(second["round"] as? Int == 2 && second["price"] as? Int == 20_000 && second["status"] as? String == "open")
             let ravisPage = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: ravi)) { String(buffer: $0.body) }
-            #expect(ravisPage.contains("id=\"decline-form\"") && !ravisPage.contains("strike"))
+            #expect(ravisPage.contains("id=\"decline-form\"") && !ravisPage.contains("decline-understood"))
             try await client.execute(uri: "/auctions/\(id)/offer/decline", method: .post, headers: pageHeaders(session: ravi), body: form([:])) {
                 #expect($0.status == .seeOther)
             }

@@ -8,7 +8,7 @@ import Testing
 /// takes it.
 extension StorageConformanceTests {
     func settling(_ store: SQLStore) -> (desk: AuctionDesk, offers: AuctionOffers) {
-        (AuctionDesk(auctions: store, markets: store, clock: clock) { _ in 1 },
+        (AuctionDesk(auctions: store, markets: store, clock: clock) { _ in Standing(Contributions(acknowledged: 10)) },
          AuctionOffers(auctions: store, catalog: store, markets: store, delivery: DeliveryOptions(methods: store, clock: clock), clock: clock))
     }
 
@@ -37,16 +37,16 @@ extension StorageConformanceTests {
             for (account, maximum) in zip(accounts, [30_000, 25_000, 20_000, 12_000] as [Int64]).reversed() {
                 _ = try await desk.bid(auctionId: auction.id, by: account, maximum: maximum)
             }
-            #expect(try await offers.settleDue().isEmpty)
-            clock.advance(by: 3601)
+            #expect(try await offers.settleDue().steps.isEmpty)
+            clock.advance(by: 3606)
             // The winner is offered the unit at the final price, to pay within 48 hours of the close.
-            let won = try #require(try await offers.settleDue().first)
+            let won = try #require(try await offers.settleDue().steps.first)
             #expect(won.outcome == .offering && won.offers.count == 1)
             let first = try #require(try await offers.offers(auctionId: auction.id).first)
             #expect(first.accountId == ids[0] && first.price == 25_500 && first.round == 1 && first.status == .open)
             #expect(first.expiresAt == auction.scheduledEnd.addingTimeInterval(48 * 3600))
             #expect(try await store.notices(accountId: ids[0], limit: 10).map(\.notice.kind) == [.auctionWon])
-            #expect(try await offers.settleDue().isEmpty)
+            #expect(try await offers.settleDue().steps.isEmpty)
             // Only the winner may order it; they do, at the offer's price and deadline, on the held unit.
             let address = try ShippingAddress(name: "Ada Fan", line1: "1 High Street", city: "Leeds", postcode: "LS1 1AA", phone: "+44 113 496 0000")
             await #expect(throws: DomainError.notFound(what: "offer")) {
@@ -77,13 +77,13 @@ extension StorageConformanceTests {
             all = try await offers.offers(auctionId: auction.id)
             #expect(all.map(\.accountId) == Array(ids[0...2]) && all[2].price == 20_000 && all[2].status == .open)
             clock.advance(by: 24 * 3600)
-            let last = try #require(try await offers.settleDue().first)
+            let last = try #require(try await offers.settleDue().steps.first)
             #expect(last.outcome == .unsold && last.strikes.isEmpty)
             #expect(try await offers.offers(auctionId: auction.id).map(\.status) == [.lapsed, .declined, .lapsed])
             #expect(try await store.auction(id: auction.id)?.outcome == .unsold)
             #expect(try await heldUnits(store, skuId) == heldBefore)
             #expect(try await store.barredBidders(strikes: 1) == [ids[0]])
-            #expect(try await offers.settleDue().isEmpty)
+            #expect(try await offers.settleDue().steps.isEmpty)
         }
     }
 
@@ -108,7 +108,7 @@ extension StorageConformanceTests {
                 let auction = try await lot(desk, skuId: skuId, reserve: nil)
                 _ = try await desk.bid(auctionId: auction.id, by: accounts[0], maximum: 20_000)
                 _ = try await desk.bid(auctionId: auction.id, by: accounts[1], maximum: 15_000)
-                clock.advance(by: 3601)
+                clock.advance(by: 3606)
                 _ = try await offers.settleDue()
                 #expect(try await offers.decline(auctionId: auction.id, by: ids[0]).status == .declined)
                 _ = try await offers.settleDue()
@@ -117,7 +117,7 @@ extension StorageConformanceTests {
                 let order = try await offers.order(auctionId: auction.id, by: ids[1], address: address, shippingMethod: nil, language: "en")
                 #expect(order.lines.map(\.unitPrice) == [15_000])
                 _ = try await pay(store, order)
-                #expect(try await offers.settleDue().map(\.outcome) == [.sold])
+                #expect(try await offers.settleDue().steps.map(\.outcome) == [.sold])
                 #expect(try await store.auction(id: auction.id)?.outcome == .sold)
                 #expect(try await offers.offers(auctionId: auction.id).map(\.status) == [.declined, .paid])
             }
@@ -135,7 +135,7 @@ extension StorageConformanceTests {
             }
             _ = try await desk.bid(auctionId: next.id, by: accounts[1], maximum: 20_000)
             // A lot outside the catalogue holds no stock and sells on a line of its own.
-            clock.advance(by: 3601)
+            clock.advance(by: 3606)
             _ = try await offers.settleDue()
             let address = try ShippingAddress(name: "Bo Fan", line1: "2 Low Road", city: "York", postcode: "YO1 1AA", phone: "+44 1904 000000")
             let order = try await offers.order(auctionId: next.id, by: ids[1], address: address, shippingMethod: nil, language: "en")
@@ -157,7 +157,7 @@ extension StorageConformanceTests {
                 _ = try await desk.bid(auctionId: auction.id, by: accounts[1], maximum: 15_000)
                 _ = try await desk.bid(auctionId: auction.id, by: accounts[0], maximum: 20_000)
             }
-            clock.advance(by: 3601)
+            clock.advance(by: 3606)
             _ = try await offers.settleDue()
             // One lot is offered to the first fan; on the other she is passed over (no strike)
             // and the second fan is offered it at his maximum.
@@ -176,6 +176,16 @@ extension StorageConformanceTests {
             let hers = try #require(offered.first { $0.accountId == ids[0] })
             _ = try await offers.decline(auctionId: hers.auctionId, by: ids[0])
             _ = try await desk.bid(auctionId: third.id, by: accounts[0], maximum: 20_000)
+            // Staff cancel the second fan's order (a bad address): the unit moves on, no strike.
+            let his = try #require(offered.first { $0.accountId == ids[1] })
+            let address = try ShippingAddress(name: "Bo Fan", line1: "2 Low Road", city: "York", postcode: "YO1 1AA", phone: "+44 1904 000000")
+            let order = try await offers.order(auctionId: his.auctionId, by: ids[1], address: address, shippingMethod: nil, language: nil)
+            _ = try await store.desk(clock).apply(staffEvent: "cancel", orderId: order.id, serials: [], note: "address does not exist", staffId: "s1")
+            _ = try await offers.settleDue()
+            // (She, who let hers go, is next on that lot; her strike is her own decline's.)
+            let after = try await offers.offers(auctionId: his.auctionId)
+            #expect(after.map(\.status) == [.lapsed, .open] && after[1].accountId == ids[0])
+            #expect(try await store.barredBidders(strikes: 1) == [ids[0]])
         }
     }
 }

@@ -69,10 +69,19 @@ public struct Auction: Hashable, Sendable {
     public let paymentWindow: TimeInterval
     /// How long each second-chance offer stays open.
     public let secondChanceWindow: TimeInterval
+    public let format: AuctionFormat
+    /// What each sealed bid of a lowest-unique-bid auction costs in community points.
+    public let pointsPerBid: Int
+    /// How many amounts one fan may bid in a lowest-unique-bid auction.
+    public let maxBidsPerFan: Int
 
     public init(id: String, title: String, skuId: String?, marketCode: String, currency: String, startPrice: Int64, reservePrice: Int64?,
                 increments: IncrementTable, startsAt: Date, scheduledEnd: Date, extensionWindow: TimeInterval, extensionCap: TimeInterval,
-                minLevel: Int, createdAt: Date, createdBy: String, paymentWindow: TimeInterval = 48 * 3600, secondChanceWindow: TimeInterval = 24 * 3600) {
+                minLevel: Int, createdAt: Date, createdBy: String, paymentWindow: TimeInterval = 48 * 3600, secondChanceWindow: TimeInterval = 24 * 3600,
+                format: AuctionFormat = .english, pointsPerBid: Int = 0, maxBidsPerFan: Int = 0) {
+        self.format = format
+        self.pointsPerBid = pointsPerBid
+        self.maxBidsPerFan = maxBidsPerFan
         self.paymentWindow = paymentWindow
         self.secondChanceWindow = secondChanceWindow
         self.id = id
@@ -124,11 +133,19 @@ public struct AuctionPlan: Sendable {
     public var minLevel: Int
     public var paymentWindow: TimeInterval
     public var secondChanceWindow: TimeInterval
+    public var format: AuctionFormat
+    public var pointsPerBid: Int
+    public var maxBidsPerFan: Int
 
+    /// An English auction by default; for a lowest-unique-bid one `startPrice` is the highest
+    /// amount a fan may bid, and there is no reserve and no extension.
     public init(title: String, skuId: String?, marketCode: String, currency: String, startPrice: Int64, reservePrice: Int64?,
                 increments: IncrementTable = .standard, startsAt: Date, endsAt: Date, extensionWindow: TimeInterval = 300,
                 extensionCap: TimeInterval = 3600, minLevel: Int = 1, paymentWindow: TimeInterval = 48 * 3600,
-                secondChanceWindow: TimeInterval = 24 * 3600) {
+                secondChanceWindow: TimeInterval = 24 * 3600, format: AuctionFormat = .english, pointsPerBid: Int = 0, maxBidsPerFan: Int = 0) {
+        self.format = format
+        self.pointsPerBid = pointsPerBid
+        self.maxBidsPerFan = maxBidsPerFan
         self.paymentWindow = paymentWindow
         self.secondChanceWindow = secondChanceWindow
         self.title = title
@@ -161,10 +178,17 @@ public struct AuctionPlan: Sendable {
         check.require((1...Standing.levels.count).contains(minLevel), "minLevel", "must be a community level from 1 to \(Standing.levels.count)")
         check.require((3600...7 * 86_400).contains(paymentWindow), "paymentHours", "must be 1 to 168 hours")
         check.require((3600...72 * 3600).contains(secondChanceWindow), "secondChanceHours", "must be 1 to 72 hours")
+        let unique = format == .lowestUnique
+        if unique {
+            check.require(reservePrice == nil, "reservePrice", "a lowest-unique-bid auction has none: its winner pays the amount they bid")
+            check.require((1...1_000).contains(pointsPerBid), "pointsPerBid", "must be 1 to 1000 community points")
+            check.require((1...100).contains(maxBidsPerFan), "maxBidsPerFan", "must be 1 to 100")
+        }
         try check.check()
         return Auction(id: id, title: title, skuId: skuId, marketCode: marketCode, currency: currency, startPrice: startPrice,
                        reservePrice: reservePrice, increments: increments, startsAt: startsAt, scheduledEnd: endsAt,
-                       extensionWindow: extensionWindow, extensionCap: extensionCap, minLevel: minLevel, createdAt: now, createdBy: actor,
-                       paymentWindow: paymentWindow, secondChanceWindow: secondChanceWindow)
+                       extensionWindow: unique ? 0 : extensionWindow, extensionCap: unique ? 0 : extensionCap, minLevel: minLevel, createdAt: now, createdBy: actor,
+                       paymentWindow: paymentWindow, secondChanceWindow: secondChanceWindow, format: format,
+                       pointsPerBid: unique ? pointsPerBid : 0, maxBidsPerFan: unique ? maxBidsPerFan : 0)
     }
 }

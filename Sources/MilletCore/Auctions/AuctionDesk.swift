@@ -6,8 +6,8 @@ public struct AuctionDesk: Sendable {
     private let auctions: any AuctionRepository
     private let markets: any MarketRepository
     private let clock: any MilletClock
-    /// A fan's community level (``Standing/level``).
-    private let levelOf: @Sendable (String) async throws -> Int
+    /// A fan's community standing: their level, and the points sealed bids are paid with.
+    private let standingOf: @Sendable (String) async throws -> Standing
     private let writers = BidWriters()
     /// Fans with two strikes, read again each minute.
     private let barred = BarredBidders()
@@ -18,11 +18,11 @@ public struct AuctionDesk: Sendable {
     private let levels = BoundedCache<String, (level: Int, readAt: Date)>(limit: 100_000)
 
     public init(auctions: any AuctionRepository, markets: any MarketRepository, clock: any MilletClock,
-                levelOf: @escaping @Sendable (String) async throws -> Int) {
+                standingOf: @escaping @Sendable (String) async throws -> Standing) {
         self.auctions = auctions
         self.markets = markets
         self.clock = clock
-        self.levelOf = levelOf
+        self.standingOf = standingOf
     }
 
     /// Schedules an auction in the market's currency. A currency without two decimals takes no
@@ -62,7 +62,19 @@ public struct AuctionDesk: Sendable {
     /// a unit of the same SKU in another auction with `notEligible(one_unit_per_account)`.
     public func bid(auctionId: String, by account: Account, maximum: Int64) async throws -> (bid: AuctionBid, state: AuctionState, record: AuctionRecord) {
         let auction = try await terms(of: auctionId)
+        guard auction.format == .english else {
+            throw DomainError.conflict(code: "sealed_bids_only", message: "this auction takes sealed amounts (unique-bids), not maxima")
+        }
         guard (1...Auction.maxPrice).contains(maximum) else { throw DomainError.invalid(field: "maximum", "must be a positive amount in minor units, at most 10000000000") }
+        try await checkEligible(account, for: auction)
+        let request = BidRequest(accountId: account.id, maximum: maximum)
+        let (bid, state) = try await writers.writer(for: auction, auctions: auctions, clock: clock).write(request).get()
+        return (bid, state, AuctionRecord(auction: auction, state: state))
+    }
+
+    /// Refuses a fan with two strikes, one holding a unit of the auction's SKU from another
+    /// auction, or one below the auction's community level.
+    private func checkEligible(_ account: Account, for auction: Auction) async throws {
         if try await barred.contains(account.id, auctions: auctions, now: clock.now()) {
             throw DomainError.notEligible(code: "struck_out", message: "two auctions you won went unpaid: you can no longer bid")
         }
@@ -75,9 +87,45 @@ public struct AuctionDesk: Sendable {
                 throw DomainError.notEligible(code: "level_too_low", message: "bidding takes community level \(auction.minLevel); you are at level \(level)")
             }
         }
-        let request = BidRequest(accountId: account.id, maximum: maximum)
-        let (bid, state) = try await writers.writer(for: auction, auctions: auctions, clock: clock).write(request).get()
-        return (bid, state, AuctionRecord(auction: auction, state: state))
+    }
+
+    /// Places a sealed amount in a lowest-unique-bid auction, paid for with the auction's points
+    /// per bid from the fan's community points (those earned less those spent), in one
+    /// transaction; durable when it answers. Refused before the start or from the end
+    /// (`auction_not_open`, `auction_closed`), outside 1 to the auction's highest amount, for an
+    /// amount the fan bid already, beyond the bids per fan, without the points, and as
+    /// ``bid(auctionId:by:maximum:)`` refuses the ineligible.
+    public func bidUnique(auctionId: String, by account: Account, amount: Int64) async throws -> (bid: UniqueBid, pointsLeft: Int, yourBids: [UniqueBid]) {
+        let auction = try await terms(of: auctionId)
+        guard auction.format == .lowestUnique else {
+            throw DomainError.conflict(code: "maxima_only", message: "this auction takes maxima (bids), not sealed amounts")
+        }
+        guard (1...auction.startPrice).contains(amount) else {
+            throw DomainError.invalid(field: "amount", "must be from 1 to \(auction.startPrice) minor units")
+        }
+        let now = clock.now()
+        guard now >= auction.startsAt else { throw DomainError.conflict(code: "auction_not_open", message: "the auction has not started") }
+        guard now < auction.scheduledEnd else { throw DomainError.conflict(code: "auction_closed", message: "the auction has ended") }
+        try await checkEligible(account, for: auction)
+        let earned = try await standingOf(account.id).points
+        let bid = UniqueBid(id: Identifier.make(), auctionId: auction.id, accountId: account.id, amount: amount,
+                            placedAt: Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded() / 1000))
+        let (left, yours) = try await auctions.placeUniqueBid(bid, in: auction, earnedPoints: earned)
+        return (bid, left, yours)
+    }
+
+    /// The fan's sealed amounts in the auction, and their community points left to bid with.
+    public func uniqueBids(auctionId: String, of accountId: String) async throws -> (bids: [UniqueBid], pointsLeft: Int) {
+        let earned = try await standingOf(accountId).points
+        let bids = try await auctions.uniqueBids(auctionId: auctionId, accountId: accountId)
+        return (bids, earned - (try await auctions.pointsSpent(accountId: accountId)))
+    }
+
+    /// The result of a closed lowest-unique-bid auction, for anyone to check; `nil` while it runs
+    /// (its bids are sealed) or for an English auction.
+    public func uniqueResult(_ record: AuctionRecord) async throws -> LowestUniqueResult? {
+        guard record.auction.format == .lowestUnique, record.state.isClosed(at: clock.now()) else { return nil }
+        return LowestUniqueResult(try await auctions.uniqueBids(auctionId: record.auction.id, accountId: nil))
     }
 
     private func terms(of auctionId: String) async throws -> Auction {
@@ -91,7 +139,7 @@ public struct AuctionDesk: Sendable {
     private func level(of accountId: String) async throws -> Int {
         let now = clock.now()
         if let known = levels[accountId], now.timeIntervalSince(known.readAt) < 60, known.readAt <= now { return known.level }
-        let level = try await levelOf(accountId)
+        let level = try await standingOf(accountId).level
         levels.store((level, now), for: accountId)
         return level
     }

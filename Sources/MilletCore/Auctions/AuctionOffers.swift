@@ -19,15 +19,20 @@ public struct AuctionOffers: Sendable {
     }
 
     /// Takes the due step of every closed auction, each in its own transaction; answers the steps
-    /// taken.
+    /// taken and the auctions whose step failed (each put off a minute, the others go on).
     @discardableResult
-    public func settleDue() async throws -> [SettlementStep] {
+    public func settleDue() async throws -> (steps: [SettlementStep], failed: [(auctionId: String, error: any Error)]) {
         let now = clock.now()
-        var steps: [SettlementStep] = []
+        var steps: [SettlementStep] = [], failed: [(String, any Error)] = []
         for id in try await auctions.auctionsToSettle(now: now, limit: 100) {
-            if let step = try await auctions.settle(auctionId: id, now: now, { AuctionSettlement.next($0, now: now) }) { steps.append(step) }
+            do {
+                if let step = try await auctions.settle(auctionId: id, now: now, { AuctionSettlement.next($0, now: now) }) { steps.append(step) }
+            } catch {
+                failed.append((id, error))
+                try await auctions.postponeSettlement(auctionId: id, until: now.addingTimeInterval(60))
+            }
         }
-        return steps
+        return (steps, failed)
     }
 
     /// The auction's offers, first round first.
@@ -42,36 +47,52 @@ public struct AuctionOffers: Sendable {
     /// or was answered; a second call answers the same order.
     public func order(auctionId: String, by accountId: String, address: ShippingAddress, shippingMethod: String?, language: String?) async throws -> Order {
         guard Identifier.isWellFormed(auctionId), let record = try await auctions.auction(id: auctionId) else { throw DomainError.notFound(what: "auction") }
-        let auction = record.auction
-        let market = try await markets.requireMarket(auction.marketCode)
-        var skuId = "auction:\(auction.id)", skuCode = "AUCTION", grams = 0
-        if let id = auction.skuId, let sku = try await catalog.sku(id: id) {
-            (skuId, skuCode, grams) = (sku.id, sku.code, sku.weightGrams)
-        }
         let now = clock.now()
         // Priced before the transaction (shipping reads its methods), at the latest offer's price;
         // the transaction checks that offer is still the fan's and open.
         let latest = try await auctions.offers(auctionId: auctionId).last
         let price = latest?.price ?? record.state.price
-        let goods = try OrderTotals.compute(lines: [(price, 1)], market: market, shipping: 0)
-        let quote = try await delivery.choose(shippingMethod, market: market, subtotal: goods.subtotal, weightGrams: grams)
-        let totals = try OrderTotals.compute(lines: [(price, 1)], market: market, shipping: quote.price)
-        let shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: language ?? market.defaultLanguage, market: market), delivery: quote.delivery)
-        let (line, orderId) = ((skuId: skuId, skuCode: skuCode, productName: auction.title, quantity: 1, unitPrice: price), Identifier.makeSequential())
+        let (market, line, totals, shipping) = try await priced(record.auction, at: price, shippingMethod: shippingMethod, language: language)
+        let orderId = Identifier.makeSequential()
         return try await auctions.orderOffer(auctionId: auctionId, accountId: accountId) { offer in
             let offer = try AuctionSettlement.openOffer(offer, for: accountId, now: now)
             guard offer.price == price else { throw DomainError.conflict(code: "concurrent_update", message: "the offer changed meanwhile; try again") }
             return OrderDraft(id: orderId, accountId: accountId, market: market, lines: [line], totals: totals, shippingAddress: address,
                               idempotencyKey: "auction:\(auctionId):\(offer.round)", now: now, shipping: shipping, auctionId: auctionId,
-                              deadline: offer.expiresAt)
+                              deadline: max(offer.expiresAt, now.addingTimeInterval(Self.leastTimeToPay)))
         }
     }
+
+    /// What ordering `offer` comes to with the market's default delivery: the price, shipping
+    /// and tax as the order will have them.
+    public func totals(of offer: AuctionOffer, in auction: Auction) async throws -> OrderTotals {
+        try await priced(auction, at: offer.price, shippingMethod: nil, language: nil).totals
+    }
+
+    private func priced(_ auction: Auction, at price: Int64, shippingMethod: String?, language: String?) async throws
+        -> (market: Market, line: (skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64), totals: OrderTotals,
+            shipping: OrderShipping) {
+        let market = try await markets.requireMarket(auction.marketCode)
+        var skuId = "auction:\(auction.id)", skuCode = "AUCTION", grams = 0
+        if let id = auction.skuId, let sku = try await catalog.sku(id: id) {
+            (skuId, skuCode, grams) = (sku.id, sku.code, sku.weightGrams)
+        }
+        let goods = try OrderTotals.compute(lines: [(price, 1)], market: market, shipping: 0)
+        let quote = try await delivery.choose(shippingMethod, market: market, subtotal: goods.subtotal, weightGrams: grams)
+        let totals = try OrderTotals.compute(lines: [(price, 1)], market: market, shipping: quote.price)
+        let shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: language ?? market.defaultLanguage, market: market),
+                                     delivery: quote.delivery)
+        return (market, (skuId, skuCode, auction.title, 1, price), totals, shipping)
+    }
+
+    /// An offer ordered in its last minutes still leaves this long to pay.
+    public static let leastTimeToPay: TimeInterval = 15 * 60
 
     /// Declines the fan's open offer; the unit goes to the next bidder. A winner who declines
     /// gets a strike, as for not paying.
     public func decline(auctionId: String, by accountId: String) async throws -> AuctionOffer {
-        guard Identifier.isWellFormed(auctionId), let record = try await auctions.auction(id: auctionId) else { throw DomainError.notFound(what: "auction") }
-        let now = clock.now(), winner = record.state.leaderAccountId
-        return try await auctions.declineOffer(auctionId: auctionId, now: now) { try AuctionSettlement.decline($0, by: accountId, winner: winner, now: now) }
+        guard Identifier.isWellFormed(auctionId), try await auctions.auction(id: auctionId) != nil else { throw DomainError.notFound(what: "auction") }
+        let now = clock.now()
+        return try await auctions.declineOffer(auctionId: auctionId, now: now) { try AuctionSettlement.decline($0, by: accountId, now: now) }
     }
 }

@@ -43,6 +43,8 @@ public protocol AuctionRepository: Sendable {
     /// and outcome are written, an unsold auction's held unit goes back to stock, and a new
     /// offer's notice is written (the outbox).
     func settle(auctionId: String, now: Date, _ decide: @escaping @Sendable (SettlementFacts) -> SettlementStep?) async throws -> SettlementStep?
+    /// Puts the settlement's next look at the auction off until `until` (after a failed step).
+    func postponeSettlement(auctionId: String, until: Date) async throws
     /// The auction's offers, first round first.
     func offers(auctionId: String) async throws -> [AuctionOffer]
     /// Orders the fan's current offer in one transaction with the auction's row locked: `draft`
@@ -56,6 +58,16 @@ public protocol AuctionRepository: Sendable {
     /// Whether the fan was offered a unit of `skuId` in an auction other than `excluding` and has
     /// not let it go (the offer is open, ordered or paid): one unit per account.
     func holdsUnit(accountId: String, skuId: String, excluding auctionId: String) async throws -> Bool
+    /// Stores a sealed bid of a lowest-unique-bid auction with what it cost (the auction's points
+    /// per bid, spent from `earnedPoints` less the fan's points spent so far) in one transaction,
+    /// the fan's spending decided one bid at a time; counts it in the auction's bids. Refused with
+    /// `conflict(amount_already_bid)`, `conflict(too_many_bids)` (the auction's bids per fan) or
+    /// `notEligible(not_enough_points)`. Answers the points left and the fan's bids in the auction.
+    func placeUniqueBid(_ bid: UniqueBid, in auction: Auction, earnedPoints: Int) async throws -> (pointsLeft: Int, yourBids: [UniqueBid])
+    /// The sealed bids of an auction, lowest amount first; of one fan, or of everyone when `nil`.
+    func uniqueBids(auctionId: String, accountId: String?) async throws -> [UniqueBid]
+    /// The community points a fan spent (on sealed bids).
+    func pointsSpent(accountId: String) async throws -> Int
     /// The accounts with at least `strikes` strikes.
     func barredBidders(strikes: Int) async throws -> Set<String>
 }

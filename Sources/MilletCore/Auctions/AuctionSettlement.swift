@@ -27,8 +27,12 @@ public struct AuctionOffer: Hashable, Sendable {
     public let expiresAt: Date
     public var status: OfferStatus
     public var orderId: String?
+    /// Offered to the auction's winner (not a second chance): letting it go earns a strike.
+    public let isWin: Bool
 
-    public init(auctionId: String, round: Int, accountId: String, price: Int64, offeredAt: Date, expiresAt: Date, status: OfferStatus, orderId: String?) {
+    public init(auctionId: String, round: Int, accountId: String, price: Int64, offeredAt: Date, expiresAt: Date, status: OfferStatus, orderId: String?,
+                isWin: Bool) {
+        self.isWin = isWin
         self.auctionId = auctionId
         self.round = round
         self.accountId = accountId
@@ -61,8 +65,11 @@ public struct SettlementFacts: Sendable {
     public enum OrderFate: Sendable {
         case awaitingPayment
         case paid
-        /// Cancelled (by the fan, staff or the deadline) before it was paid.
+        /// Cancelled before it was paid, by the fan or the payment deadline.
         case cancelledUnpaid
+        /// Cancelled before it was paid by the brand's staff (a bad address, a damaged unit):
+        /// not the fan's doing, so no strike.
+        case cancelledByBrand
     }
 
     public let record: AuctionRecord
@@ -73,9 +80,12 @@ public struct SettlementFacts: Sendable {
     /// Fans offered (and not yet let go) or sold a unit of the same SKU in another auction: one
     /// unit per account.
     public let holdingOne: Set<String>
+    /// The sealed bids of a lowest-unique-bid auction.
+    public let uniqueBids: [UniqueBid]
 
     public init(record: AuctionRecord, bids: [AuctionBid], offers: [AuctionOffer], orderFate: OrderFate?, barred: Set<String>,
-                holdingOne: Set<String> = []) {
+                holdingOne: Set<String> = [], uniqueBids: [UniqueBid] = []) {
+        self.uniqueBids = uniqueBids
         self.record = record
         self.bids = bids
         self.offers = offers
@@ -107,13 +117,16 @@ public struct SettlementStep: Sendable {
 /// Settles closed auctions: a value function of what is stored, so the rules read in one place.
 ///
 /// - The winner (if the reserve is met) is offered the unit at the final price, with the
-///   auction's payment window from the close.
+///   auction's payment window from the close. In a lowest-unique-bid auction the winner is the
+///   fan whose amount nobody else bid, the lowest such, at that amount; the next offers go to the
+///   next unique amounts, each at its amount.
 /// - An offer that expires, or whose order is cancelled before it is paid, lapses; the next
 ///   bidder (by maximum, the earlier bid first on a tie) whose maximum reaches the reserve is
 ///   offered the unit at their maximum (never above the last offer's price) for the
 ///   second-chance window; bidders with two strikes are passed over.
 /// - A winner who lets the offer lapse or declines it, and anyone who orders and does not pay,
-///   gets a strike; a second-chance offer may be let go without one.
+///   gets a strike (not when staff cancel the order); a second-chance offer may be let go
+///   without one. Fans with two strikes are passed over, the winner too.
 /// - One unit per account: a fan offered or sold a unit of the same SKU in another auction is
 ///   passed over, the winner too (without a strike).
 /// - When no bidder is left the auction is unsold and its unit goes back to stock.
@@ -121,7 +134,8 @@ public enum AuctionSettlement {
     /// The step at `now`; `nil` while the auction runs or when there is nothing to do yet.
     public static func next(_ facts: SettlementFacts, now: Date) -> SettlementStep? {
         let auction = facts.record.auction, state = facts.record.state
-        guard state.isClosed(at: now) else { return nil }
+        // A few seconds' grace, so a bid stamped by a node whose clock runs behind is in.
+        guard state.isClosed(at: now.addingTimeInterval(-grace)) else { return nil }
         var step = SettlementStep(outcome: .offering, nextCheck: nil)
         if var current = facts.offers.last {
             switch current.status {
@@ -140,7 +154,7 @@ public enum AuctionSettlement {
                 return step
             case .open, .ordered:
                 // Expired unordered, or ordered and cancelled unpaid.
-                if current.accountId == state.leaderAccountId || current.status == .ordered { step.strikes = [current.accountId] }
+                if facts.orderFate != .cancelledByBrand && (current.isWin || current.status == .ordered) { step.strikes = [current.accountId] }
                 current.status = .lapsed
                 step.offers = [current]
             case .lapsed, .declined:
@@ -148,31 +162,51 @@ public enum AuctionSettlement {
             }
         }
         let offered = Set(facts.offers.map(\.accountId))
+        let (winner, candidates) = standings(facts)
         if facts.offers.isEmpty {
-            guard let leader = state.leaderAccountId, state.reserveMet(in: auction) else { return unsold(step, auction) }
-            if !facts.holdingOne.contains(leader) {
-                let offer = AuctionOffer(auctionId: auction.id, round: 1, accountId: leader, price: state.price, offeredAt: now,
-                                         expiresAt: max(now, state.endsAt.addingTimeInterval(auction.paymentWindow)), status: .open, orderId: nil)
-                return offering(offer, of: auction, state: state, step)
+            guard let winner else { return unsold(step, auction) }
+            if !facts.holdingOne.contains(winner.accountId) && !facts.barred.contains(winner.accountId) {
+                // The window counts from the close, but never leaves less than a second chance's.
+                let expiresAt = max(now.addingTimeInterval(auction.secondChanceWindow), state.endsAt.addingTimeInterval(auction.paymentWindow))
+                let offer = AuctionOffer(auctionId: auction.id, round: 1, accountId: winner.accountId, price: winner.price, offeredAt: now,
+                                         expiresAt: expiresAt, status: .open, orderId: nil, isWin: true)
+                return offering(offer, of: auction, step)
             }
         }
-        // Down the bidders: the winner did not take it, or holds a unit of this SKU already.
-        let lastPrice = facts.offers.last?.price ?? state.price
-        guard let next = ranking(facts.bids).first(where: { bidder in
-            !offered.contains(bidder.accountId) && !facts.barred.contains(bidder.accountId) && !facts.holdingOne.contains(bidder.accountId)
-                && auction.reserveMet(byMaximum: bidder.maximum)
+        // Down the list: the winner did not take it, or holds a unit of this SKU already.
+        guard let next = candidates.first(where: { candidate in
+            !offered.contains(candidate.accountId) && !facts.barred.contains(candidate.accountId) && !facts.holdingOne.contains(candidate.accountId)
         }) else { return unsold(step, auction) }
-        let offer = AuctionOffer(auctionId: auction.id, round: facts.offers.count + 1, accountId: next.accountId, price: min(next.maximum, lastPrice),
-                                 offeredAt: now, expiresAt: now.addingTimeInterval(auction.secondChanceWindow), status: .open, orderId: nil)
-        return offering(offer, of: auction, state: state, step)
+        // An English auction's later offers are at the fan's maximum, never above the offer before.
+        let price = auction.format == .english ? min(next.price, facts.offers.last?.price ?? state.price) : next.price
+        let offer = AuctionOffer(auctionId: auction.id, round: facts.offers.count + 1, accountId: next.accountId, price: price,
+                                 offeredAt: now, expiresAt: now.addingTimeInterval(auction.secondChanceWindow), status: .open, orderId: nil, isWin: false)
+        return offering(offer, of: auction, step)
     }
 
-    private static func offering(_ offer: AuctionOffer, of auction: Auction, state: AuctionState, _ step: SettlementStep) -> SettlementStep {
+    /// Who wins and at what price (`nil`: nobody, the reserve not met or no amount unique), and
+    /// who may be offered the unit after, in order, each at their price: an English auction's
+    /// bidders by maximum whose maximum reaches the reserve; a lowest-unique-bid auction's unique
+    /// amounts from the lowest.
+    static func standings(_ facts: SettlementFacts) -> (winner: (accountId: String, price: Int64)?, candidates: [(accountId: String, price: Int64)]) {
+        let auction = facts.record.auction, state = facts.record.state
+        switch auction.format {
+        case .english:
+            let winner = state.leaderAccountId.flatMap { state.reserveMet(in: auction) ? ($0, state.price) : nil }
+            let candidates = ranking(facts.bids).filter { auction.reserveMet(byMaximum: $0.maximum) }.map { ($0.accountId, $0.maximum) }
+            return (winner, candidates)
+        case .lowestUnique:
+            let unique = LowestUniqueResult(facts.uniqueBids).uniqueBids.map { ($0.accountId, $0.amount) }
+            return (unique.first, unique)
+        }
+    }
+
+    private static func offering(_ offer: AuctionOffer, of auction: Auction, _ step: SettlementStep) -> SettlementStep {
         var step = step
         step.offers.append(offer)
         step.nextCheck = offer.expiresAt
         step.notice = Notice(
-            accountId: offer.accountId, kind: offer.accountId == state.leaderAccountId ? .auctionWon : .auctionSecondChance, subjectId: auction.id,
+            accountId: offer.accountId, kind: offer.isWin ? .auctionWon : .auctionSecondChance, subjectId: auction.id,
             key: "auction_offer:\(auction.id):\(offer.round)",
             params: ["auction": auction.title, "price": Money(minorUnits: offer.price, currency: auction.currency).plain,
                      "deadline": MessageCourier.when(offer.expiresAt), "market": auction.marketCode],
@@ -199,12 +233,12 @@ public enum AuctionSettlement {
             .map { ($0.key, $0.value.maximum) }
     }
 
-    /// The fan's answer to their open offer: `declined`, with a strike for the auction's winner
-    /// (`winner`) backing out; refused unless the offer is theirs and open.
-    public static func decline(_ offer: AuctionOffer?, by accountId: String, winner: String?, now: Date) throws -> (offer: AuctionOffer, strike: Bool) {
+    /// The fan's answer to their open offer: `declined`, with a strike for a winner backing out;
+    /// refused unless the offer is theirs and open.
+    public static func decline(_ offer: AuctionOffer?, by accountId: String, now: Date) throws -> (offer: AuctionOffer, strike: Bool) {
         var offer = try openOffer(offer, for: accountId, now: now)
         offer.status = .declined
-        return (offer, offer.accountId == winner)
+        return (offer, offer.isWin)
     }
 
     /// The fan's open offer, or `not_found` (no offer of theirs) / `conflict(offer_closed)`.
@@ -216,6 +250,8 @@ public enum AuctionSettlement {
         return offer
     }
 
-    /// How many strikes bar a fan from bidding and from second-chance offers.
+    /// How many strikes bar a fan from bidding and from offers.
     public static let strikesToBar = 2
+    /// How long after the close the settlement first looks.
+    public static let grace: TimeInterval = 5
 }

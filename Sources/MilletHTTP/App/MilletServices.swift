@@ -154,7 +154,7 @@ public struct MilletServices: Sendable {
             community: store, discussion: store, moderation: store, standings: store, releases: store, postingPolicy: postingPolicy,
             clock: clock)
         let standings = communityDesk
-        self.auctions = AuctionDesk(auctions: store, markets: store, clock: clock) { try await standings.standing(of: $0).level }
+        self.auctions = AuctionDesk(auctions: store, markets: store, clock: clock) { try await standings.standing(of: $0) }
         self.engine = FlashSaleEngine(
             repository: store, catalog: store, orders: store, markets: store, clock: clock, node: node, admission: admission,
             strategy: saleStrategy)

@@ -55,11 +55,15 @@ struct AuctionPages {
                 return try await page(id, chrome: chrome, viewer: account, typed: nil, error: error, offerForm: form)
             }
         }
-        groups.open.post("auctions/:id/offer/decline") { _, context in
+        groups.open.post("auctions/:id/offer/decline") { request, context in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
-            _ = try await offers.decline(auctionId: id, by: account.id)
-            return redirect("/auctions/\(id)")
+            do {
+                _ = try await offers.decline(auctionId: id, by: account.id)
+                return redirect("/auctions/\(id)")
+            } catch let error as DomainError {
+                return try await page(id, chrome: try await pages.chrome(request, context), viewer: account, typed: nil, error: error)
+            }
         }
         groups.staff.get("staff/auctions") { request, context in
             try await console(try await pages.chrome(request, context), typed: [:], error: nil)
@@ -116,7 +120,8 @@ struct AuctionPages {
             "typed": typed,
             "auctionMarkets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },
             "auctionSkus": skus,
-            "auctions": try await desk.calendar(since: clock.now().addingTimeInterval(-30 * 86_400)).map { record -> [String: Any] in
+            "auctions": try await (desk.calendar(since: clock.now().addingTimeInterval(-30 * 86_400), limit: 200).filter { $0.state.isClosed(at: clock.now()) }
+                .suffix(50).reversed() + desk.calendar()).map { record -> [String: Any] in
                 var row = self.values(record, history: nil, chrome: chrome, viewer: nil)
                 row["reservePrice"] = record.auction.reservePrice.map { Self.money($0, record.auction, chrome) }
                 return row
@@ -186,7 +191,9 @@ struct AuctionPages {
             values["standing"] = t[key] ?? key
         }
         if let viewer, let offer = try await offers.offers(auctionId: id).last(where: { $0.accountId == viewer.id }) {
-            values["offer"] = offerValues(offer, won: offer.accountId == record.state.leaderAccountId, form: offerForm, chrome: chrome, money: money)
+            var box = offerValues(offer, form: offerForm, chrome: chrome, money: money)
+            if offer.isOpen(at: clock.now()) { box["total"] = money(try await offers.totals(of: offer, in: record.auction).total) }
+            values["offer"] = box
         }
         if let error {
             var refusal = PageKit.refusal(error, strings: t)
@@ -204,11 +211,11 @@ struct AuctionPages {
 
     /// The fan's offer: open, with the address form that orders it; ordered, with its order; or
     /// how it ended.
-    private func offerValues(_ offer: AuctionOffer, won: Bool, form: OfferForm?, chrome: PageChrome, money: (Int64) -> String) -> [String: Any] {
+    private func offerValues(_ offer: AuctionOffer, form: OfferForm?, chrome: PageChrome, money: (Int64) -> String) -> [String: Any] {
         let t = pages.strings(chrome.preferences.language)
         let open = offer.isOpen(at: clock.now())
         var values: [String: Any] = [
-            "price": money(offer.price), "deadline": chrome.format.dateTime(offer.expiresAt), "open": open, "secondChance": !won,
+            "price": money(offer.price), "deadline": chrome.format.dateTime(offer.expiresAt), "open": open, "secondChance": !offer.isWin,
             "status": open || offer.status != .open ? offer.status.rawValue : "lapsed",
             "ordered": offer.status == .ordered, "orderId": offer.orderId ?? "",
         ]

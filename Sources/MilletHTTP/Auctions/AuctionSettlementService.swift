@@ -16,8 +16,12 @@ public struct AuctionSettlementService: Service {
 
     public func run() async throws {
         await repeatUntilShutdown(every: .seconds(2), logger: logger, failure: "auction settlement failed") { [offers, logger] _ in
-            for step in try await offers.settleDue() {
+            let (steps, failed) = try await offers.settleDue()
+            for step in steps {
                 logger.info("auction settled a step", metadata: ["outcome": "\(step.outcome.rawValue)", "offers": "\(step.offers.count)"])
+            }
+            for (auctionId, error) in failed {
+                logger.error("auction settlement step failed; retried in a minute", metadata: ["auction": "\(auctionId)", "error": "\(error)"])
             }
         }
     }

@@ -138,7 +138,7 @@ struct AuctionsController: Sendable {
             title: body.title, skuId: body.skuId, marketCode: body.market, currency: "", startPrice: body.startPrice, reservePrice: body.reservePrice,
             increments: increments ?? .standard, startsAt: startsAt!, endsAt: endsAt!, extensionWindow: TimeInterval(body.extensionSeconds ?? 300),
             extensionCap: TimeInterval(body.extensionCapSeconds ?? 3600), minLevel: body.minLevel ?? 1,
-            paymentWindow: TimeInterval((body.paymentHours ?? 48) * 3600), secondChanceWindow: TimeInterval((body.secondChanceHours ?? 24) * 3600))
+            paymentWindow: TimeInterval(body.paymentHours ?? 48) * 3600, secondChanceWindow: TimeInterval(body.secondChanceHours ?? 24) * 3600)
     }
 }
 

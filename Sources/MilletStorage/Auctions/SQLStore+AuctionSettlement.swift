@@ -8,9 +8,9 @@ extension SQLStore {
         try await read { db in
             try await db.raw("""
                 SELECT id FROM auctions
-                WHERE (outcome IS NULL AND ends_at <= \(bind: now.millis))
-                    OR (outcome = \(bind: AuctionOutcome.offering.rawValue) AND settle_at <= \(bind: now.millis))
-                ORDER BY ends_at, id LIMIT \(bind: Int64(limit))
+                WHERE settles = 1 AND (outcome IS NULL OR outcome = \(bind: AuctionOutcome.offering.rawValue))
+                    AND COALESCE(settle_at, ends_at) <= \(bind: now.millis)
+                ORDER BY COALESCE(settle_at, ends_at), id LIMIT \(bind: Int64(limit))
                 """).all().map { try $0.string("id") }
         }
     }
@@ -26,27 +26,27 @@ extension SQLStore {
             let offers = try await Self.offers(db: db, auctionId: auctionId)
             var fate: SettlementFacts.OrderFate?
             if let current = offers.last, current.status == .ordered, let orderId = current.orderId {
-                fate = try await Self.fate(db: db, orderId: orderId)
+                fate = try await Self.fate(db: db, orderId: orderId, buyer: current.accountId)
             }
             let barred = try await Self.barred(db: db, strikes: AuctionSettlement.strikesToBar)
             var holdingOne: Set<String> = []
             if let skuId = record.auction.skuId { holdingOne = try await Self.holdingUnits(db: db, skuId: skuId, excluding: auctionId, accountId: nil) }
-            guard let step = decide(SettlementFacts(record: record, bids: bids, offers: offers, orderFate: fate, barred: barred, holdingOne: holdingOne)) else {
+            let uniqueBids = record.auction.format == .lowestUnique ? try await Self.uniqueBids(db: db, auctionId: auctionId, accountId: nil) : []
+            guard let step = decide(SettlementFacts(record: record, bids: bids, offers: offers, orderFate: fate, barred: barred, holdingOne: holdingOne,
+                                                    uniqueBids: uniqueBids)) else {
                 // Nothing due: look again when the current offer expires (a paid or cancelled
-                // order brings that forward), or shortly if the deadline sweep has not yet
-                // cancelled an expired offer's order.
-                if record.outcome == .offering, let current = offers.last {
-                    try await db.raw("""
-                        UPDATE auctions SET settle_at = \(bind: max(current.expiresAt, now.addingTimeInterval(5)).millis) WHERE id = \(bind: auctionId)
-                        """).run()
-                }
+                // order brings that forward), or in a minute if its order outlived the offer (the
+                // deadline sweep cancels it within a second; a payment being captured keeps it).
+                let next = offers.last.map { max($0.expiresAt, now.addingTimeInterval(60)) } ?? now.addingTimeInterval(5)
+                try await db.raw("UPDATE auctions SET settle_at = \(bind: next.millis) WHERE id = \(bind: auctionId)").run()
                 return nil
             }
             for offer in step.offers {
                 try await db.raw("""
-                    INSERT INTO auction_offers (auction_id, round, account_id, price, offered_at, expires_at, status, order_id)
+                    INSERT INTO auction_offers (auction_id, round, account_id, price, offered_at, expires_at, status, order_id, win)
                     VALUES (\(bind: offer.auctionId), \(bind: Int64(offer.round)), \(bind: offer.accountId), \(bind: offer.price),
-                        \(bind: offer.offeredAt.millis), \(bind: offer.expiresAt.millis), \(bind: offer.status.rawValue), \(bind: offer.orderId))
+                        \(bind: offer.offeredAt.millis), \(bind: offer.expiresAt.millis), \(bind: offer.status.rawValue), \(bind: offer.orderId),
+                        \(bind: Int64(offer.isWin ? 1 : 0)))
                     ON CONFLICT (auction_id, round) DO UPDATE SET status = excluded.status, order_id = excluded.order_id
                     """).run()
             }
@@ -72,9 +72,10 @@ extension SQLStore {
     public func orderOffer(auctionId: String, accountId: String, _ draft: @escaping @Sendable (AuctionOffer?) throws -> OrderDraft) async throws -> Order {
         try await sqlTransaction { [backend] db in
             _ = try await db.raw("SELECT id FROM auctions WHERE id = \(bind: auctionId)\(unsafeRaw: backend.forUpdate)").first()
-            let latest = try await Self.offers(db: db, auctionId: auctionId).last
+            let offers = try await Self.offers(db: db, auctionId: auctionId), latest = offers.last
             // A second press of the button answers the order the first one placed.
-            if let latest, latest.accountId == accountId, let orderId = latest.orderId, let order = try await Self.loadOrder(db: db, id: orderId) {
+            if let orderId = offers.last(where: { $0.accountId == accountId && $0.orderId != nil })?.orderId,
+               let order = try await Self.loadOrder(db: db, id: orderId) {
                 return order
             }
             let order = try await Self.place(db: db, try draft(latest), clearingCart: nil).order
@@ -138,22 +139,30 @@ extension SQLStore {
         try await db.raw("SELECT * FROM auction_offers WHERE auction_id = \(bind: auctionId) ORDER BY round").all().map { row in
             AuctionOffer(auctionId: try row.string("auction_id"), round: Int(try row.int("round")), accountId: try row.string("account_id"),
                          price: try row.int("price"), offeredAt: try row.date("offered_at"), expiresAt: try row.date("expires_at"),
-                         status: OfferStatus(rawValue: try row.string("status")) ?? .lapsed, orderId: try row.optionalString("order_id"))
+                         status: OfferStatus(rawValue: try row.string("status")) ?? .lapsed, orderId: try row.optionalString("order_id"),
+                         isWin: try row.bool("win"))
         }
     }
 
-    /// Unpaid, paid, or cancelled before it was paid (its move to `cancelled` came from `pending_payment`).
-    private static func fate(db: any SQLDatabase, orderId: String) async throws -> SettlementFacts.OrderFate {
+    /// Unpaid, paid, or cancelled before it was paid (its move to `cancelled` came from
+    /// `pending_payment`): by the buyer or the payment deadline, or by staff.
+    private static func fate(db: any SQLDatabase, orderId: String, buyer: String) async throws -> SettlementFacts.OrderFate {
         let status = try await currentStatus(db: db, orderId: orderId)
         switch status {
         case .pendingPayment: return .awaitingPayment
         case .cancelled:
-            let unpaid = try await db.raw("""
-                SELECT 1 AS one FROM order_transitions WHERE order_id = \(bind: orderId) AND to_status = \(bind: OrderStatus.cancelled.rawValue)
+            guard let actor = try await db.raw("""
+                SELECT actor FROM order_transitions WHERE order_id = \(bind: orderId) AND to_status = \(bind: OrderStatus.cancelled.rawValue)
                     AND from_status = \(bind: OrderStatus.pendingPayment.rawValue)
-                """).first() != nil
-            return unpaid ? .cancelledUnpaid : .paid
+                """).first()?.string("actor") else { return .paid }
+            return actor == "account:\(buyer)" || actor.hasPrefix("system:") || actor.hasPrefix("provider:") ? .cancelledUnpaid : .cancelledByBrand
         default: return .paid
+        }
+    }
+
+    public func postponeSettlement(auctionId: String, until: Date) async throws {
+        try await read { db in
+            try await db.raw("UPDATE auctions SET settle_at = \(bind: until.millis) WHERE id = \(bind: auctionId)").run()
         }
     }
 

@@ -9,6 +9,9 @@ extension SQLStore: AuctionRepository {
         try await sqlTransaction { db in
             var warehouse: String?
             if let skuId = auction.skuId {
+                guard try await db.raw("SELECT id FROM skus WHERE id = \(bind: skuId)").first() != nil else {
+                    throw DomainError.invalid(field: "skuId", "unknown SKU")
+                }
                 guard let held = try await Self.hold(db: db, skuId: skuId, quantity: 1, marketCode: auction.marketCode) else {
                     throw DomainError.conflict(code: "out_of_stock", message: "no warehouse of \(auction.marketCode) has a unit of this SKU to auction")
                 }
@@ -17,13 +20,14 @@ extension SQLStore: AuctionRepository {
             try await db.raw("""
                 INSERT INTO auctions (id, title, sku_id, market_code, currency, start_price, reserve_price, increments, starts_at, scheduled_end,
                     extension_seconds, extension_cap_seconds, min_level, created_at, created_by, price, price_rule, ends_at, bids,
-                    warehouse_id, payment_window_seconds, second_chance_seconds)
+                    warehouse_id, payment_window_seconds, second_chance_seconds, format, points_per_bid, max_bids_per_fan, settles)
                 VALUES (\(bind: auction.id), \(bind: auction.title), \(bind: auction.skuId), \(bind: auction.marketCode), \(bind: auction.currency),
                     \(bind: auction.startPrice), \(bind: auction.reservePrice), \(bind: increments), \(bind: auction.startsAt.millis),
                     \(bind: auction.scheduledEnd.millis), \(bind: Int64(auction.extensionWindow)), \(bind: Int64(auction.extensionCap)),
                     \(bind: Int64(auction.minLevel)), \(bind: auction.createdAt.millis), \(bind: auction.createdBy), \(bind: state.price),
                     \(bind: state.rule.rawValue), \(bind: state.endsAt.millis), 0, \(bind: warehouse), \(bind: Int64(auction.paymentWindow)),
-                    \(bind: Int64(auction.secondChanceWindow)))
+                    \(bind: Int64(auction.secondChanceWindow)), \(bind: auction.format.rawValue), \(bind: Int64(auction.pointsPerBid)),
+                    \(bind: Int64(auction.maxBidsPerFan)), 1)
                 """).run()
             try await Self.enqueueWebhook(db: db, .auctionScheduled, data: [
                 "auctionId": auction.id, "title": auction.title, "market": auction.marketCode, "currency": auction.currency,
@@ -85,7 +89,9 @@ extension SQLStore: AuctionRepository {
             increments: increments, startsAt: try row.date("starts_at"), scheduledEnd: try row.date("scheduled_end"),
             extensionWindow: TimeInterval(try row.int("extension_seconds")), extensionCap: TimeInterval(try row.int("extension_cap_seconds")),
             minLevel: Int(try row.int("min_level")), createdAt: try row.date("created_at"), createdBy: try row.string("created_by"),
-            paymentWindow: TimeInterval(try row.int("payment_window_seconds")), secondChanceWindow: TimeInterval(try row.int("second_chance_seconds")))
+            paymentWindow: TimeInterval(try row.int("payment_window_seconds")), secondChanceWindow: TimeInterval(try row.int("second_chance_seconds")),
+            format: AuctionFormat(rawValue: try row.string("format")) ?? .english, pointsPerBid: Int(try row.int("points_per_bid")),
+            maxBidsPerFan: Int(try row.int("max_bids_per_fan")))
         return AuctionRecord(auction: auction, state: try auctionState(from: row), outcome: try row.optionalString("outcome").flatMap(AuctionOutcome.init))
     }
 

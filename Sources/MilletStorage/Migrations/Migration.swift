@@ -66,6 +66,7 @@ extension SQLStore {
         .hotspots,
         .auctions,
         .auctionSettlement,
+        .uniqueBidAuctions,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
