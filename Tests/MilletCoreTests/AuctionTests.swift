@@ -217,4 +217,35 @@ struct AuctionTests {
                                         expiresAt: start.addingTimeInterval(60), status: .open, orderId: nil, isWin: false)
         #expect(try AuctionSettlement.decline(secondChance, by: "ann", now: start).strike == false)
     }
+
+    @Test func theLowestAmountExactlyOneFanBidWinsAndTheNextUniqueAmountsAreTheSecondChances() throws {
+        let auction = try AuctionPlan(title: "Mi 1, unit 0002", skuId: nil, marketCode: "GB", currency: "GBP", startPrice: 50_000, reservePrice: nil,
+                                      startsAt: start, endsAt: start.addingTimeInterval(3600), format: .lowestUnique, pointsPerBid: 5, maxBidsPerFan: 3)
+            .auction(id: "lot-2", now: start, by: "staff")
+        #expect(auction.extensionWindow == 0 && auction.pointsPerBid == 5)
+        let bids = [("ann", 100), ("bo", 100), ("cy", 150), ("di", 200), ("ann", 250), ("ed", 300), ("cy", 300)].enumerated().map { index, bid in
+            UniqueBid(id: "u\(index)", auctionId: auction.id, accountId: bid.0, amount: Int64(bid.1), placedAt: start.addingTimeInterval(Double(index)))
+        }
+        let result = LowestUniqueResult(bids)
+        // Published: every amount and how many fans bid it; 100 and 300 are shared, 150 is the lowest unique.
+        #expect(result.amounts.map(\.amount) == [100, 150, 200, 250, 300] && result.amounts.map(\.fans) == [2, 1, 1, 1, 2])
+        #expect(result.winner?.accountId == "cy" && result.uniqueBids.map(\.accountId) == ["cy", "di", "ann"])
+        let record = AuctionRecord(auction: auction, state: .opening(auction))
+        let closed = auction.scheduledEnd.addingTimeInterval(AuctionSettlement.grace)
+        let won = try #require(AuctionSettlement.next(SettlementFacts(record: record, bids: [], offers: [], orderFate: nil, barred: [], uniqueBids: bids), now: closed))
+        #expect(won.offers.map(\.accountId) == ["cy"] && won.offers[0].price == 150 && won.offers[0].isWin)
+        // cy lets it lapse: a strike, and di is offered it at his own amount.
+        let later = won.offers[0].expiresAt
+        let second = try #require(AuctionSettlement.next(SettlementFacts(record: record, bids: [], offers: won.offers, orderFate: nil, barred: [], uniqueBids: bids),
+                                                         now: later))
+        #expect(second.strikes == ["cy"] && second.offers.last?.accountId == "di" && second.offers.last?.price == 200)
+        // No amount unique: unsold.
+        let shared = bids.filter { $0.amount == 100 }
+        #expect(AuctionSettlement.next(SettlementFacts(record: record, bids: [], offers: [], orderFate: nil, barred: [], uniqueBids: shared), now: closed)?.outcome == .unsold)
+        // Its terms: no reserve, points and bids per fan in range.
+        #expect(throws: DomainError.self) {
+            try AuctionPlan(title: "x", skuId: nil, marketCode: "GB", currency: "GBP", startPrice: 50_000, reservePrice: 100, startsAt: start,
+                            endsAt: start.addingTimeInterval(3600), format: .lowestUnique, pointsPerBid: 0, maxBidsPerFan: 0).auction(now: start, by: "staff")
+        }
+    }
 }

@@ -256,4 +256,66 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(fansPage.contains("id=\"offer-status\"") && fansPage.contains("id=\"auction-outcome\""))
         }
     }
+
+    @Test func fansBidSealedAmountsWithTheirPointsAndTheResultIsPublished() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let asha = try await newFan(client, "Asha"), mei = try await newFan(client, "Mei"), ravi = try await newFan(client, "Ravi")
+            // Asha and Mei earn ten points each: a post of theirs the brand acknowledged.
+            try await client.execute(uri: "/api/v1/staff/community/boards", method: .post, headers: bearer(staff),
+                                     body: json(["slug": "phones", "name": "Phones", "productLine": "phones"])) { #expect($0.status == .created) }
+            for (fan, title) in [(asha, "Camera app freezes at night"), (mei, "Battery drains on standby")] {
+                let postId = try await client.execute(uri: "/api/v1/community/boards/phones/posts", method: .post, headers: bearer(fan),
+                                                      body: json(["kind": "bug", "title": title, "body": "Every evening"])) { try decode($0)["id"] as! String }
+                try await client.execute(uri: "/api/v1/staff/community/posts/\(postId)/status", method: .post, headers: bearer(staff),
+                                         body: json(["status": "acknowledged"])) { #expect($0.status == .ok) }
+            }
+            let id = try await client.execute(uri: "/api/v1/staff/auctions", method: .post, headers: bearer(staff), body: json([
+                "title": "Millet Note 3, serial 000003", "market": "GB", "startPrice": 50_000, "format": "lowest_unique", "pointsPerBid": 5,
+                "maxBidsPerFan": 3, "startsAt": clock.now().formatted(.iso8601), "endsAt": clock.now().addingTimeInterval(600).formatted(.iso8601),
+            ])) { response in
+                let body = try decode(response)
+                #expect(response.status == .created && body["format"] as? String == "lowest_unique")
+                return try #require(body["id"] as? String)
+            }
+            try await client.execute(uri: "/api/v1/auctions/\(id)/bids", method: .post, headers: bearer(asha), body: json(["maximum": 1_000])) {
+                #expect($0.status == .conflict)
+            }
+            func sealed(_ token: String, _ amount: Any) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: "/api/v1/auctions/\(id)/unique-bids", method: .post, headers: bearer(token), body: json(["amount": amount])) {
+                    ($0.status, (try? decode($0)) ?? [:])
+                }
+            }
+            let placed = try await sealed(asha, 150)
+            #expect(placed.0 == .created && placed.1["pointsLeft"] as? Int == 5 && placed.1["yourAmounts"] as? [Int] == [150])
+            let poor = try await sealed(ravi, 150)
+            #expect(poor.0 == .forbidden)
+            let (wrongType, zero, again) = (try await sealed(asha, "lots").0, try await sealed(asha, 0).0, try await sealed(asha, 150).0)
+            #expect(wrongType == .unprocessableContent && zero == .unprocessableContent && again == .conflict)
+            // The page takes an amount as people write it, in pounds.
+            try await client.execute(uri: "/auctions/\(id)/unique-bid", method: .post, headers: pageHeaders(session: asha), body: form(["amount": "2.20"])) {
+                #expect($0.status == .seeOther)
+            }
+            clock.advance(by: 1)
+            #expect(try await sealed(mei, 150).0 == .created)
+            let running = try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get, headers: bearer(asha)) { try decode($0) }
+            let mine = try #require(running["sealed"] as? [String: Any])
+            #expect(mine["yourAmounts"] as? [Int] == [150, 220] && mine["yourPointsLeft"] as? Int == 0 && mine["result"] == nil && running["bids"] as? Int == 3)
+            let page = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: asha)) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"sealed-form\"") && page.contains("id=\"your-amounts\"") && !page.contains("id=\"bid-form\""))
+            clock.advance(by: 606)
+            // Closed: every amount with how many fans bid it; 1.50 twice, 2.20 once: Asha wins at 2.20.
+            let closed = try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get) { try decode($0) }
+            let result = try #require((closed["sealed"] as? [String: Any])?["result"] as? [String: Any])
+            let amounts = try #require(result["amounts"] as? [[String: Any]])
+            #expect(amounts.map { $0["amount"] as? Int } == [150, 220] && amounts.map { $0["fans"] as? Int } == [2, 1])
+            #expect(result["winningAmount"] as? Int == 220 && result["winner"] as? String == "Bidder 1")
+            try await services.auctionOffers.settleDue()
+            let offer = try await client.execute(uri: "/api/v1/auctions/\(id)", method: .get, headers: bearer(asha)) { try decode($0)["offer"] as? [String: Any] }
+            #expect(offer?["price"] as? Int == 220 && offer?["status"] as? String == "open")
+            let published = try await client.execute(uri: "/auctions/\(id)", method: .get) { String(buffer: $0.body) }
+            #expect(published.contains("id=\"sealed-result\"") && published.contains("id=\"sealed-winner\""))
+        }
+    }
 }

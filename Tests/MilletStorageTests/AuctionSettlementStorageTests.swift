@@ -190,6 +190,55 @@ extension StorageConformanceTests {
     }
 }
 
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func sealedAmountsArePaidInPointsAndTheLowestUniqueWins(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            // Each fan has 100 community points (ten acknowledged posts); a bid costs 40.
+            let (desk, offers) = settling(store)
+            let ids = try await fans(store, 3)
+            let accounts = try await ids.asyncCompactMap { try await store.account(id: $0) }
+            let now = clock.now()
+            let auction = try await desk.schedule(AuctionPlan(title: "Millet Note 3, serial 000100", skuId: nil, marketCode: "GB", currency: "GBP",
+                                                              startPrice: 50_000, reservePrice: nil, startsAt: now, endsAt: now.addingTimeInterval(3600),
+                                                              format: .lowestUnique, pointsPerBid: 40, maxBidsPerFan: 3),
+                                                  incrementsGiven: false, by: "staff").auction
+            await #expect(throws: DomainError.conflict(code: "sealed_bids_only", message: "this auction takes sealed amounts (unique-bids), not maxima")) {
+                _ = try await desk.bid(auctionId: auction.id, by: accounts[0], maximum: 1_000)
+            }
+            let first = try await desk.bidUnique(auctionId: auction.id, by: accounts[0], amount: 101)
+            #expect(first.pointsLeft == 60 && first.yourBids.map(\.amount) == [101])
+            await #expect(throws: DomainError.conflict(code: "amount_already_bid", message: "you bid this amount already")) {
+                _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[0], amount: 101)
+            }
+            _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[0], amount: 250)
+            await #expect(throws: DomainError.notEligible(code: "not_enough_points", message: "a bid costs 40 community points; you have 20")) {
+                _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[0], amount: 300)
+            }
+            await #expect(throws: DomainError.self) { _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[1], amount: 50_001) }
+            _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[1], amount: 101)
+            _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[1], amount: 120)
+            _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[2], amount: 120)
+            _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[2], amount: 400)
+            // Sealed while it runs: no result; each fan sees their own amounts and points.
+            let record = try await desk.auction(id: auction.id)
+            #expect(try await desk.uniqueResult(record) == nil && record.state.bids == 6)
+            let mine = try await desk.uniqueBids(auctionId: auction.id, of: ids[2])
+            #expect(mine.bids.map(\.amount) == [120, 400] && mine.pointsLeft == 20)
+            clock.advance(by: 3606)
+            await #expect(throws: DomainError.conflict(code: "auction_closed", message: "the auction has ended")) {
+                _ = try await desk.bidUnique(auctionId: auction.id, by: accounts[1], amount: 777)
+            }
+            // 101 and 120 were bid twice; 250 is the lowest unique: the first fan wins at 2.50.
+            let result = try #require(try await desk.uniqueResult(try await desk.auction(id: auction.id)))
+            #expect(result.amounts.map(\.amount) == [101, 120, 250, 400] && result.amounts.map(\.fans) == [2, 2, 1, 1])
+            _ = try await offers.settleDue()
+            let won = try #require(try await offers.offers(auctionId: auction.id).first)
+            #expect(won.accountId == ids[0] && won.price == 250 && won.isWin)
+            #expect(try await store.pointsSpent(accountId: ids[0]) == 80)
+        }
+    }
+}
+
 extension Sequence {
     func asyncCompactMap<T>(_ transform: (Element) async throws -> T?) async rethrows -> [T] {
         var out: [T] = []

@@ -35,8 +35,15 @@ public struct LowestUniqueResult: Sendable {
     /// The bids whose amount nobody else bid, lowest first: the first wins, the next are the
     /// second chances.
     public let uniqueBids: [UniqueBid]
+    /// Pseudonym numbers by account ("Bidder 3": the third fan to bid), for naming the winner.
+    public let bidders: [String: Int]
 
     public init(_ bids: [UniqueBid]) {
+        var bidders: [String: Int] = [:]
+        for bid in bids.sorted(by: { ($0.placedAt, $0.id) < ($1.placedAt, $1.id) }) where bidders[bid.accountId] == nil {
+            bidders[bid.accountId] = bidders.count + 1
+        }
+        self.bidders = bidders
         let byAmount = Dictionary(grouping: bids, by: \.amount)
         amounts = byAmount.map { ($0.key, Set($0.value.map(\.accountId)).count) }.sorted { $0.amount < $1.amount }
         uniqueBids = byAmount.compactMap { $0.value.count == 1 ? $0.value[0] : nil }.sorted { $0.amount < $1.amount }

@@ -15,6 +15,10 @@ struct AuctionPages {
         let maximum: String
     }
 
+    struct SealedForm: Decodable {
+        let amount: String
+    }
+
     /// The delivery address that orders an offer.
     struct OfferForm: Decodable {
         let name, line1, city, postcode, phone: String
@@ -24,8 +28,8 @@ struct AuctionPages {
     /// (`datetime-local`).
     struct ScheduleForm: Decodable {
         let title, market, startPrice, startsAt, endsAt: String
-        let reservePrice, increment, skuId: String?
-        let minLevel, extensionMinutes, capMinutes, paymentHours, secondChanceHours: String?
+        let reservePrice, increment, skuId, format: String?
+        let minLevel, extensionMinutes, capMinutes, paymentHours, secondChanceHours, pointsPerBid, maxBidsPerFan: String?
     }
 
     func addRoutes(to groups: RouteGroups) {
@@ -37,6 +41,23 @@ struct AuctionPages {
         groups.open.get("auctions/:id") { request, context in
             let chrome = try await pages.chrome(request, context)
             return try await page(try context.parameters.require("id"), chrome: chrome, viewer: context.account, typed: nil, error: nil)
+        }
+        groups.open.get("auctions/:id/unique-bid") { _, context in
+            redirect("/auctions/\(try context.parameters.require("id"))")
+        }
+        groups.open.post("auctions/:id/unique-bid") { request, context in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            let form = try await request.decodeForm(SealedForm.self, context: context)
+            let chrome = try await pages.chrome(request, context)
+            do {
+                let record = try await desk.auction(id: id)
+                let amount = try chrome.format.minorUnits(parsing: form.amount, currency: record.auction.currencyUnit, field: "amount")
+                _ = try await desk.bidUnique(auctionId: id, by: account, amount: amount)
+                return redirect("/auctions/\(id)")
+            } catch let error as DomainError {
+                return try await page(id, chrome: chrome, viewer: account, typed: form.amount, error: error)
+            }
         }
         // A refused offer form answers at its address; reloading it shows the auction.
         groups.open.get("auctions/:id/offer") { _, context in
@@ -79,7 +100,8 @@ struct AuctionPages {
                              "increment": form.increment ?? "", "startsAt": form.startsAt, "endsAt": form.endsAt, "minLevel": PageKit.nonEmpty(form.minLevel) ?? "1",
                              "extensionMinutes": PageKit.nonEmpty(form.extensionMinutes) ?? "5", "capMinutes": PageKit.nonEmpty(form.capMinutes) ?? "60",
                              "skuId": form.skuId ?? "", "paymentHours": PageKit.nonEmpty(form.paymentHours) ?? "48",
-                             "secondChanceHours": PageKit.nonEmpty(form.secondChanceHours) ?? "24"]
+                             "secondChanceHours": PageKit.nonEmpty(form.secondChanceHours) ?? "24", "format": form.format ?? "english",
+                             "pointsPerBid": PageKit.nonEmpty(form.pointsPerBid) ?? "10", "maxBidsPerFan": PageKit.nonEmpty(form.maxBidsPerFan) ?? "10"]
                 return try await console(try await pages.chrome(request, context), typed: typed, error: error)
             }
         }
@@ -120,6 +142,9 @@ struct AuctionPages {
             "typed": typed,
             "auctionMarkets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },
             "auctionSkus": skus,
+            "auctionFormats": AuctionFormat.allCases.map { format in
+                ["value": format.rawValue, "label": t["auction_format_\(format.rawValue)"] ?? format.rawValue, "selected": format.rawValue == (typed["format"] ?? "english")]
+            },
             "auctions": try await (desk.calendar(since: clock.now().addingTimeInterval(-30 * 86_400), limit: 200).filter { $0.state.isClosed(at: clock.now()) }
                 .suffix(50).reversed() + desk.calendar()).map { record -> [String: Any] in
                 var row = self.values(record, history: nil, chrome: chrome, viewer: nil)
@@ -152,6 +177,11 @@ struct AuctionPages {
         let capMinutes = try whole(form.capMinutes, "capMinutes", 0...1440, default: 60)
         let paymentHours = try whole(form.paymentHours, "paymentHours", 1...168, default: 48)
         let secondChanceHours = try whole(form.secondChanceHours, "secondChanceHours", 1...72, default: 24)
+        let pointsPerBid = try whole(form.pointsPerBid, "pointsPerBid", 1...1000, default: 10)
+        let maxBidsPerFan = try whole(form.maxBidsPerFan, "maxBidsPerFan", 1...100, default: 10)
+        guard let format = AuctionFormat(rawValue: PageKit.nonEmpty(form.format) ?? "english") else {
+            throw DomainError.invalid(field: "format", "must be english or lowest_unique")
+        }
         func time(_ text: String, _ field: String) throws -> Date {
             // `datetime-local` sends 2026-12-04T20:30 (or with seconds), no zone: the console's times are UTC.
             guard let date = RFC3339.date(text.count == 16 ? text + ":00Z" : text + "Z") else {
@@ -163,7 +193,8 @@ struct AuctionPages {
             title: form.title, skuId: PageKit.nonEmpty(form.skuId), marketCode: market.code, currency: market.currency.code, startPrice: startPrice,
             reservePrice: reserve, increments: increments ?? .standard, startsAt: try time(form.startsAt, "startsAt"), endsAt: try time(form.endsAt, "endsAt"),
             extensionWindow: TimeInterval(extensionMinutes * 60), extensionCap: TimeInterval(capMinutes * 60), minLevel: minLevel,
-            paymentWindow: TimeInterval(paymentHours * 3600), secondChanceWindow: TimeInterval(secondChanceHours * 3600))
+            paymentWindow: TimeInterval(paymentHours * 3600), secondChanceWindow: TimeInterval(secondChanceHours * 3600), format: format,
+            pointsPerBid: pointsPerBid, maxBidsPerFan: maxBidsPerFan)
     }
 
     private func page(_ id: String, chrome: PageChrome, viewer: Account?, typed: String?, error: DomainError?, offerForm: OfferForm? = nil) async throws -> Response {
@@ -190,6 +221,9 @@ struct AuctionPages {
                 : !record.state.reserveMet(in: record.auction) ? "auction_no_sale" : leads ? "auction_you_won" : "auction_you_lost"
             values["standing"] = t[key] ?? key
         }
+        if record.auction.format == .lowestUnique {
+            values["sealed"] = try await sealedValues(record, viewer: viewer, chrome: chrome, money: money)
+        }
         if let viewer, let offer = try await offers.offers(auctionId: id).last(where: { $0.accountId == viewer.id }) {
             var box = offerValues(offer, form: offerForm, chrome: chrome, money: money)
             if offer.isOpen(at: clock.now()) { box["total"] = money(try await offers.totals(of: offer, in: record.auction).total) }
@@ -207,6 +241,28 @@ struct AuctionPages {
             values["error"] = refusal
         }
         return pages.page("auction", ["auction": values], chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+
+    /// A lowest-unique-bid auction's box: what a bid costs, the fan's amounts and points, and once
+    /// closed every amount with how many fans bid it.
+    private func sealedValues(_ record: AuctionRecord, viewer: Account?, chrome: PageChrome, money: (Int64) -> String) async throws -> [String: Any] {
+        let auction = record.auction
+        var values: [String: Any] = ["pointsPerBid": auction.pointsPerBid, "maxBidsPerFan": auction.maxBidsPerFan, "maxAmount": money(auction.startPrice)]
+        if let viewer {
+            let (bids, left) = try await desk.uniqueBids(auctionId: auction.id, of: viewer.id)
+            values["yourAmounts"] = bids.map { money($0.amount) }
+            values["hasAmounts"] = !bids.isEmpty
+            values["pointsLeft"] = left
+        }
+        if let result = try await desk.uniqueResult(record) {
+            var shown: [String: Any] = ["amounts": result.amounts.map { ["amount": money($0.amount), "fans": $0.fans, "wins": $0.amount == result.winner?.amount] }]
+            if let winner = result.winner {
+                shown["winner"] = result.bidders[winner.accountId].map(AuctionHistory.pseudonym) ?? ""
+                shown["winningAmount"] = money(winner.amount)
+            }
+            values["result"] = shown
+        }
+        return values
     }
 
     /// The fan's offer: open, with the address form that orders it; ordered, with its order; or
@@ -242,6 +298,7 @@ struct AuctionPages {
             "secondsLeft": max(0, Int(record.state.endsAt.timeIntervalSince(clock.now()).rounded(.up))),
         ]
         values["leader"] = dto.leader
+        values["english"] = record.auction.format == .english
         values["outcomeLabel"] = record.outcome.map { t["auction_outcome_\($0.rawValue)"] ?? $0.rawValue }
         values["you"] = dto.you?.bidder
         values["leading"] = dto.you?.leading == true

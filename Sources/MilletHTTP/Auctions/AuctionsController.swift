@@ -34,6 +34,12 @@ struct AuctionsController: Sendable {
         let increments: [Band]?
         let extensionSeconds, extensionCapSeconds, minLevel: Int?
         let paymentHours, secondChanceHours: Int?
+        let format: AuctionFormat?
+        let pointsPerBid, maxBidsPerFan: Int?
+    }
+
+    struct UniqueBidBody: Decodable {
+        let amount: Int64
     }
 
     struct BidBody: Decodable {
@@ -71,7 +77,18 @@ struct AuctionsController: Sendable {
             let (record, history) = try await desk.history(auctionId: try context.parameters.require("id"))
             let viewer = context.account?.id
             let offer = try await viewer.asyncMap { id in try await offers.offers(auctionId: record.auction.id).last { $0.accountId == id } } ?? nil
-            return AuctionDTO(record, history: history, viewer: viewer, now: clock.now(), staff: false, offer: offer)
+            var dto = AuctionDTO(record, history: history, viewer: viewer, now: clock.now(), staff: false, offer: offer)
+            if record.auction.format == .lowestUnique {
+                dto.sealed = try await SealedDTO(desk: desk, record: record, viewer: viewer)
+            }
+            return dto
+        }
+        groups.open.post("auctions/:id/unique-bids") { request, context in
+            let account = try context.requireAccount()
+            let body = try await request.decodeJSON(UniqueBidBody.self, context: context)
+            let placed = try await desk.bidUnique(auctionId: try context.parameters.require("id"), by: account, amount: body.amount)
+            return UniqueBidDTO(id: placed.bid.id, auctionId: placed.bid.auctionId, amount: placed.bid.amount, placedAt: placed.bid.placedAt,
+                                pointsLeft: placed.pointsLeft, yourAmounts: placed.yourBids.map(\.amount)).with(status: .created)
         }
         groups.open.post("auctions/:id/offer/order") { request, context in
             let account = try context.requireAccount()
@@ -138,7 +155,8 @@ struct AuctionsController: Sendable {
             title: body.title, skuId: body.skuId, marketCode: body.market, currency: "", startPrice: body.startPrice, reservePrice: body.reservePrice,
             increments: increments ?? .standard, startsAt: startsAt!, endsAt: endsAt!, extensionWindow: TimeInterval(body.extensionSeconds ?? 300),
             extensionCap: TimeInterval(body.extensionCapSeconds ?? 3600), minLevel: body.minLevel ?? 1,
-            paymentWindow: TimeInterval(body.paymentHours ?? 48) * 3600, secondChanceWindow: TimeInterval(body.secondChanceHours ?? 24) * 3600)
+            paymentWindow: TimeInterval(body.paymentHours ?? 48) * 3600, secondChanceWindow: TimeInterval(body.secondChanceHours ?? 24) * 3600,
+            format: body.format ?? .english, pointsPerBid: body.pointsPerBid ?? 10, maxBidsPerFan: body.maxBidsPerFan ?? 10)
     }
 }
 
@@ -179,6 +197,9 @@ struct AuctionDTO: ResponseEncodable, Sendable {
     let you: Viewer?
     /// The calling fan's latest offer of the unit, if the settlement made them one.
     let offer: OfferDTO?
+    let format: String
+    /// A lowest-unique-bid auction's terms, the calling fan's amounts and, once closed, the result.
+    var sealed: SealedDTO?
 
     init(_ record: AuctionRecord, history: AuctionHistory?, viewer: String?, now: Date, staff: Bool, offer: AuctionOffer? = nil) {
         let auction = record.auction, state = record.state
@@ -207,6 +228,7 @@ struct AuctionDTO: ResponseEncodable, Sendable {
         secondChanceHours = Int(auction.secondChanceWindow / 3600)
         outcome = record.outcome?.rawValue
         self.offer = offer.map(OfferDTO.init)
+        format = auction.format.rawValue
         leader = history?.leader.map(AuctionHistory.pseudonym)
         self.history = history?.entries.map { entry in
             Entry(seq: entry.seq, bidder: AuctionHistory.pseudonym(entry.bidder), placedAt: entry.placedAt, maximum: entry.maximum,
@@ -216,6 +238,47 @@ struct AuctionDTO: ResponseEncodable, Sendable {
             Viewer(bidder: history?.bidders[id].map(AuctionHistory.pseudonym), leading: state.leaderAccountId == id)
         }
     }
+}
+
+/// A lowest-unique-bid auction's side: what a bid costs, the caller's own amounts and points, and
+/// once closed the published result (every amount with how many fans bid it, and the winner).
+struct SealedDTO: Encodable, Sendable {
+    struct Amount: Encodable, Sendable {
+        let amount: Int64
+        let fans: Int
+    }
+
+    struct Result: Encodable, Sendable {
+        let amounts: [Amount]
+        let winningAmount: Int64?
+        let winner: String?
+    }
+
+    let pointsPerBid, maxBidsPerFan: Int
+    let yourAmounts: [Int64]?
+    let yourPointsLeft: Int?
+    let result: Result?
+
+    init(desk: AuctionDesk, record: AuctionRecord, viewer: String?) async throws {
+        pointsPerBid = record.auction.pointsPerBid
+        maxBidsPerFan = record.auction.maxBidsPerFan
+        let yours = try await viewer.asyncMap { try await desk.uniqueBids(auctionId: record.auction.id, of: $0) }
+        yourAmounts = yours?.bids.map(\.amount)
+        yourPointsLeft = yours?.pointsLeft
+        result = try await desk.uniqueResult(record).map { result in
+            Result(amounts: result.amounts.map { Amount(amount: $0.amount, fans: $0.fans) }, winningAmount: result.winner?.amount,
+                   winner: result.winner.flatMap { result.bidders[$0.accountId] }.map(AuctionHistory.pseudonym))
+        }
+    }
+}
+
+/// A sealed bid as stored, with the caller's points left and amounts in the auction.
+struct UniqueBidDTO: ResponseEncodable, Sendable {
+    let id, auctionId: String
+    let amount: Int64
+    let placedAt: Date
+    let pointsLeft: Int
+    let yourAmounts: [Int64]
 }
 
 /// An offer of a closed auction's unit to the calling fan.
