@@ -180,6 +180,16 @@ struct AuctionHTTPTests: HTTPHarness {
                                      body: form(rupiah.merging(["increment": "50000", "minLevel": ""]) { $1 })) { #expect($0.status == .seeOther) }
             let indonesian = try #require(try await services.auctions.calendar().first { $0.auction.currency == "IDR" })
             #expect(indonesian.auction.increments.bands == [.init(from: 0, increment: 50_000)] && indonesian.auction.minLevel == 1)
+            // Staff call one off from the console: it ends now and says so.
+            let console = try await client.execute(uri: "/staff/auctions", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
+            #expect(console.contains("id=\"cancel-\(indonesian.auction.id)\""))
+            try await client.execute(uri: "/staff/auctions/\(indonesian.auction.id)/cancel", method: .post, headers: pageHeaders(session: staff), body: form([:])) {
+                #expect($0.status == .seeOther)
+            }
+            #expect(try await services.auctions.auction(id: indonesian.auction.id).outcome == .cancelled)
+            try await client.execute(uri: "/api/v1/staff/auctions/\(indonesian.auction.id)/cancel", method: .post, headers: bearer(staff)) {
+                #expect($0.status == .conflict)
+            }
         }
     }
 

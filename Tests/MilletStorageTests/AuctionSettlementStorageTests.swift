@@ -239,6 +239,35 @@ extension StorageConformanceTests {
     }
 }
 
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func staffCallOffAnAuctionAndItsUnitGoesBackToStock(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (desk, offers) = settling(store)
+            let ids = try await fans(store, 1)
+            let fan = try #require(try await store.account(id: ids[0]))
+            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
+            let heldBefore = try await heldUnits(store, skuId)
+            let auction = try await lot(desk, skuId: skuId, reserve: nil)
+            _ = try await desk.bid(auctionId: auction.id, by: fan, maximum: 20_000)
+            clock.advance(by: 60)
+            let cancelled = try await desk.cancel(auctionId: auction.id)
+            #expect(cancelled.outcome == .cancelled && cancelled.state.endsAt == clock.now())
+            #expect(try await heldUnits(store, skuId) == heldBefore)
+            await #expect(throws: DomainError.conflict(code: "auction_closed", message: "the auction has ended")) {
+                _ = try await desk.bid(auctionId: auction.id, by: fan, maximum: 30_000)
+            }
+            await #expect(throws: DomainError.conflict(code: "auction_closed", message: "the auction has ended or was called off")) {
+                _ = try await desk.cancel(auctionId: auction.id)
+            }
+            // Nobody is offered it.
+            clock.advance(by: 3600)
+            let steps = try await offers.settleDue().steps, made = try await offers.offers(auctionId: auction.id)
+            #expect(steps.isEmpty && made.isEmpty)
+            #expect(try await heldUnits(store, skuId) == heldBefore)
+        }
+    }
+}
+
 extension Sequence {
     func asyncCompactMap<T>(_ transform: (Element) async throws -> T?) async rethrows -> [T] {
         var out: [T] = []

@@ -40,6 +40,13 @@ public struct AuctionDesk: Sendable {
         return AuctionRecord(auction: auction, state: .opening(auction))
     }
 
+    /// Calls off an auction before its close (a mistake in its terms, a unit found damaged): no
+    /// more bids, nobody is offered the unit, which goes back to stock.
+    public func cancel(auctionId: String) async throws -> AuctionRecord {
+        guard Identifier.isWellFormed(auctionId) else { throw DomainError.notFound(what: "auction") }
+        return try await auctions.cancelAuction(id: auctionId, now: clock.now())
+    }
+
     /// The auction, or `not_found`.
     public func auction(id: String) async throws -> AuctionRecord {
         guard Identifier.isWellFormed(id), let record = try await auctions.auction(id: id) else { throw DomainError.notFound(what: "auction") }

@@ -35,6 +35,10 @@ public protocol AuctionRepository: Sendable {
         on auction: Auction, _ decide: @escaping @Sendable (AuctionState, _ nextSeq: Int64) throws -> (bids: [AuctionBid], state: AuctionState, answer: R)
     ) async throws -> R
 
+    /// Calls off an auction that has not closed, in one transaction with its row locked: it ends
+    /// at `now` (so no bid is taken after), its outcome is `cancelled`, its held unit goes back to
+    /// stock and the webhook is written; `conflict(auction_closed)` once it closed or was called off.
+    func cancelAuction(id: String, now: Date) async throws -> AuctionRecord
     /// Closed auctions whose settlement has a step due at `now`: closed with no outcome yet, or
     /// offering with an offer's expiry passed or its order paid or cancelled since.
     func auctionsToSettle(now: Date, limit: Int) async throws -> [String]

@@ -55,6 +55,8 @@ public enum AuctionOutcome: String, Sendable, Codable {
     case sold
     /// Nobody reached the reserve, or every bidder who could was offered the unit and none took it.
     case unsold
+    /// Staff called it off before the close; its unit went back to stock.
+    case cancelled
 }
 
 /// What the settlement knows of a closed auction when it decides the next step: the offers so

@@ -14,6 +14,8 @@ public enum WebhookEvent: String, Sendable, Codable, CaseIterable {
     case auctionSold = "auction.sold"
     /// Nobody reached the reserve or took an offer: the unit went back to stock.
     case auctionUnsold = "auction.unsold"
+    /// Staff called an auction off before its close.
+    case auctionCancelled = "auction.cancelled"
 }
 
 /// A receiver staff registered: where to POST, which events, and the secret its signatures use.

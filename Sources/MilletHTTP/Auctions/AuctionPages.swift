@@ -105,6 +105,14 @@ struct AuctionPages {
                 return try await console(try await pages.chrome(request, context), typed: typed, error: error)
             }
         }
+        groups.staff.post("staff/auctions/:id/cancel") { request, context in
+            do {
+                _ = try await desk.cancel(auctionId: try context.parameters.require("id"))
+                return redirect("/staff/auctions")
+            } catch let error as DomainError {
+                return try await console(try await pages.chrome(request, context), typed: [:], error: error)
+            }
+        }
         // A refused bid answers at its form's address; reloading it shows the auction.
         groups.open.get("auctions/:id/bid") { _, context in
             redirect("/auctions/\(try context.parameters.require("id"))")
@@ -149,6 +157,7 @@ struct AuctionPages {
                 .suffix(50).reversed() + desk.calendar()).map { record -> [String: Any] in
                 var row = self.values(record, history: nil, chrome: chrome, viewer: nil)
                 row["reservePrice"] = record.auction.reservePrice.map { Self.money($0, record.auction, chrome) }
+                row["cancellable"] = record.outcome == nil && !record.state.isClosed(at: clock.now())
                 return row
             },
         ]

@@ -70,6 +70,10 @@ struct AuctionsController: Sendable {
             let record = try await desk.schedule(try Self.plan(body), incrementsGiven: body.increments != nil, by: account.id)
             return AuctionDTO(record, history: nil, viewer: nil, now: clock.now(), staff: true).with(status: .created)
         }
+        groups.staff.post("staff/auctions/:id/cancel") { _, context in
+            let record = try await desk.cancel(auctionId: try context.parameters.require("id"))
+            return AuctionDTO(record, history: nil, viewer: nil, now: clock.now(), staff: true)
+        }
         groups.open.get("auctions") { _, context in
             AuctionList(items: try await desk.calendar().map { AuctionDTO($0, history: nil, viewer: context.account?.id, now: clock.now(), staff: false) })
         }

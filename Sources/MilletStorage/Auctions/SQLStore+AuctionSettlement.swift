@@ -4,6 +4,27 @@ import SQLKit
 
 /// Settling closed auctions: offers down the bidders, their orders, strikes, the held unit.
 extension SQLStore {
+    public func cancelAuction(id: String, now: Date) async throws -> AuctionRecord {
+        try await sqlTransaction { [backend] db in
+            guard let row = try await db.raw("SELECT * FROM auctions WHERE id = \(bind: id)\(unsafeRaw: backend.forUpdate)").first() else {
+                throw DomainError.notFound(what: "auction")
+            }
+            let record = try Self.auctionRecord(from: row)
+            guard record.outcome == nil, !record.state.isClosed(at: now) else {
+                throw DomainError.conflict(code: "auction_closed", message: "the auction has ended or was called off")
+            }
+            if let skuId = record.auction.skuId, let warehouse = try row.optionalString("warehouse_id") {
+                try await db.raw("UPDATE stock SET held = held - 1 WHERE sku_id = \(bind: skuId) AND warehouse_id = \(bind: warehouse)").run()
+            }
+            try await db.raw("""
+                UPDATE auctions SET outcome = \(bind: AuctionOutcome.cancelled.rawValue), ends_at = \(bind: now.millis), settle_at = NULL
+                WHERE id = \(bind: id)
+                """).run()
+            try await Self.enqueueWebhook(db: db, .auctionCancelled, data: ["auctionId": id], now: now)
+            return try Self.auctionRecord(from: try await db.raw("SELECT * FROM auctions WHERE id = \(bind: id)").first()!)
+        }
+    }
+
     public func auctionsToSettle(now: Date, limit: Int) async throws -> [String] {
         try await read { db in
             try await db.raw("""
@@ -21,7 +42,7 @@ extension SQLStore {
                 throw DomainError.notFound(what: "auction")
             }
             let record = try Self.auctionRecord(from: row)
-            guard record.outcome != .sold, record.outcome != .unsold else { return nil }
+            guard record.outcome == nil || record.outcome == .offering else { return nil }
             let bids = try await Self.bids(db: db, auctionId: auctionId, after: 0)
             let offers = try await Self.offers(db: db, auctionId: auctionId)
             var fate: SettlementFacts.OrderFate?
