@@ -305,6 +305,7 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
     Select(b.find_element(By.ID, "status-select")).select_by_value("planned")
     b.find_element(By.ID, "change-status").click()
     settle(b, lambda d: d.find_element(By.ID, "post").get_attribute("data-status") == "planned")
+    b.find_element(By.ID, "nav-staff-menu").click()
     b.find_element(By.ID, "nav-staff-releases").click()
     Select(b.find_element(By.ID, "release-line")).select_by_value("phones")
     version = "15.0." + uuid.uuid4().hex[:6]
@@ -736,3 +737,34 @@ def test_the_winner_of_an_auction_orders_the_unit_from_its_page(browser):
     # Back on the auction, the offer points at the order to pay.
     b.get(url)
     assert "/orders/" in b.find_element(By.ID, "offer-order").get_attribute("href")
+
+
+def test_no_page_scrolls_sideways_at_390_px_and_the_menu_button_opens_the_menu(browser):
+    """At a phone's width the header folds into a menu button; no page is wider than the screen,
+    for a guest or for staff (whose console links sit in one drop-down)."""
+    b = browser
+    b.set_window_size(390, 844)
+    try:
+        pages = ["/", "/sales", "/auctions", "/community", "/roadmap", "/releases", "/phone", "/cart", "/login"]
+        def fits(path):
+            b.get(BASE + path)
+            width = b.execute_script("return document.documentElement.scrollWidth")
+            return width <= b.execute_script("return window.innerWidth"), width
+        for path in pages:
+            ok, width = fits(path)
+            assert ok, f"{path} is {width} px wide at 390 px"
+        b.get(BASE + "/")
+        assert not b.find_element(By.ID, "nav-sales").is_displayed()
+        b.find_element(By.ID, "menu-button").click()
+        assert b.find_element(By.ID, "nav-sales").is_displayed()
+        shot(b, "menu-390")
+        log_in(b, "staff@millet.test", "millet-staff")
+        for path in pages + ["/orders", "/service", "/inbox", "/staff/auctions", "/staff/orders", "/staff/releases", "/staff/rollouts"]:
+            ok, width = fits(path)
+            assert ok, f"{path} is {width} px wide at 390 px for staff"
+        b.find_element(By.ID, "menu-button").click()
+        b.find_element(By.ID, "nav-staff-menu").click()
+        assert b.find_element(By.ID, "nav-staff-auctions").is_displayed()
+        shot(b, "staff-menu-390")
+    finally:
+        b.set_window_size(1280, 1600)
