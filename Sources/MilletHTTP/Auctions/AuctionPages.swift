@@ -42,39 +42,22 @@ struct AuctionPages {
             let chrome = try await pages.chrome(request, context)
             return try await page(try context.parameters.require("id"), chrome: chrome, viewer: context.account, typed: nil, error: nil)
         }
-        groups.open.get("auctions/:id/unique-bid") { _, context in
-            redirect("/auctions/\(try context.parameters.require("id"))")
+        fanForm(groups, "bid", BidForm.self, keep: { ($0.maximum, nil) }) { account, id, form, chrome in
+            let record = try await desk.auction(id: id)
+            let maximum = try chrome.format.minorUnits(parsing: form.maximum, currency: record.auction.currencyUnit, field: "maximum")
+            _ = try await desk.bid(auctionId: id, by: account, maximum: maximum)
+            return "/auctions/\(id)"
         }
-        groups.open.post("auctions/:id/unique-bid") { request, context in
-            let account = try context.requireAccount()
-            let id = try context.parameters.require("id")
-            let form = try await request.decodeForm(SealedForm.self, context: context)
-            let chrome = try await pages.chrome(request, context)
-            do {
-                let record = try await desk.auction(id: id)
-                let amount = try chrome.format.minorUnits(parsing: form.amount, currency: record.auction.currencyUnit, field: "amount")
-                _ = try await desk.bidUnique(auctionId: id, by: account, amount: amount)
-                return redirect("/auctions/\(id)")
-            } catch let error as DomainError {
-                return try await page(id, chrome: chrome, viewer: account, typed: form.amount, error: error)
-            }
+        fanForm(groups, "unique-bid", SealedForm.self, keep: { ($0.amount, nil) }) { account, id, form, chrome in
+            let record = try await desk.auction(id: id)
+            let amount = try chrome.format.minorUnits(parsing: form.amount, currency: record.auction.currencyUnit, field: "amount")
+            _ = try await desk.bidUnique(auctionId: id, by: account, amount: amount)
+            return "/auctions/\(id)"
         }
-        // A refused offer form answers at its address; reloading it shows the auction.
-        groups.open.get("auctions/:id/offer") { _, context in
-            redirect("/auctions/\(try context.parameters.require("id"))")
-        }
-        groups.open.post("auctions/:id/offer") { request, context in
-            let account = try context.requireAccount()
-            let id = try context.parameters.require("id")
-            let form = try await request.decodeForm(OfferForm.self, context: context)
-            let chrome = try await pages.chrome(request, context)
-            do {
-                let address = try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone)
-                let order = try await offers.order(auctionId: id, by: account.id, address: address, shippingMethod: nil, language: chrome.preferences.language)
-                return redirect("/orders/\(order.id)")
-            } catch let error as DomainError {
-                return try await page(id, chrome: chrome, viewer: account, typed: nil, error: error, offerForm: form)
-            }
+        fanForm(groups, "offer", OfferForm.self, keep: { (nil, $0) }) { account, id, form, chrome in
+            let address = try ShippingAddress(name: form.name, line1: form.line1, city: form.city, postcode: form.postcode, phone: form.phone)
+            let order = try await offers.order(auctionId: id, by: account.id, address: address, shippingMethod: nil, language: chrome.preferences.language)
+            return "/orders/\(order.id)"
         }
         groups.open.post("auctions/:id/offer/decline") { request, context in
             let account = try context.requireAccount()
@@ -113,22 +96,28 @@ struct AuctionPages {
                 return try await console(try await pages.chrome(request, context), typed: [:], error: error)
             }
         }
-        // A refused bid answers at its form's address; reloading it shows the auction.
-        groups.open.get("auctions/:id/bid") { _, context in
+    }
+
+    /// A form a fan posts on the auction page, at `auctions/{id}/<action>`: `act` does it and
+    /// answers where to go next; a refusal shows the auction again with the refusal and what was
+    /// typed (`keep`). Reloading the form's address shows the auction.
+    private func fanForm<Form: Decodable & Sendable>(
+        _ groups: RouteGroups, _ action: String, _ type: Form.Type, keep: @escaping @Sendable (Form) -> (typed: String?, offer: OfferForm?),
+        act: @escaping @Sendable (Account, String, Form, PageChrome) async throws -> String
+    ) {
+        groups.open.get("auctions/:id/\(action)") { _, context in
             redirect("/auctions/\(try context.parameters.require("id"))")
         }
-        groups.open.post("auctions/:id/bid") { request, context in
+        groups.open.post("auctions/:id/\(action)") { request, context in
             let account = try context.requireAccount()
             let id = try context.parameters.require("id")
-            let form = try await request.decodeForm(BidForm.self, context: context)
+            let form = try await request.decodeForm(Form.self, context: context)
+            let chrome = try await pages.chrome(request, context)
             do {
-                let record = try await desk.auction(id: id)
-                let format = try await pages.chrome(request, context).format
-                let maximum = try format.minorUnits(parsing: form.maximum, currency: record.auction.currencyUnit, field: "maximum")
-                _ = try await desk.bid(auctionId: id, by: account, maximum: maximum)
-                return redirect("/auctions/\(id)")
+                return redirect(try await act(account, id, form, chrome))
             } catch let error as DomainError {
-                return try await page(id, chrome: try await pages.chrome(request, context), viewer: account, typed: form.maximum, error: error)
+                let kept = keep(form)
+                return try await page(id, chrome: chrome, viewer: account, typed: kept.typed, error: error, offerForm: kept.offer)
             }
         }
     }
