@@ -768,3 +768,43 @@ def test_no_page_scrolls_sideways_at_390_px_and_the_menu_button_opens_the_menu(b
         shot(b, "staff-menu-390")
     finally:
         b.set_window_size(1280, 1600)
+
+
+def test_a_sealed_bid_auction_publishes_every_amount_and_offers_the_unit_to_the_lowest_unique(browser):
+    """A fan with community points bids two sealed amounts, another fan matches one of them; at
+    the close her page reloads itself with every amount and how many fans bid it, and the unit is
+    offered to her at her unique amount."""
+    b = browser
+    staff = staff_token()
+    def fan_with_points(name):
+        email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.test"
+        token = api("POST", "/api/v1/accounts", {"email": email, "password": "browser-password", "displayName": name})["token"]
+        post = api("POST", "/api/v1/community/boards/phones/posts",
+                   {"kind": "bug", "title": f"{name}: camera freezes at night", "body": "Every evening"}, token)
+        api("POST", f"/api/v1/staff/community/posts/{post['id']}/status", {"status": "acknowledged"}, staff)
+        return email, token
+    mei, _ = fan_with_points("Mei")
+    _, budi = fan_with_points("Budi")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    auction = api("POST", "/api/v1/staff/auctions", {
+        "title": "Prototype No. 4", "market": "GB", "startPrice": 5000, "format": "lowest_unique", "pointsPerBid": 2, "maxBidsPerFan": 3,
+        "startsAt": stamp(now - datetime.timedelta(seconds=50)), "endsAt": stamp(now + datetime.timedelta(seconds=25))}, staff)
+    log_in(b, mei, "browser-password")
+    url = BASE + f"/auctions/{auction['id']}"
+    for amount in ["1.10", "2.40"]:
+        b.get(url)
+        b.find_element(By.ID, "sealed-amount").send_keys(amount)
+        b.find_element(By.ID, "sealed-bid").click()
+        settle(b, lambda d: d.find_elements(By.ID, "your-amounts"))
+    assert "2.40" in b.find_element(By.ID, "your-amounts").text
+    assert b.find_element(By.ID, "points-left").text == "6"
+    api("POST", f"/api/v1/auctions/{auction['id']}/unique-bids", {"amount": 110}, budi)
+    shot(b, "sealed-bidding")
+    # She stays on the page: at the close it reads itself again with the result and her offer.
+    b.get(url)
+    WebDriverWait(b, 60, poll_frequency=1).until(lambda d: d.find_elements(By.ID, "sealed-result") and d.find_elements(By.ID, "offer-form"))
+    rows = [r.text for r in b.find_elements(By.CSS_SELECTOR, "#sealed-result tbody tr")]
+    assert len(rows) == 2 and rows[0].endswith("2") and rows[1].endswith("1")
+    assert "2.40" in b.find_element(By.ID, "offer-price").text
+    shot(b, "sealed-result")

@@ -222,6 +222,9 @@ struct AuctionHTTPTests: HTTPHarness {
             let offer = try #require(won["offer"] as? [String: Any])
             #expect(won["outcome"] as? String == "offering" && offer["status"] as? String == "open" && offer["price"] as? Int == 20_250 && offer["round"] as? Int == 1)
             #expect(try await auction(as: ravi)["offer"] == nil)
+            // The list shows the winner the unit waiting for them.
+            let list = try await client.execute(uri: "/auctions", method: .get, headers: pageHeaders(session: fan)) { String(buffer: $0.body) }
+            #expect(list.contains("class=\"offer-row\"><a href=\"/auctions/\(id)\""))
             // The winner's page offers the unit with an address form; a bad address keeps what they typed.
             let page = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: fan)) { String(buffer: $0.body) }
             #expect(page.contains("id=\"offer-form\"") && page.contains("id=\"offer-price\"") && page.contains("id=\"offer-total\"")
@@ -263,7 +266,7 @@ struct AuctionHTTPTests: HTTPHarness {
             try await services.auctionOffers.settleDue()
             #expect(try await auction(as: ravi)["outcome"] as? String == "unsold")
             let fansPage = try await client.execute(uri: "/auctions/\(id)", method: .get, headers: pageHeaders(session: fan)) { String(buffer: $0.body) }
-            #expect(fansPage.contains("id=\"offer-status\"") && fansPage.contains("id=\"auction-outcome\""))
+            #expect(fansPage.contains("id=\"offer-status\"") && fansPage.contains("id=\"auction-outcome\"") && fansPage.contains("id=\"auction-strikes\""))
         }
     }
 

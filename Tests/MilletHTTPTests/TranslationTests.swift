@@ -17,6 +17,14 @@ struct TranslationTests {
         #expect(other.values.allSatisfy { !$0.isEmpty })
     }
 
+    /// A key written twice (the decoder keeps one silently) is a string someone changed in vain.
+    @Test(arguments: ["en", "es", "hi", "id", "zh-Hans"]) func noLanguageNamesAKeyTwice(language: String) throws {
+        let text = try String(contentsOf: Self.resources.appendingPathComponent("i18n/\(language).json"), encoding: .utf8)
+        var seen: Set<String> = [], twice: [String] = []
+        for match in text.matches(of: /(?m)^\s*"([^"]+)"\s*:/) where !seen.insert(String(match.1)).inserted { twice.append(String(match.1)) }
+        #expect(twice == [])
+    }
+
     @Test func everyStringATemplateUsesExists() throws {
         let english = try strings("en")
         let directory = Self.resources.appendingPathComponent("templates")

@@ -35,6 +35,20 @@ public struct AuctionOffers: Sendable {
         return (steps, failed)
     }
 
+    /// The fan's offers still open or ordered and unpaid, newest first, with their auctions.
+    public func openOffers(of accountId: String) async throws -> [(offer: AuctionOffer, record: AuctionRecord)] {
+        var found: [(AuctionOffer, AuctionRecord)] = []
+        for offer in try await auctions.openOffers(accountId: accountId) where offer.status == .ordered || offer.isOpen(at: clock.now()) {
+            if let record = try await auctions.auction(id: offer.auctionId) { found.append((offer, record)) }
+        }
+        return found
+    }
+
+    /// How many strikes the fan has (``AuctionSettlement/strikesToBar`` bar bidding).
+    public func strikes(of accountId: String) async throws -> Int {
+        try await auctions.strikes(accountId: accountId)
+    }
+
     /// The auction's offers, first round first.
     public func offers(auctionId: String) async throws -> [AuctionOffer] {
         try await auctions.offers(auctionId: auctionId)

@@ -6,11 +6,15 @@ public struct AuctionRecord: Hashable, Sendable {
     public let state: AuctionState
     /// How its settlement stands once it closed; `nil` until the settlement first looks at it.
     public let outcome: AuctionOutcome?
+    /// What the unit sold for once an offer's order was paid: the final price, or a second
+    /// chance's.
+    public let soldPrice: Int64?
 
-    public init(auction: Auction, state: AuctionState, outcome: AuctionOutcome? = nil) {
+    public init(auction: Auction, state: AuctionState, outcome: AuctionOutcome? = nil, soldPrice: Int64? = nil) {
         self.auction = auction
         self.state = state
         self.outcome = outcome
+        self.soldPrice = soldPrice
     }
 }
 
@@ -72,6 +76,10 @@ public protocol AuctionRepository: Sendable {
     func uniqueBids(auctionId: String, accountId: String?) async throws -> [UniqueBid]
     /// The community points a fan spent (on sealed bids).
     func pointsSpent(accountId: String) async throws -> Int
+    /// The fan's offers still open, newest first, for finding them from the site.
+    func openOffers(accountId: String) async throws -> [AuctionOffer]
+    /// How many strikes the fan has.
+    func strikes(accountId: String) async throws -> Int
     /// The accounts with at least `strikes` strikes.
     func barredBidders(strikes: Int) async throws -> Set<String>
 }

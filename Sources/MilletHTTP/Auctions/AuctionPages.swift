@@ -35,8 +35,20 @@ struct AuctionPages {
     func addRoutes(to groups: RouteGroups) {
         groups.open.get("auctions") { request, context in
             let chrome = try await pages.chrome(request, context)
+            let now = clock.now()
             let rows = try await desk.calendar().map { values($0, history: nil, chrome: chrome, viewer: nil) }
-            return pages.page("auctions", ["auctions": rows, "empty": rows.isEmpty], chrome: chrome)
+            // Closed in the last week, latest first, with how each ended.
+            let recent = try await desk.calendar(since: now.addingTimeInterval(-7 * 86_400), limit: 200).filter { $0.state.isClosed(at: now) }
+                .reversed().prefix(20).map { values($0, history: nil, chrome: chrome, viewer: nil) }
+            var data: [String: Any] = ["auctions": rows, "empty": rows.isEmpty, "recent": Array(recent)]
+            if let account = context.account {
+                // A won unit waiting for the fan, findable without the email.
+                data["yourOffers"] = try await offers.openOffers(of: account.id).map { offer, record -> [String: Any] in
+                    ["id": record.auction.id, "title": record.auction.title, "price": Self.money(offer.price, record.auction, chrome),
+                     "deadline": chrome.format.dateTime(offer.expiresAt), "ordered": offer.status == .ordered]
+                }
+            }
+            return pages.page("auctions", data, chrome: chrome)
         }
         groups.open.get("auctions/:id") { request, context in
             let chrome = try await pages.chrome(request, context)
@@ -125,8 +137,15 @@ struct AuctionPages {
     /// The staff console: the form that schedules an auction (of a unit from stock or a one-off
     /// lot), and the auctions running, to come or closed in the last 30 days, with their reserves
     /// and how each closed one is settling.
-    private func console(_ chrome: PageChrome, typed: [String: String], error: DomainError?) async throws -> Response {
+    private func console(_ chrome: PageChrome, typed given: [String: String], error: DomainError?) async throws -> Response {
         let t = pages.strings(chrome.preferences.language)
+        var typed = given
+        if typed.isEmpty {
+            // A fresh form starts five minutes from now and runs a day (UTC, as the form's times are).
+            let local = { (date: Date) in String(date.formatted(.iso8601).prefix(16)) }
+            let start = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 / 60).rounded(.up) * 60 + 300)
+            typed = ["startsAt": local(start), "endsAt": local(start.addingTimeInterval(86_400))]
+        }
         let market = typed["market"] ?? chrome.preferences.marketCode
         let language = chrome.preferences.language
         var skus: [[String: Any]] = []
@@ -205,24 +224,38 @@ struct AuctionPages {
         values["digits"] = record.auction.currencyUnit.minorDigits
         values["history"] = history.entries.reversed().map { entry -> [String: Any] in
             var row: [String: Any] = [
-                "bidder": AuctionHistory.pseudonym(entry.bidder), "at": chrome.format.dateTime(entry.placedAt), "price": money(entry.priceAfter),
-                "rule": t["auction_rule_\(entry.rule.rawValue)"] ?? entry.rule.rawValue, "leader": AuctionHistory.pseudonym(entry.leaderAfter),
+                "bidder": Self.bidder(entry.bidder, t), "at": chrome.format.dateTime(entry.placedAt), "price": money(entry.priceAfter),
+                "rule": t["auction_rule_\(entry.rule.rawValue)"] ?? entry.rule.rawValue, "leader": Self.bidder(entry.leaderAfter, t),
             ]
             row["maximum"] = entry.maximum.map(money)
             return row
         }
         if let viewer, let own = history.maxima[viewer.id] { values["yourMaximum"] = money(own) }
         let leads = record.state.leaderAccountId == viewer?.id
-        if let viewer, history.bidders[viewer.id] != nil {
+        let offer = try await viewer.asyncMap { viewer in try await offers.offers(auctionId: id).last { $0.accountId == viewer.id } } ?? nil
+        // Once the unit is offered, the offer box says where the fan stands.
+        if let viewer, history.bidders[viewer.id] != nil, offer == nil {
             let closed = record.state.isClosed(at: clock.now())
             let key = !closed ? (leads ? "auction_you_lead" : "auction_outbid")
                 : !record.state.reserveMet(in: record.auction) ? "auction_no_sale" : leads ? "auction_you_won" : "auction_you_lost"
             values["standing"] = t[key] ?? key
         }
-        if record.auction.format == .lowestUnique {
-            values["sealed"] = try await sealedValues(record, viewer: viewer, chrome: chrome, money: money)
+        if let viewer {
+            let strikes = try await offers.strikes(of: viewer.id)
+            if strikes > 0 {
+                values["strikes"] = (t["auction_strikes"] ?? "{n}/{of}").replacingOccurrences(of: "{n}", with: String(strikes))
+                    .replacingOccurrences(of: "{of}", with: String(AuctionSettlement.strikesToBar))
+            }
         }
-        if let viewer, let offer = try await offers.offers(auctionId: id).last(where: { $0.accountId == viewer.id }) {
+        if record.auction.format == .lowestUnique {
+            let sealed = try await sealedValues(record, viewer: viewer, chrome: chrome, money: money)
+            values["sealed"] = sealed
+            if let you = sealed["you"] as? String, offer == nil {
+                values["you"] = you
+                values["standing"] = t[sealed["youWon"] as? Bool == true ? "auction_you_won" : "auction_you_lost"] ?? ""
+            }
+        }
+        if let offer {
             var box = offerValues(offer, form: offerForm, chrome: chrome, money: money)
             if offer.isOpen(at: clock.now()) { box["total"] = money(try await offers.totals(of: offer, in: record.auction).total) }
             values["offer"] = box
@@ -235,6 +268,10 @@ struct AuctionPages {
                 refusal["detail"] = code == "bid_too_low" ? "\(t["auction_minimum"] ?? ""): \(money(record.state.minimumBid(in: record.auction)))" : ""
             } else if case .notEligible = error {
                 refusal["detail"] = ""
+            } else if case .invalidInput(_, let fields) = error, Set(fields.keys).isSubset(of: ["maximum", "amount"]) {
+                // An amount that is not one: say what one looks like, in the auction's currency.
+                let most = record.auction.format == .lowestUnique ? record.auction.startPrice : Auction.maxPrice
+                refusal["detail"] = "\(t["auction_amount_hint"] ?? "") \(money(1)) – \(money(most))"
             }
             values["error"] = refusal
         }
@@ -253,12 +290,21 @@ struct AuctionPages {
             values["pointsLeft"] = left
         }
         if let result = try await desk.uniqueResult(record) {
-            var shown: [String: Any] = ["amounts": result.amounts.map { ["amount": money($0.amount), "fans": $0.fans, "wins": $0.amount == result.winner?.amount] }]
+            let t = pages.strings(chrome.preferences.language)
+            let yours = Set(result.uniqueBids.filter { $0.accountId == viewer?.id }.map(\.amount))
+                .union(try await viewer.asyncMap { try await desk.uniqueBids(auctionId: auction.id, of: $0.id).bids.map(\.amount) } ?? [])
+            var shown: [String: Any] = ["amounts": result.amounts.map {
+                ["amount": money($0.amount), "fans": $0.fans, "wins": $0.amount == result.winner?.amount, "yours": yours.contains($0.amount)]
+            }]
             if let winner = result.winner {
-                shown["winner"] = result.bidders[winner.accountId].map(AuctionHistory.pseudonym) ?? ""
+                shown["winner"] = result.bidders[winner.accountId].map { Self.bidder($0, t) } ?? ""
                 shown["winningAmount"] = money(winner.amount)
             }
             values["result"] = shown
+            if let viewer, let number = result.bidders[viewer.id] {
+                values["you"] = Self.bidder(number, t)
+                values["youWon"] = result.winner?.accountId == viewer.id
+            }
         }
         return values
     }
@@ -280,6 +326,11 @@ struct AuctionPages {
         return values
     }
 
+    /// "Bidder 3" in the reader's language.
+    static func bidder(_ number: Int, _ t: [String: String]) -> String {
+        (t["auction_bidder_n"] ?? "Bidder {n}").replacingOccurrences(of: "{n}", with: String(number))
+    }
+
     private func values(_ record: AuctionRecord, history: AuctionHistory?, chrome: PageChrome, viewer: String?) -> [String: Any] {
         let t = pages.strings(chrome.preferences.language)
         let dto = AuctionDTO(record, history: history, viewer: viewer, now: clock.now(), staff: false)
@@ -295,10 +346,17 @@ struct AuctionPages {
             "leaderLabel": t[dto.status == "closed" ? "auction_winner" : "auction_leader"] ?? "",
             "secondsLeft": max(0, Int(record.state.endsAt.timeIntervalSince(clock.now()).rounded(.up))),
         ]
-        values["leader"] = dto.leader
+        values["leader"] = history?.leader.map { Self.bidder($0, t) }
         values["english"] = record.auction.format == .english
-        values["outcomeLabel"] = record.outcome.map { t["auction_outcome_\($0.rawValue)"] ?? $0.rawValue }
-        values["you"] = dto.you?.bidder
+        values["outcomeLabel"] = record.outcome.map { outcome in
+            if outcome == .sold, let sold = record.soldPrice { return "\(t["auction_outcome_sold_at"] ?? "") \(money(sold))." }
+            return t["auction_outcome_\(outcome.rawValue)"] ?? outcome.rawValue
+        }
+        // What a list shows as the price: what it sold for, else the price now (sealed bids have none).
+        values["listPrice"] = record.soldPrice.map(money) ?? (record.auction.format == .english ? money(dto.price) : t["auction_sealed"] ?? "")
+        let number = history.flatMap { history in viewer.flatMap { history.bidders[$0] } }
+        values["you"] = number.map { Self.bidder($0, t) }
+        values["youNumber"] = number.map(String.init) ?? ""
         values["leading"] = dto.you?.leading == true
         return values
     }

@@ -195,8 +195,10 @@ struct AuctionDTO: ResponseEncodable, Sendable {
     let startsAt, scheduledEnd, endsAt, latestEnd: Date
     let extensionSeconds, extensionCapSeconds, minLevel, paymentHours, secondChanceHours: Int
     let leader: String?
-    /// Once closed: `offering`, `sold` or `unsold`.
+    /// Once closed: `offering`, `sold`, `unsold` or `cancelled`.
     let outcome: String?
+    /// What the unit sold for (the final price, or a second chance's).
+    let soldPrice: Int64?
     let history: [Entry]?
     let you: Viewer?
     /// The calling fan's latest offer of the unit, if the settlement made them one.
@@ -231,6 +233,7 @@ struct AuctionDTO: ResponseEncodable, Sendable {
         paymentHours = Int(auction.paymentWindow / 3600)
         secondChanceHours = Int(auction.secondChanceWindow / 3600)
         outcome = record.outcome?.rawValue
+        soldPrice = record.soldPrice
         self.offer = offer.map(OfferDTO.init)
         format = auction.format.rawValue
         leader = history?.leader.map(AuctionHistory.pseudonym)

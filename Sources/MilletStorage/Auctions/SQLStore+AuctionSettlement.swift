@@ -77,8 +77,10 @@ extension SQLStore {
             if step.outcome == .unsold, let skuId = record.auction.skuId, let warehouse = try row.optionalString("warehouse_id") {
                 try await db.raw("UPDATE stock SET held = held - 1 WHERE sku_id = \(bind: skuId) AND warehouse_id = \(bind: warehouse)").run()
             }
+            let sold = step.outcome == .sold ? step.offers.last?.price : nil
             try await db.raw("""
-                UPDATE auctions SET outcome = \(bind: step.outcome.rawValue), settle_at = \(bind: step.nextCheck?.millis) WHERE id = \(bind: auctionId)
+                UPDATE auctions SET outcome = \(bind: step.outcome.rawValue), settle_at = \(bind: step.nextCheck?.millis),
+                    sold_price = \(bind: sold) WHERE id = \(bind: auctionId)
                 """).run()
             if let notice = step.notice { try await Self.insertNotice(db: db, notice) }
             for (event, data) in step.webhooks { try await Self.enqueueWebhook(db: db, event, data: data, now: now) }
@@ -138,6 +140,21 @@ extension SQLStore {
             """).all().map { try $0.string("account_id") })
     }
 
+    public func openOffers(accountId: String) async throws -> [AuctionOffer] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM auction_offers WHERE account_id = \(bind: accountId) AND status IN (\(bind: OfferStatus.open.rawValue), \(bind: OfferStatus.ordered.rawValue))
+                ORDER BY offered_at DESC LIMIT 20
+                """).all().map(Self.offer(from:))
+        }
+    }
+
+    public func strikes(accountId: String) async throws -> Int {
+        try await read { db in
+            Int(try await db.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM auction_strikes WHERE account_id = \(bind: accountId)").first()?.int("n") ?? 0)
+        }
+    }
+
     public func barredBidders(strikes: Int) async throws -> Set<String> {
         try await read { db in try await Self.barred(db: db, strikes: strikes) }
     }
@@ -157,12 +174,14 @@ extension SQLStore {
     }
 
     private static func offers(db: any SQLDatabase, auctionId: String) async throws -> [AuctionOffer] {
-        try await db.raw("SELECT * FROM auction_offers WHERE auction_id = \(bind: auctionId) ORDER BY round").all().map { row in
-            AuctionOffer(auctionId: try row.string("auction_id"), round: Int(try row.int("round")), accountId: try row.string("account_id"),
-                         price: try row.int("price"), offeredAt: try row.date("offered_at"), expiresAt: try row.date("expires_at"),
-                         status: OfferStatus(rawValue: try row.string("status")) ?? .lapsed, orderId: try row.optionalString("order_id"),
-                         isWin: try row.bool("win"))
-        }
+        try await db.raw("SELECT * FROM auction_offers WHERE auction_id = \(bind: auctionId) ORDER BY round").all().map(offer(from:))
+    }
+
+    private static func offer(from row: any SQLRow) throws -> AuctionOffer {
+        AuctionOffer(auctionId: try row.string("auction_id"), round: Int(try row.int("round")), accountId: try row.string("account_id"),
+                     price: try row.int("price"), offeredAt: try row.date("offered_at"), expiresAt: try row.date("expires_at"),
+                     status: OfferStatus(rawValue: try row.string("status")) ?? .lapsed, orderId: try row.optionalString("order_id"),
+                     isWin: try row.bool("win"))
     }
 
     /// Unpaid, paid, or cancelled before it was paid (its move to `cancelled` came from

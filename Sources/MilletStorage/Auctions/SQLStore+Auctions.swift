@@ -92,7 +92,8 @@ extension SQLStore: AuctionRepository {
             paymentWindow: TimeInterval(try row.int("payment_window_seconds")), secondChanceWindow: TimeInterval(try row.int("second_chance_seconds")),
             format: AuctionFormat(rawValue: try row.string("format")) ?? .english, pointsPerBid: Int(try row.int("points_per_bid")),
             maxBidsPerFan: Int(try row.int("max_bids_per_fan")))
-        return AuctionRecord(auction: auction, state: try auctionState(from: row), outcome: try row.optionalString("outcome").flatMap(AuctionOutcome.init))
+        return AuctionRecord(auction: auction, state: try auctionState(from: row), outcome: try row.optionalString("outcome").flatMap(AuctionOutcome.init),
+                             soldPrice: try row.optionalInt("sold_price"))
     }
 
     static func auctionState(from row: any SQLRow) throws -> AuctionState {

@@ -12,6 +12,7 @@ extension Migration {
             "ALTER TABLE auctions ADD COLUMN payment_window_seconds BIGINT NOT NULL DEFAULT 172800",
             "ALTER TABLE auctions ADD COLUMN second_chance_seconds BIGINT NOT NULL DEFAULT 86400",
             "ALTER TABLE auctions ADD COLUMN outcome TEXT",
+            "ALTER TABLE auctions ADD COLUMN sold_price BIGINT",
             "ALTER TABLE auctions ADD COLUMN settle_at BIGINT",
             "ALTER TABLE auctions ADD COLUMN settles BIGINT NOT NULL DEFAULT 0",
             "UPDATE auctions SET settles = 1 WHERE sku_id IS NULL AND ends_at > \(nowMillis)",

@@ -4,7 +4,7 @@
   "use strict";
   var page = document.getElementById("auction");
   if (!page) return;
-  var id = page.dataset.auction, digits = parseInt(page.dataset.digits, 10) || 0;
+  var id = page.dataset.auction, digits = parseInt(page.dataset.digits, 10) || 0, loadedAs = page.dataset.status;
   var left = document.getElementById("auction-left"), endsAt = Date.now() + 1000 * (parseInt(left.dataset.seconds, 10) || 0);
   function text(elId, value) { var el = document.getElementById(elId); if (el) el.textContent = value; }
   function money(minor) {
@@ -13,10 +13,13 @@
         minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / Math.pow(10, digits));
     } catch (e) { return page.dataset.currency + " " + (minor / Math.pow(10, digits)).toFixed(digits); }
   }
+  // "Bidder 3" as the stream names it, in the page's words; its number.
+  function number(name) { return (name || "").split(" ").pop(); }
+  function bidder(name) { return page.dataset.bidder ? page.dataset.bidder.replace("{n}", number(name)) : name; }
   function tick() {
     var s = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
-    var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;
-    left.textContent = h + ":" + (m < 10 ? "0" : "") + m + ":" + (sec < 10 ? "0" : "") + sec;
+    var d = Math.floor(s / 86400), h = Math.floor(s / 3600) % 24, m = Math.floor(s / 60) % 60, sec = s % 60;
+    left.textContent = (d > 0 ? d + " " + (page.dataset.days || "d") + " " : "") + h + ":" + (m < 10 ? "0" : "") + m + ":" + (sec < 10 ? "0" : "") + sec;
   }
   tick();
   setInterval(tick, 1000);
@@ -34,7 +37,7 @@
     status.textContent = page.getAttribute("data-label-" + a.status);
     status.className = "auction-status status-" + a.status;
     text("auction-price", money(a.price));
-    if (a.leader) text("auction-leader", a.leader);
+    if (a.leader) text("auction-leader", bidder(a.leader));
     // The end as the server wrote it, until a late bid moves it.
     if (Date.parse(a.endsAt) !== Date.parse(page.dataset.ends)) {
       page.dataset.ends = a.endsAt;
@@ -49,7 +52,7 @@
     if (box) box.hidden = a.status !== "open";
     var you = page.dataset.you;
     if (you) {
-      var closed = a.status === "closed", leads = a.leader === you;
+      var closed = a.status === "closed", leads = !!a.leader && number(a.leader) === you;
       text("auction-standing", !closed ? (leads ? page.dataset.youLead : page.dataset.outbid)
         : a.reserve === "not_met" ? page.dataset.noSale : leads ? page.dataset.youWon : page.dataset.youLost);
     }
@@ -65,6 +68,13 @@
       });
     }
     lastBids = a.bids;
-    if (a.status === "closed") stream.close();
+    var sealed = document.getElementById("sealed-form");
+    if (sealed) sealed.hidden = a.status !== "open";
+    if (a.status === "closed") {
+      stream.close();
+      // A sealed-bid auction's result (and the winner's offer, a few seconds after the close)
+      // is the server's to show: read the page again.
+      if (page.dataset.format === "lowest_unique" && loadedAs !== "closed") setTimeout(function () { location.reload(); }, 9000);
+    }
   });
 })();
