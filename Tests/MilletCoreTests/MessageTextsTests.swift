@@ -12,7 +12,7 @@ struct MessageTextsTests {
         "link": "https://shop.test/x", "carrier": "dhl", "tracking": "TRK-1", "amount": "INR 5.00", "sale": "Note 3 launch",
         "opens": "2027-01-15 09:00 UTC", "productLine": "phones", "version": "14.0.7", "channel": "stable", "when": "2027-01-15 08:00 UTC",
         "oldEmail": "old@fans.test", "case": "S0123456789", "step": "received", "code": "123456",
-        "auction": "Note 3, serial 000001", "price": "GBP 245.00",
+        "auction": "Note 3, serial 000001", "price": "GBP 245.00", "window": "2027-02-01 – 2027-02-14", "batch": "2",
     ]
 
     @Test(arguments: NoticeKind.allCases) func everyKindIsWrittenInEveryLanguage(kind: NoticeKind) {

@@ -289,5 +289,16 @@ struct SerialTakenMeanwhile: UnitOfWork {
             try await inner.bookPickup(centreId: centreId, day: day, capacity: capacity)
         }
         func releasePickup(centreId: String, day: String) async throws { try await inner.releasePickup(centreId: centreId, day: day) }
+        func takePlace(skuId: String, marketCode: String) async throws -> ProductionBatch? { try await inner.takePlace(skuId: skuId, marketCode: marketCode) }
+        func batchInLedger(id: String) async throws -> ProductionBatch? { try await inner.batchInLedger(id: id) }
+        func update(_ batch: ProductionBatch) async throws { try await inner.update(batch) }
+        func insert(_ preorder: Preorder) async throws { try await inner.insert(preorder) }
+        func preorderInLedger(id: String) async throws -> Preorder? { try await inner.preorderInLedger(id: id) }
+        func preorder(depositOrderId: String) async throws -> Preorder? { try await inner.preorder(depositOrderId: depositOrderId) }
+        func placedPreorders(batchId: String) async throws -> [Preorder] { try await inner.placedPreorders(batchId: batchId) }
+        func update(_ preorder: Preorder) async throws { try await inner.update(preorder) }
+        func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws {
+            try await inner.receive(skuId: skuId, warehouseId: warehouseId, marketCode: marketCode, units: units)
+        }
     }
 }

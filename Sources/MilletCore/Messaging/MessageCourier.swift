@@ -191,6 +191,9 @@ public struct MessageCourier: Sendable {
             values["sale"] = sale.title
             values["opens"] = Self.when(sale.startsAt)
             values["link"] = "\(publicURL)/sales/\(sale.id)"
+        case .preorderSlipped:
+            values["link"] = "\(publicURL)/preorders/\(notice.subjectId)"
+            phone = preferences.phone
         case .auctionWon, .auctionSecondChance:
             if language == nil, let market = notice.params["market"] { language = try await markets.market(code: market)?.defaultLanguage }
             values["link"] = "\(publicURL)/auctions/\(notice.subjectId)"
@@ -214,6 +217,9 @@ public struct MessageCourier: Sendable {
             written: written, name: account.displayName, emailTo: notice.params["to"] ?? account.email,
             phone: kind == .saleOpening ? preferences.phone : phone, preferences: preferences)
     }
+
+    /// `2026-12-03`, the UTC day.
+    public static func day(_ date: Date) -> String { String(date.formatted(.iso8601).prefix(10)) }
 
     /// `2026-12-03 18:30 UTC`.
     public static func when(_ date: Date) -> String {

@@ -117,6 +117,13 @@ public enum MessageTexts {
             "id": ("Kesempatan kedua untuk {auction}", "Halo {name},\n\npemenang {auction} tidak mengambilnya. Unit ini milik Anda seharga penawaran maksimum Anda, {price}, jika Anda memesan dan membayar sebelum {deadline}: {link}\n\nJika tidak lagi menginginkannya, abaikan atau tolak di halaman itu.", "Millet: {auction} milik Anda seharga {price} jika dipesan dan dibayar sebelum {deadline}: {link}"),
             "zh-Hans": ("{auction} 的第二次机会", "{name}，您好：\n\n{auction} 的得标者未购买。若您在 {deadline} 前下单付款，即可按您的最高出价 {price} 购得：{link}\n\n如不再需要，无需操作，或在该页面放弃。", "Millet：在 {deadline} 前下单付款，即可以 {price} 购得 {auction}：{link}"),
         ],
+        .preorderSlipped: [
+            "en": ("Your pre-order ships later: {window}", "Hello {name},\n\nbatch {batch} of your pre-order is late: it now ships {window}. If you would rather not wait, cancel in one click and your deposit comes back in full: {link}", "Millet: your pre-order now ships {window}. Cancel with a full refund: {link}"),
+            "es": ("Tu reserva se envía más tarde: {window}", "Hola {name}:\n\nel lote {batch} de tu reserva se retrasa: ahora se envía el {window}. Si prefieres no esperar, cancela con un clic y te devolvemos el depósito completo: {link}", "Millet: tu reserva se envía ahora el {window}. Cancela con reembolso completo: {link}"),
+            "hi": ("आपका प्री-ऑर्डर देर से भेजा जाएगा: {window}", "नमस्ते {name},\n\nआपके प्री-ऑर्डर का बैच {batch} देर से है: अब यह {window} भेजा जाएगा। इंतज़ार नहीं करना चाहते, तो एक क्लिक में रद्द करें और पूरी जमा राशि वापस पाएँ: {link}", "Millet: आपका प्री-ऑर्डर अब {window} भेजा जाएगा। पूरे रिफ़ंड के साथ रद्द करें: {link}"),
+            "id": ("Pre-order Anda dikirim lebih lambat: {window}", "Halo {name},\n\nbatch {batch} pre-order Anda terlambat: kini dikirim {window}. Jika tidak ingin menunggu, batalkan dengan satu klik dan deposit Anda kembali penuh: {link}", "Millet: pre-order Anda kini dikirim {window}. Batalkan dengan pengembalian penuh: {link}"),
+            "zh-Hans": ("您的预订将延后发货：{window}", "{name}，您好：\n\n您预订的第 {batch} 批次延期，现将于 {window} 发货。如不愿等待，可一键取消，定金全额退还：{link}", "Millet：您的预订改为 {window} 发货。全额退款取消：{link}"),
+        ],
         .releaseShipped: [
             "en": ("{productLine} {version} answers your post", "Hello {name},\n\n{productLine} {version} ({channel}) ships something you asked for, voted for or follow. Read what changed: {link}", ""),
             "es": ("{productLine} {version} responde a tu publicación", "Hola {name}:\n\n{productLine} {version} ({channel}) incluye algo que pediste, votaste o sigues. Lee qué cambia: {link}", ""),

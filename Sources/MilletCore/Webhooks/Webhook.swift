@@ -16,6 +16,10 @@ public enum WebhookEvent: String, Sendable, Codable, CaseIterable {
     case auctionUnsold = "auction.unsold"
     /// Staff called an auction off before its close.
     case auctionCancelled = "auction.cancelled"
+    /// A production batch's ship window moved later; its buyers were told.
+    case batchSlipped = "batch.slipped"
+    /// A batch was packed: its balance orders are placed.
+    case batchPacked = "batch.packed"
 }
 
 /// A receiver staff registered: where to POST, which events, and the secret its signatures use.

@@ -73,6 +73,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     NumbersController(desk: services.numbers, updates: services.updates).addRoutes(to: api)
     HotspotsController(desk: services.hotspots, updates: services.updates).addRoutes(to: api)
     AuctionsController(desk: services.auctions, offers: services.auctionOffers, clock: services.clock).addRoutes(to: api)
+    PreordersController(desk: services.preorders, clock: services.clock).addRoutes(to: api)
 
     addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
     // Last: its first part is a parameter (the tenant), so every other route is tried first.

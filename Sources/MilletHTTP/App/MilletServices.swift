@@ -40,6 +40,8 @@ public struct MilletServices: Sendable {
     public let auctions: AuctionDesk
     /// Closed auctions' offers down the bidders, and the fans' answers to them.
     public let auctionOffers: AuctionOffers
+    /// Build to order: production batches and the pre-orders that fill them.
+    public let preorders: PreorderDesk
     /// What stored firmware images say of themselves, and their other digests.
     public let images = ImageFacts()
     /// Firmware images on disk, by SHA-256.
@@ -167,6 +169,7 @@ public struct MilletServices: Sendable {
         self.shippingMethods = store
         self.delivery = DeliveryOptions(methods: store, clock: clock)
         self.auctionOffers = AuctionOffers(auctions: store, catalog: store, markets: store, delivery: delivery, clock: clock)
+        self.preorders = PreorderDesk(store: store, preorders: store, catalog: store, markets: store, delivery: delivery, clock: clock)
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, delivery: delivery, saleUnits: engine, invoices: issuer, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, invoices: issuer, clock: clock)
         self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)

@@ -67,6 +67,7 @@ extension SQLStore {
         .auctions,
         .auctionSettlement,
         .uniqueBidAuctions,
+        .preorders,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

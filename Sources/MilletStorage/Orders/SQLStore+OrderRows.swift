@@ -29,7 +29,7 @@ extension SQLStore {
     /// Runs one order event through ``OrderLifecycle`` and performs its stock effects; returns the
     /// effect (its payment side is ``OrderDesk``'s).
     static func apply(db: any SQLDatabase, event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> OrderEffect {
-        guard let row = try await db.raw("SELECT status, account_id, flash_sale_id, auction_id FROM orders WHERE id = \(bind: orderId)").first(),
+        guard let row = try await db.raw("SELECT status, account_id, flash_sale_id, auction_id, preorder_id FROM orders WHERE id = \(bind: orderId)").first(),
               let current = OrderStatus(rawValue: try row.string("status"))
         else { throw DomainError.notFound(what: "order") }
         let saleId = try row.optionalString("flash_sale_id"), auctionId = try row.optionalString("auction_id")
@@ -67,6 +67,9 @@ extension SQLStore {
         }
         try await recordTransition(db: db, orderId: orderId, from: current, to: lifecycle.status, actor: actor, note: note, at: now)
         if let auctionId { try await auctionOrderMoved(db: db, auctionId: auctionId, at: now) }
+        if let preorderId = try row.optionalString("preorder_id") {
+            try await preorderOrderMoved(db: db, preorderId: preorderId, orderId: orderId, from: current, to: lifecycle.status)
+        }
         return effect
     }
 

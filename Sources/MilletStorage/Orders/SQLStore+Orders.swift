@@ -43,7 +43,7 @@ extension SQLStore: OrderRepository {
             INSERT INTO orders (id, number, account_id, market_code, currency, status, subtotal, shipping, tax, total,
                 prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
                 idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, buyer_tax_id, request_hash,
-                auction_id)
+                auction_id, preorder_id)
             VALUES (\(bind: draft.id), \(bind: number), \(bind: draft.accountId), \(bind: draft.market.code),
                 \(bind: draft.market.currency.code), \(bind: OrderStatus.pendingPayment.rawValue), \(bind: t.subtotal),
                 \(bind: t.shipping), \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
@@ -51,7 +51,7 @@ extension SQLStore: OrderRepository {
                 \(bind: draft.paymentDeadline.millis), \(bind: draft.idempotencyKey), \(bind: draft.now.millis),
                 \(bind: draft.shipping?.methodCode ?? ""), \(bind: draft.shipping?.methodName ?? ""),
                 \(bind: draft.shipping?.delivery.earliest.millis), \(bind: draft.shipping?.delivery.latest.millis),
-                \(bind: draft.buyerTaxId), \(bind: draft.requestHash), \(bind: draft.auctionId))
+                \(bind: draft.buyerTaxId), \(bind: draft.requestHash), \(bind: draft.auctionId), \(bind: draft.preorderId))
             """).run()
         for (index, line) in draft.lines.enumerated() {
             let lineTotal = try Money(minorUnits: line.unitPrice, currency: draft.market.currency.code).times(line.quantity)

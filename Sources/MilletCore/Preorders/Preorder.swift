@@ -1,0 +1,108 @@
+import Foundation
+
+/// Where a pre-order is.
+public enum PreorderStatus: String, Sendable, Codable, CaseIterable {
+    /// Its place is held while the deposit order waits for payment.
+    case awaitingDeposit = "awaiting_deposit"
+    /// The deposit is paid: the unit will be built in its batch.
+    case reserved
+    /// The batch is packed: the balance order waits for payment.
+    case balanceDue = "balance_due"
+    /// Paid in full; the unit ships with its balance order.
+    case complete
+    /// Cancelled before packing (by the fan, or its deposit went unpaid); a paid deposit is refunded in full.
+    case cancelled
+    /// The balance went unpaid: the unit went back to stock.
+    case lapsed
+
+    /// Whether it holds a place in its batch.
+    public var holdsPlace: Bool { self == .awaitingDeposit || self == .reserved }
+}
+
+/// A fan's pre-order of one unit: its place in a batch, the order that took the deposit and,
+/// once the batch is packed, the order that takes the balance and ships the unit.
+public struct Preorder: Hashable, Sendable {
+    public let id: String
+    public let batchId: String
+    public let accountId: String
+    public let depositOrderId: String
+    public var balanceOrderId: String?
+    public var status: PreorderStatus
+    /// Where the unit ships: the balance order's address.
+    public let address: ShippingAddress
+    public let createdAt: Date
+
+    public init(id: String, batchId: String, accountId: String, depositOrderId: String, balanceOrderId: String?, status: PreorderStatus,
+                address: ShippingAddress, createdAt: Date) {
+        self.id = id
+        self.batchId = batchId
+        self.accountId = accountId
+        self.depositOrderId = depositOrderId
+        self.balanceOrderId = balanceOrderId
+        self.status = status
+        self.address = address
+        self.createdAt = createdAt
+    }
+}
+
+/// Batches and pre-orders as stored.
+public protocol PreorderRepository: Sendable {
+    /// Stores a new batch, numbered after the SKU's last in the market (`number` is replaced).
+    func createBatch(_ batch: ProductionBatch) async throws -> ProductionBatch
+    func batch(id: String) async throws -> ProductionBatch?
+    /// Batches, soonest to ship first: of these SKUs (all when `nil`), in the market (all when `nil`), open only or all.
+    func batches(skuIds: [String]?, marketCode: String?, openOnly: Bool) async throws -> [ProductionBatch]
+    func preorder(id: String) async throws -> Preorder?
+    /// A fan's pre-orders, newest first.
+    func preorders(accountId: String) async throws -> [Preorder]
+    /// Pre-orders per day over the days since `since`, by SKU and market: the live demand staff size the next batch by.
+    func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)]
+}
+
+/// Batches and pre-orders inside a ``Transaction``.
+public protocol PreorderLedger: Sendable {
+    /// Takes a place in the first open batch of the SKU in the market that has one (soonest to
+    /// ship first), or answers `nil`: the place is counted in the batch at once.
+    func takePlace(skuId: String, marketCode: String) async throws -> ProductionBatch?
+    /// The batch, its row locked.
+    func batchInLedger(id: String) async throws -> ProductionBatch?
+    /// Stores the batch's window, slips and status.
+    func update(_ batch: ProductionBatch) async throws
+    /// Stores a new pre-order.
+    func insert(_ preorder: Preorder) async throws
+    /// The pre-order, its row locked.
+    func preorderInLedger(id: String) async throws -> Preorder?
+    /// The pre-order whose deposit order this is.
+    func preorder(depositOrderId: String) async throws -> Preorder?
+    /// The batch's pre-orders holding a place, oldest first.
+    func placedPreorders(batchId: String) async throws -> [Preorder]
+    /// Stores the pre-order's status and balance order.
+    func update(_ preorder: Preorder) async throws
+    /// Receives built units of a SKU into a warehouse of the market; `invalid(warehouseId)` for
+    /// one of another market or none.
+    func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws
+}
+
+extension Preorder {
+    /// What one of its orders moving from `from` to `to` does to the pre-order: the deposit paid
+    /// reserves the unit; the deposit order cancelled (unpaid at its deadline, or by the fan with
+    /// a refund) cancels it and frees its place; the balance paid completes it; the balance
+    /// cancelled unpaid lapses it. `nil`: nothing changes.
+    public func afterOrder(_ orderId: String, movedFrom from: OrderStatus, to: OrderStatus) -> PreorderStatus? {
+        if orderId == depositOrderId {
+            switch (status, to) {
+            case (.awaitingDeposit, .paid): return .reserved
+            case (.awaitingDeposit, .cancelled), (.reserved, .cancelled): return .cancelled
+            default: return nil
+            }
+        }
+        if orderId == balanceOrderId {
+            switch (status, to) {
+            case (.balanceDue, .paid): return .complete
+            case (.balanceDue, .cancelled) where from == .pendingPayment: return .lapsed
+            default: return nil
+            }
+        }
+        return nil
+    }
+}

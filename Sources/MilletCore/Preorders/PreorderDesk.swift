@@ -1,0 +1,210 @@
+import Foundation
+
+/// Build to order: staff open production batches for a SKU in a market; fans pre-order a unit
+/// (a deposit order now, the balance when the batch is packed); staff tell every buyer when a
+/// batch slips, and pack it. Every use case is one transaction.
+public struct PreorderDesk: Sendable {
+    private let store: any UnitOfWork
+    private let preorders: any PreorderRepository
+    private let catalog: any CatalogRepository
+    private let markets: any MarketRepository
+    private let delivery: DeliveryOptions
+    private let clock: any MilletClock
+
+    /// How long a balance order waits for payment once its batch is packed.
+    public static let balanceWindow: TimeInterval = 72 * 3600
+
+    public init(store: any UnitOfWork, preorders: any PreorderRepository, catalog: any CatalogRepository, markets: any MarketRepository,
+                delivery: DeliveryOptions, clock: any MilletClock) {
+        self.store = store
+        self.preorders = preorders
+        self.catalog = catalog
+        self.markets = markets
+        self.delivery = delivery
+        self.clock = clock
+    }
+
+    /// Opens a batch of a SKU in a market at its shelf price there.
+    public func open(_ plan: BatchPlan) async throws -> ProductionBatch {
+        let market = try await markets.requireMarket(plan.marketCode)
+        guard Identifier.isWellFormed(plan.skuId), try await catalog.sku(id: plan.skuId) != nil,
+              let shelf = try await catalog.price(skuId: plan.skuId, marketCode: market.code)
+        else { throw DomainError.invalid(field: "skuId", "unknown SKU or not priced in \(market.code)") }
+        var plan = plan
+        plan.marketCode = market.code
+        return try await preorders.createBatch(try plan.batch(price: shelf.shelfPrice, currency: market.currency.code, number: 0, now: clock.now()))
+    }
+
+    /// The batch, or `not_found`.
+    public func batch(id: String) async throws -> ProductionBatch {
+        guard Identifier.isWellFormed(id), let batch = try await preorders.batch(id: id) else { throw DomainError.notFound(what: "batch") }
+        return batch
+    }
+
+    /// Batches soonest to ship first.
+    public func batches(skuIds: [String]? = nil, marketCode: String? = nil, openOnly: Bool) async throws -> [ProductionBatch] {
+        try await preorders.batches(skuIds: skuIds, marketCode: marketCode, openOnly: openOnly)
+    }
+
+    /// Pre-orders one unit of the SKU in the market: a place in the first batch that has one and
+    /// an order for the deposit (the whole price for full payment; shipping comes with the
+    /// balance), in one transaction. `conflict(no_batch_place)` when no open batch has a place;
+    /// the same idempotency key answers the pre-order placed before.
+    public func preorder(skuId: String, marketCode: String, by accountId: String, address: ShippingAddress, idempotencyKey: String,
+                         language: String?) async throws -> (preorder: Preorder, batch: ProductionBatch) {
+        let market = try await markets.requireMarket(marketCode)
+        guard Identifier.isWellFormed(skuId), let sku = try await catalog.sku(id: skuId), let product = try await catalog.product(id: sku.productId)
+        else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
+        let name = product.text(in: language ?? market.defaultLanguage).name + " (\(sku.colour), \(sku.storage))"
+        let now = clock.now(), preorderId = Identifier.make(), orderId = Identifier.makeSequential()
+        do {
+            return try await place(preorderId: preorderId, orderId: orderId, skuId: skuId, sku: sku, name: name, market: market, accountId: accountId,
+                                   address: address, idempotencyKey: idempotencyKey, now: now)
+        } catch let replay as Replay {
+            guard let batch = try await preorders.batch(id: replay.preorder.batchId) else { throw DomainError.notFound(what: "batch") }
+            return (replay.preorder, batch)
+        }
+    }
+
+    /// A pre-order the same key placed before: the transaction that found it gave its new place back.
+    private struct Replay: Error {
+        let preorder: Preorder
+    }
+
+    private func place(preorderId: String, orderId: String, skuId: String, sku: SKU, name: String, market: Market, accountId: String,
+                       address: ShippingAddress, idempotencyKey: String, now: Date) async throws -> (preorder: Preorder, batch: ProductionBatch) {
+        try await store.transaction { tx in
+            guard let batch = try await tx.takePlace(skuId: skuId, marketCode: market.code) else {
+                throw DomainError.conflict(code: "no_batch_place", message: "no open batch of this model has a place: the next one opens when staff size it")
+            }
+            let totals = try OrderTotals.compute(lines: [(batch.deposit, 1)], market: market, shipping: 0)
+            let line = (skuId: OrderLine.serviceSKUPrefix + "preorder:\(batch.id)", skuCode: sku.code,
+                        productName: "\(batch.isFullPayment ? "Pre-order" : "Pre-order deposit"): \(name), batch \(batch.number)", quantity: 1,
+                        unitPrice: batch.deposit)
+            let draft = OrderDraft(id: orderId, accountId: accountId, market: market, lines: [line], totals: totals, shippingAddress: address,
+                                   idempotencyKey: idempotencyKey, now: now, preorderId: preorderId)
+            let order = try await tx.place(draft)
+            guard order.id == orderId else {
+                guard let earlier = try await tx.preorder(depositOrderId: order.id) else {
+                    throw DomainError.conflict(code: "idempotency_key_reused", message: "this key placed another order before")
+                }
+                throw Replay(preorder: earlier)
+            }
+            let preorder = Preorder(id: preorderId, batchId: batch.id, accountId: accountId, depositOrderId: order.id, balanceOrderId: nil,
+                                    status: .awaitingDeposit, address: address, createdAt: now)
+            try await tx.insert(preorder)
+            return (preorder, batch)
+        }
+    }
+
+    /// The fan's pre-orders with their batches, newest first.
+    public func preorders(of accountId: String) async throws -> [(preorder: Preorder, batch: ProductionBatch)] {
+        var found: [(Preorder, ProductionBatch)] = []
+        for preorder in try await preorders.preorders(accountId: accountId) {
+            if let batch = try await preorders.batch(id: preorder.batchId) { found.append((preorder, batch)) }
+        }
+        return found
+    }
+
+    /// The pre-order if `viewer` may see it (theirs, or staff); `not_found` otherwise.
+    public func preorder(id: String, viewer: Account) async throws -> (preorder: Preorder, batch: ProductionBatch) {
+        guard Identifier.isWellFormed(id), let preorder = try await preorders.preorder(id: id),
+              preorder.accountId == viewer.id || viewer.role.isStaff, let batch = try await preorders.batch(id: preorder.batchId)
+        else { throw DomainError.notFound(what: "pre-order") }
+        return (preorder, batch)
+    }
+
+    /// Cancels a pre-order before its batch is packed, in one click: the deposit order is
+    /// cancelled and a paid deposit refunded in full through the outbox; the place goes back to
+    /// the batch. `conflict(preorder_closed)` once packed or cancelled.
+    public func cancel(preorderId: String, by viewer: Account) async throws -> Preorder {
+        _ = try await preorder(id: preorderId, viewer: viewer)
+        let now = clock.now(), actor = viewer.role.isStaff ? "staff:\(viewer.id)" : "account:\(viewer.id)"
+        return try await store.transaction { tx in
+            guard let preorder = try await tx.preorderInLedger(id: preorderId) else { throw DomainError.notFound(what: "pre-order") }
+            guard preorder.status.holdsPlace else {
+                throw DomainError.conflict(code: "preorder_closed", message: "a pre-order that is \(preorder.status.rawValue) cannot be cancelled here")
+            }
+            let effect = try await tx.apply(.cancel, orderId: preorder.depositOrderId, actor: actor, note: "pre-order cancelled", now: now)
+            if effect.refundPayment {
+                _ = try await OrderDesk.refund(tx, orderId: preorder.depositOrderId, upTo: .max, reason: "pre-order cancelled", actor: actor, now: now)
+            }
+            // The order's move cancelled the pre-order and freed its place.
+            return try await tx.preorderInLedger(id: preorderId)!
+        }
+    }
+
+    /// Moves a batch's window later and tells every buyer holding a place, in the same
+    /// transaction (the outbox sends it at once): the new window and a link to cancel in one
+    /// click with a full refund.
+    public func slip(batchId: String, shipFrom: Date, shipTo: Date) async throws -> ProductionBatch {
+        let now = clock.now()
+        return try await store.transaction { tx in
+            guard Identifier.isWellFormed(batchId), let batch = try await tx.batchInLedger(id: batchId) else { throw DomainError.notFound(what: "batch") }
+            let moved = try batch.slipping(to: shipFrom, shipTo)
+            try await tx.update(moved)
+            let window = MessageCourier.day(shipFrom) + " – " + MessageCourier.day(shipTo)
+            for preorder in try await tx.placedPreorders(batchId: batchId) {
+                try await tx.notify(Notice(accountId: preorder.accountId, kind: .preorderSlipped, subjectId: preorder.id,
+                                           key: "preorder_slipped:\(preorder.id):\(moved.slips)", params: ["window": window, "batch": String(batch.number)],
+                                           createdAt: now))
+            }
+            try await tx.publish(.batchSlipped, data: ["batchId": batchId, "skuId": batch.skuId, "market": batch.marketCode,
+                                                       "shipFrom": shipFrom.formatted(.iso8601), "shipTo": shipTo.formatted(.iso8601)], at: now)
+            return moved
+        }
+    }
+
+    /// Packs a built batch in one transaction: its units are received into `warehouseId`, each
+    /// pre-order with its deposit paid gets its balance order (the price less the deposit, plus
+    /// shipping, holding one of those units, to pay within ``balanceWindow``; one with nothing
+    /// left to pay is paid at once), and pre-orders whose deposit never came are cancelled.
+    public func pack(batchId: String, warehouseId: String, by staff: Account) async throws -> (batch: ProductionBatch, balanceOrders: [Order]) {
+        let batch = try await batch(id: batchId)
+        let market = try await markets.requireMarket(batch.marketCode)
+        guard let sku = try await catalog.sku(id: batch.skuId), let product = try await catalog.product(id: sku.productId) else {
+            throw DomainError.notFound(what: "SKU")
+        }
+        let quote = try await delivery.choose(nil, market: market, subtotal: batch.price, weightGrams: sku.weightGrams)
+        let totals = try OrderTotals.compute(lines: [(batch.price - batch.deposit, 1)], market: market, shipping: quote.price)
+        let shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: market.defaultLanguage, market: market), delivery: quote.delivery)
+        let name = product.text(in: market.defaultLanguage).name + " (\(sku.colour), \(sku.storage))"
+        let now = clock.now(), actor = "staff:\(staff.id)"
+        return try await store.transaction { tx in
+            guard var locked = try await tx.batchInLedger(id: batchId) else { throw DomainError.notFound(what: "batch") }
+            guard locked.status == .open else { throw DomainError.conflict(code: "batch_packed", message: "the batch is packed already") }
+            let placed = try await tx.placedPreorders(batchId: batchId)
+            let paid = placed.filter { $0.status == .reserved }
+            try await tx.receive(skuId: batch.skuId, warehouseId: warehouseId, marketCode: batch.marketCode, units: paid.count)
+            for unpaid in placed where unpaid.status == .awaitingDeposit {
+                _ = try await tx.apply(.cancel, orderId: unpaid.depositOrderId, actor: actor, note: "deposit not paid when the batch was packed", now: now)
+            }
+            var orders: [Order] = []
+            for var preorder in paid {
+                let draft = OrderDraft(
+                    id: Identifier.makeSequential(), accountId: preorder.accountId, market: market,
+                    lines: [(sku.id, sku.code, "\(name), batch \(batch.number)", 1, batch.price - batch.deposit)], totals: totals,
+                    shippingAddress: preorder.address, idempotencyKey: "preorder-balance:\(preorder.id)", now: now, shipping: shipping,
+                    preorderId: preorder.id, deadline: now.addingTimeInterval(Self.balanceWindow))
+                var order = try await tx.place(draft)
+                preorder.balanceOrderId = order.id
+                preorder.status = .balanceDue
+                try await tx.update(preorder)
+                if order.totals.total == 0 {
+                    _ = try await tx.apply(.pay, orderId: order.id, actor: actor, note: "paid in full with the pre-order", now: now)
+                    order = try await tx.order(id: order.id)!
+                }
+                orders.append(order)
+            }
+            locked.status = .packed
+            try await tx.update(locked)
+            try await tx.publish(.batchPacked, data: ["batchId": batchId, "skuId": batch.skuId, "market": batch.marketCode, "units": String(paid.count)], at: now)
+            return (locked, orders)
+        }
+    }
+
+    /// Pre-orders per day since `since`, by SKU and market.
+    public func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)] {
+        try await preorders.demand(since: since)
+    }
+}

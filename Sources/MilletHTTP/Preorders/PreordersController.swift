@@ -1,0 +1,163 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Build to order over the API: anyone reads the open batches of a SKU, signed-in fans pre-order
+/// and cancel, staff open, slip and pack batches and read the demand.
+struct PreordersController: Sendable {
+    let desk: PreorderDesk
+    let clock: any MilletClock
+
+    struct PreorderBody: Decodable {
+        let skuId, market: String
+        let shippingAddress: OrdersController.AddressBody
+    }
+
+    struct BatchBody: Decodable {
+        let skuId, market, shipFrom, shipTo: String
+        let units: Int
+        let deposit: Int64?
+    }
+
+    struct SlipBody: Decodable {
+        let shipFrom, shipTo: String
+    }
+
+    struct PackBody: Decodable {
+        let warehouseId: String
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("batches") { request, _ in
+            let skuId = request.uri.queryParameters["skuId"].map(String.init)
+            let market = request.uri.queryParameters["market"].map { String($0).uppercased() }
+            return BatchList(items: try await desk.batches(skuIds: skuId.map { [$0] }, marketCode: market, openOnly: true).map(BatchDTO.init))
+        }
+        groups.open.post("preorders") { request, context in
+            let account = try context.requireAccount()
+            let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
+            let body = try await request.decodeJSON(PreorderBody.self, context: context)
+            let a = body.shippingAddress
+            let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
+            let (preorder, batch) = try await desk.preorder(skuId: body.skuId, marketCode: body.market, by: account.id, address: address,
+                                                           idempotencyKey: key, language: nil)
+            return PreorderDTO(preorder, batch: batch).with(status: .created)
+        }
+        groups.open.get("preorders") { _, context in
+            let account = try context.requireAccount()
+            return PreorderList(items: try await desk.preorders(of: account.id).map { PreorderDTO($0.preorder, batch: $0.batch) })
+        }
+        groups.open.get("preorders/:id") { _, context in
+            let (preorder, batch) = try await desk.preorder(id: try context.parameters.require("id"), viewer: try context.requireAccount())
+            return PreorderDTO(preorder, batch: batch)
+        }
+        groups.open.post("preorders/:id/cancel") { _, context in
+            let account = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            let preorder = try await desk.cancel(preorderId: id, by: account)
+            return PreorderDTO(preorder, batch: try await desk.batch(id: preorder.batchId))
+        }
+        groups.staff.get("staff/batches") { _, _ in
+            BatchList(items: try await desk.batches(openOnly: false).map(BatchDTO.init))
+        }
+        groups.staff.post("staff/batches") { request, context in
+            let body = try await request.decodeJSON(BatchBody.self, context: context)
+            let (from, to) = try Self.window(body.shipFrom, body.shipTo)
+            let batch = try await desk.open(BatchPlan(skuId: body.skuId, marketCode: body.market, units: body.units, shipFrom: from, shipTo: to,
+                                                      deposit: body.deposit))
+            return BatchDTO(batch).with(status: .created)
+        }
+        groups.staff.post("staff/batches/:id/slip") { request, context in
+            let body = try await request.decodeJSON(SlipBody.self, context: context)
+            let (from, to) = try Self.window(body.shipFrom, body.shipTo)
+            return BatchDTO(try await desk.slip(batchId: try context.parameters.require("id"), shipFrom: from, shipTo: to))
+        }
+        groups.staff.post("staff/batches/:id/pack") { request, context in
+            let staff = try context.requireAccount()
+            let body = try await request.decodeJSON(PackBody.self, context: context)
+            let (batch, orders) = try await desk.pack(batchId: try context.parameters.require("id"), warehouseId: body.warehouseId, by: staff)
+            return PackedDTO(batch: BatchDTO(batch), balanceOrderIds: orders.map(\.id))
+        }
+        groups.staff.get("staff/batches/demand") { request, _ in
+            let days = Int(request.uri.queryParameters["days"].map(String.init) ?? "30") ?? 30
+            guard (1...365).contains(days) else { throw DomainError.invalid(field: "days", "must be 1 to 365") }
+            let since = clock.now().addingTimeInterval(-Double(days) * 86_400)
+            return DemandDTO(items: try await desk.demand(since: since).map { DemandDTO.Day(skuId: $0.skuId, market: $0.marketCode, day: $0.day, preorders: $0.preorders) })
+        }
+    }
+
+    /// A ship window from two dates (`2027-02-01`) or date-times.
+    static func window(_ from: String, _ to: String) throws -> (Date, Date) {
+        func date(_ text: String) -> Date? { RFC3339.date(text.count == 10 ? text + "T00:00:00Z" : text) }
+        var check = Validator()
+        let start = date(from), end = date(to)
+        check.require(start != nil, "shipFrom", "must be a date such as 2027-02-01")
+        check.require(end != nil, "shipTo", "must be a date such as 2027-02-14")
+        try check.check()
+        return (start!, end!)
+    }
+}
+
+struct BatchDTO: ResponseEncodable, Sendable {
+    let id, skuId, market, currency, status: String
+    let number, units, reserved, free, slips: Int
+    let shipFrom, shipTo: Date
+    let price, deposit: Int64
+    let fullPayment: Bool
+
+    init(_ batch: ProductionBatch) {
+        id = batch.id
+        skuId = batch.skuId
+        market = batch.marketCode
+        currency = batch.currency
+        status = batch.status.rawValue
+        number = batch.number
+        units = batch.units
+        reserved = batch.reserved
+        free = batch.free
+        slips = batch.slips
+        shipFrom = batch.shipFrom
+        shipTo = batch.shipTo
+        price = batch.price
+        deposit = batch.deposit
+        fullPayment = batch.isFullPayment
+    }
+}
+
+struct BatchList: ResponseEncodable, Sendable {
+    let items: [BatchDTO]
+}
+
+struct PreorderDTO: ResponseEncodable, Sendable {
+    let id, status, depositOrderId: String
+    let balanceOrderId: String?
+    let batch: BatchDTO
+    let createdAt: Date
+
+    init(_ preorder: Preorder, batch: ProductionBatch) {
+        id = preorder.id
+        status = preorder.status.rawValue
+        depositOrderId = preorder.depositOrderId
+        balanceOrderId = preorder.balanceOrderId
+        self.batch = BatchDTO(batch)
+        createdAt = preorder.createdAt
+    }
+}
+
+struct PreorderList: ResponseEncodable, Sendable {
+    let items: [PreorderDTO]
+}
+
+struct PackedDTO: ResponseEncodable, Sendable {
+    let batch: BatchDTO
+    let balanceOrderIds: [String]
+}
+
+struct DemandDTO: ResponseEncodable, Sendable {
+    struct Day: Encodable, Sendable {
+        let skuId, market, day: String
+        let preorders: Int
+    }
+
+    let items: [Day]
+}

@@ -1,0 +1,179 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+extension SQLStore: PreorderRepository {
+    public func createBatch(_ batch: ProductionBatch) async throws -> ProductionBatch {
+        try await sqlTransaction { db in
+            let last = try await db.raw("""
+                SELECT CAST(COALESCE(MAX(number), 0) AS BIGINT) AS n FROM production_batches
+                WHERE sku_id = \(bind: batch.skuId) AND market_code = \(bind: batch.marketCode)
+                """).first()?.int("n") ?? 0
+            try await db.raw("""
+                INSERT INTO production_batches (id, sku_id, market_code, currency, number, units, reserved, ship_from, ship_to, price, deposit,
+                    status, slips, created_at)
+                VALUES (\(bind: batch.id), \(bind: batch.skuId), \(bind: batch.marketCode), \(bind: batch.currency), \(bind: last + 1),
+                    \(bind: Int64(batch.units)), 0, \(bind: batch.shipFrom.millis), \(bind: batch.shipTo.millis), \(bind: batch.price),
+                    \(bind: batch.deposit), \(bind: batch.status.rawValue), 0, \(bind: batch.createdAt.millis))
+                """).run()
+            return try await Self.batch(db: db, id: batch.id, lock: nil)!
+        }
+    }
+
+    public func batch(id: String) async throws -> ProductionBatch? {
+        try await read { db in try await Self.batch(db: db, id: id, lock: nil) }
+    }
+
+    public func batches(skuIds: [String]?, marketCode: String?, openOnly: Bool) async throws -> [ProductionBatch] {
+        if let skuIds, skuIds.isEmpty { return [] }
+        let skus = (skuIds ?? []).map { SQLQueryString("\(bind: $0)") }
+        return try await read { db in
+            try await db.raw("""
+                SELECT * FROM production_batches
+                WHERE (\(bind: skuIds == nil ? 1 : 0) = 1 OR sku_id IN (\(skus.isEmpty ? "''" : skus.joined(separator: ", "))))
+                    AND (market_code = \(bind: marketCode) OR \(bind: marketCode == nil ? 1 : 0) = 1)
+                    AND (status = \(bind: ProductionBatch.Status.open.rawValue) OR \(bind: openOnly ? 0 : 1) = 1)
+                ORDER BY ship_from, number, id LIMIT 500
+                """).all().map(Self.batch(from:))
+        }
+    }
+
+    public func preorder(id: String) async throws -> Preorder? {
+        try await read { db in try await db.raw("SELECT * FROM preorders WHERE id = \(bind: id)").first().map(Self.preorder(from:)) }
+    }
+
+    public func preorders(accountId: String) async throws -> [Preorder] {
+        try await read { db in
+            try await db.raw("SELECT * FROM preorders WHERE account_id = \(bind: accountId) ORDER BY created_at DESC, id LIMIT 100").all().map(Self.preorder(from:))
+        }
+    }
+
+    public func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)] {
+        try await read { db in
+            // Days counted in Swift: both databases give the rows, neither is asked to format dates.
+            let rows = try await db.raw("""
+                SELECT b.sku_id, b.market_code, p.created_at FROM preorders p JOIN production_batches b ON b.id = p.batch_id
+                WHERE p.created_at >= \(bind: since.millis)
+                """).all()
+            var counts: [String: (String, String, String, Int)] = [:]
+            for row in rows {
+                let sku = try row.string("sku_id"), market = try row.string("market_code"), day = MessageCourier.day(try row.date("created_at"))
+                counts["\(sku) \(market) \(day)", default: (sku, market, day, 0)].3 += 1
+            }
+            return counts.values.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { ($0.0, $0.1, $0.2, $0.3) }
+        }
+    }
+
+    static func batch(db: any SQLDatabase, id: String, lock backend: Backend?) async throws -> ProductionBatch? {
+        try await db.raw("SELECT * FROM production_batches WHERE id = \(bind: id)\(unsafeRaw: backend?.forUpdate ?? "")").first().map(batch(from:))
+    }
+
+    static func batch(from row: any SQLRow) throws -> ProductionBatch {
+        ProductionBatch(
+            id: try row.string("id"), skuId: try row.string("sku_id"), marketCode: try row.string("market_code"), currency: try row.string("currency"),
+            number: Int(try row.int("number")), units: Int(try row.int("units")), reserved: Int(try row.int("reserved")),
+            shipFrom: try row.date("ship_from"), shipTo: try row.date("ship_to"), price: try row.int("price"), deposit: try row.int("deposit"),
+            status: ProductionBatch.Status(rawValue: try row.string("status")) ?? .open, slips: Int(try row.int("slips")),
+            createdAt: try row.date("created_at"))
+    }
+
+    static func preorder(from row: any SQLRow) throws -> Preorder {
+        Preorder(
+            id: try row.string("id"), batchId: try row.string("batch_id"), accountId: try row.string("account_id"),
+            depositOrderId: try row.string("deposit_order_id"), balanceOrderId: try row.optionalString("balance_order_id"),
+            status: PreorderStatus(rawValue: try row.string("status")) ?? .cancelled,
+            address: try ShippingAddress(name: try row.string("ship_name"), line1: try row.string("ship_line1"), city: try row.string("ship_city"),
+                                         postcode: try row.string("ship_postcode"), phone: try row.string("ship_phone")),
+            createdAt: try row.date("created_at"))
+    }
+
+    /// One of a pre-order's orders moved: the pre-order follows (``Preorder/afterOrder(_:movedFrom:to:)``),
+    /// and a place it gives up goes back to its batch while the batch is open. The order's row,
+    /// changed just before in the same transaction, keeps a second move of it waiting.
+    static func preorderOrderMoved(db: any SQLDatabase, preorderId: String, orderId: String, from: OrderStatus, to: OrderStatus) async throws {
+        guard let preorder = try await db.raw("SELECT * FROM preorders WHERE id = \(bind: preorderId)").first()
+            .map(Self.preorder(from:)), let next = preorder.afterOrder(orderId, movedFrom: from, to: to) else { return }
+        try await db.raw("UPDATE preorders SET status = \(bind: next.rawValue) WHERE id = \(bind: preorderId)").run()
+        if preorder.status.holdsPlace && !next.holdsPlace {
+            try await db.raw("""
+                UPDATE production_batches SET reserved = reserved - 1 WHERE id = \(bind: preorder.batchId) AND status = \(bind: ProductionBatch.Status.open.rawValue)
+                """).run()
+        }
+    }
+}
+
+extension SQLTransaction: PreorderLedger {
+    func takePlace(skuId: String, marketCode: String) async throws -> ProductionBatch? {
+        let candidates = try await db.raw("""
+            SELECT id FROM production_batches
+            WHERE sku_id = \(bind: skuId) AND market_code = \(bind: marketCode) AND status = \(bind: ProductionBatch.Status.open.rawValue) AND reserved < units
+            ORDER BY ship_from, number
+            """).all().map { try $0.string("id") }
+        // The conditional UPDATE is the guard against overfilling, whatever runs at the same moment.
+        for id in candidates {
+            let taken = try await db.raw("""
+                UPDATE production_batches SET reserved = reserved + 1
+                WHERE id = \(bind: id) AND reserved < units AND status = \(bind: ProductionBatch.Status.open.rawValue) RETURNING id
+                """).first()
+            if taken != nil { return try await SQLStore.batch(db: db, id: id, lock: nil) }
+        }
+        return nil
+    }
+
+    func batchInLedger(id: String) async throws -> ProductionBatch? {
+        try await SQLStore.batch(db: db, id: id, lock: backend)
+    }
+
+    func update(_ batch: ProductionBatch) async throws {
+        try await db.raw("""
+            UPDATE production_batches SET ship_from = \(bind: batch.shipFrom.millis), ship_to = \(bind: batch.shipTo.millis), slips = \(bind: Int64(batch.slips)),
+                status = \(bind: batch.status.rawValue)
+            WHERE id = \(bind: batch.id)
+            """).run()
+    }
+
+    func insert(_ preorder: Preorder) async throws {
+        let a = preorder.address
+        try await db.raw("""
+            INSERT INTO preorders (id, batch_id, account_id, deposit_order_id, balance_order_id, status, ship_name, ship_line1, ship_city, ship_postcode,
+                ship_phone, created_at)
+            VALUES (\(bind: preorder.id), \(bind: preorder.batchId), \(bind: preorder.accountId), \(bind: preorder.depositOrderId),
+                \(bind: preorder.balanceOrderId), \(bind: preorder.status.rawValue), \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode),
+                \(bind: a.phone), \(bind: preorder.createdAt.millis))
+            """).run()
+    }
+
+    func preorderInLedger(id: String) async throws -> Preorder? {
+        try await db.raw("SELECT * FROM preorders WHERE id = \(bind: id)\(unsafeRaw: backend.forUpdate)").first().map(SQLStore.preorder(from:))
+    }
+
+    func preorder(depositOrderId: String) async throws -> Preorder? {
+        try await db.raw("SELECT * FROM preorders WHERE deposit_order_id = \(bind: depositOrderId)").first().map(SQLStore.preorder(from:))
+    }
+
+    func placedPreorders(batchId: String) async throws -> [Preorder] {
+        try await db.raw("""
+            SELECT * FROM preorders WHERE batch_id = \(bind: batchId)
+                AND status IN (\(bind: PreorderStatus.awaitingDeposit.rawValue), \(bind: PreorderStatus.reserved.rawValue))
+            ORDER BY created_at, id
+            """).all().map(SQLStore.preorder(from:))
+    }
+
+    func update(_ preorder: Preorder) async throws {
+        try await db.raw("""
+            UPDATE preorders SET status = \(bind: preorder.status.rawValue), balance_order_id = \(bind: preorder.balanceOrderId) WHERE id = \(bind: preorder.id)
+            """).run()
+    }
+
+    func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws {
+        guard try await db.raw("SELECT id FROM warehouses WHERE id = \(bind: warehouseId) AND market_code = \(bind: marketCode)").first() != nil else {
+            throw DomainError.invalid(field: "warehouseId", "not a warehouse of \(marketCode)")
+        }
+        guard units > 0 else { return }
+        try await db.raw("""
+            INSERT INTO stock (sku_id, warehouse_id, received, held, sold)
+            VALUES (\(bind: skuId), \(bind: warehouseId), \(bind: Int64(units)), 0, 0)
+            ON CONFLICT (sku_id, warehouse_id) DO UPDATE SET received = stock.received + excluded.received
+            """).run()
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+@testable import MilletCore
+@testable import MilletStorage
+import Testing
+
+/// Build to order on every backend: pre-orders fill batches in order, a slip tells every buyer,
+/// a cancel refunds the deposit, packing charges the balance on a unit received into stock.
+extension StorageConformanceTests {
+    func preorderDesk(_ store: SQLStore) -> PreorderDesk {
+        PreorderDesk(store: store, preorders: store, catalog: store, markets: store, delivery: DeliveryOptions(methods: store, clock: clock), clock: clock)
+    }
+
+    @Test(arguments: Backends.all) func preordersFillBatchesInOrderASlipTellsBuyersAndPackingChargesTheBalance(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = preorderDesk(store)
+            let ids = try await fans(store, 3)
+            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
+            let day: TimeInterval = 86_400, now = clock.now()
+            let address = try ShippingAddress(name: "Ada Fan", line1: "1 High Street", city: "Leeds", postcode: "LS1 1AA", phone: "+44 113 496 0000")
+            let first = try await desk.open(BatchPlan(skuId: skuId, marketCode: "gb", units: 2, shipFrom: now.addingTimeInterval(10 * day),
+                                                      shipTo: now.addingTimeInterval(17 * day), deposit: 5_000))
+            let second = try await desk.open(BatchPlan(skuId: skuId, marketCode: "GB", units: 5, shipFrom: now.addingTimeInterval(30 * day),
+                                                       shipTo: now.addingTimeInterval(37 * day), deposit: 5_000))
+            #expect(first.number == 1 && second.number == 2 && first.marketCode == "GB" && !first.isFullPayment)
+            await #expect(throws: DomainError.self) {
+                _ = try await desk.open(BatchPlan(skuId: skuId, marketCode: "GB", units: 0, shipFrom: now, shipTo: now, deposit: 999_999_999))
+            }
+            // Three fans: the first two fill batch 1, the third goes to batch 2.
+            var placed: [(preorder: Preorder, batch: ProductionBatch)] = []
+            for (index, id) in ids.enumerated() {
+                placed.append(try await desk.preorder(skuId: skuId, marketCode: "GB", by: id, address: address, idempotencyKey: "preorder-key-\(index)", language: nil))
+            }
+            #expect(placed.map(\.batch.number) == [1, 1, 2] && placed.allSatisfy { $0.preorder.status == .awaitingDeposit })
+            let again = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "preorder-key-0", language: nil)
+            let firstNow = try await desk.batch(id: first.id)
+            #expect(again.preorder.id == placed[0].preorder.id && firstNow.reserved == 2)
+            let deposit = try #require(try await store.order(id: placed[0].preorder.depositOrderId))
+            #expect(deposit.totals.total == 5_000 && deposit.lines.allSatisfy(\.isService))
+            // Deposits: two paid; the third is left to its deadline, which frees its place.
+            for index in 0..<2 { _ = try await pay(store, try #require(try await store.order(id: placed[index].preorder.depositOrderId))) }
+            #expect(try await store.preorder(id: placed[0].preorder.id)?.status == .reserved)
+            clock.advance(by: 24 * 3600)
+            _ = try await store.desk(clock).expireOverdue()
+            let lapsed = try await store.preorder(id: placed[2].preorder.id), secondNow = try await desk.batch(id: second.id)
+            #expect(lapsed?.status == .cancelled && secondNow.reserved == 0)
+            // Batch 1 slips: both buyers are told, in the slip's transaction.
+            let slipped = try await desk.slip(batchId: first.id, shipFrom: now.addingTimeInterval(20 * day), shipTo: now.addingTimeInterval(27 * day))
+            #expect(slipped.slips == 1 && slipped.shipTo == now.addingTimeInterval(27 * day))
+            for index in 0..<2 { #expect(try await store.notices(accountId: ids[index], limit: 20).contains { $0.notice.kind == .preorderSlipped }) }
+            await #expect(throws: DomainError.self) { _ = try await desk.slip(batchId: first.id, shipFrom: now, shipTo: now.addingTimeInterval(day)) }
+            // The second buyer cancels in one click: the deposit comes back in full, the place goes back.
+            let buyer = try #require(try await store.account(id: ids[1]))
+            let stranger = try #require(try await store.account(id: ids[2]))
+            await #expect(throws: DomainError.notFound(what: "pre-order")) { _ = try await desk.cancel(preorderId: placed[1].preorder.id, by: stranger) }
+            #expect(try await desk.cancel(preorderId: placed[1].preorder.id, by: buyer).status == .cancelled)
+            let refunded = try #require(try await store.order(id: placed[1].preorder.depositOrderId))
+            #expect(refunded.status == .cancelled && refunded.refunds.map(\.amount) == [5_000])
+            #expect(try await desk.batch(id: first.id).reserved == 1)
+            // Packed: one unit received, the first buyer's balance order holds it.
+            let warehouse = try #require(try await store.warehouses(marketCode: "GB").first?.id)
+            let before = try await store.stock(skuId: skuId).first { $0.warehouseId == warehouse }
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let (packed, balances) = try await desk.pack(batchId: first.id, warehouseId: warehouse, by: staff)
+            #expect(packed.status == .packed && balances.count == 1)
+            let balance = try #require(balances.first)
+            #expect(balance.lines.map(\.unitPrice) == [first.price - 5_000] && balance.lines.map(\.skuId) == [skuId] && balance.status == .pendingPayment)
+            let after = try await store.stock(skuId: skuId).first { $0.warehouseId == warehouse }
+            #expect(after?.received == (before?.received ?? 0) + 1)
+            #expect(try await store.preorder(id: placed[0].preorder.id)?.status == .balanceDue)
+            _ = try await pay(store, balance)
+            #expect(try await store.preorder(id: placed[0].preorder.id)?.status == .complete)
+            await #expect(throws: DomainError.conflict(code: "batch_packed", message: "the batch is packed already")) {
+                _ = try await desk.pack(batchId: first.id, warehouseId: warehouse, by: staff)
+            }
+        }
+    }
+
+    @Test(arguments: Backends.all) func aFullPaymentPreorderNeedsNothingMoreAtPackingAndFullBatchesRefuse(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = preorderDesk(store)
+            let ids = try await fans(store, 2)
+            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
+            let now = clock.now()
+            let address = try ShippingAddress(name: "Bo Fan", line1: "2 Low Road", city: "York", postcode: "YO1 1AA", phone: "+44 1904 000000")
+            let batch = try await desk.open(BatchPlan(skuId: skuId, marketCode: "GB", units: 1, shipFrom: now.addingTimeInterval(86_400),
+                                                      shipTo: now.addingTimeInterval(7 * 86_400), deposit: nil))
+            #expect(batch.isFullPayment)
+            let placed = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "full-payment-1", language: nil)
+            await #expect(throws: DomainError.conflict(code: "no_batch_place", message: "no open batch of this model has a place: the next one opens when staff size it")) {
+                _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[1], address: address, idempotencyKey: "full-payment-2", language: nil)
+            }
+            let deposit = try #require(try await store.order(id: placed.preorder.depositOrderId))
+            #expect(deposit.totals.total == batch.price)
+            _ = try await pay(store, deposit)
+            let warehouse = try #require(try await store.warehouses(marketCode: "GB").first?.id)
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let balance = try #require(try await desk.pack(batchId: batch.id, warehouseId: warehouse, by: staff).balanceOrders.first)
+            // Nothing but shipping is left; the demo's UK delivery is free at this price, so it is paid at once.
+            #expect(balance.lines.map(\.unitPrice) == [0])
+            if balance.totals.total == 0 {
+                let complete = try await store.preorder(id: placed.preorder.id)
+                #expect(balance.status == .paid && complete?.status == .complete)
+            }
+            #expect(try await desk.demand(since: now.addingTimeInterval(-86_400)).map(\.preorders) == [1])
+        }
+    }
+}
