@@ -72,8 +72,8 @@ public protocol PreorderLedger: Sendable {
     func insert(_ preorder: Preorder) async throws
     /// The pre-order, its row locked.
     func preorderInLedger(id: String) async throws -> Preorder?
-    /// The pre-order whose deposit order this is.
-    func preorder(depositOrderId: String) async throws -> Preorder?
+    /// The pre-order the fan placed with this idempotency key (its deposit order's).
+    func preorder(accountId: String, idempotencyKey: String) async throws -> Preorder?
     /// The batch's pre-orders holding a place, oldest first.
     func placedPreorders(batchId: String) async throws -> [Preorder]
     /// Stores the pre-order's status and balance order.

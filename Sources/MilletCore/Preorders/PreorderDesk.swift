@@ -57,23 +57,18 @@ public struct PreorderDesk: Sendable {
         else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
         let name = product.text(in: language ?? market.defaultLanguage).name + " (\(sku.colour), \(sku.storage))"
         let now = clock.now(), preorderId = Identifier.make(), orderId = Identifier.makeSequential()
-        do {
-            return try await place(preorderId: preorderId, orderId: orderId, skuId: skuId, sku: sku, name: name, market: market, accountId: accountId,
-                                   address: address, idempotencyKey: idempotencyKey, now: now)
-        } catch let replay as Replay {
-            guard let batch = try await preorders.batch(id: replay.preorder.batchId) else { throw DomainError.notFound(what: "batch") }
-            return (replay.preorder, batch)
-        }
-    }
-
-    /// A pre-order the same key placed before: the transaction that found it gave its new place back.
-    private struct Replay: Error {
-        let preorder: Preorder
+        return try await place(preorderId: preorderId, orderId: orderId, skuId: skuId, sku: sku, name: name, market: market, accountId: accountId,
+                               address: address, idempotencyKey: idempotencyKey, now: now)
     }
 
     private func place(preorderId: String, orderId: String, skuId: String, sku: SKU, name: String, market: Market, accountId: String,
                        address: ShippingAddress, idempotencyKey: String, now: Date) async throws -> (preorder: Preorder, batch: ProductionBatch) {
         try await store.transaction { tx in
+            // The same key answers the pre-order it placed, even once every place is taken.
+            if let earlier = try await tx.preorder(accountId: accountId, idempotencyKey: idempotencyKey),
+               let batch = try await tx.batchInLedger(id: earlier.batchId) {
+                return (earlier, batch)
+            }
             guard let batch = try await tx.takePlace(skuId: skuId, marketCode: market.code) else {
                 throw DomainError.conflict(code: "no_batch_place", message: "no open batch of this model has a place: the next one opens when staff size it")
             }
@@ -85,10 +80,7 @@ public struct PreorderDesk: Sendable {
                                    idempotencyKey: idempotencyKey, now: now, preorderId: preorderId)
             let order = try await tx.place(draft)
             guard order.id == orderId else {
-                guard let earlier = try await tx.preorder(depositOrderId: order.id) else {
-                    throw DomainError.conflict(code: "idempotency_key_reused", message: "this key placed another order before")
-                }
-                throw Replay(preorder: earlier)
+                throw DomainError.conflict(code: "idempotency_key_reused", message: "this key placed another order before")
             }
             let preorder = Preorder(id: preorderId, batchId: batch.id, accountId: accountId, depositOrderId: order.id, balanceOrderId: nil,
                                     status: .awaitingDeposit, address: address, createdAt: now)

@@ -89,13 +89,15 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
 /// feature's parts.
 private func addPages(_ services: MilletServices, renderer: PageRenderer, to groups: RouteGroups) {
     let kit = PageKit(renderer: renderer, markets: services.markets, inbox: services.releases)
-    StorefrontPages(pages: kit, storefront: services.storefront, carts: services.carts, markets: services.markets, pricing: services.pricing)
+    StorefrontPages(pages: kit, storefront: services.storefront, carts: services.carts, markets: services.markets, pricing: services.pricing,
+                    preorders: services.preorders)
         .addRoutes(to: groups)
     AccountPages(pages: kit, authenticator: services.authenticator, desk: services.accountDesk, carts: services.carts).addRoutes(to: groups)
     AccountSettingsPages(pages: kit, desk: services.accountDesk, authenticator: services.authenticator, notices: services.notices)
         .addRoutes(to: groups)
     SandboxMessagePages(pages: kit, sandbox: services.sandboxMessages).addRoutes(to: groups)
     PhonePages(pages: kit, desk: services.numbers).addRoutes(to: groups)
+    PreorderPages(pages: kit, desk: services.preorders, catalog: services.catalog, inventory: services.inventory, clock: services.clock).addRoutes(to: groups)
     AuctionPages(pages: kit, desk: services.auctions, offers: services.auctionOffers, catalog: services.catalog, clock: services.clock).addRoutes(to: groups)
     OrderPages(
         pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, invoices: services.invoices,

@@ -10,6 +10,7 @@ struct StorefrontPages {
     let carts: any CartRepository
     let markets: any MarketRepository
     let pricing: PricingPolicy
+    let preorders: PreorderDesk
 
     struct AddForm: Decodable {
         let skuId: String
@@ -44,10 +45,18 @@ struct StorefrontPages {
                     ],
                 ]
             }
+            // Built to order: the next batch of each variant with a place in this market.
+            let batches = try await preorders.batches(skuIds: product.skus.map(\.id), marketCode: chrome.market.code, openOnly: true).filter { $0.free > 0 }
+            let preorderBatches = product.skus.compactMap { sku -> [String: Any]? in
+                guard let batch = batches.first(where: { $0.skuId == sku.id }) else { return nil }
+                return ["skuId": sku.id, "variant": "\(t["colour_\(sku.colour)"] ?? sku.colour) · \(sku.storage)", "number": batch.number,
+                        "window": "\(chrome.format.day(batch.shipFrom)) – \(chrome.format.day(batch.shipTo))", "price": chrome.money(batch.price),
+                        "deposit": chrome.money(batch.deposit), "fullPayment": batch.isFullPayment, "free": batch.free]
+            }
             return pages.page("product", [
                 "product": ["name": product.name, "description": product.description, "image": product.image, "slug": product.slug],
                 "variants": variants, "warrantyMonths": chrome.market.warrantyMonths, "returnDays": chrome.market.returnWindowDays,
-                "capPercent": pricing.marginCapBasisPoints / 100,
+                "capPercent": pricing.marginCapBasisPoints / 100, "preorderBatches": preorderBatches,
             ], chrome: chrome)
         }
         groups.open.get("cart") { request, context in

@@ -147,8 +147,11 @@ extension SQLTransaction: PreorderLedger {
         try await db.raw("SELECT * FROM preorders WHERE id = \(bind: id)\(unsafeRaw: backend.forUpdate)").first().map(SQLStore.preorder(from:))
     }
 
-    func preorder(depositOrderId: String) async throws -> Preorder? {
-        try await db.raw("SELECT * FROM preorders WHERE deposit_order_id = \(bind: depositOrderId)").first().map(SQLStore.preorder(from:))
+    func preorder(accountId: String, idempotencyKey: String) async throws -> Preorder? {
+        try await db.raw("""
+            SELECT p.* FROM preorders p JOIN orders o ON o.id = p.deposit_order_id
+            WHERE o.account_id = \(bind: accountId) AND o.idempotency_key = \(bind: idempotencyKey)
+            """).first().map(SQLStore.preorder(from:))
     }
 
     func placedPreorders(batchId: String) async throws -> [Preorder] {
