@@ -808,3 +808,49 @@ def test_a_sealed_bid_auction_publishes_every_amount_and_offers_the_unit_to_the_
     assert len(rows) == 2 and rows[0].endswith("2") and rows[1].endswith("1")
     assert "2.40" in b.find_element(By.ID, "offer-price").text
     shot(b, "sealed-result")
+
+
+def test_a_fan_preorders_from_the_product_page_pays_the_deposit_and_cancels_after_a_slip(browser):
+    """Staff open a batch; a fan pre-orders from the product page, pays the deposit, sees her
+    batch and window; staff move the batch later; her pre-order says so and she cancels in one
+    click, the deposit coming back in full."""
+    b = browser
+    staff = staff_token()
+    sku = api("GET", "/api/v1/products/millet-note-3?market=GB")["skus"][1]["id"]
+    today = datetime.date.today()
+    batch = api("POST", "/api/v1/staff/batches", {"skuId": sku, "market": "GB", "units": 50, "deposit": 4900,
+                                                   "shipFrom": str(today + datetime.timedelta(days=20)), "shipTo": str(today + datetime.timedelta(days=30))}, staff)
+    register(b, "Lina")
+    switch(b, "GB", "en")
+    b.get(BASE + "/products/millet-note-3")
+    b.find_element(By.ID, f"preorder-{sku}").click()
+    settle(b, lambda d: d.find_elements(By.ID, "preorder-form"))
+    assert "49.00" in b.find_element(By.ID, "preorder-now").text
+    form = b.find_element(By.ID, "preorder-form")
+    for name, value in [("name", "Lina Park"), ("line1", "7 Mill Lane"), ("city", "Bristol"), ("postcode", "BS1 4DJ"), ("phone", "+44 117 496 0000")]:
+        form.find_element(By.NAME, name).send_keys(value)
+    shot(b, "preorder-form")
+    b.find_element(By.ID, "preorder-button").click()
+    settle(b, lambda d: "/orders/" in d.current_url)
+    b.find_element(By.ID, "pay-now").click()
+    WebDriverWait(b, 10).until(lambda d: "/pay/sandbox/" in d.current_url)
+    b.find_element(By.ID, "pay-button").click()
+    settle(b, lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "paid")
+
+    b.get(BASE + "/preorders")
+    b.find_element(By.CSS_SELECTOR, "#preorders tbody tr a").click()
+    settle(b, lambda d: d.find_elements(By.ID, "preorder"))
+    assert b.find_element(By.ID, "preorder").get_attribute("data-status") == "reserved"
+    assert b.find_element(By.ID, "preorder-batch").text == str(batch["number"])
+
+    # The batch slips: her pre-order shows the new window and she cancels in one click.
+    api("POST", f"/api/v1/staff/batches/{batch['id']}/slip",
+        {"shipFrom": str(today + datetime.timedelta(days=40)), "shipTo": str(today + datetime.timedelta(days=50))}, staff)
+    b.refresh()
+    assert b.find_elements(By.ID, "preorder-slipped")
+    shot(b, "preorder-slipped")
+    b.find_element(By.ID, "cancel-preorder").click()
+    settle(b, lambda d: d.find_element(By.ID, "preorder").get_attribute("data-status") == "cancelled")
+    b.find_element(By.ID, "deposit-order").click()
+    settle(b, lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "cancelled")
+    assert "49.00" in b.page_source
