@@ -294,9 +294,10 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func update(_ batch: ProductionBatch) async throws { try await inner.update(batch) }
         func insert(_ preorder: Preorder) async throws { try await inner.insert(preorder) }
         func preorderInLedger(id: String) async throws -> Preorder? { try await inner.preorderInLedger(id: id) }
-        func preorder(accountId: String, idempotencyKey: String) async throws -> Preorder? {
-            try await inner.preorder(accountId: accountId, idempotencyKey: idempotencyKey)
+        func preorder(accountId: String, idempotencyKey: String, requestHash: String) async throws -> Preorder? {
+            try await inner.preorder(accountId: accountId, idempotencyKey: idempotencyKey, requestHash: requestHash)
         }
+        func preorder(ofOrder orderId: String) async throws -> Preorder? { try await inner.preorder(ofOrder: orderId) }
         func placedPreorders(batchId: String) async throws -> [Preorder] { try await inner.placedPreorders(batchId: batchId) }
         func update(_ preorder: Preorder) async throws { try await inner.update(preorder) }
         func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws {

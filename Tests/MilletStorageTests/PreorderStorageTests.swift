@@ -32,6 +32,11 @@ extension StorageConformanceTests {
             }
             #expect(placed.map(\.batch.number) == [1, 1, 2] && placed.allSatisfy { $0.preorder.status == .awaitingDeposit })
             let again = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "preorder-key-0", language: nil)
+            // The same key with another request is refused, and takes no place.
+            await #expect(throws: IdempotentRequest.reused) {
+                _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: try ShippingAddress(name: "Someone Else", line1: "9 Road",
+                                            city: "Hull", postcode: "", phone: "+44 1482 000000"), idempotencyKey: "preorder-key-0", language: nil)
+            }
             let firstNow = try await desk.batch(id: first.id)
             #expect(again.preorder.id == placed[0].preorder.id && firstNow.reserved == 2)
             let deposit = try #require(try await store.order(id: placed[0].preorder.depositOrderId))
@@ -65,10 +70,16 @@ extension StorageConformanceTests {
             let balance = try #require(balances.first)
             #expect(balance.lines.map(\.unitPrice) == [first.price - 5_000] && balance.lines.map(\.skuId) == [skuId] && balance.status == .pendingPayment)
             let after = try await store.stock(skuId: skuId).first { $0.warehouseId == warehouse }
-            #expect(after?.received == (before?.received ?? 0) + 1)
+            // Received into the packing warehouse, and held there.
+            #expect(after?.received == (before?.received ?? 0) + 1 && after?.held == (before?.held ?? 0) + 1)
+            #expect(balance.lines.map(\.warehouseId) == [warehouse])
             #expect(try await store.preorder(id: placed[0].preorder.id)?.status == .balanceDue)
             _ = try await pay(store, balance)
             #expect(try await store.preorder(id: placed[0].preorder.id)?.status == .complete)
+            // Returned and refunded by staff: the deposit comes back too, and the pre-order closes.
+            _ = try await store.desk(clock).apply(staffEvent: "refund", orderId: balance.id, serials: [], note: "returned", staffId: staff.id)
+            #expect(try await store.preorder(id: placed[0].preorder.id)?.status == .cancelled)
+            #expect(try await store.order(id: placed[0].preorder.depositOrderId)?.refunds.map(\.amount) == [5_000])
             await #expect(throws: DomainError.conflict(code: "batch_packed", message: "the batch is packed already")) {
                 _ = try await desk.pack(batchId: first.id, warehouseId: warehouse, by: staff)
             }
@@ -90,18 +101,49 @@ extension StorageConformanceTests {
                 _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[1], address: address, idempotencyKey: "full-payment-2", language: nil)
             }
             let deposit = try #require(try await store.order(id: placed.preorder.depositOrderId))
-            #expect(deposit.totals.total == batch.price)
+            // Full payment takes the shipping now: packing has nothing left to charge.
+            #expect(deposit.totals.total == batch.price + deposit.totals.shipping)
             _ = try await pay(store, deposit)
             let warehouse = try #require(try await store.warehouses(marketCode: "GB").first?.id)
             let staff = try #require(try await store.account(email: "staff@millet.test"))
             let balance = try #require(try await desk.pack(batchId: batch.id, warehouseId: warehouse, by: staff).balanceOrders.first)
-            // Nothing but shipping is left; the demo's UK delivery is free at this price, so it is paid at once.
-            #expect(balance.lines.map(\.unitPrice) == [0])
-            if balance.totals.total == 0 {
-                let complete = try await store.preorder(id: placed.preorder.id)
-                #expect(balance.status == .paid && complete?.status == .complete)
-            }
+            let complete = try await store.preorder(id: placed.preorder.id)
+            #expect(balance.lines.map(\.unitPrice) == [0] && balance.totals.total == 0 && balance.status == .paid && complete?.status == .complete)
             #expect(try await desk.demand(since: now.addingTimeInterval(-86_400)).map(\.preorders) == [1])
+        }
+    }
+
+    @Test(arguments: Backends.all) func aDepositRefundedByStaffFreesItsPlaceAndAnUnpaidBalanceRefundsTheDeposit(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = preorderDesk(store)
+            let ids = try await fans(store, 2)
+            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus.first?.id)
+            let now = clock.now()
+            let address = try ShippingAddress(name: "Cy Fan", line1: "3 Side Street", city: "Leeds", postcode: "LS2 2AA", phone: "+44 113 000 0000")
+            let batch = try await desk.open(BatchPlan(skuId: skuId, marketCode: "GB", units: 2, shipFrom: now.addingTimeInterval(86_400),
+                                                      shipTo: now.addingTimeInterval(7 * 86_400), deposit: 2_000))
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            var placed: [Preorder] = []
+            for (index, id) in ids.enumerated() {
+                let preorder = try await desk.preorder(skuId: skuId, marketCode: "GB", by: id, address: address, idempotencyKey: "refund-key-\(index)",
+                                                      language: nil).preorder
+                _ = try await pay(store, try #require(try await store.order(id: preorder.depositOrderId)))
+                placed.append(preorder)
+            }
+            // Staff refund the first deposit from the orders console: the pre-order closes, its place is free.
+            await #expect(throws: DomainError.conflict(code: "preorder_order", message: "a paid pre-order deposit is cancelled through the pre-order")) {
+                _ = try await store.desk(clock).apply(staffEvent: "cancel", orderId: placed[0].depositOrderId, serials: [], note: nil, staffId: staff.id)
+            }
+            _ = try await store.desk(clock).apply(staffEvent: "refund", orderId: placed[0].depositOrderId, serials: [], note: "goodwill", staffId: staff.id)
+            let closed = try await store.preorder(id: placed[0].id), freed = try await desk.batch(id: batch.id)
+            #expect(closed?.status == .cancelled && freed.reserved == 1)
+            // The second is packed and its balance left unpaid: it lapses and the deposit comes back.
+            let warehouse = try #require(try await store.warehouses(marketCode: "GB").first?.id)
+            let balance = try #require(try await desk.pack(batchId: batch.id, warehouseId: warehouse, by: staff).balanceOrders.first)
+            clock.advance(by: PreorderDesk.balanceWindow + 1)
+            #expect(try await store.desk(clock).expireOverdue() == [balance.id])
+            #expect(try await store.preorder(id: placed[1].id)?.status == .lapsed)
+            #expect(try await store.order(id: placed[1].depositOrderId)?.refunds.map(\.amount) == [2_000])
         }
     }
 }

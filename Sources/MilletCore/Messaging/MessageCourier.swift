@@ -192,6 +192,7 @@ public struct MessageCourier: Sendable {
             values["opens"] = Self.when(sale.startsAt)
             values["link"] = "\(publicURL)/sales/\(sale.id)"
         case .preorderSlipped:
+            if language == nil, let market = notice.params["market"] { language = try await markets.market(code: market)?.defaultLanguage }
             values["link"] = "\(publicURL)/preorders/\(notice.subjectId)"
             phone = preferences.phone
         case .auctionWon, .auctionSecondChance:

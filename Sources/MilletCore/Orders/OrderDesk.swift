@@ -256,7 +256,11 @@ public struct OrderDesk: Sendable {
         let now = clock.now()
         let (order, release) = try await store.transaction { tx -> (Order, SaleRelease?) in
             // A paid quote or plan is undone through its case or plan, which knows what was used.
+            let preorder = try await tx.preorder(ofOrder: orderId)
             if event == .cancel, let found = try await tx.order(id: orderId), found.status != .pendingPayment, found.isServiceOnly {
+                if preorder != nil {
+                    throw DomainError.conflict(code: "preorder_order", message: "a paid pre-order deposit is cancelled through the pre-order")
+                }
                 throw DomainError.conflict(
                     code: "service_order", message: "a paid repair quote or service plan is cancelled through its service case or plan")
             }
@@ -269,6 +273,11 @@ public struct OrderDesk: Sendable {
                 for (payment, left) in try await Self.refundable(tx, orderId: orderId) where left > 0 {
                     try await Self.request(tx, of: payment, amount: left, settlesPayment: true, reason: note, actor: actor, now: now)
                 }
+            }
+            // A pre-order's balance order closed (unpaid at its deadline, cancelled, returned):
+            // the deposit goes back too.
+            if let preorder, preorder.balanceOrderId == orderId, [.cancel, .expire, .refund].contains(event) {
+                _ = try await Self.refund(tx, orderId: preorder.depositOrderId, upTo: .max, reason: "pre-order closed: \(note)", actor: actor, now: now)
             }
             let freed = effect.stock == .releaseHolds || effect.stock == .returnSold
             return (try await tx.order(id: orderId)!, freed ? try await tx.saleRelease(orderId: orderId) : nil)

@@ -21,14 +21,17 @@ public struct OrderDraft: Sendable {
     public let deadline: Date?
     /// The pre-order it takes the deposit or the balance of: its moves move the pre-order.
     public let preorderId: String?
+    /// Hold its goods in this warehouse (a packed batch's), not the market's fullest.
+    public let holdIn: String?
 
     public init(
         id: String, accountId: String, market: Market,
         lines: [(skuId: String, skuCode: String, productName: String, quantity: Int, unitPrice: Int64)],
         totals: OrderTotals, shippingAddress: ShippingAddress, idempotencyKey: String, now: Date, shipping: OrderShipping? = nil,
-        buyerTaxId: String? = nil, requestHash: String? = nil, auctionId: String? = nil, preorderId: String? = nil, deadline: Date? = nil
+        buyerTaxId: String? = nil, requestHash: String? = nil, auctionId: String? = nil, preorderId: String? = nil, holdIn: String? = nil, deadline: Date? = nil
     ) {
         self.preorderId = preorderId
+        self.holdIn = holdIn
         self.auctionId = auctionId
         self.deadline = deadline
         self.requestHash = requestHash

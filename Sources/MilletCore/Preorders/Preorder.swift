@@ -12,7 +12,7 @@ public enum PreorderStatus: String, Sendable, Codable, CaseIterable {
     case complete
     /// Cancelled before packing (by the fan, or its deposit went unpaid); a paid deposit is refunded in full.
     case cancelled
-    /// The balance went unpaid: the unit went back to stock.
+    /// The balance went unpaid: the unit went back to stock and the deposit was refunded.
     case lapsed
 
     /// Whether it holds a place in its batch.
@@ -55,6 +55,8 @@ public protocol PreorderRepository: Sendable {
     func preorder(id: String) async throws -> Preorder?
     /// A fan's pre-orders, newest first.
     func preorders(accountId: String) async throws -> [Preorder]
+    /// The batch's pre-orders holding a place, oldest first.
+    func placedPreorders(batchId: String) async throws -> [Preorder]
     /// Pre-orders per day over the days since `since`, by SKU and market: the live demand staff size the next batch by.
     func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)]
 }
@@ -72,8 +74,11 @@ public protocol PreorderLedger: Sendable {
     func insert(_ preorder: Preorder) async throws
     /// The pre-order, its row locked.
     func preorderInLedger(id: String) async throws -> Preorder?
-    /// The pre-order the fan placed with this idempotency key (its deposit order's).
-    func preorder(accountId: String, idempotencyKey: String) async throws -> Preorder?
+    /// The pre-order the fan placed with this idempotency key (its deposit order's);
+    /// `idempotency_key_reused` when another request (`requestHash`) placed it.
+    func preorder(accountId: String, idempotencyKey: String, requestHash: String) async throws -> Preorder?
+    /// The pre-order an order takes money for, if any.
+    func preorder(ofOrder orderId: String) async throws -> Preorder?
     /// The batch's pre-orders holding a place, oldest first.
     func placedPreorders(batchId: String) async throws -> [Preorder]
     /// Stores the pre-order's status and balance order.
@@ -84,22 +89,25 @@ public protocol PreorderLedger: Sendable {
 }
 
 extension Preorder {
-    /// What one of its orders moving from `from` to `to` does to the pre-order: the deposit paid
-    /// reserves the unit; the deposit order cancelled (unpaid at its deadline, or by the fan with
-    /// a refund) cancels it and frees its place; the balance paid completes it; the balance
-    /// cancelled unpaid lapses it. `nil`: nothing changes.
+    /// What one of its orders moving from `from` to `to` does to the pre-order, whichever desk
+    /// moved it: the deposit paid reserves the unit; the deposit order cancelled or refunded
+    /// before packing (unpaid at its deadline, or by the fan, or by staff) cancels it and frees its
+    /// place; the balance paid completes it; the balance order cancelled unpaid lapses it, and
+    /// cancelled or refunded after payment (a return) closes it. `nil`: nothing changes. Whoever
+    /// closes a balance order refunds the deposit too (``OrderDesk``).
     public func afterOrder(_ orderId: String, movedFrom from: OrderStatus, to: OrderStatus) -> PreorderStatus? {
         if orderId == depositOrderId {
             switch (status, to) {
             case (.awaitingDeposit, .paid): return .reserved
-            case (.awaitingDeposit, .cancelled), (.reserved, .cancelled): return .cancelled
+            case (.awaitingDeposit, .cancelled), (.reserved, .cancelled), (.reserved, .refunded): return .cancelled
             default: return nil
             }
         }
         if orderId == balanceOrderId {
             switch (status, to) {
             case (.balanceDue, .paid): return .complete
-            case (.balanceDue, .cancelled) where from == .pendingPayment: return .lapsed
+            case (.balanceDue, .cancelled): return .lapsed
+            case (.complete, .cancelled), (.complete, .refunded): return .cancelled
             default: return nil
             }
         }

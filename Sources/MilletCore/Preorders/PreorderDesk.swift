@@ -57,27 +57,45 @@ public struct PreorderDesk: Sendable {
         else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
         let name = product.text(in: language ?? market.defaultLanguage).name + " (\(sku.colour), \(sku.storage))"
         let now = clock.now(), preorderId = Identifier.make(), orderId = Identifier.makeSequential()
+        // Full payment takes the shipping now too, so packing has nothing left to charge: priced
+        // here for each open batch's price (the transaction reads no other table).
+        var quotes: [Int64: ShippingQuote] = [:]
+        for batch in try await preorders.batches(skuIds: [skuId], marketCode: market.code, openOnly: true) where batch.isFullPayment && quotes[batch.price] == nil {
+            quotes[batch.price] = try await delivery.choose(nil, market: market, subtotal: batch.price, weightGrams: sku.weightGrams)
+        }
+        let request = IdempotentRequest.fingerprint(["preorder", skuId, market.code, address.name, address.line1, address.city, address.postcode, address.phone])
         return try await place(preorderId: preorderId, orderId: orderId, skuId: skuId, sku: sku, name: name, market: market, accountId: accountId,
-                               address: address, idempotencyKey: idempotencyKey, now: now)
+                               address: address, idempotencyKey: idempotencyKey, request: request, quotes: quotes, now: now)
     }
 
     private func place(preorderId: String, orderId: String, skuId: String, sku: SKU, name: String, market: Market, accountId: String,
-                       address: ShippingAddress, idempotencyKey: String, now: Date) async throws -> (preorder: Preorder, batch: ProductionBatch) {
+                       address: ShippingAddress, idempotencyKey: String, request: String, quotes: [Int64: ShippingQuote],
+                       now: Date) async throws -> (preorder: Preorder, batch: ProductionBatch) {
         try await store.transaction { tx in
             // The same key answers the pre-order it placed, even once every place is taken.
-            if let earlier = try await tx.preorder(accountId: accountId, idempotencyKey: idempotencyKey),
+            if let earlier = try await tx.preorder(accountId: accountId, idempotencyKey: idempotencyKey, requestHash: request),
                let batch = try await tx.batchInLedger(id: earlier.batchId) {
                 return (earlier, batch)
             }
             guard let batch = try await tx.takePlace(skuId: skuId, marketCode: market.code) else {
                 throw DomainError.conflict(code: "no_batch_place", message: "no open batch of this model has a place: the next one opens when staff size it")
             }
-            let totals = try OrderTotals.compute(lines: [(batch.deposit, 1)], market: market, shipping: 0)
+            // Shipping is priced on the unit's price (a free-over threshold counts the whole price).
+            var shipping: OrderShipping?, shippingPrice: Int64 = 0
+            if batch.isFullPayment {
+                guard let quote = quotes[batch.price] else {
+                    throw DomainError.conflict(code: "concurrent_update", message: "a batch opened meanwhile; try again")
+                }
+                shippingPrice = quote.price
+                shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: market.defaultLanguage, market: market),
+                                         delivery: DeliveryWindow(earliest: batch.shipFrom, latest: batch.shipTo))
+            }
+            let totals = try OrderTotals.compute(lines: [(batch.deposit, 1)], market: market, shipping: shippingPrice)
             let line = (skuId: OrderLine.serviceSKUPrefix + "preorder:\(batch.id)", skuCode: sku.code,
                         productName: "\(batch.isFullPayment ? "Pre-order" : "Pre-order deposit"): \(name), batch \(batch.number)", quantity: 1,
                         unitPrice: batch.deposit)
             let draft = OrderDraft(id: orderId, accountId: accountId, market: market, lines: [line], totals: totals, shippingAddress: address,
-                                   idempotencyKey: idempotencyKey, now: now, preorderId: preorderId)
+                                   idempotencyKey: idempotencyKey, now: now, shipping: shipping, requestHash: request, preorderId: preorderId)
             let order = try await tx.place(draft)
             guard order.id == orderId else {
                 throw DomainError.conflict(code: "idempotency_key_reused", message: "this key placed another order before")
@@ -110,9 +128,11 @@ public struct PreorderDesk: Sendable {
     /// cancelled and a paid deposit refunded in full through the outbox; the place goes back to
     /// the batch. `conflict(preorder_closed)` once packed or cancelled.
     public func cancel(preorderId: String, by viewer: Account) async throws -> Preorder {
-        _ = try await preorder(id: preorderId, viewer: viewer)
+        let depositOrderId = try await preorder(id: preorderId, viewer: viewer).preorder.depositOrderId
         let now = clock.now(), actor = viewer.role.isStaff ? "staff:\(viewer.id)" : "account:\(viewer.id)"
         return try await store.transaction { tx in
+            // Locked in the order every use case takes them: the order, then the pre-order.
+            _ = try await tx.order(id: depositOrderId)
             guard let preorder = try await tx.preorderInLedger(id: preorderId) else { throw DomainError.notFound(what: "pre-order") }
             guard preorder.status.holdsPlace else {
                 throw DomainError.conflict(code: "preorder_closed", message: "a pre-order that is \(preorder.status.rawValue) cannot be cancelled here")
@@ -133,13 +153,13 @@ public struct PreorderDesk: Sendable {
         let now = clock.now()
         return try await store.transaction { tx in
             guard Identifier.isWellFormed(batchId), let batch = try await tx.batchInLedger(id: batchId) else { throw DomainError.notFound(what: "batch") }
-            let moved = try batch.slipping(to: shipFrom, shipTo)
+            let moved = try batch.slipping(to: shipFrom, shipTo, now: now)
             try await tx.update(moved)
             let window = MessageCourier.day(shipFrom) + " – " + MessageCourier.day(shipTo)
             for preorder in try await tx.placedPreorders(batchId: batchId) {
                 try await tx.notify(Notice(accountId: preorder.accountId, kind: .preorderSlipped, subjectId: preorder.id,
-                                           key: "preorder_slipped:\(preorder.id):\(moved.slips)", params: ["window": window, "batch": String(batch.number)],
-                                           createdAt: now))
+                                           key: "preorder_slipped:\(preorder.id):\(moved.slips)",
+                                           params: ["window": window, "batch": String(batch.number), "market": batch.marketCode], createdAt: now))
             }
             try await tx.publish(.batchSlipped, data: ["batchId": batchId, "skuId": batch.skuId, "market": batch.marketCode,
                                                        "shipFrom": shipFrom.formatted(.iso8601), "shipTo": shipTo.formatted(.iso8601)], at: now)
@@ -149,8 +169,10 @@ public struct PreorderDesk: Sendable {
 
     /// Packs a built batch in one transaction: its units are received into `warehouseId`, each
     /// pre-order with its deposit paid gets its balance order (the price less the deposit, plus
-    /// shipping, holding one of those units, to pay within ``balanceWindow``; one with nothing
-    /// left to pay is paid at once), and pre-orders whose deposit never came are cancelled.
+    /// shipping unless paid with the pre-order, holding one of those units, to pay within
+    /// ``balanceWindow``; one with nothing left to pay is paid at once), and pre-orders whose
+    /// deposit never came are cancelled; `conflict(deposit_being_captured)` while a deposit's
+    /// payment is authorized and not yet captured.
     public func pack(batchId: String, warehouseId: String, by staff: Account) async throws -> (batch: ProductionBatch, balanceOrders: [Order]) {
         let batch = try await batch(id: batchId)
         let market = try await markets.requireMarket(batch.marketCode)
@@ -158,26 +180,37 @@ public struct PreorderDesk: Sendable {
             throw DomainError.notFound(what: "SKU")
         }
         let quote = try await delivery.choose(nil, market: market, subtotal: batch.price, weightGrams: sku.weightGrams)
-        let totals = try OrderTotals.compute(lines: [(batch.price - batch.deposit, 1)], market: market, shipping: quote.price)
+        // Full payment took the shipping with the pre-order.
+        let totals = try OrderTotals.compute(lines: [(batch.price - batch.deposit, 1)], market: market, shipping: batch.isFullPayment ? 0 : quote.price)
         let shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: market.defaultLanguage, market: market), delivery: quote.delivery)
         let name = product.text(in: market.defaultLanguage).name + " (\(sku.colour), \(sku.storage))"
         let now = clock.now(), actor = "staff:\(staff.id)"
+        let known = try await preorders.placedPreorders(batchId: batchId)
         return try await store.transaction { tx in
+            // Locked in the order every use case takes them: the deposit orders (a payment
+            // decided meanwhile is seen), then the batch; a pre-order placed meanwhile is locked after.
+            for preorder in known { _ = try await tx.order(id: preorder.depositOrderId) }
             guard var locked = try await tx.batchInLedger(id: batchId) else { throw DomainError.notFound(what: "batch") }
             guard locked.status == .open else { throw DomainError.conflict(code: "batch_packed", message: "the batch is packed already") }
-            let placed = try await tx.placedPreorders(batchId: batchId)
-            let paid = placed.filter { $0.status == .reserved }
-            try await tx.receive(skuId: batch.skuId, warehouseId: warehouseId, marketCode: batch.marketCode, units: paid.count)
-            for unpaid in placed where unpaid.status == .awaitingDeposit {
-                _ = try await tx.apply(.cancel, orderId: unpaid.depositOrderId, actor: actor, note: "deposit not paid when the batch was packed", now: now)
+            var paid: [Preorder] = []
+            for preorder in try await tx.placedPreorders(batchId: batchId) {
+                guard let deposit = try await tx.order(id: preorder.depositOrderId) else { continue }
+                if deposit.status == .paid {
+                    paid.append(preorder)
+                } else if try await tx.payments(orderId: deposit.id).contains(where: { $0.status == .authorized }) {
+                    throw DomainError.conflict(code: "deposit_being_captured", message: "a deposit's payment is being captured; pack again in a minute")
+                } else {
+                    _ = try await tx.apply(.cancel, orderId: deposit.id, actor: actor, note: "deposit not paid when the batch was packed", now: now)
+                }
             }
+            try await tx.receive(skuId: batch.skuId, warehouseId: warehouseId, marketCode: batch.marketCode, units: paid.count)
             var orders: [Order] = []
             for var preorder in paid {
                 let draft = OrderDraft(
                     id: Identifier.makeSequential(), accountId: preorder.accountId, market: market,
                     lines: [(sku.id, sku.code, "\(name), batch \(batch.number)", 1, batch.price - batch.deposit)], totals: totals,
                     shippingAddress: preorder.address, idempotencyKey: "preorder-balance:\(preorder.id)", now: now, shipping: shipping,
-                    preorderId: preorder.id, deadline: now.addingTimeInterval(Self.balanceWindow))
+                    preorderId: preorder.id, holdIn: warehouseId, deadline: now.addingTimeInterval(Self.balanceWindow))
                 var order = try await tx.place(draft)
                 preorder.balanceOrderId = order.id
                 preorder.status = .balanceDue

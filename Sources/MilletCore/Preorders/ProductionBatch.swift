@@ -56,11 +56,12 @@ public struct ProductionBatch: Hashable, Sendable {
 
     /// The batch with its window moved later; `invalid` unless the new window ends after the
     /// old one and starts no earlier, and `conflict(batch_packed)` once it is packed.
-    public func slipping(to from: Date, _ to: Date) throws -> ProductionBatch {
+    public func slipping(to from: Date, _ to: Date, now: Date) throws -> ProductionBatch {
         guard status == .open else { throw DomainError.conflict(code: "batch_packed", message: "the batch is packed already") }
         var check = Validator()
         check.require(from >= shipFrom && to > shipTo, "shipTo", "a slip moves the window later: it must end after \(shipTo.formatted(.iso8601))")
-        check.require(to >= from, "shipFrom", "must be before the window's end")
+        check.require(to >= from && to <= from.addingTimeInterval(90 * 86_400), "shipFrom", "must be before the window's end, within 90 days of it")
+        check.require(from > now, "shipFrom", "must be in the future")
         try check.check()
         var moved = self
         moved.shipFrom = from
@@ -93,7 +94,8 @@ public struct BatchPlan: Sendable {
     /// naming each wrong field.
     public func batch(price: Int64, currency: String, number: Int, now: Date) throws -> ProductionBatch {
         var check = Validator()
-        check.require((1...100_000).contains(units), "units", "must be 1 to 100000")
+        // Packing places every balance order in one transaction: a batch stays a size that takes seconds.
+        check.require((1...10_000).contains(units), "units", "must be 1 to 10000")
         check.require(shipFrom > now, "shipFrom", "must be in the future")
         check.require(shipTo >= shipFrom && shipTo <= shipFrom.addingTimeInterval(90 * 86_400), "shipTo", "must be on or after shipFrom, within 90 days of it")
         check.require(deposit.map { (1...price).contains($0) } ?? true, "deposit", "must be a positive amount in minor units, at most the price (\(price))")

@@ -79,8 +79,8 @@ struct PreordersController: Sendable {
             return PackedDTO(batch: BatchDTO(batch), balanceOrderIds: orders.map(\.id))
         }
         groups.staff.get("staff/batches/demand") { request, _ in
-            let days = Int(request.uri.queryParameters["days"].map(String.init) ?? "30") ?? 30
-            guard (1...365).contains(days) else { throw DomainError.invalid(field: "days", "must be 1 to 365") }
+            let text = request.uri.queryParameters["days"].map(String.init) ?? "30"
+            guard let days = Int(text), (1...365).contains(days) else { throw DomainError.invalid(field: "days", "must be a whole number from 1 to 365") }
             let since = clock.now().addingTimeInterval(-Double(days) * 86_400)
             return DemandDTO(items: try await desk.demand(since: since).map { DemandDTO.Day(skuId: $0.skuId, market: $0.marketCode, day: $0.day, preorders: $0.preorders) })
         }

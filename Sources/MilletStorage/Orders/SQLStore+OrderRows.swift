@@ -4,16 +4,18 @@ import SQLKit
 
 /// Statements shared by the order and payment repositories, run inside a caller's transaction.
 extension SQLStore {
-    /// Holds `quantity` units in the market warehouse with the most available, or returns `nil`.
-    /// The conditional UPDATE is the whole guard against overselling: a row changes only while it
-    /// still has the units, whatever other transactions do at the same moment.
-    static func hold(db: any SQLDatabase, skuId: String, quantity: Int64, marketCode: String) async throws -> String? {
-        let candidates = try await db.raw("""
+    /// Holds `quantity` units in the market warehouse with the most available (`preferring` one
+    /// first when given), or returns `nil`. The conditional UPDATE is the whole guard against
+    /// overselling: a row changes only while it still has the units, whatever other transactions
+    /// do at the same moment.
+    static func hold(db: any SQLDatabase, skuId: String, quantity: Int64, marketCode: String, preferring: String? = nil) async throws -> String? {
+        var candidates = try await db.raw("""
             SELECT s.warehouse_id FROM stock s JOIN warehouses w ON w.id = s.warehouse_id
             WHERE s.sku_id = \(bind: skuId) AND w.market_code = \(bind: marketCode)
                 AND s.received - s.held - s.sold >= \(bind: quantity)
             ORDER BY s.received - s.held - s.sold DESC, s.warehouse_id
             """).all().map { try $0.string("warehouse_id") }
+        if let preferring, let index = candidates.firstIndex(of: preferring) { candidates.insert(candidates.remove(at: index), at: 0) }
         for warehouse in candidates {
             let held = try await db.raw("""
                 UPDATE stock SET held = held + \(bind: quantity)

@@ -31,7 +31,8 @@ extension SQLStore: OrderRepository {
                 warehouses[index] = ""
                 continue
             }
-            guard let warehouse = try await Self.hold(db: db, skuId: line.skuId, quantity: Int64(line.quantity), marketCode: draft.market.code) else {
+            guard let warehouse = try await Self.hold(db: db, skuId: line.skuId, quantity: Int64(line.quantity), marketCode: draft.market.code,
+                                                      preferring: draft.holdIn) else {
                 throw DomainError.conflict(code: "out_of_stock", message: "not enough \(line.skuCode) in stock")
             }
             warehouses[index] = warehouse

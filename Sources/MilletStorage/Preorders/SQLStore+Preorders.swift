@@ -4,7 +4,9 @@ import SQLKit
 
 extension SQLStore: PreorderRepository {
     public func createBatch(_ batch: ProductionBatch) async throws -> ProductionBatch {
-        try await sqlTransaction { db in
+        try await sqlTransaction { [backend] db in
+            // Batches of one SKU are numbered one at a time: its row is locked meanwhile.
+            _ = try await db.raw("SELECT id FROM skus WHERE id = \(bind: batch.skuId)\(unsafeRaw: backend.forUpdate)").first()
             let last = try await db.raw("""
                 SELECT CAST(COALESCE(MAX(number), 0) AS BIGINT) AS n FROM production_batches
                 WHERE sku_id = \(bind: batch.skuId) AND market_code = \(bind: batch.marketCode)
@@ -33,7 +35,7 @@ extension SQLStore: PreorderRepository {
                 WHERE (\(bind: skuIds == nil ? 1 : 0) = 1 OR sku_id IN (\(skus.isEmpty ? "''" : skus.joined(separator: ", "))))
                     AND (market_code = \(bind: marketCode) OR \(bind: marketCode == nil ? 1 : 0) = 1)
                     AND (status = \(bind: ProductionBatch.Status.open.rawValue) OR \(bind: openOnly ? 0 : 1) = 1)
-                ORDER BY ship_from, number, id LIMIT 500
+                ORDER BY CASE WHEN status = \(bind: ProductionBatch.Status.open.rawValue) THEN 0 ELSE 1 END, ship_from, number, id LIMIT 500
                 """).all().map(Self.batch(from:))
         }
     }
@@ -46,6 +48,10 @@ extension SQLStore: PreorderRepository {
         try await read { db in
             try await db.raw("SELECT * FROM preorders WHERE account_id = \(bind: accountId) ORDER BY created_at DESC, id LIMIT 100").all().map(Self.preorder(from:))
         }
+    }
+
+    public func placedPreorders(batchId: String) async throws -> [Preorder] {
+        try await read { db in try await Self.placedPreorders(db: db, batchId: batchId) }
     }
 
     public func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)] {
@@ -62,6 +68,14 @@ extension SQLStore: PreorderRepository {
             }
             return counts.values.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { ($0.0, $0.1, $0.2, $0.3) }
         }
+    }
+
+    static func placedPreorders(db: any SQLDatabase, batchId: String) async throws -> [Preorder] {
+        try await db.raw("""
+            SELECT * FROM preorders WHERE batch_id = \(bind: batchId)
+                AND status IN (\(bind: PreorderStatus.awaitingDeposit.rawValue), \(bind: PreorderStatus.reserved.rawValue))
+            ORDER BY created_at, id
+            """).all().map(Self.preorder(from:))
     }
 
     static func batch(db: any SQLDatabase, id: String, lock backend: Backend?) async throws -> ProductionBatch? {
@@ -147,19 +161,23 @@ extension SQLTransaction: PreorderLedger {
         try await db.raw("SELECT * FROM preorders WHERE id = \(bind: id)\(unsafeRaw: backend.forUpdate)").first().map(SQLStore.preorder(from:))
     }
 
-    func preorder(accountId: String, idempotencyKey: String) async throws -> Preorder? {
-        try await db.raw("""
-            SELECT p.* FROM preorders p JOIN orders o ON o.id = p.deposit_order_id
+    func preorder(accountId: String, idempotencyKey: String, requestHash: String) async throws -> Preorder? {
+        guard let row = try await db.raw("""
+            SELECT p.*, o.request_hash FROM preorders p JOIN orders o ON o.id = p.deposit_order_id
             WHERE o.account_id = \(bind: accountId) AND o.idempotency_key = \(bind: idempotencyKey)
+            """).first() else { return nil }
+        try IdempotentRequest.check(stored: try row.optionalString("request_hash"), given: requestHash)
+        return try SQLStore.preorder(from: row)
+    }
+
+    func preorder(ofOrder orderId: String) async throws -> Preorder? {
+        try await db.raw("""
+            SELECT p.* FROM preorders p JOIN orders o ON o.preorder_id = p.id WHERE o.id = \(bind: orderId)
             """).first().map(SQLStore.preorder(from:))
     }
 
     func placedPreorders(batchId: String) async throws -> [Preorder] {
-        try await db.raw("""
-            SELECT * FROM preorders WHERE batch_id = \(bind: batchId)
-                AND status IN (\(bind: PreorderStatus.awaitingDeposit.rawValue), \(bind: PreorderStatus.reserved.rawValue))
-            ORDER BY created_at, id
-            """).all().map(SQLStore.preorder(from:))
+        try await SQLStore.placedPreorders(db: db, batchId: batchId)
     }
 
     func update(_ preorder: Preorder) async throws {
