@@ -300,6 +300,8 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func preorder(ofOrder orderId: String) async throws -> Preorder? { try await inner.preorder(ofOrder: orderId) }
         func placedPreorders(batchId: String) async throws -> [Preorder] { try await inner.placedPreorders(batchId: batchId) }
         func update(_ preorder: Preorder) async throws { try await inner.update(preorder) }
+        func lateBatches(now: Date) async throws -> [ProductionBatch] { try await inner.lateBatches(now: now) }
+        func markToldLate(batchId: String, at: Date) async throws { try await inner.markToldLate(batchId: batchId, at: at) }
         func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws {
             try await inner.receive(skuId: skuId, warehouseId: warehouseId, marketCode: marketCode, units: units)
         }

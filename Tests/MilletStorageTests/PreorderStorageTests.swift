@@ -48,6 +48,8 @@ extension StorageConformanceTests {
             _ = try await store.desk(clock).expireOverdue()
             let lapsed = try await store.preorder(id: placed[2].preorder.id), secondNow = try await desk.batch(id: second.id)
             #expect(lapsed?.status == .cancelled && secondNow.reserved == 0)
+            // Nothing is late yet.
+            #expect(try await desk.tellLateBatches().isEmpty)
             // Batch 1 slips: both buyers are told, in the slip's transaction.
             let slipped = try await desk.slip(batchId: first.id, shipFrom: now.addingTimeInterval(20 * day), shipTo: now.addingTimeInterval(27 * day))
             #expect(slipped.slips == 1 && slipped.shipTo == now.addingTimeInterval(27 * day))
@@ -61,6 +63,12 @@ extension StorageConformanceTests {
             let refunded = try #require(try await store.order(id: placed[1].preorder.depositOrderId))
             #expect(refunded.status == .cancelled && refunded.refunds.map(\.amount) == [5_000])
             #expect(try await desk.batch(id: first.id).reserved == 1)
+            // The new window passes with no word from staff: the buyer still holding a place is
+            // told it is late, once.
+            clock.advance(by: 30 * day)
+            #expect(try await desk.tellLateBatches().map(\.id) == [first.id])
+            #expect(try await desk.tellLateBatches().isEmpty)
+            #expect(try await store.notices(accountId: ids[0], limit: 20).contains { $0.notice.kind == .preorderLate })
             // Packed: one unit received, the first buyer's balance order holds it.
             let warehouse = try #require(try await store.warehouses(marketCode: "GB").first?.id)
             let before = try await store.stock(skuId: skuId).first { $0.warehouseId == warehouse }

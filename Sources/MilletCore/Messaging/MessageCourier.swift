@@ -191,7 +191,7 @@ public struct MessageCourier: Sendable {
             values["sale"] = sale.title
             values["opens"] = Self.when(sale.startsAt)
             values["link"] = "\(publicURL)/sales/\(sale.id)"
-        case .preorderSlipped:
+        case .preorderSlipped, .preorderLate:
             if language == nil, let market = notice.params["market"] { language = try await markets.market(code: market)?.defaultLanguage }
             values["link"] = "\(publicURL)/preorders/\(notice.subjectId)"
             phone = preferences.phone

@@ -124,6 +124,13 @@ public enum MessageTexts {
             "id": ("Pre-order Anda dikirim lebih lambat: {window}", "Halo {name},\n\nbatch {batch} pre-order Anda terlambat: kini dikirim {window}. Jika tidak ingin menunggu, batalkan dengan satu klik dan deposit Anda kembali penuh: {link}", "Millet: pre-order Anda kini dikirim {window}. Batalkan dengan pengembalian penuh: {link}"),
             "zh-Hans": ("您的预订将延后发货：{window}", "{name}，您好：\n\n您预订的第 {batch} 批次延期，现将于 {window} 发货。如不愿等待，可一键取消，定金全额退还：{link}", "Millet：您的预订改为 {window} 发货。全额退款取消：{link}"),
         ],
+        .preorderLate: [
+            "en": ("Your pre-order is late", "Hello {name},\n\nbatch {batch} of your pre-order has not shipped in the window we promised, and we have no new date yet. We are sorry. If you would rather not wait, cancel in one click and your deposit comes back in full: {link}", "Millet: your pre-order is late, no new date yet. Cancel with a full refund: {link}"),
+            "es": ("Tu reserva se retrasa", "Hola {name}:\n\nel lote {batch} de tu reserva no se ha enviado en el plazo prometido y aún no tenemos nueva fecha. Lo sentimos. Si prefieres no esperar, cancela con un clic y te devolvemos el depósito completo: {link}", "Millet: tu reserva se retrasa, sin fecha nueva aún. Cancela con reembolso completo: {link}"),
+            "hi": ("आपके प्री-ऑर्डर में देरी", "नमस्ते {name},\n\nआपके प्री-ऑर्डर का बैच {batch} वादा किए गए समय में नहीं भेजा गया और अभी नई तारीख नहीं है। हमें खेद है। इंतज़ार नहीं करना चाहते तो एक क्लिक में रद्द करें, पूरी जमा राशि वापस: {link}", "Millet: आपके प्री-ऑर्डर में देरी है, नई तारीख अभी नहीं। पूरे रिफ़ंड के साथ रद्द करें: {link}"),
+            "id": ("Pre-order Anda terlambat", "Halo {name},\n\nbatch {batch} pre-order Anda belum dikirim dalam waktu yang dijanjikan dan belum ada tanggal baru. Mohon maaf. Jika tidak ingin menunggu, batalkan dengan satu klik dan deposit kembali penuh: {link}", "Millet: pre-order Anda terlambat, belum ada tanggal baru. Batalkan dengan pengembalian penuh: {link}"),
+            "zh-Hans": ("您的预订延误了", "{name}，您好：\n\n您预订的第 {batch} 批次未能在承诺时间内发货，目前尚无新日期。非常抱歉。如不愿等待，可一键取消，定金全额退还：{link}", "Millet：您的预订延误，暂无新日期。全额退款取消：{link}"),
+        ],
         .releaseShipped: [
             "en": ("{productLine} {version} answers your post", "Hello {name},\n\n{productLine} {version} ({channel}) ships something you asked for, voted for or follow. Read what changed: {link}", ""),
             "es": ("{productLine} {version} responde a tu publicación", "Hola {name}:\n\n{productLine} {version} ({channel}) incluye algo que pediste, votaste o sigues. Lee qué cambia: {link}", ""),

@@ -15,6 +15,8 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     case auctionSecondChance = "auction_second_chance"
     /// The batch a fan pre-ordered from ships later: the new window, and cancel in one click.
     case preorderSlipped = "preorder_slipped"
+    /// The batch a fan pre-ordered from missed its window, no new date yet: cancel in one click.
+    case preorderLate = "preorder_late"
     case releaseShipped = "release_shipped"
     case emailVerification = "email_verification"
     case passwordReset = "password_reset"
@@ -27,7 +29,7 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     /// The group a fan chooses to receive or not; legal and security notices always go.
     public var category: MessageCategory {
         switch self {
-        case .orderPlaced, .orderCancelled, .refundIssued, .auctionWon, .auctionSecondChance, .preorderSlipped: .legal
+        case .orderPlaced, .orderCancelled, .refundIssued, .auctionWon, .auctionSecondChance, .preorderSlipped, .preorderLate: .legal
         case .emailVerification, .passwordReset, .passwordChanged, .emailChanged, .numberCode: .security
         case .orderPaid, .parcelShipped, .orderDelivered, .serviceCaseUpdated: .orderUpdates
         case .saleOpening: .saleReminders
@@ -38,7 +40,7 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     /// Whether an SMS goes too (when the fan has a number and keeps SMS on): what is worth a
     /// text message is what happens at the door or the minute a sale opens.
     public var textsToo: Bool {
-        [.parcelShipped, .orderDelivered, .saleOpening, .numberCode, .auctionWon, .auctionSecondChance, .preorderSlipped].contains(self)
+        [.parcelShipped, .orderDelivered, .saleOpening, .numberCode, .auctionWon, .auctionSecondChance, .preorderSlipped, .preorderLate].contains(self)
     }
 
     /// Whether an email goes: not for a code that proves a number, which only a text to that

@@ -83,6 +83,11 @@ public protocol PreorderLedger: Sendable {
     func placedPreorders(batchId: String) async throws -> [Preorder]
     /// Stores the pre-order's status and balance order.
     func update(_ preorder: Preorder) async throws
+    /// Open batches whose window ended before `now` with their buyers not told since it ended
+    /// (a slip moves the window, so a slipped batch is told again only once its new window ends).
+    func lateBatches(now: Date) async throws -> [ProductionBatch]
+    /// Records that the batch's buyers were told it is late.
+    func markToldLate(batchId: String, at: Date) async throws
     /// Receives built units of a SKU into a warehouse of the market; `invalid(warehouseId)` for
     /// one of another market or none.
     func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws

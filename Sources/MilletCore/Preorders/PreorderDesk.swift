@@ -228,6 +228,28 @@ public struct PreorderDesk: Sendable {
         }
     }
 
+    /// Tells the buyers of every open batch whose window ended without a slip or packing that it
+    /// is late, with no new date yet and a one-click cancel (the outbox sends it at once): a
+    /// promise that passes is never left silent. One transaction; answers the batches told.
+    @discardableResult
+    public func tellLateBatches() async throws -> [ProductionBatch] {
+        let now = clock.now()
+        return try await store.transaction { tx in
+            let late = try await tx.lateBatches(now: now)
+            for batch in late {
+                for preorder in try await tx.placedPreorders(batchId: batch.id) {
+                    try await tx.notify(Notice(accountId: preorder.accountId, kind: .preorderLate, subjectId: preorder.id,
+                                               key: "preorder_late:\(preorder.id):\(batch.slips)",
+                                               params: ["batch": String(batch.number), "market": batch.marketCode], createdAt: now))
+                }
+                try await tx.markToldLate(batchId: batch.id, at: now)
+                try await tx.publish(.batchLate, data: ["batchId": batch.id, "skuId": batch.skuId, "market": batch.marketCode,
+                                                        "shipTo": batch.shipTo.formatted(.iso8601)], at: now)
+            }
+            return late
+        }
+    }
+
     /// Pre-orders per day since `since`, by SKU and market.
     public func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)] {
         try await preorders.demand(since: since)

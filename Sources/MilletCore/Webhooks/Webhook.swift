@@ -20,6 +20,8 @@ public enum WebhookEvent: String, Sendable, Codable, CaseIterable {
     case batchSlipped = "batch.slipped"
     /// A batch was packed: its balance orders are placed.
     case batchPacked = "batch.packed"
+    /// A batch's window ended without a slip or packing; its buyers were told.
+    case batchLate = "batch.late"
 }
 
 /// A receiver staff registered: where to POST, which events, and the secret its signatures use.

@@ -152,6 +152,7 @@ public func buildApplication(
             ServiceDeadlineService(desk: services.serviceDesk, logger: logger),
             PhoneServicesSchedule(numbers: services.numbers, hotspots: services.hotspots, logger: logger),
             AuctionSettlementService(offers: services.auctionOffers, logger: logger),
+            PreorderService(desk: services.preorders, logger: logger),
         ],
         logger: logger)
 }

@@ -186,6 +186,19 @@ extension SQLTransaction: PreorderLedger {
             """).run()
     }
 
+    func lateBatches(now: Date) async throws -> [ProductionBatch] {
+        try await db.raw("""
+            SELECT * FROM production_batches
+            WHERE status = \(bind: ProductionBatch.Status.open.rawValue) AND ship_to < \(bind: now.millis)
+                AND (late_told_at IS NULL OR late_told_at < ship_to)
+            ORDER BY ship_to, id LIMIT 100\(unsafeRaw: backend.forUpdate)
+            """).all().map(SQLStore.batch(from:))
+    }
+
+    func markToldLate(batchId: String, at: Date) async throws {
+        try await db.raw("UPDATE production_batches SET late_told_at = \(bind: at.millis) WHERE id = \(bind: batchId)").run()
+    }
+
     func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws {
         guard try await db.raw("SELECT id FROM warehouses WHERE id = \(bind: warehouseId) AND market_code = \(bind: marketCode)").first() != nil else {
             throw DomainError.invalid(field: "warehouseId", "not a warehouse of \(marketCode)")
