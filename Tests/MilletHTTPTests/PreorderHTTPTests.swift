@@ -78,6 +78,17 @@ struct PreorderHTTPTests: HTTPHarness {
             let console = try await client.execute(uri: "/staff/batches", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
             #expect(console.contains("id=\"demand-chart\"") && console.contains("data-batch=\"\(batch.id)\""))
             try await client.execute(uri: "/staff/batches", method: .get, headers: pageHeaders(session: fan)) { #expect($0.status == .forbidden) }
+            // A crowdfunded batch of another variant: the form says what happens below the goal.
+            let other = note.skus[1].id
+            try await client.execute(uri: "/staff/batches", method: .post, headers: pageHeaders(session: staff),
+                                     body: form(["skuId": other, "market": "GB", "units": "10", "shipFrom": day(40), "shipTo": day(50), "deposit": "",
+                                                 "goal": "5", "fundingEnds": day(12)])) { #expect($0.status == .seeOther) }
+            let campaign = try await client.execute(uri: "/preorders/new?sku=\(other)", method: .get, headers: pageHeaders(session: fan, cookies: ["millet_market=GB"])) {
+                String(buffer: $0.body)
+            }
+            #expect(campaign.contains("id=\"campaign\"") && campaign.contains("<progress max=\"100\" value=\"0\">"))
+            let api = try await client.execute(uri: "/api/v1/batches?skuId=\(other)&market=gb", method: .get) { try decode($0)["items"] as? [[String: Any]] ?? [] }
+            #expect(api.first?["goal"] as? Int == 5 && api.first?["fundingEnds"] != nil)
         }
     }
 }

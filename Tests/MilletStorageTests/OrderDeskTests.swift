@@ -289,7 +289,10 @@ struct SerialTakenMeanwhile: UnitOfWork {
             try await inner.bookPickup(centreId: centreId, day: day, capacity: capacity)
         }
         func releasePickup(centreId: String, day: String) async throws { try await inner.releasePickup(centreId: centreId, day: day) }
-        func takePlace(skuId: String, marketCode: String) async throws -> ProductionBatch? { try await inner.takePlace(skuId: skuId, marketCode: marketCode) }
+        func takePlace(skuId: String, marketCode: String, now: Date) async throws -> ProductionBatch? {
+            try await inner.takePlace(skuId: skuId, marketCode: marketCode, now: now)
+        }
+        func campaignsDue(now: Date) async throws -> [ProductionBatch] { try await inner.campaignsDue(now: now) }
         func batchInLedger(id: String) async throws -> ProductionBatch? { try await inner.batchInLedger(id: id) }
         func update(_ batch: ProductionBatch) async throws { try await inner.update(batch) }
         func insert(_ preorder: Preorder) async throws { try await inner.insert(preorder) }

@@ -154,4 +154,56 @@ extension StorageConformanceTests {
             #expect(try await store.order(id: placed[1].depositOrderId)?.refunds.map(\.amount) == [2_000])
         }
     }
+
+    @Test(arguments: Backends.all) func aCampaignBelowItsGoalRefundsEveryBackerAndOneAtItGoesOnToPacking(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = preorderDesk(store)
+            let ids = try await fans(store, 3)
+            let skus = try #require(try await store.product(slug: "millet-note-3")?.skus.prefix(2).map(\.id))
+            let now = clock.now(), day: TimeInterval = 86_400
+            let address = try ShippingAddress(name: "Di Fan", line1: "4 Hill Road", city: "Leeds", postcode: "LS3 3AA", phone: "+44 113 111 1111")
+            await #expect(throws: DomainError.self) {
+                _ = try await desk.open(BatchPlan(skuId: skus[0], marketCode: "GB", units: 5, shipFrom: now.addingTimeInterval(20 * day),
+                                                  shipTo: now.addingTimeInterval(30 * day), deposit: nil, goal: 6, fundingEnds: now.addingTimeInterval(day)))
+            }
+            // Two campaigns ending tomorrow, each needing two backers.
+            let missed = try await desk.open(BatchPlan(skuId: skus[0], marketCode: "GB", units: 5, shipFrom: now.addingTimeInterval(20 * day),
+                                                       shipTo: now.addingTimeInterval(30 * day), deposit: 3_000, goal: 2, fundingEnds: now.addingTimeInterval(day)))
+            let met = try await desk.open(BatchPlan(skuId: skus[1], marketCode: "GB", units: 5, shipFrom: now.addingTimeInterval(20 * day),
+                                                    shipTo: now.addingTimeInterval(30 * day), deposit: nil, goal: 2, fundingEnds: now.addingTimeInterval(day)))
+            #expect(missed.isCampaign && !missed.mayBePacked)
+            // One backer pays for the first; two for the second (and a third never pays).
+            let lone = try await desk.preorder(skuId: skus[0], marketCode: "GB", by: ids[0], address: address, idempotencyKey: "campaign-a-0", language: nil)
+            _ = try await pay(store, try #require(try await store.order(id: lone.preorder.depositOrderId)))
+            var backers: [Preorder] = []
+            for index in 0..<3 {
+                let placed = try await desk.preorder(skuId: skus[1], marketCode: "GB", by: ids[index], address: address, idempotencyKey: "campaign-b-\(index)",
+                                                     language: nil)
+                if index < 2 { _ = try await pay(store, try #require(try await store.order(id: placed.preorder.depositOrderId))) }
+                backers.append(placed.preorder)
+            }
+            let warehouse = try #require(try await store.warehouses(marketCode: "GB").first?.id)
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            await #expect(throws: DomainError.conflict(code: "campaign_not_funded", message: "a crowdfunded batch is packed once it reached its goal")) {
+                _ = try await desk.pack(batchId: met.id, warehouseId: warehouse, by: staff)
+            }
+            #expect(try await desk.settleCampaigns().isEmpty)
+            // The deadline passes: no more pledges; the first campaign fails and refunds, the second is funded.
+            clock.advance(by: day)
+            await #expect(throws: DomainError.self) {
+                _ = try await desk.preorder(skuId: skus[0], marketCode: "GB", by: ids[1], address: address, idempotencyKey: "campaign-a-late", language: nil)
+            }
+            let decided = try await desk.settleCampaigns()
+            let again = try await desk.settleCampaigns()
+            #expect(Set(decided.map(\.id)) == [missed.id, met.id] && again.isEmpty)
+            let failed = try await desk.batch(id: missed.id), funded = try await desk.batch(id: met.id)
+            #expect(failed.status == .failed && funded.fundedAt != nil && funded.mayBePacked)
+            #expect(try await store.preorder(id: lone.preorder.id)?.status == .cancelled)
+            #expect(try await store.order(id: lone.preorder.depositOrderId)?.refunds.map(\.amount) == [3_000])
+            // The funded one packs: two balance orders (the third fan's deposit never came).
+            let packed = try await desk.pack(batchId: met.id, warehouseId: warehouse, by: staff)
+            let unpaid = try await store.preorder(id: backers[2].id)
+            #expect(packed.balanceOrders.count == 2 && unpaid?.status == .cancelled)
+        }
+    }
 }

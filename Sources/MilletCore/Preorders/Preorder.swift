@@ -63,9 +63,12 @@ public protocol PreorderRepository: Sendable {
 
 /// Batches and pre-orders inside a ``Transaction``.
 public protocol PreorderLedger: Sendable {
-    /// Takes a place in the first open batch of the SKU in the market that has one (soonest to
-    /// ship first), or answers `nil`: the place is counted in the batch at once.
-    func takePlace(skuId: String, marketCode: String) async throws -> ProductionBatch?
+    /// Takes a place in the first open batch of the SKU in the market that has one and takes
+    /// pre-orders at `now` (a campaign until its deadline; soonest to ship first), or answers
+    /// `nil`: the place is counted in the batch at once.
+    func takePlace(skuId: String, marketCode: String, now: Date) async throws -> ProductionBatch?
+    /// Campaigns whose funding deadline passed with no outcome yet, their rows locked.
+    func campaignsDue(now: Date) async throws -> [ProductionBatch]
     /// The batch, its row locked.
     func batchInLedger(id: String) async throws -> ProductionBatch?
     /// Stores the batch's window, slips and status.

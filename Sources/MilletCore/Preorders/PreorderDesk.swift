@@ -77,7 +77,7 @@ public struct PreorderDesk: Sendable {
                let batch = try await tx.batchInLedger(id: earlier.batchId) {
                 return (earlier, batch)
             }
-            guard let batch = try await tx.takePlace(skuId: skuId, marketCode: market.code) else {
+            guard let batch = try await tx.takePlace(skuId: skuId, marketCode: market.code, now: now) else {
                 throw DomainError.conflict(code: "no_batch_place", message: "no open batch of this model has a place: the next one opens when staff size it")
             }
             // Shipping is priced on the unit's price (a free-over threshold counts the whole price).
@@ -192,6 +192,9 @@ public struct PreorderDesk: Sendable {
             for preorder in known { _ = try await tx.order(id: preorder.depositOrderId) }
             guard var locked = try await tx.batchInLedger(id: batchId) else { throw DomainError.notFound(what: "batch") }
             guard locked.status == .open else { throw DomainError.conflict(code: "batch_packed", message: "the batch is packed already") }
+            guard locked.mayBePacked else {
+                throw DomainError.conflict(code: "campaign_not_funded", message: "a crowdfunded batch is packed once it reached its goal")
+            }
             var paid: [Preorder] = []
             for preorder in try await tx.placedPreorders(batchId: batchId) {
                 guard let deposit = try await tx.order(id: preorder.depositOrderId) else { continue }
@@ -225,6 +228,49 @@ public struct PreorderDesk: Sendable {
             try await tx.update(locked)
             try await tx.publish(.batchPacked, data: ["batchId": batchId, "skuId": batch.skuId, "market": batch.marketCode, "units": String(paid.count)], at: now)
             return (locked, orders)
+        }
+    }
+
+    /// Decides every crowdfunded batch whose deadline passed, each in one transaction: with at
+    /// least its goal of paid pre-orders it is funded and goes on to packing (deposits still
+    /// unpaid keep their deadline); below it, every pre-order is cancelled and every paid deposit
+    /// refunded in full through the outbox, and the batch fails. Answers the batches decided.
+    @discardableResult
+    public func settleCampaigns() async throws -> [ProductionBatch] {
+        let now = clock.now()
+        var decided: [ProductionBatch] = []
+        while let batch = try await settleOneCampaign(now: now) {
+            decided.append(batch)
+            if decided.count >= 100 { break }
+        }
+        return decided
+    }
+
+    private func settleOneCampaign(now: Date) async throws -> ProductionBatch? {
+        let actor = "system:crowdfunding"
+        return try await store.transaction { tx in
+            guard var batch = try await tx.campaignsDue(now: now).first, let goal = batch.goal else { return nil }
+            let placed = try await tx.placedPreorders(batchId: batch.id)
+            let backers = placed.filter { $0.status == .reserved }.count
+            if backers >= goal {
+                batch.fundedAt = now
+                try await tx.update(batch)
+                try await tx.publish(.campaignFunded, data: ["batchId": batch.id, "skuId": batch.skuId, "market": batch.marketCode,
+                                                             "backers": String(backers), "goal": String(goal)], at: now)
+                return batch
+            }
+            for preorder in placed {
+                guard let deposit = try await tx.order(id: preorder.depositOrderId) else { continue }
+                let effect = try await tx.apply(.cancel, orderId: deposit.id, actor: actor, note: "the campaign missed its goal", now: now)
+                if effect.refundPayment {
+                    _ = try await OrderDesk.refund(tx, orderId: deposit.id, upTo: .max, reason: "the campaign missed its goal", actor: actor, now: now)
+                }
+            }
+            batch.status = .failed
+            try await tx.update(batch)
+            try await tx.publish(.campaignFailed, data: ["batchId": batch.id, "skuId": batch.skuId, "market": batch.marketCode,
+                                                         "backers": String(backers), "goal": String(goal)], at: now)
+            return batch
         }
     }
 

@@ -9,6 +9,8 @@ public struct ProductionBatch: Hashable, Sendable {
         case open
         /// Built and packed: each pre-order got its balance order.
         case packed
+        /// A crowdfunded batch that missed its goal: every backer was refunded in full.
+        case failed
     }
 
     public let id: String
@@ -29,9 +31,18 @@ public struct ProductionBatch: Hashable, Sendable {
     /// How often its window moved later.
     public var slips: Int
     public let createdAt: Date
+    /// Crowdfunding, all or nothing: the backers (paid pre-orders) it needs by ``fundingEnds``.
+    public let goal: Int?
+    public let fundingEnds: Date?
+    /// When it reached its goal at the deadline.
+    public var fundedAt: Date?
 
     public init(id: String, skuId: String, marketCode: String, currency: String, number: Int, units: Int, reserved: Int, shipFrom: Date, shipTo: Date,
-                price: Int64, deposit: Int64, status: Status, slips: Int, createdAt: Date) {
+                price: Int64, deposit: Int64, status: Status, slips: Int, createdAt: Date, goal: Int? = nil, fundingEnds: Date? = nil,
+                fundedAt: Date? = nil) {
+        self.goal = goal
+        self.fundingEnds = fundingEnds
+        self.fundedAt = fundedAt
         self.id = id
         self.skuId = skuId
         self.marketCode = marketCode
@@ -50,6 +61,15 @@ public struct ProductionBatch: Hashable, Sendable {
 
     /// Pre-ordering pays the whole price now.
     public var isFullPayment: Bool { deposit == price }
+
+    /// A crowdfunded batch.
+    public var isCampaign: Bool { goal != nil }
+
+    /// Whether it takes pre-orders at `now`: open, and a campaign only until its deadline.
+    public func takesPreorders(at now: Date) -> Bool { status == .open && (fundingEnds.map { now < $0 } ?? true) }
+
+    /// Whether it may be packed: open, and a campaign only once funded.
+    public var mayBePacked: Bool { status == .open && (!isCampaign || fundedAt != nil) }
 
     /// Places left.
     public var free: Int { max(0, units - reserved) }
@@ -80,8 +100,13 @@ public struct BatchPlan: Sendable {
     public var shipTo: Date
     /// What a pre-order pays now; `nil` for the whole price (full payment).
     public var deposit: Int64?
+    /// Crowdfunding: the paid pre-orders needed by `fundingEnds`, or every backer is refunded.
+    public var goal: Int?
+    public var fundingEnds: Date?
 
-    public init(skuId: String, marketCode: String, units: Int, shipFrom: Date, shipTo: Date, deposit: Int64?) {
+    public init(skuId: String, marketCode: String, units: Int, shipFrom: Date, shipTo: Date, deposit: Int64?, goal: Int? = nil, fundingEnds: Date? = nil) {
+        self.goal = goal
+        self.fundingEnds = fundingEnds
         self.skuId = skuId
         self.marketCode = marketCode
         self.units = units
@@ -99,8 +124,12 @@ public struct BatchPlan: Sendable {
         check.require(shipFrom > now, "shipFrom", "must be in the future")
         check.require(shipTo >= shipFrom && shipTo <= shipFrom.addingTimeInterval(90 * 86_400), "shipTo", "must be on or after shipFrom, within 90 days of it")
         check.require(deposit.map { (1...price).contains($0) } ?? true, "deposit", "must be a positive amount in minor units, at most the price (\(price))")
+        check.require((goal == nil) == (fundingEnds == nil), "goal", "a campaign takes both a goal and a funding deadline")
+        check.require(goal.map { (1...units).contains($0) } ?? true, "goal", "must be 1 to the batch's units")
+        check.require(fundingEnds.map { $0 > now && $0 <= shipFrom } ?? true, "fundingEnds", "must be in the future and no later than shipFrom")
         try check.check()
         return ProductionBatch(id: Identifier.make(), skuId: skuId, marketCode: marketCode, currency: currency, number: number, units: units, reserved: 0,
-                               shipFrom: shipFrom, shipTo: shipTo, price: price, deposit: deposit ?? price, status: .open, slips: 0, createdAt: now)
+                               shipFrom: shipFrom, shipTo: shipTo, price: price, deposit: deposit ?? price, status: .open, slips: 0, createdAt: now,
+                               goal: goal, fundingEnds: fundingEnds)
     }
 }

@@ -22,6 +22,10 @@ public enum WebhookEvent: String, Sendable, Codable, CaseIterable {
     case batchPacked = "batch.packed"
     /// A batch's window ended without a slip or packing; its buyers were told.
     case batchLate = "batch.late"
+    /// A crowdfunded batch reached its goal by its deadline.
+    case campaignFunded = "campaign.funded"
+    /// A crowdfunded batch missed its goal: every backer was refunded.
+    case campaignFailed = "campaign.failed"
 }
 
 /// A receiver staff registered: where to POST, which events, and the secret its signatures use.

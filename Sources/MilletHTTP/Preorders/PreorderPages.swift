@@ -18,7 +18,7 @@ struct PreorderPages {
 
     struct BatchForm: Decodable {
         let skuId, market, units, shipFrom, shipTo: String
-        let deposit: String?
+        let deposit, goal, fundingEnds: String?
     }
 
     struct SlipForm: Decodable {
@@ -83,11 +83,18 @@ struct PreorderPages {
                 }
                 let deposit = try PageKit.nonEmpty(typed.deposit).map { try chrome.format.minorUnits(parsing: $0, currency: market.currency, field: "deposit") }
                 let (from, to) = try PreordersController.window(typed.shipFrom, typed.shipTo)
-                _ = try await desk.open(BatchPlan(skuId: typed.skuId, marketCode: market.code, units: units, shipFrom: from, shipTo: to, deposit: deposit))
+                var goal: Int?, ends: Date?
+                if let text = PageKit.nonEmpty(typed.goal) {
+                    guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else { throw DomainError.invalid(field: "goal", "must be a whole number") }
+                    goal = number
+                }
+                if let text = PageKit.nonEmpty(typed.fundingEnds) { ends = try PreordersController.window(text, text).0 }
+                _ = try await desk.open(BatchPlan(skuId: typed.skuId, marketCode: market.code, units: units, shipFrom: from, shipTo: to, deposit: deposit,
+                                                  goal: goal, fundingEnds: ends))
                 return redirect("/staff/batches")
             } catch let error as DomainError {
                 let kept = ["skuId": typed.skuId, "market": typed.market, "units": typed.units, "shipFrom": typed.shipFrom, "shipTo": typed.shipTo,
-                            "deposit": typed.deposit ?? ""]
+                            "deposit": typed.deposit ?? "", "goal": typed.goal ?? "", "fundingEnds": typed.fundingEnds ?? ""]
                 return try await console(chrome, typed: kept, error: error)
             }
         }
@@ -158,12 +165,18 @@ struct PreorderPages {
 
     private func batchValues(_ batch: ProductionBatch, chrome: PageChrome) -> [String: Any] {
         let money = { (minor: Int64) in chrome.format.money(minor, currency: batch.currency, minorDigits: Currency.known[batch.currency]?.minorDigits ?? 2) }
-        return [
+        var values: [String: Any] = [
             "batchId": batch.id, "number": batch.number, "window": "\(chrome.format.day(batch.shipFrom)) – \(chrome.format.day(batch.shipTo))",
             "price": money(batch.price), "deposit": money(batch.deposit), "balance": money(batch.price - batch.deposit),
             "fullPayment": batch.isFullPayment, "units": batch.units, "reserved": batch.reserved, "free": batch.free, "slips": batch.slips,
             "slipped": batch.slips > 0, "packed": batch.status == .packed, "market": batch.marketCode,
+            "failed": batch.status == .failed, "closed": batch.status != .open,
         ]
+        if let goal = batch.goal {
+            values["campaign"] = ["goal": goal, "ends": batch.fundingEnds.map(chrome.format.dateTime) ?? "", "funded": batch.fundedAt != nil,
+                                  "percent": min(100, batch.reserved * 100 / max(1, goal))] as [String: Any]
+        }
+        return values
     }
 
     /// The staff console: open a batch, every batch with its places taken (the demand it met),

@@ -2,8 +2,10 @@ import Logging
 import MilletCore
 import ServiceLifecycle
 
-/// Tells the buyers of batches whose window passed without a slip or packing, every ten
-/// minutes (``PreorderDesk/tellLateBatches()``). Tests call that with a test clock instead.
+/// Every minute: decides crowdfunded batches whose deadline passed (funded, or every backer
+/// refunded: ``PreorderDesk/settleCampaigns()``), and tells the buyers of batches whose window
+/// passed without a slip or packing (``PreorderDesk/tellLateBatches()``). Tests call those with a
+/// test clock instead.
 public struct PreorderService: Service {
     let desk: PreorderDesk
     let logger: Logger
@@ -14,7 +16,10 @@ public struct PreorderService: Service {
     }
 
     public func run() async throws {
-        await repeatUntilShutdown(every: .seconds(600), logger: logger, failure: "telling late batches failed") { [desk, logger] _ in
+        await repeatUntilShutdown(every: .seconds(60), logger: logger, failure: "pre-order sweep failed") { [desk, logger] _ in
+            for batch in try await desk.settleCampaigns() {
+                logger.info("crowdfunding decided", metadata: ["batch": "\(batch.id)", "outcome": "\(batch.status == .failed ? "failed" : "funded")"])
+            }
             for batch in try await desk.tellLateBatches() {
                 logger.info("told the buyers of a late batch", metadata: ["batch": "\(batch.id)"])
             }

@@ -17,6 +17,9 @@ struct PreordersController: Sendable {
         let skuId, market, shipFrom, shipTo: String
         let units: Int
         let deposit: Int64?
+        /// Crowdfunding: the paid pre-orders needed by `fundingEnds`.
+        let goal: Int?
+        let fundingEnds: String?
     }
 
     struct SlipBody: Decodable {
@@ -63,8 +66,14 @@ struct PreordersController: Sendable {
         groups.staff.post("staff/batches") { request, context in
             let body = try await request.decodeJSON(BatchBody.self, context: context)
             let (from, to) = try Self.window(body.shipFrom, body.shipTo)
+            let ends = try body.fundingEnds.map { text in
+                guard let date = RFC3339.date(text.count == 10 ? text + "T00:00:00Z" : text) else {
+                    throw DomainError.invalid(field: "fundingEnds", "must be a date such as 2027-01-15 or a date-time")
+                }
+                return date
+            }
             let batch = try await desk.open(BatchPlan(skuId: body.skuId, marketCode: body.market, units: body.units, shipFrom: from, shipTo: to,
-                                                      deposit: body.deposit))
+                                                      deposit: body.deposit, goal: body.goal, fundingEnds: ends))
             return BatchDTO(batch).with(status: .created)
         }
         groups.staff.post("staff/batches/:id/slip") { request, context in
@@ -104,8 +113,13 @@ struct BatchDTO: ResponseEncodable, Sendable {
     let shipFrom, shipTo: Date
     let price, deposit: Int64
     let fullPayment: Bool
+    let goal: Int?
+    let fundingEnds, fundedAt: Date?
 
     init(_ batch: ProductionBatch) {
+        goal = batch.goal
+        fundingEnds = batch.fundingEnds
+        fundedAt = batch.fundedAt
         id = batch.id
         skuId = batch.skuId
         market = batch.marketCode

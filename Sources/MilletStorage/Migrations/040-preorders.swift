@@ -1,6 +1,7 @@
 extension Migration {
     /// Build to order: production batches of a SKU for a market (places, ship window, price and
-    /// deposit), the pre-orders that fill them, and the pre-order an order takes money for.
+    /// deposit; a crowdfunded batch's goal and deadline), the pre-orders that fill them, and the
+    /// pre-order an order takes money for.
     static let preorders = Migration(version: 40, name: "preorders", statements: { _ in
         [
             """
@@ -8,7 +9,7 @@ extension Migration {
                 id TEXT PRIMARY KEY, sku_id TEXT NOT NULL REFERENCES skus(id), market_code TEXT NOT NULL, currency TEXT NOT NULL,
                 number BIGINT NOT NULL, units BIGINT NOT NULL, reserved BIGINT NOT NULL CHECK (reserved >= 0), ship_from BIGINT NOT NULL,
                 ship_to BIGINT NOT NULL, price BIGINT NOT NULL, deposit BIGINT NOT NULL, status TEXT NOT NULL, slips BIGINT NOT NULL,
-                created_at BIGINT NOT NULL, late_told_at BIGINT, UNIQUE (sku_id, market_code, number), CHECK (reserved <= units))
+                created_at BIGINT NOT NULL, late_told_at BIGINT, goal BIGINT, funding_ends BIGINT, funded_at BIGINT, UNIQUE (sku_id, market_code, number), CHECK (reserved <= units))
             """,
             "CREATE INDEX production_batches_by_sku ON production_batches (sku_id, market_code, status, ship_from)",
             """

@@ -13,10 +13,11 @@ extension SQLStore: PreorderRepository {
                 """).first()?.int("n") ?? 0
             try await db.raw("""
                 INSERT INTO production_batches (id, sku_id, market_code, currency, number, units, reserved, ship_from, ship_to, price, deposit,
-                    status, slips, created_at)
+                    status, slips, created_at, goal, funding_ends)
                 VALUES (\(bind: batch.id), \(bind: batch.skuId), \(bind: batch.marketCode), \(bind: batch.currency), \(bind: last + 1),
                     \(bind: Int64(batch.units)), 0, \(bind: batch.shipFrom.millis), \(bind: batch.shipTo.millis), \(bind: batch.price),
-                    \(bind: batch.deposit), \(bind: batch.status.rawValue), 0, \(bind: batch.createdAt.millis))
+                    \(bind: batch.deposit), \(bind: batch.status.rawValue), 0, \(bind: batch.createdAt.millis), \(bind: batch.goal.map(Int64.init)),
+                    \(bind: batch.fundingEnds?.millis))
                 """).run()
             return try await Self.batch(db: db, id: batch.id, lock: nil)!
         }
@@ -88,7 +89,9 @@ extension SQLStore: PreorderRepository {
             number: Int(try row.int("number")), units: Int(try row.int("units")), reserved: Int(try row.int("reserved")),
             shipFrom: try row.date("ship_from"), shipTo: try row.date("ship_to"), price: try row.int("price"), deposit: try row.int("deposit"),
             status: ProductionBatch.Status(rawValue: try row.string("status")) ?? .open, slips: Int(try row.int("slips")),
-            createdAt: try row.date("created_at"))
+            createdAt: try row.date("created_at"), goal: try row.optionalInt("goal").map(Int.init),
+            fundingEnds: try row.decodeNil(column: "funding_ends") ? nil : try row.date("funding_ends"),
+            fundedAt: try row.decodeNil(column: "funded_at") ? nil : try row.date("funded_at"))
     }
 
     static func preorder(from row: any SQLRow) throws -> Preorder {
@@ -117,10 +120,11 @@ extension SQLStore: PreorderRepository {
 }
 
 extension SQLTransaction: PreorderLedger {
-    func takePlace(skuId: String, marketCode: String) async throws -> ProductionBatch? {
+    func takePlace(skuId: String, marketCode: String, now: Date) async throws -> ProductionBatch? {
         let candidates = try await db.raw("""
             SELECT id FROM production_batches
             WHERE sku_id = \(bind: skuId) AND market_code = \(bind: marketCode) AND status = \(bind: ProductionBatch.Status.open.rawValue) AND reserved < units
+                AND (funding_ends IS NULL OR funding_ends > \(bind: now.millis))
             ORDER BY ship_from, number
             """).all().map { try $0.string("id") }
         // The conditional UPDATE is the guard against overfilling, whatever runs at the same moment.
@@ -141,7 +145,7 @@ extension SQLTransaction: PreorderLedger {
     func update(_ batch: ProductionBatch) async throws {
         try await db.raw("""
             UPDATE production_batches SET ship_from = \(bind: batch.shipFrom.millis), ship_to = \(bind: batch.shipTo.millis), slips = \(bind: Int64(batch.slips)),
-                status = \(bind: batch.status.rawValue)
+                status = \(bind: batch.status.rawValue), funded_at = \(bind: batch.fundedAt?.millis)
             WHERE id = \(bind: batch.id)
             """).run()
     }
@@ -192,6 +196,14 @@ extension SQLTransaction: PreorderLedger {
             WHERE status = \(bind: ProductionBatch.Status.open.rawValue) AND ship_to < \(bind: now.millis)
                 AND (late_told_at IS NULL OR late_told_at < ship_to)
             ORDER BY ship_to, id LIMIT 100\(unsafeRaw: backend.forUpdate)
+            """).all().map(SQLStore.batch(from:))
+    }
+
+    func campaignsDue(now: Date) async throws -> [ProductionBatch] {
+        try await db.raw("""
+            SELECT * FROM production_batches
+            WHERE status = \(bind: ProductionBatch.Status.open.rawValue) AND funding_ends <= \(bind: now.millis) AND funded_at IS NULL
+            ORDER BY funding_ends, id LIMIT 1\(unsafeRaw: backend.forUpdate)
             """).all().map(SQLStore.batch(from:))
     }
 
