@@ -187,14 +187,14 @@ extension StorageConformanceTests {
             await #expect(throws: DomainError.conflict(code: "campaign_not_funded", message: "a crowdfunded batch is packed once it reached its goal")) {
                 _ = try await desk.pack(batchId: met.id, warehouseId: warehouse, by: staff)
             }
-            #expect(try await desk.settleCampaigns().isEmpty)
+            #expect(try await desk.settleCampaigns().decided.isEmpty)
             // The deadline passes: no more pledges; the first campaign fails and refunds, the second is funded.
             clock.advance(by: day)
             await #expect(throws: DomainError.self) {
                 _ = try await desk.preorder(skuId: skus[0], marketCode: "GB", by: ids[1], address: address, idempotencyKey: "campaign-a-late", language: nil)
             }
-            let decided = try await desk.settleCampaigns()
-            let again = try await desk.settleCampaigns()
+            let decided = try await desk.settleCampaigns().decided
+            let again = try await desk.settleCampaigns().decided
             #expect(Set(decided.map(\.id)) == [missed.id, met.id] && again.isEmpty)
             let failed = try await desk.batch(id: missed.id), funded = try await desk.batch(id: met.id)
             #expect(failed.status == .failed && funded.fundedAt != nil && funded.mayBePacked)

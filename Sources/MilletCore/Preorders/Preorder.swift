@@ -67,7 +67,7 @@ public protocol PreorderLedger: Sendable {
     /// pre-orders at `now` (a campaign until its deadline; soonest to ship first), or answers
     /// `nil`: the place is counted in the batch at once.
     func takePlace(skuId: String, marketCode: String, now: Date) async throws -> ProductionBatch?
-    /// Campaigns whose funding deadline passed with no outcome yet, their rows locked.
+    /// Campaigns whose funding deadline passed with no outcome yet, at most 100, earliest first.
     func campaignsDue(now: Date) async throws -> [ProductionBatch]
     /// The batch, its row locked.
     func batchInLedger(id: String) async throws -> ProductionBatch?

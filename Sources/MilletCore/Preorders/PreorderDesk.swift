@@ -234,22 +234,29 @@ public struct PreorderDesk: Sendable {
     /// Decides every crowdfunded batch whose deadline passed, each in one transaction: with at
     /// least its goal of paid pre-orders it is funded and goes on to packing (deposits still
     /// unpaid keep their deadline); below it, every pre-order is cancelled and every paid deposit
-    /// refunded in full through the outbox, and the batch fails. Answers the batches decided.
+    /// refunded in full through the outbox, and the batch fails. Answers the batches decided and
+    /// those whose step failed (tried again next time).
     @discardableResult
-    public func settleCampaigns() async throws -> [ProductionBatch] {
+    public func settleCampaigns() async throws -> (decided: [ProductionBatch], failed: [(batchId: String, error: any Error)]) {
         let now = clock.now()
-        var decided: [ProductionBatch] = []
-        while let batch = try await settleOneCampaign(now: now) {
-            decided.append(batch)
-            if decided.count >= 100 { break }
+        let due = try await store.transaction { tx in try await tx.campaignsDue(now: now).map(\.id) }
+        var decided: [ProductionBatch] = [], failed: [(String, any Error)] = []
+        for id in due {
+            // One campaign that fails to settle does not hold the others up; it is tried again next time.
+            do {
+                if let batch = try await settle(campaign: id, now: now) { decided.append(batch) }
+            } catch {
+                failed.append((id, error))
+            }
         }
-        return decided
+        return (decided, failed)
     }
 
-    private func settleOneCampaign(now: Date) async throws -> ProductionBatch? {
+    private func settle(campaign id: String, now: Date) async throws -> ProductionBatch? {
         let actor = "system:crowdfunding"
         return try await store.transaction { tx in
-            guard var batch = try await tx.campaignsDue(now: now).first, let goal = batch.goal else { return nil }
+            guard var batch = try await tx.batchInLedger(id: id), let goal = batch.goal, batch.status == .open, batch.fundedAt == nil,
+                  let ends = batch.fundingEnds, ends <= now else { return nil }
             let placed = try await tx.placedPreorders(batchId: batch.id)
             let backers = placed.filter { $0.status == .reserved }.count
             if backers >= goal {

@@ -17,8 +17,12 @@ public struct PreorderService: Service {
 
     public func run() async throws {
         await repeatUntilShutdown(every: .seconds(60), logger: logger, failure: "pre-order sweep failed") { [desk, logger] _ in
-            for batch in try await desk.settleCampaigns() {
+            let (decided, failed) = try await desk.settleCampaigns()
+            for batch in decided {
                 logger.info("crowdfunding decided", metadata: ["batch": "\(batch.id)", "outcome": "\(batch.status == .failed ? "failed" : "funded")"])
+            }
+            for (batchId, error) in failed {
+                logger.error("crowdfunding could not be decided; tried again in a minute", metadata: ["batch": "\(batchId)", "error": "\(error)"])
             }
             for batch in try await desk.tellLateBatches() {
                 logger.info("told the buyers of a late batch", metadata: ["batch": "\(batch.id)"])

@@ -203,7 +203,7 @@ extension SQLTransaction: PreorderLedger {
         try await db.raw("""
             SELECT * FROM production_batches
             WHERE status = \(bind: ProductionBatch.Status.open.rawValue) AND funding_ends <= \(bind: now.millis) AND funded_at IS NULL
-            ORDER BY funding_ends, id LIMIT 1\(unsafeRaw: backend.forUpdate)
+            ORDER BY funding_ends, id LIMIT 100
             """).all().map(SQLStore.batch(from:))
     }
 
