@@ -136,15 +136,22 @@ struct PreorderPages {
         ]
         if let batch { data["batch"] = batchValues(batch, chrome: chrome) }
         if let typed { data["typed"] = ["name": typed.name, "line1": typed.line1, "city": typed.city, "postcode": typed.postcode, "phone": typed.phone] }
-        if let error { data["error"] = PageKit.refusal(error, strings: t) }
+        if let error { data["error"] = Self.refusal(error, t) }
         return pages.page("preorder-new", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }
 
     private func detail(_ id: String, viewer: Account, chrome: PageChrome, error: DomainError?) async throws -> Response {
         let (preorder, batch) = try await desk.preorder(id: id, viewer: viewer)
         var data = try await values(preorder, batch, chrome: chrome)
-        if let error { data["error"] = PageKit.refusal(error, strings: pages.strings(chrome.preferences.language)) }
+        if let error { data["error"] = Self.refusal(error, pages.strings(chrome.preferences.language)) }
         return pages.page("preorder", ["preorder": data], chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+
+    /// A refusal in the reader's words: a translated code needs no English detail after it.
+    static func refusal(_ error: DomainError, _ t: [String: String]) -> [String: String] {
+        var refusal = PageKit.refusal(error, strings: t)
+        if case .conflict(let code, _) = error, t["error_\(code)"] != nil { refusal["detail"] = "" }
+        return refusal
     }
 
     private func values(_ preorder: Preorder, _ batch: ProductionBatch, chrome: PageChrome) async throws -> [String: Any] {
@@ -159,6 +166,7 @@ struct PreorderPages {
         values["depositOrderId"] = preorder.depositOrderId
         values["balanceOrderId"] = preorder.balanceOrderId
         values["cancellable"] = preorder.status.holdsPlace
+        values["awaitingDeposit"] = preorder.status == .awaitingDeposit
         values["placedAt"] = chrome.format.dateTime(preorder.createdAt)
         return values
     }
@@ -209,7 +217,7 @@ struct PreorderPages {
                 ["sku": names[days[0].skuId] ?? days[0].skuId, "market": days[0].marketCode, "preorders": days.reduce(0) { $0 + $1.preorders }] as [String: Any]
             }.sorted { ($0["preorders"] as! Int) > ($1["preorders"] as! Int) },
         ]
-        if let error { data["error"] = PageKit.refusal(error, strings: t) }
+        if let error { data["error"] = Self.refusal(error, t) }
         return pages.page("staff-batches", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }
 }
