@@ -255,8 +255,9 @@ public struct OrderDesk: Sendable {
     private func move(_ event: OrderEvent, orderId: String, actor: String, note: String) async throws -> Order {
         let now = clock.now()
         let (order, release) = try await store.transaction { tx -> (Order, SaleRelease?) in
+            // Only a move that can close an order concerns its pre-order.
+            let preorder = [.cancel, .expire, .refund].contains(event) ? try await tx.preorder(ofOrder: orderId) : nil
             // A paid quote or plan is undone through its case or plan, which knows what was used.
-            let preorder = try await tx.preorder(ofOrder: orderId)
             if event == .cancel, let found = try await tx.order(id: orderId), found.status != .pendingPayment, found.isServiceOnly {
                 if preorder != nil {
                     throw DomainError.conflict(code: "preorder_order", message: "a paid pre-order deposit is cancelled through the pre-order")
@@ -267,16 +268,11 @@ public struct OrderDesk: Sendable {
             if event == .expire, try await tx.payments(orderId: orderId).contains(where: { $0.status == .authorized }) {
                 throw DomainError.conflict(code: "payment_authorized", message: "the order's payment is authorized and being captured")
             }
-            let effect = try await tx.apply(event, orderId: orderId, actor: actor, note: note, now: now)
+            let effect = try await Self.applyRefunding(tx, event, orderId: orderId, actor: actor, note: note, now: now)
             if event == .deliver { try await ShippingDesk.deliverAll(tx, orderId: orderId, actor: actor, now: now) }
-            if effect.refundPayment {
-                for (payment, left) in try await Self.refundable(tx, orderId: orderId) where left > 0 {
-                    try await Self.request(tx, of: payment, amount: left, settlesPayment: true, reason: note, actor: actor, now: now)
-                }
-            }
             // A pre-order's balance order closed (unpaid at its deadline, cancelled, returned):
             // the deposit goes back too.
-            if let preorder, preorder.balanceOrderId == orderId, [.cancel, .expire, .refund].contains(event) {
+            if let preorder, preorder.balanceOrderId == orderId {
                 _ = try await Self.refund(tx, orderId: preorder.depositOrderId, upTo: .max, reason: "pre-order closed: \(note)", actor: actor, now: now)
             }
             let freed = effect.stock == .releaseHolds || effect.stock == .returnSold
@@ -284,6 +280,15 @@ public struct OrderDesk: Sendable {
         }
         if let release { await saleUnits.released(release) }
         return order
+    }
+
+    /// Moves the order by `event` inside the caller's transaction and, when the move gives the
+    /// money back (``OrderEffect/refundPayment``), writes the refund of all that was captured and
+    /// not yet refunded to the outbox.
+    static func applyRefunding(_ tx: any Transaction, _ event: OrderEvent, orderId: String, actor: String, note: String, now: Date) async throws -> OrderEffect {
+        let effect = try await tx.apply(event, orderId: orderId, actor: actor, note: note, now: now)
+        if effect.refundPayment { _ = try await refund(tx, orderId: orderId, upTo: .max, reason: note, actor: actor, now: now) }
+        return effect
     }
 
     /// Each captured payment of the order with how much of it is not yet refunded (refunds that

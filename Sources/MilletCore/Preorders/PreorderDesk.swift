@@ -137,10 +137,7 @@ public struct PreorderDesk: Sendable {
             guard preorder.status.holdsPlace else {
                 throw DomainError.conflict(code: "preorder_closed", message: "a pre-order that is \(preorder.status.rawValue) cannot be cancelled here")
             }
-            let effect = try await tx.apply(.cancel, orderId: preorder.depositOrderId, actor: actor, note: "pre-order cancelled", now: now)
-            if effect.refundPayment {
-                _ = try await OrderDesk.refund(tx, orderId: preorder.depositOrderId, upTo: .max, reason: "pre-order cancelled", actor: actor, now: now)
-            }
+            _ = try await OrderDesk.applyRefunding(tx, .cancel, orderId: preorder.depositOrderId, actor: actor, note: "pre-order cancelled", now: now)
             // The order's move cancelled the pre-order and freed its place.
             return try await tx.preorderInLedger(id: preorderId)!
         }
@@ -268,10 +265,7 @@ public struct PreorderDesk: Sendable {
             }
             for preorder in placed {
                 guard let deposit = try await tx.order(id: preorder.depositOrderId) else { continue }
-                let effect = try await tx.apply(.cancel, orderId: deposit.id, actor: actor, note: "the campaign missed its goal", now: now)
-                if effect.refundPayment {
-                    _ = try await OrderDesk.refund(tx, orderId: deposit.id, upTo: .max, reason: "the campaign missed its goal", actor: actor, now: now)
-                }
+                _ = try await OrderDesk.applyRefunding(tx, .cancel, orderId: deposit.id, actor: actor, note: "the campaign missed its goal", now: now)
             }
             batch.status = .failed
             try await tx.update(batch)

@@ -88,7 +88,7 @@ struct PreorderPages {
                     guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else { throw DomainError.invalid(field: "goal", "must be a whole number") }
                     goal = number
                 }
-                if let text = PageKit.nonEmpty(typed.fundingEnds) { ends = try PreordersController.window(text, text).0 }
+                if let text = PageKit.nonEmpty(typed.fundingEnds) { ends = try PreordersController.date(text, field: "fundingEnds") }
                 _ = try await desk.open(BatchPlan(skuId: typed.skuId, marketCode: market.code, units: units, shipFrom: from, shipTo: to, deposit: deposit,
                                                   goal: goal, fundingEnds: ends))
                 return redirect("/staff/batches")

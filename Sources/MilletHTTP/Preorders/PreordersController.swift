@@ -66,12 +66,7 @@ struct PreordersController: Sendable {
         groups.staff.post("staff/batches") { request, context in
             let body = try await request.decodeJSON(BatchBody.self, context: context)
             let (from, to) = try Self.window(body.shipFrom, body.shipTo)
-            let ends = try body.fundingEnds.map { text in
-                guard let date = RFC3339.date(text.count == 10 ? text + "T00:00:00Z" : text) else {
-                    throw DomainError.invalid(field: "fundingEnds", "must be a date such as 2027-01-15 or a date-time")
-                }
-                return date
-            }
+            let ends = try body.fundingEnds.map { try Self.date($0, field: "fundingEnds") }
             let batch = try await desk.open(BatchPlan(skuId: body.skuId, marketCode: body.market, units: body.units, shipFrom: from, shipTo: to,
                                                       deposit: body.deposit, goal: body.goal, fundingEnds: ends))
             return BatchDTO(batch).with(status: .created)
@@ -97,7 +92,6 @@ struct PreordersController: Sendable {
 
     /// A ship window from two dates (`2027-02-01`) or date-times.
     static func window(_ from: String, _ to: String) throws -> (Date, Date) {
-        func date(_ text: String) -> Date? { RFC3339.date(text.count == 10 ? text + "T00:00:00Z" : text) }
         var check = Validator()
         let start = date(from), end = date(to)
         check.require(start != nil, "shipFrom", "must be a date such as 2027-02-01")
@@ -105,6 +99,14 @@ struct PreordersController: Sendable {
         try check.check()
         return (start!, end!)
     }
+
+    /// A date (`2027-02-01`, midnight UTC) or date-time, or `invalid` on `field`.
+    static func date(_ text: String, field: String) throws -> Date {
+        guard let date = date(text) else { throw DomainError.invalid(field: field, "must be a date such as 2027-01-15 or a date-time") }
+        return date
+    }
+
+    private static func date(_ text: String) -> Date? { RFC3339.date(text.count == 10 ? text + "T00:00:00Z" : text) }
 }
 
 struct BatchDTO: ResponseEncodable, Sendable {

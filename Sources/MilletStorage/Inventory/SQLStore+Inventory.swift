@@ -33,14 +33,19 @@ extension SQLStore: InventoryRepository {
             throw DomainError.invalid(field: "quantity", "must be between 1 and 10000000")
         }
         return try await sqlTransaction { db in
-            try await db.raw("""
-                INSERT INTO stock (sku_id, warehouse_id, received, held, sold)
-                VALUES (\(bind: skuId), \(bind: warehouseId), \(bind: quantity), 0, 0)
-                ON CONFLICT (sku_id, warehouse_id) DO UPDATE SET received = stock.received + excluded.received
-                """).run()
+            try await Self.receive(db: db, skuId: skuId, warehouseId: warehouseId, quantity: quantity)
             let row = try await db.raw("SELECT * FROM stock WHERE sku_id = \(bind: skuId) AND warehouse_id = \(bind: warehouseId)").first()
             return try Self.stockLevel(from: row!)
         }
+    }
+
+    /// Adds `quantity` received units of the SKU to the warehouse's stock, inside the caller's transaction.
+    static func receive(db: any SQLDatabase, skuId: String, warehouseId: String, quantity: Int64) async throws {
+        try await db.raw("""
+            INSERT INTO stock (sku_id, warehouse_id, received, held, sold)
+            VALUES (\(bind: skuId), \(bind: warehouseId), \(bind: quantity), 0, 0)
+            ON CONFLICT (sku_id, warehouse_id) DO UPDATE SET received = stock.received + excluded.received
+            """).run()
     }
 
     public func stock(skuId: String) async throws -> [StockLevel] {

@@ -216,10 +216,6 @@ extension SQLTransaction: PreorderLedger {
             throw DomainError.invalid(field: "warehouseId", "not a warehouse of \(marketCode)")
         }
         guard units > 0 else { return }
-        try await db.raw("""
-            INSERT INTO stock (sku_id, warehouse_id, received, held, sold)
-            VALUES (\(bind: skuId), \(bind: warehouseId), \(bind: Int64(units)), 0, 0)
-            ON CONFLICT (sku_id, warehouse_id) DO UPDATE SET received = stock.received + excluded.received
-            """).run()
+        try await SQLStore.receive(db: db, skuId: skuId, warehouseId: warehouseId, quantity: Int64(units))
     }
 }
