@@ -796,7 +796,8 @@ def test_a_sealed_bid_auction_publishes_every_amount_and_offers_the_unit_to_the_
         b.get(url)
         b.find_element(By.ID, "sealed-amount").send_keys(amount)
         b.find_element(By.ID, "sealed-bid").click()
-        settle(b, lambda d: d.find_elements(By.ID, "your-amounts"))
+        # The page before the redirect has the list already (after the first bid): wait for this amount in it.
+        settle(b, lambda d: amount in d.find_element(By.ID, "your-amounts").text)
     assert "2.40" in b.find_element(By.ID, "your-amounts").text
     assert b.find_element(By.ID, "points-left").text == "6"
     api("POST", f"/api/v1/auctions/{auction['id']}/unique-bids", {"amount": 110}, budi)
