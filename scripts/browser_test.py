@@ -811,6 +811,66 @@ def test_a_sealed_bid_auction_publishes_every_amount_and_offers_the_unit_to_the_
     shot(b, "sealed-result")
 
 
+def test_a_fan_makes_a_note_to_her_choice_with_a_live_preview_and_it_goes_on_the_build_list(browser):
+    """The demo store builds the Note 3 to order with options: a fan picks a walnut back and an
+    engraving, the preview and the price follow as she chooses, a refused engraving keeps her
+    choices, the pre-order lists them, and staff see her unit on the batch's build list."""
+    b = browser
+    staff = staff_token()
+    sku = api("GET", "/api/v1/products/millet-note-3?market=GB")["skus"][0]["id"]
+    offered = api("GET", "/api/v1/products/millet-note-3/options?market=GB")["options"]
+    walnut = next(c for o in offered if o["code"] == "back-cover" for c in o["choices"] if c["code"] == "walnut")
+    engraving = next(o for o in offered if o["code"] == "engraving")
+    register(b, "Mira")
+    switch(b, "GB", "en")
+    b.get(BASE + "/products/millet-note-3")
+    assert b.find_elements(By.ID, "made-to-choice")
+    b.find_element(By.ID, f"preorder-{sku}").click()
+    settle(b, lambda d: d.find_elements(By.ID, "configure"))
+    standard = b.find_element(By.ID, "unit-price").text
+    cover = b.find_element(By.ID, "preview-cover").get_attribute("fill")
+    b.find_element(By.ID, "choice-back-cover-walnut").click()
+    assert b.find_element(By.ID, "preview-cover").get_attribute("fill") == walnut["swatch"] != cover
+    b.find_element(By.ID, "text-engraving").send_keys("Mira 2027")
+    assert b.find_element(By.ID, "preview-engraving").text == "Mira 2027"
+    assert "Walnut" in b.find_element(By.ID, "preview-summary").text
+    configured = b.find_element(By.ID, "unit-price").text
+    assert configured != standard
+    # The price shown live is what the server charges: base + walnut + engraving.
+    batch = next(x for x in api("GET", f"/api/v1/batches?skuId={sku}&market=GB")["items"])
+    total = batch["price"] + walnut["price"]["amount"] + engraving["price"]["amount"]
+    assert configured == f"£{total // 100:,}.{total % 100:02d}", configured
+    shot(b, "configure-preview")
+    form = b.find_element(By.ID, "preorder-form")
+    for name, value in [("name", "Mira Holt"), ("line1", "3 Quay Street"), ("city", "Cardiff"), ("postcode", "CF10 1EP"), ("phone", "+44 29 2018 0000")]:
+        form.find_element(By.NAME, name).send_keys(value)
+    # A word the brand does not engrave is refused; her cover stays chosen.
+    field = b.find_element(By.ID, "text-engraving")
+    field.clear()
+    field.send_keys("official")
+    b.find_element(By.ID, "preorder-button").click()
+    settle(b, lambda d: d.find_elements(By.ID, "preorder-error"))
+    assert b.find_element(By.ID, "choice-back-cover-walnut").is_selected()
+    field = b.find_element(By.ID, "text-engraving")
+    field.clear()
+    field.send_keys("Mira 2027")
+    form = b.find_element(By.ID, "preorder-form")
+    for name, value in [("name", "Mira Holt"), ("line1", "3 Quay Street"), ("city", "Cardiff"), ("postcode", "CF10 1EP"), ("phone", "+44 29 2018 0000")]:
+        if not form.find_element(By.NAME, name).get_attribute("value"):
+            form.find_element(By.NAME, name).send_keys(value)
+    b.find_element(By.ID, "preorder-button").click()
+    settle(b, lambda d: "/orders/" in d.current_url)
+    assert "Walnut" in b.page_source and "Mira 2027" in b.page_source
+    b.get(BASE + "/preorders")
+    b.find_element(By.CSS_SELECTOR, "#preorders tbody tr a").click()
+    settle(b, lambda d: d.find_elements(By.ID, "preorder"))
+    options = [e.text for e in b.find_elements(By.CSS_SELECTOR, "#preorder .chosen-option")]
+    assert any("Walnut" in o for o in options) and any("Mira 2027" in o for o in options), options
+    batch_id = b.find_element(By.ID, "preorder").get_attribute("data-batch")
+    listed = api("GET", f"/api/v1/staff/batches/{batch_id}/build-list", token=staff)
+    assert any(v["value"] == "Mira 2027" for u in listed["units"] for v in u["options"])
+
+
 def test_a_fan_preorders_from_the_product_page_pays_the_deposit_and_cancels_after_a_slip(browser):
     """Staff open a batch; a fan pre-orders from the product page, pays the deposit, sees her
     batch and window; staff move the batch later; her pre-order says so and she cancels in one

@@ -128,6 +128,7 @@ struct Serve: AsyncParsableCommand {
                 markets: store, accounts: store, catalog: store, inventory: store, shipping: store, service: store, hasher: BcryptHasher(), now: Date())
             try await scheduleDemoSale(store: store, services: services)
             try await scheduleDemoAuction(services: services)
+            try await openDemoBatches(store: store, services: services)
             try await openDemoBoards(store: store)
             try await DemoData().tagDemoNumbers(store, now: Date())
             logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])
@@ -165,6 +166,19 @@ struct Serve: AsyncParsableCommand {
             AuctionPlan(title: "Millet Note 3, serial 000001, signed by the team", skuId: nil, marketCode: "GB", currency: "GBP",
                         startPrice: 19_900, reservePrice: 29_900, startsAt: now, endsAt: now.addingTimeInterval(3 * 86_400)),
             incrementsGiven: false, by: "demo")
+    }
+
+    /// A batch of the black 128 GB Note 3 in every market, shipping in five to seven weeks for a
+    /// tenth of the price down, so a newcomer can make one to their choice and pre-order it.
+    private func openDemoBatches(store: SQLStore, services: MilletServices) async throws {
+        guard let note = try await store.product(slug: "millet-note-3") else { return }
+        let now = Date()
+        for market in try await store.markets() {
+            guard let price = try await store.price(skuId: note.skus[0].id, marketCode: market.code) else { continue }
+            _ = try await services.preorders.open(BatchPlan(
+                skuId: note.skus[0].id, marketCode: market.code, units: 500, shipFrom: now.addingTimeInterval(35 * 86_400),
+                shipTo: now.addingTimeInterval(49 * 86_400), deposit: max(1, price.shelfPrice / 10)))
+        }
     }
 
     /// One community board per demo product line and a general one, with two posts from the demo

@@ -85,7 +85,7 @@ public struct WarrantyDecision: Hashable, Sendable {
 }
 
 /// A unit sold through the store, by serial: its order and owner, its SKU where the parcel said
-/// it, and when its warranty counts from when that is not its parcel's delivery (a replacement
+/// it, the options it was built with, and when its warranty counts from when that is not its parcel's delivery (a replacement
 /// keeps what was left of the unit it replaced).
 public struct SerialRecord: Hashable, Sendable {
     public let serial: String
@@ -95,8 +95,11 @@ public struct SerialRecord: Hashable, Sendable {
     public let warrantyFrom: Date?
     /// The serial that replaced it after a repair or an exchange.
     public let replacedBy: String?
+    /// The options the unit was built with (a replacement is made the same).
+    public let options: [ChosenOption]
 
-    public init(serial: String, orderId: String, accountId: String, skuId: String?, warrantyFrom: Date?, replacedBy: String?) {
+    public init(serial: String, orderId: String, accountId: String, skuId: String?, warrantyFrom: Date?, replacedBy: String?, options: [ChosenOption] = []) {
+        self.options = options
         self.serial = serial
         self.orderId = orderId
         self.accountId = accountId

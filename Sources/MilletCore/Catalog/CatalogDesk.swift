@@ -66,6 +66,17 @@ public struct CatalogDesk: Sendable {
         return price
     }
 
+    /// Replaces a product's options once the whole definition is valid and every priced option
+    /// is within the margin cap in its market; nothing changes otherwise. An empty list makes the
+    /// product standard again (pre-orders placed keep what their buyers chose).
+    public func setOptions(productId: String, _ options: [ProductOption]) async throws -> ProductOptions {
+        guard Identifier.isWellFormed(productId), try await catalog.product(id: productId) != nil else { throw DomainError.notFound(what: "product") }
+        let definition = ProductOptions(productId: productId, options: options)
+        try definition.validate(markets: try await markets.markets(), pricing: pricing)
+        try await catalog.setOptions(definition)
+        return definition
+    }
+
     /// The product a SKU belongs to, or `not_found`.
     public func product(ofSKU skuId: String) async throws -> String {
         guard Identifier.isWellFormed(skuId), let sku = try await catalog.sku(id: skuId) else { throw DomainError.notFound(what: "SKU") }

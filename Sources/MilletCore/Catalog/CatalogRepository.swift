@@ -13,4 +13,8 @@ public protocol CatalogRepository: Sendable {
     func price(skuId: String, marketCode: String) async throws -> SKUPrice?
     /// Prices of every SKU of a product in one market.
     func prices(productId: String, marketCode: String) async throws -> [SKUPrice]
+    /// The options a product is made to (none until staff set them).
+    func options(productId: String) async throws -> ProductOptions
+    /// Replaces a product's options.
+    func setOptions(_ options: ProductOptions) async throws
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// The demo store `millet serve` loads into an empty database: five markets with a standard and
 /// an express shipping method each, their service rules, centres, repair price list and service plans, three products with
-/// prices at most 5% over cost in every market, stock in every market's warehouse, and one
+/// prices at most 5% over cost in every market (the Note 3 also made to the buyer's choice of
+/// cover, engraving and bundle), stock in every market's warehouse, and one
 /// account per role.
 public struct DemoData: Sendable {
     /// Log-ins printed at start-up so a newcomer can try every role.
@@ -68,6 +69,11 @@ public struct DemoData: Sendable {
                     try await catalog.setPrice(SKUPrice(skuId: sku.id, marketCode: market.code, shelfPrice: price.shelf, cost: price.cost))
                     _ = try await inventory.receive(skuId: sku.id, warehouseId: warehouses[market.code]!.id, quantity: Self.unitsPerWarehouse)
                 }
+            }
+            if item.slug == "millet-note-3" {
+                let options = DemoOptions.note3(productId: productId, warehouses: warehouses)
+                try options.validate(markets: DemoMarkets.all, pricing: policy)
+                try await catalog.setOptions(options)
             }
         }
     }

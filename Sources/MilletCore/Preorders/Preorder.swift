@@ -31,9 +31,12 @@ public struct Preorder: Hashable, Sendable {
     /// Where the unit ships: the balance order's address.
     public let address: ShippingAddress
     public let createdAt: Date
+    /// What the buyer chose the unit to be made with (none for a standard unit).
+    public let options: [ChosenOption]
 
     public init(id: String, batchId: String, accountId: String, depositOrderId: String, balanceOrderId: String?, status: PreorderStatus,
-                address: ShippingAddress, createdAt: Date) {
+                address: ShippingAddress, createdAt: Date, options: [ChosenOption] = []) {
+        self.options = options
         self.id = id
         self.batchId = batchId
         self.accountId = accountId
@@ -43,6 +46,17 @@ public struct Preorder: Hashable, Sendable {
         self.address = address
         self.createdAt = createdAt
     }
+}
+
+extension Preorder {
+    /// The unit's price: the batch's and what its options add.
+    public func unitPrice(in batch: ProductionBatch) -> Int64 { batch.price + options.price }
+
+    /// What pre-ordering paid: the batch's deposit, or the whole unit price for full payment.
+    public func deposit(in batch: ProductionBatch) -> Int64 { batch.isFullPayment ? unitPrice(in: batch) : batch.deposit }
+
+    /// What packing charges (before shipping).
+    public func balance(in batch: ProductionBatch) -> Int64 { unitPrice(in: batch) - deposit(in: batch) }
 }
 
 /// Batches and pre-orders as stored.
@@ -57,6 +71,9 @@ public protocol PreorderRepository: Sendable {
     func preorders(accountId: String) async throws -> [Preorder]
     /// The batch's pre-orders holding a place, oldest first.
     func placedPreorders(batchId: String) async throws -> [Preorder]
+    /// The units the batch builds, oldest pre-order first: those holding a place while it is
+    /// open, and those that got a balance order once packed.
+    func buildList(batchId: String) async throws -> [Preorder]
     /// Pre-orders per day over the days since `since`, by SKU and market: the live demand staff size the next batch by.
     func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)]
 }

@@ -46,62 +46,87 @@ public struct PreorderDesk: Sendable {
         try await preorders.batches(skuIds: skuIds, marketCode: marketCode, openOnly: openOnly)
     }
 
-    /// Pre-orders one unit of the SKU in the market: a place in the first batch that has one and
-    /// an order for the deposit (the whole price for full payment; shipping comes with the
-    /// balance), in one transaction. `conflict(no_batch_place)` when no open batch has a place;
-    /// the same idempotency key answers the pre-order placed before.
+    /// Pre-orders one unit of the SKU in the market, made with the options chosen (option code to
+    /// choice code or text; the product's required options must be there): a place in the first
+    /// batch that has one and an order for the deposit (the whole price with the options for full
+    /// payment; shipping comes with the balance), in one transaction. `conflict(no_batch_place)`
+    /// when no open batch has a place; the same idempotency key answers the pre-order placed before.
     public func preorder(skuId: String, marketCode: String, by accountId: String, address: ShippingAddress, idempotencyKey: String,
-                         language: String?) async throws -> (preorder: Preorder, batch: ProductionBatch) {
+                         language: String?, options selection: [String: String] = [:]) async throws -> (preorder: Preorder, batch: ProductionBatch) {
         let market = try await markets.requireMarket(marketCode)
         guard Identifier.isWellFormed(skuId), let sku = try await catalog.sku(id: skuId), let product = try await catalog.product(id: sku.productId)
         else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
-        let name = product.text(in: language ?? market.defaultLanguage).name + " (\(sku.colour), \(sku.storage))"
+        let language = language ?? market.defaultLanguage
+        let chosen = try await catalog.options(productId: product.id).configure(selection, marketCode: market.code, language: language)
+        let name = Self.unitName(product: product, sku: sku, options: chosen, language: language)
         let now = clock.now(), preorderId = Identifier.make(), orderId = Identifier.makeSequential()
         // Full payment takes the shipping now too, so packing has nothing left to charge: priced
         // here for each open batch's price (the transaction reads no other table).
         var quotes: [Int64: ShippingQuote] = [:]
-        for batch in try await preorders.batches(skuIds: [skuId], marketCode: market.code, openOnly: true) where batch.isFullPayment && quotes[batch.price] == nil {
-            quotes[batch.price] = try await delivery.choose(nil, market: market, subtotal: batch.price, weightGrams: sku.weightGrams)
+        for batch in try await preorders.batches(skuIds: [skuId], marketCode: market.code, openOnly: true) where batch.isFullPayment {
+            let unit = batch.price + chosen.price
+            if quotes[unit] == nil { quotes[unit] = try await delivery.choose(nil, market: market, subtotal: unit, weightGrams: sku.weightGrams) }
         }
-        let request = IdempotentRequest.fingerprint(["preorder", skuId, market.code, address.name, address.line1, address.city, address.postcode, address.phone])
-        return try await place(preorderId: preorderId, orderId: orderId, skuId: skuId, sku: sku, name: name, market: market, accountId: accountId,
-                               address: address, idempotencyKey: idempotencyKey, request: request, quotes: quotes, now: now)
+        let request = IdempotentRequest.fingerprint(["preorder", skuId, market.code, address.name, address.line1, address.city, address.postcode, address.phone]
+            + chosen.flatMap { [$0.option, $0.value] })
+        let place = Placement(preorderId: preorderId, orderId: orderId, sku: sku, name: name, options: chosen, market: market, accountId: accountId,
+                              address: address, idempotencyKey: idempotencyKey, request: request, quotes: quotes, now: now)
+        return try await self.place(place)
     }
 
-    private func place(preorderId: String, orderId: String, skuId: String, sku: SKU, name: String, market: Market, accountId: String,
-                       address: ShippingAddress, idempotencyKey: String, request: String, quotes: [Int64: ShippingQuote],
-                       now: Date) async throws -> (preorder: Preorder, batch: ProductionBatch) {
+    /// "Millet Note 3 (black, 128GB)", with what its options make it after a dash.
+    static func unitName(product: Product, sku: SKU, options: [ChosenOption], language: String) -> String {
+        let name = product.text(in: language).name + " (\(sku.colour), \(sku.storage))"
+        return options.isEmpty ? name : "\(name) — \(options.summary)"
+    }
+
+    /// What one pre-order takes, worked out before its transaction.
+    private struct Placement {
+        let preorderId, orderId: String
+        let sku: SKU
+        let name: String
+        let options: [ChosenOption]
+        let market: Market
+        let accountId: String
+        let address: ShippingAddress
+        let idempotencyKey, request: String
+        let quotes: [Int64: ShippingQuote]
+        let now: Date
+    }
+
+    private func place(_ p: Placement) async throws -> (preorder: Preorder, batch: ProductionBatch) {
         try await store.transaction { tx in
             // The same key answers the pre-order it placed, even once every place is taken.
-            if let earlier = try await tx.preorder(accountId: accountId, idempotencyKey: idempotencyKey, requestHash: request),
+            if let earlier = try await tx.preorder(accountId: p.accountId, idempotencyKey: p.idempotencyKey, requestHash: p.request),
                let batch = try await tx.batchInLedger(id: earlier.batchId) {
                 return (earlier, batch)
             }
-            guard let batch = try await tx.takePlace(skuId: skuId, marketCode: market.code, now: now) else {
+            guard let batch = try await tx.takePlace(skuId: p.sku.id, marketCode: p.market.code, now: p.now) else {
                 throw DomainError.conflict(code: "no_batch_place", message: "no open batch of this model has a place: the next one opens when staff size it")
             }
+            let preorder = Preorder(id: p.preorderId, batchId: batch.id, accountId: p.accountId, depositOrderId: p.orderId, balanceOrderId: nil,
+                                    status: .awaitingDeposit, address: p.address, createdAt: p.now, options: p.options)
             // Shipping is priced on the unit's price (a free-over threshold counts the whole price).
             var shipping: OrderShipping?, shippingPrice: Int64 = 0
             if batch.isFullPayment {
-                guard let quote = quotes[batch.price] else {
+                guard let quote = p.quotes[preorder.unitPrice(in: batch)] else {
                     throw DomainError.conflict(code: "concurrent_update", message: "a batch opened meanwhile; try again")
                 }
                 shippingPrice = quote.price
-                shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: market.defaultLanguage, market: market),
+                shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: p.market.defaultLanguage, market: p.market),
                                          delivery: DeliveryWindow(earliest: batch.shipFrom, latest: batch.shipTo))
             }
-            let totals = try OrderTotals.compute(lines: [(batch.deposit, 1)], market: market, shipping: shippingPrice)
-            let line = (skuId: OrderLine.serviceSKUPrefix + "preorder:\(batch.id)", skuCode: sku.code,
-                        productName: "\(batch.isFullPayment ? "Pre-order" : "Pre-order deposit"): \(name), batch \(batch.number)", quantity: 1,
-                        unitPrice: batch.deposit)
-            let draft = OrderDraft(id: orderId, accountId: accountId, market: market, lines: [line], totals: totals, shippingAddress: address,
-                                   idempotencyKey: idempotencyKey, now: now, shipping: shipping, requestHash: request, preorderId: preorderId)
+            let deposit = preorder.deposit(in: batch)
+            let totals = try OrderTotals.compute(lines: [(deposit, 1)], market: p.market, shipping: shippingPrice)
+            let line = (skuId: OrderLine.serviceSKUPrefix + "preorder:\(batch.id)", skuCode: p.sku.code,
+                        productName: "\(batch.isFullPayment ? "Pre-order" : "Pre-order deposit"): \(p.name), batch \(batch.number)", quantity: 1,
+                        unitPrice: deposit)
+            let draft = OrderDraft(id: p.orderId, accountId: p.accountId, market: p.market, lines: [line], totals: totals, shippingAddress: p.address,
+                                   idempotencyKey: p.idempotencyKey, now: p.now, shipping: shipping, requestHash: p.request, preorderId: p.preorderId)
             let order = try await tx.place(draft)
-            guard order.id == orderId else {
+            guard order.id == p.orderId else {
                 throw DomainError.conflict(code: "idempotency_key_reused", message: "this key placed another order before")
             }
-            let preorder = Preorder(id: preorderId, batchId: batch.id, accountId: accountId, depositOrderId: order.id, balanceOrderId: nil,
-                                    status: .awaitingDeposit, address: address, createdAt: now)
             try await tx.insert(preorder)
             return (preorder, batch)
         }
@@ -176,13 +201,15 @@ public struct PreorderDesk: Sendable {
         guard let sku = try await catalog.sku(id: batch.skuId), let product = try await catalog.product(id: sku.productId) else {
             throw DomainError.notFound(what: "SKU")
         }
-        let quote = try await delivery.choose(nil, market: market, subtotal: batch.price, weightGrams: sku.weightGrams)
-        // Full payment took the shipping with the pre-order.
-        let totals = try OrderTotals.compute(lines: [(batch.price - batch.deposit, 1)], market: market, shipping: batch.isFullPayment ? 0 : quote.price)
-        let shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: market.defaultLanguage, market: market), delivery: quote.delivery)
-        let name = product.text(in: market.defaultLanguage).name + " (\(sku.colour), \(sku.storage))"
-        let now = clock.now(), actor = "staff:\(staff.id)"
         let known = try await preorders.placedPreorders(batchId: batchId)
+        // Shipping is priced on each unit's price (options make them differ); one placed while
+        // packing is priced like the standard unit.
+        var priced: [Int64: ShippingQuote] = [:]
+        for unit in Set([batch.price] + known.map { $0.unitPrice(in: batch) }) {
+            priced[unit] = try await delivery.choose(nil, market: market, subtotal: unit, weightGrams: sku.weightGrams)
+        }
+        let quotes = priced
+        let now = clock.now(), actor = "staff:\(staff.id)"
         return try await store.transaction { tx in
             // Locked in the order every use case takes them: the deposit orders (a payment
             // decided meanwhile is seen), then the batch; a pre-order placed meanwhile is locked after.
@@ -206,9 +233,16 @@ public struct PreorderDesk: Sendable {
             try await tx.receive(skuId: batch.skuId, warehouseId: warehouseId, marketCode: batch.marketCode, units: paid.count)
             var orders: [Order] = []
             for var preorder in paid {
+                let quote = quotes[preorder.unitPrice(in: batch)] ?? quotes[batch.price]!
+                // Full payment took the shipping with the pre-order.
+                let totals = try OrderTotals.compute(lines: [(preorder.balance(in: batch), 1)], market: market,
+                                                     shipping: batch.isFullPayment ? 0 : quote.price)
+                let shipping = OrderShipping(methodCode: quote.method.code, methodName: quote.method.name(in: market.defaultLanguage, market: market),
+                                             delivery: quote.delivery)
+                let name = Self.unitName(product: product, sku: sku, options: preorder.options, language: market.defaultLanguage)
                 let draft = OrderDraft(
                     id: Identifier.makeSequential(), accountId: preorder.accountId, market: market,
-                    lines: [(sku.id, sku.code, "\(name), batch \(batch.number)", 1, batch.price - batch.deposit)], totals: totals,
+                    lines: [(sku.id, sku.code, "\(name), batch \(batch.number)", 1, preorder.balance(in: batch))], totals: totals,
                     shippingAddress: preorder.address, idempotencyKey: "preorder-balance:\(preorder.id)", now: now, shipping: shipping,
                     preorderId: preorder.id, holdIn: warehouseId, deadline: now.addingTimeInterval(Self.balanceWindow))
                 var order = try await tx.place(draft)
@@ -295,6 +329,12 @@ public struct PreorderDesk: Sendable {
             }
             return late
         }
+    }
+
+    /// What the batch builds, each unit with its options; `not_found` for an unknown batch.
+    public func buildList(batchId: String) async throws -> BatchBuildList {
+        let batch = try await batch(id: batchId)
+        return BatchBuildList(batch: batch, units: try await preorders.buildList(batchId: batch.id))
     }
 
     /// Pre-orders per day since `since`, by SKU and market.

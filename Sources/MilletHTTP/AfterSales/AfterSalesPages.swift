@@ -283,6 +283,8 @@ struct AfterSalesPages {
             values["orderId"] = warranty.record.orderId
             values["start"] = warranty.start.map(chrome.format.day)
             values["replacedBy"] = warranty.record.replacedBy
+            values["builtWith"] = warranty.record.options.map { ["name": $0.name, "label": $0.label] }
+            values["hasBuiltWith"] = !warranty.record.options.isEmpty
             values["covers"] = warranty.covers.map { cover in
                 ["part": t["part_\(cover.part.rawValue)"] ?? cover.part.rawValue,
                  "remedy": (t["remedy_\(cover.remedy.rawValue)"] ?? cover.remedy.rawValue) + (cover.ground == .accident ? " · " + (t["reason_accident"] ?? "") : ""),

@@ -19,8 +19,11 @@ struct WarrantyDTO: ResponseEncodable {
     let skuId, replacedBy: String?
     let coverStartsAt: Date?
     let covers: [Cover]
+    /// The options the unit was built with.
+    let options: [ChosenOptionDTO]
 
     init(_ warranty: Warranty) {
+        options = warranty.record.options.map(ChosenOptionDTO.init)
         serial = warranty.record.serial
         orderId = warranty.record.orderId
         market = warranty.marketCode

@@ -51,6 +51,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     ).addRoutes(to: api)
     PaymentsController(desk: services.orderDesk, sandbox: services.sandbox, clock: services.clock).addRoutes(to: api)
     StaffCatalogController(desk: services.catalogDesk, catalog: services.catalog, markets: services.markets, storefront: services.storefront).addRoutes(to: api)
+    ProductOptionsController(desk: services.catalogDesk, catalog: services.catalog, markets: services.markets, storefront: services.storefront).addRoutes(to: api)
     StockController(desk: services.stockDesk, inventory: services.inventory).addRoutes(to: api)
     StaffOrdersController(desk: services.orderDesk, orders: services.orders).addRoutes(to: api)
     ShipmentsController(desk: services.shippingDesk).addRoutes(to: api)
@@ -97,13 +98,15 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         .addRoutes(to: groups)
     SandboxMessagePages(pages: kit, sandbox: services.sandboxMessages).addRoutes(to: groups)
     PhonePages(pages: kit, desk: services.numbers).addRoutes(to: groups)
-    PreorderPages(pages: kit, desk: services.preorders, catalog: services.catalog, inventory: services.inventory, clock: services.clock).addRoutes(to: groups)
+    PreorderPages(pages: kit, desk: services.preorders, catalog: services.catalog, inventory: services.inventory, pricing: services.pricing,
+                  clock: services.clock).addRoutes(to: groups)
     AuctionPages(pages: kit, desk: services.auctions, offers: services.auctionOffers, catalog: services.catalog, clock: services.clock).addRoutes(to: groups)
     OrderPages(
         pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, invoices: services.invoices,
         carts: services.carts, storefront: services.storefront, sandbox: services.sandbox, clock: services.clock
     ).addRoutes(to: groups)
     InvoicePages(pages: kit, desk: services.orderDesk, invoices: services.invoices).addRoutes(to: groups)
+    ProductOptionPages(pages: kit, desk: services.catalogDesk, catalog: services.catalog).addRoutes(to: groups)
     StaffPages(
         pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
         orderDesk: services.orderDesk, orders: services.orders

@@ -103,6 +103,11 @@ struct Storefront: Sendable {
 
     /// A published product by slug or id, or `not_found`.
     func product(_ key: String, market: Market, language: String, includeUnpublished: Bool = false) async throws -> ProductView {
+        try await view(of: try await product(key, includeUnpublished: includeUnpublished), market: market, language: language)
+    }
+
+    /// The product by slug or id, or `not_found` (also for an unpublished one unless `includeUnpublished`).
+    func product(_ key: String, includeUnpublished: Bool = false) async throws -> Product {
         let found: Product?
         if let bySlug = try await catalog.product(slug: key) {
             found = bySlug
@@ -110,7 +115,7 @@ struct Storefront: Sendable {
             found = Identifier.isWellFormed(key) ? try await catalog.product(id: key) : nil
         }
         guard let product = found, product.published || includeUnpublished else { throw DomainError.notFound(what: "product") }
-        return try await view(of: product, market: market, language: language)
+        return product
     }
 
     /// The owner's cart priced in the market; SKUs no longer sold there show with a zero price

@@ -53,7 +53,11 @@ struct StorefrontPages {
                         "window": "\(chrome.format.day(batch.shipFrom)) – \(chrome.format.day(batch.shipTo))", "price": chrome.money(batch.price),
                         "deposit": chrome.money(batch.deposit), "fullPayment": batch.isFullPayment, "free": batch.free]
             }
+            // Made to the buyer's choice: the options are chosen on the pre-order page.
+            let options = try await storefront.catalog.options(productId: product.id).offered(in: chrome.market.code)
+            let madeToChoice = options.map { $0.name(in: chrome.preferences.language) }.joined(separator: ", ")
             return pages.page("product", [
+                "madeToChoice": madeToChoice.isEmpty ? false : madeToChoice,
                 "product": ["name": product.name, "description": product.description, "image": product.image, "slug": product.slug],
                 "variants": variants, "warrantyMonths": chrome.market.warrantyMonths, "returnDays": chrome.market.returnWindowDays,
                 "capPercent": pricing.marginCapBasisPoints / 100, "preorderBatches": preorderBatches,

@@ -10,10 +10,13 @@ struct PreorderPages {
     let desk: PreorderDesk
     let catalog: any CatalogRepository
     let inventory: any InventoryRepository
+    let pricing: PricingPolicy
     let clock: any MilletClock
 
     struct PreorderForm: Decodable {
         let skuId, idempotencyKey, name, line1, city, postcode, phone: String
+        /// `options[back-cover]=walnut`: option code to choice code or text.
+        let options: [String: String]?
     }
 
     struct BatchForm: Decodable {
@@ -43,7 +46,7 @@ struct PreorderPages {
                 let address = try ShippingAddress(name: typed.name, line1: typed.line1, city: typed.city, postcode: typed.postcode, phone: typed.phone)
                 let key = try Checkout.validate(idempotencyKey: typed.idempotencyKey)
                 let (preorder, _) = try await desk.preorder(skuId: typed.skuId, marketCode: chrome.market.code, by: account.id, address: address,
-                                                           idempotencyKey: key, language: chrome.preferences.language)
+                                                           idempotencyKey: key, language: chrome.preferences.language, options: typed.options ?? [:])
                 // The deposit is paid like any order.
                 return redirect("/orders/\(preorder.depositOrderId)")
             } catch let error as DomainError {
@@ -69,6 +72,21 @@ struct PreorderPages {
             } catch let error as DomainError {
                 return try await detail(id, viewer: account, chrome: try await pages.chrome(request, context), error: error)
             }
+        }
+        groups.staff.get("staff/batches/:id/build-list") { request, context in
+            let chrome = try await pages.chrome(request, context)
+            let list = try await desk.buildList(batchId: try context.parameters.require("id"))
+            var values = batchValues(list.batch, chrome: chrome)
+            if let sku = try await catalog.sku(id: list.batch.skuId) { values["sku"] = sku.code }
+            values["units"] = list.units.enumerated().map { index, unit -> [String: Any] in
+                ["position": index + 1, "id": unit.id, "status": unit.status.rawValue,
+                 "statusLabel": pages.strings(chrome.preferences.language)["preorder_status_\(unit.status.rawValue)"] ?? unit.status.rawValue,
+                 "options": unit.options.map { ["name": $0.name, "label": $0.label] }, "standard": unit.options.isEmpty]
+            }
+            values["parts"] = list.parts.map { ["name": $0.name, "label": $0.label, "units": $0.units] as [String: Any] }
+            values["hasParts"] = !list.parts.isEmpty
+            values["empty"] = list.units.isEmpty
+            return pages.page("staff-build-list", ["list": values], chrome: chrome)
         }
         groups.staff.get("staff/batches") { request, context in
             try await console(try await pages.chrome(request, context), typed: [:], error: nil)
@@ -134,7 +152,13 @@ struct PreorderPages {
             "variant": "\(t["colour_\(sku.colour)"] ?? sku.colour) · \(sku.storage)", "signedIn": signedIn,
             "idempotencyKey": typed?.idempotencyKey ?? Identifier.make(),
         ]
-        if let batch { data["batch"] = batchValues(batch, chrome: chrome) }
+        if let batch {
+            var values = batchValues(batch, chrome: chrome)
+            let options = try await catalog.options(productId: product.id).offered(in: chrome.market.code)
+            values["configurator"] = ConfiguratorValues(options: options, selection: typed?.options ?? [:], chrome: chrome, pricing: pricing,
+                                                        standardSwatch: ConfiguratorValues.swatch(ofColour: sku.colour)).values(batch: batch)
+            data["batch"] = values
+        }
         if let typed { data["typed"] = ["name": typed.name, "line1": typed.line1, "city": typed.city, "postcode": typed.postcode, "phone": typed.phone] }
         if let error { data["error"] = Self.refusal(error, t) }
         return pages.page("preorder-new", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
@@ -161,6 +185,9 @@ struct PreorderPages {
             values["product"] = "\(product.text(in: chrome.preferences.language).name) · \(t["colour_\(sku.colour)"] ?? sku.colour) · \(sku.storage)"
         }
         values["id"] = preorder.id
+        values["options"] = preorder.options.map { ["name": $0.name, "label": $0.label] }
+        values["price"] = chrome.format.money(preorder.unitPrice(in: batch), currency: batch.currency, minorDigits: Currency.known[batch.currency]?.minorDigits ?? 2)
+        values["balance"] = chrome.format.money(preorder.balance(in: batch), currency: batch.currency, minorDigits: Currency.known[batch.currency]?.minorDigits ?? 2)
         values["status"] = preorder.status.rawValue
         values["statusLabel"] = t["preorder_status_\(preorder.status.rawValue)"] ?? preorder.status.rawValue
         values["depositOrderId"] = preorder.depositOrderId

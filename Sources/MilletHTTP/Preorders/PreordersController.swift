@@ -11,6 +11,8 @@ struct PreordersController: Sendable {
     struct PreorderBody: Decodable {
         let skuId, market: String
         let shippingAddress: OrdersController.AddressBody
+        /// Option code to choice code or text, for a product made to the buyer's choice.
+        let options: [String: String]?
     }
 
     struct BatchBody: Decodable {
@@ -43,7 +45,7 @@ struct PreordersController: Sendable {
             let a = body.shippingAddress
             let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
             let (preorder, batch) = try await desk.preorder(skuId: body.skuId, marketCode: body.market, by: account.id, address: address,
-                                                           idempotencyKey: key, language: nil)
+                                                           idempotencyKey: key, language: nil, options: body.options ?? [:])
             return PreorderDTO(preorder, batch: batch).with(status: .created)
         }
         groups.open.get("preorders") { _, context in
@@ -81,6 +83,9 @@ struct PreordersController: Sendable {
             let body = try await request.decodeJSON(PackBody.self, context: context)
             let (batch, orders) = try await desk.pack(batchId: try context.parameters.require("id"), warehouseId: body.warehouseId, by: staff)
             return PackedDTO(batch: BatchDTO(batch), balanceOrderIds: orders.map(\.id))
+        }
+        groups.staff.get("staff/batches/:id/build-list") { _, context in
+            BuildListDTO(try await desk.buildList(batchId: try context.parameters.require("id")))
         }
         groups.staff.get("staff/batches/demand") { request, _ in
             let text = request.uri.queryParameters["days"].map(String.init) ?? "30"
@@ -149,14 +154,47 @@ struct PreorderDTO: ResponseEncodable, Sendable {
     let balanceOrderId: String?
     let batch: BatchDTO
     let createdAt: Date
+    /// What the buyer chose the unit to be made with.
+    let options: [ChosenOptionDTO]
+    /// The batch's price with what the options add; what pre-ordering paid; what packing charges before shipping.
+    let unitPrice, deposit, balance: Int64
 
     init(_ preorder: Preorder, batch: ProductionBatch) {
+        options = preorder.options.map(ChosenOptionDTO.init)
+        unitPrice = preorder.unitPrice(in: batch)
+        deposit = preorder.deposit(in: batch)
+        balance = preorder.balance(in: batch)
         id = preorder.id
         status = preorder.status.rawValue
         depositOrderId = preorder.depositOrderId
         balanceOrderId = preorder.balanceOrderId
         self.batch = BatchDTO(batch)
         createdAt = preorder.createdAt
+    }
+}
+
+/// What a batch builds: each unit with its options, and the parts they need.
+struct BuildListDTO: ResponseEncodable, Sendable {
+    struct Unit: Encodable, Sendable {
+        let position: Int
+        let preorderId, status: String
+        let options: [ChosenOptionDTO]
+    }
+
+    struct Part: Encodable, Sendable {
+        let option, name, value, label: String
+        let units: Int
+    }
+
+    let batch: BatchDTO
+    let units: [Unit]
+    let parts: [Part]
+
+    init(_ list: BatchBuildList) {
+        batch = BatchDTO(list.batch)
+        units = list.units.enumerated().map { Unit(position: $0.offset + 1, preorderId: $0.element.id, status: $0.element.status.rawValue,
+                                                   options: $0.element.options.map(ChosenOptionDTO.init)) }
+        parts = list.parts.map { Part(option: $0.option, name: $0.name, value: $0.value, label: $0.label, units: $0.units) }
     }
 }
 

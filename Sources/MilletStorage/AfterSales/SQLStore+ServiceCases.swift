@@ -60,7 +60,7 @@ extension SQLStore: ServiceCaseRepository {
         SerialRecord(
             serial: try row.string("serial"), orderId: try row.string("order_id"), accountId: try row.string("account_id"),
             skuId: try row.optionalString("sku_id"), warrantyFrom: try row.optionalDate("warranty_from"),
-            replacedBy: try row.optionalString("replaced_by"))
+            replacedBy: try row.optionalString("replaced_by"), options: try OptionsJSON.chosen(row))
     }
 
     static func loadServiceCase(db: any SQLDatabase, id: String) async throws -> ServiceCase? {

@@ -87,15 +87,17 @@ extension SQLStore: DeviceRepository {
         return try await db.raw("SELECT * FROM \(deviceRows) WHERE serial = \(bind: serial)").first().map(device(from:))
     }
 
-    /// Records the serials shipped in an order and links any device already registered with one;
+    /// Records the serials shipped in an order, each with the options its pre-order's buyer chose,
+    /// and links any device already registered with one;
     /// `conflict(serial_sold)` when a serial went out in another order. Run by ``OrderDesk/ship(orderId:serials:actor:note:)``
     /// in the transaction that ships the order.
     static func recordSale(db: any SQLDatabase, serials: [String], orderId: String, accountId: String, skuId: String?, at: Date) async throws {
         for serial in serials {
             // The insert decides, so a shipment that took the serial a moment ago is seen too.
             let inserted = try await db.raw("""
-                INSERT INTO device_sales (serial, order_id, account_id, shipped_at, sku_id)
-                VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis), \(bind: skuId))
+                INSERT INTO device_sales (serial, order_id, account_id, shipped_at, sku_id, options)
+                VALUES (\(bind: serial), \(bind: orderId), \(bind: accountId), \(bind: at.millis), \(bind: skuId),
+                    COALESCE((SELECT p.options FROM orders o JOIN preorders p ON p.id = o.preorder_id WHERE o.id = \(bind: orderId)), '[]'))
                 ON CONFLICT (serial) DO NOTHING RETURNING serial
                 """).first()
             guard inserted == nil else {

@@ -68,6 +68,7 @@ extension SQLStore {
         .auctionSettlement,
         .uniqueBidAuctions,
         .preorders,
+        .productOptions,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

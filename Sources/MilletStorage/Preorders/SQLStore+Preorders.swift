@@ -71,6 +71,16 @@ extension SQLStore: PreorderRepository {
         }
     }
 
+    public func buildList(batchId: String) async throws -> [Preorder] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM preorders WHERE batch_id = \(bind: batchId)
+                    AND (status IN (\(bind: PreorderStatus.awaitingDeposit.rawValue), \(bind: PreorderStatus.reserved.rawValue)) OR balance_order_id IS NOT NULL)
+                ORDER BY created_at, id
+                """).all().map(Self.preorder(from:))
+        }
+    }
+
     static func placedPreorders(db: any SQLDatabase, batchId: String) async throws -> [Preorder] {
         try await db.raw("""
             SELECT * FROM preorders WHERE batch_id = \(bind: batchId)
@@ -101,7 +111,7 @@ extension SQLStore: PreorderRepository {
             status: PreorderStatus(rawValue: try row.string("status")) ?? .cancelled,
             address: try ShippingAddress(name: try row.string("ship_name"), line1: try row.string("ship_line1"), city: try row.string("ship_city"),
                                          postcode: try row.string("ship_postcode"), phone: try row.string("ship_phone")),
-            createdAt: try row.date("created_at"))
+            createdAt: try row.date("created_at"), options: try OptionsJSON.chosen(row))
     }
 
     /// One of a pre-order's orders moved: the pre-order follows (``Preorder/afterOrder(_:movedFrom:to:)``),
@@ -154,10 +164,10 @@ extension SQLTransaction: PreorderLedger {
         let a = preorder.address
         try await db.raw("""
             INSERT INTO preorders (id, batch_id, account_id, deposit_order_id, balance_order_id, status, ship_name, ship_line1, ship_city, ship_postcode,
-                ship_phone, created_at)
+                ship_phone, created_at, options)
             VALUES (\(bind: preorder.id), \(bind: preorder.batchId), \(bind: preorder.accountId), \(bind: preorder.depositOrderId),
                 \(bind: preorder.balanceOrderId), \(bind: preorder.status.rawValue), \(bind: a.name), \(bind: a.line1), \(bind: a.city), \(bind: a.postcode),
-                \(bind: a.phone), \(bind: preorder.createdAt.millis))
+                \(bind: a.phone), \(bind: preorder.createdAt.millis), \(bind: try OptionsJSON.encode(preorder.options)))
             """).run()
     }
 
