@@ -13,6 +13,7 @@ struct MessageTextsTests {
         "opens": "2027-01-15 09:00 UTC", "productLine": "phones", "version": "14.0.7", "channel": "stable", "when": "2027-01-15 08:00 UTC",
         "oldEmail": "old@fans.test", "case": "S0123456789", "step": "received", "code": "123456",
         "auction": "Note 3, serial 000001", "price": "GBP 245.00", "window": "2027-02-01 – 2027-02-14", "batch": "2",
+        "product": "Millet Note 3 (black, 128GB)",
     ]
 
     @Test(arguments: NoticeKind.allCases) func everyKindIsWrittenInEveryLanguage(kind: NoticeKind) {

@@ -185,3 +185,45 @@ struct ProductOptionHTTPTests: HTTPHarness {
         }
     }
 }
+
+/// The waiting list on the site and the API.
+struct WaitlistHTTPTests: HTTPHarness {
+    @Test func aFanFindingEveryBatchFullWaitsFromThePageAndTheProductPageSaysSo() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let note = try #require(try await services.catalog.product(slug: "millet-note-3"))
+            let skuId = note.skus[2].id
+            let batch = try await services.preorders.open(BatchPlan(skuId: skuId, marketCode: "GB", units: 1, shipFrom: clock.now().addingTimeInterval(10 * 86_400),
+                                                                   shipTo: clock.now().addingTimeInterval(20 * 86_400), deposit: 5_000))
+            var headers = bearer(fan)
+            headers[.idempotencyKey] = "wait-api-00001"
+            try await client.execute(uri: "/api/v1/waitlist", method: .post, headers: bearer(fan), body: json(["skuId": skuId, "market": "GB"])) {
+                #expect($0.status == .conflict)
+            }
+            let address = ["name": "Ada Fan", "line1": "1 High Street", "city": "Leeds", "postcode": "LS1 1AA", "phone": "+44 113 496 0000"]
+            try await client.execute(uri: "/api/v1/preorders", method: .post, headers: headers,
+                                     body: json(["skuId": skuId, "market": "GB", "shippingAddress": address])) { #expect($0.status == .created) }
+            #expect(try await services.preorders.batch(id: batch.id).free == 0)
+            // Full: the product page says so and links to the waiting list; the pre-order page offers it.
+            let cookies = ["millet_market=GB"]
+            let product = try await client.execute(uri: "/products/millet-note-3", method: .get, headers: pageHeaders(session: fan, cookies: cookies)) { String(buffer: $0.body) }
+            #expect(product.contains("id=\"waitlist-\(skuId)\""))
+            let page = try await client.execute(uri: "/preorders/new?sku=\(skuId)", method: .get, headers: pageHeaders(session: fan, cookies: cookies)) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"waitlist-join\""))
+            try await client.execute(uri: "/waitlist", method: .post, headers: pageHeaders(session: fan, cookies: cookies), body: form(["skuId": skuId])) {
+                #expect($0.status == .seeOther)
+            }
+            let waiting = try await client.execute(uri: "/preorders/new?sku=\(skuId)", method: .get, headers: pageHeaders(session: fan, cookies: cookies)) { String(buffer: $0.body) }
+            #expect(waiting.contains("id=\"waitlist-joined\"") && waiting.contains("id=\"waitlist-leave\""))
+            let mine = try await client.execute(uri: "/api/v1/waitlist", method: .get, headers: bearer(fan)) { try decode($0)["items"] as? [[String: Any]] ?? [] }
+            #expect(mine.compactMap { $0["skuId"] as? String } == [skuId])
+            let demand = try await client.execute(uri: "/api/v1/staff/batches/demand", method: .get, headers: bearer(try await logIn(client, "staff@millet.test", "millet-staff"))) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(demand.first { $0["skuId"] as? String == skuId }?["waiting"] as? Int == 1)
+            try await client.execute(uri: "/api/v1/waitlist/\(skuId)?market=GB", method: .delete, headers: bearer(fan)) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/api/v1/waitlist/\(skuId)?market=GB", method: .delete, headers: bearer(fan)) { #expect($0.status == .notFound) }
+        }
+    }
+}

@@ -293,6 +293,14 @@ struct SerialTakenMeanwhile: UnitOfWork {
             try await inner.takePlace(skuId: skuId, marketCode: marketCode, now: now)
         }
         func campaignsDue(now: Date) async throws -> [ProductionBatch] { try await inner.campaignsDue(now: now) }
+        func join(_ entry: WaitlistEntry) async throws { try await inner.join(entry) }
+        func leaveWaitlist(accountId: String, skuId: String, marketCode: String) async throws -> Bool {
+            try await inner.leaveWaitlist(accountId: accountId, skuId: skuId, marketCode: marketCode)
+        }
+        func waitingToTell(now: Date, limit: Int) async throws -> [(WaitlistEntry, ProductionBatch)] { try await inner.waitingToTell(now: now, limit: limit) }
+        func markTold(accountId: String, skuId: String, marketCode: String, at: Date) async throws {
+            try await inner.markTold(accountId: accountId, skuId: skuId, marketCode: marketCode, at: at)
+        }
         func batchInLedger(id: String) async throws -> ProductionBatch? { try await inner.batchInLedger(id: id) }
         func update(_ batch: ProductionBatch) async throws { try await inner.update(batch) }
         func insert(_ preorder: Preorder) async throws { try await inner.insert(preorder) }

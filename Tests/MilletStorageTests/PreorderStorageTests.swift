@@ -207,3 +207,41 @@ extension StorageConformanceTests {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func fansRefusedAPlaceWaitAreCountedInDemandAndToldOnceWhenABatchOpens(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = preorderDesk(store)
+            let ids = try await fans(store, 3)
+            let skuId = try #require(try await store.product(slug: "millet-note-3")?.skus[1].id)
+            let now = clock.now(), day: TimeInterval = 86_400
+            let address = try ShippingAddress(name: "Ada Fan", line1: "1 High Street", city: "Leeds", postcode: "LS1 1AA", phone: "+44 113 496 0000")
+            let first = try await desk.open(BatchPlan(skuId: skuId, marketCode: "GB", units: 1, shipFrom: now.addingTimeInterval(10 * day),
+                                                      shipTo: now.addingTimeInterval(17 * day), deposit: 5_000))
+            // While a batch has a place, there is nothing to wait for.
+            await #expect(throws: DomainError.conflict(code: "batch_has_place", message: "a batch of this model has a place: pre-order it now")) {
+                _ = try await desk.joinWaitlist(skuId: skuId, marketCode: "GB", by: ids[1])
+            }
+            _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "wait-0", language: nil)
+            // Full: two fans wait (one twice, which keeps one entry); an unknown SKU is refused.
+            for id in [ids[1], ids[2], ids[2]] { _ = try await desk.joinWaitlist(skuId: skuId, marketCode: "gb", by: id) }
+            await #expect(throws: DomainError.self) { _ = try await desk.joinWaitlist(skuId: Identifier.make(), marketCode: "GB", by: ids[1]) }
+            #expect(try await desk.waitlist(of: ids[2]).map(\.marketCode) == ["GB"])
+            let demand = try await desk.demand(since: now.addingTimeInterval(-day)).filter { $0.skuId == skuId }
+            #expect(demand.map(\.preorders) == [1] && demand.map(\.waiting) == [2])
+            // Nobody is told while every batch is full; one leaves.
+            #expect(try await desk.tellWaitlist() == 0)
+            try await desk.leaveWaitlist(skuId: skuId, marketCode: "GB", by: ids[2])
+            await #expect(throws: DomainError.notFound(what: "waiting list entry")) { try await desk.leaveWaitlist(skuId: skuId, marketCode: "GB", by: ids[2]) }
+            // The next batch opens: the fan still waiting is told once, by a notice naming it.
+            let second = try await desk.open(BatchPlan(skuId: skuId, marketCode: "GB", units: 50, shipFrom: now.addingTimeInterval(30 * day),
+                                                       shipTo: now.addingTimeInterval(37 * day), deposit: 5_000))
+            #expect(try await desk.tellWaitlist() == 1)
+            #expect(try await desk.tellWaitlist() == 0)
+            let told = try await store.notices(accountId: ids[1], limit: 20).filter { $0.notice.kind == .batchOpened }
+            #expect(told.count == 1 && told.first?.notice.subjectId == skuId && told.first?.notice.params["batch"] == String(second.number))
+            #expect(try await desk.waitlist(of: ids[1]).first?.toldAt == clock.now() && first.number == 1)
+            #expect(try await store.notices(accountId: ids[2], limit: 20).allSatisfy { $0.notice.kind != .batchOpened })
+        }
+    }
+}

@@ -195,6 +195,10 @@ public struct MessageCourier: Sendable {
             if language == nil, let market = notice.params["market"] { language = try await markets.market(code: market)?.defaultLanguage }
             values["link"] = "\(publicURL)/preorders/\(notice.subjectId)"
             phone = preferences.phone
+        case .batchOpened:
+            if language == nil, let market = notice.params["market"] { language = try await markets.market(code: market)?.defaultLanguage }
+            values["link"] = "\(publicURL)/preorders/new?sku=\(notice.subjectId)"
+            phone = preferences.phone
         case .auctionWon, .auctionSecondChance:
             if language == nil, let market = notice.params["market"] { language = try await markets.market(code: market)?.defaultLanguage }
             values["link"] = "\(publicURL)/auctions/\(notice.subjectId)"

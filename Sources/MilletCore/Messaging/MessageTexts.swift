@@ -131,6 +131,13 @@ public enum MessageTexts {
             "id": ("Pre-order Anda terlambat", "Halo {name},\n\nbatch {batch} pre-order Anda belum dikirim dalam waktu yang dijanjikan dan belum ada tanggal baru. Mohon maaf. Jika tidak ingin menunggu, batalkan dengan satu klik dan deposit kembali penuh: {link}", "Millet: pre-order Anda terlambat, belum ada tanggal baru. Batalkan dengan pengembalian penuh: {link}"),
             "zh-Hans": ("您的预订延误了", "{name}，您好：\n\n您预订的第 {batch} 批次未能在承诺时间内发货，目前尚无新日期。非常抱歉。如不愿等待，可一键取消，定金全额退还：{link}", "Millet：您的预订延误，暂无新日期。全额退款取消：{link}"),
         ],
+        .batchOpened: [
+            "en": ("A batch of {product} has a place for you", "Hello {name},\n\nyou asked to hear when {product} could be pre-ordered again: batch {batch} ships {window} and has places, first come, first served. Pre-order it here: {link}", "Millet: {product} can be pre-ordered again (ships {window}): {link}"),
+            "es": ("Hay sitio para ti en un lote de {product}", "Hola {name}:\n\npediste saber cuándo se podría reservar de nuevo {product}: el lote {batch} se envía entre {window} y tiene plazas, por orden de llegada. Resérvalo aquí: {link}", "Millet: ya puedes reservar {product} (envío entre {window}): {link}"),
+            "hi": ("{product} के बैच में आपके लिए जगह है", "नमस्ते {name},\n\nआपने जानना चाहा था कि {product} फिर कब प्री-ऑर्डर हो सकेगा: बैच {batch} {window} भेजा जाएगा और इसमें जगह है, पहले आओ पहले पाओ। यहाँ प्री-ऑर्डर करें: {link}", "Millet: {product} फिर से प्री-ऑर्डर करें ({window} भेजा जाएगा): {link}"),
+            "id": ("Ada tempat untuk Anda di batch {product}", "Halo {name},\n\nAnda ingin tahu kapan {product} bisa di-pre-order lagi: batch {batch} dikirim {window} dan masih ada tempat, siapa cepat dia dapat. Pre-order di sini: {link}", "Millet: {product} bisa di-pre-order lagi (dikirim {window}): {link}"),
+            "zh-Hans": ("{product} 新批次有名额了", "{name}，您好：\n\n您希望在 {product} 可再次预订时收到通知：第 {batch} 批次将于 {window} 发货，尚有名额，先到先得。在此预订：{link}", "Millet：{product} 可再次预订（{window} 发货）：{link}"),
+        ],
         .releaseShipped: [
             "en": ("{productLine} {version} answers your post", "Hello {name},\n\n{productLine} {version} ({channel}) ships something you asked for, voted for or follow. Read what changed: {link}", ""),
             "es": ("{productLine} {version} responde a tu publicación", "Hola {name}:\n\n{productLine} {version} ({channel}) incluye algo que pediste, votaste o sigues. Lee qué cambia: {link}", ""),

@@ -17,6 +17,8 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     case preorderSlipped = "preorder_slipped"
     /// The batch a fan pre-ordered from missed its window, no new date yet: cancel in one click.
     case preorderLate = "preorder_late"
+    /// A batch with a place opened for the SKU the fan was waiting for.
+    case batchOpened = "batch_opened"
     case releaseShipped = "release_shipped"
     case emailVerification = "email_verification"
     case passwordReset = "password_reset"
@@ -32,7 +34,7 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
         case .orderPlaced, .orderCancelled, .refundIssued, .auctionWon, .auctionSecondChance, .preorderSlipped, .preorderLate: .legal
         case .emailVerification, .passwordReset, .passwordChanged, .emailChanged, .numberCode: .security
         case .orderPaid, .parcelShipped, .orderDelivered, .serviceCaseUpdated: .orderUpdates
-        case .saleOpening: .saleReminders
+        case .saleOpening, .batchOpened: .saleReminders
         case .releaseShipped: .community
         }
     }
@@ -40,7 +42,7 @@ public enum NoticeKind: String, Codable, Sendable, CaseIterable {
     /// Whether an SMS goes too (when the fan has a number and keeps SMS on): what is worth a
     /// text message is what happens at the door or the minute a sale opens.
     public var textsToo: Bool {
-        [.parcelShipped, .orderDelivered, .saleOpening, .numberCode, .auctionWon, .auctionSecondChance, .preorderSlipped, .preorderLate].contains(self)
+        [.parcelShipped, .orderDelivered, .saleOpening, .batchOpened, .numberCode, .auctionWon, .auctionSecondChance, .preorderSlipped, .preorderLate].contains(self)
     }
 
     /// Whether an email goes: not for a code that proves a number, which only a text to that

@@ -74,8 +74,11 @@ public protocol PreorderRepository: Sendable {
     /// The units the batch builds, oldest pre-order first: those holding a place while it is
     /// open, and those that got a balance order once packed.
     func buildList(batchId: String) async throws -> [Preorder]
-    /// Pre-orders per day over the days since `since`, by SKU and market: the live demand staff size the next batch by.
-    func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)]
+    /// Pre-orders and waiting-list joins per day over the days since `since`, by SKU and market:
+    /// the live demand staff size the next batch by.
+    func demand(since: Date) async throws -> [DemandDay]
+    /// The fan's waiting-list entries, newest first.
+    func waitlist(accountId: String) async throws -> [WaitlistEntry]
 }
 
 /// Batches and pre-orders inside a ``Transaction``.
@@ -108,6 +111,15 @@ public protocol PreorderLedger: Sendable {
     func lateBatches(now: Date) async throws -> [ProductionBatch]
     /// Records that the batch's buyers were told it is late.
     func markToldLate(batchId: String, at: Date) async throws
+    /// Puts a fan on a waiting list, or back on it (joined now, not told).
+    func join(_ entry: WaitlistEntry) async throws
+    /// Takes a fan off a waiting list; `false` when they were not on it.
+    func leaveWaitlist(accountId: String, skuId: String, marketCode: String) async throws -> Bool
+    /// Fans waiting, not told yet, for a SKU in a market that has a batch taking pre-orders at
+    /// `now` with a place (the first such batch with each), at most `limit`, earliest joined first.
+    func waitingToTell(now: Date, limit: Int) async throws -> [(WaitlistEntry, ProductionBatch)]
+    /// Records that the fan was told a batch opened.
+    func markTold(accountId: String, skuId: String, marketCode: String, at: Date) async throws
     /// Receives built units of a SKU into a warehouse of the market; `invalid(warehouseId)` for
     /// one of another market or none.
     func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws

@@ -4,12 +4,12 @@ import Foundation
 /// (a deposit order now, the balance when the batch is packed); staff tell every buyer when a
 /// batch slips, and pack it. Every use case is one transaction.
 public struct PreorderDesk: Sendable {
-    private let store: any UnitOfWork
-    private let preorders: any PreorderRepository
-    private let catalog: any CatalogRepository
-    private let markets: any MarketRepository
+    let store: any UnitOfWork
+    let preorders: any PreorderRepository
+    let catalog: any CatalogRepository
+    let markets: any MarketRepository
     private let delivery: DeliveryOptions
-    private let clock: any MilletClock
+    let clock: any MilletClock
 
     /// How long a balance order waits for payment once its batch is packed.
     public static let balanceWindow: TimeInterval = 72 * 3600
@@ -337,8 +337,8 @@ public struct PreorderDesk: Sendable {
         return BatchBuildList(batch: batch, units: try await preorders.buildList(batchId: batch.id))
     }
 
-    /// Pre-orders per day since `since`, by SKU and market.
-    public func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)] {
+    /// Pre-orders and waiting-list joins per day since `since`, by SKU and market.
+    public func demand(since: Date) async throws -> [DemandDay] {
         try await preorders.demand(since: since)
     }
 }

@@ -46,9 +46,14 @@ struct StorefrontPages {
                 ]
             }
             // Built to order: the next batch of each variant with a place in this market.
-            let batches = try await preorders.batches(skuIds: product.skus.map(\.id), marketCode: chrome.market.code, openOnly: true).filter { $0.free > 0 }
+            let everyBatch = try await preorders.batches(skuIds: product.skus.map(\.id), marketCode: chrome.market.code, openOnly: false)
+            let batches = everyBatch.filter { $0.status == .open && $0.free > 0 }
             let preorderBatches = product.skus.compactMap { sku -> [String: Any]? in
-                guard let batch = batches.first(where: { $0.skuId == sku.id }) else { return nil }
+                guard let batch = batches.first(where: { $0.skuId == sku.id }) else {
+                    // Built to order here before, no place now: the fan may wait for the next batch.
+                    guard everyBatch.contains(where: { $0.skuId == sku.id }) else { return nil }
+                    return ["skuId": sku.id, "variant": "\(t["colour_\(sku.colour)"] ?? sku.colour) · \(sku.storage)", "full": true]
+                }
                 return ["skuId": sku.id, "variant": "\(t["colour_\(sku.colour)"] ?? sku.colour) · \(sku.storage)", "number": batch.number,
                         "window": "\(chrome.format.day(batch.shipFrom)) – \(chrome.format.day(batch.shipTo))", "price": chrome.money(batch.price),
                         "deposit": chrome.money(batch.deposit), "fullPayment": batch.isFullPayment, "free": batch.free]

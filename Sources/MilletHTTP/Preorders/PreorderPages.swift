@@ -19,6 +19,10 @@ struct PreorderPages {
         let options: [String: String]?
     }
 
+    struct WaitlistForm: Decodable {
+        let skuId: String
+    }
+
     struct BatchForm: Decodable {
         let skuId, market, units, shipFrom, shipTo: String
         let deposit, goal, fundingEnds: String?
@@ -36,7 +40,7 @@ struct PreorderPages {
         groups.open.get("preorders/new") { request, context in
             let chrome = try await pages.chrome(request, context)
             return try await form(skuId: request.uri.queryParameters["sku"].map(String.init) ?? "", chrome: chrome, typed: nil, error: nil,
-                                  signedIn: context.account != nil)
+                                  signedIn: context.account != nil, accountId: context.account?.id)
         }
         groups.open.post("preorders") { request, context in
             let account = try context.requireAccount()
@@ -50,8 +54,26 @@ struct PreorderPages {
                 // The deposit is paid like any order.
                 return redirect("/orders/\(preorder.depositOrderId)")
             } catch let error as DomainError {
-                return try await form(skuId: typed.skuId, chrome: chrome, typed: typed, error: error, signedIn: true)
+                return try await form(skuId: typed.skuId, chrome: chrome, typed: typed, error: error, signedIn: true, accountId: account.id)
             }
+        }
+        groups.open.post("waitlist") { request, context in
+            let account = try context.requireAccount()
+            let chrome = try await pages.chrome(request, context)
+            let typed = try await request.decodeForm(WaitlistForm.self, context: context)
+            do {
+                _ = try await desk.joinWaitlist(skuId: typed.skuId, marketCode: chrome.market.code, by: account.id)
+                return redirect("/preorders/new?sku=\(typed.skuId)")
+            } catch let error as DomainError {
+                return try await form(skuId: typed.skuId, chrome: chrome, typed: nil, error: error, signedIn: true, accountId: account.id)
+            }
+        }
+        groups.open.post("waitlist/leave") { request, context in
+            let account = try context.requireAccount()
+            let chrome = try await pages.chrome(request, context)
+            let typed = try await request.decodeForm(WaitlistForm.self, context: context)
+            try? await desk.leaveWaitlist(skuId: typed.skuId, marketCode: chrome.market.code, by: account.id)
+            return redirect("/preorders/new?sku=\(typed.skuId)")
         }
         groups.open.get("preorders") { request, context in
             let account = try context.requireAccount()
@@ -141,7 +163,7 @@ struct PreorderPages {
     }
 
     /// The pre-order form of a SKU: its next batch with a place, what is paid now and later.
-    private func form(skuId: String, chrome: PageChrome, typed: PreorderForm?, error: DomainError?, signedIn: Bool) async throws -> Response {
+    private func form(skuId: String, chrome: PageChrome, typed: PreorderForm?, error: DomainError?, signedIn: Bool, accountId: String?) async throws -> Response {
         let t = pages.strings(chrome.preferences.language)
         guard Identifier.isWellFormed(skuId), let sku = try await catalog.sku(id: skuId), let product = try await catalog.product(id: sku.productId) else {
             throw DomainError.notFound(what: "SKU")
@@ -152,6 +174,10 @@ struct PreorderPages {
             "variant": "\(t["colour_\(sku.colour)"] ?? sku.colour) · \(sku.storage)", "signedIn": signedIn,
             "idempotencyKey": typed?.idempotencyKey ?? Identifier.make(),
         ]
+        if batch == nil, let accountId {
+            // No place: the fan may wait for the next batch, and is counted in its demand.
+            data["waiting"] = try await desk.waitlist(of: accountId).contains { $0.skuId == skuId && $0.marketCode == chrome.market.code && $0.toldAt == nil }
+        }
         if let batch {
             var values = batchValues(batch, chrome: chrome)
             let options = try await catalog.options(productId: product.id).offered(in: chrome.market.code)
@@ -239,38 +265,46 @@ struct PreorderPages {
         var data: [String: Any] = [
             "typed": typed, "batchSkus": skus, "batches": rows,
             "batchMarkets": chrome.markets.map { ["code": $0.code, "name": $0.name, "selected": $0.code == market] },
-            "demandChart": DemandChart(days: 30, until: now, counts: demand.map { ($0.day, $0.preorders) }).svg(label: t["preorder_demand_chart"] ?? ""),
+            "demandChart": DemandChart(days: 30, until: now, counts: demand.map { ($0.day, $0.preorders, $0.waiting) })
+                .svg(label: t["preorder_demand_chart"] ?? "", waitingLabel: t["preorder_waiting_label"] ?? ""),
             "demand": Dictionary(grouping: demand) { "\($0.skuId) \($0.marketCode)" }.map { _, days in
-                ["sku": names[days[0].skuId] ?? days[0].skuId, "market": days[0].marketCode, "preorders": days.reduce(0) { $0 + $1.preorders }] as [String: Any]
-            }.sorted { ($0["preorders"] as! Int) > ($1["preorders"] as! Int) },
+                ["sku": names[days[0].skuId] ?? days[0].skuId, "market": days[0].marketCode, "preorders": days.reduce(0) { $0 + $1.preorders },
+                 "waiting": days.reduce(0) { $0 + $1.waiting }] as [String: Any]
+            }.sorted { ($0["preorders"] as! Int) + ($0["waiting"] as! Int) > ($1["preorders"] as! Int) + ($1["waiting"] as! Int) },
         ]
         if let error { data["error"] = Self.refusal(error, t) }
         return pages.page("staff-batches", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }
 }
 
-/// Pre-orders per day as an SVG bar chart, the last `days` days up to `until`.
+/// Pre-orders per day as an SVG bar chart, the last `days` days up to `until`, with the fans who
+/// joined the waiting list stacked on top in a second colour.
 struct DemandChart {
     let days: Int
     let until: Date
-    let counts: [(day: String, preorders: Int)]
+    let counts: [(day: String, preorders: Int, waiting: Int)]
 
-    func svg(label: String) -> String {
-        var perDay: [String: Int] = [:]
-        for (day, count) in counts { perDay[day, default: 0] += count }
+    func svg(label: String, waitingLabel: String) -> String {
+        var perDay: [String: (Int, Int)] = [:]
+        for (day, placed, waiting) in counts { perDay[day, default: (0, 0)].0 += placed; perDay[day, default: (0, 0)].1 += waiting }
         let dayList = (0..<days).reversed().map { MessageCourier.day(until.addingTimeInterval(-Double($0) * 86_400)) }
-        let most = max(1, dayList.map { perDay[$0] ?? 0 }.max() ?? 1)
+        let most = max(1, dayList.map { (perDay[$0]?.0 ?? 0) + (perDay[$0]?.1 ?? 0) }.max() ?? 1)
         let width = 20 * days + 40, height = 140
+        let escape = { (text: String) in text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
         var bars = ""
         for (index, day) in dayList.enumerated() {
-            let count = perDay[day] ?? 0, barHeight = count * 100 / most
-            bars += "<rect x=\"\(30 + index * 20)\" y=\"\(110 - barHeight)\" width=\"14\" height=\"\(barHeight)\" fill=\"#c2410c\"><title>\(day): \(count)</title></rect>"
+            let (placed, waiting) = perDay[day] ?? (0, 0)
+            let placedHeight = placed * 100 / most, waitingHeight = waiting * 100 / most
+            bars += "<rect x=\"\(30 + index * 20)\" y=\"\(110 - placedHeight)\" width=\"14\" height=\"\(placedHeight)\" fill=\"#c2410c\"><title>\(day): \(placed)</title></rect>"
+            if waiting > 0 {
+                bars += "<rect x=\"\(30 + index * 20)\" y=\"\(110 - placedHeight - waitingHeight)\" width=\"14\" height=\"\(waitingHeight)\" fill=\"#64748b\" class=\"waiting\"><title>\(day): \(escape(waitingLabel)) \(waiting)</title></rect>"
+            }
         }
-        let escaped = label.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" class="chart" id="demand-chart" role="img" aria-label="\(escaped)" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)">\
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart" id="demand-chart" role="img" aria-label="\(escape(label))" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)">\
             <text x="0" y="12" font-size="11">\(most)</text><line x1="28" y1="110" x2="\(width)" y2="110" stroke="#999"/>\(bars)\
-            <text x="30" y="130" font-size="11">\(dayList.first ?? "")</text><text x="\(width - 70)" y="130" font-size="11">\(dayList.last ?? "")</text></svg>
+            <text x="30" y="130" font-size="11">\(dayList.first ?? "")</text><text x="\(width - 70)" y="130" font-size="11">\(dayList.last ?? "")</text>\
+            <rect x="\(width / 2 - 60)" y="121" width="10" height="10" fill="#64748b"/><text x="\(width / 2 - 46)" y="130" font-size="11">\(escape(waitingLabel))</text></svg>
             """
     }
 }

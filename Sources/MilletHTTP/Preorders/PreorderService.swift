@@ -4,8 +4,9 @@ import ServiceLifecycle
 
 /// Every minute: decides crowdfunded batches whose deadline passed (funded, or every backer
 /// refunded: ``PreorderDesk/settleCampaigns()``), and tells the buyers of batches whose window
-/// passed without a slip or packing (``PreorderDesk/tellLateBatches()``). Tests call those with a
-/// test clock instead.
+/// passed without a slip or packing (``PreorderDesk/tellLateBatches()``), and tells fans on a
+/// waiting list when a batch with a place opens (``PreorderDesk/tellWaitlist()``). Tests call
+/// those with a test clock instead.
 public struct PreorderService: Service {
     let desk: PreorderDesk
     let logger: Logger
@@ -27,6 +28,8 @@ public struct PreorderService: Service {
             for batch in try await desk.tellLateBatches() {
                 logger.info("told the buyers of a late batch", metadata: ["batch": "\(batch.id)"])
             }
+            let told = try await desk.tellWaitlist()
+            if told > 0 { logger.info("told waiting fans a batch has a place", metadata: ["fans": "\(told)"]) }
         }
     }
 }

@@ -15,6 +15,10 @@ struct PreordersController: Sendable {
         let options: [String: String]?
     }
 
+    struct WaitlistBody: Decodable {
+        let skuId, market: String
+    }
+
     struct BatchBody: Decodable {
         let skuId, market, shipFrom, shipTo: String
         let units: Int
@@ -62,6 +66,19 @@ struct PreordersController: Sendable {
             let preorder = try await desk.cancel(preorderId: id, by: account)
             return PreorderDTO(preorder, batch: try await desk.batch(id: preorder.batchId))
         }
+        groups.open.post("waitlist") { request, context in
+            let account = try context.requireAccount()
+            let body = try await request.decodeJSON(WaitlistBody.self, context: context)
+            return WaitlistDTO(try await desk.joinWaitlist(skuId: body.skuId, marketCode: body.market, by: account.id)).with(status: .created)
+        }
+        groups.open.get("waitlist") { _, context in
+            WaitlistList(items: try await desk.waitlist(of: try context.requireAccount().id).map(WaitlistDTO.init))
+        }
+        groups.open.delete("waitlist/:skuId") { request, context in
+            let account = try context.requireAccount()
+            try await desk.leaveWaitlist(skuId: try context.parameters.require("skuId"), marketCode: try request.query("market"), by: account.id)
+            return Response(status: .noContent)
+        }
         groups.staff.get("staff/batches") { _, _ in
             BatchList(items: try await desk.batches(openOnly: false).map(BatchDTO.init))
         }
@@ -91,7 +108,9 @@ struct PreordersController: Sendable {
             let text = request.uri.queryParameters["days"].map(String.init) ?? "30"
             guard let days = Int(text), (1...365).contains(days) else { throw DomainError.invalid(field: "days", "must be a whole number from 1 to 365") }
             let since = clock.now().addingTimeInterval(-Double(days) * 86_400)
-            return DemandDTO(items: try await desk.demand(since: since).map { DemandDTO.Day(skuId: $0.skuId, market: $0.marketCode, day: $0.day, preorders: $0.preorders) })
+            return DemandDTO(items: try await desk.demand(since: since).map {
+                DemandDTO.Day(skuId: $0.skuId, market: $0.marketCode, day: $0.day, preorders: $0.preorders, waiting: $0.waiting)
+            })
         }
     }
 
@@ -210,8 +229,27 @@ struct PackedDTO: ResponseEncodable, Sendable {
 struct DemandDTO: ResponseEncodable, Sendable {
     struct Day: Encodable, Sendable {
         let skuId, market, day: String
-        let preorders: Int
+        /// Pre-orders placed, and fans who joined the waiting list for want of a place.
+        let preorders, waiting: Int
     }
 
     let items: [Day]
+}
+
+/// A fan waiting for a batch of a SKU in a market.
+struct WaitlistDTO: ResponseEncodable, Sendable {
+    let skuId, market: String
+    let joinedAt: Date
+    let toldAt: Date?
+
+    init(_ entry: WaitlistEntry) {
+        skuId = entry.skuId
+        market = entry.marketCode
+        joinedAt = entry.joinedAt
+        toldAt = entry.toldAt
+    }
+}
+
+struct WaitlistList: ResponseEncodable, Sendable {
+    let items: [WaitlistDTO]
 }

@@ -69,6 +69,7 @@ extension SQLStore {
         .uniqueBidAuctions,
         .preorders,
         .productOptions,
+        .preorderWaitlist,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

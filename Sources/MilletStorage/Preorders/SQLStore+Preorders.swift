@@ -55,20 +55,40 @@ extension SQLStore: PreorderRepository {
         try await read { db in try await Self.placedPreorders(db: db, batchId: batchId) }
     }
 
-    public func demand(since: Date) async throws -> [(skuId: String, marketCode: String, day: String, preorders: Int)] {
+    public func demand(since: Date) async throws -> [DemandDay] {
         try await read { db in
             // Days counted in Swift: both databases give the rows, neither is asked to format dates.
-            let rows = try await db.raw("""
-                SELECT b.sku_id, b.market_code, p.created_at FROM preorders p JOIN production_batches b ON b.id = p.batch_id
+            let placed = try await db.raw("""
+                SELECT b.sku_id, b.market_code, p.created_at AS at FROM preorders p JOIN production_batches b ON b.id = p.batch_id
                 WHERE p.created_at >= \(bind: since.millis)
                 """).all()
-            var counts: [String: (String, String, String, Int)] = [:]
-            for row in rows {
-                let sku = try row.string("sku_id"), market = try row.string("market_code"), day = MessageCourier.day(try row.date("created_at"))
-                counts["\(sku) \(market) \(day)", default: (sku, market, day, 0)].3 += 1
+            let waiting = try await db.raw("""
+                SELECT sku_id, market_code, joined_at AS at FROM preorder_waitlist WHERE joined_at >= \(bind: since.millis)
+                """).all()
+            var days: [String: DemandDay] = [:]
+            for (rows, isWaiting) in [(placed, false), (waiting, true)] {
+                for row in rows {
+                    let sku = try row.string("sku_id"), market = try row.string("market_code"), day = MessageCourier.day(try row.date("at"))
+                    let key = "\(sku) \(market) \(day)"
+                    var entry = days[key] ?? DemandDay(skuId: sku, marketCode: market, day: day, preorders: 0, waiting: 0)
+                    if isWaiting { entry.waiting += 1 } else { entry.preorders += 1 }
+                    days[key] = entry
+                }
             }
-            return counts.values.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { ($0.0, $0.1, $0.2, $0.3) }
+            return days.values.sorted { ($0.skuId, $0.marketCode, $0.day) < ($1.skuId, $1.marketCode, $1.day) }
         }
+    }
+
+    public func waitlist(accountId: String) async throws -> [WaitlistEntry] {
+        try await read { db in
+            try await db.raw("SELECT * FROM preorder_waitlist WHERE account_id = \(bind: accountId) ORDER BY joined_at DESC LIMIT 100").all()
+                .map(Self.waitlistEntry(from:))
+        }
+    }
+
+    static func waitlistEntry(from row: any SQLRow) throws -> WaitlistEntry {
+        WaitlistEntry(accountId: try row.string("account_id"), skuId: try row.string("sku_id"), marketCode: try row.string("market_code"),
+                      joinedAt: try row.date("joined_at"), toldAt: try row.optionalDate("told_at"))
     }
 
     public func buildList(batchId: String) async throws -> [Preorder] {
@@ -219,6 +239,50 @@ extension SQLTransaction: PreorderLedger {
 
     func markToldLate(batchId: String, at: Date) async throws {
         try await db.raw("UPDATE production_batches SET late_told_at = \(bind: at.millis) WHERE id = \(bind: batchId)").run()
+    }
+
+    func join(_ entry: WaitlistEntry) async throws {
+        try await db.raw("""
+            INSERT INTO preorder_waitlist (account_id, sku_id, market_code, joined_at, told_at)
+            VALUES (\(bind: entry.accountId), \(bind: entry.skuId), \(bind: entry.marketCode), \(bind: entry.joinedAt.millis), NULL)
+            ON CONFLICT (account_id, sku_id, market_code) DO UPDATE SET joined_at = excluded.joined_at, told_at = NULL
+            """).run()
+    }
+
+    func leaveWaitlist(accountId: String, skuId: String, marketCode: String) async throws -> Bool {
+        try await db.raw("""
+            DELETE FROM preorder_waitlist WHERE account_id = \(bind: accountId) AND sku_id = \(bind: skuId) AND market_code = \(bind: marketCode)
+            RETURNING account_id
+            """).first() != nil
+    }
+
+    func waitingToTell(now: Date, limit: Int) async throws -> [(WaitlistEntry, ProductionBatch)] {
+        let open = ProductionBatch.Status.open.rawValue
+        let rows = try await db.raw("""
+            SELECT w.* FROM preorder_waitlist w
+            WHERE w.told_at IS NULL AND EXISTS (
+                SELECT 1 FROM production_batches b WHERE b.sku_id = w.sku_id AND b.market_code = w.market_code AND b.status = \(bind: open)
+                    AND b.reserved < b.units AND (b.funding_ends IS NULL OR b.funding_ends > \(bind: now.millis)))
+            ORDER BY w.joined_at, w.account_id LIMIT \(bind: Int64(limit))
+            """).all()
+        var found: [(WaitlistEntry, ProductionBatch)] = []
+        for row in rows {
+            let entry = try SQLStore.waitlistEntry(from: row)
+            guard let batch = try await db.raw("""
+                SELECT * FROM production_batches WHERE sku_id = \(bind: entry.skuId) AND market_code = \(bind: entry.marketCode) AND status = \(bind: open)
+                    AND reserved < units AND (funding_ends IS NULL OR funding_ends > \(bind: now.millis))
+                ORDER BY ship_from, number LIMIT 1
+                """).first().map(SQLStore.batch(from:)) else { continue }
+            found.append((entry, batch))
+        }
+        return found
+    }
+
+    func markTold(accountId: String, skuId: String, marketCode: String, at: Date) async throws {
+        try await db.raw("""
+            UPDATE preorder_waitlist SET told_at = \(bind: at.millis)
+            WHERE account_id = \(bind: accountId) AND sku_id = \(bind: skuId) AND market_code = \(bind: marketCode)
+            """).run()
     }
 
     func receive(skuId: String, warehouseId: String, marketCode: String, units: Int) async throws {
