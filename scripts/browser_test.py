@@ -829,7 +829,7 @@ def test_a_fan_makes_a_note_to_her_choice_with_a_live_preview_and_it_goes_on_the
     settle(b, lambda d: d.find_elements(By.ID, "configure"))
     standard = b.find_element(By.ID, "unit-price").text
     cover = b.find_element(By.ID, "preview-cover").get_attribute("fill")
-    b.find_element(By.ID, "choice-back-cover-walnut").click()
+    b.find_element(By.ID, "choice-back-cover_walnut").click()
     assert b.find_element(By.ID, "preview-cover").get_attribute("fill") == walnut["swatch"] != cover
     b.find_element(By.ID, "text-engraving").send_keys("Mira 2027")
     assert b.find_element(By.ID, "preview-engraving").text == "Mira 2027"
@@ -850,7 +850,7 @@ def test_a_fan_makes_a_note_to_her_choice_with_a_live_preview_and_it_goes_on_the
     field.send_keys("official")
     b.find_element(By.ID, "preorder-button").click()
     settle(b, lambda d: d.find_elements(By.ID, "preorder-error"))
-    assert b.find_element(By.ID, "choice-back-cover-walnut").is_selected()
+    assert b.find_element(By.ID, "choice-back-cover_walnut").is_selected()
     field = b.find_element(By.ID, "text-engraving")
     field.clear()
     field.send_keys("Mira 2027")

@@ -118,6 +118,80 @@ struct ProductOptionsTests {
                      address: address, createdAt: now, options: try definition.configure(selection, marketCode: "GB", language: "en"))
         }
         let parts = BatchBuildList(batch: batch, units: units).parts
-        #expect(parts.map { "\($0.option)=\($0.value)×\($0.units)" } == ["back-cover=walnut×2", "back-cover=glass×1", "engraving=Ana×1"])
+        #expect(parts.map { "\($0.option)=\($0.value)×\($0.units)" } == ["back-cover=walnut×2", "back-cover=glass×1", "engraving=×1"])
+    }
+
+    @Test func anEngravingIsWhatPeopleSeeWithNothingHiddenInIt() throws {
+        let rule = TextRule(maxLength: 10, blockedWords: ["official", "官方"])
+        // Accents, vowel signs and other scripts are letters; compatibility forms fold to plain ones.
+        #expect(try rule.accept("Zoë", option: "e") == "Zoë")
+        #expect(try rule.accept("प्रिया", option: "e") == "प्रिया")
+        #expect(try rule.accept("O\u{2019}Brien", option: "e") == "O'Brien")
+        #expect(try rule.accept("ＡＮＡ\u{3000}7", option: "e") == "ANA 7")
+        let refused: [(String, OptionRefusal.Reason)] = [
+            ("A" + String(repeating: "\u{301}", count: 60), .tooLong),
+            ("Ana\u{200D}Bo", .characters), ("Ana\u{FE0F}", .characters), ("Ana\u{E0041}", .characters), ("1\u{FE0F}\u{20E3}", .characters),
+            ("\u{301}Ana", .characters), ("Ana\u{202E}", .characters), ("a<b>", .characters),
+            ("offi-cial", .blockedWord), ("OFFICIAL", .blockedWord), ("ＯＦＦＩＣＩＡＬ", .blockedWord), ("offícial", .blockedWord), ("小米官方店", .blockedWord),
+            ("", .empty), ("   ", .empty), ("Ana  Bo", .spaces),
+        ]
+        for (text, reason) in refused {
+            #expect(throws: OptionRefusal(option: "e", reason: reason, detail: reason == .tooLong ? "10" : reason == .blockedWord ? (text.contains("官") ? "官方" : "official") : "")) {
+                try rule.accept(text, option: "e")
+            }
+        }
+        // A blocked Latin word is a word: "unofficial" is someone's own.
+        #expect(try rule.accept("unofficial", option: "e") == "unofficial")
+    }
+
+    @Test func aDefinitionStaffTypeIsReadStrictly() throws {
+        let decoder = JSONDecoder()
+        let good = #"[{"code": "engraving", "kind": "text", "names": {"en": "Engraving"}, "text": {"maxLength": 12}, "prices": []}]"#
+        #expect(try decoder.decode([ProductOption].self, from: Data(good.utf8)).first?.text == TextRule(maxLength: 12))
+        for typo in [#"[{"code": "a", "kind": "text", "names": {"en": "A"}, "require": true}]"#,
+                     ##"[{"code": "a", "kind": "choice", "names": {"en": "A"}, "choices": [{"code": "b", "names": {"en": "B"}, "prices": [], "colour": "#000000"}]}]"##,
+                     #"[{"code": "a", "kind": "text", "names": {"en": "A"}, "text": {"maxLength": 5, "blocked": []}}]"#] {
+            #expect(throws: DecodingError.self) { try decoder.decode([ProductOption].self, from: Data(typo.utf8)) }
+        }
+        let cases: [(ProductOption, String)] = [
+            (ProductOption(code: "1", kind: .text, names: ["en": "x"], required: false, text: TextRule(maxLength: 5)), "options[0].code"),
+            (ProductOption(code: "words", kind: .text, names: ["en": "x", "EN": "y"], required: false, text: TextRule(maxLength: 5)), "options[0].names"),
+            (ProductOption(code: "words", kind: .text, names: ["en": "x"], required: false, text: TextRule(maxLength: 5, blockedWords: ["two words"])),
+             "options[0].text.blockedWords"),
+            (ProductOption(code: "cover", kind: .choice, names: ["en": "x"], required: false,
+                           choices: [OptionChoice(code: "a", names: ["en": "a"], swatch: "#ＡＢＣ１２３", prices: [])]), "options[0].choices[0].swatch"),
+        ]
+        for (option, field) in cases {
+            do {
+                try ProductOptions(productId: "p", options: [option]).validate(markets: DemoMarkets.all, pricing: PricingPolicy())
+                Issue.record("\(field) should be refused")
+            } catch let DomainError.invalidInput(_, fields) {
+                #expect(fields.keys.contains(field), "\(fields.keys.sorted()) should name \(field)")
+            }
+        }
+    }
+
+    @Test func aRequiredOptionNotSoldInAMarketIsNotRequiredThereAndReadsInTheReadersLanguage() throws {
+        // The cover is required, but only walnut is sold in India: an Indian unit may go without it.
+        let indian = ProductOptions(productId: "p", options: [ProductOption(code: "back-cover", kind: .choice, names: ["en": "Back cover", "hi": "पिछला कवर"],
+                                                                            required: true, choices: [definition.options[0].choices[1]])])
+        #expect(try indian.configure([:], marketCode: "IN", language: "en").isEmpty)
+        #expect(throws: DomainError.invalid(field: "options.back-cover", "is required")) { try indian.configure([:], marketCode: "GB", language: "en") }
+        let chosen = try definition.configure(["back-cover": "walnut"], marketCode: "GB", language: "en")
+        #expect(definition.wording(of: chosen[0], in: "zh-Hans") == ("后盖", "胡桃木"))
+        // Demo options keep the brand's margin in every market: never below cost, never above the cap.
+        var warehouses: [String: Warehouse] = [:]
+        for market in DemoMarkets.all {
+            warehouses[market.code] = Warehouse(id: market.code, marketCode: market.code, name: market.code, isLocalFactory: ["IN", "ID"].contains(market.code))
+        }
+        let demo = DemoOptions.note3(productId: "p", warehouses: warehouses)
+        try demo.validate(markets: DemoMarkets.all, pricing: PricingPolicy())
+        for option in demo.options {
+            for price in option.prices + option.choices.flatMap(\.prices) where price.price > 0 {
+                let market = try #require(DemoMarkets.all.first { $0.code == price.marketCode })
+                let margin = PricingPolicy().breakdown(of: SKUPrice(skuId: "s", marketCode: market.code, shelfPrice: price.price, cost: price.cost), tax: market.tax).margin
+                #expect(margin >= 0, "\(option.code) in \(market.code)")
+            }
+        }
     }
 }

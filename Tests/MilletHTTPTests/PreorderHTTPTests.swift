@@ -126,15 +126,17 @@ struct ProductOptionHTTPTests: HTTPHarness {
             let page = try await client.execute(uri: "/preorders/new?sku=\(skuId)", method: .get, headers: pageHeaders(session: fan, cookies: ["millet_market=GB"])) {
                 String(buffer: $0.body)
             }
-            #expect(page.contains("id=\"preview-cover\"") && page.contains("name=\"options[back-cover]\" value=\"walnut\"") && page.contains("id=\"option-costs\"")
+            #expect(page.contains("id=\"preview-cover\"") && page.contains("name=\"options[back-cover]\" value=\"walnut\"") && page.contains("id=\"option-cost-table\"")
                 && page.contains("/static/js/configure.js"))
             let address = ["name": "Ada Fan", "line1": "1 High Street", "city": "Leeds", "postcode": "LS1 1AA", "phone": "+44 113 496 0000"]
             // An engraving outside the rules is refused on the page, naming it, with what was typed kept.
             let refused = try await client.execute(uri: "/preorders", method: .post, headers: pageHeaders(session: fan, cookies: ["millet_market=GB"]),
                                                    body: form(address.merging(["skuId": skuId, "idempotencyKey": "made-key-0001", "options[back-cover]": "walnut",
                                                                                "options[engraving]": "Ada 🚀"]) { $1 })) { ($0.status, String(buffer: $0.body)) }
-            #expect(refused.0 == .unprocessableContent && refused.1.contains("preorder-error") && refused.1.contains("value=\"walnut\" id=\"choice-back-cover-walnut\" data-price=")
-                && refused.1.contains("checked"))
+            // The walnut radio itself stays checked, and the refusal sits beside the engraving.
+            let walnutInput = refused.1.components(separatedBy: "id=\"choice-back-cover_walnut\"").dropFirst().first?.prefix { $0 != ">" } ?? ""
+            #expect(refused.0 == .unprocessableContent && refused.1.contains("preorder-error") && walnutInput.contains(" checked"))
+            #expect(refused.1.contains("id=\"option-error-engraving\"") && refused.1.contains("Engraving: only letters, digits"))
             #expect(try await services.preorders.batches(openOnly: true).first?.reserved == 0)
             try await client.execute(uri: "/preorders", method: .post, headers: pageHeaders(session: fan, cookies: ["millet_market=GB"]),
                                      body: form(address.merging(["skuId": skuId, "idempotencyKey": "made-key-0001", "options[back-cover]": "walnut",

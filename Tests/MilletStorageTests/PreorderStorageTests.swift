@@ -28,14 +28,14 @@ extension StorageConformanceTests {
             // Three fans: the first two fill batch 1, the third goes to batch 2.
             var placed: [(preorder: Preorder, batch: ProductionBatch)] = []
             for (index, id) in ids.enumerated() {
-                placed.append(try await desk.preorder(skuId: skuId, marketCode: "GB", by: id, address: address, idempotencyKey: "preorder-key-\(index)", language: nil))
+                placed.append(try await desk.preorder(skuId: skuId, marketCode: "GB", by: id, address: address, idempotencyKey: "preorder-key-\(index)"))
             }
             #expect(placed.map(\.batch.number) == [1, 1, 2] && placed.allSatisfy { $0.preorder.status == .awaitingDeposit })
-            let again = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "preorder-key-0", language: nil)
+            let again = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "preorder-key-0")
             // The same key with another request is refused, and takes no place.
             await #expect(throws: IdempotentRequest.reused) {
                 _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: try ShippingAddress(name: "Someone Else", line1: "9 Road",
-                                            city: "Hull", postcode: "", phone: "+44 1482 000000"), idempotencyKey: "preorder-key-0", language: nil)
+                                            city: "Hull", postcode: "", phone: "+44 1482 000000"), idempotencyKey: "preorder-key-0")
             }
             let firstNow = try await desk.batch(id: first.id)
             #expect(again.preorder.id == placed[0].preorder.id && firstNow.reserved == 2)
@@ -104,9 +104,9 @@ extension StorageConformanceTests {
             let batch = try await desk.open(BatchPlan(skuId: skuId, marketCode: "GB", units: 1, shipFrom: now.addingTimeInterval(86_400),
                                                       shipTo: now.addingTimeInterval(7 * 86_400), deposit: nil))
             #expect(batch.isFullPayment)
-            let placed = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "full-payment-1", language: nil)
+            let placed = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "full-payment-1")
             await #expect(throws: DomainError.conflict(code: "no_batch_place", message: "no open batch of this model has a place: the next one opens when staff size it")) {
-                _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[1], address: address, idempotencyKey: "full-payment-2", language: nil)
+                _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[1], address: address, idempotencyKey: "full-payment-2")
             }
             let deposit = try #require(try await store.order(id: placed.preorder.depositOrderId))
             // Full payment takes the shipping now: packing has nothing left to charge.
@@ -133,8 +133,7 @@ extension StorageConformanceTests {
             let staff = try #require(try await store.account(email: "staff@millet.test"))
             var placed: [Preorder] = []
             for (index, id) in ids.enumerated() {
-                let preorder = try await desk.preorder(skuId: skuId, marketCode: "GB", by: id, address: address, idempotencyKey: "refund-key-\(index)",
-                                                      language: nil).preorder
+                let preorder = try await desk.preorder(skuId: skuId, marketCode: "GB", by: id, address: address, idempotencyKey: "refund-key-\(index)").preorder
                 _ = try await pay(store, try #require(try await store.order(id: preorder.depositOrderId)))
                 placed.append(preorder)
             }
@@ -173,12 +172,11 @@ extension StorageConformanceTests {
                                                     shipTo: now.addingTimeInterval(30 * day), deposit: nil, goal: 2, fundingEnds: now.addingTimeInterval(day)))
             #expect(missed.isCampaign && !missed.mayBePacked)
             // One backer pays for the first; two for the second (and a third never pays).
-            let lone = try await desk.preorder(skuId: skus[0], marketCode: "GB", by: ids[0], address: address, idempotencyKey: "campaign-a-0", language: nil)
+            let lone = try await desk.preorder(skuId: skus[0], marketCode: "GB", by: ids[0], address: address, idempotencyKey: "campaign-a-0")
             _ = try await pay(store, try #require(try await store.order(id: lone.preorder.depositOrderId)))
             var backers: [Preorder] = []
             for index in 0..<3 {
-                let placed = try await desk.preorder(skuId: skus[1], marketCode: "GB", by: ids[index], address: address, idempotencyKey: "campaign-b-\(index)",
-                                                     language: nil)
+                let placed = try await desk.preorder(skuId: skus[1], marketCode: "GB", by: ids[index], address: address, idempotencyKey: "campaign-b-\(index)")
                 if index < 2 { _ = try await pay(store, try #require(try await store.order(id: placed.preorder.depositOrderId))) }
                 backers.append(placed.preorder)
             }
@@ -191,7 +189,7 @@ extension StorageConformanceTests {
             // The deadline passes: no more pledges; the first campaign fails and refunds, the second is funded.
             clock.advance(by: day)
             await #expect(throws: DomainError.self) {
-                _ = try await desk.preorder(skuId: skus[0], marketCode: "GB", by: ids[1], address: address, idempotencyKey: "campaign-a-late", language: nil)
+                _ = try await desk.preorder(skuId: skus[0], marketCode: "GB", by: ids[1], address: address, idempotencyKey: "campaign-a-late")
             }
             let decided = try await desk.settleCampaigns().decided
             let again = try await desk.settleCampaigns().decided
@@ -222,7 +220,7 @@ extension StorageConformanceTests {
             await #expect(throws: DomainError.conflict(code: "batch_has_place", message: "a batch of this model has a place: pre-order it now")) {
                 _ = try await desk.joinWaitlist(skuId: skuId, marketCode: "GB", by: ids[1])
             }
-            _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "wait-0", language: nil)
+            _ = try await desk.preorder(skuId: skuId, marketCode: "GB", by: ids[0], address: address, idempotencyKey: "wait-0")
             // Full: two fans wait (one twice, which keeps one entry); an unknown SKU is refused.
             for id in [ids[1], ids[2], ids[2]] { _ = try await desk.joinWaitlist(skuId: skuId, marketCode: "gb", by: id) }
             await #expect(throws: DomainError.self) { _ = try await desk.joinWaitlist(skuId: Identifier.make(), marketCode: "GB", by: ids[1]) }

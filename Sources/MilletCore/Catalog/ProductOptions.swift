@@ -33,12 +33,13 @@ public struct ProductOptions: Hashable, Sendable {
     /// held to the rule the unit's own price is.
     public func validate(markets: [Market], pricing: PricingPolicy) throws {
         var check = Validator()
+        let languages = Set(markets.flatMap(\.languages) + ["en"])
         check.require(options.count <= 10, "options", "at most 10 options")
         check.require(Set(options.map(\.code)).count == options.count, "options", "each option needs its own code")
         for (index, option) in options.enumerated() {
             let field = "options[\(index)]"
             Self.checkCode(option.code, "\(field).code", &check)
-            Self.checkNames(option.names, "\(field).names", &check)
+            Self.checkNames(option.names, "\(field).names", languages, &check)
             switch option.kind {
             case .choice:
                 check.require((1...20).contains(option.choices.count), "\(field).choices", "a choice option has 1 to 20 choices")
@@ -46,15 +47,15 @@ public struct ProductOptions: Hashable, Sendable {
                 check.require(option.text == nil && option.prices.isEmpty, "\(field).text", "a choice option is priced per choice and takes no text rule")
                 for (number, choice) in option.choices.enumerated() {
                     Self.checkCode(choice.code, "\(field).choices[\(number)].code", &check)
-                    Self.checkNames(choice.names, "\(field).choices[\(number)].names", &check)
+                    Self.checkNames(choice.names, "\(field).choices[\(number)].names", languages, &check)
                     check.require(choice.swatch.map(Self.isSwatch) ?? true, "\(field).choices[\(number)].swatch", "a colour such as #1f2937")
                     Self.checkPrices(choice.prices, "\(field).choices[\(number)].prices", markets, &check)
                 }
             case .text:
                 check.require(option.choices.isEmpty, "\(field).choices", "a text option has no choices")
                 check.require(option.text.map { (1...40).contains($0.maxLength) } ?? false, "\(field).text.maxLength", "a text option allows 1 to 40 characters")
-                check.require(option.text.map { $0.blockedWords.count <= 200 && $0.blockedWords.allSatisfy { (1...40).contains($0.count) } } ?? true,
-                              "\(field).text.blockedWords", "at most 200 words of 1 to 40 characters")
+                check.require(option.text.map { $0.blockedWords.count <= 200 && $0.blockedWords.allSatisfy(Self.isWord) } ?? true,
+                              "\(field).text.blockedWords", "at most 200 words, each 1 to 40 letters or digits")
                 Self.checkPrices(option.prices, "\(field).prices", markets, &check)
             }
         }
@@ -74,31 +75,44 @@ public struct ProductOptions: Hashable, Sendable {
     }
 
     /// The buyer's choices (option code to choice code or text) checked in a market, in the
-    /// options' order, named in `language`: `invalid` on `options.<code>` for an unknown option or
-    /// choice, a required option left out, text outside its rules, or a choice not sold there.
+    /// options' order, named in `language` (the market's, so a batch's orders and build list
+    /// read alike): `invalid` on `options.<code>` for an unknown option or choice, a required
+    /// option left out, text outside its rules, or a choice not sold there.
     public func configure(_ selection: [String: String], marketCode: String, language: String) throws -> [ChosenOption] {
+        do {
+            return try choose(selection, marketCode: marketCode, language: language)
+        } catch let refusal as OptionRefusal {
+            throw refusal.domainError
+        }
+    }
+
+    /// ``configure(_:marketCode:language:)`` refusing with the ``OptionRefusal`` a page words in
+    /// the buyer's language.
+    public func choose(_ selection: [String: String], marketCode: String, language: String) throws -> [ChosenOption] {
         if let unknown = selection.keys.sorted().first(where: { code in !options.contains { $0.code == code } }) {
-            throw DomainError.invalid(field: "options.\(unknown)", "this product has no such option")
+            throw OptionRefusal(option: unknown, reason: .unknownOption)
         }
         var chosen: [ChosenOption] = []
+        let offered = offered(in: marketCode)
         for option in options {
-            let field = "options.\(option.code)", value = selection[option.code]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let value = selection[option.code]?.trimmingCharacters(in: .whitespaces) ?? ""
             guard !value.isEmpty else {
-                if option.required { throw DomainError.invalid(field: field, "is required") }
+                // Required where it is sold: a market without it takes the unit without it.
+                if option.required && offered.contains(where: { $0.code == option.code }) { throw OptionRefusal(option: option.code, reason: .required) }
                 continue
             }
             switch option.kind {
             case .choice:
-                guard let choice = option.choices.first(where: { $0.code == value }) else { throw DomainError.invalid(field: field, "no such choice") }
+                guard let choice = option.choices.first(where: { $0.code == value }) else { throw OptionRefusal(option: option.code, reason: .unknownChoice) }
                 guard let price = choice.prices.first(where: { $0.marketCode == marketCode }) else {
-                    throw DomainError.invalid(field: field, "not sold in \(marketCode)")
+                    throw OptionRefusal(option: option.code, reason: .notSold, detail: marketCode)
                 }
                 chosen.append(ChosenOption(option: option.code, name: option.name(in: language), value: choice.code, label: choice.name(in: language),
                                            price: price.price, cost: price.cost))
             case .text:
-                let text = try (option.text ?? TextRule(maxLength: 0)).accept(value, field: field)
+                let text = try (option.text ?? TextRule(maxLength: 0)).accept(value, option: option.code)
                 guard let price = option.prices.first(where: { $0.marketCode == marketCode }) else {
-                    throw DomainError.invalid(field: field, "not sold in \(marketCode)")
+                    throw OptionRefusal(option: option.code, reason: .notSold, detail: marketCode)
                 }
                 chosen.append(ChosenOption(option: option.code, name: option.name(in: language), value: text, label: "“\(text)”",
                                            price: price.price, cost: price.cost))
@@ -107,16 +121,27 @@ public struct ProductOptions: Hashable, Sendable {
         return chosen
     }
 
-    private static func checkCode(_ code: String, _ field: String, _ check: inout Validator) {
-        check.require((1...32).contains(code.count) && code.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" },
-                      field, "1 to 32 of a-z, 0-9 and -")
+    /// How a chosen option reads in `language`: its name and choice from this definition, or as
+    /// stored when the definition no longer has them.
+    public func wording(of chosen: ChosenOption, in language: String) -> (name: String, label: String) {
+        guard let option = options.first(where: { $0.code == chosen.option }) else { return (chosen.name, chosen.label) }
+        switch option.kind {
+        case .choice: return (option.name(in: language), option.choices.first { $0.code == chosen.value }?.name(in: language) ?? chosen.label)
+        case .text: return (option.name(in: language), chosen.label)
+        }
     }
 
-    private static func checkNames(_ names: [String: String], _ field: String, _ check: inout Validator) {
+    private static func checkCode(_ code: String, _ field: String, _ check: inout Validator) {
+        // A letter first: a form field `options[1]` would read as a list index.
+        check.require((1...32).contains(code.count) && code.unicodeScalars.first.map { ("a"..."z").contains($0) } == true
+                      && code.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" },
+                      field, "1 to 32 of a-z, 0-9 and -, starting with a letter")
+    }
+
+    private static func checkNames(_ names: [String: String], _ field: String, _ languages: Set<String>, _ check: inout Validator) {
         check.require(names["en"] != nil, field, "an English name is required")
-        check.require(names.count <= 10, field, "at most 10 languages")
         for (language, name) in names {
-            check.requireLength(language, 2...10, field, "a language code such as en or zh-Hans")
+            check.require(languages.contains(language), field, "\(language) is not a language of the store (\(languages.sorted().joined(separator: ", ")))")
             check.requireLength(name.trimmed, 1...60, "\(field).\(language)", "1 to 60 characters")
             check.requireSingleLine(name, "\(field).\(language)")
         }
@@ -135,7 +160,11 @@ public struct ProductOptions: Hashable, Sendable {
     }
 
     private static func isSwatch(_ text: String) -> Bool {
-        text.count == 7 && text.first == "#" && text.dropFirst().allSatisfy(\.isHexDigit)
+        text.unicodeScalars.count == 7 && text.first == "#" && text.unicodeScalars.dropFirst().allSatisfy { $0.isASCII && Character($0).isHexDigit }
+    }
+
+    private static func isWord(_ text: String) -> Bool {
+        (1...40).contains(text.count) && text.allSatisfy { $0.isLetter || $0.isNumber }
     }
 }
 
@@ -162,6 +191,11 @@ public struct ChosenOption: Hashable, Sendable, Codable {
         self.price = price
         self.cost = cost
     }
+}
+
+extension ChosenOption {
+    /// Whether it is typed text (an engraving) rather than a choice.
+    public var isText: Bool { label == "“\(value)”" }
 }
 
 extension [ChosenOption] {

@@ -81,8 +81,9 @@ public struct DemoData: Sendable {
     /// Fixed demo exchange rates: minor units of each currency per CNY fen, times 1000.
     static let ratePerThousandFen: [String: Int64] = ["CNY": 1000, "INR": 11_700, "EUR": 130, "GBP": 110, "IDR": 22_000]
 
-    /// A shelf price about 4% over cost plus tax, rounded down to a round figure.
-    static func price(costInFen: Int64, market: Market, localFactory: Bool) -> (shelf: Int64, cost: CostBasis) {
+    /// A shelf price about 4% over cost plus tax, rounded down to a round figure (to a tenth of
+    /// that with `fine`, so a small amount such as an option's keeps its margin).
+    static func price(costInFen: Int64, market: Market, localFactory: Bool, fine: Bool = false) -> (shelf: Int64, cost: CostBasis) {
         let local = MinorUnitMath.scale(costInFen, by: ratePerThousandFen[market.currency.code]!, over: 1000)
         let bom = MinorUnitMath.scale(local, by: 88, over: 100)
         let logistics = local - bom
@@ -90,7 +91,7 @@ public struct DemoData: Sendable {
         let cost = CostBasis(billOfMaterials: bom, logistics: logistics, duty: duty)
         let net = MinorUnitMath.scale(cost.total, by: 104, over: 100)
         let gross = market.tax.pricesIncludeTax ? MinorUnitMath.scale(net, by: 10_000 + Int64(market.tax.rateBasisPoints), over: 10_000) : net
-        let step: Int64 = market.currency.minorDigits == 0 ? 1000 : 100
+        let step: Int64 = (market.currency.minorDigits == 0 ? 1000 : 100) / (fine ? 10 : 1)
         return (gross / step * step, cost)
     }
 

@@ -7,7 +7,7 @@ enum DemoOptions {
     static func note3(productId: String, warehouses: [String: Warehouse]) -> ProductOptions {
         func prices(_ costInFen: Int64) -> [OptionPrice] {
             DemoMarkets.all.map { market in
-                let price = DemoData.price(costInFen: costInFen, market: market, localFactory: warehouses[market.code]?.isLocalFactory ?? false)
+                let price = DemoData.price(costInFen: costInFen, market: market, localFactory: warehouses[market.code]?.isLocalFactory ?? false, fine: true)
                 return OptionPrice(marketCode: market.code, price: price.shelf, cost: price.cost)
             }
         }

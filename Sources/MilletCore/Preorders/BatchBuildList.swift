@@ -1,7 +1,8 @@
 import Foundation
 
 /// What a batch builds: one line per unit with the options its buyer chose, oldest pre-order
-/// first, and how many units take each option value (the parts the line needs).
+/// first, and how many units take each option value (the parts the line needs; a text option
+/// counts the units to engrave).
 public struct BatchBuildList: Sendable {
     /// How many units need one option value.
     public struct Part: Hashable, Sendable {
@@ -20,11 +21,15 @@ public struct BatchBuildList: Sendable {
         self.units = units
     }
 
-    /// Option values by how many units take them, most first; an engraving counts once per text.
+    /// Option values by how many units take them, most first; texts (engravings) count together,
+    /// each unit's own text being on its line.
     public var parts: [Part] {
         var counts: [String: (ChosenOption, Int)] = [:]
         for unit in units {
-            for option in unit.options { counts["\(option.option)\u{0}\(option.value)", default: (option, 0)].1 += 1 }
+            for option in unit.options {
+                let part = option.isText ? ChosenOption(option: option.option, name: option.name, value: "", label: "", price: 0, cost: option.cost) : option
+                counts["\(part.option)\u{0}\(part.value)", default: (part, 0)].1 += 1
+            }
         }
         return counts.values.map { Part(option: $0.0.option, name: $0.0.name, value: $0.0.value, label: $0.0.label, units: $0.1) }
             .sorted { ($0.option, -$0.units, $0.value) < ($1.option, -$1.units, $1.value) }

@@ -49,16 +49,31 @@ public struct PreorderDesk: Sendable {
     /// Pre-orders one unit of the SKU in the market, made with the options chosen (option code to
     /// choice code or text; the product's required options must be there): a place in the first
     /// batch that has one and an order for the deposit (the whole price with the options for full
-    /// payment; shipping comes with the balance), in one transaction. `conflict(no_batch_place)`
-    /// when no open batch has a place; the same idempotency key answers the pre-order placed before.
+    /// payment; shipping comes with the balance), in one transaction. The order's line and the
+    /// options are named in the market's language, like the balance order's. `conflict(no_batch_place)`
+    /// when no open batch has a place; the same idempotency key answers the pre-order placed
+    /// before, even once its options are no longer sold.
     public func preorder(skuId: String, marketCode: String, by accountId: String, address: ShippingAddress, idempotencyKey: String,
-                         language: String?, options selection: [String: String] = [:]) async throws -> (preorder: Preorder, batch: ProductionBatch) {
+                         options selection: [String: String] = [:]) async throws -> (preorder: Preorder, batch: ProductionBatch) {
         let market = try await markets.requireMarket(marketCode)
         guard Identifier.isWellFormed(skuId), let sku = try await catalog.sku(id: skuId), let product = try await catalog.product(id: sku.productId)
         else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
-        let language = language ?? market.defaultLanguage
-        let chosen = try await catalog.options(productId: product.id).configure(selection, marketCode: market.code, language: language)
-        let name = Self.unitName(product: product, sku: sku, options: chosen, language: language)
+        let typed = selection.compactMapValues { value in Optional(value.trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 } }
+        let request = IdempotentRequest.fingerprint(["preorder", skuId, market.code, address.name, address.line1, address.city, address.postcode, address.phone]
+            + typed.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+        let chosen: [ChosenOption]
+        do {
+            chosen = try await catalog.options(productId: product.id).configure(typed, marketCode: market.code, language: market.defaultLanguage)
+        } catch let refusal as DomainError {
+            // A retry of a pre-order placed before the options changed answers that pre-order.
+            if let earlier = try await store.transaction({ tx -> (Preorder, ProductionBatch)? in
+                guard let preorder = try await tx.preorder(accountId: accountId, idempotencyKey: idempotencyKey, requestHash: request),
+                      let batch = try await tx.batchInLedger(id: preorder.batchId) else { return nil }
+                return (preorder, batch)
+            }) { return earlier }
+            throw refusal
+        }
+        let name = Self.unitName(product: product, sku: sku, options: chosen, language: market.defaultLanguage)
         let now = clock.now(), preorderId = Identifier.make(), orderId = Identifier.makeSequential()
         // Full payment takes the shipping now too, so packing has nothing left to charge: priced
         // here for each open batch's price (the transaction reads no other table).
@@ -67,8 +82,6 @@ public struct PreorderDesk: Sendable {
             let unit = batch.price + chosen.price
             if quotes[unit] == nil { quotes[unit] = try await delivery.choose(nil, market: market, subtotal: unit, weightGrams: sku.weightGrams) }
         }
-        let request = IdempotentRequest.fingerprint(["preorder", skuId, market.code, address.name, address.line1, address.city, address.postcode, address.phone]
-            + chosen.flatMap { [$0.option, $0.value] })
         let place = Placement(preorderId: preorderId, orderId: orderId, sku: sku, name: name, options: chosen, market: market, accountId: accountId,
                               address: address, idempotencyKey: idempotencyKey, request: request, quotes: quotes, now: now)
         return try await self.place(place)
@@ -119,7 +132,8 @@ public struct PreorderDesk: Sendable {
             let deposit = preorder.deposit(in: batch)
             let totals = try OrderTotals.compute(lines: [(deposit, 1)], market: p.market, shipping: shippingPrice)
             let line = (skuId: OrderLine.serviceSKUPrefix + "preorder:\(batch.id)", skuCode: p.sku.code,
-                        productName: "\(batch.isFullPayment ? "Pre-order" : "Pre-order deposit"): \(p.name), batch \(batch.number)", quantity: 1,
+                        productName: "\(PreorderWords.of(p.market.defaultLanguage).line(fullPayment: batch.isFullPayment)): \(p.name), "
+                            + PreorderWords.of(p.market.defaultLanguage).batch(batch.number), quantity: 1,
                         unitPrice: deposit)
             let draft = OrderDraft(id: p.orderId, accountId: p.accountId, market: p.market, lines: [line], totals: totals, shippingAddress: p.address,
                                    idempotencyKey: p.idempotencyKey, now: p.now, shipping: shipping, requestHash: p.request, preorderId: p.preorderId)
@@ -202,8 +216,8 @@ public struct PreorderDesk: Sendable {
             throw DomainError.notFound(what: "SKU")
         }
         let known = try await preorders.placedPreorders(batchId: batchId)
-        // Shipping is priced on each unit's price (options make them differ); one placed while
-        // packing is priced like the standard unit.
+        // Shipping is priced on each unit's price (options make them differ); a pre-order placed
+        // meanwhile at a price not seen here has packing tried again.
         var priced: [Int64: ShippingQuote] = [:]
         for unit in Set([batch.price] + known.map { $0.unitPrice(in: batch) }) {
             priced[unit] = try await delivery.choose(nil, market: market, subtotal: unit, weightGrams: sku.weightGrams)
@@ -233,7 +247,9 @@ public struct PreorderDesk: Sendable {
             try await tx.receive(skuId: batch.skuId, warehouseId: warehouseId, marketCode: batch.marketCode, units: paid.count)
             var orders: [Order] = []
             for var preorder in paid {
-                let quote = quotes[preorder.unitPrice(in: batch)] ?? quotes[batch.price]!
+                guard let quote = quotes[preorder.unitPrice(in: batch)] else {
+                    throw DomainError.conflict(code: "concurrent_update", message: "a pre-order was placed meanwhile; pack again")
+                }
                 // Full payment took the shipping with the pre-order.
                 let totals = try OrderTotals.compute(lines: [(preorder.balance(in: batch), 1)], market: market,
                                                      shipping: batch.isFullPayment ? 0 : quote.price)
@@ -242,7 +258,8 @@ public struct PreorderDesk: Sendable {
                 let name = Self.unitName(product: product, sku: sku, options: preorder.options, language: market.defaultLanguage)
                 let draft = OrderDraft(
                     id: Identifier.makeSequential(), accountId: preorder.accountId, market: market,
-                    lines: [(sku.id, sku.code, "\(name), batch \(batch.number)", 1, preorder.balance(in: batch))], totals: totals,
+                    lines: [(sku.id, sku.code, "\(name), " + PreorderWords.of(market.defaultLanguage).batch(batch.number), 1, preorder.balance(in: batch))],
+                    totals: totals,
                     shippingAddress: preorder.address, idempotencyKey: "preorder-balance:\(preorder.id)", now: now, shipping: shipping,
                     preorderId: preorder.id, holdIn: warehouseId, deadline: now.addingTimeInterval(Self.balanceWindow))
                 var order = try await tx.place(draft)

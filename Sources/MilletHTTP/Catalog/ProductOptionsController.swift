@@ -27,7 +27,8 @@ struct ProductOptionsController {
         }
         groups.staff.put("staff/products/:id/options") { request, context in
             let body = try await request.decodeJSON(DefinitionBody.self, context: context)
-            let saved = try await desk.setOptions(productId: try context.parameters.require("id"), body.options)
+            let product = try await storefront.product(try context.parameters.require("id"), includeUnpublished: true)
+            let saved = try await desk.setOptions(productId: product.id, body.options)
             return DefinitionDTO(productId: saved.productId, options: saved.options)
         }
     }

@@ -200,7 +200,8 @@ extension PageKit {
         values["pending"] = order.status == .pendingPayment
         values["deadline"] = chrome.format.dateTime(order.paymentDeadline)
         values["cancellable"] = OrderLifecycle.events(from: order.status).contains(.cancel) && !(order.isServiceOnly && order.status != .pendingPayment)
-        values["staffEvents"] = OrderLifecycle.events(from: order.status).filter { $0 != .pay && $0 != .expire }
+        // An order of services only (a pre-order's deposit, a repair) has nothing to put in a parcel.
+        values["staffEvents"] = OrderLifecycle.events(from: order.status).filter { $0 != .pay && $0 != .expire && !($0 == .ship && order.isServiceOnly) }
             .map { ["event": $0.rawValue, "label": t["event_\($0.rawValue)"] ?? $0.rawValue] }
         return values
     }

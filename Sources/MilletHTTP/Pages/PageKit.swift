@@ -75,6 +75,9 @@ extension Request {
             @unknown default: field = "form"
             }
             throw DomainError.invalid(field: field, "is missing or invalid")
+        } catch let error as URLEncodedFormError {
+            // A key the form grammar refuses: `a[1]` as a list index out of order, one key twice.
+            throw DomainError.invalid(field: "form", "cannot be read: \(error.description)")
         }
     }
 }

@@ -60,7 +60,7 @@ struct StorefrontPages {
             }
             // Made to the buyer's choice: the options are chosen on the pre-order page.
             let options = try await storefront.catalog.options(productId: product.id).offered(in: chrome.market.code)
-            let madeToChoice = options.map { $0.name(in: chrome.preferences.language) }.joined(separator: ", ")
+            let madeToChoice = options.map { $0.name(in: chrome.preferences.language) }.joined(separator: chrome.preferences.language == "zh-Hans" ? "、" : ", ")
             return pages.page("product", [
                 "madeToChoice": madeToChoice.isEmpty ? false : madeToChoice,
                 "product": ["name": product.name, "description": product.description, "image": product.image, "slug": product.slug],

@@ -11,6 +11,20 @@ struct ConfiguratorValues {
     let pricing: PricingPolicy
     /// The preview's colour with no cover chosen: the variant's own.
     let standardSwatch: String
+    /// The option refused, with the refusal in the reader's words, shown beside it.
+    let refusal: (option: String, text: String)?
+
+    /// The engraving's colour on a cover: light on a dark one, dark on a light one (as the
+    /// preview script picks it).
+    static func ink(on swatch: String) -> String {
+        let digits = swatch.dropFirst().map { Int(String($0), radix: 16) ?? 0 }
+        guard digits.count == 6 else { return "#f8fafc" }
+        let (r, g, b) = (digits[0] * 16 + digits[1], digits[2] * 16 + digits[3], digits[4] * 16 + digits[5])
+        return (r * 299 + g * 587 + b * 114) / 1000 > 150 ? "#0f172a" : "#f8fafc"
+    }
+
+    /// The engraving's size in the preview: smaller as it grows, so it stays on the cover.
+    static func fontSize(_ text: String) -> Int { max(7, 15 - max(0, text.count - 10)) }
 
     /// The preview colour of a variant's colour name.
     static func swatch(ofColour colour: String) -> String {
@@ -27,6 +41,7 @@ struct ConfiguratorValues {
             let typed = selection[option.code]?.trimmingCharacters(in: .whitespaces) ?? ""
             var row: [String: Any] = ["code": option.code, "name": option.name(in: language), "required": option.required,
                                       "isChoice": option.kind == .choice, "isText": option.kind == .text]
+            if let refusal, refusal.option == option.code { row["error"] = refusal.text }
             if option.kind == .text, let price = option.prices.first(where: { $0.marketCode == market.code }) {
                 row["maxLength"] = option.text?.maxLength ?? 0
                 row["price"] = money(price.price)
@@ -58,7 +73,8 @@ struct ConfiguratorValues {
         }
         let unit = batch.price + added
         return [
-            "options": rows, "costs": costs, "swatch": swatch, "standardSwatch": standardSwatch, "engraving": engraving, "summary": summary.joined(separator: " · "),
+            "options": rows, "costs": costs, "swatch": swatch, "standardSwatch": standardSwatch,
+            "engravingFill": Self.ink(on: swatch), "engravingSize": Self.fontSize(engraving), "engraving": engraving, "summary": summary.joined(separator: " · "),
             "unitPrice": money(unit), "nowPrice": money(batch.isFullPayment ? unit : batch.deposit), "balancePrice": money(batch.isFullPayment ? 0 : unit - batch.deposit),
             "baseMinor": batch.price, "depositMinor": batch.deposit, "fullAttr": batch.isFullPayment ? "true" : "false",
             "currency": market.currency.code, "digits": market.currency.minorDigits, "language": language,

@@ -46,11 +46,20 @@ struct PreorderPages {
             let account = try context.requireAccount()
             let chrome = try await pages.chrome(request, context)
             let typed = try await request.decodeForm(PreorderForm.self, context: context)
+            // The options are checked first, so a refusal is said in the fan's words beside the option.
+            if let sku = try await catalog.sku(id: typed.skuId) {
+                do {
+                    _ = try await catalog.options(productId: sku.productId).choose(typed.options ?? [:], marketCode: chrome.market.code, language: "en")
+                } catch let refusal as OptionRefusal {
+                    return try await form(skuId: typed.skuId, chrome: chrome, typed: typed, error: refusal.domainError, signedIn: true, accountId: account.id,
+                                          refusal: refusal)
+                }
+            }
             do {
                 let address = try ShippingAddress(name: typed.name, line1: typed.line1, city: typed.city, postcode: typed.postcode, phone: typed.phone)
                 let key = try Checkout.validate(idempotencyKey: typed.idempotencyKey)
                 let (preorder, _) = try await desk.preorder(skuId: typed.skuId, marketCode: chrome.market.code, by: account.id, address: address,
-                                                           idempotencyKey: key, language: chrome.preferences.language, options: typed.options ?? [:])
+                                                           idempotencyKey: key, options: typed.options ?? [:])
                 // The deposit is paid like any order.
                 return redirect("/orders/\(preorder.depositOrderId)")
             } catch let error as DomainError {
@@ -100,12 +109,16 @@ struct PreorderPages {
             let list = try await desk.buildList(batchId: try context.parameters.require("id"))
             var values = batchValues(list.batch, chrome: chrome)
             if let sku = try await catalog.sku(id: list.batch.skuId) { values["sku"] = sku.code }
-            values["units"] = list.units.enumerated().map { index, unit -> [String: Any] in
+            // Named in the batch's market language, as its orders are; the codes are what the line reads.
+            values["unitRows"] = list.units.enumerated().map { index, unit -> [String: Any] in
                 ["position": index + 1, "id": unit.id, "status": unit.status.rawValue,
                  "statusLabel": pages.strings(chrome.preferences.language)["preorder_status_\(unit.status.rawValue)"] ?? unit.status.rawValue,
-                 "options": unit.options.map { ["name": $0.name, "label": $0.label] }, "standard": unit.options.isEmpty]
+                 "options": unit.options.map { ["name": $0.name, "label": $0.label, "code": "\($0.option)=\($0.value)"] }, "standard": unit.options.isEmpty,
+                 "balanceOrderId": unit.balanceOrderId ?? ""]
             }
-            values["parts"] = list.parts.map { ["name": $0.name, "label": $0.label, "units": $0.units] as [String: Any] }
+            values["parts"] = list.parts.map { part -> [String: Any] in
+                ["name": part.name, "label": part.label, "units": part.units, "code": part.value.isEmpty ? part.option : "\(part.option)=\(part.value)"]
+            }
             values["hasParts"] = !list.parts.isEmpty
             values["empty"] = list.units.isEmpty
             return pages.page("staff-build-list", ["list": values], chrome: chrome)
@@ -163,7 +176,8 @@ struct PreorderPages {
     }
 
     /// The pre-order form of a SKU: its next batch with a place, what is paid now and later.
-    private func form(skuId: String, chrome: PageChrome, typed: PreorderForm?, error: DomainError?, signedIn: Bool, accountId: String?) async throws -> Response {
+    private func form(skuId: String, chrome: PageChrome, typed: PreorderForm?, error: DomainError?, signedIn: Bool, accountId: String?,
+                      refusal: OptionRefusal? = nil) async throws -> Response {
         let t = pages.strings(chrome.preferences.language)
         guard Identifier.isWellFormed(skuId), let sku = try await catalog.sku(id: skuId), let product = try await catalog.product(id: sku.productId) else {
             throw DomainError.notFound(what: "SKU")
@@ -178,15 +192,17 @@ struct PreorderPages {
             // No place: the fan may wait for the next batch, and is counted in its demand.
             data["waiting"] = try await desk.waitlist(of: accountId).contains { $0.skuId == skuId && $0.marketCode == chrome.market.code && $0.toldAt == nil }
         }
+        let definition = try await catalog.options(productId: product.id)
+        let said = refusal.map { Self.wording(of: $0, definition: definition, t: t, language: chrome.preferences.language) }
         if let batch {
             var values = batchValues(batch, chrome: chrome)
-            let options = try await catalog.options(productId: product.id).offered(in: chrome.market.code)
-            values["configurator"] = ConfiguratorValues(options: options, selection: typed?.options ?? [:], chrome: chrome, pricing: pricing,
-                                                        standardSwatch: ConfiguratorValues.swatch(ofColour: sku.colour)).values(batch: batch)
+            values["configurator"] = ConfiguratorValues(options: definition.offered(in: chrome.market.code), selection: typed?.options ?? [:], chrome: chrome,
+                                                        pricing: pricing, standardSwatch: ConfiguratorValues.swatch(ofColour: sku.colour),
+                                                        refusal: refusal.flatMap { refusal in said.map { (refusal.option, $0) } }).values(batch: batch)
             data["batch"] = values
         }
         if let typed { data["typed"] = ["name": typed.name, "line1": typed.line1, "city": typed.city, "postcode": typed.postcode, "phone": typed.phone] }
-        if let error { data["error"] = Self.refusal(error, t) }
+        if let error { data["error"] = said.map { ["text": $0, "detail": ""] } ?? Self.refusal(error, t) }
         return pages.page("preorder-new", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }
 
@@ -195,6 +211,13 @@ struct PreorderPages {
         var data = try await values(preorder, batch, chrome: chrome)
         if let error { data["error"] = Self.refusal(error, pages.strings(chrome.preferences.language)) }
         return pages.page("preorder", ["preorder": data], chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+
+    /// An option refused, in the reader's words: "Engraving: the word “sample” cannot be engraved".
+    static func wording(of refusal: OptionRefusal, definition: ProductOptions, t: [String: String], language: String) -> String {
+        let name = definition.options.first { $0.code == refusal.option }?.name(in: language) ?? refusal.option
+        let reason = (t["option_refused_\(refusal.reason.rawValue)"] ?? refusal.message).replacingOccurrences(of: "{detail}", with: refusal.detail)
+        return "\(name): \(reason)"
     }
 
     /// A refusal in the reader's words: a translated code needs no English detail after it.
@@ -211,7 +234,7 @@ struct PreorderPages {
             values["product"] = "\(product.text(in: chrome.preferences.language).name) · \(t["colour_\(sku.colour)"] ?? sku.colour) · \(sku.storage)"
         }
         values["id"] = preorder.id
-        values["options"] = preorder.options.map { ["name": $0.name, "label": $0.label] }
+        values["options"] = try await optionWording(preorder, batch: batch, language: chrome.preferences.language)
         values["price"] = chrome.format.money(preorder.unitPrice(in: batch), currency: batch.currency, minorDigits: Currency.known[batch.currency]?.minorDigits ?? 2)
         values["balance"] = chrome.format.money(preorder.balance(in: batch), currency: batch.currency, minorDigits: Currency.known[batch.currency]?.minorDigits ?? 2)
         values["status"] = preorder.status.rawValue
@@ -222,6 +245,16 @@ struct PreorderPages {
         values["awaitingDeposit"] = preorder.status == .awaitingDeposit
         values["placedAt"] = chrome.format.dateTime(preorder.createdAt)
         return values
+    }
+
+    /// A pre-order's options named in the reader's language where the product still has them.
+    private func optionWording(_ preorder: Preorder, batch: ProductionBatch, language: String) async throws -> [[String: String]] {
+        guard !preorder.options.isEmpty, let sku = try await catalog.sku(id: batch.skuId) else { return [] }
+        let definition = try await catalog.options(productId: sku.productId)
+        return preorder.options.map { chosen in
+            let (name, label) = definition.wording(of: chosen, in: language)
+            return ["name": name, "label": label]
+        }
     }
 
     private func batchValues(_ batch: ProductionBatch, chrome: PageChrome) -> [String: Any] {

@@ -49,7 +49,7 @@ struct PreordersController: Sendable {
             let a = body.shippingAddress
             let address = try ShippingAddress(name: a.name, line1: a.line1, city: a.city, postcode: a.postcode, phone: a.phone)
             let (preorder, batch) = try await desk.preorder(skuId: body.skuId, marketCode: body.market, by: account.id, address: address,
-                                                           idempotencyKey: key, language: nil, options: body.options ?? [:])
+                                                           idempotencyKey: key, options: body.options ?? [:])
             return PreorderDTO(preorder, batch: batch).with(status: .created)
         }
         groups.open.get("preorders") { _, context in

@@ -61,9 +61,8 @@ extension SQLTransaction: ServiceLedger {
 
     func replace(_ old: SerialRecord, with newSerial: String, warrantyFrom: Date, at: Date) async throws {
         let inserted = try await db.raw("""
-            INSERT INTO device_sales (serial, order_id, account_id, shipped_at, sku_id, warranty_from, options)
-            VALUES (\(bind: newSerial), \(bind: old.orderId), \(bind: old.accountId), \(bind: at.millis), \(bind: old.skuId), \(bind: warrantyFrom.millis),
-                \(bind: try OptionsJSON.encode(old.options)))
+            INSERT INTO device_sales (serial, order_id, account_id, shipped_at, sku_id, warranty_from)
+            VALUES (\(bind: newSerial), \(bind: old.orderId), \(bind: old.accountId), \(bind: at.millis), \(bind: old.skuId), \(bind: warrantyFrom.millis))
             ON CONFLICT (serial) DO NOTHING RETURNING serial
             """).first()
         guard inserted != nil else { throw DomainError.conflict(code: "serial_sold", message: "serial \(newSerial) went out before") }

@@ -48,6 +48,13 @@ extension SQLStore {
         let lines = try await db.raw("""
             SELECT sku_id, warehouse_id, quantity FROM order_lines WHERE order_id = \(bind: orderId) AND warehouse_id <> '' ORDER BY sku_id
             """).all()
+        // A unit built to its buyer's options is not sold as a standard one when its balance goes
+        // unpaid: it is set aside, out of the stock the store sells.
+        let preorderId = try row.optionalString("preorder_id")
+        var madeToChoice = false
+        if let preorderId, effect.stock == .releaseHolds {
+            madeToChoice = try await db.raw("SELECT options FROM preorders WHERE id = \(bind: preorderId)").first()?.string("options") ?? "[]" != "[]"
+        }
         for line in lines {
             let sku = try line.string("sku_id"), warehouse = try line.string("warehouse_id"), quantity = try line.int("quantity")
             if let saleId, effect.stock == .releaseHolds || effect.stock == .returnSold {
@@ -61,7 +68,7 @@ extension SQLStore {
             let change: String
             switch effect.stock {
             case .none: continue
-            case .releaseHolds: change = "held = held - \(quantity)"
+            case .releaseHolds: change = madeToChoice ? "held = held - \(quantity), received = received - \(quantity)" : "held = held - \(quantity)"
             case .commitHolds: change = "held = held - \(quantity), sold = sold + \(quantity)"
             case .returnSold: change = "sold = sold - \(quantity)"
             }
@@ -69,7 +76,7 @@ extension SQLStore {
         }
         try await recordTransition(db: db, orderId: orderId, from: current, to: lifecycle.status, actor: actor, note: note, at: now)
         if let auctionId { try await auctionOrderMoved(db: db, auctionId: auctionId, at: now) }
-        if let preorderId = try row.optionalString("preorder_id") {
+        if let preorderId {
             try await preorderOrderMoved(db: db, preorderId: preorderId, orderId: orderId, from: current, to: lifecycle.status)
         }
         return effect

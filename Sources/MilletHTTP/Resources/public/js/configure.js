@@ -21,6 +21,12 @@
     return negative ? '-' + body : body;
   }
 
+  // Light ink on a dark cover, dark on a light one (ConfiguratorValues.ink on the server).
+  function ink(swatch) {
+    var n = parseInt(swatch.slice(1), 16);
+    return (((n >> 16) & 255) * 299 + ((n >> 8) & 255) * 587 + (n & 255) * 114) / 1000 > 150 ? '#0f172a' : '#f8fafc';
+  }
+
   function update() {
     var total = parseInt(d.base, 10), lines = [], engraving = [];
     document.getElementById('preview-cover').setAttribute('fill', d.standardSwatch);
@@ -36,7 +42,17 @@
         if (input.dataset.swatch) document.getElementById('preview-cover').setAttribute('fill', input.dataset.swatch);
       }
     });
-    document.getElementById('preview-engraving').textContent = engraving.join(' ');
+    var cover = document.getElementById('preview-cover'), text = document.getElementById('preview-engraving');
+    var words = engraving.join(' ');
+    text.textContent = words;
+    text.setAttribute('fill', ink(cover.getAttribute('fill')));
+    // Smaller as it grows, and never wider than the cover.
+    text.setAttribute('font-size', String(Math.max(7, 15 - Math.max(0, Array.from(words).length - 10))));
+    text.removeAttribute('textLength');
+    if (words && text.getComputedTextLength && text.getComputedTextLength() > 120) {
+      text.setAttribute('textLength', '120');
+      text.setAttribute('lengthAdjust', 'spacingAndGlyphs');
+    }
     document.getElementById('preview-summary').textContent = lines.join(' \u00b7 ');
     document.getElementById('unit-price').textContent = money(total);
     var now = document.getElementById('preorder-now'), balance = document.getElementById('preorder-balance');
