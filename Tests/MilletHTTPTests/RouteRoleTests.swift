@@ -39,11 +39,19 @@ struct RouteRoleTests: HTTPHarness {
         case anonymous, fan, moderator, staff, admin
         /// A registered device's token: it opens the routes under `/api/v1/devices/` and nothing else.
         case device
+        /// A partner's key: it opens the routes under `/api/v1/partner/` and nothing else.
+        case partner
     }
 
     /// Who should get past the route's guards.
     static func admitted(_ route: String, _ reach: Reach) -> [Caller] {
-        Caller.allCases.filter { $0 == .device ? route.hasPrefix("/api/v1/devices/") : reach.admits($0) }
+        Caller.allCases.filter { caller in
+            switch caller {
+            case .device: route.hasPrefix("/api/v1/devices/")
+            case .partner: route.hasPrefix("/api/v1/partner/")
+            default: reach.admits(caller)
+            }
+        }
     }
 
     /// Every route, by method and path as the router names it. Routes that look a thing up before
@@ -111,6 +119,19 @@ struct RouteRoleTests: HTTPHarness {
         "POST /api/v1/staff/batches/{id}/slip": .staff,
         "POST /api/v1/staff/batches/{id}/pack": .staff,
         "GET /api/v1/staff/batches/{id}/build-list": .staff,
+        "GET /api/v1/staff/partners": .staff,
+        "POST /api/v1/staff/partners": .staff,
+        "GET /api/v1/staff/partners/{id}": .staff,
+        "POST /api/v1/staff/partners/{id}/stores": .staff,
+        "POST /api/v1/staff/partners/{id}/keys": .staff,
+        "POST /api/v1/staff/partners/{id}/keys/{keyId}/revoke": .staff,
+        "POST /api/v1/staff/allocations": .staff,
+        "POST /api/v1/staff/allocations/{id}/return": .staff,
+        "GET /api/v1/partner/organisation": .machines,
+        "GET /api/v1/partner/stores": .machines,
+        "GET /api/v1/partner/stores/{id}": .machines,
+        "GET /api/v1/partner/allocations": .machines,
+        "GET /api/v1/partner/allocations/{id}": .machines,
         "POST /api/v1/waitlist": .signedIn,
         "GET /api/v1/waitlist": .signedIn,
         "DELETE /api/v1/waitlist/{skuId}": .signedIn,
@@ -310,6 +331,14 @@ struct RouteRoleTests: HTTPHarness {
         "POST /waitlist": .signedIn,
         "POST /waitlist/leave": .signedIn,
         "GET /staff/products/{id}/options": .staff,
+        "GET /staff/partners": .staff,
+        "POST /staff/partners": .staff,
+        "GET /staff/partners/{id}": .staff,
+        "POST /staff/partners/{id}/stores": .staff,
+        "POST /staff/partners/{id}/keys": .staff,
+        "POST /staff/partners/{id}/keys/{keyId}/revoke": .staff,
+        "POST /staff/partners/{id}/allocations": .staff,
+        "POST /staff/partners/{id}/allocations/{allocationId}/return": .staff,
         "POST /staff/products/{id}/options": .staff,
         "POST /staff/auctions/{id}/cancel": .staff,
         "GET /auctions": .anyone,
@@ -399,6 +428,12 @@ struct RouteRoleTests: HTTPHarness {
                 "serial": "ROLE-0001", "model": "role-phone", "secret": model.factorySecret(serial: "ROLE-0001"), "market": "IN",
                 "channel": "stable", "version": "1.0.0",
             ])) { try decode($0)["token"] as! String }
+            let partner = try await client.execute(uri: "/api/v1/staff/partners", method: .post, headers: bearer(tokens[.staff]!),
+                                                   body: json(["name": "Role shop", "kind": "retailer"])) { try decode($0)["id"] as! String }
+            tokens[.partner] = try await client.execute(uri: "/api/v1/staff/partners/\(partner)/keys", method: .post, headers: bearer(tokens[.staff]!),
+                                                        body: json(["name": "role", "scopes": PartnerScope.allCases.map(\.rawValue)])) {
+                try decode($0)["token"] as! String
+            }
             // Logging out ends the session the other routes use, so it goes last.
             let routes = router.routes.map { (method: $0.method, path: $0.path.description) }
                 .sorted { ($0.path.hasSuffix("sessions/current") || $0.path == "/logout" ? 1 : 0, $0.path) < ($1.path.hasSuffix("sessions/current") || $1.path == "/logout" ? 1 : 0, $1.path) }

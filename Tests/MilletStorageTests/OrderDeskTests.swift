@@ -294,6 +294,16 @@ struct SerialTakenMeanwhile: UnitOfWork {
         }
         func campaignsDue(now: Date) async throws -> [ProductionBatch] { try await inner.campaignsDue(now: now) }
         func join(_ entry: WaitlistEntry) async throws { try await inner.join(entry) }
+        func insert(_ organisation: PartnerOrganisation) async throws { try await inner.insert(organisation) }
+        func insert(_ store: PartnerStore) async throws { try await inner.insert(store) }
+        func insert(_ key: PartnerKey) async throws { try await inner.insert(key) }
+        func revokeKey(id: String, organisationId: String, at: Date) async throws -> Bool { try await inner.revokeKey(id: id, organisationId: organisationId, at: at) }
+        func allocate(_ allocation: Allocation, units: Int64, actor: String, at: Date) async throws -> Allocation {
+            try await inner.allocate(allocation, units: units, actor: actor, at: at)
+        }
+        func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation {
+            try await inner.returnToWarehouse(allocationId: allocationId, units: units, actor: actor, at: at)
+        }
         func leaveWaitlist(accountId: String, skuId: String, marketCode: String) async throws -> Bool {
             try await inner.leaveWaitlist(accountId: accountId, skuId: skuId, marketCode: marketCode)
         }

@@ -6,4 +6,4 @@ public typealias MilletStore = UnitOfWork & MarketRepository & AccountRepository
     & CommunitySearch & FCodeGrantRepository & WebhookRepository & DeviceRepository & FirmwareRepository
     & ServiceRuleRepository & ServiceCaseRepository & ServiceCentreRepository & SparePartRepository & ServicePlanRepository & OutboxFigures
     & DDIGatewayRepository & DeviceAttributeRepository & DDICancellationRepository & NumberRepository & HotspotRepository
-    & AuctionRepository & PreorderRepository
+    & AuctionRepository & PreorderRepository & PartnerRepository

@@ -18,4 +18,4 @@ public protocol UnitOfWork: Sendable {
 
 /// What a use case may read and write inside one transaction. Each feature that takes part in
 /// use cases crossing features adds its ledger here.
-public protocol Transaction: OrderLedger, PaymentLedger, RefundLedger, SerialLedger, ShipmentLedger, InvoiceLedger, NoticeLedger, AccountLedger, ServiceLedger, PreorderLedger {}
+public protocol Transaction: OrderLedger, PaymentLedger, RefundLedger, SerialLedger, ShipmentLedger, InvoiceLedger, NoticeLedger, AccountLedger, ServiceLedger, PreorderLedger, PartnerLedger {}

@@ -36,7 +36,8 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     ).addRoutes(to: router)
 
     // Who may reach a route is decided by the group it is mounted on (``RouteGroups``).
-    let api = RouteGroups(router.group("api/v1"), updates: services.updates)
+    let partnerGate = PartnerMiddleware(desk: services.partners, limit: services.partnerKeyLimit)
+    let api = RouteGroups(router.group("api/v1"), updates: services.updates, partners: partnerGate)
     // The router tries a path's parts against the routes in the order they were added: flash
     // sales come first, because at a launch nearly every request is a purchase attempt.
     FlashSalesController(desk: services.saleDesk, business: services.business, clock: services.clock).addRoutes(to: api)
@@ -75,8 +76,9 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     HotspotsController(desk: services.hotspots, updates: services.updates).addRoutes(to: api)
     AuctionsController(desk: services.auctions, offers: services.auctionOffers, clock: services.clock).addRoutes(to: api)
     PreordersController(desk: services.preorders, clock: services.clock).addRoutes(to: api)
+    PartnersController(desk: services.partners).addRoutes(to: api)
 
-    addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates))
+    addPages(services, renderer: pages, to: RouteGroups(router.group(), updates: services.updates, partners: partnerGate))
     // Last: its first part is a parameter (the tenant), so every other route is tried first.
     DDIController(
         desk: services.ddi, firmwareFiles: services.firmwareFiles, checkIns: services.checkIns, business: services.business,
@@ -107,6 +109,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
     ).addRoutes(to: groups)
     InvoicePages(pages: kit, desk: services.orderDesk, invoices: services.invoices).addRoutes(to: groups)
     ProductOptionPages(pages: kit, desk: services.catalogDesk, catalog: services.catalog).addRoutes(to: groups)
+    PartnerPages(pages: kit, desk: services.partners, catalog: services.catalog, inventory: services.inventory, clock: services.clock).addRoutes(to: groups)
     StaffPages(
         pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
         orderDesk: services.orderDesk, orders: services.orders

@@ -42,6 +42,10 @@ public struct MilletServices: Sendable {
     public let auctionOffers: AuctionOffers
     /// Build to order: production batches and the pre-orders that fill them.
     public let preorders: PreorderDesk
+    /// Partner organisations, their stores, keys and allocations.
+    public let partners: PartnerDesk
+    /// Requests a second each partner key may make.
+    public let partnerKeyLimit: KeyRateLimit
     /// What stored firmware images say of themselves, and their other digests.
     public let images = ImageFacts()
     /// Firmware images on disk, by SHA-256.
@@ -117,8 +121,9 @@ public struct MilletServices: Sendable {
         deviceKey: [UInt8]? = nil, registrationsPerHour: Int = 20, metricsToken: String = Secrets.hex(bytes: 16),
         allowPrivateReceivers: Bool = false, trustedProxies: TrustedProxies = TrustedProxies(),
         formKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!, ddiTenant: String = "DEFAULT",
-        hotspotKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!
+        hotspotKey: [UInt8] = Secrets.unhex(Secrets.hex(bytes: 32))!, partnerKeyRate: (perSecond: Double, burst: Double) = (20, 40)
     ) {
+        self.partnerKeyLimit = KeyRateLimit(perSecond: partnerKeyRate.perSecond, burst: partnerKeyRate.burst, clock: clock)
         self.trustedProxies = trustedProxies
         self.formKey = formKey
         self.markets = store
@@ -170,6 +175,7 @@ public struct MilletServices: Sendable {
         self.delivery = DeliveryOptions(methods: store, clock: clock)
         self.auctionOffers = AuctionOffers(auctions: store, catalog: store, markets: store, delivery: delivery, clock: clock)
         self.preorders = PreorderDesk(store: store, preorders: store, catalog: store, markets: store, delivery: delivery, clock: clock)
+        self.partners = PartnerDesk(store: store, partners: store, catalog: store, inventory: store, markets: store, clock: clock)
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, delivery: delivery, saleUnits: engine, invoices: issuer, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, invoices: issuer, clock: clock)
         self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)

@@ -14,6 +14,10 @@ public struct MilletRequestContext: RequestContext {
     public var deviceToken: String?
     /// The device behind ``deviceToken``, set by the device routes' middleware.
     public var device: DeviceIdentity?
+    /// A partner's API key (`mpk_…`), only ever set on partner endpoints.
+    public var partnerToken: String?
+    /// The partner behind ``partnerToken``, set by the partner routes' middleware.
+    public var partner: PartnerCaller?
     /// The token the pages' forms carry, from the visitor's `millet_csrf` cookie or made for it
     /// (``FormGuardMiddleware``); never set on the API.
     public var csrfToken: String?
@@ -50,6 +54,14 @@ public struct MilletRequestContext: RequestContext {
     public func requireDevice() throws -> DeviceIdentity {
         guard let device else { throw DomainError.unauthenticated(message: "device endpoints take Authorization: Bearer <device token>") }
         return device
+    }
+
+    /// The calling partner, on routes of the partner group, if its key has `scope`; `forbidden`
+    /// otherwise.
+    public func requirePartner(_ scope: PartnerScope? = nil) throws -> PartnerCaller {
+        guard let partner else { throw DomainError.unauthenticated(message: "partner endpoints take Authorization: Bearer <partner key>") }
+        if let scope { try partner.require(scope) }
+        return partner
     }
 
     /// The calling device's whole record, read now: its owner may have changed since its token

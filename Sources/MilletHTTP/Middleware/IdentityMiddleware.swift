@@ -4,11 +4,13 @@ import MilletCore
 /// Resolves who is calling. The API takes `Authorization: Bearer <token>`; web pages take the
 /// `millet_session` cookie. A token never works in the other place, so a forged cross-site form
 /// cannot reach the API and pages never read bearer tokens. Device tokens (`dev_…`) open the
-/// device endpoints under `/api/v1/devices/` and nothing else; session tokens never open those.
+/// device endpoints under `/api/v1/devices/` and nothing else, partner keys (`mpk_…`) the partner
+/// endpoints under `/api/v1/partner/`; session tokens never open those.
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = MilletRequestContext
     static let cookieName = "millet_session"
     static let devicePath = "/api/v1/devices/"
+    static let partnerPath = "/api/v1/partner/"
     let authenticator: Authenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -25,6 +27,13 @@ struct IdentityMiddleware: RouterMiddleware {
             }
         } else {
             token = request.cookies[Self.cookieName]?.value
+        }
+        if let token, token.hasPrefix(PartnerKey.prefix) {
+            guard request.uri.path.hasPrefix(Self.partnerPath) else {
+                throw DomainError.unauthenticated(message: "a partner key works only on partner endpoints")
+            }
+            context.partnerToken = token
+            return try await next(request, context)
         }
         if let token, DeviceToken.looksLikeDeviceToken(token) {
             guard request.uri.path.hasPrefix(Self.devicePath) else {

@@ -40,6 +40,24 @@ struct DeviceMiddleware: RouterMiddleware {
     }
 }
 
+/// Lets a request through to the partner routes only with a partner key not revoked, within its
+/// rate, and puts the partner in the context: `unauthenticated` or `throttled` otherwise.
+struct PartnerMiddleware: RouterMiddleware {
+    typealias Context = MilletRequestContext
+    let desk: PartnerDesk
+    let limit: KeyRateLimit
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token = context.partnerToken, let caller = try await desk.caller(token: token) else {
+            throw DomainError.unauthenticated(message: "partner endpoints take Authorization: Bearer <partner key>; this one is unknown or revoked")
+        }
+        if let wait = await limit.take(caller.keyId) { throw DomainError.throttled(retryAfterSeconds: wait) }
+        var context = context
+        context.partner = caller
+        return try await next(request, context)
+    }
+}
+
 /// The groups one part of the router (the API under `/api/v1`, or the pages under `/`) mounts its
 /// routes on. Each adds one middleware that decides who reaches its routes; paths stay as written
 /// (`staff/orders`), the group only guards them.
@@ -54,12 +72,15 @@ struct RouteGroups {
     let admins: RouterGroup<MilletRequestContext>
     /// Devices with a valid device token (the API only).
     let devices: RouterGroup<MilletRequestContext>
+    /// Partners with a valid key (the API only).
+    let partners: RouterGroup<MilletRequestContext>
 
-    init(_ open: RouterGroup<MilletRequestContext>, updates: FirmwareUpdates) {
+    init(_ open: RouterGroup<MilletRequestContext>, updates: FirmwareUpdates, partners: PartnerMiddleware) {
         self.open = open
         self.moderators = open.group().add(middleware: RoleMiddleware.moderators)
         self.staff = open.group().add(middleware: RoleMiddleware.staff)
         self.admins = open.group().add(middleware: RoleMiddleware.admins)
         self.devices = open.group().add(middleware: DeviceMiddleware(updates: updates))
+        self.partners = open.group().add(middleware: partners)
     }
 }

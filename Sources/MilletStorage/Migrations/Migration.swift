@@ -70,6 +70,7 @@ extension SQLStore {
         .preorders,
         .productOptions,
         .preorderWaitlist,
+        .partners,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

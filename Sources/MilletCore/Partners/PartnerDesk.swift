@@ -1,0 +1,145 @@
+import Foundation
+
+/// Partners: staff set up organisations with stores and API keys, and allocate units from the
+/// brand's warehouses to their stores; a partner's key reads only its own organisation. Every
+/// write is one transaction.
+public struct PartnerDesk: Sendable {
+    private let store: any UnitOfWork
+    private let partners: any PartnerRepository
+    private let catalog: any CatalogRepository
+    private let inventory: any InventoryRepository
+    private let markets: any MarketRepository
+    private let clock: any MilletClock
+
+    public init(store: any UnitOfWork, partners: any PartnerRepository, catalog: any CatalogRepository, inventory: any InventoryRepository,
+                markets: any MarketRepository, clock: any MilletClock) {
+        self.store = store
+        self.partners = partners
+        self.catalog = catalog
+        self.inventory = inventory
+        self.markets = markets
+        self.clock = clock
+    }
+
+    // MARK: Staff
+
+    /// A new partner organisation.
+    public func createOrganisation(name: String, kind: PartnerKind) async throws -> PartnerOrganisation {
+        var check = Validator()
+        check.requireLength(name.trimmed, 1...100, "name", "1 to 100 characters")
+        check.requireSingleLine(name, "name")
+        try check.check()
+        let organisation = PartnerOrganisation(id: Identifier.make(), name: name.trimmed, kind: kind, createdAt: clock.now())
+        try await store.transaction { tx in try await tx.insert(organisation) }
+        return organisation
+    }
+
+    /// The organisation, or `not_found`.
+    public func organisation(id: String) async throws -> PartnerOrganisation {
+        guard Identifier.isWellFormed(id), let organisation = try await partners.organisation(id: id) else { throw DomainError.notFound(what: "partner") }
+        return organisation
+    }
+
+    public func organisations() async throws -> [PartnerOrganisation] { try await partners.organisations() }
+
+    /// A store of the organisation in a market.
+    public func addStore(organisationId: String, name: String, address: String, city: String, marketCode: String) async throws -> PartnerStore {
+        let organisation = try await organisation(id: organisationId)
+        let market = try await markets.requireMarket(marketCode)
+        var check = Validator()
+        for (field, value, limit) in [("name", name, 100), ("address", address, 200), ("city", city, 100)] {
+            check.requireLength(value.trimmed, 1...limit, field, "1 to \(limit) characters")
+            check.requireSingleLine(value, field)
+        }
+        try check.check()
+        let partnerStore = PartnerStore(id: Identifier.make(), organisationId: organisation.id, name: name.trimmed, address: address.trimmed,
+                                        city: city.trimmed, marketCode: market.code, createdAt: clock.now())
+        try await store.transaction { tx in try await tx.insert(partnerStore) }
+        return partnerStore
+    }
+
+    /// Issues a key with `scopes`: the token is answered this once; only its hash is kept.
+    public func issueKey(organisationId: String, name: String, scopes: Set<PartnerScope>) async throws -> (key: PartnerKey, token: String) {
+        let organisation = try await organisation(id: organisationId)
+        var check = Validator()
+        check.requireLength(name.trimmed, 1...100, "name", "1 to 100 characters")
+        check.requireSingleLine(name, "name")
+        check.require(!scopes.isEmpty, "scopes", "at least one of \(PartnerScope.allCases.map(\.rawValue).joined(separator: ", "))")
+        try check.check()
+        let id = Identifier.make(), issued = PartnerKey.issue(id: id)
+        let key = PartnerKey(id: id, organisationId: organisation.id, name: name.trimmed, scopes: scopes, secretHash: issued.secretHash,
+                             createdAt: clock.now(), revokedAt: nil)
+        try await store.transaction { tx in try await tx.insert(key) }
+        return (key, issued.token)
+    }
+
+    /// Revokes a key of the organisation at once; `not_found` for another's or one revoked before.
+    public func revokeKey(organisationId: String, keyId: String) async throws {
+        let now = clock.now()
+        guard Identifier.isWellFormed(keyId), try await store.transaction({ tx in try await tx.revokeKey(id: keyId, organisationId: organisationId, at: now) })
+        else { throw DomainError.notFound(what: "key") }
+    }
+
+    /// The organisation's stores and keys (without secrets).
+    public func stores(organisationId: String) async throws -> [PartnerStore] { try await partners.stores(organisationId: organisationId) }
+    public func keys(organisationId: String) async throws -> [PartnerKey] { try await partners.keys(organisationId: organisationId) }
+
+    /// Allocations of an organisation, or of every one.
+    public func allocations(organisationId: String?) async throws -> [Allocation] { try await partners.allocations(organisationId: organisationId) }
+
+    /// Allocates `units` of a SKU from a warehouse of the store's market to the store for a week,
+    /// in one transaction; `conflict(not_enough_stock)` when the warehouse has fewer available.
+    public func allocate(storeId: String, skuId: String, week: String, warehouseId: String, units: Int64, by staff: Account) async throws -> Allocation {
+        guard Identifier.isWellFormed(storeId), let partnerStore = try await partners.store(id: storeId) else { throw DomainError.notFound(what: "store") }
+        var check = Validator()
+        check.require((1...100_000).contains(units), "units", "1 to 100000")
+        check.require(Allocation.isWeek(week), "week", "an ISO week such as \(Allocation.week(of: clock.now()))")
+        check.require(Identifier.isWellFormed(skuId), "skuId", "unknown SKU")
+        try check.check()
+        guard try await catalog.sku(id: skuId) != nil else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
+        guard try await inventory.warehouses(marketCode: partnerStore.marketCode).contains(where: { $0.id == warehouseId }) else {
+            throw DomainError.invalid(field: "warehouseId", "not a warehouse of \(partnerStore.marketCode)")
+        }
+        let allocation = Allocation(id: Identifier.make(), organisationId: partnerStore.organisationId, storeId: partnerStore.id, skuId: skuId, week: week,
+                                    warehouseId: warehouseId, units: 0, sold: 0, returned: 0)
+        let now = clock.now()
+        return try await store.transaction { tx in try await tx.allocate(allocation, units: units, actor: "staff:\(staff.id)", at: now) }
+    }
+
+    /// Sends units of an allocation back to its warehouse, in one transaction.
+    public func returnUnits(allocationId: String, units: Int64, by staff: Account) async throws -> Allocation {
+        guard (1...100_000).contains(units) else { throw DomainError.invalid(field: "units", "1 to 100000") }
+        guard Identifier.isWellFormed(allocationId), try await partners.allocation(id: allocationId) != nil else { throw DomainError.notFound(what: "allocation") }
+        let now = clock.now()
+        return try await store.transaction { tx in try await tx.returnToWarehouse(allocationId: allocationId, units: units, actor: "staff:\(staff.id)", at: now) }
+    }
+
+    /// An allocation with its moves (any organisation's), or `not_found`.
+    public func allocation(id: String) async throws -> (Allocation, [AllocationMove]) {
+        guard Identifier.isWellFormed(id), let allocation = try await partners.allocation(id: id) else { throw DomainError.notFound(what: "allocation") }
+        return (allocation, try await partners.moves(allocationId: id))
+    }
+
+    // MARK: Partners
+
+    /// The caller a partner token names, or `nil` for a malformed, unknown or revoked one.
+    public func caller(token: String) async throws -> PartnerCaller? {
+        guard let (id, secret) = PartnerKey.parse(token), let key = try await partners.key(id: id), key.opens(with: secret) else { return nil }
+        return PartnerCaller(keyId: key.id, organisationId: key.organisationId, scopes: key.scopes)
+    }
+
+    /// The caller's store, or `not_found` (also for another partner's).
+    public func store(id: String, for caller: PartnerCaller) async throws -> PartnerStore {
+        guard Identifier.isWellFormed(id), let found = try await partners.store(id: id), found.organisationId == caller.organisationId else {
+            throw DomainError.notFound(what: "store")
+        }
+        return found
+    }
+
+    /// The caller's allocation with its moves, or `not_found` (also for another partner's).
+    public func allocation(id: String, for caller: PartnerCaller) async throws -> (Allocation, [AllocationMove]) {
+        let (allocation, moves) = try await allocation(id: id)
+        guard allocation.organisationId == caller.organisationId else { throw DomainError.notFound(what: "allocation") }
+        return (allocation, moves)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Partner organisations, their stores, keys and allocations as stored.
+public protocol PartnerRepository: Sendable {
+    func organisation(id: String) async throws -> PartnerOrganisation?
+    /// Every organisation, by name.
+    func organisations() async throws -> [PartnerOrganisation]
+    func store(id: String) async throws -> PartnerStore?
+    /// An organisation's stores, by name.
+    func stores(organisationId: String) async throws -> [PartnerStore]
+    func key(id: String) async throws -> PartnerKey?
+    /// An organisation's keys, newest first.
+    func keys(organisationId: String) async throws -> [PartnerKey]
+    func allocation(id: String) async throws -> Allocation?
+    /// Allocations of an organisation (every one when `nil`), latest week first.
+    func allocations(organisationId: String?) async throws -> [Allocation]
+    /// An allocation's moves, oldest first.
+    func moves(allocationId: String) async throws -> [AllocationMove]
+}
+
+/// Partner writes inside a ``Transaction``.
+public protocol PartnerLedger: Sendable {
+    func insert(_ organisation: PartnerOrganisation) async throws
+    func insert(_ store: PartnerStore) async throws
+    func insert(_ key: PartnerKey) async throws
+    /// Revokes the organisation's key; `false` when it has no such key not revoked yet.
+    func revokeKey(id: String, organisationId: String, at: Date) async throws -> Bool
+    /// Moves `units` of a SKU out of a warehouse's stock into the store's allocation for the week
+    /// (made on the first move), and records the move: `conflict(not_enough_stock)` unless the
+    /// warehouse has them available to sell, decided by the statement that takes them, so online
+    /// stock and every allocation together never pass what is on hand.
+    func allocate(_ allocation: Allocation, units: Int64, actor: String, at: Date) async throws -> Allocation
+    /// Sends `units` of an allocation not sold back to its warehouse's stock, and records the
+    /// move: `conflict(not_enough_allocated)` unless the store has them.
+    func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation
+}

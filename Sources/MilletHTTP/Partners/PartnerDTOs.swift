@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+struct OrganisationDTO: ResponseEncodable, Sendable {
+    let id, name, kind: String
+    let createdAt: Date
+
+    init(_ organisation: PartnerOrganisation) {
+        id = organisation.id
+        name = organisation.name
+        kind = organisation.kind.rawValue
+        createdAt = organisation.createdAt
+    }
+}
+
+struct OrganisationList: ResponseEncodable, Sendable {
+    let items: [OrganisationDTO]
+}
+
+struct PartnerStoreDTO: ResponseEncodable, Sendable {
+    let id, organisationId, name, address, city, market: String
+    let createdAt: Date
+
+    init(_ store: PartnerStore) {
+        id = store.id
+        organisationId = store.organisationId
+        name = store.name
+        address = store.address
+        city = store.city
+        market = store.marketCode
+        createdAt = store.createdAt
+    }
+}
+
+struct PartnerStoreList: ResponseEncodable, Sendable {
+    let items: [PartnerStoreDTO]
+}
+
+/// A key without its secret.
+struct PartnerKeyDTO: ResponseEncodable, Sendable {
+    let id, name: String
+    let scopes: [String]
+    let createdAt: Date
+    let revokedAt: Date?
+
+    init(_ key: PartnerKey) {
+        id = key.id
+        name = key.name
+        scopes = key.scopes.map(\.rawValue).sorted()
+        createdAt = key.createdAt
+        revokedAt = key.revokedAt
+    }
+}
+
+/// A key just issued: its token, shown this once.
+struct IssuedKeyDTO: ResponseEncodable, Sendable {
+    let key: PartnerKeyDTO
+    let token: String
+}
+
+struct AllocationDTO: ResponseEncodable, Sendable {
+    let id, organisationId, storeId, skuId, week, warehouseId: String
+    let units, sold, returned, remaining: Int64
+
+    init(_ allocation: Allocation) {
+        id = allocation.id
+        organisationId = allocation.organisationId
+        storeId = allocation.storeId
+        skuId = allocation.skuId
+        week = allocation.week
+        warehouseId = allocation.warehouseId
+        units = allocation.units
+        sold = allocation.sold
+        returned = allocation.returned
+        remaining = allocation.remaining
+    }
+}
+
+struct AllocationList: ResponseEncodable, Sendable {
+    let items: [AllocationDTO]
+}
+
+struct AllocationMoveDTO: Encodable, Sendable {
+    let kind, actor: String
+    let units: Int64
+    let at: Date
+
+    init(_ move: AllocationMove) {
+        kind = move.kind.rawValue
+        actor = move.actor
+        units = move.units
+        at = move.at
+    }
+}
+
+struct AllocationDetailDTO: ResponseEncodable, Sendable {
+    let allocation: AllocationDTO
+    let moves: [AllocationMoveDTO]
+}
+
+struct OrganisationDetailDTO: ResponseEncodable, Sendable {
+    let organisation: OrganisationDTO
+    let stores: [PartnerStoreDTO]
+    let keys: [PartnerKeyDTO]
+    let allocations: [AllocationDTO]
+}
+
+struct PartnerSelfDTO: ResponseEncodable, Sendable {
+    let organisation: OrganisationDTO
+    let scopes: [String]
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// The staff console for partners: organisations, their stores, keys (a new key's token shown on
+/// the page that issued it, once) and the units allocated to their stores.
+struct PartnerPages {
+    let pages: PageKit
+    let desk: PartnerDesk
+    let catalog: any CatalogRepository
+    let inventory: any InventoryRepository
+    let clock: any MilletClock
+
+    struct OrganisationForm: Decodable {
+        let name, kind: String
+    }
+
+    struct StoreForm: Decodable {
+        let name, address, city, market: String
+    }
+
+    struct KeyForm: Decodable {
+        let name: String
+        let scopes: [String]?
+    }
+
+    struct AllocationForm: Decodable {
+        let storeId, skuId, week, warehouseId, units: String
+    }
+
+    struct ReturnForm: Decodable {
+        let units: String
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.staff.get("staff/partners") { request, context in
+            try await list(try await pages.chrome(request, context), typed: [:], error: nil)
+        }
+        groups.staff.post("staff/partners") { request, context in
+            let chrome = try await pages.chrome(request, context)
+            let typed = try await request.decodeForm(OrganisationForm.self, context: context)
+            do {
+                guard let kind = PartnerKind(rawValue: typed.kind) else { throw DomainError.invalid(field: "kind", "choose a kind") }
+                let organisation = try await desk.createOrganisation(name: typed.name, kind: kind)
+                return redirect("/staff/partners/\(organisation.id)")
+            } catch let error as DomainError {
+                return try await list(chrome, typed: ["name": typed.name, "kind": typed.kind], error: error)
+            }
+        }
+        groups.staff.get("staff/partners/:id") { request, context in
+            try await detail(try context.parameters.require("id"), chrome: try await pages.chrome(request, context), done: request.uri.queryParameters["done"].map(String.init))
+        }
+        groups.staff.post("staff/partners/:id/stores") { request, context in
+            let id = try context.parameters.require("id")
+            let typed = try await request.decodeForm(StoreForm.self, context: context)
+            return try await acting(id, request, context) {
+                _ = try await desk.addStore(organisationId: id, name: typed.name, address: typed.address, city: typed.city, marketCode: typed.market)
+                return redirect("/staff/partners/\(id)?done=store")
+            }
+        }
+        groups.staff.post("staff/partners/:id/keys") { request, context in
+            let id = try context.parameters.require("id")
+            let typed = try await request.decodeForm(KeyForm.self, context: context)
+            return try await acting(id, request, context) {
+                let (key, token) = try await desk.issueKey(organisationId: id, name: typed.name, scopes: try PartnersController.scopes(typed.scopes ?? []))
+                // The token is shown on this answer only.
+                return try await detail(id, chrome: try await pages.chrome(request, context), done: "key", issued: (key.name, token))
+            }
+        }
+        groups.staff.post("staff/partners/:id/keys/:keyId/revoke") { request, context in
+            let id = try context.parameters.require("id"), keyId = try context.parameters.require("keyId")
+            return try await acting(id, request, context) {
+                try await desk.revokeKey(organisationId: id, keyId: keyId)
+                return redirect("/staff/partners/\(id)?done=revoked")
+            }
+        }
+        groups.staff.post("staff/partners/:id/allocations") { request, context in
+            let staff = try context.requireAccount()
+            let id = try context.parameters.require("id")
+            let typed = try await request.decodeForm(AllocationForm.self, context: context)
+            return try await acting(id, request, context) {
+                guard let units = Int64(typed.units.trimmingCharacters(in: .whitespaces)) else { throw DomainError.invalid(field: "units", "a whole number from 1 to 100000") }
+                let store = try await desk.store(id: typed.storeId, for: PartnerCaller(keyId: "", organisationId: id, scopes: []))
+                _ = try await desk.allocate(storeId: store.id, skuId: typed.skuId, week: typed.week, warehouseId: typed.warehouseId, units: units, by: staff)
+                return redirect("/staff/partners/\(id)?done=allocated")
+            }
+        }
+        groups.staff.post("staff/partners/:id/allocations/:allocationId/return") { request, context in
+            let staff = try context.requireAccount()
+            let id = try context.parameters.require("id"), allocationId = try context.parameters.require("allocationId")
+            let typed = try await request.decodeForm(ReturnForm.self, context: context)
+            return try await acting(id, request, context) {
+                guard let units = Int64(typed.units.trimmingCharacters(in: .whitespaces)) else { throw DomainError.invalid(field: "units", "a whole number from 1 to 100000") }
+                _ = try await desk.allocation(id: allocationId, for: PartnerCaller(keyId: "", organisationId: id, scopes: []))
+                _ = try await desk.returnUnits(allocationId: allocationId, units: units, by: staff)
+                return redirect("/staff/partners/\(id)?done=returned")
+            }
+        }
+    }
+
+    /// Runs a form's work on the organisation's page: a refusal shows on that page, with the reason.
+    private func acting(_ id: String, _ request: Request, _ context: MilletRequestContext, _ work: () async throws -> Response) async throws -> Response {
+        do {
+            return try await work()
+        } catch let error as DomainError {
+            return try await detail(id, chrome: try await pages.chrome(request, context), done: nil, error: error)
+        }
+    }
+
+    private func list(_ chrome: PageChrome, typed: [String: String], error: DomainError?) async throws -> Response {
+        let t = pages.strings(chrome.preferences.language)
+        let rows = try await desk.organisations().map { organisation -> [String: Any] in
+            ["id": organisation.id, "name": organisation.name, "kind": t["partner_kind_\(organisation.kind.rawValue)"] ?? organisation.kind.rawValue]
+        }
+        var data: [String: Any] = [
+            "organisations": rows, "empty": rows.isEmpty, "typed": typed,
+            "kinds": PartnerKind.allCases.map { ["code": $0.rawValue, "label": t["partner_kind_\($0.rawValue)"] ?? $0.rawValue, "selected": typed["kind"] == $0.rawValue] },
+        ]
+        if let error { data["error"] = PageKit.refusal(error, strings: t) }
+        return pages.page("staff-partners", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+
+    private func detail(_ id: String, chrome: PageChrome, done: String?, issued: (name: String, token: String)? = nil,
+                        error: DomainError? = nil) async throws -> Response {
+        let t = pages.strings(chrome.preferences.language), language = chrome.preferences.language
+        let organisation = try await desk.organisation(id: id)
+        let stores = try await desk.stores(organisationId: id)
+        var skuNames: [String: String] = [:], skus: [[String: Any]] = []
+        for product in try await catalog.products(includeUnpublished: true, offset: 0, limit: 200) {
+            for sku in product.skus {
+                skuNames[sku.id] = "\(product.text(in: language).name) · \(sku.code)"
+                skus.append(["id": sku.id, "label": skuNames[sku.id]!])
+            }
+        }
+        let markets = Set(stores.map(\.marketCode))
+        var warehouses: [[String: Any]] = [], warehouseNames: [String: String] = [:]
+        for warehouse in try await inventory.warehouses(marketCode: nil) where markets.contains(warehouse.marketCode) {
+            warehouseNames[warehouse.id] = "\(warehouse.marketCode) · \(warehouse.name)"
+            warehouses.append(["id": warehouse.id, "label": warehouseNames[warehouse.id]!])
+        }
+        let storeNames = Dictionary(uniqueKeysWithValues: stores.map { ($0.id, "\($0.name) (\($0.marketCode))") })
+        var data: [String: Any] = [
+            "id": organisation.id, "partnerId": organisation.id, "name": organisation.name, "kind": t["partner_kind_\(organisation.kind.rawValue)"] ?? organisation.kind.rawValue,
+            "stores": stores.map { ["id": $0.id, "name": $0.name, "address": $0.address, "city": $0.city, "market": $0.marketCode] },
+            "hasStores": !stores.isEmpty,
+            "keys": try await desk.keys(organisationId: id).map { key -> [String: Any] in
+                ["id": key.id, "name": key.name, "scopes": key.scopes.map(\.rawValue).sorted().joined(separator: " "), "created": chrome.format.dateTime(key.createdAt),
+                 "revoked": key.revokedAt.map(chrome.format.dateTime) ?? "", "active": key.revokedAt == nil]
+            },
+            "scopes": PartnerScope.allCases.map { ["code": $0.rawValue] },
+            "allocations": try await desk.allocations(organisationId: id).map { allocation -> [String: Any] in
+                ["id": allocation.id, "store": storeNames[allocation.storeId] ?? allocation.storeId, "sku": skuNames[allocation.skuId] ?? allocation.skuId,
+                 "week": allocation.week, "warehouse": warehouseNames[allocation.warehouseId] ?? allocation.warehouseId, "units": allocation.units,
+                 "sold": allocation.sold, "returned": allocation.returned, "remaining": allocation.remaining, "hasRemaining": allocation.remaining > 0]
+            },
+            "skus": skus, "warehouses": warehouses, "week": Allocation.week(of: clock.now()),
+            "markets": chrome.markets.map { ["code": $0.code, "name": $0.name] },
+        ]
+        if let done { data["done"] = t["partner_done_\(done)"] ?? "" }
+        if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
+        if let error { data["error"] = PageKit.refusal(error, strings: t) }
+        return pages.page("staff-partner", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+}

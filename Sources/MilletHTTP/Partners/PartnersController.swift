@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// Partners over the API. Staff set up organisations, stores and keys and allocate units; a
+/// partner's key (`Authorization: Bearer mpk_…`) reads its own organisation, stores and
+/// allocations under `/partner/`, and another partner's are a 404 there, by list or by id.
+struct PartnersController: Sendable {
+    let desk: PartnerDesk
+
+    struct OrganisationBody: Decodable {
+        let name, kind: String
+    }
+
+    struct StoreBody: Decodable {
+        let name, address, city, market: String
+    }
+
+    struct KeyBody: Decodable {
+        let name: String
+        let scopes: [String]
+    }
+
+    struct AllocationBody: Decodable {
+        let storeId, skuId, week, warehouseId: String
+        let units: Int64
+    }
+
+    struct ReturnBody: Decodable {
+        let units: Int64
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.staff.get("staff/partners") { _, _ in
+            OrganisationList(items: try await desk.organisations().map(OrganisationDTO.init))
+        }
+        groups.staff.post("staff/partners") { request, context in
+            let body = try await request.decodeJSON(OrganisationBody.self, context: context)
+            guard let kind = PartnerKind(rawValue: body.kind) else {
+                throw DomainError.invalid(field: "kind", "one of \(PartnerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return OrganisationDTO(try await desk.createOrganisation(name: body.name, kind: kind)).with(status: .created)
+        }
+        groups.staff.get("staff/partners/:id") { _, context in
+            let organisation = try await desk.organisation(id: try context.parameters.require("id"))
+            return OrganisationDetailDTO(
+                organisation: OrganisationDTO(organisation), stores: try await desk.stores(organisationId: organisation.id).map(PartnerStoreDTO.init),
+                keys: try await desk.keys(organisationId: organisation.id).map(PartnerKeyDTO.init),
+                allocations: try await desk.allocations(organisationId: organisation.id).map(AllocationDTO.init))
+        }
+        groups.staff.post("staff/partners/:id/stores") { request, context in
+            let body = try await request.decodeJSON(StoreBody.self, context: context)
+            let store = try await desk.addStore(organisationId: try context.parameters.require("id"), name: body.name, address: body.address,
+                                                city: body.city, marketCode: body.market)
+            return PartnerStoreDTO(store).with(status: .created)
+        }
+        groups.staff.post("staff/partners/:id/keys") { request, context in
+            let body = try await request.decodeJSON(KeyBody.self, context: context)
+            let (key, token) = try await desk.issueKey(organisationId: try context.parameters.require("id"), name: body.name,
+                                                       scopes: try Self.scopes(body.scopes))
+            return IssuedKeyDTO(key: PartnerKeyDTO(key), token: token).with(status: .created)
+        }
+        groups.staff.post("staff/partners/:id/keys/:keyId/revoke") { _, context in
+            try await desk.revokeKey(organisationId: try context.parameters.require("id"), keyId: try context.parameters.require("keyId"))
+            return Response(status: .noContent)
+        }
+        groups.staff.post("staff/allocations") { request, context in
+            let staff = try context.requireAccount()
+            let body = try await request.decodeJSON(AllocationBody.self, context: context)
+            let allocation = try await desk.allocate(storeId: body.storeId, skuId: body.skuId, week: body.week, warehouseId: body.warehouseId,
+                                                     units: body.units, by: staff)
+            return AllocationDTO(allocation).with(status: .created)
+        }
+        groups.staff.post("staff/allocations/:id/return") { request, context in
+            let staff = try context.requireAccount()
+            let body = try await request.decodeJSON(ReturnBody.self, context: context)
+            return AllocationDTO(try await desk.returnUnits(allocationId: try context.parameters.require("id"), units: body.units, by: staff))
+        }
+
+        groups.partners.get("partner/organisation") { _, context in
+            let caller = try context.requirePartner()
+            let organisation = try await desk.organisation(id: caller.organisationId)
+            return PartnerSelfDTO(organisation: OrganisationDTO(organisation), scopes: caller.scopes.map(\.rawValue).sorted())
+        }
+        groups.partners.get("partner/stores") { _, context in
+            let caller = try context.requirePartner()
+            return PartnerStoreList(items: try await desk.stores(organisationId: caller.organisationId).map(PartnerStoreDTO.init))
+        }
+        groups.partners.get("partner/stores/:id") { _, context in
+            PartnerStoreDTO(try await desk.store(id: try context.parameters.require("id"), for: try context.requirePartner()))
+        }
+        groups.partners.get("partner/allocations") { request, context in
+            let caller = try context.requirePartner(.stockRead)
+            let storeId = request.uri.queryParameters["storeId"].map(String.init)
+            let items = try await desk.allocations(organisationId: caller.organisationId).filter { storeId == nil || $0.storeId == storeId }
+            return AllocationList(items: items.map(AllocationDTO.init))
+        }
+        groups.partners.get("partner/allocations/:id") { _, context in
+            let (allocation, moves) = try await desk.allocation(id: try context.parameters.require("id"), for: try context.requirePartner(.stockRead))
+            return AllocationDetailDTO(allocation: AllocationDTO(allocation), moves: moves.map(AllocationMoveDTO.init))
+        }
+    }
+
+    /// Scopes by name, or `invalid` naming the unknown one.
+    static func scopes(_ names: [String]) throws -> Set<PartnerScope> {
+        Set(try names.map { name in
+            guard let scope = PartnerScope(rawValue: name) else {
+                throw DomainError.invalid(field: "scopes", "\(name) is not one of \(PartnerScope.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return scope
+        })
+    }
+}

@@ -1,0 +1,34 @@
+extension Migration {
+    /// Partners: organisations, their stores and hashed API keys, and the units allocated from the
+    /// brand's warehouses to their stores per SKU and week, with a ledger of every move.
+    static let partners = Migration(version: 43, name: "partners", statements: { _ in
+        [
+            "CREATE TABLE partner_organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, created_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE partner_stores (
+                id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL REFERENCES partner_organisations(id), name TEXT NOT NULL, address TEXT NOT NULL,
+                city TEXT NOT NULL, market_code TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX partner_stores_by_organisation ON partner_stores (organisation_id, name)",
+            """
+            CREATE TABLE partner_keys (
+                id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL REFERENCES partner_organisations(id), name TEXT NOT NULL, scopes TEXT NOT NULL,
+                secret_hash TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT)
+            """,
+            "CREATE INDEX partner_keys_by_organisation ON partner_keys (organisation_id, created_at)",
+            """
+            CREATE TABLE partner_allocations (
+                id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL REFERENCES partner_organisations(id),
+                store_id TEXT NOT NULL REFERENCES partner_stores(id), sku_id TEXT NOT NULL REFERENCES skus(id), week TEXT NOT NULL,
+                warehouse_id TEXT NOT NULL REFERENCES warehouses(id), units BIGINT NOT NULL, sold BIGINT NOT NULL, returned BIGINT NOT NULL,
+                UNIQUE (store_id, sku_id, week, warehouse_id), CHECK (sold >= 0 AND returned >= 0 AND units - sold - returned >= 0))
+            """,
+            "CREATE INDEX partner_allocations_by_organisation ON partner_allocations (organisation_id, week)",
+            """
+            CREATE TABLE allocation_moves (
+                allocation_id TEXT NOT NULL REFERENCES partner_allocations(id), seq BIGINT NOT NULL, kind TEXT NOT NULL, units BIGINT NOT NULL,
+                actor TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (allocation_id, seq))
+            """,
+        ]
+    })
+}

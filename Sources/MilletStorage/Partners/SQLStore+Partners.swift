@@ -1,0 +1,156 @@
+import Foundation
+import MilletCore
+import SQLKit
+
+extension SQLStore: PartnerRepository {
+    public func organisation(id: String) async throws -> PartnerOrganisation? {
+        try await read { db in try await db.raw("SELECT * FROM partner_organisations WHERE id = \(bind: id)").first().map(Self.organisation(from:)) }
+    }
+
+    public func organisations() async throws -> [PartnerOrganisation] {
+        try await read { db in try await db.raw("SELECT * FROM partner_organisations ORDER BY name, id LIMIT 1000").all().map(Self.organisation(from:)) }
+    }
+
+    public func store(id: String) async throws -> PartnerStore? {
+        try await read { db in try await db.raw("SELECT * FROM partner_stores WHERE id = \(bind: id)").first().map(Self.partnerStore(from:)) }
+    }
+
+    public func stores(organisationId: String) async throws -> [PartnerStore] {
+        try await read { db in
+            try await db.raw("SELECT * FROM partner_stores WHERE organisation_id = \(bind: organisationId) ORDER BY name, id LIMIT 1000").all()
+                .map(Self.partnerStore(from:))
+        }
+    }
+
+    public func key(id: String) async throws -> PartnerKey? {
+        try await read { db in try await db.raw("SELECT * FROM partner_keys WHERE id = \(bind: id)").first().map(Self.partnerKey(from:)) }
+    }
+
+    public func keys(organisationId: String) async throws -> [PartnerKey] {
+        try await read { db in
+            try await db.raw("SELECT * FROM partner_keys WHERE organisation_id = \(bind: organisationId) ORDER BY created_at DESC, id LIMIT 200").all()
+                .map(Self.partnerKey(from:))
+        }
+    }
+
+    public func allocation(id: String) async throws -> Allocation? {
+        try await read { db in try await db.raw("SELECT * FROM partner_allocations WHERE id = \(bind: id)").first().map(Self.allocation(from:)) }
+    }
+
+    public func allocations(organisationId: String?) async throws -> [Allocation] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM partner_allocations WHERE (\(bind: organisationId) IS NULL OR organisation_id = \(bind: organisationId))
+                ORDER BY week DESC, store_id, sku_id LIMIT 1000
+                """).all().map(Self.allocation(from:))
+        }
+    }
+
+    public func moves(allocationId: String) async throws -> [AllocationMove] {
+        try await read { db in
+            try await db.raw("SELECT * FROM allocation_moves WHERE allocation_id = \(bind: allocationId) ORDER BY seq LIMIT 1000").all().map { row in
+                AllocationMove(allocationId: try row.string("allocation_id"), kind: AllocationMove.Kind(rawValue: try row.string("kind")) ?? .allocated,
+                               units: try row.int("units"), actor: try row.string("actor"), at: try row.date("at"))
+            }
+        }
+    }
+
+    static func organisation(from row: any SQLRow) throws -> PartnerOrganisation {
+        PartnerOrganisation(id: try row.string("id"), name: try row.string("name"), kind: PartnerKind(rawValue: try row.string("kind")) ?? .retailer,
+                            createdAt: try row.date("created_at"))
+    }
+
+    static func partnerStore(from row: any SQLRow) throws -> PartnerStore {
+        PartnerStore(id: try row.string("id"), organisationId: try row.string("organisation_id"), name: try row.string("name"),
+                     address: try row.string("address"), city: try row.string("city"), marketCode: try row.string("market_code"),
+                     createdAt: try row.date("created_at"))
+    }
+
+    static func partnerKey(from row: any SQLRow) throws -> PartnerKey {
+        PartnerKey(id: try row.string("id"), organisationId: try row.string("organisation_id"), name: try row.string("name"),
+                   scopes: Set(try row.string("scopes").split(separator: " ").compactMap { PartnerScope(rawValue: String($0)) }),
+                   secretHash: try row.string("secret_hash"), createdAt: try row.date("created_at"), revokedAt: try row.optionalDate("revoked_at"))
+    }
+
+    static func allocation(from row: any SQLRow) throws -> Allocation {
+        Allocation(id: try row.string("id"), organisationId: try row.string("organisation_id"), storeId: try row.string("store_id"),
+                   skuId: try row.string("sku_id"), week: try row.string("week"), warehouseId: try row.string("warehouse_id"),
+                   units: try row.int("units"), sold: try row.int("sold"), returned: try row.int("returned"))
+    }
+}
+
+extension SQLTransaction: PartnerLedger {
+    func insert(_ organisation: PartnerOrganisation) async throws {
+        try await db.raw("""
+            INSERT INTO partner_organisations (id, name, kind, created_at)
+            VALUES (\(bind: organisation.id), \(bind: organisation.name), \(bind: organisation.kind.rawValue), \(bind: organisation.createdAt.millis))
+            """).run()
+    }
+
+    func insert(_ store: PartnerStore) async throws {
+        try await db.raw("""
+            INSERT INTO partner_stores (id, organisation_id, name, address, city, market_code, created_at)
+            VALUES (\(bind: store.id), \(bind: store.organisationId), \(bind: store.name), \(bind: store.address), \(bind: store.city),
+                \(bind: store.marketCode), \(bind: store.createdAt.millis))
+            """).run()
+    }
+
+    func insert(_ key: PartnerKey) async throws {
+        try await db.raw("""
+            INSERT INTO partner_keys (id, organisation_id, name, scopes, secret_hash, created_at, revoked_at)
+            VALUES (\(bind: key.id), \(bind: key.organisationId), \(bind: key.name), \(bind: key.scopes.map(\.rawValue).sorted().joined(separator: " ")),
+                \(bind: key.secretHash), \(bind: key.createdAt.millis), NULL)
+            """).run()
+    }
+
+    func revokeKey(id: String, organisationId: String, at: Date) async throws -> Bool {
+        try await db.raw("""
+            UPDATE partner_keys SET revoked_at = \(bind: at.millis)
+            WHERE id = \(bind: id) AND organisation_id = \(bind: organisationId) AND revoked_at IS NULL RETURNING id
+            """).first() != nil
+    }
+
+    func allocate(_ allocation: Allocation, units: Int64, actor: String, at: Date) async throws -> Allocation {
+        // The units leave the warehouse's stock only if it has them to sell: the statement decides.
+        let taken = try await db.raw("""
+            UPDATE stock SET received = received - \(bind: units)
+            WHERE sku_id = \(bind: allocation.skuId) AND warehouse_id = \(bind: allocation.warehouseId) AND received - held - sold >= \(bind: units)
+            RETURNING sku_id
+            """).first()
+        guard taken != nil else { throw DomainError.conflict(code: "not_enough_stock", message: "the warehouse has fewer than \(units) units of this SKU to allocate") }
+        guard let row = try await db.raw("""
+            INSERT INTO partner_allocations (id, organisation_id, store_id, sku_id, week, warehouse_id, units, sold, returned)
+            VALUES (\(bind: allocation.id), \(bind: allocation.organisationId), \(bind: allocation.storeId), \(bind: allocation.skuId), \(bind: allocation.week),
+                \(bind: allocation.warehouseId), \(bind: units), 0, 0)
+            ON CONFLICT (store_id, sku_id, week, warehouse_id) DO UPDATE SET units = partner_allocations.units + excluded.units
+            RETURNING *
+            """).first() else { throw DomainError.conflict(code: "concurrent_update", message: "try again") }
+        let stored = try SQLStore.allocation(from: row)
+        try await recordMove(AllocationMove(allocationId: stored.id, kind: .allocated, units: units, actor: actor, at: at))
+        return stored
+    }
+
+    func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation {
+        guard let row = try await db.raw("""
+            UPDATE partner_allocations SET returned = returned + \(bind: units)
+            WHERE id = \(bind: allocationId) AND units - sold - returned >= \(bind: units) RETURNING *
+            """).first() else {
+            throw DomainError.conflict(code: "not_enough_allocated", message: "the store has fewer than \(units) units of this allocation left")
+        }
+        let stored = try SQLStore.allocation(from: row)
+        try await db.raw("""
+            UPDATE stock SET received = received + \(bind: units) WHERE sku_id = \(bind: stored.skuId) AND warehouse_id = \(bind: stored.warehouseId)
+            """).run()
+        try await recordMove(AllocationMove(allocationId: stored.id, kind: .returned, units: units, actor: actor, at: at))
+        return stored
+    }
+
+    private func recordMove(_ move: AllocationMove) async throws {
+        try await db.raw("""
+            INSERT INTO allocation_moves (allocation_id, seq, kind, units, actor, at)
+            VALUES (\(bind: move.allocationId),
+                (SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM allocation_moves WHERE allocation_id = \(bind: move.allocationId)),
+                \(bind: move.kind.rawValue), \(bind: move.units), \(bind: move.actor), \(bind: move.at.millis))
+            """).run()
+    }
+}

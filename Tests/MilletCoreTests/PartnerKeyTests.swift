@@ -1,0 +1,36 @@
+import Foundation
+@testable import MilletCore
+import MilletTesting
+import Testing
+
+/// Partner keys: their shape, what opens them, and the rate each may call at.
+struct PartnerKeyTests {
+    @Test func aTokenOpensOnlyItsOwnKeyAndOnlyUntilRevoked() throws {
+        let id = Identifier.make()
+        let (token, hash) = PartnerKey.issue(id: id)
+        let parsed = try #require(PartnerKey.parse(token))
+        #expect(parsed.id == id && token.hasPrefix("mpk_") && !token.contains(hash))
+        var key = PartnerKey(id: id, organisationId: "o", name: "till", scopes: [.stockRead], secretHash: hash, createdAt: Date(), revokedAt: nil)
+        #expect(key.opens(with: parsed.secret) && !key.opens(with: String(parsed.secret.reversed())))
+        key.revokedAt = Date()
+        #expect(!key.opens(with: parsed.secret))
+        for malformed in ["", "mpk_", "mpk_\(id)", "mpk_\(id)_short", "dev_\(id)_\(parsed.secret)", "mpk_XYZ_\(parsed.secret)", token + "_x"] {
+            #expect(PartnerKey.parse(malformed) == nil, "\(malformed)")
+        }
+        #expect(throws: DomainError.self) { try PartnerCaller(keyId: id, organisationId: "o", scopes: [.salesWrite]).require(.stockRead) }
+        #expect(Allocation.isWeek("2026-W49") && !Allocation.isWeek("2026-W54") && !Allocation.isWeek("26-W01") && !Allocation.isWeek("2026-49"))
+        #expect(Allocation.week(of: Date(timeIntervalSince1970: 1_798_675_200)) == "2026-W53")  // 2026-12-31 is in ISO week 53
+    }
+
+    @Test func aKeyMayBurstThenCallsAtItsRate() async {
+        let clock = TestClock()
+        let limit = KeyRateLimit(perSecond: 2, burst: 3, clock: clock)
+        var answers: [Int?] = []
+        for _ in 0..<4 { answers.append(await limit.take("a")) }
+        #expect(answers == [nil, nil, nil, 1])
+        #expect(await limit.take("b") == nil)
+        clock.advance(by: 0.5)
+        #expect(await limit.take("a") == nil)
+        #expect(await limit.take("a") == 1)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+@testable import MilletCore
+@testable import MilletHTTP
+import Testing
+
+/// Partners over the API: every partner route called with another partner's key answers 404 (or
+/// 403 without the scope), lists hold only the caller's own, and a key is limited and revocable.
+struct PartnerHTTPTests: HTTPHarness {
+    @Test func everyPartnerRouteAnswersOnlyAboutTheCallersOwnOrganisation() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let note = try #require(try await services.catalog.product(slug: "millet-note-3"))
+            let warehouse = try #require(try await services.inventory.warehouses(marketCode: "GB").first)
+            func post(_ path: String, _ body: [String: Any]) async throws -> [String: Any] {
+                try await client.execute(uri: path, method: .post, headers: bearer(staff), body: json(body)) { response in
+                    #expect(response.status == .created, "\(path)")
+                    return try decode(response)
+                }
+            }
+            // Two partners, each with a store, an allocation and a key; one more key without stock:read.
+            var partners: [(id: String, store: String, allocation: String, token: String)] = []
+            for name in ["Carphone", "Currys"] {
+                let id = try #require(try await post("/api/v1/staff/partners", ["name": name, "kind": "retailer"])["id"] as? String)
+                let store = try #require(try await post("/api/v1/staff/partners/\(id)/stores",
+                                                       ["name": "\(name) Oxford St", "address": "1 Oxford Street", "city": "London", "market": "GB"])["id"] as? String)
+                let allocation = try #require(try await post("/api/v1/staff/allocations", [
+                    "storeId": store, "skuId": note.skus[0].id, "week": Allocation.week(of: clock.now()), "warehouseId": warehouse.id, "units": 5,
+                ])["id"] as? String)
+                let token = try #require(try await post("/api/v1/staff/partners/\(id)/keys", ["name": "till", "scopes": ["stock:read", "sales:write"]])["token"] as? String)
+                partners.append((id, store, allocation, token))
+            }
+            let (mine, theirs) = (partners[0], partners[1])
+            // Every partner route with the other partner's key: a 404 for an id, only its own in a list.
+            let router = try await buildRouter(services)
+            let partnerRoutes = router.routes.map { "\($0.method) \($0.path.description)" }.filter { $0.contains("/api/v1/partner/") }.sorted()
+            var tried: Set<String> = []
+            for (route, path) in [("GET /api/v1/partner/stores/{id}", "/api/v1/partner/stores/\(mine.store)"),
+                                  ("GET /api/v1/partner/allocations/{id}", "/api/v1/partner/allocations/\(mine.allocation)")] {
+                try await client.execute(uri: path, method: .get, headers: bearer(theirs.token)) { #expect($0.status == .notFound, "\(route)") }
+                try await client.execute(uri: path, method: .get, headers: bearer(mine.token)) { #expect($0.status == .ok, "\(route)") }
+                tried.insert(route)
+            }
+            for (route, path, key) in [("GET /api/v1/partner/stores", "/api/v1/partner/stores", "id"),
+                                       ("GET /api/v1/partner/allocations", "/api/v1/partner/allocations", "id"),
+                                       ("GET /api/v1/partner/allocations", "/api/v1/partner/allocations?storeId=\(mine.store)", "id")] {
+                let items = try await client.execute(uri: path, method: .get, headers: bearer(theirs.token)) { try decode($0)["items"] as? [[String: Any]] ?? [] }
+                let ids = items.compactMap { $0[key] as? String }
+                #expect(!ids.contains(mine.store) && !ids.contains(mine.allocation), "\(route)")
+                tried.insert(route)
+            }
+            let me = try await client.execute(uri: "/api/v1/partner/organisation", method: .get, headers: bearer(theirs.token)) { try decode($0) }
+            #expect((me["organisation"] as? [String: Any])?["id"] as? String == theirs.id)
+            tried.insert("GET /api/v1/partner/organisation")
+            #expect(tried == Set(partnerRoutes), "every partner route is tried: \(Set(partnerRoutes).subtracting(tried))")
+
+            // A key without stock:read is refused stock; a session is no partner; a partner key opens nothing else.
+            let salesOnly = try #require(try await post("/api/v1/staff/partners/\(mine.id)/keys", ["name": "sales", "scopes": ["sales:write"]])["token"] as? String)
+            try await client.execute(uri: "/api/v1/partner/allocations", method: .get, headers: bearer(salesOnly)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/api/v1/partner/stores", method: .get, headers: bearer(staff)) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/orders", method: .get, headers: bearer(mine.token)) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/v1/staff/partners/\(mine.id)/keys", method: .post, headers: bearer(staff), body: json(["name": "x", "scopes": ["stock:write"]])) {
+                #expect($0.status == .unprocessableContent)
+            }
+            // The staff view lists keys without their secrets.
+            let detail = try await client.execute(uri: "/api/v1/staff/partners/\(mine.id)", method: .get, headers: bearer(staff)) { String(buffer: $0.body) }
+            #expect(detail.contains("\"keys\"") && !detail.contains(mine.token.suffix(64)))
+
+            // A key is limited (bursts of 40, the test clock standing still: one was spent above) and revoked at once.
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<45 {
+                statuses.append(try await client.execute(uri: "/api/v1/partner/stores", method: .get, headers: bearer(salesOnly)) { $0.status })
+            }
+            #expect(statuses.prefix(39).allSatisfy { $0 == .ok } && statuses.suffix(6).allSatisfy { $0 == .tooManyRequests })
+            // Another key of the same partner has its own allowance.
+            try await client.execute(uri: "/api/v1/partner/stores", method: .get, headers: bearer(mine.token)) { #expect($0.status == .ok) }
+            let keyId = try await client.execute(uri: "/api/v1/partner/organisation", method: .get, headers: bearer(mine.token)) { _ in
+                try await services.partners.caller(token: mine.token)?.keyId ?? ""
+            }
+            try await client.execute(uri: "/api/v1/staff/partners/\(mine.id)/keys/\(keyId)/revoke", method: .post, headers: bearer(staff)) {
+                #expect($0.status == .noContent)
+            }
+            try await client.execute(uri: "/api/v1/partner/stores", method: .get, headers: bearer(mine.token)) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    @Test func staffSetUpAPartnerOnTheConsoleAndSeeItsKeyOnce() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let headers = pageHeaders(session: staff)
+            try await client.execute(uri: "/staff/partners", method: .post, headers: headers, body: form(["name": "", "kind": "retailer"])) {
+                #expect($0.status == .unprocessableContent && String(buffer: $0.body).contains("id=\"partner-error\""))
+            }
+            let location = try await client.execute(uri: "/staff/partners", method: .post, headers: headers, body: form(["name": "Mi Store Jakarta", "kind": "own_store"])) {
+                #expect($0.status == .seeOther)
+                return $0.headers[.location] ?? ""
+            }
+            let id = String(location.dropFirst("/staff/partners/".count))
+            try await client.execute(uri: "\(location)/stores", method: .post, headers: headers,
+                                     body: form(["name": "Grand Indonesia", "address": "Jl. M.H. Thamrin 1", "city": "Jakarta", "market": "ID"])) {
+                #expect($0.status == .seeOther)
+            }
+            let issued = try await client.execute(uri: "\(location)/keys", method: .post, headers: headers,
+                                                  body: ByteBuffer(string: "name=till&scopes%5B%5D=stock%3Aread&scopes%5B%5D=sales%3Awrite&_csrf=\(formToken(session: nil))")) { String(buffer: $0.body) }
+            let token = try #require(issued.components(separatedBy: "id=\"issued-token\">").dropFirst().first?.prefix { $0 != "<" })
+            #expect(try await services.partners.caller(token: String(token))?.scopes == [.stockRead, .salesWrite])
+            // Shown once: the page afterwards has the key's name and scopes, not its token.
+            let page = try await client.execute(uri: location, method: .get, headers: headers) { String(buffer: $0.body) }
+            #expect(page.contains("sales:write stock:read") && !page.contains(String(token)))
+            let store = try #require(try await services.partners.stores(organisationId: id).first)
+            let sku = try #require(try await services.catalog.product(slug: "millet-band-2")).skus[0]
+            let warehouse = try #require(try await services.inventory.warehouses(marketCode: "ID").first)
+            try await client.execute(uri: "\(location)/allocations", method: .post, headers: headers, body: form([
+                "storeId": store.id, "skuId": sku.id, "week": "2026-W50", "warehouseId": warehouse.id, "units": "100000",
+            ])) { #expect($0.status == .conflict && String(buffer: $0.body).contains("id=\"partner-error\"")) }
+            try await client.execute(uri: "\(location)/allocations", method: .post, headers: headers, body: form([
+                "storeId": store.id, "skuId": sku.id, "week": "2026-W50", "warehouseId": warehouse.id, "units": "12",
+            ])) { #expect($0.status == .seeOther) }
+            let allocation = try #require(try await services.partners.allocations(organisationId: id).first)
+            #expect(allocation.units == 12 && allocation.week == "2026-W50")
+            try await client.execute(uri: "\(location)/allocations/\(allocation.id)/return", method: .post, headers: headers, body: form(["units": "2"])) {
+                #expect($0.status == .seeOther)
+            }
+            let done = try await client.execute(uri: "\(location)?done=returned", method: .get, headers: headers) { String(buffer: $0.body) }
+            #expect(done.contains("id=\"partner-done\"") && done.contains("data-allocation=\"\(allocation.id)\""))
+            let keyId = try #require(try await services.partners.keys(organisationId: id).first?.id)
+            try await client.execute(uri: "\(location)/keys/\(keyId)/revoke", method: .post, headers: headers, body: form([:])) { #expect($0.status == .seeOther) }
+            #expect(try await services.partners.caller(token: String(token)) == nil)
+            try await client.execute(uri: "/staff/partners", method: .get, headers: pageHeaders(session: try await logIn(client, "fan@millet.test", "millet-fan"))) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+}
