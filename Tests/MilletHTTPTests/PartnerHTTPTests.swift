@@ -26,7 +26,7 @@ struct PartnerHTTPTests: HTTPHarness {
             for name in ["Carphone", "Currys"] {
                 let id = try #require(try await post("/api/v1/staff/partners", ["name": name, "kind": "retailer"])["id"] as? String)
                 let store = try #require(try await post("/api/v1/staff/partners/\(id)/stores",
-                                                       ["name": "\(name) Oxford St", "address": "1 Oxford Street", "city": "London", "market": "GB"])["id"] as? String)
+                                                       ["name": "\(name) Oxford St", "address": "1 Oxford Street", "city": "London", "phone": "+44 20 7946 0000", "market": "GB"])["id"] as? String)
                 let allocation = try #require(try await post("/api/v1/staff/allocations", [
                     "storeId": store, "skuId": note.skus[0].id, "week": Allocation.week(of: clock.now()), "warehouseId": warehouse.id, "units": 5,
                 ])["id"] as? String)
@@ -34,24 +34,45 @@ struct PartnerHTTPTests: HTTPHarness {
                 partners.append((id, store, allocation, token))
             }
             let (mine, theirs) = (partners[0], partners[1])
+            // A sale at my store, with my key: the buyer's serial is under warranty from today.
+            let price = try #require(try await services.catalog.price(skuId: note.skus[0].id, marketCode: "GB")).shelfPrice
+            let sale: [String: Any] = ["storeId": mine.store, "skuId": note.skus[0].id, "serials": ["MN3-GB-STORE-1"], "unitPrice": price,
+                                       "customer": ["email": "fan@millet.test", "name": "Fan"]]
+            var saleHeaders = bearer(mine.token)
+            saleHeaders[.idempotencyKey] = "till-000001"
+            let saleId = try await client.execute(uri: "/api/v1/partner/sales", method: .post, headers: saleHeaders, body: json(sale)) { response in
+                #expect(response.status == .created)
+                return try decode(response)["id"] as? String ?? ""
+            }
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            try await client.execute(uri: "/api/v1/warranty/MN3-GB-STORE-1", method: .get, headers: bearer(fan)) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains("coverStartsAt"))
+            }
             // Every partner route with the other partner's key: a 404 for an id, only its own in a list.
             let router = try await buildRouter(services)
             let partnerRoutes = router.routes.map { "\($0.method) \($0.path.description)" }.filter { $0.contains("/api/v1/partner/") }.sorted()
             var tried: Set<String> = []
             for (route, path) in [("GET /api/v1/partner/stores/{id}", "/api/v1/partner/stores/\(mine.store)"),
-                                  ("GET /api/v1/partner/allocations/{id}", "/api/v1/partner/allocations/\(mine.allocation)")] {
+                                  ("GET /api/v1/partner/allocations/{id}", "/api/v1/partner/allocations/\(mine.allocation)"),
+                                  ("GET /api/v1/partner/sales/{id}", "/api/v1/partner/sales/\(saleId)")] {
                 try await client.execute(uri: path, method: .get, headers: bearer(theirs.token)) { #expect($0.status == .notFound, "\(route)") }
                 try await client.execute(uri: path, method: .get, headers: bearer(mine.token)) { #expect($0.status == .ok, "\(route)") }
                 tried.insert(route)
             }
             for (route, path, key) in [("GET /api/v1/partner/stores", "/api/v1/partner/stores", "id"),
                                        ("GET /api/v1/partner/allocations", "/api/v1/partner/allocations", "id"),
-                                       ("GET /api/v1/partner/allocations", "/api/v1/partner/allocations?storeId=\(mine.store)", "id")] {
+                                       ("GET /api/v1/partner/allocations", "/api/v1/partner/allocations?storeId=\(mine.store)", "id"),
+                                       ("GET /api/v1/partner/sales", "/api/v1/partner/sales", "id")] {
                 let items = try await client.execute(uri: path, method: .get, headers: bearer(theirs.token)) { try decode($0)["items"] as? [[String: Any]] ?? [] }
                 let ids = items.compactMap { $0[key] as? String }
-                #expect(!ids.contains(mine.store) && !ids.contains(mine.allocation), "\(route)")
+                #expect(!ids.contains(mine.store) && !ids.contains(mine.allocation) && !ids.contains(saleId), "\(route)")
                 tried.insert(route)
             }
+            var theirSale = bearer(theirs.token)
+            theirSale[.idempotencyKey] = "till-000002"
+            try await client.execute(uri: "/api/v1/partner/sales", method: .post, headers: theirSale,
+                                     body: json(sale.merging(["serials": ["MN3-GB-STORE-2"]]) { $1 })) { #expect($0.status == .notFound) }
+            tried.insert("POST /api/v1/partner/sales")
             let me = try await client.execute(uri: "/api/v1/partner/organisation", method: .get, headers: bearer(theirs.token)) { try decode($0) }
             #expect((me["organisation"] as? [String: Any])?["id"] as? String == theirs.id)
             tried.insert("GET /api/v1/partner/organisation")
@@ -101,7 +122,7 @@ struct PartnerHTTPTests: HTTPHarness {
             }
             let id = String(location.dropFirst("/staff/partners/".count))
             try await client.execute(uri: "\(location)/stores", method: .post, headers: headers,
-                                     body: form(["name": "Grand Indonesia", "address": "Jl. M.H. Thamrin 1", "city": "Jakarta", "market": "ID"])) {
+                                     body: form(["name": "Grand Indonesia", "address": "Jl. M.H. Thamrin 1", "city": "Jakarta", "phone": "+62 21 2358 0000", "market": "ID"])) {
                 #expect($0.status == .seeOther)
             }
             let issued = try await client.execute(uri: "\(location)/keys", method: .post, headers: headers,

@@ -304,6 +304,10 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation {
             try await inner.returnToWarehouse(allocationId: allocationId, units: units, actor: actor, at: at)
         }
+        func storeSale(organisationId: String, idempotencyKey: String, requestHash: String) async throws -> StoreSale? {
+            try await inner.storeSale(organisationId: organisationId, idempotencyKey: idempotencyKey, requestHash: requestHash)
+        }
+        func record(_ record: StoreSaleRecord) async throws { try await inner.record(record) }
         func leaveWaitlist(accountId: String, skuId: String, marketCode: String) async throws -> Bool {
             try await inner.leaveWaitlist(accountId: accountId, skuId: skuId, marketCode: marketCode)
         }

@@ -1,13 +1,14 @@
 import Foundation
 @testable import MilletCore
 @testable import MilletStorage
+import MilletTesting
 import Testing
 
 /// Partners on every backend: keys kept as hashes and revoked at once; allocations that move
 /// units out of a warehouse, never more than it has, whatever races them.
 extension StorageConformanceTests {
     func partnerDesk(_ store: SQLStore) -> PartnerDesk {
-        PartnerDesk(store: store, partners: store, catalog: store, inventory: store, markets: store, clock: clock)
+        PartnerDesk(store: store, partners: store, catalog: store, inventory: store, markets: store, accounts: store, hasher: PlainHasher(), clock: clock)
     }
 
     @Test(arguments: Backends.all) func partnerKeysOpenOnlyTheirOrganisationUntilRevoked(backend: SQLStore.Backend) async throws {
@@ -25,7 +26,7 @@ extension StorageConformanceTests {
             try await desk.revokeKey(organisationId: shop.id, keyId: key.id)
             #expect(try await desk.caller(token: token) == nil)
             await #expect(throws: DomainError.self) { _ = try await desk.issueKey(organisationId: shop.id, name: "none", scopes: []) }
-            let madrid = try await desk.addStore(organisationId: shop.id, name: "Gran Vía", address: "Gran Vía 1", city: "Madrid", marketCode: "es")
+            let madrid = try await desk.addStore(organisationId: shop.id, name: "Gran Vía", address: "Gran Vía 1", city: "Madrid", phone: "+34 910 000 000", marketCode: "es")
             let othersStores = try await desk.stores(organisationId: other.id)
             #expect(madrid.marketCode == "ES" && othersStores.isEmpty)
         }
@@ -38,8 +39,8 @@ extension StorageConformanceTests {
             let (fan, sku, market) = try await fixture(store)
             let warehouse = try #require(try await store.warehouses(marketCode: "IN").first)
             let retailer = try await desk.createOrganisation(name: "Croma", kind: .retailer)
-            let stores = [try await desk.addStore(organisationId: retailer.id, name: "Andheri", address: "1 Link Road", city: "Mumbai", marketCode: "IN"),
-                          try await desk.addStore(organisationId: retailer.id, name: "Indiranagar", address: "100 Feet Road", city: "Bengaluru", marketCode: "IN")]
+            let stores = [try await desk.addStore(organisationId: retailer.id, name: "Andheri", address: "1 Link Road", city: "Mumbai", phone: "+34 910 000 000", marketCode: "IN"),
+                          try await desk.addStore(organisationId: retailer.id, name: "Indiranagar", address: "100 Feet Road", city: "Bengaluru", phone: "+34 910 000 000", marketCode: "IN")]
             let week = Allocation.week(of: clock.now())
             // A warehouse of another market is refused.
             let spain = try #require(try await store.warehouses(marketCode: "ES").first)
@@ -88,6 +89,59 @@ extension StorageConformanceTests {
             #expect(after.available == level.available + 7)
             await #expect(throws: DomainError.conflict(code: "not_enough_allocated", message: "the store has fewer than 100000 units of this allocation left")) {
                 _ = try await desk.returnUnits(allocationId: allocations[0].id, units: 100_000, by: staff)
+            }
+        }
+    }
+}
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func aStoreSaleDrawsOnTheAllocationAndItsSerialHasAWarranty(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = partnerDesk(store)
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let sku = try #require(try await store.product(slug: "millet-note-3")).skus[0]
+            let warehouse = try #require(try await store.warehouses(marketCode: "ES").first)
+            let shop = try await desk.createOrganisation(name: "Mi Store Madrid", kind: .ownStore)
+            let madrid = try await desk.addStore(organisationId: shop.id, name: "Gran Vía", address: "Gran Vía 1", city: "Madrid", phone: "+34 910 000 000", marketCode: "ES")
+            let (key, _) = try await desk.issueKey(organisationId: shop.id, name: "till", scopes: [.salesWrite])
+            let caller = PartnerCaller(keyId: key.id, organisationId: shop.id, scopes: key.scopes)
+            // Two weeks allocated: the sale takes the older week's units first.
+            _ = try await desk.allocate(storeId: madrid.id, skuId: sku.id, week: "2026-W50", warehouseId: warehouse.id, units: 2, by: staff)
+            _ = try await desk.allocate(storeId: madrid.id, skuId: sku.id, week: "2026-W49", warehouseId: warehouse.id, units: 1, by: staff)
+            let price = try #require(try await store.price(skuId: sku.id, marketCode: "ES")).shelfPrice
+            let request = StoreSaleRequest(storeId: madrid.id, skuId: sku.id, serials: ["mn3-es-0001", "MN3-ES-0002"], unitPrice: price,
+                                           customerEmail: " Lucia@Example.test ", customerName: "Lucía")
+            let sale = try await desk.sell(request, idempotencyKey: "till-0001", for: caller)
+            #expect(sale.serials == ["MN3-ES-0001", "MN3-ES-0002"] && sale.currency == "EUR")
+            // The same key answers the same sale; another request with it is refused.
+            #expect(try await desk.sell(request, idempotencyKey: "till-0001", for: caller).id == sale.id)
+            await #expect(throws: IdempotentRequest.reused) {
+                _ = try await desk.sell(StoreSaleRequest(storeId: madrid.id, skuId: sku.id, serials: ["MN3-ES-0009"], unitPrice: price,
+                                                         customerEmail: "lucia@example.test", customerName: "Lucía"), idempotencyKey: "till-0001", for: caller)
+            }
+            let weeks = try await desk.allocations(organisationId: shop.id).sorted { $0.week < $1.week }
+            #expect(weeks.map(\.week) == ["2026-W49", "2026-W50"] && weeks.map(\.sold) == [1, 1])
+            // The buyer, new to the store, has an account, an order like an online one, and the warranty from today.
+            let buyer = try #require(try await store.account(email: "lucia@example.test"))
+            let order = try #require(try await store.order(id: sale.orderId))
+            #expect(order.accountId == buyer.id && order.status == .completed && order.totals.total == 2 * price && order.marketCode == "ES")
+            let warranty = try await serviceDesk(store).warranty(serial: "MN3-ES-0002", viewer: buyer)
+            #expect(warranty.start == clock.now() && warranty.record.skuId == sku.id && !warranty.covers.isEmpty && warranty.marketCode == "ES")
+            // One unit is left: a sale of two is refused and changes nothing; a sold serial cannot be sold again.
+            await #expect(throws: DomainError.conflict(code: "not_enough_allocated", message: "the store has 1 of the 2 units allocated to sell")) {
+                _ = try await desk.sell(StoreSaleRequest(storeId: madrid.id, skuId: sku.id, serials: ["MN3-ES-0003", "MN3-ES-0004"], unitPrice: price,
+                                                         customerEmail: "lucia@example.test", customerName: "Lucía"), idempotencyKey: "till-0002", for: caller)
+            }
+            await #expect(throws: DomainError.conflict(code: "serial_sold", message: "serial MN3-ES-0001 was sold before")) {
+                _ = try await desk.sell(StoreSaleRequest(storeId: madrid.id, skuId: sku.id, serials: ["MN3-ES-0001"], unitPrice: price,
+                                                         customerEmail: "other@example.test", customerName: "Other"), idempotencyKey: "till-0003", for: caller)
+            }
+            #expect(try await desk.allocations(organisationId: shop.id).reduce(0) { $0 + $1.sold } == 2)
+            #expect(try await store.account(email: "other@example.test") == nil)
+            // Another partner's key cannot sell at this store.
+            let other = try await desk.createOrganisation(name: "Phone Planet", kind: .retailer)
+            await #expect(throws: DomainError.notFound(what: "store")) {
+                _ = try await desk.sell(request, idempotencyKey: "till-0004", for: PartnerCaller(keyId: "k", organisationId: other.id, scopes: [.salesWrite]))
             }
         }
     }

@@ -9,10 +9,14 @@ public struct PartnerDesk: Sendable {
     private let catalog: any CatalogRepository
     private let inventory: any InventoryRepository
     private let markets: any MarketRepository
+    private let accounts: any AccountRepository
+    private let hasher: any PasswordHasher
     private let clock: any MilletClock
 
     public init(store: any UnitOfWork, partners: any PartnerRepository, catalog: any CatalogRepository, inventory: any InventoryRepository,
-                markets: any MarketRepository, clock: any MilletClock) {
+                markets: any MarketRepository, accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock) {
+        self.accounts = accounts
+        self.hasher = hasher
         self.store = store
         self.partners = partners
         self.catalog = catalog
@@ -43,7 +47,7 @@ public struct PartnerDesk: Sendable {
     public func organisations() async throws -> [PartnerOrganisation] { try await partners.organisations() }
 
     /// A store of the organisation in a market.
-    public func addStore(organisationId: String, name: String, address: String, city: String, marketCode: String) async throws -> PartnerStore {
+    public func addStore(organisationId: String, name: String, address: String, city: String, phone: String, marketCode: String) async throws -> PartnerStore {
         let organisation = try await organisation(id: organisationId)
         let market = try await markets.requireMarket(marketCode)
         var check = Validator()
@@ -51,9 +55,11 @@ public struct PartnerDesk: Sendable {
             check.requireLength(value.trimmed, 1...limit, field, "1 to \(limit) characters")
             check.requireSingleLine(value, field)
         }
+        let digits = phone.filter(\.isNumber).count
+        check.require((6...20).contains(digits) && !phone.contains(where: \.isNewline), "phone", "6 to 20 digits")
         try check.check()
         let partnerStore = PartnerStore(id: Identifier.make(), organisationId: organisation.id, name: name.trimmed, address: address.trimmed,
-                                        city: city.trimmed, marketCode: market.code, createdAt: clock.now())
+                                        city: city.trimmed, phone: phone.trimmed, marketCode: market.code, createdAt: clock.now())
         try await store.transaction { tx in try await tx.insert(partnerStore) }
         return partnerStore
     }
@@ -141,5 +147,66 @@ public struct PartnerDesk: Sendable {
         let (allocation, moves) = try await allocation(id: id)
         guard allocation.organisationId == caller.organisationId else { throw DomainError.notFound(what: "allocation") }
         return (allocation, moves)
+    }
+
+    /// Records a sale at one of the caller's stores, once per idempotency key, in one
+    /// transaction: the units come from the store's allocations; the buyer (by email; an account
+    /// is made when none has it, which its owner takes over by resetting the password) gets an
+    /// order and each serial a warranty from today, as an online sale would. `not_found` for
+    /// another partner's store.
+    public func sell(_ request: StoreSaleRequest, idempotencyKey: String, for caller: PartnerCaller) async throws -> StoreSale {
+        let partnerStore = try await store(id: request.storeId, for: caller)
+        let market = try await markets.requireMarket(partnerStore.marketCode)
+        let serials = try OrderDesk.validate(serials: request.serials)
+        let email = Registration.normalise(email: request.customerEmail)
+        var check = Validator()
+        check.require((1...50).contains(serials.count), "serials", "1 to 50 serials, one for each unit sold")
+        check.require(request.unitPrice > 0 && request.unitPrice < 1 << 40, "unitPrice", "a positive amount in minor units")
+        check.require(Registration.isEmail(email), "customerEmail", "the buyer's email address, where the warranty is registered")
+        check.requireLength(request.customerName.trimmed, 1...100, "customerName", "1 to 100 characters")
+        check.require(Identifier.isWellFormed(request.skuId), "skuId", "unknown SKU")
+        try check.check()
+        guard let sku = try await catalog.sku(id: request.skuId), let product = try await catalog.product(id: sku.productId) else {
+            throw DomainError.invalid(field: "skuId", "unknown SKU")
+        }
+        let requestHash = IdempotentRequest.fingerprint(["store-sale", partnerStore.id, sku.id, String(request.unitPrice), email] + serials)
+        let now = clock.now()
+        var newAccount: Account?
+        let buyer: Account
+        if let known = try await accounts.account(email: email) {
+            buyer = known
+        } else {
+            buyer = Account(id: Identifier.make(), email: email, displayName: request.customerName.trimmed, role: .customer,
+                            passwordHash: try await hasher.hash(Secrets.hex(bytes: 24)), createdAt: now)
+            newAccount = buyer
+        }
+        let sale = StoreSale(id: Identifier.make(), organisationId: caller.organisationId, storeId: partnerStore.id, skuId: sku.id,
+                             orderId: Identifier.makeSequential(), accountId: buyer.id, serials: serials, unitPrice: request.unitPrice,
+                             currency: market.currency.code, soldAt: now)
+        let record = StoreSaleRecord(
+            sale: sale, newAccount: newAccount, market: market,
+            totals: try OrderTotals.compute(lines: [(request.unitPrice, serials.count)], market: market, shipping: 0), skuCode: sku.code,
+            productName: "\(product.text(in: market.defaultLanguage).name) (\(sku.colour), \(sku.storage))", store: partnerStore,
+            idempotencyKey: idempotencyKey, requestHash: requestHash, actor: "partner:\(caller.keyId)")
+        return try await store.transaction { tx in
+            if let earlier = try await tx.storeSale(organisationId: caller.organisationId, idempotencyKey: idempotencyKey, requestHash: requestHash) {
+                return earlier
+            }
+            try await tx.record(record)
+            return sale
+        }
+    }
+
+    /// The caller's store sale, or `not_found` (also for another partner's).
+    public func storeSale(id: String, for caller: PartnerCaller) async throws -> StoreSale {
+        guard Identifier.isWellFormed(id), let sale = try await partners.storeSale(id: id), sale.organisationId == caller.organisationId else {
+            throw DomainError.notFound(what: "sale")
+        }
+        return sale
+    }
+
+    /// The caller's store sales, newest first.
+    public func storeSales(for caller: PartnerCaller) async throws -> [StoreSale] {
+        try await partners.storeSales(organisationId: caller.organisationId)
     }
 }

@@ -30,10 +30,13 @@ public struct PartnerStore: Hashable, Sendable {
     public let name: String
     public let address: String
     public let city: String
+    /// Where its customers reach it; it goes on the orders of its sales.
+    public let phone: String
     public let marketCode: String
     public let createdAt: Date
 
-    public init(id: String, organisationId: String, name: String, address: String, city: String, marketCode: String, createdAt: Date) {
+    public init(id: String, organisationId: String, name: String, address: String, city: String, phone: String, marketCode: String, createdAt: Date) {
+        self.phone = phone
         self.id = id
         self.organisationId = organisationId
         self.name = name

@@ -16,6 +16,9 @@ public protocol PartnerRepository: Sendable {
     func allocations(organisationId: String?) async throws -> [Allocation]
     /// An allocation's moves, oldest first.
     func moves(allocationId: String) async throws -> [AllocationMove]
+    func storeSale(id: String) async throws -> StoreSale?
+    /// An organisation's store sales, newest first.
+    func storeSales(organisationId: String) async throws -> [StoreSale]
 }
 
 /// Partner writes inside a ``Transaction``.
@@ -33,4 +36,12 @@ public protocol PartnerLedger: Sendable {
     /// Sends `units` of an allocation not sold back to its warehouse's stock, and records the
     /// move: `conflict(not_enough_allocated)` unless the store has them.
     func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation
+    /// The sale the organisation recorded with this idempotency key, if any;
+    /// `idempotency_key_reused` when another request (`requestHash`) recorded it.
+    func storeSale(organisationId: String, idempotencyKey: String, requestHash: String) async throws -> StoreSale?
+    /// Records a store sale: draws its units from the store's allocations of the SKU, oldest week
+    /// first (`conflict(not_enough_allocated)` when they have fewer left), stores the buyer's
+    /// account when new, the buyer's completed order and each serial's sale with its warranty
+    /// from the day of sale (`conflict(serial_sold)` for a serial sold before), and the sale.
+    func record(_ record: StoreSaleRecord) async throws
 }

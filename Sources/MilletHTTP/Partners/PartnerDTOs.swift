@@ -19,7 +19,7 @@ struct OrganisationList: ResponseEncodable, Sendable {
 }
 
 struct PartnerStoreDTO: ResponseEncodable, Sendable {
-    let id, organisationId, name, address, city, market: String
+    let id, organisationId, name, address, city, phone, market: String
     let createdAt: Date
 
     init(_ store: PartnerStore) {
@@ -28,6 +28,7 @@ struct PartnerStoreDTO: ResponseEncodable, Sendable {
         name = store.name
         address = store.address
         city = store.city
+        phone = store.phone
         market = store.marketCode
         createdAt = store.createdAt
     }
@@ -109,4 +110,27 @@ struct OrganisationDetailDTO: ResponseEncodable, Sendable {
 struct PartnerSelfDTO: ResponseEncodable, Sendable {
     let organisation: OrganisationDTO
     let scopes: [String]
+}
+
+/// A sale at a partner's store: the buyer's order and the serials now under warranty.
+struct StoreSaleDTO: ResponseEncodable, Sendable {
+    let id, storeId, skuId, orderId, currency: String
+    let serials: [String]
+    let unitPrice: Int64
+    let soldAt: Date
+
+    init(_ sale: StoreSale) {
+        id = sale.id
+        storeId = sale.storeId
+        skuId = sale.skuId
+        orderId = sale.orderId
+        currency = sale.currency
+        serials = sale.serials
+        unitPrice = sale.unitPrice
+        soldAt = sale.soldAt
+    }
+}
+
+struct StoreSaleList: ResponseEncodable, Sendable {
+    let items: [StoreSaleDTO]
 }

@@ -16,7 +16,7 @@ struct PartnerPages {
     }
 
     struct StoreForm: Decodable {
-        let name, address, city, market: String
+        let name, address, city, phone, market: String
     }
 
     struct KeyForm: Decodable {
@@ -54,7 +54,7 @@ struct PartnerPages {
             let id = try context.parameters.require("id")
             let typed = try await request.decodeForm(StoreForm.self, context: context)
             return try await acting(id, request, context) {
-                _ = try await desk.addStore(organisationId: id, name: typed.name, address: typed.address, city: typed.city, marketCode: typed.market)
+                _ = try await desk.addStore(organisationId: id, name: typed.name, address: typed.address, city: typed.city, phone: typed.phone, marketCode: typed.market)
                 return redirect("/staff/partners/\(id)?done=store")
             }
         }
@@ -141,7 +141,7 @@ struct PartnerPages {
         let storeNames = Dictionary(uniqueKeysWithValues: stores.map { ($0.id, "\($0.name) (\($0.marketCode))") })
         var data: [String: Any] = [
             "id": organisation.id, "partnerId": organisation.id, "name": organisation.name, "kind": t["partner_kind_\(organisation.kind.rawValue)"] ?? organisation.kind.rawValue,
-            "stores": stores.map { ["id": $0.id, "name": $0.name, "address": $0.address, "city": $0.city, "market": $0.marketCode] },
+            "stores": stores.map { ["id": $0.id, "name": $0.name, "address": $0.address, "city": $0.city, "phone": $0.phone, "market": $0.marketCode] },
             "hasStores": !stores.isEmpty,
             "keys": try await desk.keys(organisationId: id).map { key -> [String: Any] in
                 ["id": key.id, "name": key.name, "scopes": key.scopes.map(\.rawValue).sorted().joined(separator: " "), "created": chrome.format.dateTime(key.createdAt),

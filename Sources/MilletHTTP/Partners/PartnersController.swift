@@ -13,7 +13,7 @@ struct PartnersController: Sendable {
     }
 
     struct StoreBody: Decodable {
-        let name, address, city, market: String
+        let name, address, city, phone, market: String
     }
 
     struct KeyBody: Decodable {
@@ -28,6 +28,17 @@ struct PartnersController: Sendable {
 
     struct ReturnBody: Decodable {
         let units: Int64
+    }
+
+    struct SaleBody: Decodable {
+        struct Customer: Decodable {
+            let email, name: String
+        }
+
+        let storeId, skuId: String
+        let serials: [String]
+        let unitPrice: Int64
+        let customer: Customer
     }
 
     func addRoutes(to groups: RouteGroups) {
@@ -51,7 +62,7 @@ struct PartnersController: Sendable {
         groups.staff.post("staff/partners/:id/stores") { request, context in
             let body = try await request.decodeJSON(StoreBody.self, context: context)
             let store = try await desk.addStore(organisationId: try context.parameters.require("id"), name: body.name, address: body.address,
-                                                city: body.city, marketCode: body.market)
+                                                city: body.city, phone: body.phone, marketCode: body.market)
             return PartnerStoreDTO(store).with(status: .created)
         }
         groups.staff.post("staff/partners/:id/keys") { request, context in
@@ -98,6 +109,28 @@ struct PartnersController: Sendable {
         groups.partners.get("partner/allocations/:id") { _, context in
             let (allocation, moves) = try await desk.allocation(id: try context.parameters.require("id"), for: try context.requirePartner(.stockRead))
             return AllocationDetailDTO(allocation: AllocationDTO(allocation), moves: moves.map(AllocationMoveDTO.init))
+        }
+        addSaleRoutes(to: groups)
+    }
+
+    /// Store sales over the partner API.
+    func addSaleRoutes(to groups: RouteGroups) {
+        groups.partners.post("partner/sales") { request, context in
+            let caller = try context.requirePartner(.salesWrite)
+            let key = try Checkout.validate(idempotencyKey: request.headers.value(.idempotencyKey))
+            let body = try await request.decodeJSON(SaleBody.self, context: context)
+            let sale = try await desk.sell(StoreSaleRequest(storeId: body.storeId, skuId: body.skuId, serials: body.serials, unitPrice: body.unitPrice,
+                                                            customerEmail: body.customer.email, customerName: body.customer.name),
+                                           idempotencyKey: key, for: caller)
+            return StoreSaleDTO(sale).with(status: .created)
+        }
+        groups.partners.get("partner/sales") { request, context in
+            let caller = try context.requirePartner(.salesWrite)
+            let storeId = request.uri.queryParameters["storeId"].map(String.init)
+            return StoreSaleList(items: try await desk.storeSales(for: caller).filter { storeId == nil || $0.storeId == storeId }.map(StoreSaleDTO.init))
+        }
+        groups.partners.get("partner/sales/:id") { _, context in
+            StoreSaleDTO(try await desk.storeSale(id: try context.parameters.require("id"), for: try context.requirePartner(.salesWrite)))
         }
     }
 

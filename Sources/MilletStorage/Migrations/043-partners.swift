@@ -1,13 +1,14 @@
 extension Migration {
     /// Partners: organisations, their stores and hashed API keys, and the units allocated from the
-    /// brand's warehouses to their stores per SKU and week, with a ledger of every move.
+    /// brand's warehouses to their stores per SKU and week, with a ledger of every move, and the
+    /// sales at their stores.
     static let partners = Migration(version: 43, name: "partners", statements: { _ in
         [
             "CREATE TABLE partner_organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, created_at BIGINT NOT NULL)",
             """
             CREATE TABLE partner_stores (
                 id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL REFERENCES partner_organisations(id), name TEXT NOT NULL, address TEXT NOT NULL,
-                city TEXT NOT NULL, market_code TEXT NOT NULL, created_at BIGINT NOT NULL)
+                city TEXT NOT NULL, phone TEXT NOT NULL, market_code TEXT NOT NULL, created_at BIGINT NOT NULL)
             """,
             "CREATE INDEX partner_stores_by_organisation ON partner_stores (organisation_id, name)",
             """
@@ -29,6 +30,14 @@ extension Migration {
                 allocation_id TEXT NOT NULL REFERENCES partner_allocations(id), seq BIGINT NOT NULL, kind TEXT NOT NULL, units BIGINT NOT NULL,
                 actor TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (allocation_id, seq))
             """,
+            """
+            CREATE TABLE partner_sales (
+                id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL REFERENCES partner_organisations(id),
+                store_id TEXT NOT NULL REFERENCES partner_stores(id), sku_id TEXT NOT NULL REFERENCES skus(id), order_id TEXT NOT NULL REFERENCES orders(id),
+                account_id TEXT NOT NULL REFERENCES accounts(id), serials TEXT NOT NULL, unit_price BIGINT NOT NULL, currency TEXT NOT NULL,
+                sold_at BIGINT NOT NULL, idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL, UNIQUE (organisation_id, idempotency_key))
+            """,
+            "CREATE INDEX partner_sales_by_organisation ON partner_sales (organisation_id, sold_at)",
         ]
     })
 }

@@ -55,6 +55,24 @@ extension SQLStore: PartnerRepository {
         }
     }
 
+    public func storeSale(id: String) async throws -> StoreSale? {
+        try await read { db in try await db.raw("SELECT * FROM partner_sales WHERE id = \(bind: id)").first().map(Self.storeSale(from:)) }
+    }
+
+    public func storeSales(organisationId: String) async throws -> [StoreSale] {
+        try await read { db in
+            try await db.raw("SELECT * FROM partner_sales WHERE organisation_id = \(bind: organisationId) ORDER BY sold_at DESC, id LIMIT 500").all()
+                .map(Self.storeSale(from:))
+        }
+    }
+
+    static func storeSale(from row: any SQLRow) throws -> StoreSale {
+        StoreSale(id: try row.string("id"), organisationId: try row.string("organisation_id"), storeId: try row.string("store_id"),
+                  skuId: try row.string("sku_id"), orderId: try row.string("order_id"), accountId: try row.string("account_id"),
+                  serials: try row.string("serials").split(separator: " ").map(String.init), unitPrice: try row.int("unit_price"),
+                  currency: try row.string("currency"), soldAt: try row.date("sold_at"))
+    }
+
     static func organisation(from row: any SQLRow) throws -> PartnerOrganisation {
         PartnerOrganisation(id: try row.string("id"), name: try row.string("name"), kind: PartnerKind(rawValue: try row.string("kind")) ?? .retailer,
                             createdAt: try row.date("created_at"))
@@ -62,7 +80,7 @@ extension SQLStore: PartnerRepository {
 
     static func partnerStore(from row: any SQLRow) throws -> PartnerStore {
         PartnerStore(id: try row.string("id"), organisationId: try row.string("organisation_id"), name: try row.string("name"),
-                     address: try row.string("address"), city: try row.string("city"), marketCode: try row.string("market_code"),
+                     address: try row.string("address"), city: try row.string("city"), phone: try row.string("phone"), marketCode: try row.string("market_code"),
                      createdAt: try row.date("created_at"))
     }
 
@@ -89,9 +107,9 @@ extension SQLTransaction: PartnerLedger {
 
     func insert(_ store: PartnerStore) async throws {
         try await db.raw("""
-            INSERT INTO partner_stores (id, organisation_id, name, address, city, market_code, created_at)
+            INSERT INTO partner_stores (id, organisation_id, name, address, city, phone, market_code, created_at)
             VALUES (\(bind: store.id), \(bind: store.organisationId), \(bind: store.name), \(bind: store.address), \(bind: store.city),
-                \(bind: store.marketCode), \(bind: store.createdAt.millis))
+                \(bind: store.phone), \(bind: store.marketCode), \(bind: store.createdAt.millis))
             """).run()
     }
 
@@ -143,6 +161,71 @@ extension SQLTransaction: PartnerLedger {
             """).run()
         try await recordMove(AllocationMove(allocationId: stored.id, kind: .returned, units: units, actor: actor, at: at))
         return stored
+    }
+
+    func storeSale(organisationId: String, idempotencyKey: String, requestHash: String) async throws -> StoreSale? {
+        guard let row = try await db.raw("""
+            SELECT * FROM partner_sales WHERE organisation_id = \(bind: organisationId) AND idempotency_key = \(bind: idempotencyKey)
+            """).first() else { return nil }
+        try IdempotentRequest.check(stored: try row.string("request_hash"), given: requestHash)
+        return try SQLStore.storeSale(from: row)
+    }
+
+    func record(_ record: StoreSaleRecord) async throws {
+        let sale = record.sale, quantity = Int64(sale.serials.count)
+        // The units come from the store's allocations of the SKU, oldest week first, each row locked.
+        var left = quantity
+        let open = try await db.raw("""
+            SELECT id, units - sold - returned AS remaining FROM partner_allocations
+            WHERE store_id = \(bind: sale.storeId) AND sku_id = \(bind: sale.skuId) AND units - sold - returned > 0
+            ORDER BY week, id\(unsafeRaw: backend.forUpdate)
+            """).all()
+        for row in open where left > 0 {
+            let id = try row.string("id"), take = min(left, try row.int("remaining"))
+            guard try await db.raw("""
+                UPDATE partner_allocations SET sold = sold + \(bind: take) WHERE id = \(bind: id) AND units - sold - returned >= \(bind: take) RETURNING id
+                """).first() != nil else { continue }
+            try await recordMove(AllocationMove(allocationId: id, kind: .sold, units: take, actor: record.actor, at: sale.soldAt))
+            left -= take
+        }
+        guard left == 0 else {
+            throw DomainError.conflict(code: "not_enough_allocated", message: "the store has \(quantity - left) of the \(quantity) units allocated to sell")
+        }
+        if let account = record.newAccount { try await insertAccount(account, language: record.market.defaultLanguage) }
+        // The buyer's order, as an online sale's: completed, its money taken at the till, nothing to ship.
+        let t = record.totals, store = record.store
+        let number = try await SQLStore.orderNumbers(db: db, market: record.market.code, placedAt: sale.soldAt, count: 1)[0]
+        try await db.raw("""
+            INSERT INTO orders (id, number, account_id, market_code, currency, status, subtotal, shipping, tax, total,
+                prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
+                idempotency_key, created_at, shipping_method, shipping_method_name, request_hash)
+            VALUES (\(bind: sale.orderId), \(bind: number), \(bind: sale.accountId), \(bind: record.market.code), \(bind: sale.currency),
+                \(bind: OrderStatus.completed.rawValue), \(bind: t.subtotal), 0, \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
+                \(bind: store.name), \(bind: store.address), \(bind: store.city), '', \(bind: store.phone), \(bind: sale.soldAt.millis), \(bind: "store-sale:\(sale.id)"),
+                \(bind: sale.soldAt.millis), 'store', \(bind: store.name), \(bind: record.requestHash))
+            """).run()
+        try await db.raw("""
+            INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, product_name, warehouse_id, quantity, unit_price, line_total)
+            VALUES (\(bind: sale.orderId), 1, \(bind: sale.skuId), \(bind: record.skuCode), \(bind: record.productName), '', \(bind: quantity),
+                \(bind: sale.unitPrice), \(bind: sale.unitPrice * quantity))
+            """).run()
+        try await SQLStore.recordTransition(db: db, orderId: sale.orderId, from: nil, to: .completed, actor: record.actor,
+                                            note: "sold at \(store.name)", at: sale.soldAt)
+        for serial in sale.serials {
+            let inserted = try await db.raw("""
+                INSERT INTO device_sales (serial, order_id, account_id, shipped_at, sku_id, warranty_from)
+                VALUES (\(bind: serial), \(bind: sale.orderId), \(bind: sale.accountId), \(bind: sale.soldAt.millis), \(bind: sale.skuId), \(bind: sale.soldAt.millis))
+                ON CONFLICT (serial) DO NOTHING RETURNING serial
+                """).first()
+            guard inserted != nil else { throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) was sold before") }
+        }
+        try await db.raw("""
+            INSERT INTO partner_sales (id, organisation_id, store_id, sku_id, order_id, account_id, serials, unit_price, currency, sold_at,
+                idempotency_key, request_hash)
+            VALUES (\(bind: sale.id), \(bind: sale.organisationId), \(bind: sale.storeId), \(bind: sale.skuId), \(bind: sale.orderId),
+                \(bind: sale.accountId), \(bind: sale.serials.joined(separator: " ")), \(bind: sale.unitPrice), \(bind: sale.currency),
+                \(bind: sale.soldAt.millis), \(bind: record.idempotencyKey), \(bind: record.requestHash))
+            """).run()
     }
 
     private func recordMove(_ move: AllocationMove) async throws {
