@@ -73,6 +73,16 @@ struct PartnerHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/partner/sales", method: .post, headers: theirSale,
                                      body: json(sale.merging(["serials": ["MN3-GB-STORE-2"]]) { $1 })) { #expect($0.status == .notFound) }
             tried.insert("POST /api/v1/partner/sales")
+            try await client.execute(uri: "/api/v1/partner/prices", method: .put, headers: bearer(theirs.token),
+                                     body: json(["storeId": mine.store, "skuId": note.skus[0].id, "price": price])) { #expect($0.status == .notFound) }
+            tried.insert("PUT /api/v1/partner/prices")
+            try await client.execute(uri: "/api/v1/partner/prices", method: .put, headers: bearer(mine.token),
+                                     body: json(["storeId": mine.store, "skuId": note.skus[0].id, "price": price])) { #expect($0.status == .ok) }
+            let theirPrices = try await client.execute(uri: "/api/v1/partner/prices", method: .get, headers: bearer(theirs.token)) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(theirPrices.isEmpty)
+            tried.insert("GET /api/v1/partner/prices")
             let me = try await client.execute(uri: "/api/v1/partner/organisation", method: .get, headers: bearer(theirs.token)) { try decode($0) }
             #expect((me["organisation"] as? [String: Any])?["id"] as? String == theirs.id)
             tried.insert("GET /api/v1/partner/organisation")
@@ -148,6 +158,18 @@ struct PartnerHTTPTests: HTTPHarness {
             }
             let done = try await client.execute(uri: "\(location)?done=returned", method: .get, headers: headers) { String(buffer: $0.body) }
             #expect(done.contains("id=\"partner-done\"") && done.contains("data-allocation=\"\(allocation.id)\""))
+            // One honest price: staff set a minimum on the console; a till's sale below it is refused and listed.
+            try await client.execute(uri: "/staff/minimum-prices", method: .post, headers: headers,
+                                     body: form(["skuId": sku.id, "market": "ID", "price": "500000", "startsAt": MessageCourier.day(clock.now())])) {
+                #expect($0.status == .seeOther)
+            }
+            let caller = try #require(try await services.partners.caller(token: String(token)))
+            await #expect(throws: DomainError.self) {
+                _ = try await services.partners.sell(StoreSaleRequest(storeId: store.id, skuId: sku.id, serials: ["MB2-ID-0001"], unitPrice: 400_000,
+                                                                      customerEmail: "fan@millet.test", customerName: "Fan"), idempotencyKey: "till-id-01", for: caller)
+            }
+            let console = try await client.execute(uri: "/staff/partners", method: .get, headers: headers) { String(buffer: $0.body) }
+            #expect(console.contains("id=\"minimum-prices\"") && console.contains("id=\"price-refusals\"") && console.contains("Grand Indonesia"))
             let keyId = try #require(try await services.partners.keys(organisationId: id).first?.id)
             try await client.execute(uri: "\(location)/keys/\(keyId)/revoke", method: .post, headers: headers, body: form([:])) { #expect($0.status == .seeOther) }
             #expect(try await services.partners.caller(token: String(token)) == nil)

@@ -308,6 +308,9 @@ struct SerialTakenMeanwhile: UnitOfWork {
             try await inner.storeSale(organisationId: organisationId, idempotencyKey: idempotencyKey, requestHash: requestHash)
         }
         func record(_ record: StoreSaleRecord) async throws { try await inner.record(record) }
+        func insert(_ minimum: MinimumPrice) async throws { try await inner.insert(minimum) }
+        func log(_ refusal: PriceRefusal) async throws { try await inner.log(refusal) }
+        func advertise(_ price: AdvertisedPrice) async throws { try await inner.advertise(price) }
         func leaveWaitlist(accountId: String, skuId: String, marketCode: String) async throws -> Bool {
             try await inner.leaveWaitlist(accountId: accountId, skuId: skuId, marketCode: marketCode)
         }

@@ -146,3 +146,46 @@ extension StorageConformanceTests {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func aPartnerPriceBelowTheMinimumIsRefusedAndKeptForStaff(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = partnerDesk(store)
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let sku = try #require(try await store.product(slug: "millet-band-2")).skus[0]
+            let warehouse = try #require(try await store.warehouses(marketCode: "GB").first)
+            let retailer = try await desk.createOrganisation(name: "Carphone", kind: .retailer)
+            let shop = try await desk.addStore(organisationId: retailer.id, name: "Leeds", address: "1 Briggate", city: "Leeds", phone: "+44 113 496 0000",
+                                               marketCode: "GB")
+            let (key, _) = try await desk.issueKey(organisationId: retailer.id, name: "till", scopes: [.salesWrite])
+            let caller = PartnerCaller(keyId: key.id, organisationId: retailer.id, scopes: key.scopes)
+            _ = try await desk.allocate(storeId: shop.id, skuId: sku.id, week: "2026-W49", warehouseId: warehouse.id, units: 3, by: staff)
+            let now = clock.now(), day: TimeInterval = 86_400
+            // A standing minimum, and a higher one for a launch week: the higher applies while both do.
+            _ = try await desk.setMinimumPrice(skuId: sku.id, marketCode: "gb", price: 2_000, startsAt: now.addingTimeInterval(-day), endsAt: nil)
+            _ = try await desk.setMinimumPrice(skuId: sku.id, marketCode: "GB", price: 2_500, startsAt: now.addingTimeInterval(-day), endsAt: now.addingTimeInterval(7 * day))
+            await #expect(throws: DomainError.self) {
+                _ = try await desk.setMinimumPrice(skuId: sku.id, marketCode: "GB", price: 1, startsAt: now, endsAt: now.addingTimeInterval(-day))
+            }
+            let below = DomainError.rejected(code: "below_minimum_price", message: "2400 is below the minimum advertised price 2500 in GB")
+            await #expect(throws: below) { _ = try await desk.advertise(storeId: shop.id, skuId: sku.id, price: 2_400, for: caller) }
+            await #expect(throws: below) {
+                _ = try await desk.sell(StoreSaleRequest(storeId: shop.id, skuId: sku.id, serials: ["MB2-GB-0001"], unitPrice: 2_400,
+                                                         customerEmail: "fan@millet.test", customerName: "Fan"), idempotencyKey: "till-map-1", for: caller)
+            }
+            // Both refusals are kept; nothing was sold or advertised.
+            let refusals = try await desk.priceRefusals(organisationId: retailer.id)
+            #expect(Set(refusals.map(\.context)) == [.sale, .advertised] && refusals.allSatisfy { $0.price == 2_400 && $0.minimum == 2_500 && $0.storeId == shop.id })
+            let unsold = try await desk.allocations(organisationId: retailer.id).first?.sold, advertised = try await desk.advertisedPrices(for: caller)
+            #expect(unsold == 0 && advertised.isEmpty)
+            #expect(try await desk.advertise(storeId: shop.id, skuId: sku.id, price: 2_500, for: caller).price == 2_500)
+            // After the launch week the standing minimum applies.
+            clock.advance(by: 8 * day)
+            #expect(try await desk.advertise(storeId: shop.id, skuId: sku.id, price: 2_100, for: caller).price == 2_100)
+            #expect(try await desk.advertisedPrices(for: caller).map(\.price) == [2_100])
+            _ = try await desk.sell(StoreSaleRequest(storeId: shop.id, skuId: sku.id, serials: ["MB2-GB-0002"], unitPrice: 2_000,
+                                                     customerEmail: "fan@millet.test", customerName: "Fan"), idempotencyKey: "till-map-2", for: caller)
+            #expect(try await desk.priceRefusals(organisationId: nil).count == 2)
+        }
+    }
+}

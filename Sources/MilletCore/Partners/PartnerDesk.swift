@@ -149,8 +149,60 @@ public struct PartnerDesk: Sendable {
         return (allocation, moves)
     }
 
+    // MARK: One honest price
+
+    /// Sets a minimum price of a SKU in a market from `startsAt` (until `endsAt`, or further notice).
+    public func setMinimumPrice(skuId: String, marketCode: String, price: Int64, startsAt: Date, endsAt: Date?) async throws -> MinimumPrice {
+        let market = try await markets.requireMarket(marketCode)
+        var check = Validator()
+        check.require(price > 0 && price < 1 << 40, "price", "a positive amount in minor units")
+        check.require(endsAt.map { $0 > startsAt } ?? true, "endsAt", "after startsAt")
+        check.require(Identifier.isWellFormed(skuId), "skuId", "unknown SKU")
+        try check.check()
+        guard try await catalog.sku(id: skuId) != nil else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
+        let minimum = MinimumPrice(id: Identifier.make(), skuId: skuId, marketCode: market.code, price: price, startsAt: startsAt, endsAt: endsAt,
+                                   createdAt: clock.now())
+        try await store.transaction { tx in try await tx.insert(minimum) }
+        return minimum
+    }
+
+    public func minimumPrices() async throws -> [MinimumPrice] { try await partners.minimumPrices(skuId: nil, marketCode: nil) }
+    public func priceRefusals(organisationId: String?) async throws -> [PriceRefusal] { try await partners.priceRefusals(organisationId: organisationId) }
+    public func advertisedPrices(for caller: PartnerCaller) async throws -> [AdvertisedPrice] {
+        try await partners.advertisedPrices(organisationId: caller.organisationId)
+    }
+
+    /// Refuses a partner's price below the minimum in force in the store's market, after keeping
+    /// the refusal for staff in its own transaction: `rejected(below_minimum_price)`.
+    private func holdToMinimum(_ price: Int64, skuId: String, at partnerStore: PartnerStore, context: PriceRefusal.Context, actor: String) async throws {
+        let now = clock.now()
+        guard let minimum = try await partners.minimumPrices(skuId: skuId, marketCode: partnerStore.marketCode).minimum(at: now), price < minimum else { return }
+        let refusal = PriceRefusal(organisationId: partnerStore.organisationId, storeId: partnerStore.id, skuId: skuId, price: price, minimum: minimum,
+                                   context: context, actor: actor, at: now)
+        try await store.transaction { tx in try await tx.log(refusal) }
+        throw DomainError.rejected(code: "below_minimum_price", message: "\(price) is below the minimum advertised price \(minimum) in \(partnerStore.marketCode)")
+    }
+
+    /// Sets what one of the caller's stores advertises a SKU for: refused (and kept for staff)
+    /// below the minimum in force.
+    public func advertise(storeId: String, skuId: String, price: Int64, for caller: PartnerCaller) async throws -> AdvertisedPrice {
+        let partnerStore = try await store(id: storeId, for: caller)
+        var check = Validator()
+        check.require(price > 0 && price < 1 << 40, "price", "a positive amount in minor units")
+        check.require(Identifier.isWellFormed(skuId), "skuId", "unknown SKU")
+        try check.check()
+        guard try await catalog.sku(id: skuId) != nil else { throw DomainError.invalid(field: "skuId", "unknown SKU") }
+        try await holdToMinimum(price, skuId: skuId, at: partnerStore, context: .advertised, actor: "partner:\(caller.keyId)")
+        let advertised = AdvertisedPrice(organisationId: caller.organisationId, storeId: partnerStore.id, skuId: skuId, price: price, updatedAt: clock.now())
+        try await store.transaction { tx in try await tx.advertise(advertised) }
+        return advertised
+    }
+
+    // MARK: Store sales
+
     /// Records a sale at one of the caller's stores, once per idempotency key, in one
-    /// transaction: the units come from the store's allocations; the buyer (by email; an account
+    /// transaction: the price is held to the minimum in force; the units come from the store's
+    /// allocations; the buyer (by email; an account
     /// is made when none has it, which its owner takes over by resetting the password) gets an
     /// order and each serial a warranty from today, as an online sale would. `not_found` for
     /// another partner's store.
@@ -170,6 +222,11 @@ public struct PartnerDesk: Sendable {
             throw DomainError.invalid(field: "skuId", "unknown SKU")
         }
         let requestHash = IdempotentRequest.fingerprint(["store-sale", partnerStore.id, sku.id, String(request.unitPrice), email] + serials)
+        // A retry answers the sale it made, whatever changed since.
+        if let earlier = try await store.transaction({ tx in
+            try await tx.storeSale(organisationId: caller.organisationId, idempotencyKey: idempotencyKey, requestHash: requestHash)
+        }) { return earlier }
+        try await holdToMinimum(request.unitPrice, skuId: sku.id, at: partnerStore, context: .sale, actor: "partner:\(caller.keyId)")
         let now = clock.now()
         var newAccount: Account?
         let buyer: Account

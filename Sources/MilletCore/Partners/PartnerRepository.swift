@@ -16,6 +16,12 @@ public protocol PartnerRepository: Sendable {
     func allocations(organisationId: String?) async throws -> [Allocation]
     /// An allocation's moves, oldest first.
     func moves(allocationId: String) async throws -> [AllocationMove]
+    /// Minimum prices of a SKU in a market (of every SKU and market when both are `nil`), latest start first.
+    func minimumPrices(skuId: String?, marketCode: String?) async throws -> [MinimumPrice]
+    /// Prices refused for being below the minimum, of an organisation (every one when `nil`), newest first.
+    func priceRefusals(organisationId: String?) async throws -> [PriceRefusal]
+    /// The prices an organisation's stores advertise.
+    func advertisedPrices(organisationId: String) async throws -> [AdvertisedPrice]
     func storeSale(id: String) async throws -> StoreSale?
     /// An organisation's store sales, newest first.
     func storeSales(organisationId: String) async throws -> [StoreSale]
@@ -36,6 +42,11 @@ public protocol PartnerLedger: Sendable {
     /// Sends `units` of an allocation not sold back to its warehouse's stock, and records the
     /// move: `conflict(not_enough_allocated)` unless the store has them.
     func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation
+    func insert(_ minimum: MinimumPrice) async throws
+    /// Keeps a refused price for staff.
+    func log(_ refusal: PriceRefusal) async throws
+    /// Stores what a store advertises a SKU for, replacing what it advertised before.
+    func advertise(_ price: AdvertisedPrice) async throws
     /// The sale the organisation recorded with this idempotency key, if any;
     /// `idempotency_key_reused` when another request (`requestHash`) recorded it.
     func storeSale(organisationId: String, idempotencyKey: String, requestHash: String) async throws -> StoreSale?

@@ -134,3 +134,61 @@ struct StoreSaleDTO: ResponseEncodable, Sendable {
 struct StoreSaleList: ResponseEncodable, Sendable {
     let items: [StoreSaleDTO]
 }
+
+struct MinimumPriceDTO: ResponseEncodable, Sendable {
+    let id, skuId, market: String
+    let price: Int64
+    let startsAt: Date
+    let endsAt: Date?
+
+    init(_ minimum: MinimumPrice) {
+        id = minimum.id
+        skuId = minimum.skuId
+        market = minimum.marketCode
+        price = minimum.price
+        startsAt = minimum.startsAt
+        endsAt = minimum.endsAt
+    }
+}
+
+struct MinimumPriceList: ResponseEncodable, Sendable {
+    let items: [MinimumPriceDTO]
+}
+
+struct PriceRefusalDTO: ResponseEncodable, Sendable {
+    let organisationId, storeId, skuId, context, actor: String
+    let price, minimum: Int64
+    let at: Date
+
+    init(_ refusal: PriceRefusal) {
+        organisationId = refusal.organisationId
+        storeId = refusal.storeId
+        skuId = refusal.skuId
+        context = refusal.context.rawValue
+        actor = refusal.actor
+        price = refusal.price
+        minimum = refusal.minimum
+        at = refusal.at
+    }
+}
+
+struct PriceRefusalList: ResponseEncodable, Sendable {
+    let items: [PriceRefusalDTO]
+}
+
+struct AdvertisedPriceDTO: ResponseEncodable, Sendable {
+    let storeId, skuId: String
+    let price: Int64
+    let updatedAt: Date
+
+    init(_ price: AdvertisedPrice) {
+        storeId = price.storeId
+        skuId = price.skuId
+        self.price = price.price
+        updatedAt = price.updatedAt
+    }
+}
+
+struct AdvertisedPriceList: ResponseEncodable, Sendable {
+    let items: [AdvertisedPriceDTO]
+}

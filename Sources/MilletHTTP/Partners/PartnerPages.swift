@@ -32,6 +32,11 @@ struct PartnerPages {
         let units: String
     }
 
+    struct MinimumForm: Decodable {
+        let skuId, market, price, startsAt: String
+        let endsAt: String?
+    }
+
     func addRoutes(to groups: RouteGroups) {
         groups.staff.get("staff/partners") { request, context in
             try await list(try await pages.chrome(request, context), typed: [:], error: nil)
@@ -45,6 +50,20 @@ struct PartnerPages {
                 return redirect("/staff/partners/\(organisation.id)")
             } catch let error as DomainError {
                 return try await list(chrome, typed: ["name": typed.name, "kind": typed.kind], error: error)
+            }
+        }
+        groups.staff.post("staff/minimum-prices") { request, context in
+            let chrome = try await pages.chrome(request, context)
+            let typed = try await request.decodeForm(MinimumForm.self, context: context)
+            do {
+                let market = try await pages.markets.requireMarket(typed.market)
+                let price = try chrome.format.minorUnits(parsing: typed.price, currency: market.currency, field: "price")
+                let ends = try PageKit.nonEmpty(typed.endsAt).map { try PreordersController.date($0, field: "endsAt") }
+                _ = try await desk.setMinimumPrice(skuId: typed.skuId, marketCode: market.code, price: price,
+                                                   startsAt: try PreordersController.date(typed.startsAt, field: "startsAt"), endsAt: ends)
+                return redirect("/staff/partners")
+            } catch let error as DomainError {
+                return try await list(chrome, typed: [:], error: error)
             }
         }
         groups.staff.get("staff/partners/:id") { request, context in
@@ -112,7 +131,35 @@ struct PartnerPages {
         let rows = try await desk.organisations().map { organisation -> [String: Any] in
             ["id": organisation.id, "name": organisation.name, "kind": t["partner_kind_\(organisation.kind.rawValue)"] ?? organisation.kind.rawValue]
         }
+        let names = try await skuNames(language: chrome.preferences.language)
+        let money = { (minor: Int64, marketCode: String) in
+            let market = chrome.markets.first { $0.code == marketCode }
+            return chrome.format.money(minor, currency: market?.currency.code ?? "", minorDigits: market?.currency.minorDigits ?? 2)
+        }
+        let minimums = try await desk.minimumPrices().map { minimum -> [String: Any] in
+            ["sku": names[minimum.skuId] ?? minimum.skuId, "market": minimum.marketCode, "price": money(minimum.price, minimum.marketCode),
+             "from": chrome.format.day(minimum.startsAt), "until": minimum.endsAt.map(chrome.format.day) ?? "—",
+             "inForce": minimum.applies(at: clock.now())]
+        }
+        var stores: [String: PartnerStore] = [:], organisations: [String: String] = [:]
+        let refusals = try await desk.priceRefusals(organisationId: nil).prefix(50)
+        for refusal in refusals where stores[refusal.storeId] == nil {
+            if let store = try? await desk.store(id: refusal.storeId, for: PartnerCaller(keyId: "", organisationId: refusal.organisationId, scopes: [])) {
+                stores[store.id] = store
+            }
+            organisations[refusal.organisationId] = try? await desk.organisation(id: refusal.organisationId).name
+        }
         var data: [String: Any] = [
+            "minimums": minimums, "hasMinimums": !minimums.isEmpty,
+            "refusals": refusals.map { refusal -> [String: Any] in
+                let market = stores[refusal.storeId]?.marketCode ?? ""
+                return ["partner": organisations[refusal.organisationId] ?? "", "store": stores[refusal.storeId]?.name ?? refusal.storeId,
+                        "sku": names[refusal.skuId] ?? refusal.skuId, "price": money(refusal.price, market), "minimum": money(refusal.minimum, market),
+                        "context": t["partner_refused_\(refusal.context.rawValue)"] ?? refusal.context.rawValue, "at": chrome.format.dateTime(refusal.at)]
+            },
+            "hasRefusals": !refusals.isEmpty,
+            "skus": names.sorted { $0.value < $1.value }.map { ["id": $0.key, "label": $0.value] },
+            "markets": chrome.markets.map { ["code": $0.code, "name": $0.name] }, "today": MessageCourier.day(clock.now()),
             "organisations": rows, "empty": rows.isEmpty, "typed": typed,
             "kinds": PartnerKind.allCases.map { ["code": $0.rawValue, "label": t["partner_kind_\($0.rawValue)"] ?? $0.rawValue, "selected": typed["kind"] == $0.rawValue] },
         ]
@@ -120,18 +167,22 @@ struct PartnerPages {
         return pages.page("staff-partners", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }
 
+    /// "Millet Note 3 · MN3-BLK-128" by SKU id.
+    private func skuNames(language: String) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        for product in try await catalog.products(includeUnpublished: true, offset: 0, limit: 200) {
+            for sku in product.skus { names[sku.id] = "\(product.text(in: language).name) · \(sku.code)" }
+        }
+        return names
+    }
+
     private func detail(_ id: String, chrome: PageChrome, done: String?, issued: (name: String, token: String)? = nil,
                         error: DomainError? = nil) async throws -> Response {
         let t = pages.strings(chrome.preferences.language), language = chrome.preferences.language
         let organisation = try await desk.organisation(id: id)
         let stores = try await desk.stores(organisationId: id)
-        var skuNames: [String: String] = [:], skus: [[String: Any]] = []
-        for product in try await catalog.products(includeUnpublished: true, offset: 0, limit: 200) {
-            for sku in product.skus {
-                skuNames[sku.id] = "\(product.text(in: language).name) · \(sku.code)"
-                skus.append(["id": sku.id, "label": skuNames[sku.id]!])
-            }
-        }
+        let skuNames = try await skuNames(language: language)
+        let skus = skuNames.sorted { $0.value < $1.value }.map { ["id": $0.key, "label": $0.value] }
         let markets = Set(stores.map(\.marketCode))
         var warehouses: [[String: Any]] = [], warehouseNames: [String: String] = [:]
         for warehouse in try await inventory.warehouses(marketCode: nil) where markets.contains(warehouse.marketCode) {

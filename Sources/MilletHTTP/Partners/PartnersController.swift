@@ -30,6 +30,17 @@ struct PartnersController: Sendable {
         let units: Int64
     }
 
+    struct MinimumBody: Decodable {
+        let skuId, market, startsAt: String
+        let price: Int64
+        let endsAt: String?
+    }
+
+    struct AdvertisedBody: Decodable {
+        let storeId, skuId: String
+        let price: Int64
+    }
+
     struct SaleBody: Decodable {
         struct Customer: Decodable {
             let email, name: String
@@ -111,6 +122,33 @@ struct PartnersController: Sendable {
             return AllocationDetailDTO(allocation: AllocationDTO(allocation), moves: moves.map(AllocationMoveDTO.init))
         }
         addSaleRoutes(to: groups)
+        addPriceRoutes(to: groups)
+    }
+
+    /// One honest price: staff set minimums, partners advertise at or above them.
+    func addPriceRoutes(to groups: RouteGroups) {
+        groups.staff.get("staff/minimum-prices") { _, _ in
+            MinimumPriceList(items: try await desk.minimumPrices().map(MinimumPriceDTO.init))
+        }
+        groups.staff.post("staff/minimum-prices") { request, context in
+            let body = try await request.decodeJSON(MinimumBody.self, context: context)
+            let starts = try PreordersController.date(body.startsAt, field: "startsAt")
+            let ends = try body.endsAt.map { try PreordersController.date($0, field: "endsAt") }
+            return MinimumPriceDTO(try await desk.setMinimumPrice(skuId: body.skuId, marketCode: body.market, price: body.price, startsAt: starts, endsAt: ends))
+                .with(status: .created)
+        }
+        groups.staff.get("staff/price-refusals") { request, _ in
+            let organisationId = request.uri.queryParameters["organisationId"].map(String.init)
+            return PriceRefusalList(items: try await desk.priceRefusals(organisationId: organisationId).map(PriceRefusalDTO.init))
+        }
+        groups.partners.put("partner/prices") { request, context in
+            let caller = try context.requirePartner(.salesWrite)
+            let body = try await request.decodeJSON(AdvertisedBody.self, context: context)
+            return AdvertisedPriceDTO(try await desk.advertise(storeId: body.storeId, skuId: body.skuId, price: body.price, for: caller))
+        }
+        groups.partners.get("partner/prices") { _, context in
+            AdvertisedPriceList(items: try await desk.advertisedPrices(for: try context.requirePartner(.salesWrite)).map(AdvertisedPriceDTO.init))
+        }
     }
 
     /// Store sales over the partner API.

@@ -1,7 +1,7 @@
 extension Migration {
     /// Partners: organisations, their stores and hashed API keys, and the units allocated from the
-    /// brand's warehouses to their stores per SKU and week, with a ledger of every move, and the
-    /// sales at their stores.
+    /// brand's warehouses to their stores per SKU and week, with a ledger of every move, the
+    /// sales at their stores, and minimum advertised prices with the partner prices refused below them.
     static let partners = Migration(version: 43, name: "partners", statements: { _ in
         [
             "CREATE TABLE partner_organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, created_at BIGINT NOT NULL)",
@@ -38,6 +38,23 @@ extension Migration {
                 sold_at BIGINT NOT NULL, idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL, UNIQUE (organisation_id, idempotency_key))
             """,
             "CREATE INDEX partner_sales_by_organisation ON partner_sales (organisation_id, sold_at)",
+            """
+            CREATE TABLE minimum_prices (
+                id TEXT PRIMARY KEY, sku_id TEXT NOT NULL REFERENCES skus(id), market_code TEXT NOT NULL, price BIGINT NOT NULL,
+                starts_at BIGINT NOT NULL, ends_at BIGINT, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX minimum_prices_by_sku ON minimum_prices (sku_id, market_code, starts_at)",
+            """
+            CREATE TABLE price_refusals (
+                organisation_id TEXT NOT NULL REFERENCES partner_organisations(id), store_id TEXT NOT NULL REFERENCES partner_stores(id),
+                sku_id TEXT NOT NULL, price BIGINT NOT NULL, minimum BIGINT NOT NULL, context TEXT NOT NULL, actor TEXT NOT NULL, at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX price_refusals_by_organisation ON price_refusals (organisation_id, at)",
+            """
+            CREATE TABLE advertised_prices (
+                organisation_id TEXT NOT NULL REFERENCES partner_organisations(id), store_id TEXT NOT NULL REFERENCES partner_stores(id),
+                sku_id TEXT NOT NULL REFERENCES skus(id), price BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (store_id, sku_id))
+            """,
         ]
     })
 }

@@ -55,6 +55,39 @@ extension SQLStore: PartnerRepository {
         }
     }
 
+    public func minimumPrices(skuId: String?, marketCode: String?) async throws -> [MinimumPrice] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM minimum_prices WHERE (\(bind: skuId) IS NULL OR sku_id = \(bind: skuId)) AND (\(bind: marketCode) IS NULL OR market_code = \(bind: marketCode))
+                ORDER BY starts_at DESC, id LIMIT 1000
+                """).all().map { row in
+                MinimumPrice(id: try row.string("id"), skuId: try row.string("sku_id"), marketCode: try row.string("market_code"), price: try row.int("price"),
+                             startsAt: try row.date("starts_at"), endsAt: try row.optionalDate("ends_at"), createdAt: try row.date("created_at"))
+            }
+        }
+    }
+
+    public func priceRefusals(organisationId: String?) async throws -> [PriceRefusal] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM price_refusals WHERE (\(bind: organisationId) IS NULL OR organisation_id = \(bind: organisationId)) ORDER BY at DESC LIMIT 500
+                """).all().map { row in
+                PriceRefusal(organisationId: try row.string("organisation_id"), storeId: try row.string("store_id"), skuId: try row.string("sku_id"),
+                             price: try row.int("price"), minimum: try row.int("minimum"),
+                             context: PriceRefusal.Context(rawValue: try row.string("context")) ?? .sale, actor: try row.string("actor"), at: try row.date("at"))
+            }
+        }
+    }
+
+    public func advertisedPrices(organisationId: String) async throws -> [AdvertisedPrice] {
+        try await read { db in
+            try await db.raw("SELECT * FROM advertised_prices WHERE organisation_id = \(bind: organisationId) ORDER BY store_id, sku_id LIMIT 1000").all().map { row in
+                AdvertisedPrice(organisationId: try row.string("organisation_id"), storeId: try row.string("store_id"), skuId: try row.string("sku_id"),
+                                price: try row.int("price"), updatedAt: try row.date("updated_at"))
+            }
+        }
+    }
+
     public func storeSale(id: String) async throws -> StoreSale? {
         try await read { db in try await db.raw("SELECT * FROM partner_sales WHERE id = \(bind: id)").first().map(Self.storeSale(from:)) }
     }
@@ -161,6 +194,30 @@ extension SQLTransaction: PartnerLedger {
             """).run()
         try await recordMove(AllocationMove(allocationId: stored.id, kind: .returned, units: units, actor: actor, at: at))
         return stored
+    }
+
+    func insert(_ minimum: MinimumPrice) async throws {
+        try await db.raw("""
+            INSERT INTO minimum_prices (id, sku_id, market_code, price, starts_at, ends_at, created_at)
+            VALUES (\(bind: minimum.id), \(bind: minimum.skuId), \(bind: minimum.marketCode), \(bind: minimum.price), \(bind: minimum.startsAt.millis),
+                \(bind: minimum.endsAt?.millis), \(bind: minimum.createdAt.millis))
+            """).run()
+    }
+
+    func log(_ refusal: PriceRefusal) async throws {
+        try await db.raw("""
+            INSERT INTO price_refusals (organisation_id, store_id, sku_id, price, minimum, context, actor, at)
+            VALUES (\(bind: refusal.organisationId), \(bind: refusal.storeId), \(bind: refusal.skuId), \(bind: refusal.price), \(bind: refusal.minimum),
+                \(bind: refusal.context.rawValue), \(bind: refusal.actor), \(bind: refusal.at.millis))
+            """).run()
+    }
+
+    func advertise(_ price: AdvertisedPrice) async throws {
+        try await db.raw("""
+            INSERT INTO advertised_prices (organisation_id, store_id, sku_id, price, updated_at)
+            VALUES (\(bind: price.organisationId), \(bind: price.storeId), \(bind: price.skuId), \(bind: price.price), \(bind: price.updatedAt.millis))
+            ON CONFLICT (store_id, sku_id) DO UPDATE SET price = excluded.price, updated_at = excluded.updated_at
+            """).run()
     }
 
     func storeSale(organisationId: String, idempotencyKey: String, requestHash: String) async throws -> StoreSale? {
