@@ -34,3 +34,17 @@ struct PartnerKeyTests {
         #expect(await limit.take("a") == 1)
     }
 }
+
+/// Sell-through uploads as CSV.
+struct SellThroughCSVTests {
+    @Test func aCSVUploadIsReadLineByLineAndABadLineIsNamed() throws {
+        let csv = "store_id,sku_id,day,sold,on_hand,returned\r\ns1,k1,2026-12-01,3,10,0\n\n s2 , k1 , 2026-12-01 , 0 , 4 , 1 \n"
+        let lines = try PartnerDesk.sellThroughLines(csv: csv)
+        #expect(lines.map(\.storeId) == ["s1", "s2"] && lines.map(\.onHand) == [10, 4] && lines.map(\.returned) == [0, 1])
+        #expect(throws: DomainError.invalid(field: "csv", "line 3 must be six comma-separated values, the last three whole numbers")) {
+            try PartnerDesk.sellThroughLines(csv: "store_id,sku_id,day,sold,on_hand,returned\ns1,k1,2026-12-01,3,10,0\ns1,k1,2026-12-02,three,10,0")
+        }
+        #expect(throws: DomainError.self) { try PartnerDesk.sellThroughLines(csv: "s1,k1,2026-12-01,3,10,0") }
+        #expect(SellThroughDay.isDay("2026-02-28") && !SellThroughDay.isDay("2026-02-30") && !SellThroughDay.isDay("2026-2-28"))
+    }
+}

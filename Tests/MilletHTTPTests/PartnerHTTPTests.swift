@@ -83,6 +83,40 @@ struct PartnerHTTPTests: HTTPHarness {
             }
             #expect(theirPrices.isEmpty)
             tried.insert("GET /api/v1/partner/prices")
+            let report = ["items": [["storeId": mine.store, "skuId": note.skus[0].id, "day": MessageCourier.day(clock.now()), "sold": 1, "onHand": 1, "returned": 0]]]
+            try await client.execute(uri: "/api/v1/partner/sellthrough", method: .post, headers: bearer(theirs.token), body: json(report)) {
+                #expect($0.status == .forbidden)  // their key has no sellthrough:write
+            }
+            let theirReporter = try #require(try await post("/api/v1/staff/partners/\(theirs.id)/keys", ["name": "office", "scopes": ["sellthrough:write"]])["token"] as? String)
+            try await client.execute(uri: "/api/v1/partner/sellthrough", method: .post, headers: bearer(theirReporter), body: json(report)) {
+                #expect($0.status == .notFound)
+            }
+            tried.insert("POST /api/v1/partner/sellthrough")
+            var csvHeaders = bearer(theirReporter)
+            csvHeaders[.contentType] = "text/csv"
+            let csv = "store_id,sku_id,day,sold,on_hand,returned\n\(mine.store),\(note.skus[0].id),\(MessageCourier.day(clock.now())),5,1,0\n"
+            try await client.execute(uri: "/api/v1/partner/sellthrough/csv", method: .post, headers: csvHeaders, body: ByteBuffer(string: csv)) {
+                #expect($0.status == .notFound)
+            }
+            tried.insert("POST /api/v1/partner/sellthrough/csv")
+            // My own back office uploads a CSV; staff see it in the report, running out (1 left, 5 sold today).
+            let myReporter = try #require(try await post("/api/v1/staff/partners/\(mine.id)/keys", ["name": "office", "scopes": ["sellthrough:write"]])["token"] as? String)
+            var mineCSV = bearer(myReporter)
+            mineCSV[.contentType] = "text/csv"
+            try await client.execute(uri: "/api/v1/partner/sellthrough/csv", method: .post, headers: mineCSV, body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .created && String(buffer: response.body).contains("\"lines\":1"))
+            }
+            mineCSV[.contentType] = "application/json"
+            try await client.execute(uri: "/api/v1/partner/sellthrough/csv", method: .post, headers: mineCSV, body: ByteBuffer(string: csv)) {
+                #expect($0.status == .unsupportedMediaType)
+            }
+            let staffReport = try await client.execute(uri: "/api/v1/staff/sellthrough?organisationId=\(mine.id)", method: .get, headers: bearer(staff)) { try decode($0) }
+            let line = try #require((staffReport["lines"] as? [[String: Any]])?.first)
+            #expect(line["storeId"] as? String == mine.store && line["lowCover"] as? Bool == true)
+            let console = try await client.execute(uri: "/staff/partners", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
+            #expect(console.contains("id=\"low-cover\""))
+            let partnerPage = try await client.execute(uri: "/staff/partners/\(mine.id)", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
+            #expect(partnerPage.contains("id=\"sellthrough-chart\"") && partnerPage.contains("low-cover"))
             let me = try await client.execute(uri: "/api/v1/partner/organisation", method: .get, headers: bearer(theirs.token)) { try decode($0) }
             #expect((me["organisation"] as? [String: Any])?["id"] as? String == theirs.id)
             tried.insert("GET /api/v1/partner/organisation")

@@ -309,6 +309,7 @@ struct SerialTakenMeanwhile: UnitOfWork {
         }
         func record(_ record: StoreSaleRecord) async throws { try await inner.record(record) }
         func insert(_ minimum: MinimumPrice) async throws { try await inner.insert(minimum) }
+        func report(_ days: [SellThroughDay]) async throws { try await inner.report(days) }
         func log(_ refusal: PriceRefusal) async throws { try await inner.log(refusal) }
         func advertise(_ price: AdvertisedPrice) async throws { try await inner.advertise(price) }
         func leaveWaitlist(accountId: String, skuId: String, marketCode: String) async throws -> Bool {

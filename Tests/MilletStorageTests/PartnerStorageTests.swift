@@ -189,3 +189,47 @@ extension StorageConformanceTests {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func storesReportSellThroughAndOneRunningOutIsFlagged(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = partnerDesk(store)
+            let sku = try #require(try await store.product(slug: "millet-router-ax")).skus[0]
+            let chain = try await desk.createOrganisation(name: "Erafone", kind: .retailer)
+            let (busy, quiet) = (try await desk.addStore(organisationId: chain.id, name: "Kota Kasablanka", address: "Jl. Casablanca 88", city: "Jakarta",
+                                                         phone: "+62 21 2946 0000", marketCode: "ID"),
+                                 try await desk.addStore(organisationId: chain.id, name: "Surabaya", address: "Jl. Basuki Rahmat 8", city: "Surabaya",
+                                                         phone: "+62 31 531 0000", marketCode: "ID"))
+            let (key, _) = try await desk.issueKey(organisationId: chain.id, name: "back office", scopes: [.sellthroughWrite])
+            let caller = PartnerCaller(keyId: key.id, organisationId: chain.id, scopes: key.scopes)
+            let today = clock.now(), day: TimeInterval = 86_400
+            func date(_ back: Int) -> String { MessageCourier.day(today.addingTimeInterval(-Double(back) * day)) }
+            // Four weeks: the busy store sells 2 a day and has 20 left (1.4 weeks); the quiet one sells 1 a week with 30 left.
+            var lines: [(storeId: String, skuId: String, day: String, sold: Int64, onHand: Int64, returned: Int64)] = []
+            for back in 0..<28 {
+                lines.append((busy.id, sku.id, date(back), 2, 20 + Int64(back) * 2, back == 3 ? 1 : 0))
+                if back % 7 == 0 { lines.append((quiet.id, sku.id, date(back), 1, 30, 0)) }
+            }
+            // Sent twice, the last line of a day counts.
+            lines.append((busy.id, sku.id, date(0), 2, 20, 0))
+            #expect(try await desk.reportSellThrough(lines, for: caller).count == 32)
+            let (report, daily) = try await desk.sellThrough(organisationId: chain.id, days: 28)
+            let running = try #require(report.first)
+            #expect(running.storeId == busy.id && running.sold == 56 && running.onHand == 20 && running.returned == 1 && running.lowCover)
+            #expect(abs((running.weeksOfCover ?? 0) - 20.0 / 14.0) < 0.001 && abs(running.weeklyRate - 14) < 0.001)
+            #expect(report.count == 2 && report[1].storeId == quiet.id && !report[1].lowCover && report[1].onHand == 30)
+            #expect(daily.count == 28 && daily.last?.sold == 3)
+            // Reporting again replaces a day; a future day, another partner's store or a bad figure changes nothing.
+            try await desk.reportSellThrough([(busy.id, sku.id, date(0), 2, 200, 0)], for: caller)
+            #expect(try await desk.sellThrough(organisationId: chain.id, days: 28).lines.first { $0.storeId == busy.id }?.lowCover == false)
+            let other = try await desk.createOrganisation(name: "iBox", kind: .retailer)
+            await #expect(throws: DomainError.notFound(what: "store")) {
+                try await desk.reportSellThrough([(busy.id, sku.id, date(1), 9, 9, 0)],
+                                                 for: PartnerCaller(keyId: "k", organisationId: other.id, scopes: [.sellthroughWrite]))
+            }
+            await #expect(throws: DomainError.self) { try await desk.reportSellThrough([(busy.id, sku.id, MessageCourier.day(today.addingTimeInterval(day)), 1, 1, 0)], for: caller) }
+            await #expect(throws: DomainError.self) { try await desk.reportSellThrough([(busy.id, sku.id, date(1), -1, 1, 0)], for: caller) }
+            #expect(try await desk.sellThrough(organisationId: chain.id, days: 28).lines.first { $0.storeId == busy.id }?.sold == 56)
+        }
+    }
+}

@@ -4,14 +4,14 @@ import Foundation
 /// brand's warehouses to their stores; a partner's key reads only its own organisation. Every
 /// write is one transaction.
 public struct PartnerDesk: Sendable {
-    private let store: any UnitOfWork
-    private let partners: any PartnerRepository
-    private let catalog: any CatalogRepository
+    let store: any UnitOfWork
+    let partners: any PartnerRepository
+    let catalog: any CatalogRepository
     private let inventory: any InventoryRepository
     private let markets: any MarketRepository
     private let accounts: any AccountRepository
     private let hasher: any PasswordHasher
-    private let clock: any MilletClock
+    let clock: any MilletClock
 
     public init(store: any UnitOfWork, partners: any PartnerRepository, catalog: any CatalogRepository, inventory: any InventoryRepository,
                 markets: any MarketRepository, accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock) {
@@ -84,6 +84,12 @@ public struct PartnerDesk: Sendable {
         let now = clock.now()
         guard Identifier.isWellFormed(keyId), try await store.transaction({ tx in try await tx.revokeKey(id: keyId, organisationId: organisationId, at: now) })
         else { throw DomainError.notFound(what: "key") }
+    }
+
+    /// Any partner's store, for staff.
+    public func allStores(id: String) async throws -> PartnerStore? {
+        guard Identifier.isWellFormed(id) else { return nil }
+        return try await partners.store(id: id)
     }
 
     /// The organisation's stores and keys (without secrets).

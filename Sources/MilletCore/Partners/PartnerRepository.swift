@@ -22,6 +22,8 @@ public protocol PartnerRepository: Sendable {
     func priceRefusals(organisationId: String?) async throws -> [PriceRefusal]
     /// The prices an organisation's stores advertise.
     func advertisedPrices(organisationId: String) async throws -> [AdvertisedPrice]
+    /// Daily sell-through reports from `since` (`2026-11-08`) on, of an organisation (every one when `nil`).
+    func sellThroughDays(organisationId: String?, since: String) async throws -> [SellThroughDay]
     func storeSale(id: String) async throws -> StoreSale?
     /// An organisation's store sales, newest first.
     func storeSales(organisationId: String) async throws -> [StoreSale]
@@ -42,6 +44,8 @@ public protocol PartnerLedger: Sendable {
     /// Sends `units` of an allocation not sold back to its warehouse's stock, and records the
     /// move: `conflict(not_enough_allocated)` unless the store has them.
     func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation
+    /// Stores daily sell-through reports, each replacing what its store said of that SKU and day before.
+    func report(_ days: [SellThroughDay]) async throws
     func insert(_ minimum: MinimumPrice) async throws
     /// Keeps a refused price for staff.
     func log(_ refusal: PriceRefusal) async throws

@@ -192,3 +192,41 @@ struct AdvertisedPriceDTO: ResponseEncodable, Sendable {
 struct AdvertisedPriceList: ResponseEncodable, Sendable {
     let items: [AdvertisedPriceDTO]
 }
+
+struct SellThroughReceipt: ResponseEncodable, Sendable {
+    /// Lines stored (a day sent twice counts once).
+    let lines: Int
+}
+
+struct SellThroughLineDTO: Encodable, Sendable {
+    let storeId, skuId, latestDay: String
+    let sold, returned, onHand: Int64
+    let weeklyRate: Double
+    let weeksOfCover: Double?
+    let sellThroughPercent: Double
+    let lowCover: Bool
+
+    init(_ line: SellThroughLine) {
+        storeId = line.storeId
+        skuId = line.skuId
+        latestDay = line.latestDay
+        sold = line.sold
+        returned = line.returned
+        onHand = line.onHand
+        weeklyRate = (line.weeklyRate * 10).rounded() / 10
+        weeksOfCover = line.weeksOfCover.map { ($0 * 10).rounded() / 10 }
+        sellThroughPercent = (line.sellThroughPercent * 10).rounded() / 10
+        lowCover = line.lowCover
+    }
+}
+
+struct SellThroughReportDTO: ResponseEncodable, Sendable {
+    struct Day: Encodable, Sendable {
+        let day: String
+        let sold: Int64
+    }
+
+    let days: Int
+    let lines: [SellThroughLineDTO]
+    let daily: [Day]
+}

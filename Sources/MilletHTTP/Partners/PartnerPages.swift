@@ -144,12 +144,18 @@ struct PartnerPages {
         var stores: [String: PartnerStore] = [:], organisations: [String: String] = [:]
         let refusals = try await desk.priceRefusals(organisationId: nil).prefix(50)
         for refusal in refusals where stores[refusal.storeId] == nil {
-            if let store = try? await desk.store(id: refusal.storeId, for: PartnerCaller(keyId: "", organisationId: refusal.organisationId, scopes: [])) {
-                stores[store.id] = store
-            }
+            if let store = try await partnerStore(refusal.storeId) { stores[store.id] = store }
             organisations[refusal.organisationId] = try? await desk.organisation(id: refusal.organisationId).name
         }
+        let running = try await desk.sellThrough(organisationId: nil, days: 28).lines.filter(\.lowCover)
+        var lowStores: [[String: Any]] = []
+        for line in running {
+            let store = try? await partnerStore(line.storeId)
+            lowStores.append(["partnerId": store?.organisationId ?? "", "store": store?.name ?? line.storeId, "sku": names[line.skuId] ?? line.skuId,
+                              "cover": line.weeksOfCover.map { String(format: "%.1f", $0) } ?? "—", "onHand": line.onHand])
+        }
         var data: [String: Any] = [
+            "lowCover": lowStores, "hasLowCover": !lowStores.isEmpty,
             "minimums": minimums, "hasMinimums": !minimums.isEmpty,
             "refusals": refusals.map { refusal -> [String: Any] in
                 let market = stores[refusal.storeId]?.marketCode ?? ""
@@ -165,6 +171,11 @@ struct PartnerPages {
         ]
         if let error { data["error"] = PageKit.refusal(error, strings: t) }
         return pages.page("staff-partners", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+
+    /// A store of any partner, for staff.
+    private func partnerStore(_ id: String) async throws -> PartnerStore? {
+        try await desk.allStores(id: id)
     }
 
     /// "Millet Note 3 · MN3-BLK-128" by SKU id.
@@ -207,6 +218,15 @@ struct PartnerPages {
             "skus": skus, "warehouses": warehouses, "week": Allocation.week(of: clock.now()),
             "markets": chrome.markets.map { ["code": $0.code, "name": $0.name] },
         ]
+        let (lines, daily) = try await desk.sellThrough(organisationId: id, days: 28)
+        data["sellThrough"] = lines.map { line -> [String: Any] in
+            ["store": storeNames[line.storeId] ?? line.storeId, "sku": skuNames[line.skuId] ?? line.skuId, "sold": line.sold, "returned": line.returned,
+             "onHand": line.onHand, "weekly": String(format: "%.1f", line.weeklyRate), "cover": line.weeksOfCover.map { String(format: "%.1f", $0) } ?? "—",
+             "percent": String(format: "%.0f", line.sellThroughPercent), "low": line.lowCover, "latest": line.latestDay]
+        }
+        data["hasSellThrough"] = !lines.isEmpty
+        data["sellThroughChart"] = DemandChart(days: 28, until: clock.now(), counts: daily.map { ($0.day, Int($0.sold), 0) })
+            .svg(label: t["partner_sold_per_day"] ?? "", waitingLabel: "", id: "sellthrough-chart")
         if let done { data["done"] = t["partner_done_\(done)"] ?? "" }
         if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
         if let error { data["error"] = PageKit.refusal(error, strings: t) }

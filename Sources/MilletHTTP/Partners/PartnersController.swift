@@ -41,6 +41,15 @@ struct PartnersController: Sendable {
         let price: Int64
     }
 
+    struct SellThroughBody: Decodable {
+        struct Line: Decodable {
+            let storeId, skuId, day: String
+            let sold, onHand, returned: Int64
+        }
+
+        let items: [Line]
+    }
+
     struct SaleBody: Decodable {
         struct Customer: Decodable {
             let email, name: String
@@ -123,6 +132,7 @@ struct PartnersController: Sendable {
         }
         addSaleRoutes(to: groups)
         addPriceRoutes(to: groups)
+        addSellThroughRoutes(to: groups)
     }
 
     /// One honest price: staff set minimums, partners advertise at or above them.
@@ -149,6 +159,41 @@ struct PartnersController: Sendable {
         groups.partners.get("partner/prices") { _, context in
             AdvertisedPriceList(items: try await desk.advertisedPrices(for: try context.requirePartner(.salesWrite)).map(AdvertisedPriceDTO.init))
         }
+    }
+
+    /// Daily sell-through: stores report it by JSON or CSV, staff read the report.
+    func addSellThroughRoutes(to groups: RouteGroups) {
+        groups.partners.post("partner/sellthrough") { request, context in
+            let caller = try context.requirePartner(.sellthroughWrite)
+            let body = try await request.decodeJSON(SellThroughBody.self, context: context)
+            let days = try await desk.reportSellThrough(body.items.map { ($0.storeId, $0.skuId, $0.day, $0.sold, $0.onHand, $0.returned) }, for: caller)
+            return SellThroughReceipt(lines: days.count).with(status: .created)
+        }
+        groups.partners.post("partner/sellthrough/csv") { request, context in
+            let caller = try context.requirePartner(.sellthroughWrite)
+            let media = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard media == "text/csv" else {
+                throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "send the file as text/csv")
+            }
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else { throw DomainError.invalid(field: "csv", "must be UTF-8 text") }
+            let days = try await desk.reportSellThrough(try PartnerDesk.sellThroughLines(csv: text), for: caller)
+            return SellThroughReceipt(lines: days.count).with(status: .created)
+        }
+        groups.staff.get("staff/sellthrough") { request, _ in
+            let days = try Self.days(request)
+            let organisationId = request.uri.queryParameters["organisationId"].map(String.init)
+            let (lines, daily) = try await desk.sellThrough(organisationId: organisationId, days: days)
+            return SellThroughReportDTO(days: days, lines: lines.map(SellThroughLineDTO.init),
+                                        daily: daily.map { SellThroughReportDTO.Day(day: $0.day, sold: $0.sold) })
+        }
+    }
+
+    /// The report's period, `days` (28 by default, 7 to 365).
+    static func days(_ request: Request) throws -> Int {
+        let text = request.uri.queryParameters["days"].map(String.init) ?? "28"
+        guard let days = Int(text), (7...365).contains(days) else { throw DomainError.invalid(field: "days", "a whole number from 7 to 365") }
+        return days
     }
 
     /// Store sales over the partner API.

@@ -310,14 +310,15 @@ struct PreorderPages {
     }
 }
 
-/// Pre-orders per day as an SVG bar chart, the last `days` days up to `until`, with the fans who
-/// joined the waiting list stacked on top in a second colour.
+/// Counts per day as an SVG bar chart, the last `days` days up to `until`: pre-orders with the
+/// fans who joined the waiting list stacked on top in a second colour (and a legend for them),
+/// or units sold at partners' stores.
 struct DemandChart {
     let days: Int
     let until: Date
     let counts: [(day: String, preorders: Int, waiting: Int)]
 
-    func svg(label: String, waitingLabel: String) -> String {
+    func svg(label: String, waitingLabel: String, id: String = "demand-chart") -> String {
         var perDay: [String: (Int, Int)] = [:]
         for (day, placed, waiting) in counts { perDay[day, default: (0, 0)].0 += placed; perDay[day, default: (0, 0)].1 += waiting }
         let dayList = (0..<days).reversed().map { MessageCourier.day(until.addingTimeInterval(-Double($0) * 86_400)) }
@@ -325,6 +326,7 @@ struct DemandChart {
         let width = 20 * days + 40, height = 140
         let escape = { (text: String) in text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") }
         var bars = ""
+        let legend = "<rect x=\"\(width / 2 - 60)\" y=\"121\" width=\"10\" height=\"10\" fill=\"#64748b\"/><text x=\"\(width / 2 - 46)\" y=\"130\" font-size=\"11\">\(escape(waitingLabel))</text>"
         for (index, day) in dayList.enumerated() {
             let (placed, waiting) = perDay[day] ?? (0, 0)
             let placedHeight = placed * 100 / most, waitingHeight = waiting * 100 / most
@@ -334,10 +336,10 @@ struct DemandChart {
             }
         }
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" class="chart" id="demand-chart" role="img" aria-label="\(escape(label))" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)">\
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart" id="\(id)" role="img" aria-label="\(escape(label))" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)">\
             <text x="0" y="12" font-size="11">\(most)</text><line x1="28" y1="110" x2="\(width)" y2="110" stroke="#999"/>\(bars)\
             <text x="30" y="130" font-size="11">\(dayList.first ?? "")</text><text x="\(width - 70)" y="130" font-size="11">\(dayList.last ?? "")</text>\
-            <rect x="\(width / 2 - 60)" y="121" width="10" height="10" fill="#64748b"/><text x="\(width / 2 - 46)" y="130" font-size="11">\(escape(waitingLabel))</text></svg>
+            \(counts.contains { $0.waiting > 0 } ? legend : "")</svg>
             """
     }
 }

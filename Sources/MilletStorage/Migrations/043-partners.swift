@@ -1,7 +1,8 @@
 extension Migration {
     /// Partners: organisations, their stores and hashed API keys, and the units allocated from the
     /// brand's warehouses to their stores per SKU and week, with a ledger of every move, the
-    /// sales at their stores, and minimum advertised prices with the partner prices refused below them.
+    /// sales at their stores, minimum advertised prices with the partner prices refused below them, and the daily
+    /// sell-through stores report.
     static let partners = Migration(version: 43, name: "partners", statements: { _ in
         [
             "CREATE TABLE partner_organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, created_at BIGINT NOT NULL)",
@@ -55,6 +56,14 @@ extension Migration {
                 organisation_id TEXT NOT NULL REFERENCES partner_organisations(id), store_id TEXT NOT NULL REFERENCES partner_stores(id),
                 sku_id TEXT NOT NULL REFERENCES skus(id), price BIGINT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (store_id, sku_id))
             """,
+            """
+            CREATE TABLE sell_through (
+                organisation_id TEXT NOT NULL REFERENCES partner_organisations(id), store_id TEXT NOT NULL REFERENCES partner_stores(id),
+                sku_id TEXT NOT NULL REFERENCES skus(id), day TEXT NOT NULL, sold BIGINT NOT NULL, on_hand BIGINT NOT NULL, returned BIGINT NOT NULL,
+                PRIMARY KEY (store_id, sku_id, day))
+            """,
+            "CREATE INDEX sell_through_by_organisation ON sell_through (organisation_id, day)",
+            "CREATE INDEX sell_through_by_day ON sell_through (day)",
         ]
     })
 }

@@ -88,6 +88,18 @@ extension SQLStore: PartnerRepository {
         }
     }
 
+    public func sellThroughDays(organisationId: String?, since: String) async throws -> [SellThroughDay] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM sell_through WHERE day >= \(bind: since) AND (\(bind: organisationId) IS NULL OR organisation_id = \(bind: organisationId))
+                ORDER BY day, store_id, sku_id LIMIT 100000
+                """).all().map { row in
+                SellThroughDay(organisationId: try row.string("organisation_id"), storeId: try row.string("store_id"), skuId: try row.string("sku_id"),
+                               day: try row.string("day"), sold: try row.int("sold"), onHand: try row.int("on_hand"), returned: try row.int("returned"))
+            }
+        }
+    }
+
     public func storeSale(id: String) async throws -> StoreSale? {
         try await read { db in try await db.raw("SELECT * FROM partner_sales WHERE id = \(bind: id)").first().map(Self.storeSale(from:)) }
     }
@@ -194,6 +206,18 @@ extension SQLTransaction: PartnerLedger {
             """).run()
         try await recordMove(AllocationMove(allocationId: stored.id, kind: .returned, units: units, actor: actor, at: at))
         return stored
+    }
+
+    func report(_ days: [SellThroughDay]) async throws {
+        for chunk in SQLStore.statementChunks(days, largest: 200) {
+            let rows = chunk.map { day -> SQLQueryString in
+                "(\(bind: day.organisationId), \(bind: day.storeId), \(bind: day.skuId), \(bind: day.day), \(bind: day.sold), \(bind: day.onHand), \(bind: day.returned))"
+            }
+            try await db.raw("""
+                INSERT INTO sell_through (organisation_id, store_id, sku_id, day, sold, on_hand, returned) VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (store_id, sku_id, day) DO UPDATE SET sold = excluded.sold, on_hand = excluded.on_hand, returned = excluded.returned
+                """).run()
+        }
     }
 
     func insert(_ minimum: MinimumPrice) async throws {
