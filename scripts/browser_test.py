@@ -916,3 +916,78 @@ def test_a_fan_preorders_from_the_product_page_pays_the_deposit_and_cancels_afte
     b.find_element(By.ID, "deposit-order").click()
     settle(b, lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "cancelled")
     assert "49.00" in b.page_source
+
+
+def test_staff_set_up_a_partner_and_its_clerk_sells_a_unit_that_the_buyer_then_sees_under_warranty(browser):
+    """Staff open a partner with a store on the console, allocate units from a warehouse and make
+    a fan its clerk; the clerk records a sale at the till in the partner portal; the buyer, new
+    to the store, takes over her account with a password reset and finds the phone under
+    warranty from the day of sale."""
+    b = browser
+    clerk = f"kai-{uuid.uuid4().hex[:8]}@example.test"
+    b.get(BASE + "/register?next=/")
+    b.find_element(By.ID, "displayName").send_keys("Kai")
+    b.find_element(By.ID, "email").send_keys(clerk)
+    b.find_element(By.ID, "password").send_keys("browser-password")
+    b.find_element(By.ID, "register-button").click()
+    WebDriverWait(b, 10).until(lambda d: "/register" not in d.current_url)
+    log_out(b)
+
+    log_in(b, "staff@millet.test", "millet-staff")
+    b.get(BASE + "/staff/partners")
+    b.find_element(By.ID, "partner-name").send_keys("Mi Store Leeds")
+    Select(b.find_element(By.ID, "partner-kind")).select_by_value("own_store")
+    b.find_element(By.ID, "create-partner").click()
+    settle(b, lambda d: d.find_elements(By.ID, "new-store"))
+    store_form = b.find_element(By.ID, "new-store")
+    for name, value in [("name", "Briggate"), ("address", "1 Briggate"), ("city", "Leeds"), ("phone", "+44 113 496 0001")]:
+        store_form.find_element(By.NAME, name).send_keys(value)
+    Select(store_form.find_element(By.NAME, "market")).select_by_value("GB")
+    b.find_element(By.ID, "add-store").click()
+    settle(b, lambda d: d.find_elements(By.ID, "new-allocation"))
+    note = api("GET", "/api/v1/products/millet-note-3?market=GB")["skus"][0]
+    allocation = b.find_element(By.ID, "new-allocation")
+    Select(allocation.find_element(By.NAME, "skuId")).select_by_value(note["id"])
+    allocation.find_element(By.NAME, "units").send_keys("3")
+    b.find_element(By.ID, "allocate").click()
+    settle(b, lambda d: d.find_elements(By.CSS_SELECTOR, "#partner-allocations tbody tr"))
+    member = b.find_element(By.ID, "new-member")
+    member.find_element(By.NAME, "email").send_keys(clerk)
+    Select(member.find_element(By.NAME, "role")).select_by_value("clerk")
+    b.find_element(By.ID, "add-member").click()
+    settle(b, lambda d: d.find_elements(By.CSS_SELECTOR, "#partner-members tbody tr"))
+    shot(b, "staff-partner")
+    log_out(b)
+
+    log_in(b, clerk, "browser-password")
+    switch(b, "GB", "en")
+    b.get(BASE + "/partner")
+    settle(b, lambda d: d.find_elements(By.ID, "sale-form"))
+    assert "Mi Store Leeds" in b.find_element(By.ID, "partner-portal").text
+    buyer = f"ruth-{uuid.uuid4().hex[:8]}@example.test"
+    serial = f"MN3-LEEDS-{uuid.uuid4().hex[:6].upper()}"
+    Select(b.find_element(By.ID, "sale-sku")).select_by_value(note["id"])
+    for field, value in [("sale-serials", serial), ("sale-price", str(note["price"]["amount"] // 100)), ("sale-email", buyer), ("sale-name", "Ruth")]:
+        b.find_element(By.ID, field).send_keys(value)
+    shot(b, "partner-portal-sale")
+    b.find_element(By.ID, "record-sale").click()
+    settle(b, lambda d: d.find_elements(By.ID, "portal-done"))
+    assert serial in b.find_element(By.ID, "portal-sales").text
+    log_out(b)
+
+    # The buyer takes over her account with a password reset and finds the phone under warranty.
+    b.get(BASE + "/login")
+    b.find_element(By.ID, "forgot-password").click()
+    b.find_element(By.ID, "email").send_keys(buyer)
+    b.find_element(By.ID, "reset-request").click()
+    settle(b, lambda d: d.find_elements(By.ID, "reset-sent"))
+    log_in(b, "admin@millet.test", "millet-admin")
+    reset = sandbox_link(b, buyer, "/password-reset/")
+    log_out(b)
+    b.get(reset)
+    b.find_element(By.ID, "new-password").send_keys("ruths-new-password")
+    b.find_element(By.ID, "reset-password").click()
+    settle(b, lambda d: d.find_elements(By.ID, "account-done"))
+    b.get(BASE + f"/warranty?serial={serial}")
+    settle(b, lambda d: d.find_elements(By.ID, "cover-start"))
+    shot(b, "store-sale-warranty")

@@ -212,4 +212,64 @@ struct PartnerHTTPTests: HTTPHarness {
             }
         }
     }
+
+    @Test func aClerkRecordsASaleInThePortalAndSeesOnlyTheirOrganisation() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let staffAccount = try #require(try await services.accounts.account(email: "staff@millet.test"))
+            let desk = services.partners
+            let shop = try await desk.createOrganisation(name: "Mi Home Delhi", kind: .ownStore)
+            let rival = try await desk.createOrganisation(name: "Rival Retail", kind: .retailer)
+            let store = try await desk.addStore(organisationId: shop.id, name: "Connaught Place", address: "N-Block 12", city: "New Delhi",
+                                                phone: "+91 11 4000 0000", marketCode: "IN")
+            _ = try await desk.addStore(organisationId: rival.id, name: "Rival Saket", address: "Select City Walk", city: "New Delhi",
+                                        phone: "+91 11 4111 0000", marketCode: "IN")
+            let note = try #require(try await services.catalog.product(slug: "millet-note-3"))
+            let warehouse = try #require(try await services.inventory.warehouses(marketCode: "IN").first)
+            _ = try await desk.allocate(storeId: store.id, skuId: note.skus[0].id, week: Allocation.week(of: clock.now()), warehouseId: warehouse.id, units: 4,
+                                        by: staffAccount)
+            // Staff make the demo fan a clerk of the shop; a staff account cannot be one; an unknown email is a 404.
+            try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members", method: .post, headers: bearer(staff),
+                                     body: json(["email": "fan@millet.test", "role": "clerk"])) { #expect($0.status == .created) }
+            try await client.execute(uri: "/api/v1/staff/partners/\(rival.id)/members", method: .post, headers: bearer(staff),
+                                     body: json(["email": "fan@millet.test", "role": "clerk"])) { #expect($0.status == .conflict) }
+            try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members", method: .post, headers: bearer(staff),
+                                     body: json(["email": "staff@millet.test", "role": "clerk"])) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members", method: .post, headers: bearer(staff),
+                                     body: json(["email": "nobody@millet.test", "role": "clerk"])) { #expect($0.status == .notFound) }
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let moderator = try await logIn(client, "moderator@millet.test", "millet-moderator")
+            let cookies = ["millet_market=IN"]
+            let portal = try await client.execute(uri: "/partner", method: .get, headers: pageHeaders(session: fan, cookies: cookies)) { String(buffer: $0.body) }
+            #expect(portal.contains("Mi Home Delhi") && portal.contains("Connaught Place") && !portal.contains("Rival Saket") && !portal.contains("id=\"price-form\""))
+            try await client.execute(uri: "/partner", method: .get, headers: pageHeaders(session: moderator)) { #expect($0.status == .forbidden) }
+            // The clerk records a sale at the till: the buyer's serial has a warranty from today.
+            let price = try #require(try await services.catalog.price(skuId: note.skus[0].id, marketCode: "IN")).shelfPrice
+            let typed = ["storeId": store.id, "skuId": note.skus[0].id, "serials": "MN3-IN-0001, MN3-IN-0002", "unitPrice": String(price / 100),
+                         "customerEmail": "ravi@example.test", "customerName": "Ravi", "idempotencyKey": "portal-sale-0001"]
+            try await client.execute(uri: "/partner/sales", method: .post, headers: pageHeaders(session: fan, cookies: cookies), body: form(typed)) {
+                #expect($0.status == .seeOther)
+            }
+            let ravi = try #require(try await services.accounts.account(email: "ravi@example.test"))
+            #expect(try await services.serviceDesk.warranty(serial: "MN3-IN-0002", viewer: ravi).start == clock.now())
+            // Too many units for the allocation: refused on the portal with what was typed.
+            let refused = try await client.execute(uri: "/partner/sales", method: .post, headers: pageHeaders(session: fan, cookies: cookies),
+                                                   body: form(typed.merging(["serials": "A-0003 A-0004 A-0005", "idempotencyKey": "portal-sale-0002"]) { $1 })) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(refused.0 == .conflict && refused.1.contains("id=\"portal-error\"") && refused.1.contains("A-0003 A-0004 A-0005"))
+            // A clerk sets no prices and runs no keys.
+            try await client.execute(uri: "/partner/prices", method: .post, headers: pageHeaders(session: fan, cookies: cookies),
+                                     body: form(["storeId": store.id, "skuId": note.skus[0].id, "price": "1"])) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/partner/keys", method: .post, headers: pageHeaders(session: fan, cookies: cookies),
+                                     body: form(["name": "mine"])) { #expect($0.status == .forbidden) }
+            let after = try await client.execute(uri: "/partner?done=sale", method: .get, headers: pageHeaders(session: fan, cookies: cookies)) { String(buffer: $0.body) }
+            #expect(after.contains("id=\"portal-done\"") && after.contains("MN3-IN-0001, MN3-IN-0002"))
+            // Removed, the fan is no member.
+            try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members/\(try #require(try await services.accounts.account(email: "fan@millet.test")).id)",
+                                     method: .delete, headers: bearer(staff)) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/partner", method: .get, headers: pageHeaders(session: fan)) { #expect($0.status == .forbidden) }
+        }
+    }
 }

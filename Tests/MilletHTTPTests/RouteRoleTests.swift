@@ -19,6 +19,8 @@ struct RouteRoleTests: HTTPHarness {
         case moderators
         case staff
         case admins
+        /// Members of a partner organisation, whom none of the callers here is (the partner portal).
+        case partnerMembers
         /// No person: a device token (the device routes), a provider's signature (payment and
         /// carrier webhooks) or the metrics token (`/metrics`).
         case machines
@@ -30,7 +32,7 @@ struct RouteRoleTests: HTTPHarness {
             case (.moderators, let caller): caller == .moderator || caller == .staff || caller == .admin
             case (.staff, let caller): caller == .staff || caller == .admin
             case (.admins, let caller): caller == .admin
-            case (.machines, _): false
+            case (.machines, _), (.partnerMembers, _): false
             }
         }
     }
@@ -126,6 +128,8 @@ struct RouteRoleTests: HTTPHarness {
         "POST /api/v1/staff/partners/{id}/keys": .staff,
         "POST /api/v1/staff/partners/{id}/keys/{keyId}/revoke": .staff,
         "POST /api/v1/staff/allocations": .staff,
+        "POST /api/v1/staff/partners/{id}/members": .staff,
+        "DELETE /api/v1/staff/partners/{id}/members/{accountId}": .staff,
         "POST /api/v1/staff/allocations/{id}/return": .staff,
         "GET /api/v1/partner/organisation": .machines,
         "GET /api/v1/partner/stores": .machines,
@@ -344,6 +348,13 @@ struct RouteRoleTests: HTTPHarness {
         "GET /staff/products/{id}/options": .staff,
         "GET /staff/partners": .staff,
         "POST /staff/minimum-prices": .staff,
+        "POST /staff/partners/{id}/members": .staff,
+        "POST /staff/partners/{id}/members/{accountId}/remove": .staff,
+        "GET /partner": .partnerMembers,
+        "POST /partner/sales": .partnerMembers,
+        "POST /partner/prices": .partnerMembers,
+        "POST /partner/keys": .partnerMembers,
+        "POST /partner/keys/{keyId}/revoke": .partnerMembers,
         "POST /staff/partners": .staff,
         "GET /staff/partners/{id}": .staff,
         "POST /staff/partners/{id}/stores": .staff,

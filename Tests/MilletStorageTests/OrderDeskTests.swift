@@ -310,6 +310,10 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func record(_ record: StoreSaleRecord) async throws { try await inner.record(record) }
         func insert(_ minimum: MinimumPrice) async throws { try await inner.insert(minimum) }
         func report(_ days: [SellThroughDay]) async throws { try await inner.report(days) }
+        func insert(_ member: PartnerMember) async throws { try await inner.insert(member) }
+        func removeMember(organisationId: String, accountId: String) async throws -> Bool {
+            try await inner.removeMember(organisationId: organisationId, accountId: accountId)
+        }
         func log(_ refusal: PriceRefusal) async throws { try await inner.log(refusal) }
         func advertise(_ price: AdvertisedPrice) async throws { try await inner.advertise(price) }
         func leaveWaitlist(accountId: String, skuId: String, marketCode: String) async throws -> Bool {

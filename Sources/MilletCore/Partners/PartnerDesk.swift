@@ -9,7 +9,7 @@ public struct PartnerDesk: Sendable {
     let catalog: any CatalogRepository
     private let inventory: any InventoryRepository
     private let markets: any MarketRepository
-    private let accounts: any AccountRepository
+    let accounts: any AccountRepository
     private let hasher: any PasswordHasher
     let clock: any MilletClock
 

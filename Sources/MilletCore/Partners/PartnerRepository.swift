@@ -24,6 +24,10 @@ public protocol PartnerRepository: Sendable {
     func advertisedPrices(organisationId: String) async throws -> [AdvertisedPrice]
     /// Daily sell-through reports from `since` (`2026-11-08`) on, of an organisation (every one when `nil`).
     func sellThroughDays(organisationId: String?, since: String) async throws -> [SellThroughDay]
+    /// The account's membership of a partner, if any.
+    func member(accountId: String) async throws -> PartnerMember?
+    /// An organisation's members, managers first.
+    func members(organisationId: String) async throws -> [PartnerMember]
     func storeSale(id: String) async throws -> StoreSale?
     /// An organisation's store sales, newest first.
     func storeSales(organisationId: String) async throws -> [StoreSale]
@@ -46,6 +50,10 @@ public protocol PartnerLedger: Sendable {
     func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation
     /// Stores daily sell-through reports, each replacing what its store said of that SKU and day before.
     func report(_ days: [SellThroughDay]) async throws
+    /// Adds a member, or changes the role of one of the same organisation.
+    func insert(_ member: PartnerMember) async throws
+    /// `false` when the account is not the organisation's member.
+    func removeMember(organisationId: String, accountId: String) async throws -> Bool
     func insert(_ minimum: MinimumPrice) async throws
     /// Keeps a refused price for staff.
     func log(_ refusal: PriceRefusal) async throws

@@ -110,6 +110,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
     InvoicePages(pages: kit, desk: services.orderDesk, invoices: services.invoices).addRoutes(to: groups)
     ProductOptionPages(pages: kit, desk: services.catalogDesk, catalog: services.catalog).addRoutes(to: groups)
     PartnerPages(pages: kit, desk: services.partners, catalog: services.catalog, inventory: services.inventory, clock: services.clock).addRoutes(to: groups)
+    PartnerPortalPages(pages: kit, desk: services.partners, catalog: services.catalog, clock: services.clock).addRoutes(to: groups)
     StaffPages(
         pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
         orderDesk: services.orderDesk, orders: services.orders

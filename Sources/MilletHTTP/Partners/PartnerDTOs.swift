@@ -104,6 +104,7 @@ struct OrganisationDetailDTO: ResponseEncodable, Sendable {
     let organisation: OrganisationDTO
     let stores: [PartnerStoreDTO]
     let keys: [PartnerKeyDTO]
+    let members: [PartnerMemberDTO]
     let allocations: [AllocationDTO]
 }
 
@@ -229,4 +230,16 @@ struct SellThroughReportDTO: ResponseEncodable, Sendable {
     let days: Int
     let lines: [SellThroughLineDTO]
     let daily: [Day]
+}
+
+struct PartnerMemberDTO: ResponseEncodable, Sendable {
+    let accountId, email, role: String
+    let addedAt: Date
+
+    init(member: PartnerMember, email: String) {
+        accountId = member.accountId
+        self.email = email
+        role = member.role.rawValue
+        addedAt = member.addedAt
+    }
 }

@@ -32,6 +32,10 @@ struct PartnerPages {
         let units: String
     }
 
+    struct MemberForm: Decodable {
+        let email, role: String
+    }
+
     struct MinimumForm: Decodable {
         let skuId, market, price, startsAt: String
         let endsAt: String?
@@ -91,6 +95,22 @@ struct PartnerPages {
             return try await acting(id, request, context) {
                 try await desk.revokeKey(organisationId: id, keyId: keyId)
                 return redirect("/staff/partners/\(id)?done=revoked")
+            }
+        }
+        groups.staff.post("staff/partners/:id/members") { request, context in
+            let id = try context.parameters.require("id")
+            let typed = try await request.decodeForm(MemberForm.self, context: context)
+            return try await acting(id, request, context) {
+                guard let role = PartnerMember.Role(rawValue: typed.role) else { throw DomainError.invalid(field: "role", "manager or clerk") }
+                _ = try await desk.addMember(organisationId: id, email: typed.email, role: role)
+                return redirect("/staff/partners/\(id)?done=member")
+            }
+        }
+        groups.staff.post("staff/partners/:id/members/:accountId/remove") { request, context in
+            let id = try context.parameters.require("id"), accountId = try context.parameters.require("accountId")
+            return try await acting(id, request, context) {
+                try await desk.removeMember(organisationId: id, accountId: accountId)
+                return redirect("/staff/partners/\(id)?done=member_removed")
             }
         }
         groups.staff.post("staff/partners/:id/allocations") { request, context in
@@ -210,6 +230,11 @@ struct PartnerPages {
                  "revoked": key.revokedAt.map(chrome.format.dateTime) ?? "", "active": key.revokedAt == nil]
             },
             "scopes": PartnerScope.allCases.map { ["code": $0.rawValue] },
+            "members": try await desk.members(organisationId: id).map { member, account -> [String: Any] in
+                ["accountId": account.id, "email": account.email, "name": account.displayName,
+                 "role": t["partner_role_\(member.role.rawValue)"] ?? member.role.rawValue]
+            },
+            "roles": PartnerMember.Role.allCases.map { ["code": $0.rawValue, "label": t["partner_role_\($0.rawValue)"] ?? $0.rawValue] },
             "allocations": try await desk.allocations(organisationId: id).map { allocation -> [String: Any] in
                 ["id": allocation.id, "store": storeNames[allocation.storeId] ?? allocation.storeId, "sku": skuNames[allocation.skuId] ?? allocation.skuId,
                  "week": allocation.week, "warehouse": warehouseNames[allocation.warehouseId] ?? allocation.warehouseId, "units": allocation.units,

@@ -30,6 +30,10 @@ struct PartnersController: Sendable {
         let units: Int64
     }
 
+    struct MemberBody: Decodable {
+        let email, role: String
+    }
+
     struct MinimumBody: Decodable {
         let skuId, market, startsAt: String
         let price: Int64
@@ -77,6 +81,7 @@ struct PartnersController: Sendable {
             return OrganisationDetailDTO(
                 organisation: OrganisationDTO(organisation), stores: try await desk.stores(organisationId: organisation.id).map(PartnerStoreDTO.init),
                 keys: try await desk.keys(organisationId: organisation.id).map(PartnerKeyDTO.init),
+                members: try await desk.members(organisationId: organisation.id).map { PartnerMemberDTO(member: $0.member, email: $0.account.email) },
                 allocations: try await desk.allocations(organisationId: organisation.id).map(AllocationDTO.init))
         }
         groups.staff.post("staff/partners/:id/stores") { request, context in
@@ -93,6 +98,16 @@ struct PartnersController: Sendable {
         }
         groups.staff.post("staff/partners/:id/keys/:keyId/revoke") { _, context in
             try await desk.revokeKey(organisationId: try context.parameters.require("id"), keyId: try context.parameters.require("keyId"))
+            return Response(status: .noContent)
+        }
+        groups.staff.post("staff/partners/:id/members") { request, context in
+            let body = try await request.decodeJSON(MemberBody.self, context: context)
+            guard let role = PartnerMember.Role(rawValue: body.role) else { throw DomainError.invalid(field: "role", "manager or clerk") }
+            let member = try await desk.addMember(organisationId: try context.parameters.require("id"), email: body.email, role: role)
+            return PartnerMemberDTO(member: member, email: Registration.normalise(email: body.email)).with(status: .created)
+        }
+        groups.staff.delete("staff/partners/:id/members/:accountId") { _, context in
+            try await desk.removeMember(organisationId: try context.parameters.require("id"), accountId: try context.parameters.require("accountId"))
             return Response(status: .noContent)
         }
         groups.staff.post("staff/allocations") { request, context in

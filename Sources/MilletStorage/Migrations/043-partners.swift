@@ -1,8 +1,8 @@
 extension Migration {
     /// Partners: organisations, their stores and hashed API keys, and the units allocated from the
     /// brand's warehouses to their stores per SKU and week, with a ledger of every move, the
-    /// sales at their stores, minimum advertised prices with the partner prices refused below them, and the daily
-    /// sell-through stores report.
+    /// sales at their stores, minimum advertised prices with the partner prices refused below them, the daily
+    /// sell-through stores report, and the members who sign in to the partner portal.
     static let partners = Migration(version: 43, name: "partners", statements: { _ in
         [
             "CREATE TABLE partner_organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, created_at BIGINT NOT NULL)",
@@ -64,6 +64,12 @@ extension Migration {
             """,
             "CREATE INDEX sell_through_by_organisation ON sell_through (organisation_id, day)",
             "CREATE INDEX sell_through_by_day ON sell_through (day)",
+            """
+            CREATE TABLE partner_members (
+                account_id TEXT PRIMARY KEY REFERENCES accounts(id), organisation_id TEXT NOT NULL REFERENCES partner_organisations(id),
+                role TEXT NOT NULL, added_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX partner_members_by_organisation ON partner_members (organisation_id)",
         ]
     })
 }

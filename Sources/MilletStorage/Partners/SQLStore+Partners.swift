@@ -100,6 +100,22 @@ extension SQLStore: PartnerRepository {
         }
     }
 
+    public func member(accountId: String) async throws -> PartnerMember? {
+        try await read { db in try await db.raw("SELECT * FROM partner_members WHERE account_id = \(bind: accountId)").first().map(Self.member(from:)) }
+    }
+
+    public func members(organisationId: String) async throws -> [PartnerMember] {
+        try await read { db in
+            try await db.raw("SELECT * FROM partner_members WHERE organisation_id = \(bind: organisationId) ORDER BY role DESC, added_at LIMIT 500").all()
+                .map(Self.member(from:))
+        }
+    }
+
+    static func member(from row: any SQLRow) throws -> PartnerMember {
+        PartnerMember(organisationId: try row.string("organisation_id"), accountId: try row.string("account_id"),
+                      role: PartnerMember.Role(rawValue: try row.string("role")) ?? .clerk, addedAt: try row.date("added_at"))
+    }
+
     public func storeSale(id: String) async throws -> StoreSale? {
         try await read { db in try await db.raw("SELECT * FROM partner_sales WHERE id = \(bind: id)").first().map(Self.storeSale(from:)) }
     }
@@ -218,6 +234,20 @@ extension SQLTransaction: PartnerLedger {
                 ON CONFLICT (store_id, sku_id, day) DO UPDATE SET sold = excluded.sold, on_hand = excluded.on_hand, returned = excluded.returned
                 """).run()
         }
+    }
+
+    func insert(_ member: PartnerMember) async throws {
+        try await db.raw("""
+            INSERT INTO partner_members (account_id, organisation_id, role, added_at)
+            VALUES (\(bind: member.accountId), \(bind: member.organisationId), \(bind: member.role.rawValue), \(bind: member.addedAt.millis))
+            ON CONFLICT (account_id) DO UPDATE SET role = excluded.role WHERE partner_members.organisation_id = excluded.organisation_id
+            """).run()
+    }
+
+    func removeMember(organisationId: String, accountId: String) async throws -> Bool {
+        try await db.raw("""
+            DELETE FROM partner_members WHERE account_id = \(bind: accountId) AND organisation_id = \(bind: organisationId) RETURNING account_id
+            """).first() != nil
     }
 
     func insert(_ minimum: MinimumPrice) async throws {

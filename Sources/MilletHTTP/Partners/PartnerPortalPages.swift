@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import MilletCore
+
+/// The partner portal (`/partner`): a partner's member signs in with their own account and sees
+/// their organisation's stores, the units allocated to them, sales and sell-through; a clerk
+/// records a sale at the till, a manager also sets advertised prices and runs API keys. Another
+/// partner's objects are never shown; an account of no partner is refused.
+struct PartnerPortalPages {
+    let pages: PageKit
+    let desk: PartnerDesk
+    let catalog: any CatalogRepository
+    let clock: any MilletClock
+
+    struct SaleForm: Decodable {
+        let storeId, skuId, serials, unitPrice, customerEmail, customerName, idempotencyKey: String
+    }
+
+    struct PriceForm: Decodable {
+        let storeId, skuId, price: String
+    }
+
+    struct KeyForm: Decodable {
+        let name: String
+        let scopes: [String]?
+    }
+
+    func addRoutes(to groups: RouteGroups) {
+        groups.open.get("partner") { request, context in
+            let (member, chrome) = try await member(request, context)
+            return try await portal(member, chrome: chrome, done: request.uri.queryParameters["done"].map(String.init))
+        }
+        groups.open.post("partner/sales") { request, context in
+            let (member, chrome) = try await member(request, context)
+            let typed = try await request.decodeForm(SaleForm.self, context: context)
+            return try await acting(member, chrome, typed: ["storeId": typed.storeId, "skuId": typed.skuId, "serials": typed.serials,
+                                                            "unitPrice": typed.unitPrice, "customerEmail": typed.customerEmail,
+                                                            "customerName": typed.customerName, "idempotencyKey": typed.idempotencyKey]) {
+                let store = try await desk.store(id: typed.storeId, for: member.caller)
+                let market = try await pages.markets.requireMarket(store.marketCode)
+                let price = try chrome.format.minorUnits(parsing: typed.unitPrice, currency: market.currency, field: "unitPrice")
+                let serials = typed.serials.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+                _ = try await desk.sell(StoreSaleRequest(storeId: store.id, skuId: typed.skuId, serials: serials, unitPrice: price,
+                                                         customerEmail: typed.customerEmail, customerName: typed.customerName),
+                                        idempotencyKey: try Checkout.validate(idempotencyKey: typed.idempotencyKey), for: member.caller)
+                return redirect("/partner?done=sale")
+            }
+        }
+        groups.open.post("partner/prices") { request, context in
+            let (member, chrome) = try await member(request, context)
+            let typed = try await request.decodeForm(PriceForm.self, context: context)
+            return try await acting(member, chrome, typed: [:]) {
+                try member.caller.require(.salesWrite)
+                guard member.role == .manager else { throw DomainError.forbidden(message: "managers set prices") }
+                let store = try await desk.store(id: typed.storeId, for: member.caller)
+                let market = try await pages.markets.requireMarket(store.marketCode)
+                let price = try chrome.format.minorUnits(parsing: typed.price, currency: market.currency, field: "price")
+                _ = try await desk.advertise(storeId: store.id, skuId: typed.skuId, price: price, for: member.caller)
+                return redirect("/partner?done=price")
+            }
+        }
+        groups.open.post("partner/keys") { request, context in
+            let (member, chrome) = try await member(request, context)
+            let typed = try await request.decodeForm(KeyForm.self, context: context)
+            return try await acting(member, chrome, typed: [:]) {
+                guard member.role == .manager else { throw DomainError.forbidden(message: "managers run the keys") }
+                let (key, token) = try await desk.issueKey(organisationId: member.organisationId, name: typed.name,
+                                                           scopes: try PartnersController.scopes(typed.scopes ?? []))
+                return try await portal(member, chrome: chrome, done: "key", issued: (key.name, token))
+            }
+        }
+        groups.open.post("partner/keys/:keyId/revoke") { request, context in
+            let (member, chrome) = try await member(request, context)
+            let keyId = try context.parameters.require("keyId")
+            return try await acting(member, chrome, typed: [:]) {
+                guard member.role == .manager else { throw DomainError.forbidden(message: "managers run the keys") }
+                try await desk.revokeKey(organisationId: member.organisationId, keyId: keyId)
+                return redirect("/partner?done=revoked")
+            }
+        }
+    }
+
+    /// The signed-in member and the page chrome; `forbidden` for an account of no partner.
+    private func member(_ request: Request, _ context: MilletRequestContext) async throws -> (PartnerMember, PageChrome) {
+        let account = try context.requireAccount()
+        return (try await desk.membership(of: account), try await pages.chrome(request, context))
+    }
+
+    /// Runs a form's work; a refusal shows on the portal with the reason and what was typed.
+    private func acting(_ member: PartnerMember, _ chrome: PageChrome, typed: [String: String], _ work: () async throws -> Response) async throws -> Response {
+        do {
+            return try await work()
+        } catch let error as DomainError {
+            return try await portal(member, chrome: chrome, done: nil, typed: typed, error: error)
+        }
+    }
+
+    private func portal(_ member: PartnerMember, chrome: PageChrome, done: String?, issued: (name: String, token: String)? = nil,
+                        typed: [String: String] = [:], error: DomainError? = nil) async throws -> Response {
+        let t = pages.strings(chrome.preferences.language), language = chrome.preferences.language
+        let organisation = try await desk.organisation(id: member.organisationId)
+        let stores = try await desk.stores(organisationId: organisation.id)
+        let storeNames = Dictionary(uniqueKeysWithValues: stores.map { ($0.id, $0.name) })
+        let storeMarkets = Dictionary(uniqueKeysWithValues: stores.map { ($0.id, $0.marketCode) })
+        var skuNames: [String: String] = [:]
+        for product in try await catalog.products(includeUnpublished: false, offset: 0, limit: 200) {
+            for sku in product.skus { skuNames[sku.id] = "\(product.text(in: language).name) · \(sku.code)" }
+        }
+        let money = { (minor: Int64, currency: String) in chrome.format.money(minor, currency: currency, minorDigits: Currency.known[currency]?.minorDigits ?? 2) }
+        let allocations = try await desk.allocations(organisationId: organisation.id)
+        let held = Set(allocations.filter { $0.remaining > 0 }.map(\.skuId))
+        var data: [String: Any] = [
+            "organisation": organisation.name, "kind": t["partner_kind_\(organisation.kind.rawValue)"] ?? organisation.kind.rawValue,
+            "role": t["partner_role_\(member.role.rawValue)"] ?? member.role.rawValue, "manager": member.role == .manager,
+            "stores": stores.map { ["id": $0.id, "name": $0.name, "address": "\($0.address), \($0.city)", "market": $0.marketCode, "selected": typed["storeId"] == $0.id] },
+            "allocations": allocations.map { allocation -> [String: Any] in
+                ["store": storeNames[allocation.storeId] ?? allocation.storeId, "sku": skuNames[allocation.skuId] ?? allocation.skuId,
+                 "week": allocation.week, "units": allocation.units, "sold": allocation.sold, "remaining": allocation.remaining]
+            },
+            "hasAllocations": !allocations.isEmpty,
+            "sellable": skuNames.filter { held.contains($0.key) }.sorted { $0.value < $1.value }
+                .map { ["id": $0.key, "label": $0.value, "selected": typed["skuId"] == $0.key] },
+            "sales": try await desk.storeSales(for: member.caller).prefix(50).map { sale -> [String: Any] in
+                ["store": storeNames[sale.storeId] ?? sale.storeId, "sku": skuNames[sale.skuId] ?? sale.skuId, "serials": sale.serials.joined(separator: ", "),
+                 "price": money(sale.unitPrice, sale.currency), "at": chrome.format.dateTime(sale.soldAt)]
+            },
+            "prices": try await desk.advertisedPrices(for: member.caller).map { price -> [String: Any] in
+                let currency = chrome.markets.first { $0.code == storeMarkets[price.storeId] }?.currency.code ?? ""
+                return ["store": storeNames[price.storeId] ?? price.storeId, "sku": skuNames[price.skuId] ?? price.skuId, "price": money(price.price, currency)]
+            },
+            "allSkus": skuNames.sorted { $0.value < $1.value }.map { ["id": $0.key, "label": $0.value] },
+            "typed": typed, "idempotencyKey": typed["idempotencyKey"] ?? Identifier.make(),
+        ]
+        let lines = try await desk.sellThrough(organisationId: organisation.id, days: 28).lines
+        data["sellThrough"] = lines.map { line -> [String: Any] in
+            ["store": storeNames[line.storeId] ?? line.storeId, "sku": skuNames[line.skuId] ?? line.skuId, "sold": line.sold, "onHand": line.onHand,
+             "cover": line.weeksOfCover.map { String(format: "%.1f", $0) } ?? "—", "low": line.lowCover]
+        }
+        data["hasSellThrough"] = !lines.isEmpty
+        if member.role == .manager {
+            data["keys"] = try await desk.keys(organisationId: organisation.id).map { key -> [String: Any] in
+                ["id": key.id, "name": key.name, "scopes": key.scopes.map(\.rawValue).sorted().joined(separator: " "), "active": key.revokedAt == nil]
+            }
+            data["scopes"] = PartnerScope.allCases.map { ["code": $0.rawValue] }
+        }
+        if let done { data["done"] = t["partner_done_\(done)"] ?? "" }
+        if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
+        if let error { data["error"] = PageKit.refusal(error, strings: t) }
+        return pages.page("partner-portal", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+}
