@@ -83,6 +83,31 @@ struct PartnerHTTPTests: HTTPHarness {
             }
             #expect(theirPrices.isEmpty)
             tried.insert("GET /api/v1/partner/prices")
+            // An eco-chain brand's product: the retailer's key may not submit; another partner never sees it.
+            let brand = try #require(try await post("/api/v1/staff/partners", ["name": "Roidmi", "kind": "eco_brand"])["id"] as? String)
+            let brandKey = try #require(try await post("/api/v1/staff/partners/\(brand)/keys", ["name": "catalogue", "scopes": ["catalog:write"]])["token"] as? String)
+            let retailerCatalogue = try #require(try await post("/api/v1/staff/partners/\(theirs.id)/keys", ["name": "catalogue", "scopes": ["catalog:write"]])["token"] as? String)
+            let submitted: [String: Any] = ["slug": "roidmi-vacuum", "texts": ["en": ["name": "Roidmi Vacuum", "description": "Cordless."]],
+                                            "skus": [["code": "RDM-V-1", "colour": "white", "storage": "-", "weightGrams": 2000,
+                                                      "prices": [["market": "GB", "price": 12_000, "billOfMaterials": 9_500, "logistics": 500, "duty": 0]]]]]
+            try await client.execute(uri: "/api/v1/partner/products", method: .post, headers: bearer(retailerCatalogue), body: json(submitted)) {
+                #expect($0.status == .forbidden)
+            }
+            let productId = try await client.execute(uri: "/api/v1/partner/products", method: .post, headers: bearer(brandKey), body: json(submitted)) { response in
+                #expect(response.status == .created)
+                return try decode(response)["id"] as? String ?? ""
+            }
+            try await client.execute(uri: "/api/v1/partner/products/\(productId)", method: .get, headers: bearer(retailerCatalogue)) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/v1/partner/products/\(productId)", method: .get, headers: bearer(brandKey)) { #expect($0.status == .ok) }
+            let theirProducts = try await client.execute(uri: "/api/v1/partner/products", method: .get, headers: bearer(retailerCatalogue)) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(theirProducts.isEmpty)
+            for route in ["POST /api/v1/partner/products", "GET /api/v1/partner/products", "GET /api/v1/partner/products/{id}"] { tried.insert(route) }
+            try await client.execute(uri: "/api/v1/staff/product-reviews/\(productId)", method: .post, headers: bearer(staff), body: json(["approve": true])) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/products/roidmi-vacuum?market=GB", method: .get) { #expect($0.status == .ok) }
             let report = ["items": [["storeId": mine.store, "skuId": note.skus[0].id, "day": MessageCourier.day(clock.now()), "sold": 1, "onHand": 1, "returned": 0]]]
             try await client.execute(uri: "/api/v1/partner/sellthrough", method: .post, headers: bearer(theirs.token), body: json(report)) {
                 #expect($0.status == .forbidden)  // their key has no sellthrough:write

@@ -311,6 +311,8 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func insert(_ minimum: MinimumPrice) async throws { try await inner.insert(minimum) }
         func report(_ days: [SellThroughDay]) async throws { try await inner.report(days) }
         func insert(_ member: PartnerMember) async throws { try await inner.insert(member) }
+        func submit(_ product: Product, prices: [SKUPrice], review: ProductReview) async throws { try await inner.submit(product, prices: prices, review: review) }
+        func decide(_ review: ProductReview) async throws { try await inner.decide(review) }
         func removeMember(organisationId: String, accountId: String) async throws -> Bool {
             try await inner.removeMember(organisationId: organisationId, accountId: accountId)
         }

@@ -11,8 +11,11 @@ public struct Product: Hashable, Sendable, Codable {
     /// Name and description per language.
     public var texts: [String: ProductText]
     public var skus: [SKU]
+    /// The eco-chain brand (a partner organisation) that makes it; `nil` for the brand's own.
+    public let brandId: String?
 
-    public init(id: String, slug: String, published: Bool, imagePath: String, texts: [String: ProductText], skus: [SKU]) {
+    public init(id: String, slug: String, published: Bool, imagePath: String, texts: [String: ProductText], skus: [SKU], brandId: String? = nil) {
+        self.brandId = brandId
         self.id = id
         self.slug = slug
         self.published = published

@@ -8,13 +8,17 @@ public struct PartnerDesk: Sendable {
     let partners: any PartnerRepository
     let catalog: any CatalogRepository
     private let inventory: any InventoryRepository
-    private let markets: any MarketRepository
+    let markets: any MarketRepository
     let accounts: any AccountRepository
+    /// The store's margin cap, which brands' prices are held to as the brand's own are.
+    let pricing: PricingPolicy
     private let hasher: any PasswordHasher
     let clock: any MilletClock
 
     public init(store: any UnitOfWork, partners: any PartnerRepository, catalog: any CatalogRepository, inventory: any InventoryRepository,
-                markets: any MarketRepository, accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock) {
+                markets: any MarketRepository, accounts: any AccountRepository, hasher: any PasswordHasher, clock: any MilletClock,
+                pricing: PricingPolicy = PricingPolicy()) {
+        self.pricing = pricing
         self.accounts = accounts
         self.hasher = hasher
         self.store = store

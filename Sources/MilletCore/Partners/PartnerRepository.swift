@@ -28,6 +28,10 @@ public protocol PartnerRepository: Sendable {
     func member(accountId: String) async throws -> PartnerMember?
     /// An organisation's members, managers first.
     func members(organisationId: String) async throws -> [PartnerMember]
+    /// The review of a brand's product, if it was submitted.
+    func review(productId: String) async throws -> ProductReview?
+    /// Reviews of a brand's products (every brand's when `nil`), of one status when given; waiting ones oldest first, others newest first.
+    func reviews(organisationId: String?, status: ProductReview.Status?) async throws -> [ProductReview]
     func storeSale(id: String) async throws -> StoreSale?
     /// An organisation's store sales, newest first.
     func storeSales(organisationId: String) async throws -> [StoreSale]
@@ -54,6 +58,10 @@ public protocol PartnerLedger: Sendable {
     func insert(_ member: PartnerMember) async throws
     /// `false` when the account is not the organisation's member.
     func removeMember(organisationId: String, accountId: String) async throws -> Bool
+    /// Stores a brand's product unpublished, with its SKUs, prices and review.
+    func submit(_ product: Product, prices: [SKUPrice], review: ProductReview) async throws
+    /// Stores a decision, publishing the product when approved.
+    func decide(_ review: ProductReview) async throws
     func insert(_ minimum: MinimumPrice) async throws
     /// Keeps a refused price for staff.
     func log(_ refusal: PriceRefusal) async throws

@@ -175,7 +175,8 @@ public struct MilletServices: Sendable {
         self.delivery = DeliveryOptions(methods: store, clock: clock)
         self.auctionOffers = AuctionOffers(auctions: store, catalog: store, markets: store, delivery: delivery, clock: clock)
         self.preorders = PreorderDesk(store: store, preorders: store, catalog: store, markets: store, delivery: delivery, clock: clock)
-        self.partners = PartnerDesk(store: store, partners: store, catalog: store, inventory: store, markets: store, accounts: store, hasher: hasher, clock: clock)
+        self.partners = PartnerDesk(store: store, partners: store, catalog: store, inventory: store, markets: store, accounts: store, hasher: hasher, clock: clock,
+                                    pricing: pricing)
         self.orderDesk = OrderDesk(store: store, orders: store, catalog: store, delivery: delivery, saleUnits: engine, invoices: issuer, clock: clock)
         self.refundSender = RefundSender(store: store, refunds: store, provider: sandbox, invoices: issuer, clock: clock)
         self.shippingDesk = ShippingDesk(store: store, carrierSecret: carrierSecret ?? sandboxSecret, clock: clock)

@@ -243,3 +243,43 @@ struct PartnerMemberDTO: ResponseEncodable, Sendable {
         addedAt = member.addedAt
     }
 }
+
+struct ReviewDTO: ResponseEncodable, Sendable {
+    let productId, organisationId, status, note: String
+    let submittedAt: Date
+    let decidedAt: Date?
+
+    init(_ review: ProductReview) {
+        productId = review.productId
+        organisationId = review.organisationId
+        status = review.status.rawValue
+        note = review.note
+        submittedAt = review.submittedAt
+        decidedAt = review.decidedAt
+    }
+}
+
+/// An eco-chain brand's product with its review.
+struct BrandProductDTO: ResponseEncodable, Sendable {
+    struct Variant: Encodable, Sendable {
+        let id, code, colour, storage: String
+    }
+
+    let id, slug, name: String
+    let published: Bool
+    let skus: [Variant]
+    let review: ReviewDTO
+
+    init(_ product: Product, _ review: ProductReview) {
+        id = product.id
+        slug = product.slug
+        name = product.text(in: "en").name
+        published = product.published
+        skus = product.skus.map { Variant(id: $0.id, code: $0.code, colour: $0.colour, storage: $0.storage) }
+        self.review = ReviewDTO(review)
+    }
+}
+
+struct BrandProductList: ResponseEncodable, Sendable {
+    let items: [BrandProductDTO]
+}

@@ -30,6 +30,32 @@ struct PartnersController: Sendable {
         let units: Int64
     }
 
+    struct ProductBody: Decodable {
+        struct Text: Decodable {
+            let name, description: String
+        }
+
+        struct Price: Decodable {
+            let market: String
+            let price, billOfMaterials, logistics, duty: Int64
+        }
+
+        struct Variant: Decodable {
+            let code, colour, storage: String
+            let weightGrams: Int
+            let prices: [Price]
+        }
+
+        let slug: String
+        let texts: [String: Text]
+        let skus: [Variant]
+    }
+
+    struct DecisionBody: Decodable {
+        let approve: Bool
+        let note: String?
+    }
+
     struct MemberBody: Decodable {
         let email, role: String
     }
@@ -148,6 +174,7 @@ struct PartnersController: Sendable {
         addSaleRoutes(to: groups)
         addPriceRoutes(to: groups)
         addSellThroughRoutes(to: groups)
+        addBrandProductRoutes(to: groups)
     }
 
     /// One honest price: staff set minimums, partners advertise at or above them.
@@ -173,6 +200,37 @@ struct PartnersController: Sendable {
         }
         groups.partners.get("partner/prices") { _, context in
             AdvertisedPriceList(items: try await desk.advertisedPrices(for: try context.requirePartner(.salesWrite)).map(AdvertisedPriceDTO.init))
+        }
+    }
+
+    /// Eco-chain brands' products: submitted by the brand, decided by staff.
+    func addBrandProductRoutes(to groups: RouteGroups) {
+        groups.partners.post("partner/products") { request, context in
+            let caller = try context.requirePartner(.catalogWrite)
+            let body = try await request.decodeJSON(ProductBody.self, context: context)
+            let submission = ProductSubmission(
+                slug: body.slug, texts: body.texts.mapValues { ProductText(name: $0.name, description: $0.description) },
+                variants: body.skus.map { variant in
+                    ProductSubmission.Variant(code: variant.code, colour: variant.colour, storage: variant.storage, weightGrams: variant.weightGrams,
+                                              prices: variant.prices.map { ($0.market, $0.price, CostBasis(billOfMaterials: $0.billOfMaterials, logistics: $0.logistics, duty: $0.duty)) })
+                })
+            let (product, review) = try await desk.submitProduct(submission, for: caller)
+            return BrandProductDTO(product, review).with(status: .created)
+        }
+        groups.partners.get("partner/products") { _, context in
+            BrandProductList(items: try await desk.brandProducts(for: try context.requirePartner(.catalogWrite)).map(BrandProductDTO.init))
+        }
+        groups.partners.get("partner/products/:id") { _, context in
+            let (product, review) = try await desk.brandProduct(id: try context.parameters.require("id"), for: try context.requirePartner(.catalogWrite))
+            return BrandProductDTO(product, review)
+        }
+        groups.staff.get("staff/product-reviews") { _, _ in
+            BrandProductList(items: try await desk.waitingReviews().map(BrandProductDTO.init))
+        }
+        groups.staff.post("staff/product-reviews/:productId") { request, context in
+            let body = try await request.decodeJSON(DecisionBody.self, context: context)
+            let review = try await desk.decide(productId: try context.parameters.require("productId"), approve: body.approve, note: body.note ?? "")
+            return ReviewDTO(review)
         }
     }
 

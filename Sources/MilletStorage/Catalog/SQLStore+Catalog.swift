@@ -3,10 +3,14 @@ import SQLKit
 
 extension SQLStore: CatalogRepository {
     public func save(_ product: Product) async throws {
-        try await sqlTransaction { db in
+        try await sqlTransaction { db in try await Self.save(db: db, product) }
+    }
+
+    /// Creates or replaces a product with its texts and SKUs inside the caller's transaction.
+    static func save(db: any SQLDatabase, _ product: Product) async throws {
             try await db.raw("""
-                INSERT INTO products (id, slug, published, image_path)
-                VALUES (\(bind: product.id), \(bind: product.slug), \(bind: Int64(product.published ? 1 : 0)), \(bind: product.imagePath))
+                INSERT INTO products (id, slug, published, image_path, brand_id)
+                VALUES (\(bind: product.id), \(bind: product.slug), \(bind: Int64(product.published ? 1 : 0)), \(bind: product.imagePath), \(bind: product.brandId))
                 ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, published = excluded.published,
                     image_path = excluded.image_path
                 """).run()
@@ -26,7 +30,6 @@ extension SQLStore: CatalogRepository {
                         storage = excluded.storage, position = excluded.position, weight_grams = excluded.weight_grams
                     """).run()
             }
-        }
     }
 
     public func product(id: String) async throws -> Product? {
@@ -68,7 +71,11 @@ extension SQLStore: CatalogRepository {
     }
 
     public func setPrice(_ price: SKUPrice) async throws {
-        try await read { db in
+        try await read { db in try await Self.setPrice(db: db, price) }
+    }
+
+    /// Creates or replaces a SKU's price inside the caller's transaction.
+    static func setPrice(db: any SQLDatabase, _ price: SKUPrice) async throws {
             try await db.raw("""
                 INSERT INTO sku_prices (sku_id, market_code, price_minor, bom_minor, logistics_minor, duty_minor)
                 VALUES (\(bind: price.skuId), \(bind: price.marketCode), \(bind: price.shelfPrice),
@@ -76,7 +83,6 @@ extension SQLStore: CatalogRepository {
                 ON CONFLICT (sku_id, market_code) DO UPDATE SET price_minor = excluded.price_minor,
                     bom_minor = excluded.bom_minor, logistics_minor = excluded.logistics_minor, duty_minor = excluded.duty_minor
                 """).run()
-        }
     }
 
     public func price(skuId: String, marketCode: String) async throws -> SKUPrice? {
@@ -104,7 +110,7 @@ extension SQLStore: CatalogRepository {
         let skus = try await db.raw("SELECT * FROM skus WHERE product_id = \(bind: id) ORDER BY position").all().map(sku(from:))
         return Product(
             id: id, slug: try row.string("slug"), published: try row.bool("published"),
-            imagePath: try row.string("image_path"), texts: texts, skus: skus)
+            imagePath: try row.string("image_path"), texts: texts, skus: skus, brandId: try row.optionalString("brand_id"))
     }
 
     static func sku(from row: any SQLRow) throws -> SKU {

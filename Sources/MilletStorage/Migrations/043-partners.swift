@@ -2,7 +2,8 @@ extension Migration {
     /// Partners: organisations, their stores and hashed API keys, and the units allocated from the
     /// brand's warehouses to their stores per SKU and week, with a ledger of every move, the
     /// sales at their stores, minimum advertised prices with the partner prices refused below them, the daily
-    /// sell-through stores report, and the members who sign in to the partner portal.
+    /// sell-through stores report, the members who sign in to the partner portal, and the products
+    /// eco-chain brands submit for review.
     static let partners = Migration(version: 43, name: "partners", statements: { _ in
         [
             "CREATE TABLE partner_organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, created_at BIGINT NOT NULL)",
@@ -70,6 +71,13 @@ extension Migration {
                 role TEXT NOT NULL, added_at BIGINT NOT NULL)
             """,
             "CREATE INDEX partner_members_by_organisation ON partner_members (organisation_id)",
+            "ALTER TABLE products ADD COLUMN brand_id TEXT",
+            """
+            CREATE TABLE product_reviews (
+                product_id TEXT PRIMARY KEY REFERENCES products(id), organisation_id TEXT NOT NULL REFERENCES partner_organisations(id),
+                status TEXT NOT NULL, note TEXT NOT NULL, submitted_at BIGINT NOT NULL, decided_at BIGINT)
+            """,
+            "CREATE INDEX product_reviews_by_status ON product_reviews (status, submitted_at)",
         ]
     })
 }

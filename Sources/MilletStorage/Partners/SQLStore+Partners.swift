@@ -116,6 +116,26 @@ extension SQLStore: PartnerRepository {
                       role: PartnerMember.Role(rawValue: try row.string("role")) ?? .clerk, addedAt: try row.date("added_at"))
     }
 
+    public func review(productId: String) async throws -> ProductReview? {
+        try await read { db in try await db.raw("SELECT * FROM product_reviews WHERE product_id = \(bind: productId)").first().map(Self.review(from:)) }
+    }
+
+    public func reviews(organisationId: String?, status: ProductReview.Status?) async throws -> [ProductReview] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM product_reviews WHERE (\(bind: organisationId) IS NULL OR organisation_id = \(bind: organisationId))
+                    AND (\(bind: status?.rawValue) IS NULL OR status = \(bind: status?.rawValue))
+                ORDER BY CASE WHEN status = 'submitted' THEN submitted_at ELSE -submitted_at END, product_id LIMIT 500
+                """).all().map(Self.review(from:))
+        }
+    }
+
+    static func review(from row: any SQLRow) throws -> ProductReview {
+        ProductReview(productId: try row.string("product_id"), organisationId: try row.string("organisation_id"),
+                      status: ProductReview.Status(rawValue: try row.string("status")) ?? .submitted, note: try row.string("note"),
+                      submittedAt: try row.date("submitted_at"), decidedAt: try row.optionalDate("decided_at"))
+    }
+
     public func storeSale(id: String) async throws -> StoreSale? {
         try await read { db in try await db.raw("SELECT * FROM partner_sales WHERE id = \(bind: id)").first().map(Self.storeSale(from:)) }
     }
@@ -248,6 +268,34 @@ extension SQLTransaction: PartnerLedger {
         try await db.raw("""
             DELETE FROM partner_members WHERE account_id = \(bind: accountId) AND organisation_id = \(bind: organisationId) RETURNING account_id
             """).first() != nil
+    }
+
+    func submit(_ product: Product, prices: [SKUPrice], review: ProductReview) async throws {
+        let codes = product.skus.map(\.code)
+        if let taken = try await db.raw("SELECT code FROM skus WHERE code IN (\(binds: codes)) ORDER BY code LIMIT 1").first() {
+            throw DomainError.conflict(code: "sku_code_taken", message: "another product has the SKU code \(try taken.string("code"))")
+        }
+        if try await db.raw("SELECT id FROM products WHERE slug = \(bind: product.slug)").first() != nil {
+            throw DomainError.conflict(code: "slug_taken", message: "another product has \(product.slug)")
+        }
+        try await SQLStore.save(db: db, product)
+        for price in prices { try await SQLStore.setPrice(db: db, price) }
+        try await db.raw("""
+            INSERT INTO product_reviews (product_id, organisation_id, status, note, submitted_at, decided_at)
+            VALUES (\(bind: review.productId), \(bind: review.organisationId), \(bind: review.status.rawValue), \(bind: review.note),
+                \(bind: review.submittedAt.millis), NULL)
+            """).run()
+    }
+
+    func decide(_ review: ProductReview) async throws {
+        // Decided once: a second decision finds it decided.
+        guard try await db.raw("""
+            UPDATE product_reviews SET status = \(bind: review.status.rawValue), note = \(bind: review.note), decided_at = \(bind: review.decidedAt?.millis)
+            WHERE product_id = \(bind: review.productId) AND status = \(bind: ProductReview.Status.submitted.rawValue) RETURNING product_id
+            """).first() != nil else { throw DomainError.conflict(code: "review_decided", message: "the product was decided already") }
+        if review.status == .approved {
+            try await db.raw("UPDATE products SET published = 1 WHERE id = \(bind: review.productId)").run()
+        }
     }
 
     func insert(_ minimum: MinimumPrice) async throws {
