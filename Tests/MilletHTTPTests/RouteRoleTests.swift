@@ -41,7 +41,8 @@ struct RouteRoleTests: HTTPHarness {
         case anonymous, fan, moderator, staff, admin
         /// A registered device's token: it opens the routes under `/api/v1/devices/` and nothing else.
         case device
-        /// A partner's key: it opens the routes under `/api/v1/partner/` and nothing else.
+        /// A partner's key: it opens the routes under `/api/v1/partner/` and nothing else (sent as a
+        /// page's cookie it is no session).
         case partner
     }
 
@@ -50,7 +51,8 @@ struct RouteRoleTests: HTTPHarness {
         Caller.allCases.filter { caller in
             switch caller {
             case .device: route.hasPrefix("/api/v1/devices/")
-            case .partner: route.hasPrefix("/api/v1/partner/")
+            // A page reads no partner key: its cookie is no session, so the page sees a visitor.
+            case .partner: route.hasPrefix("/api/v1/partner/") || (!route.hasPrefix("/api/") && reach.admits(.anonymous))
             default: reach.admits(caller)
             }
         }
@@ -149,6 +151,7 @@ struct RouteRoleTests: HTTPHarness {
         "GET /api/v1/partner/prices": .machines,
         "GET /api/v1/staff/minimum-prices": .staff,
         "POST /api/v1/staff/minimum-prices": .staff,
+        "POST /api/v1/staff/minimum-prices/{id}/end": .staff,
         "GET /api/v1/staff/price-refusals": .staff,
         "GET /api/v1/partner/sales": .machines,
         "GET /api/v1/partner/sales/{id}": .machines,
@@ -353,6 +356,7 @@ struct RouteRoleTests: HTTPHarness {
         "GET /staff/products/{id}/options": .staff,
         "GET /staff/partners": .staff,
         "POST /staff/minimum-prices": .staff,
+        "POST /staff/minimum-prices/{id}/end": .staff,
         "POST /staff/partners/{id}/members": .staff,
         "POST /staff/partners/{id}/members/{accountId}/remove": .staff,
         "GET /partner": .partnerMembers,

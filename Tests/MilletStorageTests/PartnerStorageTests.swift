@@ -128,6 +128,17 @@ extension StorageConformanceTests {
             #expect(order.accountId == buyer.id && order.status == .completed && order.totals.total == 2 * price && order.marketCode == "ES")
             let warranty = try await serviceDesk(store).warranty(serial: "MN3-ES-0002", viewer: buyer)
             #expect(warranty.start == clock.now() && warranty.record.skuId == sku.id && !warranty.covers.isEmpty && warranty.marketCode == "ES")
+            // Its money was taken at the till: a return goes back to the store, not through the brand's refunds.
+            await #expect(throws: DomainError.self) {
+                _ = try await serviceDesk(store).openReturn(orderId: sale.orderId, viewer: buyer, lines: [CaseLine(skuId: sku.id, quantity: 1)],
+                                                            ground: .anyReason, description: "")
+            }
+            do {
+                _ = try await serviceDesk(store).openReturn(orderId: sale.orderId, viewer: buyer, lines: [CaseLine(skuId: sku.id, quantity: 1)],
+                                                            ground: .anyReason, description: "")
+            } catch DomainError.conflict(let code, _) {
+                #expect(code == "return_to_store")
+            }
             // One unit is left: a sale of two is refused and changes nothing; a sold serial cannot be sold again.
             await #expect(throws: DomainError.conflict(code: "not_enough_allocated", message: "the store has 1 of the 2 units allocated to sell")) {
                 _ = try await desk.sell(StoreSaleRequest(storeId: madrid.id, skuId: sku.id, serials: ["MN3-ES-0003", "MN3-ES-0004"], unitPrice: price,
@@ -180,13 +191,19 @@ extension StorageConformanceTests {
             let unsold = try await desk.allocations(organisationId: retailer.id).first?.sold, advertised = try await desk.advertisedPrices(for: caller)
             #expect(unsold == 0 && advertised.isEmpty)
             #expect(try await desk.advertise(storeId: shop.id, skuId: sku.id, price: 2_500, for: caller).price == 2_500)
+            // A minimum set by mistake is ended at once; one ended before is a 404.
+            let mistake = try await desk.setMinimumPrice(skuId: sku.id, marketCode: "GB", price: 99_000, startsAt: now, endsAt: nil)
+            await #expect(throws: DomainError.self) { _ = try await desk.advertise(storeId: shop.id, skuId: sku.id, price: 2_500, for: caller) }
+            #expect(try await desk.endMinimumPrice(id: mistake.id).endsAt == clock.now())
+            await #expect(throws: DomainError.notFound(what: "minimum price")) { _ = try await desk.endMinimumPrice(id: mistake.id) }
+            #expect(try await desk.advertise(storeId: shop.id, skuId: sku.id, price: 2_500, for: caller).price == 2_500)
             // After the launch week the standing minimum applies.
             clock.advance(by: 8 * day)
             #expect(try await desk.advertise(storeId: shop.id, skuId: sku.id, price: 2_100, for: caller).price == 2_100)
             #expect(try await desk.advertisedPrices(for: caller).map(\.price) == [2_100])
             _ = try await desk.sell(StoreSaleRequest(storeId: shop.id, skuId: sku.id, serials: ["MB2-GB-0002"], unitPrice: 2_000,
                                                      customerEmail: "fan@millet.test", customerName: "Fan"), idempotencyKey: "till-map-2", for: caller)
-            #expect(try await desk.priceRefusals(organisationId: nil).count == 2)
+            #expect(try await desk.priceRefusals(organisationId: nil).count == 3)
         }
     }
 }

@@ -57,6 +57,9 @@ public struct ServiceDesk: Sendable {
         check.require(Set(lines.map(\.skuId)).count == lines.count, "lines", "must not repeat a SKU")
         try check.check()
         let order = try await ownOrder(orderId, viewer: viewer)
+        guard !order.isStoreSale else {
+            throw DomainError.conflict(code: "return_to_store", message: "bought at \(order.shipping?.methodName ?? "a partner's store"): a return goes back to that store")
+        }
         let start = try Self.deliveredAt(order)
         let marketRules = try await marketRules(order.marketCode)
         guard let market = try await markets.market(code: order.marketCode) else { throw DomainError.notFound(what: "market") }
@@ -117,6 +120,10 @@ public struct ServiceDesk: Sendable {
         let description = try Self.validate(description: description, ground: .fault)
         let (record, order) = try await SerialRecord.owned(serial, by: viewer, cases: cases, orders: orders)
         let serial = record.serial
+        // A store sale's unit has no warehouse to take a replacement from: it is repaired, or exchanged at the store.
+        guard !(order.isStoreSale && kind == .exchange) else {
+            throw DomainError.conflict(code: "exchange_at_store", message: "bought at \(order.shipping?.methodName ?? "a partner's store"): ask for a repair, or exchange it at that store")
+        }
         guard record.replacedBy == nil else {
             throw DomainError.conflict(code: "serial_replaced", message: "unit \(serial) was replaced by \(record.replacedBy!); ask for that one")
         }

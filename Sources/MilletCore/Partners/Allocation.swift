@@ -29,11 +29,15 @@ public struct Allocation: Hashable, Sendable {
     /// Units at the store not sold or sent back.
     public var remaining: Int64 { units - sold - returned }
 
-    /// Whether `week` is an ISO week such as `2026-W49`.
+    /// Whether `week` is an ISO week such as `2026-W49` that its year has.
     public static func isWeek(_ week: String) -> Bool {
-        let parts = week.split(separator: "-W")
-        guard parts.count == 2, let year = Int(parts[0]), let number = Int(parts[1]), parts[0].count == 4, parts[1].count == 2 else { return false }
-        return (2000...2100).contains(year) && (1...53).contains(number)
+        let parts = week.components(separatedBy: "-W")
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, (parts[0] + parts[1]).allSatisfy({ $0.isASCII && $0.isNumber }),
+              let year = Int(parts[0]), let number = Int(parts[1]), (2000...2100).contains(year), number >= 1 else { return false }
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let monday = calendar.date(from: DateComponents(weekday: 2, weekOfYear: number, yearForWeekOfYear: year)) else { return false }
+        return Self.week(of: monday) == week
     }
 
     /// The ISO week `date` falls in, `2026-W49`.

@@ -176,6 +176,16 @@ public struct PartnerDesk: Sendable {
         return minimum
     }
 
+    /// Ends a minimum now (one set by mistake, or no longer wanted); `not_found` for an unknown
+    /// one or one that ended before.
+    public func endMinimumPrice(id: String) async throws -> MinimumPrice {
+        let now = clock.now()
+        guard Identifier.isWellFormed(id), let ended = try await store.transaction({ tx in try await tx.endMinimum(id: id, at: now) }) else {
+            throw DomainError.notFound(what: "minimum price")
+        }
+        return ended
+    }
+
     public func minimumPrices() async throws -> [MinimumPrice] { try await partners.minimumPrices(skuId: nil, marketCode: nil) }
     public func priceRefusals(organisationId: String?) async throws -> [PriceRefusal] { try await partners.priceRefusals(organisationId: organisationId) }
     public func advertisedPrices(for caller: PartnerCaller) async throws -> [AdvertisedPrice] {
@@ -225,7 +235,8 @@ public struct PartnerDesk: Sendable {
         check.require((1...50).contains(serials.count), "serials", "1 to 50 serials, one for each unit sold")
         check.require(request.unitPrice > 0 && request.unitPrice < 1 << 40, "unitPrice", "a positive amount in minor units")
         check.require(Registration.isEmail(email), "customerEmail", "the buyer's email address, where the warranty is registered")
-        check.requireLength(request.customerName.trimmed, 1...100, "customerName", "1 to 100 characters")
+        check.requireLength(request.customerName.trimmed, 1...60, "customerName", "1 to 60 characters, as an account's name")
+        check.requireSingleLine(request.customerName, "customerName")
         check.require(Identifier.isWellFormed(request.skuId), "skuId", "unknown SKU")
         try check.check()
         guard let sku = try await catalog.sku(id: request.skuId), let product = try await catalog.product(id: sku.productId) else {
@@ -241,6 +252,7 @@ public struct PartnerDesk: Sendable {
         var newAccount: Account?
         let buyer: Account
         if let known = try await accounts.account(email: email) {
+            guard !known.role.isStaff else { throw DomainError.invalid(field: "customerEmail", "a staff account cannot buy at a partner's till") }
             buyer = known
         } else {
             buyer = Account(id: Identifier.make(), email: email, displayName: request.customerName.trimmed, role: .customer,
@@ -255,12 +267,20 @@ public struct PartnerDesk: Sendable {
             totals: try OrderTotals.compute(lines: [(request.unitPrice, serials.count)], market: market, shipping: 0), skuCode: sku.code,
             productName: "\(product.text(in: market.defaultLanguage).name) (\(sku.colour), \(sku.storage))", store: partnerStore,
             idempotencyKey: idempotencyKey, requestHash: requestHash, actor: "partner:\(caller.keyId)")
-        return try await store.transaction { tx in
-            if let earlier = try await tx.storeSale(organisationId: caller.organisationId, idempotencyKey: idempotencyKey, requestHash: requestHash) {
-                return earlier
+        do {
+            return try await store.transaction { tx in
+                if let earlier = try await tx.storeSale(organisationId: caller.organisationId, idempotencyKey: idempotencyKey, requestHash: requestHash) {
+                    return earlier
+                }
+                try await tx.record(record)
+                return sale
             }
-            try await tx.record(record)
-            return sale
+        } catch let refusal as DomainError {
+            // The same till's retry racing the first attempt answers the sale that attempt made.
+            if let earlier = try await store.transaction({ tx in
+                try await tx.storeSale(organisationId: caller.organisationId, idempotencyKey: idempotencyKey, requestHash: requestHash)
+            }) { return earlier }
+            throw refusal
         }
     }
 

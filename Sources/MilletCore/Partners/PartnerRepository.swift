@@ -63,6 +63,8 @@ public protocol PartnerLedger: Sendable {
     /// Stores a decision, publishing the product when approved.
     func decide(_ review: ProductReview) async throws
     func insert(_ minimum: MinimumPrice) async throws
+    /// Ends a minimum at `at` when it runs past it; `nil` for an unknown one or one ended before.
+    func endMinimum(id: String, at: Date) async throws -> MinimumPrice?
     /// Keeps a refused price for staff.
     func log(_ refusal: PriceRefusal) async throws
     /// Stores what a store advertises a SKU for, replacing what it advertised before.

@@ -116,15 +116,18 @@ extension PartnerDesk {
     /// Lines of a CSV upload (`store_id,sku_id,day,sold,on_hand,returned`, a header first), or
     /// `invalid` naming the line that cannot be read.
     public static func sellThroughLines(csv: String) throws -> [(storeId: String, skuId: String, day: String, sold: Int64, onHand: Int64, returned: Int64)] {
-        var rows = csv.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard let header = rows.first, header.lowercased().replacingOccurrences(of: " ", with: "") == "store_id,sku_id,day,sold,on_hand,returned" else {
+        // Lines numbered as a spreadsheet shows them; the byte-order mark spreadsheets write first is not data.
+        let text = csv.hasPrefix("\u{FEFF}") ? String(csv.dropFirst()) : csv
+        var rows = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .enumerated().filter { !$0.element.isEmpty }
+        guard let header = rows.first?.element, header.lowercased().replacingOccurrences(of: " ", with: "") == "store_id,sku_id,day,sold,on_hand,returned" else {
             throw DomainError.invalid(field: "csv", "the first line must be store_id,sku_id,day,sold,on_hand,returned")
         }
         rows.removeFirst()
-        return try rows.enumerated().map { index, row in
+        return try rows.map { index, row in
             let cells = row.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count == 6, let sold = Int64(cells[3]), let onHand = Int64(cells[4]), let returned = Int64(cells[5]) else {
-                throw DomainError.invalid(field: "csv", "line \(index + 2) must be six comma-separated values, the last three whole numbers")
+                throw DomainError.invalid(field: "csv", "line \(index + 1) must be six comma-separated values, the last three whole numbers")
             }
             return (cells[0], cells[1], cells[2], sold, onHand, returned)
         }

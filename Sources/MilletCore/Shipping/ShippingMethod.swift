@@ -146,6 +146,9 @@ public struct OrderShipping: Hashable, Sendable, Codable {
     public let methodName: String
     public let delivery: DeliveryWindow
 
+    /// The method of a sale at a partner's store: handed over at the till.
+    public static let partnerStore = "partner-store"
+
     public init(methodCode: String, methodName: String, delivery: DeliveryWindow) {
         self.methodCode = methodCode
         self.methodName = methodName

@@ -28,6 +28,10 @@ struct IdentityMiddleware: RouterMiddleware {
         } else {
             token = request.cookies[Self.cookieName]?.value
         }
+        // A partner key comes only in the API's header: a cookie shaped like one is no session.
+        if let token, token.hasPrefix(PartnerKey.prefix), !request.uri.path.hasPrefix("/api/") {
+            return try await next(request, context)
+        }
         if let token, token.hasPrefix(PartnerKey.prefix) {
             guard request.uri.path.hasPrefix(Self.partnerPath) else {
                 throw DomainError.unauthenticated(message: "a partner key works only on partner endpoints")

@@ -87,9 +87,9 @@ struct AllocationMoveDTO: Encodable, Sendable {
     let units: Int64
     let at: Date
 
-    init(_ move: AllocationMove) {
+    init(_ move: AllocationMove, seenByPartner: Bool = false) {
         kind = move.kind.rawValue
-        actor = move.actor
+        actor = seenByPartner && move.actor.hasPrefix("staff:") ? "brand" : move.actor
         units = move.units
         at = move.at
     }

@@ -70,6 +70,14 @@ struct PartnerPages {
                 return try await list(chrome, typed: [:], error: error)
             }
         }
+        groups.staff.post("staff/minimum-prices/:id/end") { request, context in
+            do {
+                _ = try await desk.endMinimumPrice(id: try context.parameters.require("id"))
+                return redirect("/staff/partners")
+            } catch let error as DomainError {
+                return try await list(try await pages.chrome(request, context), typed: [:], error: error)
+            }
+        }
         groups.staff.get("staff/partners/:id") { request, context in
             try await detail(try context.parameters.require("id"), chrome: try await pages.chrome(request, context), done: request.uri.queryParameters["done"].map(String.init))
         }
@@ -87,7 +95,9 @@ struct PartnerPages {
             return try await acting(id, request, context) {
                 let (key, token) = try await desk.issueKey(organisationId: id, name: typed.name, scopes: try PartnersController.scopes(typed.scopes ?? []))
                 // The token is shown on this answer only.
-                return try await detail(id, chrome: try await pages.chrome(request, context), done: "key", issued: (key.name, token))
+                var response = try await detail(id, chrome: try await pages.chrome(request, context), done: "key", issued: (key.name, token))
+                response.headers[.cacheControl] = "no-store"
+                return response
             }
         }
         groups.staff.post("staff/partners/:id/keys/:keyId/revoke") { request, context in
@@ -158,7 +168,7 @@ struct PartnerPages {
         }
         let minimums = try await desk.minimumPrices().map { minimum -> [String: Any] in
             ["sku": names[minimum.skuId] ?? minimum.skuId, "market": minimum.marketCode, "price": money(minimum.price, minimum.marketCode),
-             "from": chrome.format.day(minimum.startsAt), "until": minimum.endsAt.map(chrome.format.day) ?? "—",
+             "id": minimum.id, "from": chrome.format.day(minimum.startsAt), "until": minimum.endsAt.map(chrome.format.day) ?? "—",
              "inForce": minimum.applies(at: clock.now())]
         }
         var stores: [String: PartnerStore] = [:], organisations: [String: String] = [:]
@@ -252,7 +262,7 @@ struct PartnerPages {
         data["hasSellThrough"] = !lines.isEmpty
         data["sellThroughChart"] = DemandChart(days: 28, until: clock.now(), counts: daily.map { ($0.day, Int($0.sold), 0) })
             .svg(label: t["partner_sold_per_day"] ?? "", waitingLabel: "", id: "sellthrough-chart")
-        if let done { data["done"] = t["partner_done_\(done)"] ?? "" }
+        if let done, let said = t["partner_done_\(done)"] { data["done"] = said }
         if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
         if let error { data["error"] = PageKit.refusal(error, strings: t) }
         return pages.page("staff-partner", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)

@@ -64,9 +64,15 @@ struct PartnerPortalPages {
             let typed = try await request.decodeForm(KeyForm.self, context: context)
             return try await acting(member, chrome, typed: [:]) {
                 guard member.role == .manager else { throw DomainError.forbidden(message: "managers run the keys") }
-                let (key, token) = try await desk.issueKey(organisationId: member.organisationId, name: typed.name,
-                                                           scopes: try PartnersController.scopes(typed.scopes ?? []))
-                return try await portal(member, chrome: chrome, done: "key", issued: (key.name, token))
+                let scopes = try PartnersController.scopes(typed.scopes ?? [])
+                // A manager issues keys for what the portal itself does; other scopes come from the brand's staff.
+                guard scopes.isSubset(of: Self.managerKeyScopes) else {
+                    throw DomainError.invalid(field: "scopes", "a manager issues keys with \(Self.managerKeyScopes.map(\.rawValue).sorted().joined(separator: ", ")); ask the brand for others")
+                }
+                let (key, token) = try await desk.issueKey(organisationId: member.organisationId, name: typed.name, scopes: scopes)
+                var response = try await portal(member, chrome: chrome, done: "key", issued: (key.name, token))
+                response.headers[.cacheControl] = "no-store"
+                return response
             }
         }
         groups.open.post("partner/keys/:keyId/revoke") { request, context in
@@ -79,6 +85,9 @@ struct PartnerPortalPages {
             }
         }
     }
+
+    /// The scopes a manager may give the keys they issue.
+    static let managerKeyScopes: Set<PartnerScope> = [.stockRead, .salesWrite, .sellthroughWrite]
 
     /// The signed-in member and the page chrome; `forbidden` for an account of no partner.
     private func member(_ request: Request, _ context: MilletRequestContext) async throws -> (PartnerMember, PageChrome) {
@@ -129,7 +138,8 @@ struct PartnerPortalPages {
                 return ["store": storeNames[price.storeId] ?? price.storeId, "sku": skuNames[price.skuId] ?? price.skuId, "price": money(price.price, currency)]
             },
             "allSkus": skuNames.sorted { $0.value < $1.value }.map { ["id": $0.key, "label": $0.value] },
-            "typed": typed, "idempotencyKey": typed["idempotencyKey"] ?? Identifier.make(),
+            // A refused sale stored nothing: the next try is a new sale with a new key.
+            "typed": typed, "idempotencyKey": Identifier.make(),
         ]
         let lines = try await desk.sellThrough(organisationId: organisation.id, days: 28).lines
         data["sellThrough"] = lines.map { line -> [String: Any] in
@@ -141,9 +151,9 @@ struct PartnerPortalPages {
             data["keys"] = try await desk.keys(organisationId: organisation.id).map { key -> [String: Any] in
                 ["id": key.id, "name": key.name, "scopes": key.scopes.map(\.rawValue).sorted().joined(separator: " "), "active": key.revokedAt == nil]
             }
-            data["scopes"] = PartnerScope.allCases.map { ["code": $0.rawValue] }
+            data["scopes"] = Self.managerKeyScopes.map(\.rawValue).sorted().map { ["code": $0] }
         }
-        if let done { data["done"] = t["partner_done_\(done)"] ?? "" }
+        if let done, let said = t["partner_done_\(done)"] { data["done"] = said }
         if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
         if let error { data["error"] = PageKit.refusal(error, strings: t) }
         return pages.page("partner-portal", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)

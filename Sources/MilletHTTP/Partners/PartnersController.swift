@@ -163,13 +163,14 @@ struct PartnersController: Sendable {
         }
         groups.partners.get("partner/allocations") { request, context in
             let caller = try context.requirePartner(.stockRead)
-            let storeId = request.uri.queryParameters["storeId"].map(String.init)
+            let storeId = try await ownStore(request, caller)
             let items = try await desk.allocations(organisationId: caller.organisationId).filter { storeId == nil || $0.storeId == storeId }
             return AllocationList(items: items.map(AllocationDTO.init))
         }
         groups.partners.get("partner/allocations/:id") { _, context in
             let (allocation, moves) = try await desk.allocation(id: try context.parameters.require("id"), for: try context.requirePartner(.stockRead))
-            return AllocationDetailDTO(allocation: AllocationDTO(allocation), moves: moves.map(AllocationMoveDTO.init))
+            // A partner sees who moved units as the brand or itself, never the brand's staff accounts.
+            return AllocationDetailDTO(allocation: AllocationDTO(allocation), moves: moves.map { AllocationMoveDTO($0, seenByPartner: true) })
         }
         addSaleRoutes(to: groups)
         addPriceRoutes(to: groups)
@@ -188,6 +189,9 @@ struct PartnersController: Sendable {
             let ends = try body.endsAt.map { try PreordersController.date($0, field: "endsAt") }
             return MinimumPriceDTO(try await desk.setMinimumPrice(skuId: body.skuId, marketCode: body.market, price: body.price, startsAt: starts, endsAt: ends))
                 .with(status: .created)
+        }
+        groups.staff.post("staff/minimum-prices/:id/end") { _, context in
+            MinimumPriceDTO(try await desk.endMinimumPrice(id: try context.parameters.require("id")))
         }
         groups.staff.get("staff/price-refusals") { request, _ in
             let organisationId = request.uri.queryParameters["organisationId"].map(String.init)
@@ -262,6 +266,12 @@ struct PartnersController: Sendable {
         }
     }
 
+    /// The `storeId` a list is narrowed to: the caller's store, or `not_found` for another's.
+    func ownStore(_ request: Request, _ caller: PartnerCaller) async throws -> String? {
+        guard let storeId = request.uri.queryParameters["storeId"].map(String.init) else { return nil }
+        return try await desk.store(id: storeId, for: caller).id
+    }
+
     /// The report's period, `days` (28 by default, 7 to 365).
     static func days(_ request: Request) throws -> Int {
         let text = request.uri.queryParameters["days"].map(String.init) ?? "28"
@@ -282,7 +292,7 @@ struct PartnersController: Sendable {
         }
         groups.partners.get("partner/sales") { request, context in
             let caller = try context.requirePartner(.salesWrite)
-            let storeId = request.uri.queryParameters["storeId"].map(String.init)
+            let storeId = try await ownStore(request, caller)
             return StoreSaleList(items: try await desk.storeSales(for: caller).filter { storeId == nil || $0.storeId == storeId }.map(StoreSaleDTO.init))
         }
         groups.partners.get("partner/sales/:id") { _, context in

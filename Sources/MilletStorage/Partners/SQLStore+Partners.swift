@@ -60,11 +60,13 @@ extension SQLStore: PartnerRepository {
             try await db.raw("""
                 SELECT * FROM minimum_prices WHERE (\(bind: skuId) IS NULL OR sku_id = \(bind: skuId)) AND (\(bind: marketCode) IS NULL OR market_code = \(bind: marketCode))
                 ORDER BY starts_at DESC, id LIMIT 1000
-                """).all().map { row in
-                MinimumPrice(id: try row.string("id"), skuId: try row.string("sku_id"), marketCode: try row.string("market_code"), price: try row.int("price"),
-                             startsAt: try row.date("starts_at"), endsAt: try row.optionalDate("ends_at"), createdAt: try row.date("created_at"))
-            }
+                """).all().map(Self.minimumPrice(from:))
         }
+    }
+
+    static func minimumPrice(from row: any SQLRow) throws -> MinimumPrice {
+        MinimumPrice(id: try row.string("id"), skuId: try row.string("sku_id"), marketCode: try row.string("market_code"), price: try row.int("price"),
+                     startsAt: try row.date("starts_at"), endsAt: try row.optionalDate("ends_at"), createdAt: try row.date("created_at"))
     }
 
     public func priceRefusals(organisationId: String?) async throws -> [PriceRefusal] {
@@ -92,7 +94,7 @@ extension SQLStore: PartnerRepository {
         try await read { db in
             try await db.raw("""
                 SELECT * FROM sell_through WHERE day >= \(bind: since) AND (\(bind: organisationId) IS NULL OR organisation_id = \(bind: organisationId))
-                ORDER BY day, store_id, sku_id LIMIT 100000
+                ORDER BY day DESC, store_id, sku_id LIMIT 100000
                 """).all().map { row in
                 SellThroughDay(organisationId: try row.string("organisation_id"), storeId: try row.string("store_id"), skuId: try row.string("sku_id"),
                                day: try row.string("day"), sold: try row.int("sold"), onHand: try row.int("on_hand"), returned: try row.int("returned"))
@@ -230,6 +232,13 @@ extension SQLTransaction: PartnerLedger {
     }
 
     func returnToWarehouse(allocationId: String, units: Int64, actor: String, at: Date) async throws -> Allocation {
+        guard let found = try await db.raw("SELECT * FROM partner_allocations WHERE id = \(bind: allocationId)").first().map(SQLStore.allocation(from:)) else {
+            throw DomainError.notFound(what: "allocation")
+        }
+        // Rows are locked in the order allocating takes them, stock first, so the two never wait on each other.
+        try await db.raw("""
+            UPDATE stock SET received = received + \(bind: units) WHERE sku_id = \(bind: found.skuId) AND warehouse_id = \(bind: found.warehouseId)
+            """).run()
         guard let row = try await db.raw("""
             UPDATE partner_allocations SET returned = returned + \(bind: units)
             WHERE id = \(bind: allocationId) AND units - sold - returned >= \(bind: units) RETURNING *
@@ -237,9 +246,6 @@ extension SQLTransaction: PartnerLedger {
             throw DomainError.conflict(code: "not_enough_allocated", message: "the store has fewer than \(units) units of this allocation left")
         }
         let stored = try SQLStore.allocation(from: row)
-        try await db.raw("""
-            UPDATE stock SET received = received + \(bind: units) WHERE sku_id = \(bind: stored.skuId) AND warehouse_id = \(bind: stored.warehouseId)
-            """).run()
         try await recordMove(AllocationMove(allocationId: stored.id, kind: .returned, units: units, actor: actor, at: at))
         return stored
     }
@@ -257,11 +263,13 @@ extension SQLTransaction: PartnerLedger {
     }
 
     func insert(_ member: PartnerMember) async throws {
-        try await db.raw("""
+        // The statement decides: an account another partner took meanwhile is refused, not moved.
+        guard try await db.raw("""
             INSERT INTO partner_members (account_id, organisation_id, role, added_at)
             VALUES (\(bind: member.accountId), \(bind: member.organisationId), \(bind: member.role.rawValue), \(bind: member.addedAt.millis))
             ON CONFLICT (account_id) DO UPDATE SET role = excluded.role WHERE partner_members.organisation_id = excluded.organisation_id
-            """).run()
+            RETURNING account_id
+            """).first() != nil else { throw DomainError.conflict(code: "member_elsewhere", message: "the account is a member of another partner") }
     }
 
     func removeMember(organisationId: String, accountId: String) async throws -> Bool {
@@ -304,6 +312,12 @@ extension SQLTransaction: PartnerLedger {
             VALUES (\(bind: minimum.id), \(bind: minimum.skuId), \(bind: minimum.marketCode), \(bind: minimum.price), \(bind: minimum.startsAt.millis),
                 \(bind: minimum.endsAt?.millis), \(bind: minimum.createdAt.millis))
             """).run()
+    }
+
+    func endMinimum(id: String, at: Date) async throws -> MinimumPrice? {
+        try await db.raw("""
+            UPDATE minimum_prices SET ends_at = \(bind: at.millis) WHERE id = \(bind: id) AND (ends_at IS NULL OR ends_at > \(bind: at.millis)) RETURNING *
+            """).first().map(SQLStore.minimumPrice(from:))
     }
 
     func log(_ refusal: PriceRefusal) async throws {
@@ -357,11 +371,12 @@ extension SQLTransaction: PartnerLedger {
         try await db.raw("""
             INSERT INTO orders (id, number, account_id, market_code, currency, status, subtotal, shipping, tax, total,
                 prices_include_tax, ship_name, ship_line1, ship_city, ship_postcode, ship_phone, payment_deadline,
-                idempotency_key, created_at, shipping_method, shipping_method_name, request_hash)
+                idempotency_key, created_at, shipping_method, shipping_method_name, delivery_earliest, delivery_latest, request_hash)
             VALUES (\(bind: sale.orderId), \(bind: number), \(bind: sale.accountId), \(bind: record.market.code), \(bind: sale.currency),
                 \(bind: OrderStatus.completed.rawValue), \(bind: t.subtotal), 0, \(bind: t.tax), \(bind: t.total), \(bind: Int64(t.pricesIncludeTax ? 1 : 0)),
                 \(bind: store.name), \(bind: store.address), \(bind: store.city), '', \(bind: store.phone), \(bind: sale.soldAt.millis), \(bind: "store-sale:\(sale.id)"),
-                \(bind: sale.soldAt.millis), 'store', \(bind: store.name), \(bind: record.requestHash))
+                \(bind: sale.soldAt.millis), \(bind: OrderShipping.partnerStore), \(bind: store.name), \(bind: sale.soldAt.millis), \(bind: sale.soldAt.millis),
+                \(bind: record.requestHash))
             """).run()
         try await db.raw("""
             INSERT INTO order_lines (order_id, line_no, sku_id, sku_code, product_name, warehouse_id, quantity, unit_price, line_total)
@@ -377,6 +392,8 @@ extension SQLTransaction: PartnerLedger {
                 ON CONFLICT (serial) DO NOTHING RETURNING serial
                 """).first()
             guard inserted != nil else { throw DomainError.conflict(code: "serial_sold", message: "serial \(serial) was sold before") }
+            // A unit switched on before it was sold gets its owner and cover now.
+            try await SQLStore.linkSale(db: db, serial: serial)
         }
         try await db.raw("""
             INSERT INTO partner_sales (id, organisation_id, store_id, sku_id, order_id, account_id, serials, unit_price, currency, sold_at,
