@@ -104,6 +104,11 @@ struct PartnerHTTPTests: HTTPHarness {
             }
             #expect(theirProducts.isEmpty)
             for route in ["POST /api/v1/partner/products", "GET /api/v1/partner/products", "GET /api/v1/partner/products/{id}"] { tried.insert(route) }
+            // A settlement is always the caller's own: a retailer has none, the brand reads its own.
+            try await client.execute(uri: "/api/v1/partner/settlement", method: .get, headers: bearer(retailerCatalogue)) { #expect($0.status == .unprocessableContent) }
+            let settled = try await client.execute(uri: "/api/v1/partner/settlement", method: .get, headers: bearer(brandKey)) { try decode($0) }
+            #expect(settled["organisationId"] as? String == brand)
+            tried.insert("GET /api/v1/partner/settlement")
             try await client.execute(uri: "/api/v1/staff/product-reviews/\(productId)", method: .post, headers: bearer(staff), body: json(["approve": true])) {
                 #expect($0.status == .ok)
             }
@@ -299,6 +304,50 @@ struct PartnerHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members/\(try #require(try await services.accounts.account(email: "fan@millet.test")).id)",
                                      method: .delete, headers: bearer(staff)) { #expect($0.status == .noContent) }
             try await client.execute(uri: "/partner", method: .get, headers: pageHeaders(session: fan)) { #expect($0.status == .forbidden) }
+        }
+    }
+
+    @Test func staffPublishABrandsProductOnTheConsoleAndTheBrandReadsItsSettlement() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let brand = try await services.partners.createOrganisation(name: "Yeelight", kind: .ecoBrand)
+            let token = try await services.partners.issueKey(organisationId: brand.id, name: "catalogue", scopes: [.catalogWrite]).token
+            let product = try await client.execute(uri: "/api/v1/partner/products", method: .post, headers: bearer(token), body: json([
+                "slug": "yeelight-lamp", "texts": ["en": ["name": "Yeelight Lamp", "description": "A desk lamp."]],
+                "skus": [["code": "YL-LAMP-1", "colour": "white", "storage": "-", "weightGrams": 900,
+                          "prices": [["market": "GB", "price": 3_000, "billOfMaterials": 2_300, "logistics": 100, "duty": 0]]]],
+            ])) { response in
+                #expect(response.status == .created)
+                return try decode(response)["id"] as? String ?? ""
+            }
+            let headers = pageHeaders(session: staff)
+            let console = try await client.execute(uri: "/staff/partners", method: .get, headers: headers) { String(buffer: $0.body) }
+            #expect(console.contains("id=\"product-reviews\"") && console.contains("data-review=\"\(product)\""))
+            try await client.execute(uri: "/staff/product-reviews/\(product)", method: .post, headers: headers, body: form(["decision": "reject", "note": ""])) {
+                #expect($0.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/staff/product-reviews/\(product)", method: .post, headers: headers, body: form(["decision": "approve"])) {
+                #expect($0.status == .seeOther)
+            }
+            #expect(try await services.catalog.product(slug: "yeelight-lamp")?.published == true)
+            try await client.execute(uri: "/staff/partners/\(brand.id)/commission", method: .post, headers: headers, body: form(["percent": "12.5"])) {
+                #expect($0.status == .seeOther)
+            }
+            #expect(try await services.partners.organisation(id: brand.id).commissionBasisPoints == 1_250)
+            let page = try await client.execute(uri: "/staff/partners/\(brand.id)", method: .get, headers: headers) { String(buffer: $0.body) }
+            #expect(page.contains("id=\"settlement\"") && page.contains("value=\"12.50\""))
+            let statement = try await client.execute(uri: "/api/v1/partner/settlement", method: .get, headers: bearer(token)) { response in
+                #expect(response.status == .ok)
+                return try decode(response)
+            }
+            #expect(statement["commissionBasisPoints"] as? Int == 1_250 && statement["organisationId"] as? String == brand.id)
+            try await client.execute(uri: "/api/v1/staff/partners/\(brand.id)/settlement?from=2026-01-01&to=2026-02-01", method: .get, headers: bearer(staff)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/staff/partners/\(brand.id)/settlement?from=2026-02-01&to=2026-01-01", method: .get, headers: bearer(staff)) {
+                #expect($0.status == .unprocessableContent)
+            }
         }
     }
 }

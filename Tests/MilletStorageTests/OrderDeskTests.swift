@@ -309,6 +309,9 @@ struct SerialTakenMeanwhile: UnitOfWork {
         }
         func record(_ record: StoreSaleRecord) async throws { try await inner.record(record) }
         func insert(_ minimum: MinimumPrice) async throws { try await inner.insert(minimum) }
+        func setCommission(organisationId: String, basisPoints: Int) async throws {
+            try await inner.setCommission(organisationId: organisationId, basisPoints: basisPoints)
+        }
         func endMinimum(id: String, at: Date) async throws -> MinimumPrice? { try await inner.endMinimum(id: id, at: at) }
         func report(_ days: [SellThroughDay]) async throws { try await inner.report(days) }
         func insert(_ member: PartnerMember) async throws { try await inner.insert(member) }

@@ -305,3 +305,56 @@ extension StorageConformanceTests {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func aBrandsSettlementTakesTheCommissionAndClawsBackARefund(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = partnerDesk(store)
+            let brand = try await desk.createOrganisation(name: "Roidmi", kind: .ecoBrand)
+            _ = try await desk.setCommission(organisationId: brand.id, basisPoints: 1_000)
+            let (key, _) = try await desk.issueKey(organisationId: brand.id, name: "catalogue", scopes: [.catalogWrite])
+            let caller = PartnerCaller(keyId: key.id, organisationId: brand.id, scopes: key.scopes)
+            let cost = CostBasis(billOfMaterials: 9_000, logistics: 500, duty: 0)
+            let (product, _) = try await desk.submitProduct(ProductSubmission(
+                slug: "roidmi-settled", texts: ["en": ProductText(name: "Roidmi Vacuum", description: "Cordless.")],
+                variants: [.init(code: "RDM-S-1", colour: "white", storage: "-", weightGrams: 2_000, prices: [(marketCode: "GB", price: 11_000, cost: cost)])]),
+                for: caller)
+            _ = try await desk.decide(productId: product.id, approve: true, note: "")
+            let sku = product.skus[0]
+            let warehouse = try #require(try await store.warehouses(marketCode: "GB").first)
+            _ = try await store.receive(skuId: sku.id, warehouseId: warehouse.id, quantity: 10)
+            let fan = try #require(try await store.account(email: "fan@millet.test"))
+            let gb = try #require(try await store.market(code: "GB"))
+            let (month, _) = SettlementStatement.month(of: clock.now())
+            // Two paid orders, one of them refunded in part; one left unpaid and one cancelled unpaid count for nothing.
+            let first = try await place(store, fan: fan, sku: sku, quantity: 2, market: gb, key: "brand-1").order
+            let second = try await place(store, fan: fan, sku: sku, quantity: 1, market: gb, key: "brand-2").order
+            _ = try await place(store, fan: fan, sku: sku, quantity: 1, market: gb, key: "brand-3").order
+            let cancelled = try await place(store, fan: fan, sku: sku, quantity: 1, market: gb, key: "brand-4").order
+            _ = try await store.desk(clock).apply(.cancel, orderId: cancelled.id, serials: [], actor: "account:x", note: "changed my mind")
+            for order in [first, second] { _ = try await pay(store, order) }
+            _ = try await store.desk(clock).refund(orderId: second.id, amount: 5_000, reason: "dented box", actor: "staff:x")
+            // An order of the brand's own phone is not the brand's.
+            let (_, note, _) = try await fixture(store)
+            _ = try await pay(store, try await place(store, fan: fan, sku: note, quantity: 1, market: gb, key: "own-1").order)
+
+            let statement = try await desk.settlement(organisationId: brand.id, from: month, to: clock.now().addingTimeInterval(86_400))
+            #expect(Set(statement.orders.map(\.orderId)) == [first.id, second.id])
+            let total = try #require(statement.totals.first)
+            let sales = 3 * Int64(11_000), clawback = MinorUnitMath.scale(5_000, by: 11_000, over: second.totals.total)
+            #expect(statement.totals.count == 1 && total.currency == "GBP" && total.sales == sales && total.commission == 3_300)
+            #expect(total.clawback == clawback && total.commissionReturned == MinorUnitMath.scale(clawback, by: 1_000, over: 10_000))
+            #expect(total.payable == sales - 3_300 - clawback + total.commissionReturned)
+            // Next month, the orders sold before count only for refunds made then.
+            clock.advance(by: 40 * 86_400)
+            let (nextMonth, nextEnd) = SettlementStatement.month(of: clock.now())
+            _ = try await store.desk(clock).refund(orderId: first.id, amount: 1_000, reason: "missing brush", actor: "staff:x")
+            let later = try await desk.settlement(organisationId: brand.id, from: nextMonth, to: nextEnd)
+            #expect(later.orders.map(\.orderId) == [first.id] && later.totals.first?.sales == 0 && (later.totals.first?.clawback ?? 0) > 0)
+            // A retailer is not settled; the commission is capped.
+            let retailer = try await desk.createOrganisation(name: "Croma", kind: .retailer)
+            await #expect(throws: DomainError.self) { _ = try await desk.settlement(organisationId: retailer.id, from: nextMonth, to: nextEnd) }
+            await #expect(throws: DomainError.self) { _ = try await desk.setCommission(organisationId: brand.id, basisPoints: 9_000) }
+        }
+    }
+}

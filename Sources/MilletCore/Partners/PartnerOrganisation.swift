@@ -14,8 +14,11 @@ public struct PartnerOrganisation: Hashable, Sendable {
     public let name: String
     public let kind: PartnerKind
     public let createdAt: Date
+    /// The store's commission on an eco-chain brand's sales, in basis points.
+    public let commissionBasisPoints: Int
 
-    public init(id: String, name: String, kind: PartnerKind, createdAt: Date) {
+    public init(id: String, name: String, kind: PartnerKind, createdAt: Date, commissionBasisPoints: Int = 0) {
+        self.commissionBasisPoints = commissionBasisPoints
         self.id = id
         self.name = name
         self.kind = kind

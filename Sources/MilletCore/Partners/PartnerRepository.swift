@@ -32,6 +32,8 @@ public protocol PartnerRepository: Sendable {
     func review(productId: String) async throws -> ProductReview?
     /// Reviews of a brand's products (every brand's when `nil`), of one status when given; waiting ones oldest first, others newest first.
     func reviews(organisationId: String?, status: ProductReview.Status?) async throws -> [ProductReview]
+    /// Orders with the brand's units placed, or refunded, from `from` up to `to`, oldest first.
+    func settlementOrders(brandId: String, from: Date, to: Date) async throws -> [SettlementOrder]
     func storeSale(id: String) async throws -> StoreSale?
     /// An organisation's store sales, newest first.
     func storeSales(organisationId: String) async throws -> [StoreSale]
@@ -62,6 +64,7 @@ public protocol PartnerLedger: Sendable {
     func submit(_ product: Product, prices: [SKUPrice], review: ProductReview) async throws
     /// Stores a decision, publishing the product when approved.
     func decide(_ review: ProductReview) async throws
+    func setCommission(organisationId: String, basisPoints: Int) async throws
     func insert(_ minimum: MinimumPrice) async throws
     /// Ends a minimum at `at` when it runs past it; `nil` for an unknown one or one ended before.
     func endMinimum(id: String, at: Date) async throws -> MinimumPrice?

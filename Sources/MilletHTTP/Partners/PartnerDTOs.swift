@@ -5,8 +5,11 @@ import MilletCore
 struct OrganisationDTO: ResponseEncodable, Sendable {
     let id, name, kind: String
     let createdAt: Date
+    /// The store's commission on an eco-chain brand's sales, in basis points.
+    let commissionBasisPoints: Int
 
     init(_ organisation: PartnerOrganisation) {
+        commissionBasisPoints = organisation.commissionBasisPoints
         id = organisation.id
         name = organisation.name
         kind = organisation.kind.rawValue
@@ -282,4 +285,35 @@ struct BrandProductDTO: ResponseEncodable, Sendable {
 
 struct BrandProductList: ResponseEncodable, Sendable {
     let items: [BrandProductDTO]
+}
+
+/// A brand's settlement statement: per currency, and per order.
+struct SettlementDTO: ResponseEncodable, Sendable {
+    struct Total: Encodable, Sendable {
+        let currency: String
+        let sales, commission, clawback, commissionReturned, payable: Int64
+    }
+
+    struct Line: Encodable, Sendable {
+        let orderId, number, currency: String
+        let placedAt: Date
+        let sales, refunded, clawback: Int64
+    }
+
+    let organisationId: String
+    let from, to: Date
+    let commissionBasisPoints: Int
+    let totals: [Total]
+    let orders: [Line]
+
+    init(_ statement: SettlementStatement) {
+        organisationId = statement.organisationId
+        from = statement.from
+        to = statement.to
+        commissionBasisPoints = statement.commissionBasisPoints
+        totals = statement.totals.map { Total(currency: $0.currency, sales: $0.sales, commission: $0.commission, clawback: $0.clawback,
+                                              commissionReturned: $0.commissionReturned, payable: $0.payable) }
+        orders = statement.orders.map { Line(orderId: $0.orderId, number: $0.number, currency: $0.currency, placedAt: $0.placedAt, sales: $0.brandSales,
+                                             refunded: $0.refunded, clawback: $0.clawback) }
+    }
 }

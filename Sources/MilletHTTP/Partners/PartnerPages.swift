@@ -36,6 +36,15 @@ struct PartnerPages {
         let email, role: String
     }
 
+    struct CommissionForm: Decodable {
+        let percent: String
+    }
+
+    struct DecisionForm: Decodable {
+        let decision: String
+        let note: String?
+    }
+
     struct MinimumForm: Decodable {
         let skuId, market, price, startsAt: String
         let endsAt: String?
@@ -76,6 +85,26 @@ struct PartnerPages {
                 return redirect("/staff/partners")
             } catch let error as DomainError {
                 return try await list(try await pages.chrome(request, context), typed: [:], error: error)
+            }
+        }
+        groups.staff.post("staff/partners/:id/commission") { request, context in
+            let id = try context.parameters.require("id")
+            let typed = try await request.decodeForm(CommissionForm.self, context: context)
+            return try await acting(id, request, context) {
+                // Typed as a percent with up to two decimals: 12.5 is 1250 basis points.
+                let basisPoints = try Currency.named("EUR").minorUnits(parsing: typed.percent, field: "percent")
+                _ = try await desk.setCommission(organisationId: id, basisPoints: Int(basisPoints))
+                return redirect("/staff/partners/\(id)?done=commission")
+            }
+        }
+        groups.staff.post("staff/product-reviews/:productId") { request, context in
+            let chrome = try await pages.chrome(request, context)
+            let typed = try await request.decodeForm(DecisionForm.self, context: context)
+            do {
+                _ = try await desk.decide(productId: try context.parameters.require("productId"), approve: typed.decision == "approve", note: typed.note ?? "")
+                return redirect("/staff/partners")
+            } catch let error as DomainError {
+                return try await list(chrome, typed: [:], error: error)
             }
         }
         groups.staff.get("staff/partners/:id") { request, context in
@@ -177,6 +206,12 @@ struct PartnerPages {
             if let store = try await partnerStore(refusal.storeId) { stores[store.id] = store }
             organisations[refusal.organisationId] = try? await desk.organisation(id: refusal.organisationId).name
         }
+        var waiting: [[String: Any]] = []
+        for (product, review) in try await desk.waitingReviews() {
+            waiting.append(["id": product.id, "name": product.text(in: chrome.preferences.language).name, "slug": product.slug,
+                            "brand": try await desk.organisation(id: review.organisationId).name, "skus": product.skus.map(\.code).joined(separator: ", "),
+                            "submitted": chrome.format.dateTime(review.submittedAt)])
+        }
         let running = try await desk.sellThrough(organisationId: nil, days: 28).lines.filter(\.lowCover)
         var lowStores: [[String: Any]] = []
         for line in running {
@@ -185,6 +220,7 @@ struct PartnerPages {
                               "cover": line.weeksOfCover.map { String(format: "%.1f", $0) } ?? "—", "onHand": line.onHand])
         }
         var data: [String: Any] = [
+            "reviews": waiting, "hasReviews": !waiting.isEmpty,
             "lowCover": lowStores, "hasLowCover": !lowStores.isEmpty,
             "minimums": minimums, "hasMinimums": !minimums.isEmpty,
             "refusals": refusals.map { refusal -> [String: Any] in
@@ -262,6 +298,20 @@ struct PartnerPages {
         data["hasSellThrough"] = !lines.isEmpty
         data["sellThroughChart"] = DemandChart(days: 28, until: clock.now(), counts: daily.map { ($0.day, Int($0.sold), 0) })
             .svg(label: t["partner_sold_per_day"] ?? "", waitingLabel: "", id: "sellthrough-chart")
+        if organisation.kind == .ecoBrand {
+            let month = SettlementStatement.month(of: clock.now())
+            let statement = try await desk.settlement(organisationId: id, from: month.start, to: month.end)
+            data["brand"] = [
+                "percent": String(format: "%.2f", Double(organisation.commissionBasisPoints) / 100),
+                "month": "\(chrome.format.day(month.start)) – \(chrome.format.day(month.end.addingTimeInterval(-1)))",
+                "totals": statement.totals.map { total -> [String: Any] in
+                    let money = { (minor: Int64) in chrome.format.money(minor, currency: total.currency, minorDigits: Currency.known[total.currency]?.minorDigits ?? 2) }
+                    return ["sales": money(total.sales), "commission": money(total.commission), "clawback": money(total.clawback),
+                            "returned": money(total.commissionReturned), "payable": money(total.payable)]
+                },
+                "orders": statement.orders.count,
+            ] as [String: Any]
+        }
         if let done, let said = t["partner_done_\(done)"] { data["done"] = said }
         if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
         if let error { data["error"] = PageKit.refusal(error, strings: t) }

@@ -51,6 +51,10 @@ struct PartnersController: Sendable {
         let skus: [Variant]
     }
 
+    struct CommissionBody: Decodable {
+        let basisPoints: Int
+    }
+
     struct DecisionBody: Decodable {
         let approve: Bool
         let note: String?
@@ -228,6 +232,19 @@ struct PartnersController: Sendable {
             let (product, review) = try await desk.brandProduct(id: try context.parameters.require("id"), for: try context.requirePartner(.catalogWrite))
             return BrandProductDTO(product, review)
         }
+        groups.staff.put("staff/partners/:id/commission") { request, context in
+            let body = try await request.decodeJSON(CommissionBody.self, context: context)
+            return OrganisationDTO(try await desk.setCommission(organisationId: try context.parameters.require("id"), basisPoints: body.basisPoints))
+        }
+        groups.staff.get("staff/partners/:id/settlement") { request, context in
+            let (from, to) = try Self.period(request, now: desk.now())
+            return SettlementDTO(try await desk.settlement(organisationId: try context.parameters.require("id"), from: from, to: to))
+        }
+        groups.partners.get("partner/settlement") { request, context in
+            let caller = try context.requirePartner(.catalogWrite)
+            let (from, to) = try Self.period(request, now: desk.now())
+            return SettlementDTO(try await desk.settlement(organisationId: caller.organisationId, from: from, to: to))
+        }
         groups.staff.get("staff/product-reviews") { _, _ in
             BrandProductList(items: try await desk.waitingReviews().map(BrandProductDTO.init))
         }
@@ -270,6 +287,14 @@ struct PartnersController: Sendable {
     func ownStore(_ request: Request, _ caller: PartnerCaller) async throws -> String? {
         guard let storeId = request.uri.queryParameters["storeId"].map(String.init) else { return nil }
         return try await desk.store(id: storeId, for: caller).id
+    }
+
+    /// A statement's period: `from` and `to` dates (`to` exclusive), the current calendar month by default.
+    static func period(_ request: Request, now: Date) throws -> (Date, Date) {
+        let month = SettlementStatement.month(of: now)
+        let from = try request.uri.queryParameters["from"].map { try PreordersController.date(String($0), field: "from") } ?? month.start
+        let to = try request.uri.queryParameters["to"].map { try PreordersController.date(String($0), field: "to") } ?? month.end
+        return (from, to)
     }
 
     /// The report's period, `days` (28 by default, 7 to 365).

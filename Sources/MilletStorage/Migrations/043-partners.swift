@@ -6,7 +6,10 @@ extension Migration {
     /// eco-chain brands submit for review.
     static let partners = Migration(version: 43, name: "partners", statements: { _ in
         [
-            "CREATE TABLE partner_organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, created_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE partner_organisations (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, created_at BIGINT NOT NULL, commission_bp BIGINT NOT NULL DEFAULT 0)
+            """,
             """
             CREATE TABLE partner_stores (
                 id TEXT PRIMARY KEY, organisation_id TEXT NOT NULL REFERENCES partner_organisations(id), name TEXT NOT NULL, address TEXT NOT NULL,

@@ -138,6 +138,33 @@ extension SQLStore: PartnerRepository {
                       submittedAt: try row.date("submitted_at"), decidedAt: try row.optionalDate("decided_at"))
     }
 
+    public func settlementOrders(brandId: String, from: Date, to: Date) async throws -> [SettlementOrder] {
+        let (start, end, failed) = (from.millis, to.millis, RefundStatus.failed.rawValue)
+        let brandLines: SQLQueryString = """
+            SELECT CAST(COALESCE(SUM(l.line_total), 0) AS BIGINT) FROM order_lines l JOIN skus s ON s.id = l.sku_id JOIN products p ON p.id = s.product_id
+            WHERE l.order_id = o.id AND p.brand_id = \(bind: brandId)
+            """
+        return try await read { db in
+            try await db.raw("""
+                SELECT o.id, o.number, o.currency, o.created_at, o.total, (\(brandLines)) AS brand_lines,
+                    (SELECT CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM refunds r
+                     WHERE r.order_id = o.id AND r.status <> \(bind: failed) AND r.created_at >= \(bind: start) AND r.created_at < \(bind: end)) AS refunded
+                FROM orders o
+                WHERE o.status <> \(bind: OrderStatus.pendingPayment.rawValue) AND (\(brandLines)) > 0
+                    -- An order cancelled before it was paid sold nothing.
+                    AND NOT (o.status = \(bind: OrderStatus.cancelled.rawValue) AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.id))
+                    AND ((o.created_at >= \(bind: start) AND o.created_at < \(bind: end))
+                         OR EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.id AND r.created_at >= \(bind: start) AND r.created_at < \(bind: end)))
+                ORDER BY o.created_at, o.id LIMIT 10000
+                """).all().map { row -> SettlementOrder in
+                let placedAt = try row.date("created_at"), lines = try row.int("brand_lines")
+                let inPeriod = placedAt >= from && placedAt < to
+                return SettlementOrder(orderId: try row.string("id"), number: try row.string("number"), currency: try row.string("currency"), placedAt: placedAt,
+                                       orderTotal: try row.int("total"), brandSales: inPeriod ? lines : 0, brandLines: lines, refunded: try row.int("refunded"))
+            }
+        }
+    }
+
     public func storeSale(id: String) async throws -> StoreSale? {
         try await read { db in try await db.raw("SELECT * FROM partner_sales WHERE id = \(bind: id)").first().map(Self.storeSale(from:)) }
     }
@@ -158,7 +185,7 @@ extension SQLStore: PartnerRepository {
 
     static func organisation(from row: any SQLRow) throws -> PartnerOrganisation {
         PartnerOrganisation(id: try row.string("id"), name: try row.string("name"), kind: PartnerKind(rawValue: try row.string("kind")) ?? .retailer,
-                            createdAt: try row.date("created_at"))
+                            createdAt: try row.date("created_at"), commissionBasisPoints: Int(try row.int("commission_bp")))
     }
 
     static func partnerStore(from row: any SQLRow) throws -> PartnerStore {
@@ -304,6 +331,10 @@ extension SQLTransaction: PartnerLedger {
         if review.status == .approved {
             try await db.raw("UPDATE products SET published = 1 WHERE id = \(bind: review.productId)").run()
         }
+    }
+
+    func setCommission(organisationId: String, basisPoints: Int) async throws {
+        try await db.raw("UPDATE partner_organisations SET commission_bp = \(bind: Int64(basisPoints)) WHERE id = \(bind: organisationId)").run()
     }
 
     func insert(_ minimum: MinimumPrice) async throws {

@@ -1,0 +1,102 @@
+import Foundation
+
+/// One order with an eco-chain brand's units in it, as its settlement counts it.
+public struct SettlementOrder: Hashable, Sendable {
+    public let orderId: String
+    public let number: String
+    public let currency: String
+    public let placedAt: Date
+    /// The order's whole total, tax and shipping included.
+    public let orderTotal: Int64
+    /// What the brand's lines sold for; 0 when the order was placed before the period (it is
+    /// here for a refund in the period).
+    public let brandSales: Int64
+    /// What the brand's lines were worth in the whole order, for sharing out its refunds.
+    public let brandLines: Int64
+    /// Refunds made on the order in the period.
+    public let refunded: Int64
+
+    public init(orderId: String, number: String, currency: String, placedAt: Date, orderTotal: Int64, brandSales: Int64, brandLines: Int64, refunded: Int64) {
+        self.orderId = orderId
+        self.number = number
+        self.currency = currency
+        self.placedAt = placedAt
+        self.orderTotal = orderTotal
+        self.brandSales = brandSales
+        self.brandLines = brandLines
+        self.refunded = refunded
+    }
+
+    /// The brand's share of the order's refunds in the period: what returns take back from it.
+    public var clawback: Int64 { orderTotal > 0 ? MinorUnitMath.scale(refunded, by: min(brandLines, orderTotal), over: orderTotal) : 0 }
+}
+
+/// What the store owes an eco-chain brand for a period, per currency: its units' sales, less the
+/// store's commission, less what refunds in the period took back (with the commission on them
+/// returned).
+public struct SettlementStatement: Sendable {
+    public struct Total: Hashable, Sendable {
+        public let currency: String
+        public let sales: Int64
+        public let commission: Int64
+        public let clawback: Int64
+        public let commissionReturned: Int64
+
+        /// What is paid to the brand.
+        public var payable: Int64 { sales - commission - clawback + commissionReturned }
+    }
+
+    public let organisationId: String
+    public let from: Date
+    public let to: Date
+    public let commissionBasisPoints: Int
+    public let orders: [SettlementOrder]
+
+    public init(organisationId: String, from: Date, to: Date, commissionBasisPoints: Int, orders: [SettlementOrder]) {
+        self.organisationId = organisationId
+        self.from = from
+        self.to = to
+        self.commissionBasisPoints = commissionBasisPoints
+        self.orders = orders
+    }
+
+    /// The calendar month (UTC) `date` falls in: its first instant and the next month's.
+    public static func month(of date: Date) -> (start: Date, end: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = calendar.date(from: calendar.dateComponents([.year, .month], from: date))!
+        return (start, calendar.date(byAdding: .month, value: 1, to: start)!)
+    }
+
+    public var totals: [Total] {
+        Dictionary(grouping: orders, by: \.currency).map { currency, orders in
+            let sales = orders.reduce(0) { $0 + $1.brandSales }, clawback = orders.reduce(0) { $0 + $1.clawback }
+            let rate = Int64(commissionBasisPoints)
+            return Total(currency: currency, sales: sales, commission: MinorUnitMath.scale(sales, by: rate, over: 10_000), clawback: clawback,
+                         commissionReturned: MinorUnitMath.scale(clawback, by: rate, over: 10_000))
+        }.sorted { $0.currency < $1.currency }
+    }
+}
+
+extension PartnerDesk {
+    /// Now, by the desk's clock.
+    public func now() -> Date { clock.now() }
+
+    /// Sets the store's commission on an eco-chain brand's sales, in basis points (0 to 5000).
+    public func setCommission(organisationId: String, basisPoints: Int) async throws -> PartnerOrganisation {
+        let organisation = try await organisation(id: organisationId)
+        guard organisation.kind == .ecoBrand else { throw DomainError.invalid(field: "organisationId", "only an eco-chain brand pays a commission") }
+        guard (0...5_000).contains(basisPoints) else { throw DomainError.invalid(field: "basisPoints", "0 to 5000 (50%)") }
+        try await store.transaction { tx in try await tx.setCommission(organisationId: organisation.id, basisPoints: basisPoints) }
+        return try await self.organisation(id: organisation.id)
+    }
+
+    /// The brand's settlement statement for orders placed, and refunds made, from `from` up to `to`.
+    public func settlement(organisationId: String, from: Date, to: Date) async throws -> SettlementStatement {
+        let organisation = try await organisation(id: organisationId)
+        guard organisation.kind == .ecoBrand else { throw DomainError.invalid(field: "organisationId", "only an eco-chain brand is settled") }
+        guard from < to, to.timeIntervalSince(from) <= 400 * 86_400 else { throw DomainError.invalid(field: "to", "after from, within 400 days of it") }
+        return SettlementStatement(organisationId: organisation.id, from: from, to: to, commissionBasisPoints: organisation.commissionBasisPoints,
+                                   orders: try await partners.settlementOrders(brandId: organisation.id, from: from, to: to))
+    }
+}
