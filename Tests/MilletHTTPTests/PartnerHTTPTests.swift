@@ -109,6 +109,15 @@ struct PartnerHTTPTests: HTTPHarness {
             let settled = try await client.execute(uri: "/api/v1/partner/settlement", method: .get, headers: bearer(brandKey)) { try decode($0) }
             #expect(settled["organisationId"] as? String == brand)
             tried.insert("GET /api/v1/partner/settlement")
+            // Firmware is an eco-chain brand's, under its own organisation: a retailer's key is refused each route.
+            for (method, path) in [(HTTPRequest.Method.post, "/api/v1/partner/device-models"), (.get, "/api/v1/partner/device-models"),
+                                   (.post, "/api/v1/partner/firmware-builds?model=x&version=1.0.0"), (.post, "/api/v1/partner/rollouts"),
+                                   (.get, "/api/v1/partner/rollouts")] {
+                try await client.execute(uri: path, method: method, headers: bearer(theirs.token), body: method == .post ? json([:]) : nil) {
+                    #expect($0.status == .forbidden, "\(path)")
+                }
+                tried.insert("\(method) \(path.split(separator: "?")[0])")
+            }
             try await client.execute(uri: "/api/v1/staff/product-reviews/\(productId)", method: .post, headers: bearer(staff), body: json(["approve": true])) {
                 #expect($0.status == .ok)
             }
@@ -348,6 +357,62 @@ struct PartnerHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/staff/partners/\(brand.id)/settlement?from=2026-02-01&to=2026-01-01", method: .get, headers: bearer(staff)) {
                 #expect($0.status == .unprocessableContent)
             }
+        }
+    }
+
+    @Test func aBrandsRolloutReachesOnlyItsOwnDevices() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            var brands: [(id: String, token: String, model: DeviceModel)] = []
+            for (name, modelId) in [("Roidmi", "roidmi-x1"), ("Yeelight", "yeelight-l1")] {
+                let brand = try await services.partners.createOrganisation(name: name, kind: .ecoBrand)
+                let token = try await services.partners.issueKey(organisationId: brand.id, name: "firmware", scopes: [.firmwareWrite]).token
+                let key = try await client.execute(uri: "/api/v1/partner/device-models", method: .post, headers: bearer(token),
+                                                   body: json(["id": modelId, "name": "\(name) device", "kind": "other", "productLine": "eco-chain"])) { response in
+                    #expect(response.status == .created)
+                    return try decode(response)["factoryKey"] as? String ?? ""
+                }
+                brands.append((brand.id, token, DeviceModel(id: modelId, name: name, kind: .other, productLine: "eco-chain", factoryKey: key, createdAt: Date())))
+            }
+            let (roidmi, yeelight) = (brands[0], brands[1])
+            func upload(_ token: String, model: String, version: String) async throws -> (HTTPResponse.Status, String?) {
+                try await client.execute(uri: "/api/v1/partner/firmware-builds?model=\(model)&version=\(version)", method: .post,
+                                         headers: bearer(token, [.contentType: "application/octet-stream"]), body: ByteBuffer(bytes: Array(repeating: UInt8(7), count: 2_000))) {
+                    ($0.status, $0.status == .created ? try decode($0)["id"] as? String : nil)
+                }
+            }
+            // Each brand uploads for its own model only; the other's is unknown to it.
+            #expect(try await upload(yeelight.token, model: roidmi.model.id, version: "2.0.0").0 == .unprocessableContent)
+            let roidmiBuild = try #require(try await upload(roidmi.token, model: roidmi.model.id, version: "2.0.0").1)
+            _ = try await upload(yeelight.token, model: yeelight.model.id, version: "2.0.0")
+            try await client.execute(uri: "/api/v1/partner/rollouts", method: .post, headers: bearer(yeelight.token),
+                                     body: json(["buildId": roidmiBuild, "channel": "stable", "stages": [100]])) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/partner/rollouts", method: .post, headers: bearer(roidmi.token),
+                                     body: json(["buildId": roidmiBuild, "channel": "stable", "stages": [100], "minReports": 1])) { #expect($0.status == .created) }
+            let theirs = try await client.execute(uri: "/api/v1/partner/rollouts", method: .get, headers: bearer(yeelight.token)) { try decode($0)["items"] as? [[String: Any]] ?? [] }
+            let models = try await client.execute(uri: "/api/v1/partner/device-models", method: .get, headers: bearer(yeelight.token)) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(theirs.isEmpty && models.compactMap { $0["id"] as? String } == [yeelight.model.id])
+            // Devices of both brands check in on 1.0.0: only Roidmi's is offered Roidmi's build.
+            var actions: [String: String] = [:]
+            for brand in brands {
+                let serial = "\(brand.model.id.uppercased())-0001"
+                let token = try await client.execute(uri: "/api/v1/devices/registrations", method: .post, body: json([
+                    "serial": serial, "model": brand.model.id, "secret": brand.model.factorySecret(serial: serial), "market": "GB", "channel": "stable", "version": "1.0.0",
+                ])) { response in
+                    #expect(response.status == .created)
+                    return try decode(response)["token"] as? String ?? ""
+                }
+                actions[brand.model.id] = try await client.execute(uri: "/api/v1/devices/check-in", method: .post, headers: bearer(token), body: json(["version": "1.0.0"])) {
+                    try decode($0)["action"] as? String ?? ""
+                }
+            }
+            #expect(actions[roidmi.model.id] == "update" && actions[yeelight.model.id] != "update")
+            // A retailer runs no firmware even with the scope.
+            let retailer = try await services.partners.createOrganisation(name: "Croma", kind: .retailer)
+            let retailerKey = try await services.partners.issueKey(organisationId: retailer.id, name: "x", scopes: [.firmwareWrite]).token
+            try await client.execute(uri: "/api/v1/partner/device-models", method: .get, headers: bearer(retailerKey)) { #expect($0.status == .forbidden) }
         }
     }
 }

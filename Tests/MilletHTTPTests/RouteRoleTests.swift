@@ -147,6 +147,11 @@ struct RouteRoleTests: HTTPHarness {
         "PUT /api/v1/staff/partners/{id}/commission": .staff,
         "GET /api/v1/staff/partners/{id}/settlement": .staff,
         "GET /api/v1/partner/settlement": .machines,
+        "POST /api/v1/partner/device-models": .machines,
+        "GET /api/v1/partner/device-models": .machines,
+        "POST /api/v1/partner/firmware-builds": .machines,
+        "POST /api/v1/partner/rollouts": .machines,
+        "GET /api/v1/partner/rollouts": .machines,
         "POST /api/v1/staff/product-reviews/{productId}": .staff,
         "POST /api/v1/partner/sellthrough": .machines,
         "POST /api/v1/partner/sellthrough/csv": .machines,
@@ -466,7 +471,7 @@ struct RouteRoleTests: HTTPHarness {
                 "channel": "stable", "version": "1.0.0",
             ])) { try decode($0)["token"] as! String }
             let partner = try await client.execute(uri: "/api/v1/staff/partners", method: .post, headers: bearer(tokens[.staff]!),
-                                                   body: json(["name": "Role shop", "kind": "retailer"])) { try decode($0)["id"] as! String }
+                                                   body: json(["name": "Role brand", "kind": "eco_brand"])) { try decode($0)["id"] as! String }
             tokens[.partner] = try await client.execute(uri: "/api/v1/staff/partners/\(partner)/keys", method: .post, headers: bearer(tokens[.staff]!),
                                                         body: json(["name": "role", "scopes": PartnerScope.allCases.map(\.rawValue)])) {
                 try decode($0)["token"] as! String

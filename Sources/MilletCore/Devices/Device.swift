@@ -20,8 +20,12 @@ public struct DeviceModel: Hashable, Sendable {
     public let productLine: String
     public let factoryKey: String
     public let createdAt: Date
+    /// The eco-chain brand (a partner organisation) that makes it; `nil` for the brand's own.
+    /// Only its brand uploads its firmware and rolls it out, so no brand reaches another's devices.
+    public let brandId: String?
 
-    public init(id: String, name: String, kind: DeviceKind, productLine: String, factoryKey: String, createdAt: Date) {
+    public init(id: String, name: String, kind: DeviceKind, productLine: String, factoryKey: String, createdAt: Date, brandId: String? = nil) {
+        self.brandId = brandId
         self.id = id
         self.name = name
         self.kind = kind
@@ -31,14 +35,14 @@ public struct DeviceModel: Hashable, Sendable {
     }
 
     /// A new model with a fresh factory key; `invalid` for a bad slug or name.
-    public static func create(id: String, name: String, kind: DeviceKind, productLine: String, now: Date) throws -> DeviceModel {
+    public static func create(id: String, name: String, kind: DeviceKind, productLine: String, now: Date, brandId: String? = nil) throws -> DeviceModel {
         var check = Validator()
         check.require((2...40).contains(id.count) && id.allSatisfy { ($0.isLowercase || $0.isNumber || $0 == "-") && $0.isASCII },
                       "id", "must be 2 to 40 lowercase letters, digits or dashes")
         check.requireLength(name, 2...80, "name", "must be 2 to 80 characters")
         check.requireLength(productLine, 2...40, "productLine", "must be 2 to 40 characters")
         try check.check()
-        return DeviceModel(id: id, name: name, kind: kind, productLine: productLine, factoryKey: Secrets.hex(bytes: 32), createdAt: now)
+        return DeviceModel(id: id, name: name, kind: kind, productLine: productLine, factoryKey: Secrets.hex(bytes: 32), createdAt: now, brandId: brandId)
     }
 
     /// The secret the factory flashes into the unit with this serial.

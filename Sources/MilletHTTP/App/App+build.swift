@@ -70,7 +70,10 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     StandingController(desk: services.communityDesk, accounts: services.accounts, fcodeGrants: services.fcodeGrants, flashSales: services.flashSales, search: services.search, standing: services.standing, clock: services.clock).addRoutes(to: api)
     WebhooksController(webhooks: services.webhooks, receivers: services.receivers, clock: services.clock).addRoutes(to: api)
     DevicesController(updates: services.updates, checkIns: services.checkIns, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, markets: services.markets, business: services.business).addRoutes(to: api)
-    FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles, images: services.images, releases: services.releases, clock: services.clock).addRoutes(to: api)
+    let firmware = FirmwareController(updates: services.updates, devices: services.devices, firmware: services.firmware, firmwareFiles: services.firmwareFiles,
+                                      images: services.images, releases: services.releases, clock: services.clock)
+    firmware.addRoutes(to: api)
+    PartnerFirmwareController(firmware: firmware, partners: services.partners).addRoutes(to: api)
     DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
     NumbersController(desk: services.numbers, updates: services.updates).addRoutes(to: api)
     HotspotsController(desk: services.hotspots, updates: services.updates).addRoutes(to: api)

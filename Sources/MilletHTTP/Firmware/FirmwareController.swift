@@ -43,35 +43,7 @@ struct FirmwareController {
             return DeviceModelDTO(model, revealKey: true).with(status: .created)
         }
         groups.staff.post("staff/firmware-builds") { request, context in
-            let query = request.uri.queryParameters
-            let modelId = query["model"].map(String.init) ?? ""
-            let version = try FirmwareVersion.parse(query["version"].map(String.init) ?? "", field: "version")
-            let minimum = try query["minSourceVersion"].map { try FirmwareVersion.parse(String($0), field: "minSourceVersion") }
-            let releaseId = query["releaseId"].map(String.init)
-            let notes = query["notes"].map(String.init)
-            if let notes {
-                var check = Validator()
-                check.requireLength(notes, 1...2000, "notes", "must be 1 to 2000 characters")
-                try check.check()
-            }
-            guard try await devices.deviceModel(id: modelId) != nil else { throw DomainError.invalid(field: "model", "unknown device model") }
-            if let releaseId {
-                guard Identifier.isWellFormed(releaseId), try await releases.release(id: releaseId) != nil else {
-                    throw DomainError.invalid(field: "releaseId", "no such community release")
-                }
-            }
-            // Refused before the image is streamed, so a repeated upload does not store it again.
-            guard try await firmware.build(modelId: modelId, version: version.description) == nil else {
-                throw FirmwareBuild.versionTaken
-            }
-            let stored = try await firmwareFiles.store(request.body, context: context)
-            let build = FirmwareBuild(
-                id: Identifier.make(), modelId: modelId, version: version.description, sha256: stored.sha256, size: stored.size,
-                minSourceVersion: minimum?.description, releaseId: releaseId, notes: notes, createdAt: clock.now())
-            // Two uploads of one version at the same moment can both pass the check above; the loser's
-            // image stays on disk rather than risk removing one that another build just took.
-            try await firmware.addBuild(build)
-            return BuildDTO(build, image: try await images.facts(of: build, files: firmwareFiles).description).with(status: .created)
+            try await upload(request, context, owner: nil).with(status: .created)
         }
         groups.staff.get("staff/firmware-builds") { request, context in
             guard let model = request.uri.queryParameters["model"].map(String.init) else { throw DomainError.invalid(field: "model", "is required") }
@@ -90,17 +62,7 @@ struct FirmwareController {
             return Response(status: .noContent)
         }
         groups.staff.post("staff/rollouts") { request, context in
-            let body = try await request.decodeJSON(RolloutBody.self, context: context)
-            guard Identifier.isWellFormed(body.buildId), let build = try await firmware.build(id: body.buildId) else {
-                throw DomainError.invalid(field: "buildId", "no such build")
-            }
-            guard let channel = UpdateChannel(rawValue: body.channel) else { throw DomainError.invalid(field: "channel", "must be stable, beta or dev") }
-            let rollout = try Rollout.plan(
-                buildId: build.id, modelId: build.modelId, channel: channel, markets: body.markets ?? [], sourceVersions: body.sourceVersions ?? [],
-                stages: body.stages, failureThresholdBasisPoints: body.failureThresholdBasisPoints ?? 200, minReports: body.minReports ?? 50,
-                advanceEvery: body.advanceEverySeconds.map(TimeInterval.init), now: clock.now())
-            try await updates.start(rollout)
-            return try await rolloutDTO(rollout).with(status: .created)
+            try await startRollout(request, context, owner: nil).with(status: .created)
         }
         groups.staff.get("staff/rollouts") { _, context in
             var items: [RolloutDTO] = []
@@ -131,6 +93,61 @@ struct FirmwareController {
             let changed = try await updates.command(command, rolloutId: rollout.id, actor: "account:\(staff.id)")
             return try await rolloutDTO(changed)
         }
+    }
+
+    /// Stores an uploaded image as a build of a model: any model for staff (`owner` nil), only its
+    /// own models for an eco-chain brand (another's is `invalid` as unknown, so it is not confirmed).
+    func upload(_ request: Request, _ context: MilletRequestContext, owner: String?) async throws -> BuildDTO {
+        let query = request.uri.queryParameters
+        let modelId = query["model"].map(String.init) ?? ""
+        let version = try FirmwareVersion.parse(query["version"].map(String.init) ?? "", field: "version")
+        let minimum = try query["minSourceVersion"].map { try FirmwareVersion.parse(String($0), field: "minSourceVersion") }
+        let releaseId = query["releaseId"].map(String.init)
+        let notes = query["notes"].map(String.init)
+        if let notes {
+            var check = Validator()
+            check.requireLength(notes, 1...2000, "notes", "must be 1 to 2000 characters")
+            try check.check()
+        }
+        guard let model = try await devices.deviceModel(id: modelId), owner == nil || model.brandId == owner else {
+            throw DomainError.invalid(field: "model", "unknown device model")
+        }
+        if let releaseId {
+            guard Identifier.isWellFormed(releaseId), try await releases.release(id: releaseId) != nil else {
+                throw DomainError.invalid(field: "releaseId", "no such community release")
+            }
+        }
+        // Refused before the image is streamed, so a repeated upload does not store it again.
+        guard try await firmware.build(modelId: modelId, version: version.description) == nil else {
+            throw FirmwareBuild.versionTaken
+        }
+        let stored = try await firmwareFiles.store(request.body, context: context)
+        let build = FirmwareBuild(
+            id: Identifier.make(), modelId: modelId, version: version.description, sha256: stored.sha256, size: stored.size,
+            minSourceVersion: minimum?.description, releaseId: releaseId, notes: notes, createdAt: clock.now())
+        // Two uploads of one version at the same moment can both pass the check above; the loser's
+        // image stays on disk rather than risk removing one that another build just took.
+        try await firmware.addBuild(build)
+        return BuildDTO(build, image: try await images.facts(of: build, files: firmwareFiles).description)
+    }
+
+    /// Starts a rollout of a build to its model's devices: any build for staff (`owner` nil), only
+    /// builds of its own models for an eco-chain brand, so it never reaches another brand's devices.
+    func startRollout(_ request: Request, _ context: MilletRequestContext, owner: String?) async throws -> RolloutDTO {
+        let body = try await request.decodeJSON(RolloutBody.self, context: context)
+        guard Identifier.isWellFormed(body.buildId), let build = try await firmware.build(id: body.buildId) else {
+            throw DomainError.invalid(field: "buildId", "no such build")
+        }
+        if let owner {
+            guard try await devices.deviceModel(id: build.modelId)?.brandId == owner else { throw DomainError.invalid(field: "buildId", "no such build") }
+        }
+        guard let channel = UpdateChannel(rawValue: body.channel) else { throw DomainError.invalid(field: "channel", "must be stable, beta or dev") }
+        let rollout = try Rollout.plan(
+            buildId: build.id, modelId: build.modelId, channel: channel, markets: body.markets ?? [], sourceVersions: body.sourceVersions ?? [],
+            stages: body.stages, failureThresholdBasisPoints: body.failureThresholdBasisPoints ?? 200, minReports: body.minReports ?? 50,
+            advanceEvery: body.advanceEverySeconds.map(TimeInterval.init), now: clock.now())
+        try await updates.start(rollout)
+        return try await rolloutDTO(rollout)
     }
 
     func rollout(_ context: MilletRequestContext) async throws -> Rollout {

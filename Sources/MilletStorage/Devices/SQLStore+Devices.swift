@@ -9,9 +9,9 @@ extension SQLStore: DeviceRepository {
                 throw DomainError.conflict(code: "model_exists", message: "a device model with this id exists")
             }
             try await db.raw("""
-                INSERT INTO device_models (id, name, kind, product_line, factory_key, created_at)
+                INSERT INTO device_models (id, name, kind, product_line, factory_key, created_at, brand_id)
                 VALUES (\(bind: model.id), \(bind: model.name), \(bind: model.kind.rawValue), \(bind: model.productLine), \(bind: model.factoryKey),
-                    \(bind: model.createdAt.millis))
+                    \(bind: model.createdAt.millis), \(bind: model.brandId))
                 """).run()
         }
     }
@@ -271,7 +271,8 @@ extension SQLStore: DeviceRepository {
     static func deviceModel(from row: any SQLRow) throws -> DeviceModel {
         DeviceModel(
             id: try row.string("id"), name: try row.string("name"), kind: DeviceKind(rawValue: try row.string("kind")) ?? .other,
-            productLine: try row.string("product_line"), factoryKey: try row.string("factory_key"), createdAt: try row.date("created_at"))
+            productLine: try row.string("product_line"), factoryKey: try row.string("factory_key"), createdAt: try row.date("created_at"),
+            brandId: try row.optionalString("brand_id"))
     }
 
     static func device(from row: any SQLRow) throws -> Device {

@@ -81,6 +81,7 @@ extension Migration {
                 status TEXT NOT NULL, note TEXT NOT NULL, submitted_at BIGINT NOT NULL, decided_at BIGINT)
             """,
             "CREATE INDEX product_reviews_by_status ON product_reviews (status, submitted_at)",
+            "ALTER TABLE device_models ADD COLUMN brand_id TEXT",
         ]
     })
 }
