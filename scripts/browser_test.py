@@ -443,6 +443,20 @@ def sandbox_link(b, recipient, fragment):
     return WebDriverWait(b, 15, poll_frequency=0.5).until(found)
 
 
+def reset_link(b, email):
+    """Asks for a password reset from the login page, as someone who forgot it, and reads the
+    link the sandbox kept for `email` (as an admin, logged out again after)."""
+    b.get(BASE + "/login")
+    b.find_element(By.ID, "forgot-password").click()
+    b.find_element(By.ID, "email").send_keys(email)
+    b.find_element(By.ID, "reset-request").click()
+    settle(b, lambda d: d.find_elements(By.ID, "reset-sent"))
+    log_in(b, "admin@millet.test", "millet-admin")
+    link = sandbox_link(b, email, "/password-reset/")
+    log_out(b)
+    return link
+
+
 def log_out(b):
     b.find_element(By.ID, "logout").click()
     settle(b, lambda d: d.find_elements(By.ID, "nav-login"))
@@ -471,14 +485,7 @@ def test_a_fan_verifies_her_email_and_resets_a_forgotten_password(browser):
     settle(b, lambda d: d.find_elements(By.ID, "email-verified"))
 
     # Forgotten: the login page leads to the reset form.
-    b.get(BASE + "/login")
-    b.find_element(By.ID, "forgot-password").click()
-    b.find_element(By.ID, "email").send_keys(email)
-    b.find_element(By.ID, "reset-request").click()
-    settle(b, lambda d: d.find_elements(By.ID, "reset-sent"))
-    log_in(b, "admin@millet.test", "millet-admin")
-    reset = sandbox_link(b, email, "/password-reset/")
-    log_out(b)
+    reset = reset_link(b, email)
 
     b.get(reset)
     b.find_element(By.ID, "new-password").send_keys("second-password")
@@ -976,15 +983,7 @@ def test_staff_set_up_a_partner_and_its_clerk_sells_a_unit_that_the_buyer_then_s
     log_out(b)
 
     # The buyer takes over her account with a password reset and finds the phone under warranty.
-    b.get(BASE + "/login")
-    b.find_element(By.ID, "forgot-password").click()
-    b.find_element(By.ID, "email").send_keys(buyer)
-    b.find_element(By.ID, "reset-request").click()
-    settle(b, lambda d: d.find_elements(By.ID, "reset-sent"))
-    log_in(b, "admin@millet.test", "millet-admin")
-    reset = sandbox_link(b, buyer, "/password-reset/")
-    log_out(b)
-    b.get(reset)
+    b.get(reset_link(b, buyer))
     b.find_element(By.ID, "new-password").send_keys("ruths-new-password")
     b.find_element(By.ID, "reset-password").click()
     settle(b, lambda d: d.find_elements(By.ID, "account-done"))

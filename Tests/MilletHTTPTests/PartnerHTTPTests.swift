@@ -112,8 +112,10 @@ struct PartnerHTTPTests: HTTPHarness {
             // Firmware is an eco-chain brand's, under its own organisation: a retailer's key is refused each route.
             for (method, path) in [(HTTPRequest.Method.post, "/api/v1/partner/device-models"), (.get, "/api/v1/partner/device-models"),
                                    (.post, "/api/v1/partner/firmware-builds?model=x&version=1.0.0"), (.post, "/api/v1/partner/rollouts"),
-                                   (.get, "/api/v1/partner/rollouts")] {
-                try await client.execute(uri: path, method: method, headers: bearer(theirs.token), body: method == .post ? json([:]) : nil) {
+                                   (.get, "/api/v1/partner/rollouts"), (.post, "/api/v1/partner/webhooks"), (.get, "/api/v1/partner/webhooks"),
+                                   (.delete, "/api/v1/partner/webhooks/{id}")] {
+                try await client.execute(uri: path.replacingOccurrences(of: "{id}", with: Identifier.make()), method: method, headers: bearer(theirs.token),
+                                         body: method == .post ? json([:]) : nil) {
                     #expect($0.status == .forbidden, "\(path)")
                 }
                 tried.insert("\(method) \(path.split(separator: "?")[0])")
@@ -413,6 +415,30 @@ struct PartnerHTTPTests: HTTPHarness {
             let retailer = try await services.partners.createOrganisation(name: "Croma", kind: .retailer)
             let retailerKey = try await services.partners.issueKey(organisationId: retailer.id, name: "x", scopes: [.firmwareWrite]).token
             try await client.execute(uri: "/api/v1/partner/device-models", method: .get, headers: bearer(retailerKey)) { #expect($0.status == .forbidden) }
+        }
+    }
+
+    @Test func aBrandRegistersItsOwnReceiverForItsProductsServiceCases() async throws {
+        try await withApp { client, services in
+            var tokens: [String] = []
+            for name in ["Roidmi", "Yeelight"] {
+                let brand = try await services.partners.createOrganisation(name: name, kind: .ecoBrand)
+                tokens.append(try await services.partners.issueKey(organisationId: brand.id, name: "service", scopes: [.serviceWrite]).token)
+            }
+            try await client.execute(uri: "/api/v1/partner/webhooks", method: .post, headers: bearer(tokens[0]),
+                                     body: json(["url": "https://roidmi.example/hooks", "events": ["order.paid"]])) { #expect($0.status == .unprocessableContent) }
+            let endpoint = try await client.execute(uri: "/api/v1/partner/webhooks", method: .post, headers: bearer(tokens[0]),
+                                                    body: json(["url": "https://roidmi.example/hooks", "events": ["service_case.opened"]])) { response in
+                #expect(response.status == .created)
+                return try decode(response)
+            }
+            let id = try #require(endpoint["id"] as? String)
+            #expect((endpoint["secret"] as? String)?.hasPrefix("whsec_") == true)
+            let others = try await client.execute(uri: "/api/v1/partner/webhooks", method: .get, headers: bearer(tokens[1])) { try decode($0)["items"] as? [[String: Any]] ?? [] }
+            #expect(others.isEmpty)
+            try await client.execute(uri: "/api/v1/partner/webhooks/\(id)", method: .delete, headers: bearer(tokens[1])) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/v1/partner/webhooks/\(id)", method: .delete, headers: bearer(tokens[0])) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/api/v1/partner/webhooks/\(id)", method: .delete, headers: bearer(tokens[0])) { #expect($0.status == .notFound) }
         }
     }
 }

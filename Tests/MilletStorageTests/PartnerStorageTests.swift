@@ -358,3 +358,39 @@ extension StorageConformanceTests {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func aBrandsReceiverHearsOnlyOfOrdersHoldingItsProducts(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = partnerDesk(store)
+            let (fan, note, market) = try await fixture(store)
+            var brands: [(PartnerOrganisation, SKU)] = []
+            for (name, code) in [("Roidmi", "RDM-W-1"), ("Yeelight", "YL-W-1")] {
+                let brand = try await desk.createOrganisation(name: name, kind: .ecoBrand)
+                let caller = PartnerCaller(keyId: "k", organisationId: brand.id, scopes: [.catalogWrite])
+                let (product, _) = try await desk.submitProduct(ProductSubmission(
+                    slug: name.lowercased() + "-w", texts: ["en": ProductText(name: name, description: "")],
+                    variants: [.init(code: code, colour: "white", storage: "-", weightGrams: 500,
+                                     prices: [(marketCode: "IN", price: 100_000, cost: CostBasis(billOfMaterials: 90_000, logistics: 0, duty: 0))])]), for: caller)
+                _ = try await desk.decide(productId: product.id, approve: true, note: "")
+                _ = try await store.receive(skuId: product.skus[0].id, warehouseId: try #require(try await store.warehouses(marketCode: "IN").first).id, quantity: 5)
+                brands.append((brand, product.skus[0]))
+            }
+            let staffEndpoint = try WebhookEndpoint.register(url: "https://brand.example/all", events: ["service_case.opened"], now: clock.now())
+            let roidmiEndpoint = try WebhookEndpoint.register(url: "https://roidmi.example/hooks", events: ["service_case.opened"], now: clock.now(),
+                                                              organisationId: brands[0].0.id)
+            let yeelightEndpoint = try WebhookEndpoint.register(url: "https://yeelight.example/hooks", events: ["service_case.opened"], now: clock.now(),
+                                                                organisationId: brands[1].0.id)
+            for endpoint in [staffEndpoint, roidmiEndpoint, yeelightEndpoint] { try await store.addEndpoint(endpoint) }
+            // An order with Roidmi's vacuum, and one with the brand's own phone.
+            let roidmiOrder = try await place(store, fan: fan, sku: brands[0].1, quantity: 1, market: market, key: "hook-1").order
+            let ownOrder = try await place(store, fan: fan, sku: note, quantity: 1, market: market, key: "hook-2").order
+            for order in [roidmiOrder, ownOrder] {
+                try await store.transaction { tx in try await tx.publish(.serviceCaseOpened, data: ["caseId": Identifier.make(), "orderId": order.id], at: clock.now()) }
+            }
+            #expect(try await store.deliveries(endpointId: staffEndpoint.id, limit: 10).count == 2)
+            #expect(try await store.deliveries(endpointId: roidmiEndpoint.id, limit: 10).count == 1)
+            #expect(try await store.deliveries(endpointId: yeelightEndpoint.id, limit: 10).isEmpty)
+        }
+    }
+}

@@ -37,8 +37,12 @@ public struct WebhookEndpoint: Hashable, Sendable {
     public let secret: String
     public let active: Bool
     public let createdAt: Date
+    /// The eco-chain brand (a partner organisation) that registered it: it hears only of events
+    /// about orders that hold the brand's products. `nil`: the brand's staff, who hear of all.
+    public let organisationId: String?
 
-    public init(id: String, url: String, events: [WebhookEvent], secret: String, active: Bool, createdAt: Date) {
+    public init(id: String, url: String, events: [WebhookEvent], secret: String, active: Bool, createdAt: Date, organisationId: String? = nil) {
+        self.organisationId = organisationId
         self.id = id
         self.url = url
         self.events = events
@@ -49,7 +53,7 @@ public struct WebhookEndpoint: Hashable, Sendable {
 
     /// A new endpoint with a fresh secret; `invalid` unless the URL is http(s) with a host and
     /// at least one event is named.
-    public static func register(url: String, events: [String], now: Date) throws -> WebhookEndpoint {
+    public static func register(url: String, events: [String], now: Date, organisationId: String? = nil) throws -> WebhookEndpoint {
         var check = Validator()
         let parsed = URL(string: url)
         check.require(url.count <= 500 && ["http", "https"].contains(parsed?.scheme?.lowercased() ?? "") && !(parsed?.host ?? "").isEmpty,
@@ -63,7 +67,7 @@ public struct WebhookEndpoint: Hashable, Sendable {
         let secret = "whsec_" + Secrets.hex(bytes: 24)
         return WebhookEndpoint(
             id: Identifier.make(), url: url, events: Array(Set(known)).sorted { $0.rawValue < $1.rawValue }, secret: secret, active: true,
-            createdAt: now)
+            createdAt: now, organisationId: organisationId)
     }
 }
 
@@ -152,6 +156,11 @@ public struct RetrySchedule: Sendable, Equatable {
 
 /// Registered receivers and the outbox of deliveries. Events enter the outbox in the same
 /// transaction as the change they announce, so none is lost.
+extension WebhookEvent {
+    /// What an eco-chain brand's own receiver may ask for: its products' service cases.
+    public static let forBrands: [WebhookEvent] = [.serviceCaseOpened, .serviceCaseStatusChanged]
+}
+
 public protocol WebhookRepository: Sendable {
     func addEndpoint(_ endpoint: WebhookEndpoint) async throws
     func endpoints() async throws -> [WebhookEndpoint]

@@ -74,6 +74,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
                                       images: services.images, releases: services.releases, clock: services.clock)
     firmware.addRoutes(to: api)
     PartnerFirmwareController(firmware: firmware, partners: services.partners).addRoutes(to: api)
+    PartnerWebhooksController(webhooks: services.webhooks, receivers: services.receivers, partners: services.partners, clock: services.clock).addRoutes(to: api)
     DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
     NumbersController(desk: services.numbers, updates: services.updates).addRoutes(to: api)
     HotspotsController(desk: services.hotspots, updates: services.updates).addRoutes(to: api)

@@ -82,6 +82,7 @@ extension Migration {
             """,
             "CREATE INDEX product_reviews_by_status ON product_reviews (status, submitted_at)",
             "ALTER TABLE device_models ADD COLUMN brand_id TEXT",
+            "ALTER TABLE webhook_endpoints ADD COLUMN organisation_id TEXT",
         ]
     })
 }

@@ -6,9 +6,9 @@ extension SQLStore: WebhookRepository {
     public func addEndpoint(_ endpoint: WebhookEndpoint) async throws {
         try await read { db in
             try await db.raw("""
-                INSERT INTO webhook_endpoints (id, url, events, secret, active, created_at)
+                INSERT INTO webhook_endpoints (id, url, events, secret, active, created_at, organisation_id)
                 VALUES (\(bind: endpoint.id), \(bind: endpoint.url), \(bind: endpoint.events.map(\.rawValue).joined(separator: ",")),
-                    \(bind: endpoint.secret), 1, \(bind: endpoint.createdAt.millis))
+                    \(bind: endpoint.secret), 1, \(bind: endpoint.createdAt.millis), \(bind: endpoint.organisationId))
                 """).run()
         }
     }
@@ -87,8 +87,19 @@ extension SQLStore: WebhookRepository {
     /// Puts one delivery of the event in the outbox for every active endpoint that wants it,
     /// inside the caller's transaction.
     static func enqueueWebhook(db: any SQLDatabase, _ event: WebhookEvent, data: [String: String], now: Date) async throws {
-        let endpoints = try await db.raw("SELECT * FROM webhook_endpoints WHERE active = 1").all().map(endpoint(from:))
+        var endpoints = try await db.raw("SELECT * FROM webhook_endpoints WHERE active = 1").all().map(endpoint(from:))
             .filter { $0.events.contains(event) }
+        // A brand's own receiver hears only of orders that hold its products.
+        if endpoints.contains(where: { $0.organisationId != nil }) {
+            var brands: Set<String> = []
+            if let orderId = data["orderId"] {
+                for row in try await db.raw("""
+                    SELECT DISTINCT p.brand_id FROM order_lines l JOIN skus s ON s.id = l.sku_id JOIN products p ON p.id = s.product_id
+                    WHERE l.order_id = \(bind: orderId) AND p.brand_id IS NOT NULL
+                    """).all() { brands.insert(try row.string("brand_id")) }
+            }
+            endpoints = endpoints.filter { $0.organisationId.map(brands.contains) ?? true }
+        }
         guard !endpoints.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
@@ -106,6 +117,7 @@ extension SQLStore: WebhookRepository {
         WebhookEndpoint(
             id: try row.string("id"), url: try row.string("url"),
             events: try row.string("events").split(separator: ",").compactMap { WebhookEvent(rawValue: String($0)) },
-            secret: try row.string("secret"), active: try row.bool("active"), createdAt: try row.date("created_at"))
+            secret: try row.string("secret"), active: try row.bool("active"), createdAt: try row.date("created_at"),
+            organisationId: try row.optionalString("organisation_id"))
     }
 }
