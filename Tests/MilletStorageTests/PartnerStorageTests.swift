@@ -341,10 +341,13 @@ extension StorageConformanceTests {
             let statement = try await desk.settlement(organisationId: brand.id, from: month, to: clock.now().addingTimeInterval(86_400))
             #expect(Set(statement.orders.map(\.orderId)) == [first.id, second.id])
             let total = try #require(statement.totals.first)
-            let sales = 3 * Int64(11_000), clawback = MinorUnitMath.scale(5_000, by: 11_000, over: second.totals.total)
-            #expect(statement.totals.count == 1 && total.currency == "GBP" && total.sales == sales && total.commission == 3_300)
+            // Before tax: the store remits the VAT in the United Kingdom's prices.
+            let sales = gb.tax.net(ofShelfPrice: 22_000) + gb.tax.net(ofShelfPrice: 11_000)
+            let clawback = gb.tax.net(ofShelfPrice: MinorUnitMath.scale(5_000, by: 11_000, over: second.totals.total))
+            #expect(sales < 33_000 && statement.totals.count == 1 && total.currency == "GBP" && total.sales == sales)
+            #expect(total.commission == MinorUnitMath.scale(sales, by: 1_000, over: 10_000))
             #expect(total.clawback == clawback && total.commissionReturned == MinorUnitMath.scale(clawback, by: 1_000, over: 10_000))
-            #expect(total.payable == sales - 3_300 - clawback + total.commissionReturned)
+            #expect(total.payable == sales - total.commission - clawback + total.commissionReturned)
             // Next month, the orders sold before count only for refunds made then.
             clock.advance(by: 40 * 86_400)
             let (nextMonth, nextEnd) = SettlementStatement.month(of: clock.now())
@@ -360,7 +363,7 @@ extension StorageConformanceTests {
 }
 
 extension StorageConformanceTests {
-    @Test(arguments: Backends.all) func aBrandsReceiverHearsOnlyOfOrdersHoldingItsProducts(backend: SQLStore.Backend) async throws {
+    @Test(arguments: Backends.all) func aBrandsReceiverHearsOnlyOfCasesAboutItsUnits(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let desk = partnerDesk(store)
             let (fan, note, market) = try await fixture(store)
@@ -382,15 +385,35 @@ extension StorageConformanceTests {
             let yeelightEndpoint = try WebhookEndpoint.register(url: "https://yeelight.example/hooks", events: ["service_case.opened"], now: clock.now(),
                                                                 organisationId: brands[1].0.id)
             for endpoint in [staffEndpoint, roidmiEndpoint, yeelightEndpoint] { try await store.addEndpoint(endpoint) }
-            // An order with Roidmi's vacuum, and one with the brand's own phone.
-            let roidmiOrder = try await place(store, fan: fan, sku: brands[0].1, quantity: 1, market: market, key: "hook-1").order
-            let ownOrder = try await place(store, fan: fan, sku: note, quantity: 1, market: market, key: "hook-2").order
-            for order in [roidmiOrder, ownOrder] {
-                try await store.transaction { tx in try await tx.publish(.serviceCaseOpened, data: ["caseId": Identifier.make(), "orderId": order.id], at: clock.now()) }
+            // A unit of each brand sold and shipped, and the brand's own phone: each case reaches the brand of its unit only.
+            var serials: [String] = []
+            for (index, (_, sku)) in brands.enumerated() {
+                let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "hook-\(index)").order
+                _ = try await pay(store, order)
+                _ = try await store.desk(clock).ship(orderId: order.id, serials: ["\(sku.code)-0001"], actor: "staff:x", note: "")
+                serials.append("\(sku.code)-0001")
             }
-            #expect(try await store.deliveries(endpointId: staffEndpoint.id, limit: 10).count == 2)
+            let ownOrder = try await place(store, fan: fan, sku: note, quantity: 1, market: market, key: "hook-own").order
+            for data in [["caseId": Identifier.make(), "serial": serials[0]], ["caseId": Identifier.make(), "serial": serials[1]],
+                         ["caseId": Identifier.make(), "orderId": ownOrder.id]] {
+                try await store.transaction { tx in try await tx.publish(.serviceCaseOpened, data: data, at: clock.now()) }
+            }
+            #expect(try await store.deliveries(endpointId: staffEndpoint.id, limit: 10).count == 3)
             #expect(try await store.deliveries(endpointId: roidmiEndpoint.id, limit: 10).count == 1)
-            #expect(try await store.deliveries(endpointId: yeelightEndpoint.id, limit: 10).isEmpty)
+            #expect(try await store.deliveries(endpointId: yeelightEndpoint.id, limit: 10).count == 1)
+            // Yeelight's factory key makes a secret for any serial, but a unit sold as Roidmi's is not Yeelight's to register.
+            let lamp = try DeviceModel.create(id: "yeelight-lamp", name: "Yeelight lamp", kind: .other, productLine: "eco-chain", now: clock.now(),
+                                              brandId: brands[1].0.id)
+            let vacuum = try DeviceModel.create(id: "roidmi-vacuum", name: "Roidmi vacuum", kind: .other, productLine: "eco-chain", now: clock.now(),
+                                                brandId: brands[0].0.id)
+            for model in [lamp, vacuum] { try await store.createModel(model) }
+            await #expect(throws: DomainError.conflict(code: "serial_taken", message: "serial \(serials[0]) was sold as another brand's unit")) {
+                _ = try await store.register(try DeviceRegistration(serial: serials[0], modelId: lamp.id, secret: lamp.factorySecret(serial: serials[0]),
+                                                                    marketCode: "IN", channel: "stable", version: "1.0.0"), tokenHash: "h1", now: clock.now())
+            }
+            let registered = try await store.register(try DeviceRegistration(serial: serials[0], modelId: vacuum.id, secret: vacuum.factorySecret(serial: serials[0]),
+                                                                             marketCode: "IN", channel: "stable", version: "1.0.0"), tokenHash: "h2", now: clock.now())
+            #expect(registered.modelId == vacuum.id)
         }
     }
 }

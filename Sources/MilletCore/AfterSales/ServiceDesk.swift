@@ -302,6 +302,9 @@ public struct ServiceDesk: Sendable {
                 default: break
                 }
             }
+            if effect.takeReplacement && order.isStoreSale {
+                throw DomainError.conflict(code: "exchange_at_store", message: "bought at \(order.shipping?.methodName ?? "a partner's store"): exchange it at that store")
+            }
             if effect.takeReplacement {
                 guard let line = serviceCase.lines.first, let warehouse = order.lines.first(where: { $0.skuId == line.skuId })?.warehouseId else {
                     throw DomainError.conflict(code: "sku_unknown", message: "the unit's SKU is not on record")

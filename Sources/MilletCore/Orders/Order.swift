@@ -158,10 +158,10 @@ public struct Order: Hashable, Sendable, Codable {
     /// return window and warranty.
     public var deliveredAt: Date? { timeline.last { $0.to == .delivered }?.at }
 
-    /// A repair quote or a service plan: nothing in it holds stock or ships.
     /// A sale at a partner's store: its money was taken at the till, so a return goes back there.
     public var isStoreSale: Bool { shipping?.methodCode == OrderShipping.partnerStore }
 
+    /// A repair quote or a service plan: nothing in it holds stock or ships.
     public var isServiceOnly: Bool { !lines.isEmpty && lines.allSatisfy(\.isService) }
 
     /// The number of the `sequence`th order of a market on a UTC day (`day` as `20261204`),

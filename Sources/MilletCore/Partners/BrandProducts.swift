@@ -88,6 +88,7 @@ extension PartnerDesk {
             check.requireLength(variant.storage, 1...30, "skus[\(index)].storage", "1 to 30 characters")
             check.require((1...100_000).contains(variant.weightGrams), "skus[\(index)].weightGrams", "1 to 100000")
             check.require(!variant.prices.isEmpty, "skus[\(index)].prices", "a price in at least one market")
+            check.require(Set(variant.prices.map { $0.marketCode.uppercased() }).count == variant.prices.count, "skus[\(index)].prices", "one price per market")
         }
         try check.check()
         guard try await catalog.product(slug: submission.slug) == nil else { throw DomainError.conflict(code: "slug_taken", message: "another product has \(submission.slug)") }
@@ -97,7 +98,7 @@ extension PartnerDesk {
         for (sku, variant) in zip(skus, submission.variants) {
             for entry in variant.prices {
                 guard let market = markets.first(where: { $0.code == entry.marketCode.uppercased() }) else {
-                    throw DomainError.invalid(field: "skus.\(variant.code).prices", "\(entry.marketCode) is not a market")
+                    throw DomainError.invalid(field: "skus[\(submission.variants.firstIndex { $0.code == variant.code } ?? 0)].prices", "\(entry.marketCode) is not a market")
                 }
                 let price = SKUPrice(skuId: sku.id, marketCode: market.code, shelfPrice: entry.price, cost: entry.cost)
                 try pricing.check(price, tax: market.tax)
@@ -113,8 +114,8 @@ extension PartnerDesk {
         return (product, review)
     }
 
-    /// Staff decide a submitted product in one transaction: approved, it is published; rejected,
-    /// it stays unpublished with the note for the brand. `conflict(review_decided)` when it is
+    /// Staff decide a submitted product in one transaction: approved, it is published (its prices
+    /// checked against the margin cap of the day); rejected, it is unpublished with the note for the brand. `conflict(review_decided)` when it is
     /// not waiting for a decision.
     public func decide(productId: String, approve: Bool, note: String) async throws -> ProductReview {
         guard Identifier.isWellFormed(productId), var review = try await partners.review(productId: productId) else { throw DomainError.notFound(what: "product") }
@@ -122,6 +123,12 @@ extension PartnerDesk {
         var check = Validator()
         check.requireLength(note.trimmed, approve ? 0...500 : 1...500, "note", approve ? "at most 500 characters" : "say what the brand should change (1 to 500 characters)")
         try check.check()
+        if approve, let product = try await catalog.product(id: productId) {
+            // Published under the rules of the day, as any product is (``CatalogDesk/setPublished(productId:_:)``).
+            for market in try await markets.markets() {
+                for price in try await catalog.prices(productId: product.id, marketCode: market.code) { try pricing.check(price, tax: market.tax) }
+            }
+        }
         review.status = approve ? .approved : .rejected
         review.note = note.trimmed
         review.decidedAt = clock.now()

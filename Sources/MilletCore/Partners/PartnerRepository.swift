@@ -32,7 +32,8 @@ public protocol PartnerRepository: Sendable {
     func review(productId: String) async throws -> ProductReview?
     /// Reviews of a brand's products (every brand's when `nil`), of one status when given; waiting ones oldest first, others newest first.
     func reviews(organisationId: String?, status: ProductReview.Status?) async throws -> [ProductReview]
-    /// Orders with the brand's units placed, or refunded, from `from` up to `to`, oldest first.
+    /// Orders with the brand's units paid, or refunded, from `from` up to `to`, oldest first (sales
+    /// at partners' tills are not the store's to settle; refunds of late payments take nothing back).
     func settlementOrders(brandId: String, from: Date, to: Date) async throws -> [SettlementOrder]
     func storeSale(id: String) async throws -> StoreSale?
     /// An organisation's store sales, newest first.

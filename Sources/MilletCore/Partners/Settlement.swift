@@ -5,18 +5,22 @@ public struct SettlementOrder: Hashable, Sendable {
     public let orderId: String
     public let number: String
     public let currency: String
+    public let marketCode: String
+    /// When it was paid (a sale counts in the period it was paid in).
     public let placedAt: Date
     /// The order's whole total, tax and shipping included.
     public let orderTotal: Int64
-    /// What the brand's lines sold for; 0 when the order was placed before the period (it is
-    /// here for a refund in the period).
+    /// What the brand's lines sold for, before tax; 0 when the order was paid before the period
+    /// (it is here for a refund in the period).
     public let brandSales: Int64
-    /// What the brand's lines were worth in the whole order, for sharing out its refunds.
+    /// What the brand's lines were worth in the whole order (tax as the order shows it), for sharing out its refunds.
     public let brandLines: Int64
     /// Refunds made on the order in the period.
     public let refunded: Int64
 
-    public init(orderId: String, number: String, currency: String, placedAt: Date, orderTotal: Int64, brandSales: Int64, brandLines: Int64, refunded: Int64) {
+    public init(orderId: String, number: String, currency: String, marketCode: String, placedAt: Date, orderTotal: Int64, brandSales: Int64,
+                brandLines: Int64, refunded: Int64) {
+        self.marketCode = marketCode
         self.orderId = orderId
         self.number = number
         self.currency = currency
@@ -27,13 +31,19 @@ public struct SettlementOrder: Hashable, Sendable {
         self.refunded = refunded
     }
 
-    /// The brand's share of the order's refunds in the period: what returns take back from it.
-    public var clawback: Int64 { orderTotal > 0 ? MinorUnitMath.scale(refunded, by: min(brandLines, orderTotal), over: orderTotal) : 0 }
+    /// The brand's share of the order's refunds in the period, as the order shows money (tax
+    /// included where the market's prices include it): what returns take back from it.
+    public var grossClawback: Int64 { orderTotal > 0 ? MinorUnitMath.scale(refunded, by: min(brandLines, orderTotal), over: orderTotal) : 0 }
+
+    /// The same order with its brand sales and clawback before tax, as the brand is settled.
+    func net(under rule: TaxRule) -> (sales: Int64, clawback: Int64) {
+        (rule.net(ofShelfPrice: brandSales), rule.net(ofShelfPrice: grossClawback))
+    }
 }
 
-/// What the store owes an eco-chain brand for a period, per currency: its units' sales, less the
-/// store's commission, less what refunds in the period took back (with the commission on them
-/// returned).
+/// What the store owes an eco-chain brand for a period, per currency and before tax (the store
+/// remits the tax): its units' sales in orders paid in the period, less the store's commission,
+/// less its share of refunds made in the period (with the commission on them returned).
 public struct SettlementStatement: Sendable {
     public struct Total: Hashable, Sendable {
         public let currency: String
@@ -51,8 +61,13 @@ public struct SettlementStatement: Sendable {
     public let to: Date
     public let commissionBasisPoints: Int
     public let orders: [SettlementOrder]
+    /// Each order's brand sales and clawback before tax, by order id.
+    public let net: [String: (sales: Int64, clawback: Int64)]
 
-    public init(organisationId: String, from: Date, to: Date, commissionBasisPoints: Int, orders: [SettlementOrder]) {
+    public init(organisationId: String, from: Date, to: Date, commissionBasisPoints: Int, orders: [SettlementOrder], taxes: [String: TaxRule]) {
+        self.net = Dictionary(uniqueKeysWithValues: orders.map { order in
+            (order.orderId, taxes[order.marketCode].map(order.net(under:)) ?? (order.brandSales, order.grossClawback))
+        })
         self.organisationId = organisationId
         self.from = from
         self.to = to
@@ -70,7 +85,7 @@ public struct SettlementStatement: Sendable {
 
     public var totals: [Total] {
         Dictionary(grouping: orders, by: \.currency).map { currency, orders in
-            let sales = orders.reduce(0) { $0 + $1.brandSales }, clawback = orders.reduce(0) { $0 + $1.clawback }
+            let sales = orders.reduce(0) { $0 + (net[$1.orderId]?.sales ?? 0) }, clawback = orders.reduce(0) { $0 + (net[$1.orderId]?.clawback ?? 0) }
             let rate = Int64(commissionBasisPoints)
             return Total(currency: currency, sales: sales, commission: MinorUnitMath.scale(sales, by: rate, over: 10_000), clawback: clawback,
                          commissionReturned: MinorUnitMath.scale(clawback, by: rate, over: 10_000))
@@ -91,12 +106,13 @@ extension PartnerDesk {
         return try await self.organisation(id: organisation.id)
     }
 
-    /// The brand's settlement statement for orders placed, and refunds made, from `from` up to `to`.
+    /// The brand's settlement statement for orders paid, and refunds made, from `from` up to `to`.
     public func settlement(organisationId: String, from: Date, to: Date) async throws -> SettlementStatement {
         let organisation = try await organisation(id: organisationId)
         guard organisation.kind == .ecoBrand else { throw DomainError.invalid(field: "organisationId", "only an eco-chain brand is settled") }
         guard from < to, to.timeIntervalSince(from) <= 400 * 86_400 else { throw DomainError.invalid(field: "to", "after from, within 400 days of it") }
+        let taxes = Dictionary(uniqueKeysWithValues: try await markets.markets().map { ($0.code, $0.tax) })
         return SettlementStatement(organisationId: organisation.id, from: from, to: to, commissionBasisPoints: organisation.commissionBasisPoints,
-                                   orders: try await partners.settlementOrders(brandId: organisation.id, from: from, to: to))
+                                   orders: try await partners.settlementOrders(brandId: organisation.id, from: from, to: to), taxes: taxes)
     }
 }

@@ -113,6 +113,8 @@ struct FirmwareController {
             throw DomainError.invalid(field: "model", "unknown device model")
         }
         if let releaseId {
+            // The store's community releases are the store's own firmware's.
+            guard owner == nil else { throw DomainError.invalid(field: "releaseId", "a brand's build names no release of the store's community") }
             guard Identifier.isWellFormed(releaseId), try await releases.release(id: releaseId) != nil else {
                 throw DomainError.invalid(field: "releaseId", "no such community release")
             }

@@ -296,7 +296,7 @@ struct SettlementDTO: ResponseEncodable, Sendable {
 
     struct Line: Encodable, Sendable {
         let orderId, number, currency: String
-        let placedAt: Date
+        let paidAt: Date
         let sales, refunded, clawback: Int64
     }
 
@@ -313,7 +313,8 @@ struct SettlementDTO: ResponseEncodable, Sendable {
         commissionBasisPoints = statement.commissionBasisPoints
         totals = statement.totals.map { Total(currency: $0.currency, sales: $0.sales, commission: $0.commission, clawback: $0.clawback,
                                               commissionReturned: $0.commissionReturned, payable: $0.payable) }
-        orders = statement.orders.map { Line(orderId: $0.orderId, number: $0.number, currency: $0.currency, placedAt: $0.placedAt, sales: $0.brandSales,
-                                             refunded: $0.refunded, clawback: $0.clawback) }
+        orders = statement.orders.map { Line(orderId: $0.orderId, number: $0.number, currency: $0.currency, paidAt: $0.placedAt,
+                                             sales: statement.net[$0.orderId]?.sales ?? 0, refunded: $0.refunded,
+                                             clawback: statement.net[$0.orderId]?.clawback ?? 0) }
     }
 }

@@ -80,6 +80,11 @@ struct PartnerPortalPages {
             let keyId = try context.parameters.require("keyId")
             return try await acting(member, chrome, typed: [:]) {
                 guard member.role == .manager else { throw DomainError.forbidden(message: "managers run the keys") }
+                // A manager revokes the keys a manager may issue; others are the brand's staff's to revoke.
+                guard let key = try await desk.keys(organisationId: member.organisationId).first(where: { $0.id == keyId }) else {
+                    throw DomainError.notFound(what: "key")
+                }
+                guard key.scopes.isSubset(of: Self.managerKeyScopes) else { throw DomainError.forbidden(message: "ask the brand's staff to revoke this key") }
                 try await desk.revokeKey(organisationId: member.organisationId, keyId: keyId)
                 return redirect("/partner?done=revoked")
             }

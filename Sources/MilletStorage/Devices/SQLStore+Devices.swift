@@ -27,6 +27,7 @@ extension SQLStore: DeviceRepository {
     public func register(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device {
         let nextTokenSeq = nextTokenSeq, nextNumber = nextNumber
         return try await sqlTransaction { db in
+            try await Self.requireSameBrand(db: db, registration)
             if let known = try await db.raw("SELECT number, model_id FROM devices WHERE serial = \(bind: registration.serial)").first() {
                 // A serial stays the model it was first registered as: another model's factory
                 // key cannot take the unit over (new token, the real unit locked out).
@@ -53,6 +54,7 @@ extension SQLStore: DeviceRepository {
     public func registerNew(_ registration: DeviceRegistration, tokenHash: String, now: Date) async throws -> Device? {
         let nextTokenSeq = nextTokenSeq, nextNumber = nextNumber
         return try await sqlTransaction { db in
+            try await Self.requireSameBrand(db: db, registration)
             // The insert decides: a registration of the serial that committed first wins, unchanged.
             guard try await Self.insertDevice(
                 db: db, registration, tokenHash: tokenHash, now: now, number: nextNumber, tokenSeq: nextTokenSeq, ifAbsent: true)
@@ -85,6 +87,19 @@ extension SQLStore: DeviceRepository {
     private static func linkedDevice(db: any SQLDatabase, serial: String) async throws -> Device? {
         try await linkSale(db: db, serial: serial)
         return try await db.raw("SELECT * FROM \(deviceRows) WHERE serial = \(bind: serial)").first().map(device(from:))
+    }
+
+    /// Refuses a registration of a serial sold as another brand's product than its model's
+    /// (`conflict(serial_taken)`): an eco-chain brand's factory key makes secrets for any serial,
+    /// so the brand that sold a unit decides which models it may be registered as.
+    static func requireSameBrand(db: any SQLDatabase, _ registration: DeviceRegistration) async throws {
+        guard let sold = try await db.raw("""
+            SELECT p.brand_id FROM device_sales d JOIN skus s ON s.id = d.sku_id JOIN products p ON p.id = s.product_id WHERE d.serial = \(bind: registration.serial)
+            """).first() else { return }
+        let modelBrand = try await db.raw("SELECT brand_id FROM device_models WHERE id = \(bind: registration.modelId)").first()?.optionalString("brand_id")
+        guard try sold.optionalString("brand_id") == modelBrand else {
+            throw DomainError.conflict(code: "serial_taken", message: "serial \(registration.serial) was sold as another brand's unit")
+        }
     }
 
     /// Records the serials shipped in an order, each with the options its pre-order's buyer chose,

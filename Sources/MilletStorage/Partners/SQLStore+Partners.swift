@@ -139,28 +139,32 @@ extension SQLStore: PartnerRepository {
     }
 
     public func settlementOrders(brandId: String, from: Date, to: Date) async throws -> [SettlementOrder] {
-        let (start, end, failed) = (from.millis, to.millis, RefundStatus.failed.rawValue)
+        let (start, end, failed, paid) = (from.millis, to.millis, RefundStatus.failed.rawValue, OrderStatus.paid.rawValue)
         let brandLines: SQLQueryString = """
             SELECT CAST(COALESCE(SUM(l.line_total), 0) AS BIGINT) FROM order_lines l JOIN skus s ON s.id = l.sku_id JOIN products p ON p.id = s.product_id
             WHERE l.order_id = o.id AND p.brand_id = \(bind: brandId)
             """
+        // Refunds of what the order sold: a late or second payment sent back took nothing from a sale.
+        let refunds: SQLQueryString = """
+            FROM refunds r WHERE r.order_id = o.id AND r.status <> \(bind: failed) AND r.reason NOT LIKE 'late payment%'
+                AND r.created_at >= \(bind: start) AND r.created_at < \(bind: end)
+            """
+        let paidAt: SQLQueryString = "SELECT MIN(t.at) FROM order_transitions t WHERE t.order_id = o.id AND t.to_status = \(bind: paid)"
         return try await read { db in
+            // Sales are dated by payment; a sale at a partner's till took its money there and is not the store's to settle.
             try await db.raw("""
-                SELECT o.id, o.number, o.currency, o.created_at, o.total, (\(brandLines)) AS brand_lines,
-                    (SELECT CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) FROM refunds r
-                     WHERE r.order_id = o.id AND r.status <> \(bind: failed) AND r.created_at >= \(bind: start) AND r.created_at < \(bind: end)) AS refunded
+                SELECT o.id, o.number, o.currency, o.market_code, o.total, (\(paidAt)) AS paid_at, (\(brandLines)) AS brand_lines,
+                    (SELECT CAST(COALESCE(SUM(r.amount), 0) AS BIGINT) \(refunds)) AS refunded
                 FROM orders o
-                WHERE o.status <> \(bind: OrderStatus.pendingPayment.rawValue) AND (\(brandLines)) > 0
-                    -- An order cancelled before it was paid sold nothing.
-                    AND NOT (o.status = \(bind: OrderStatus.cancelled.rawValue) AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.id))
-                    AND ((o.created_at >= \(bind: start) AND o.created_at < \(bind: end))
-                         OR EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.id AND r.created_at >= \(bind: start) AND r.created_at < \(bind: end)))
-                ORDER BY o.created_at, o.id LIMIT 10000
+                WHERE (\(paidAt)) IS NOT NULL AND (\(brandLines)) > 0 AND o.shipping_method <> \(bind: OrderShipping.partnerStore)
+                    AND (((\(paidAt)) >= \(bind: start) AND (\(paidAt)) < \(bind: end)) OR EXISTS (SELECT 1 \(refunds)))
+                ORDER BY paid_at, o.id LIMIT 10000
                 """).all().map { row -> SettlementOrder in
-                let placedAt = try row.date("created_at"), lines = try row.int("brand_lines")
-                let inPeriod = placedAt >= from && placedAt < to
-                return SettlementOrder(orderId: try row.string("id"), number: try row.string("number"), currency: try row.string("currency"), placedAt: placedAt,
-                                       orderTotal: try row.int("total"), brandSales: inPeriod ? lines : 0, brandLines: lines, refunded: try row.int("refunded"))
+                let paidAt = try row.date("paid_at"), lines = try row.int("brand_lines")
+                let inPeriod = paidAt >= from && paidAt < to
+                return SettlementOrder(orderId: try row.string("id"), number: try row.string("number"), currency: try row.string("currency"),
+                                       marketCode: try row.string("market_code"), placedAt: paidAt, orderTotal: try row.int("total"),
+                                       brandSales: inPeriod ? lines : 0, brandLines: lines, refunded: try row.int("refunded"))
             }
         }
     }
@@ -328,9 +332,7 @@ extension SQLTransaction: PartnerLedger {
             UPDATE product_reviews SET status = \(bind: review.status.rawValue), note = \(bind: review.note), decided_at = \(bind: review.decidedAt?.millis)
             WHERE product_id = \(bind: review.productId) AND status = \(bind: ProductReview.Status.submitted.rawValue) RETURNING product_id
             """).first() != nil else { throw DomainError.conflict(code: "review_decided", message: "the product was decided already") }
-        if review.status == .approved {
-            try await db.raw("UPDATE products SET published = 1 WHERE id = \(bind: review.productId)").run()
-        }
+        try await db.raw("UPDATE products SET published = \(bind: Int64(review.status == .approved ? 1 : 0)) WHERE id = \(bind: review.productId)").run()
     }
 
     func setCommission(organisationId: String, basisPoints: Int) async throws {

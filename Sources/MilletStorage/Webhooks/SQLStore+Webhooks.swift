@@ -89,13 +89,20 @@ extension SQLStore: WebhookRepository {
     static func enqueueWebhook(db: any SQLDatabase, _ event: WebhookEvent, data: [String: String], now: Date) async throws {
         var endpoints = try await db.raw("SELECT * FROM webhook_endpoints WHERE active = 1").all().map(endpoint(from:))
             .filter { $0.events.contains(event) }
-        // A brand's own receiver hears only of orders that hold its products.
+        // A brand's own receiver hears only of service cases about its products: the case's lines,
+        // or the unit its serial names.
         if endpoints.contains(where: { $0.organisationId != nil }) {
             var brands: Set<String> = []
-            if let orderId = data["orderId"] {
+            if let caseId = data["caseId"] {
                 for row in try await db.raw("""
-                    SELECT DISTINCT p.brand_id FROM order_lines l JOIN skus s ON s.id = l.sku_id JOIN products p ON p.id = s.product_id
-                    WHERE l.order_id = \(bind: orderId) AND p.brand_id IS NOT NULL
+                    SELECT DISTINCT p.brand_id FROM service_case_lines l JOIN skus s ON s.id = l.sku_id JOIN products p ON p.id = s.product_id
+                    WHERE l.case_id = \(bind: caseId) AND p.brand_id IS NOT NULL
+                    """).all() { brands.insert(try row.string("brand_id")) }
+            }
+            if let serial = data["serial"] {
+                for row in try await db.raw("""
+                    SELECT p.brand_id FROM device_sales d JOIN skus s ON s.id = d.sku_id JOIN products p ON p.id = s.product_id
+                    WHERE d.serial = \(bind: serial) AND p.brand_id IS NOT NULL
                     """).all() { brands.insert(try row.string("brand_id")) }
             }
             endpoints = endpoints.filter { $0.organisationId.map(brands.contains) ?? true }
