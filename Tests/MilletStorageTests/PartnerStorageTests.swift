@@ -417,3 +417,51 @@ extension StorageConformanceTests {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func aReturnTakesBackOnlyWhatItsLinesWereOfTheBrand(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = partnerDesk(store)
+            let brand = try await desk.createOrganisation(name: "Roidmi", kind: .ecoBrand)
+            let caller = PartnerCaller(keyId: "k", organisationId: brand.id, scopes: [.catalogWrite])
+            let (product, _) = try await desk.submitProduct(ProductSubmission(
+                slug: "roidmi-mixed", texts: ["en": ProductText(name: "Roidmi Vacuum", description: "")],
+                variants: [.init(code: "RDM-M-1", colour: "white", storage: "-", weightGrams: 900,
+                                 prices: [(marketCode: "ES", price: 12_000, cost: CostBasis(billOfMaterials: 10_000, logistics: 0, duty: 0))])]), for: caller)
+            _ = try await desk.decide(productId: product.id, approve: true, note: "")
+            let vacuum = product.skus[0]
+            let es = try #require(try await store.market(code: "ES"))
+            _ = try await store.receive(skuId: vacuum.id, warehouseId: try #require(try await store.warehouses(marketCode: "ES").first).id, quantity: 5)
+            // One order: the store's own phone and the brand's vacuum, paid, shipped and delivered.
+            let fan = try #require(try await store.account(email: "fan@millet.test"))
+            let phone = try #require(try await store.product(slug: "millet-note-3")).skus[0]
+            let phonePrice = try #require(try await store.price(skuId: phone.id, marketCode: "ES")).shelfPrice
+            let totals = try OrderTotals.compute(lines: [(phonePrice, 1), (12_000, 1)], market: es)
+            let order = try await store.place(OrderDraft(
+                id: Identifier.makeSequential(), accountId: fan.id, market: es,
+                lines: [(phone.id, phone.code, "Note 3", 1, phonePrice), (vacuum.id, vacuum.code, "Vacuum", 1, 12_000)], totals: totals,
+                shippingAddress: address, idempotencyKey: "mixed-1", now: clock.now()), clearingCart: nil).order
+            _ = try await pay(store, order)
+            _ = try await store.desk(clock).ship(orderId: order.id, serials: ["MN3-ES-MIX1", "RDM-ES-MIX1"], actor: "staff:x", note: "")
+            _ = try await store.desk(clock).apply(.deliver, orderId: order.id, serials: [], actor: "staff:x", note: "")
+            // The phone comes back and is refunded: nothing of the vacuum's sale is taken back.
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let opened = try await serviceDesk(store).openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: phone.id, quantity: 1)],
+                                                                 ground: .anyReason, description: "changed my mind")
+            _ = try await serviceDesk(store).apply(.init(event: .dropOff, note: ""), caseId: opened.id, staff: staff)
+            _ = try await serviceDesk(store).apply(.init(event: .receive, note: ""), caseId: opened.id, staff: staff)
+            #expect(try await store.order(id: order.id)?.refunds.count == 1)
+            let (month, end) = SettlementStatement.month(of: clock.now())
+            let statement = try await desk.settlement(organisationId: brand.id, from: month, to: end)
+            #expect(statement.orders.map(\.orderId) == [order.id] && statement.totals.first?.clawback == 0)
+            #expect(statement.totals.first?.sales == es.tax.net(ofShelfPrice: 12_000))
+            // Then the vacuum comes back too: its whole price is taken back.
+            let second = try await serviceDesk(store).openReturn(orderId: order.id, viewer: fan, lines: [CaseLine(skuId: vacuum.id, quantity: 1)],
+                                                                 ground: .anyReason, description: "changed my mind")
+            _ = try await serviceDesk(store).apply(.init(event: .dropOff, note: ""), caseId: second.id, staff: staff)
+            _ = try await serviceDesk(store).apply(.init(event: .receive, note: ""), caseId: second.id, staff: staff)
+            let after = try await desk.settlement(organisationId: brand.id, from: month, to: end)
+            #expect(after.totals.first?.clawback == es.tax.net(ofShelfPrice: 12_000))
+        }
+    }
+}

@@ -15,11 +15,14 @@ public struct SettlementOrder: Hashable, Sendable {
     public let brandSales: Int64
     /// What the brand's lines were worth in the whole order (tax as the order shows it), for sharing out its refunds.
     public let brandLines: Int64
-    /// Refunds made on the order in the period.
+    /// Refunds of the order as a whole made in the period (a cancel, a staff refund).
     public let refunded: Int64
+    /// What returns' refunds in the period took back of the brand's lines (each at most its refund).
+    public let returned: Int64
 
     public init(orderId: String, number: String, currency: String, marketCode: String, placedAt: Date, orderTotal: Int64, brandSales: Int64,
-                brandLines: Int64, refunded: Int64) {
+                brandLines: Int64, refunded: Int64, returned: Int64 = 0) {
+        self.returned = returned
         self.marketCode = marketCode
         self.orderId = orderId
         self.number = number
@@ -31,9 +34,12 @@ public struct SettlementOrder: Hashable, Sendable {
         self.refunded = refunded
     }
 
-    /// The brand's share of the order's refunds in the period, as the order shows money (tax
-    /// included where the market's prices include it): what returns take back from it.
-    public var grossClawback: Int64 { orderTotal > 0 ? MinorUnitMath.scale(refunded, by: min(brandLines, orderTotal), over: orderTotal) : 0 }
+    /// What refunds in the period take back from the brand, as the order shows money (tax
+    /// included where the market's prices include it): its returned lines, and its share by value
+    /// of refunds of the whole order.
+    public var grossClawback: Int64 {
+        returned + (orderTotal > 0 ? MinorUnitMath.scale(refunded, by: min(brandLines, orderTotal), over: orderTotal) : 0)
+    }
 
     /// The same order with its brand sales and clawback before tax, as the brand is settled.
     func net(under rule: TaxRule) -> (sales: Int64, clawback: Int64) {
