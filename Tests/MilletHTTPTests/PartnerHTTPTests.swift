@@ -274,7 +274,7 @@ struct PartnerHTTPTests: HTTPHarness {
             let warehouse = try #require(try await services.inventory.warehouses(marketCode: "IN").first)
             _ = try await desk.allocate(storeId: store.id, skuId: note.skus[0].id, week: Allocation.week(of: clock.now()), warehouseId: warehouse.id, units: 4,
                                         by: staffAccount)
-            // Staff make the demo fan a clerk of the shop; a staff account cannot be one; an unknown email is a 404.
+            // Staff make the demo fan a clerk of the shop; a staff account cannot be one; an email no account has is refused.
             try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members", method: .post, headers: bearer(staff),
                                      body: json(["email": "fan@millet.test", "role": "clerk"])) { #expect($0.status == .created) }
             try await client.execute(uri: "/api/v1/staff/partners/\(rival.id)/members", method: .post, headers: bearer(staff),
@@ -282,7 +282,7 @@ struct PartnerHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members", method: .post, headers: bearer(staff),
                                      body: json(["email": "staff@millet.test", "role": "clerk"])) { #expect($0.status == .unprocessableContent) }
             try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members", method: .post, headers: bearer(staff),
-                                     body: json(["email": "nobody@millet.test", "role": "clerk"])) { #expect($0.status == .notFound) }
+                                     body: json(["email": "nobody@millet.test", "role": "clerk"])) { #expect($0.status == .unprocessableContent) }
             let fan = try await logIn(client, "fan@millet.test", "millet-fan")
             let moderator = try await logIn(client, "moderator@millet.test", "millet-moderator")
             let cookies = ["millet_market=IN"]
@@ -304,6 +304,12 @@ struct PartnerHTTPTests: HTTPHarness {
                 ($0.status, String(buffer: $0.body))
             }
             #expect(refused.0 == .conflict && refused.1.contains("id=\"portal-error\"") && refused.1.contains("A-0003 A-0004 A-0005"))
+            // A price below the minimum is refused with the reason, not a form error.
+            _ = try await desk.setMinimumPrice(skuId: note.skus[0].id, marketCode: "IN", price: price, startsAt: clock.now(), endsAt: nil)
+            let below = try await client.execute(uri: "/partner/sales", method: .post, headers: pageHeaders(session: fan, cookies: cookies),
+                                                 body: form(typed.merging(["serials": "MN3-IN-0009", "idempotencyKey": "portal-sale-0003",
+                                                                           "unitPrice": String(price / 200)]) { $1 })) { ($0.status, String(buffer: $0.body)) }
+            #expect(below.0 == .unprocessableContent && below.1.contains("That price is below the minimum advertised price."))
             // A clerk sets no prices and runs no keys.
             try await client.execute(uri: "/partner/prices", method: .post, headers: pageHeaders(session: fan, cookies: cookies),
                                      body: form(["storeId": store.id, "skuId": note.skus[0].id, "price": "1"])) { #expect($0.status == .forbidden) }
@@ -311,6 +317,16 @@ struct PartnerHTTPTests: HTTPHarness {
                                      body: form(["name": "mine"])) { #expect($0.status == .forbidden) }
             let after = try await client.execute(uri: "/partner?done=sale", method: .get, headers: pageHeaders(session: fan, cookies: cookies)) { String(buffer: $0.body) }
             #expect(after.contains("id=\"portal-done\"") && after.contains("MN3-IN-0001, MN3-IN-0002"))
+            // A manager sets an advertised price at the minimum and sees it listed.
+            let manager = try await newFan(client, "Meera")
+            let managerEmail = "meera@fans.test"
+            try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members", method: .post, headers: bearer(staff),
+                                     body: json(["email": managerEmail, "role": "manager"])) { #expect($0.status == .created) }
+            try await client.execute(uri: "/partner/prices", method: .post, headers: pageHeaders(session: manager, cookies: cookies),
+                                     body: form(["storeId": store.id, "skuId": note.skus[0].id, "price": String(price / 100)])) { #expect($0.status == .seeOther) }
+            let managed = try await client.execute(uri: "/partner", method: .get, headers: pageHeaders(session: manager, cookies: cookies)) { String(buffer: $0.body) }
+            let listed = managed.components(separatedBy: "id=\"portal-prices\"").dropFirst().first?.components(separatedBy: "</table>").first ?? ""
+            #expect(listed.contains("Connaught Place") && managed.contains("id=\"price-form\""))
             // Removed, the fan is no member.
             try await client.execute(uri: "/api/v1/staff/partners/\(shop.id)/members/\(try #require(try await services.accounts.account(email: "fan@millet.test")).id)",
                                      method: .delete, headers: bearer(staff)) { #expect($0.status == .noContent) }

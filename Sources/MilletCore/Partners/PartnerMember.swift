@@ -35,11 +35,13 @@ public struct PartnerMember: Hashable, Sendable {
 
 extension PartnerDesk {
     /// Makes the account with `email` a member of the organisation with `role` (an account is a
-    /// member of one organisation; adding it again changes its role); `not_found` for an unknown
-    /// email, `conflict(member_elsewhere)` when it is another organisation's.
+    /// member of one organisation; adding it again changes its role); `invalid` for an email no
+    /// account has, `conflict(member_elsewhere)` when it is another organisation's.
     public func addMember(organisationId: String, email: String, role: PartnerMember.Role) async throws -> PartnerMember {
         let organisation = try await organisation(id: organisationId)
-        guard let account = try await accounts.account(email: Registration.normalise(email: email)) else { throw DomainError.notFound(what: "account") }
+        guard let account = try await accounts.account(email: Registration.normalise(email: email)) else {
+            throw DomainError.invalid(field: "email", "no account has this email: the person registers first")
+        }
         guard !account.role.isStaff else { throw DomainError.invalid(field: "email", "a staff account cannot be a partner's member") }
         if let current = try await partners.member(accountId: account.id), current.organisationId != organisation.id {
             throw DomainError.conflict(code: "member_elsewhere", message: "\(account.email) is a member of another partner")

@@ -86,7 +86,7 @@ extension PageKit {
     /// A refusal in the page's language, with the rule's own words where it named one.
     static func refusal(_ error: DomainError, strings t: [String: String]) -> [String: String] {
         switch error {
-        case .conflict(let code, let detail), .notEligible(let code, let detail):
+        case .conflict(let code, let detail), .notEligible(let code, let detail), .rejected(let code, let detail):
             return ["text": t["error_\(code)"] ?? detail, "detail": t["error_\(code)"] == nil ? "" : detail]
         case .invalidInput(_, let fields):
             return ["text": t["error_invalid_input"] ?? "", "detail": fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")]
