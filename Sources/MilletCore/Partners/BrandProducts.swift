@@ -59,6 +59,16 @@ public struct ProductSubmission: Sendable {
 }
 
 extension PartnerDesk {
+    /// The caller's organisation when it is an eco-chain brand and its key has `scope`;
+    /// `forbidden` otherwise, saying what only a brand does.
+    public func ecoBrand(_ caller: PartnerCaller, scope: PartnerScope, doing: String) async throws -> String {
+        try caller.require(scope)
+        guard try await organisation(id: caller.organisationId).kind == .ecoBrand else {
+            throw DomainError.forbidden(message: "only an eco-chain brand \(doing)")
+        }
+        return caller.organisationId
+    }
+
     /// The picture of a product an eco-chain brand submits, until staff give it one.
     public static let brandProductImage = "/static/img/eco-product.svg"
 
@@ -66,9 +76,7 @@ extension PartnerDesk {
     /// unpublished with its SKUs and prices, each price held to the margin cap. `forbidden` for a
     /// partner that is not an eco-chain brand; `invalid` naming each wrong field.
     public func submitProduct(_ submission: ProductSubmission, for caller: PartnerCaller) async throws -> (Product, ProductReview) {
-        try caller.require(.catalogWrite)
-        let organisation = try await organisation(id: caller.organisationId)
-        guard organisation.kind == .ecoBrand else { throw DomainError.forbidden(message: "only an eco-chain brand submits products") }
+        let brandId = try await ecoBrand(caller, scope: .catalogWrite, doing: "submits products")
         let markets = try await self.markets.markets()
         var check = Validator()
         check.require((3...60).contains(submission.slug.count) && submission.slug.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" },
@@ -107,8 +115,8 @@ extension PartnerDesk {
         }
         let product = Product(id: productId, slug: submission.slug, published: false, imagePath: Self.brandProductImage,
                               texts: submission.texts.mapValues { ProductText(name: $0.name.trimmed, description: $0.description.trimmed) }, skus: skus,
-                              brandId: organisation.id)
-        let review = ProductReview(productId: productId, organisationId: organisation.id, status: .submitted, note: "", submittedAt: now, decidedAt: nil)
+                              brandId: brandId)
+        let review = ProductReview(productId: productId, organisationId: brandId, status: .submitted, note: "", submittedAt: now, decidedAt: nil)
         let stored = prices
         try await store.transaction { tx in try await tx.submit(product, prices: stored, review: review) }
         return (product, review)

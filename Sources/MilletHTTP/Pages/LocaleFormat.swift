@@ -46,6 +46,11 @@ struct LocaleFormat: Sendable {
     }
 
 
+    /// An amount in a currency by its code, with the currency's own decimals.
+    func money(_ minorUnits: Int64, currency: String) -> String {
+        money(minorUnits, currency: currency, minorDigits: Currency.known[currency]?.minorDigits ?? 2)
+    }
+
     /// `₹14,999.00`, `1.234,56 €`, `Rp 3.999.000`, `¥1,499.00`.
     func money(_ minorUnits: Int64, currency: String, minorDigits: Int) -> String {
         let negative = minorUnits < 0

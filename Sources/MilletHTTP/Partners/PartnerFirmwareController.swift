@@ -43,10 +43,6 @@ struct PartnerFirmwareController {
 
     /// The calling eco-chain brand's organisation, with `firmware:write`; `forbidden` for another kind of partner.
     private func brand(_ context: MilletRequestContext) async throws -> String {
-        let caller = try context.requirePartner(.firmwareWrite)
-        guard try await partners.organisation(id: caller.organisationId).kind == .ecoBrand else {
-            throw DomainError.forbidden(message: "only an eco-chain brand runs firmware under its own organisation")
-        }
-        return caller.organisationId
+        try await partners.ecoBrand(try context.requirePartner(), scope: .firmwareWrite, doing: "runs firmware under its own organisation")
     }
 }

@@ -244,13 +244,8 @@ struct PartnerPages {
         try await desk.allStores(id: id)
     }
 
-    /// "Millet Note 3 · MN3-BLK-128" by SKU id.
     private func skuNames(language: String) async throws -> [String: String] {
-        var names: [String: String] = [:]
-        for product in try await catalog.products(includeUnpublished: true, offset: 0, limit: 200) {
-            for sku in product.skus { names[sku.id] = "\(product.text(in: language).name) · \(sku.code)" }
-        }
-        return names
+        try await catalog.skuLabels(language: language, includeUnpublished: true)
     }
 
     private func detail(_ id: String, chrome: PageChrome, done: String?, issued: (name: String, token: String)? = nil,
@@ -305,7 +300,7 @@ struct PartnerPages {
                 "percent": String(format: "%.2f", Double(organisation.commissionBasisPoints) / 100),
                 "month": "\(chrome.format.day(month.start)) – \(chrome.format.day(month.end.addingTimeInterval(-1)))",
                 "totals": statement.totals.map { total -> [String: Any] in
-                    let money = { (minor: Int64) in chrome.format.money(minor, currency: total.currency, minorDigits: Currency.known[total.currency]?.minorDigits ?? 2) }
+                    let money = { (minor: Int64) in chrome.format.money(minor, currency: total.currency) }
                     return ["sales": money(total.sales), "commission": money(total.commission), "clawback": money(total.clawback),
                             "returned": money(total.commissionReturned), "payable": money(total.payable)]
                 },

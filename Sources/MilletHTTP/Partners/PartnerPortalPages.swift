@@ -116,11 +116,8 @@ struct PartnerPortalPages {
         let stores = try await desk.stores(organisationId: organisation.id)
         let storeNames = Dictionary(uniqueKeysWithValues: stores.map { ($0.id, $0.name) })
         let storeMarkets = Dictionary(uniqueKeysWithValues: stores.map { ($0.id, $0.marketCode) })
-        var skuNames: [String: String] = [:]
-        for product in try await catalog.products(includeUnpublished: false, offset: 0, limit: 200) {
-            for sku in product.skus { skuNames[sku.id] = "\(product.text(in: language).name) · \(sku.code)" }
-        }
-        let money = { (minor: Int64, currency: String) in chrome.format.money(minor, currency: currency, minorDigits: Currency.known[currency]?.minorDigits ?? 2) }
+        let skuNames = try await catalog.skuLabels(language: language, includeUnpublished: false)
+        let money = { (minor: Int64, currency: String) in chrome.format.money(minor, currency: currency) }
         let allocations = try await desk.allocations(organisationId: organisation.id)
         let held = Set(allocations.filter { $0.remaining > 0 }.map(\.skuId))
         var data: [String: Any] = [
@@ -162,5 +159,16 @@ struct PartnerPortalPages {
         if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
         if let error { data["error"] = PageKit.refusal(error, strings: t) }
         return pages.page("partner-portal", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+}
+
+extension CatalogRepository {
+    /// "Millet Note 3 · MN3-BLK-128" by SKU id, for the partner pages' lists and pickers.
+    func skuLabels(language: String, includeUnpublished: Bool) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        for product in try await products(includeUnpublished: includeUnpublished, offset: 0, limit: 200) {
+            for sku in product.skus { names[sku.id] = "\(product.text(in: language).name) · \(sku.code)" }
+        }
+        return names
     }
 }

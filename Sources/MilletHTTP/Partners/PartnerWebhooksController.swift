@@ -40,10 +40,6 @@ struct PartnerWebhooksController {
 
     /// The calling eco-chain brand, with `service:write`; `forbidden` for another kind of partner.
     private func brand(_ context: MilletRequestContext) async throws -> String {
-        let caller = try context.requirePartner(.serviceWrite)
-        guard try await partners.organisation(id: caller.organisationId).kind == .ecoBrand else {
-            throw DomainError.forbidden(message: "only an eco-chain brand hears of its products' service cases")
-        }
-        return caller.organisationId
+        try await partners.ecoBrand(try context.requirePartner(), scope: .serviceWrite, doing: "hears of its products' service cases")
     }
 }

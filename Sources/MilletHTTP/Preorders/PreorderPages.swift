@@ -235,8 +235,8 @@ struct PreorderPages {
         }
         values["id"] = preorder.id
         values["options"] = try await optionWording(preorder, batch: batch, language: chrome.preferences.language)
-        values["price"] = chrome.format.money(preorder.unitPrice(in: batch), currency: batch.currency, minorDigits: Currency.known[batch.currency]?.minorDigits ?? 2)
-        values["balance"] = chrome.format.money(preorder.balance(in: batch), currency: batch.currency, minorDigits: Currency.known[batch.currency]?.minorDigits ?? 2)
+        values["price"] = chrome.format.money(preorder.unitPrice(in: batch), currency: batch.currency)
+        values["balance"] = chrome.format.money(preorder.balance(in: batch), currency: batch.currency)
         values["status"] = preorder.status.rawValue
         values["statusLabel"] = t["preorder_status_\(preorder.status.rawValue)"] ?? preorder.status.rawValue
         values["depositOrderId"] = preorder.depositOrderId
@@ -258,7 +258,7 @@ struct PreorderPages {
     }
 
     private func batchValues(_ batch: ProductionBatch, chrome: PageChrome) -> [String: Any] {
-        let money = { (minor: Int64) in chrome.format.money(minor, currency: batch.currency, minorDigits: Currency.known[batch.currency]?.minorDigits ?? 2) }
+        let money = { (minor: Int64) in chrome.format.money(minor, currency: batch.currency) }
         var values: [String: Any] = [
             "batchId": batch.id, "number": batch.number, "window": "\(chrome.format.day(batch.shipFrom)) – \(chrome.format.day(batch.shipTo))",
             "price": money(batch.price), "deposit": money(batch.deposit), "balance": money(batch.price - batch.deposit),
