@@ -129,9 +129,12 @@ struct Serve: AsyncParsableCommand {
             try await scheduleDemoSale(store: store, services: services)
             try await scheduleDemoAuction(services: services)
             try await openDemoBatches(store: store, services: services)
+            try await DemoPartners(
+                partners: services.partners, service: services.serviceDesk, centres: store, inventory: store, catalog: store, accounts: store, markets: store
+            ).load(hasher: BcryptHasher(), now: Date())
             try await openDemoBoards(store: store)
             try await DemoData().tagDemoNumbers(store, now: Date())
-            logger.info("loaded demo data", metadata: ["logins": "\(DemoData.logins.map { "\($0.email) / \($0.password)" }.joined(separator: ", "))"])
+            logger.info("loaded demo data", metadata: ["logins": "\((DemoData.logins.map { ($0.email, $0.password) } + DemoPartners.logins.map { ($0.email, $0.password) }).map { "\($0.0) / \($0.1)" }.joined(separator: ", "))"])
         }
         let app = try await buildApplication(services, host: resolvedHost, port: resolvedPort, logger: logger)
         logger.info("Millet is at http://\(resolvedHost):\(resolvedPort) (database: \(store.backend.rawValue))")

@@ -11,10 +11,12 @@ import Testing
 struct AfterSalesHTTPTests: HTTPHarness {
     /// An order of one unit in `market`, paid, shipped with `serial` and delivered by staff;
     /// answers the fan's and staff's tokens and the order id.
-    func deliveredOrder(_ client: any TestClientProtocol, _ services: MilletServices, market: String, serial: String, key: String) async throws -> (fan: String, staff: String, orderId: String) {
+    func deliveredOrder(
+        _ client: any TestClientProtocol, _ services: MilletServices, market: String, serial: String, key: String, product: String = "millet-note-3"
+    ) async throws -> (fan: String, staff: String, orderId: String) {
         let fan = try await logIn(client, "fan@millet.test", "millet-fan")
         let staff = try await logIn(client, "staff@millet.test", "millet-staff")
-        let sku = try #require(try await services.catalog.product(slug: "millet-note-3")).skus[0].id
+        let sku = try #require(try await services.catalog.product(slug: product)).skus[0].id
         let orderId = try await client.execute(
             uri: "/api/v1/orders", method: .post, headers: bearer(fan, [.init("Idempotency-Key")!: key]),
             body: json(["market": market, "shippingAddress": address, "items": [["skuId": sku, "quantity": 1]]])

@@ -113,9 +113,12 @@ struct PartnerHTTPTests: HTTPHarness {
             for (method, path) in [(HTTPRequest.Method.post, "/api/v1/partner/device-models"), (.get, "/api/v1/partner/device-models"),
                                    (.post, "/api/v1/partner/firmware-builds?model=x&version=1.0.0"), (.post, "/api/v1/partner/rollouts"),
                                    (.get, "/api/v1/partner/rollouts"), (.post, "/api/v1/partner/webhooks"), (.get, "/api/v1/partner/webhooks"),
-                                   (.delete, "/api/v1/partner/webhooks/{id}")] {
-                try await client.execute(uri: path.replacingOccurrences(of: "{id}", with: Identifier.make()), method: method, headers: bearer(theirs.token),
-                                         body: method == .post ? json([:]) : nil) {
+                                   (.delete, "/api/v1/partner/webhooks/{id}"), (.put, "/api/v1/partner/service-centres/{id}"),
+                                   (.get, "/api/v1/partner/service-centres"), (.get, "/api/v1/partner/service-cases"),
+                                   (.get, "/api/v1/partner/service-cases/{id}"), (.get, "/api/v1/partner/service-cases/{id}/photos/{n}"),
+                                   (.post, "/api/v1/partner/service-cases/{id}/events")] {
+                try await client.execute(uri: path.replacingOccurrences(of: "{id}", with: Identifier.make()).replacingOccurrences(of: "{n}", with: "1"),
+                                         method: method, headers: bearer(theirs.token), body: method == .post || method == .put ? json([:]) : nil) {
                     #expect($0.status == .forbidden, "\(path)")
                 }
                 tried.insert("\(method) \(path.split(separator: "?")[0])")
@@ -455,6 +458,127 @@ struct PartnerHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/partner/webhooks/\(id)", method: .delete, headers: bearer(tokens[1])) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/api/v1/partner/webhooks/\(id)", method: .delete, headers: bearer(tokens[0])) { #expect($0.status == .noContent) }
             try await client.execute(uri: "/api/v1/partner/webhooks/\(id)", method: .delete, headers: bearer(tokens[0])) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test func aBrandsCentreRepairsItsUnitsOverThePartnerAPI() async throws {
+        try await withApp { client, services in
+            var tokens: [String] = []
+            for name in ["Roidmi", "Yeelight"] {
+                let brand = try await services.partners.createOrganisation(name: name, kind: .ecoBrand)
+                tokens.append(try await services.partners.issueKey(organisationId: brand.id, name: "service", scopes: [.serviceWrite, .catalogWrite]).token)
+            }
+            let (roidmi, yeelight) = (tokens[0], tokens[1])
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let productId = try await client.execute(uri: "/api/v1/partner/products", method: .post, headers: bearer(roidmi), body: json([
+                "slug": "roidmi-cordless", "texts": ["en": ["name": "Roidmi Cordless", "description": "A vacuum."]],
+                "skus": [["code": "RDM-C-1", "colour": "white", "storage": "-", "weightGrams": 2_000,
+                          "prices": [["market": "CN", "price": 140_000, "billOfMaterials": 120_000, "logistics": 5_000, "duty": 0]]]],
+            ])) { response in
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+                return try decode(response)["id"] as? String ?? ""
+            }
+            try await client.execute(uri: "/api/v1/staff/product-reviews/\(productId)", method: .post, headers: bearer(staff), body: json(["approve": true])) {
+                #expect($0.status == .ok)
+            }
+            let sku = try #require(try await services.catalog.product(slug: "roidmi-cordless")).skus[0].id
+            let warehouse = try #require(try await services.inventory.warehouses(marketCode: "CN").first)
+            try await client.execute(uri: "/api/v1/staff/stock/receipts", method: .post, headers: bearer(staff),
+                                     body: json(["skuId": sku, "warehouseId": warehouse.id, "quantity": 3])) { #expect($0.status.code < 300) }
+            // Roidmi opens a centre in China; the store's id is not its to take, nor is a market it does not name.
+            let centre: [String: Any] = ["market": "CN", "name": "Roidmi 上海服务中心", "address": "上海市徐汇区漕溪北路 88 号", "hours": "周一至周六 10:00–19:00", "pickupsPerDay": 3]
+            try await client.execute(uri: "/api/v1/partner/service-centres/roidmi-shanghai", method: .put, headers: bearer(roidmi), body: json(centre)) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/v1/partner/service-centres/shenzhen-futian", method: .put, headers: bearer(roidmi), body: json(centre)) {
+                #expect($0.status == .conflict)
+            }
+            try await client.execute(uri: "/api/v1/partner/service-centres/roidmi-shanghai", method: .put, headers: bearer(yeelight), body: json(centre)) {
+                #expect($0.status == .conflict)
+            }
+            try await client.execute(uri: "/api/v1/partner/service-centres/roidmi-x", method: .put, headers: bearer(roidmi),
+                                     body: json(centre.merging(["market": "ZZ"]) { $1 })) { #expect($0.status == .unprocessableContent) }
+            let theirCentres = try await client.execute(uri: "/api/v1/partner/service-centres", method: .get, headers: bearer(yeelight)) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            let ownCentres = try await client.execute(uri: "/api/v1/partner/service-centres", method: .get, headers: bearer(roidmi)) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(theirCentres.isEmpty && ownCentres.compactMap { $0["id"] as? String } == ["roidmi-shanghai"])
+            // A fan's Roidmi stops; staff approve the repair and the fan is offered Roidmi's centre only.
+            let (fan, _, orderId) = try await AfterSalesHTTPTests().deliveredOrder(client, services, market: "CN", serial: "RDM-CN-0001", key: "brand-repair-1",
+                                                                                  product: "roidmi-cordless")
+            let caseId = try await client.execute(uri: "/api/v1/service-cases", method: .post, headers: bearer(fan),
+                                                  body: json(["serial": "RDM-CN-0001", "kind": "repair", "part": "main_unit", "description": "The motor stops"])) { response in
+                #expect(response.status == .created)
+                return try decode(response)["id"] as? String ?? ""
+            }
+            try await client.execute(uri: "/api/v1/staff/service-cases/\(caseId)/events", method: .post, headers: bearer(staff), body: json(["event": "approve"])) {
+                #expect($0.status == .ok)
+            }
+            let slots = try await client.execute(uri: "/api/v1/service-cases/\(caseId)/pickup-slots", method: .get, headers: bearer(fan)) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(!slots.isEmpty && Set(slots.compactMap { $0["centreId"] as? String }) == ["roidmi-shanghai"])
+            try await client.execute(uri: "/api/v1/service-cases/\(caseId)/pickup", method: .post, headers: bearer(fan),
+                                     body: json(["centreId": "roidmi-shanghai", "day": slots[0]["day"] as? String ?? ""])) { #expect($0.status == .ok) }
+            // Yeelight knows nothing of the case; Roidmi reads it with where the unit goes back, and repairs it.
+            for (method, path) in [(HTTPRequest.Method.get, "/api/v1/partner/service-cases/\(caseId)"), (.get, "/api/v1/partner/service-cases/\(caseId)/photos/1"),
+                                   (.post, "/api/v1/partner/service-cases/\(caseId)/events")] {
+                try await client.execute(uri: path, method: method, headers: bearer(yeelight), body: method == .post ? json(["event": "dispatch"]) : nil) {
+                    #expect($0.status == .notFound, "\(path)")
+                }
+            }
+            let theirCases = try await client.execute(uri: "/api/v1/partner/service-cases", method: .get, headers: bearer(yeelight)) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(theirCases.isEmpty)
+            let listed = try await client.execute(uri: "/api/v1/partner/service-cases?status=pickup_scheduled", method: .get, headers: bearer(roidmi)) {
+                try decode($0)["items"] as? [[String: Any]] ?? []
+            }
+            #expect(listed.compactMap { $0["id"] as? String } == [caseId])
+            let read = try await client.execute(uri: "/api/v1/partner/service-cases/\(caseId)", method: .get, headers: bearer(roidmi)) { try decode($0) }
+            #expect(read["orderId"] as? String == orderId && (read["shipTo"] as? [String: Any])?["city"] as? String != nil)
+            try await client.execute(uri: "/api/v1/partner/service-cases/\(caseId)/events", method: .post, headers: bearer(roidmi),
+                                     body: json(["event": "refund"])) { #expect($0.status == .unprocessableContent) }
+            for step: [String: Any] in [["event": "dispatch"], ["event": "receive"], ["event": "inspect", "grade": "refurbish"]] {
+                try await client.execute(uri: "/api/v1/partner/service-cases/\(caseId)/events", method: .post, headers: bearer(roidmi), body: json(step)) {
+                    #expect($0.status == .ok, "\(step)")
+                }
+            }
+            // Roidmi's manager finishes it in the portal, and opens a second centre there.
+            let roidmiId = try #require(try await services.partners.caller(token: roidmi)?.organisationId)
+            let manager = try await newFan(client, "Lin")
+            try await client.execute(uri: "/api/v1/staff/partners/\(roidmiId)/members", method: .post, headers: bearer(staff),
+                                     body: json(["email": "lin@fans.test", "role": "manager"])) { #expect($0.status == .created) }
+            let headers = pageHeaders(session: manager, cookies: ["millet_market=CN"])
+            let portal = try await client.execute(uri: "/partner", method: .get, headers: headers) { String(buffer: $0.body) }
+            #expect(portal.contains("id=\"brand-cases\"") && portal.contains("data-case=\"\(caseId)\"") && portal.contains("data-event=\"repair\""))
+            #expect(portal.contains("Roidmi 上海服务中心") && !portal.contains("data-event=\"refund\"") && portal.contains("id=\"nav-partner\""))
+            let fanPage = try await client.execute(uri: "/service", method: .get, headers: pageHeaders(session: fan)) { String(buffer: $0.body) }
+            #expect(fanPage.contains("id=\"nav-service\"") && !fanPage.contains("id=\"nav-partner\""))
+            try await client.execute(uri: "/partner/service-cases/\(caseId)/events", method: .post, headers: headers, body: form(["event": "repair", "note": "new motor"])) {
+                #expect($0.status == .seeOther)
+            }
+            try await client.execute(uri: "/partner/service-cases/\(caseId)/events", method: .post, headers: headers, body: form(["event": "close"])) { response in
+                #expect(response.status == .conflict && String(buffer: response.body).contains("id=\"portal-error\""))
+            }
+            try await client.execute(uri: "/partner/service-cases/\(caseId)/events", method: .post, headers: headers, body: form(["event": "ship_back"])) {
+                #expect($0.status == .seeOther)
+            }
+            let centreForm = ["id": "roidmi-beijing", "market": "CN", "name": "Roidmi 北京服务中心", "address": "北京市朝阳区建国路 1 号", "hours": "周一至周五 9:00–18:00",
+                              "pickupsPerDay": "lots"]
+            try await client.execute(uri: "/partner/service-centres", method: .post, headers: headers, body: form(centreForm)) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .unprocessableContent && page.contains("value=\"Roidmi 北京服务中心\""))
+            }
+            try await client.execute(uri: "/partner/service-centres", method: .post, headers: headers, body: form(centreForm.merging(["pickupsPerDay": "4"]) { $1 })) {
+                #expect($0.status == .seeOther)
+            }
+            #expect(try await services.serviceCentres.serviceCentre(id: "roidmi-beijing")?.organisationId == roidmiId)
+            // The fan sees the repair shipped back.
+            let seen = try await client.execute(uri: "/api/v1/service-cases/\(caseId)", method: .get, headers: bearer(fan)) { try decode($0) }
+            #expect(seen["status"] as? String == "shipped_back")
         }
     }
 }

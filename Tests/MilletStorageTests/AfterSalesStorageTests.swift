@@ -251,6 +251,8 @@ extension StorageConformanceTests {
         do {
             for market in DemoMarkets.all where ["ES", "CN"].contains(market.code) { try await store.save(market) }
             #expect(try await store.migrate(through: 23) == ["22_after_sales", "23_service_centres"])
+            // Read with today's columns: the seeded rows come through the later migrations as they were.
+            try await store.migrate()
             #expect(try await store.serviceCentres(marketCode: "ES", includeInactive: true) == DemoServiceCentres.centres(marketCode: "ES"))
             #expect(try await store.serviceCentres(marketCode: "GB", includeInactive: true).isEmpty)
             for code in ["ES", "CN"] {

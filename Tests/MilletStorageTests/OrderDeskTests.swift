@@ -267,6 +267,7 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func insert(_ serviceCase: ServiceCase) async throws { try await inner.insert(serviceCase) }
         func serviceCase(id: String) async throws -> ServiceCase? { try await inner.serviceCase(id: id) }
         func serviceCases(orderId: String) async throws -> [ServiceCase] { try await inner.serviceCases(orderId: orderId) }
+        func brand(ofSkus skuIds: [String], serial: String?) async throws -> String? { try await inner.brand(ofSkus: skuIds, serial: serial) }
         func update(_ serviceCase: ServiceCase, adding transition: CaseTransition) async throws { try await inner.update(serviceCase, adding: transition) }
         func serialRecord(serial: String) async throws -> SerialRecord? { try await inner.serialRecord(serial: serial) }
         func replace(_ old: SerialRecord, with newSerial: String, warrantyFrom: Date, at: Date) async throws {
@@ -278,6 +279,9 @@ struct SerialTakenMeanwhile: UnitOfWork {
         func takeReplacement(skuId: String, warehouseId: String) async throws { try await inner.takeReplacement(skuId: skuId, warehouseId: warehouseId) }
         func publish(_ event: WebhookEvent, data: [String: String], at: Date) async throws { try await inner.publish(event, data: data, at: at) }
         func serviceCentre(id: String) async throws -> ServiceCentre? { try await inner.serviceCentre(id: id) }
+        func serviceCentres(marketCode: String, includeInactive: Bool) async throws -> [ServiceCentre] {
+            try await inner.serviceCentres(marketCode: marketCode, includeInactive: includeInactive)
+        }
         func addPhoto(_ photo: CasePhoto, caseId: String) async throws { try await inner.addPhoto(photo, caseId: caseId) }
         func consumeSpareParts(_ codes: [String], centreId: String) async throws { try await inner.consumeSpareParts(codes, centreId: centreId) }
         func place(_ draft: OrderDraft) async throws -> Order { try await inner.place(draft) }

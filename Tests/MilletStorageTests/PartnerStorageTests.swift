@@ -465,3 +465,126 @@ extension StorageConformanceTests {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func aBrandsRepairGoesToItsOwnCentreWhichMovesItOn(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = partnerDesk(store)
+            let service = serviceDesk(store)
+            var brands: [(PartnerOrganisation, SKU)] = []
+            for (name, code) in [("Roidmi", "RDM-R-1"), ("Yeelight", "YL-R-1")] {
+                let brand = try await desk.createOrganisation(name: name, kind: .ecoBrand)
+                let (product, _) = try await desk.submitProduct(ProductSubmission(
+                    slug: name.lowercased() + "-r", texts: ["en": ProductText(name: name, description: "")],
+                    variants: [.init(code: code, colour: "white", storage: "-", weightGrams: 500,
+                                     prices: [(marketCode: "IN", price: 100_000, cost: CostBasis(billOfMaterials: 90_000, logistics: 0, duty: 0))])]),
+                    for: PartnerCaller(keyId: "k", organisationId: brand.id, scopes: [.catalogWrite]))
+                _ = try await desk.decide(productId: product.id, approve: true, note: "")
+                _ = try await store.receive(skuId: product.skus[0].id, warehouseId: try #require(try await store.warehouses(marketCode: "IN").first).id, quantity: 5)
+                brands.append((brand, product.skus[0]))
+            }
+            let (roidmi, vacuum) = brands[0]
+            let yeelight = brands[1].0
+            // A Roidmi vacuum sold, shipped and delivered; it stops charging.
+            let fan = try #require(try await store.account(email: "fan@millet.test"))
+            let staff = try #require(try await store.account(email: "staff@millet.test"))
+            let india = try #require(try await store.market(code: "IN"))
+            let order = try await place(store, fan: fan, sku: vacuum, quantity: 1, market: india, key: "repair-1").order
+            _ = try await pay(store, order)
+            _ = try await store.desk(clock).ship(orderId: order.id, serials: ["RDM-IN-0001"], actor: "staff:x", note: "")
+            _ = try await store.desk(clock).apply(.deliver, orderId: order.id, serials: [], actor: "staff:x", note: "")
+            let opened = try await service.openService(serial: "RDM-IN-0001", kind: .repair, part: .mainUnit, viewer: fan, description: "It will not charge")
+            #expect(opened.brandId == roidmi.id)
+            _ = try await service.apply(.init(event: .approve, note: ""), caseId: opened.id, staff: staff)
+            // While the brand has no centre in India, the store's centres take it.
+            let storeCentres = Set(try await store.serviceCentres(marketCode: "IN", includeInactive: false).map(\.id))
+            #expect(Set(try await service.pickupSlots(caseId: opened.id, viewer: fan, centres: store).map(\.centre.id)) == storeCentres)
+            // Roidmi opens one; another brand or the store's id is not Roidmi's to take.
+            let centre = try ServiceCentre(id: "roidmi-bengaluru", marketCode: "IN", name: "Roidmi Service Bengaluru", address: "4 Residency Road",
+                                           hours: "Mon–Sat 10:00–19:00", pickupsPerDay: 5, organisationId: roidmi.id)
+            try await service.saveCentre(centre, centres: store)
+            for (id, owner) in [("roidmi-bengaluru", yeelight.id), (storeCentres.first!, roidmi.id)] {
+                let taken = try ServiceCentre(id: id, marketCode: "IN", name: "Taken", address: "x", hours: "x", pickupsPerDay: 1, organisationId: owner)
+                await #expect(throws: DomainError.conflict(code: "centre_taken", message: "centre id \(id) is taken; choose another")) {
+                    try await service.saveCentre(taken, centres: store)
+                }
+            }
+            #expect(try await store.serviceCentre(id: "roidmi-bengaluru")?.name == "Roidmi Service Bengaluru")
+            // Now the fan is offered Roidmi's centre only, and cannot book the store's.
+            let slots = try await service.pickupSlots(caseId: opened.id, viewer: fan, centres: store)
+            #expect(!slots.isEmpty && Set(slots.map(\.centre.id)) == ["roidmi-bengaluru"])
+            await #expect(throws: DomainError.self) {
+                _ = try await service.bookPickup(caseId: opened.id, viewer: fan, centreId: storeCentres.first!, day: slots[0].day)
+            }
+            _ = try await service.bookPickup(caseId: opened.id, viewer: fan, centreId: "roidmi-bengaluru", day: slots[0].day)
+            // Yeelight knows nothing of it; Roidmi lists it and moves it on to the end, but refunds are the store's.
+            await #expect(throws: DomainError.notFound(what: "service case")) {
+                _ = try await service.applyAsBrand(.init(event: .dispatch, note: ""), caseId: opened.id, brandId: yeelight.id, actor: "partner:y")
+            }
+            #expect(try await service.brandCases(brandId: yeelight.id, status: nil).isEmpty)
+            #expect(try await service.brandCases(brandId: roidmi.id, status: .pickupScheduled).map(\.id) == [opened.id])
+            await #expect(throws: DomainError.self) {
+                _ = try await service.applyAsBrand(.init(event: .refund, note: ""), caseId: opened.id, brandId: roidmi.id, actor: "partner:r")
+            }
+            for step in [ServiceDesk.CaseStep(event: .dispatch, note: ""), .init(event: .receive, note: "in the workshop"),
+                         .init(event: .inspect, note: "", grade: .refurbish), .init(event: .repair, note: "new charging board"),
+                         .init(event: .shipBack, note: ""), .init(event: .close, note: "")] {
+                _ = try await service.applyAsBrand(step, caseId: opened.id, brandId: roidmi.id, actor: "partner:r")
+            }
+            let closed = try #require(try await store.serviceCase(id: opened.id))
+            #expect(closed.status == .closed && closed.centreId == "roidmi-bengaluru" && closed.history.last?.actor == "partner:r")
+            // An exchange of the brand's unit takes the store's stock: the store's staff handle it.
+            let second = try await place(store, fan: fan, sku: vacuum, quantity: 1, market: india, key: "repair-2").order
+            _ = try await pay(store, second)
+            _ = try await store.desk(clock).ship(orderId: second.id, serials: ["RDM-IN-0002"], actor: "staff:x", note: "")
+            _ = try await store.desk(clock).apply(.deliver, orderId: second.id, serials: [], actor: "staff:x", note: "")
+            let exchange = try await service.openService(serial: "RDM-IN-0002", kind: .exchange, part: .mainUnit, viewer: fan, description: "The dust bin is cracked")
+            #expect(exchange.brandId == roidmi.id)
+            await #expect(throws: DomainError.conflict(code: "store_handles", message: "the store's staff handle exchanges; a brand repairs its units")) {
+                _ = try await service.applyAsBrand(.init(event: .approve, note: ""), caseId: exchange.id, brandId: roidmi.id, actor: "partner:r")
+            }
+        }
+    }
+}
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func aBrandsProductSellsInAFlashSaleAndIsSettled(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let desk = partnerDesk(store)
+            let brand = try await desk.createOrganisation(name: "Roidmi", kind: .ecoBrand)
+            _ = try await desk.setCommission(organisationId: brand.id, basisPoints: 800)
+            let (product, _) = try await desk.submitProduct(ProductSubmission(
+                slug: "roidmi-flash", texts: ["en": ProductText(name: "Roidmi Vacuum", description: "")],
+                variants: [.init(code: "RDM-F-1", colour: "white", storage: "-", weightGrams: 2_000,
+                                 prices: [(marketCode: "IN", price: 100_000, cost: CostBasis(billOfMaterials: 90_000, logistics: 0, duty: 0))])]),
+                for: PartnerCaller(keyId: "k", organisationId: brand.id, scopes: [.catalogWrite]))
+            let sku = product.skus[0]
+            _ = try await store.receive(skuId: sku.id, warehouseId: try #require(try await store.warehouses(marketCode: "IN").first).id, quantity: 10)
+            let scheduler = SaleScheduler(catalog: store, inventory: store, markets: store, sales: store, pricing: PricingPolicy(), clock: clock)
+            let request = SaleRequest(title: "Roidmi day", skuId: sku.id, marketCode: "IN", startsAt: clock.now().addingTimeInterval(60),
+                                      endsAt: clock.now().addingTimeInterval(3600), units: 2)
+            // Not before staff publish it; then two units go on sale and two fans win them, the third is told it is sold out.
+            await #expect(throws: DomainError.self) { _ = try await scheduler.schedule(request) }
+            _ = try await desk.decide(productId: product.id, approve: true, note: "")
+            let sale = try await scheduler.schedule(request)
+            clock.advance(by: 61)
+            let engine = FlashSaleEngine(repository: store, catalog: store, orders: store, markets: store, clock: clock, node: "node-a")
+            var won: [Order] = []
+            for buyer in try await fans(store, 3) {
+                do {
+                    won.append(try await buyWithToken(engine, sale, buyer).order)
+                } catch let refusal as PurchaseRefusal {
+                    #expect(refusal == .soldOut)
+                }
+            }
+            await engine.close()
+            #expect(won.count == 2)
+            for order in won { _ = try await pay(store, order) }
+            let (month, end) = SettlementStatement.month(of: clock.now())
+            let statement = try await desk.settlement(organisationId: brand.id, from: month, to: end)
+            let india = try #require(try await store.market(code: "IN"))
+            #expect(Set(statement.orders.map(\.orderId)) == Set(won.map(\.id)))
+            #expect(statement.totals.first?.sales == 2 * india.tax.net(ofShelfPrice: sale.price))
+        }
+    }
+}

@@ -230,14 +230,18 @@ public struct ServiceCase: Hashable, Sendable, Codable {
     public var partsUsed: [String]
     public var history: [CaseTransition]
     public let createdAt: Date
+    /// The eco-chain brand whose unit it is (every line, or the serial, is the brand's), whose
+    /// service centres repair it; `nil` for the store's own products or a mix.
+    public var brandId: String?
 
     public init(
         id: String, kind: ServiceKind, status: CaseStatus, accountId: String, orderId: String, marketCode: String, serial: String?,
         lines: [CaseLine], ground: ServiceGround, part: PartClass, description: String, remedy: Remedy, ruleCode: String, ruleTitle: String,
         deadline: Date, refundAmount: Int64, currency: String, refundId: String? = nil, grade: InspectionGrade? = nil,
         replacementSerial: String? = nil, pickupOn: String? = nil, centreId: String? = nil, photos: [CasePhoto] = [], quoteOrderId: String? = nil,
-        partsUsed: [String] = [], history: [CaseTransition], createdAt: Date
+        partsUsed: [String] = [], history: [CaseTransition], createdAt: Date, brandId: String? = nil
     ) {
+        self.brandId = brandId
         self.id = id
         self.kind = kind
         self.status = status

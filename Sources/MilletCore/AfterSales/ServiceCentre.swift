@@ -12,10 +12,16 @@ public struct ServiceCentre: Hashable, Sendable, Codable {
     public let hours: String
     public let pickupsPerDay: Int
     public let active: Bool
+    /// The eco-chain brand that runs it, serving only its own products' cases; `nil` for the
+    /// store's own centres, which serve every case.
+    public let organisationId: String?
 
     /// Checks the id (2 to 40 lower-case letters, digits or dashes), the name, address and hours
     /// (1 to 200 characters) and the pickups (0 to 10,000 a day).
-    public init(id: String, marketCode: String, name: String, address: String, hours: String, pickupsPerDay: Int, active: Bool = true) throws {
+    public init(
+        id: String, marketCode: String, name: String, address: String, hours: String, pickupsPerDay: Int, active: Bool = true,
+        organisationId: String? = nil
+    ) throws {
         var check = Validator()
         check.require(ShipmentRequest.isName(id), "id", "must be 2 to 40 lower-case letters, digits or dashes")
         for (field, value) in [("name", name), ("address", address), ("hours", hours)] {
@@ -30,6 +36,15 @@ public struct ServiceCentre: Hashable, Sendable, Codable {
         self.hours = hours.trimmed
         self.pickupsPerDay = pickupsPerDay
         self.active = active
+        self.organisationId = organisationId
+    }
+
+    /// Where a fan is sent with the case, of a market's centres: a brand's case goes to the
+    /// brand's centres, or to the store's when the brand has none in the market; any other case to
+    /// the store's.
+    public static func serving(_ serviceCase: ServiceCase, among centres: [ServiceCentre]) -> [ServiceCentre] {
+        let brands = centres.filter { $0.organisationId != nil && $0.organisationId == serviceCase.brandId }
+        return brands.isEmpty ? centres.filter { $0.organisationId == nil } : brands
     }
 
     /// The working days (Monday to Friday, UTC) a pickup may be booked for on `now`: from
@@ -55,8 +70,10 @@ public protocol ServiceCentreRepository: Sendable {
     /// The market's centres by name, only active ones unless `includeInactive`.
     func serviceCentres(marketCode: String, includeInactive: Bool) async throws -> [ServiceCentre]
     func serviceCentre(id: String) async throws -> ServiceCentre?
-    /// Creates or replaces the centre with its id.
-    func save(_ centre: ServiceCentre) async throws
+    /// Creates the centre, or replaces the one with its id run by the same organisation (or both
+    /// by the store); `false` when the id is another organisation's.
+    @discardableResult
+    func save(_ centre: ServiceCentre) async throws -> Bool
     /// Pickups booked per day at the centre, for the days asked.
     func pickupsBooked(centreId: String, days: [String]) async throws -> [String: Int]
 }

@@ -3,13 +3,13 @@ import Foundation
 /// Home pickups: the slots a case may book, booking one, and giving one back.
 extension ServiceDesk {
     /// The pickups a fan may book for an approved case: each working day of the next two weeks at
-    /// each active centre of the case's market with a collection left.
+    /// each active centre serving the case in its market with a collection left.
     public func pickupSlots(caseId: String, viewer: Account, centres: any ServiceCentreRepository) async throws -> [PickupSlot] {
         let found = try await serviceCase(id: caseId, viewer: viewer)
         guard found.events.contains(.schedulePickup) else { return [] }
         let days = ServiceCentre.pickupDays(from: clock.now())
         var slots: [PickupSlot] = []
-        for centre in try await centres.serviceCentres(marketCode: found.marketCode, includeInactive: false) {
+        for centre in ServiceCentre.serving(found, among: try await centres.serviceCentres(marketCode: found.marketCode, includeInactive: false)) {
             let booked = try await centres.pickupsBooked(centreId: centre.id, days: days)
             for day in days where centre.pickupsPerDay - booked[day, default: 0] > 0 {
                 slots.append(PickupSlot(centre: centre, day: day, left: centre.pickupsPerDay - booked[day, default: 0]))
@@ -41,10 +41,14 @@ extension ServiceDesk {
         return text
     }
 
-    /// An active centre of the case's market.
-    static func centre(_ tx: any Transaction, _ id: String, of serviceCase: ServiceCase) async throws -> ServiceCentre {
-        guard let centre = try await tx.serviceCentre(id: id), centre.active, centre.marketCode == serviceCase.marketCode else {
-            throw DomainError.invalid(field: "centreId", "an open service centre of market \(serviceCase.marketCode)")
+    /// An active centre of the case's market that serves it (``ServiceCentre/serving(_:among:)``),
+    /// and the `actingBrand`'s own when a brand names it.
+    static func centre(_ tx: any Transaction, _ id: String, of serviceCase: ServiceCase, actingBrand: String? = nil) async throws -> ServiceCentre {
+        let serving = ServiceCentre.serving(serviceCase, among: try await tx.serviceCentres(marketCode: serviceCase.marketCode, includeInactive: false))
+            .filter { actingBrand == nil || $0.organisationId == actingBrand }
+        guard let centre = serving.first(where: { $0.id == id }) else {
+            throw DomainError.invalid(
+                field: "centreId", "an open service centre of market \(serviceCase.marketCode) serving the case: \(serving.map(\.id).joined(separator: ", "))")
         }
         return centre
     }

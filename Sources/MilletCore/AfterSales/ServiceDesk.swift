@@ -94,8 +94,7 @@ public struct ServiceDesk: Sendable {
                 serial: nil, lines: lines, ground: ground, part: .mainUnit, description: description, remedy: .return, ruleCode: cover.ruleCode,
                 ruleTitle: cover.ruleTitle, deadline: now.addingTimeInterval(Double(cover.caseDays) * 86_400), refundAmount: amount,
                 currency: order.currency, history: history, createdAt: now)
-            try await self.opened(tx, serviceCase, now: now)
-            return serviceCase
+            return try await self.opened(tx, serviceCase, now: now)
         }
     }
 
@@ -159,8 +158,7 @@ public struct ServiceDesk: Sendable {
                 serial: serial, lines: skuId.map { [CaseLine(skuId: $0, quantity: 1)] } ?? [], ground: ground, part: part, description: description,
                 remedy: cover.remedy, ruleCode: cover.ruleCode, ruleTitle: cover.ruleTitle, deadline: deadline, refundAmount: 0, currency: order.currency,
                 history: [CaseTransition(from: nil, to: .requested, event: "open", actor: actor, note: description, at: now)], createdAt: now)
-            try await self.opened(tx, serviceCase, now: now)
-            return serviceCase
+            return try await self.opened(tx, serviceCase, now: now)
         }
     }
 
@@ -209,15 +207,20 @@ public struct ServiceDesk: Sendable {
 
     /// A staff member moves a case on by `step` (a note of at most 500 characters; required to refuse).
     public func apply(_ step: CaseStep, caseId: String, staff: Account) async throws -> ServiceCase {
-        guard step.note.count <= 500 else { throw DomainError.invalid(field: "note", "at most 500 characters") }
-        guard step.event != .refuse || !step.note.trimmed.isEmpty else { throw DomainError.invalid(field: "note", "say why the case is refused") }
+        try Self.validate(step)
         guard Identifier.isWellFormed(caseId), try await cases.serviceCase(id: caseId) != nil else { throw DomainError.notFound(what: "service case") }
         return try await move(caseId: caseId, step: step, actor: "staff:\(staff.id)")
     }
 
+    /// A note of at most 500 characters, required to refuse.
+    static func validate(_ step: CaseStep) throws {
+        guard step.note.count <= 500 else { throw DomainError.invalid(field: "note", "at most 500 characters") }
+        guard step.event != .refuse || !step.note.trimmed.isEmpty else { throw DomainError.invalid(field: "note", "say why the case is refused") }
+    }
+
     /// One step of a case in one transaction with its effects; `byFan` steps are refused once the
-    /// goods left the fan, as read under the case's lock.
-    func move(caseId: String, step: CaseStep, actor: String, byFan: Bool = false) async throws -> ServiceCase {
+    /// goods left the fan, as read under the case's lock; a centre named `byBrand` must be its own.
+    func move(caseId: String, step: CaseStep, actor: String, byFan: Bool = false, byBrand: String? = nil) async throws -> ServiceCase {
         let now = clock.now()
         let pickupOn = try step.pickupOn.map { try Self.validate(pickupOn: $0, now: now) }
         if step.event == .schedulePickup && (pickupOn == nil || step.centreId == nil) {
@@ -241,7 +244,7 @@ public struct ServiceDesk: Sendable {
             var note = step.note.trimmed
             switch step.event {
             case .schedulePickup:
-                let centre = try await Self.centre(tx, step.centreId!, of: serviceCase)
+                let centre = try await Self.centre(tx, step.centreId!, of: serviceCase, actingBrand: byBrand)
                 // A new day gives the old one's collection back first; a full new day undoes both.
                 try await Self.releasePickup(tx, serviceCase, from: from)
                 guard try await tx.bookPickup(centreId: centre.id, day: pickupOn!, capacity: centre.pickupsPerDay) else {
@@ -252,7 +255,7 @@ public struct ServiceDesk: Sendable {
             case .dropOff:
                 // A courier no longer needed gives its collection back.
                 try await Self.releasePickup(tx, serviceCase, from: from)
-                if let centreId = step.centreId { serviceCase.centreId = try await Self.centre(tx, centreId, of: serviceCase).id }
+                if let centreId = step.centreId { serviceCase.centreId = try await Self.centre(tx, centreId, of: serviceCase, actingBrand: byBrand).id }
             case .cancel:
                 guard serviceCase.refundId == nil else {
                     throw DomainError.conflict(code: "refunded", message: "the case was refunded; its goods are due back")
@@ -268,7 +271,7 @@ public struct ServiceDesk: Sendable {
                     guard let centreId = step.centreId ?? serviceCase.centreId else {
                         throw DomainError.invalid(field: "centreId", "the centre whose parts were used")
                     }
-                    let centre = try await Self.centre(tx, centreId, of: serviceCase)
+                    let centre = try await Self.centre(tx, centreId, of: serviceCase, actingBrand: byBrand)
                     try await tx.consumeSpareParts(step.parts, centreId: centre.id)
                     serviceCase.centreId = centre.id
                     serviceCase.partsUsed = step.parts
@@ -322,13 +325,16 @@ public struct ServiceDesk: Sendable {
         }
     }
 
-    /// The new case's history, webhook and notice.
-    func opened(_ tx: any Transaction, _ serviceCase: ServiceCase, now: Date) async throws {
+    /// The new case, with the brand whose unit it is, its history, webhook and notice.
+    func opened(_ tx: any Transaction, _ serviceCase: ServiceCase, now: Date) async throws -> ServiceCase {
+        var serviceCase = serviceCase
+        serviceCase.brandId = try await tx.brand(ofSkus: serviceCase.lines.map(\.skuId), serial: serviceCase.serial)
         try await tx.insert(serviceCase)
         try await tx.publish(.serviceCaseOpened, data: Self.webhookData(serviceCase), at: now)
         try await tx.notify(Notice(
             accountId: serviceCase.accountId, kind: .serviceCaseUpdated, subjectId: serviceCase.id + ":" + serviceCase.status.rawValue,
             params: ["caseId": serviceCase.id, "orderId": serviceCase.orderId, "status": serviceCase.status.rawValue], createdAt: now))
+        return serviceCase
     }
 
     /// A step's webhook and the fan's notice.

@@ -8,6 +8,9 @@ public protocol ServiceLedger: Sendable {
     func serviceCase(id: String) async throws -> ServiceCase?
     /// Every case of an order, oldest first.
     func serviceCases(orderId: String) async throws -> [ServiceCase]
+    /// The eco-chain brand whose products all the SKUs are (or, with none, whose unit the
+    /// serial was sold as); `nil` for the store's own or a mix.
+    func brand(ofSkus skuIds: [String], serial: String?) async throws -> String?
     /// Stores the case's status and what it settled, and appends `transition` to its history.
     func update(_ serviceCase: ServiceCase, adding transition: CaseTransition) async throws
     /// The sale of a serial.
@@ -22,6 +25,8 @@ public protocol ServiceLedger: Sendable {
     /// Takes one new unit of the SKU from the warehouse for an exchange; `conflict(out_of_stock)`.
     func takeReplacement(skuId: String, warehouseId: String) async throws
     func serviceCentre(id: String) async throws -> ServiceCentre?
+    /// The market's centres by name, only active ones unless `includeInactive`.
+    func serviceCentres(marketCode: String, includeInactive: Bool) async throws -> [ServiceCentre]
     /// Takes one of each stocked part from the centre's shelf; `conflict(part_out_of_stock)`.
     func consumeSpareParts(_ codes: [String], centreId: String) async throws
     /// Stores a plan bought for a unit.
@@ -50,6 +55,8 @@ public protocol ServiceCaseRepository: Sendable {
     /// The staff queue: cases in `status` (every open one when `nil`) of a market (all when
     /// `nil`), the nearest deadline first.
     func serviceCases(status: CaseStatus?, marketCode: String?, limit: Int) async throws -> [ServiceCase]
+    /// An eco-chain brand's cases, in `status` (every one when `nil`), newest first.
+    func serviceCases(brandId: String, status: CaseStatus?, limit: Int) async throws -> [ServiceCase]
     /// Returns not refunded yet whose goods are on their way or in, past their deadline.
     func overdueReturnIds(now: Date, limit: Int) async throws -> [String]
     func serialRecord(serial: String) async throws -> SerialRecord?

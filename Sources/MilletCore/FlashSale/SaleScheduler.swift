@@ -64,9 +64,13 @@ public struct SaleScheduler: Sendable {
         guard let market = try await markets.market(code: request.marketCode.uppercased()) else {
             throw DomainError.invalid(field: "market", "unknown market \(request.marketCode)")
         }
-        guard Identifier.isWellFormed(request.skuId), try await catalog.sku(id: request.skuId) != nil,
+        guard Identifier.isWellFormed(request.skuId), let sku = try await catalog.sku(id: request.skuId),
               let shelf = try await catalog.price(skuId: request.skuId, marketCode: market.code)
         else { throw DomainError.invalid(field: "skuId", "unknown SKU or not priced in \(market.code)") }
+        // Fans must be able to read about what goes on sale; an eco-chain brand's product waits for staff's review.
+        guard try await catalog.product(id: sku.productId)?.published == true else {
+            throw DomainError.conflict(code: "not_published", message: "publish the product before it goes on sale")
+        }
         let price = request.price ?? shelf.shelfPrice
         try FlashSale.validate(
             title: request.title, startsAt: request.startsAt, endsAt: request.endsAt, units: request.units,

@@ -228,8 +228,10 @@ struct AfterSalesPages {
         values["grade"] = c.grade.map { t["grade_\($0.rawValue)"] ?? $0.rawValue }
         values["replacementSerial"] = c.replacementSerial
         values["pickupOn"] = c.pickupOn
-        let marketCentres = try await centres.serviceCentres(marketCode: c.marketCode, includeInactive: false)
-        values["centreName"] = marketCentres.first { $0.id == c.centreId }?.name
+        let allCentres = try await centres.serviceCentres(marketCode: c.marketCode, includeInactive: false)
+        values["centreName"] = allCentres.first { $0.id == c.centreId }?.name
+        // A brand's unit goes to the brand's own centres.
+        let marketCentres = ServiceCentre.serving(c, among: allCentres)
         if c.status.goodsWithFan {
             values["centres"] = marketCentres.map { ["name": $0.name, "address": $0.address, "hours": $0.hours] }
             values["hasCentres"] = !marketCentres.isEmpty

@@ -189,13 +189,12 @@ struct ServiceController {
             let body = try await request.decodeJSON(CentreBody.self, context: context)
             let market = try await markets.requireMarket(body.market)
             let id = try context.parameters.require("id")
-            if let existing = try await centres.serviceCentre(id: id), existing.marketCode != market.code {
-                throw DomainError.conflict(code: "centre_market", message: "centre \(id) is in market \(existing.marketCode)")
-            }
+            // A brand's centre stays the brand's when staff edit it.
+            let existing = try await centres.serviceCentre(id: id)
             let centre = try ServiceCentre(
                 id: id, marketCode: market.code, name: body.name, address: body.address, hours: body.hours, pickupsPerDay: body.pickupsPerDay,
-                active: body.active ?? true)
-            try await centres.save(centre)
+                active: body.active ?? true, organisationId: existing?.organisationId)
+            try await desk.saveCentre(centre, centres: centres)
             return ServiceCentreDTO(centre)
         }
         groups.staff.get("staff/pickups") { request, context in

@@ -65,8 +65,13 @@ struct ServiceCaseDTO: ResponseEncodable {
     let needsAttention: Bool
     let events: [String]
     let history: [Step]
+    /// The eco-chain brand whose unit it is, whose centres repair it.
+    let brandId: String?
+    /// To a brand's centre: where the repaired unit goes back to (the order's delivery address).
+    var shipTo: ShippingAddress?
 
-    init(_ c: ServiceCase, now: Date) {
+    /// The case as staff and its fan see it; `photoPath` is where its photos are served from.
+    init(_ c: ServiceCase, now: Date, photoPath: String = "/api/v1/service-cases") {
         id = c.id
         number = c.number
         kind = c.kind.rawValue
@@ -91,7 +96,8 @@ struct ServiceCaseDTO: ResponseEncodable {
         centreId = c.centreId
         quoteOrderId = c.quoteOrderId
         partsUsed = c.partsUsed
-        photos = c.photos.indices.map { "/api/v1/service-cases/\(c.id)/photos/\($0 + 1)" }
+        photos = c.photos.indices.map { "\(photoPath)/\(c.id)/photos/\($0 + 1)" }
+        brandId = c.brandId
         lines = c.lines.map { Line(skuId: $0.skuId, quantity: $0.quantity) }
         refundAmount = MoneyDTO(amount: c.refundAmount, currency: c.currency)
         deadline = c.deadline
@@ -133,8 +139,11 @@ struct ServiceCentreDTO: ResponseEncodable {
     let id, market, name, address, hours: String
     let pickupsPerDay: Int
     let active: Bool
+    /// The eco-chain brand that runs it; absent for the store's own.
+    let organisationId: String?
 
     init(_ centre: ServiceCentre) {
+        organisationId = centre.organisationId
         id = centre.id
         market = centre.marketCode
         name = centre.name

@@ -25,7 +25,11 @@ struct ServicePhotos {
 
     /// Photo number `n` (from 1) of the case.
     func image(caseId: String, number: String, viewer: Account, context: MilletRequestContext) async throws -> Response {
-        let found = try await desk.serviceCase(id: caseId, viewer: viewer)
+        try await image(of: try await desk.serviceCase(id: caseId, viewer: viewer), number: number, context: context)
+    }
+
+    /// The case's `number`th photo (from 1), to whoever may see the case.
+    func image(of found: ServiceCase, number: String, context: MilletRequestContext) async throws -> Response {
         guard let n = Int(number), found.photos.indices.contains(n - 1) else { throw DomainError.notFound(what: "photo") }
         let photo = found.photos[n - 1]
         var response = try await files.response(sha256: photo.sha256, size: photo.size, range: nil, context: context)

@@ -75,6 +75,10 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
     firmware.addRoutes(to: api)
     PartnerFirmwareController(firmware: firmware, partners: services.partners).addRoutes(to: api)
     PartnerWebhooksController(webhooks: services.webhooks, receivers: services.receivers, partners: services.partners, clock: services.clock).addRoutes(to: api)
+    PartnerServiceController(
+        desk: services.serviceDesk, centres: services.serviceCentres, orders: services.orders, photos: services.servicePhotos, markets: services.markets,
+        partners: services.partners, clock: services.clock
+    ).addRoutes(to: api)
     DDIGatewayController(desk: services.ddi, markets: services.markets).addRoutes(to: api)
     NumbersController(desk: services.numbers, updates: services.updates).addRoutes(to: api)
     HotspotsController(desk: services.hotspots, updates: services.updates).addRoutes(to: api)
@@ -95,7 +99,7 @@ public func buildRouter(_ services: MilletServices) async throws -> Router<Mille
 /// The storefront and staff console: each feature's pages with the shared kit and only that
 /// feature's parts.
 private func addPages(_ services: MilletServices, renderer: PageRenderer, to groups: RouteGroups) {
-    let kit = PageKit(renderer: renderer, markets: services.markets, inbox: services.releases)
+    let kit = PageKit(renderer: renderer, markets: services.markets, inbox: services.releases, partners: services.partnerRepository)
     StorefrontPages(pages: kit, storefront: services.storefront, carts: services.carts, markets: services.markets, pricing: services.pricing,
                     preorders: services.preorders)
         .addRoutes(to: groups)
@@ -114,7 +118,9 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
     InvoicePages(pages: kit, desk: services.orderDesk, invoices: services.invoices).addRoutes(to: groups)
     ProductOptionPages(pages: kit, desk: services.catalogDesk, catalog: services.catalog).addRoutes(to: groups)
     PartnerPages(pages: kit, desk: services.partners, catalog: services.catalog, inventory: services.inventory, clock: services.clock).addRoutes(to: groups)
-    PartnerPortalPages(pages: kit, desk: services.partners, catalog: services.catalog, clock: services.clock).addRoutes(to: groups)
+    PartnerPortalPages(
+        pages: kit, desk: services.partners, catalog: services.catalog, service: services.serviceDesk, centres: services.serviceCentres, clock: services.clock
+    ).addRoutes(to: groups)
     StaffPages(
         pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
         orderDesk: services.orderDesk, orders: services.orders

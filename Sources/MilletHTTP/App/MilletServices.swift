@@ -71,6 +71,8 @@ public struct MilletServices: Sendable {
     public let serviceCases: any ServiceCaseRepository
     public let serviceRules: any ServiceRuleRepository
     public let serviceCentres: any ServiceCentreRepository
+    /// Partners' organisations and members, as the page header reads them.
+    public let partnerRepository: any PartnerRepository
     public let spareParts: any SparePartRepository
     /// Extended warranties and screen plans, bought and cancelled.
     public let planDesk: PlanDesk
@@ -184,6 +186,7 @@ public struct MilletServices: Sendable {
         self.serviceCases = store
         self.serviceRules = store
         self.serviceCentres = store
+        self.partnerRepository = store
         self.spareParts = store
         self.servicePlans = store
         self.planDesk = PlanDesk(store: store, cases: store, orders: store, markets: store, rules: store, plans: store, clock: clock)

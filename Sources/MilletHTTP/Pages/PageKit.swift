@@ -11,6 +11,8 @@ struct PageKit: Sendable {
     let markets: any MarketRepository
     /// Where the visitor's inbox is kept, for the unread count in the header.
     let inbox: any ReleaseRepository
+    /// Who belongs to a partner, for the header's link to the partner portal.
+    let partners: any PartnerRepository
     static let guestCartCookie = "millet_cart"
     /// A known device of the accounts logged in from this browser (``KnownDevice``).
     static let deviceCookie = "millet_device"
@@ -18,9 +20,11 @@ struct PageKit: Sendable {
     func chrome(_ request: Request, _ context: MilletRequestContext) async throws -> PageChrome {
         let markets = try await markets.markets()
         let unread = try await context.account.asyncMap { try await inbox.inbox(accountId: $0.id, limit: 0).unread }
+        // Staff accounts are never partners' members.
+        let member = try await context.account.asyncMap { $0.role.isStaff ? false : try await partners.member(accountId: $0.id) != nil }
         return PageChrome(
             preferences: Preferences(request: request, marketCodes: markets.map(\.code)), markets: markets,
-            account: context.account, path: request.uri.path, unread: unread ?? 0, csrf: context.csrfToken ?? "")
+            account: context.account, path: request.uri.path, unread: unread ?? 0, csrf: context.csrfToken ?? "", partnerMember: member ?? false)
     }
 
     /// Renders `template` inside the layout.

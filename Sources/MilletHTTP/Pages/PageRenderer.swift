@@ -14,6 +14,8 @@ struct PageChrome {
     let unread: Int
     /// The token every form of the page carries (``FormGuardMiddleware``).
     var csrf: String = ""
+    /// The visitor belongs to a partner: the header links to the partner portal.
+    var partnerMember = false
 
     var market: Market { markets.first { $0.code == preferences.marketCode } ?? markets[0] }
     var format: LocaleFormat { LocaleFormat(language: preferences.language, region: preferences.marketCode) }
@@ -52,6 +54,7 @@ struct PageRenderer: Sendable {
         values["account"] = chrome.account.map { account -> [String: Any] in
             var values: [String: Any] = [
                 "name": account.displayName, "isStaff": account.role.isStaff, "canModerate": account.role.canModerate, "isAdmin": account.role == .admin,
+                "isPartner": chrome.partnerMember,
             ]
             if chrome.unread > 0 { values["unread"] = chrome.unread }
             return values

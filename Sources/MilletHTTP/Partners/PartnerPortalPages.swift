@@ -10,6 +10,8 @@ struct PartnerPortalPages {
     let pages: PageKit
     let desk: PartnerDesk
     let catalog: any CatalogRepository
+    let service: ServiceDesk
+    let centres: any ServiceCentreRepository
     let clock: any MilletClock
 
     struct SaleForm: Decodable {
@@ -18,6 +20,15 @@ struct PartnerPortalPages {
 
     struct PriceForm: Decodable {
         let storeId, skuId, price: String
+    }
+
+    struct CaseStepForm: Decodable {
+        let event: String
+        let note, grade, centreId: String?
+    }
+
+    struct CentreForm: Decodable {
+        let id, market, name, address, hours, pickupsPerDay: String
     }
 
     struct KeyForm: Decodable {
@@ -57,6 +68,32 @@ struct PartnerPortalPages {
                 let price = try chrome.format.minorUnits(parsing: typed.price, currency: market.currency, field: "price")
                 _ = try await desk.advertise(storeId: store.id, skuId: typed.skuId, price: price, for: member.caller)
                 return redirect("/partner?done=price")
+            }
+        }
+        groups.open.post("partner/service-cases/:id/events") { request, context in
+            let (member, chrome) = try await member(request, context)
+            let typed = try await request.decodeForm(CaseStepForm.self, context: context)
+            let caseId = try context.parameters.require("id")
+            return try await acting(member, chrome, typed: [:]) {
+                let brand = try await desk.ecoBrand(member.caller, scope: .serviceWrite, doing: "runs service centres for its products")
+                let step = try ServiceController.step(ServiceController.EventBody(
+                    event: typed.event, note: typed.note, grade: typed.grade, serial: nil, pickupOn: nil, centreId: typed.centreId, parts: nil))
+                _ = try await service.applyAsBrand(step, caseId: caseId, brandId: brand, actor: member.caller.keyId)
+                return redirect("/partner?done=case_step#service")
+            }
+        }
+        groups.open.post("partner/service-centres") { request, context in
+            let (member, chrome) = try await member(request, context)
+            let typed = try await request.decodeForm(CentreForm.self, context: context)
+            return try await acting(member, chrome, typed: ["centreId": typed.id, "centreName": typed.name, "centreAddress": typed.address,
+                                                            "centreHours": typed.hours, "centrePickups": typed.pickupsPerDay]) {
+                let brand = try await desk.ecoBrand(member.caller, scope: .serviceWrite, doing: "runs service centres for its products")
+                let market = try await pages.markets.requireMarket(typed.market)
+                guard let pickups = Int(typed.pickupsPerDay) else { throw DomainError.invalid(field: "pickupsPerDay", "a whole number from 0 to 10000") }
+                try await service.saveCentre(try ServiceCentre(
+                    id: typed.id, marketCode: market.code, name: typed.name, address: typed.address, hours: typed.hours, pickupsPerDay: pickups,
+                    organisationId: brand), centres: centres)
+                return redirect("/partner?done=centre#service")
             }
         }
         groups.open.post("partner/keys") { request, context in
@@ -155,10 +192,47 @@ struct PartnerPortalPages {
             }
             data["scopes"] = Self.managerKeyScopes.map(\.rawValue).sorted().map { ["code": $0] }
         }
+        if organisation.kind == .ecoBrand && member.caller.scopes.contains(.serviceWrite) {
+            try await brandService(organisation.id, into: &data, chrome: chrome, skuNames: skuNames, typed: typed)
+        }
         if let done, let said = t["partner_done_\(done)"] { data["done"] = said }
         if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
         if let error { data["error"] = PageKit.refusal(error, strings: t) }
         return pages.page("partner-portal", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+}
+
+extension PartnerPortalPages {
+    /// A brand's service desk: the cases about its units, a form per step it may take on a
+    /// repair, and its centres with a form to open or change one.
+    func brandService(_ brand: String, into data: inout [String: Any], chrome: PageChrome, skuNames: [String: String], typed: [String: String]) async throws {
+        let t = pages.strings(chrome.preferences.language), language = chrome.preferences.language
+        var own: [ServiceCentre] = []
+        for market in chrome.markets { own += try await centres.serviceCentres(marketCode: market.code, includeInactive: true).filter { $0.organisationId == brand } }
+        let centreNames = Dictionary(uniqueKeysWithValues: own.map { ($0.id, $0.name) })
+        let cases = try await service.brandCases(brandId: brand, status: nil)
+        data["brandService"] = true
+        data["serviceCases"] = cases.prefix(100).map { found -> [String: Any] in
+            let steps = found.kind == .repair ? found.events.filter(ServiceDesk.brandEvents.contains) : []
+            return [
+                "id": found.id, "number": found.number, "kind": t["service_kind_\(found.kind.rawValue)"] ?? found.kind.rawValue,
+                "units": found.lines.map { skuNames[$0.skuId] ?? $0.skuId }.joined(separator: ", ") + (found.serial.map { " · \($0)" } ?? ""),
+                "market": found.marketCode, "status": MessageTexts.caseStep(found.status, language: language),
+                "centre": found.centreId.map { centreNames[$0] ?? $0 } ?? "—", "opened": chrome.format.dateTime(found.createdAt),
+                "steps": steps.map { event -> [String: Any] in
+                    ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue, "needsGrade": event == .inspect,
+                     "needsNote": event == .refuse, "needsCentre": event == .dropOff,
+                     "centreChoices": own.filter { $0.active && $0.marketCode == found.marketCode }.map { ["id": $0.id, "name": $0.name] }]
+                },
+                "storeHandles": found.kind != .repair && !found.status.isTerminal,
+            ]
+        }
+        data["hasServiceCases"] = !cases.isEmpty
+        data["grades"] = InspectionGrade.allCases.map { ["code": $0.rawValue, "label": t["grade_\($0.rawValue)"] ?? $0.rawValue] }
+        data["ownCentres"] = own.map { ["id": $0.id, "name": $0.name, "market": $0.marketCode, "address": $0.address, "hours": $0.hours,
+                                        "pickups": $0.pickupsPerDay, "active": $0.active] }
+        data["hasOwnCentres"] = !own.isEmpty
+        data["centreMarkets"] = chrome.markets.map { ["code": $0.code, "name": $0.name] }
     }
 }
 

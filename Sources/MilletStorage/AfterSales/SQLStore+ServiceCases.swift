@@ -27,6 +27,15 @@ extension SQLStore: ServiceCaseRepository {
         }
     }
 
+    public func serviceCases(brandId: String, status: CaseStatus?, limit: Int) async throws -> [ServiceCase] {
+        try await read { db in
+            try await Self.loadServiceCases(db: db, rows: db.raw("""
+                SELECT * FROM service_cases WHERE brand_id = \(bind: brandId) AND (\(bind: status?.rawValue) IS NULL OR status = \(bind: status?.rawValue))
+                ORDER BY created_at DESC, id LIMIT \(bind: Int64(limit))
+                """).all())
+        }
+    }
+
     public func overdueReturnIds(now: Date, limit: Int) async throws -> [String] {
         let handedOver = [CaseStatus.droppedOff, .inTransit, .received, .inspected].map(\.rawValue)
         return try await read { db in
@@ -98,7 +107,7 @@ extension SQLStore: ServiceCaseRepository {
                 replacementSerial: try row.optionalString("replacement_serial"), pickupOn: try row.optionalString("pickup_on"),
                 centreId: try row.optionalString("centre_id"), photos: photos[id] ?? [], quoteOrderId: try row.optionalString("quote_order_id"),
                 partsUsed: try row.string("parts_used").split(separator: ",").map(String.init),
-                history: history[id] ?? [], createdAt: try row.date("created_at"))
+                history: history[id] ?? [], createdAt: try row.date("created_at"), brandId: try row.optionalString("brand_id"))
         }
     }
 }

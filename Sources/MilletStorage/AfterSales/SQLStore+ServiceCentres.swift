@@ -4,27 +4,25 @@ import SQLKit
 
 extension SQLStore: ServiceCentreRepository {
     public func serviceCentres(marketCode: String, includeInactive: Bool) async throws -> [ServiceCentre] {
-        try await read { db in
-            try await db.raw("""
-                SELECT * FROM service_centres WHERE market_code = \(bind: marketCode) AND (active = 1 OR \(bind: Int64(includeInactive ? 1 : 0)) = 1)
-                ORDER BY name, id
-                """).all().map(Self.serviceCentre(from:))
-        }
+        try await read { db in try await Self.serviceCentres(db: db, marketCode: marketCode, includeInactive: includeInactive) }
     }
 
     public func serviceCentre(id: String) async throws -> ServiceCentre? {
         try await read { db in try await Self.serviceCentre(db: db, id: id) }
     }
 
-    public func save(_ centre: ServiceCentre) async throws {
+    @discardableResult
+    public func save(_ centre: ServiceCentre) async throws -> Bool {
         try await sqlTransaction { db in
             try await db.raw("""
-                INSERT INTO service_centres (id, market_code, name, address, hours, pickups_per_day, active)
+                INSERT INTO service_centres (id, market_code, name, address, hours, pickups_per_day, active, organisation_id)
                 VALUES (\(bind: centre.id), \(bind: centre.marketCode), \(bind: centre.name), \(bind: centre.address), \(bind: centre.hours),
-                    \(bind: Int64(centre.pickupsPerDay)), \(bind: Int64(centre.active ? 1 : 0)))
+                    \(bind: Int64(centre.pickupsPerDay)), \(bind: Int64(centre.active ? 1 : 0)), \(bind: centre.organisationId))
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, hours = excluded.hours,
                     pickups_per_day = excluded.pickups_per_day, active = excluded.active
-                """).run()
+                WHERE COALESCE(service_centres.organisation_id, '') = COALESCE(excluded.organisation_id, '')
+                RETURNING id
+                """).first() != nil
         }
     }
 
@@ -51,6 +49,13 @@ extension SQLStore: ServiceCentreRepository {
         }
     }
 
+    static func serviceCentres(db: any SQLDatabase, marketCode: String, includeInactive: Bool) async throws -> [ServiceCentre] {
+        try await db.raw("""
+            SELECT * FROM service_centres WHERE market_code = \(bind: marketCode) AND (active = 1 OR \(bind: Int64(includeInactive ? 1 : 0)) = 1)
+            ORDER BY name, id
+            """).all().map(serviceCentre(from:))
+    }
+
     static func serviceCentre(db: any SQLDatabase, id: String) async throws -> ServiceCentre? {
         try await db.raw("SELECT * FROM service_centres WHERE id = \(bind: id)").first().map(serviceCentre(from:))
     }
@@ -58,6 +63,7 @@ extension SQLStore: ServiceCentreRepository {
     static func serviceCentre(from row: any SQLRow) throws -> ServiceCentre {
         try ServiceCentre(
             id: try row.string("id"), marketCode: try row.string("market_code"), name: try row.string("name"), address: try row.string("address"),
-            hours: try row.string("hours"), pickupsPerDay: Int(try row.int("pickups_per_day")), active: try row.bool("active"))
+            hours: try row.string("hours"), pickupsPerDay: Int(try row.int("pickups_per_day")), active: try row.bool("active"),
+            organisationId: try row.optionalString("organisation_id"))
     }
 }

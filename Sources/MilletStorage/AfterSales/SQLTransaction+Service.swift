@@ -8,12 +8,13 @@ extension SQLTransaction: ServiceLedger {
         try await db.raw("""
             INSERT INTO service_cases (id, kind, status, account_id, order_id, market_code, serial, ground, part, description, remedy,
                 rule_code, rule_title, deadline_at, refund_amount, currency, refund_id, grade, replacement_serial, pickup_on, centre_id,
-                quote_order_id, parts_used, created_at)
+                quote_order_id, parts_used, created_at, brand_id)
             VALUES (\(bind: c.id), \(bind: c.kind.rawValue), \(bind: c.status.rawValue), \(bind: c.accountId), \(bind: c.orderId),
                 \(bind: c.marketCode), \(bind: c.serial), \(bind: c.ground.rawValue), \(bind: c.part.rawValue), \(bind: c.description),
                 \(bind: c.remedy.rawValue), \(bind: c.ruleCode), \(bind: c.ruleTitle), \(bind: c.deadline.millis), \(bind: c.refundAmount),
                 \(bind: c.currency), \(bind: c.refundId), \(bind: c.grade?.rawValue), \(bind: c.replacementSerial), \(bind: c.pickupOn),
-                \(bind: c.centreId), \(bind: c.quoteOrderId), \(bind: c.partsUsed.joined(separator: ",")), \(bind: c.createdAt.millis))
+                \(bind: c.centreId), \(bind: c.quoteOrderId), \(bind: c.partsUsed.joined(separator: ",")), \(bind: c.createdAt.millis),
+                \(bind: c.brandId))
             """).run()
         for line in c.lines {
             try await db.raw("""
@@ -28,6 +29,27 @@ extension SQLTransaction: ServiceLedger {
             _ = try await db.raw("SELECT id FROM service_cases WHERE id = \(bind: id)\(unsafeRaw: backend.forUpdate)").first()
         }
         return try await SQLStore.loadServiceCase(db: db, id: id)
+    }
+
+    func brand(ofSkus skuIds: [String], serial: String?) async throws -> String? {
+        let rows: [any SQLRow]
+        if !skuIds.isEmpty {
+            rows = try await db.raw("""
+                SELECT DISTINCT p.brand_id FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (\(binds: skuIds))
+                """).all()
+        } else if let serial {
+            rows = try await db.raw("""
+                SELECT p.brand_id FROM device_sales d JOIN skus s ON s.id = d.sku_id JOIN products p ON p.id = s.product_id WHERE d.serial = \(bind: serial)
+                """).all()
+        } else {
+            return nil
+        }
+        let brands = try rows.map { try $0.optionalString("brand_id") }
+        return brands.count == 1 ? brands[0] : nil
+    }
+
+    func serviceCentres(marketCode: String, includeInactive: Bool) async throws -> [ServiceCentre] {
+        try await SQLStore.serviceCentres(db: db, marketCode: marketCode, includeInactive: includeInactive)
     }
 
     func serviceCases(orderId: String) async throws -> [ServiceCase] {

@@ -71,6 +71,7 @@ extension SQLStore {
         .productOptions,
         .preorderWaitlist,
         .partners,
+        .brandService,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless
