@@ -73,6 +73,17 @@ struct PartnerHTTPTests: HTTPHarness {
             try await client.execute(uri: "/api/v1/partner/sales", method: .post, headers: theirSale,
                                      body: json(sale.merging(["serials": ["MN3-GB-STORE-2"]]) { $1 })) { #expect($0.status == .notFound) }
             tried.insert("POST /api/v1/partner/sales")
+            let back: [String: Any] = ["serials": ["MN3-GB-STORE-1"], "reason": "changed her mind"]
+            try await client.execute(uri: "/api/v1/partner/sales/\(saleId)/returns", method: .post, headers: bearer(theirs.token), body: json(back)) {
+                #expect($0.status == .notFound)
+            }
+            try await client.execute(uri: "/api/v1/partner/sales/\(saleId)/returns", method: .post, headers: bearer(mine.token),
+                                     body: json(back.merging(["reason": 5]) { $1 })) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/v1/partner/sales/\(saleId)/returns", method: .post, headers: bearer(mine.token), body: json(back)) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains("\"returnedSerials\":[\"MN3-GB-STORE-1\"]"))
+            }
+            try await client.execute(uri: "/api/v1/warranty/MN3-GB-STORE-1", method: .get, headers: bearer(fan)) { #expect($0.status == .notFound) }
+            tried.insert("POST /api/v1/partner/sales/{id}/returns")
             try await client.execute(uri: "/api/v1/partner/prices", method: .put, headers: bearer(theirs.token),
                                      body: json(["storeId": mine.store, "skuId": note.skus[0].id, "price": price])) { #expect($0.status == .notFound) }
             tried.insert("PUT /api/v1/partner/prices")
@@ -320,6 +331,17 @@ struct PartnerHTTPTests: HTTPHarness {
                                      body: form(["name": "mine"])) { #expect($0.status == .forbidden) }
             let after = try await client.execute(uri: "/partner?done=sale", method: .get, headers: pageHeaders(session: fan, cookies: cookies)) { String(buffer: $0.body) }
             #expect(after.contains("id=\"portal-done\"") && after.contains("MN3-IN-0001, MN3-IN-0002"))
+            // Ravi brings one phone back: the clerk takes it back at the till from the portal.
+            let saleId = try #require(try await desk.storeSales(for: PartnerCaller(keyId: "t", organisationId: shop.id, scopes: [.salesWrite])).first?.id)
+            try await client.execute(uri: "/partner/sales/\(saleId)/returns", method: .post, headers: pageHeaders(session: fan, cookies: cookies),
+                                     body: form(["serial": "MN3-IN-0002", "reason": ""])) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/partner/sales/\(saleId)/returns", method: .post, headers: pageHeaders(session: fan, cookies: cookies),
+                                     body: form(["serial": "MN3-IN-0002", "reason": "does not fit his hand"])) { #expect($0.status == .seeOther) }
+            let taken = try await client.execute(uri: "/partner?done=sale_returned", method: .get, headers: pageHeaders(session: fan, cookies: cookies)) {
+                String(buffer: $0.body)
+            }
+            #expect(taken.contains("Taken back") && taken.contains("Brought back: MN3-IN-0002"))
+            await #expect(throws: DomainError.self) { _ = try await services.serviceDesk.warranty(serial: "MN3-IN-0002", viewer: ravi) }
             // A manager sets an advertised price at the minimum and sees it listed.
             let manager = try await newFan(client, "Meera")
             let managerEmail = "meera@fans.test"

@@ -312,6 +312,7 @@ struct SerialTakenMeanwhile: UnitOfWork {
             try await inner.storeSale(organisationId: organisationId, idempotencyKey: idempotencyKey, requestHash: requestHash)
         }
         func record(_ record: StoreSaleRecord) async throws { try await inner.record(record) }
+        func returnUnits(_ units: StoreSaleReturn) async throws -> StoreSale { try await inner.returnUnits(units) }
         func insert(_ minimum: MinimumPrice) async throws { try await inner.insert(minimum) }
         func setCommission(organisationId: String, basisPoints: Int) async throws {
             try await inner.setCommission(organisationId: organisationId, basisPoints: basisPoints)

@@ -150,11 +150,42 @@ extension StorageConformanceTests {
             }
             #expect(try await desk.allocations(organisationId: shop.id).reduce(0) { $0 + $1.sold } == 2)
             #expect(try await store.account(email: "other@example.test") == nil)
-            // Another partner's key cannot sell at this store.
+            // Another partner's key cannot sell at this store, nor take back its sale.
             let other = try await desk.createOrganisation(name: "Phone Planet", kind: .retailer)
+            let stranger = PartnerCaller(keyId: "k", organisationId: other.id, scopes: [.salesWrite])
             await #expect(throws: DomainError.notFound(what: "store")) {
-                _ = try await desk.sell(request, idempotencyKey: "till-0004", for: PartnerCaller(keyId: "k", organisationId: other.id, scopes: [.salesWrite]))
+                _ = try await desk.sell(request, idempotencyKey: "till-0004", for: stranger)
             }
+            await #expect(throws: DomainError.notFound(what: "sale")) {
+                _ = try await desk.returnSale(id: sale.id, serials: ["MN3-ES-0001"], reason: "changed her mind", for: stranger)
+            }
+            // Lucía brings one unit back to the store: it is the store's to sell again, and no longer hers.
+            await #expect(throws: DomainError.self) {
+                _ = try await desk.returnSale(id: sale.id, serials: ["MN3-ES-0009"], reason: "changed her mind", for: caller)
+            }
+            let back = try await desk.returnSale(id: sale.id, serials: ["mn3-es-0002"], reason: "changed her mind", for: caller)
+            let reread = try await desk.storeSale(id: sale.id, for: caller)
+            #expect(back.returnedSerials == ["MN3-ES-0002"] && reread.returnedSerials == ["MN3-ES-0002"])
+            await #expect(throws: DomainError.conflict(code: "already_returned", message: "unit MN3-ES-0002 came back before")) {
+                _ = try await desk.returnSale(id: sale.id, serials: ["MN3-ES-0002"], reason: "again", for: caller)
+            }
+            #expect(try await desk.allocations(organisationId: shop.id).reduce(0) { $0 + $1.sold } == 1)
+            await #expect(throws: DomainError.self) { _ = try await serviceDesk(store).warranty(serial: "MN3-ES-0002", viewer: buyer) }
+            #expect(try await store.serialRecords(accountId: buyer.id).map(\.serial) == ["MN3-ES-0001"])
+            #expect(try await store.order(id: sale.orderId)?.status == .completed)
+            let resold = try await desk.sell(StoreSaleRequest(storeId: madrid.id, skuId: sku.id, serials: ["MN3-ES-0002"], unitPrice: price,
+                                                              customerEmail: "other@example.test", customerName: "Other"), idempotencyKey: "till-0005", for: caller)
+            #expect(try await store.serialRecord(serial: "MN3-ES-0002")?.orderId == resold.orderId)
+            // The other unit has a case open: it stays hers until that is settled; then the whole order is refunded.
+            let repair = try await serviceDesk(store).openService(serial: "MN3-ES-0001", kind: .repair, part: .mainUnit, viewer: buyer, description: "It will not charge")
+            await #expect(throws: DomainError.conflict(code: "service_open", message: "unit MN3-ES-0001 has an open service case or plan; settle it first")) {
+                _ = try await desk.returnSale(id: sale.id, serials: ["MN3-ES-0001"], reason: "changed her mind", for: caller)
+            }
+            _ = try await serviceDesk(store).cancel(caseId: repair.id, viewer: buyer)
+            _ = try await desk.returnSale(id: sale.id, serials: ["MN3-ES-0001"], reason: "faulty charger port", for: caller)
+            let refunded = try #require(try await store.order(id: sale.orderId))
+            #expect(refunded.status == .refunded && refunded.timeline.last?.note.contains("faulty charger port") == true)
+            #expect(try await store.serialRecords(accountId: buyer.id).isEmpty)
         }
     }
 }

@@ -58,6 +58,8 @@ public struct AllocationMove: Hashable, Sendable {
         case returned
         /// Sold at the store.
         case sold
+        /// Brought back to the store by its buyer, to be sold again.
+        case saleReturned = "sale_returned"
     }
 
     public let allocationId: String

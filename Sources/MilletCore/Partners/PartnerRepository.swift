@@ -81,4 +81,7 @@ public protocol PartnerLedger: Sendable {
     /// account when new, the buyer's completed order and each serial's sale with its warranty
     /// from the day of sale (`conflict(serial_sold)` for a serial sold before), and the sale.
     func record(_ record: StoreSaleRecord) async throws
+    /// Takes a store sale's units back (see ``PartnerDesk/returnSale(id:serials:reason:for:)``)
+    /// and answers the sale as it is now.
+    func returnUnits(_ units: StoreSaleReturn) async throws -> StoreSale
 }

@@ -35,9 +35,12 @@ public struct StoreSale: Hashable, Sendable {
     public let unitPrice: Int64
     public let currency: String
     public let soldAt: Date
+    /// The units its buyer brought back to the store.
+    public var returnedSerials: [String]
 
     public init(id: String, organisationId: String, storeId: String, skuId: String, orderId: String, accountId: String, serials: [String],
-                unitPrice: Int64, currency: String, soldAt: Date) {
+                unitPrice: Int64, currency: String, soldAt: Date, returnedSerials: [String] = []) {
+        self.returnedSerials = returnedSerials
         self.id = id
         self.organisationId = organisationId
         self.storeId = storeId

@@ -120,10 +120,13 @@ struct PartnerSelfDTO: ResponseEncodable, Sendable {
 struct StoreSaleDTO: ResponseEncodable, Sendable {
     let id, storeId, skuId, orderId, currency: String
     let serials: [String]
+    /// The units its buyer brought back to the store.
+    let returnedSerials: [String]
     let unitPrice: Int64
     let soldAt: Date
 
     init(_ sale: StoreSale) {
+        returnedSerials = sale.returnedSerials
         id = sale.id
         storeId = sale.storeId
         skuId = sale.skuId

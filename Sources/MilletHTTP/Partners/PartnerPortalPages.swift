@@ -22,6 +22,10 @@ struct PartnerPortalPages {
         let storeId, skuId, price: String
     }
 
+    struct SaleReturnForm: Decodable {
+        let serial, reason: String
+    }
+
     struct CaseStepForm: Decodable {
         let event: String
         let note, grade, centreId: String?
@@ -68,6 +72,15 @@ struct PartnerPortalPages {
                 let price = try chrome.format.minorUnits(parsing: typed.price, currency: market.currency, field: "price")
                 _ = try await desk.advertise(storeId: store.id, skuId: typed.skuId, price: price, for: member.caller)
                 return redirect("/partner?done=price")
+            }
+        }
+        groups.open.post("partner/sales/:id/returns") { request, context in
+            let (member, chrome) = try await member(request, context)
+            let typed = try await request.decodeForm(SaleReturnForm.self, context: context)
+            let saleId = try context.parameters.require("id")
+            return try await acting(member, chrome, typed: [:]) {
+                _ = try await desk.returnSale(id: saleId, serials: [typed.serial], reason: typed.reason, for: member.caller)
+                return redirect("/partner?done=sale_returned")
             }
         }
         groups.open.post("partner/service-cases/:id/events") { request, context in
@@ -169,7 +182,11 @@ struct PartnerPortalPages {
             "sellable": skuNames.filter { held.contains($0.key) }.sorted { $0.value < $1.value }
                 .map { ["id": $0.key, "label": $0.value, "selected": typed["skuId"] == $0.key] },
             "sales": try await desk.storeSales(for: member.caller).prefix(50).map { sale -> [String: Any] in
-                ["store": storeNames[sale.storeId] ?? sale.storeId, "sku": skuNames[sale.skuId] ?? sale.skuId, "serials": sale.serials.joined(separator: ", "),
+                ["id": sale.id, "store": storeNames[sale.storeId] ?? sale.storeId, "sku": skuNames[sale.skuId] ?? sale.skuId,
+                 "serials": sale.serials.filter { !sale.returnedSerials.contains($0) }.joined(separator: ", "),
+                 "returned": sale.returnedSerials.joined(separator: ", "), "hasReturned": !sale.returnedSerials.isEmpty,
+                 "kept": sale.serials.filter { !sale.returnedSerials.contains($0) }.map { ["serial": $0] },
+                 "canReturn": sale.returnedSerials.count < sale.serials.count,
                  "price": money(sale.unitPrice, sale.currency), "at": chrome.format.dateTime(sale.soldAt)]
             },
             "prices": try await desk.advertisedPrices(for: member.caller).map { price -> [String: Any] in

@@ -304,6 +304,11 @@ struct PartnersController: Sendable {
         return days
     }
 
+    struct SaleReturnBody: Decodable {
+        let serials: [String]
+        let reason: String
+    }
+
     /// Store sales over the partner API.
     func addSaleRoutes(to groups: RouteGroups) {
         groups.partners.post("partner/sales") { request, context in
@@ -322,6 +327,11 @@ struct PartnersController: Sendable {
         }
         groups.partners.get("partner/sales/:id") { _, context in
             StoreSaleDTO(try await desk.storeSale(id: try context.parameters.require("id"), for: try context.requirePartner(.salesWrite)))
+        }
+        groups.partners.post("partner/sales/:id/returns") { request, context in
+            let caller = try context.requirePartner(.salesWrite)
+            let body = try await request.decodeJSON(SaleReturnBody.self, context: context)
+            return StoreSaleDTO(try await desk.returnSale(id: try context.parameters.require("id"), serials: body.serials, reason: body.reason, for: caller))
         }
     }
 

@@ -72,6 +72,7 @@ extension SQLStore {
         .preorderWaitlist,
         .partners,
         .brandService,
+        .storeSaleReturns,
     ]
 
     /// Applies the migrations this database has not had yet, up to `version` (all of them unless

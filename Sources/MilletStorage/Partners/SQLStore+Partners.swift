@@ -196,7 +196,8 @@ extension SQLStore: PartnerRepository {
         StoreSale(id: try row.string("id"), organisationId: try row.string("organisation_id"), storeId: try row.string("store_id"),
                   skuId: try row.string("sku_id"), orderId: try row.string("order_id"), accountId: try row.string("account_id"),
                   serials: try row.string("serials").split(separator: " ").map(String.init), unitPrice: try row.int("unit_price"),
-                  currency: try row.string("currency"), soldAt: try row.date("sold_at"))
+                  currency: try row.string("currency"), soldAt: try row.date("sold_at"),
+                  returnedSerials: try row.string("returned_serials").split(separator: " ").map(String.init))
     }
 
     static func organisation(from row: any SQLRow) throws -> PartnerOrganisation {

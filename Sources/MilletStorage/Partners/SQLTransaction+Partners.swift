@@ -228,7 +228,7 @@ extension SQLTransaction: PartnerLedger {
             """).run()
     }
 
-    private func recordMove(_ move: AllocationMove) async throws {
+    func recordMove(_ move: AllocationMove) async throws {
         try await db.raw("""
             INSERT INTO allocation_moves (allocation_id, seq, kind, units, actor, at)
             VALUES (\(bind: move.allocationId),
