@@ -589,15 +589,23 @@ struct PartnerHTTPTests: HTTPHarness {
                 #expect($0.status == .seeOther)
             }
             let centreForm = ["id": "roidmi-beijing", "market": "CN", "name": "Roidmi 北京服务中心", "address": "北京市朝阳区建国路 1 号", "hours": "周一至周五 9:00–18:00",
-                              "pickupsPerDay": "lots"]
+                              "pickupsPerDay": "lots", "active": "on"]
             try await client.execute(uri: "/partner/service-centres", method: .post, headers: headers, body: form(centreForm)) { response in
                 let page = String(buffer: response.body)
-                #expect(response.status == .unprocessableContent && page.contains("value=\"Roidmi 北京服务中心\""))
+                #expect(response.status == .unprocessableContent && page.contains("value=\"Roidmi 北京服务中心\"") && page.contains("value=\"CN\" selected"))
             }
             try await client.execute(uri: "/partner/service-centres", method: .post, headers: headers, body: form(centreForm.merging(["pickupsPerDay": "4"]) { $1 })) {
                 #expect($0.status == .seeOther)
             }
-            #expect(try await services.serviceCentres.serviceCentre(id: "roidmi-beijing")?.organisationId == roidmiId)
+            let beijing = try await services.serviceCentres.serviceCentre(id: "roidmi-beijing")
+            #expect(beijing?.organisationId == roidmiId && beijing?.active == true)
+            // Staff editing a brand's centre leave it the brand's.
+            try await client.execute(uri: "/api/v1/staff/service-centres/roidmi-beijing", method: .put, headers: bearer(staff),
+                                     body: json(["market": "CN", "name": "Roidmi 北京", "address": "北京市朝阳区建国路 1 号", "hours": "9:00–18:00", "pickupsPerDay": 2, "active": false])) {
+                #expect($0.status == .ok)
+            }
+            let edited = try await services.serviceCentres.serviceCentre(id: "roidmi-beijing")
+            #expect(edited?.organisationId == roidmiId && edited?.active == false && edited?.name == "Roidmi 北京")
             // The fan sees the repair shipped back.
             let seen = try await client.execute(uri: "/api/v1/service-cases/\(caseId)", method: .get, headers: bearer(fan)) { try decode($0) }
             #expect(seen["status"] as? String == "shipped_back")

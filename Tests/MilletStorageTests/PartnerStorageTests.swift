@@ -574,6 +574,29 @@ extension StorageConformanceTests {
             await #expect(throws: DomainError.conflict(code: "store_handles", message: "the store's staff handle exchanges; a brand repairs its units")) {
                 _ = try await service.applyAsBrand(.init(event: .approve, note: ""), caseId: exchange.id, brandId: roidmi.id, actor: "partner:r")
             }
+            _ = try await service.apply(.init(event: .approve, note: ""), caseId: exchange.id, staff: staff)
+            #expect(Set(try await service.pickupSlots(caseId: exchange.id, viewer: fan, centres: store).map(\.centre.id)) == storeCentres)
+            // A repair the fan handed in at a store centre stays with the store's staff, though Roidmi has a centre.
+            let third = try await place(store, fan: fan, sku: vacuum, quantity: 1, market: india, key: "repair-3").order
+            _ = try await pay(store, third)
+            _ = try await store.desk(clock).ship(orderId: third.id, serials: ["RDM-IN-0003"], actor: "staff:x", note: "")
+            _ = try await store.desk(clock).apply(.deliver, orderId: third.id, serials: [], actor: "staff:x", note: "")
+            let walkIn = try await service.openService(serial: "RDM-IN-0003", kind: .repair, part: .mainUnit, viewer: fan, description: "The brush jams")
+            _ = try await service.apply(.init(event: .approve, note: ""), caseId: walkIn.id, staff: staff)
+            _ = try await service.apply(.init(event: .dropOff, note: "", centreId: storeCentres.sorted().first!), caseId: walkIn.id, staff: staff)
+            await #expect(throws: DomainError.conflict(code: "store_handles", message: "the unit is with the store's service centres, which handle this case")) {
+                _ = try await service.applyAsBrand(.init(event: .receive, note: ""), caseId: walkIn.id, brandId: roidmi.id, actor: "partner:r")
+            }
+            // The migration's rule gives the cases open before it the same brands.
+            try await store.read { db in
+                try await db.raw("UPDATE service_cases SET brand_id = NULL").run()
+                for statement in Migration.caseBrands { try await db.raw("\(unsafeRaw: statement)").run() }
+            }
+            for id in [opened.id, exchange.id, walkIn.id] { #expect(try await store.serviceCase(id: id)?.brandId == roidmi.id) }
+            // A brand ships back what it repaired; naming another unit is staff's.
+            await #expect(throws: DomainError.self) {
+                _ = try await service.applyAsBrand(.init(event: .shipBack, note: "", serial: "RDM-IN-0099"), caseId: opened.id, brandId: roidmi.id, actor: "partner:r")
+            }
         }
     }
 }

@@ -39,11 +39,11 @@ public struct ServiceCentre: Hashable, Sendable, Codable {
         self.organisationId = organisationId
     }
 
-    /// Where a fan is sent with the case, of a market's centres: a brand's case goes to the
-    /// brand's centres, or to the store's when the brand has none in the market; any other case to
-    /// the store's.
+    /// Where a fan is sent with the case, of a market's centres: the repair of a brand's unit goes
+    /// to the brand's centres, or to the store's when the brand has none in the market; any other
+    /// case (returns and exchanges move the store's money and stock) to the store's.
     public static func serving(_ serviceCase: ServiceCase, among centres: [ServiceCentre]) -> [ServiceCentre] {
-        let brands = centres.filter { $0.organisationId != nil && $0.organisationId == serviceCase.brandId }
+        let brands = serviceCase.kind == .repair ? centres.filter { $0.organisationId != nil && $0.organisationId == serviceCase.brandId } : []
         return brands.isEmpty ? centres.filter { $0.organisationId == nil } : brands
     }
 
@@ -71,7 +71,7 @@ public protocol ServiceCentreRepository: Sendable {
     func serviceCentres(marketCode: String, includeInactive: Bool) async throws -> [ServiceCentre]
     func serviceCentre(id: String) async throws -> ServiceCentre?
     /// Creates the centre, or replaces the one with its id run by the same organisation (or both
-    /// by the store); `false` when the id is another organisation's.
+    /// by the store) in the same market; `false` when the id is another organisation's or market's.
     @discardableResult
     func save(_ centre: ServiceCentre) async throws -> Bool
     /// Pickups booked per day at the centre, for the days asked.

@@ -32,8 +32,27 @@ extension ServiceDesk {
         guard Self.brandEvents.contains(step.event) else {
             throw DomainError.invalid(field: "event", "a brand's centre may \(Self.brandEvents.map(\.rawValue).sorted().joined(separator: ", "))")
         }
+        guard step.serial == nil else {
+            throw DomainError.invalid(field: "serial", "a brand ships back the unit it repaired; staff record a replacement")
+        }
         try Self.validate(step)
         return try await move(caseId: caseId, step: step, actor: actor, byBrand: brandId)
+    }
+
+    /// The brand moves a case only while it is, or is sent, to one of its centres: the case's
+    /// centre is the brand's, or it names none yet and the brand has an open centre in its market.
+    static func holdsIt(_ tx: any Transaction, _ serviceCase: ServiceCase, brand: String) async throws {
+        let own = try await tx.serviceCentres(marketCode: serviceCase.marketCode, includeInactive: true).filter { $0.organisationId == brand }
+        let held = if let centreId = serviceCase.centreId { own.contains { $0.id == centreId } } else { own.contains(where: \.active) }
+        guard held else {
+            throw DomainError.conflict(code: "store_handles", message: "the unit is with the store's service centres, which handle this case")
+        }
+    }
+
+    /// The case is at, or on its way to, one of the brand's centres: where its unit goes back to is the brand's to know.
+    public func atBrandCentre(_ serviceCase: ServiceCase, centres: any ServiceCentreRepository) async throws -> Bool {
+        guard serviceCase.kind == .repair, let brand = serviceCase.brandId, let centreId = serviceCase.centreId else { return false }
+        return try await centres.serviceCentre(id: centreId)?.organisationId == brand
     }
 
     /// Saves a centre, new or the same organisation's (a brand's, or the store's); an id another

@@ -41,14 +41,27 @@ extension ServiceDesk {
         return text
     }
 
-    /// An active centre of the case's market that serves it (``ServiceCentre/serving(_:among:)``),
-    /// and the `actingBrand`'s own when a brand names it.
-    static func centre(_ tx: any Transaction, _ id: String, of serviceCase: ServiceCase, actingBrand: String? = nil) async throws -> ServiceCentre {
-        let serving = ServiceCentre.serving(serviceCase, among: try await tx.serviceCentres(marketCode: serviceCase.marketCode, includeInactive: false))
-            .filter { actingBrand == nil || $0.organisationId == actingBrand }
-        guard let centre = serving.first(where: { $0.id == id }) else {
+    /// Who names a centre in a step, and so which centres they may name.
+    enum CentreChooser {
+        /// The fan books only a centre serving the case (``ServiceCentre/serving(_:among:)``).
+        case fan
+        /// Staff record any active centre of the case's market (goods handed in anywhere).
+        case staff
+        /// A brand names only its own active centres.
+        case brand(String)
+    }
+
+    /// An active centre of the case's market that `chooser` may name.
+    static func centre(_ tx: any Transaction, _ id: String, of serviceCase: ServiceCase, by chooser: CentreChooser) async throws -> ServiceCentre {
+        let market = try await tx.serviceCentres(marketCode: serviceCase.marketCode, includeInactive: false)
+        let allowed = switch chooser {
+        case .fan: ServiceCentre.serving(serviceCase, among: market)
+        case .staff: market
+        case .brand(let brand): market.filter { $0.organisationId == brand }
+        }
+        guard let centre = allowed.first(where: { $0.id == id }) else {
             throw DomainError.invalid(
-                field: "centreId", "an open service centre of market \(serviceCase.marketCode) serving the case: \(serving.map(\.id).joined(separator: ", "))")
+                field: "centreId", "an open service centre of market \(serviceCase.marketCode) for the case: \(allowed.map(\.id).joined(separator: ", "))")
         }
         return centre
     }

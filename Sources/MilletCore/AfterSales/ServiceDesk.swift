@@ -239,12 +239,14 @@ public struct ServiceDesk: Sendable {
             guard !byFan || from.goodsWithFan else {
                 throw DomainError.conflict(code: "goods_handed_over", message: "the goods are with the brand already; ask staff to cancel")
             }
+            let chooser: CentreChooser = byBrand.map { .brand($0) } ?? (byFan ? .fan : .staff)
+            if let byBrand { try await Self.holdsIt(tx, serviceCase, brand: byBrand) }
             let effect = try lifecycle.apply(step.event)
             serviceCase.status = lifecycle.status
             var note = step.note.trimmed
             switch step.event {
             case .schedulePickup:
-                let centre = try await Self.centre(tx, step.centreId!, of: serviceCase, actingBrand: byBrand)
+                let centre = try await Self.centre(tx, step.centreId!, of: serviceCase, by: chooser)
                 // A new day gives the old one's collection back first; a full new day undoes both.
                 try await Self.releasePickup(tx, serviceCase, from: from)
                 guard try await tx.bookPickup(centreId: centre.id, day: pickupOn!, capacity: centre.pickupsPerDay) else {
@@ -255,7 +257,7 @@ public struct ServiceDesk: Sendable {
             case .dropOff:
                 // A courier no longer needed gives its collection back.
                 try await Self.releasePickup(tx, serviceCase, from: from)
-                if let centreId = step.centreId { serviceCase.centreId = try await Self.centre(tx, centreId, of: serviceCase, actingBrand: byBrand).id }
+                if let centreId = step.centreId { serviceCase.centreId = try await Self.centre(tx, centreId, of: serviceCase, by: chooser).id }
             case .cancel:
                 guard serviceCase.refundId == nil else {
                     throw DomainError.conflict(code: "refunded", message: "the case was refunded; its goods are due back")
@@ -271,7 +273,7 @@ public struct ServiceDesk: Sendable {
                     guard let centreId = step.centreId ?? serviceCase.centreId else {
                         throw DomainError.invalid(field: "centreId", "the centre whose parts were used")
                     }
-                    let centre = try await Self.centre(tx, centreId, of: serviceCase, actingBrand: byBrand)
+                    let centre = try await Self.centre(tx, centreId, of: serviceCase, by: chooser)
                     try await tx.consumeSpareParts(step.parts, centreId: centre.id)
                     serviceCase.centreId = centre.id
                     serviceCase.partsUsed = step.parts

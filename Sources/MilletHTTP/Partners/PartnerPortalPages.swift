@@ -33,6 +33,8 @@ struct PartnerPortalPages {
 
     struct CentreForm: Decodable {
         let id, market, name, address, hours, pickupsPerDay: String
+        /// A checkbox: present when the centre is open.
+        let active: String?
     }
 
     struct KeyForm: Decodable {
@@ -99,13 +101,14 @@ struct PartnerPortalPages {
             let (member, chrome) = try await member(request, context)
             let typed = try await request.decodeForm(CentreForm.self, context: context)
             return try await acting(member, chrome, typed: ["centreId": typed.id, "centreName": typed.name, "centreAddress": typed.address,
-                                                            "centreHours": typed.hours, "centrePickups": typed.pickupsPerDay]) {
+                                                            "centreHours": typed.hours, "centrePickups": typed.pickupsPerDay, "centreMarket": typed.market,
+                                                            "centreClosed": typed.active == nil ? "closed" : ""]) {
                 let brand = try await desk.ecoBrand(member.caller, scope: .serviceWrite, doing: "runs service centres for its products")
                 let market = try await pages.markets.requireMarket(typed.market)
                 guard let pickups = Int(typed.pickupsPerDay) else { throw DomainError.invalid(field: "pickupsPerDay", "a whole number from 0 to 10000") }
                 try await service.saveCentre(try ServiceCentre(
                     id: typed.id, marketCode: market.code, name: typed.name, address: typed.address, hours: typed.hours, pickupsPerDay: pickups,
-                    organisationId: brand), centres: centres)
+                    active: typed.active != nil, organisationId: brand), centres: centres)
                 return redirect("/partner?done=centre#service")
             }
         }
@@ -249,7 +252,9 @@ extension PartnerPortalPages {
         data["ownCentres"] = own.map { ["id": $0.id, "name": $0.name, "market": $0.marketCode, "address": $0.address, "hours": $0.hours,
                                         "pickups": $0.pickupsPerDay, "active": $0.active] }
         data["hasOwnCentres"] = !own.isEmpty
-        data["centreMarkets"] = chrome.markets.map { ["code": $0.code, "name": $0.name] }
+        let market = typed["centreMarket"] ?? chrome.market.code
+        data["centreMarkets"] = chrome.markets.map { ["code": $0.code, "name": $0.name, "selected": $0.code == market] }
+        data["centreOpen"] = typed["centreClosed"] != "closed"
     }
 }
 

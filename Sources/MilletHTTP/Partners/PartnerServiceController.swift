@@ -48,7 +48,7 @@ struct PartnerServiceController {
             let brand = try await brand(context)
             let found = try await desk.brandCase(id: try context.parameters.require("id"), brandId: brand)
             var answer = dto(found, now: clock.now())
-            answer.shipTo = try await orders.order(id: found.orderId)?.shippingAddress
+            if try await desk.atBrandCentre(found, centres: centres) { answer.shipTo = try await orders.order(id: found.orderId)?.shippingAddress }
             return answer
         }
         groups.partners.get("partner/service-cases/:id/photos/:n") { _, context in

@@ -21,6 +21,7 @@ extension SQLStore: ServiceCentreRepository {
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, hours = excluded.hours,
                     pickups_per_day = excluded.pickups_per_day, active = excluded.active
                 WHERE COALESCE(service_centres.organisation_id, '') = COALESCE(excluded.organisation_id, '')
+                    AND service_centres.market_code = excluded.market_code
                 RETURNING id
                 """).first() != nil
         }
