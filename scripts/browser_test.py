@@ -339,13 +339,14 @@ def test_a_fans_idea_ships_in_a_weekly_release_and_she_reads_it(browser):
 
 
 def buy_and_pay_one_note(b, market="IN", language="en",
-                         address=(("line1", "12 MG Road"), ("city", "Bengaluru"), ("postcode", "560001"), ("phone", "+91 98450 00000"))):
-    """The fan buys one Millet Note 3 in `market` and pays on the sandbox page; answers the order's
-    and the pay page's addresses once the capture has made the order paid."""
+                         address=(("line1", "12 MG Road"), ("city", "Bengaluru"), ("postcode", "560001"), ("phone", "+91 98450 00000")),
+                         product="millet-note-3"):
+    """The fan buys one Millet Note 3 (or `product`) in `market` and pays on the sandbox page;
+    answers the order's and the pay page's addresses once the capture has made the order paid."""
     b.get(BASE + "/")
     switch(b, market, language)
     log_in(b, "fan@millet.test", "millet-fan")
-    b.get(BASE + "/products/millet-note-3")
+    b.get(BASE + "/products/" + product)
     b.find_element(By.ID, "add-to-cart").click()
     WebDriverWait(b, 10).until(lambda d: d.current_url.endswith("/cart"))
     b.find_element(By.ID, "checkout-link").click()
@@ -773,6 +774,16 @@ def test_no_page_scrolls_sideways_at_390_px_and_the_menu_button_opens_the_menu(b
         b.find_element(By.ID, "nav-staff-menu").click()
         assert b.find_element(By.ID, "nav-staff-auctions").is_displayed()
         shot(b, "staff-menu-390")
+        # The partner portal, as a store's clerk and a brand's manager, in Spanish.
+        for email, password in [("store@millet.test", "millet-store"), ("brand@millet.test", "millet-brand")]:
+            b.set_window_size(1280, 1600)
+            log_out(b)
+            log_in(b, email, password)
+            switch(b, "ES", "es")
+            b.set_window_size(390, 844)
+            ok, width = fits("/partner")
+            assert ok, f"/partner is {width} px wide at 390 px for {email}"
+        shot(b, "partner-portal-390-es")
     finally:
         b.set_window_size(1280, 1600)
 
@@ -990,3 +1001,61 @@ def test_staff_set_up_a_partner_and_its_clerk_sells_a_unit_that_the_buyer_then_s
     b.get(BASE + f"/warranty?serial={serial}")
     settle(b, lambda d: d.find_elements(By.ID, "cover-start"))
     shot(b, "store-sale-warranty")
+
+
+def gone(element):
+    """The element's page has been replaced."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+
+
+def test_a_brands_repair_goes_to_its_own_centre_and_its_manager_repairs_it_in_the_portal(browser):
+    """A fan in China has her Roidmi vacuum, an eco-chain brand's, repaired: the courier she can
+    book is Roidmi's own centre's only; Roidmi's manager moves the repair on in the partner portal
+    until it is shipped back and closed, and the fan follows it."""
+    b = browser
+    order_page, _ = buy_and_pay_one_note(
+        b, "CN", "zh-Hans", (("line1", "漕溪北路 88 号"), ("city", "上海"), ("postcode", "200030"), ("phone", "+86 138 0013 8000")),
+        product="roidmi-cordless-vacuum")
+    order_id = order_page.rstrip("/").split("/")[-1]
+    token = staff_token()
+    serial = "RDM-CN-" + uuid.uuid4().hex[:8].upper()
+    api("POST", f"/api/v1/staff/orders/{order_id}/events", {"event": "ship", "serials": [serial]}, token)
+    api("POST", f"/api/v1/staff/orders/{order_id}/events", {"event": "deliver"}, token)
+    fan = api("POST", "/api/v1/sessions", {"email": "fan@millet.test", "password": "millet-fan"})["token"]
+    case = api("POST", "/api/v1/service-cases", {"serial": serial, "kind": "repair", "part": "main_unit", "description": "吸力越来越弱"}, fan)
+    api("POST", f"/api/v1/staff/service-cases/{case['id']}/events", {"event": "approve"}, token)
+
+    b.get(BASE + f"/service/{case['id']}")
+    options = [o.text for o in b.find_elements(By.CSS_SELECTOR, "#pickup-form select[name=slot] option")]
+    assert options and all("睿米上海服务中心" in o for o in options), options
+    b.find_element(By.CSS_SELECTOR, "#pickup-form button").click()
+    settle(b, lambda d: d.find_element(By.ID, "case-status").get_attribute("data-status") == "pickup_scheduled")
+    log_out(b)
+
+    log_in(b, "brand@millet.test", "millet-brand")
+    switch(b, "CN", "en")
+    b.find_element(By.ID, "nav-partner").click()
+    settle(b, lambda d: d.find_elements(By.ID, "brand-cases"))
+    row = f"#brand-cases li[data-case='{case['id']}']"
+    for event in ["dispatch", "receive", "inspect", "repair", "ship_back", "close"]:
+        form = b.find_element(By.CSS_SELECTOR, f"{row} form[data-event={event}]")
+        if event == "repair":
+            form.find_element(By.NAME, "note").send_keys("new motor fitted")
+        form.find_element(By.TAG_NAME, "button").click()
+        # The next page, not the one the form was on (which said the step before was done).
+        WebDriverWait(b, 10).until(lambda d: gone(form))
+        settle(b, lambda d: d.find_elements(By.ID, "portal-done"))
+        if event == "repair":
+            shot(b, "partner-portal-service")
+    assert not b.find_elements(By.CSS_SELECTOR, f"{row} form")
+    log_out(b)
+
+    log_in(b, "fan@millet.test", "millet-fan")
+    b.get(BASE + f"/service/{case['id']}")
+    assert b.find_element(By.ID, "case-status").get_attribute("data-status") == "closed"
+    assert "new motor fitted" in b.find_element(By.ID, "case-history").text
+    shot(b, "CN-brand-repair-closed")

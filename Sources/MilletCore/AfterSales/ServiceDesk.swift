@@ -279,10 +279,10 @@ public struct ServiceDesk: Sendable {
                     serviceCase.partsUsed = step.parts
                 }
             case .inspect:
-                guard let grade = step.grade else { throw DomainError.invalid(field: "grade", "one of resell, refurbish, scrap") }
-                serviceCase.grade = grade
-                // A repaired unit goes back to its owner; returned and exchanged units join stock by grade.
+                // A unit in for repair goes back to its owner, ungraded; returned and exchanged units join stock by grade.
                 if serviceCase.kind != .repair {
+                    guard let grade = step.grade else { throw DomainError.invalid(field: "grade", "one of resell, refurbish, scrap") }
+                    serviceCase.grade = grade
                     let warehouses = Dictionary(order.lines.map { ($0.skuId, $0.warehouseId) }) { first, _ in first }
                     try await tx.receiveReturned(serviceCase.lines, warehouses: warehouses, grade: grade, caseId: caseId, at: now)
                 }

@@ -257,7 +257,7 @@ struct AfterSalesPages {
         if viewer.role.isStaff {
             // A pickup is booked with the slot list above, as the fan books one.
             values["staffEvents"] = c.events.filter { ($0 != .cancel || !c.status.goodsWithFan) && $0 != .schedulePickup }.map { event -> [String: Any] in
-                ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue, "needsGrade": event == .inspect,
+                ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue, "needsGrade": event == .inspect && c.kind != .repair,
                  "needsSerial": event == .shipBack, "needsNote": event == .refuse, "needsCentre": event == .dropOff, "needsParts": event == .repair]
             }
             values["centreChoices"] = marketCentres.map { ["id": $0.id, "name": $0.name] }

@@ -217,7 +217,11 @@ struct PartnerPortalPages {
         }
         if let done, let said = t["partner_done_\(done)"] { data["done"] = said }
         if let issued { data["issued"] = ["name": issued.name, "token": issued.token] }
-        if let error { data["error"] = PageKit.refusal(error, strings: t) }
+        if let error {
+            // A refused centre shows its reason by the form, far down the page.
+            if typed["centreId"] != nil { data["centreError"] = PageKit.refusal(error, strings: t) } else { data["error"] = PageKit.refusal(error, strings: t) }
+        }
+        data["hasStores"] = !stores.isEmpty
         return pages.page("partner-portal", data, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }
 }
@@ -237,10 +241,11 @@ extension PartnerPortalPages {
             return [
                 "id": found.id, "number": found.number, "kind": t["service_kind_\(found.kind.rawValue)"] ?? found.kind.rawValue,
                 "units": found.lines.map { skuNames[$0.skuId] ?? $0.skuId }.joined(separator: ", ") + (found.serial.map { " · \($0)" } ?? ""),
-                "market": found.marketCode, "status": MessageTexts.caseStep(found.status, language: language),
+                "market": found.marketCode, "status": t["partner_case_\(found.status.rawValue)"] ?? MessageTexts.caseStep(found.status, language: language),
                 "centre": found.centreId.map { centreNames[$0] ?? $0 } ?? "—", "opened": chrome.format.dateTime(found.createdAt),
+                "description": found.description, "pickupOn": found.pickupOn ?? "",
                 "steps": steps.map { event -> [String: Any] in
-                    ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue, "needsGrade": event == .inspect,
+                    ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue,
                      "needsNote": event == .refuse, "needsCentre": event == .dropOff,
                      "centreChoices": own.filter { $0.active && $0.marketCode == found.marketCode }.map { ["id": $0.id, "name": $0.name] }]
                 },
@@ -248,7 +253,6 @@ extension PartnerPortalPages {
             ]
         }
         data["hasServiceCases"] = !cases.isEmpty
-        data["grades"] = InspectionGrade.allCases.map { ["code": $0.rawValue, "label": t["grade_\($0.rawValue)"] ?? $0.rawValue] }
         data["ownCentres"] = own.map { ["id": $0.id, "name": $0.name, "market": $0.marketCode, "address": $0.address, "hours": $0.hours,
                                         "pickups": $0.pickupsPerDay, "active": $0.active] }
         data["hasOwnCentres"] = !own.isEmpty
