@@ -118,6 +118,17 @@ extension StorageConformanceTests {
             let complete = try await store.preorder(id: placed.preorder.id)
             #expect(balance.lines.map(\.unitPrice) == [0] && balance.totals.total == 0 && balance.status == .paid && complete?.status == .complete)
             #expect(try await desk.demand(since: now.addingTimeInterval(-86_400)).map(\.preorders) == [1])
+            // Delivered, then sent back within the withdrawal window: all she paid, in the deposit's order, comes back.
+            _ = try await store.desk(clock).ship(orderId: balance.id, serials: ["MN3-GB-BUILT-1"], actor: "staff:x", note: "")
+            _ = try await store.desk(clock).apply(.deliver, orderId: balance.id, serials: [], actor: "staff:x", note: "")
+            let buyer = try #require(try await store.account(id: ids[0]))
+            let opened = try await serviceDesk(store).openReturn(orderId: balance.id, viewer: buyer, lines: [CaseLine(skuId: skuId, quantity: 1)],
+                                                                 ground: .anyReason, description: "")
+            #expect(opened.refundAmount == deposit.totals.total)
+            _ = try await serviceDesk(store).apply(.init(event: .dropOff, note: ""), caseId: opened.id, staff: staff)
+            let received = try await serviceDesk(store).apply(.init(event: .receive, note: ""), caseId: opened.id, staff: staff)
+            #expect(received.refundId != nil)
+            #expect(try await store.order(id: deposit.id)?.refunds.map(\.amount) == [deposit.totals.total])
         }
     }
 

@@ -39,8 +39,13 @@ extension ServiceDesk {
         if serviceCase.kind != .return, let order = try await tx.order(id: serviceCase.orderId) {
             amount = serviceCase.lines.reduce(0) { sum, line in sum + (order.lines.first { $0.skuId == line.skuId }?.unitPrice ?? 0) * Int64(line.quantity) }
         }
-        let written = try await OrderDesk.refund(
-            tx, orderId: serviceCase.orderId, upTo: amount, reason: "service case \(serviceCase.id.prefix(8)): \(serviceCase.ruleCode)", actor: actor, now: now)
+        let reason = "service case \(serviceCase.id.prefix(8)): \(serviceCase.ruleCode)"
+        var written = try await OrderDesk.refund(tx, orderId: serviceCase.orderId, upTo: amount, reason: reason, actor: actor, now: now)
+        // A built-to-order unit was paid in two orders: its deposit comes back with its balance.
+        if let preorder = try await tx.preorder(ofOrder: serviceCase.orderId), preorder.balanceOrderId == serviceCase.orderId {
+            written += try await OrderDesk.refund(tx, orderId: preorder.depositOrderId, upTo: .max, reason: reason + " (the pre-order's deposit)",
+                                                  actor: actor, now: now)
+        }
         serviceCase.refundId = written.first?.id
         return !written.isEmpty
     }

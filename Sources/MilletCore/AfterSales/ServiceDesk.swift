@@ -82,7 +82,12 @@ public struct ServiceDesk: Sendable {
             let everything = lines.reduce(0) { $0 + $1.quantity } == left.values.reduce(0) { $0 + max($1, 0) }
             let priced = lines.map { line in (unitPrice: order.lines.first { $0.skuId == line.skuId }!.unitPrice, quantity: line.quantity) }
             // The standard delivery goes back with the last units of the order.
-            let amount = try OrderTotals.compute(lines: priced, market: market, shipping: everything ? order.totals.shipping : 0).total
+            var amount = try OrderTotals.compute(lines: priced, market: market, shipping: everything ? order.totals.shipping : 0).total
+            // A built-to-order unit's deposit was paid in an order of its own, and comes back too.
+            if let preorder = try await tx.preorder(ofOrder: order.id), preorder.balanceOrderId == order.id,
+               let deposit = try await tx.order(id: preorder.depositOrderId) {
+                amount += deposit.totals.total
+            }
             var history = [CaseTransition(from: nil, to: .requested, event: "open", actor: actor, note: description, at: now)]
             var status = CaseStatus.requested
             if ground == .anyReason {
