@@ -123,7 +123,8 @@ struct PartnerHTTPTests: HTTPHarness {
             // Firmware is an eco-chain brand's, under its own organisation: a retailer's key is refused each route.
             for (method, path) in [(HTTPRequest.Method.post, "/api/v1/partner/device-models"), (.get, "/api/v1/partner/device-models"),
                                    (.post, "/api/v1/partner/firmware-builds?model=x&version=1.0.0"), (.post, "/api/v1/partner/rollouts"),
-                                   (.get, "/api/v1/partner/rollouts"), (.post, "/api/v1/partner/webhooks"), (.get, "/api/v1/partner/webhooks"),
+                                   (.get, "/api/v1/partner/rollouts"), (.get, "/api/v1/partner/rollouts/{id}"), (.post, "/api/v1/partner/rollouts/{id}/commands"),
+                                   (.post, "/api/v1/partner/webhooks"), (.get, "/api/v1/partner/webhooks"),
                                    (.delete, "/api/v1/partner/webhooks/{id}"), (.put, "/api/v1/partner/service-centres/{id}"),
                                    (.get, "/api/v1/partner/service-centres"), (.get, "/api/v1/partner/service-cases"),
                                    (.get, "/api/v1/partner/service-cases/{id}"), (.get, "/api/v1/partner/service-cases/{id}/photos/{n}"),
@@ -430,8 +431,22 @@ struct PartnerHTTPTests: HTTPHarness {
             _ = try await upload(yeelight.token, model: yeelight.model.id, version: "2.0.0")
             try await client.execute(uri: "/api/v1/partner/rollouts", method: .post, headers: bearer(yeelight.token),
                                      body: json(["buildId": roidmiBuild, "channel": "stable", "stages": [100]])) { #expect($0.status == .unprocessableContent) }
-            try await client.execute(uri: "/api/v1/partner/rollouts", method: .post, headers: bearer(roidmi.token),
-                                     body: json(["buildId": roidmiBuild, "channel": "stable", "stages": [100], "minReports": 1])) { #expect($0.status == .created) }
+            let rolloutId = try await client.execute(uri: "/api/v1/partner/rollouts", method: .post, headers: bearer(roidmi.token),
+                                                     body: json(["buildId": roidmiBuild, "channel": "stable", "stages": [100], "minReports": 1])) { response in
+                #expect(response.status == .created)
+                return try decode(response)["id"] as? String ?? ""
+            }
+            // Only Roidmi may steer it: Yeelight's key does not find it; Roidmi pauses and resumes it.
+            for (method, path) in [(HTTPRequest.Method.get, "/api/v1/partner/rollouts/\(rolloutId)"), (.post, "/api/v1/partner/rollouts/\(rolloutId)/commands")] {
+                try await client.execute(uri: path, method: method, headers: bearer(yeelight.token), body: method == .post ? json(["command": "pause"]) : nil) {
+                    #expect($0.status == .notFound, "\(path)")
+                }
+            }
+            for command in ["pause", "resume"] {
+                let state = try await client.execute(uri: "/api/v1/partner/rollouts/\(rolloutId)/commands", method: .post, headers: bearer(roidmi.token),
+                                                     body: json(["command": command])) { try decode($0)["state"] as? String }
+                #expect(state == (command == "pause" ? "paused" : "active"))
+            }
             let theirs = try await client.execute(uri: "/api/v1/partner/rollouts", method: .get, headers: bearer(yeelight.token)) { try decode($0)["items"] as? [[String: Any]] ?? [] }
             let models = try await client.execute(uri: "/api/v1/partner/device-models", method: .get, headers: bearer(yeelight.token)) {
                 try decode($0)["items"] as? [[String: Any]] ?? []

@@ -153,6 +153,8 @@ struct RouteRoleTests: HTTPHarness {
         "POST /api/v1/partner/firmware-builds": .machines,
         "POST /api/v1/partner/rollouts": .machines,
         "GET /api/v1/partner/rollouts": .machines,
+        "GET /api/v1/partner/rollouts/{id}": .machines,
+        "POST /api/v1/partner/rollouts/{id}/commands": .machines,
         "POST /api/v1/partner/webhooks": .machines,
         "GET /api/v1/partner/webhooks": .machines,
         "DELETE /api/v1/partner/webhooks/{id}": .machines,

@@ -43,6 +43,8 @@ extension ServiceDesk {
         var written = try await OrderDesk.refund(tx, orderId: serviceCase.orderId, upTo: amount, reason: reason, actor: actor, now: now)
         // A built-to-order unit was paid in two orders: its deposit comes back with its balance.
         if let preorder = try await tx.preorder(ofOrder: serviceCase.orderId), preorder.balanceOrderId == serviceCase.orderId {
+            // Locked after the balance order, as closing the balance order locks them.
+            _ = try await tx.order(id: preorder.depositOrderId)
             written += try await OrderDesk.refund(tx, orderId: preorder.depositOrderId, upTo: .max, reason: reason + " (the pre-order's deposit)",
                                                   actor: actor, now: now)
         }

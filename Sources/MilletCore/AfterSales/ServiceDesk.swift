@@ -85,8 +85,8 @@ public struct ServiceDesk: Sendable {
             var amount = try OrderTotals.compute(lines: priced, market: market, shipping: everything ? order.totals.shipping : 0).total
             // A built-to-order unit's deposit was paid in an order of its own, and comes back too.
             if let preorder = try await tx.preorder(ofOrder: order.id), preorder.balanceOrderId == order.id,
-               let deposit = try await tx.order(id: preorder.depositOrderId) {
-                amount += deposit.totals.total
+               try await tx.order(id: preorder.depositOrderId) != nil {
+                amount += try await OrderDesk.refundable(tx, orderId: preorder.depositOrderId).reduce(0) { $0 + $1.left }
             }
             var history = [CaseTransition(from: nil, to: .requested, event: "open", actor: actor, note: description, at: now)]
             var status = CaseStatus.requested
@@ -155,6 +155,10 @@ public struct ServiceDesk: Sendable {
         let actor = Self.actor(viewer)
         return try await store.transaction { tx in
             guard try await tx.order(id: order.id) != nil else { throw DomainError.notFound(what: "order") }
+            // Still the fan's under the order's lock: a store may have taken the unit back meanwhile.
+            guard let current = try await tx.serialRecord(serial: serial), current.orderId == order.id, current.replacedBy == nil else {
+                throw DomainError.notFound(what: "serial")
+            }
             if try await tx.serviceCases(orderId: order.id).contains(where: { $0.serial == serial && !$0.status.isTerminal }) {
                 throw DomainError.conflict(code: "case_open", message: "unit \(serial) already has an open service case")
             }

@@ -23,8 +23,9 @@ extension PartnerDesk {
         let partnerStore = try await self.store(id: sale.storeId, for: caller)
         let now = clock.now()
         return try await store.transaction { tx in
-            try await tx.returnUnits(StoreSaleReturn(saleId: sale.id, serials: serials, reason: reason.trimmed, storeName: partnerStore.name,
-                                                     actor: "partner:\(caller.keyId)", at: now))
+            try await tx.returnUnits(StoreSaleReturn(
+                saleId: sale.id, serials: serials, reason: reason.trimmed, storeName: partnerStore.name,
+                refund: Money(minorUnits: sale.unitPrice * Int64(serials.count), currency: sale.currency).plain, actor: "partner:\(caller.keyId)", at: now))
         }
     }
 }
@@ -36,6 +37,8 @@ public struct StoreSaleReturn: Sendable {
     public let reason: String
     /// The store, named in the buyer's order.
     public let storeName: String
+    /// What the store gave back at its till, for the order's timeline (`EUR 598.00`).
+    public let refund: String
     public let actor: String
     public let at: Date
 }

@@ -4,8 +4,8 @@ import MilletCore
 
 /// An eco-chain brand's devices over the partner API (scope `firmware:write`): it registers its
 /// device models, uploads their firmware and rolls it out with the store's over-the-air system,
-/// under its own organisation. Another brand's model, build or rollout is unknown to it, so one
-/// brand can never reach another's devices.
+/// under its own organisation, and pauses, resumes, halts or rolls back its rollouts. Another
+/// brand's model, build or rollout is unknown to it, so one brand can never reach another's devices.
 struct PartnerFirmwareController {
     let firmware: FirmwareController
     let partners: PartnerDesk
@@ -39,6 +39,24 @@ struct PartnerFirmwareController {
             }
             return RolloutList(items: items)
         }
+        groups.partners.get("partner/rollouts/:id") { _, context in
+            try await firmware.rolloutDTO(try await ownRollout(context, brand: try await brand(context)))
+        }
+        groups.partners.post("partner/rollouts/:id/commands") { request, context in
+            let brand = try await brand(context)
+            let rollout = try await ownRollout(context, brand: brand)
+            let body = try await request.decodeJSON(FirmwareController.CommandBody.self, context: context)
+            let command = try RolloutCommand(name: body.command, reason: body.reason, buildId: body.buildId)
+            let changed = try await firmware.updates.command(command, rolloutId: rollout.id, actor: "partner:\(try context.requirePartner().keyId)")
+            return try await firmware.rolloutDTO(changed)
+        }
+    }
+
+    /// One of the brand's rollouts (of its own models); another's, or the store's, is `not_found`.
+    private func ownRollout(_ context: MilletRequestContext, brand: String) async throws -> Rollout {
+        let rollout = try await firmware.rollout(context)
+        guard try await firmware.devices.deviceModel(id: rollout.modelId)?.brandId == brand else { throw DomainError.notFound(what: "rollout") }
+        return rollout
     }
 
     /// The calling eco-chain brand's organisation, with `firmware:write`; `forbidden` for another kind of partner.

@@ -172,6 +172,7 @@ extension SQLTransaction: PartnerLedger {
         let sale = record.sale, quantity = Int64(sale.serials.count)
         // The units come from the store's allocations of the SKU, oldest week first, each row locked.
         var left = quantity
+        var drawn: [String] = []
         let open = try await db.raw("""
             SELECT id, units - sold - returned AS remaining FROM partner_allocations
             WHERE store_id = \(bind: sale.storeId) AND sku_id = \(bind: sale.skuId) AND units - sold - returned > 0
@@ -183,6 +184,7 @@ extension SQLTransaction: PartnerLedger {
                 UPDATE partner_allocations SET sold = sold + \(bind: take) WHERE id = \(bind: id) AND units - sold - returned >= \(bind: take) RETURNING id
                 """).first() != nil else { continue }
             try await recordMove(AllocationMove(allocationId: id, kind: .sold, units: take, actor: record.actor, at: sale.soldAt))
+            drawn.append("\(id):\(take)")
             left -= take
         }
         guard left == 0 else {
@@ -221,10 +223,10 @@ extension SQLTransaction: PartnerLedger {
         }
         try await db.raw("""
             INSERT INTO partner_sales (id, organisation_id, store_id, sku_id, order_id, account_id, serials, unit_price, currency, sold_at,
-                idempotency_key, request_hash)
+                idempotency_key, request_hash, drawn)
             VALUES (\(bind: sale.id), \(bind: sale.organisationId), \(bind: sale.storeId), \(bind: sale.skuId), \(bind: sale.orderId),
                 \(bind: sale.accountId), \(bind: sale.serials.joined(separator: " ")), \(bind: sale.unitPrice), \(bind: sale.currency),
-                \(bind: sale.soldAt.millis), \(bind: record.idempotencyKey), \(bind: record.requestHash))
+                \(bind: sale.soldAt.millis), \(bind: record.idempotencyKey), \(bind: record.requestHash), \(bind: drawn.joined(separator: " ")))
             """).run()
     }
 
