@@ -500,6 +500,14 @@ extension StorageConformanceTests {
 }
 
 extension StorageConformanceTests {
+    /// One unit of `sku` ordered by `fan`, paid, shipped as `serial` and delivered.
+    func deliveredUnit(_ store: SQLStore, fan: Account, sku: SKU, market: Market, serial: String, key: String) async throws -> Order {
+        let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: key).order
+        _ = try await pay(store, order)
+        _ = try await store.desk(clock).ship(orderId: order.id, serials: [serial], actor: "staff:x", note: "")
+        return try await store.desk(clock).apply(.deliver, orderId: order.id, serials: [], actor: "staff:x", note: "")
+    }
+
     @Test(arguments: Backends.all) func aBrandsRepairGoesToItsOwnCentreWhichMovesItOn(backend: SQLStore.Backend) async throws {
         try await Backends.withDemoStore(backend, clock: clock) { store in
             let desk = partnerDesk(store)
@@ -522,10 +530,7 @@ extension StorageConformanceTests {
             let fan = try #require(try await store.account(email: "fan@millet.test"))
             let staff = try #require(try await store.account(email: "staff@millet.test"))
             let india = try #require(try await store.market(code: "IN"))
-            let order = try await place(store, fan: fan, sku: vacuum, quantity: 1, market: india, key: "repair-1").order
-            _ = try await pay(store, order)
-            _ = try await store.desk(clock).ship(orderId: order.id, serials: ["RDM-IN-0001"], actor: "staff:x", note: "")
-            _ = try await store.desk(clock).apply(.deliver, orderId: order.id, serials: [], actor: "staff:x", note: "")
+            _ = try await deliveredUnit(store, fan: fan, sku: vacuum, market: india, serial: "RDM-IN-0001", key: "repair-1")
             let opened = try await service.openService(serial: "RDM-IN-0001", kind: .repair, part: .mainUnit, viewer: fan, description: "It will not charge")
             #expect(opened.brandId == roidmi.id)
             _ = try await service.apply(.init(event: .approve, note: ""), caseId: opened.id, staff: staff)
@@ -567,10 +572,7 @@ extension StorageConformanceTests {
             let closed = try #require(try await store.serviceCase(id: opened.id))
             #expect(closed.status == .closed && closed.centreId == "roidmi-bengaluru" && closed.history.last?.actor == "partner:r" && closed.grade == nil)
             // An exchange of the brand's unit takes the store's stock: the store's staff handle it.
-            let second = try await place(store, fan: fan, sku: vacuum, quantity: 1, market: india, key: "repair-2").order
-            _ = try await pay(store, second)
-            _ = try await store.desk(clock).ship(orderId: second.id, serials: ["RDM-IN-0002"], actor: "staff:x", note: "")
-            _ = try await store.desk(clock).apply(.deliver, orderId: second.id, serials: [], actor: "staff:x", note: "")
+            _ = try await deliveredUnit(store, fan: fan, sku: vacuum, market: india, serial: "RDM-IN-0002", key: "repair-2")
             let exchange = try await service.openService(serial: "RDM-IN-0002", kind: .exchange, part: .mainUnit, viewer: fan, description: "The dust bin is cracked")
             #expect(exchange.brandId == roidmi.id)
             await #expect(throws: DomainError.conflict(code: "store_handles", message: "the store's staff handle exchanges; a brand repairs its units")) {
@@ -579,10 +581,7 @@ extension StorageConformanceTests {
             _ = try await service.apply(.init(event: .approve, note: ""), caseId: exchange.id, staff: staff)
             #expect(Set(try await service.pickupSlots(caseId: exchange.id, viewer: fan, centres: store).map(\.centre.id)) == storeCentres)
             // A repair the fan handed in at a store centre stays with the store's staff, though Roidmi has a centre.
-            let third = try await place(store, fan: fan, sku: vacuum, quantity: 1, market: india, key: "repair-3").order
-            _ = try await pay(store, third)
-            _ = try await store.desk(clock).ship(orderId: third.id, serials: ["RDM-IN-0003"], actor: "staff:x", note: "")
-            _ = try await store.desk(clock).apply(.deliver, orderId: third.id, serials: [], actor: "staff:x", note: "")
+            _ = try await deliveredUnit(store, fan: fan, sku: vacuum, market: india, serial: "RDM-IN-0003", key: "repair-3")
             let walkIn = try await service.openService(serial: "RDM-IN-0003", kind: .repair, part: .mainUnit, viewer: fan, description: "The brush jams")
             _ = try await service.apply(.init(event: .approve, note: ""), caseId: walkIn.id, staff: staff)
             _ = try await service.apply(.init(event: .dropOff, note: "", centreId: storeCentres.sorted().first!), caseId: walkIn.id, staff: staff)
