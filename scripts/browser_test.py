@@ -27,6 +27,8 @@ def browser():
     options.binary_location = shutil.which("chromium")
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600"):
         options.add_argument(flag)
+    # Forms that cannot be undone ask first (confirm.js); the tests agree, as a person going ahead would.
+    options.set_capability("unhandledPromptBehavior", "accept")
     driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
     driver.implicitly_wait(5)
     yield driver
@@ -930,6 +932,13 @@ def test_a_fan_preorders_from_the_product_page_pays_the_deposit_and_cancels_afte
     b.refresh()
     assert b.find_elements(By.ID, "preorder-slipped")
     shot(b, "preorder-slipped")
+    # The cancel asks first: said no to, nothing is sent.
+    assert b.find_element(By.ID, "cancel-preorder-form").get_attribute("data-confirm")
+    b.execute_script("window.confirm = () => false")
+    b.find_element(By.ID, "cancel-preorder").click()
+    time.sleep(0.5)
+    assert b.find_element(By.ID, "preorder").get_attribute("data-status") != "cancelled"
+    b.refresh()
     b.find_element(By.ID, "cancel-preorder").click()
     settle(b, lambda d: d.find_element(By.ID, "preorder").get_attribute("data-status") == "cancelled")
     b.find_element(By.ID, "deposit-order").click()

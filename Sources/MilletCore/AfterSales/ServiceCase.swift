@@ -58,6 +58,11 @@ public enum CaseEvent: String, Codable, Sendable, CaseIterable {
     case cancel
 }
 
+extension CaseEvent {
+    /// It ends the case or gives money back: pages ask before they send it.
+    public var isFinal: Bool { self == .refuse || self == .refund || self == .close || self == .cancel }
+}
+
 /// What the caller does, in the same transaction, when a case moves.
 public struct CaseEffect: Equatable, Sendable {
     /// Money goes back through the refund outbox (if the case has not refunded already).

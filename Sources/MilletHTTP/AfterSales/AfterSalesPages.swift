@@ -258,7 +258,8 @@ struct AfterSalesPages {
             // A pickup is booked with the slot list above, as the fan books one.
             values["staffEvents"] = c.events.filter { ($0 != .cancel || !c.status.goodsWithFan) && $0 != .schedulePickup }.map { event -> [String: Any] in
                 ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue, "needsGrade": event == .inspect && c.kind != .repair,
-                 "needsSerial": event == .shipBack, "needsNote": event == .refuse, "needsCentre": event == .dropOff, "needsParts": event == .repair]
+                 "needsSerial": event == .shipBack, "needsNote": event == .refuse, "needsCentre": event == .dropOff, "needsParts": event == .repair,
+                 "destructive": event.isFinal]
             }
             values["centreChoices"] = marketCentres.map { ["id": $0.id, "name": $0.name] }
             let priceList = try await parts.spareParts(marketCode: c.marketCode, includeInactive: false)

@@ -202,7 +202,7 @@ extension PageKit {
         values["cancellable"] = OrderLifecycle.events(from: order.status).contains(.cancel) && !(order.isServiceOnly && order.status != .pendingPayment)
         // An order of services only (a pre-order's deposit, a repair) has nothing to put in a parcel.
         values["staffEvents"] = OrderLifecycle.events(from: order.status).filter { $0 != .pay && $0 != .expire && !($0 == .ship && order.isServiceOnly) }
-            .map { ["event": $0.rawValue, "label": t["event_\($0.rawValue)"] ?? $0.rawValue] }
+            .map { ["event": $0.rawValue, "label": t["event_\($0.rawValue)"] ?? $0.rawValue, "destructive": $0 == .cancel || $0 == .refund] }
         return values
     }
 }

@@ -246,7 +246,7 @@ extension PartnerPortalPages {
                 "description": found.description, "pickupOn": found.pickupOn ?? "",
                 "steps": steps.map { event -> [String: Any] in
                     ["event": event.rawValue, "label": t["event_\(event.rawValue)"] ?? event.rawValue,
-                     "needsNote": event == .refuse, "needsCentre": event == .dropOff,
+                     "needsNote": event == .refuse, "needsCentre": event == .dropOff, "destructive": event.isFinal,
                      "centreChoices": own.filter { $0.active && $0.marketCode == found.marketCode }.map { ["id": $0.id, "name": $0.name] }]
                 },
                 "storeHandles": found.kind != .repair && !found.status.isTerminal,
