@@ -56,6 +56,23 @@ struct SalePageTests: HTTPHarness {
 
     /// "Try again" after `purchase_in_progress` is the same purchase: the page fills the form
     /// again with its Idempotency-Key and address and keeps it shown, and sending it buys once.
+    @Test func aFanLoggedOutWhoReservesIsSentBackToTheSaleAfterLoggingIn() async throws {
+        try await withApp { client, _ in
+            let sale = Identifier.make()
+            try await client.execute(uri: "/sales/\(sale)/reserve", method: .post, headers: pageHeaders(session: nil), body: form([:])) { response in
+                #expect(response.status == .seeOther && response.headers[.location] == "/login?next=%2Fsales%2F\(sale)")
+            }
+            var fromPage = pageHeaders(session: nil)
+            fromPage[.referer] = "https://shop.test/sales?market=IN"
+            try await client.execute(uri: "/sales/\(sale)/reserve", method: .post, headers: fromPage, body: form([:])) { response in
+                #expect(response.headers[.location] == "/login?next=%2Fsales")
+            }
+            try await client.execute(uri: "/orders", method: .get) { response in
+                #expect(response.headers[.location] == "/login?next=%2Forders")
+            }
+        }
+    }
+
     @Test func aPurchaseInProgressKeepsTheFormsKeySoTryingAgainIsTheSamePurchase() async throws {
         let clock = TestClock()
         try await withApp(clock) { client, services in

@@ -75,6 +75,23 @@ struct ShippingHTTPTests: HTTPHarness {
             let (fan, staff, orderId) = try await paidOrder(client, services, key: "ship-page-1")
             var console = pageHeaders(session: staff)
             let sku = try #require(try await services.orders.order(id: orderId)).lines[0].skuId
+            // A tracking number too short: the order's page again, with the reason and what was typed.
+            try await client.execute(
+                uri: "/staff/orders/\(orderId)/shipments", method: .post, headers: console,
+                body: form(["carrier": "sandbox-post", "trackingNumber": "SB2", "skuId": sku, "quantity": "1", "serials": "SN-PAGE-1"])
+            ) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .unprocessableContent && page.contains("id=\"ship-error\"") && page.contains("value=\"SB2\""))
+                #expect(page.contains("value=\"SN-PAGE-1\"") && page.contains("id=\"ship-form\""))
+            }
+            #expect(try await services.orders.order(id: orderId)?.shipments.isEmpty == true)
+            // A refund above what was paid: refused by the form, which keeps the reason typed.
+            try await client.execute(
+                uri: "/staff/orders/\(orderId)/refunds", method: .post, headers: console, body: form(["amount": "99999999", "reason": "too much"])
+            ) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status.code >= 400 && page.contains("id=\"refund-error\"") && page.contains("value=\"too much\""))
+            }
             try await client.execute(
                 uri: "/staff/orders/\(orderId)/shipments", method: .post, headers: console,
                 body: form(["carrier": "sandbox-post", "trackingNumber": "SP-42", "skuId": sku, "quantity": "1", "serials": "SN-PAGE-1"])

@@ -111,10 +111,11 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
     PreorderPages(pages: kit, desk: services.preorders, catalog: services.catalog, inventory: services.inventory, pricing: services.pricing,
                   clock: services.clock).addRoutes(to: groups)
     AuctionPages(pages: kit, desk: services.auctions, offers: services.auctionOffers, catalog: services.catalog, clock: services.clock).addRoutes(to: groups)
-    OrderPages(
+    let orderPages = OrderPages(
         pages: kit, orderDesk: services.orderDesk, orders: services.orders, payments: services.payments, invoices: services.invoices,
         carts: services.carts, storefront: services.storefront, sandbox: services.sandbox, clock: services.clock
-    ).addRoutes(to: groups)
+    )
+    orderPages.addRoutes(to: groups)
     InvoicePages(pages: kit, desk: services.orderDesk, invoices: services.invoices).addRoutes(to: groups)
     ProductOptionPages(pages: kit, desk: services.catalogDesk, catalog: services.catalog).addRoutes(to: groups)
     PartnerPages(pages: kit, desk: services.partners, catalog: services.catalog, inventory: services.inventory, clock: services.clock).addRoutes(to: groups)
@@ -123,9 +124,9 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
     ).addRoutes(to: groups)
     StaffPages(
         pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
-        orderDesk: services.orderDesk, orders: services.orders
+        orderDesk: services.orderDesk, orders: services.orders, orderPages: orderPages
     ).addRoutes(to: groups)
-    ShippingPages(pages: kit, desk: services.shippingDesk, orders: services.orders).addRoutes(to: groups)
+    ShippingPages(pages: kit, desk: services.shippingDesk, orders: services.orders, orderPages: orderPages).addRoutes(to: groups)
     AfterSalesPages(
         pages: kit, desk: services.serviceDesk, cases: services.serviceCases, centres: services.serviceCentres, parts: services.spareParts,
         planDesk: services.planDesk, orderDesk: services.orderDesk, orders: services.orders, photos: services.servicePhotos, clock: services.clock

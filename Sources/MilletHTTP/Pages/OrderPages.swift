@@ -92,17 +92,7 @@ struct OrderPages {
         groups.open.get("orders/:id") { request, context in
             let chrome = try await pages.chrome(request, context)
             let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
-            var values = try await pages.orderValues(order, chrome: chrome)
-            let documents = try await invoices.invoices(orderId: order.id)
-            values["hasInvoices"] = !documents.isEmpty
-            values["returnable"] = order.status == .delivered || order.status == .completed
-            values["invoices"] = pages.invoiceLinks(documents, order: order, chrome: chrome)
-            // Authorized and being captured: the page shows it and looks again shortly.
-            if try await payments.payments(orderId: order.id).contains(where: { $0.status == .authorized }) {
-                values["capturing"] = true
-                values["pending"] = false
-            }
-            return pages.page("order", values, chrome: chrome)
+            return try await page(order, chrome: chrome)
         }
         groups.open.post("orders/:id/cancel") { _, context in
             let order = try await orderDesk.order(id: try context.parameters.require("id"), viewer: try context.requireAccount())
@@ -204,6 +194,39 @@ extension PageKit {
         values["staffEvents"] = OrderLifecycle.events(from: order.status).filter { $0 != .pay && $0 != .expire && !($0 == .ship && order.isServiceOnly) }
             .map { ["event": $0.rawValue, "label": t["event_\($0.rawValue)"] ?? $0.rawValue, "destructive": $0 == .cancel || $0 == .refund] }
         return values
+    }
+}
+
+extension OrderPages {
+    /// The order's page; a staff form refused on it (`refusedForm`, ``PageKit/refusal(_:strings:)``
+    /// under `<form>Error` and what was typed under `<form>Typed`) shows again with its reason.
+    func page(_ order: Order, chrome: PageChrome, refusedForm form: String? = nil, typed: [String: String] = [:], error: DomainError? = nil) async throws -> Response {
+        var values = try await pages.orderValues(order, chrome: chrome)
+        let documents = try await invoices.invoices(orderId: order.id)
+        values["hasInvoices"] = !documents.isEmpty
+        values["returnable"] = order.status == .delivered || order.status == .completed
+        values["invoices"] = pages.invoiceLinks(documents, order: order, chrome: chrome)
+        // Authorized and being captured: the page shows it and looks again shortly.
+        if try await payments.payments(orderId: order.id).contains(where: { $0.status == .authorized }) {
+            values["capturing"] = true
+            values["pending"] = false
+        }
+        if let form, let error {
+            values[form + "Error"] = PageKit.refusal(error, strings: pages.strings(chrome.preferences.language))
+            values[form + "Typed"] = typed
+        }
+        return pages.page("order", values, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
+    }
+
+    /// Runs a staff form of the order's page; a refusal shows the page again with it.
+    func refusing(_ orderId: String, form: String, typed: [String: String], _ request: Request, _ context: MilletRequestContext,
+                  _ work: () async throws -> Response) async throws -> Response {
+        do {
+            return try await work()
+        } catch let error as DomainError {
+            guard Identifier.isWellFormed(orderId), let order = try await orders.order(id: orderId) else { throw error }
+            return try await page(order, chrome: try await pages.chrome(request, context), refusedForm: form, typed: typed, error: error)
+        }
     }
 }
 

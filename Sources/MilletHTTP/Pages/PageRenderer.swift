@@ -69,12 +69,26 @@ struct PageRenderer: Sendable {
         return html(library.render(values, withTemplate: template) ?? "template \(template) missing", status: status, language: chrome.preferences.language)
     }
 
+    /// Where a visitor sent to log in comes back to: the page asked for; for a form sent, the page
+    /// it was on (its `Referer`), or the page above the form's address (a
+    /// `POST /sales/{id}/reserve` comes back to `/sales/{id}`), never an address only a form posts to.
+    static func pageToReturnTo(_ request: Request) -> String {
+        if request.method == .get || request.method == .head { return PageKit.safeNext(request.uri.path) }
+        // (``FormGuardMiddleware`` refused a form from another site; only the path is used, kept local.)
+        if let referer = request.headers[.referer].flatMap(URL.init(string:)), !referer.path.isEmpty {
+            return PageKit.safeNext(referer.path)
+        }
+        let parts = request.uri.path.split(separator: "/")
+        return PageKit.safeNext("/" + parts.dropLast().joined(separator: "/"))
+    }
+
     /// The error page for a refused or failed page request.
     func errorPage(_ error: APIError, request: Request, context: MilletRequestContext) throws -> Response {
         let preferences = Preferences(request: request, marketCodes: DemoMarkets.all.map(\.code))
         let strings = strings(preferences.language)
         if error.status == .unauthorized {
-            return Response(status: .seeOther, headers: [.location: "/login?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
+            let next = Self.pageToReturnTo(request).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+            return Response(status: .seeOther, headers: [.location: "/login?next=" + next])
         }
         let values: [String: Any] = [
             "t": strings, "lang": preferences.language, "status": Int(error.status.code),

@@ -9,6 +9,7 @@ struct ShippingPages {
     let pages: PageKit
     let desk: ShippingDesk
     let orders: any OrderRepository
+    let orderPages: OrderPages
 
     struct ShipForm: Decodable {
         let carrier: String
@@ -29,12 +30,16 @@ struct ShippingPages {
             let form = try await request.decodeForm(ShipForm.self, context: context)
             let orderId = try context.parameters.require("id")
             guard Identifier.isWellFormed(orderId) else { throw DomainError.notFound(what: "order") }
-            let serials = (form.serials ?? "").split { $0 == "," || $0 == " " || $0 == "\n" }.map(String.init)
-            let shipment = try ShipmentRequest(
-                carrier: form.carrier, trackingNumber: PageKit.nonEmpty(form.trackingNumber),
-                lines: [ShipmentLine(skuId: form.skuId, quantity: form.quantity)], serials: serials)
-            _ = try await desk.ship(orderId: orderId, shipment, actor: "staff:\(staff.id)")
-            return redirect("/orders/\(orderId)")
+            let typed = ["carrier": form.carrier, "trackingNumber": form.trackingNumber ?? "", "skuId": form.skuId, "quantity": String(form.quantity),
+                         "serials": form.serials ?? ""]
+            return try await orderPages.refusing(orderId, form: "ship", typed: typed, request, context) {
+                let serials = (form.serials ?? "").split { $0 == "," || $0 == " " || $0 == "\n" }.map(String.init)
+                let shipment = try ShipmentRequest(
+                    carrier: form.carrier, trackingNumber: PageKit.nonEmpty(form.trackingNumber),
+                    lines: [ShipmentLine(skuId: form.skuId, quantity: form.quantity)], serials: serials)
+                _ = try await desk.ship(orderId: orderId, shipment, actor: "staff:\(staff.id)")
+                return redirect("/orders/\(orderId)")
+            }
         }
         groups.staff.post("staff/orders/:id/shipments/:shipmentId/scans") { request, context in
             let orderId = try context.parameters.require("id")

@@ -12,6 +12,7 @@ struct StaffPages {
     let inventory: any InventoryRepository
     let orderDesk: OrderDesk
     let orders: any OrderRepository
+    let orderPages: OrderPages
 
     struct PublishForm: Decodable {
         let published: String
@@ -113,9 +114,11 @@ struct StaffPages {
             let form = try await request.decodeForm(RefundForm.self, context: context)
             let id = try context.parameters.require("id")
             guard Identifier.isWellFormed(id), let order = try await orders.order(id: id) else { throw DomainError.notFound(what: "order") }
-            let amount = try Currency.named(order.currency).minorUnits(parsing: form.amount, field: "amount")
-            _ = try await orderDesk.refund(orderId: order.id, amount: amount, reason: form.reason, actor: "staff:\(staff.id)")
-            return redirect("/orders/\(order.id)")
+            return try await orderPages.refusing(order.id, form: "refund", typed: ["amount": form.amount, "reason": form.reason], request, context) {
+                let amount = try Currency.named(order.currency).minorUnits(parsing: form.amount, field: "amount")
+                _ = try await orderDesk.refund(orderId: order.id, amount: amount, reason: form.reason, actor: "staff:\(staff.id)")
+                return redirect("/orders/\(order.id)")
+            }
         }
     }
 }
