@@ -160,6 +160,14 @@ def test_guest_cart_is_kept_at_log_in(browser):
     assert b.current_url.endswith("/cart")
     assert "Millet Band 2" in b.find_element(By.ID, "cart-lines").text
     shot(b, "GB-cart-after-log-in")
+    # Its quantity is changed in place.
+    row = next(r for r in b.find_elements(By.CSS_SELECTOR, "#cart-lines tr[data-sku]") if "Millet Band 2" in r.text)
+    sku = row.get_attribute("data-sku")
+    field = row.find_element(By.NAME, "quantity")
+    field.clear()
+    field.send_keys("3")
+    row.find_element(By.TAG_NAME, "button").click()
+    settle(b, lambda d: d.find_element(By.CSS_SELECTOR, f"#cart-lines tr[data-sku='{sku}'] input[name=quantity]").get_attribute("value") == "3")
 
 
 def test_staff_console_requires_staff(browser):

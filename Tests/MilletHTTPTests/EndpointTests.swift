@@ -72,6 +72,25 @@ import Testing
                 let items = try decode(response)["items"] as! [Any]
                 #expect(items.count == 1)
             }
+            // The line's quantity is set, not added to; eleven is refused and changes nothing.
+            try await client.execute(uri: "/api/v1/cart/items/\(skus[1])", method: .put, headers: bearer(token), body: json(["market": "ES", "quantity": 3])) { response in
+                let items = try decode(response)["items"] as? [[String: Any]]
+                #expect(response.status == .ok && items?.first?["quantity"] as? Int == 3)
+            }
+            try await client.execute(uri: "/api/v1/cart/items/\(skus[1])", method: .put, headers: bearer(token), body: json(["market": "ES", "quantity": 11])) {
+                #expect($0.status == .unprocessableContent)
+            }
+            // The cart page sets it too, and shows a refusal on the cart with the lines as they were.
+            let page = pageHeaders(session: token, cookies: ["millet_market=ES"])
+            try await client.execute(uri: "/cart/items/\(skus[1])/quantity", method: .post, headers: page, body: form(["quantity": "2"])) {
+                #expect($0.status == .seeOther)
+            }
+            try await client.execute(uri: "/cart/items/\(skus[1])/quantity", method: .post, headers: page, body: form(["quantity": "many"])) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .unprocessableContent && html.contains("id=\"cart-error\"") && html.contains("value=\"2\""))
+            }
+            let after = try await client.execute(uri: "/api/v1/cart?market=ES", method: .get, headers: bearer(token)) { try decode($0)["items"] as? [[String: Any]] }
+            #expect(after?.first?["quantity"] as? Int == 2)
             try await client.execute(uri: "/api/v1/sessions/current", method: .delete, headers: bearer(token)) { #expect($0.status == .noContent) }
             try await client.execute(uri: "/api/v1/me", method: .get, headers: bearer(token)) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/api/v1/sessions/current", method: .delete, headers: bearer(token)) { #expect($0.status == .unauthorized) }

@@ -1,11 +1,16 @@
 import Hummingbird
 import MilletCore
 
-/// The logged-in fan's cart: `GET /cart?market=XX`, `POST /cart/items`, `DELETE /cart/items/{skuId}`.
+/// The logged-in fan's cart: `GET /cart?market=XX`, `POST /cart/items`, `PUT` and `DELETE /cart/items/{skuId}`.
 struct CartController {
     let carts: any CartRepository
     let markets: any MarketRepository
     let storefront: Storefront
+
+    struct QuantityBody: Decodable {
+        let market: String
+        let quantity: Int
+    }
 
     struct AddBody: Decodable {
         let market: String
@@ -25,6 +30,14 @@ struct CartController {
             let market = try await markets.requireMarket(body.market)
             try await storefront.setCartQuantity(.account(account.id), market: market, skuId: body.skuId, quantity: body.quantity, adding: true)
             return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view.with(status: .created)
+        }
+        groups.open.put("cart/items/:skuId") { request, context in
+            let account = try context.requireAccount()
+            let body = try await request.decodeJSON(QuantityBody.self, context: context)
+            let market = try await markets.requireMarket(body.market)
+            try await storefront.setCartQuantity(.account(account.id), market: market, skuId: try context.parameters.require("skuId"),
+                                                 quantity: body.quantity, adding: false)
+            return try await storefront.cart(.account(account.id), market: market, language: market.defaultLanguage).view
         }
         groups.open.delete("cart/items/:skuId") { request, context in
             let account = try context.requireAccount()

@@ -17,6 +17,11 @@ struct StorefrontPages {
         let quantity: Int
     }
 
+    struct QuantityForm: Decodable {
+        /// As typed; a number from 1 to ``Cart/maxQuantityPerSKU``.
+        let quantity: String
+    }
+
     func addRoutes(to groups: RouteGroups) {
         groups.open.get("/") { request, context in
             let chrome = try await pages.chrome(request, context)
@@ -82,6 +87,25 @@ struct StorefrontPages {
             var response = redirect("/cart")
             if let newToken { response.setCookie(PageKit.cookie(PageKit.guestCartCookie, newToken)) }
             return response
+        }
+        groups.open.post("cart/items/:skuId/quantity") { request, context in
+            let chrome = try await pages.chrome(request, context)
+            let form = try await request.decodeForm(QuantityForm.self, context: context)
+            let (owner, _) = PageKit.cartOwner(request, context)
+            do {
+                guard let quantity = Int(form.quantity.trimmingCharacters(in: .whitespaces)) else {
+                    throw DomainError.invalid(field: "quantity", "must be between 1 and \(Cart.maxQuantityPerSKU)")
+                }
+                try await storefront.setCartQuantity(owner, market: chrome.market, skuId: try context.parameters.require("skuId"),
+                                                     quantity: quantity, adding: false)
+                return redirect("/cart")
+            } catch let error as DomainError {
+                // The cart again, with the reason by its table.
+                let view = try await storefront.cart(owner, market: chrome.market, language: chrome.preferences.language).view
+                var values = pages.cartValues(view, chrome: chrome)
+                values["error"] = PageKit.refusal(error, strings: pages.strings(chrome.preferences.language))
+                return pages.page("cart", values, chrome: chrome, status: APIError(error).status)
+            }
         }
         groups.open.post("cart/items/:skuId/remove") { request, context in
             let chrome = try await pages.chrome(request, context)
