@@ -91,6 +91,47 @@ struct OrderDeskHTTPTests: HTTPHarness {
         }
     }
 
+    @Test func staffFindAnOrderByNumberEmailOrNameAndPageThroughThem() async throws {
+        try await withApp { client, services in
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            let ana = try await newFan(client, "Anabel")
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let sku = try #require(try await services.catalog.product(slug: "millet-note-3")).skus[0].id
+            var numbers: [String: String] = [:]
+            for (token, key) in [(fan, "search-1"), (ana, "search-2")] {
+                numbers[key] = try await client.execute(
+                    uri: "/api/v1/orders", method: .post, headers: bearer(token, [.init("Idempotency-Key")!: key]),
+                    body: json(["market": "IN", "shippingAddress": address, "items": [["skuId": sku, "quantity": 1]]])
+                ) { try decode($0)["number"] as! String }
+            }
+            func found(_ query: String) async throws -> [String] {
+                let q = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                return try await client.execute(uri: "/api/v1/staff/orders?q=\(q)", method: .get, headers: bearer(staff)) { response in
+                    #expect(response.status == .ok)
+                    return (try decode(response)["items"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? String }
+                }
+            }
+            #expect(try await found("ANABEL") == [numbers["search-2"]!])
+            #expect(try await found("fan@millet") == [numbers["search-1"]!])
+            #expect(try await found(String(numbers["search-1"]!.suffix(6)).lowercased()).contains(numbers["search-1"]!))
+            let percent = try await found("%"), underscore = try await found("_")
+            #expect(percent.isEmpty && underscore.isEmpty)
+            try await client.execute(uri: "/api/v1/staff/orders?q=\(String(repeating: "x", count: 101))", method: .get, headers: bearer(staff)) {
+                #expect($0.status == .unprocessableContent)
+            }
+            // The console's list: the customer and when, a search that finds nothing says so, and pages link on.
+            let page = try await client.execute(uri: "/staff/orders?q=anabel", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
+            #expect(page.contains(numbers["search-2"]!) && page.contains("anabel@fans.test") && !page.contains(numbers["search-1"]!))
+            #expect(!page.contains("id=\"next-page\"") && !page.contains("id=\"previous-page\""))
+            let none = try await client.execute(uri: "/staff/orders?q=nobody-at-all", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
+            #expect(none.contains("id=\"no-orders\""))
+            let second = try await client.execute(uri: "/staff/orders?page=2&status=pending_payment", method: .get, headers: pageHeaders(session: staff)) {
+                String(buffer: $0.body)
+            }
+            #expect(second.contains("href=\"/staff/orders?page=1&amp;status=pending_payment\"") || second.contains("href=\"/staff/orders?page=1&status=pending_payment\""))
+        }
+    }
+
     @Test func aRefundShowsOnTheOrderAndAtTheSandbox() async throws {
         try await withApp { client, services in
             let fan = try await logIn(client, "fan@millet.test", "millet-fan")

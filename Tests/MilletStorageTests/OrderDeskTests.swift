@@ -351,3 +351,17 @@ struct SerialTakenMeanwhile: UnitOfWork {
         }
     }
 }
+
+extension StorageConformanceTests {
+    @Test(arguments: Backends.all) func staffFindOrdersByAPartOfTheirNumberOrTheirBuyersEmailOrName(backend: SQLStore.Backend) async throws {
+        try await Backends.withDemoStore(backend, clock: clock) { store in
+            let (fan, sku, market) = try await fixture(store)
+            let order = try await place(store, fan: fan, sku: sku, quantity: 1, market: market, key: "search-1").order
+            for query in [String(order.number.suffix(5)).lowercased(), fan.email.uppercased(), String(fan.displayName.prefix(3))] {
+                #expect(try await store.orders(status: nil, matching: query, offset: 0, limit: 10).map(\.id) == [order.id], "\(query)")
+            }
+            for query in ["%", "_", "nobody"] { #expect(try await store.orders(status: nil, matching: query, offset: 0, limit: 10).isEmpty, "\(query)") }
+            #expect(try await store.orders(status: .paid, matching: fan.email, offset: 0, limit: 10).isEmpty)
+        }
+    }
+}

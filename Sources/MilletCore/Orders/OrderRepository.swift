@@ -64,8 +64,9 @@ public protocol OrderRepository: Sendable {
     func order(accountId: String, idempotencyKey: String, requestHash: String?) async throws -> Order?
     /// An account's orders, newest first.
     func orders(accountId: String, offset: Int, limit: Int) async throws -> [Order]
-    /// Every order, newest first, optionally of one status (the staff console).
-    func orders(status: OrderStatus?, offset: Int, limit: Int) async throws -> [Order]
+    /// Every order, newest first, optionally of one status and matching `query` (the staff
+    /// console): a part of its number, or of its buyer's email or name, in any case.
+    func orders(status: OrderStatus?, matching query: String?, offset: Int, limit: Int) async throws -> [Order]
     /// Unpaid orders whose payment deadline is at or before `now`, earliest first. Changes to an
     /// order go through ``OrderDesk``.
     func overdueOrderIds(now: Date, limit: Int) async throws -> [String]

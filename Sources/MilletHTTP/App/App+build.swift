@@ -124,7 +124,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
     ).addRoutes(to: groups)
     StaffPages(
         pages: kit, catalogDesk: services.catalogDesk, stockDesk: services.stockDesk, catalog: services.catalog, inventory: services.inventory,
-        orderDesk: services.orderDesk, orders: services.orders, orderPages: orderPages
+        orderDesk: services.orderDesk, orders: services.orders, orderPages: orderPages, accounts: services.accounts
     ).addRoutes(to: groups)
     ShippingPages(pages: kit, desk: services.shippingDesk, orders: services.orders, orderPages: orderPages).addRoutes(to: groups)
     AfterSalesPages(

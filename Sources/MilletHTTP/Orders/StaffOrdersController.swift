@@ -20,6 +20,16 @@ struct StaffOrdersController {
         let reason: String
     }
 
+    /// The `q` a list is searched with: at most 100 characters on one line.
+    static func query(_ request: Request) throws -> String? {
+        guard let q = request.uri.queryParameters["q"].map(String.init), !q.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        var check = Validator()
+        check.requireLength(q, 1...100, "q", "at most 100 characters")
+        check.requireSingleLine(q, "q")
+        try check.check()
+        return q
+    }
+
     func addRoutes(to groups: RouteGroups) {
         groups.staff.get("staff/orders") { request, context in
             let pagination = try Pagination(request)
@@ -28,7 +38,8 @@ struct StaffOrdersController {
                 guard let parsed = OrderStatus(rawValue: String(raw)) else { throw DomainError.invalid(field: "status", "unknown status") }
                 status = parsed
             }
-            let orders = try await orders.orders(status: status, offset: pagination.offset, limit: pagination.perPage + 1)
+            let query = try StaffOrdersController.query(request)
+            let orders = try await orders.orders(status: status, matching: query, offset: pagination.offset, limit: pagination.perPage + 1)
             return Page(fetched: orders.map(OrderDTO.init), pagination: pagination)
         }
         groups.staff.post("staff/orders/:id/events") { request, context in

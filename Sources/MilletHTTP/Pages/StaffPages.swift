@@ -13,6 +13,7 @@ struct StaffPages {
     let orderDesk: OrderDesk
     let orders: any OrderRepository
     let orderPages: OrderPages
+    let accounts: any AccountRepository
 
     struct PublishForm: Decodable {
         let published: String
@@ -94,14 +95,34 @@ struct StaffPages {
         groups.staff.get("staff/orders") { request, context in
             let chrome = try await pages.chrome(request, context)
             let status = request.uri.queryParameters["status"].flatMap { OrderStatus(rawValue: String($0)) }
-            let orders = try await orders.orders(status: status, offset: 0, limit: 100)
+            let query = try StaffOrdersController.query(request)
+            let page = max(1, min(100_000, request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1))
+            let perPage = 50
+            let found = try await orders.orders(status: status, matching: query, offset: (page - 1) * perPage, limit: perPage + 1)
             var rows: [[String: Any]] = []
-            for order in orders { rows.append(try await pages.orderValues(order, chrome: chrome)) }
+            var buyers: [String: Account] = [:]
+            for order in found.prefix(perPage) {
+                var row = try await pages.orderValues(order, chrome: chrome)
+                if buyers[order.accountId] == nil { buyers[order.accountId] = try await accounts.account(id: order.accountId) }
+                row["customer"] = buyers[order.accountId].map { "\($0.displayName) · \($0.email)" } ?? order.shippingAddress.name
+                row["placedAt"] = chrome.format.dateTime(order.createdAt)
+                rows.append(row)
+            }
             let t = pages.strings(chrome.preferences.language)
-            return pages.page("staff-orders", [
-                "orders": rows,
+            // The page's own address with another page number, keeping the filters.
+            func link(_ number: Int) -> String {
+                var parts = ["page=\(number)"]
+                if let status { parts.append("status=\(status.rawValue)") }
+                if let query { parts.append("q=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
+                return "/staff/orders?" + parts.joined(separator: "&")
+            }
+            var values: [String: Any] = [
+                "orders": rows, "hasOrders": !rows.isEmpty, "q": query ?? "", "page": page,
                 "statuses": OrderStatus.allCases.map { ["code": $0.rawValue, "label": t["status_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == status] as [String: Any] },
-            ], chrome: chrome)
+            ]
+            if page > 1 { values["previous"] = link(page - 1) }
+            if found.count > perPage { values["next"] = link(page + 1) }
+            return pages.page("staff-orders", values, chrome: chrome)
         }
         groups.staff.post("staff/orders/:id/events") { request, context in
             let staff = try context.requireAccount()

@@ -95,12 +95,19 @@ extension SQLStore: OrderRepository {
         }
     }
 
-    public func orders(status: OrderStatus?, offset: Int, limit: Int) async throws -> [Order] {
+    public func orders(status: OrderStatus?, matching query: String?, offset: Int, limit: Int) async throws -> [Order] {
         let wanted = status?.rawValue ?? ""
+        // A LIKE pattern of the words as typed: `%`, `_` and `!` stand for themselves.
+        let typed = (query ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let pattern = "%" + typed.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%")
+            .replacingOccurrences(of: "_", with: "!_") + "%"
         return try await read { db in
             let rows = try await db.raw("""
-                SELECT id FROM orders WHERE status = \(bind: wanted) OR \(bind: wanted) = ''
-                ORDER BY created_at DESC, id LIMIT \(bind: Int64(limit)) OFFSET \(bind: Int64(offset))
+                SELECT o.id FROM orders o JOIN accounts a ON a.id = o.account_id
+                WHERE (o.status = \(bind: wanted) OR \(bind: wanted) = '')
+                  AND (\(bind: typed) = '' OR LOWER(o.number) LIKE \(bind: pattern) ESCAPE '!' OR LOWER(a.email) LIKE \(bind: pattern) ESCAPE '!'
+                       OR LOWER(a.display_name) LIKE \(bind: pattern) ESCAPE '!')
+                ORDER BY o.created_at DESC, o.id LIMIT \(bind: Int64(limit)) OFFSET \(bind: Int64(offset))
                 """).all()
             return try await Self.loadOrders(db: db, ids: rows.map { try $0.string("id") })
         }
