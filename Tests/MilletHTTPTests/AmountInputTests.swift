@@ -26,4 +26,16 @@ struct AmountInputTests {
         #expect(read("1.000,5.5", "es", gbp) == nil && read("abc", "en", gbp) == nil && read("-5", "en", gbp) == nil && read("1e9", "en", gbp) == nil)
         #expect(read("", "en", gbp) == nil && read("£", "en", gbp) == nil)
     }
+
+    @Test func timesAreWrittenInTheMarketsTimeZoneWithItsOffset() {
+        let winter = Date(timeIntervalSince1970: 1_796_445_000)  // 2026-12-05 04:30 UTC
+        let summer = Date(timeIntervalSince1970: 1_782_900_000)  // 2026-07-01 10:00 UTC
+        #expect(LocaleFormat(language: "en", region: "IN").dateTime(winter) == "05/12/2026 10:00 UTC+5:30")
+        #expect(LocaleFormat(language: "zh-Hans", region: "CN").dateTime(winter) == "2026-12-05 12:30 UTC+8")
+        #expect(LocaleFormat(language: "en", region: "GB").dateTime(winter) == "05/12/2026 04:30 UTC")
+        #expect(LocaleFormat(language: "en", region: "GB").dateTime(summer) == "01/07/2026 11:00 UTC+1")
+        #expect(LocaleFormat(language: "es", region: "ES").dateTime(summer) == "01/07/2026 12:00 UTC+2")
+        #expect(LocaleFormat(language: "id", region: "ID").dateTime(winter) == "05/12/2026 11:30 UTC+7")
+        #expect(LocaleFormat(language: "en", region: "ZZ").dateTime(winter) == "05/12/2026 04:30 UTC")
+    }
 }

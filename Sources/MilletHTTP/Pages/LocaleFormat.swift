@@ -72,13 +72,15 @@ struct LocaleFormat: Sendable {
         return negative ? "-" + body : body
     }
 
-    /// `2026-11-24 17:05` in Chinese, `24/11/2026 17:05` elsewhere, in UTC.
+    /// `2026-11-25 01:05 UTC+8` in Chinese, `24/11/2026 22:35 UTC+5:30` elsewhere: in the
+    /// market's time zone (``MarketTimeZone``), labelled with its offset that day.
     func dateTime(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let zone = MarketTimeZone.zone(of: region)
+        calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         func two(_ n: Int?) -> String { String(format: "%02d", n ?? 0) }
-        let time = "\(two(c.hour)):\(two(c.minute)) UTC"
+        let time = "\(two(c.hour)):\(two(c.minute)) \(MarketTimeZone.label(zone, at: date))"
         if language == "zh-Hans" { return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(time)" }
         return "\(two(c.day))/\(two(c.month))/\(c.year ?? 0) \(time)"
     }
