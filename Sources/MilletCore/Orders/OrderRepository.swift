@@ -65,7 +65,8 @@ public protocol OrderRepository: Sendable {
     /// An account's orders, newest first.
     func orders(accountId: String, offset: Int, limit: Int) async throws -> [Order]
     /// Every order, newest first, optionally of one status and matching `query` (the staff
-    /// console): a part of its number, or of its buyer's email or name, in any case.
+    /// console): a part of its number, or of its buyer's email or name, in any case (of ASCII
+    /// letters on SQLite, whose `LOWER` folds only those; of every letter on PostgreSQL).
     func orders(status: OrderStatus?, matching query: String?, offset: Int, limit: Int) async throws -> [Order]
     /// Unpaid orders whose payment deadline is at or before `now`, earliest first. Changes to an
     /// order go through ``OrderDesk``.

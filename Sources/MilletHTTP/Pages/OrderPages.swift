@@ -214,6 +214,9 @@ extension OrderPages {
         if let form, let error {
             values[form + "Error"] = PageKit.refusal(error, strings: pages.strings(chrome.preferences.language))
             values[form + "Typed"] = typed
+            if let lines = values["shippableLines"] as? [[String: Any]] {
+                values["shippableLines"] = lines.map { line in line.merging(["selected": line["skuId"] as? String == typed["skuId"]]) { $1 } }
+            }
         }
         return pages.page("order", values, chrome: chrome, status: error.map { APIError($0).status } ?? .ok)
     }

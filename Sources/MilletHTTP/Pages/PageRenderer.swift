@@ -70,16 +70,15 @@ struct PageRenderer: Sendable {
     }
 
     /// Where a visitor sent to log in comes back to: the page asked for; for a form sent, the page
-    /// it was on (its `Referer`), or the page above the form's address (a
-    /// `POST /sales/{id}/reserve` comes back to `/sales/{id}`), never an address only a form posts to.
+    /// it was on (its `Referer`: the reserve button of `/sales/{id}` brings her back there), or the
+    /// home page, never the address the form posts to.
     static func pageToReturnTo(_ request: Request) -> String {
         if request.method == .get || request.method == .head { return PageKit.safeNext(request.uri.path) }
         // (``FormGuardMiddleware`` refused a form from another site; only the path is used, kept local.)
-        if let referer = request.headers[.referer].flatMap(URL.init(string:)), !referer.path.isEmpty {
+        if let referer = request.headers[.referer].flatMap(URL.init(string:)), !referer.path.isEmpty, referer.path != request.uri.path {
             return PageKit.safeNext(referer.path)
         }
-        let parts = request.uri.path.split(separator: "/")
-        return PageKit.safeNext("/" + parts.dropLast().joined(separator: "/"))
+        return "/"
     }
 
     /// The error page for a refused or failed page request.

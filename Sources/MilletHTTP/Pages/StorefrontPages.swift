@@ -91,13 +91,17 @@ struct StorefrontPages {
         groups.open.post("cart/items/:skuId/quantity") { request, context in
             let chrome = try await pages.chrome(request, context)
             let form = try await request.decodeForm(QuantityForm.self, context: context)
-            let (owner, _) = PageKit.cartOwner(request, context)
+            let (owner, newToken) = PageKit.cartOwner(request, context)
             do {
+                // Only a line the cart holds: an old tab does not bring back one removed since.
+                let skuId = try context.parameters.require("skuId")
+                guard newToken == nil, try await carts.cart(for: owner, marketCode: chrome.market.code).items.contains(where: { $0.skuId == skuId }) else {
+                    throw DomainError.notFound(what: "cart line")
+                }
                 guard let quantity = Int(form.quantity.trimmingCharacters(in: .whitespaces)) else {
                     throw DomainError.invalid(field: "quantity", "must be between 1 and \(Cart.maxQuantityPerSKU)")
                 }
-                try await storefront.setCartQuantity(owner, market: chrome.market, skuId: try context.parameters.require("skuId"),
-                                                     quantity: quantity, adding: false)
+                try await storefront.setCartQuantity(owner, market: chrome.market, skuId: skuId, quantity: quantity, adding: false)
                 return redirect("/cart")
             } catch let error as DomainError {
                 // The cart again, with the reason by its table.
