@@ -778,7 +778,7 @@ def test_no_page_scrolls_sideways_at_390_px_and_the_menu_button_opens_the_menu(b
         assert b.find_element(By.ID, "nav-sales").is_displayed()
         shot(b, "menu-390")
         log_in(b, "staff@millet.test", "millet-staff")
-        for path in pages + ["/orders", "/service", "/inbox", "/staff/auctions", "/staff/orders", "/staff/releases", "/staff/rollouts"]:
+        for path in pages + ["/orders", "/service", "/inbox", "/staff/auctions", "/staff/sales", "/staff/orders", "/staff/releases", "/staff/rollouts"]:
             ok, width = fits(path)
             assert ok, f"{path} is {width} px wide at 390 px for staff"
         b.find_element(By.ID, "menu-button").click()

@@ -143,11 +143,11 @@ struct AuctionHTTPTests: HTTPHarness {
             try await client.execute(uri: "/staff/auctions", method: .get, headers: pageHeaders(session: fan)) { #expect($0.status == .forbidden) }
             let page = try await client.execute(uri: "/staff/auctions", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
             #expect(page.contains("id=\"schedule-auction\""))
-            let calendar = Calendar(identifier: .gregorian)
-            var utc = calendar
-            utc.timeZone = TimeZone(identifier: "UTC")!
+            // Typed on India's clock (UTC+5:30), the auction's market.
+            var india = Calendar(identifier: .gregorian)
+            india.timeZone = TimeZone(identifier: "Asia/Kolkata")!
             func local(_ date: Date) -> String {
-                let c = utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+                let c = india.dateComponents([.year, .month, .day, .hour, .minute], from: date)
                 return String(format: "%04d-%02d-%02dT%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
             }
             let fields = ["title": "Prototype No. 2", "market": "IN", "startPrice": "4999.50", "reservePrice": "",
@@ -171,8 +171,11 @@ struct AuctionHTTPTests: HTTPHarness {
             #expect(location == "/auctions/\(scheduled.auction.id)")
             #expect(scheduled.auction.startPrice == 499_950 && scheduled.auction.currency == "INR" && scheduled.auction.reservePrice == nil)
             #expect(scheduled.auction.scheduledEnd.timeIntervalSince(scheduled.auction.startsAt) == 3600)
+            #expect(abs(scheduled.auction.startsAt.timeIntervalSince(clock.now().addingTimeInterval(3600))) < 60)
             // A currency without cents takes one increment at every price.
-            let rupiah = fields.merging(["market": "ID", "startPrice": "5000000", "title": "Prototype No. 3"]) { $1 }
+            let rupiah = fields.merging(["market": "ID", "startPrice": "5000000", "title": "Prototype No. 3",
+                                         "startsAt": MarketTimeZone.local(clock.now().addingTimeInterval(3600), in: "ID"),
+                                         "endsAt": MarketTimeZone.local(clock.now().addingTimeInterval(7200), in: "ID")]) { $1 }
             try await client.execute(uri: "/staff/auctions", method: .post, headers: pageHeaders(session: staff), body: form(rupiah)) {
                 #expect($0.status == .unprocessableContent)
             }

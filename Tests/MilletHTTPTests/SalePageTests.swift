@@ -74,6 +74,40 @@ struct SalePageTests: HTTPHarness {
         }
     }
 
+    @Test func staffScheduleASaleOnTheConsoleInTheMarketsTimeAndIssueFCodes() async throws {
+        let clock = TestClock()
+        try await withApp(clock) { client, services in
+            let staff = try await logIn(client, "staff@millet.test", "millet-staff")
+            let fan = try await logIn(client, "fan@millet.test", "millet-fan")
+            try await client.execute(uri: "/staff/sales", method: .get, headers: pageHeaders(session: fan)) { #expect($0.status == .forbidden) }
+            let sku = try #require(try await services.catalog.product(slug: "millet-note-3")).skus[0].id
+            // An hour from now, typed on India's clock (UTC+5:30).
+            let india = DateFormatter()
+            india.locale = Locale(identifier: "en_US_POSIX")
+            india.timeZone = TimeZone(identifier: "Asia/Kolkata")
+            india.dateFormat = "yyyy-MM-dd'T'HH:mm"
+            let start = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 / 60).rounded(.up) * 60 + 3600)
+            var fields = ["title": "Note 3 Diwali", "market": "IN", "skuId": sku, "startsAt": india.string(from: start),
+                          "endsAt": india.string(from: start.addingTimeInterval(3600)), "units": "lots", "perAccountLimit": "1", "price": ""]
+            let refused = try await client.execute(uri: "/staff/sales", method: .post, headers: pageHeaders(session: staff), body: form(fields)) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(refused.0 == .unprocessableContent && refused.1.contains("id=\"sale-error\"") && refused.1.contains("value=\"Note 3 Diwali\""))
+            fields["units"] = "20"
+            try await client.execute(uri: "/staff/sales", method: .post, headers: pageHeaders(session: staff), body: form(fields)) { #expect($0.status == .seeOther) }
+            let sale = try #require(try await services.saleDesk.calendar().first { $0.title == "Note 3 Diwali" })
+            #expect(sale.startsAt == start && sale.units == 20 && sale.marketCode == "IN")
+            // Two F-codes, shown once and not kept by the browser.
+            try await client.execute(uri: "/staff/sales/\(sale.id)/fcodes", method: .post, headers: pageHeaders(session: staff), body: form(["count": "2"])) { response in
+                let page = String(buffer: response.body)
+                #expect(response.status == .ok && response.headers[.cacheControl] == "no-store" && page.contains("id=\"fcodes\""))
+            }
+            #expect(try await services.saleDesk.figures(saleId: sale.id).fcodeUnits == 2)
+            let list = try await client.execute(uri: "/staff/sales", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
+            #expect(list.contains("data-sale=\"\(sale.id)\"") && !list.contains("id=\"fcodes\""))
+        }
+    }
+
     @Test func aPurchaseInProgressKeepsTheFormsKeySoTryingAgainIsTheSamePurchase() async throws {
         let clock = TestClock()
         try await withApp(clock) { client, services in

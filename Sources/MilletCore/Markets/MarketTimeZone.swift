@@ -16,4 +16,22 @@ public enum MarketTimeZone {
         let hours = abs(seconds) / 3600, minutes = abs(seconds) % 3600 / 60
         return "UTC" + (seconds < 0 ? "-" : "+") + String(hours) + (minutes == 0 ? "" : String(format: ":%02d", minutes))
     }
+
+    /// A `datetime-local` value (`2026-12-04T20:30`, seconds optional) read on the market's clock.
+    public static func date(local text: String, in marketCode: String) -> Date? {
+        formatter(marketCode, seconds: text.count > 16).date(from: text)
+    }
+
+    /// `2026-12-04T20:30` on the market's clock, as a `datetime-local` field shows it.
+    public static func local(_ date: Date, in marketCode: String) -> String {
+        formatter(marketCode, seconds: false).string(from: date)
+    }
+
+    private static func formatter(_ marketCode: String, seconds: Bool) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone(of: marketCode)
+        formatter.dateFormat = seconds ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm"
+        return formatter
+    }
 }

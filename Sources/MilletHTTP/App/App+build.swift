@@ -131,6 +131,7 @@ private func addPages(_ services: MilletServices, renderer: PageRenderer, to gro
         pages: kit, desk: services.serviceDesk, cases: services.serviceCases, centres: services.serviceCentres, parts: services.spareParts,
         planDesk: services.planDesk, orderDesk: services.orderDesk, orders: services.orders, photos: services.servicePhotos, clock: services.clock
     ).addRoutes(to: groups)
+    StaffSalePages(pages: kit, desk: services.saleDesk, catalog: services.catalog, clock: services.clock).addRoutes(to: groups)
     SalePages(pages: kit, saleDesk: services.saleDesk, catalog: services.catalog, payments: services.payments, sandbox: services.sandbox, clock: services.clock)
         .addRoutes(to: groups)
     CommunityPages(

@@ -140,13 +140,12 @@ struct AuctionPages {
     private func console(_ chrome: PageChrome, typed given: [String: String], error: DomainError?) async throws -> Response {
         let t = pages.strings(chrome.preferences.language)
         var typed = given
-        if typed.isEmpty {
-            // A fresh form starts five minutes from now and runs a day (UTC, as the form's times are).
-            let local = { (date: Date) in String(date.formatted(.iso8601).prefix(16)) }
-            let start = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 / 60).rounded(.up) * 60 + 300)
-            typed = ["startsAt": local(start), "endsAt": local(start.addingTimeInterval(86_400))]
-        }
         let market = typed["market"] ?? chrome.preferences.marketCode
+        if typed.isEmpty {
+            // A fresh form starts five minutes from now and runs a day, on the market's clock.
+            let start = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 / 60).rounded(.up) * 60 + 300)
+            typed = ["startsAt": MarketTimeZone.local(start, in: market), "endsAt": MarketTimeZone.local(start.addingTimeInterval(86_400), in: market)]
+        }
         let language = chrome.preferences.language
         var skus: [[String: Any]] = []
         for product in try await catalog.products(includeUnpublished: false, offset: 0, limit: 200) {
@@ -200,8 +199,8 @@ struct AuctionPages {
             throw DomainError.invalid(field: "format", "must be english or lowest_unique")
         }
         func time(_ text: String, _ field: String) throws -> Date {
-            // `datetime-local` sends 2026-12-04T20:30 (or with seconds), no zone: the console's times are UTC.
-            guard let date = RFC3339.date(text.count == 16 ? text + ":00Z" : text + "Z") else {
+            // `datetime-local` sends 2026-12-04T20:30 (or with seconds), no zone: it is the market's own time.
+            guard let date = MarketTimeZone.date(local: text, in: market.code) else {
                 throw DomainError.invalid(field: field, "must be a date and time such as 2026-12-04T20:30")
             }
             return date
