@@ -98,11 +98,20 @@ struct SalePageTests: HTTPHarness {
             let sale = try #require(try await services.saleDesk.calendar().first { $0.title == "Note 3 Diwali" })
             #expect(sale.startsAt == start && sale.units == 20 && sale.marketCode == "IN")
             // Two F-codes, shown once and not kept by the browser.
-            try await client.execute(uri: "/staff/sales/\(sale.id)/fcodes", method: .post, headers: pageHeaders(session: staff), body: form(["count": "2"])) { response in
+            try await client.execute(uri: "/staff/sales/\(sale.id)/fcodes", method: .post, headers: pageHeaders(session: staff),
+                                     body: form(["count": "2", "seen": "0"])) { response in
                 let page = String(buffer: response.body)
                 #expect(response.status == .ok && response.headers[.cacheControl] == "no-store" && page.contains("id=\"fcodes\""))
             }
+            // The same form sent again (a reload) issues nothing.
+            try await client.execute(uri: "/staff/sales/\(sale.id)/fcodes", method: .post, headers: pageHeaders(session: staff),
+                                     body: form(["count": "2", "seen": "0"])) { #expect($0.status == .conflict) }
             #expect(try await services.saleDesk.figures(saleId: sale.id).fcodeUnits == 2)
+            // A start already past on the market's clock is refused.
+            try await client.execute(uri: "/staff/sales", method: .post, headers: pageHeaders(session: staff),
+                                     body: form(fields.merging(["startsAt": india.string(from: clock.now().addingTimeInterval(-3600))]) { $1 })) {
+                #expect($0.status == .unprocessableContent)
+            }
             let list = try await client.execute(uri: "/staff/sales", method: .get, headers: pageHeaders(session: staff)) { String(buffer: $0.body) }
             #expect(list.contains("data-sale=\"\(sale.id)\"") && !list.contains("id=\"fcodes\""))
         }

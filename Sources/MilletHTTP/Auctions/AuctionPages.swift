@@ -24,8 +24,8 @@ struct AuctionPages {
         let name, line1, city, postcode, phone: String
     }
 
-    /// The staff form: amounts in the market's currency as people write them, times in UTC
-    /// (`datetime-local`).
+    /// The staff form: amounts in the market's currency as people write them, times on the
+    /// market's clock (`datetime-local`).
     struct ScheduleForm: Decodable {
         let title, market, startPrice, startsAt, endsAt: String
         let reservePrice, increment, skuId, format: String?
@@ -341,7 +341,9 @@ struct AuctionPages {
             "minimumPlain": MinorUnitMath.decimal(dto.minimumBid, digits: record.auction.currencyUnit.minorDigits), "bids": dto.bids,
             "reserve": dto.reserve, "reserveLabel": t["auction_reserve_\(dto.reserve)"] ?? dto.reserve,
             "startsAt": chrome.format.dateTime(dto.startsAt), "endsAt": chrome.format.dateTime(dto.endsAt),
-            "endsAtISO": dto.endsAt.formatted(.iso8601), "minLevel": dto.minLevel, "scheduled": dto.status == "scheduled",
+            "endsAtISO": dto.endsAt.formatted(.iso8601),
+            "zoneOffset": MarketTimeZone.zone(of: chrome.format.region).secondsFromGMT(for: dto.endsAt) / 60,
+            "zoneLabel": MarketTimeZone.label(MarketTimeZone.zone(of: chrome.format.region), at: dto.endsAt), "minLevel": dto.minLevel, "scheduled": dto.status == "scheduled",
             "leaderLabel": t[dto.status == "closed" ? "auction_winner" : "auction_leader"] ?? "",
             "secondsLeft": max(0, Int(record.state.endsAt.timeIntervalSince(clock.now()).rounded(.up))),
         ]

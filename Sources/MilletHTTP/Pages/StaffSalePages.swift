@@ -21,6 +21,9 @@ struct StaffSalePages {
 
     struct FCodeForm: Decodable {
         let count: String
+        /// The sale's F-code units when the page was drawn: a form sent again (a reload) finds
+        /// more and issues nothing.
+        let seen: String
     }
 
     func addRoutes(to groups: RouteGroups) {
@@ -49,6 +52,9 @@ struct StaffSalePages {
                     throw DomainError.invalid(field: "count", "a whole number of codes")
                 }
                 let sale = try await desk.sale(id: id)
+                guard String(try await desk.figures(saleId: sale.id).fcodeUnits) == form.seen else {
+                    throw DomainError.conflict(code: "stale_form", message: "F-codes were issued for this sale since the page was drawn; look again before issuing more")
+                }
                 let codes = try await desk.issueFCodes(sale, count: count)
                 // The codes are shown this once: the page is not kept.
                 var response = try await console(chrome, issued: (sale.title, codes))
@@ -82,7 +88,12 @@ struct StaffSalePages {
         let price = try PageKit.nonEmpty(form.price).map {
             try LocaleFormat(language: chrome.preferences.language, region: market.code).minorUnits(parsing: $0, currency: market.currency, field: "price")
         }
-        return SaleRequest(title: form.title, skuId: form.skuId, marketCode: market.code, price: price, startsAt: try time(form.startsAt, "startsAt"),
+        let startsAt = try time(form.startsAt, "startsAt")
+        // A start already past (times typed for another market's clock) would open the sale before anyone could reserve.
+        guard startsAt >= clock.now().addingTimeInterval(-60) else {
+            throw DomainError.invalid(field: "startsAt", "is already past on \(market.code)'s clock (\(MarketTimeZone.label(MarketTimeZone.zone(of: market.code), at: startsAt)))")
+        }
+        return SaleRequest(title: form.title, skuId: form.skuId, marketCode: market.code, price: price, startsAt: startsAt,
                            endsAt: try time(form.endsAt, "endsAt"), units: units, perAccountLimit: limit, reservedOnly: form.reservedOnly != nil)
     }
 
@@ -110,7 +121,7 @@ struct StaffSalePages {
         var sales: [[String: Any]] = []
         for sale in try await desk.calendar() {
             let figures = try await desk.figures(saleId: sale.id)
-            // On the sale's market's clock, as its fans see it.
+            // On the sale's market's clock.
             let format = LocaleFormat(language: language, region: sale.marketCode)
             sales.append([
                 "id": sale.id, "title": sale.title, "sku": names[sale.skuId] ?? sale.skuId, "market": sale.marketCode,
@@ -121,7 +132,10 @@ struct StaffSalePages {
         }
         var data: [String: Any] = [
             "typed": typed, "saleSkus": skus, "sales": sales, "hasSales": !sales.isEmpty, "reservedOnly": typed["reservedOnly"] == "on",
-            "saleMarkets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },
+            "saleMarkets": chrome.markets.map {
+                ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market,
+                 "offset": MarketTimeZone.label(MarketTimeZone.zone(of: $0.code), at: now)]
+            },
         ]
         if let issued { data["issued"] = ["title": issued.title, "codes": issued.codes.joined(separator: "\n"), "count": issued.codes.count] }
         if let error { data["error"] = PageKit.refusal(error, strings: t) }

@@ -41,7 +41,10 @@
     // The end as the server wrote it, until a late bid moves it.
     if (Date.parse(a.endsAt) !== Date.parse(page.dataset.ends)) {
       page.dataset.ends = a.endsAt;
-      text("auction-ends", new Date(a.endsAt).toISOString().replace("T", " ").slice(0, 16) + " UTC");
+      // On the page's clock, written as the server writes it (LocaleFormat.dateTime).
+      var at = new Date(Date.parse(a.endsAt) + Number(page.dataset.zoneOffset || 0) * 60000).toISOString();
+      var day = document.documentElement.lang === "zh-Hans" ? at.slice(0, 10) : at.slice(8, 10) + "/" + at.slice(5, 7) + "/" + at.slice(0, 4);
+      text("auction-ends", day + " " + at.slice(11, 16) + " " + (page.dataset.zoneLabel || "UTC"));
     }
     var input = document.getElementById("maximum");
     if (input) input.placeholder = (a.minimumBid / Math.pow(10, digits)).toFixed(digits);
