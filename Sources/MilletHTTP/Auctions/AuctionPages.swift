@@ -183,9 +183,9 @@ struct AuctionPages {
         }
         func whole(_ text: String?, _ field: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int {
             guard let text = PageKit.nonEmpty(text) else { return value }
-            guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-                throw DomainError.invalid(field: field, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-            }
+            let problem = "must be a whole number from \(range.lowerBound) to \(range.upperBound)"
+            let number = try PageKit.wholeNumber(text, field: field, problem)
+            guard range.contains(number) else { throw DomainError.invalid(field: field, problem) }
             return number
         }
         let minLevel = try whole(form.minLevel, "minLevel", 1...Standing.levels.count, default: 1)

@@ -59,6 +59,13 @@ struct PageKit: Sendable {
         return value
     }
 
+    /// A whole number typed in a form field, spaces around it allowed; otherwise `invalid` on
+    /// `field`, saying `problem`.
+    static func wholeNumber(_ text: String, field: String, _ problem: String = "must be a whole number") throws -> Int {
+        guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else { throw DomainError.invalid(field: field, problem) }
+        return number
+    }
+
     /// An optional form field: empty means absent.
     static func nonEmpty(_ value: String?) -> String? {
         guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }

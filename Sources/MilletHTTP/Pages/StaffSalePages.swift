@@ -48,9 +48,7 @@ struct StaffSalePages {
             let form = try await request.decodeForm(FCodeForm.self, context: context)
             let id = try context.parameters.require("id")
             do {
-                guard let count = Int(form.count.trimmingCharacters(in: .whitespaces)) else {
-                    throw DomainError.invalid(field: "count", "a whole number of codes")
-                }
+                let count = try PageKit.wholeNumber(form.count, field: "count", "a whole number of codes")
                 let sale = try await desk.sale(id: id)
                 guard String(try await desk.figures(saleId: sale.id).fcodeUnits) == form.seen else {
                     throw DomainError.conflict(code: "stale_form", message: "F-codes were issued for this sale since the page was drawn; look again before issuing more")
@@ -80,11 +78,8 @@ struct StaffSalePages {
             }
             return date
         }
-        guard let units = Int64(form.units.trimmingCharacters(in: .whitespaces)) else { throw DomainError.invalid(field: "units", "a whole number of units") }
-        let limit = try PageKit.nonEmpty(form.perAccountLimit).map { text in
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else { throw DomainError.invalid(field: "perAccountLimit", "a whole number") }
-            return value
-        } ?? 1
+        let units = Int64(try PageKit.wholeNumber(form.units, field: "units", "a whole number of units"))
+        let limit = try PageKit.nonEmpty(form.perAccountLimit).map { try PageKit.wholeNumber($0, field: "perAccountLimit", "a whole number") } ?? 1
         let price = try PageKit.nonEmpty(form.price).map {
             try LocaleFormat(language: chrome.preferences.language, region: market.code).minorUnits(parsing: $0, currency: market.currency, field: "price")
         }

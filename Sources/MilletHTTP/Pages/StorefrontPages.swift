@@ -98,9 +98,7 @@ struct StorefrontPages {
                 guard newToken == nil, try await carts.cart(for: owner, marketCode: chrome.market.code).items.contains(where: { $0.skuId == skuId }) else {
                     throw DomainError.notFound(what: "cart line")
                 }
-                guard let quantity = Int(form.quantity.trimmingCharacters(in: .whitespaces)) else {
-                    throw DomainError.invalid(field: "quantity", "must be between 1 and \(Cart.maxQuantityPerSKU)")
-                }
+                let quantity = try PageKit.wholeNumber(form.quantity, field: "quantity", "must be between 1 and \(Cart.maxQuantityPerSKU)")
                 try await storefront.setCartQuantity(owner, market: chrome.market, skuId: skuId, quantity: quantity, adding: false)
                 return redirect("/cart")
             } catch let error as DomainError {

@@ -131,16 +131,11 @@ struct PreorderPages {
             let typed = try await request.decodeForm(BatchForm.self, context: context)
             do {
                 let market = try await pages.markets.requireMarket(typed.market)
-                guard let units = Int(typed.units.trimmingCharacters(in: .whitespaces)) else {
-                    throw DomainError.invalid(field: "units", "must be a whole number from 1 to 100000")
-                }
+                let units = try PageKit.wholeNumber(typed.units, field: "units", "must be a whole number from 1 to 100000")
                 let deposit = try PageKit.nonEmpty(typed.deposit).map { try chrome.format.minorUnits(parsing: $0, currency: market.currency, field: "deposit") }
                 let (from, to) = try PreordersController.window(typed.shipFrom, typed.shipTo)
-                var goal: Int?, ends: Date?
-                if let text = PageKit.nonEmpty(typed.goal) {
-                    guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else { throw DomainError.invalid(field: "goal", "must be a whole number") }
-                    goal = number
-                }
+                let goal = try PageKit.nonEmpty(typed.goal).map { try PageKit.wholeNumber($0, field: "goal") }
+                var ends: Date?
                 if let text = PageKit.nonEmpty(typed.fundingEnds) { ends = try PreordersController.date(text, field: "fundingEnds") }
                 _ = try await desk.open(BatchPlan(skuId: typed.skuId, marketCode: market.code, units: units, shipFrom: from, shipTo: to, deposit: deposit,
                                                   goal: goal, fundingEnds: ends))
