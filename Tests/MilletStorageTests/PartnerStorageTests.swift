@@ -548,6 +548,8 @@ extension StorageConformanceTests {
                 }
             }
             #expect(try await store.serviceCentre(id: "roidmi-bengaluru")?.name == "Roidmi Service Bengaluru")
+            #expect(try await store.serviceCentres(organisationId: roidmi.id).map(\.id) == ["roidmi-bengaluru"])
+            #expect(try await store.serviceCentres(organisationId: yeelight.id).isEmpty)
             // Now the fan is offered Roidmi's centre only, and cannot book the store's.
             let slots = try await service.pickupSlots(caseId: opened.id, viewer: fan, centres: store)
             #expect(!slots.isEmpty && Set(slots.map(\.centre.id)) == ["roidmi-bengaluru"])

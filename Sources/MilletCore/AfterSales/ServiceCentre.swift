@@ -70,6 +70,8 @@ public protocol ServiceCentreRepository: Sendable {
     /// The market's centres by name, only active ones unless `includeInactive`.
     func serviceCentres(marketCode: String, includeInactive: Bool) async throws -> [ServiceCentre]
     func serviceCentre(id: String) async throws -> ServiceCentre?
+    /// An eco-chain brand's centres in every market, closed ones too, by market and name.
+    func serviceCentres(organisationId: String) async throws -> [ServiceCentre]
     /// Creates the centre, or replaces the one with its id run by the same organisation (or both
     /// by the store) in the same market; `false` when the id is another organisation's or market's.
     @discardableResult

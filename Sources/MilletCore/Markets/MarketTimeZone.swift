@@ -9,6 +9,11 @@ public enum MarketTimeZone {
         zones[marketCode.uppercased()].flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
     }
 
+    /// The market's offset at `date`, as a time's label.
+    public static func label(of marketCode: String, at date: Date) -> String {
+        label(zone(of: marketCode), at: date)
+    }
+
     /// `UTC`, `UTC+8`, `UTC+5:30`, `UTC+1` (summer time included), as a time's label.
     public static func label(_ zone: TimeZone, at date: Date) -> String {
         let seconds = zone.secondsFromGMT(for: date)

@@ -343,7 +343,7 @@ struct AuctionPages {
             "startsAt": chrome.format.dateTime(dto.startsAt), "endsAt": chrome.format.dateTime(dto.endsAt),
             "endsAtISO": dto.endsAt.formatted(.iso8601),
             "zoneOffset": MarketTimeZone.zone(of: chrome.format.region).secondsFromGMT(for: dto.endsAt) / 60,
-            "zoneLabel": MarketTimeZone.label(MarketTimeZone.zone(of: chrome.format.region), at: dto.endsAt), "minLevel": dto.minLevel, "scheduled": dto.status == "scheduled",
+            "zoneLabel": MarketTimeZone.label(of: chrome.format.region, at: dto.endsAt), "minLevel": dto.minLevel, "scheduled": dto.status == "scheduled",
             "leaderLabel": t[dto.status == "closed" ? "auction_winner" : "auction_leader"] ?? "",
             "secondsLeft": max(0, Int(record.state.endsAt.timeIntervalSince(clock.now()).rounded(.up))),
         ]

@@ -86,7 +86,7 @@ struct StaffSalePages {
         let startsAt = try time(form.startsAt, "startsAt")
         // A start already past (times typed for another market's clock) would open the sale before anyone could reserve.
         guard startsAt >= clock.now().addingTimeInterval(-60) else {
-            throw DomainError.invalid(field: "startsAt", "is already past on \(market.code)'s clock (\(MarketTimeZone.label(MarketTimeZone.zone(of: market.code), at: startsAt)))")
+            throw DomainError.invalid(field: "startsAt", "is already past on \(market.code)'s clock (\(MarketTimeZone.label(of: market.code, at: startsAt)))")
         }
         return SaleRequest(title: form.title, skuId: form.skuId, marketCode: market.code, price: price, startsAt: startsAt,
                            endsAt: try time(form.endsAt, "endsAt"), units: units, perAccountLimit: limit, reservedOnly: form.reservedOnly != nil)
@@ -129,7 +129,7 @@ struct StaffSalePages {
             "typed": typed, "saleSkus": skus, "sales": sales, "hasSales": !sales.isEmpty, "reservedOnly": typed["reservedOnly"] == "on",
             "saleMarkets": chrome.markets.map {
                 ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market,
-                 "offset": MarketTimeZone.label(MarketTimeZone.zone(of: $0.code), at: now)]
+                 "offset": MarketTimeZone.label(of: $0.code, at: now)]
             },
         ]
         if let issued { data["issued"] = ["title": issued.title, "codes": issued.codes.joined(separator: "\n"), "count": issued.codes.count] }

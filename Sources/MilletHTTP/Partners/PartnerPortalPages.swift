@@ -231,8 +231,7 @@ extension PartnerPortalPages {
     /// repair, and its centres with a form to open or change one.
     func brandService(_ brand: String, into data: inout [String: Any], chrome: PageChrome, skuNames: [String: String], typed: [String: String]) async throws {
         let t = pages.strings(chrome.preferences.language), language = chrome.preferences.language
-        var own: [ServiceCentre] = []
-        for market in chrome.markets { own += try await centres.serviceCentres(marketCode: market.code, includeInactive: true).filter { $0.organisationId == brand } }
+        let own = try await centres.serviceCentres(organisationId: brand)
         let centreNames = Dictionary(uniqueKeysWithValues: own.map { ($0.id, $0.name) })
         let cases = try await service.brandCases(brandId: brand, status: nil)
         data["brandService"] = true

@@ -27,13 +27,7 @@ struct PartnerServiceController {
             return ServiceCentreDTO(centre)
         }
         groups.partners.get("partner/service-centres") { _, context in
-            let brand = try await brand(context)
-            var items: [ServiceCentreDTO] = []
-            for market in try await markets.markets() {
-                items += try await centres.serviceCentres(marketCode: market.code, includeInactive: true)
-                    .filter { $0.organisationId == brand }.map(ServiceCentreDTO.init)
-            }
-            return ServiceCentreList(items: items)
+            ServiceCentreList(items: try await centres.serviceCentres(organisationId: try await brand(context)).map(ServiceCentreDTO.init))
         }
         groups.partners.get("partner/service-cases") { request, context in
             let brand = try await brand(context)

@@ -7,6 +7,14 @@ extension SQLStore: ServiceCentreRepository {
         try await read { db in try await Self.serviceCentres(db: db, marketCode: marketCode, includeInactive: includeInactive) }
     }
 
+    public func serviceCentres(organisationId: String) async throws -> [ServiceCentre] {
+        try await read { db in
+            try await db.raw("""
+                SELECT * FROM service_centres WHERE organisation_id = \(bind: organisationId) ORDER BY market_code, name, id
+                """).all().map(Self.serviceCentre(from:))
+        }
+    }
+
     public func serviceCentre(id: String) async throws -> ServiceCentre? {
         try await read { db in try await Self.serviceCentre(db: db, id: id) }
     }
