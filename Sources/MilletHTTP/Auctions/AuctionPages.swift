@@ -147,12 +147,8 @@ struct AuctionPages {
             typed = ["startsAt": MarketTimeZone.local(start, in: market), "endsAt": MarketTimeZone.local(start.addingTimeInterval(86_400), in: market)]
         }
         let language = chrome.preferences.language
-        var skus: [[String: Any]] = []
-        for product in try await catalog.products(includeUnpublished: false, offset: 0, limit: 200) {
-            for sku in product.skus {
-                skus.append(["id": sku.id, "label": "\(product.text(in: language).name) · \(sku.code)", "selected": sku.id == typed["skuId"]])
-            }
-        }
+        let skus = try await catalog.skuLabels(language: language, includeUnpublished: false).sorted { $0.value < $1.value }
+            .map { ["id": $0.key, "label": $0.value, "selected": $0.key == typed["skuId"]] as [String: Any] }
         var data: [String: Any] = [
             "typed": typed,
             "auctionMarkets": chrome.markets.map { ["code": $0.code, "name": $0.name, "currency": $0.currency.code, "selected": $0.code == market] },

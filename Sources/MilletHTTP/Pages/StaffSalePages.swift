@@ -103,15 +103,8 @@ struct StaffSalePages {
             typed = ["startsAt": MarketTimeZone.local(start, in: market), "endsAt": MarketTimeZone.local(start.addingTimeInterval(7200), in: market),
                      "units": "100", "perAccountLimit": "1"]
         }
-        var skus: [[String: Any]] = []
-        var names: [String: String] = [:]
-        for product in try await catalog.products(includeUnpublished: false, offset: 0, limit: 200) {
-            for sku in product.skus {
-                let label = "\(product.text(in: language).name) · \(sku.code)"
-                names[sku.id] = label
-                skus.append(["id": sku.id, "label": label, "selected": sku.id == typed["skuId"]])
-            }
-        }
+        let names = try await catalog.skuLabels(language: language, includeUnpublished: false)
+        let skus = names.sorted { $0.value < $1.value }.map { ["id": $0.key, "label": $0.value, "selected": $0.key == typed["skuId"]] as [String: Any] }
         let now = clock.now()
         var sales: [[String: Any]] = []
         for sale in try await desk.calendar() {
