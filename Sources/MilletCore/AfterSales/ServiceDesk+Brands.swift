@@ -5,8 +5,8 @@ import Foundation
 /// brand moves its repairs on over the partner API; returns and exchanges, which move money and
 /// the store's stock, stay with the store's staff.
 extension ServiceDesk {
-    /// What a brand's centre does to a repair: everything but the fan's pickup booking, a refund
-    /// and a cancellation.
+    /// What a brand's centre does to a repair: everything but the fan's pickup booking, a refund,
+    /// an exchange and a cancellation.
     public static let brandEvents: Set<CaseEvent> = [.approve, .refuse, .dropOff, .dispatch, .receive, .inspect, .repair, .shipBack, .close]
 
     /// The brand's cases, in `status` (all when `nil`), newest first.

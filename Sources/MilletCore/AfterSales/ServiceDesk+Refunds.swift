@@ -30,6 +30,14 @@ extension ServiceDesk {
     /// The statuses in which the brand has the goods or they are on their way.
     static let handedOver: Set<CaseStatus> = [.droppedOff, .inTransit, .received, .inspected]
 
+    /// The deposit order of the pre-order whose balance `orderId` is, locked (after the balance
+    /// order, as closing a balance order locks them); `nil` for any other order.
+    static func depositOrder(_ tx: any Transaction, ofBalance orderId: String) async throws -> String? {
+        guard let preorder = try await tx.preorder(ofOrder: orderId), preorder.balanceOrderId == orderId,
+              try await tx.order(id: preorder.depositOrderId) != nil else { return nil }
+        return preorder.depositOrderId
+    }
+
     /// Writes the case's refund to the payments outbox: what the return is worth, or, for an
     /// exchange ending in a refund, what its unit was sold for; never more than is left. Answers
     /// whether anything was left to refund.
@@ -42,10 +50,8 @@ extension ServiceDesk {
         let reason = "service case \(serviceCase.id.prefix(8)): \(serviceCase.ruleCode)"
         var written = try await OrderDesk.refund(tx, orderId: serviceCase.orderId, upTo: amount, reason: reason, actor: actor, now: now)
         // A built-to-order unit was paid in two orders: its deposit comes back with its balance.
-        if let preorder = try await tx.preorder(ofOrder: serviceCase.orderId), preorder.balanceOrderId == serviceCase.orderId {
-            // Locked after the balance order, as closing the balance order locks them.
-            _ = try await tx.order(id: preorder.depositOrderId)
-            written += try await OrderDesk.refund(tx, orderId: preorder.depositOrderId, upTo: .max, reason: reason + " (the pre-order's deposit)",
+        if let depositOrderId = try await Self.depositOrder(tx, ofBalance: serviceCase.orderId) {
+            written += try await OrderDesk.refund(tx, orderId: depositOrderId, upTo: .max, reason: reason + " (the pre-order's deposit)",
                                                   actor: actor, now: now)
         }
         serviceCase.refundId = written.first?.id

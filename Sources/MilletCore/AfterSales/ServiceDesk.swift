@@ -84,9 +84,8 @@ public struct ServiceDesk: Sendable {
             // The standard delivery goes back with the last units of the order.
             var amount = try OrderTotals.compute(lines: priced, market: market, shipping: everything ? order.totals.shipping : 0).total
             // A built-to-order unit's deposit was paid in an order of its own, and comes back too.
-            if let preorder = try await tx.preorder(ofOrder: order.id), preorder.balanceOrderId == order.id,
-               try await tx.order(id: preorder.depositOrderId) != nil {
-                amount += try await OrderDesk.refundable(tx, orderId: preorder.depositOrderId).reduce(0) { $0 + $1.left }
+            if let depositOrderId = try await Self.depositOrder(tx, ofBalance: order.id) {
+                amount += try await OrderDesk.refundable(tx, orderId: depositOrderId).reduce(0) { $0 + $1.left }
             }
             var history = [CaseTransition(from: nil, to: .requested, event: "open", actor: actor, note: description, at: now)]
             var status = CaseStatus.requested
