@@ -69,6 +69,11 @@ extension PartnerDesk {
         return caller.organisationId
     }
 
+    /// The caller's eco-chain brand when it may run service centres (`service:write`).
+    public func serviceBrand(_ caller: PartnerCaller) async throws -> String {
+        try await ecoBrand(caller, scope: .serviceWrite, doing: "runs service centres for its products")
+    }
+
     /// The picture of a product an eco-chain brand submits, until staff give it one.
     public static let brandProductImage = "/static/img/eco-product.svg"
 

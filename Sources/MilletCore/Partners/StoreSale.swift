@@ -37,6 +37,8 @@ public struct StoreSale: Hashable, Sendable {
     public let soldAt: Date
     /// The units its buyer brought back to the store.
     public var returnedSerials: [String]
+    /// The units still the buyer's.
+    public var keptSerials: [String] { serials.filter { !returnedSerials.contains($0) } }
 
     public init(id: String, organisationId: String, storeId: String, skuId: String, orderId: String, accountId: String, serials: [String],
                 unitPrice: Int64, currency: String, soldAt: Date, returnedSerials: [String] = []) {

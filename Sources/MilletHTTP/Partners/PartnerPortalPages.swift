@@ -90,7 +90,7 @@ struct PartnerPortalPages {
             let typed = try await request.decodeForm(CaseStepForm.self, context: context)
             let caseId = try context.parameters.require("id")
             return try await acting(member, chrome, typed: [:]) {
-                let brand = try await desk.ecoBrand(member.caller, scope: .serviceWrite, doing: "runs service centres for its products")
+                let brand = try await desk.serviceBrand(member.caller)
                 let step = try ServiceController.step(ServiceController.EventBody(
                     event: typed.event, note: typed.note, grade: typed.grade, serial: nil, pickupOn: nil, centreId: typed.centreId, parts: nil))
                 _ = try await service.applyAsBrand(step, caseId: caseId, brandId: brand, actor: member.caller.keyId)
@@ -103,7 +103,7 @@ struct PartnerPortalPages {
             return try await acting(member, chrome, typed: ["centreId": typed.id, "centreName": typed.name, "centreAddress": typed.address,
                                                             "centreHours": typed.hours, "centrePickups": typed.pickupsPerDay, "centreMarket": typed.market,
                                                             "centreClosed": typed.active == nil ? "closed" : ""]) {
-                let brand = try await desk.ecoBrand(member.caller, scope: .serviceWrite, doing: "runs service centres for its products")
+                let brand = try await desk.serviceBrand(member.caller)
                 let market = try await pages.markets.requireMarket(typed.market)
                 guard let pickups = Int(typed.pickupsPerDay) else { throw DomainError.invalid(field: "pickupsPerDay", "a whole number from 0 to 10000") }
                 try await service.saveCentre(try ServiceCentre(
@@ -186,10 +186,9 @@ struct PartnerPortalPages {
                 .map { ["id": $0.key, "label": $0.value, "selected": typed["skuId"] == $0.key] },
             "sales": try await desk.storeSales(for: member.caller).prefix(50).map { sale -> [String: Any] in
                 ["id": sale.id, "store": storeNames[sale.storeId] ?? sale.storeId, "sku": skuNames[sale.skuId] ?? sale.skuId,
-                 "serials": sale.serials.filter { !sale.returnedSerials.contains($0) }.joined(separator: ", "),
+                 "serials": sale.keptSerials.joined(separator: ", "),
                  "returned": sale.returnedSerials.joined(separator: ", "), "hasReturned": !sale.returnedSerials.isEmpty,
-                 "kept": sale.serials.filter { !sale.returnedSerials.contains($0) }.map { ["serial": $0] },
-                 "canReturn": sale.returnedSerials.count < sale.serials.count,
+                 "kept": sale.keptSerials.map { ["serial": $0] }, "canReturn": !sale.keptSerials.isEmpty,
                  "price": money(sale.unitPrice, sale.currency), "at": chrome.format.dateTime(sale.soldAt)]
             },
             "prices": try await desk.advertisedPrices(for: member.caller).map { price -> [String: Any] in

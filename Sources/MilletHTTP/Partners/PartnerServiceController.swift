@@ -66,6 +66,6 @@ struct PartnerServiceController {
 
     /// The calling eco-chain brand, with `service:write`; `forbidden` for another kind of partner.
     private func brand(_ context: MilletRequestContext) async throws -> String {
-        try await partners.ecoBrand(try context.requirePartner(), scope: .serviceWrite, doing: "runs service centres for its products")
+        try await partners.serviceBrand(try context.requirePartner())
     }
 }

@@ -61,7 +61,7 @@ extension SQLTransaction {
             WHERE id = \(bind: sale.id)
             """).run()
         // The buyer's order says what came back, and is refunded once everything did.
-        let everything = Set(sale.returnedSerials) == Set(sale.serials)
+        let everything = sale.keptSerials.isEmpty
         // (A till sale's order is `completed` from the start; its money went back at the till, the amount in the note.)
         let refunded = everything ? try await db.raw("""
             UPDATE orders SET status = \(bind: OrderStatus.refunded.rawValue) WHERE id = \(bind: sale.orderId) AND status = \(bind: OrderStatus.completed.rawValue)
